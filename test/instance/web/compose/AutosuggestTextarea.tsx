@@ -1,0 +1,127 @@
+// div.autosuggest-textarea > textarea.autosuggest-textarea__textarea, React-controlled (see
+// valueTracker.ts), with @mention suggestions fetched while typing (a plaintext-leak surface that
+// real Mastodon has: GET /api/v1/accounts/search?q=<token>&resolve=false&limit=4).
+import { createPortal } from 'preact/compat';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { JSX, RefObject } from 'preact';
+import { apiGet } from '../api';
+import { parseAccount, parseList, type Account } from '../model';
+import { trackValue, type ValueTracker } from './valueTracker';
+
+/** textAtCursorMatchesToken: the word around the caret, if it is a >= 3 char @/#/: token. */
+export function tokenAtCaret(text: string, caret: number): { start: number; token: string } | null {
+  const before = text.slice(0, caret);
+  const start = Math.max(before.lastIndexOf(' '), before.lastIndexOf('\n')) + 1;
+  const afterWs = text.slice(caret).search(/\s/);
+  const word = text.slice(start, afterWs === -1 ? text.length : caret + afterWs);
+  if (word.trim().length < 3 || !['@', '＠', ':', '#', '＃'].includes(word[0] ?? '')) return null;
+  return { start, token: word.trim() };
+}
+
+interface Props {
+  value: string;
+  placeholder: string;
+  className?: string;
+  focusDate: number;
+  textareaRef: RefObject<HTMLTextAreaElement | null>;
+  onChange: (value: string) => void;
+  onKeyDown: (e: KeyboardEvent) => void;
+}
+
+export function AutosuggestTextarea(props: Props): JSX.Element {
+  const tracker = useRef<ValueTracker | null>(null);
+  const [suggestions, setSuggestions] = useState<Account[]>([]);
+  const [token, setToken] = useState<{ start: number; token: string } | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const { textareaRef } = props;
+
+  useLayoutEffect(() => {
+    const el = textareaRef.current;
+    if (!el) return undefined;
+    tracker.current = trackValue(el);
+    return () => tracker.current?.detach();
+  }, [textareaRef]);
+
+  // Controlled value: on every commit, write state into the DOM through the tracked instance
+  // setter when they differ (React's updateTextarea), so stray DOM edits are reverted on re-render.
+  useLayoutEffect(() => {
+    const el = textareaRef.current;
+    if (el && el.value !== props.value) el.value = props.value;
+  });
+
+  useEffect(() => {
+    if (props.focusDate > 0) {
+      const el = textareaRef.current;
+      el?.focus();
+      el?.setSelectionRange(el.value.length, el.value.length);
+    }
+  }, [props.focusDate, textareaRef]);
+
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const fetchSuggestions = (t: { start: number; token: string } | null): void => {
+    clearTimeout(timer.current);
+    setToken(t);
+    if (!t?.token.startsWith('@') && !t?.token.startsWith('＠')) {
+      setSuggestions([]);
+      return;
+    }
+    const q = t.token.slice(1);
+    timer.current = setTimeout(() => {
+      void apiGet(`/api/v1/accounts/search?q=${encodeURIComponent(q)}&resolve=false&limit=4`, (v) => parseList(v, parseAccount))
+        .then((r) => setSuggestions(r.ok ? r.value : []));
+    }, 200);
+  };
+
+  const onInput = (e: Event): void => {
+    const el = e.currentTarget as HTMLTextAreaElement;
+    if (!tracker.current?.updateIfChanged()) return; // React ignores "changes" to the tracked value
+    props.onChange(el.value);
+    fetchSuggestions(tokenAtCaret(el.value, el.selectionStart));
+  };
+
+  const select = (a: Account): void => {
+    const el = textareaRef.current;
+    if (!el || !token) return;
+    const end = token.start + token.token.length;
+    const next = `${el.value.slice(0, token.start)}@${a.acct} ${el.value.slice(end)}`;
+    props.onChange(next);
+    setSuggestions([]);
+    setToken(null);
+    el.focus();
+  };
+
+  const rect = textareaRef.current?.getBoundingClientRect();
+  return (
+    <div class={`autosuggest-textarea${props.className ? ` ${props.className}` : ''}`}>
+      <textarea
+        ref={textareaRef}
+        class="autosuggest-textarea__textarea"
+        dir="auto"
+        aria-autocomplete="list"
+        aria-label={props.placeholder}
+        placeholder={props.placeholder}
+        lang="en"
+        rows={3}
+        onInput={onInput}
+        onKeyDown={props.onKeyDown}
+        onBlur={() => setTimeout(() => setSuggestions([]), 200)}
+      />
+      {suggestions.length > 0 && rect && createPortal(
+        <div class="autosuggest-textarea__suggestions-wrapper" style={{ position: 'fixed', top: `${rect.bottom}px`, left: `${rect.left}px`, width: `${rect.width}px`, zIndex: '100' }}>
+          <div class="autosuggest-textarea__suggestions autosuggest-textarea__suggestions--visible" role="listbox">
+            {suggestions.map((a) => (
+              <div key={a.id} class="autosuggest-textarea__suggestions__item" role="option" tabIndex={0} onMouseDown={(e) => { e.preventDefault(); select(a); }}>
+                <div class="autosuggest-account" title={a.acct}>
+                  <div class="autosuggest-account-icon"><div class="account__avatar" /></div>
+                  <span class="display-name"><bdi><strong class="display-name__html">{a.display_name || a.username}</strong></bdi> <span class="display-name__account">@{a.acct}</span></span>
+                </div>
+              </div>
+            ))}
+          </div>
+        </div>,
+        document.body,
+      )}
+    </div>
+  );
+}

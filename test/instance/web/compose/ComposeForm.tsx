@@ -1,0 +1,146 @@
+// form.compose-form in the hierarchy of each generation (reference sheet 2.2).
+import { useRef } from 'preact/hooks';
+import type { JSX } from 'preact';
+import { generation } from '../app';
+import { serverStore } from '../server';
+import { useStore } from '../store';
+import { Icon } from '../ui/Icon';
+import { AutosuggestTextarea } from './AutosuggestTextarea';
+import { countedLength } from './counter';
+import { ReplyIndicator, NavigationBar } from './ReplyIndicator';
+import { cancelReply, changeSpoilerText, changeText, composeStore, toggleSpoiler } from './state';
+import { canSubmit, submitCompose } from './submit';
+import { VisibilityButton } from './VisibilityControl';
+
+const PLACEHOLDER = "What's on your mind?";
+
+function Warning(props: { direct: boolean }): JSX.Element | null {
+  if (!props.direct) return null;
+  return (
+    <div class="compose-form__warning">
+      <span>Posts on Mastodon are not end-to-end encrypted. Do not share any sensitive information over Mastodon.</span>
+    </div>
+  );
+}
+
+export function ComposeForm(): JSX.Element {
+  const gen = generation();
+  const s = useStore(composeStore);
+  const { maxCharacters } = useStore(serverStore);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const spoilerInput = useRef<HTMLInputElement>(null);
+
+  /** handleSubmit: the "Grammarly" safety net re-reads the DOM value before submitting. */
+  const submit = (): void => {
+    const el = textarea.current;
+    if (el && el.value !== composeStore.get().text) changeText(el.value);
+    void submitCompose();
+  };
+  const onSubmit = (e: Event): void => {
+    e.preventDefault();
+    submit();
+  };
+  // Ctrl/Cmd+Enter calls the handler directly: no submit event fires (as in Mastodon).
+  const onKeyDown = (e: KeyboardEvent): void => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      submit();
+    }
+  };
+
+  const remaining = maxCharacters - countedLength(s.text, s.spoilerText, s.spoiler);
+  const counter = <span class={`character-counter${remaining < 0 ? ' character-counter--over' : ''}`}>{remaining}</span>;
+  const label = s.inReplyTo ? 'Reply' : 'Post';
+  const submitBtn = (
+    <div class="compose-form__submit">
+      <button type="submit" class={`button${gen.compactSubmit ? ' button--compact' : ''}${s.submitting ? ' loading' : ''}`} disabled={!canSubmit(s, maxCharacters)}>
+        {label}
+      </button>
+    </div>
+  );
+  const dropdowns = (
+    <div class="compose-form__dropdowns">
+      <VisibilityButton />
+      <div>
+        <button type="button" class="dropdown-button" title="Change post language"><span class="dropdown-button__label">English</span></button>
+      </div>
+    </div>
+  );
+  const spoiler = s.spoiler && (
+    <div class="spoiler-input">
+      {gen.name === 'legacy' && <div class="spoiler-input__border" />}
+      <input
+        ref={spoilerInput}
+        id="cw-spoiler-input"
+        class="spoiler-input__input"
+        type="text"
+        placeholder="Content warning (optional)"
+        aria-label="Content warning (optional)"
+        value={s.spoilerText}
+        onInput={(e) => changeSpoilerText(e.currentTarget.value)}
+        onKeyDown={onKeyDown}
+      />
+      {gen.name === 'legacy' && <div class="spoiler-input__border" />}
+    </div>
+  );
+  const textareaEl = (
+    <AutosuggestTextarea
+      value={s.text}
+      placeholder={PLACEHOLDER}
+      className={gen.name === 'modern' ? 'compose-form__input' : undefined}
+      focusDate={s.focusDate}
+      textareaRef={textarea}
+      onChange={changeText}
+      onKeyDown={onKeyDown}
+    />
+  );
+  const buttons = (
+    <div class="compose-form__buttons">
+      <button type="button" class={`icon-button${s.spoiler ? ' active' : ''}`} title={s.spoiler ? 'Remove content warning' : 'Add content warning'} aria-pressed={s.spoiler} onClick={toggleSpoiler}>
+        <Icon id="warning" />
+      </button>
+      {counter}
+    </div>
+  );
+  // 4.6+ only; preact's form typings do not list role=region, hence the index-typed spread.
+  const region: Record<string, string> = gen.formRegion ? { role: 'region', 'aria-label': 'New Post' } : {};
+  const warning = <Warning direct={s.privacy === 'direct'} />;
+  const error = s.error !== null && <div class="compose-form__error" role="alert">{s.error}</div>;
+
+  if (gen.name === 'modern') {
+    return (
+      <form class="compose-form" onSubmit={onSubmit} {...region}>
+        {s.inReplyTo && <ReplyIndicator status={s.inReplyTo} />}
+        {s.inReplyTo && <NavigationBar onCancel={cancelReply} />}
+        {warning}
+        <div class="compose-form__highlightable">
+          {dropdowns}
+          {spoiler}
+          {textareaEl}
+          <div class="compose-form__footer">
+            <div class="compose-form__actions">{buttons}{submitBtn}</div>
+          </div>
+        </div>
+        {error}
+      </form>
+    );
+  }
+  return (
+    <form class="compose-form" onSubmit={onSubmit}>
+      {s.inReplyTo && <ReplyIndicator status={s.inReplyTo} />}
+      <NavigationBar onCancel={s.inReplyTo ? cancelReply : undefined} />
+      {warning}
+      <div class="compose-form__highlightable">
+        <div class="compose-form__scrollable">
+          {spoiler}
+          {textareaEl}
+        </div>
+        <div class="compose-form__footer">
+          {dropdowns}
+          <div class="compose-form__actions">{buttons}{submitBtn}</div>
+        </div>
+      </div>
+      {error}
+    </form>
+  );
+}

@@ -1,0 +1,78 @@
+// Compose state (Mastodon's Redux `compose` slice): the textarea is controlled from here.
+// Every change generates a fresh Idempotency-Key, as reducers/compose.js does.
+import { bootState } from '../app';
+import { uuid } from '../api';
+import type { Status, Visibility } from '../model';
+import { createStore } from '../store';
+
+export interface ComposeState {
+  text: string;
+  spoiler: boolean;
+  spoilerText: string;
+  privacy: Visibility;
+  /** Only here, never in the DOM (as compose.in_reply_to). */
+  inReplyTo: Status | null;
+  idempotencyKey: string;
+  submitting: boolean;
+  error: string | null;
+  /** Bumped when the app wants the textarea focused (reply), like compose.focusDate. */
+  focusDate: number;
+}
+
+const ORDER: Visibility[] = ['public', 'unlisted', 'private', 'direct'];
+
+function fresh(text = ''): ComposeState {
+  return {
+    text, spoiler: false, spoilerText: '', privacy: bootState().defaultPrivacy, inReplyTo: null,
+    idempotencyKey: uuid(), submitting: false, error: null, focusDate: 0,
+  };
+}
+
+export const composeStore = createStore<ComposeState>({
+  text: '', spoiler: false, spoilerText: '', privacy: 'public', inReplyTo: null,
+  idempotencyKey: '', submitting: false, error: null, focusDate: 0,
+});
+
+export function initCompose(): void {
+  composeStore.set(fresh(bootState().composeText));
+}
+
+function change(patch: Partial<ComposeState>): void {
+  composeStore.set((s) => ({ ...s, ...patch, idempotencyKey: uuid(), error: null }));
+}
+
+export const changeText = (text: string): void => change({ text });
+export const changeSpoilerText = (spoilerText: string): void => change({ spoilerText });
+export const toggleSpoiler = (): void => change({ spoiler: !composeStore.get().spoiler });
+export const changePrivacy = (privacy: Visibility): void => change({ privacy });
+export const cancelReply = (): void => change({ inReplyTo: null, privacy: bootState().defaultPrivacy });
+
+/** privacyPreference: the more restrictive of the parent's visibility and the user's default. */
+export function replyPrivacy(parent: Visibility, dflt: Visibility): Visibility {
+  return ORDER[Math.max(ORDER.indexOf(parent), ORDER.indexOf(dflt))] ?? dflt;
+}
+
+export function replyTo(status: Status): void {
+  const me = bootState().me;
+  const accts = [status.account, ...status.mentions]
+    .filter((a) => a.id !== me)
+    .map((a) => `@${a.acct}`);
+  const text = [...new Set(accts)].map((a) => `${a} `).join('');
+  change({
+    inReplyTo: status,
+    text,
+    spoiler: status.spoiler_text.length > 0,
+    spoilerText: status.spoiler_text,
+    privacy: replyPrivacy(status.visibility, bootState().defaultPrivacy),
+    focusDate: Date.now(),
+  });
+}
+
+export function setSubmitting(submitting: boolean, error: string | null = null): void {
+  composeStore.set((s) => ({ ...s, submitting, error }));
+}
+
+/** clearAll after a successful submit: empty form, default visibility, no reply. */
+export function clearCompose(): void {
+  composeStore.set(fresh());
+}

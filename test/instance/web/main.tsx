@@ -1,0 +1,40 @@
+// Entry: mount into div#mastodon like app/javascript/mastodon/main.tsx, from the shell's initial state.
+import { render } from 'preact';
+import { configureApi } from './api';
+import { setBootState } from './app';
+import { initCompose } from './compose/state';
+import { readInitialState } from './initialState';
+import { installLinkInterception, matchRoute } from './router';
+import { fetchServer } from './server';
+import { startStreaming } from './streaming';
+import { App } from './ui/App';
+
+function boot(): void {
+  const root = document.getElementById('mastodon');
+  if (!root) return;
+  let props: unknown;
+  try {
+    props = JSON.parse(root.getAttribute('data-props') ?? '{}');
+  } catch {
+    props = null;
+  }
+  const state = readInitialState();
+  if (!state.ok || typeof props !== 'object' || props === null) {
+    root.textContent = `Cannot start: ${state.ok ? 'bad data-props' : state.error.kind}`;
+    return;
+  }
+  setBootState(state.value);
+  configureApi(state.value);
+  initCompose();
+  document.body.classList.add('layout-single-column');
+  // Land on the path the server says, without a reload (react-router's initial entry).
+  const initial = state.value.initialPath;
+  if (initial !== location.pathname && matchRoute(initial).name !== 'not-found') history.replaceState({}, '', initial);
+  installLinkInterception(root);
+  render(<App />, root);
+  startStreaming(state.value.streamingBase);
+  void fetchServer();
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
+else boot();

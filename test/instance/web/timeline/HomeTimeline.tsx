@@ -1,0 +1,25 @@
+// /home: the home timeline, virtualised.
+import { useEffect } from 'preact/hooks';
+import type { JSX } from 'preact';
+import { onPosted } from '../compose/submit';
+import { statusItem } from '../status/Status';
+import { Column } from '../ui/Column';
+import { ScrollableList } from './ScrollableList';
+import { useStatusList } from './useStatusList';
+
+export function HomeTimeline(): JSX.Element {
+  const [list, prepend] = useStatusList('/api/v1/timelines/home?limit=40', { acceptUpdate: true });
+  // Own non-direct posts are inserted locally on submit; direct ones only arrive by streaming.
+  useEffect(() => onPosted((s) => { if (s.visibility !== 'direct') prepend(s); }), [prepend]);
+  return (
+    <Column title="Home" icon="home">
+      {list.error !== null && <div class="error-column" role="alert">{list.error}</div>}
+      <ScrollableList
+        virtualize
+        isLoading={list.loading}
+        emptyMessage="Your home timeline is empty!"
+        items={list.statuses.map((s) => ({ id: s.id, render: (hidden) => statusItem(s, hidden) }))}
+      />
+    </Column>
+  );
+}
