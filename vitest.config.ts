@@ -18,6 +18,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/**/*.browser.test.ts'],
+          globalSetup: ['test/browser/global-setup.ts'],
           environment: 'node',
           // One browser at a time: the machine has 2 cores.
           fileParallelism: false,

@@ -1,0 +1,54 @@
+/**
+ * Background entry: a service worker in Chrome, a non-persistent background page in Firefox.
+ * All listeners are registered synchronously at top level, because the worker is restarted
+ * on demand and only top-level listeners are guaranteed to receive the waking event.
+ */
+import browser, { type Runtime } from 'webextension-polyfill';
+import { fail } from '../messaging/result';
+import { record, recent } from './diagnostics';
+import { joinFrameSession, openFrameSession } from './frame-sessions';
+import { injectIntoOpenTabs, originsFromPatterns, reconcileContentScripts } from './instances';
+import { createRouter, type Handlers } from './router';
+import { sodiumStatus } from './sodium-status';
+import { clearTabState, getTabState, setTabState } from './tab-state';
+
+const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
+
+const handlers: Handlers = {
+  ping: async () => ({ version: browser.runtime.getManifest().version, sodium: await sodiumStatus() }),
+  'page/detected': async (page, sender) => {
+    if (sender.tabId === null) return fail('forbidden_sender', 'no tab');
+    await setTabState(sender.tabId, sender.origin, page);
+    return { accepted: true as const };
+  },
+  'popup/tab-state': async ({ tabId }) => ({ state: await getTabState(tabId) }),
+  'frame/open': async ({ kind }, sender) => {
+    if (sender.tabId === null) return fail('forbidden_sender', 'no tab');
+    const session = await openFrameSession(kind, sender.tabId);
+    return { session, path: `frames/${kind}.html` };
+  },
+  'frame/hello': async ({ session }, sender) => {
+    const kind = sender.path === '/frames/editor.html' ? 'editor' : sender.path === '/frames/view.html' ? 'view' : null;
+    if (kind === null || sender.tabId === null) return fail('forbidden_sender', 'not a Hush frame');
+    const joined = await joinFrameSession(session, sender.tabId, kind);
+    return joined ? { joined: true as const } : fail('no_session', 'this frame was not opened by Hush for this tab');
+  },
+  'diagnostics/get': () => Promise.resolve({ entries: recent() }),
+};
+
+const route = createRouter(handlers, browser.runtime.id, extensionOrigin);
+
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
+
+browser.tabs.onRemoved.addListener((tabId) => void clearTabState(tabId));
+
+browser.permissions.onAdded.addListener((perms) => {
+  void reconcileContentScripts().then(() => injectIntoOpenTabs(originsFromPatterns(perms.origins ?? [])));
+});
+browser.permissions.onRemoved.addListener(() => void reconcileContentScripts());
+
+// Every start (install, update, browser start, worker wake-up) re-checks registrations.
+reconcileContentScripts().catch((e: unknown) => record('error', `startup: ${e instanceof Error ? e.message : String(e)}`));
+
+// Tests poll for this to know the background script has run (the worker target can attach earlier).
+(globalThis as { __hushReady?: boolean }).__hushReady = true;

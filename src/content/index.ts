@@ -1,0 +1,25 @@
+/**
+ * Content-script bootstrap, injected only into instances the user granted. It reads the page
+ * (never trusting it), reports what it found to the background, and later hosts the secure
+ * frames. It never sees secret keys.
+ */
+import { send } from '../messaging/client';
+import { detectMastodon, readMarkers } from './mastodon/detect';
+
+declare global {
+  interface Window {
+    __hushContentLoaded?: boolean;
+  }
+}
+
+async function main(): Promise<void> {
+  // Scripts may be both registered and injected into an already-open tab: run once.
+  if (window.__hushContentLoaded) return;
+  window.__hushContentLoaded = true;
+  const detected = detectMastodon(readMarkers(document));
+  if (!detected.ok) return; // not the Mastodon web UI: Hush stays out of the way
+  const reply = await send('page/detected', detected.page);
+  if (!reply.ok) console.warn(`[hush] the background refused this page: ${reply.error.message}`);
+}
+
+void main();

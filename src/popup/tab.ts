@@ -1,0 +1,26 @@
+import browser from 'webextension-polyfill';
+
+export interface ActiveTab {
+  readonly id: number;
+  readonly origin: string | null;
+}
+
+/**
+ * The tab the popup is about: the active tab, or `?tabId=` when the popup page is opened
+ * in a tab of its own (browser tests, and "open in tab" for accessibility).
+ */
+export async function currentTab(): Promise<ActiveTab | null> {
+  const param = new URLSearchParams(location.search).get('tabId');
+  const tab = param !== null && /^\d+$/.test(param)
+    ? await browser.tabs.get(Number(param))
+    : (await browser.tabs.query({ active: true, currentWindow: true }))[0];
+  if (tab?.id === undefined) return null;
+  let origin: string | null = null;
+  try {
+    const url = new URL(tab.url ?? '');
+    if (url.protocol === 'https:' || url.protocol === 'http:') origin = url.origin;
+  } catch {
+    origin = null;
+  }
+  return { id: tab.id, origin };
+}

@@ -1,0 +1,6 @@
+// Browser tests always run against a fresh test build of the extension.
+import { build } from '../../build.mjs';
+
+export default async function setup(): Promise<void> {
+  await build({ test: true });
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { makeManifest } from '../build.mjs';
+
+describe('manifest', () => {
+  it('release build asks for the minimum: no host access at install, per-instance optional hosts', () => {
+    const m = makeManifest();
+    expect(m.permissions.sort()).toEqual(['activeTab', 'scripting', 'storage']);
+    expect(m.host_permissions).toBeUndefined();
+    expect(m.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
+    expect(JSON.stringify(m)).not.toContain('<all_urls>');
+    expect(m).not.toHaveProperty('content_scripts'); // registered at run time for granted instances only
+  });
+
+  it('test build adds a static host permission for 127.0.0.1 and nothing else', () => {
+    const m = makeManifest({ test: true });
+    expect(m.host_permissions).toEqual(['http://127.0.0.1/*']);
+    expect(m.permissions.sort()).toEqual(['activeTab', 'scripting', 'storage']);
+  });
+
+  it('one manifest serves both browsers; store targets drop what the other browser does not use', () => {
+    expect(makeManifest().background).toEqual({ service_worker: 'background.js', scripts: ['background.js'] });
+    expect(makeManifest({ target: 'chrome' }).background).toEqual({ service_worker: 'background.js' });
+    expect(makeManifest({ target: 'chrome' })).not.toHaveProperty('browser_specific_settings');
+    expect(makeManifest({ target: 'firefox' }).background).toEqual({ scripts: ['background.js'] });
+  });
+
+  it('allows wasm for libsodium on extension pages and nothing looser', () => {
+    expect(makeManifest().content_security_policy).toEqual({ extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" });
+  });
+});
