@@ -1,0 +1,42 @@
+// Public API of the Hush protocol core (docs/PROTOCOL.md). Pure: libsodium only, no browser or Node APIs.
+// Call init() once before anything else.
+export { init, deterministicRng, systemRng, type Rng } from './sodium';
+export type { Result, Failure, DecryptFailureReason, BundleFailureReason, EncryptFailureReason, BackupFailureReason } from './errors';
+export { VERSION } from './labels';
+export { generateIdentity, identityFromSeed, fingerprint, keyId, type Identity } from './identity';
+export {
+  createChain,
+  advanceChain,
+  pruneChain,
+  currentPrekey,
+  retainedSecrets,
+  wipeChainState,
+  epochAt,
+  DEFAULT_EPOCH_PERIOD_SECONDS,
+  DEFAULT_GRACE_SECONDS,
+  type PrekeyChainState,
+  type RetainedPrekey,
+} from './prekey-chain';
+export {
+  encodeBundle,
+  parseBundle,
+  verifyBundle,
+  parseAndVerifyBundle,
+  isEpochRollback,
+  checkBundleUpdate,
+  encodeRevocation,
+  parseRevocation,
+  PROFILE_FIELD_NAME,
+  type Bundle,
+  type BundleUpdate,
+  type Revocation,
+  type RevocationReason,
+} from './bundle';
+export { encryptMessage, chunkCapacityBytes, type EncryptInput, type EncryptedMessage, type RecipientKey, type StatusBudget } from './encrypt';
+export { decryptMessage, inspectChunk, type DecryptContext, type DecryptedMessage, type DecryptResult } from './decrypt';
+export type { Party } from './message-crypto';
+export { parseStatusText, STATUS_PREFIX, STATUS_PREFIX_TEXT } from './text-encoding';
+export { serverCount, webUiCount, mastodonCount, fitsInStatus } from './mastodon-count';
+export { plaintextCapacity, planChunks } from './chunking';
+export { safetyNumber, compareSafetyPayload, type SafetyNumber } from './safety-number';
+export { generateRecoveryCode, exportBackup, importBackup, BACKUP_OPSLIMIT, BACKUP_MEMLIMIT, type BackupContents, type KdfParams } from './backup';
