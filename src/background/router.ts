@@ -4,10 +4,13 @@ import { validateRequest } from '../messaging/validate';
 import { record } from './diagnostics';
 import { classifySender, type SenderContext, type SenderFields } from './senders';
 
-/** A handler per message type; a missing one is a compile error. Handlers may return a Reply to fail with a code. */
-export type Handlers = {
-  [K in RequestType]: (payload: PayloadOf<K>, sender: SenderContext) => Promise<ResponseMap[K] | Reply<never>>;
+/** Handlers for a subset of message types (one feature area). Handlers may return a Reply to fail with a code. */
+export type HandlersFor<T extends RequestType> = {
+  [K in T]: (payload: PayloadOf<K>, sender: SenderContext) => Promise<ResponseMap[K] | Reply<never>>;
 };
+
+/** A handler per message type; a missing one is a compile error. */
+export type Handlers = HandlersFor<RequestType>;
 
 const isFailure = (x: unknown): x is Reply<never> =>
   typeof x === 'object' && x !== null && 'ok' in x && x.ok === false && 'error' in x;

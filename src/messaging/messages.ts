@@ -4,6 +4,8 @@
  * before any handler sees it (the background treats every message as hostile input).
  */
 import * as v from 'valibot';
+import { keysRequests, type KeysResponses } from './keys-messages';
+import { overlayRequests, type OverlayResponses } from './overlay-messages';
 
 /** Who sent a message, as established from browser-stamped sender fields (never from the payload). */
 export type SenderKind = 'content' | 'frame' | 'extension-page';
@@ -30,15 +32,21 @@ export const PageDetectedSchema = v.strictObject({
 });
 export type PageInfo = v.InferOutput<typeof PageDetectedSchema>;
 
-/** The request table: type -> payload schema and allowed senders. */
-export const requestSchemas = {
+/** One entry of a request table: the payload schema and which sender kinds may send it. */
+export type RequestSpec = { readonly payload: v.GenericSchema; readonly from: readonly SenderKind[] };
+
+/** Core requests. Feature areas keep their own tables (keys-messages.ts, overlay-messages.ts), merged below. */
+const coreRequests = {
   ping: { payload: v.strictObject({}), from: ['content', 'frame', 'extension-page'] },
   'page/detected': { payload: PageDetectedSchema, from: ['content'] },
   'popup/tab-state': { payload: v.strictObject({ tabId: v.pipe(v.number(), v.integer(), v.minValue(0)) }), from: ['extension-page'] },
   'frame/hello': { payload: v.strictObject({ session: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)) }), from: ['frame'] },
   'frame/open': { payload: v.strictObject({ kind: v.picklist(['view', 'editor']) }), from: ['content'] },
   'diagnostics/get': { payload: v.strictObject({}), from: ['extension-page'] },
-} as const satisfies Record<string, { payload: v.GenericSchema; from: readonly SenderKind[] }>;
+} as const satisfies Record<string, RequestSpec>;
+
+/** The request table: type -> payload schema and allowed senders. */
+export const requestSchemas = { ...coreRequests, ...keysRequests, ...overlayRequests } as const;
 
 export type RequestType = keyof typeof requestSchemas;
 export type PayloadOf<K extends RequestType> = v.InferOutput<(typeof requestSchemas)[K]['payload']>;
@@ -61,7 +69,9 @@ export interface DiagnosticsEntry {
   readonly message: string;
 }
 
-export interface ResponseMap {
+export type ResponseMap = CoreResponses & KeysResponses & OverlayResponses;
+
+interface CoreResponses {
   ping: PingResponse;
   'page/detected': { readonly accepted: true };
   'popup/tab-state': { readonly state: TabState | null };
