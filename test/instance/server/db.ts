@@ -1,0 +1,156 @@
+// One real SQLite file per instance (node-sqlite3-wasm: pure wasm, installs with `npm ci` alone).
+// `sqlite3 a.db "select visibility, text from statuses"` shows exactly what the server received.
+import sqlite from 'node-sqlite3-wasm';
+import type { Database, SQLiteValue } from 'node-sqlite3-wasm';
+
+// The package is CommonJS: named ESM imports fail at run time under Node, the default works.
+const { Database: DatabaseCtor } = sqlite;
+
+const SCHEMA = `
+PRAGMA foreign_keys = ON;
+CREATE TABLE IF NOT EXISTS accounts (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  domain TEXT,                      -- NULL for local accounts, as in Mastodon
+  uri TEXT NOT NULL UNIQUE,
+  url TEXT NOT NULL,
+  display_name TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',    -- local: raw text; remote: HTML as received
+  fields TEXT NOT NULL DEFAULT '[]',-- JSON [{name,value,verified_at}]; local raw, remote HTML values
+  token TEXT UNIQUE,                -- local only: the access token
+  created_at TEXT NOT NULL,
+  fetched_at TEXT,                  -- remote only: last refresh from the home instance
+  UNIQUE (username, domain)
+);
+CREATE TABLE IF NOT EXISTS conversations (
+  id TEXT PRIMARY KEY,
+  uri TEXT UNIQUE                   -- shared across instances (AP "conversation"/context)
+);
+CREATE TABLE IF NOT EXISTS statuses (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  uri TEXT NOT NULL UNIQUE,
+  url TEXT NOT NULL,
+  text TEXT NOT NULL,               -- local: raw submitted text; remote: received HTML (as Mastodon)
+  content TEXT NOT NULL,            -- rendered HTML
+  spoiler_text TEXT NOT NULL DEFAULT '',
+  sensitive INTEGER NOT NULL DEFAULT 0,
+  visibility TEXT NOT NULL,
+  language TEXT,
+  in_reply_to_id TEXT,
+  in_reply_to_account_id TEXT,
+  conversation_id TEXT REFERENCES conversations(id),
+  local INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  edited_at TEXT,
+  deleted_at TEXT
+);
+CREATE INDEX IF NOT EXISTS statuses_reply ON statuses(in_reply_to_id);
+CREATE TABLE IF NOT EXISTS mentions (
+  status_id TEXT NOT NULL REFERENCES statuses(id),
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  PRIMARY KEY (status_id, account_id)
+);
+CREATE TABLE IF NOT EXISTS tags (
+  status_id TEXT NOT NULL REFERENCES statuses(id),
+  name TEXT NOT NULL,
+  PRIMARY KEY (status_id, name)
+);
+CREATE TABLE IF NOT EXISTS home_feed (
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  status_id TEXT NOT NULL REFERENCES statuses(id),
+  PRIMARY KEY (account_id, status_id)
+);
+CREATE TABLE IF NOT EXISTS account_conversations (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  conversation_id TEXT NOT NULL REFERENCES conversations(id),
+  participant_ids TEXT NOT NULL,    -- JSON sorted ids, excluding the owner
+  status_ids TEXT NOT NULL,         -- JSON ids of the statuses in it
+  last_status_id TEXT,
+  unread INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (account_id, conversation_id, participant_ids)
+);
+CREATE TABLE IF NOT EXISTS notifications (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  from_account_id TEXT NOT NULL REFERENCES accounts(id),
+  type TEXT NOT NULL,
+  status_id TEXT REFERENCES statuses(id),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  account_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  status_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (account_id, key)
+);
+CREATE TABLE IF NOT EXISTS markers (
+  account_id TEXT NOT NULL,
+  timeline TEXT NOT NULL,
+  last_read_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (account_id, timeline)
+);
+CREATE TABLE IF NOT EXISTS web_settings (
+  account_id TEXT PRIMARY KEY,
+  data TEXT NOT NULL
+);
+`;
+
+export type Row = Record<string, SQLiteValue>;
+export type Bind = (string | number | null)[];
+
+export class Db {
+  readonly raw: Database;
+
+  constructor(readonly path: string) {
+    this.raw = new DatabaseCtor(path);
+    this.raw.exec(SCHEMA);
+  }
+
+  all(sql: string, values: Bind = []): Row[] {
+    return this.raw.all(sql, values) as Row[];
+  }
+
+  get(sql: string, values: Bind = []): Row | undefined {
+    return (this.raw.get(sql, values) as Row | null) ?? undefined;
+  }
+
+  run(sql: string, values: Bind = []): number {
+    return this.raw.run(sql, values).changes;
+  }
+
+  tx<T>(fn: () => T): T {
+    this.raw.exec('BEGIN');
+    try {
+      const out = fn();
+      this.raw.exec('COMMIT');
+      return out;
+    } catch (e) {
+      this.raw.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  close(): void {
+    if (this.raw.isOpen) this.raw.close();
+  }
+}
+
+export function str(row: Row, col: string): string {
+  const v = row[col];
+  return v === null || v === undefined ? '' : String(v);
+}
+
+export function strOrNull(row: Row, col: string): string | null {
+  const v = row[col];
+  return v === null || v === undefined ? null : String(v);
+}
+
+export function num(row: Row, col: string): number {
+  const v = row[col];
+  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Number(v ?? 0);
+}

@@ -1,0 +1,101 @@
+// One instance: its database, public HTTP server (web + REST + inbox) and request dispatch.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Ctx } from './context.ts';
+import { authenticate, parseParams, readBody, Router, type Reply, type Req } from './http.ts';
+import { accountRoutes } from './api-accounts.ts';
+import { statusRoutes } from './api-statuses.ts';
+import { miscRoutes } from './api-misc.ts';
+import { receive } from './inbox.ts';
+import { actor, image, isWebRoute, staticPack, webApp, webfinger } from './web.ts';
+
+export const router = new Router();
+accountRoutes(router);
+statusRoutes(router);
+miscRoutes(router);
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, PUT, DELETE, GET, PATCH, OPTIONS',
+  'access-control-allow-headers': 'Authorization, Content-Type, Idempotency-Key, X-CSRF-Token',
+  'access-control-expose-headers': 'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Idempotency-Key',
+};
+
+export function send(res: ServerResponse, r: Reply): void {
+  if (r.streaming) return;
+  const headers: Record<string, string> = { ...r.headers };
+  let body: string | Buffer = '';
+  if (r.json !== undefined) {
+    body = JSON.stringify(r.json);
+    headers['content-type'] = r.contentType ?? 'application/json; charset=utf-8';
+  } else if (r.body !== undefined) {
+    body = r.body;
+    headers['content-type'] = r.contentType ?? 'text/plain; charset=utf-8';
+  }
+  res.writeHead(r.status, headers);
+  res.end(body);
+}
+
+async function api(ctx: Ctx, req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<Reply> {
+  if (method === 'OPTIONS') return { status: 204, headers: CORS };
+  const found = router.match(method, url.pathname);
+  if (!found) return { status: 404, json: { error: 'Not found' }, headers: CORS };
+  const account = authenticate(ctx, req, url.searchParams);
+  if (found.route.auth === 'required' && !account) {
+    return { status: 401, json: { error: 'The access token is invalid' }, headers: CORS };
+  }
+  const raw = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+  if (raw === undefined) return { status: 413, json: { error: 'Request entity too large' }, headers: CORS };
+  const body = parseParams(req.headers['content-type'] ?? '', raw, url.searchParams);
+  if (!body) return { status: 400, json: { error: 'Error occurred while parsing request parameters.' }, headers: CORS };
+  const r: Req = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody: raw, params: found.params, account, raw: req, res };
+  const reply = await found.route.handler(ctx, r);
+  return { ...reply, headers: { ...CORS, ...reply.headers } };
+}
+
+async function dispatch(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<Reply> {
+  const url = new URL(req.url ?? '/', ctx.origin);
+  const method = req.method ?? 'GET';
+  const path = url.pathname;
+  if (path.startsWith('/api/')) return api(ctx, req, res, url, method);
+  if (path === '/inbox' && method === 'POST') {
+    const raw = await readBody(req);
+    if (raw === undefined) return { status: 413, json: { error: 'too large' } };
+    const from = req.headers['x-hush-federation-domain'];
+    const sig = req.headers['x-hush-federation-signature'];
+    const r = await receive(ctx, typeof from === 'string' ? from : '', typeof sig === 'string' ? sig : '', raw);
+    return r.ok ? { status: r.status, json: {} } : { status: r.status, json: { error: r.error } };
+  }
+  if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: 'Method not allowed' };
+  if (path === '/.well-known/webfinger') return webfinger(ctx, url);
+  const actorMatch = /^\/users\/([A-Za-z0-9_]+)$/.exec(path);
+  if (actorMatch?.[1]) {
+    const accept = req.headers.accept ?? '';
+    return /activity\+json|ld\+json/.test(accept) ? actor(ctx, actorMatch[1]) : { status: 302, headers: { location: `/@${actorMatch[1]}` } };
+  }
+  if (path.startsWith('/packs/')) return staticPack(ctx, path);
+  if (/^\/(avatars|headers)\/original\/missing\.png$/.test(path)) return image();
+  if (path === '/favicon.ico') return { status: 204 };
+  if (isWebRoute(path)) return webApp(ctx, req, url);
+  return { status: 404, body: 'Not found' };
+}
+
+export function createInstanceServer(ctx: Ctx): Server {
+  return createServer((req, res) => {
+    dispatch(ctx, req, res).then((r) => send(res, r), (e: unknown) => {
+      // A bug must not take the instance down; answer 500 as Rails would.
+      console.error(`[${ctx.domain}] ${req.method ?? ''} ${req.url ?? ''}:`, e);
+      if (!res.headersSent) send(res, { status: 500, json: { error: 'Internal server error' } });
+      else res.end();
+    });
+  });
+}
+
+export function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr !== null ? addr.port : port);
+    });
+  });
+}

@@ -1,0 +1,143 @@
+// Statuses: rows, who may see them, and REST::StatusSerializer JSON.
+import { num, str, strOrNull, type Row } from './db.ts';
+import type { Ctx } from './context.ts';
+import { accountById, acctOf, rowToAccount, serializeAccount, type Account } from './accounts.ts';
+
+export type Visibility = 'public' | 'unlisted' | 'private' | 'direct';
+export const VISIBILITIES: readonly Visibility[] = ['public', 'unlisted', 'private', 'direct'];
+
+export interface Status {
+  id: string;
+  accountId: string;
+  uri: string;
+  url: string;
+  text: string;
+  content: string;
+  spoilerText: string;
+  sensitive: boolean;
+  visibility: Visibility;
+  language: string | null;
+  inReplyToId: string | null;
+  inReplyToAccountId: string | null;
+  conversationId: string | null;
+  local: boolean;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+}
+
+function asVisibility(v: string): Visibility {
+  return (VISIBILITIES as readonly string[]).includes(v) ? (v as Visibility) : 'direct';
+}
+
+export function rowToStatus(row: Row): Status {
+  return {
+    id: str(row, 'id'), accountId: str(row, 'account_id'), uri: str(row, 'uri'), url: str(row, 'url'),
+    text: str(row, 'text'), content: str(row, 'content'), spoilerText: str(row, 'spoiler_text'),
+    sensitive: num(row, 'sensitive') !== 0, visibility: asVisibility(str(row, 'visibility')),
+    language: strOrNull(row, 'language'), inReplyToId: strOrNull(row, 'in_reply_to_id'),
+    inReplyToAccountId: strOrNull(row, 'in_reply_to_account_id'), conversationId: strOrNull(row, 'conversation_id'),
+    local: num(row, 'local') !== 0, createdAt: str(row, 'created_at'), editedAt: strOrNull(row, 'edited_at'),
+    deletedAt: strOrNull(row, 'deleted_at'),
+  };
+}
+
+export function statusById(ctx: Ctx, id: string): Status | undefined {
+  const row = ctx.db.get('SELECT * FROM statuses WHERE id = ? AND deleted_at IS NULL', [id]);
+  return row ? rowToStatus(row) : undefined;
+}
+
+export function statusByUri(ctx: Ctx, uri: string): Status | undefined {
+  const row = ctx.db.get('SELECT * FROM statuses WHERE uri = ?', [uri]);
+  return row ? rowToStatus(row) : undefined;
+}
+
+export function mentionedAccounts(ctx: Ctx, statusId: string): Account[] {
+  return ctx.db
+    .all('SELECT a.* FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ? ORDER BY a.id', [statusId])
+    .map(rowToAccount);
+}
+
+/** StatusPolicy#show? simplified: every local pair follows each other (see README). */
+export function canSee(ctx: Ctx, s: Status, viewer: Account | undefined): boolean {
+  if (s.deletedAt !== null) return false;
+  if (s.visibility === 'public' || s.visibility === 'unlisted') return true;
+  if (!viewer) return false;
+  if (viewer.id === s.accountId) return true;
+  const mentioned = ctx.db.get('SELECT 1 AS x FROM mentions WHERE status_id = ? AND account_id = ?', [s.id, viewer.id]) !== undefined;
+  if (s.visibility === 'direct') return mentioned;
+  return true;
+}
+
+export function serializeStatus(ctx: Ctx, s: Status, viewer: Account | undefined): Record<string, unknown> {
+  const author = accountById(ctx, s.accountId);
+  const mentions = mentionedAccounts(ctx, s.id);
+  const tags = ctx.db.all('SELECT name FROM tags WHERE status_id = ? ORDER BY name', [s.id]).map((r) => str(r, 'name'));
+  const replies = ctx.db.get('SELECT count(*) AS n FROM statuses WHERE in_reply_to_id = ? AND deleted_at IS NULL', [s.id]);
+  const own = viewer !== undefined && viewer.id === s.accountId;
+  return {
+    id: s.id,
+    created_at: s.createdAt,
+    in_reply_to_id: s.inReplyToId,
+    in_reply_to_account_id: s.inReplyToAccountId,
+    sensitive: s.sensitive,
+    spoiler_text: s.spoilerText,
+    visibility: s.visibility,
+    language: s.language,
+    uri: s.uri,
+    url: s.url,
+    replies_count: replies ? num(replies, 'n') : 0,
+    reblogs_count: 0,
+    favourites_count: 0,
+    quotes_count: 0,
+    edited_at: s.editedAt,
+    favourited: false,
+    reblogged: false,
+    muted: false,
+    bookmarked: false,
+    ...(own ? { pinned: false } : {}),
+    content: s.content,
+    filtered: [],
+    reblog: null,
+    ...(s.local ? { application: { name: 'Web', website: null } } : {}),
+    account: author ? serializeAccount(ctx, author) : null,
+    media_attachments: [],
+    mentions: mentions.map((m) => ({ id: m.id, username: m.username, url: m.url, acct: acctOf(m) })),
+    tags: tags.map((name) => ({ name, url: `${ctx.origin}/tags/${encodeURIComponent(name)}` })),
+    emojis: [],
+    quote: null,
+    quote_approval: { automatic: [], manual: [], current_user: 'denied' },
+    tagged_collections: [],
+    card: null,
+    poll: null,
+  };
+}
+
+/** Replies in breadth-first order, then ancestors root-first (StatusesController#context). */
+export function statusContext(ctx: Ctx, s: Status, viewer: Account | undefined): { ancestors: Status[]; descendants: Status[] } {
+  const ancestors: Status[] = [];
+  const seen = new Set([s.id]);
+  let cursor = s.inReplyToId;
+  while (cursor !== null && !seen.has(cursor) && ancestors.length < 40) {
+    seen.add(cursor);
+    const parent = statusById(ctx, cursor);
+    if (!parent) break;
+    if (canSee(ctx, parent, viewer)) ancestors.unshift(parent);
+    cursor = parent.inReplyToId;
+  }
+  const descendants: Status[] = [];
+  const queue = [s.id];
+  while (queue.length > 0 && descendants.length < 60) {
+    const id = queue.shift() ?? '';
+    const children = ctx.db
+      .all('SELECT * FROM statuses WHERE in_reply_to_id = ? AND deleted_at IS NULL ORDER BY CAST(id AS INTEGER)', [id])
+      .map(rowToStatus);
+    for (const c of children) {
+      if (seen.has(c.id)) continue;
+      seen.add(c.id);
+      queue.push(c.id);
+      if (canSee(ctx, c, viewer)) descendants.push(c);
+    }
+  }
+  return { ancestors, descendants };
+}
