@@ -1,5 +1,5 @@
 // Entry: mount into div#mastodon like app/javascript/mastodon/main.tsx, from the shell's initial state.
-import { render } from 'preact';
+import { options, render } from 'preact';
 import { configureApi } from './api';
 import { setBootState } from './app';
 import { initCompose } from './compose/state';
@@ -8,6 +8,11 @@ import { installLinkInterception, matchRoute } from './router';
 import { fetchServer } from './server';
 import { startStreaming } from './streaming';
 import { App } from './ui/App';
+
+// React flushes a controlled input's onChange re-render synchronously, before dispatchEvent()
+// returns; preact batches into a microtask by default. Rendering synchronously keeps scripts that
+// write the textarea right after an input event seeing the same ordering as on real Mastodon.
+options.debounceRendering = (cb: () => void): void => cb();
 
 function boot(): void {
   const root = document.getElementById('mastodon');

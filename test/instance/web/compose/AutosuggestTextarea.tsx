@@ -33,6 +33,8 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
   const [suggestions, setSuggestions] = useState<Account[]>([]);
   const [token, setToken] = useState<{ start: number; token: string } | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const lastFetch = useRef(0);
+  const pendingQuery = useRef<string | null>(null);
   const { textareaRef } = props;
 
   useLayoutEffect(() => {
@@ -59,18 +61,32 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
 
   useEffect(() => () => clearTimeout(timer.current), []);
 
+  const search = (q: string): void => {
+    lastFetch.current = Date.now();
+    void apiGet(`/api/v1/accounts/search?q=${encodeURIComponent(q)}&resolve=false&limit=4`, (v) => parseList(v, parseAccount))
+      .then((r) => setSuggestions(r.ok ? r.value : []));
+  };
+
+  // Throttled (200 ms, leading + trailing) like fetchComposeSuggestionsAccounts: the first
+  // "@xy" is sent at once, and a pending trailing call still fires after the token is gone.
   const fetchSuggestions = (t: { start: number; token: string } | null): void => {
-    clearTimeout(timer.current);
     setToken(t);
     if (!t?.token.startsWith('@') && !t?.token.startsWith('＠')) {
       setSuggestions([]);
       return;
     }
     const q = t.token.slice(1);
-    timer.current = setTimeout(() => {
-      void apiGet(`/api/v1/accounts/search?q=${encodeURIComponent(q)}&resolve=false&limit=4`, (v) => parseList(v, parseAccount))
-        .then((r) => setSuggestions(r.ok ? r.value : []));
-    }, 200);
+    const wait = 200 - (Date.now() - lastFetch.current);
+    if (wait <= 0 && timer.current === undefined) {
+      search(q);
+      return;
+    }
+    pendingQuery.current = q;
+    timer.current ??= setTimeout(() => {
+      timer.current = undefined;
+      if (pendingQuery.current !== null) search(pendingQuery.current);
+      pendingQuery.current = null;
+    }, Math.max(wait, 0));
   };
 
   const onInput = (e: Event): void => {
