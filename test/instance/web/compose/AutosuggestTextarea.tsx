@@ -35,6 +35,7 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const lastFetch = useRef(0);
   const pendingQuery = useRef<string | null>(null);
+  const currentQuery = useRef<string | null>(null);
   const { textareaRef } = props;
 
   useLayoutEffect(() => {
@@ -64,7 +65,8 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
   const search = (q: string): void => {
     lastFetch.current = Date.now();
     void apiGet(`/api/v1/accounts/search?q=${encodeURIComponent(q)}&resolve=false&limit=4`, (v) => parseList(v, parseAccount))
-      .then((r) => setSuggestions(r.ok ? r.value : []));
+      // The request is sent regardless, but stale results stay hidden (suggestionsHidden).
+      .then((r) => { if (currentQuery.current === q) setSuggestions(r.ok ? r.value : []); });
   };
 
   // Throttled (200 ms, leading + trailing) like fetchComposeSuggestionsAccounts: the first
@@ -72,10 +74,12 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
   const fetchSuggestions = (t: { start: number; token: string } | null): void => {
     setToken(t);
     if (!t?.token.startsWith('@') && !t?.token.startsWith('＠')) {
+      currentQuery.current = null;
       setSuggestions([]);
       return;
     }
     const q = t.token.slice(1);
+    currentQuery.current = q;
     const wait = 200 - (Date.now() - lastFetch.current);
     if (wait <= 0 && timer.current === undefined) {
       search(q);
@@ -102,6 +106,7 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
     const end = token.start + token.token.length;
     const next = `${el.value.slice(0, token.start)}@${a.acct} ${el.value.slice(end)}`;
     props.onChange(next);
+    currentQuery.current = null;
     setSuggestions([]);
     setToken(null);
     el.focus();
