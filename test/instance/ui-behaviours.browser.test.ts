@@ -32,7 +32,7 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
     fed = await startFederation({ dataDir: mkdtempSync(join(tmpdir(), 'hush-web-ui-')) });
     a = fed.instances['a.test'] as Instance;
     token = a.users.alice?.token ?? '';
-    // Oldest first: 30 fillers, a very long post, then a CW post on top of the home timeline.
+    // Oldest first: 30 fillers (the first page holds 20), a very long post, then a CW post on top of the home timeline.
     for (let i = 0; i < 30; i++) await postStatus(a.origin, token, { status: `filler ${i} https://example.com/${i}` });
     await postStatus(a.origin, token, { status: Array.from({ length: 120 }, () => 'x').join('\n') });
     await postStatus(a.origin, token, { status: SECRET, spoiler_text: 'cw title' });
@@ -48,7 +48,7 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
     await openHome({ width: 1100, height: 500 });
     const item = 'article[aria-posinset="4"]';
     const before = await page.waitForSelector(`${item} .status[data-id]`);
-    expect(await page.$eval(item, (e) => [e.getAttribute('data-id'), e.getAttribute('aria-setsize')])).toEqual([expect.any(String), '32']);
+    expect(await page.$eval(item, (e) => [e.getAttribute('data-id'), e.getAttribute('aria-setsize')])).toEqual([expect.any(String), '20']);
     await page.$eval('.scrollable', (e) => { e.scrollTop = e.scrollHeight; });
     // Unrendered: no .status left, a bare div.status__wrapper of spans with the raw HTML as text.
     await page.waitForFunction((sel: string) => {
@@ -155,6 +155,25 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
     expect(await page.$eval(sel, (e) => e.textContent)).not.toContain('to be edited');
     await api(a.origin, token, 'DELETE', `/api/v1/statuses/${s.id}`);
     await page.waitForSelector(`.status[data-id="${s.id}"]`, { hidden: true });
+  });
+
+  it('editing through the "…" menu: raw source prefilled, labelled Update, saved in place', async () => {
+    await openHome();
+    const s = await postStatus(a.origin, token, { status: `edit me via ui ${kind} https://example.com/e` });
+    const status = `.status[data-id="${s.id}"]`;
+    await page.waitForSelector(`${status} .status__action-bar button[title=More]`);
+    await page.click(`${status} .status__action-bar button[title=More]`);
+    await page.click('::-p-xpath(//li[contains(@class,"dropdown-menu__item")]/a[normalize-space()="Edit"])');
+    await page.waitForSelector('form.compose-form .edit-indicator');
+    const textarea = await textareaOf(page);
+    expect(await textarea.evaluate((e) => e.value)).toBe(`edit me via ui ${kind} https://example.com/e`);
+    expect(await page.$eval('form.compose-form button[type=submit]', (e) => e.textContent)).toBe('Update');
+    await textarea.type(' (fixed)');
+    await page.click('form.compose-form button[type=submit]');
+    await page.waitForSelector('form.compose-form .edit-indicator', { hidden: true });
+    await waitForText(page, `${status} .status__content__text`, '(fixed)');
+    expect(await page.$(`${status} .status__relative-time abbr`)).not.toBeNull(); // edited marker
+    expect(queryDb(a.dbPath, 'SELECT text FROM statuses WHERE id = ?', [s.id])).toEqual([{ text: `edit me via ui ${kind} https://example.com/e (fixed)` }]);
   });
 
   it('4.4 generation: footer dropdowns, privacy dropdown, CW input only when on', async () => {

@@ -7,7 +7,24 @@ export type ApiError =
   | { kind: 'http'; status: number; body: unknown }
   | { kind: 'shape'; path: string };
 
-export type ApiResult<T> = { ok: true; value: T; status: number } | { ok: false; error: ApiError };
+/** `next`: the rel="next" URL of the Link header (older items), when the response is paginated. */
+export type ApiResult<T> = { ok: true; value: T; status: number; next: string | null } | { ok: false; error: ApiError };
+
+/** Extracts rel="next" from an RFC 8288 Link header; only same-origin URLs are followed. */
+export function nextLink(header: string | null): string | null {
+  if (!header) return null;
+  for (const part of header.split(',')) {
+    const m = /<([^>]*)>\s*;\s*rel="?next"?/.exec(part);
+    if (!m?.[1]) continue;
+    try {
+      const u = new URL(m[1], location.origin);
+      return u.origin === location.origin ? u.pathname + u.search : null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
 
 let session: Pick<InitialState, 'accessToken' | 'csrfToken'> | null = null;
 
@@ -52,7 +69,7 @@ export async function apiRequest(
     }
   }
   if (!res.ok) return { ok: false, error: { kind: 'http', status: res.status, body: json } };
-  return { ok: true, value: json, status: res.status };
+  return { ok: true, value: json, status: res.status, next: nextLink(res.headers.get('link')) };
 }
 
 /** GET + parse with a guard; a guard returning null is a shape error. */
@@ -61,7 +78,7 @@ export async function apiGet<T>(path: string, parse: (v: unknown) => T | null): 
   if (!r.ok) return r;
   const value = parse(r.value);
   if (value === null) return { ok: false, error: { kind: 'shape', path } };
-  return { ok: true, value, status: r.status };
+  return { ok: true, value, status: r.status, next: r.next };
 }
 
 export function describeError(e: ApiError): string {

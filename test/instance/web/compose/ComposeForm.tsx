@@ -8,7 +8,7 @@ import { Icon } from '../ui/Icon';
 import { AutosuggestTextarea } from './AutosuggestTextarea';
 import { countedLength } from './counter';
 import { ReplyIndicator, NavigationBar } from './ReplyIndicator';
-import { cancelReply, changeSpoilerText, changeText, composeStore, toggleSpoiler } from './state';
+import { cancelEdit, cancelReply, changeSpoilerText, changeText, composeStore, toggleSpoiler } from './state';
 import { canSubmit, submitCompose } from './submit';
 import { VisibilityButton } from './VisibilityControl';
 
@@ -50,7 +50,7 @@ export function ComposeForm(): JSX.Element {
 
   const remaining = maxCharacters - countedLength(s.text, s.spoilerText, s.spoiler);
   const counter = <span class={`character-counter${remaining < 0 ? ' character-counter--over' : ''}`}>{remaining}</span>;
-  const label = s.inReplyTo ? 'Reply' : 'Post';
+  const label = s.editingId !== null ? 'Update' : s.inReplyTo ? 'Reply' : 'Post';
   const submitBtn = (
     <div class="compose-form__submit">
       <button type="submit" class={`button${gen.compactSubmit ? ' button--compact' : ''}${s.submitting ? ' loading' : ''}`} disabled={!canSubmit(s, maxCharacters)}>
@@ -104,6 +104,16 @@ export function ComposeForm(): JSX.Element {
   );
   // 4.6+ only; preact's form typings do not list role=region, hence the index-typed spread.
   const region: Record<string, string> = gen.formRegion ? { role: 'region', 'aria-label': 'New Post' } : {};
+  const editIndicator = s.editingId !== null && (
+    <div class="edit-indicator">
+      <div class="edit-indicator__header">
+        <div class="edit-indicator__display-name">Editing</div>
+        <div class="edit-indicator__cancel">
+          <button type="button" class="icon-button" title="Cancel" aria-label="Cancel" onClick={cancelEdit}><Icon id="times" /></button>
+        </div>
+      </div>
+    </div>
+  );
   const warning = <Warning direct={s.privacy === 'direct'} />;
   const error = s.error !== null && <div class="compose-form__error" role="alert">{s.error}</div>;
 
@@ -114,6 +124,7 @@ export function ComposeForm(): JSX.Element {
         {s.inReplyTo && <NavigationBar onCancel={cancelReply} />}
         {warning}
         <div class="compose-form__highlightable">
+          {editIndicator}
           {dropdowns}
           {spoiler}
           {textareaEl}
@@ -132,6 +143,7 @@ export function ComposeForm(): JSX.Element {
       {warning}
       <div class="compose-form__highlightable">
         <div class="compose-form__scrollable">
+          {editIndicator}
           {spoiler}
           {textareaEl}
         </div>

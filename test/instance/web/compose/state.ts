@@ -1,7 +1,7 @@
 // Compose state (Mastodon's Redux `compose` slice): the textarea is controlled from here.
 // Every change generates a fresh Idempotency-Key, as reducers/compose.js does.
 import { bootState } from '../app';
-import { uuid } from '../api';
+import { apiGet, describeError, uuid } from '../api';
 import type { Status, Visibility } from '../model';
 import { createStore } from '../store';
 
@@ -12,6 +12,8 @@ export interface ComposeState {
   privacy: Visibility;
   /** Only here, never in the DOM (as compose.in_reply_to). */
   inReplyTo: Status | null;
+  /** Id of the status being edited (compose.id), or null when composing a new one. */
+  editingId: string | null;
   idempotencyKey: string;
   submitting: boolean;
   error: string | null;
@@ -23,13 +25,13 @@ const ORDER: Visibility[] = ['public', 'unlisted', 'private', 'direct'];
 
 function fresh(text = ''): ComposeState {
   return {
-    text, spoiler: false, spoilerText: '', privacy: bootState().defaultPrivacy, inReplyTo: null,
+    text, spoiler: false, spoilerText: '', privacy: bootState().defaultPrivacy, inReplyTo: null, editingId: null,
     idempotencyKey: uuid(), submitting: false, error: null, focusDate: 0,
   };
 }
 
 export const composeStore = createStore<ComposeState>({
-  text: '', spoiler: false, spoilerText: '', privacy: 'public', inReplyTo: null,
+  text: '', spoiler: false, spoilerText: '', privacy: 'public', inReplyTo: null, editingId: null,
   idempotencyKey: '', submitting: false, error: null, focusDate: 0,
 });
 
@@ -67,6 +69,33 @@ export function replyTo(status: Status): void {
     focusDate: Date.now(),
   });
 }
+
+/** mentionCompose ("Mention @x" menu item): appends "@acct " and focuses the textarea. */
+export function mentionCompose(acct: string): void {
+  const { text } = composeStore.get();
+  change({ text: `${text}${text && !text.endsWith(' ') ? ' ' : ''}@${acct} `, focusDate: Date.now() });
+}
+
+function parseSource(v: unknown): { text: string; spoiler_text: string } | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as { text?: unknown; spoiler_text?: unknown };
+  return typeof o.text === 'string' ? { text: o.text, spoiler_text: typeof o.spoiler_text === 'string' ? o.spoiler_text : '' } : null;
+}
+
+/** Edit: prefill from GET /api/v1/statuses/:id/source (the raw text), keep the visibility. */
+export async function editStatus(status: Status): Promise<void> {
+  const r = await apiGet(`/api/v1/statuses/${encodeURIComponent(status.id)}/source`, parseSource);
+  if (!r.ok) {
+    setSubmitting(false, describeError(r.error));
+    return;
+  }
+  change({
+    editingId: status.id, inReplyTo: null, text: r.value.text, spoiler: r.value.spoiler_text.length > 0,
+    spoilerText: r.value.spoiler_text, privacy: status.visibility, focusDate: Date.now(),
+  });
+}
+
+export const cancelEdit = (): void => clearCompose();
 
 export function setSubmitting(submitting: boolean, error: string | null = null): void {
   composeStore.set((s) => ({ ...s, submitting, error }));

@@ -1,7 +1,7 @@
 // /conversations: the DM column (features/direct_timeline). Not unrendered off-screen.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import type { JSX } from 'preact';
-import { apiGet, apiRequest, describeError } from '../api';
+import { apiRequest } from '../api';
 import { bootState } from '../app';
 import { parseConversation, parseList, type Conversation as Conv } from '../model';
 import { navigate } from '../router';
@@ -10,6 +10,7 @@ import { StatusContent } from '../status/StatusContent';
 import { relativeTime } from '../status/time';
 import { onStreamEvent } from '../streaming';
 import { ScrollableList } from '../timeline/ScrollableList';
+import { usePagedList } from '../timeline/usePagedList';
 import { Column } from '../ui/Column';
 
 function upsert(list: Conv[], c: Conv): Conv[] {
@@ -56,41 +57,29 @@ function ConversationEntry(props: { conversation: Conv; onRead: (id: string) => 
   );
 }
 
+const parseConversations = (v: unknown): Conv[] | null => parseList(v, parseConversation);
+const conversationId = (c: Conv): string => c.id;
+
 export function Conversations(): JSX.Element {
-  const [items, setItems] = useState<Conv[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let alive = true;
-    void apiGet('/api/v1/conversations', (v) => parseList(v, parseConversation)).then((r) => {
-      if (!alive) return;
-      setLoading(false);
-      if (!r.ok) {
-        setError(describeError(r.error));
-        return;
-      }
-      setItems((cur) => [...cur, ...r.value.filter((c) => !cur.some((x) => x.id === c.id))]);
-    });
-    const off = onStreamEvent((e) => {
-      if (e.event === 'conversation') setItems((cur) => upsert(cur, e.conversation));
-      else if (e.event === 'status.update') {
-        setItems((cur) => cur.map((c) => (c.last_status?.id === e.status.id ? { ...c, last_status: e.status } : c)));
-      } else if (e.event === 'delete') {
-        setItems((cur) => cur.map((c) => (c.last_status?.id === e.id ? { ...c, last_status: null } : c)).filter((c) => c.last_status !== null));
-      }
-    });
-    return () => {
-      alive = false;
-      off();
-    };
-  }, []);
+  const list = usePagedList('/api/v1/conversations', parseConversations, conversationId);
+  const { items, setItems } = list;
+  useEffect(() => onStreamEvent((e) => {
+    if (e.event === 'conversation') setItems((cur) => upsert(cur, e.conversation));
+    else if (e.event === 'status.update') {
+      setItems((cur) => cur.map((c) => (c.last_status?.id === e.status.id ? { ...c, last_status: e.status } : c)));
+    } else if (e.event === 'delete') {
+      setItems((cur) => cur.map((c) => (c.last_status?.id === e.id ? { ...c, last_status: null } : c)).filter((c) => c.last_status !== null));
+    }
+  }), [setItems]);
   const markRead = (id: string): void => setItems((cur) => cur.map((c) => (c.id === id ? { ...c, unread: false } : c)));
   return (
     <Column title="Private mentions" icon="at">
-      {error !== null && <div class="error-column" role="alert">{error}</div>}
+      {list.error !== null && <div class="error-column" role="alert">{list.error}</div>}
       <ScrollableList
         virtualize={false}
-        isLoading={loading}
+        isLoading={list.loading}
+        hasMore={list.hasMore}
+        onLoadMore={list.loadMore}
         prepend={
           <div class="follow_requests-unlocked_explanation">
             <span>Posts on Mastodon are not end-to-end encrypted. Do not share any sensitive information over Mastodon.</span>

@@ -1,12 +1,12 @@
 // /notifications: grouped (v2) notifications; mentions render as .notification-ungrouped--mention.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import type { JSX } from 'preact';
-import { apiGet, describeError } from '../api';
-import { parseList, parseNotificationsV2, parseNotificationV1, type MentionNotification } from '../model';
+import { parseNotificationsV2, type MentionNotification } from '../model';
 import { Status, statusItem } from '../status/Status';
 import { onStreamEvent } from '../streaming';
 import { replaceStatus } from '../timeline/useStatusList';
 import { ScrollableList } from '../timeline/ScrollableList';
+import { usePagedList } from '../timeline/usePagedList';
 import { Column } from '../ui/Column';
 
 function Mention(props: { n: MentionNotification; hidden: boolean }): JSX.Element | null {
@@ -39,43 +39,26 @@ function Other(props: { n: MentionNotification }): JSX.Element {
   );
 }
 
-async function load(): Promise<{ ok: true; value: MentionNotification[] } | { ok: false; error: string }> {
-  const v2 = await apiGet('/api/v2/notifications?grouped_types[]=favourite&grouped_types[]=reblog&grouped_types[]=follow', parseNotificationsV2);
-  if (v2.ok) return v2;
-  // Fall back to v1 when the server lacks grouped notifications.
-  const v1 = await apiGet('/api/v1/notifications', (v) => parseList(v, parseNotificationV1));
-  return v1.ok ? v1 : { ok: false, error: describeError(v2.error) };
-}
+const V2_PATH = '/api/v2/notifications?grouped_types[]=favourite&grouped_types[]=reblog&grouped_types[]=follow';
+const notificationKey = (n: MentionNotification): string => n.key;
 
 export function Notifications(): JSX.Element {
-  const [items, setItems] = useState<MentionNotification[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let alive = true;
-    void load().then((r) => {
-      if (!alive) return;
-      setLoading(false);
-      if (!r.ok) setError(r.error);
-      else setItems((cur) => [...cur, ...r.value.filter((n) => !cur.some((x) => x.key === n.key))]);
-    });
-    const off = onStreamEvent((e) => {
-      if (e.event === 'notification') setItems((cur) => [e.notification, ...cur.filter((x) => x.key !== e.notification.key)]);
-      else if (e.event === 'status.update') {
-        setItems((cur) => cur.map((n) => (n.status?.id === e.status.id ? { ...n, status: replaceStatus([n.status], e.status)[0] ?? null } : n)));
-      } else if (e.event === 'delete') setItems((cur) => cur.filter((n) => n.status?.id !== e.id));
-    });
-    return () => {
-      alive = false;
-      off();
-    };
-  }, []);
+  const list = usePagedList(V2_PATH, parseNotificationsV2, notificationKey);
+  const { items, setItems } = list;
+  useEffect(() => onStreamEvent((e) => {
+    if (e.event === 'notification') setItems((cur) => [e.notification, ...cur.filter((x) => x.key !== e.notification.key)]);
+    else if (e.event === 'status.update') {
+      setItems((cur) => cur.map((n) => (n.status?.id === e.status.id ? { ...n, status: replaceStatus([n.status], e.status)[0] ?? null } : n)));
+    } else if (e.event === 'delete') setItems((cur) => cur.filter((n) => n.status?.id !== e.id));
+  }), [setItems]);
   return (
     <Column title="Notifications" icon="bell">
-      {error !== null && <div class="error-column" role="alert">{error}</div>}
+      {list.error !== null && <div class="error-column" role="alert">{list.error}</div>}
       <ScrollableList
         virtualize
-        isLoading={loading}
+        isLoading={list.loading}
+        hasMore={list.hasMore}
+        onLoadMore={list.loadMore}
         emptyMessage="You don't have any notifications yet."
         items={items.map((n) => ({ id: n.key, render: (hidden) => (n.type === 'mention' ? <Mention n={n} hidden={hidden} /> : <Other n={n} />) }))}
       />

@@ -43,9 +43,11 @@ function AccountStatuses(props: { account: Account }): JSX.Element {
     <ScrollableList
       virtualize
       isLoading={list.loading}
+      hasMore={list.hasMore}
+      onLoadMore={list.loadMore}
       prepend={<Header account={props.account} />}
       emptyMessage="No posts here!"
-      items={list.statuses.map((s) => ({ id: s.id, render: (hidden) => statusItem(s, hidden) }))}
+      items={list.items.map((s) => ({ id: s.id, render: (hidden) => statusItem(s, hidden) }))}
     />
   );
 }

@@ -7,7 +7,7 @@ import { plainText } from '../html';
 import type { Status as StatusT } from '../model';
 import { navigate } from '../router';
 import { Icon } from '../ui/Icon';
-import { replyTo } from '../compose/state';
+import { ActionBar } from './ActionBar';
 import { StatusContent } from './StatusContent';
 import { relativeTime } from './time';
 
@@ -25,6 +25,8 @@ export function VisibilityIcon(props: { visibility: StatusT['visibility'] }): JS
     </span>
   );
 }
+
+export { ActionBar };
 
 export function DisplayName(props: { status: StatusT; className: string }): JSX.Element {
   const a = props.status.account;
@@ -45,23 +47,6 @@ export function ContentWarning(props: { text: string; expanded: boolean; onToggl
     <div class="content-warning">
       <p><span class="translate">{props.text}</span></p>
       <button type="button" class="link-button" onClick={props.onToggle}>{props.expanded ? 'Show less' : 'Show more'}</button>
-    </div>
-  );
-}
-
-export function ActionBar(props: { status: StatusT }): JSX.Element {
-  const s = props.status;
-  const btn = (icon: string, title: string, onClick?: () => void, disabled = false): JSX.Element => (
-    <button type="button" class="status__action-bar__button icon-button" title={title} aria-label={title} disabled={disabled} onClick={onClick}>
-      <Icon id={icon} />
-    </button>
-  );
-  return (
-    <div class="status__action-bar">
-      {btn('reply', 'Reply', () => replyTo(s))}
-      {btn('retweet', s.visibility === 'direct' || s.visibility === 'private' ? 'This post cannot be boosted' : 'Boost', undefined, s.visibility === 'direct' || s.visibility === 'private')}
-      {btn('star', 'Favorite')}
-      {btn('ellipsis', 'More')}
     </div>
   );
 }

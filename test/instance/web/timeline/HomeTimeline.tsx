@@ -8,7 +8,7 @@ import { ScrollableList } from './ScrollableList';
 import { useStatusList } from './useStatusList';
 
 export function HomeTimeline(): JSX.Element {
-  const [list, prepend] = useStatusList('/api/v1/timelines/home?limit=40', { acceptUpdate: true });
+  const [list, prepend] = useStatusList('/api/v1/timelines/home', { acceptUpdate: true });
   // Own non-direct posts are inserted locally on submit; direct ones only arrive by streaming.
   useEffect(() => onPosted((s) => { if (s.visibility !== 'direct') prepend(s); }), [prepend]);
   return (
@@ -17,8 +17,10 @@ export function HomeTimeline(): JSX.Element {
       <ScrollableList
         virtualize
         isLoading={list.loading}
+        hasMore={list.hasMore}
+        onLoadMore={list.loadMore}
         emptyMessage="Your home timeline is empty!"
-        items={list.statuses.map((s) => ({ id: s.id, render: (hidden) => statusItem(s, hidden) }))}
+        items={list.items.map((s) => ({ id: s.id, render: (hidden) => statusItem(s, hidden) }))}
       />
     </Column>
   );

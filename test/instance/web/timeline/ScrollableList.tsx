@@ -83,6 +83,8 @@ export function ScrollableList(props: {
   emptyMessage: ComponentChild;
   prepend?: ComponentChild;
   isLoading: boolean;
+  hasMore?: boolean;
+  onLoadMore?: () => void;
 }): JSX.Element {
   const scroller = useRef<HTMLDivElement>(null);
   const wrapper = useRef<ObserverWrapper | null>(null);
@@ -104,14 +106,22 @@ export function ScrollableList(props: {
     );
   }
   const size = props.items.length;
+  // Like ScrollableList.handleScroll: fetch the next page when 400px from the end.
+  const onScroll = (): void => {
+    const el = scroller.current;
+    if (el && props.hasMore && !props.isLoading && el.scrollHeight - el.scrollTop - el.clientHeight < 400) props.onLoadMore?.();
+  };
   return (
     <ObserverContext.Provider value={wrapper.current}>
-      <div class="scrollable" ref={scroller}>
+      <div class="scrollable" ref={scroller} onScroll={onScroll}>
         <div role="feed" class="item-list">
           {props.prepend}
           {props.items.map((item, i) => (
             <Article key={item.id} id={item.id} index={i} size={size} render={item.render} />
           ))}
+          {props.hasMore && (
+            <button type="button" class="load-more" disabled={props.isLoading} onClick={props.onLoadMore}>Load more</button>
+          )}
         </div>
       </div>
     </ObserverContext.Provider>
