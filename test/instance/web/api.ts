@@ -11,14 +11,14 @@ export type ApiError =
 export type ApiResult<T> = { ok: true; value: T; status: number; next: string | null } | { ok: false; error: ApiError };
 
 /** Extracts rel="next" from an RFC 8288 Link header; only same-origin URLs are followed. */
-export function nextLink(header: string | null): string | null {
+export function nextLink(header: string | null, origin: string): string | null {
   if (!header) return null;
   for (const part of header.split(',')) {
     const m = /<([^>]*)>\s*;\s*rel="?next"?/.exec(part);
     if (!m?.[1]) continue;
     try {
-      const u = new URL(m[1], location.origin);
-      return u.origin === location.origin ? u.pathname + u.search : null;
+      const u = new URL(m[1], origin);
+      return u.origin === origin ? u.pathname + u.search : null;
     } catch {
       return null;
     }
@@ -69,7 +69,7 @@ export async function apiRequest(
     }
   }
   if (!res.ok) return { ok: false, error: { kind: 'http', status: res.status, body: json } };
-  return { ok: true, value: json, status: res.status, next: nextLink(res.headers.get('link')) };
+  return { ok: true, value: json, status: res.status, next: nextLink(res.headers.get('link'), location.origin) };
 }
 
 /** GET + parse with a guard; a guard returning null is a shape error. */
