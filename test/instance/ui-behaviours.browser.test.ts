@@ -176,6 +176,21 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
     expect(queryDb(a.dbPath, 'SELECT text FROM statuses WHERE id = ?', [s.id])).toEqual([{ text: `edit me via ui ${kind} https://example.com/e (fixed)` }]);
   });
 
+  it('narrow screens: compose pane hidden, "New post" opens /publish, publishing goes back', async () => {
+    await openHome({ width: 800, height: 800 });
+    expect(await page.$eval('.compose-panel form.compose-form', (e) => (e as HTMLElement).offsetParent === null)).toBe(true);
+    await page.click('.ui__header a[href="/publish"]');
+    await page.waitForSelector('.columns-area .column form.compose-form textarea.autosuggest-textarea__textarea', { visible: true });
+    // Only one compose form holds a textarea while /publish is open.
+    expect(await page.$$eval('form.compose-form textarea', (e) => e.length)).toBe(1);
+    const text = `@carol from publish ${kind} ${Date.now().toString(36)}`;
+    await (await textareaOf(page)).type(text);
+    await chooseDirect(page);
+    await page.click('.column form.compose-form button[type=submit]');
+    await page.waitForFunction(() => location.pathname === '/home');
+    expect(queryDb(a.dbPath, 'SELECT visibility FROM statuses WHERE text = ?', [text])).toEqual([{ visibility: 'direct' }]);
+  });
+
   it('4.4 generation: footer dropdowns, privacy dropdown, CW input only when on', async () => {
     a.setUiVersion('4.4.0');
     try {

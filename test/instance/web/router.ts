@@ -27,8 +27,17 @@ const listeners = new Set<() => void>();
 
 export function navigate(path: string): void {
   if (path === location.pathname + location.search) return;
-  history.pushState({}, '', path);
+  history.pushState({ inApp: true }, '', path);
   for (const l of listeners) l();
+}
+
+/** goBack after publishing from /publish; a /publish opened directly goes to /home instead. */
+export function goBackOr(path: string): void {
+  if ((history.state as { inApp?: boolean } | null)?.inApp === true) history.back();
+  else {
+    history.replaceState({}, '', path);
+    for (const l of listeners) l();
+  }
 }
 
 export function usePath(): string {

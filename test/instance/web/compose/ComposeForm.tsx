@@ -23,7 +23,7 @@ function Warning(props: { direct: boolean }): JSX.Element | null {
   );
 }
 
-export function ComposeForm(): JSX.Element {
+export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Element {
   const gen = generation();
   const s = useStore(composeStore);
   const { maxCharacters } = useStore(serverStore);
@@ -34,7 +34,7 @@ export function ComposeForm(): JSX.Element {
   const submit = (): void => {
     const el = textarea.current;
     if (el && el.value !== composeStore.get().text) changeText(el.value);
-    void submitCompose();
+    void submitCompose().then((ok) => { if (ok) props.onPublished?.(); });
   };
   const onSubmit = (e: Event): void => {
     e.preventDefault();

@@ -22,10 +22,11 @@ export function canSubmit(s: ComposeState, maxChars: number): boolean {
   return !(blank && generation().name === 'legacy');
 }
 
-export async function submitCompose(): Promise<void> {
+/** Resolves true when a post was created or saved. */
+export async function submitCompose(): Promise<boolean> {
   const s = composeStore.get();
-  if (!canSubmit(s, serverStore.get().maxCharacters)) return;
-  if (s.text.trim().length === 0 && (!s.spoiler || s.spoilerText.trim().length === 0)) return;
+  if (!canSubmit(s, serverStore.get().maxCharacters)) return false;
+  if (s.text.trim().length === 0 && (!s.spoiler || s.spoilerText.trim().length === 0)) return false;
   setSubmitting(true);
   const body: Record<string, unknown> = {
     status: s.text,
@@ -46,9 +47,10 @@ export async function submitCompose(): Promise<void> {
     : await apiRequest('PUT', `/api/v1/statuses/${encodeURIComponent(s.editingId)}`, { body, headers: { 'Idempotency-Key': s.idempotencyKey } });
   if (!r.ok) {
     setSubmitting(false, describeError(r.error));
-    return;
+    return false;
   }
   clearCompose();
   const status = parseStatus(r.value);
   if (status && s.editingId === null) for (const l of postedListeners) l(status);
+  return true;
 }

@@ -4,7 +4,7 @@ import { ComposeForm } from '../compose/ComposeForm';
 import { Conversations } from '../conversations/Conversations';
 import { Notifications } from '../notifications/Notifications';
 import { Profile } from '../profile/Profile';
-import { matchRoute, usePath, type Route } from '../router';
+import { goBackOr, matchRoute, usePath, type Route } from '../router';
 import { Thread } from '../thread/Thread';
 import { HomeTimeline } from '../timeline/HomeTimeline';
 import { Column } from './Column';
@@ -38,7 +38,7 @@ function RouteView(props: { route: Route }): JSX.Element {
     case 'notifications': return <Notifications />;
     case 'thread': return <Thread key={route.statusId} statusId={route.statusId} />;
     case 'profile': return <Profile key={route.acct} acct={route.acct} />;
-    case 'publish': return <Column title="New post" icon="reply"><div class="scrollable scrollable--flex" /></Column>;
+    case 'publish': return <Column title="New post" icon="reply"><div class="scrollable scrollable--flex"><ComposeForm onPublished={() => goBackOr('/home')} /></div></Column>;
     case 'not-found': return <Column title="Not found" icon="warning"><div class="empty-column-indicator">This page could not be found.</div></Column>;
   }
 }
@@ -47,11 +47,19 @@ export function App(): JSX.Element {
   const route = matchRoute(usePath());
   return (
     <div class="ui">
+      {/* Narrow screens (CSS): the compose pane is hidden and this header links to /publish. */}
+      <div class="ui__header">
+        <a href="/home" class="ui__header__logo">Mastodon</a>
+        <div class="ui__header__links">
+          <a href="/publish" class="button">New post</a>
+        </div>
+      </div>
       <div class="columns-area__panels">
         <div class="columns-area__panels__pane columns-area__panels__pane--compositional">
           <div class="columns-area__panels__pane__inner">
             <div class="compose-panel">
-              <ComposeForm />
+              {/* 4.4+: the panel leaves its form empty while another compose form (/publish) is mounted. */}
+              {route.name === 'publish' ? <div class="compose-form" /> : <ComposeForm />}
             </div>
           </div>
         </div>
