@@ -9,6 +9,7 @@ import { record, recent } from './diagnostics';
 import { joinFrameSession, openFrameSession } from './frame-sessions';
 import { injectIntoOpenTabs, originsFromPatterns, reconcileContentScripts } from './instances';
 import { createRouter, type Handlers } from './router';
+import { settingsHandlers } from './settings/handlers';
 import { sodiumStatus } from './sodium-status';
 import { clearTabState, getTabState, setTabState } from './tab-state';
 
@@ -34,6 +35,7 @@ const handlers: Handlers = {
     return joined ? { joined: true as const } : fail('no_session', 'this frame was not opened by Hush for this tab');
   },
   'diagnostics/get': () => Promise.resolve({ entries: recent() }),
+  ...settingsHandlers(),
 };
 
 const route = createRouter(handlers, browser.runtime.id, extensionOrigin);
