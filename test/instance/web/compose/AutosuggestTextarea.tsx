@@ -17,6 +17,7 @@ interface Props {
   textareaRef: RefObject<HTMLTextAreaElement | null>;
   onChange: (value: string) => void;
   onKeyDown: (e: KeyboardEvent) => void;
+  onPaste?: (e: ClipboardEvent) => void;
 }
 
 export function AutosuggestTextarea(props: Props): JSX.Element {
@@ -55,6 +56,11 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
 
   const search = (q: string): void => {
     lastFetch.current = Date.now();
+    if (q.startsWith('#') || q.startsWith('＃')) {
+      // Hashtag suggestions are fetched as in Mastodon; this double does not display them.
+      void apiGet(`/api/v2/search?type=hashtags&q=${encodeURIComponent(q.slice(1))}&limit=4`, (v) => v);
+      return;
+    }
     void apiGet(`/api/v1/accounts/search?q=${encodeURIComponent(q)}&resolve=false&limit=4`, (v) => parseList(v, parseAccount))
       // The request is sent regardless, but stale results stay hidden (suggestionsHidden).
       .then((r) => { if (currentQuery.current === q) setSuggestions(r.ok ? r.value : []); });
@@ -64,12 +70,14 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
   // "@xy" is sent at once, and a pending trailing call still fires after the token is gone.
   const fetchSuggestions = (t: { start: number; token: string } | null): void => {
     setToken(t);
-    if (!t?.token.startsWith('@') && !t?.token.startsWith('＠')) {
-      currentQuery.current = null;
+    if (!t || t.token.startsWith(':')) {
+      currentQuery.current = null; // ':' emoji shortcodes are matched locally
       setSuggestions([]);
       return;
     }
-    const q = t.token.slice(1);
+    const isAccount = t.token.startsWith('@') || t.token.startsWith('＠');
+    if (!isAccount) setSuggestions([]);
+    const q = isAccount ? t.token.slice(1) : t.token;
     currentQuery.current = q;
     const wait = 200 - (Date.now() - lastFetch.current);
     if (wait <= 0 && timer.current === undefined) {
@@ -117,6 +125,7 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
         rows={3}
         onInput={onInput}
         onKeyDown={props.onKeyDown}
+        onPaste={props.onPaste}
         onBlur={() => setTimeout(() => setSuggestions([]), 200)}
       />
       {suggestions.length > 0 && rect && createPortal(

@@ -1,6 +1,7 @@
 // form.compose-form in the hierarchy of each generation (reference sheet 2.2).
 import { useRef } from 'preact/hooks';
 import type { JSX } from 'preact';
+import { apiGet } from '../api';
 import { generation } from '../app';
 import { serverStore } from '../server';
 import { useStore } from '../store';
@@ -48,6 +49,13 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
     }
   };
 
+  // 4.5+ pasteLinkCompose: a lone pasted URL is looked up (resolve=true), except in direct mode.
+  const onPaste = (e: ClipboardEvent): void => {
+    const pasted = e.clipboardData?.getData('text').trim() ?? '';
+    if (!/^https?:\/\/\S+$/.test(pasted) || composeStore.get().privacy === 'direct') return;
+    void apiGet(`/api/v2/search?q=${encodeURIComponent(pasted)}&type=statuses&resolve=true&limit=2`, (v) => v);
+  };
+
   const remaining = maxCharacters - countedLength(s.text, s.spoilerText, s.spoiler);
   const counter = <span class={`character-counter${remaining < 0 ? ' character-counter--over' : ''}`}>{remaining}</span>;
   const label = s.editingId !== null ? 'Update' : s.inReplyTo ? 'Reply' : 'Post';
@@ -92,6 +100,7 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
       textareaRef={textarea}
       onChange={changeText}
       onKeyDown={onKeyDown}
+      onPaste={gen.name === 'modern' ? onPaste : undefined}
     />
   );
   const buttons = (
