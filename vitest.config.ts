@@ -12,6 +12,8 @@ export default defineConfig({
           exclude: ['**/*.browser.test.ts', 'node_modules/**'],
           environment: 'node',
           testTimeout: 60_000,
+          // Lets the fuzz suite collect garbage before measuring heap growth.
+          execArgv: ['--expose-gc'],
         },
       },
       {
