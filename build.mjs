@@ -37,6 +37,7 @@ export async function build({ test = false, target = 'both', outdir = join(root,
       background: join(root, 'src/background/index.ts'),
       content: join(root, 'src/content/index.ts'),
       popup: join(root, 'src/popup/index.tsx'),
+      options: join(root, 'src/popup/options.tsx'),
       'frames/view': join(root, 'src/frames/view/index.ts'),
       'frames/editor': join(root, 'src/frames/editor/index.ts'),
     },
@@ -54,7 +55,7 @@ export async function build({ test = false, target = 'both', outdir = join(root,
     define: { __HUSH_TEST_BUILD__: JSON.stringify(test) },
     logLevel: 'warning',
   });
-  for (const page of ['popup.html', 'popup.css']) cpSync(join(root, 'src/popup', page), join(outdir, page));
+  for (const page of ['popup.html', 'options.html', 'popup.css']) cpSync(join(root, 'src/popup', page), join(outdir, page));
   for (const page of ['view.html', 'editor.html', 'frame.css']) cpSync(join(root, 'src/frames', page), join(outdir, 'frames', page));
   cpSync(join(root, 'src/content/content.css'), join(outdir, 'content.css'));
   cpSync(join(root, 'icons'), join(outdir, 'icons'), { recursive: true });

@@ -1,77 +1,83 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { PingResponse, TabState } from '../messaging/messages';
-import { send } from '../messaging/client';
+import { Loading } from './components/common';
+import { PhraseForm } from './components/phrase-form';
+import { SecurityBadge } from './components/security-badge';
+import { loadContext, type Context } from './context';
 import { t } from './i18n';
-import { currentTab, type ActiveTab } from './tab';
+import { routeFromSearch, type Route } from './route';
+import { Contact } from './views/contact';
+import { Contacts } from './views/contacts';
+import { Home } from './views/home';
+import { KeyChange } from './views/key-change';
+import { MyKeys } from './views/my-keys';
 
-type View =
-  | { kind: 'loading' }
-  | { kind: 'ready'; ping: PingResponse | null; pingError: string | null; tab: ActiveTab | null; state: TabState | null; granted: boolean };
+const TABS = [
+  { view: 'home', key: 'navThisTab' },
+  { view: 'contacts', key: 'navContacts' },
+  { view: 'my-keys', key: 'navMyKeys' },
+] as const;
 
-async function load(): Promise<View & { kind: 'ready' }> {
-  const [ping, tab] = await Promise.all([send('ping', {}), currentTab()]);
-  const stateReply = tab ? await send('popup/tab-state', { tabId: tab.id }) : null;
-  const granted = tab?.origin ? await browser.permissions.contains({ origins: [`${tab.origin}/*`] }) : false;
-  return {
-    kind: 'ready',
-    ping: ping.ok ? ping.value : null,
-    pingError: ping.ok ? null : ping.error.message,
-    tab,
-    state: stateReply?.ok ? stateReply.value.state : null,
-    granted,
-  };
+function NeedsAccount() {
+  return <p class="notice" data-testid="needs-account">{t('needsAccount')}</p>;
 }
 
-function TabSection({ view }: { view: View & { kind: 'ready' } }) {
-  const [refused, setRefused] = useState(false);
-  const { state, tab, granted } = view;
-  if (state) {
-    const { page } = state;
-    return (
-      <section class="card" data-testid="tab-state" aria-label={t('popupTitle')}>
-        <p data-testid="detected">{t('popupDetected', page.version, page.domain)}</p>
-        <p data-testid="account">{page.account ? t('popupSignedInAs', `@${page.account.acct.includes('@') ? page.account.acct : `${page.account.acct}@${page.domain}`}`) : t('popupSignedOut')}</p>
-      </section>
+function View({ ctx, route, navigate, setPhrase }: { ctx: Context; route: Route; navigate: (r: Route) => void; setPhrase: (c: Context) => void }) {
+  const { account } = ctx;
+  switch (route.view) {
+    case 'home': return <Home ctx={ctx} navigate={navigate} />;
+    case 'phrase': return (
+      <div class="stack" data-testid="view-phrase">
+        <h2>{t('phraseSetupTitle')}</h2>
+        <PhraseForm current={ctx.phrase} onSaved={(phrase) => setPhrase({ ...ctx, phrase })} />
+      </div>
     );
+    case 'contacts': return account ? <Contacts account={account} navigate={navigate} /> : <NeedsAccount />;
+    case 'contact': return account ? <Contact account={account} acct={route.acct} navigate={navigate} /> : <NeedsAccount />;
+    case 'key-change': return account ? <KeyChange account={account} acct={route.acct} navigate={navigate} /> : <NeedsAccount />;
+    case 'my-keys': return account ? <MyKeys account={account} /> : <NeedsAccount />;
   }
-  if (tab?.origin && !granted) {
-    const origin = tab.origin;
-    const enable = async () => {
-      // Must run in the click handler: permission prompts need a user gesture.
-      const ok = await browser.permissions.request({ origins: [`${origin}/*`] });
-      setRefused(!ok);
-      if (ok) window.close();
-    };
-    return (
-      <section class="card" data-testid="not-granted">
-        <p>{t('popupNotGranted', origin)}</p>
-        <button class="primary" type="button" onClick={() => void enable()}>{t('popupEnableOn', new URL(origin).host)}</button>
-        {refused && <p class="error" role="alert">{t('popupGrantRefused')}</p>}
-      </section>
-    );
-  }
-  return <p data-testid="not-mastodon">{t('popupNotMastodon')}</p>;
 }
 
 export function App() {
-  const [view, setView] = useState<View>({ kind: 'loading' });
-  useEffect(() => void load().then(setView), []);
+  const [ctx, setCtx] = useState<Context | null>(null);
+  const [route, setRoute] = useState<Route>(() => routeFromSearch(location.search));
+  const heading = useRef<HTMLDivElement>(null);
+  useEffect(() => void loadContext().then(setCtx), []);
+  const navigate = (to: Route) => {
+    setRoute(to);
+    // Move focus to the new view so keyboard and screen-reader users land on it.
+    requestAnimationFrame(() => {
+      const h = heading.current?.querySelector<HTMLElement>('h2');
+      h?.setAttribute('tabindex', '-1');
+      h?.focus();
+    });
+  };
+  const current = route.view === 'contact' || route.view === 'key-change' ? 'contacts' : route.view;
+
   return (
-    <main>
-      <h1><img src="icons/hush-32.png" alt="" />{t('popupTitle')}</h1>
-      {view.kind === 'loading' ? (
-        <p aria-busy="true">{t('popupLoading')}</p>
-      ) : (
-        <>
-          <TabSection view={view} />
-          {view.ping ? (
-            <p class="muted" data-testid="background">{t('popupBackground', view.ping.version, view.ping.sodium.ready ? `libsodium ${view.ping.sodium.version ?? ''}` : (view.ping.sodium.error ?? '?'))}</p>
-          ) : (
-            <p class="error" role="alert">{t('popupBackgroundDown', view.pingError ?? '')}</p>
-          )}
-        </>
-      )}
-    </main>
+    <>
+      <header>
+        <h1><img src="icons/hush-32.png" alt="" />{t('popupTitle')}</h1>
+        {ctx?.phrase && <SecurityBadge phrase={ctx.phrase} />}
+      </header>
+      <nav aria-label={t('navLabel')}>
+        {TABS.map((tab) => (
+          <button key={tab.view} type="button" class="tab" aria-current={current === tab.view ? 'page' : undefined}
+            data-testid={`nav-${tab.view}`} onClick={() => navigate({ view: tab.view })}>{t(tab.key)}</button>
+        ))}
+      </nav>
+      <main ref={heading}>
+        {ctx === null ? <Loading /> : <View ctx={ctx} route={route} navigate={navigate} setPhrase={setCtx} />}
+        {ctx && (ctx.ping ? (
+          <p class="muted" data-testid="background">{t('popupBackground', ctx.ping.version, ctx.ping.sodium.ready ? `libsodium ${ctx.ping.sodium.version ?? ''}` : (ctx.ping.sodium.error ?? '?'))}</p>
+        ) : (
+          <p class="error" role="alert">{t('popupBackgroundDown', ctx.pingError ?? '')}</p>
+        ))}
+      </main>
+      <footer>
+        <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>{t('openOptions')}</button>
+      </footer>
+    </>
   );
 }

@@ -1,7 +1,33 @@
 import browser from 'webextension-polyfill';
+import type { ErrorCode, HushError } from '../messaging/result';
 
 /** Every user-facing string goes through here (and _locales/), never hard-coded in components. */
 export function t(key: string, ...substitutions: string[]): string {
   const text = browser.i18n.getMessage(key, substitutions);
   return text === '' ? key : text;
+}
+
+/** Sets <html lang/dir> to the browser's UI language, so screen readers pronounce it right. */
+export function applyDocumentLocale(doc: Document = document): void {
+  doc.documentElement.lang = browser.i18n.getUILanguage();
+  doc.documentElement.dir = t('@@bidi_dir') === 'rtl' ? 'rtl' : 'ltr';
+}
+
+const ERROR_KEYS: Record<ErrorCode, string> = {
+  bad_request: 'errBadRequest',
+  unknown_type: 'errUnknownType',
+  forbidden_sender: 'errForbidden',
+  no_session: 'errForbidden',
+  unavailable: 'errUnavailable',
+  internal: 'errInternal',
+};
+
+/** A localised sentence for a typed error; the English detail stays in diagnostics. */
+export function errorText(error: HushError): string {
+  return t(ERROR_KEYS[error.code] ?? 'errInternal');
+}
+
+/** Dates and numbers in the browser's language. */
+export function formatDate(ms: number): string {
+  return new Date(ms).toLocaleString(browser.i18n.getUILanguage(), { dateStyle: 'medium', timeStyle: 'short' });
 }

@@ -1,0 +1,113 @@
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import type { Reply } from '../../messaging/result';
+import { Failure, Loading, Section } from '../components/common';
+import { t } from '../i18n';
+import { keysApi, type AccountRef, type AccountStatus } from '../keys-api';
+import type { Navigate } from '../route';
+import type { Context } from '../context';
+import { UnlockForm } from './unlock';
+
+const acctOf = (ctx: Context) => {
+  const a = ctx.state?.page.account;
+  if (!a || !ctx.state) return null;
+  return a.acct.includes('@') ? a.acct : `${a.acct}@${ctx.state.page.domain}`;
+};
+
+function GrantAccess({ origin }: { origin: string }) {
+  const [refused, setRefused] = useState(false);
+  const enable = async () => {
+    // Must run in the click handler: permission prompts need a user gesture.
+    const ok = await browser.permissions.request({ origins: [`${origin}/*`] });
+    setRefused(!ok);
+    if (ok) window.close();
+  };
+  return (
+    <Section title={t('homeNotEnabledTitle')} testid="not-granted">
+      <p>{t('popupNotGranted', origin)}</p>
+      <button class="primary" type="button" onClick={() => void enable()}>{t('popupEnableOn', new URL(origin).host)}</button>
+      {refused && <p class="error" role="alert">{t('popupGrantRefused')}</p>}
+    </Section>
+  );
+}
+
+function EnableAccount({ account, status, onDone }: { account: AccountRef; status: AccountStatus; onDone: (s: AccountStatus) => void }) {
+  const [field, setField] = useState<number | null>(status.fieldChoice?.[0]?.index ?? null);
+  const [failed, setFailed] = useState<Reply<unknown> & { ok: false } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const enable = async () => {
+    setBusy(true);
+    const r = await keysApi.enable(account, status.fieldChoice ? field : null);
+    setBusy(false);
+    if (r.ok) onDone(r.value);
+    else setFailed(r);
+  };
+  return (
+    <div class="stack">
+      <p>{t(status.state === 'revoked' ? 'homeRevokedExplain' : 'homeEnableExplain')}</p>
+      {status.fieldChoice && (
+        <fieldset>
+          <legend>{t('homeFieldChoice')}</legend>
+          {status.fieldChoice.map((f) => (
+            <label key={f.index} class="radio-row">
+              <input type="radio" name="field" checked={field === f.index} onChange={() => setField(f.index)} />
+              {t('homeFieldReplace', f.name)}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <button class="primary" type="button" disabled={busy} onClick={() => void enable()} data-testid="enable-account">{t('homeEnableAction')}</button>
+      {failed && <Failure reply={failed} />}
+    </div>
+  );
+}
+
+function AccountCard({ ctx, account, navigate }: { ctx: Context; account: AccountRef; navigate: Navigate }) {
+  const [status, setStatus] = useState<Reply<AccountStatus> | null>(null);
+  useEffect(() => void keysApi.status(account).then(setStatus), [account.origin, account.accountId]);
+  const acct = acctOf(ctx) ?? '';
+  return (
+    <Section title={t('homeAccountTitle')} testid="account-card">
+      <p data-testid="account">{t('popupSignedInAs', `@${acct}`)}</p>
+      <p class="muted" data-testid="detected">{t('popupDetected', ctx.state?.page.version ?? '', ctx.state?.page.domain ?? '')}</p>
+      {status === null ? <Loading /> : !status.ok ? <Failure reply={status} /> : (
+        <>
+          <p data-testid="hush-state" data-state={status.value.state}><strong>{t(`state_${status.value.state}`)}</strong></p>
+          {(status.value.state === 'not_enabled' || status.value.state === 'revoked') && (
+            <EnableAccount account={account} status={status.value} onDone={(s) => setStatus({ ok: true, value: s })} />
+          )}
+          {status.value.state === 'locked' && <UnlockForm account={account} onUnlocked={() => void keysApi.status(account).then(setStatus)} />}
+          {status.value.state === 'enabled' && (
+            <div class="row">
+              <button type="button" class="primary" onClick={() => navigate({ view: 'contacts' })}>{t('homeVerifyContacts')}</button>
+              <button type="button" onClick={() => navigate({ view: 'my-keys' })}>{t('navMyKeys')}</button>
+            </div>
+          )}
+        </>
+      )}
+    </Section>
+  );
+}
+
+export function Home({ ctx, navigate }: { ctx: Context; navigate: Navigate }) {
+  const { state, tab, granted, account } = ctx;
+  return (
+    <div class="stack" data-testid="view-home">
+      {ctx.phrase === null && (
+        <Section title={t('phraseSetupTitle')} testid="phrase-setup-prompt">
+          <p>{t('phraseSetupPrompt')}</p>
+          <button type="button" class="primary" onClick={() => navigate({ view: 'phrase' })}>{t('phraseSetupAction')}</button>
+        </Section>
+      )}
+      {state && account ? <AccountCard ctx={ctx} account={account} navigate={navigate} />
+        : state ? (
+          <Section title={t('homeAccountTitle')} testid="tab-state">
+            <p data-testid="detected">{t('popupDetected', state.page.version, state.page.domain)}</p>
+            <p data-testid="account">{t('popupSignedOut')}</p>
+          </Section>
+        )
+        : tab?.origin && !granted ? <GrantAccess origin={tab.origin} />
+        : <p data-testid="not-mastodon">{t('popupNotMastodon')}</p>}
+    </div>
+  );
+}
