@@ -15,12 +15,17 @@ function countable(text: string, url: RegExp): string {
   return text.replace(url, 'x'.repeat(URL_PLACEHOLDER_LENGTH)).replace(MENTION, '$1@$2');
 }
 
-let segmenter: Intl.Segmenter | undefined;
+let segmenter: Intl.Segmenter | null | undefined;
 
-/** Server-side count (StatusLengthValidator): grapheme clusters after URL and mention replacement. */
+/**
+ * Server-side count (StatusLengthValidator): grapheme clusters after URL and mention replacement.
+ * Without Intl.Segmenter (older engines) it falls back to code points, an upper bound on graphemes,
+ * so a text accepted here is still accepted by the server.
+ */
 export function serverCount(text: string): number {
-  segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
-  return Array.from(segmenter.segment(countable(text, SERVER_URL))).length;
+  if (segmenter === undefined) segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter('en', { granularity: 'grapheme' }) : null;
+  const countableText = countable(text, SERVER_URL);
+  return segmenter === null ? Array.from(countableText).length : Array.from(segmenter.segment(countableText)).length;
 }
 
 /** Web UI counter (stringz length): code points after URL and mention replacement. */
