@@ -56,12 +56,16 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
       return art instanceof HTMLElement && !art.querySelector('.status') && art.style.height !== '';
     }, {}, item);
     const hidden = await page.$eval(item, (e) => ({
-      spans: Array.from(e.querySelectorAll(':scope > div.status__wrapper > span')).map((s) => s.textContent),
+      spans: Array.from(e.querySelectorAll(':scope > div > div.status__wrapper > span')).map((s) => s.textContent),
       opacity: (e).style.opacity,
     }));
     expect(hidden.opacity).toBe('0');
     expect(hidden.spans.some((t) => t.startsWith('<p>filler') && t.includes('</a>'))).toBe(true);
     expect(await before?.evaluate((e) => e.isConnected)).toBe(false);
+    // The unrendered CW'd item keeps its content out of the DOM too (only name + spoiler text).
+    await page.waitForSelector('article[aria-posinset="1"] > div > div.status__wrapper > span');
+    expect(await page.$$eval('article[aria-posinset="1"] span', (e) => e.map((x) => x.textContent))).toEqual(['Alice', 'cw title']);
+    expect(await page.evaluate((t: string) => document.body.innerHTML.includes(t), SECRET)).toBe(false);
 
     await page.$eval('.scrollable', (e) => { e.scrollTop = 0; });
     const after = await page.waitForSelector(`${item} .status[data-id] .status__content__text`);

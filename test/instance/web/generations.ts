@@ -18,6 +18,8 @@ export interface Generation {
   iconLabelAttr: 'aria-label' | 'title';
   /** 4.6+ form carries role=region + aria-label. */
   formRegion: boolean;
+  /** 4.6+: also collapse when .status__content__text overflows horizontally. */
+  collapseOnOverflow: boolean;
   /** 4.4+: warning hierarchy puts dropdowns at the top (4.5+) or in the footer (4.3-4.4). */
   dropdownsOnTop: boolean;
   visibilityShort: Record<Visibility, string>;
@@ -42,6 +44,7 @@ export function generationFor(version: string): Generation {
     compactSubmit: effectiveMinor >= 4,
     iconLabelAttr: effectiveMinor >= 4 ? 'aria-label' : 'title',
     formRegion: effectiveMinor >= 6,
+    collapseOnOverflow: effectiveMinor >= 6,
     dropdownsOnTop: modern,
     visibilityShort: {
       public: 'Public',

@@ -18,6 +18,7 @@ interface Props {
   onChange: (value: string) => void;
   onKeyDown: (e: KeyboardEvent) => void;
   onPaste?: (e: ClipboardEvent) => void;
+  disabled?: boolean;
 }
 
 export function AutosuggestTextarea(props: Props): JSX.Element {
@@ -123,6 +124,7 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
         placeholder={props.placeholder}
         lang="en"
         rows={3}
+        disabled={props.disabled}
         onInput={onInput}
         onKeyDown={props.onKeyDown}
         onPaste={props.onPaste}

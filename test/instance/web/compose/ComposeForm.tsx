@@ -76,7 +76,7 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
   );
   const spoiler = s.spoiler && (
     <div class="spoiler-input">
-      {gen.name === 'legacy' && <div class="spoiler-input__border" />}
+      <div class="spoiler-input__border" />
       <input
         ref={spoilerInput}
         id="cw-spoiler-input"
@@ -85,10 +85,11 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
         placeholder="Content warning (optional)"
         aria-label="Content warning (optional)"
         value={s.spoilerText}
+        disabled={s.submitting}
         onInput={(e) => changeSpoilerText(e.currentTarget.value)}
         onKeyDown={onKeyDown}
       />
-      {gen.name === 'legacy' && <div class="spoiler-input__border" />}
+      <div class="spoiler-input__border" />
     </div>
   );
   const textareaEl = (
@@ -97,6 +98,7 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
       placeholder={PLACEHOLDER}
       className={gen.name === 'modern' ? 'compose-form__input' : undefined}
       focusDate={s.focusDate}
+      disabled={s.submitting}
       textareaRef={textarea}
       onChange={changeText}
       onKeyDown={onKeyDown}
@@ -130,7 +132,7 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
     return (
       <form class="compose-form" onSubmit={onSubmit} {...region}>
         {s.inReplyTo && <ReplyIndicator status={s.inReplyTo} />}
-        {s.inReplyTo && <NavigationBar onCancel={cancelReply} />}
+        <NavigationBar onCancel={s.inReplyTo ? cancelReply : undefined} />
         {warning}
         <div class="compose-form__highlightable">
           {editIndicator}

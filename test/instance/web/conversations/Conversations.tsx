@@ -51,7 +51,7 @@ function ConversationEntry(props: { conversation: Conv; onRead: (id: string) => 
         </div>
         {/* The entry shows last_status content even behind a CW (no spoiler logic here in 4.3+). */}
         {s && <StatusContent status={s} onClick={open} />}
-        {s && <ActionBar status={s} />}
+        {s && <ActionBar status={s} compact />}
       </div>
     </div>
   );

@@ -43,7 +43,8 @@ function DropdownMenu(props: { anchor: HTMLElement; items: MenuItem[]; onClose: 
   );
 }
 
-export function ActionBar(props: { status: Status }): JSX.Element {
+/** `compact`: the DM-column variant (conversation.jsx uses status__action-bar-button classes). */
+export function ActionBar(props: { status: Status; compact?: boolean }): JSX.Element {
   const s = props.status;
   const [menuOpen, setMenuOpen] = useState(false);
   const more = useRef<HTMLButtonElement>(null);
@@ -55,17 +56,21 @@ export function ActionBar(props: { status: Status }): JSX.Element {
         { text: 'Delete', action: () => void apiRequest('DELETE', `/api/v1/statuses/${encodeURIComponent(s.id)}`) },
       ]
     : [{ text: `Mention @${s.account.acct}`, action: () => mentionCompose(s.account.acct) }];
-  const btn = (icon: string, title: string, onClick?: () => void, disabled = false): JSX.Element => (
-    <button type="button" class="status__action-bar__button icon-button" title={title} aria-label={title} disabled={disabled} onClick={onClick}>
-      <Icon id={icon} />
-    </button>
-  );
+  const compact = props.compact === true;
+  const btn = (icon: string, title: string, onClick?: () => void, disabled = false): JSX.Element => {
+    const button = (
+      <button type="button" class={`${compact ? 'status__action-bar-button' : 'status__action-bar__button'} icon-button`} title={title} aria-label={title} disabled={disabled} onClick={onClick}>
+        <Icon id={icon} />
+      </button>
+    );
+    return compact ? button : <div class="status__action-bar__button-wrapper">{button}</div>;
+  };
   return (
     <div class="status__action-bar">
       {btn('reply', 'Reply', () => replyTo(s))}
-      {btn('retweet', noBoost ? 'This post cannot be boosted' : 'Boost', undefined, noBoost)}
-      {btn('star', 'Favorite')}
-      <div class="status__action-bar__dropdown">
+      {!compact && btn('retweet', noBoost ? 'This post cannot be boosted' : 'Boost', undefined, noBoost)}
+      {!compact && btn('star', 'Favorite')}
+      <div class={compact ? 'status__action-bar-dropdown' : 'status__action-bar__dropdown'}>
         <button ref={more} type="button" class="icon-button" title="More" aria-label="More" aria-expanded={menuOpen} onClick={() => setMenuOpen(!menuOpen)}>
           <Icon id="ellipsis" />
         </button>

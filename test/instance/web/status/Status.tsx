@@ -1,6 +1,5 @@
 // One status as components/status.jsx renders it (4.3+ hierarchy), plus its "hidden" form that the
 // virtualised list swaps in when the item is far off-screen.
-import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { generation } from '../app';
 import { plainText } from '../html';
@@ -8,6 +7,8 @@ import type { Status as StatusT } from '../model';
 import { navigate } from '../router';
 import { Icon } from '../ui/Icon';
 import { ActionBar } from './ActionBar';
+import { useStore } from '../store';
+import { expandedStore, toggleExpanded } from './expanded';
 import { StatusContent } from './StatusContent';
 import { relativeTime } from './time';
 
@@ -53,20 +54,22 @@ export function ContentWarning(props: { text: string; expanded: boolean; onToggl
 
 export function Status(props: { status: StatusT; hidden?: boolean; prepend?: boolean }): JSX.Element {
   const s = props.status;
-  const [expanded, setExpanded] = useState(false);
+  const expandedIds = useStore(expandedStore);
+  const hasCw = s.spoiler_text.length > 0;
+  const expanded = !hasCw || expandedIds.has(s.id);
   if (props.hidden) {
-    // Mastodon's `hidden` rendering: bare wrapper, raw content HTML as text, fresh nodes on return.
+    // Mastodon's `hidden` rendering: bare wrapper of spans, the raw content HTML as text (only
+    // when not behind a closed CW); fresh nodes are built when the item comes back.
     return (
-      <div class={`status__wrapper status__wrapper-${s.visibility}`} tabIndex={0}>
+      <div class="status__wrapper focusable" tabIndex={0}>
         <span>{s.account.display_name || s.account.username}</span>
-        <span>{s.spoiler_text}</span>
-        <span>{s.content}</span>
+        {hasCw && <span>{s.spoiler_text}</span>}
+        {expanded && <span>{s.content}</span>}
       </div>
     );
   }
   const reply = s.in_reply_to_id !== null;
   const showPrepend = props.prepend !== false && s.visibility === 'direct';
-  const hasCw = s.spoiler_text.length > 0;
   const wrapperCls = ['status__wrapper', `status__wrapper-${s.visibility}`, 'focusable'];
   if (reply) wrapperCls.push('status__wrapper-reply');
   const statusCls = ['status', `status-${s.visibility}`];
@@ -90,8 +93,8 @@ export function Status(props: { status: StatusT; hidden?: boolean; prepend?: boo
           </a>
           <DisplayName status={s} className="status__display-name" />
         </div>
-        {hasCw && <ContentWarning text={s.spoiler_text} expanded={expanded} onToggle={() => setExpanded(!expanded)} />}
-        {(!hasCw || expanded) && <StatusContent status={s} onClick={open} collapsible />}
+        {hasCw && <ContentWarning text={s.spoiler_text} expanded={expanded} onToggle={() => toggleExpanded(s.id)} />}
+        {expanded && <StatusContent status={s} onClick={open} collapsible />}
         <ActionBar status={s} />
       </div>
     </div>
@@ -101,6 +104,6 @@ export function Status(props: { status: StatusT; hidden?: boolean; prepend?: boo
 /** A list item: keyed so that un-hiding builds brand-new nodes (never morphs the hidden ones). */
 export function statusItem(s: StatusT, hidden: boolean): JSX.Element {
   return hidden
-    ? <Status key="hidden" status={s} hidden />
+    ? <div key="hidden" tabIndex={-1}><Status status={s} hidden /></div>
     : <div key="visible" tabIndex={-1}><Status status={s} /></div>;
 }

@@ -15,12 +15,20 @@ export function StatusContent(props: { status: Status; onClick?: () => void; col
   const textRef = useRef<HTMLDivElement>(null);
   const [collapsed, setCollapsed] = useState(false);
 
+  // Decided once per content (Mastodon stores `collapsed` on the status): re-measuring an already
+  // collapsed node would see its clamped height and un-collapse it.
+  const decidedFor = useRef<string | null>(null);
+  const clickable = props.onClick !== undefined;
   useLayoutEffect(() => {
     if (gen.contentRendering === 'inner-html' && textRef.current) updateStatusLinks(textRef.current, status.mentions);
     const node = ref.current;
-    if (!node || !props.collapsible || !props.onClick) return;
-    setCollapsed(node.clientHeight > MAX_HEIGHT && status.spoiler_text.length === 0);
-  }, [status.content, status.mentions, props.collapsible, props.onClick, gen.contentRendering, status.spoiler_text]);
+    if (!node || !props.collapsible || !clickable || decidedFor.current === status.content) return;
+    decidedFor.current = status.content;
+    const text = textRef.current;
+    const overflows = gen.collapseOnOverflow && text !== null && text.scrollWidth > text.clientWidth;
+    // scrollHeight: the full height even when an earlier decision already clamped the node.
+    setCollapsed((node.scrollHeight > MAX_HEIGHT || overflows) && status.spoiler_text.length === 0);
+  }, [status.content, status.mentions, props.collapsible, clickable, gen.contentRendering, gen.collapseOnOverflow, status.spoiler_text]);
 
   const onClick = (e: MouseEvent): void => {
     // Clicks on links and buttons keep their own meaning; elsewhere the content opens the thread.
@@ -36,13 +44,13 @@ export function StatusContent(props: { status: Status; onClick?: () => void; col
   if (collapsed) cls.push('status__content--collapsed');
   return (
     <>
-      <div class={cls.join(' ')} ref={ref} tabIndex={0} onClick={onClick}>
+      <div class={cls.join(' ')} ref={ref} onClick={onClick}>
         {text}
       </div>
       {collapsed && (
         <button type="button" class="status__content__read-more-button" onClick={() => props.onClick?.()}>
           Read more
-          <Icon id="chevron-down" />
+          <Icon id="angle-right" />
         </button>
       )}
     </>

@@ -4,7 +4,9 @@ import type { JSX } from 'preact';
 import { apiGet, describeError } from '../api';
 import { parseList, parseStatus, type Status as StatusT } from '../model';
 import { ActionBar, ContentWarning, DisplayName, Status, VisibilityIcon, statusPath } from '../status/Status';
+import { expandedStore, toggleExpanded } from '../status/expanded';
 import { StatusContent } from '../status/StatusContent';
+import { useStore } from '../store';
 import { onStreamEvent } from '../streaming';
 import { replaceStatus } from '../timeline/useStatusList';
 import { Column, LoadingOrError } from '../ui/Column';
@@ -22,8 +24,8 @@ function parseContext(v: unknown): { ancestors: StatusT[]; descendants: StatusT[
 
 function DetailedStatus(props: { status: StatusT }): JSX.Element {
   const s = props.status;
-  const [expanded, setExpanded] = useState(false);
   const hasCw = s.spoiler_text.length > 0;
+  const expanded = useStore(expandedStore).has(s.id);
   return (
     <div class={`focusable detailed-status__wrapper detailed-status__wrapper-${s.visibility}`} tabIndex={0} aria-label={s.account.acct}>
       <div class="detailed-status">
@@ -34,7 +36,7 @@ function DetailedStatus(props: { status: StatusT }): JSX.Element {
           </div>
         )}
         <DisplayName status={s} className="detailed-status__display-name" />
-        {hasCw && <ContentWarning text={s.spoiler_text} expanded={expanded} onToggle={() => setExpanded(!expanded)} />}
+        {hasCw && <ContentWarning text={s.spoiler_text} expanded={expanded} onToggle={() => toggleExpanded(s.id)} />}
         {(!hasCw || expanded) && <StatusContent status={s} />}
         <div class="detailed-status__meta">
           <div class="detailed-status__meta__line">

@@ -68,7 +68,7 @@ function Article(props: { id: string; index: number; size: number; render: (hidd
 
   const style = hidden ? { height: `${height.current}px`, opacity: '0', overflow: 'hidden' } : {};
   return (
-    <article ref={ref} data-id={props.id} aria-posinset={props.index + 1} aria-setsize={props.size} tabIndex={-1} style={style}>
+    <article ref={ref} data-id={props.id} aria-posinset={props.index + 1} aria-setsize={props.size} style={style}>
       {props.render(hidden)}
     </article>
   );
