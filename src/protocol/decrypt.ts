@@ -111,7 +111,7 @@ function decryptInner(inputs: readonly (string | Uint8Array)[], ctx: DecryptCont
   // 11: our wrap.
   const j = isAuthor ? sorted.length : sorted.findIndex((r) => r.actorUri === ctx.me.actorUri);
   const holder = ordered.find((c) => j >= c.wrapStart && j < c.wrapStart + c.wraps.length);
-  const wrap = holder?.wraps[j - (holder.wrapStart)];
+  const wrap = holder?.wraps[j - holder.wrapStart];
   if (holder === undefined || wrap === undefined || holder.epk === null || holder.commitment === null) return fail('chunk_conflict', 'own wrap missing');
   // 12-13: prekey by epoch hint, then unwrap.
   const pre = findPrekey(ctx.me.chain, wrap.epochHint);

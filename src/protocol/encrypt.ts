@@ -1,5 +1,5 @@
 // Sender side: plaintext -> complete status texts (docs/PROTOCOL.md §4).
-import { concat, utf8, wipe } from './bytes';
+import { concat, lp, utf8, wipe } from './bytes';
 import { planChunks } from './chunking';
 import { serializeHeader, MAX_CHUNK_BYTES, type Wrap } from './envelope';
 import { fail, ok, type EncryptFailureReason, type Result } from './errors';
@@ -10,7 +10,6 @@ import { fitsInStatus, mastodonCount, DEFAULT_MAX_CHARS } from './mastodon-count
 import { currentPrekey, type PrekeyChainState } from './prekey-chain';
 import { sodium, systemRng, type Rng } from './sodium';
 import { encodeHush16, STATUS_PREFIX_TEXT } from './text-encoding';
-import { lp } from './bytes';
 
 /** A recipient as pinned by the key store: identity plus the current verified bundle's prekey. */
 export interface RecipientKey extends Party {

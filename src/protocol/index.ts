@@ -1,6 +1,19 @@
 // Public API of the Hush protocol core (docs/PROTOCOL.md). Pure: libsodium only, no browser or Node APIs.
-// Call init() once before anything else.
-export { init, deterministicRng, systemRng, type Rng } from './sodium';
+// Call `await init()` once before anything else. Times are Unix seconds. Parsers of outside data return
+// Result values and never throw. Main entry points:
+//
+//   generateIdentity(actorUri, rng?) -> Identity
+//   createChain(now, period?, rng?) / advanceChain(state, now) / pruneChain(state, now, grace?) -> PrekeyChainState
+//   encodeBundle(identity, epoch, prekeyPk) -> profile field value
+//   parseAndVerifyBundle(text, actorUri) -> Result<Bundle>;  checkBundleUpdate(pinned, candidate)
+//   encodeRevocation(identity, at, reason) / parseRevocation(text, actorUri)
+//   encryptMessage({sender: {identity, chain}, recipients: RecipientKey[], plaintext, replyTo?, now,
+//                   statusBudget: {maxChars?, mentionText}}) -> Result<{statuses, chunks, messageId}>
+//   inspectChunk(statusText) -> unauthenticated {messageId, chunkIndex, chunkCount} for grouping
+//   decryptMessage(statusTexts | chunkBytes[], {author, recipients, me: {..., chain}, now}) -> DecryptResult
+//   safetyNumber(a, b), compareSafetyPayload(mine, scanned), fingerprint(pk)
+//   generateRecoveryCode(), exportBackup({identity, chain}, code), importBackup(file, code)
+export { init, systemRng, type Rng } from './sodium';
 export type { Result, Failure, DecryptFailureReason, BundleFailureReason, EncryptFailureReason, BackupFailureReason } from './errors';
 export { VERSION } from './labels';
 export { generateIdentity, identityFromSeed, fingerprint, keyId, type Identity } from './identity';
