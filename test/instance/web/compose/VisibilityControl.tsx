@@ -57,14 +57,16 @@ function VisibilityModal(props: { current: Visibility }): JSX.Element {
         <div class="dialog-modal__content__form">
           <div class="visibility-dropdown">
             <label class="visibility-dropdown__label">Visibility</label>
-            <button type="button" class="visibility-dropdown__button" aria-expanded={open} onClick={() => setOpen(!open)}>
-              <Icon id={ICON[value]} />
-              <span class="visibility-dropdown__button__label">{gen.visibilityShort[value]}</span>
-              <Icon id="chevron-down" />
+            {/* components/dropdown: button (text + unfold icon) and a popover overlay with the list. */}
+            <button type="button" class={`visibility-dropdown__button${open ? ' active' : ''}`} aria-expanded={open} onClick={() => setOpen(!open)}>
+              {gen.visibilityShort[value]}
+              <span class="visibility-dropdown__icon"><Icon id="chevron-down" /></span>
             </button>
             {open && (
               <div class="visibility-dropdown__overlay">
-                <OptionList prefix="visibility-dropdown" gen={gen} current={value} onPick={(v) => { setValue(v); setOpen(false); }} />
+                <div class="dropdown-animation visibility-dropdown__dropdown">
+                  <OptionList prefix="visibility-dropdown" gen={gen} current={value} onPick={(v) => { setValue(v); setOpen(false); }} />
+                </div>
               </div>
             )}
           </div>
@@ -107,26 +109,27 @@ export function VisibilityButton(): JSX.Element {
   const gen = generation();
   const { privacy } = useStore(composeStore);
   const [open, setOpen] = useState(false);
-  const btn = useRef<HTMLButtonElement>(null);
-  const modal = gen.visibilityControl === 'modal';
-  const onClick = (): void => {
-    if (modal) openModal(<VisibilityModal current={composeStore.get().privacy} />);
-    else setOpen(!open);
-  };
-  return (
-    <div>
-      <button
-        ref={btn}
-        type="button"
-        class="dropdown-button"
-        title={modal ? 'Set visibility' : 'Change post privacy'}
-        aria-expanded={modal ? undefined : open}
-        onClick={onClick}
-      >
-        <Icon id={ICON[privacy]} />
-        <span class="dropdown-button__label">{visibilityButtonLabel(gen, privacy)}</span>
+  const wrapper = useRef<HTMLDivElement>(null);
+  const content = (
+    <>
+      <Icon id={ICON[privacy]} />
+      <span class="dropdown-button__label">{visibilityButtonLabel(gen, privacy)}</span>
+    </>
+  );
+  if (gen.visibilityControl === 'modal') {
+    // 4.5+ visibility_button.tsx: a bare button directly in .compose-form__dropdowns.
+    return (
+      <button type="button" class="dropdown-button" title="Change post privacy" onClick={() => openModal(<VisibilityModal current={composeStore.get().privacy} />)}>
+        {content}
       </button>
-      {open && btn.current && <PrivacyDropdown anchor={btn.current} current={privacy} onClose={() => setOpen(false)} />}
+    );
+  }
+  return (
+    <div ref={wrapper}>
+      <button type="button" class={`dropdown-button${open ? ' active' : ''}`} title="Change post privacy" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {content}
+      </button>
+      {open && wrapper.current && <PrivacyDropdown anchor={wrapper.current} current={privacy} onClose={() => setOpen(false)} />}
     </div>
   );
 }
