@@ -118,6 +118,8 @@ function decryptInner(inputs: readonly (string | Uint8Array)[], ctx: DecryptCont
   if (!pre.ok) return pre;
   const first = ordered[0] as ParsedChunk;
   const mk = openWrap(wrap.sealed, pre.value.secretKey, pre.value.publicKey, holder.epk, first.messageId);
+  // A next-epoch secret derived on the fly is not part of the state: do not leave it in memory.
+  if (pre.value.epoch > ctx.me.chain.epoch) wipe(pre.value.secretKey);
   if (mk === undefined) return fail('wrap_failed');
   try {
     // 14: key commitment before any body decryption.
