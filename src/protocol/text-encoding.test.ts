@@ -86,3 +86,20 @@ describe('Hush16 codec', () => {
     expect(parseStatusText(`${STATUS_PREFIX_TEXT}${'\u4e00'.repeat(9000)}`)).toMatchObject({ ok: false, reason: 'malformed_text' });
   });
 });
+
+describe('why not base32768 (15 bits/char, BMP only)', () => {
+  // Blocks that qntm's base32768 repertoire uses (read from its published repertoire: 32-character
+  // blocks starting at U+1100, U+1120, U+1140 (Hangul leading jamo), U+1180 (vowel jamo), U+11E0 (trailing
+  // jamo), and U+2600..U+27BF, U+23C0, U+2B00..U+2B5F, U+2900..U+297F (symbols)). Checked here with real
+  // Unicode data; docs/PROTOCOL.md §4.6 gives the numbers.
+  const range = (a: number, b: number): string[] => Array.from({ length: b - a + 1 }, (_, i) => String.fromCodePoint(a + i));
+  it('its symbol blocks contain emoji (Extended_Pictographic), which Mastodon may render as images', () => {
+    const symbols = [...range(0x2600, 0x27bf), ...range(0x23c0, 0x23df), ...range(0x2b00, 0x2b5f), ...range(0x2900, 0x297f)];
+    expect(symbols.filter((c) => /\p{Extended_Pictographic}/u.test(c)).length).toBe(126);
+  });
+
+  it('its Hangul jamo merge into one grapheme and are composed by NFC', () => {
+    expect(graphemes('\u1100\u1100')).toBe(1);
+    expect('\u1100\u1161\u11a8'.normalize('NFC')).toBe('\uac01');
+  });
+});
