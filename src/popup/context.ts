@@ -3,7 +3,7 @@ import type { PingResponse, TabState } from '../messaging/messages';
 import type { SecurityPhrase } from '../messaging/settings-messages';
 import { send } from '../messaging/client';
 import type { AccountRef } from './keys-api';
-import { currentTab, type ActiveTab } from './tab';
+import { currentTab, permissionPattern, type ActiveTab } from './tab';
 
 /** Everything the popup learns once when it opens: the tab, what Hush knows about it, the phrase. */
 export interface Context {
@@ -20,7 +20,7 @@ export interface Context {
 export async function loadContext(): Promise<Context> {
   const [ping, tab, phraseReply] = await Promise.all([send('ping', {}), currentTab(), send('settings/security-phrase/get', {})]);
   const stateReply = tab ? await send('popup/tab-state', { tabId: tab.id }) : null;
-  const granted = tab?.origin ? await browser.permissions.contains({ origins: [`${tab.origin}/*`] }) : false;
+  const granted = tab?.origin ? await browser.permissions.contains({ origins: [permissionPattern(tab.origin)] }) : false;
   const state = stateReply?.ok ? stateReply.value.state : null;
   const acc = state?.page.account ?? null;
   return {

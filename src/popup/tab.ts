@@ -24,3 +24,12 @@ export async function currentTab(): Promise<ActiveTab | null> {
   }
   return { id: tab.id, origin };
 }
+
+/**
+ * The host-permission pattern for an origin. Match patterns ignore ports (Chromium) or reject
+ * them in `permissions.contains` (Firefox answers false), so the port is left out.
+ */
+export function permissionPattern(origin: string): string {
+  const u = new URL(origin);
+  return `${u.protocol}//${u.hostname}/*`;
+}

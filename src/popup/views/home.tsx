@@ -6,6 +6,7 @@ import { t } from '../i18n';
 import { keysApi, type AccountRef, type AccountStatus } from '../keys-api';
 import type { Navigate } from '../route';
 import type { Context } from '../context';
+import { permissionPattern } from '../tab';
 import { UnlockForm } from './unlock';
 
 const acctOf = (ctx: Context) => {
@@ -18,7 +19,7 @@ function GrantAccess({ origin }: { origin: string }) {
   const [refused, setRefused] = useState(false);
   const enable = async () => {
     // Must run in the click handler: permission prompts need a user gesture.
-    const ok = await browser.permissions.request({ origins: [`${origin}/*`] });
+    const ok = await browser.permissions.request({ origins: [permissionPattern(origin)] });
     setRefused(!ok);
     if (ok) window.close();
   };

@@ -1,0 +1,77 @@
+/**
+ * Every locale carries every message the English one has, with the same placeholders, and every
+ * key the popup/options code asks for exists. A missing translation fails here, not in front of a user.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+type Messages = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
+
+const root = resolve('_locales');
+const load = (locale: string): Messages => JSON.parse(readFileSync(join(root, locale, 'messages.json'), 'utf8')) as Messages;
+const locales = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const en = load('en');
+
+/** Placeholder names a message uses ($NAME$), lower-cased as Chrome and Firefox match them. */
+const usedPlaceholders = (message: string) => [...message.matchAll(/\$([A-Za-z0-9_@]+)\$/g)].map((m) => (m[1] ?? '').toLowerCase()).sort();
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? sourceFiles(join(dir, d.name)) : /\.tsx?$/.test(d.name) && !d.name.includes('.test.') ? [join(dir, d.name)] : []);
+}
+
+describe('locales', () => {
+  it('English plus at least two complete languages', () => {
+    expect(locales).toContain('en');
+    expect(locales.filter((l) => l !== 'en').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('English defines every placeholder it uses', () => {
+    for (const [key, entry] of Object.entries(en)) {
+      const defined = Object.keys(entry.placeholders ?? {}).map((n) => n.toLowerCase()).sort();
+      expect(usedPlaceholders(entry.message), key).toEqual([...new Set(usedPlaceholders(entry.message))]);
+      for (const name of usedPlaceholders(entry.message)) expect(defined, `${key} uses $${name}$`).toContain(name);
+    }
+  });
+
+  describe.each(locales.filter((l) => l !== 'en'))('%s', (locale) => {
+    const messages = load(locale);
+
+    it('has every key the English locale has, none empty', () => {
+      const missing = Object.keys(en).filter((k) => !Object.hasOwn(messages, k) || (messages[k]?.message ?? '').trim() === '');
+      expect(missing).toEqual([]);
+    });
+
+    it('has no key the English locale lacks (stale translations)', () => {
+      expect(Object.keys(messages).filter((k) => !Object.hasOwn(en, k))).toEqual([]);
+    });
+
+    it('uses the same placeholders as English in every message', () => {
+      for (const [key, entry] of Object.entries(en)) {
+        const translated = messages[key];
+        if (!translated) continue;
+        expect(usedPlaceholders(translated.message), `${locale}/${key}`).toEqual(usedPlaceholders(entry.message));
+        expect(translated.placeholders ?? {}, `${locale}/${key}`).toEqual(entry.placeholders ?? {});
+      }
+    });
+  });
+});
+
+describe('popup and options strings', () => {
+  const files = sourceFiles(resolve('src/popup'));
+  const source = files.map((f) => readFileSync(f, 'utf8')).join('\n');
+
+  it('every literal t("key") has an English message', () => {
+    const keys = new Set([...source.matchAll(/\bt\('([A-Za-z0-9_]+)'/g)].map((m) => m[1] ?? ''));
+    expect(keys.size).toBeGreaterThan(50);
+    expect([...keys].filter((k) => !Object.hasOwn(en, k))).toEqual([]);
+  });
+
+  it('every key chosen at run time has an English message', () => {
+    const quoted = new Set([...source.matchAll(/'((?:state_|strength|pattern|err|trust|keySet|nav)[A-Za-z0-9_]*)'/g)].map((m) => m[1] ?? ''));
+    const dynamic = ['state_not_enabled', 'state_enabled', 'state_locked', 'state_revoked'];
+    const candidates = [...quoted, ...dynamic].filter((k) => /^[a-z]+[A-Z_0-9]/.test(k) && !/^pattern-/.test(k));
+    expect([...candidates].filter((k) => !Object.hasOwn(en, k))).toEqual([]);
+  });
+});
