@@ -93,7 +93,7 @@ describe.each(browserKinds())('popup and options in %s', (kind) => {
     await p.keyboard.press('Tab');
     await p.keyboard.press('ArrowDown');
     await p.keyboard.press('ArrowDown');
-    expect(await p.$eval('input[name="pattern"]:checked', (e) => (e as HTMLInputElement).value)).toBe('stripes-violet');
+    expect(await p.$eval('input[name="pattern"]:checked', (e) => e.value)).toBe('stripes-violet');
     await checkView(p, kind, 'phrase');
     await p.click('[data-testid="phrase-form"] button[type="submit"]');
     await p.waitForSelector('[data-testid="phrase-saved"]');
