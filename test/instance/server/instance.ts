@@ -81,7 +81,11 @@ async function dispatch(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Pr
 
 export function createInstanceServer(ctx: Ctx): Server {
   return createServer((req, res) => {
-    dispatch(ctx, req, res).then((r) => send(res, r), (e: unknown) => {
+    dispatch(ctx, req, res).then((r) => {
+      ctx.db.flush(); // Whatever the client learns from this reply is already on disk.
+      send(res, r);
+    }, (e: unknown) => {
+      ctx.db.flush();
       // A bug must not take the instance down; answer 500 as Rails would.
       console.error(`[${ctx.domain}] ${req.method ?? ''} ${req.url ?? ''}:`, e);
       if (!res.headersSent) send(res, { status: 500, json: { error: 'Internal server error' } });
