@@ -147,6 +147,24 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
     await page.waitForFunction(() => document.querySelector('textarea')?.value === '');
     expect(queryDb(a.dbPath, 'SELECT text FROM statuses WHERE text = ?', [unique])).toHaveLength(1);
     expect(await page.evaluate(() => (window as unknown as { __submits: number }).__submits)).toBe(0);
+
+    // Listeners live at #mastodon (React's root): stopping propagation below it hides events.
+    await textarea.evaluate((el) => {
+      el.addEventListener('input', (e) => { e.stopPropagation(); }, { once: true });
+      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set?.call(el, 'unseen');
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(await counterValue(page)).toBe(500);
+    const blocked = `blocked ${kind} ${Date.now().toString(36)}`;
+    await textarea.evaluate((el, t) => {
+      el.form?.addEventListener('submit', (e) => { e.preventDefault(); e.stopPropagation(); }, { once: true });
+      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set?.call(el, t);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, blocked);
+    await page.click('form.compose-form button[type=submit]');
+    await page.click('form.compose-form button[type=submit]'); // the second submit reaches the app
+    await page.waitForFunction(() => document.querySelector('textarea')?.value === '');
+    expect(queryDb(a.dbPath, 'SELECT count(*) AS n FROM statuses WHERE text = ?', [blocked])).toEqual([{ n: 1 }]);
   });
 
   it('edits and deletes arriving by streaming update the DOM', async () => {

@@ -6,6 +6,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { JSX, RefObject } from 'preact';
 import { apiGet } from '../api';
 import { parseAccount, parseList, type Account } from '../model';
+import { useRootListener } from '../ui/rootEvents';
 import { tokenAtCaret } from './tokens';
 import { trackValue, type ValueTracker } from './valueTracker';
 
@@ -93,12 +94,17 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
     }, Math.max(wait, 0));
   };
 
-  const onInput = (e: Event): void => {
-    const el = e.currentTarget as HTMLTextAreaElement;
+  const onInput = (): void => {
+    const el = textareaRef.current;
+    if (!el) return;
     if (!tracker.current?.updateIfChanged()) return; // React ignores "changes" to the tracked value
     props.onChange(el.value);
     fetchSuggestions(tokenAtCaret(el.value, el.selectionStart));
   };
+
+  // Delegated at #mastodon, as React does (see ui/rootEvents.ts).
+  useRootListener('input', textareaRef, onInput);
+  useRootListener('keydown', textareaRef, props.onKeyDown);
 
   const select = (a: Account): void => {
     const el = textareaRef.current;
@@ -125,8 +131,6 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
         lang="en"
         rows={3}
         disabled={props.disabled}
-        onInput={onInput}
-        onKeyDown={props.onKeyDown}
         onPaste={props.onPaste}
         onBlur={() => setTimeout(() => setSuggestions([]), 200)}
       />

@@ -6,6 +6,7 @@ import { generation } from '../app';
 import { serverStore } from '../server';
 import { useStore } from '../store';
 import { Icon } from '../ui/Icon';
+import { useRootListener } from '../ui/rootEvents';
 import { AutosuggestTextarea } from './AutosuggestTextarea';
 import { countedLength } from './counter';
 import { ReplyIndicator, NavigationBar } from './ReplyIndicator';
@@ -30,6 +31,7 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
   const { maxCharacters } = useStore(serverStore);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const spoilerInput = useRef<HTMLInputElement>(null);
+  const form = useRef<HTMLFormElement>(null);
 
   /** handleSubmit: the "Grammarly" safety net re-reads the DOM value before submitting. */
   const submit = (): void => {
@@ -55,6 +57,11 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
     if (!/^https?:\/\/\S+$/.test(pasted) || composeStore.get().privacy === 'direct') return;
     void apiGet(`/api/v2/search?q=${encodeURIComponent(pasted)}&type=statuses&resolve=true&limit=2`, (v) => v);
   };
+
+  // Delegated at #mastodon, as React does (see ui/rootEvents.ts).
+  useRootListener('submit', form, onSubmit);
+  useRootListener('input', spoilerInput, () => { if (spoilerInput.current) changeSpoilerText(spoilerInput.current.value); });
+  useRootListener('keydown', spoilerInput, onKeyDown);
 
   const remaining = maxCharacters - countedLength(s.text, s.spoilerText, s.spoiler);
   const counter = <span class={`character-counter${remaining < 0 ? ' character-counter--over' : ''}`}>{remaining}</span>;
@@ -86,8 +93,6 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
         aria-label="Content warning (optional)"
         value={s.spoilerText}
         disabled={s.submitting}
-        onInput={(e) => changeSpoilerText(e.currentTarget.value)}
-        onKeyDown={onKeyDown}
       />
       <div class="spoiler-input__border" />
     </div>
@@ -130,7 +135,7 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
 
   if (gen.name === 'modern') {
     return (
-      <form class="compose-form" onSubmit={onSubmit} {...region}>
+      <form class="compose-form" ref={form} {...region}>
         {s.inReplyTo && <ReplyIndicator status={s.inReplyTo} />}
         <NavigationBar onCancel={s.inReplyTo ? cancelReply : undefined} />
         {warning}
@@ -148,7 +153,7 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
     );
   }
   return (
-    <form class="compose-form" onSubmit={onSubmit}>
+    <form class="compose-form" ref={form}>
       {s.inReplyTo && <ReplyIndicator status={s.inReplyTo} />}
       <NavigationBar onCancel={s.inReplyTo ? cancelReply : undefined} />
       {warning}
