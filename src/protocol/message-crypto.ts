@@ -20,6 +20,8 @@ const EMPTY_AD = new Uint8Array(0);
  * reject conflicting ones, sort by identity key. undefined when invalid.
  */
 export function canonicalRecipients(sender: Party, recipients: readonly Party[]): Party[] | undefined {
+  // The mention list comes from the server: bound the quadratic duplicate check.
+  if (recipients.length > 4 * MAX_RECIPIENTS) return undefined;
   const out: Party[] = [];
   for (const r of recipients) {
     if (!isValidActorUri(r.actorUri) || !(r.identityPk instanceof Uint8Array) || r.identityPk.length !== 32) return undefined;
