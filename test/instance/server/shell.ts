@@ -142,9 +142,9 @@ export function renderShell(ctx: Ctx, opts: { account?: Account; path: string; q
     '<meta name="applicationServerKey" content="BHush-test-instance-no-web-push">',
     '</head>',
     '<body class="app-body layout-single-column">',
-    '<div class="app-holder notranslate" id="mastodon" data-props="{&quot;locale&quot;:&quot;en&quot;}">',
-    '<noscript><img alt="Mastodon" src="/avatars/original/missing.png"><div>To use the Mastodon web application, please enable JavaScript.</div></noscript>',
-    '</div>',
+    '<div class="app-holder notranslate" id="mastodon" data-props="{&quot;locale&quot;:&quot;en&quot;}"><noscript>' +
+      '<img alt="Mastodon" src="/avatars/original/missing.png"><div>To use the Mastodon web application, please enable JavaScript.</div>' +
+      '</noscript></div>',
     '</body>',
     '</html>',
   ].join('\n');

@@ -1,0 +1,103 @@
+// The page shell, headers, sessions and SSE streaming.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, openStream, post, startTestFederation, user, type TestFed } from './test-helpers.ts';
+
+let t: TestFed;
+beforeAll(async () => {
+  t = await startTestFederation();
+});
+afterAll(() => t.fed.stop());
+
+function initialState(html: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const m = /<script id="initial-state" type="application\/json">(.*?)<\/script>/s.exec(html);
+  return JSON.parse(m?.[1] ?? 'null');
+}
+
+describe('page shell', () => {
+  it('?as= sets a session cookie; the cookie then serves that user\'s shell on every web route', async () => {
+    const first = await fetch(`${t.a.origin}/?as=alice`, { redirect: 'manual' });
+    expect(first.status).toBe(302);
+    expect(first.headers.get('location')).toBe('/home');
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    for (const path of ['/home', '/conversations', '/notifications', '/publish', '/@bob@b.test', '/@alice/123']) {
+      const res = await fetch(`${t.a.origin}${path}`, { headers: { cookie } });
+      const state = initialState(await res.text());
+      expect([path, state.meta.me, state.meta.access_token]).toEqual([path, user(t.a, 'alice').id, user(t.a, 'alice').token]);
+    }
+  });
+
+  it('has Mastodon\'s structure and initial state keys', async () => {
+    const html = await (await fetch(`${t.a.origin}/conversations?as=carol&visibility=direct&text=hi`)).text();
+    expect(html).toContain('<div class="app-holder notranslate" id="mastodon" data-props="{&quot;locale&quot;:&quot;en&quot;}"><noscript>');
+    expect(html).toContain('<body class="app-body layout-single-column">');
+    expect(html).toContain('<meta name="initialPath" content="/conversations">');
+    expect(html).toMatch(/<meta name="style-nonce" content="[^"]+">/);
+    expect(html).toMatch(/<meta name="csrf-token" content="[^"]+">/);
+    expect(html).toContain('<script src="/packs/app.js" type="module" crossorigin="anonymous"></script>');
+    expect(html.match(/<script(?![^>]*\bsrc=)(?![^>]*type="application\/json")[^>]*>/g)).toBeNull(); // no inline scripts
+    const state = initialState(html);
+    expect(Object.keys(state)).toEqual(expect.arrayContaining(['meta', 'compose', 'accounts', 'languages', 'settings', 'media_attachments']));
+    expect(state.meta).toMatchObject({ domain: 'a.test', version: '4.8.0', locale: 'en', streaming_api_base_url: t.a.origin, title: 'a.test' });
+    expect(state.compose).toMatchObject({ me: user(t.a, 'carol').id, default_privacy: 'direct', text: 'hi' });
+    expect(state.accounts[user(t.a, 'carol').id].source).toBeDefined();
+  });
+
+  it('sends the production CSP with a fresh nonce matching the meta tag', async () => {
+    const res = await fetch(`${t.a.origin}/home?as=alice`);
+    const html = await res.text();
+    const nonce = /<meta name="style-nonce" content="([^"]+)">/.exec(html)?.[1] ?? '';
+    expect(res.headers.get('content-security-policy')).toBe(
+      `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'nonce-${nonce}'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self'; connect-src 'self' data: blob: ${t.a.origin}; frame-src 'self' https:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; manifest-src 'self'; child-src 'self' blob:; worker-src 'self' blob:`);
+    const again = await fetch(`${t.a.origin}/home?as=alice`);
+    expect(again.headers.get('content-security-policy')).not.toContain(nonce);
+  });
+
+  it('switches meta.version at run time and escapes the state JSON', async () => {
+    t.a.setUiVersion('4.4.0');
+    await call(t.a.origin, user(t.a, 'carol').token, 'PATCH', '/api/v1/accounts/update_credentials', { display_name: '</script><b>' });
+    const html = await (await fetch(`${t.a.origin}/home?as=carol`)).text();
+    t.a.setUiVersion('4.8.0');
+    expect(html).not.toContain('</script><b>');
+    const state = initialState(html);
+    expect(state.meta.version).toBe('4.4.0');
+    expect(state.accounts[user(t.a, 'carol').id].display_name).toBe('</script><b>');
+  });
+
+  it('serves a signed-out shell without token and 404s an unknown ?as=', async () => {
+    const state = initialState(await (await fetch(`${t.a.origin}/about`)).text());
+    expect(state.meta.access_token).toBeNull();
+    expect(state.meta.me).toBeUndefined();
+    expect((await fetch(`${t.a.origin}/home?as=mallory`)).status).toBe(404);
+  });
+
+  it('refuses path traversal under /packs/', async () => {
+    expect((await fetch(`${t.a.origin}/packs/..%2F..%2Fserver%2Fdb.ts`)).status).toBe(404);
+  });
+
+  it('webfinger', async () => {
+    const r = await call(t.a.origin, null, 'GET', '/.well-known/webfinger?resource=acct:alice@a.test');
+    expect(r.json).toMatchObject({ subject: 'acct:alice@a.test', links: expect.arrayContaining([{ rel: 'self', type: 'application/activity+json', href: `${t.a.origin}/users/alice` }]) as unknown });
+  });
+});
+
+describe('streaming (SSE)', () => {
+  it('user stream: update, notification, status.update, delete; direct stream: conversation', async () => {
+    const carol = user(t.a, 'carol');
+    const us = await openStream(t.a.origin, carol.token, 'user');
+    const ds = await openStream(t.a.origin, carol.token, 'direct');
+    const s = await post(t.a, 'alice', { status: '@carol live', visibility: 'direct' });
+    expect(JSON.parse((await us.next((e) => e.event === 'update')).data)).toMatchObject({ id: s.id, visibility: 'direct' });
+    expect(JSON.parse((await us.next((e) => e.event === 'notification')).data)).toMatchObject({ type: 'mention', status: { id: s.id } });
+    expect(JSON.parse((await ds.next((e) => e.event === 'conversation')).data)).toMatchObject({ unread: true, last_status: { id: s.id } });
+    await call(t.a.origin, user(t.a, 'alice').token, 'PUT', `/api/v1/statuses/${s.id}`, { status: '@carol live!' });
+    expect(JSON.parse((await us.next((e) => e.event === 'status.update')).data)).toMatchObject({ id: s.id });
+    await call(t.a.origin, user(t.a, 'alice').token, 'DELETE', `/api/v1/statuses/${s.id}`);
+    expect((await us.next((e) => e.event === 'delete')).data).toBe(s.id);
+    us.close();
+    ds.close();
+  });
+
+  it('rejects a stream without a valid token', async () => {
+    expect((await fetch(`${t.a.origin}/api/v1/streaming/user?access_token=bad`)).status).toBe(401);
+  });
+});
