@@ -10,7 +10,7 @@ import type { HTTPRequest, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserKinds, launchBrowser, type LaunchedBrowser } from '../browser/launch';
 import { startFederation, type Federation, type Instance } from './server/federation';
-import { api, chooseDirect, postStatus, queryDb, textareaOf, waitForText } from './web/test-support';
+import { api, chooseDirect, postStatus, queryDb, textareaOf, waitForText, watchPage } from './web/test-support';
 
 describe.each(browserKinds())('direct message through the test instance web UI in %s', (kind) => {
   let fed: Federation;
@@ -32,10 +32,12 @@ describe.each(browserKinds())('direct message through the test instance web UI i
 
   it('alice sends a DM from the compose form; bob sees it live; the databases hold the text', async () => {
     const bob = await bobBrowser.newPage();
+    const bobWatch = await watchPage(bob);
     await bob.goto(`${b.origin}/conversations?as=bob`);
     await bob.waitForSelector('.column .scrollable');
 
     const alice = await aliceBrowser.newPage();
+    const aliceWatch = await watchPage(alice);
     const searches: string[] = [];
     alice.on('request', (r: HTTPRequest) => {
       if (r.url().includes('/api/v1/accounts/search')) searches.push(r.url());
@@ -88,6 +90,9 @@ describe.each(browserKinds())('direct message through the test instance web UI i
     // The same DM as bob's grouped (v2) mention notification, reached by SPA navigation.
     await bob.click('.navigation-panel a[href="/notifications"]');
     await waitForText(bob, '.item-list article[data-id] .notification-ungrouped.notification-ungrouped--mention.notification-ungrouped--direct .status.status-direct .status__content__text', `hello from ${kind}`);
+
+    // Everything above ran under Mastodon's production CSP without violations or page errors.
+    expect([...aliceWatch.errors, ...aliceWatch.cspViolations, ...bobWatch.errors, ...bobWatch.cspViolations]).toEqual([]);
   });
 
   it('profile fields render as dl/dt/dd, also for a remote account', async () => {

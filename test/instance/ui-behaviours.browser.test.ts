@@ -11,7 +11,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserKinds, launchBrowser, type LaunchedBrowser } from '../browser/launch';
 import { startFederation, type Federation, type Instance } from './server/federation';
-import { api, chooseDirect, counterValue, postStatus, queryDb, textareaOf, waitForText } from './web/test-support';
+import { api, chooseDirect, counterValue, postStatus, queryDb, textareaOf, waitForText, watchPage, type PageWatch } from './web/test-support';
 
 const SECRET = 'behind-the-warning';
 
@@ -21,6 +21,7 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
   let token: string;
   let browser: LaunchedBrowser;
   let page: Page;
+  let watch: PageWatch;
 
   const openHome = async (viewport = { width: 1280, height: 900 }): Promise<void> => {
     await page.setViewport(viewport);
@@ -38,6 +39,7 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
     await postStatus(a.origin, token, { status: SECRET, spoiler_text: 'cw title' });
     browser = await launchBrowser(kind);
     page = await browser.newPage();
+    watch = await watchPage(page);
   });
   afterAll(async () => {
     await browser?.close();
@@ -211,6 +213,11 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
     await page.click('.column form.compose-form button[type=submit]');
     await page.waitForFunction(() => location.pathname === '/home');
     expect(queryDb(a.dbPath, 'SELECT visibility FROM statuses WHERE text = ?', [text])).toEqual([{ visibility: 'direct' }]);
+  });
+
+  it('ran without page errors or CSP violations so far', () => {
+    expect(watch.errors).toEqual([]);
+    expect(watch.cspViolations).toEqual([]);
   });
 
   it('4.4 generation: footer dropdowns, privacy dropdown, CW input only when on', async () => {

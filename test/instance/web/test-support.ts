@@ -71,3 +71,20 @@ export async function waitForText(page: Page, selector: string, text: string, ti
     text,
   );
 }
+
+export interface PageWatch { errors: string[]; cspViolations: string[] }
+
+/** Records uncaught page errors and CSP violations (the app must run under Mastodon's CSP). */
+export async function watchPage(page: Page): Promise<PageWatch> {
+  const watch: PageWatch = { errors: [], cspViolations: [] };
+  page.on('pageerror', (e) => { watch.errors.push(e instanceof Error ? e.message : String(e)); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /content security policy/i.test(m.text())) watch.cspViolations.push(m.text());
+  });
+  await page.evaluateOnNewDocument(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  return watch;
+}
