@@ -4,7 +4,7 @@ import { makeManifest } from '../build.mjs';
 describe('manifest', () => {
   it('release build asks for the minimum: no host access at install, per-instance optional hosts', () => {
     const m = makeManifest();
-    expect(m.permissions.sort()).toEqual(['activeTab', 'scripting', 'storage']);
+    expect(m.permissions.sort()).toEqual(['activeTab', 'alarms', 'scripting', 'storage']);
     expect(m.host_permissions).toBeUndefined();
     expect(m.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
     expect(JSON.stringify(m)).not.toContain('<all_urls>');
@@ -14,7 +14,7 @@ describe('manifest', () => {
   it('test build adds a static host permission for 127.0.0.1 and nothing else', () => {
     const m = makeManifest({ test: true });
     expect(m.host_permissions).toEqual(['http://127.0.0.1/*']);
-    expect(m.permissions.sort()).toEqual(['activeTab', 'scripting', 'storage']);
+    expect(m.permissions.sort()).toEqual(['activeTab', 'alarms', 'scripting', 'storage']);
   });
 
   it('one manifest serves both browsers; store targets drop what the other browser does not use', () => {

@@ -8,6 +8,7 @@ import { fail } from '../messaging/result';
 import { record, recent } from './diagnostics';
 import { joinFrameSession, openFrameSession } from './frame-sessions';
 import { injectIntoOpenTabs, originsFromPatterns, reconcileContentScripts } from './instances';
+import { keysHandlers } from './keys/handlers';
 import { createRouter, type Handlers } from './router';
 import { settingsHandlers } from './settings/handlers';
 import { sodiumStatus } from './sodium-status';
@@ -36,6 +37,7 @@ const handlers: Handlers = {
   },
   'diagnostics/get': () => Promise.resolve({ entries: recent() }),
   ...settingsHandlers(),
+  ...keysHandlers,
 };
 
 const route = createRouter(handlers, browser.runtime.id, extensionOrigin);

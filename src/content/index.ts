@@ -4,6 +4,7 @@
  * frames. It never sees secret keys.
  */
 import { send } from '../messaging/client';
+import { installAccountSession } from './account-session';
 import { detectMastodon, readMarkers } from './mastodon/detect';
 
 declare global {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   window.__hushContentLoaded = true;
   const detected = detectMastodon(readMarkers(document));
   if (!detected.ok) return; // not the Mastodon web UI: Hush stays out of the way
+  installAccountSession();
   const reply = await send('page/detected', detected.page);
   if (!reply.ok) console.warn(`[hush] the background refused this page: ${reply.error.message}`);
 }

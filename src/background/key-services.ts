@@ -1,0 +1,22 @@
+/**
+ * createKeyServices(): the KeyServices contract (services.ts) for the overlay, over the
+ * background's shared key runtime (or a given one, in tests). Implementation: keys/services-impl.ts.
+ */
+import type { KeyServices } from './services';
+import { browserRuntime } from './keys/browser-deps';
+import type { KeyRuntime } from './keys/runtime';
+import { checkRecipients, decrypt, encrypt, errText, fail, openLocal, sealLocal } from './keys/services-impl';
+
+/** The services over a runtime; without one, over the background's shared browser runtime. */
+export function createKeyServices(runtime?: KeyRuntime): KeyServices {
+  const rt = () => runtime ?? browserRuntime();
+  return {
+    checkRecipients: (a, accts) => checkRecipients(rt(), a, accts),
+    encrypt: (a, r) =>
+      encrypt(rt(), a, r).catch((e: unknown) => ({ ok: false as const, account: null, recipients: [], message: `internal: ${errText(e)}` })),
+    // Never throws on hostile input: anything unexpected becomes a typed failure.
+    decrypt: (a, r) => decrypt(rt(), a, r).catch((e: unknown) => fail('internal', errText(e))),
+    sealLocal: (a, d) => sealLocal(rt(), a, d),
+    openLocal: (a, s) => openLocal(rt(), a, s),
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * Message handlers of the key life cycle (popup / options only), and the background wiring the
+ * key store needs at start: the maintenance alarm (rotation + publish retries) and the auto-lock
+ * alarm. Alarm listeners are registered when this module is evaluated, i.e. synchronously at the
+ * top level of the background script, as event pages and service workers require.
+ */
+import browser from 'webextension-polyfill';
+import type { KeysSettings } from '../../messaging/keys-messages';
+import type { HandlersFor } from '../router';
+import type { keysRequests } from '../../messaging/keys-messages';
+import type { AccountRef } from '../services';
+import { record } from '../diagnostics';
+import { contactByAcct, domainOf, normalizeAcct, resolveContact } from '../contacts/resolver';
+import { acceptChange, keepBlocked, markVerified } from '../contacts/tofu';
+import type { Settings } from '../storage/schema';
+import { accountStatus, enable, maintainAccount, maintainAll, revoke } from './accounts';
+import { exportAccountBackup, importAccountBackup } from './backup-ops';
+import { AUTOLOCK_ALARM, browserRuntime, isTestBuild, MAINTENANCE_ALARM, tabAccount } from './browser-deps';
+import type { KeyRuntime } from './runtime';
+import { passphraseStrength } from './strength';
+import { installMessageRecorder } from './test-recorder';
+import { contactDetail, contactSummary, myKeys } from './views';
+
+async function ready(): Promise<KeyRuntime> {
+  const rt = browserRuntime();
+  const migrated = await rt.init();
+  if (!migrated.ok) record('error', `key store migration failed: ${migrated.reason}`);
+  await rt.touch();
+  return rt;
+}
+
+const DAY = 86400;
+const toView = (s: Settings): KeysSettings => ({
+  rotationDays: Math.round(s.rotationPeriodSeconds / DAY),
+  graceDays: Math.round(s.graceSeconds / DAY),
+  autoLockMinutes: Math.round(s.autoLockSeconds / 60),
+});
+
+async function contactFor(rt: KeyRuntime, account: AccountRef, acctInput: string, refresh: boolean) {
+  const me = await rt.account(account);
+  if (me === null) return { me: null, contact: null };
+  const acct = normalizeAcct(acctInput, domainOf(me.acct));
+  if (acct === null) return { me, contact: null };
+  const cached = await contactByAcct(rt, acct);
+  if (cached !== null && !refresh) return { me, contact: cached };
+  const r = await resolveContact(rt, me, acct, { refresh });
+  return { me, contact: r.contact ?? (await contactByAcct(rt, acct)) };
+}
+
+export const keysHandlers: HandlersFor<keyof typeof keysRequests> = {
+  'keys/status': async ({ account }) => accountStatus(await ready(), account),
+  'keys/enable': async ({ account, replaceField }) => enable(await ready(), account, replaceField),
+  'keys/sync': async ({ account }) => {
+    const rt = await ready();
+    await maintainAccount(rt, account);
+    return accountStatus(rt, account);
+  },
+  'keys/revoke': async ({ account, reason }) => revoke(await ready(), account, reason),
+  'keys/my-keys': async ({ account }) => {
+    const rt = await ready();
+    const r = await rt.account(account);
+    if (r === null) return { result: 'not_enabled' as const, message: 'Hush is not enabled for this account' };
+    return { result: 'ok' as const, keys: myKeys(r, await rt.hasPassphrase(), await rt.isLocked()) };
+  },
+  'keys/contacts': async ({ query }) => {
+    const rt = await ready();
+    const q = query.trim().toLowerCase().replace(/^@/, '');
+    const all = await rt.store.contacts();
+    const hits = all.filter((c) => q === '' || c.acct.toLowerCase().includes(q) || c.pinned.fingerprint.replace(/ /g, '').includes(q.replace(/ /g, '')));
+    return { contacts: hits.sort((a, b) => a.acct.localeCompare(b.acct)).map(contactSummary) };
+  },
+  'keys/contact': async ({ account, acct, refresh }) => {
+    const rt = await ready();
+    const { me, contact } = await contactFor(rt, account, acct, refresh);
+    if (me === null) return { result: 'not_enabled' as const, message: 'Hush is not enabled for this account' };
+    if (contact === null) return { result: 'not_found' as const, message: `no key is known for ${acct}` };
+    return contactDetail(me, contact);
+  },
+  'keys/contact-verify': async ({ account, acct, fingerprint }) => {
+    const rt = await ready();
+    const now = await rt.now();
+    return rt.store.exclusive(async () => {
+      const { contact } = await contactFor(rt, account, acct, false);
+      if (contact === null) return { result: 'not_found' as const, message: `no key is known for ${acct}` };
+      const verified = markVerified(contact, fingerprint, now);
+      if (verified === null) return { result: 'mismatch' as const, message: 'the key changed since it was shown: compare again' };
+      await rt.store.putContact(verified);
+      return { result: 'verified' as const, contact: contactSummary(verified) };
+    });
+  },
+  'keys/key-change-resolve': async ({ account, acct, accept, newFingerprint }) => {
+    const rt = await ready();
+    const now = await rt.now();
+    return rt.store.exclusive(async () => {
+      const { contact } = await contactFor(rt, account, acct, false);
+      if (contact === null) return { result: 'not_found' as const, message: `no key is known for ${acct}` };
+      if (contact.pendingChange?.fingerprint !== newFingerprint) return { result: 'mismatch' as const, message: 'the key changed since it was shown: look again' };
+      const next = accept ? acceptChange(contact, now) : keepBlocked(contact);
+      await rt.store.putContact(next);
+      return { result: accept ? ('accepted' as const) : ('kept_blocked' as const), contact: contactSummary(next) };
+    });
+  },
+  'keys/backup-export': async ({ account }) => exportAccountBackup(await ready(), account),
+  'keys/backup-import': async ({ account, contents, recoveryCode, replaceExisting }) => {
+    const rt = await ready();
+    const tab = await tabAccount(account);
+    return importAccountBackup(rt, account, contents, recoveryCode, replaceExisting, tab?.actorUri ?? null, tab?.acct ?? null);
+  },
+  'keys/passphrase-strength': ({ passphrase }) => Promise.resolve(passphraseStrength(passphrase)),
+  'keys/passphrase-set': async ({ passphrase, current }) => {
+    const rt = await ready();
+    const strength = passphraseStrength(passphrase);
+    if (!strength.acceptable) return { result: 'weak' as const, strength };
+    return { result: await rt.setPassphrase(passphrase, current), strength };
+  },
+  'keys/unlock': async ({ passphrase }) => {
+    const rt = await ready();
+    const result = await rt.unlock(passphrase);
+    // Rotation that waited for the keys runs now.
+    if (result === 'ok') void maintainAll(rt);
+    return { result };
+  },
+  'keys/lock': async () => {
+    const rt = await ready();
+    await rt.lock();
+    return { locked: await rt.isLocked() };
+  },
+  'keys/settings-get': async () => toView(await (await ready()).store.settings()),
+  'keys/settings-set': async (change) => {
+    const rt = await ready();
+    return rt.store.exclusive(async () => {
+      const s = await rt.store.settings();
+      const next: Settings = {
+        rotationPeriodSeconds: change.rotationDays === undefined ? s.rotationPeriodSeconds : change.rotationDays * DAY,
+        graceSeconds: change.graceDays === undefined ? s.graceSeconds : change.graceDays * DAY,
+        autoLockSeconds: change.autoLockMinutes === undefined ? s.autoLockSeconds : change.autoLockMinutes * 60,
+      };
+      await rt.store.putSettings(next);
+      return toView(next);
+    });
+  },
+};
+
+function installKeysBackground(): void {
+  if (isTestBuild()) installMessageRecorder();
+  browser.alarms.onAlarm.addListener((alarm) => {
+    const rt = browserRuntime();
+    const run = async () => {
+      await rt.init();
+      if (alarm.name === MAINTENANCE_ALARM) await maintainAll(rt);
+      else if (alarm.name === AUTOLOCK_ALARM && (await rt.autoLockIfIdle())) await browser.alarms.clear(AUTOLOCK_ALARM);
+    };
+    run().catch((e: unknown) => record('error', `alarm ${alarm.name}: ${e instanceof Error ? e.message : String(e)}`));
+  });
+  // Create once; an existing alarm keeps its schedule across worker restarts.
+  void browser.alarms.get(MAINTENANCE_ALARM).then((a) => (a === undefined ? browser.alarms.create(MAINTENANCE_ALARM, { delayInMinutes: 1, periodInMinutes: 60 }) : undefined));
+}
+
+installKeysBackground();

@@ -1,0 +1,185 @@
+/**
+ * The KeyServices operations (services.ts) for the overlay: readiness of recipients, encrypt, decrypt, and local
+ * sealing. Secret material never leaves this module's callees; results carry only public values
+ * (statuses, fingerprints, handles, plaintext for the secure frame).
+ */
+import sodium from 'libsodium-wrappers-sumo';
+import {
+  decryptMessage, encryptMessage, fingerprint, type DecryptResult, type Party, type RecipientKey,
+} from '../../protocol/index';
+import type {
+  AccountProblem, AccountRef, DecryptOutcome, DecryptRequest, EncryptOutcome, EncryptRequest,
+  RecipientProblem, RecipientReady, RecipientsCheck,
+} from '../services';
+import { contactByAcct, domainOf, normalizeAcct, resolveContact } from '../contacts/resolver';
+import { contactTrust } from '../contacts/tofu';
+import type { KeyMaterial } from './material';
+import type { KeyRuntime } from './runtime';
+import { hex, unb64, unhex } from '../storage/codec';
+import type { AccountRecord, Contact } from '../storage/schema';
+
+type Me = { ok: true; record: AccountRecord; material: KeyMaterial } | { ok: false; problem: AccountProblem };
+
+async function me(rt: KeyRuntime, account: AccountRef): Promise<Me> {
+  await rt.init();
+  const record = await rt.account(account);
+  if (record === null) return { ok: false, problem: 'not_enabled' };
+  if (record.status === 'revoked') return { ok: false, problem: 'revoked' };
+  const m = await rt.material(record);
+  if (!m.ok) return { ok: false, problem: m.reason === 'locked' ? 'locked' : 'not_enabled' };
+  await rt.touch();
+  return { ok: true, record, material: m.material };
+}
+
+const pk = (b64text: string): Uint8Array => unb64(b64text) ?? new Uint8Array(32);
+
+async function check(rt: KeyRuntime, record: AccountRecord, accts: readonly string[]): Promise<(RecipientReady | RecipientProblem)[]> {
+  const home = domainOf(record.acct);
+  const wanted = [...new Set(accts.map((a) => normalizeAcct(a, home) ?? `!${a}`))].filter((a) => a.toLowerCase() !== record.acct.toLowerCase());
+  return Promise.all(
+    wanted.map(async (acct): Promise<RecipientReady | RecipientProblem> => {
+      if (acct.startsWith('!')) return { kind: 'not_found', acct: acct.slice(1) };
+      const r = await resolveContact(rt, record, acct);
+      if (!r.ok) return r.problem;
+      const c = r.contact;
+      return { kind: 'ready', acct, actorUri: c.actorUri, trust: c.pinned.trust, fingerprint: c.pinned.fingerprint };
+    }),
+  );
+}
+
+export async function checkRecipients(rt: KeyRuntime, account: AccountRef, accts: readonly string[]): Promise<RecipientsCheck> {
+  await rt.init();
+  const record = await rt.account(account);
+  const m = await me(rt, account);
+  const recipients = record === null ? [] : await check(rt, record, accts);
+  return { account: m.ok ? 'ready' : m.problem, recipients };
+}
+
+export async function encrypt(rt: KeyRuntime, account: AccountRef, req: EncryptRequest): Promise<EncryptOutcome> {
+  const m = await me(rt, account);
+  if (!m.ok) return { ok: false, account: m.problem, recipients: [], message: `your account is ${m.problem}` };
+  const results = await check(rt, m.record, req.recipients);
+  const problems = results.filter((r): r is RecipientProblem => r.kind !== 'ready');
+  if (problems.length > 0) return { ok: false, account: null, recipients: problems, message: 'some recipients cannot receive encrypted messages' };
+  const ready = results as RecipientReady[];
+  if (ready.length === 0) return { ok: false, account: null, recipients: [], message: 'no recipients' };
+  const keys: RecipientKey[] = [];
+  for (const r of ready) {
+    const c = await rt.store.contact(r.actorUri);
+    if (c?.bundle == null) return { ok: false, account: null, recipients: [{ kind: 'no_key', acct: r.acct }], message: 'recipient key vanished' };
+    keys.push({ actorUri: c.actorUri, identityPk: pk(c.pinned.identityPk), prekeyPk: pk(c.bundle.prekeyPk), epoch: c.bundle.epoch });
+  }
+  const home = domainOf(m.record.acct);
+  const mentionText = `${ready.map((r) => (domainOf(r.acct) === home ? `@${r.acct.slice(0, r.acct.lastIndexOf('@'))}` : `@${r.acct}`)).join(' ')} `;
+  const replyTo = req.replyTo === null ? null : unhex(req.replyTo);
+  if (replyTo === undefined || (replyTo !== null && replyTo.length !== 16)) return { ok: false, account: null, recipients: [], message: 'bad replyTo id' };
+  const out = encryptMessage({
+    sender: m.material, recipients: keys, plaintext: req.plaintext, replyTo, now: await rt.now(),
+    statusBudget: { maxChars: req.maxChars, mentionText },
+  });
+  if (!out.ok) return { ok: false, account: null, recipients: [], message: `cannot encrypt: ${out.reason}` };
+  return { ok: true, statuses: out.value.statuses, messageId: hex(out.value.messageId) };
+}
+
+export const fail = (reason: string, message: string): DecryptOutcome => ({ ok: false, reason, message });
+
+/** The pinned key first, then earlier keys (messages signed before a key change still verify). */
+function authorKeys(c: Contact): { key: Uint8Array; trust: 'unverified' | 'verified' | 'changed'; fingerprint: string }[] {
+  return [
+    { key: pk(c.pinned.identityPk), trust: contactTrust(c), fingerprint: c.pinned.fingerprint },
+    ...[...c.history].reverse().map((h) => ({ key: pk(h.identityPk), trust: 'changed' as const, fingerprint: h.fingerprint })),
+  ];
+}
+
+export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptRequest): Promise<DecryptOutcome> {
+  await rt.init();
+  const record = await rt.account(account);
+  if (record === null) return fail('not_enabled', 'Hush is not enabled for this account');
+  const m = await rt.material(record);
+  if (!m.ok) return fail(m.reason === 'locked' ? 'locked' : 'not_enabled', m.reason === 'locked' ? 'locked: unlock to read' : 'stored keys are damaged');
+  await rt.touch();
+  const home = domainOf(record.acct);
+  const self: Party = { actorUri: record.actorUri, identityPk: m.material.identity.publicKey };
+  const isMe = (acct: string | null) => acct !== null && acct.toLowerCase() === record.acct.toLowerCase();
+  const party = async (acct: string): Promise<{ party: Party; contact: Contact | null } | null> => {
+    if (isMe(acct)) return { party: self, contact: null };
+    const r = await resolveContact(rt, record, acct);
+    const c = r.contact ?? (await contactByAcct(rt, acct));
+    return c === null ? null : { party: { actorUri: c.actorUri, identityPk: pk(c.pinned.identityPk) }, contact: c };
+  };
+  const authorAcct = normalizeAcct(req.author.acct, home);
+  if (authorAcct === null) return fail('unknown_sender', 'unreadable author handle');
+  const author = await party(authorAcct);
+  if (author === null || (req.author.actorUri !== null && author.party.actorUri !== req.author.actorUri)) return fail('unknown_sender', 'no key is known for the author');
+  const recipients: Party[] = [];
+  for (const raw of req.mentions) {
+    const acct = normalizeAcct(raw, home);
+    const p = acct === null ? null : await party(acct);
+    if (p === null) return fail('unknown_recipient', `no key is known for ${raw}`);
+    recipients.push(p.party);
+  }
+  const now = await rt.now();
+  const texts = req.chunks.map((c) => c.text);
+  const candidates = author.contact === null ? [{ key: self.identityPk, trust: 'verified' as const, fingerprint: fingerprint(self.identityPk) }] : authorKeys(author.contact);
+  let result: DecryptResult | null = null;
+  let used = candidates[0];
+  for (const cand of candidates) {
+    used = cand;
+    result = decryptMessage(texts, { author: { actorUri: author.party.actorUri, identityPk: cand.key }, recipients, me: { ...self, chain: m.material.chain }, now });
+    if (result.ok || result.reason !== 'sender_mismatch') break;
+  }
+  if (result === null || used === undefined) return fail('unknown_sender', 'no key');
+  if (!result.ok) {
+    if (result.reason === 'sender_mismatch' && author.contact?.pendingChange != null) return fail('key_changed', 'the sender\'s key changed: review it in the Hush popup');
+    return fail(result.reason, result.detail ?? result.reason);
+  }
+  const v = result.value;
+  const contacts = await rt.store.contacts();
+  const acctOf = (p: Party) => (p.actorUri === self.actorUri ? record.acct : contacts.find((c) => c.actorUri === p.actorUri)?.acct ?? null);
+  return {
+    ok: true,
+    plaintext: v.plaintext,
+    sender: { acct: acctOf(v.sender), actorUri: v.sender.actorUri, trust: used.trust, fingerprint: used.fingerprint },
+    senderMismatch: false,
+    recipients: v.recipients.map((r) => ({ acct: acctOf(r), fingerprint: fingerprint(r.identityPk) })),
+    messageId: hex(v.messageId),
+    replyTo: v.replyTo === null ? null : hex(v.replyTo),
+    createdAt: v.createdAt,
+  };
+}
+
+export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+const LOCAL_LABEL = 'hush1/local-cache';
+
+function localKey(m: KeyMaterial): Uint8Array {
+  return sodium.crypto_generichash(32, sodium.from_string(LOCAL_LABEL), m.identity.seed);
+}
+
+export async function sealLocal(rt: KeyRuntime, account: AccountRef, data: Uint8Array): Promise<Uint8Array | AccountProblem> {
+  const m = await me(rt, account);
+  if (!m.ok) return m.problem;
+  const key = localKey(m.material);
+  const nonce = sodium.randombytes_buf(24);
+  const ct = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(data, sodium.from_string(m.record.actorUri), null, nonce, key);
+  sodium.memzero(key);
+  const out = new Uint8Array(24 + ct.length);
+  out.set(nonce);
+  out.set(ct, 24);
+  return out;
+}
+
+export async function openLocal(rt: KeyRuntime, account: AccountRef, sealed: Uint8Array): Promise<Uint8Array | AccountProblem | 'corrupt'> {
+  const m = await me(rt, account);
+  if (!m.ok) return m.problem;
+  if (!(sealed instanceof Uint8Array) || sealed.length < 24 + 16) return 'corrupt';
+  const key = localKey(m.material);
+  try {
+    return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, sealed.subarray(24), sodium.from_string(m.record.actorUri), sealed.subarray(0, 24), key);
+  } catch {
+    return 'corrupt';
+  } finally {
+    sodium.memzero(key);
+  }
+}
+

@@ -1,0 +1,139 @@
+/**
+ * Finds an account's Hush key through two independent paths and compares them (issue #5):
+ *  1. the user's home instance (lookup, then search with resolve, which needs the user's token);
+ *  2. the account's own instance's public API (origin of the account's `url`), which Mastodon
+ *     serves cross-origin.
+ * A home instance that substitutes a key is caught unless the account's own instance lies too;
+ * then TOFU pinning catches the change. Bundles and revocations are self-authenticating (signed
+ * over the actor URI), so a valid revocation from either path wins and a newer epoch of the SAME
+ * identity key is simply fresher; a different identity key or actor URI is a disagreement.
+ */
+import {
+  parseAndVerifyBundle, parseRevocation, PROFILE_FIELD_NAME,
+  type Bundle, type Revocation,
+} from '../../protocol/index';
+import { htmlToText } from './html-text';
+import type { AccountJson, ApiResult, MastodonApi } from './mastodon';
+
+export type KeyMaterial =
+  | { readonly kind: 'bundle'; readonly bundle: Bundle }
+  | { readonly kind: 'revocation'; readonly revocation: Revocation }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+export interface Discovered {
+  readonly ok: true;
+  readonly actorUri: string;
+  readonly acct: string;
+  readonly material: KeyMaterial;
+  /** Origins that served the material that was chosen. */
+  readonly servedBy: readonly string[];
+}
+
+export type DiscoveryFailure =
+  | { readonly ok: false; readonly kind: 'not_found' | 'network'; readonly message: string }
+  | { readonly ok: false; readonly kind: 'disagreement'; readonly message: string; readonly homeInstance: string; readonly originInstance: string };
+
+export type DiscoveryResult = Discovered | DiscoveryFailure;
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The key material in an account's profile fields, verified for the account's actor URI. */
+export function materialOf(account: AccountJson): KeyMaterial {
+  const texts = account.fields.map((f) => ({ name: htmlToText(f.name)?.trim() ?? '', text: htmlToText(f.value) ?? '' }));
+  const candidates = [...texts.filter((f) => f.name.toLowerCase() === PROFILE_FIELD_NAME.toLowerCase()), ...texts];
+  let invalid: string | null = null;
+  for (const { text } of candidates) {
+    const b = parseAndVerifyBundle(text, account.uri);
+    if (b.ok) return { kind: 'bundle', bundle: b.value };
+    const r = parseRevocation(text, account.uri);
+    if (r.ok) return { kind: 'revocation', revocation: r.value };
+    if (b.reason !== 'not_hush') invalid ??= b.reason;
+    else if (r.reason !== 'not_hush') invalid ??= r.reason;
+  }
+  return invalid === null ? { kind: 'none' } : { kind: 'invalid', reason: invalid };
+}
+
+export type Comparison = { readonly agree: true; readonly material: KeyMaterial; readonly from: 'both' | 'home' | 'origin' } | { readonly agree: false };
+
+/** Compares what two instances serve for the same actor; `from` says who served the chosen material. */
+export function compareMaterial(home: KeyMaterial, origin: KeyMaterial): Comparison {
+  // A revocation is signed by the identity key itself: whoever serves it, it is authentic.
+  if (origin.kind === 'revocation') return { agree: true, material: origin, from: home.kind === 'revocation' ? 'both' : 'origin' };
+  if (home.kind === 'revocation') return { agree: true, material: home, from: 'home' };
+  if (home.kind === 'bundle' && origin.kind === 'bundle') {
+    const h = home.bundle;
+    const o = origin.bundle;
+    if (!sameBytes(h.identityPk, o.identityPk)) return { agree: false };
+    if (h.epoch === o.epoch) return sameBytes(h.prekeyPk, o.prekeyPk) ? { agree: true, material: origin, from: 'both' } : { agree: false };
+    // Same identity, different epochs: one cache is behind. The newer signed epoch is the current one.
+    return h.epoch > o.epoch ? { agree: true, material: home, from: 'home' } : { agree: true, material: origin, from: 'origin' };
+  }
+  if (home.kind === origin.kind) return { agree: true, material: origin, from: 'both' };
+  return { agree: false };
+}
+
+export interface DiscoveryInput {
+  readonly api: MastodonApi;
+  readonly homeOrigin: string;
+  /** Full handle user@domain. */
+  readonly acct: string;
+  /** Asks for the user's token (resolving search needs it); null when no tab can provide one. */
+  readonly token: () => Promise<string | null>;
+}
+
+function failure(r: Exclude<ApiResult<unknown>, { ok: true }>): DiscoveryFailure {
+  return { ok: false, kind: r.kind === 'not_found' ? 'not_found' : 'network', message: r.message };
+}
+
+async function fromHome(input: DiscoveryInput, refresh: boolean): Promise<ApiResult<AccountJson>> {
+  if (!refresh) {
+    const known = await input.api.lookup(input.homeOrigin, input.acct);
+    if (known.ok || known.kind !== 'not_found') return known;
+  }
+  const token = await input.token();
+  if (token === null) return { ok: false, kind: 'network', message: 'open a tab of your instance so Hush can look this account up' };
+  return input.api.resolve(input.homeOrigin, input.acct, token);
+}
+
+function originOf(account: AccountJson): string | null {
+  try {
+    return new URL(account.url ?? account.uri).origin;
+  } catch {
+    return null;
+  }
+}
+
+export async function discover(input: DiscoveryInput): Promise<DiscoveryResult> {
+  let home = await fromHome(input, false);
+  if (!home.ok) return failure(home);
+  const originInstance = originOf(home.value);
+  if (originInstance === null) return { ok: false, kind: 'network', message: 'the account has no usable URL' };
+  const homeMaterial = materialOf(home.value);
+  if (originInstance === input.homeOrigin) {
+    return { ok: true, actorUri: home.value.uri, acct: input.acct, material: homeMaterial, servedBy: [input.homeOrigin] };
+  }
+  const direct = await input.api.lookup(originInstance, home.value.username);
+  if (!direct.ok) return { ok: false, kind: 'network', message: `could not confirm the key with ${originInstance}: ${direct.message}` };
+  const disagreement: DiscoveryFailure = {
+    ok: false,
+    kind: 'disagreement',
+    message: `${input.homeOrigin} and ${originInstance} serve different keys for ${input.acct}`,
+    homeInstance: input.homeOrigin,
+    originInstance,
+  };
+  const originMaterial = materialOf(direct.value);
+  let cmp = direct.value.uri === home.value.uri ? compareMaterial(homeMaterial, originMaterial) : ({ agree: false } as const);
+  if (!cmp.agree && homeMaterial.kind === 'none' && originMaterial.kind !== 'none') {
+    // The home copy is probably older than the key (profile updates federate with a delay): ask it
+    // to re-resolve once. A home copy with a DIFFERENT key is never "healed" this way: that is
+    // exactly what a substituting home instance would serve, so it stays a disagreement.
+    const refreshed = await fromHome(input, true);
+    if (refreshed.ok) {
+      home = refreshed;
+      cmp = direct.value.uri === home.value.uri ? compareMaterial(materialOf(home.value), originMaterial) : { agree: false };
+    }
+  }
+  if (!cmp.agree) return disagreement;
+  return { ok: true, actorUri: direct.value.uri, acct: input.acct, material: cmp.material, servedBy: cmp.from === 'both' ? [input.homeOrigin, originInstance] : cmp.from === 'home' ? [input.homeOrigin] : [originInstance] };
+}

@@ -1,0 +1,110 @@
+/**
+ * Schema migrations, applied in order at start. Each one maps the whole previous layout to the next
+ * and is written in ONE storage.set together with the new version number, so an interrupted
+ * migration leaves the previous version intact (and is simply run again).
+ *
+ * v1 (first release layout): account records kept `identitySeed` and `chain` at top level and a
+ * bare `publishedEpoch`; contacts were a map actorUri -> {acct, identityPk, epoch, prekeyPk,
+ * verified}. v2 groups secrets so they can be sealed by a passphrase, tracks publish retries, and
+ * keeps key history and pending key changes per contact.
+ */
+import { fingerprint } from '../../protocol/index';
+import { unb64 } from './codec';
+import type { KeyValueArea } from './kv';
+import {
+  ACCOUNT_PREFIX, CONTACTS_KEY, SCHEMA_KEY, SCHEMA_VERSION,
+  type AccountRecord, type ChainRecord, type Contact, type ContactsRecord,
+} from './schema';
+
+type Entries = Record<string, unknown>;
+type Migration = (all: Entries) => { set: Entries; remove: string[] };
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const num = (x: unknown, d = 0): number => (typeof x === 'number' && Number.isFinite(x) ? x : d);
+const str = (x: unknown): string => (typeof x === 'string' ? x : '');
+
+function v1ToV2(all: Entries): { set: Entries; remove: string[] } {
+  const set: Entries = {};
+  for (const [key, value] of Object.entries(all)) {
+    if (!key.startsWith(ACCOUNT_PREFIX) || !isObj(value)) continue;
+    const chain = value.chain as ChainRecord;
+    const published = typeof value.publishedEpoch === 'number' ? value.publishedEpoch : null;
+    const record: AccountRecord = {
+      v: 2,
+      origin: str(value.origin),
+      accountId: str(value.accountId),
+      acct: str(value.acct),
+      actorUri: str(value.actorUri),
+      identityPk: str(value.identityPk),
+      createdAt: num(value.createdAt),
+      status: 'active',
+      revokedAt: null,
+      secrets: { kind: 'plain', identitySeed: str(value.identitySeed), chain },
+      chainInfo: {
+        origin: chain.origin,
+        period: chain.period,
+        epoch: chain.epoch,
+        oldestEpoch: chain.retained.reduce((m, r) => Math.min(m, r.epoch), chain.epoch),
+      },
+      published: published === null ? null : { epoch: published, at: num(value.createdAt), kind: 'bundle' },
+      publish: { wantEpoch: published === chain.epoch ? null : chain.epoch, attempts: 0, lastError: null, lastAttemptAt: null },
+    };
+    set[key] = record;
+  }
+  const oldContacts = all[CONTACTS_KEY];
+  const contacts: Contact[] = [];
+  if (isObj(oldContacts)) {
+    for (const [actorUri, c] of Object.entries(oldContacts)) {
+      if (!isObj(c)) continue;
+      const pk = unb64(c.identityPk);
+      if (pk?.length !== 32) continue; // unreadable entry: dropped, the key is fetched again (and re-pinned)
+      const seen = num(c.firstSeen);
+      contacts.push({
+        actorUri,
+        acct: str(c.acct),
+        pinned: { identityPk: str(c.identityPk), fingerprint: fingerprint(pk), firstSeen: seen, trust: c.verified === true ? 'verified' : 'unverified', verifiedAt: c.verified === true ? seen : null },
+        bundle: typeof c.prekeyPk === 'string' ? { epoch: num(c.epoch), prekeyPk: c.prekeyPk, fetchedAt: seen } : null,
+        maxEpoch: num(c.epoch),
+        history: [],
+        pendingChange: null,
+        revoked: null,
+        warning: null,
+        checkedAt: 0, // force a fresh check
+      });
+    }
+  }
+  set[CONTACTS_KEY] = { v: 2, contacts } satisfies ContactsRecord;
+  return { set, remove: [] };
+}
+
+/** migrations[n] turns version n into n + 1. */
+export const MIGRATIONS: Record<number, Migration> = { 1: v1ToV2 };
+
+export type MigrationOutcome = { ok: true; from: number; to: number } | { ok: false; reason: 'newer_schema' | 'write_failed'; detail: string };
+
+/** Brings storage to SCHEMA_VERSION. Empty storage is stamped with the current version. */
+export async function migrate(area: KeyValueArea, migrations: Record<number, Migration> = MIGRATIONS, target = SCHEMA_VERSION): Promise<MigrationOutcome> {
+  const all = await area.getAll();
+  const stamped = all[SCHEMA_KEY];
+  const hasData = Object.keys(all).some((k) => k.startsWith('hush:') && k !== SCHEMA_KEY);
+  let version = typeof stamped === 'number' ? stamped : hasData ? 1 : target;
+  const from = version;
+  if (version > target) return { ok: false, reason: 'newer_schema', detail: `storage has schema ${version}, this Hush knows ${target}` };
+  let current = all;
+  try {
+    if (typeof stamped !== 'number' && !hasData) await area.set({ [SCHEMA_KEY]: target });
+    while (version < target) {
+      const step = migrations[version];
+      if (step === undefined) return { ok: false, reason: 'write_failed', detail: `no migration from ${version}` };
+      const { set, remove } = step(current);
+      // One set: records and the version move together or not at all.
+      await area.set({ ...set, [SCHEMA_KEY]: version + 1 });
+      if (remove.length > 0) await area.remove(remove);
+      version++;
+      current = await area.getAll();
+    }
+  } catch (e) {
+    return { ok: false, reason: 'write_failed', detail: e instanceof Error ? e.message : String(e) };
+  }
+  return { ok: true, from, to: version };
+}

@@ -1,0 +1,124 @@
+/**
+ * What the key store keeps in browser.storage.local, schema version 2. Bytes are base64url.
+ * Keys: `hush:schema` (number), `hush:account:<origin>#<id>` (one record per own account),
+ * `hush:contacts` (all contacts, one record), `hush:settings`, `hush:vault` (passphrase check).
+ * Each record is written whole in one `set`, so a write is atomic.
+ */
+export const SCHEMA_VERSION = 2;
+export const SCHEMA_KEY = 'hush:schema';
+export const ACCOUNT_PREFIX = 'hush:account:';
+export const CONTACTS_KEY = 'hush:contacts';
+export const SETTINGS_KEY = 'hush:settings';
+export const VAULT_KEY = 'hush:vault';
+
+export const accountKey = (origin: string, accountId: string): string => `${ACCOUNT_PREFIX}${origin}#${accountId}`;
+
+export interface ChainRecord {
+  readonly origin: number;
+  readonly period: number;
+  readonly epoch: number;
+  readonly chainSecret: string;
+  readonly retained: readonly { readonly epoch: number; readonly secretKey: string }[];
+}
+
+/** Secret material in the clear (no passphrase set). */
+export interface PlainSecrets {
+  readonly kind: 'plain';
+  readonly identitySeed: string;
+  readonly chain: ChainRecord;
+}
+
+/** Secret material sealed under the vault key (XChaCha20-Poly1305, AD = the account's storage key). */
+export interface SealedSecrets {
+  readonly kind: 'sealed';
+  readonly nonce: string;
+  readonly ct: string;
+}
+
+export interface PublishState {
+  /** Epoch we still have to publish (null: the published bundle is current). */
+  readonly wantEpoch: number | null;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly lastAttemptAt: number | null;
+}
+
+export interface AccountRecord {
+  readonly v: 2;
+  readonly origin: string;
+  readonly accountId: string;
+  /** user@domain. */
+  readonly acct: string;
+  readonly actorUri: string;
+  readonly identityPk: string;
+  readonly createdAt: number;
+  readonly status: 'active' | 'revoked';
+  readonly revokedAt: number | null;
+  readonly secrets: PlainSecrets | SealedSecrets;
+  /** Public chain parameters, readable while locked (rotation scheduling, status). */
+  readonly chainInfo: { readonly origin: number; readonly period: number; readonly epoch: number; readonly oldestEpoch: number };
+  readonly published: { readonly epoch: number; readonly at: number; readonly kind: 'bundle' | 'revocation' } | null;
+  readonly publish: PublishState;
+}
+
+export type Trust = 'unverified' | 'verified';
+
+export interface PinnedKey {
+  readonly identityPk: string;
+  readonly fingerprint: string;
+  readonly firstSeen: number;
+  readonly trust: Trust;
+  readonly verifiedAt: number | null;
+}
+
+export interface PendingChange {
+  readonly identityPk: string;
+  readonly fingerprint: string;
+  readonly epoch: number;
+  readonly prekeyPk: string;
+  readonly seenAt: number;
+  /** Instances (origins) that served the new key. */
+  readonly servedBy: readonly string[];
+  /** The user looked at it and chose to keep the contact blocked. */
+  readonly keptBlocked: boolean;
+}
+
+export interface Contact {
+  readonly actorUri: string;
+  /** user@domain, as last resolved. */
+  readonly acct: string;
+  readonly pinned: PinnedKey;
+  /** Latest verified bundle of the pinned key. null when the pinned key was revoked. */
+  readonly bundle: { readonly epoch: number; readonly prekeyPk: string; readonly fetchedAt: number } | null;
+  /** Highest epoch ever accepted for the pinned key (rollback guard). */
+  readonly maxEpoch: number;
+  /** Earlier pinned keys: messages they signed still verify, shown as that key. */
+  readonly history: readonly (PinnedKey & { readonly replacedAt: number })[];
+  readonly pendingChange: PendingChange | null;
+  readonly revoked: { readonly revokedAt: number; readonly reason: string; readonly seenAt: number } | null;
+  readonly warning: { readonly kind: 'disagreement'; readonly homeInstance: string; readonly originInstance: string; readonly at: number } | null;
+  readonly checkedAt: number;
+}
+
+export interface ContactsRecord {
+  readonly v: 2;
+  readonly contacts: readonly Contact[];
+}
+
+export interface Settings {
+  readonly rotationPeriodSeconds: number;
+  readonly graceSeconds: number;
+  /** 0 = never. */
+  readonly autoLockSeconds: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { rotationPeriodSeconds: 7 * 86400, graceSeconds: 30 * 86400, autoLockSeconds: 15 * 60 };
+
+export interface VaultRecord {
+  readonly salt: string;
+  readonly opslimit: number;
+  readonly memlimit: number;
+  /** AEAD of a constant under the vault key: tells a wrong passphrase from corrupt data. */
+  readonly checkNonce: string;
+  readonly check: string;
+}

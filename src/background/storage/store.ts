@@ -1,0 +1,78 @@
+/**
+ * Typed access to the key store's records. Writers go through `update*`, which serialise
+ * read-modify-write under one mutex and write each record whole (atomic). A failed write (quota,
+ * storage error) rejects and leaves the previous record in place: callers report it and keep
+ * working with what is stored.
+ */
+import type { KeyValueArea } from './kv';
+import { Mutex } from './kv';
+import {
+  ACCOUNT_PREFIX, CONTACTS_KEY, DEFAULT_SETTINGS, SETTINGS_KEY, VAULT_KEY, accountKey,
+  type AccountRecord, type Contact, type ContactsRecord, type Settings, type VaultRecord,
+} from './schema';
+
+export class KeyStore {
+  private readonly mutex = new Mutex();
+
+  constructor(readonly area: KeyValueArea) {}
+
+  /** Runs `fn` with exclusive write access (reads inside see the latest committed state). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.mutex.run(fn);
+  }
+
+  async account(origin: string, accountId: string): Promise<AccountRecord | null> {
+    const k = accountKey(origin, accountId);
+    const got = await this.area.get([k]);
+    const r = got[k] as AccountRecord | undefined;
+    return r?.v === 2 ? r : null;
+  }
+
+  async accounts(): Promise<AccountRecord[]> {
+    const all = await this.area.getAll();
+    return Object.entries(all)
+      .filter(([k, v]) => k.startsWith(ACCOUNT_PREFIX) && (v as AccountRecord | null)?.v === 2)
+      .map(([, v]) => v as AccountRecord);
+  }
+
+  async putAccount(record: AccountRecord): Promise<void> {
+    await this.area.set({ [accountKey(record.origin, record.accountId)]: record });
+  }
+
+  /** Several accounts in one write (re-sealing everything when a passphrase changes). */
+  async putAccounts(records: readonly AccountRecord[], extra: Record<string, unknown> = {}): Promise<void> {
+    const items: Record<string, unknown> = { ...extra };
+    for (const r of records) items[accountKey(r.origin, r.accountId)] = r;
+    await this.area.set(items);
+  }
+
+  async contacts(): Promise<readonly Contact[]> {
+    const got = await this.area.get([CONTACTS_KEY]);
+    const r = got[CONTACTS_KEY] as ContactsRecord | undefined;
+    return r?.v === 2 ? r.contacts : [];
+  }
+
+  async contact(actorUri: string): Promise<Contact | null> {
+    return (await this.contacts()).find((c) => c.actorUri === actorUri) ?? null;
+  }
+
+  /** Replace (or add) one contact. Call inside `exclusive`. */
+  async putContact(contact: Contact): Promise<void> {
+    const list = (await this.contacts()).filter((c) => c.actorUri !== contact.actorUri);
+    await this.area.set({ [CONTACTS_KEY]: { v: 2, contacts: [...list, contact] } satisfies ContactsRecord });
+  }
+
+  async settings(): Promise<Settings> {
+    const got = await this.area.get([SETTINGS_KEY]);
+    return { ...DEFAULT_SETTINGS, ...(got[SETTINGS_KEY] as Partial<Settings> | undefined) };
+  }
+
+  async putSettings(s: Settings): Promise<void> {
+    await this.area.set({ [SETTINGS_KEY]: s });
+  }
+
+  async vault(): Promise<VaultRecord | null> {
+    const got = await this.area.get([VAULT_KEY]);
+    return (got[VAULT_KEY] as VaultRecord | undefined) ?? null;
+  }
+}
