@@ -171,6 +171,14 @@ export function statusRoutes(r: Router): void {
     const res = deleteStatus(ctx, me(req), req.params.id ?? '');
     return res.ok ? json(res.value) : fail(res);
   });
+  // Edit history is not kept: the current version is the only entry (README).
+  r.add('GET', '/api/v1/statuses/:id/history', (ctx, req) => {
+    const s = statusById(ctx, req.params.id ?? '');
+    if (!s || !canSee(ctx, s, req.account)) return notFound();
+    const json0 = serializeStatus(ctx, s, req.account);
+    return json([{ content: s.content, spoiler_text: s.spoilerText, sensitive: s.sensitive, created_at: s.editedAt ?? s.createdAt,
+      account: json0.account, poll: null, media_attachments: [], emojis: [] }]);
+  }, 'optional');
   for (const action of ['favourited_by', 'reblogged_by']) r.add('GET', `/api/v1/statuses/:id/${action}`, () => json([]), 'optional');
   r.add('GET', '/api/v1/timelines/home', homeTimeline);
   r.add('GET', '/api/v1/conversations', conversations);

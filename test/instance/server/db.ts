@@ -1,5 +1,6 @@
 // One real SQLite file per instance (node-sqlite3-wasm: pure wasm, installs with `npm ci` alone).
 // `sqlite3 a.db "select visibility, text from statuses"` shows exactly what the server received.
+import { rmSync } from 'node:fs';
 import sqlite from 'node-sqlite3-wasm';
 import type { Database, SQLiteValue } from 'node-sqlite3-wasm';
 
@@ -114,6 +115,9 @@ export class Db {
   private autoTx = false;
 
   constructor(readonly path: string) {
+    // A process killed mid-turn leaves the driver's lock directory behind, and every later open
+    // would get SQLITE_BUSY. One server owns a data dir, so a lock found at open time is stale.
+    rmSync(`${path}.lock`, { recursive: true, force: true });
     this.raw = new DatabaseCtor(path);
     this.raw.exec(SCHEMA);
   }

@@ -20,7 +20,9 @@ describe('direct message alice@a.test -> bob@b.test', () => {
     direct.close();
     const conv = JSON.parse(event.data);
     expect(conv.last_status.id).not.toBe(s.id);
-    expect(conv.last_status).toMatchObject({ uri: s.uri, url: s.url, visibility: 'direct', content: s.content, account: { acct: 'alice@a.test', url: `${t.a.origin}/@alice` } });
+    expect(conv.last_status.content).toContain('hello bob</p>');
+    expect(conv.last_status.content).toContain('class="u-url mention"');
+    expect(conv.last_status).toMatchObject({ uri: s.uri, url: s.url, visibility: 'direct', account: { acct: 'alice@a.test', url: `${t.a.origin}/@alice` } });
     expect(conv.accounts.map((a: { acct: string }) => a.acct)).toEqual(['alice@a.test']);
     const list = await call(t.b.origin, bob.token, 'GET', '/api/v1/conversations');
     expect(list.json[0].last_status.id).toBe(conv.last_status.id);

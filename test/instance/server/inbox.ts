@@ -7,6 +7,7 @@ import { nowIso } from './context.ts';
 import { accountByUri, type Account } from './accounts.ts';
 import { parseActivity, type NoteObject } from './activity.ts';
 import { signDelivery } from './outbox.ts';
+import { sanitizeHtml } from './sanitize.ts';
 import { resolveActorUri } from './resolve.ts';
 import { statusByUri, type Status } from './statuses.ts';
 import { fanOut, fanOutDelete, fanOutUpdate } from './delivery.ts';
@@ -50,11 +51,11 @@ async function create(ctx: Ctx, author: Account, note: NoteObject): Promise<Inbo
   const id = ctx.ids.next();
   ctx.db.tx(() => {
     const conversationId = conversationFor(ctx, note, parent);
-    // As in Mastodon, a remote status's `text` is the HTML it arrived with.
+    // As in Mastodon, a remote status's `text` is the HTML it arrived with; `content` is sanitized.
     ctx.db.run(
       `INSERT INTO statuses (id, account_id, uri, url, text, content, spoiler_text, sensitive, visibility, language,
         in_reply_to_id, in_reply_to_account_id, conversation_id, local, created_at, edited_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?)`,
-      [id, author.id, note.id, note.url, note.content, note.content, note.spoilerText, note.sensitive ? 1 : 0, note.visibility,
+      [id, author.id, note.id, note.url, note.content, sanitizeHtml(note.content), note.spoilerText, note.sensitive ? 1 : 0, note.visibility,
         note.language, parent?.id ?? null, parent?.accountId ?? null, conversationId, note.published, note.updated],
     );
     for (const a of mentions) ctx.db.run('INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)', [id, a.id]);
@@ -70,7 +71,7 @@ function update(ctx: Ctx, author: Account, note: NoteObject): InboxResult {
   if (!s || s.deletedAt !== null) return { ok: false, status: 404, error: 'unknown status' };
   if (s.accountId !== author.id) return { ok: false, status: 403, error: 'not the author' };
   ctx.db.run('UPDATE statuses SET text = ?, content = ?, spoiler_text = ?, sensitive = ?, edited_at = ? WHERE id = ?',
-    [note.content, note.content, note.spoilerText, note.sensitive ? 1 : 0, note.updated ?? nowIso(), s.id]);
+    [note.content, sanitizeHtml(note.content), note.spoilerText, note.sensitive ? 1 : 0, note.updated ?? nowIso(), s.id]);
   const updated = statusByUri(ctx, note.id);
   if (updated) fanOutUpdate(ctx, updated);
   return { ok: true, status: 202 };

@@ -4,6 +4,7 @@
 // not push profile Updates to each other (see README), so tests can make the two disagree.
 import type { Ctx } from './context.ts';
 import { nowIso } from './context.ts';
+import { sanitizeHtml } from './sanitize.ts';
 import { accountByAcct, accountById, accountByUri, FIELD_LIMIT_REMOTE, type Account } from './accounts.ts';
 
 export type ResolveResult = { ok: true; account: Account } | { ok: false; error: 'unknown_domain' | 'not_found' | 'fetch_failed' | 'invalid_response' };
@@ -40,9 +41,9 @@ function parseRemoteAccount(v: unknown, origin: string): RemoteProfile | undefin
     if (typeof f !== 'object' || f === null) return undefined;
     const { name, value, verified_at: verifiedAt } = f as Record<string, unknown>;
     if (typeof name !== 'string' || typeof value !== 'string') return undefined;
-    parsed.push({ name: name.slice(0, FIELD_LIMIT_REMOTE * 2), value: value.slice(0, FIELD_LIMIT_REMOTE * 2), verified_at: typeof verifiedAt === 'string' ? verifiedAt : null });
+    parsed.push({ name: name.slice(0, FIELD_LIMIT_REMOTE * 2), value: sanitizeHtml(value.slice(0, FIELD_LIMIT_REMOTE * 2)), verified_at: typeof verifiedAt === 'string' ? verifiedAt : null });
   }
-  return { username, uri, url, displayName: displayName.slice(0, 2048), note: note.slice(0, 20_000), fields: parsed };
+  return { username, uri, url, displayName: displayName.slice(0, 2048), note: sanitizeHtml(note.slice(0, 20_000)), fields: parsed };
 }
 
 function upsertRemote(ctx: Ctx, domain: string, p: RemoteProfile): Account | undefined {

@@ -74,7 +74,12 @@ export async function staticPack(ctx: Ctx, path: string): Promise<Reply> {
     const h = ctx.settings.hostileScript;
     return h ? { status: 200, body: h.code, contentType: TYPES['.js'] ?? '' } : { status: 404, body: 'Not found', contentType: 'text/plain' };
   }
-  const rel = normalize(decodeURIComponent(path.slice('/packs/'.length)));
+  let rel: string;
+  try {
+    rel = normalize(decodeURIComponent(path.slice('/packs/'.length)));
+  } catch {
+    return { status: 404, body: 'Not found', contentType: 'text/plain' };
+  }
   const file = join(WEB_DIST, rel);
   if (rel.startsWith('..') || !file.startsWith(WEB_DIST + sep)) return { status: 404, body: 'Not found', contentType: 'text/plain' };
   try {
