@@ -11,7 +11,9 @@ export type StreamEvent =
   | { event: 'status.update'; stream: 'user' | 'direct'; status: Status }
   | { event: 'delete'; stream: 'user' | 'direct'; id: string }
   | { event: 'notification'; stream: 'user'; notification: MentionNotification }
-  | { event: 'conversation'; stream: 'direct'; conversation: Conversation };
+  | { event: 'conversation'; stream: 'direct'; conversation: Conversation }
+  /** The stream (re)connected: Mastodon fills home-timeline gaps then (onConnect → fillGaps). */
+  | { event: 'connected'; stream: 'user' | 'direct' };
 
 const handlers = new Set<(e: StreamEvent) => void>();
 
@@ -35,6 +37,7 @@ function parseJson(data: string): unknown {
 function connect(base: string, stream: 'user' | 'direct'): EventSource {
   const url = `${base.replace(/\/$/, '')}/api/v1/streaming/${stream}?access_token=${encodeURIComponent(accessToken())}`;
   const es = new EventSource(url);
+  es.addEventListener('open', () => emit({ event: 'connected', stream }));
   es.addEventListener('update', (m) => {
     const status = parseStatus(parseJson(m.data as string));
     if (status && stream === 'user') emit({ event: 'update', stream, status });
@@ -59,10 +62,17 @@ function connect(base: string, stream: 'user' | 'direct'): EventSource {
   return es;
 }
 
-let sources: EventSource[] = [];
+let streamingBase = '';
+let user: EventSource | null = null;
 
-/** Opens both streams once per page (EventSource reconnects by itself). */
+/** The `user` stream opens at boot and stays for the page's life (EventSource reconnects). */
 export function startStreaming(base: string): void {
-  if (sources.length > 0) return;
-  sources = [connect(base, 'user'), connect(base, 'direct')];
+  streamingBase = base;
+  user ??= connect(base, 'user');
+}
+
+/** The `direct` stream exists only while the DM column is mounted (connectDirectStream). */
+export function connectDirectStream(): () => void {
+  const es = connect(streamingBase || location.origin, 'direct');
+  return () => es.close();
 }

@@ -8,7 +8,7 @@ import { navigate } from '../router';
 import { ActionBar, statusPath } from '../status/Status';
 import { StatusContent } from '../status/StatusContent';
 import { relativeTime } from '../status/time';
-import { onStreamEvent } from '../streaming';
+import { connectDirectStream, onStreamEvent } from '../streaming';
 import { ScrollableList } from '../timeline/ScrollableList';
 import { usePagedList } from '../timeline/usePagedList';
 import { Column } from '../ui/Column';
@@ -63,6 +63,7 @@ const conversationId = (c: Conv): string => c.id;
 export function Conversations(): JSX.Element {
   const list = usePagedList('/api/v1/conversations', parseConversations, conversationId);
   const { items, setItems } = list;
+  useEffect(connectDirectStream, []);
   useEffect(() => onStreamEvent((e) => {
     if (e.event === 'conversation') setItems((cur) => upsert(cur, e.conversation));
     else if (e.event === 'status.update') {

@@ -9,6 +9,8 @@ export interface PagedList<T> {
   error: string | null;
   hasMore: boolean;
   loadMore: () => void;
+  /** Re-fetches the first page and puts unseen (newer) items on top (gap filling). */
+  refresh: () => void;
   setItems: (f: (cur: T[]) => T[]) => void;
 }
 
@@ -50,5 +52,15 @@ export function usePagedList<T>(path: string, parse: (v: unknown) => T[] | null,
     if (next !== null && !busy.current) void fetchPage(next);
   }, [next, fetchPage]);
 
-  return { items, loading, error, hasMore: next !== null, loadMore, setItems: setItemsState };
+  const refresh = useCallback(() => {
+    void apiGet(path, parse).then((r) => {
+      if (!alive.current || !r.ok) return;
+      setItemsState((cur) => {
+        const seen = new Set(cur.map(idOf));
+        return [...r.value.filter((x) => !seen.has(idOf(x))), ...cur];
+      });
+    });
+  }, [path, parse, idOf]);
+
+  return { items, loading, error, hasMore: next !== null, loadMore, refresh, setItems: setItemsState };
 }
