@@ -70,7 +70,14 @@ describe('popup and options strings', () => {
 
   it('every key chosen at run time has an English message', () => {
     const quoted = new Set([...source.matchAll(/'((?:state_|strength|pattern|err|trust|keySet|nav)[A-Za-z0-9_]*)'/g)].map((m) => m[1] ?? ''));
-    const dynamic = ['state_not_enabled', 'state_enabled', 'state_locked', 'state_revoked'];
+    const reasonsBlock = /const REASONS = new Set\(\[([^\]]*)\]/.exec(readFileSync(resolve('src/popup/i18n.ts'), 'utf8'))?.[1] ?? '';
+    const reasons = [...reasonsBlock.matchAll(/'([a-z_]+)'/g)].map((m) => `reason_${m[1] ?? ''}`);
+    expect(reasons.length).toBeGreaterThan(10);
+    const dynamic = [
+      ...['not_enabled', 'enabled', 'locked', 'revoked'].map((s) => `state_${s}`),
+      ...['revoked', 'no_key', 'disagreement'].map((s) => `contactState_${s}`),
+      ...reasons, 'reason_other',
+    ];
     const candidates = [...quoted, ...dynamic].filter((k) => /^[a-z]+[A-Z_0-9]/.test(k) && !/^pattern-/.test(k));
     expect([...candidates].filter((k) => !Object.hasOwn(en, k))).toEqual([]);
   });

@@ -27,6 +27,16 @@ export function errorText(error: HushError): string {
   return t(ERROR_KEYS[error.code] ?? 'errInternal');
 }
 
+const REASONS = new Set([
+  'no_tab', 'account_mismatch', 'network', 'locked', 'bad_choice', 'publish_failed', 'not_found', 'not_enabled', 'malformed_code',
+  'wrong_code_or_corrupt', 'unsupported', 'wrong_account', 'exists', 'no_account', 'mismatch', 'weak', 'wrong_passphrase', 'corrupt', 'no_passphrase',
+]);
+
+/** A localised sentence for a refusal the background decided on (wrong passphrase, locked, …). */
+export function reasonText(reason: string): string {
+  return t(REASONS.has(reason) ? `reason_${reason}` : 'reason_other');
+}
+
 /** Dates and numbers in the browser's language. */
 export function formatDate(ms: number): string {
   return new Date(ms).toLocaleString(browser.i18n.getUILanguage(), { dateStyle: 'medium', timeStyle: 'short' });

@@ -1,101 +1,102 @@
 /**
- * The popup's one seam to the key life cycle (issue #5). Views depend on these view types and
- * functions only; each function maps to a message of src/messaging/keys-messages.ts. Where the
- * background does not offer a message yet, the function answers `notBuilt` and the view says so:
- * the UI never shows made-up keys, contacts or numbers.
+ * The popup's one seam to the key life cycle (src/messaging/keys-messages.ts, issue #5). Views
+ * depend on these functions and the `Outcome` type only. Transport/validation failures arrive as
+ * `error` (a HushError); refusals the background decides on (wrong passphrase, locked, not found…)
+ * arrive as `reason`, which the UI turns into a localised sentence. Nothing here invents data.
  */
-import { fail, type Reply } from '../messaging/result';
+import { send } from '../messaging/client';
+import type {
+  KeysAccountStatus, KeysBackupExport, KeysContactSummary, KeysMyKeys, KeysSettings, KeysStrength,
+} from '../messaging/keys-messages';
+import type { HushError, Reply } from '../messaging/result';
+import { fromBase64Url } from './base64url';
 
-export type Trust = 'unverified' | 'verified' | 'changed';
-export type AccountState = 'not_enabled' | 'enabled' | 'locked' | 'revoked';
+export type Outcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: HushError; readonly reason?: undefined }
+  | { readonly ok: false; readonly reason: string; readonly error?: undefined };
+export type Failed = Outcome<never> & { ok: false };
 
-export interface AccountStatus {
-  readonly state: AccountState;
-  readonly acct: string;
-  readonly fingerprint: string | null;
-  /** Profile fields when all four are taken and Hush must replace one to publish its key. */
-  readonly fieldChoice: readonly { readonly index: number; readonly name: string }[] | null;
-}
+export type AccountStatus = KeysAccountStatus;
+export type ContactSummary = KeysContactSummary;
+export type MyKeys = KeysMyKeys;
+export type Strength = KeysStrength;
+export type KeySettings = KeysSettings;
+export type Trust = KeysContactSummary['trust'];
 
-export interface ContactSummary {
-  readonly acct: string;
-  readonly trust: Trust;
-  readonly fingerprint: string;
-}
-
-export interface ContactDetail extends ContactSummary {
-  /** 60 digits. */
-  readonly safetyDigits: string;
-  /** Bytes to encode in the QR code (the protocol's 65-byte payload). */
-  readonly qrPayload: Uint8Array;
-}
-
-export interface KeyChange {
-  readonly acct: string;
-  readonly oldFingerprint: string;
-  readonly newFingerprint: string;
-  readonly changedAt: number;
-  /** The instance that served the new key. */
-  readonly servedBy: string;
-}
-
-export interface MyKeys {
-  readonly acct: string;
-  readonly fingerprint: string;
-  readonly qrPayload: Uint8Array;
-  readonly hasPassphrase: boolean;
-  readonly locked: boolean;
-}
-
-export interface BackupFile {
-  readonly fileName: string;
-  readonly contents: string;
-  /** Shown once; the backup cannot be restored without it. */
-  readonly recoveryCode: string;
-}
-
-export interface Strength {
-  /** 0 (very weak) .. 4 (strong). */
-  readonly score: 0 | 1 | 2 | 3 | 4;
-  readonly acceptable: boolean;
-}
-
-export interface KeySettings {
-  readonly rotationDays: number;
-  readonly graceDays: number;
-  readonly autoLockMinutes: number;
-}
-
-/** The account a popup action is about: the instance origin and the account id there. */
 export interface AccountRef {
   readonly origin: string;
   readonly accountId: string;
 }
 
-const NOT_BUILT = 'not offered by this version of the background';
-const notBuilt = (): Promise<Reply<never>> => Promise.resolve(fail('unavailable', NOT_BUILT));
+export interface KeyChangeInfo {
+  readonly oldFingerprint: string;
+  readonly newFingerprint: string;
+  /** Milliseconds since the epoch. */
+  readonly changedAt: number;
+  readonly servedBy: readonly string[];
+  readonly keptBlocked: boolean;
+}
 
-/** True when a reply says the background has no such feature yet (as opposed to being down). */
-export const isNotBuilt = (r: Reply<unknown>): boolean => !r.ok && r.error.code === 'unavailable' && r.error.message === NOT_BUILT;
+export interface ContactDetail {
+  readonly contact: ContactSummary;
+  readonly safetyDigits: string;
+  readonly qrPayload: Uint8Array;
+  readonly keyChange: KeyChangeInfo | null;
+}
 
-/* eslint-disable @typescript-eslint/no-unused-vars -- parameters document the contract until the messages land */
+export type EnableResult =
+  | { readonly kind: 'enabled'; readonly status: AccountStatus }
+  | { readonly kind: 'fields_full'; readonly fields: readonly { readonly index: number; readonly name: string }[] };
+
+const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+const refused = (reason: string): Failed => ({ ok: false, reason });
+
+/** Lifts a transport reply; `pick` turns the background's domain answer into a value or a refusal. */
+async function call<R, T>(reply: Promise<Reply<R>>, pick: (r: R) => Outcome<T>): Promise<Outcome<T>> {
+  const r = await reply;
+  return r.ok ? pick(r.value) : { ok: false, error: r.error };
+}
+
 export const keysApi = {
-  status: (account: AccountRef): Promise<Reply<AccountStatus>> => notBuilt(),
-  enable: (account: AccountRef, replaceField: number | null): Promise<Reply<AccountStatus>> => notBuilt(),
-  contacts: (account: AccountRef, query: string): Promise<Reply<readonly ContactSummary[]>> => notBuilt(),
-  contact: (account: AccountRef, acct: string): Promise<Reply<ContactDetail>> => notBuilt(),
-  markVerified: (account: AccountRef, acct: string, fingerprint: string): Promise<Reply<ContactSummary>> => notBuilt(),
-  keyChange: (account: AccountRef, acct: string): Promise<Reply<KeyChange>> => notBuilt(),
-  resolveKeyChange: (account: AccountRef, acct: string, accept: boolean): Promise<Reply<ContactSummary>> => notBuilt(),
-  myKeys: (account: AccountRef): Promise<Reply<MyKeys>> => notBuilt(),
-  exportBackup: (account: AccountRef): Promise<Reply<BackupFile>> => notBuilt(),
-  importBackup: (account: AccountRef, contents: string, recoveryCode: string): Promise<Reply<AccountStatus>> => notBuilt(),
-  strength: (passphrase: string): Promise<Reply<Strength>> => notBuilt(),
-  setPassphrase: (account: AccountRef, passphrase: string): Promise<Reply<MyKeys>> => notBuilt(),
-  unlock: (account: AccountRef, passphrase: string): Promise<Reply<MyKeys>> => notBuilt(),
-  lock: (account: AccountRef): Promise<Reply<MyKeys>> => notBuilt(),
-  revoke: (account: AccountRef): Promise<Reply<AccountStatus>> => notBuilt(),
-  getSettings: (): Promise<Reply<KeySettings>> => notBuilt(),
-  setSettings: (change: Partial<KeySettings>): Promise<Reply<KeySettings>> => notBuilt(),
+  status: (account: AccountRef) => call(send('keys/status', { account }), ok),
+  enable: (account: AccountRef, replaceField: number | null) =>
+    call(send('keys/enable', { account, replaceField }), (r): Outcome<EnableResult> =>
+      r.result === 'enabled' ? ok({ kind: 'enabled', status: r.status })
+        : r.result === 'fields_full' ? ok({ kind: 'fields_full', fields: r.fields })
+        : refused(r.reason)),
+  sync: (account: AccountRef) => call(send('keys/sync', { account }), ok),
+  contacts: (account: AccountRef, query: string) => call(send('keys/contacts', { account, query }), (r) => ok(r.contacts)),
+  contact: (account: AccountRef, acct: string, refresh = false) =>
+    call(send('keys/contact', { account, acct, refresh }), (r): Outcome<ContactDetail> => {
+      if (r.result !== 'ok') return refused(r.result);
+      const qr = fromBase64Url(r.qrPayload);
+      if (qr === null) return refused('corrupt');
+      const kc = r.keyChange;
+      return ok({
+        contact: r.contact,
+        safetyDigits: r.safetyDigits,
+        qrPayload: qr,
+        // The background speaks Unix seconds; the UI formats milliseconds.
+        keyChange: kc ? { ...kc, changedAt: kc.changedAt * 1000 } : null,
+      });
+    }),
+  markVerified: (account: AccountRef, acct: string, fingerprint: string) =>
+    call(send('keys/contact-verify', { account, acct, fingerprint }), (r) => (r.result === 'verified' ? ok(r.contact) : refused(r.result))),
+  resolveKeyChange: (account: AccountRef, acct: string, accept: boolean, newFingerprint: string) =>
+    call(send('keys/key-change-resolve', { account, acct, accept, newFingerprint }), (r) => (r.result === 'accepted' || r.result === 'kept_blocked' ? ok(r.contact) : refused(r.result))),
+  myKeys: (account: AccountRef) => call(send('keys/my-keys', { account }), (r) => (r.result === 'ok' ? ok(r.keys) : refused(r.result))),
+  exportBackup: (account: AccountRef) =>
+    call(send('keys/backup-export', { account }), (r: KeysBackupExport) => (r.result === 'ok' ? ok(r) : refused(r.result))),
+  importBackup: (account: AccountRef, contents: string, recoveryCode: string, replaceExisting: boolean) =>
+    call(send('keys/backup-import', { account, contents, recoveryCode, replaceExisting }), (r) => (r.result === 'imported' ? ok(r.status) : refused(r.result))),
+  strength: (passphrase: string) => call(send('keys/passphrase-strength', { passphrase }), ok),
+  setPassphrase: (passphrase: string, current: string | null) =>
+    call(send('keys/passphrase-set', { passphrase, current }), (r) => (r.result === 'ok' ? ok(r.strength) : refused(r.result))),
+  unlock: (passphrase: string) => call(send('keys/unlock', { passphrase }), (r) => (r.result === 'ok' ? ok(true) : refused(r.result))),
+  lock: () => call(send('keys/lock', {}), (r) => ok(r.locked)),
+  revoke: (account: AccountRef, reason: 'unspecified' | 'compromised') =>
+    call(send('keys/revoke', { account, reason }), (r) => (r.result === 'revoked' ? ok(r.status) : refused(r.reason))),
+  getSettings: () => call(send('keys/settings-get', {}), ok),
+  setSettings: (change: Partial<KeySettings>) => call(send('keys/settings-set', change), ok),
 };
-/* eslint-enable @typescript-eslint/no-unused-vars */

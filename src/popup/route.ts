@@ -7,7 +7,8 @@ export type Route =
   | { readonly view: 'my-keys' }
   | { readonly view: 'phrase' };
 
-const ACCT = /^[\w.-]{1,64}(@[\w.-]{1,253})?$/u;
+/** user or user@domain, as typed or shown (a leading @ stripped by callers). */
+export const ACCT = /^[\w.-]{1,64}@[\w.-]{1,253}$|^[\w.-]{1,64}$/u;
 
 export function routeFromSearch(search: string): Route {
   const q = new URLSearchParams(search);

@@ -1,16 +1,15 @@
 import type { ComponentChildren } from 'preact';
-import type { Reply } from '../../messaging/result';
-import { isNotBuilt } from '../keys-api';
-import { errorText, t } from '../i18n';
+import type { Failed } from '../keys-api';
+import { errorText, reasonText, t } from '../i18n';
 
 export function Loading() {
   return <p class="muted" role="status" aria-busy="true">{t('popupLoading')}</p>;
 }
 
-/** A failed reply as a localised sentence: "not in this version" is told apart from "background down". */
-export function Failure({ reply }: { reply: Reply<unknown> & { ok: false } }) {
-  if (isNotBuilt(reply)) return <p class="notice" role="status" data-testid="unavailable">{t('featureUnavailable')}</p>;
-  return <p class="error" role="alert" data-testid="error">{errorText(reply.error)}</p>;
+/** A failed outcome as a localised sentence: a refusal by the background, or a transport error. */
+export function Failure({ reply }: { reply: Failed }) {
+  if (reply.reason !== undefined) return <p class="error" role="alert" data-testid="refused" data-reason={reply.reason}>{reasonText(reply.reason)}</p>;
+  return <p class="error" role="alert" data-testid="error" data-code={reply.error.code}>{errorText(reply.error)}</p>;
 }
 
 export function Section({ title, children, testid }: { title: string; children: ComponentChildren; testid?: string }) {

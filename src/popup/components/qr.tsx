@@ -3,18 +3,19 @@ import { useMemo } from 'preact/hooks';
 
 /**
  * A QR code drawn as one SVG path built from the module matrix (no innerHTML, no data URL):
- * the library only computes which modules are dark. Binary payloads go in as Latin-1 strings,
- * which qrcode-generator's byte mode maps back to the same bytes.
+ * the library only computes which modules are dark. Bytes (text as UTF-8) go in as Latin-1
+ * strings, which qrcode-generator's byte mode maps back to the same bytes.
  */
-export function qrModules(payload: Uint8Array): boolean[][] {
+export function qrModules(payload: Uint8Array | string): boolean[][] {
+  const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
   const qr = qrcode(0, 'M');
-  qr.addData(String.fromCharCode(...payload), 'Byte');
+  qr.addData(String.fromCharCode(...bytes), 'Byte');
   qr.make();
   const n = qr.getModuleCount();
   return Array.from({ length: n }, (_, r) => Array.from({ length: n }, (_, c) => qr.isDark(r, c)));
 }
 
-export function QrCode({ payload, label, size = 168 }: { payload: Uint8Array; label: string; size?: number }) {
+export function QrCode({ payload, label, size = 168 }: { payload: Uint8Array | string; label: string; size?: number }) {
   const { n, path } = useMemo(() => {
     const m = qrModules(payload);
     let d = '';

@@ -1,34 +1,40 @@
 import { useState } from 'preact/hooks';
-import type { Reply } from '../../messaging/result';
 import { Failure, Section } from '../components/common';
-import { downloadText } from '../download';
+import { toBase64Url, fromBase64Url } from '../base64url';
+import { downloadBytes } from '../download';
 import { t } from '../i18n';
-import { keysApi, type AccountRef } from '../keys-api';
+import { keysApi, type AccountRef, type Failed } from '../keys-api';
 
 /** Export a backup (file + recovery code shown once) and restore one. */
-export function Backup({ account }: { account: AccountRef }) {
+export function Backup({ account, onRestored }: { account: AccountRef; onRestored: () => void }) {
   const [code, setCode] = useState<string | null>(null);
-  const [failed, setFailed] = useState<Reply<unknown> & { ok: false } | null>(null);
+  const [failed, setFailed] = useState<Failed | null>(null);
   const [restoreCode, setRestoreCode] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [restored, setRestored] = useState(false);
+  const [replace, setReplace] = useState(false);
 
   const exportNow = async () => {
     const r = await keysApi.exportBackup(account);
     if (!r.ok) return setFailed(r);
     setFailed(null);
-    downloadText(r.value.fileName, r.value.contents);
+    const bytes = fromBase64Url(r.value.contents);
+    if (bytes === null) return setFailed({ ok: false, reason: 'corrupt' });
+    downloadBytes(r.value.fileName, bytes);
     setCode(r.value.recoveryCode);
   };
 
   const restore = async (e: Event) => {
     e.preventDefault();
     if (!file) return;
-    const r = await keysApi.importBackup(account, await file.text(), restoreCode.trim());
-    setRestoreCode('');
+    // The file is binary; the background takes it as base64url (runtime messages are JSON).
+    const contents = toBase64Url(new Uint8Array(await file.arrayBuffer()));
+    const r = await keysApi.importBackup(account, contents, restoreCode.trim(), replace);
     if (!r.ok) return setFailed(r);
+    setRestoreCode('');
     setFailed(null);
     setRestored(true);
+    onRestored();
   };
 
   return (
@@ -45,10 +51,16 @@ export function Backup({ account }: { account: AccountRef }) {
       <form class="stack" onSubmit={(e) => void restore(e)} data-testid="restore-form">
         <h3>{t('restoreTitle')}</h3>
         <label for="restore-file">{t('restoreFile')}</label>
-        <input id="restore-file" type="file" accept=".json,application/json" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+        <input id="restore-file" type="file" accept=".hush,application/octet-stream" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
         <label for="restore-code">{t('restoreCode')}</label>
         <input id="restore-code" type="text" autocomplete="off" spellcheck={false} value={restoreCode} onInput={(e) => setRestoreCode(e.currentTarget.value)} />
-        <button type="submit" disabled={!file || restoreCode.trim() === ''}>{t('restoreAction')}</button>
+        {failed?.reason === 'exists' && (
+          <label class="check-row">
+            <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.currentTarget.checked)} data-testid="replace-existing" />
+            {t('restoreReplace')}
+          </label>
+        )}
+        <button type="submit" data-testid="restore" disabled={!file || restoreCode.trim() === ''}>{t('restoreAction')}</button>
       </form>
       {restored && <p class="ok" role="status">{t('restoreDone')}</p>}
       {failed && <Failure reply={failed} />}

@@ -1,21 +1,23 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Reply } from '../../messaging/result';
 import { Failure, Fingerprint, Loading, TrustBadge } from '../components/common';
 import { QrCode } from '../components/qr';
 import { SafetyNumber } from '../components/safety-number';
 import { t } from '../i18n';
-import { keysApi, type AccountRef, type ContactDetail } from '../keys-api';
+import { keysApi, type AccountRef, type ContactDetail, type Failed, type Outcome } from '../keys-api';
 import type { Navigate } from '../route';
+import { ContactProblem } from './contacts';
 
 /** Verify a contact: safety number, its QR code, how to compare, and "Mark as verified". */
 export function Contact({ account, acct, navigate }: { account: AccountRef; acct: string; navigate: Navigate }) {
-  const [detail, setDetail] = useState<Reply<ContactDetail> | null>(null);
-  const [markFailed, setMarkFailed] = useState<Reply<unknown> & { ok: false } | null>(null);
-  useEffect(() => void keysApi.contact(account, acct).then(setDetail), [account.origin, account.accountId, acct]);
+  const [detail, setDetail] = useState<Outcome<ContactDetail> | null>(null);
+  const [markFailed, setMarkFailed] = useState<Failed | null>(null);
+  const load = (refresh: boolean) => void keysApi.contact(account, acct, refresh).then(setDetail);
+  useEffect(() => load(false), [account.origin, account.accountId, acct]);
 
-  const mark = async (c: ContactDetail) => {
-    const r = await keysApi.markVerified(account, c.acct, c.fingerprint);
-    if (r.ok) setDetail({ ok: true, value: { ...c, trust: r.value.trust } });
+  const mark = async (d: ContactDetail) => {
+    // The fingerprint shown is the one verified: if the key changed meanwhile, the background refuses (mismatch).
+    const r = await keysApi.markVerified(account, d.contact.acct, d.contact.fingerprint);
+    if (r.ok) setDetail({ ok: true, value: { ...d, contact: r.value } });
     else setMarkFailed(r);
   };
 
@@ -24,20 +26,22 @@ export function Contact({ account, acct, navigate }: { account: AccountRef; acct
       <h2>{t('verifyTitle', `@${acct}`)}</h2>
       {detail === null ? <Loading /> : !detail.ok ? <Failure reply={detail} /> : (
         <>
-          <p>{t('verifyState')} <TrustBadge trust={detail.value.trust} /></p>
-          {detail.value.trust === 'changed' && (
+          <p>{t('verifyState')} <TrustBadge trust={detail.value.contact.trust} /> <ContactProblem contact={detail.value.contact} /></p>
+          {detail.value.contact.trust === 'changed' && (
             <button type="button" class="primary" onClick={() => navigate({ view: 'key-change', acct })}>{t('keyChangeReview')}</button>
           )}
           <SafetyNumber digits={detail.value.safetyDigits} />
           <QrCode payload={detail.value.qrPayload} label={t('verifyQrLabel', `@${acct}`)} />
-          <Fingerprint value={detail.value.fingerprint} label={t('fingerprintTheirs')} />
-          {detail.value.trust === 'unverified' && (
+          <Fingerprint value={detail.value.contact.fingerprint} label={t('fingerprintTheirs')} />
+          {detail.value.contact.trust === 'unverified' && (
             <button type="button" class="primary" data-testid="mark-verified" onClick={() => void mark(detail.value)}>{t('verifyMark')}</button>
           )}
-          {detail.value.trust === 'verified' && <p class="ok" role="status" data-testid="verified-note">{t('verifyDone')}</p>}
+          {detail.value.contact.trust === 'verified' && <p class="ok" role="status" data-testid="verified-note">{t('verifyDone')}</p>}
           {markFailed && <Failure reply={markFailed} />}
         </>
       )}
+      {/* Asks the instances for the contact's current key now (a change shows up as "Key changed"). */}
+      <button type="button" data-testid="refresh-contact" onClick={() => load(true)}>{t('contactRefresh')}</button>
       <details class="explain" open>
         <summary>{t('verifyHowTitle')}</summary>
         <p>{t('verifyHowInPerson')}</p>

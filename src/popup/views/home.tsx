@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { Reply } from '../../messaging/result';
 import { Failure, Loading, Section } from '../components/common';
 import { t } from '../i18n';
-import { keysApi, type AccountRef, type AccountStatus } from '../keys-api';
+import { keysApi, type AccountRef, type AccountStatus, type Failed, type Outcome } from '../keys-api';
 import type { Navigate } from '../route';
 import type { Context } from '../context';
 import { permissionPattern } from '../tab';
@@ -33,23 +32,30 @@ function GrantAccess({ origin }: { origin: string }) {
 }
 
 function EnableAccount({ account, status, onDone }: { account: AccountRef; status: AccountStatus; onDone: (s: AccountStatus) => void }) {
-  const [field, setField] = useState<number | null>(status.fieldChoice?.[0]?.index ?? null);
-  const [failed, setFailed] = useState<Reply<unknown> & { ok: false } | null>(null);
+  const [fields, setFields] = useState<readonly { index: number; name: string }[] | null>(null);
+  const [field, setField] = useState<number | null>(null);
+  const [failed, setFailed] = useState<Failed | null>(null);
   const [busy, setBusy] = useState(false);
   const enable = async () => {
     setBusy(true);
-    const r = await keysApi.enable(account, status.fieldChoice ? field : null);
+    const r = await keysApi.enable(account, fields ? field : null);
     setBusy(false);
-    if (r.ok) onDone(r.value);
-    else setFailed(r);
+    if (!r.ok) return setFailed(r);
+    setFailed(null);
+    if (r.value.kind === 'enabled') onDone(r.value.status);
+    else {
+      // All profile fields are taken: the user picks which one Hush may replace, then enables again.
+      setFields(r.value.fields);
+      setField(r.value.fields[0]?.index ?? null);
+    }
   };
   return (
     <div class="stack">
       <p>{t(status.state === 'revoked' ? 'homeRevokedExplain' : 'homeEnableExplain')}</p>
-      {status.fieldChoice && (
-        <fieldset>
+      {fields && (
+        <fieldset data-testid="field-choice">
           <legend>{t('homeFieldChoice')}</legend>
-          {status.fieldChoice.map((f) => (
+          {fields.map((f) => (
             <label key={f.index} class="radio-row">
               <input type="radio" name="field" checked={field === f.index} onChange={() => setField(f.index)} />
               {t('homeFieldReplace', f.name)}
@@ -63,10 +69,22 @@ function EnableAccount({ account, status, onDone }: { account: AccountRef; statu
   );
 }
 
+function PublishProblem({ account, status, onDone }: { account: AccountRef; status: AccountStatus; onDone: (s: AccountStatus) => void }) {
+  if (!status.publish?.failing) return null;
+  return (
+    <div class="notice stack" role="status" data-testid="publish-failing">
+      <p>{t('homePublishFailing')}</p>
+      <button type="button" onClick={() => void keysApi.sync(account).then((r) => r.ok && onDone(r.value))}>{t('homePublishRetry')}</button>
+    </div>
+  );
+}
+
 function AccountCard({ ctx, account, navigate }: { ctx: Context; account: AccountRef; navigate: Navigate }) {
-  const [status, setStatus] = useState<Reply<AccountStatus> | null>(null);
-  useEffect(() => void keysApi.status(account).then(setStatus), [account.origin, account.accountId]);
+  const [status, setStatus] = useState<Outcome<AccountStatus> | null>(null);
+  const reload = () => void keysApi.status(account).then(setStatus);
+  useEffect(reload, [account.origin, account.accountId]);
   const acct = acctOf(ctx) ?? '';
+  const done = (s: AccountStatus) => setStatus({ ok: true, value: s });
   return (
     <Section title={t('homeAccountTitle')} testid="account-card">
       <p data-testid="account">{t('popupSignedInAs', `@${acct}`)}</p>
@@ -75,14 +93,17 @@ function AccountCard({ ctx, account, navigate }: { ctx: Context; account: Accoun
         <>
           <p data-testid="hush-state" data-state={status.value.state}><strong>{t(`state_${status.value.state}`)}</strong></p>
           {(status.value.state === 'not_enabled' || status.value.state === 'revoked') && (
-            <EnableAccount account={account} status={status.value} onDone={(s) => setStatus({ ok: true, value: s })} />
+            <EnableAccount account={account} status={status.value} onDone={done} />
           )}
-          {status.value.state === 'locked' && <UnlockForm account={account} onUnlocked={() => void keysApi.status(account).then(setStatus)} />}
+          {status.value.state === 'locked' && <UnlockForm onUnlocked={reload} />}
           {status.value.state === 'enabled' && (
-            <div class="row">
-              <button type="button" class="primary" onClick={() => navigate({ view: 'contacts' })}>{t('homeVerifyContacts')}</button>
-              <button type="button" onClick={() => navigate({ view: 'my-keys' })}>{t('navMyKeys')}</button>
-            </div>
+            <>
+              <PublishProblem account={account} status={status.value} onDone={done} />
+              <div class="row">
+                <button type="button" class="primary" onClick={() => navigate({ view: 'contacts' })}>{t('homeVerifyContacts')}</button>
+                <button type="button" onClick={() => navigate({ view: 'my-keys' })}>{t('navMyKeys')}</button>
+              </div>
+            </>
           )}
         </>
       )}

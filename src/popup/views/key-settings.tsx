@@ -1,20 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Reply } from '../../messaging/result';
 import { Failure, Loading, Section } from '../components/common';
 import { t } from '../i18n';
-import { keysApi, type KeySettings } from '../keys-api';
+import { keysApi, type KeySettings, type Outcome } from '../keys-api';
 
 const FIELDS = [
   { key: 'rotationDays', label: 'keySetRotation', hint: 'keySetRotationHint', min: 1, max: 365 },
-  { key: 'graceDays', label: 'keySetGrace', hint: 'keySetGraceHint', min: 0, max: 90 },
+  { key: 'graceDays', label: 'keySetGrace', hint: 'keySetGraceHint', min: 1, max: 365 },
   { key: 'autoLockMinutes', label: 'keySetAutoLock', hint: 'keySetAutoLockHint', min: 0, max: 1440 },
 ] as const;
 
 /** Rotation period, grace window and auto-lock delay (owned and validated by the keys background). */
 export function KeySettingsForm() {
-  const [settings, setSettings] = useState<Reply<KeySettings> | null>(null);
+  const [settings, setSettings] = useState<Outcome<KeySettings> | null>(null);
   const [draft, setDraft] = useState<Partial<Record<keyof KeySettings, string>>>({});
-  const [saved, setSaved] = useState<Reply<KeySettings> | null>(null);
+  const [saved, setSaved] = useState<Outcome<KeySettings> | null>(null);
   useEffect(() => void keysApi.getSettings().then(setSettings), []);
 
   const save = async (e: Event) => {

@@ -1,17 +1,18 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Reply } from '../../messaging/result';
 import { Failure, Section } from '../components/common';
 import { t } from '../i18n';
-import { keysApi, type AccountRef, type MyKeys, type Strength } from '../keys-api';
+import { keysApi, type Failed, type MyKeys, type Strength } from '../keys-api';
 
 const STRENGTH_KEYS = ['strength0', 'strength1', 'strength2', 'strength3', 'strength4'] as const;
 
-/** Set a passphrase (with a strength meter computed by the background) or lock now. */
-export function Passphrase({ account, keys, onChange }: { account: AccountRef; keys: MyKeys; onChange: (k: MyKeys) => void }) {
+/** Set or change the passphrase (strength judged by the background), or lock now. */
+export function Passphrase({ keys, onChange }: { keys: MyKeys; onChange: () => void }) {
+  const [current, setCurrent] = useState('');
   const [pass, setPass] = useState('');
   const [confirm, setConfirm] = useState('');
   const [strength, setStrength] = useState<Strength | null>(null);
-  const [failed, setFailed] = useState<Reply<unknown> & { ok: false } | null>(null);
+  const [failed, setFailed] = useState<Failed | null>(null);
+  const [saved, setSaved] = useState(false);
   useEffect(() => {
     let live = true;
     if (pass === '') setStrength(null);
@@ -21,15 +22,17 @@ export function Passphrase({ account, keys, onChange }: { account: AccountRef; k
 
   const set = async (e: Event) => {
     e.preventDefault();
-    const r = await keysApi.setPassphrase(account, pass);
+    const r = await keysApi.setPassphrase(pass, keys.hasPassphrase ? current : null);
     setPass('');
     setConfirm('');
-    if (r.ok) onChange(r.value);
-    else setFailed(r);
+    setCurrent('');
+    setSaved(r.ok);
+    setFailed(r.ok ? null : r);
+    if (r.ok) onChange();
   };
   const lock = async () => {
-    const r = await keysApi.lock(account);
-    if (r.ok) onChange(r.value);
+    const r = await keysApi.lock();
+    if (r.ok) onChange();
     else setFailed(r);
   };
   const mismatch = confirm !== '' && confirm !== pass;
@@ -39,15 +42,23 @@ export function Passphrase({ account, keys, onChange }: { account: AccountRef; k
       <p>{t(keys.hasPassphrase ? 'passExplainSet' : 'passExplainUnset')}</p>
       {keys.hasPassphrase && <button type="button" data-testid="lock-now" onClick={() => void lock()}>{t('passLockNow')}</button>}
       <form class="stack" onSubmit={(e) => void set(e)}>
+        {keys.hasPassphrase && (
+          <>
+            <label for="current-pass">{t('passCurrent')}</label>
+            <input id="current-pass" type="password" autocomplete="current-password" value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />
+          </>
+        )}
         <label for="new-pass">{t(keys.hasPassphrase ? 'passChange' : 'passNew')}</label>
         <input id="new-pass" type="password" autocomplete="new-password" value={pass} aria-describedby="pass-strength" onInput={(e) => setPass(e.currentTarget.value)} />
-        <p id="pass-strength" class="muted" aria-live="polite">{strength ? t(STRENGTH_KEYS[strength.score]) : ''}</p>
+        <p id="pass-strength" class="muted" aria-live="polite" data-testid="pass-strength">{strength ? t(STRENGTH_KEYS[strength.score]) : ''}</p>
         {strength && <meter min={0} max={4} value={strength.score} aria-label={t('passStrength')} />}
         <label for="confirm-pass">{t('passConfirm')}</label>
         <input id="confirm-pass" type="password" autocomplete="new-password" value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} aria-invalid={mismatch} />
         {mismatch && <p class="error" role="alert">{t('passMismatch')}</p>}
-        <button type="submit" class="primary" disabled={pass === '' || confirm !== pass || strength?.acceptable !== true}>{t('passSave')}</button>
+        <button type="submit" class="primary" data-testid="save-passphrase"
+          disabled={pass === '' || confirm !== pass || strength?.acceptable !== true || (keys.hasPassphrase && current === '')}>{t('passSave')}</button>
       </form>
+      {saved && <p class="ok" role="status">{t('passSaved')}</p>}
       {failed && <Failure reply={failed} />}
     </Section>
   );

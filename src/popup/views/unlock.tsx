@@ -1,15 +1,15 @@
 import { useState } from 'preact/hooks';
-import type { Reply } from '../../messaging/result';
 import { Failure } from '../components/common';
 import { t } from '../i18n';
-import { keysApi, type AccountRef } from '../keys-api';
+import { keysApi, type Failed } from '../keys-api';
 
-export function UnlockForm({ account, onUnlocked }: { account: AccountRef; onUnlocked: () => void }) {
+export function UnlockForm({ onUnlocked }: { onUnlocked: () => void }) {
   const [pass, setPass] = useState('');
-  const [failed, setFailed] = useState<Reply<unknown> & { ok: false } | null>(null);
+  const [failed, setFailed] = useState<Failed | null>(null);
   const submit = async (e: Event) => {
     e.preventDefault();
-    const r = await keysApi.unlock(account, pass);
+    if (pass === '') return;
+    const r = await keysApi.unlock(pass);
     setPass('');
     if (r.ok) onUnlocked();
     else setFailed(r);
