@@ -1,0 +1,92 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createChain, currentPrekey, encodeBundle, encodeRevocation, generateIdentity, init, parseBundle, parseRevocation, type Identity } from '../../protocol/index';
+import type { KeyMaterial } from '../network/discovery';
+import { acceptChange, contactState, contactTrust, keepBlocked, markVerified, observe } from './tofu';
+import type { Contact } from '../storage/schema';
+
+const URI = 'https://b.test/users/bob';
+beforeAll(init);
+
+function bundle(id: Identity, epoch: number, seed = 0): KeyMaterial {
+  const pre = currentPrekey(createChain(1_800_000_000 + seed)).publicKey;
+  const p = parseBundle(encodeBundle(id, epoch, pre));
+  if (!p.ok) throw new Error('bundle');
+  return { kind: 'bundle', bundle: p.value };
+}
+const obs = (material: KeyMaterial, at = 100) => ({ actorUri: URI, acct: 'bob@b.test', material, servedBy: ['https://a.test', 'https://b.test'], at });
+
+function pinned(id: Identity, epoch = 2): Contact {
+  const r = observe(null, obs(bundle(id, epoch)));
+  expect(r.event).toBe('pinned');
+  return r.contact as Contact;
+}
+
+describe('TOFU contact state machine', () => {
+  it('pins the first key seen, unverified and ready', () => {
+    const c = pinned(generateIdentity(URI));
+    expect(contactState(c)).toBe('ready');
+    expect(contactTrust(c)).toBe('unverified');
+  });
+
+  it('a newer epoch of the same key updates; an older one is a rollback and changes nothing', () => {
+    const id = generateIdentity(URI);
+    const c = pinned(id, 2);
+    const e5 = bundle(id, 5, 1);
+    const newer = observe(c, obs(e5));
+    expect(newer.event).toBe('updated');
+    expect(newer.contact?.maxEpoch).toBe(5);
+    const older = observe(newer.contact, obs(bundle(id, 4, 2)));
+    expect(older.event).toBe('rollback');
+    expect(older.contact?.bundle).toEqual(newer.contact?.bundle);
+    expect(observe(newer.contact, obs(bundle(id, 5, 3))).event).toBe('equivocation');
+    expect(observe(newer.contact, obs(e5)).event).toBe('same');
+  });
+
+  it('a different identity key is a key change that blocks until accepted; the old key goes to history', () => {
+    const id = generateIdentity(URI);
+    const c = markVerified(pinned(id), pinned(id).pinned.fingerprint, 50) ?? pinned(id);
+    const evil = generateIdentity(URI);
+    const changed = observe(c, obs(bundle(evil, 0), 200));
+    expect(changed.event).toBe('key_changed');
+    const cc = changed.contact as Contact;
+    expect(contactState(cc)).toBe('key_changed');
+    expect(contactTrust(cc)).toBe('changed');
+    expect(cc.pinned.identityPk).toBe(c.pinned.identityPk); // the new key is NOT used
+    expect(cc.pendingChange?.servedBy).toEqual(['https://a.test', 'https://b.test']);
+    // Keeping it blocked stays blocked; the user cannot "verify" around a pending change.
+    expect(contactState(keepBlocked(cc))).toBe('key_changed');
+    expect(markVerified(cc, cc.pinned.fingerprint, 300)).toBeNull();
+    const accepted = acceptChange(cc, 300);
+    expect(contactState(accepted)).toBe('ready');
+    expect(accepted.pinned).toMatchObject({ trust: 'unverified', fingerprint: cc.pendingChange?.fingerprint });
+    expect(accepted.history.map((h) => h.identityPk)).toEqual([c.pinned.identityPk]);
+    expect(accepted.history[0]?.trust).toBe('verified');
+  });
+
+  it('verification only applies to the key that is pinned now', () => {
+    const c = pinned(generateIdentity(URI));
+    expect(markVerified(c, 'aaaa aaaa aaaa aaaa aaaa aaaa', 1)).toBeNull();
+    expect(markVerified(c, c.pinned.fingerprint, 1)?.pinned.trust).toBe('verified');
+  });
+
+  it('a revocation signed by the pinned key revokes it for good', () => {
+    const id = generateIdentity(URI);
+    const c = pinned(id);
+    const rev = parseRevocation(encodeRevocation(id, 500, 'compromised'), URI);
+    if (!rev.ok) throw new Error('rev');
+    const r = observe(c, obs({ kind: 'revocation', revocation: rev.value }));
+    expect(r.event).toBe('revoked');
+    expect(contactState(r.contact as Contact)).toBe('revoked');
+    expect(r.contact?.revoked).toMatchObject({ revokedAt: 500, reason: 'compromised' });
+    // The same key served again later (e.g. a stale cache) does not un-revoke it.
+    expect(observe(r.contact, obs(bundle(id, 9))).event).toBe('revoked');
+  });
+
+  it('no key served leaves the pin alone', () => {
+    const c = pinned(generateIdentity(URI));
+    const r = observe(c, obs({ kind: 'none' }, 999));
+    expect(r.event).toBe('no_key');
+    expect(r.contact?.pinned).toEqual(c.pinned);
+    expect(observe(null, obs({ kind: 'none' })).contact).toBeNull();
+  });
+});

@@ -1,0 +1,78 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createChain, currentPrekey, encodeBundle, encodeRevocation, generateIdentity, init, parseBundle } from '../../protocol/index';
+import { compareMaterial, discover, materialOf, type KeyMaterial } from './discovery';
+import { MastodonApi } from './mastodon';
+
+const URI = 'https://b.test/users/bob';
+beforeAll(init);
+
+const account = (uri: string, fields: { name: string; value: string }[], url = 'https://b.test/@bob') => ({ id: '7', username: 'bob', acct: 'bob@b.test', url, uri, fields });
+const material = (text: string): KeyMaterial => {
+  const b = parseBundle(text);
+  if (!b.ok) throw new Error('bundle');
+  return { kind: 'bundle', bundle: b.value };
+};
+
+describe('discovery: field extraction and comparison', () => {
+  it('finds and verifies the bundle in the HTML field value, bound to the actor URI', () => {
+    const id = generateIdentity(URI);
+    const text = encodeBundle(id, 3, currentPrekey(createChain(1_800_000_000)).publicKey);
+    const html = `<span>${text.replace(' ', '&#32;')}</span>`;
+    expect(materialOf(account(URI, [{ name: 'Web', value: 'x' }, { name: 'Hush', value: html }]))).toMatchObject({ kind: 'bundle', bundle: { epoch: 3 } });
+    // Same field under another actor URI: the signature does not verify.
+    expect(materialOf(account('https://evil.test/users/bob', [{ name: 'Hush', value: text }]))).toEqual({ kind: 'invalid', reason: 'bad_signature' });
+    expect(materialOf(account(URI, [{ name: 'Web', value: 'x' }]))).toEqual({ kind: 'none' });
+  });
+
+  it('compares: same key agrees, different key or prekey disagrees, newer epoch of the same key wins', () => {
+    const id = generateIdentity(URI);
+    const pre = (s: number) => currentPrekey(createChain(1_800_000_000 + s)).publicKey;
+    const e3 = material(encodeBundle(id, 3, pre(1)));
+    const e4 = material(encodeBundle(id, 4, pre(2)));
+    const other = material(encodeBundle(generateIdentity(URI), 3, pre(1)));
+    expect(compareMaterial(e3, e3)).toMatchObject({ agree: true, from: 'both' });
+    expect(compareMaterial(e3, other)).toEqual({ agree: false });
+    expect(compareMaterial(e3, material(encodeBundle(id, 3, pre(5))))).toEqual({ agree: false });
+    expect(compareMaterial(e3, e4)).toMatchObject({ agree: true, from: 'origin', material: e4 });
+    expect(compareMaterial(e4, e3)).toMatchObject({ agree: true, from: 'home', material: e4 });
+    expect(compareMaterial({ kind: 'none' }, e3)).toEqual({ agree: false });
+  });
+
+  it('a revocation from either path wins: it is signed by the key itself', () => {
+    const id = generateIdentity(URI);
+    const rev = materialOf(account(URI, [{ name: 'Hush', value: encodeRevocation(id, 9, 'superseded') }]));
+    expect(rev.kind).toBe('revocation');
+    const b = material(encodeBundle(id, 3, currentPrekey(createChain(1_800_000_000)).publicKey));
+    expect(compareMaterial(b, rev)).toMatchObject({ agree: true, material: rev });
+    expect(compareMaterial(rev, b)).toMatchObject({ agree: true, material: rev, from: 'home' });
+  });
+
+  it('end to end over fake instances: disagreement names both instances; an actor URI mismatch is a disagreement too', async () => {
+    const real = generateIdentity(URI);
+    const fake = generateIdentity(URI);
+    const pre = currentPrekey(createChain(1_800_000_000)).publicKey;
+    const serve = (home: unknown, origin: unknown) => (url: string) => {
+      const u = new URL(url);
+      const body = u.host === 'a.test' ? home : origin;
+      return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
+    };
+    const run = (home: unknown, origin: unknown) =>
+      discover({ api: new MastodonApi(serve(home, origin)), homeOrigin: 'https://a.test', acct: 'bob@b.test', token: () => Promise.resolve('token-123456') });
+    const good = account(URI, [{ name: 'Hush', value: encodeBundle(real, 1, pre) }]);
+    const swapped = account(URI, [{ name: 'Hush', value: encodeBundle(fake, 1, pre) }]);
+    expect(await run(good, good)).toMatchObject({ ok: true, actorUri: URI, servedBy: ['https://a.test', 'https://b.test'] });
+    expect(await run(swapped, good)).toEqual({ ok: false, kind: 'disagreement', message: expect.any(String), homeInstance: 'https://a.test', originInstance: 'https://b.test' });
+    const otherUri = { ...good, uri: 'https://b.test/users/someone-else' };
+    expect(await run(good, otherUri)).toMatchObject({ ok: false, kind: 'disagreement' });
+    const down = discover({ api: new MastodonApi((url) => (new URL(url).host === 'a.test' ? Promise.resolve(new Response(JSON.stringify(good))) : Promise.reject(new Error('offline')))), homeOrigin: 'https://a.test', acct: 'bob@b.test', token: () => Promise.resolve(null) });
+    expect(await down).toMatchObject({ ok: false, kind: 'network' });
+  });
+
+  it('hostile responses are typed failures, never exceptions', async () => {
+    for (const body of ['not json', JSON.stringify({ id: 5 }), JSON.stringify([1, 2]), JSON.stringify({ ...account(URI, []), fields: 'x' })]) {
+      const api = new MastodonApi(() => Promise.resolve(new Response(body, { status: 200 })));
+      const r = await discover({ api, homeOrigin: 'https://a.test', acct: 'bob@b.test', token: () => Promise.resolve(null) });
+      expect(r.ok).toBe(false);
+    }
+  });
+});
