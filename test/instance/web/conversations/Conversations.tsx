@@ -1,6 +1,6 @@
 // /conversations: the DM column (features/direct_timeline). Not unrendered off-screen.
 import { useEffect } from 'preact/hooks';
-import type { JSX } from 'preact';
+import { Fragment, type JSX } from 'preact';
 import { apiRequest } from '../api';
 import { bootState } from '../app';
 import { parseConversation, parseList, type Conversation as Conv } from '../model';
@@ -17,13 +17,13 @@ function upsert(list: Conv[], c: Conv): Conv[] {
   return [c, ...list.filter((x) => x.id !== c.id)];
 }
 
-function ConversationEntry(props: { conversation: Conv; onRead: (id: string) => void }): JSX.Element {
+function ConversationEntry(props: { conversation: Conv; onRead: (id: string) => void }): JSX.Element | null {
   const c = props.conversation;
   const s = c.last_status;
   const me = bootState().me;
   const others = c.accounts.filter((a) => a.id !== me);
+  if (!s) return null; // as conversation.jsx: nothing to show without a last status
   const open = (): void => {
-    if (!s) return;
     if (c.unread) {
       props.onRead(c.id);
       void apiRequest('POST', `/api/v1/conversations/${encodeURIComponent(c.id)}/read`);
@@ -37,21 +37,23 @@ function ConversationEntry(props: { conversation: Conv; onRead: (id: string) => 
         <div class="conversation__content__info">
           <div class="conversation__content__relative-time">
             {c.unread && <span class="conversation__unread" />}
-            {s && <time dateTime={s.created_at}>{relativeTime(s.created_at)}</time>}
+            <time dateTime={s.created_at}>{relativeTime(s.created_at)}</time>
           </div>
           <div class="conversation__content__names">
             {'With '}
-            {others.map((a, i) => (
-              <span key={a.id}>
-                {i > 0 && ', '}
-                <a href={`/@${a.acct}`} data-hover-card-account={a.id}><bdi><strong class="display-name__html">{a.display_name || a.username}</strong></bdi></a>
-              </span>
-            ))}
+            <span>
+              {others.map((a, i) => (
+                <Fragment key={a.id}>
+                  {i > 0 && ', '}
+                  <a href={`/@${a.acct}`} data-hover-card-account={a.id}><bdi><strong class="display-name__html">{a.display_name || a.username}</strong></bdi></a>
+                </Fragment>
+              ))}
+            </span>
           </div>
         </div>
         {/* The entry shows last_status content even behind a CW (no spoiler logic here in 4.3+). */}
-        {s && <StatusContent status={s} onClick={open} />}
-        {s && <ActionBar status={s} compact />}
+        <StatusContent status={s} onClick={open} collapsible />
+        <ActionBar status={s} compact />
       </div>
     </div>
   );
