@@ -89,7 +89,7 @@ export function sanitizedHtml(html: string): string {
         continue;
       }
       for (const attr of Array.from(child.attributes)) {
-        if (!allowed.includes(attr.name)) child.removeAttribute(attr.name);
+        if (!allowed.includes(attr.name) || (attr.name === 'href' && !SAFE_HREF.test(attr.value))) child.removeAttribute(attr.name);
       }
     }
   };
