@@ -8,13 +8,17 @@ import { fail } from '../messaging/result';
 import { record, recent } from './diagnostics';
 import { joinFrameSession, openFrameSession } from './frame-sessions';
 import { injectIntoOpenTabs, originsFromPatterns, reconcileContentScripts } from './instances';
+import { createKeyServices } from './key-services';
 import { keysHandlers } from './keys/handlers';
+import { createOverlayHandlers } from './overlay/handlers';
 import { createRouter, type Handlers } from './router';
 import { settingsHandlers } from './settings/handlers';
 import { sodiumStatus } from './sodium-status';
 import { clearTabState, getTabState, setTabState } from './tab-state';
 
 const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
+
+const keyServices = createKeyServices();
 
 const handlers: Handlers = {
   ping: async () => ({ version: browser.runtime.getManifest().version, sodium: await sodiumStatus() }),
@@ -38,6 +42,7 @@ const handlers: Handlers = {
   'diagnostics/get': () => Promise.resolve({ entries: recent() }),
   ...settingsHandlers(),
   ...keysHandlers,
+  ...createOverlayHandlers({ services: keyServices }),
 };
 
 const route = createRouter(handlers, browser.runtime.id, extensionOrigin);

@@ -6,6 +6,7 @@
 import { send } from '../messaging/client';
 import { installAccountSession } from './account-session';
 import { detectMastodon, readMarkers } from './mastodon/detect';
+import { startOverlay } from './overlay';
 
 declare global {
   interface Window {
@@ -21,7 +22,12 @@ async function main(): Promise<void> {
   if (!detected.ok) return; // not the Mastodon web UI: Hush stays out of the way
   installAccountSession();
   const reply = await send('page/detected', detected.page);
-  if (!reply.ok) console.warn(`[hush] the background refused this page: ${reply.error.message}`);
+  if (!reply.ok) {
+    console.warn(`[hush] the background refused this page: ${reply.error.message}`);
+    return;
+  }
+  // Signed out: nothing to encrypt or decrypt for.
+  if (detected.page.account !== null) startOverlay(detected.page);
 }
 
 void main();

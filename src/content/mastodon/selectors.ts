@@ -1,11 +1,58 @@
 /**
  * Every DOM selector Hush uses on the Mastodon web UI, in one place (as Refined GitHub does).
- * Each carries the versions it was checked against (see ../shared/reference/mastodon-web-ui.md
- * and test/fixtures/mastodon/). Alternatives are arrays, one comment per alternative.
+ * Each carries the versions it was checked against (section numbers of
+ * /work/shared/reference/mastodon-web-ui.md; fixtures in test/fixtures/mastodon/). Text labels
+ * are localised, so nothing here matches on text.
  */
 export const selectors = {
   /** §1.4: the React mount node, 4.2-4.8. */
   appHolder: '#mastodon.app-holder[data-props]',
   /** §1.2: server-rendered state, 4.2-4.8. */
   initialState: 'script#initial-state[type="application/json"]',
+  /** §1.4: where React renders; the one MutationObserver root. */
+  root: '#mastodon',
+
+  // --- Compose (§2.2, §9) ---
+  /** 4.2-4.8: every compose form (panel, drawer, /publish, /share). */
+  composeForm: 'form.compose-form',
+  /** 4.2-4.8: react-textarea-autosize inside .autosuggest-textarea. */
+  composeTextarea: 'textarea.autosuggest-textarea__textarea',
+  /** 4.2-4.8: the textarea's wrapper (position anchor for the secure editor). */
+  composeTextareaWrapper: '.autosuggest-textarea',
+  /** 4.3-4.8 (4.2: .compose-form__publish button[type=submit], same selector below). */
+  composeSubmit: 'button[type="submit"]',
+  /** 4.2-4.8: remaining characters; --over when negative. */
+  composeCounter: 'span.character-counter',
+  /** 4.2-4.8: present iff replying (the in-reply-to id is NOT in the DOM, §2.5). */
+  composeReplyIndicator: '.reply-indicator',
+  /** 4.3-4.8: present iff editing an existing status. */
+  composeEditIndicator: '.edit-indicator',
+  /** 4.3-4.8: the visibility button is the FIRST .dropdown-button in .compose-form__dropdowns (§2.4). */
+  visibilityButton: '.compose-form__dropdowns .dropdown-button',
+  /** 4.3-4.8: the icon of the current visibility: svg.icon-at for direct. */
+  visibilityDirectIcon: 'svg.icon-at',
+  /** 4.2: the dropdown's value icon, i.fa-at for direct. */
+  visibilityDirectIcon42: '.privacy-dropdown__value-icon .fa-at',
+
+  // --- Statuses (§3.2-3.7, §9) ---
+  /** 4.2-4.8: any Status component; data-id = the displayed status (boost: the original). */
+  status: '.status[data-id]',
+  /** 4.2-4.8: the focused status of a thread has no data-id (§3.6). */
+  detailedStatus: '.detailed-status',
+  /** §3.6: focused status id comes from this link's href /@acct/<id>. */
+  detailedDatetime: 'a.detailed-status__datetime',
+  /** §3.5: a DM-column entry (no status id in the DOM). */
+  conversation: '.conversation',
+  /** 4.2-4.8: the content element holding the status HTML. */
+  content: '.status__content__text',
+  /** §3.2: author link, href="/@acct" (acct with domain for remote authors). */
+  authorLink: 'a.status__display-name, a.detailed-status__display-name',
+  /** §3.2: header time link, href="/@acct/<id>". */
+  statusTimeLink: 'a.status__relative-time',
+  /** §3.3: mention links inside content (hashtags also carry .mention). */
+  mention: 'a.mention:not(.hashtag)',
+  /** §3.2: the action bar; its first button is Reply. */
+  actionBar: '.status__action-bar',
+  /** §3.2: 4.3+ CW banner (content absent until expanded). */
+  contentWarning: '.content-warning',
 } as const;

@@ -1,0 +1,208 @@
+/**
+ * Background handlers of the overlay. The content script gets only public values back
+ * (ciphertext status texts, handles, sizes, badge states); plaintext is held here per editor
+ * session and handed only to the frame that presents that session from the same tab.
+ */
+import browser from 'webextension-polyfill';
+import type { FrameStyle, OverlayPush, RecipientState } from '../../messaging/overlay-messages';
+import { OVERLAY_PUSH, overlayRequests, quantiseHeight } from '../../messaging/overlay-messages';
+import { fail } from '../../messaging/result';
+import { joinFrameSession } from '../frame-sessions';
+import type { HandlersFor } from '../router';
+import type { SenderContext } from '../senders';
+import type { AccountRef, KeyServices, RecipientProblem, RecipientReady } from '../services';
+import { createSettingsStore } from '../settings/store';
+import { getTabState } from '../tab-state';
+import { draftBudget, invitationText, parseDraft } from './draft';
+import { Reader } from './reading';
+
+interface EditorSession {
+  readonly tabId: number;
+  readonly account: AccountRef;
+  text: string;
+  readonly replyTo: string | null;
+  readonly maxChars: number;
+  readonly style: FrameStyle;
+  readonly placeholder: string;
+  /** Set once encrypted; the draft stays until the post is confirmed. */
+  messageId: string | null;
+}
+
+interface ViewSession {
+  readonly tabId: number;
+  readonly account: AccountRef;
+  readonly key: string | null;
+  readonly style: FrameStyle;
+}
+
+export type OverlayHandlers = HandlersFor<keyof typeof overlayRequests>;
+
+export interface OverlayDeps {
+  readonly services: KeyServices;
+  /** Sends a push to the top frame of a tab (tabs.sendMessage in the extension). */
+  readonly push?: (tabId: number, message: OverlayPush) => Promise<void>;
+  readonly accountOf?: (sender: SenderContext) => Promise<AccountRef | null>;
+  readonly frameOwned?: (session: string, tabId: number, kind: 'view' | 'editor') => Promise<boolean>;
+}
+
+async function tabAccount(sender: SenderContext): Promise<AccountRef | null> {
+  if (sender.tabId === null) return null;
+  const state = await getTabState(sender.tabId);
+  const id = state?.page.account?.id;
+  return state && id !== undefined ? { origin: state.origin, accountId: id } : null;
+}
+
+const problemState = (r: RecipientReady | RecipientProblem): RecipientState => r.kind;
+
+/** The overlay's handler map over a KeyServices instance. */
+export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
+  const { services } = deps;
+  const push = deps.push ?? (async (tabId, m) => {
+    // The tab may have navigated away; a lost push only delays a re-render.
+    await browser.tabs.sendMessage(tabId, m, { frameId: 0 }).catch(() => undefined);
+  });
+  const accountOf = deps.accountOf ?? tabAccount;
+  const frameOwned = deps.frameOwned ?? (async (s, tabId, kind) => (await joinFrameSession(s, tabId, kind)) !== null);
+  const reader = new Reader(services, browser.storage.local);
+  const settings = createSettingsStore(browser.storage.local);
+  const editors = new Map<string, EditorSession>();
+  const views = new Map<string, ViewSession>();
+  const recentRecipients = new Set<string>();
+
+  const editorFor = (session: string, sender: SenderContext): EditorSession | null => {
+    const e = editors.get(session);
+    return e !== undefined && e.tabId === sender.tabId ? e : null;
+  };
+  const noSession = () => fail('no_session', 'no such editor session for this tab');
+
+  async function composeStatus(e: EditorSession) {
+    const draft = parseDraft(e.text);
+    const check = await services.checkRecipients(e.account, draft.recipients);
+    const budget = draftBudget(draft, e.maxChars, e.replyTo !== null);
+    return {
+      account: check.account,
+      recipients: check.recipients.map((r) => ({ acct: r.acct, state: problemState(r) })),
+      remaining: budget.remaining,
+      parts: budget.parts,
+      empty: draft.plaintext.length === 0,
+    };
+  }
+
+  return {
+    'overlay/editor-seed': async (p, sender) => {
+      const account = await accountOf(sender);
+      if (account === null || sender.tabId === null) return fail('forbidden_sender', 'no signed-in account in this tab');
+      if (!(await frameOwned(p.session, sender.tabId, 'editor'))) return noSession();
+      const replyTo = p.replyToStatusId === null ? null : reader.messageIdOf(account, p.replyToStatusId);
+      editors.set(p.session, { tabId: sender.tabId, account, text: p.text, replyTo, maxChars: p.maxChars, style: p.style, placeholder: p.placeholder, messageId: null });
+      return { seeded: true as const };
+    },
+    'overlay/compose-check': async (p, sender) => {
+      const account = await accountOf(sender);
+      if (account === null) return fail('forbidden_sender', 'no signed-in account in this tab');
+      const check = await services.checkRecipients(account, p.recipients);
+      const replyEncrypted = p.replyToStatusId !== null && reader.messageIdOf(account, p.replyToStatusId) !== null;
+      return {
+        account: check.account,
+        recipients: check.recipients.map((r) => ({ acct: r.acct, state: problemState(r) })),
+        remaining: 0,
+        parts: 0,
+        empty: true,
+        replyEncrypted,
+      };
+    },
+    'overlay/compose-encrypt': async ({ session }, sender) => {
+      const e = editorFor(session, sender);
+      if (e === null) return noSession();
+      const draft = parseDraft(e.text);
+      if (draft.plaintext.length === 0) return { ok: false as const, account: null, recipients: [], invitation: null, message: 'empty' };
+      const out = await services.encrypt(e.account, { recipients: draft.recipients, plaintext: draft.plaintext, replyTo: e.replyTo, maxChars: e.maxChars });
+      if (out.ok) {
+        for (const r of draft.recipients) recentRecipients.add(r);
+        e.messageId = out.messageId;
+        return { ok: true as const, statuses: out.statuses, messageId: out.messageId };
+      }
+      const noKey = out.recipients.filter((r) => r.kind === 'no_key').map((r) => r.acct);
+      return {
+        ok: false as const,
+        account: out.account,
+        recipients: out.recipients.map((r) => ({ acct: r.acct, state: r.kind })),
+        invitation: noKey.length > 0 ? invitationText(noKey) : null,
+        message: out.message,
+      };
+    },
+    'overlay/compose-posted': ({ session, statusIds }, sender) => {
+      const e = editorFor(session, sender);
+      if (e === null) return Promise.resolve(noSession());
+      // Our own statuses name their message, so a reply to them is threaded to it.
+      if (e.messageId !== null) reader.rememberPosted(e.account, statusIds, e.messageId);
+      editors.delete(session);
+      return Promise.resolve({ done: true as const });
+    },
+    'overlay/editor-close': ({ session }, sender) => {
+      if (editorFor(session, sender) !== null) editors.delete(session);
+      return Promise.resolve({ closed: true as const });
+    },
+    'overlay/editor-get': async ({ session }, sender) => {
+      const e = editorFor(session, sender);
+      if (e === null) return noSession();
+      return { text: e.text, style: e.style, placeholder: e.placeholder, status: await composeStatus(e) };
+    },
+    'overlay/editor-draft': async ({ session, text }, sender) => {
+      const e = editorFor(session, sender);
+      if (e === null || sender.tabId === null) return noSession();
+      e.text = text;
+      const status = await composeStatus(e);
+      const allReady = status.account === 'ready' && status.recipients.length > 0 && status.recipients.every((r) => r.state === 'ready');
+      await push(sender.tabId, { type: OVERLAY_PUSH, kind: 'compose-status', session, remaining: status.remaining, parts: status.parts, allReady, empty: status.empty });
+      return status;
+    },
+    'overlay/editor-submit': async ({ session }, sender) => {
+      const e = editorFor(session, sender);
+      if (e === null || sender.tabId === null) return noSession();
+      await push(sender.tabId, { type: OVERLAY_PUSH, kind: 'submit', session });
+      return { sent: true };
+    },
+    'overlay/mention-search': async ({ session, query }, sender) => {
+      const e = editorFor(session, sender);
+      if (e === null) return noSession();
+      const q = query.replace(/^@/, '').toLowerCase();
+      const known = [...recentRecipients].filter((a) => a.toLowerCase().startsWith(q)).slice(0, 4);
+      const candidates = q.includes('@') && /\.[a-z]{2,}$/.test(q) && !known.includes(q) ? [...known, q] : known;
+      const check = await services.checkRecipients(e.account, candidates);
+      return { accounts: check.recipients.map((r) => ({ acct: r.acct, hasKey: r.kind === 'ready' })) };
+    },
+    'overlay/view-open': async (p, sender) => {
+      const account = await accountOf(sender);
+      if (account === null || sender.tabId === null) return fail('forbidden_sender', 'no signed-in account in this tab');
+      if (!(await frameOwned(p.session, sender.tabId, 'view'))) return noSession();
+      const tabId = sender.tabId;
+      const res = await reader.open(account, { statusId: p.statusId, text: p.text, author: p.author, mentions: p.mentions, context: p.context });
+      const key = res.kind === 'not_hush' ? null : res.key;
+      views.set(p.session, { tabId, account, key, style: p.style });
+      if (res.kind !== 'not_hush') {
+        // A later chunk completed a message: views of its first chunk render again.
+        for (const [s, v] of views) if (v.key !== null && res.completed.includes(v.key)) await push(v.tabId, { type: OVERLAY_PUSH, kind: 'view-refresh', session: s });
+      }
+      if (res.kind === 'continuation') {
+        return { role: 'continuation' as const, badge: { kind: 'incomplete' as const, sender: null, fingerprint: null, reason: null, parts: null }, part: { index: res.index, total: res.total }, height: 0 };
+      }
+      const shown = res.shown;
+      return { role: 'message' as const, badge: shown.badge, part: null, height: quantiseHeight(shown.plaintext === null ? 0 : 60) };
+    },
+    'overlay/view-get': async ({ session }, sender) => {
+      const v = views.get(session);
+      if (v?.tabId !== sender.tabId) return noSession();
+      const shown = v.key === null ? { plaintext: null, badge: { kind: 'cannot_decrypt' as const, sender: null, fingerprint: null, reason: 'not_hush', parts: null } } : await reader.shown(v.account, v.key);
+      const phrase = await settings.getPhrase();
+      return { plaintext: shown.plaintext, badge: shown.badge, style: v.style, phrase: phrase === null ? null : { text: phrase.text, pattern: phrase.pattern } };
+    },
+    'overlay/view-size': async ({ session, height }, sender) => {
+      const v = views.get(session);
+      if (v?.tabId !== sender.tabId) return noSession();
+      const step = quantiseHeight(height);
+      await push(v.tabId, { type: OVERLAY_PUSH, kind: 'view-size', session, height: step });
+      return { height: step };
+    },
+  };
+}

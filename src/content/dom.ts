@@ -1,0 +1,75 @@
+/** DOM helpers shared by features: React-safe value writes, the look of an element, frames. */
+import browser from 'webextension-polyfill';
+import type { FrameStyle } from '../messaging/overlay-messages';
+
+/**
+ * Writes a controlled textarea the way React notices (§2.6): the prototype setter bypasses the
+ * instance property React's value tracker installs, then an input event makes React read it.
+ */
+export function setControlledValue(el: HTMLTextAreaElement, value: string): void {
+  const descriptor = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value');
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the native setter is applied to `el` explicitly
+  const setter = descriptor?.set;
+  if (setter) Reflect.apply(setter, el, [value]);
+  else el.value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+const RGB = /^rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*([\d.]+)\s*)?\)$/;
+
+function opaqueBackground(el: Element | null): string {
+  for (let e = el; e !== null; e = e.parentElement) {
+    const bg = getComputedStyle(e).backgroundColor;
+    const m = RGB.exec(bg);
+    if (m && (m[4] === undefined || Number(m[4]) > 0.5)) return bg;
+  }
+  return 'rgb(255, 255, 255)';
+}
+
+const safeColour = (c: string, fallback: string): string => (RGB.test(c) ? c : fallback);
+
+/** The look of `el` (colours, font), so a frame can match the status or textarea it replaces. */
+export function styleOf(el: Element, linkEl: Element | null = null): FrameStyle {
+  const cs = getComputedStyle(el);
+  const background = opaqueBackground(el);
+  const m = RGB.exec(background);
+  const lum = m ? (0.2126 * Number(m[1]) + 0.7152 * Number(m[2]) + 0.0722 * Number(m[3])) / 255 : 1;
+  const fontSizePx = Math.min(40, Math.max(8, parseFloat(cs.fontSize) || 15));
+  const lh = parseFloat(cs.lineHeight);
+  return {
+    color: safeColour(cs.color, lum < 0.5 ? 'rgb(255, 255, 255)' : 'rgb(0, 0, 0)'),
+    background: safeColour(background, 'rgb(255, 255, 255)'),
+    link: safeColour(linkEl ? getComputedStyle(linkEl).color : cs.color, 'rgb(99, 100, 255)'),
+    fontFamily: cs.fontFamily.replace(/[^\w\s,"'-]/g, '').slice(0, 300),
+    fontSizePx,
+    lineHeightPx: Math.min(80, Math.max(8, Number.isFinite(lh) ? lh : fontSizePx * 1.4)),
+    dark: lum < 0.5,
+  };
+}
+
+/** An extension-origin frame for a session. The URL carries the session id only. */
+export function secureFrame(path: string, session: string, title: string): HTMLIFrameElement {
+  const frame = document.createElement('iframe');
+  frame.src = `${browser.runtime.getURL(path)}?s=${encodeURIComponent(session)}`;
+  frame.title = title;
+  frame.className = 'hush-frame';
+  frame.setAttribute('allowtransparency', 'true');
+  // Frames never need the page's privileges; no allow= features are granted.
+  frame.referrerPolicy = 'no-referrer';
+  return frame;
+}
+
+export const msg = (key: string, subs?: string | string[]): string => browser.i18n.getMessage(key, subs) || key;
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` (each animation-ish tick) until it returns non-null or the time is up. */
+export async function waitFor<T>(check: () => T | null, timeoutMs: number, everyMs = 100): Promise<T | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v !== null) return v;
+    if (Date.now() > deadline) return null;
+    await sleep(everyMs);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * secure-view: every Hush status on screen gets its ciphertext hidden (a class and a CSS rule;
+ * React's nodes are never removed) and an extension-origin view frame inserted after it. The
+ * frame asks the background for the plaintext; this script learns only the badge and a coarse
+ * height. Keyed by status id, so nodes re-created by virtualised lists are simply handled again.
+ */
+import { send } from '../../messaging/client';
+import type { FrameStyle } from '../../messaging/overlay-messages';
+import type { FoundStatus, MastodonAdapter } from '../adapters/adapter';
+import { msg, secureFrame, styleOf } from '../dom';
+
+const HOST_CLASS = 'hush-view';
+const HIDDEN_CLASS = 'hush-ciphertext';
+
+export interface ViewHostOptions {
+  readonly adapter: MastodonAdapter;
+  readonly marker: string;
+  /** The signed-in account's acct (for DM-column entries, whose author the DOM does not show). */
+  readonly me: string | null;
+}
+
+export class SecureViews {
+  private readonly frames = new Map<string, HTMLIFrameElement>();
+
+  constructor(private readonly opts: ViewHostOptions) {}
+
+  /** Handles every Hush status under `root` not handled yet. */
+  scan(root: ParentNode): void {
+    for (const found of this.opts.adapter.statuses(root, this.opts.marker)) {
+      const next = found.content.nextElementSibling;
+      if (next instanceof HTMLElement && next.classList.contains(HOST_CLASS) && next.dataset.hushFor === found.statusId) {
+        found.content.classList.add(HIDDEN_CLASS); // React may have rewritten the class list
+        continue;
+      }
+      if (next?.classList.contains(HOST_CLASS)) next.remove(); // a view of another status on a reused node
+      void this.show(found);
+    }
+  }
+
+  onSize(session: string, height: number): void {
+    const frame = this.frames.get(session);
+    if (frame?.isConnected) frame.style.height = `${height}px`;
+    else this.frames.delete(session);
+  }
+
+  onRefresh(session: string): void {
+    const frame = this.frames.get(session);
+    if (frame?.isConnected) frame.contentWindow?.location.replace(frame.src); // the frame asks the background again
+    else this.frames.delete(session);
+  }
+
+  private async show(found: FoundStatus): Promise<void> {
+    const host = document.createElement('div');
+    host.className = HOST_CLASS;
+    host.dataset.hushFor = found.statusId;
+    host.dataset.hushState = 'pending';
+    found.content.after(host);
+    found.content.classList.add(HIDDEN_CLASS);
+    const style = styleOf(found.content, found.content.querySelector('a'));
+    const opened = await send('frame/open', { kind: 'view' });
+    if (!opened.ok) return this.fail(host, opened.error.message);
+    const session = opened.value.session;
+    const candidates = found.authorAcct !== null ? [found.authorAcct] : conversationAuthors(found, this.opts.me);
+    for (const [i, acct] of candidates.entries()) {
+      const last = i === candidates.length - 1;
+      const reply = await send('overlay/view-open', {
+        session, statusId: found.statusId, context: found.context === 'conversation' ? 'conversation' : 'status',
+        author: { acct, actorUri: null }, mentions: [...found.mentions], text: found.text.slice(0, 20_000), style,
+      });
+      if (!reply.ok) return this.fail(host, reply.error.message);
+      const v = reply.value;
+      // DM-column entries do not name the last status's author: try each participant.
+      if (!last && v.role === 'message' && v.badge.kind === 'sender_mismatch') continue;
+      if (!host.isConnected) return;
+      host.dataset.hushState = v.badge.kind;
+      if (v.role === 'continuation' && v.part) return this.continuation(host, v.part.index, v.part.total);
+      this.mount(host, session, v.height, style);
+      return;
+    }
+  }
+
+  private mount(host: HTMLElement, session: string, height: number, style: FrameStyle): void {
+    const frame = secureFrame('frames/view.html', session, msg('viewFrameTitle'));
+    frame.style.height = `${height}px`;
+    frame.style.colorScheme = style.dark ? 'dark' : 'light';
+    host.append(frame);
+    this.frames.set(session, frame);
+  }
+
+  private continuation(host: HTMLElement, index: number, total: number): void {
+    const note = document.createElement('p');
+    note.className = 'hush-continuation';
+    note.textContent = msg('viewContinuation', [String(index + 1), String(total)]);
+    host.append(note);
+  }
+
+  private fail(host: HTMLElement, message: string): void {
+    host.dataset.hushState = 'error';
+    const note = document.createElement('p');
+    note.className = 'hush-continuation';
+    note.textContent = msg('viewUnavailable');
+    note.title = message;
+    host.append(note);
+  }
+}
+
+/** Participants of a DM-column entry (the names line), then the signed-in user. */
+function conversationAuthors(found: FoundStatus, me: string | null): string[] {
+  const names = [...found.container.querySelectorAll('.conversation__content__names a[href]')]
+    .map((a) => /^\/@([A-Za-z0-9_.@-]+)$/.exec(a.getAttribute('href') ?? '')?.[1] ?? null)
+    .filter((a): a is string => a !== null);
+  return [...new Set([...names, ...(me === null ? [] : [me])])].slice(0, 8);
+}

@@ -1,0 +1,29 @@
+/**
+ * Capture-phase guards: while encryption is on, Mastodon's own submit paths (the form's submit,
+ * Ctrl/Cmd+Enter in its inputs, §2.6) are pre-empted before React's root listeners see them, and
+ * routed to Hush's publish. Our own programmatic submit passes through (`posting`).
+ */
+import type { ComposeController } from './compose-lock';
+
+export function installSubmitGuard(controllerOf: (form: HTMLFormElement) => ComposeController | undefined): void {
+  const lockedFormOf = (target: EventTarget | null): ComposeController | null => {
+    const form = target instanceof Element ? target.closest('form') : null;
+    const c = form ? controllerOf(form) : undefined;
+    return c?.locked === true ? c : null;
+  };
+  window.addEventListener('submit', (e) => {
+    const c = lockedFormOf(e.target);
+    if (c === null || c.isPosting) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    void c.publish();
+  }, true);
+  window.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
+    const c = lockedFormOf(e.target);
+    if (c === null || c.isPosting) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    void c.publish();
+  }, true);
+}

@@ -1,0 +1,83 @@
+/**
+ * Starts the overlay on a detected Mastodon page: one MutationObserver on #mastodon drives the
+ * features (statuses are keyed by id, so virtualised lists that re-create nodes and SPA route
+ * changes are just more mutations), plus the background's pushes (sizes, submit, budget).
+ */
+import * as v from 'valibot';
+import browser, { type Runtime } from 'webextension-polyfill';
+import type { PageInfo } from '../messaging/messages';
+import { OVERLAY_PUSH, OverlayPushSchema } from '../messaging/overlay-messages';
+import { STATUS_PREFIX } from '../protocol/text-encoding';
+import { adapterFor } from './adapters/index';
+import { selectors } from './mastodon/selectors';
+import { ComposeController } from './features/compose-lock';
+import { SecureViews } from './features/secure-view-host';
+import { installSubmitGuard } from './features/submit-guard';
+
+/** The instance's max_characters: the counter shows it while the box is empty (§2.3). */
+function maxCharsOf(form: HTMLFormElement, textarea: HTMLTextAreaElement): number | null {
+  if (textarea.value !== '') return null;
+  const n = Number.parseInt(form.querySelector(selectors.composeCounter)?.textContent ?? '', 10);
+  return Number.isInteger(n) && n >= 100 && n <= 100_000 ? n : null;
+}
+
+export function startOverlay(page: PageInfo): void {
+  const root = document.querySelector(selectors.root);
+  if (root === null) return;
+  const adapter = adapterFor(page.generation, location.host);
+  const views = new SecureViews({ adapter, marker: STATUS_PREFIX, me: page.account?.acct ?? null });
+  const controllers = new Map<HTMLFormElement, ComposeController>();
+  let replyTarget: string | null = null;
+  let maxChars = 500;
+
+  // The in-reply-to id lives only in Redux (§2.5): remember which status's Reply was clicked.
+  document.addEventListener('click', (e) => {
+    if (e.target instanceof Element) replyTarget = adapter.replyTarget(e.target) ?? replyTarget;
+  }, true);
+  installSubmitGuard((form) => controllers.get(form));
+
+  const scan = (): void => {
+    views.scan(root);
+    const seen = new Set<HTMLFormElement>();
+    for (const parts of adapter.composeForms(root)) {
+      seen.add(parts.form);
+      maxChars = maxCharsOf(parts.form, parts.textarea) ?? maxChars;
+      let c = controllers.get(parts.form);
+      if (c === undefined) {
+        c = new ComposeController(parts, { adapter, marker: STATUS_PREFIX, maxChars, replyTarget: () => replyTarget });
+        controllers.set(parts.form, c);
+      }
+      c.update(parts);
+    }
+    for (const [form, c] of controllers) if (!seen.has(form) && !form.isConnected && !c.locked) controllers.delete(form);
+  };
+
+  let queued = false;
+  const schedule = (): void => {
+    if (queued) return;
+    queued = true;
+    setTimeout(() => {
+      queued = false;
+      scan();
+    }, 30);
+  };
+  new MutationObserver(schedule).observe(root, { childList: true, subtree: true, characterData: true });
+  scan();
+
+  browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+    // Only the background (no tab) of this extension pushes to us.
+    if (sender.id !== browser.runtime.id || sender.tab !== undefined) return undefined;
+    if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== OVERLAY_PUSH) return undefined;
+    const parsed = v.safeParse(OverlayPushSchema, message);
+    if (!parsed.success) return undefined;
+    const m = parsed.output;
+    if (m.kind === 'view-size') views.onSize(m.session, m.height);
+    else if (m.kind === 'view-refresh') views.onRefresh(m.session);
+    else {
+      const c = [...controllers.values()].find((x) => x.sessionId === m.session);
+      if (m.kind === 'submit') void c?.publish();
+      else c?.onStatus(m.remaining, m.parts, m.allReady, m.empty);
+    }
+    return undefined;
+  });
+}
