@@ -7,6 +7,7 @@ import {
 import { canSee, rowToStatus, serializeStatus, statusByUri } from './statuses.ts';
 import { resolveAccount } from './resolve.ts';
 import { versionParts } from './shell.ts';
+import { countableLength } from './text.ts';
 import { apiError, type Result } from './compose.ts';
 import { fail, json, linkHeader, notFound, pageParams, type Req, type Reply, type Router } from './http.ts';
 
@@ -51,7 +52,8 @@ function updateCredentials(ctx: Ctx, req: Req): Reply {
     sets.push('display_name = ?'); vals.push(b.display_name);
   }
   if (typeof b.note === 'string') {
-    if (Array.from(b.note).length > 500) return json({ error: 'Validation failed: Note is too long (maximum is 500 characters)' }, 422);
+    // NoteLengthValidator counts like statuses: URLs as 23, @user@domain as @user, graphemes.
+    if (countableLength(b.note) > 500) return json({ error: 'Validation failed: Note is too long (maximum is 500 characters)' }, 422);
     sets.push('note = ?'); vals.push(b.note);
   }
   if (b.fields_attributes !== undefined) {

@@ -59,13 +59,28 @@ describe('accounts', () => {
     expect(json.source.fields).toEqual([{ name: 'a', value: '1', verified_at: null }, { name: 'b', value: '2', verified_at: null }]);
   });
 
+  it('accepts multipart form data as the web UI sends it, and validates the note like a status', async () => {
+    const form = new FormData();
+    form.append('note', `bio https://example.com/${'x'.repeat(600)}`);
+    form.append('fields_attributes[0][name]', 'm');
+    form.append('fields_attributes[0][value]', 'multi');
+    const res = await fetch(`${t.a.origin}/api/v1/accounts/update_credentials`, { method: 'PATCH', headers: { authorization: `Bearer ${carol.token}` }, body: form });
+    const json = (await res.json()) as { source: { fields: unknown[]; note: string } };
+    expect(json.source.fields).toEqual([{ name: 'm', value: 'multi', verified_at: null }]);
+    expect(json.source.note).toMatch(/^bio https/);
+    const tooLong = await call(t.a.origin, carol.token, 'PATCH', '/api/v1/accounts/update_credentials', { note: 'n'.repeat(501) });
+    expect(tooLong.status).toBe(422);
+  });
+
   it('refuses more than 4 fields with 422 and keeps the old ones', async () => {
-    const five = Array.from({ length: 5 }, (_, i) => ({ name: `n${i}`, value: `v${i}` }));
+    const four = Array.from({ length: 4 }, (_, i) => ({ name: `n${i}`, value: `v${i}` }));
+    expect((await call(t.a.origin, carol.token, 'PATCH', '/api/v1/accounts/update_credentials', { fields_attributes: four })).status).toBe(200);
+    const five = [...four, { name: 'n4', value: 'v4' }];
     const r = await call(t.a.origin, carol.token, 'PATCH', '/api/v1/accounts/update_credentials', { fields_attributes: five });
     expect(r.status).toBe(422);
     expect(r.json.error).toMatch(/^Validation failed: Fields/);
     const after = await call(t.a.origin, carol.token, 'GET', '/api/v1/accounts/verify_credentials');
-    expect(after.json.source.fields).toHaveLength(2);
+    expect(after.json.source.fields).toEqual(four.map((f) => ({ ...f, verified_at: null })));
   });
 
   it('lookup needs no token and knows only known accounts', async () => {
