@@ -215,6 +215,21 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
     expect(queryDb(a.dbPath, 'SELECT visibility FROM statuses WHERE text = ?', [text])).toEqual([{ visibility: 'direct' }]);
   });
 
+  it('character counter follows max_characters from /api/v2/instance and goes --over', async () => {
+    await a.adversary.setMaxCharacters(30);
+    try {
+      await openHome();
+      await page.waitForFunction(() => document.querySelector('span.character-counter')?.textContent === '30');
+      await (await textareaOf(page)).type('@dave@b.test https://example.com/a/b/c/d/e/f/g hello');
+      // '@dave' (5) + ' ' + URL as 23 + ' hello' (6) = 35 -> -5
+      await page.waitForSelector('span.character-counter.character-counter--over');
+      expect(await counterValue(page)).toBe(-5);
+      expect(await page.$eval('form.compose-form button[type=submit]', (e) => e.disabled)).toBe(true);
+    } finally {
+      await a.adversary.setMaxCharacters(500);
+    }
+  });
+
   it('ran without page errors or CSP violations so far', () => {
     expect(watch.errors).toEqual([]);
     expect(watch.cspViolations).toEqual([]);
