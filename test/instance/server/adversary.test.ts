@@ -122,4 +122,14 @@ describe('adversary admin API', () => {
     await t.a.adversary.reset();
     expect((await call(t.a.origin, null, 'GET', '/api/v2/instance')).json.configuration.statuses.max_characters).toBe(500);
   });
+
+  it('switches the UI generation (meta.version) through the admin API', async () => {
+    await t.b.adversary.setUiVersion('4.4.0');
+    const html = await (await fetch(`${t.b.origin}/home?as=bob`)).text();
+    expect(html).toContain('"version":"4.4.0"');
+    expect(html).toContain('"trends_as_landing_page":true');
+    expect((await call(t.b.origin, null, 'GET', '/api/v2/instance')).json.version).toBe('4.4.0');
+    await t.b.adversary.setUiVersion('4.8.0');
+    await expect(t.b.adversary.setUiVersion('latest')).rejects.toThrow(/400/);
+  });
 });

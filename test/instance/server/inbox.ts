@@ -68,7 +68,8 @@ async function create(ctx: Ctx, author: Account, note: NoteObject): Promise<Inbo
 
 function update(ctx: Ctx, author: Account, note: NoteObject): InboxResult {
   const s = statusByUri(ctx, note.id);
-  if (!s || s.deletedAt !== null) return { ok: false, status: 404, error: 'unknown status' };
+  // Mastodon ignores an Update of a status it never received (and still answers 202).
+  if (!s || s.deletedAt !== null) return { ok: true, status: 202 };
   if (s.accountId !== author.id) return { ok: false, status: 403, error: 'not the author' };
   ctx.db.run('UPDATE statuses SET text = ?, content = ?, spoiler_text = ?, sensitive = ?, edited_at = ? WHERE id = ?',
     [note.content, sanitizeHtml(note.content), note.spoilerText, note.sensitive ? 1 : 0, note.updated ?? nowIso(), s.id]);
