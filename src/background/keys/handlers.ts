@@ -8,7 +8,8 @@ import browser from 'webextension-polyfill';
 import type { KeysSettings } from '../../messaging/keys-messages';
 import type { HandlersFor } from '../router';
 import type { keysRequests } from '../../messaging/keys-messages';
-import type { AccountRef } from '../services';
+import type { AccountRef, KeyServices } from '../services';
+import { createKeyServices } from '../key-services';
 import { record } from '../diagnostics';
 import { contactByAcct, domainOf, normalizeAcct, resolveContact } from '../contacts/resolver';
 import { acceptChange, keepBlocked, markVerified } from '../contacts/tofu';
@@ -142,7 +143,11 @@ export const keysHandlers: HandlersFor<keyof typeof keysRequests> = {
 };
 
 function installKeysBackground(): void {
-  if (isTestBuild()) installMessageRecorder();
+  if (isTestBuild()) {
+    installMessageRecorder();
+    // Browser tests drive encrypt/decrypt directly (the overlay has its own tests of its UI path).
+    (globalThis as { __hushTestKeyServices?: KeyServices }).__hushTestKeyServices = createKeyServices();
+  }
   browser.alarms.onAlarm.addListener((alarm) => {
     const rt = browserRuntime();
     const run = async () => {
