@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../../../test/instance/server/federation';
 import { createIdentity } from './flow-fixtures';
 import { checkRecipients, decrypt, encrypt } from './services-impl';
-import { accountStatus, enable, maintainAccount } from './accounts';
+import { accountStatus, enable, maintainAccount, revoke } from './accounts';
 import { exportAccountBackup, importAccountBackup } from './backup-ops';
 import { makeHarness, type Harness } from './flow-harness';
 import { acceptChange } from '../contacts/tofu';
@@ -23,6 +23,8 @@ let b: Instance;
 let alice: Harness;
 let bob: Harness;
 const clock = { now: 1_800_000_000 };
+/** A message bob signed with his real key, kept to check it still verifies after a key change. */
+let oldMessage: string[] = [];
 
 async function setFields(inst: Instance, user: string, fields: { name: string; value: string }[]): Promise<void> {
   const u = inst.users[user];
@@ -91,6 +93,7 @@ describe('key life cycle across two instances', () => {
     if (!back.ok) throw new Error(back.message);
     const read = await decrypt(alice.rt, alice.ref, { author: { acct: 'bob@b.test', actorUri: null }, mentions: ['alice'], chunks: back.statuses.map((text, i) => ({ statusId: String(i), text })) });
     expect(read).toMatchObject({ ok: true, plaintext: 'hi alice', replyTo: sent.messageId });
+    oldMessage = [...back.statuses];
   });
 
   it('a key swapped on alice\'s instance only is a disagreement naming both instances, and blocks sending', async () => {
@@ -116,6 +119,9 @@ describe('key life cycle across two instances', () => {
     await alice.rt.store.exclusive(() => alice.rt.store.putContact(acceptChange(c, clock.now)));
     const ok = await checkRecipients(alice.rt, alice.ref, ['bob@b.test']);
     expect(ok.recipients[0]).toMatchObject({ kind: 'ready', trust: 'unverified' });
+    // A message bob signed with his earlier key still verifies, shown as that (old) key.
+    const old = await decrypt(alice.rt, alice.ref, { author: { acct: 'bob@b.test', actorUri: null }, mentions: ['alice'], chunks: oldMessage.map((text, i) => ({ statusId: String(i), text })) });
+    expect(old).toMatchObject({ ok: true, plaintext: 'hi alice', sender: { trust: 'changed', fingerprint: c.pinned.fingerprint } });
   });
 
   it('rotation advances the epoch, publishes it, and old prekey secrets disappear after the grace window', async () => {
@@ -183,5 +189,32 @@ describe('key life cycle across two instances', () => {
     const req = { author: { acct: 'bob@b.test', actorUri: null }, mentions: ['alice'], chunks };
     expect(await decrypt(second.rt, second.ref, req)).toMatchObject({ ok: true, plaintext: 'to both browsers' });
     expect(await decrypt(alice.rt, alice.ref, req)).toMatchObject({ ok: true, plaintext: 'to both browsers' });
+  });
+
+  it('with all four fields taken, enabling asks which to give up and replaces only that one', async () => {
+    const carolFields = ['One', 'Two', 'Three', 'Four'].map((n) => ({ name: n, value: `${n.toLowerCase()} value` }));
+    await setFields(a, 'carol', carolFields);
+    const carol = makeHarness({ origin: a.origin, accountId: a.users.carol?.id ?? '' }, a.users.carol?.token ?? '', { clock });
+    await carol.rt.init();
+    const ask = await enable(carol.rt, carol.ref, null);
+    expect(ask).toEqual({ result: 'fields_full', fields: carolFields.map((f, index) => ({ index, name: f.name })) });
+    expect(await carol.rt.account(carol.ref)).toBeNull(); // nothing generated before the user chose
+    expect(await sourceFields(a, 'carol')).toEqual(carolFields);
+    expect((await enable(carol.rt, carol.ref, 1)).result).toBe('enabled');
+    const now = await sourceFields(a, 'carol');
+    expect(now.map((f) => f.name)).toEqual(['One', 'Hush', 'Three', 'Four']);
+    expect([now[0], now[2], now[3]]).toEqual([carolFields[0], carolFields[2], carolFields[3]]);
+  });
+
+  it('revocation: bob revokes, alice stops encrypting to him and says why', async () => {
+    const r = await revoke(bob.rt, bob.ref, 'compromised');
+    expect(r).toMatchObject({ result: 'revoked', status: { state: 'revoked' } });
+    expect((await sourceFields(b, 'bob')).find((f) => f.name === 'Hush')?.value).toMatch(/^Hush key revoked /);
+    await fetch(`${a.origin}/api/v2/search?q=${encodeURIComponent('@bob@b.test')}&resolve=true&type=accounts`, { headers: { authorization: `Bearer ${a.users.alice?.token ?? ''}` } });
+    clock.now += 3600;
+    const check = await checkRecipients(alice.rt, alice.ref, ['bob@b.test']);
+    expect(check.recipients[0]).toEqual({ kind: 'revoked', acct: 'bob@b.test' });
+    expect((await contactByAcct(alice.rt, 'bob@b.test'))?.revoked).toMatchObject({ reason: 'compromised' });
+    expect(await encrypt(bob.rt, bob.ref, { recipients: ['alice@a.test'], plaintext: 'x', replyTo: null, maxChars: 500 })).toMatchObject({ ok: false, account: 'revoked' });
   });
 });
