@@ -126,7 +126,7 @@ export class Db {
     if (this.raw.inTransaction) return;
     this.raw.exec('BEGIN');
     this.autoTx = true;
-    setImmediate(() => this.flush());
+    queueMicrotask(() => this.flush());
   }
 
   /** Commits the batched transaction, so other readers of the file see everything written so far. */
