@@ -131,8 +131,20 @@ export class Db {
 
   /** Commits the batched transaction, so other readers of the file see everything written so far. */
   flush(): void {
-    if (this.autoTx && this.raw.isOpen && this.raw.inTransaction) this.raw.exec('COMMIT');
+    if (!this.autoTx) return;
     this.autoTx = false;
+    if (!this.raw.isOpen || !this.raw.inTransaction) return;
+    try {
+      this.raw.exec('COMMIT');
+    } catch (e) {
+      // Runs from a microtask: an exception here would kill the process. Log and roll back.
+      console.error(`[db ${this.path}] commit failed:`, e instanceof Error ? e.message : e);
+      try {
+        this.raw.exec('ROLLBACK');
+      } catch {
+        // Already rolled back by SQLite.
+      }
+    }
   }
 
   all(sql: string, values: Bind = []): Row[] {
