@@ -3,7 +3,7 @@
 // Result values and never throw. Main entry points:
 //
 //   generateIdentity(actorUri, rng?) -> Identity
-//   createChain(now, period?, rng?) / advanceChain(state, now) / pruneChain(state, now, grace?) -> PrekeyChainState
+//   createChain(now, period?, rng?, {firstEpoch}?) / rekeyChain(old, now, rng?) / advanceChain(state, now) / pruneChain(state, now, grace?) -> PrekeyChainState
 //   encodeBundle(identity, epoch, prekeyPk) -> profile field value
 //   parseAndVerifyBundle(text, actorUri) -> Result<Bundle>;  checkBundleUpdate(pinned, candidate)
 //   encodeRevocation(identity, at, reason) / parseRevocation(text, actorUri)
@@ -19,6 +19,7 @@ export { VERSION } from './labels';
 export { generateIdentity, identityFromSeed, fingerprint, keyId, type Identity } from './identity';
 export {
   createChain,
+  rekeyChain,
   advanceChain,
   pruneChain,
   currentPrekey,
@@ -29,6 +30,7 @@ export {
   DEFAULT_GRACE_SECONDS,
   type PrekeyChainState,
   type RetainedPrekey,
+  type CreateChainOptions,
 } from './prekey-chain';
 export {
   encodeBundle,

@@ -4,7 +4,9 @@ import { ALICE, BOB, CAROL, DAVE, MANY, NOW, WEEK, chainAt, live, mentionOf, typ
 import { decryptMessage, inspectChunk, type DecryptContext } from './decrypt';
 import { encryptMessage, type EncryptInput } from './encrypt';
 import { fitsInStatus } from './mastodon-count';
-import { advanceChain, currentPrekey } from './prekey-chain';
+import { advanceChain, createChain, currentPrekey, rekeyChain, wipeChainState } from './prekey-chain';
+import { checkBundleUpdate, encodeBundle, parseAndVerifyBundle, type Bundle } from './bundle';
+import { toHex } from './bytes';
 import { deterministicRng, init } from './sodium';
 
 beforeAll(async () => {
@@ -118,5 +120,41 @@ describe('encryptMessage / decryptMessage', () => {
       const r = decryptMessage(j as string[], c);
       expect(r.ok).toBe(false);
     }
+  });
+
+  it('explicit re-key (§2): the new bundle is accepted as ok, new messages use the new chain, old ones stay readable', () => {
+    const [alice, bob] = [live(ALICE), live(BOB)];
+    const bundleOf = (chain: typeof bob.chain): Bundle => {
+      const pre = currentPrekey(chain);
+      const r = parseAndVerifyBundle(encodeBundle(bob.identity, pre.epoch, pre.publicKey), bob.spec.actorUri);
+      if (!r.ok) throw new Error(r.reason);
+      return r.value;
+    };
+    const pinned = bundleOf(bob.chain);
+    const before = send(alice, [bob], 'sent before the re-key');
+    const rekeyed = rekeyChain(bob.chain, NOW, deterministicRng('rekey'));
+    expect(rekeyed.epoch).toBe(bob.chain.epoch + 1);
+    expect(rekeyed.origin).toBe(bob.chain.origin);
+    // A fresh chain starting at epoch 0 is what the spec used to imply: it trips the rollback check.
+    const naive = createChain(NOW, undefined, deterministicRng('rekey-naive'));
+    expect(checkBundleUpdate(pinned, bundleOf(naive))).toBe('epoch_rollback');
+    expect(checkBundleUpdate(pinned, bundleOf(rekeyed))).toBe('ok');
+    // Same result with only the published epoch known (no old state): createChain's firstEpoch option.
+    const fromEpoch = createChain(NOW, undefined, deterministicRng('rekey-2'), { firstEpoch: pinned.epoch + 1 });
+    expect(fromEpoch.epoch).toBe(pinned.epoch + 1);
+    expect(checkBundleUpdate(pinned, bundleOf(fromEpoch))).toBe('ok');
+    // The old chain does not predict the new prekey.
+    const oldNext = advanceChain(bob.chain, NOW + WEEK);
+    expect(toHex(currentPrekey(oldNext).publicKey)).not.toBe(toHex(currentPrekey(rekeyed).publicKey));
+    // Sender pins the new bundle; Bob reads new and old messages with the re-keyed state.
+    const after = send(alice, [{ ...bob, key: { ...bob.key, prekeyPk: currentPrekey(rekeyed).publicKey, epoch: rekeyed.epoch } }], 'sent after the re-key');
+    const bobCtx = (chain: typeof bob.chain) => ({ ...ctx(alice, [bob], bob), me: { ...bob.party, chain } });
+    expect(decryptMessage(after.statuses, bobCtx(rekeyed))).toMatchObject({ ok: true, value: { plaintext: 'sent after the re-key' } });
+    expect(decryptMessage(before.statuses, bobCtx(rekeyed))).toMatchObject({ ok: true, value: { plaintext: 'sent before the re-key' } });
+    expect(decryptMessage(after.statuses, bobCtx(bob.chain)).ok).toBe(false);
+    // The clock catching up does not move the re-keyed state; the epoch after does, from the new secret.
+    expect(advanceChain(rekeyed, NOW + 1)).toBe(rekeyed);
+    wipeChainState(bob.chain, rekeyed);
+    expect(decryptMessage(before.statuses, bobCtx(rekeyed)).ok).toBe(true);
   });
 });

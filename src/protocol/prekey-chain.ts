@@ -48,11 +48,41 @@ function checkTimes(origin: number, period: number): void {
   if (!Number.isSafeInteger(period) || period < 60 || period > 0xffffffff) throw new RangeError('period must be >= 60 s');
 }
 
-/** New chain starting at epoch 0 at `now`. */
-export function createChain(now: number, period: number = DEFAULT_EPOCH_PERIOD_SECONDS, rng: Rng = systemRng): PrekeyChainState {
+export interface CreateChainOptions {
+  /**
+   * Number of the new chain's first epoch (default 0). For an explicit re-key without the old state, pass one
+   * more than the last epoch ever published, so the new bundle is not an epoch rollback for anyone (§2).
+   * The origin is placed `firstEpoch` periods before `now`, so epoch(now) = firstEpoch.
+   */
+  readonly firstEpoch?: number;
+}
+
+/** New chain whose first epoch (default 0) starts at `now`. */
+export function createChain(now: number, period: number = DEFAULT_EPOCH_PERIOD_SECONDS, rng: Rng = systemRng, options: CreateChainOptions = {}): PrekeyChainState {
   checkTimes(now, period);
+  const first = options.firstEpoch ?? 0;
+  if (!Number.isSafeInteger(first) || first < 0 || first > 0xffffffff) throw new RangeError('firstEpoch must be u32');
+  const origin = now - first * period;
+  if (origin < 0) throw new RangeError('firstEpoch too large for this period: origin would precede 1970');
   const c0 = rng(32);
-  return { origin: now, period, epoch: 0, chainSecret: c0, retained: [prekeyFromChainSecret(0, c0)] };
+  return { origin, period, epoch: first, chainSecret: c0, retained: [prekeyFromChainSecret(first, c0)] };
+}
+
+/**
+ * Explicit re-key (§2): a fresh random chain secret whose epoch numbering continues after `old`'s, so the
+ * new bundle's epoch is above every epoch published before and `checkBundleUpdate` accepts it as 'ok'.
+ * Origin and period are kept; the new epoch is max(old.epoch, epoch(now)) + 1, i.e. the state may run up to
+ * one epoch ahead of the clock (advanceChain waits until the clock catches up). The old chain's retained
+ * prekey secrets are carried over (same objects) so messages already wrapped to them stay readable until
+ * pruned; the old chain secret is not, so nothing of the old chain's future is derivable from the result.
+ * The input is untouched: persist the result, then `wipeChainState(old, result)`.
+ */
+export function rekeyChain(old: PrekeyChainState, now: number, rng: Rng = systemRng): PrekeyChainState {
+  const first = Math.max(old.epoch, epochAt(old.origin, old.period, now)) + 1;
+  if (first > 0xffffffff || old.origin + first * old.period > 0xffffffff) throw new RangeError('re-key: epoch beyond u32 time');
+  const c = rng(32);
+  const retained = [...old.retained.filter((r) => r.epoch < first), prekeyFromChainSecret(first, c)].slice(-MAX_RETAINED);
+  return { origin: old.origin, period: old.period, epoch: first, chainSecret: c, retained };
 }
 
 /** Move to epoch(now). Never goes backwards. Intermediate chain secrets are wiped; the input is untouched. */
