@@ -51,7 +51,7 @@ export async function resolveContact(rt: KeyRuntime, me: AccountRecord, acct: st
     return p === null ? { ok: true, contact: cached } : { ok: false, problem: p, contact: cached };
   }
   const ref = { origin: me.origin, accountId: me.accountId };
-  const found = await discover({ api: rt.api, homeOrigin: me.origin, acct, token: () => rt.deps.token(ref, 'resolve') });
+  const found = await discover({ api: rt.api, homeOrigin: me.origin, homeDomain: domainOf(me.acct), acct, token: () => rt.deps.token(ref, 'resolve') });
   if (!found.ok) {
     if (found.kind === 'disagreement') {
       const warning = { kind: 'disagreement' as const, homeInstance: found.homeInstance, originInstance: found.originInstance, at: now };

@@ -8,6 +8,7 @@ import {
   createChain, currentPrekey, encodeBundle, encodeRevocation, fingerprint, generateIdentity, type RevocationReason,
 } from '../../protocol/index';
 import type { AccountRef } from '../services';
+import { record } from '../diagnostics';
 import { b64, unb64 } from '../storage/codec';
 import type { AccountRecord } from '../storage/schema';
 import type { CredentialJson } from '../network/mastodon';
@@ -96,6 +97,7 @@ async function recordAttempt(rt: KeyRuntime, ref: AccountRef, epoch: number, kin
         }
       : { ...r, publish: { ...r.publish, attempts: r.publish.attempts + 1, lastError: attempt.message, lastAttemptAt: now } };
     await rt.store.putAccount(next);
+    if (!attempt.ok && next.publish.attempts === FAILING_AFTER) record('warn', `publishing the key of ${r.acct} keeps failing: ${attempt.message}`);
     return next;
   });
 }

@@ -204,6 +204,8 @@ describe('key life cycle across two instances', () => {
     const now = await sourceFields(a, 'carol');
     expect(now.map((f) => f.name)).toEqual(['One', 'Hush', 'Three', 'Four']);
     expect([now[0], now[2], now[3]]).toEqual([carolFields[0], carolFields[2], carolFields[3]]);
+    // A local contact (same instance) is found through the single path.
+    expect((await checkRecipients(alice.rt, alice.ref, ['@carol'])).recipients[0]).toMatchObject({ kind: 'ready', acct: 'carol@a.test' });
   });
 
   it('revocation: bob revokes, alice stops encrypting to him and says why', async () => {

@@ -57,21 +57,23 @@ describe('discovery: field extraction and comparison', () => {
       return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
     };
     const run = (home: unknown, origin: unknown) =>
-      discover({ api: new MastodonApi(serve(home, origin)), homeOrigin: 'https://a.test', acct: 'bob@b.test', token: () => Promise.resolve('token-123456') });
+      discover({ api: new MastodonApi(serve(home, origin)), homeOrigin: 'https://a.test', homeDomain: 'a.test', acct: 'bob@b.test', token: () => Promise.resolve('token-123456') });
     const good = account(URI, [{ name: 'Hush', value: encodeBundle(real, 1, pre) }]);
     const swapped = account(URI, [{ name: 'Hush', value: encodeBundle(fake, 1, pre) }]);
     expect(await run(good, good)).toMatchObject({ ok: true, actorUri: URI, servedBy: ['https://a.test', 'https://b.test'] });
     expect(await run(swapped, good)).toEqual({ ok: false, kind: 'disagreement', message: expect.any(String), homeInstance: 'https://a.test', originInstance: 'https://b.test' });
     const otherUri = { ...good, uri: 'https://b.test/users/someone-else' };
     expect(await run(good, otherUri)).toMatchObject({ ok: false, kind: 'disagreement' });
-    const down = discover({ api: new MastodonApi((url) => (new URL(url).host === 'a.test' ? Promise.resolve(new Response(JSON.stringify(good))) : Promise.reject(new Error('offline')))), homeOrigin: 'https://a.test', acct: 'bob@b.test', token: () => Promise.resolve(null) });
+    // The home instance pretends bob lives on it: no second path, so no answer.
+    expect(await run({ ...swapped, url: 'https://a.test/@bob' }, good)).toMatchObject({ ok: false, kind: 'network' });
+    const down = discover({ api: new MastodonApi((url) => (new URL(url).host === 'a.test' ? Promise.resolve(new Response(JSON.stringify(good))) : Promise.reject(new Error('offline')))), homeOrigin: 'https://a.test', homeDomain: 'a.test', acct: 'bob@b.test', token: () => Promise.resolve(null) });
     expect(await down).toMatchObject({ ok: false, kind: 'network' });
   });
 
   it('hostile responses are typed failures, never exceptions', async () => {
     for (const body of ['not json', JSON.stringify({ id: 5 }), JSON.stringify([1, 2]), JSON.stringify({ ...account(URI, []), fields: 'x' })]) {
       const api = new MastodonApi(() => Promise.resolve(new Response(body, { status: 200 })));
-      const r = await discover({ api, homeOrigin: 'https://a.test', acct: 'bob@b.test', token: () => Promise.resolve(null) });
+      const r = await discover({ api, homeOrigin: 'https://a.test', homeDomain: 'a.test', acct: 'bob@b.test', token: () => Promise.resolve(null) });
       expect(r.ok).toBe(false);
     }
   });

@@ -76,6 +76,8 @@ export function compareMaterial(home: KeyMaterial, origin: KeyMaterial): Compari
 export interface DiscoveryInput {
   readonly api: MastodonApi;
   readonly homeOrigin: string;
+  /** The home instance's account domain (for user@domain handles of local accounts). */
+  readonly homeDomain: string;
   /** Full handle user@domain. */
   readonly acct: string;
   /** Asks for the user's token (resolving search needs it); null when no tab can provide one. */
@@ -110,6 +112,9 @@ export async function discover(input: DiscoveryInput): Promise<DiscoveryResult> 
   const originInstance = originOf(home.value);
   if (originInstance === null) return { ok: false, kind: 'network', message: 'the account has no usable URL' };
   const homeMaterial = materialOf(home.value);
+  const remote = input.acct.slice(input.acct.lastIndexOf('@') + 1).toLowerCase() !== input.homeDomain.toLowerCase();
+  // A remote account "hosted" on the home instance would skip the second path: refuse it.
+  if (remote && originInstance === input.homeOrigin) return { ok: false, kind: 'network', message: `${input.homeOrigin} claims a remote account lives on it` };
   if (originInstance === input.homeOrigin) {
     return { ok: true, actorUri: home.value.uri, acct: input.acct, material: homeMaterial, servedBy: [input.homeOrigin] };
   }
