@@ -25,6 +25,15 @@ describe('Mastodon counting rules', () => {
     expect(webUiCount('gemini://example.org/long/long/long/long/path')).toBe('gemini://example.org/long/long/long/long/path'.length);
   });
 
+  it('matches mentions and URLs with ASCII-only case folding, as counter.js (/gi, no u flag) does', () => {
+    // U+017F (long s) and U+212A (Kelvin sign) case-fold to s and k only under the u flag.
+    expect(webUiCount('@\u017Fam@social.example ')).toBe(20);
+    expect(webUiCount('@\u212Aim@social.example ')).toBe(20);
+    expect(webUiCount('see http\u017F://example.com/a/very/long/path ok')).toBe('see http\u017F://example.com/a/very/long/path ok'.length);
+    expect(serverCount('@\u017Fam@social.example ')).toBe(20);
+    expect(webUiCount('@SAM@social.example ')).toBe(5);
+  });
+
   it('differs between graphemes (server) and code points (web UI) where Unicode says so', () => {
     const family = '👩\u200d👩\u200d👧';
     expect(serverCount(family)).toBe(1);

@@ -8,8 +8,11 @@ export const DEFAULT_MAX_CHARS = 500;
 // Approximations of twitter-text's URL extraction: enough for anything Hush itself writes (mentions,
 // ASCII prefix, ideographs), conservative (over-counts) for arbitrary text.
 const SERVER_URL = /(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini):\/\/[^\s<>"]+|xmpp:[^\s<>"]+/giu;
-const CLIENT_URL = /https?:\/\/[^\s<>"]+/giu;
-const MENTION = /(^|[^/\w])@([a-z0-9_]+)@[a-z0-9.-]+[a-z0-9]+/giu;
+// Web UI regexes use /gi WITHOUT the u flag, as Mastodon's counter.js does: with /iu, [a-z] and \w would also
+// match U+017F (long s) and U+212A (Kelvin sign) by Unicode case folding, and the count would differ from the client's.
+// For the server count, matching fewer mentions only over-counts (conservative).
+const CLIENT_URL = /https?:\/\/[^\s<>"]+/gi;
+const MENTION = /(^|[^/\w])@([a-z0-9_]+)@[a-z0-9.-]+[a-z0-9]+/gi;
 
 function countable(text: string, url: RegExp): string {
   return text.replace(url, 'x'.repeat(URL_PLACEHOLDER_LENGTH)).replace(MENTION, '$1@$2');
