@@ -56,11 +56,10 @@ function decodeField(text: string, prefix: string, type: number, len: number): R
   if (typeof text !== 'string') return fail('malformed', 'not a string');
   if (text.length > MAX_FIELD_TEXT) return fail('malformed', 'field too long');
   const t = text.trim();
-  if (!t.startsWith(prefix)) return fail('not_hush');
-  const rest = t.slice(prefix.length);
-  const m = /^\s+(\S+)$/u.exec(rest);
-  if (m?.[1] === undefined) return fail('malformed', 'expected one base64url token after the prefix');
-  const bytes = fromBase64Url(m[1]);
+  // The prefix must be followed by ASCII space(s) (U+0020 only); "Hush encryption keyX" is not ours (§3 step 2).
+  if (!t.startsWith(`${prefix} `)) return fail('not_hush');
+  const token = t.slice(prefix.length).replace(/^ +/, '');
+  const bytes = fromBase64Url(token);
   if (bytes === undefined) return fail('malformed', 'bad base64url');
   if (bytes.length < 2) return fail('malformed', 'too short');
   if (bytes[0] !== VERSION) return fail('unsupported_version', `version ${bytes[0] ?? -1}`);

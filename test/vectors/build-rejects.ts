@@ -1,11 +1,11 @@
 // MUST-REJECT vectors: each names the exact failure reason a conforming receiver returns.
-import { exportBackup, generateRecoveryCode } from '../../src/protocol/backup';
+import { encodeBackupPlaintext, exportBackup, generateRecoveryCode, sealBackupPlaintext } from '../../src/protocol/backup';
 import { encodeBundle } from '../../src/protocol/bundle';
 import { concat, toHex, utf8 } from '../../src/protocol/bytes';
 import { chunkCapacityBytes } from '../../src/protocol/encrypt';
 import { keyId } from '../../src/protocol/identity';
 import { contextHash } from '../../src/protocol/message-crypto';
-import { currentPrekey } from '../../src/protocol/prekey-chain';
+import { currentPrekey, prekeyFromChainSecret, type PrekeyChainState } from '../../src/protocol/prekey-chain';
 import { deterministicRng } from '../../src/protocol/sodium';
 import { encodeHush16, STATUS_PREFIX_TEXT } from '../../src/protocol/text-encoding';
 import { ALICE, BOB, CAROL, DAVE, MALLORY, NOW, WEEK, live, mentionOf, prekeyAtEpoch, type LiveParty, type PartySpec } from './fixtures';
@@ -160,6 +160,11 @@ function bundleRejects(alice: LiveParty, mallory: LiveParty): RejectVector[] {
     b('bundle-version-2', 'unsupported_version', `Hush encryption key ${flipVersion(token)}`),
     b('bundle-on-another-account', 'bad_signature', field, mallory.spec.actorUri),
     b('bundle-prekey-swapped', 'bad_signature', flip(70)),
+    // §3 step 2: the prefix must be followed by ASCII space(s); anything else is not a Hush field.
+    b('bundle-prefix-glued-to-token', 'not_hush', `Hush encryption key${token}`),
+    b('bundle-nbsp-after-prefix', 'not_hush', `Hush encryption key\u00a0${token}`),
+    b('bundle-ideographic-space-after-prefix', 'not_hush', `Hush encryption key\u3000${token}`),
+    b('bundle-ideographic-space-before-token', 'malformed', `Hush encryption key \u3000${token}`),
   ];
 }
 
@@ -188,6 +193,43 @@ function backupRejects(bob: LiveParty): RejectVector[] {
     k('backup-header-kdf-downgraded', 'wrong_code_or_corrupt', edit((b) => (b[5] = 2))),
     k('backup-huge-memlimit', 'unsupported_params', edit((b) => (b[6] = 0x7f))),
     k('backup-version-2', 'unsupported_version', edit((b) => (b[0] = 2))),
+    k('backup-opslimit-9', 'unsupported_params', edit((b) => (b[5] = 9))),
+    // §6: only ASCII letters map (case, O->0, I/L->1); toUpperCase() would turn U+0131 into I and U+FB06 into "ST".
+    k('backup-code-dotless-i', 'malformed_code', toHex(file), swapChar(code, '1', '\u0131')),
+    k('backup-code-st-ligature', 'malformed_code', toHex(file), swapChar(code, 'S', '\ufb06')),
+    k('backup-code-ideographic-space', 'malformed_code', toHex(file), code.replace(/-/g, '\u3000')),
+    ...inconsistentBackups(bob, code),
+  ];
+}
+
+/** Replace the first `from` in a code by `to`; the vector needs it present. */
+function swapChar(code: string, from: string, to: string): string {
+  const i = code.indexOf(from);
+  if (i < 0) throw new Error(`reject vectors: recovery code ${code} has no ${from}`);
+  return code.slice(0, i) + to + code.slice(i + from.length);
+}
+
+/** Backups that decrypt fine but whose chain state breaks a §6 consistency rule: import says `malformed`. */
+function inconsistentBackups(bob: LiveParty, code: string): RejectVector[] {
+  const chain = bob.chain;
+  const cur = currentPrekey(chain);
+  const older = chain.retained.filter((r) => r.epoch < chain.epoch);
+  const first = older[0];
+  if (first === undefined) throw new Error('reject vectors: bob needs an older retained prekey');
+  const c = (name: string, over: Partial<PrekeyChainState>): RejectVector => {
+    const plain = encodeBackupPlaintext({ identity: bob.identity, chain: { ...chain, ...over } });
+    const file = sealBackupPlaintext(plain, code, { opslimit: 1, memlimit: 8192 }, deterministicRng(`hush-vectors/reject-backup/${name}`));
+    return { kind: 'backup', name, reason: 'malformed', file: toHex(file), recoveryCode: code };
+  };
+  const huge = 0xffff0000;
+  const hugeSecret = deterministicRng('hush-vectors/reject-backup-huge-epoch')(32);
+  return [
+    c('backup-current-epoch-missing', { retained: older }),
+    c('backup-retained-not-ascending', { retained: [cur, ...older] }),
+    c('backup-retained-duplicate-epoch', { retained: [first, ...older, cur] }),
+    c('backup-retained-epoch-after-current', { retained: [...chain.retained, { ...cur, epoch: 99999 }] }),
+    c('backup-current-prekey-mismatch', { retained: [...older, { ...cur, secretKey: first.secretKey }] }),
+    c('backup-epoch-beyond-u32-time', { epoch: huge, chainSecret: hugeSecret, retained: [prekeyFromChainSecret(huge, hugeSecret)] }),
   ];
 }
 
