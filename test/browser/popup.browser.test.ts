@@ -167,12 +167,20 @@ describe.each(browserKinds())('popup and options in %s', (kind) => {
     expect(raw).not.toContain('otters');
     expect(raw).not.toContain('127.0.0.1');
     expect(raw).not.toContain('alice');
+    // Key timings come from the keys background; a change is validated and stored there.
+    await o.waitForSelector('#ks-rotationDays');
+    await o.$eval('#ks-rotationDays', (e) => { e.value = ''; });
+    await o.type('#ks-rotationDays', '14');
+    await o.click('[data-testid="options-keys"] button[type="submit"]');
+    await o.waitForSelector('[data-testid="options-keys"] .ok');
     await checkView(o, kind, 'options');
     await o.close();
 
     const again = await b.openExtensionPage('options.html');
     await again.waitForSelector('[data-testid="default-encryption"]');
     expect(await again.$eval('[data-testid="default-encryption"]', (e) => (e as HTMLInputElement).checked)).toBe(false);
+    await again.waitForSelector('#ks-rotationDays');
+    expect(await again.$eval('#ks-rotationDays', (e) => (e as HTMLInputElement).value)).toBe('14');
     await again.close();
   });
 });
