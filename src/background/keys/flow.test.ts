@@ -94,6 +94,9 @@ describe('key life cycle across two instances', () => {
     const read = await decrypt(alice.rt, alice.ref, { author: { acct: 'bob@b.test', actorUri: null }, mentions: ['alice'], chunks: back.statuses.map((text, i) => ({ statusId: String(i), text })) });
     expect(read).toMatchObject({ ok: true, plaintext: 'hi alice', replyTo: sent.messageId });
     oldMessage = [...back.statuses];
+    // Shown again (same status): fine. Re-delivered as a new status by a server: a replay.
+    const again = { author: { acct: 'bob@b.test', actorUri: null }, mentions: ['alice'], chunks: back.statuses.map((text) => ({ statusId: 'replayed-1', text })) };
+    expect(await decrypt(alice.rt, alice.ref, again)).toMatchObject({ ok: false, reason: 'replayed' });
   });
 
   it('a key swapped on alice\'s instance only is a disagreement naming both instances, and blocks sending', async () => {

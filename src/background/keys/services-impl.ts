@@ -16,7 +16,8 @@ import { contactTrust } from '../contacts/tofu';
 import type { KeyMaterial } from './material';
 import type { KeyRuntime } from './runtime';
 import { hex, unb64, unhex } from '../storage/codec';
-import type { AccountRecord, Contact } from '../storage/schema';
+import { accountKey, type AccountRecord, type Contact } from '../storage/schema';
+import { rememberMessage } from '../contacts/replay';
 
 type Me = { ok: true; record: AccountRecord; material: KeyMaterial } | { ok: false; problem: AccountProblem };
 
@@ -134,6 +135,11 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
     return fail(result.reason, result.detail ?? result.reason);
   }
   const v = result.value;
+  // A full storage must not stop reading: without memory the message counts as new.
+  const seen = await rt.store
+    .exclusive(() => rememberMessage(rt.deps.local, accountKey(record.origin, record.accountId), hex(v.messageId), req.chunks.map((c) => c.statusId), now))
+    .catch(() => 'new' as const);
+  if (seen === 'replay') return fail('replayed', 'this message was already delivered in another post: a server re-sent it');
   const contacts = await rt.store.contacts();
   const acctOf = (p: Party) => (p.actorUri === self.actorUri ? record.acct : contacts.find((c) => c.actorUri === p.actorUri)?.acct ?? null);
   return {

@@ -1,7 +1,8 @@
 /**
  * What the key store keeps in browser.storage.local, schema version 2. Bytes are base64url.
  * Keys: `hush:schema` (number), `hush:account:<origin>#<id>` (one record per own account),
- * `hush:contacts` (all contacts, one record), `hush:settings`, `hush:vault` (passphrase check).
+ * `hush:contacts` (all contacts, one record), `hush:settings`, `hush:vault` (passphrase check),
+ * `hush:seen:<origin>#<id>` (message ids already read).
  * Each record is written whole in one `set`, so a write is atomic.
  */
 export const SCHEMA_VERSION = 2;
@@ -10,6 +11,8 @@ export const ACCOUNT_PREFIX = 'hush:account:';
 export const CONTACTS_KEY = 'hush:contacts';
 export const SETTINGS_KEY = 'hush:settings';
 export const VAULT_KEY = 'hush:vault';
+/** Per account: message ids already read, with their status ids (replay detection). */
+export const SEEN_PREFIX = 'hush:seen:';
 
 export const accountKey = (origin: string, accountId: string): string => `${ACCOUNT_PREFIX}${origin}#${accountId}`;
 
