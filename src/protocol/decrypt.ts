@@ -126,12 +126,19 @@ function decryptInner(inputs: readonly (string | Uint8Array)[], ctx: DecryptCont
     if (!checkCommitment(mk, first.messageId, holder.commitment)) return fail('bad_commitment');
     // 15: bodies, padding, UTF-8.
     const pieces: Uint8Array[] = [];
-    for (const c of ordered) {
-      const b = openBody(mk, first.messageId, c.chunkIndex, c.headerBytes, c.body);
-      if (!b.ok) return fail(b.reason, `chunk ${c.chunkIndex}`);
-      pieces.push(b.value);
+    let plaintext: string | undefined;
+    try {
+      for (const c of ordered) {
+        const b = openBody(mk, first.messageId, c.chunkIndex, c.headerBytes, c.body);
+        if (!b.ok) return fail(b.reason, `chunk ${c.chunkIndex}`);
+        pieces.push(b.value);
+      }
+      const joined = concat(...pieces);
+      plaintext = utf8DecodeStrict(joined);
+      wipe(joined);
+    } finally {
+      wipe(...pieces);
     }
-    const plaintext = utf8DecodeStrict(concat(...pieces));
     if (plaintext === undefined) return fail('bad_utf8');
     return ok({
       plaintext,

@@ -65,49 +65,53 @@ export function encryptMessage(input: EncryptInput): Result<EncryptedMessage, En
   const head = input.statusBudget.mentionText + STATUS_PREFIX_TEXT;
   const capacity = chunkCapacityBytes(input.statusBudget) & ~1;
   const pt = utf8(input.plaintext);
-  const plan = planChunks(capacity, targets.length, pt.length, replyTo !== null);
-  if (!plan.ok) return plan;
+  try {
+    const plan = planChunks(capacity, targets.length, pt.length, replyTo !== null);
+    if (!plan.ok) return plan;
 
-  const mk = rng(32);
-  const messageId = rng(16);
-  const esk = rng(32);
-  const epk = s.crypto_scalarmult_base(esk);
-  const wraps: Wrap[] = [];
-  for (const t of targets) {
-    const sealed = t.pk.length === 32 ? sealWrap(mk, esk, epk, t.pk, messageId) : undefined;
-    if (sealed === undefined) {
-      wipe(mk, esk);
-      return fail('bad_prekey');
+    const mk = rng(32);
+    const messageId = rng(16);
+    const esk = rng(32);
+    const epk = s.crypto_scalarmult_base(esk);
+    const wraps: Wrap[] = [];
+    for (const t of targets) {
+      const sealed = t.pk.length === 32 ? sealWrap(mk, esk, epk, t.pk, messageId) : undefined;
+      if (sealed === undefined) {
+        wipe(mk, esk);
+        return fail('bad_prekey');
+      }
+      wraps.push({ epochHint: t.epoch & 0xff, sealed });
     }
-    wraps.push({ epochHint: t.epoch & 0xff, sealed });
+    const context = contextHash(senderParty, sorted);
+    const commitment = commitmentOf(mk, messageId);
+    const chunks: Uint8Array[] = [];
+    for (const [index, p] of plan.value.entries()) {
+      const header = serializeHeader({
+        chunkIndex: index,
+        chunkCount: plan.value.length,
+        messageId,
+        createdAt: input.now,
+        senderKeyId: keyId(identity.publicKey),
+        contextCheck: context.slice(0, 4),
+        replyTo,
+        wrapStart: p.wrapStart,
+        wraps: wraps.slice(p.wrapStart, p.wrapStart + p.wrapCount),
+        epk: p.wrapCount > 0 ? epk : null,
+        commitment: p.wrapCount > 0 ? commitment : null,
+      });
+      const body = sealBody(mk, messageId, index, header, pt.subarray(p.pieceStart, p.pieceEnd), p.padTo);
+      const signed = concat(header, body);
+      const sig = s.crypto_sign_detached(concat(lp(LABEL.envelopeSig), context, signed), identity.secretKey);
+      chunks.push(concat(signed, sig));
+    }
+    wipe(mk, esk);
+    const statuses = chunks.map((c) => head + encodeHush16(c));
+    for (const t of statuses) {
+      // The planner's arithmetic must agree with both counters; fail closed if a rule ever disagrees.
+      if (!fitsInStatus(t, input.statusBudget.maxChars ?? DEFAULT_MAX_CHARS)) return fail('budget_too_small', 'counting mismatch');
+    }
+    return ok({ statuses, chunks, messageId });
+  } finally {
+    wipe(pt); // the plaintext bytes (the caller owns the string)
   }
-  const context = contextHash(senderParty, sorted);
-  const commitment = commitmentOf(mk, messageId);
-  const chunks: Uint8Array[] = [];
-  for (const [index, p] of plan.value.entries()) {
-    const header = serializeHeader({
-      chunkIndex: index,
-      chunkCount: plan.value.length,
-      messageId,
-      createdAt: input.now,
-      senderKeyId: keyId(identity.publicKey),
-      contextCheck: context.slice(0, 4),
-      replyTo,
-      wrapStart: p.wrapStart,
-      wraps: wraps.slice(p.wrapStart, p.wrapStart + p.wrapCount),
-      epk: p.wrapCount > 0 ? epk : null,
-      commitment: p.wrapCount > 0 ? commitment : null,
-    });
-    const body = sealBody(mk, messageId, index, header, pt.subarray(p.pieceStart, p.pieceEnd), p.padTo);
-    const signed = concat(header, body);
-    const sig = s.crypto_sign_detached(concat(lp(LABEL.envelopeSig), context, signed), identity.secretKey);
-    chunks.push(concat(signed, sig));
-  }
-  wipe(mk, esk);
-  const statuses = chunks.map((c) => head + encodeHush16(c));
-  for (const t of statuses) {
-    // The planner's arithmetic must agree with both counters; fail closed if a rule ever disagrees.
-    if (!fitsInStatus(t, input.statusBudget.maxChars ?? DEFAULT_MAX_CHARS)) return fail('budget_too_small', 'counting mismatch');
-  }
-  return ok({ statuses, chunks, messageId });
 }

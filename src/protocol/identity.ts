@@ -28,7 +28,12 @@ export function identityFromSeed(actorUri: string, seed: Uint8Array): Identity {
 }
 
 export function generateIdentity(actorUri: string, rng: Rng = systemRng): Identity {
-  return identityFromSeed(actorUri, rng(32));
+  const seed = rng(32);
+  try {
+    return identityFromSeed(actorUri, seed);
+  } finally {
+    sodium().memzero(seed); // identityFromSeed keeps its own copy
+  }
 }
 
 /** 4-byte key id carried in envelopes; diagnostic only (lets the receiver say 'sender_mismatch'). */

@@ -101,9 +101,12 @@ export function sealBody(mk: Uint8Array, messageId: Uint8Array, index: number, h
   padded.set(piece);
   padded[piece.length] = 0x80;
   const { key, nonce } = bodyKeyNonce(mk, messageId, index);
-  const ct = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(padded, header, null, nonce, key);
-  sodium().memzero(key);
-  return ct;
+  try {
+    return sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(padded, header, null, nonce, key);
+  } finally {
+    sodium().memzero(key);
+    sodium().memzero(padded);
+  }
 }
 
 export function openBody(mk: Uint8Array, messageId: Uint8Array, index: number, header: Uint8Array, body: Uint8Array): Result<Uint8Array, 'bad_ciphertext' | 'bad_padding'> {
@@ -116,10 +119,14 @@ export function openBody(mk: Uint8Array, messageId: Uint8Array, index: number, h
   } finally {
     sodium().memzero(key);
   }
-  let end = padded.length - 1;
-  while (end >= 0 && padded[end] === 0) end--;
-  if (end < 0 || padded[end] !== 0x80) return fail('bad_padding');
-  return ok(padded.slice(0, end));
+  try {
+    let end = padded.length - 1;
+    while (end >= 0 && padded[end] === 0) end--;
+    if (end < 0 || padded[end] !== 0x80) return fail('bad_padding');
+    return ok(padded.slice(0, end));
+  } finally {
+    sodium().memzero(padded);
+  }
 }
 
 /** Ed25519 verification that never throws (a malformed key is just a failed verification). */
