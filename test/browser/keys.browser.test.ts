@@ -214,8 +214,8 @@ describe('keys life cycle in chromium (issue #5 acceptance)', () => {
     const s1 = await secretsOf(w1);
     const vaultKey = Object.entries(s1.session).find(([k]) => k === 'hush:vault-key')?.[1];
     if (typeof vaultKey === 'string') secrets.push(vaultKey);
-    // Positive control: the detector finds these strings where they are (storage).
-    expect(JSON.stringify(s2.local)).toContain(secrets[secrets.length - 1]);
+    // Positive control: the detector finds these strings where they are (profile two's storage).
+    expect(JSON.stringify(s2.local)).toContain(secrets[secretsSeen.length]);
     const encodings = secrets.flatMap((s) => {
       const bytes = Buffer.from(s, 'base64url');
       return [s, bytes.toString('base64'), bytes.toString('hex'), `[${[...bytes.subarray(0, 8)].join(',')}`, `"0":${bytes[0] ?? 0},"1":${bytes[1] ?? 0},"2":${bytes[2] ?? 0}`];

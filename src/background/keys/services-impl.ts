@@ -16,7 +16,7 @@ import { contactTrust } from '../contacts/tofu';
 import type { KeyMaterial } from './material';
 import type { KeyRuntime } from './runtime';
 import { hex, unb64, unhex } from '../storage/codec';
-import { accountKey, type AccountRecord, type Contact } from '../storage/schema';
+import type { AccountRecord, Contact } from '../storage/schema';
 import { rememberMessage } from '../contacts/replay';
 
 type Me = { ok: true; record: AccountRecord; material: KeyMaterial } | { ok: false; problem: AccountProblem };
@@ -137,7 +137,7 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
   const v = result.value;
   // A full storage must not stop reading: without memory the message counts as new.
   const seen = await rt.store
-    .exclusive(() => rememberMessage(rt.deps.local, accountKey(record.origin, record.accountId), hex(v.messageId), req.chunks.map((c) => c.statusId), now))
+    .exclusive(() => rememberMessage(rt.deps.local, `${record.origin}#${record.accountId}`, hex(v.messageId), req.chunks.map((c) => c.statusId), now))
     .catch(() => 'new' as const);
   if (seen === 'replay') return fail('replayed', 'this message was already delivered in another post: a server re-sent it');
   const contacts = await rt.store.contacts();
