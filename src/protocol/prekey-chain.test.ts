@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from './bytes';
-import { advanceChain, createChain, currentPrekey, epochAt, nextChainSecret, prekeyFromChainSecret, pruneChain, wipeChainState } from './prekey-chain';
+import { advanceChain, createChain, currentPrekey, epochAt, nextChainSecret, prekeyFromChainSecret, pruneChain, rekeyChain, wipeChainState } from './prekey-chain';
 import { deterministicRng, init } from './sodium';
 
 const DAY = 86400;
@@ -67,5 +67,18 @@ describe('prekey chain', () => {
     wipeChainState(s0, s1);
     expect(s0.chainSecret.every((b) => b === 0)).toBe(true);
     expect(s1.chainSecret.some((b) => b !== 0)).toBe(true);
+  });
+
+  it('re-key numbering: continues after the old epoch or the clock, whichever is later; firstEpoch places the origin', () => {
+    const s0 = createChain(T0, 7 * DAY, deterministicRng('rekey-num'));
+    // State not advanced for 5 weeks: the re-key starts after the clock's epoch, not after the stale state's.
+    const late = rekeyChain(s0, T0 + 35 * DAY + 1, deterministicRng('rekey-num-2'));
+    expect([late.origin, late.epoch, late.retained.map((r) => r.epoch)]).toEqual([T0, 6, [0, 6]]);
+    expect(advanceChain(late, T0 + 42 * DAY + 1).epoch).toBe(6);
+    expect(advanceChain(late, T0 + 49 * DAY + 1).epoch).toBe(7);
+    const fresh = createChain(T0, 7 * DAY, deterministicRng('rekey-num-3'), { firstEpoch: 9 });
+    expect([fresh.origin, fresh.epoch, epochAt(fresh.origin, fresh.period, T0)]).toEqual([T0 - 63 * DAY, 9, 9]);
+    expect(() => createChain(100, 7 * DAY, deterministicRng('x'), { firstEpoch: 1 })).toThrow(RangeError);
+    expect(() => createChain(T0, 7 * DAY, deterministicRng('x'), { firstEpoch: -1 })).toThrow(RangeError);
   });
 });
