@@ -14,9 +14,12 @@ describe('content account session (token hand-off)', () => {
       expect(readAccountToken(bad)).toBeNull();
     }
   });
-  it('answers only this extension\'s background (no tab), never a tab, a frame or another extension', () => {
-    expect(isFromBackground({ id: 'ext-id' }, 'ext-id')).toBe(true);
-    expect(isFromBackground({ id: 'ext-id', tab: { id: 3, index: 0, highlighted: false, active: true, pinned: false, incognito: false } }, 'ext-id')).toBe(false);
+  it('answers only this extension\'s background, never a tab, a frame, the popup or another extension', () => {
+    expect(isFromBackground({ id: 'ext-id', url: 'chrome-extension://ext-id/background.js' }, 'ext-id')).toBe(true);
+    expect(isFromBackground({ id: 'ext-id', url: 'moz-extension://uuid/_generated_background_page.html' }, 'ext-id')).toBe(true);
+    expect(isFromBackground({ id: 'ext-id', url: 'chrome-extension://ext-id/popup.html' }, 'ext-id')).toBe(false);
+    expect(isFromBackground({ id: 'ext-id' }, 'ext-id')).toBe(false);
+    expect(isFromBackground({ id: 'ext-id', url: 'chrome-extension://ext-id/background.js', tab: { id: 3, index: 0, highlighted: false, active: true, pinned: false, incognito: false } }, 'ext-id')).toBe(false);
     expect(isFromBackground({ id: 'other' }, 'ext-id')).toBe(false);
     expect(isFromBackground({}, 'ext-id')).toBe(false);
   });

@@ -24,9 +24,17 @@ export function readAccountToken(initialState: string | null): AccountTokenReply
   return { accountId: me, token };
 }
 
-/** Only the background (and extension pages) of this extension may ask; never a tab or frame. */
+// The background's document: Chrome's service worker script, Firefox's generated background page.
+const BACKGROUND_PATHS = ['/background.js', '/_generated_background_page.html'];
+
+/** Only this extension's background may ask: not a tab, a frame, the popup or another extension. */
 export function isFromBackground(sender: Runtime.MessageSender, extensionId: string): boolean {
-  return sender.id === extensionId && sender.tab === undefined;
+  if (sender.id !== extensionId || sender.tab !== undefined || typeof sender.url !== 'string') return false;
+  try {
+    return BACKGROUND_PATHS.includes(new URL(sender.url).pathname);
+  } catch {
+    return false;
+  }
 }
 
 export function installAccountSession(): void {
