@@ -33,6 +33,8 @@ export const keysRequests = {
   'keys/contacts': { payload: v.strictObject({ account: Account, query: v.pipe(v.string(), v.maxLength(200)) }), from: PAGE },
   'keys/contact': { payload: v.strictObject({ account: Account, acct: Acct, refresh: v.optional(v.boolean(), false) }), from: PAGE },
   'keys/contact-verify': { payload: v.strictObject({ account: Account, acct: Acct, fingerprint: Fingerprint }), from: PAGE },
+  /** The user scanned the contact's safety QR code: verified only if it equals ours (constant time). */
+  'keys/contact-verify-qr': { payload: v.strictObject({ account: Account, acct: Acct, scanned: v.pipe(v.string(), v.maxLength(200)) }), from: PAGE },
   'keys/key-change-resolve': { payload: v.strictObject({ account: Account, acct: Acct, accept: v.boolean(), newFingerprint: Fingerprint }), from: PAGE },
   'keys/backup-export': { payload: v.strictObject({ account: Account }), from: PAGE },
   'keys/backup-import': {
@@ -153,6 +155,7 @@ export interface KeysResponses {
   'keys/contacts': { readonly contacts: readonly KeysContactSummary[] };
   'keys/contact': KeysContactDetail;
   'keys/contact-verify': { readonly result: 'verified'; readonly contact: KeysContactSummary } | { readonly result: 'mismatch' | 'not_found'; readonly message: string };
+  'keys/contact-verify-qr': { readonly result: 'verified'; readonly contact: KeysContactSummary } | { readonly result: 'mismatch' | 'not_found'; readonly message: string };
   'keys/key-change-resolve': { readonly result: 'accepted' | 'kept_blocked'; readonly contact: KeysContactSummary } | { readonly result: 'mismatch' | 'not_found'; readonly message: string };
   'keys/backup-export': KeysBackupExport;
   'keys/backup-import': KeysBackupImport;

@@ -116,8 +116,13 @@ describe('keys life cycle in chromium (issue #5 acceptance)', () => {
     const c1 = await call<{ result: string; contact: { state: string; trust: string }; safetyDigits: string }>(ext1, 'keys/contact', { account: alice, acct: 'bob@b.test' });
     expect(c1).toMatchObject({ result: 'ok', contact: { state: 'ready', trust: 'unverified' } });
     expect(c1.safetyDigits).toMatch(/^\d{60}$/);
-    const c2 = await call<{ safetyDigits: string }>(ext1, 'keys/contact', { account: bob, acct: 'alice@a.test' });
+    const c2 = await call<{ safetyDigits: string; qrPayload: string }>(ext1, 'keys/contact', { account: bob, acct: 'alice@a.test' });
     expect(c2.safetyDigits).toBe(c1.safetyDigits);
+    // Bob scans alice's QR (same payload on both sides): alice becomes verified for bob.
+    const wrongQr = Buffer.from(c2.qrPayload, 'base64url');
+    wrongQr[10] = (wrongQr[10] ?? 0) ^ 1;
+    expect(await call(ext1, 'keys/contact-verify-qr', { account: bob, acct: 'alice@a.test', scanned: wrongQr.toString('base64url') })).toMatchObject({ result: 'mismatch' });
+    expect(await call(ext1, 'keys/contact-verify-qr', { account: bob, acct: 'alice@a.test', scanned: c2.qrPayload })).toMatchObject({ result: 'verified', contact: { trust: 'verified' } });
     const sent = await services<{ ok: boolean; statuses: string[] }>(w1, 'encrypt', alice, { recipients: ['@bob@b.test'], plaintext: 'hello bob 🔐', replyTo: null, maxChars: 500 });
     expect(sent.ok).toBe(true);
     const got = await services(w1, 'decrypt', bob, { author: { acct: 'alice@a.test', actorUri: null }, mentions: ['bob'], chunks: sent.statuses.map((text, i) => ({ statusId: String(i), text })) });

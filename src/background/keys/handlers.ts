@@ -11,6 +11,8 @@ import type { keysRequests } from '../../messaging/keys-messages';
 import type { AccountRef, KeyServices } from '../services';
 import { createKeyServices } from '../key-services';
 import { record } from '../diagnostics';
+import { compareSafetyPayload } from '../../protocol/index';
+import { unb64 } from '../storage/codec';
 import { contactByAcct, domainOf, normalizeAcct, resolveContact } from '../contacts/resolver';
 import { acceptChange, keepBlocked, markVerified } from '../contacts/tofu';
 import type { Settings } from '../storage/schema';
@@ -85,6 +87,21 @@ export const keysHandlers: HandlersFor<keyof typeof keysRequests> = {
       if (contact === null) return { result: 'not_found' as const, message: `no key is known for ${acct}` };
       const verified = markVerified(contact, fingerprint, now);
       if (verified === null) return { result: 'mismatch' as const, message: 'the key changed since it was shown: compare again' };
+      await rt.store.putContact(verified);
+      return { result: 'verified' as const, contact: contactSummary(verified) };
+    });
+  },
+  'keys/contact-verify-qr': async ({ account, acct, scanned }) => {
+    const rt = await ready();
+    const now = await rt.now();
+    return rt.store.exclusive(async () => {
+      const { me, contact } = await contactFor(rt, account, acct, false);
+      if (me === null || contact === null) return { result: 'not_found' as const, message: `no key is known for ${acct}` };
+      const payload = unb64(scanned.trim());
+      const mine = contactDetail(me, contact);
+      const expected = mine.result === 'ok' ? unb64(mine.qrPayload) : undefined;
+      const verified = payload !== undefined && expected !== undefined && compareSafetyPayload(expected, payload) ? markVerified(contact, contact.pinned.fingerprint, now) : null;
+      if (verified === null) return { result: 'mismatch' as const, message: 'the scanned code does not match: the key may have been substituted' };
       await rt.store.putContact(verified);
       return { result: 'verified' as const, contact: contactSummary(verified) };
     });
