@@ -95,7 +95,8 @@ async function recordAttempt(rt: KeyRuntime, ref: AccountRef, epoch: number, kin
           publish: { wantEpoch: r.chainInfo.epoch === epoch || kind === 'revocation' ? null : r.chainInfo.epoch, attempts: 0, lastError: null, lastAttemptAt: now },
           ...(kind === 'revocation' ? { status: 'revoked' as const, revokedAt: now } : {}),
         }
-      : { ...r, publish: { ...r.publish, attempts: r.publish.attempts + 1, lastError: attempt.message, lastAttemptAt: now } };
+      : // No open tab of the account is a wait, not a failure: it does not count towards "failing".
+        { ...r, publish: { ...r.publish, attempts: r.publish.attempts + (attempt.reason === 'no_tab' ? 0 : 1), lastError: attempt.message, lastAttemptAt: now } };
     await rt.store.putAccount(next);
     if (!attempt.ok && next.publish.attempts === FAILING_AFTER) record('warn', `publishing the key of ${r.acct} keeps failing: ${attempt.message}`);
     return next;

@@ -155,10 +155,15 @@ describe('key life cycle across two instances', () => {
     const settings = await alice.rt.store.settings();
     alice.tokenAvailable = false;
     clock.now += settings.rotationPeriodSeconds;
+    // No tab open: waiting, told why, but not "failing".
     for (let i = 0; i < 3; i++) expect(await maintainAccount(alice.rt, alice.ref)).toBe('publish_failed');
-    const s = await accountStatus(alice.rt, alice.ref);
-    expect(s.publish).toMatchObject({ pending: true, failing: true });
+    expect((await accountStatus(alice.rt, alice.ref)).publish).toMatchObject({ pending: true, failing: false, lastError: expect.stringMatching(/open a tab/) });
+    // The instance refuses the update: that is a failure, and after 3 the user is told.
     alice.tokenAvailable = true;
+    const broken = makeHarness(alice.ref, 'not-the-token', { clock, local: alice.local });
+    for (let i = 0; i < 3; i++) expect(await maintainAccount(broken.rt, alice.ref)).toBe('publish_failed');
+    const s = await accountStatus(alice.rt, alice.ref);
+    expect(s.publish).toMatchObject({ pending: true, failing: true, lastError: 'HTTP 401' });
     expect(await maintainAccount(alice.rt, alice.ref)).toBe('ok');
     expect((await accountStatus(alice.rt, alice.ref)).publish).toMatchObject({ pending: false, failing: false });
   });
