@@ -90,3 +90,35 @@ describe('TOFU contact state machine', () => {
     expect(observe(null, obs({ kind: 'none' })).contact).toBeNull();
   });
 });
+
+describe('TOFU invariants (property)', () => {
+  it('whatever servers send, the pin never moves without acceptance and the epoch never goes back', async () => {
+    const fc = (await import('fast-check')).default;
+    const ids = [generateIdentity(URI), generateIdentity(URI), generateIdentity(URI)];
+    // Pre-build bundles: (identity, epoch) -> material, so prekeys are stable per pair.
+    const table = ids.map((id) => Array.from({ length: 6 }, (_x, e) => bundle(id, e, e)));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(2), fc.nat(5)), { minLength: 1, maxLength: 25 }), (seq) => {
+        let c: Contact | null = null;
+        let first: string | null = null;
+        let maxEpoch = -1;
+        for (const [i, e] of seq) {
+          const m = table[i]?.[e];
+          if (m === undefined) continue;
+          c = observe(c, obs(m)).contact;
+          first ??= c?.pinned.identityPk ?? null;
+          expect(c?.pinned.identityPk).toBe(first);
+          expect(c?.maxEpoch ?? -1).toBeGreaterThanOrEqual(maxEpoch);
+          maxEpoch = c?.maxEpoch ?? -1;
+          expect(c?.bundle?.epoch).toBe(c?.maxEpoch);
+          if (c !== null && m.kind === 'bundle' && !sameKey(c, m)) expect(contactState(c)).toBe('key_changed');
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+function sameKey(c: Contact, m: KeyMaterial): boolean {
+  return m.kind === 'bundle' && Buffer.from(m.bundle.identityPk).toString('base64url') === c.pinned.identityPk;
+}
