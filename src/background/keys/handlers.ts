@@ -153,8 +153,10 @@ export const keysHandlers: HandlersFor<keyof typeof keysRequests> = {
         graceSeconds: change.graceDays === undefined ? s.graceSeconds : change.graceDays * DAY,
         autoLockSeconds: change.autoLockMinutes === undefined ? s.autoLockSeconds : change.autoLockMinutes * 60,
       };
-      await rt.store.putSettings(next);
-      return toView(next);
+      // The envelope's epoch hint is one byte: the grace window must stay well under 255 epochs.
+      const bounded = { ...next, graceSeconds: Math.min(next.graceSeconds, 250 * next.rotationPeriodSeconds) };
+      await rt.store.putSettings(bounded);
+      return toView(bounded);
     });
   },
 };
