@@ -201,6 +201,14 @@ describe.each(browserKinds())('popup flows on the test federation in %s', (kind)
     await view.waitForSelector('.trust-changed', { timeout: 30_000 });
     await view.close();
 
+    // The first screen says so and leads to the review.
+    const home = await popup(br, aliceTab);
+    await home.waitForSelector('[data-testid="key-change-notice"] button');
+    await axeClean(home, kind, 'home-key-changed');
+    await home.click('[data-testid="key-change-notice"] button');
+    await home.waitForSelector('[data-testid="view-key-change"]');
+    await home.close();
+
     const change = await popup(br, aliceTab, '&view=key-change&acct=bob@b.test');
     await change.waitForSelector('[data-testid="served-by"]');
     expect(await text(change, '[data-testid="served-by"]')).toContain(new URL(b.origin).host);

@@ -169,7 +169,7 @@ describe.each(browserKinds())('popup and options in %s', (kind) => {
     expect(raw).not.toContain('alice');
     // Key timings come from the keys background; a change is validated and stored there.
     await o.waitForSelector('#ks-rotationDays');
-    await o.$eval('#ks-rotationDays', (e) => { e.value = ''; });
+    await o.$eval('#ks-rotationDays', (e) => { (e as HTMLInputElement).value = ''; });
     await o.type('#ks-rotationDays', '14');
     await o.click('[data-testid="options-keys"] button[type="submit"]');
     await o.waitForSelector('[data-testid="options-keys"] .ok');

@@ -79,6 +79,21 @@ function PublishProblem({ account, status, onDone }: { account: AccountRef; stat
   );
 }
 
+/** Contacts whose key changed block sending until reviewed: the next action, shown on the first screen. */
+function KeyChangeNotice({ account, navigate }: { account: AccountRef; navigate: Navigate }) {
+  const [changed, setChanged] = useState<readonly string[]>([]);
+  useEffect(() => void keysApi.contacts(account, '').then((r) => r.ok && setChanged(r.value.filter((c) => c.trust === 'changed').map((c) => c.acct))), [account.origin, account.accountId]);
+  if (changed.length === 0) return null;
+  return (
+    <div class="notice stack" role="status" data-testid="key-change-notice">
+      <p>{t('homeKeyChanged', String(changed.length))}</p>
+      {changed.slice(0, 3).map((acct) => (
+        <button key={acct} type="button" onClick={() => navigate({ view: 'key-change', acct })}>{t('homeReviewKeyChange', `@${acct}`)}</button>
+      ))}
+    </div>
+  );
+}
+
 function AccountCard({ ctx, account, navigate }: { ctx: Context; account: AccountRef; navigate: Navigate }) {
   const [status, setStatus] = useState<Outcome<AccountStatus> | null>(null);
   const reload = () => void keysApi.status(account).then(setStatus);
@@ -99,6 +114,7 @@ function AccountCard({ ctx, account, navigate }: { ctx: Context; account: Accoun
           {status.value.state === 'enabled' && (
             <>
               <PublishProblem account={account} status={status.value} onDone={done} />
+              <KeyChangeNotice account={account} navigate={navigate} />
               <div class="row">
                 <button type="button" class="primary" onClick={() => navigate({ view: 'contacts' })}>{t('homeVerifyContacts')}</button>
                 <button type="button" onClick={() => navigate({ view: 'my-keys' })}>{t('navMyKeys')}</button>
