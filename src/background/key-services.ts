@@ -11,12 +11,13 @@ import { checkRecipients, decrypt, encrypt, errText, fail, openLocal, sealLocal 
 export function createKeyServices(runtime?: KeyRuntime): KeyServices {
   const rt = () => runtime ?? browserRuntime();
   return {
-    checkRecipients: (a, accts) => checkRecipients(rt(), a, accts),
+    // Storage unusable (see KeyRuntime.init) or a bug: answer "not ready", never throw.
+    checkRecipients: (a, accts) => checkRecipients(rt(), a, accts).catch(() => ({ account: 'not_enabled' as const, recipients: [] })),
     encrypt: (a, r) =>
       encrypt(rt(), a, r).catch((e: unknown) => ({ ok: false as const, account: null, recipients: [], message: `internal: ${errText(e)}` })),
     // Never throws on hostile input: anything unexpected becomes a typed failure.
     decrypt: (a, r) => decrypt(rt(), a, r).catch((e: unknown) => fail('internal', errText(e))),
-    sealLocal: (a, d) => sealLocal(rt(), a, d),
-    openLocal: (a, s) => openLocal(rt(), a, s),
+    sealLocal: (a, d) => sealLocal(rt(), a, d).catch(() => 'not_enabled' as const),
+    openLocal: (a, s) => openLocal(rt(), a, s).catch(() => 'not_enabled' as const),
   };
 }

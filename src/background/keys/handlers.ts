@@ -26,8 +26,7 @@ import { contactDetail, contactSummary, myKeys } from './views';
 
 async function ready(): Promise<KeyRuntime> {
   const rt = browserRuntime();
-  const migrated = await rt.init();
-  if (!migrated.ok) record('error', `key store migration failed: ${migrated.reason}`);
+  await rt.init(); // throws (-> `internal`, logged by the router) while storage cannot be used
   await rt.touch();
   return rt;
 }

@@ -50,9 +50,23 @@ export class KeyRuntime {
     this.api = new MastodonApi(deps.fetch);
   }
 
-  /** Loads libsodium and migrates storage once per worker lifetime. */
+  /**
+   * Loads libsodium and migrates storage once per worker lifetime. Fails closed: while storage is
+   * not at the current schema (newer Hush data, failed write) every key operation is refused; a
+   * failed attempt is retried by the next call.
+   */
   init(): Promise<MigrationOutcome> {
-    this.ready ??= initProtocol().then(() => sodium.ready).then(() => migrate(this.deps.local));
+    this.ready ??= initProtocol()
+      .then(() => sodium.ready)
+      .then(() => migrate(this.deps.local))
+      .then((r) => {
+        if (!r.ok) throw new Error(`key store unavailable: ${r.reason} (${r.detail})`);
+        return r;
+      })
+      .catch((e: unknown) => {
+        this.ready = null;
+        throw e;
+      });
     return this.ready;
   }
 

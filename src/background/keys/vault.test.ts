@@ -83,4 +83,11 @@ describe('passphrase vault and locking', () => {
     expect(await h.rt.unlock(PASS)).toBe('wrong_passphrase');
     expect(await h.rt.unlock('another long passphrase here')).toBe('ok');
   });
+
+  it('refuses to work on storage written by a newer schema (fails closed)', async () => {
+    const h = makeHarness(ref, 'token-123456');
+    await h.local.set({ 'hush:schema': 99 });
+    await expect(h.rt.init()).rejects.toThrow(/newer_schema/);
+    expect(await encrypt(h.rt, ref, { recipients: ['bob@b.test'], plaintext: 'x', replyTo: null, maxChars: 500 }).catch(() => 'refused')).toBe('refused');
+  });
 });
