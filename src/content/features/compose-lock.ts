@@ -49,6 +49,9 @@ export class ComposeController {
     this.post.className = 'hush-post button';
     this.post.textContent = msg('composePostEncrypted');
     this.post.addEventListener('click', () => void this.publish());
+    // Keep focus where it is: the form re-lays itself out on focus changes, which can move the
+    // button between mousedown and mouseup and swallow the click.
+    this.post.addEventListener('mousedown', (e) => e.preventDefault());
     this.problem = document.createElement('div');
     this.problem.className = 'hush-compose-problem';
     this.problem.setAttribute('role', 'alert');
@@ -150,7 +153,9 @@ export class ComposeController {
     if (!this.on || this.posting || this.session === null) return;
     if (!this.deps.adapter.isDirect(this.form)) return this.say(msg('composeNotDirect'));
     if (this.pending === null) {
+      this.bar.dataset.hushPhase = 'encrypting';
       const enc = await send('overlay/compose-encrypt', { session: this.session });
+      delete this.bar.dataset.hushPhase;
       if (!enc.ok) return this.say(msg('composeUnavailable'));
       if (!enc.value.ok) return this.showProblems(enc.value);
       this.pending = { statuses: enc.value.statuses, next: 0, ids: [] };

