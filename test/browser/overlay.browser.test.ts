@@ -96,4 +96,38 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await clickHush(alice.page, '.hush-lock-toggle', kind);
     await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="off"]');
   });
+
+  it('bob replies: encryption is on by default for a reply to an encrypted message, and it is threaded', async () => {
+    const original = await waitForPlaintext(bob.page, 'old mill');
+    const reply = `see you there ${kind}`;
+    await clickHush(bob.page, `.status[data-id="${original.statusId}"] .status__action-bar button`, 'firefox');
+    await bob.page.waitForSelector('form.compose-form .reply-indicator');
+    await bob.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]', { timeout: 30_000 });
+    await typeSecure(bob.page, `@alice@a.test ${reply}`);
+    await clickHush(bob.page, '.hush-post', kind);
+    await bob.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
+    const seen = await waitForPlaintext(alice.page, reply);
+    expect(seen.badge).toBe('verified');
+    const row = queryDb(b.dbPath, 'SELECT in_reply_to_id FROM statuses WHERE id = ?', [seen.statusId])[0] ?? queryDb(a.dbPath, 'SELECT in_reply_to_id FROM statuses WHERE id = ?', [seen.statusId])[0];
+    expect(row?.in_reply_to_id ?? null).not.toBeNull();
+    expect(allStatusText(a, b)).not.toContain('see you there');
+  });
+
+  it('a long message goes out as a thread of chunks and is read as one message', async () => {
+    const long = `${'the quick brown fox jumps over the lazy dog. '.repeat(30)}END-${kind}`;
+    // Still direct from the previous test, where alice turned encryption off: it stays off until she turns it on.
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="off"]');
+    await clickHush(alice.page, '.hush-lock-toggle', kind);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await typeSecure(alice.page, `@bob@b.test ${long}`);
+    expect(await alice.page.$eval('.hush-budget', (e) => e.textContent)).toMatch(/posts/);
+    await clickHush(alice.page, '.hush-post', kind);
+    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 90_000 });
+    const seen = await waitForPlaintext(bob.page, `END-${kind}`, 60_000);
+    expect(seen.text).toBe(long);
+    expect(seen.badge).toBe('verified');
+    // Later chunks say where the text is instead of showing ciphertext.
+    expect(await bob.page.$$eval('.hush-continuation', (els) => els.length)).toBeGreaterThan(0);
+    expect(allStatusText(a, b)).not.toContain('lazy dog');
+  });
 });
