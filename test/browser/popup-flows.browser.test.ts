@@ -51,7 +51,7 @@ describe.each(browserKinds())('popup flows on the test federation in %s', (kind)
     await page.goto(url);
     const ext = await browser.openExtensionPage('popup.html');
     const id = await tabIdFor(ext, url.split('?')[0] ?? url);
-    await waitForTabState(ext, id);
+    await waitForTabState(ext, id, 45_000); // generous: the 2-core machine may be busy with other browsers
     await ext.close();
     return id;
   };
@@ -185,7 +185,7 @@ describe.each(browserKinds())('popup flows on the test federation in %s', (kind)
     await (await enable(br, bobTab, 'revoked')).close();
   });
 
-  it('key change -> the popup shows what changed, when, served by which instance -> accept', async () => {
+  it('key change -> the popup shows what changed, when, served by which instance -> keep blocked -> accept', async () => {
     // Both of bob's instances now serve a different key (as after a reinstall that both paths see).
     await init();
     const bobUri = (await sendFromExtensionPage(await br.openExtensionPage('popup.html'), {
@@ -214,9 +214,15 @@ describe.each(browserKinds())('popup flows on the test federation in %s', (kind)
     expect(await text(change, '[data-testid="served-by"]')).toContain(new URL(b.origin).host);
     expect(await text(change, '[data-testid="changed-at"]')).not.toBe('');
     await axeClean(change, kind, 'key-change');
-    await change.click('[data-testid="accept-change"]');
-    await change.waitForSelector('[data-testid="key-change-outcome"][data-outcome="accepted"]');
+    // Keep blocked first: the change stays pending and can still be accepted later.
+    await change.click('[data-testid="keep-blocked"]');
+    await change.waitForSelector('[data-testid="key-change-outcome"][data-outcome="blocked"]');
     await change.close();
+    const again = await popup(br, aliceTab, '&view=key-change&acct=bob@b.test');
+    await again.waitForSelector('[data-testid="still-blocked"]');
+    await again.click('[data-testid="accept-change"]');
+    await again.waitForSelector('[data-testid="key-change-outcome"][data-outcome="accepted"]');
+    await again.close();
 
     const list = await popup(br, aliceTab, '&view=contacts');
     await list.waitForSelector('[data-testid="contact"][data-acct="bob@b.test"][data-trust="unverified"]');

@@ -60,7 +60,7 @@ describe.each(browserKinds())('popup and options in %s', (kind) => {
     await page.goto(`${shell.origin}/home`);
     const ext = await b.openExtensionPage('popup.html');
     tabId = await tabIdFor(ext, `${shell.origin}/home`);
-    await waitForTabState(ext, tabId);
+    await waitForTabState(ext, tabId, 45_000);
     await ext.close();
   });
   afterAll(async () => {

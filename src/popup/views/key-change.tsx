@@ -33,7 +33,7 @@ export function KeyChange({ account, acct, navigate }: { account: AccountRef; ac
           </dl>
           <Fingerprint value={change.oldFingerprint} label={t('keyChangeOld')} />
           <Fingerprint value={change.newFingerprint} label={t('keyChangeNew')} />
-          {change.keptBlocked && outcome === null && <p class="notice">{t('keyChangeStillBlocked')}</p>}
+          {change.keptBlocked && outcome === null && <p class="notice" data-testid="still-blocked">{t('keyChangeStillBlocked')}</p>}
           <p class="muted">{t('keyChangeAdvice')}</p>
           {outcome === null ? (
             <div class="row">
