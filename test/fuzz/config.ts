@@ -19,3 +19,16 @@ export function counted<A extends unknown[]>(body: (...args: A) => boolean | und
     }
   };
 }
+
+/** `counted` for async property bodies (storage and network parsers are async). */
+export function countedAsync<A extends unknown[]>(body: (...args: A) => Promise<boolean | undefined>): (...args: A) => Promise<boolean | undefined> {
+  return async (...args: A) => {
+    fuzzStats.cases++;
+    try {
+      return await body(...args);
+    } catch (e) {
+      fuzzStats.crashes++;
+      throw e;
+    }
+  };
+}

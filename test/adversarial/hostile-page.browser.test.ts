@@ -1,0 +1,189 @@
+/**
+ * Issue #7, a hostile page: b.test serves HOSTILE_SCRIPT before and after its web app. Bob reads
+ * a message from alice and writes one in the secure editor while the script tries every way in
+ * (DOM, shadow roots, frames, postMessage, extension APIs, side channels, spoofed events, fake
+ * UI, textarea swap). Every attempt must be tried and fail: the page's loot, its network log and
+ * both databases never hold the plaintext, the draft or the security phrase.
+ */
+import type { Frame } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VIEW_HEIGHT_STEPS } from '../../src/messaging/overlay-messages';
+import { browserKinds } from '../browser/launch';
+import { chooseDirect, editorFrame, typeSecure, waitForPlaintext } from '../browser/overlay-support';
+import { HOSTILE_SCRIPT, type HostileReport } from './hostile-script';
+import { encryptTo, postThread, publishedKey } from './node-party';
+import { allStatusText, PHRASE, startWorld, statusCount, stopWorld, Tally, type World } from './support';
+
+const report = async (w: World): Promise<HostileReport> =>
+  JSON.parse((await w.bob.page.evaluate(() => document.documentElement.getAttribute('data-hostile'))) ?? '{}') as HostileReport;
+
+/** Waits for the hostile script's next sweeps (it sweeps every 700 ms) after something new appeared. */
+const sweeps = async (w: World, n = 3): Promise<void> => {
+  for (let i = 0; i < n; i++) {
+    const before = (await report(w)).attempts['dom-read']?.tries ?? 0;
+    await w.bob.page.waitForFunction((b) => {
+      const r = JSON.parse(document.documentElement.getAttribute('data-hostile') ?? '{}') as HostileReport;
+      return (r.attempts['dom-read']?.tries ?? 0) > b;
+    }, { timeout: 10_000 }, before);
+  }
+};
+
+describe.each(browserKinds())('a hostile page in %s', (kind) => {
+  let w: World;
+  const tally = new Tally();
+  const secret = `hostile-read ${kind} ${Math.random().toString(36).slice(2)}`;
+  const draft = `hostile-draft ${kind} ${Math.random().toString(36).slice(2)}`;
+  const typed = `keyed ${Math.random().toString(36).slice(2, 8)}`;
+
+  beforeAll(async () => {
+    w = await startWorld(kind, HOSTILE_SCRIPT);
+  });
+  afterAll(async () => {
+    tally.print(`hostile page (${kind})`);
+    await stopWorld(w);
+  });
+
+  it('the hostile script ran before and after the app, and the page still works with Hush', async () => {
+    const r = await report(w);
+    expect(r.phases).toEqual(expect.arrayContaining(['before', 'after']));
+    expect(await w.bob.page.$('#mastodon')).not.toBeNull();
+  });
+
+  it('reading a message: the secure view shows it; the page gets nothing from the DOM, frames, APIs or side channels', async () => {
+    const bobKey = await publishedKey(w.b, 'bob@b.test');
+    await postThread(w.alice, encryptTo(w.alice, [{ acct: 'bob@b.test', key: bobKey }], secret));
+    const seen = await waitForPlaintext(w.bob.page, secret);
+    expect(seen.badge).toBe('verified');
+    await sweeps(w);
+    const r = await report(w);
+    for (const name of ['dom-read', 'shadow-read', 'iframe-document', 'frame-location', 'performance-entries', 'post-message', 'extension-api', 'fetch-frame']) {
+      const a = r.attempts[name];
+      expect(a, `${name} was tried`).toBeDefined();
+      tally.add(name, a?.tries ?? 0, a?.succeeded ?? 0, a?.detail);
+      expect(a?.succeeded, `${name}: ${a?.detail ?? ''}`).toBe(0);
+    }
+    const loot = r.loot.join('\n');
+    // The script does read the page: it saw the ciphertext and the frames' URLs, never the plaintext.
+    expect(loot).toContain('[Hush encrypted message]');
+    expect(loot).toMatch(/(chrome|moz)-extension:\/\/[^ ]+\/frames\/view\.html/);
+    expect(loot).not.toContain(secret);
+    expect(loot).not.toContain(PHRASE);
+    // No frame answered a forged postMessage.
+    expect(r.replies.filter((x) => /^(chrome|moz)-extension:/.test(x))).toEqual([]);
+    // The view's size is one of the coarse buckets, whatever the page measures.
+    expect(r.heights.length).toBeGreaterThan(0);
+    for (const h of r.heights) expect(VIEW_HEIGHT_STEPS as readonly number[]).toContain(h);
+    expect(w.requests.join('\n')).not.toContain(secret);
+  });
+
+  it('the real view carries the security phrase, which a fake badge drawn by the page cannot show', async () => {
+    const handle = await w.bob.page.waitForSelector('.hush-view iframe');
+    const frame = (await handle?.contentFrame()) as Frame;
+    expect(await frame.$eval('.hush-phrase', (e) => e.textContent)).toBe(PHRASE);
+    await w.bob.page.evaluate(() => { (window as unknown as { __hostileGo: (w: string) => void }).__hostileGo('fake'); });
+    const r = await report(w);
+    tally.add('fake-badge', r.attempts['fake-badge']?.tries ?? 0, 0);
+    expect(r.attempts['fake-badge']?.tries).toBeGreaterThan(0);
+    expect(r.loot.join('\n')).not.toContain(PHRASE);
+  });
+
+  it('writing a message: keystrokes, the draft and the phrase never reach the page, and forged frame messages change nothing', async () => {
+    await chooseDirect(w.bob.page);
+    await w.bob.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await typeSecure(w.bob.page, `@alice@a.test ${draft}`);
+    // Real keystrokes into the secure editor: the page's capture listeners must see none of them.
+    const editor = await editorFrame(w.bob.page);
+    await editor.type('textarea.hush-editor', ` ${typed}`);
+    await w.bob.page.evaluate(() => { (window as unknown as { __hostileGo: (w: string) => void }).__hostileGo('fake'); });
+    await sweeps(w);
+    const r = await report(w);
+    for (const name of ['dom-read', 'iframe-document', 'post-message', 'extension-api', 'clipboard', 'keylog', 'fake-editor']) {
+      const a = r.attempts[name];
+      expect(a, `${name} was tried`).toBeDefined();
+      tally.add(`${name} (editor)`, name === 'dom-read' ? 0 : a?.tries ?? 0, a?.succeeded ?? 0, a?.detail);
+      expect(a?.succeeded, `${name}: ${a?.detail ?? ''}`).toBe(0);
+    }
+    const loot = r.loot.join('\n');
+    expect(loot).toMatch(/(chrome|moz)-extension:\/\/[^ ]+\/frames\/editor\.html/);
+    expect(loot).not.toContain(draft);
+    expect(loot).not.toContain(typed);
+    expect(loot).not.toContain(PHRASE);
+    // The forged editor-draft postMessage did not replace what bob typed.
+    const value = await editor.$eval('textarea.hush-editor', (t) => t.value);
+    expect(value).toContain(draft);
+    expect(value).toContain(typed);
+    expect(value).not.toContain('hijacked');
+    expect(w.requests.join('\n')).not.toContain(draft);
+    expect(allStatusText(w.a, w.b)).not.toContain(draft);
+  });
+
+  // GAP (issue #8, src/content/features/compose-lock.ts `this.post.addEventListener('click', …)` and
+  // src/content/features/submit-guard.ts): page-made clicks, submit events and Ctrl+Enter keydowns
+  // (isTrusted false) start Hush's publish, so a hostile page can send the user's unfinished draft.
+  // Fix: ignore events with isTrusted === false in both places. Expected to fail where posting from
+  // the lock works (Firefox today); in Chromium the lock's post does not complete yet (overlay bug),
+  // so nothing is posted there for a reason that is not this defence.
+  (kind === 'firefox' ? it.fails : it)('spoofed clicks, submit events and Ctrl+Enter (isTrusted false) post nothing', async () => {
+    const before = statusCount(w.b);
+    await w.bob.page.evaluate(() => { (window as unknown as { __hostileGo: (w: string) => void }).__hostileGo('spoof'); });
+    // Give a publish that the spoof might have started the time a real one takes.
+    await new Promise((res) => setTimeout(res, 4000));
+    await w.b.deliveriesSettled();
+    const r = await report(w);
+    tally.add('synthetic-events', r.attempts['synthetic-events']?.tries ?? 0, statusCount(w.b) - before, 'page-made events posted the draft');
+    expect(statusCount(w.b), `posted by spoofed events: ${allStatusText(w.b).split('\n').slice(before).join('\n').slice(0, 300)}`).toBe(before);
+    const editor = await editorFrame(w.bob.page);
+    expect(await editor.$eval('textarea.hush-editor', (t) => t.value)).toContain(draft);
+  });
+
+  // GAP (issue #8, src/content/features/compose-lock.ts postPending: `setControlledValue(textarea, text);
+  // await sleep(50); submit.click()`): the page rewrites the mentions in Mastodon's textarea between
+  // Hush's write and the submit, and Hush posts the ciphertext to whoever the page chose. No plaintext
+  // leaks (the new recipient has no wrap), but the message silently goes to the wrong people.
+  // Fix: re-read the textarea right before submit and after the post (the status's mentions from the
+  // API/DOM) and fail closed with a warning when they differ from what was encrypted.
+  (kind === 'firefox' ? it.fails : it)('mentions swapped in the page textarea after encryption are not posted to the new recipients', async () => {
+    // A fresh compose, posted the trusted way (Ctrl+Enter in the secure editor).
+    await w.bob.page.goto(`${w.b.origin}/home`);
+    await w.bob.page.waitForSelector('form.compose-form');
+    await chooseDirect(w.bob.page);
+    await w.bob.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await typeSecure(w.bob.page, `@alice@a.test swap ${draft}`);
+    const editor = await editorFrame(w.bob.page);
+    await editor.focus('textarea.hush-editor');
+    await w.bob.page.keyboard.down('Control');
+    await w.bob.page.keyboard.press('Enter');
+    await w.bob.page.keyboard.up('Control');
+    // Posting ends with the lock bar gone (posted) or a problem shown; either way, then look.
+    await w.bob.page.waitForFunction(() => {
+      const bar = document.querySelector('.hush-lock-bar');
+      return bar === null || bar.getAttribute('data-hush-lock') === 'off' || (document.querySelector('.hush-compose-problem')?.textContent ?? '') !== '';
+    }, { timeout: 30_000 }).catch(() => undefined);
+    await w.b.deliveriesSettled();
+    const text = allStatusText(w.a, w.b);
+    const swapped = text.split('\n').filter((row) => row.includes('[Hush encrypted message]') && row.includes('@carol@a.test'));
+    tally.add('textarea-swap', 1, swapped.length > 0 ? 1 : 0, 'ciphertext posted to the mentions the page wrote');
+    expect(swapped).toEqual([]);
+  });
+
+  it('decrypted HTML, script, CSS, bidi overrides and zero-width characters render as inert, exact text', async () => {
+    const hostileText = `x<img src=x onerror="document.title='pwned'"><script>document.title='pwned'</script><style>*{display:none}</style>\u202Eevil\u202C\u200Bend`;
+    const bobKey = await publishedKey(w.b, 'bob@b.test');
+    await postThread(w.alice, encryptTo(w.alice, [{ acct: 'bob@b.test', key: bobKey }], hostileText));
+    const seen = await waitForPlaintext(w.bob.page, 'evil');
+    expect(seen.text).toBe(hostileText);
+    for (const handle of await w.bob.page.$$('.hush-view iframe')) {
+      const frame = await handle.contentFrame();
+      const inside = await frame.evaluate(() => ({
+        elements: document.querySelectorAll('.hush-plaintext *').length,
+        title: document.title,
+        shown: getComputedStyle(document.querySelector('.hush-plaintext') ?? document.body).display,
+      })).catch(() => null);
+      if (inside === null) continue;
+      expect(inside.elements).toBe(0);
+      expect(inside.title).not.toBe('pwned');
+      expect(inside.shown).not.toBe('none');
+    }
+    expect(await w.bob.page.title()).not.toBe('pwned');
+  });
+});
