@@ -110,6 +110,13 @@ describe.each(browserKinds())('popup flows on the test federation in %s', (kind)
 
     const bobView = await popup(br, bobTab, '&view=contact&acct=alice@a.test');
     expect(await safetyDigits(bobView)).toEqual(aliceSees);
+    // Bob pastes the number alice sent him over another channel; one wrong digit is caught.
+    const wrong = `${aliceSees.join('-').slice(0, -1)}${aliceSees.join('').endsWith('0') ? '1' : '0'}`;
+    await bobView.type('#compare-number', wrong);
+    await bobView.waitForSelector('[data-testid="compare-verdict"][data-verdict="mismatch"]');
+    await bobView.$eval('#compare-number', (e) => { (e as HTMLInputElement).value = ''; });
+    await bobView.type('#compare-number', aliceSees.join(' '));
+    await bobView.waitForSelector('[data-testid="compare-verdict"][data-verdict="match"]');
     await bobView.close();
 
     const list = await popup(br, aliceTab, '&view=contacts');

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Failure, Fingerprint, Loading, TrustBadge } from '../components/common';
+import { CompareNumber } from '../components/compare-number';
 import { QrCode } from '../components/qr';
 import { SafetyNumber } from '../components/safety-number';
 import { t } from '../i18n';
@@ -32,6 +33,7 @@ export function Contact({ account, acct, navigate }: { account: AccountRef; acct
           )}
           <SafetyNumber digits={detail.value.safetyDigits} />
           <QrCode payload={detail.value.qrPayload} label={t('verifyQrLabel', `@${acct}`)} />
+          <CompareNumber digits={detail.value.safetyDigits} />
           <Fingerprint value={detail.value.contact.fingerprint} label={t('fingerprintTheirs')} />
           {detail.value.contact.trust === 'unverified' && (
             <button type="button" class="primary" data-testid="mark-verified" onClick={() => void mark(detail.value)}>{t('verifyMark')}</button>
