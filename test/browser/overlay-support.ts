@@ -71,13 +71,22 @@ export async function chooseDirect(page: Page): Promise<void> {
   await page.waitForSelector(`${VISIBILITY_BUTTON} svg.icon-at`);
 }
 
-/** The secure editor's frame, once the lock is on. */
+/**
+ * The secure editor's frame, once the lock is on. Looked up again on each try: a frame handle
+ * taken before the extension page finished navigating can stay attached to the blank document.
+ */
 export async function editorFrame(page: Page, timeout = 15_000): Promise<Frame> {
-  const handle = await page.waitForSelector('.hush-editor-host iframe', { timeout });
-  const frame = await handle?.contentFrame();
-  if (!frame) throw new Error('no editor frame');
-  await frame.waitForSelector('textarea.hush-editor', { timeout });
-  return frame;
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const handle = await page.$('.hush-editor-host iframe');
+    const frame = await handle?.contentFrame();
+    if (frame && (await frame.$('textarea.hush-editor').catch(() => null)) !== null) return frame;
+    if (Date.now() > deadline) {
+      const src = await page.$$eval('.hush-editor-host iframe', (fs) => fs.map((f) => (f as HTMLIFrameElement).src).join(' | '));
+      throw new Error(`no secure editor in ${timeout} ms (frames: ${src || 'none'}, frame url: ${frame?.url() ?? '-'})`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Types into the secure editor and waits until the background has the draft (the budget shows). */
