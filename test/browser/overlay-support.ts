@@ -82,7 +82,7 @@ export async function editorFrame(page: Page, timeout = 15_000): Promise<Frame> 
     const frame = await handle?.contentFrame();
     if (frame && (await frame.$('textarea.hush-editor').catch(() => null)) !== null) return frame;
     if (Date.now() > deadline) {
-      const src = await page.$$eval('.hush-editor-host iframe', (fs) => fs.map((f) => (f as HTMLIFrameElement).src).join(' | '));
+      const src = await page.$$eval('.hush-editor-host iframe', (fs) => fs.map((f) => (f).src).join(' | '));
       throw new Error(`no secure editor in ${timeout} ms (frames: ${src || 'none'}, frame url: ${frame?.url() ?? '-'})`);
     }
     await new Promise((r) => setTimeout(r, 200));
