@@ -131,12 +131,6 @@ export function Home({ ctx, navigate }: { ctx: Context; navigate: Navigate }) {
   const { state, tab, granted, account } = ctx;
   return (
     <div class="stack" data-testid="view-home">
-      {ctx.phrase === null && (
-        <Section title={t('phraseSetupTitle')} testid="phrase-setup-prompt">
-          <p>{t('phraseSetupPrompt')}</p>
-          <button type="button" class="primary" onClick={() => navigate({ view: 'phrase' })}>{t('phraseSetupAction')}</button>
-        </Section>
-      )}
       {state && account ? <AccountCard ctx={ctx} account={account} navigate={navigate} />
         : state ? (
           <Section title={t('homeAccountTitle')} testid="tab-state">
@@ -146,6 +140,13 @@ export function Home({ ctx, navigate }: { ctx: Context; navigate: Navigate }) {
         )
         : tab?.origin && !granted ? <GrantAccess origin={tab.origin} />
         : <p data-testid="not-mastodon">{t('popupNotMastodon')}</p>}
+      {/* After the account: the tab's next action comes first, the phrase is the next setup step. */}
+      {ctx.phrase === null && (
+        <Section title={t('phraseSetupTitle')} testid="phrase-setup-prompt">
+          <p>{t('phraseSetupPrompt')}</p>
+          <button type="button" onClick={() => navigate({ view: 'phrase' })}>{t('phraseSetupAction')}</button>
+        </Section>
+      )}
     </div>
   );
 }
