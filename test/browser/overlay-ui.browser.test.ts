@@ -1,0 +1,82 @@
+/**
+ * The overlay on the 4.3-4.4 UI generation (visibility dropdown in the footer), through SPA
+ * navigation to the DM column (entries without a status id), and failing closed while Hush is
+ * locked. One federation and two browsers per browser kind.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFederation, type Federation, type Instance } from '../instance/server/federation';
+import { queryDb } from '../instance/web/test-support';
+import { browserKinds, launchBrowser, type LaunchedBrowser } from './launch';
+import { ask, chooseDirect, clickHush, enableHush, openAs, typeSecure, verifyContact, waitForPlaintext, type HushUser } from './overlay-support';
+
+const extensionDir = resolve('dist/extension');
+
+const dbText = (...instances: Instance[]): string =>
+  instances.map((i) => queryDb(i.dbPath, 'SELECT text, content FROM statuses').map((r) => JSON.stringify(r)).join('\n')).join('\n');
+
+describe.each(browserKinds())('overlay on the 4.4 UI in %s', (kind) => {
+  let fed: Federation;
+  let a: Instance;
+  let b: Instance;
+  const browsers: LaunchedBrowser[] = [];
+  let alice: HushUser;
+  let bob: HushUser;
+
+  beforeAll(async () => {
+    fed = await startFederation({ dataDir: mkdtempSync(join(tmpdir(), 'hush-overlay-ui-')), uiVersion: '4.4.0' });
+    a = fed.instances['a.test'] as Instance;
+    b = fed.instances['b.test'] as Instance;
+    browsers.push(...(await Promise.all([launchBrowser(kind, { extensionDir }), launchBrowser(kind, { extensionDir })])));
+    const [ab, bb] = browsers as [LaunchedBrowser, LaunchedBrowser];
+    alice = await openAs(ab, a.origin, a.users.alice ?? { id: '', acct: '' }, 'alice');
+    bob = await openAs(bb, b.origin, b.users.bob ?? { id: '', acct: '' }, 'bob');
+    await enableHush(alice);
+    await enableHush(bob);
+    await verifyContact(alice, 'bob@b.test');
+    await verifyContact(bob, 'alice@a.test');
+  });
+  afterAll(async () => {
+    await Promise.all(browsers.map((x) => x.close()));
+    await fed?.stop();
+  });
+
+  it('posts through the dropdown generation; bob reads it in the DM column after SPA navigation', async () => {
+    const secret = `the key is under the mat ${kind}`;
+    await chooseDirect(alice.page); // 4.4: li.privacy-dropdown__option[data-index=direct]
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await typeSecure(alice.page, `@bob@b.test ${secret}`);
+    await clickHush(alice.page, '.hush-post', kind);
+    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
+    await waitForPlaintext(bob.page, secret);
+
+    // SPA navigation (no reload): the DM column mounts; its entry has no status id (§3.5).
+    await clickHush(bob.page, 'a.column-link[href="/conversations"]', 'firefox');
+    await bob.page.waitForFunction(() => location.pathname === '/conversations');
+    const seen = await waitForPlaintext(bob.page, secret);
+    expect(seen.statusId.startsWith('c')).toBe(true);
+    expect(seen.badge).toBe('verified');
+    expect(dbText(a, b)).not.toContain('under the mat');
+  });
+
+  it('fails closed while Hush is locked: nothing posted, the reason shown', async () => {
+    const set = await ask<{ result: string }>(alice, 'keys/passphrase-set', { passphrase: 'correct horse battery staple 42!', current: null });
+    expect(set.result).toBe('ok');
+    await ask(alice, 'keys/lock', {});
+    const before = dbText(a, b);
+    await chooseDirect(alice.page);
+    // Locked: the lock is not turned on by default, and says why.
+    await alice.page.waitForFunction(() => (document.querySelector('.hush-compose-problem')?.textContent ?? '').length > 0, { timeout: 30_000 });
+    expect(await alice.page.$eval('.hush-lock-bar', (e) => e.getAttribute('data-hush-lock'))).toBe('off');
+    // Turning it on anyway and posting: refused with the account reason, nothing reaches the server.
+    await clickHush(alice.page, '.hush-lock-toggle', kind);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await typeSecure(alice.page, '@bob@b.test written while locked');
+    await clickHush(alice.page, '.hush-post', kind);
+    await alice.page.waitForSelector('.hush-problems [data-hush-problem="account-locked"]', { timeout: 30_000 });
+    expect(dbText(a, b)).toBe(before);
+    expect(dbText(a, b)).not.toContain('written while locked');
+  });
+});
