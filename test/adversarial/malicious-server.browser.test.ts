@@ -1,0 +1,159 @@
+/**
+ * Issue #7, a malicious server: the instances' adversary mode forges, replays, re-addresses,
+ * edits, drops, reorders and bloats Hush statuses and substitutes keys. Each case ends in the
+ * state the threat model promises, asserted in bob's page (the badge on the secure view, the
+ * contact's state): never the plaintext under a false "verified", never a silent acceptance.
+ * Chromium only: these are the heavy scenarios; the hostile-page file covers both browsers.
+ */
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROFILE_FIELD_NAME } from '../../src/protocol/index';
+import { queryDb } from '../instance/web/test-support';
+import { ask, shownMessages, waitForPlaintext } from '../browser/overlay-support';
+import { encryptTo, nodeParty, postThread, publishedKey, type NodeParty } from './node-party';
+import { startWorld, stopWorld, Tally, type World } from './support';
+import type { RecipientKey } from '../../src/protocol/index';
+
+const statusIds = (w: World): Set<string> => new Set(queryDb(w.b.dbPath, 'SELECT id FROM statuses').map((r) => String(r.id)));
+
+/** Runs `act`, then returns the ids of the statuses it brought to bob's instance. */
+async function arrivals(w: World, act: () => Promise<unknown>): Promise<string[]> {
+  const before = statusIds(w);
+  await act();
+  await w.a.deliveriesSettled();
+  return [...statusIds(w)].filter((id) => !before.has(id));
+}
+
+/** The badge state of the secure view Hush puts on each of `ids` in bob's page, once settled. */
+async function statesOf(page: Page, ids: readonly string[]): Promise<string[]> {
+  const handle = await page.waitForFunction((want: string[]) => {
+    const got = want.map((id) => document.querySelector(`.hush-view[data-hush-for="${id}"]`)?.getAttribute('data-hush-state') ?? 'pending');
+    return got.every((s) => s !== 'pending') ? got : null;
+  }, { timeout: 30_000 }, [...ids]);
+  return (await handle.jsonValue()) as string[];
+}
+
+describe('a malicious server (chromium)', () => {
+  let w: World;
+  let carol: NodeParty;
+  let bobKey: RecipientKey;
+  const tally = new Tally();
+  const to = () => [{ acct: 'bob@b.test', key: bobKey }];
+  const shown = async (text: string) => (await shownMessages(w.bob.page)).some((m) => m.text.includes(text));
+
+  beforeAll(async () => {
+    w = await startWorld('chromium', null);
+    carol = await nodeParty(w.a, 'carol');
+    bobKey = await publishedKey(w.b, 'bob@b.test');
+  });
+  afterAll(async () => {
+    tally.print('malicious server (chromium)');
+    await stopWorld(w);
+  });
+
+  it('a status forged as alice (signed by another key) is flagged, its text never shown', async () => {
+    const text = `forged ${Math.random()}`;
+    const [status] = encryptTo(w.alice, to(), text, { signer: { identity: carol.identity, chain: carol.chain } });
+    const ids = await arrivals(w, () => w.a.adversary.forgeStatus({ username: 'alice', text: status ?? '', visibility: 'direct' }));
+    const states = await statesOf(w.bob.page, ids);
+    tally.add('forged status', 1, states.includes('verified') ? 1 : 0);
+    expect(states).toEqual([expect.stringMatching(/^(cannot_decrypt|sender_mismatch)$/)]);
+    expect(await shown(text)).toBe(false);
+  });
+
+  it('a replay of an old message as a new status is flagged as replayed', async () => {
+    const text = `replayed ${Math.random()}`;
+    const [copy] = await arrivals(w, () => postThread(w.alice, encryptTo(w.alice, to(), text)));
+    await waitForPlaintext(w.bob.page, text);
+    // Bob's own instance re-delivers its copy to him as a new status.
+    const ids = await arrivals(w, () => w.b.adversary.replayStatus(copy ?? '', 'bob'));
+    const states = await statesOf(w.bob.page, ids);
+    tally.add('replay', 1, states.includes('verified') ? 1 : 0);
+    expect(states).toEqual(['replayed']);
+  });
+
+  it('a recipient added to the mentions (recipient set changed) is refused', async () => {
+    const text = `re-addressed ${Math.random()}`;
+    const [status] = encryptTo(w.alice, to(), text);
+    const readdressed = (status ?? '').replace('@bob@b.test ', '@bob@b.test @dave@b.test ');
+    const ids = await arrivals(w, () => w.a.adversary.forgeStatus({ username: 'alice', text: readdressed, visibility: 'direct' }));
+    const states = await statesOf(w.bob.page, ids);
+    tally.add('mentions altered', 1, states.includes('verified') ? 1 : 0);
+    expect(states).toEqual(['cannot_decrypt']);
+    expect(await shown(text)).toBe(false);
+  });
+
+  it('an edited ciphertext (one character) is refused', async () => {
+    const text = `edited ${Math.random()}`;
+    const [status = ''] = encryptTo(w.alice, to(), text);
+    const at = status.length - 20;
+    const edited = status.slice(0, at) + (status[at] === '㐀' ? '㐁' : '㐀') + status.slice(at + 1);
+    const ids = await arrivals(w, () => w.a.adversary.forgeStatus({ username: 'alice', text: edited, visibility: 'direct' }));
+    const states = await statesOf(w.bob.page, ids);
+    tally.add('edited ciphertext', 1, states.includes('verified') ? 1 : 0);
+    expect(states).toEqual(['cannot_decrypt']);
+    expect(await shown(text)).toBe(false);
+  });
+
+  it('chunks delivered in reverse order still assemble into the verified message', async () => {
+    const text = `reordered ${'long message '.repeat(150)} ${Math.random()}`;
+    const statuses = encryptTo(w.alice, to(), text);
+    expect(statuses.length).toBeGreaterThan(1);
+    await w.a.adversary.setDeliveryMode('hold');
+    await postThread(w.alice, statuses);
+    const held = await w.a.adversary.heldDeliveries();
+    await w.a.adversary.setDeliveryMode('pass');
+    await w.a.adversary.releaseDeliveries(held.map((d) => d.id).reverse());
+    await w.a.adversary.deliveriesIdle();
+    const seen = await waitForPlaintext(w.bob.page, text.slice(-12));
+    expect(seen.badge).toBe('verified');
+    expect(seen.text).toBe(text);
+  });
+
+  it('a dropped middle chunk leaves the message incomplete, never partly shown', async () => {
+    const text = `dropped ${'part of a long message '.repeat(150)} ${Math.random()}`;
+    const statuses = encryptTo(w.alice, to(), text);
+    expect(statuses.length).toBeGreaterThan(2);
+    await w.a.adversary.setDeliveryMode('hold');
+    const ids = await arrivals(w, async () => {
+      await postThread(w.alice, statuses);
+      const held = await w.a.adversary.heldDeliveries();
+      await w.a.adversary.setDeliveryMode('pass');
+      await w.a.adversary.dropDeliveries([held[1]?.id ?? '']);
+      await w.a.adversary.releaseDeliveries();
+      await w.a.adversary.deliveriesIdle();
+    });
+    expect(ids.length).toBe(statuses.length - 1);
+    const states = await statesOf(w.bob.page, ids);
+    tally.add('dropped chunk', 1, states.includes('verified') ? 1 : 0);
+    expect(states.every((s) => s === 'incomplete')).toBe(true);
+    expect(await shown('part of a long message')).toBe(false);
+  });
+
+  it('a huge status (200k characters after the prefix) is refused without breaking the page', async () => {
+    const huge = `@bob@b.test [Hush encrypted message] ${'㐀'.repeat(200_000)}`;
+    const ids = await arrivals(w, () => w.a.adversary.forgeStatus({ username: 'alice', text: huge, visibility: 'direct' }));
+    const states = await statesOf(w.bob.page, ids);
+    tally.add('huge status', 1, states.includes('verified') ? 1 : 0);
+    expect(states).toEqual([expect.stringMatching(/^(cannot_decrypt|error)$/)]);
+    // The page and Hush still work: a normal message after it is shown.
+    const text = `after huge ${Math.random()}`;
+    await postThread(w.alice, encryptTo(w.alice, to(), text));
+    await waitForPlaintext(w.bob.page, text);
+  });
+
+  it('key substitution on the home instance is a disagreement; on both instances a blocked key change', async () => {
+    const account = { origin: w.bob.origin, accountId: w.bob.accountId };
+    // A bundle for alice's actor URI under a key the attacker holds.
+    const forgedAlice = await nodeParty(w.a, 'alice', false);
+    await w.b.adversary.swapRemoteField('alice@a.test', PROFILE_FIELD_NAME, forgedAlice.bundle);
+    const home = await ask<{ result: string; contact?: { state: string; fingerprint: string } }>(w.bob, 'keys/contact', { account, acct: 'alice@a.test', refresh: true });
+    tally.add('key swap on home instance', 1, home.contact?.state === 'ready' ? 1 : 0);
+    expect(home.contact?.state).toBe('disagreement');
+    await w.a.adversary.setLocalField('alice', PROFILE_FIELD_NAME, forgedAlice.bundle);
+    const both = await ask<{ result: string; contact?: { state: string }; keyChange: unknown }>(w.bob, 'keys/contact', { account, acct: 'alice@a.test', refresh: true });
+    tally.add('key swap on both instances', 1, both.contact?.state === 'ready' ? 1 : 0);
+    expect(both.contact?.state).toBe('key_changed');
+    expect(both.keyChange).not.toBeNull();
+  });
+});
