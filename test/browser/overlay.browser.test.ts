@@ -130,4 +130,28 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     expect(await bob.page.$$eval('.hush-continuation', (els) => els.length)).toBeGreaterThan(0);
     expect(allStatusText(a, b)).not.toContain('lazy dog');
   });
+
+  it('a group message to three people: each reads it, the server stores one ciphertext per status', async () => {
+    // carol@a.test uses Hush in a tab of bob's browser (accounts are per instance origin + id).
+    const carolUser = a.users.carol;
+    const daveUser = b.users.dave;
+    if (!carolUser || !daveUser) throw new Error('federation users missing');
+    const carol = await openAs(bobBrowser, a.origin, carolUser, 'carol');
+    const dave = await openAs(aliceBrowser, b.origin, daveUser, 'dave');
+    await enableHush(carol);
+    await enableHush(dave);
+    await alice.page.bringToFront();
+    const secret = `group plan ${kind} ${Date.now().toString(36)}`;
+    await chooseDirect(alice.page);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await typeSecure(alice.page, `@bob@b.test @carol @dave@b.test ${secret}`);
+    await clickHush(alice.page, '.hush-post', kind);
+    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 60_000 });
+    for (const reader of [bob, carol, dave]) {
+      await reader.page.bringToFront();
+      const seen = await waitForPlaintext(reader.page, secret, 60_000);
+      expect(['verified', 'unverified']).toContain(seen.badge);
+    }
+    expect(allStatusText(a, b)).not.toContain('group plan');
+  });
 });
