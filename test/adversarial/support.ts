@@ -19,7 +19,7 @@ const builtDir = resolve('dist/extension');
  * A private copy of the test build: other engineers' test runs rebuild dist/extension while ours
  * runs, and a browser loading a half-written directory fails for reasons that are not Hush's.
  */
-function extensionCopy(): string {
+export function extensionCopy(): string {
   for (let i = 0; i < 50; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'hush-adv-ext-'));
     cpSync(builtDir, dir, { recursive: true });
