@@ -37,7 +37,10 @@ describe('Reader', () => {
   });
   const memory = (): CacheArea => {
     const m = new Map<string, unknown>();
-    return { get: (k) => Promise.resolve(m.has(k) ? { [k]: m.get(k) } : {}), set: (items) => Promise.resolve(void Object.entries(items).forEach(([k, v]) => m.set(k, v))) };
+    return { get: (k) => Promise.resolve(m.has(k) ? { [k]: m.get(k) } : {}), set: (items) => {
+      for (const [k, v] of Object.entries(items)) m.set(k, v);
+      return Promise.resolve();
+    } };
   };
   const account = { origin: 'https://a.test', accountId: '1' };
 
