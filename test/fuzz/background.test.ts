@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import * as v from 'valibot';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDraft } from '../../src/background/overlay/draft';
 import { planFields, fieldsMatch, MAX_FIELDS } from '../../src/background/keys/fields';
 import { materialOf } from '../../src/background/network/discovery';
@@ -18,7 +18,8 @@ import { KeyStore } from '../../src/background/storage/store';
 import { OverlayPushSchema, quantiseHeight, VIEW_HEIGHT_STEPS } from '../../src/messaging/overlay-messages';
 import { currentPrekey, encodeBundle, init } from '../../src/protocol/index';
 import { ALICE, live, MALLORY } from '../vectors/fixtures';
-import { counted, countedAsync, FUZZ_RUNS } from './config';
+import { rememberMessage } from '../../src/background/contacts/replay';
+import { counted, countedAsync, FUZZ_RUNS, fuzzStats } from './config';
 
 const runs = { numRuns: FUZZ_RUNS };
 // Async properties touch storage stand-ins and fake fetches: a tenth of the budget keeps `npm test` quick.
@@ -27,6 +28,10 @@ const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g,
 
 beforeAll(async () => {
   await init();
+});
+
+afterAll(() => {
+  console.log(`fuzz (background parsers): ${fuzzStats.cases} cases, ${fuzzStats.crashes} crashes`);
 });
 
 describe('profile field HTML (htmlToText)', () => {
@@ -136,6 +141,22 @@ describe('stored state found at start (migrations, KeyStore reads)', () => {
       await store.accounts();
       await store.account('https://a.test', '1');
       await store.contacts();
+      return true;
+    })), asyncRuns);
+  });
+});
+
+describe('replay memory over a damaged stored record', () => {
+  // GAP (issue #5, src/background/contacts/replay.ts rememberMessage): the stored record is trusted
+  // once `v === 2`; `{v: 2, entries: 5}` or `entries: [null]` throws (TypeError) instead of being
+  // treated as empty, so one damaged record makes every decrypt of that account fail with
+  // `internal`. Fix: validate the record's shape (array of [string, string[], number]) and start
+  // afresh when it does not match.
+  it.fails('any stored value gives a verdict, never an exception', async () => {
+    await fc.assert(fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), countedAsync(async (stored) => {
+      const area = new MemoryArea();
+      await area.set({ 'hush:seen:acc': { v: 2, entries: stored } });
+      expect(['new', 'known', 'replay']).toContain(await rememberMessage(area, 'acc', 'ab', ['1'], 1));
       return true;
     })), asyncRuns);
   });
