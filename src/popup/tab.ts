@@ -11,9 +11,15 @@ export interface ActiveTab {
  */
 export async function currentTab(): Promise<ActiveTab | null> {
   const param = new URLSearchParams(location.search).get('tabId');
-  const tab = param !== null && /^\d+$/.test(param)
-    ? await browser.tabs.get(Number(param))
-    : (await browser.tabs.query({ active: true, currentWindow: true }))[0];
+  let tab: { id?: number; url?: string } | undefined;
+  try {
+    tab = param !== null && /^\d+$/.test(param)
+      ? await browser.tabs.get(Number(param))
+      : (await browser.tabs.query({ active: true, currentWindow: true }))[0];
+  } catch {
+    // A closed or unknown tab id: the popup then has no tab to talk about, not an endless spinner.
+    return null;
+  }
   if (tab?.id === undefined) return null;
   let origin: string | null = null;
   try {
