@@ -17,10 +17,31 @@ interface SeenRecord {
 
 export type SeenVerdict = 'new' | 'known' | 'replay';
 
+type Entry = SeenRecord['entries'][number];
+
+const isEntry = (e: unknown): e is Entry =>
+  Array.isArray(e) &&
+  e.length === 3 &&
+  typeof e[0] === 'string' &&
+  Array.isArray(e[1]) &&
+  (e[1] as unknown[]).every((s) => typeof s === 'string') &&
+  typeof e[2] === 'number';
+
+/** Stored state is outside input too: a damaged record is dropped (memory starts afresh), never thrown on. */
+function entriesOf(stored: unknown): Entry[] {
+  if (typeof stored !== 'object' || stored === null || !('v' in stored) || stored.v !== 2 || !('entries' in stored)) return [];
+  const { entries } = stored;
+  return Array.isArray(entries) ? entries.filter(isEntry) : [];
+}
+
+/**
+ * `messageId` must name the authenticated sender too (e.g. "actorUri|hex id"): message ids are chosen
+ * by senders, so a bare id would let one sender's message mark another's as a replay. Call only
+ * after the message verified, so unauthenticated posts cannot poison the memory.
+ */
 export async function rememberMessage(area: KeyValueArea, accountKey: string, messageId: string, statusIds: readonly string[], now: number): Promise<SeenVerdict> {
   const key = `${SEEN_PREFIX}${accountKey}`;
-  const got = (await area.get([key]))[key] as SeenRecord | undefined;
-  const entries = got?.v === 2 ? [...got.entries] : [];
+  const entries = entriesOf((await area.get([key]))[key]);
   const i = entries.findIndex((e) => e[0] === messageId);
   const prev = entries[i];
   if (prev !== undefined) {
