@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
-import { queryDb } from '../instance/web/test-support';
+import { postStatus, queryDb } from '../instance/web/test-support';
 import { browserKinds, launchBrowser, type LaunchedBrowser } from './launch';
 import { ask, chooseDirect, clickHush, enableHush, openAs, typeSecure, verifyContact, waitForPlaintext, type HushUser } from './overlay-support';
 
@@ -59,6 +59,26 @@ describe.each(browserKinds())('overlay on the 4.4 UI in %s', (kind) => {
     expect(seen.statusId.startsWith('c')).toBe(true);
     expect(seen.badge).toBe('verified');
     expect(dbText(a, b)).not.toContain('under the mat');
+  });
+
+  it('virtualised home timeline: the view goes with the unrendered status and comes back on scroll', async () => {
+    await clickHush(bob.page, 'a.column-link[href="/home"]', 'firefox');
+    const first = await waitForPlaintext(bob.page, 'under the mat');
+    const bobUser = b.users.bob;
+    if (!bobUser) throw new Error('no bob');
+    for (let i = 0; i < 60; i++) await postStatus(b.origin, bobUser.token, { status: `filler ${i} `.repeat(20) });
+    await bob.page.waitForFunction(() => document.querySelectorAll('.item-list > article').length > 60, { timeout: 30_000 });
+    const scroll = (where: 'top' | 'bottom') => bob.page.evaluate((w) => {
+      for (const el of [document.scrollingElement, ...document.querySelectorAll('.scrollable')]) if (el) el.scrollTop = w === 'top' ? 0 : el.scrollHeight;
+    }, where);
+    await scroll('top');
+    // Far out of the observer's margin, the list re-renders the status without its content.
+    await bob.page.waitForFunction((id: string) => document.querySelector(`.status[data-id="${id}"] .status__content__text`) === null, { timeout: 30_000 }, first.statusId);
+    await bob.page.waitForFunction((id: string) => document.querySelector(`.hush-view[data-hush-for="${id}"]`) === null, { timeout: 30_000 }, first.statusId);
+    await scroll('bottom');
+    const again = await waitForPlaintext(bob.page, 'under the mat');
+    expect(again.statusId).toBe(first.statusId);
+    expect(again.badge).toBe('verified');
   });
 
   it('fails closed while Hush is locked: nothing posted, the reason shown', async () => {
