@@ -95,7 +95,7 @@ export const HOSTILE_SCRIPT = String.raw`(() => {
       const isRead = (d) => !!d && d.URL !== 'about:blank';
       try { const d = f.contentDocument; attempt('iframe-document', isRead(d), d && d.URL); if (d) loot('contentDocument', d.documentElement.outerHTML); } catch { attempt('iframe-document', false); }
       try { const d = f.contentWindow.document; attempt('iframe-document', isRead(d), d.URL); loot('contentWindow', d.documentElement.outerHTML); } catch { attempt('iframe-document', false); }
-      try { const href = f.contentWindow.location.href; attempt('frame-location', true, href); } catch { attempt('frame-location', false); }
+      try { const href = f.contentWindow.location.href; attempt('frame-location', href !== 'about:blank', href); } catch { attempt('frame-location', false); }
       const h = parseFloat(f.style.height);
       if (f.closest('.hush-view') && Number.isFinite(h)) H.heights.push(h, Math.round(f.getBoundingClientRect().height));
       const session = new URL(f.src).searchParams.get('s') || '';
