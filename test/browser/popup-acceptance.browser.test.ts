@@ -29,7 +29,10 @@ async function open(kind: 'chromium' | 'firefox', origin: string, name: string):
   await page.goto(`${origin}/home?as=${name}`);
   const ext = await b.openExtensionPage('popup.html');
   const tabId = await tabIdFor(ext, `${origin}/home`);
-  await waitForTabState(ext, tabId, 45_000);
+  await waitForTabState(ext, tabId, 15_000).catch(async () => {
+    await page.reload(); // see popup-flows: content script registered after the page loaded
+    await waitForTabState(ext, tabId, 45_000);
+  });
   await ext.close();
   await page.bringToFront();
   return { b, page, tabId };

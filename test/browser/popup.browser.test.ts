@@ -60,7 +60,12 @@ describe.each(browserKinds())('popup and options in %s', (kind) => {
     await page.goto(`${shell.origin}/home`);
     const ext = await b.openExtensionPage('popup.html');
     tabId = await tabIdFor(ext, `${shell.origin}/home`);
-    await waitForTabState(ext, tabId, 45_000);
+    // A page loaded before the freshly installed test build registered its content script is
+    // never injected (static test permission: no permissions.onAdded). Reload once if so.
+    await waitForTabState(ext, tabId, 15_000).catch(async () => {
+      await page.reload();
+      await waitForTabState(ext, tabId, 45_000);
+    });
     await ext.close();
   });
   afterAll(async () => {
