@@ -5,12 +5,12 @@
  * contact's state): never the plaintext under a false "verified", never a silent acceptance.
  * Chromium only: these are the heavy scenarios; the hostile-page file covers both browsers.
  */
-import type { Page } from 'puppeteer-core';
+import { TargetType, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROFILE_FIELD_NAME } from '../../src/protocol/index';
+import { advanceChain, currentPrekey, decryptMessage, encodeBundle, parseStatusText, pruneChain, PROFILE_FIELD_NAME, STATUS_PREFIX } from '../../src/protocol/index';
 import { queryDb } from '../instance/web/test-support';
 import { ask, shownMessages, waitForPlaintext } from '../browser/overlay-support';
-import { encryptTo, nodeParty, postThread, publishedKey, type NodeParty } from './node-party';
+import { api, encryptTo, nodeParty, postThread, publishedKey, type NodeParty } from './node-party';
 import { startWorld, stopWorld, Tally, type World } from './support';
 import type { RecipientKey } from '../../src/protocol/index';
 
@@ -155,5 +155,49 @@ describe('a malicious server (chromium)', () => {
     tally.add('key swap on both instances', 1, both.contact?.state === 'ready' ? 1 : 0);
     expect(both.contact?.state).toBe('key_changed');
     expect(both.keyChange).not.toBeNull();
+  });
+
+  it('a rollback to an older prekey epoch on both instances is never used: bob keeps encrypting to the newer prekey', async () => {
+    const week = 7 * 86400;
+    const now = Math.floor(Date.now() / 1000);
+    // carol's chain started three weeks ago: epoch 0 is old, epoch 3 is current.
+    const old = await nodeParty(w.a, 'carol', false, now - 3 * week - 3600);
+    const current = currentPrekey(advanceChain(old.chain, now));
+    expect(current.epoch).toBeGreaterThan(old.key.epoch);
+    const fresh = encodeBundle(old.identity, current.epoch, current.publicKey);
+    const stale = encodeBundle(old.identity, old.key.epoch, old.key.prekeyPk);
+    await api(w.a, 'carol', 'PATCH', '/api/v1/accounts/update_credentials', { fields_attributes: [{ name: PROFILE_FIELD_NAME, value: fresh }] });
+    const account = { origin: w.bob.origin, accountId: w.bob.accountId };
+    const pinned = await ask<{ result: string; contact?: { state: string } }>(w.bob, 'keys/contact', { account, acct: 'carol@a.test', refresh: true });
+    expect(pinned.contact?.state).toBe('ready');
+    await w.a.adversary.setLocalField('carol', PROFILE_FIELD_NAME, stale);
+    await w.b.adversary.swapRemoteField('carol@a.test', PROFILE_FIELD_NAME, stale);
+    await ask(w.bob, 'keys/contact', { account, acct: 'carol@a.test', refresh: true });
+    const target = await w.browser.browser.waitForTarget((t) => t.type() === TargetType.SERVICE_WORKER && t.url().startsWith(w.browser.extensionOrigin ?? '-'));
+    const worker = await target.worker();
+    if (worker === null) throw new Error('no worker');
+    // Bob still sends (the pinned epoch stays current)... but only to the newer prekey: carol, holding
+    // ONLY the current epoch's secret, must be able to read it.
+    const sent = await worker.evaluate(async (acc) => {
+      const s = (globalThis as unknown as { __hushTestKeyServices: { encrypt(a: unknown, r: unknown): Promise<{ ok: boolean; statuses?: string[]; recipients?: { kind: string }[] }> } }).__hushTestKeyServices;
+      return await s.encrypt(acc, { recipients: ['carol@a.test'], plaintext: 'after rollback', replyTo: null, maxChars: 500 });
+    }, account);
+    if (!sent.ok) {
+      // Refusing to send is also a safe outcome, as long as it names the rollback.
+      expect(sent.recipients?.map((r) => r.kind)).toEqual(['rollback']);
+      return;
+    }
+    const text = sent.statuses?.[0] ?? '';
+    const bytes = parseStatusText(text.slice(text.indexOf(STATUS_PREFIX)));
+    if (!bytes.ok) throw new Error('bob sent no Hush status');
+    const onlyCurrent = pruneChain(advanceChain(old.chain, now), now, 60);
+    const r = decryptMessage([bytes.value], {
+      author: { actorUri: bobKey.actorUri, identityPk: bobKey.identityPk },
+      recipients: [{ actorUri: old.actorUri, identityPk: old.identity.publicKey }],
+      me: { actorUri: old.actorUri, identityPk: old.identity.publicKey, chain: onlyCurrent },
+      now,
+    });
+    tally.add('prekey rollback', 1, r.ok ? 0 : 1, r.ok ? '' : r.reason);
+    expect(r).toMatchObject({ ok: true, value: { plaintext: 'after rollback' } });
   });
 });
