@@ -84,7 +84,14 @@ export const overlayRequests = {
   /** Content: readiness of an account/recipients before offering the lock (public handles only). */
   'overlay/compose-check': { payload: v.strictObject({ recipients: v.pipe(v.array(Acct), v.maxLength(50)), replyToStatusId: v.nullable(StatusId) }), from: CONTENT },
   /** Content: encrypt the draft the background holds for this editor session. */
-  'overlay/compose-encrypt': { payload: v.strictObject({ session: Session }), from: CONTENT },
+  'overlay/compose-encrypt': {
+    payload: v.strictObject({
+      session: Session,
+      /** Characters the status already uses outside the text (a content warning counts, §2.3). */
+      reserveChars: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000)),
+    }),
+    from: CONTENT,
+  },
   /** Content: the statuses were posted (ids in order): the draft can go. */
   'overlay/compose-posted': { payload: v.strictObject({ session: Session, statusIds: v.pipe(v.array(StatusId), v.maxLength(64)) }), from: CONTENT },
   /** Content: the lock was turned off or the form went away: forget the draft. */

@@ -105,7 +105,9 @@ export async function typeSecure(page: Page, text: string): Promise<void> {
     area.value = t;
     area.dispatchEvent(new Event('input', { bubbles: true }));
   }, text);
-  // The background has this draft once the post button is enabled for it (non-empty plaintext).
+  // The background has this draft once the editor's status line names its first recipient.
+  const first = /@([\w.@-]+)/.exec(text)?.[1] ?? '';
+  await frame.waitForFunction((h: string) => (document.querySelector('.hush-editor-status')?.textContent ?? '').includes(h), { timeout: 15_000 }, `@${first}`);
   await page.waitForSelector('.hush-post:not([disabled])', { timeout: 15_000 });
 }
 

@@ -111,12 +111,12 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
         replyEncrypted,
       };
     },
-    'overlay/compose-encrypt': async ({ session }, sender) => {
+    'overlay/compose-encrypt': async ({ session, reserveChars }, sender) => {
       const e = editorFor(session, sender);
       if (e === null) return noSession();
       const draft = parseDraft(e.text);
       if (draft.plaintext.length === 0) return { ok: false as const, account: null, recipients: [], invitation: null, message: 'empty' };
-      const out = await services.encrypt(e.account, { recipients: draft.recipients, plaintext: draft.plaintext, replyTo: e.replyTo, maxChars: e.maxChars });
+      const out = await services.encrypt(e.account, { recipients: draft.recipients, plaintext: draft.plaintext, replyTo: e.replyTo, maxChars: Math.max(0, e.maxChars - reserveChars) });
       if (out.ok) {
         for (const r of draft.recipients) recentRecipients.add(r);
         e.messageId = out.messageId;

@@ -55,6 +55,7 @@ const badge = (kind: Badge['kind'], extra: Partial<Badge> = {}): Badge => ({ kin
 export function badgeFor(out: DecryptOutcome): Shown {
   if (!out.ok) {
     if (out.reason === 'locked') return { plaintext: null, badge: badge('locked', { reason: out.reason }) };
+    if (out.reason === 'replayed') return { plaintext: null, badge: badge('replayed', { reason: out.reason }) };
     if (out.reason === 'key_changed') return { plaintext: null, badge: badge('key_changed', { reason: out.reason }) };
     if (out.reason === 'sender_mismatch' || out.reason === 'unknown_sender') return { plaintext: null, badge: badge('sender_mismatch', { reason: out.reason }) };
     return { plaintext: null, badge: badge('cannot_decrypt', { reason: out.reason }) };
@@ -69,7 +70,10 @@ const accountKey = (a: AccountRef): string => `${a.origin}|${a.accountId}`;
 
 export class Reader {
   private readonly pending = new Map<string, Pending>();
-  private readonly results = new Map<string, Shown>();
+  /** Results without plaintext, with the status id of chunk 0 they were computed for. */
+  private readonly results = new Map<string, { readonly first: string; readonly shown: Shown }>();
+  /** Messages that decrypted at least once (their plaintext lives only in the sealed cache). */
+  private readonly decrypted = new Set<string>();
   /** status id -> message id (hex) of the Hush message it carries: lets a reply name its parent. */
   private readonly messageOfStatus = new Map<string, string>();
 
@@ -87,7 +91,7 @@ export class Reader {
     const key = `${accountKey(account)}|${seen.author.acct.toLowerCase()}|${messageId}`;
     this.messageOfStatus.set(`${accountKey(account)}|${seen.statusId}`, messageId);
     const conversation = seen.context === 'conversation';
-    if (!conversation && (await this.isReplay(account, messageId, chunkIndex, seen.statusId))) {
+    if (!conversation && (await this.isReplay(account, seen.author.acct, messageId, chunkIndex, seen.statusId))) {
       const shown: Shown = { plaintext: null, badge: badge('replayed') };
       return chunkIndex === 0 ? { kind: 'message', key: `${key}|replay|${seen.statusId}`, shown, completed: [] } : { kind: 'continuation', key, index: chunkIndex, total: chunkCount, completed: [] };
     }
@@ -101,7 +105,7 @@ export class Reader {
     p.parts.set(chunkIndex, { statusId: seen.statusId, text: seen.text });
     const completed = before < p.total && p.parts.size === p.total && chunkIndex !== 0 ? [key] : [];
     // The DM column shows only a message's last status: show the whole message if it is known.
-    if (chunkIndex !== 0 && conversation && this.results.has(key)) return { kind: 'message', key, shown: await this.shown(account, key), completed };
+    if (chunkIndex !== 0 && conversation && (this.results.has(key) || this.decrypted.has(key))) return { kind: 'message', key, shown: await this.shown(account, key), completed };
     if (chunkIndex !== 0) return { kind: 'continuation', key, index: chunkIndex, total: chunkCount, completed };
     return { kind: 'message', key, shown: await this.shown(account, key), completed };
   }
@@ -117,37 +121,53 @@ export class Reader {
 
   /** The current view of a message (decrypting once all chunks are known). */
   async shown(account: AccountRef, key: string): Promise<Shown> {
-    const done = this.results.get(key);
-    if (done !== undefined) return done;
+    // Only results without plaintext are kept in memory; plaintext comes from the sealed cache each
+    // time, so locking Hush makes every view show "locked" at once (the cache cannot be opened).
     const p = this.pending.get(key);
+    const first = p?.parts.get(0);
+    const done = this.results.get(key);
+    // A failure is remembered only for the chunk 0 it was computed from: an unauthenticated post that
+    // came first must not hide the genuine message arriving later under the same id.
+    if (done !== undefined && (first === undefined || done.first === first.statusId)) return done.shown;
     if (p === undefined) return { plaintext: null, badge: badge('replayed') };
-    const first = p.parts.get(0);
     if (first === undefined) return { plaintext: null, badge: badge('incomplete', { parts: { have: p.parts.size, total: p.total } }) };
     const cached = await this.fromCache(account, first.statusId);
-    if (cached !== null) {
-      this.results.set(key, cached);
-      return cached;
-    }
+    if (cached !== null) return cached;
     if (p.parts.size < p.total) return { plaintext: null, badge: badge('incomplete', { parts: { have: p.parts.size, total: p.total } }) };
     const chunks = [...p.parts.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
     const out = await this.services.decrypt(account, { author: p.author, mentions: p.mentions, chunks });
     const shown = badgeFor(out);
     // Locked is temporary: do not remember it, so unlocking shows the text on the next render.
-    if (shown.badge.kind !== 'locked') {
-      this.results.set(key, shown);
-      if (shown.plaintext !== null) await this.toCache(account, first.statusId, shown);
+    if (shown.plaintext !== null) {
+      this.decrypted.add(key);
+      // Verified: only now does this message's (sender, id, index) -> status id count for replay checks.
+      for (const [index, part] of p.parts) await this.recordVerified(account, p.author.acct, key, index, part.statusId);
+      await this.toCache(account, first.statusId, shown);
+    } else if (shown.badge.kind !== 'locked') {
+      this.results.set(key, { first: first.statusId, shown });
     }
     return shown;
   }
 
-  /** The same message (chunk) seen under another status id is a replay: the first one wins. */
-  private async isReplay(account: AccountRef, messageId: string, index: number, statusId: string): Promise<boolean> {
-    const k = `hush-seen:${accountKey(account)}:${messageId}:${index}`;
-    const got = await this.cache.get(k);
-    const first = got[k];
-    if (typeof first === 'string') return first !== statusId;
-    await this.cache.set({ [k]: statusId });
-    return false;
+  /**
+   * The same verified message (chunk) under another status id is a replay: the first verified one
+   * wins. Message ids are chosen by senders, so the key includes the author, and only messages that
+   * verified are recorded: an unauthenticated post reusing someone's id cannot mark theirs replayed.
+   */
+  private seenKey(account: AccountRef, authorAcct: string, messageId: string, index: number): string {
+    return `hush-seen:${accountKey(account)}:${authorAcct.toLowerCase()}:${messageId}:${index}`;
+  }
+
+  private async isReplay(account: AccountRef, authorAcct: string, messageId: string, index: number, statusId: string): Promise<boolean> {
+    const k = this.seenKey(account, authorAcct, messageId, index);
+    const first = (await this.cache.get(k))[k];
+    return typeof first === 'string' && first !== statusId;
+  }
+
+  private async recordVerified(account: AccountRef, authorAcct: string, key: string, index: number, statusId: string): Promise<void> {
+    const messageId = key.slice(key.lastIndexOf('|') + 1);
+    const k = this.seenKey(account, authorAcct, messageId, index);
+    if (typeof (await this.cache.get(k))[k] !== 'string') await this.cache.set({ [k]: statusId });
   }
 
   private async fromCache(account: AccountRef, statusId: string): Promise<Shown | null> {

@@ -122,6 +122,7 @@ export class ComposeController {
     if (textarea.value !== '') setControlledValue(textarea, '');
     this.session = session;
     this.on = true;
+    this.post.disabled = true; // until the background reports a non-empty draft
     this.host.replaceChildren(secureFrame('frames/editor.html', session, msg('editorFrameTitle')));
     this.say('');
     this.render();
@@ -154,7 +155,10 @@ export class ComposeController {
     if (!this.deps.adapter.isDirect(this.form)) return this.say(msg('composeNotDirect'));
     if (this.pending === null) {
       this.bar.dataset.hushPhase = 'encrypting';
-      const enc = await send('overlay/compose-encrypt', { session: this.session });
+      // A content warning shares the status's character limit with the text (§2.3).
+      const cw = this.form.querySelector<HTMLInputElement>('input#cw-spoiler-input:not([disabled])');
+      const reserveChars = cw === null ? 0 : Array.from(cw.value).length; // code points, as the web UI counts (an upper bound on graphemes)
+      const enc = await send('overlay/compose-encrypt', { session: this.session, reserveChars });
       delete this.bar.dataset.hushPhase;
       if (!enc.ok) return this.say(msg('composeUnavailable'));
       if (!enc.value.ok) return this.showProblems(enc.value);
