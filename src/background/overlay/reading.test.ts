@@ -51,4 +51,60 @@ describe('Reader', () => {
       expect(out.kind).toBe('not_hush');
     }
   });
+
+  // A real Hush status (so inspectChunk parses it) and a forged one reusing its message id.
+  const genuine = async (): Promise<{ text: string; forged: string }> => {
+    const { init, encryptMessage } = await import('../../protocol/index');
+    const { ALICE, BOB, live, mentionOf, NOW } = await import('../../../test/vectors/fixtures');
+    await init();
+    const alice = live(ALICE);
+    const bob = live(BOB);
+    const r = encryptMessage({ sender: { identity: alice.identity, chain: alice.chain }, recipients: [bob.key], plaintext: 'hi', now: NOW, statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` } });
+    if (!r.ok) throw new Error(r.reason);
+    const text = r.value.statuses[0] ?? '';
+    // Same header (message id), one body character changed: parses, but cannot verify.
+    const cps = Array.from(text); // code points: every Hush16 character is one
+    const at = cps.length - 8;
+    cps[at] = cps[at] === '\u4e00' ? '\u4e01' : '\u4e00';
+    return { text, forged: cps.join('') };
+  };
+
+  it('locking hides plaintext already shown; unlocking brings it back (none is kept in memory)', async () => {
+    const { text } = await genuine();
+    let locked = false;
+    const svc: KeyServices = {
+      ...services(),
+      decrypt: () => Promise.resolve(locked ? { ok: false, reason: 'locked', message: '' } : ok()),
+      sealLocal: (_a, d) => Promise.resolve(locked ? ('locked' as const) : d),
+      openLocal: (_a, d) => Promise.resolve(locked ? ('locked' as const) : d),
+    };
+    const r = new Reader(svc, memory());
+    const opened = await r.open(account, { statusId: 's1', text, author: { acct: 'alice@alice.example', actorUri: null }, mentions: ['bob'] });
+    if (opened.kind !== 'message') throw new Error(opened.kind);
+    expect(opened.shown.plaintext).toBe('hello');
+    locked = true;
+    expect(await r.shown(account, opened.key)).toMatchObject({ plaintext: null, badge: { kind: 'locked' } });
+    locked = false;
+    expect((await r.shown(account, opened.key)).plaintext).toBe('hello');
+  });
+
+  it('an unverifiable post reusing a message id cannot get the genuine message marked replayed or hidden', async () => {
+    const { text, forged } = await genuine();
+    const svc: KeyServices = {
+      ...services(),
+      decrypt: (_a, req) => Promise.resolve(req.chunks[0]?.text === text ? ok() : { ok: false, reason: 'bad_signature', message: '' }),
+      sealLocal: (_a, d) => Promise.resolve(d),
+      openLocal: (_a, d) => Promise.resolve(d),
+    };
+    const r = new Reader(svc, memory());
+    const author = { acct: 'alice@alice.example', actorUri: null };
+    const junk = await r.open(account, { statusId: 'forged', text: forged, author, mentions: ['bob'] });
+    expect(junk.kind === 'message' && junk.shown.badge).toMatchObject({ kind: 'cannot_decrypt', reason: 'bad_signature' });
+    const real = await r.open(account, { statusId: 'real', text, author, mentions: ['bob'] });
+    expect(real.kind === 'message' && real.shown).toMatchObject({ plaintext: 'hello', badge: { kind: 'verified' } });
+    // A verified message re-posted under a new status id is a replay.
+    const replay = await r.open(account, { statusId: 'again', text, author, mentions: ['bob'] });
+    expect(replay.kind === 'message' && replay.shown.badge.kind).toBe('replayed');
+  });
 });
+

@@ -33,6 +33,7 @@ export interface CacheArea {
 }
 
 interface Pending {
+  readonly messageId: string;
   readonly total: number;
   readonly author: SeenStatus['author'];
   mentions: readonly string[];
@@ -70,10 +71,8 @@ const accountKey = (a: AccountRef): string => `${a.origin}|${a.accountId}`;
 
 export class Reader {
   private readonly pending = new Map<string, Pending>();
-  /** Results without plaintext, with the status id of chunk 0 they were computed for. */
-  private readonly results = new Map<string, { readonly first: string; readonly shown: Shown }>();
-  /** Messages that decrypted at least once (their plaintext lives only in the sealed cache). */
-  private readonly decrypted = new Set<string>();
+  /** Failed results only (no plaintext): plaintext is never kept in memory, only sealed in the cache. */
+  private readonly failures = new Map<string, Shown>();
   /** status id -> message id (hex) of the Hush message it carries: lets a reply name its parent. */
   private readonly messageOfStatus = new Map<string, string>();
 
@@ -82,31 +81,40 @@ export class Reader {
     private readonly cache: CacheArea,
   ) {}
 
-  /** Registers one status and returns what its view should show. Never throws on hostile text. */
+  /**
+   * Registers one status and returns what its view should show. Never throws on hostile text.
+   * A message view's key names its own status (`group#statusId`), so a later status claiming the
+   * same message id never changes what an earlier view shows.
+   */
   async open(account: AccountRef, seen: SeenStatus): Promise<OpenResult> {
     const info = inspectChunk(seen.text);
     if (!info.ok) return { kind: 'not_hush', shown: { plaintext: null, badge: badge('cannot_decrypt', { reason: info.reason }) } };
     const { chunkIndex, chunkCount } = info.value;
     const messageId = hex(info.value.messageId);
-    const key = `${accountKey(account)}|${seen.author.acct.toLowerCase()}|${messageId}`;
+    const group = `${accountKey(account)}|${seen.author.acct.toLowerCase()}|${messageId}`;
     this.messageOfStatus.set(`${accountKey(account)}|${seen.statusId}`, messageId);
     const conversation = seen.context === 'conversation';
-    if (!conversation && (await this.isReplay(account, seen.author.acct, messageId, chunkIndex, seen.statusId))) {
+    if (!conversation && (await this.isReplay(account, messageId, chunkIndex, seen.statusId))) {
       const shown: Shown = { plaintext: null, badge: badge('replayed') };
-      return chunkIndex === 0 ? { kind: 'message', key: `${key}|replay|${seen.statusId}`, shown, completed: [] } : { kind: 'continuation', key, index: chunkIndex, total: chunkCount, completed: [] };
+      return chunkIndex === 0 ? { kind: 'message', key: `${group}|replay#${seen.statusId}`, shown, completed: [] } : { kind: 'continuation', key: group, index: chunkIndex, total: chunkCount, completed: [] };
     }
-    let p = this.pending.get(key);
+    let p = this.pending.get(group);
     if (p === undefined) {
-      p = { total: chunkCount, author: seen.author, mentions: seen.mentions, parts: new Map() };
-      this.pending.set(key, p);
+      p = { messageId, total: chunkCount, author: seen.author, mentions: seen.mentions, parts: new Map() };
+      this.pending.set(group, p);
     }
     if (chunkIndex === 0) p.mentions = seen.mentions;
     const before = p.parts.size;
     p.parts.set(chunkIndex, { statusId: seen.statusId, text: seen.text });
-    const completed = before < p.total && p.parts.size === p.total && chunkIndex !== 0 ? [key] : [];
-    // The DM column shows only a message's last status: show the whole message if it is known.
-    if (chunkIndex !== 0 && conversation && (this.results.has(key) || this.decrypted.has(key))) return { kind: 'message', key, shown: await this.shown(account, key), completed };
-    if (chunkIndex !== 0) return { kind: 'continuation', key, index: chunkIndex, total: chunkCount, completed };
+    const completed = before < p.total && p.parts.size === p.total && chunkIndex !== 0 ? [group] : [];
+    // The DM column shows only a message's last status: show the whole message if its first part is known.
+    const first = p.parts.get(0);
+    if (chunkIndex !== 0 && conversation && first !== undefined) {
+      const key = `${group}#${first.statusId}`;
+      return { kind: 'message', key, shown: await this.shown(account, key), completed };
+    }
+    if (chunkIndex !== 0) return { kind: 'continuation', key: group, index: chunkIndex, total: chunkCount, completed };
+    const key = `${group}#${seen.statusId}`;
     return { kind: 'message', key, shown: await this.shown(account, key), completed };
   }
 
@@ -119,62 +127,61 @@ export class Reader {
     for (const id of statusIds) this.messageOfStatus.set(`${accountKey(account)}|${id}`, messageId);
   }
 
-  /** The current view of a message (decrypting once all chunks are known). */
+  /** The current view of a message view key (decrypting once all chunks are known). */
   async shown(account: AccountRef, key: string): Promise<Shown> {
-    // Only results without plaintext are kept in memory; plaintext comes from the sealed cache each
-    // time, so locking Hush makes every view show "locked" at once (the cache cannot be opened).
-    const p = this.pending.get(key);
-    const first = p?.parts.get(0);
-    const done = this.results.get(key);
-    // A failure is remembered only for the chunk 0 it was computed from: an unauthenticated post that
-    // came first must not hide the genuine message arriving later under the same id.
-    if (done !== undefined && (first === undefined || done.first === first.statusId)) return done.shown;
-    if (p === undefined) return { plaintext: null, badge: badge('replayed') };
+    const hash = key.lastIndexOf('#');
+    const group = hash < 0 ? key : key.slice(0, hash);
+    const own = hash < 0 ? null : key.slice(hash + 1);
+    if (group.endsWith('|replay')) return { plaintext: null, badge: badge('replayed') };
+    const p = this.pending.get(group);
+    if (p === undefined) return { plaintext: null, badge: badge('cannot_decrypt', { reason: 'unknown' }) };
+    const first = p.parts.get(0);
+    if (own !== null && first !== undefined && first.statusId !== own) {
+      return this.failures.get(`${group}|${own}`) ?? { plaintext: null, badge: badge('cannot_decrypt', { reason: 'superseded' }) };
+    }
     if (first === undefined) return { plaintext: null, badge: badge('incomplete', { parts: { have: p.parts.size, total: p.total } }) };
     const cached = await this.fromCache(account, first.statusId);
     if (cached !== null) return cached;
+    const failed = this.failures.get(`${group}|${first.statusId}`);
+    if (failed !== undefined) return failed;
     if (p.parts.size < p.total) return { plaintext: null, badge: badge('incomplete', { parts: { have: p.parts.size, total: p.total } }) };
-    const chunks = [...p.parts.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+    const chunks = [...p.parts.entries()].sort((x, y) => x[0] - y[0]).map(([, c]) => c);
     const out = await this.services.decrypt(account, { author: p.author, mentions: p.mentions, chunks });
     const shown = badgeFor(out);
-    // Locked is temporary: do not remember it, so unlocking shows the text on the next render.
     if (shown.plaintext !== null) {
-      this.decrypted.add(key);
-      // Verified: only now does this message's (sender, id, index) -> status id count for replay checks.
-      for (const [index, part] of p.parts) await this.recordVerified(account, p.author.acct, key, index, part.statusId);
+      // Only a verified message claims its message id: forgeries cannot make the genuine one a "replay".
+      for (const [index, c] of p.parts) await this.recordSeen(account, p.messageId, index, c.statusId);
       await this.toCache(account, first.statusId, shown);
     } else if (shown.badge.kind !== 'locked') {
-      this.results.set(key, { first: first.statusId, shown });
+      // Locked is temporary: not remembered, so unlocking shows the text on the next render.
+      this.failures.set(`${group}|${first.statusId}`, shown);
     }
     return shown;
   }
 
-  /**
-   * The same verified message (chunk) under another status id is a replay: the first verified one
-   * wins. Message ids are chosen by senders, so the key includes the author, and only messages that
-   * verified are recorded: an unauthenticated post reusing someone's id cannot mark theirs replayed.
-   */
-  private seenKey(account: AccountRef, authorAcct: string, messageId: string, index: number): string {
-    return `hush-seen:${accountKey(account)}:${authorAcct.toLowerCase()}:${messageId}:${index}`;
+  private seenKey(account: AccountRef, messageId: string, index: number): string {
+    return `hush-seen:${accountKey(account)}:${messageId}:${index}`;
   }
 
-  private async isReplay(account: AccountRef, authorAcct: string, messageId: string, index: number, statusId: string): Promise<boolean> {
-    const k = this.seenKey(account, authorAcct, messageId, index);
+  /** The same verified message (chunk) seen under another status id is a replay: the first one wins. */
+  private async isReplay(account: AccountRef, messageId: string, index: number, statusId: string): Promise<boolean> {
+    const k = this.seenKey(account, messageId, index);
     const first = (await this.cache.get(k))[k];
     return typeof first === 'string' && first !== statusId;
   }
 
-  private async recordVerified(account: AccountRef, authorAcct: string, key: string, index: number, statusId: string): Promise<void> {
-    const messageId = key.slice(key.lastIndexOf('|') + 1);
-    const k = this.seenKey(account, authorAcct, messageId, index);
+  private async recordSeen(account: AccountRef, messageId: string, index: number, statusId: string): Promise<void> {
+    const k = this.seenKey(account, messageId, index);
     if (typeof (await this.cache.get(k))[k] !== 'string') await this.cache.set({ [k]: statusId });
   }
 
+  /** The sealed cached view, the locked state if the cache cannot be opened now, or null. */
   private async fromCache(account: AccountRef, statusId: string): Promise<Shown | null> {
     const k = `hush-view:${accountKey(account)}:${statusId}`;
     const sealed = unb64((await this.cache.get(k))[k]);
     if (sealed === null) return null;
     const opened = await this.services.openLocal(account, sealed);
+    if (opened === 'locked') return { plaintext: null, badge: badge('locked', { reason: 'locked' }) };
     if (!(opened instanceof Uint8Array)) return null;
     try {
       const parsed = JSON.parse(new TextDecoder().decode(opened)) as Shown;
