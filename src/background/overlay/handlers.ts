@@ -182,7 +182,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
       views.set(p.session, { tabId, account, key, style: p.style });
       if (res.kind !== 'not_hush') {
         // A later chunk completed a message: views of its first chunk render again.
-        for (const [s, v] of views) if (v.key !== null && res.completed.includes(v.key)) await push(v.tabId, { type: OVERLAY_PUSH, kind: 'view-refresh', session: s });
+        for (const [s, v] of views) if (v.key !== null && res.completed.some((g) => v.key?.startsWith(`${g}#`) === true)) await push(v.tabId, { type: OVERLAY_PUSH, kind: 'view-refresh', session: s });
       }
       if (res.kind === 'continuation') {
         return { role: 'continuation' as const, badge: { kind: 'incomplete' as const, sender: null, fingerprint: null, reason: null, parts: null }, part: { index: res.index, total: res.total }, height: 0 };
