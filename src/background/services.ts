@@ -77,6 +77,11 @@ export interface DecryptRequest {
   readonly mentions: readonly string[];
   /** All chunks of one message that are known so far (same author). */
   readonly chunks: readonly StatusChunk[];
+  /**
+   * False when the chunks were read where no status id exists (the DM column shows conversation
+   * ids): such entries cannot be told from a replay, so replay memory is neither checked nor fed.
+   */
+  readonly checkReplay?: boolean;
 }
 
 export type DecryptOutcome =

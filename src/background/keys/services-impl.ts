@@ -136,7 +136,7 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
   }
   const v = result.value;
   // A full storage must not stop reading: without memory the message counts as new.
-  const seen = await rt.store
+  const seen = req.checkReplay === false ? ('new' as const) : await rt.store
     .exclusive(() => rememberMessage(rt.deps.local, `${record.origin}#${record.accountId}`, `${v.sender.actorUri}|${hex(v.messageId)}`, req.chunks.map((c) => c.statusId), now))
     .catch(() => 'new' as const);
   if (seen === 'replay') return fail('replayed', 'this message was already delivered in another post: a server re-sent it');

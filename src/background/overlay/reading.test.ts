@@ -106,5 +106,26 @@ describe('Reader', () => {
     const replay = await r.open(account, { statusId: 'again', text, author, mentions: ['bob'] });
     expect(replay.kind === 'message' && replay.shown.badge.kind).toBe('replayed');
   });
+
+  it('DM-column entries (conversation ids, no status id) are decrypted without a replay verdict', async () => {
+    const { text } = await genuine();
+    const requests: (boolean | undefined)[] = [];
+    const svc: KeyServices = {
+      ...services(),
+      decrypt: (_a, req) => {
+        requests.push(req.checkReplay);
+        return Promise.resolve(ok());
+      },
+      sealLocal: (_a, d) => Promise.resolve(d),
+      openLocal: (_a, d) => Promise.resolve(d),
+    };
+    const r = new Reader(svc, memory());
+    const author = { acct: 'alice@alice.example', actorUri: null };
+    const inThread = await r.open(account, { statusId: '111', text, author, mentions: ['bob'] });
+    expect(inThread.kind === 'message' && inThread.shown.plaintext).toBe('hello');
+    const inColumn = await r.open(account, { statusId: 'c42', text, author, mentions: ['bob'], context: 'conversation' });
+    expect(inColumn.kind === 'message' && inColumn.shown.badge.kind).not.toBe('replayed');
+    expect(requests[0]).toBe(true);
+  });
 });
 

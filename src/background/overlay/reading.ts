@@ -37,7 +37,7 @@ interface Pending {
   readonly total: number;
   readonly author: SeenStatus['author'];
   mentions: readonly string[];
-  readonly parts: Map<number, { statusId: string; text: string }>;
+  readonly parts: Map<number, { statusId: string; text: string; conversation: boolean }>;
 }
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -94,7 +94,7 @@ export class Reader {
     const group = `${accountKey(account)}|${seen.author.acct.toLowerCase()}|${messageId}`;
     this.messageOfStatus.set(`${accountKey(account)}|${seen.statusId}`, messageId);
     const conversation = seen.context === 'conversation';
-    if (!conversation && (await this.isReplay(account, messageId, chunkIndex, seen.statusId))) {
+    if (!conversation && (await this.isReplay(account, seen.author.acct, messageId, chunkIndex, seen.statusId))) {
       const shown: Shown = { plaintext: null, badge: badge('replayed') };
       return chunkIndex === 0 ? { kind: 'message', key: `${group}|replay#${seen.statusId}`, shown, completed: [] } : { kind: 'continuation', key: group, index: chunkIndex, total: chunkCount, completed: [] };
     }
@@ -105,7 +105,7 @@ export class Reader {
     }
     if (chunkIndex === 0) p.mentions = seen.mentions;
     const before = p.parts.size;
-    p.parts.set(chunkIndex, { statusId: seen.statusId, text: seen.text });
+    p.parts.set(chunkIndex, { statusId: seen.statusId, text: seen.text, conversation });
     const completed = before < p.total && p.parts.size === p.total && chunkIndex !== 0 ? [group] : [];
     // The DM column shows only a message's last status: show the whole message if its first part is known.
     const first = p.parts.get(0);
@@ -145,12 +145,15 @@ export class Reader {
     const failed = this.failures.get(`${group}|${first.statusId}`);
     if (failed !== undefined) return failed;
     if (p.parts.size < p.total) return { plaintext: null, badge: badge('incomplete', { parts: { have: p.parts.size, total: p.total } }) };
-    const chunks = [...p.parts.entries()].sort((x, y) => x[0] - y[0]).map(([, c]) => c);
-    const out = await this.services.decrypt(account, { author: p.author, mentions: p.mentions, chunks });
+    const parts = [...p.parts.entries()].sort((x, y) => x[0] - y[0]).map(([, c]) => c);
+    const chunks = parts.map(({ statusId, text }) => ({ statusId, text }));
+    // DM-column entries carry conversation ids, not status ids: no replay verdict is possible there.
+    const checkReplay = !parts.some((c) => c.conversation);
+    const out = await this.services.decrypt(account, { author: p.author, mentions: p.mentions, chunks, checkReplay });
     const shown = badgeFor(out);
     if (shown.plaintext !== null) {
       // Only a verified message claims its message id: forgeries cannot make the genuine one a "replay".
-      for (const [index, c] of p.parts) await this.recordSeen(account, p.messageId, index, c.statusId);
+      if (checkReplay) for (const [index, c] of p.parts) await this.recordSeen(account, p.author.acct, p.messageId, index, c.statusId);
       await this.toCache(account, first.statusId, shown);
     } else if (shown.badge.kind !== 'locked') {
       // Locked is temporary: not remembered, so unlocking shows the text on the next render.
@@ -159,19 +162,20 @@ export class Reader {
     return shown;
   }
 
-  private seenKey(account: AccountRef, messageId: string, index: number): string {
-    return `hush-seen:${accountKey(account)}:${messageId}:${index}`;
+  // Message ids are chosen by senders: the key names the author so one sender cannot claim another's id.
+  private seenKey(account: AccountRef, authorAcct: string, messageId: string, index: number): string {
+    return `hush-seen:${accountKey(account)}:${authorAcct.toLowerCase()}:${messageId}:${index}`;
   }
 
   /** The same verified message (chunk) seen under another status id is a replay: the first one wins. */
-  private async isReplay(account: AccountRef, messageId: string, index: number, statusId: string): Promise<boolean> {
-    const k = this.seenKey(account, messageId, index);
+  private async isReplay(account: AccountRef, authorAcct: string, messageId: string, index: number, statusId: string): Promise<boolean> {
+    const k = this.seenKey(account, authorAcct, messageId, index);
     const first = (await this.cache.get(k))[k];
     return typeof first === 'string' && first !== statusId;
   }
 
-  private async recordSeen(account: AccountRef, messageId: string, index: number, statusId: string): Promise<void> {
-    const k = this.seenKey(account, messageId, index);
+  private async recordSeen(account: AccountRef, authorAcct: string, messageId: string, index: number, statusId: string): Promise<void> {
+    const k = this.seenKey(account, authorAcct, messageId, index);
     if (typeof (await this.cache.get(k))[k] !== 'string') await this.cache.set({ [k]: statusId });
   }
 
