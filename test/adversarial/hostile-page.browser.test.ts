@@ -138,11 +138,8 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
     expect(allStatusText(w.a, w.b)).not.toContain(draft);
   });
 
-  // GAP (issue #8, src/content/features/compose-lock.ts `this.post.addEventListener('click', …)` and
-  // src/content/features/submit-guard.ts): page-made clicks, submit events and Ctrl+Enter keydowns
-  // (isTrusted false) start Hush's publish, so a hostile page can send the user's unfinished draft.
-  // Fix: ignore events with isTrusted === false in both places. Reproduced in Chromium and Firefox.
-  it.fails('spoofed clicks, submit events and Ctrl+Enter (isTrusted false) post nothing', async () => {
+  // Was a gap found by this suite: Hush's controls and submit guards now ignore isTrusted=false events.
+  it('spoofed clicks, submit events and Ctrl+Enter (isTrusted false) post nothing', async () => {
     const before = statusCount(w.b);
     await w.bob.page.evaluate(() => { (window as unknown as { __hostileGo: (w: string) => void }).__hostileGo('spoof'); });
     // Give a publish that the spoof might have started the time a real one takes.
@@ -155,13 +152,8 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
     expect(await editor.$eval('textarea.hush-editor', (t) => t.value)).toContain(draft);
   });
 
-  // GAP (issue #8, src/content/features/compose-lock.ts postPending: `setControlledValue(textarea, text);
-  // await sleep(50); submit.click()`): the page rewrites the mentions in Mastodon's textarea between
-  // Hush's write and the submit, and Hush posts the ciphertext to whoever the page chose. No plaintext
-  // leaks (the new recipient has no wrap), but the message silently goes to the wrong people.
-  // Fix: re-read the textarea right before submit and after the post (the status's mentions from the
-  // API/DOM) and fail closed with a warning when they differ from what was encrypted.
-  it.fails('mentions swapped in the page textarea after encryption are not posted to the new recipients', async () => {
+  // Was a gap found by this suite: compose-lock re-reads the textarea before submitting and fails closed.
+  it('mentions swapped in the page textarea after encryption are not posted to the new recipients', async () => {
     // A fresh compose, posted the trusted way (Ctrl+Enter in the secure editor).
     await w.bob.page.goto(`${w.b.origin}/home`);
     await w.bob.page.waitForSelector('form.compose-form');

@@ -142,13 +142,15 @@ export async function waitForPlaintext(page: Page, text: string, timeoutMs = 30_
 /**
  * Clicks a Hush control in the page. Chromium hosts extension frames out of process; once such a
  * frame has focus, puppeteer's synthetic mouse reaches the page only as far as pointerdown (no
- * mousedown/click; a real mouse is not affected, Firefox is not either), so there the click is
- * dispatched from the page instead.
+ * mousedown/click; a real mouse is not affected, Firefox is not either), so there the button is
+ * focused and activated with Enter: still a trusted event, as Hush accepts no page-made clicks.
  */
 export async function clickHush(page: Page, selector: string, kind: 'chromium' | 'firefox'): Promise<void> {
   if (kind === 'firefox') {
     await page.click(selector);
     return;
   }
-  await page.$eval(selector, (el) => (el as HTMLElement).click());
+  // A trusted activation (Hush ignores page-made clicks): focus the button, press Enter.
+  await page.$eval(selector, (el) => (el as HTMLElement).focus());
+  await page.keyboard.press('Enter');
 }

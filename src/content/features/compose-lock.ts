@@ -40,7 +40,10 @@ export class ComposeController {
     this.toggle = document.createElement('button');
     this.toggle.type = 'button';
     this.toggle.className = 'hush-lock-toggle';
-    this.toggle.addEventListener('click', () => void (this.on ? this.turnOff(true) : this.turnOn()));
+    // Only the user's own clicks count: the page can dispatch clicks (isTrusted false) on our controls.
+    this.toggle.addEventListener('click', (e) => {
+      if (e.isTrusted) void (this.on ? this.turnOff(true) : this.turnOn());
+    });
     this.budget = document.createElement('span');
     this.budget.className = 'hush-budget';
     this.budget.setAttribute('aria-live', 'polite');
@@ -48,7 +51,9 @@ export class ComposeController {
     this.post.type = 'button';
     this.post.className = 'hush-post button';
     this.post.textContent = msg('composePostEncrypted');
-    this.post.addEventListener('click', () => void this.publish());
+    this.post.addEventListener('click', (e) => {
+      if (e.isTrusted) void this.publish();
+    });
     // Keep focus where it is: the form re-lays itself out on focus changes, which can move the
     // button between mousedown and mouseup and swallow the click.
     this.post.addEventListener('mousedown', (e) => e.preventDefault());
@@ -197,6 +202,11 @@ export class ComposeController {
       if (textarea === null || submit === null) return this.say(msg('composeUnavailable'), i > 0);
       setControlledValue(textarea, text);
       await sleep(50); // let React commit the new text before its submit handler reads it
+      // Fail closed if the page rewrote what we wrote (e.g. retargeted the mentions): post nothing.
+      if (textarea.value !== text) {
+        setControlledValue(textarea, '');
+        return this.say(msg('composeTampered'), i > 0);
+      }
       submit.click();
       // Mastodon clears the form after the API answered 200 (COMPOSE_SUBMIT_SUCCESS, §2.7).
       const cleared = await waitFor(() => (textarea.isConnected && textarea.value === '' ? true : null), 20_000);
@@ -251,7 +261,9 @@ export class ComposeController {
       retry.type = 'button';
       retry.className = 'hush-link';
       retry.textContent = msg('composeRetry');
-      retry.addEventListener('click', () => void this.publish());
+      retry.addEventListener('click', (e) => {
+        if (e.isTrusted) void this.publish();
+      });
       this.problem.append(retry);
     }
   }

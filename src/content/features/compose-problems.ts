@@ -41,7 +41,9 @@ export function problemsView(reply: Extract<EncryptReply, { ok: false }>, onInvi
     invite.dataset.hushAction = 'invite';
     invite.textContent = msg('problemInviteAction');
     invite.title = invitation;
-    invite.addEventListener('click', () => onInvite(invitation));
+    invite.addEventListener('click', (e) => {
+      if (e.isTrusted) onInvite(invitation);
+    });
     box.append(invite);
   }
   return box;

@@ -1,7 +1,8 @@
 /**
  * Capture-phase guards: while encryption is on, Mastodon's own submit paths (the form's submit,
  * Ctrl/Cmd+Enter in its inputs, §2.6) are pre-empted before React's root listeners see them, and
- * routed to Hush's publish. Our own programmatic submit passes through (`posting`).
+ * routed to Hush's publish. Our own programmatic submit passes through (`posting`); events the
+ * page dispatches itself (isTrusted false) are swallowed and start nothing.
  */
 import type { ComposeController } from './compose-lock';
 
@@ -16,7 +17,8 @@ export function installSubmitGuard(controllerOf: (form: HTMLFormElement) => Comp
     if (c === null || c.isPosting) return;
     e.preventDefault();
     e.stopImmediatePropagation();
-    void c.publish();
+    // Page-made events (isTrusted false) are blocked but never start a post.
+    if (e.isTrusted) void c.publish();
   }, true);
   window.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
@@ -24,6 +26,7 @@ export function installSubmitGuard(controllerOf: (form: HTMLFormElement) => Comp
     if (c === null || c.isPosting) return;
     e.preventDefault();
     e.stopImmediatePropagation();
-    void c.publish();
+    // Page-made events (isTrusted false) are blocked but never start a post.
+    if (e.isTrusted) void c.publish();
   }, true);
 }
