@@ -7,26 +7,17 @@
 import type { ComposeController } from './compose-lock';
 
 export function installSubmitGuard(controllerOf: (form: HTMLFormElement) => ComposeController | undefined): void {
-  const lockedFormOf = (target: EventTarget | null): ComposeController | null => {
-    const form = target instanceof Element ? target.closest('form') : null;
+  const intercept = (e: Event): void => {
+    const form = e.target instanceof Element ? e.target.closest('form') : null;
     const c = form ? controllerOf(form) : undefined;
-    return c?.locked === true ? c : null;
+    if (c?.locked !== true || c.isPosting) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    // Page-made events (isTrusted false) are blocked but never start a post.
+    if (e.isTrusted) void c.publish();
   };
-  window.addEventListener('submit', (e) => {
-    const c = lockedFormOf(e.target);
-    if (c === null || c.isPosting) return;
-    e.preventDefault();
-    e.stopImmediatePropagation();
-    // Page-made events (isTrusted false) are blocked but never start a post.
-    if (e.isTrusted) void c.publish();
-  }, true);
+  window.addEventListener('submit', intercept, true);
   window.addEventListener('keydown', (e) => {
-    if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
-    const c = lockedFormOf(e.target);
-    if (c === null || c.isPosting) return;
-    e.preventDefault();
-    e.stopImmediatePropagation();
-    // Page-made events (isTrusted false) are blocked but never start a post.
-    if (e.isTrusted) void c.publish();
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) intercept(e);
   }, true);
 }
