@@ -5,15 +5,15 @@
  */
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { HTTPRequest, Page } from 'puppeteer-core';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
 import { queryDb } from '../instance/web/test-support';
-import { launchBrowser, type BrowserKind, type LaunchedBrowser } from '../browser/launch';
+import { launchBrowser, testExtensionDir, type BrowserKind, type LaunchedBrowser } from '../browser/launch';
 import { ask, enableHush, openAs, verifyContact, type HushUser } from '../browser/overlay-support';
 import { nodeParty, type NodeParty } from './node-party';
 
-const builtDir = resolve('dist/extension');
+const builtDir = testExtensionDir;
 
 /**
  * A private copy of the test build: other engineers' test runs rebuild dist/extension while ours

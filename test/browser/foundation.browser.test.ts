@@ -4,13 +4,12 @@
  * typed messages (and typed errors), the popup renders the tab's state, and an extension
  * frame inserted into the page is opaque to page JavaScript.
  */
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, browserKinds, type LaunchedBrowser } from './launch';
+import { launchBrowser, browserKinds, type LaunchedBrowser, testExtensionDir } from './launch';
 import { sendFromExtensionPage, tabIdFor, waitForTabState } from './extension-helpers';
 import { startShellServer, type ShellServer } from './shell-server';
 
-const extensionDir = resolve('dist/extension');
+const extensionDir = testExtensionDir;
 
 describe.each(browserKinds())('foundation in %s', (kind) => {
   let b: LaunchedBrowser;

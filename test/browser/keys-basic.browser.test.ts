@@ -5,17 +5,17 @@
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../src/protocol/index';
 import { enable } from '../../src/background/keys/accounts';
 import { makeHarness } from '../../src/background/keys/flow-harness';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
-import { browserKinds, launchBrowser, type LaunchedBrowser } from './launch';
+import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
 import { sendFromExtensionPage, tabIdFor, waitForTabState } from './extension-helpers';
 
-const extensionDir = resolve('dist/extension');
+const extensionDir = testExtensionDir;
 
 describe.each(browserKinds())('keys basics in %s', (kind) => {
   let fed: Federation;

@@ -9,16 +9,16 @@
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page, WebWorker } from 'puppeteer-core';
 import { TargetType } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, createChain, currentPrekey, encodeBundle, generateIdentity } from '../../src/protocol/index';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
-import { launchBrowser, type LaunchedBrowser } from './launch';
+import { launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
 import { sendFromExtensionPage, tabIdFor, waitForTabState } from './extension-helpers';
 
-const extensionDir = resolve('dist/extension');
+const extensionDir = testExtensionDir;
 type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 interface Ref { origin: string; accountId: string }
 

@@ -5,10 +5,17 @@
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import puppeteer, { TargetType, type Browser, type Page } from 'puppeteer-core';
 
 export type BrowserKind = 'chromium' | 'firefox';
+
+/**
+ * Where the browser tests' global setup builds the test extension. HUSH_EXTENSION_DIR lets two
+ * test runs on one checkout each use their own build (a browser loading a directory another run
+ * is rewriting fails for reasons that are not Hush's).
+ */
+export const testExtensionDir = resolve(process.env.HUSH_EXTENSION_DIR ?? 'dist/extension');
 
 export interface LaunchOptions {
   /** Directory of an unpacked extension (usually dist/extension from a --test build). */

@@ -5,14 +5,14 @@
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
 import { postStatus, queryDb } from '../instance/web/test-support';
-import { browserKinds, launchBrowser, type LaunchedBrowser } from './launch';
+import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
 import { ask, chooseDirect, clickHush, enableHush, openAs, typeSecure, verifyContact, waitForPlaintext, type HushUser } from './overlay-support';
 
-const extensionDir = resolve('dist/extension');
+const extensionDir = testExtensionDir;
 
 const dbText = (...instances: Instance[]): string =>
   instances.map((i) => queryDb(i.dbPath, 'SELECT text, content FROM statuses').map((r) => JSON.stringify(r)).join('\n')).join('\n');

@@ -6,16 +6,16 @@
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { HTTPRequest } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
 import { queryDb } from '../instance/web/test-support';
 import { sendFromExtensionPage } from './extension-helpers';
-import { browserKinds, launchBrowser, type LaunchedBrowser } from './launch';
+import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
 import { chooseDirect, clickHush, editorFrame, enableHush, openAs, typeSecure, verifyContact, waitForPlaintext, type HushUser } from './overlay-support';
 
-const extensionDir = resolve('dist/extension');
+const extensionDir = testExtensionDir;
 const PREFIX = '[Hush encrypted message]';
 
 /** Every text column of statuses in both databases. */

@@ -10,14 +10,14 @@
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
 import { tabIdFor, waitForTabState } from './extension-helpers';
-import { browserKinds, launchBrowser, type LaunchedBrowser } from './launch';
+import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
 
-const extensionDir = resolve(process.env.HUSH_EXTENSION_DIR ?? 'dist/extension');
+const extensionDir = testExtensionDir;
 const PASSPHRASE = 'quiet lantern over seven hills';
 
 interface Person { b: LaunchedBrowser; page: Page; tabId: number }

@@ -12,10 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChain, currentPrekey, encodeBundle, generateIdentity, init } from '../../src/protocol/index';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
 import { sendFromExtensionPage, tabIdFor, waitForTabState } from './extension-helpers';
-import { browserKinds, launchBrowser, type BrowserKind, type LaunchedBrowser } from './launch';
+import { browserKinds, launchBrowser, type BrowserKind, type LaunchedBrowser, testExtensionDir } from './launch';
 
-// HUSH_EXTENSION_DIR: a private build, so a parallel run rebuilding dist/ cannot pull it away mid-test.
-const extensionDir = resolve(process.env.HUSH_EXTENSION_DIR ?? 'dist/extension');
+const extensionDir = testExtensionDir;
 const artifacts = resolve('test-artifacts/popup');
 const axeSource = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 const PASSPHRASE = 'correct horse battery staple orbit';

@@ -9,11 +9,10 @@ import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tabIdFor, waitForTabState } from './extension-helpers';
-import { browserKinds, launchBrowser, type BrowserKind, type LaunchedBrowser } from './launch';
+import { browserKinds, launchBrowser, type BrowserKind, type LaunchedBrowser, testExtensionDir } from './launch';
 import { startShellServer, type ShellServer } from './shell-server';
 
-// HUSH_EXTENSION_DIR: a private build, so a parallel run rebuilding dist/ cannot pull it away mid-test.
-const extensionDir = resolve(process.env.HUSH_EXTENSION_DIR ?? 'dist/extension');
+const extensionDir = testExtensionDir;
 const artifacts = resolve('test-artifacts/popup');
 const axeSource = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 
