@@ -2,11 +2,9 @@
  * Issue #6 acceptance through the popup and the page together: two people enable Hush and
  * verify each other on the safety-number screen; a message then shows "verified" in the page;
  * locking in the popup makes messages show locked, unlocking makes them readable again.
- * Drives the overlay only through the page's DOM and the secure frames.
- *
- * NOT YET PASSING: posting from the secure editor (".hush-post") does not complete in headless
- * browsers at the time of writing (the overlay area is on it), so this file runs only with
- * HUSH_POPUP_ACCEPTANCE=1. The popup halves are covered, passing, in popup-flows.browser.test.ts.
+ * The popup is driven through its UI; the page through its DOM and the secure frames (with the
+ * same helpers as the overlay tests). Key change -> accept and backup -> restore in a second
+ * profile are in popup-flows.browser.test.ts.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +13,7 @@ import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
 import { tabIdFor, waitForTabState } from './extension-helpers';
+import { chooseDirect, clickHush, typeSecure } from './overlay-support';
 import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
 
 const extensionDir = testExtensionDir;
@@ -68,7 +67,7 @@ async function waitForView(page: Page, match: (v: { badge: string; text: string 
   }
 }
 
-describe.skipIf(process.env.HUSH_POPUP_ACCEPTANCE !== '1').each(browserKinds())('popup acceptance in %s', (kind) => {
+describe.each(browserKinds())('popup acceptance in %s', (kind) => {
   let fed: Federation;
   let a: Instance;
   let b: Instance;
@@ -105,31 +104,10 @@ describe.skipIf(process.env.HUSH_POPUP_ACCEPTANCE !== '1').each(browserKinds())(
 
     const secret = `popup acceptance ${kind} ${Date.now().toString(36)}`;
     await alice.page.bringToFront();
-    await alice.page.click('form.compose-form .compose-form__dropdowns button.dropdown-button');
-    const which = await Promise.race([
-      alice.page.waitForSelector('.visibility-modal').then(() => 'modal' as const),
-      alice.page.waitForSelector('li.privacy-dropdown__option[data-index=direct]').then(() => 'dropdown' as const),
-    ]);
-    if (which === 'modal') {
-      await alice.page.click('.visibility-modal .visibility-dropdown__button');
-      await alice.page.click('.visibility-modal .visibility-dropdown__option[data-index=direct]');
-      const save = await alice.page.waitForSelector('::-p-xpath(//div[contains(@class,"visibility-modal")]//button[normalize-space()="Save"])');
-      await save?.click();
-    } else {
-      await alice.page.click('li.privacy-dropdown__option[data-index=direct]');
-    }
+    await chooseDirect(alice.page);
     await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]', { timeout: 15_000 });
-    const editor = await (await alice.page.waitForSelector('.hush-editor-host iframe'))?.contentFrame();
-    if (!editor) throw new Error('no secure editor');
-    await editor.waitForSelector('textarea.hush-editor');
-    await editor.focus('textarea.hush-editor');
-    await editor.evaluate((text) => {
-      const area = document.querySelector('textarea.hush-editor') as HTMLTextAreaElement;
-      area.value = text;
-      area.dispatchEvent(new Event('input', { bubbles: true }));
-    }, `@bob@b.test ${secret}`);
-    await alice.page.waitForFunction(() => (document.querySelector('.hush-budget')?.textContent ?? '') !== '', { timeout: 15_000 });
-    await alice.page.click('.hush-post', { delay: 30 });
+    await typeSecure(alice.page, `@bob@b.test ${secret}`);
+    await clickHush(alice.page, '.hush-post', kind);
     await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
 
     const seen = await waitForView(bob.page, (v) => v.text.includes(secret), secret);
