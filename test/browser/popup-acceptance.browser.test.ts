@@ -142,4 +142,44 @@ describe.each(browserKinds())('popup acceptance in %s', (kind) => {
     const back = await waitForView(bob.page, (v) => v.text.includes('popup acceptance'), 'the plaintext again');
     expect(back.badge).toBe('verified');
   });
+
+  it('key change (bob revokes and sets up again) -> check again shows it -> accept -> sending resumes', async () => {
+    const keys = await popup(bob, '&view=my-keys');
+    await keys.waitForSelector('[data-testid="revoke"] button.danger');
+    await keys.click('[data-testid="revoke"] button.danger');
+    await keys.waitForSelector('[data-testid="revoke-confirm"]');
+    await keys.click('[data-testid="revoke-confirm"]');
+    await keys.waitForSelector('[data-testid="revoke"] .ok', { timeout: 30_000 });
+    await keys.close();
+    const again = await popup(bob);
+    await again.waitForSelector('[data-testid="hush-state"][data-state="revoked"]');
+    await again.click('[data-testid="enable-account"]');
+    await again.waitForSelector('[data-testid="hush-state"][data-state="enabled"]', { timeout: 30_000 });
+    await again.close();
+
+    // alice's stored contact is bob's OLD verified key; "check again" must see the new one.
+    const contact = await popup(alice, '&view=contact&acct=bob@b.test');
+    await contact.waitForSelector('[data-testid="refresh-contact"]');
+    await contact.click('[data-testid="refresh-contact"]');
+    await contact.waitForSelector('.trust-changed', { timeout: 30_000 });
+    await contact.close();
+
+    const change = await popup(alice, '&view=key-change&acct=bob@b.test');
+    await change.waitForSelector('[data-testid="accept-change"]');
+    await change.click('[data-testid="accept-change"]');
+    await change.waitForSelector('[data-testid="key-change-outcome"][data-outcome="accepted"]');
+    await change.close();
+
+    const secret = `after the key change ${kind} ${Date.now().toString(36)}`;
+    await alice.page.bringToFront();
+    await alice.page.reload();
+    await chooseDirect(alice.page);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]', { timeout: 15_000 });
+    await typeSecure(alice.page, `@bob@b.test ${secret}`);
+    await clickHush(alice.page, '.hush-post', kind);
+    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
+    await bob.page.bringToFront();
+    const seen = await waitForView(bob.page, (v) => v.text.includes(secret), secret);
+    expect(seen.badge).toBe('verified'); // bob still holds alice's verified key
+  });
 });

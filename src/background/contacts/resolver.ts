@@ -6,6 +6,7 @@
 import type { RecipientProblem } from '../services';
 import { discover } from '../network/discovery';
 import type { KeyRuntime } from '../keys/runtime';
+import { unb64 } from '../storage/codec';
 import type { AccountRecord, Contact } from '../storage/schema';
 import { contactState, observe } from './tofu';
 
@@ -51,7 +52,8 @@ export async function resolveContact(rt: KeyRuntime, me: AccountRecord, acct: st
     return p === null ? { ok: true, contact: cached } : { ok: false, problem: p, contact: cached };
   }
   const ref = { origin: me.origin, accountId: me.accountId };
-  const found = await discover({ api: rt.api, homeOrigin: me.origin, homeDomain: domainOf(me.acct), acct, token: () => rt.deps.token(ref, 'resolve') });
+  const pinnedIdentityPk = cached === null ? null : (unb64(cached.pinned.identityPk) ?? null);
+  const found = await discover({ api: rt.api, homeOrigin: me.origin, homeDomain: domainOf(me.acct), acct, token: () => rt.deps.token(ref, 'resolve'), pinnedIdentityPk });
   if (!found.ok) {
     if (found.kind === 'disagreement') {
       const warning = { kind: 'disagreement' as const, homeInstance: found.homeInstance, originInstance: found.originInstance, at: now };

@@ -47,6 +47,43 @@ describe('discovery: field extraction and comparison', () => {
     expect(compareMaterial(rev, b)).toMatchObject({ agree: true, material: rev, from: 'home' });
   });
 
+  it('a revocation of an older key at home does not hide the successor the origin serves; a home bundle never beats a revocation', () => {
+    const oldId = generateIdentity(URI);
+    const newId = generateIdentity(URI);
+    const rev = materialOf(account(URI, [{ name: 'Hush', value: encodeRevocation(oldId, 9, 'superseded') }]));
+    const successor = material(encodeBundle(newId, 1, currentPrekey(createChain(1_800_000_000)).publicKey));
+    expect(compareMaterial(rev, successor)).toMatchObject({ agree: true, material: successor, from: 'origin' });
+    expect(compareMaterial(successor, rev)).toMatchObject({ agree: true, material: rev, from: 'origin' });
+  });
+
+  it('a stale home copy of the PINNED key beside a new key at the origin is a key change served by the origin, not a disagreement', async () => {
+    const pinned = generateIdentity(URI);
+    const next = generateIdentity(URI);
+    const attacker = generateIdentity(URI);
+    const pre = currentPrekey(createChain(1_800_000_000)).publicKey;
+    const old = account(URI, [{ name: 'Hush', value: encodeBundle(pinned, 1, pre) }]);
+    const fresh = account(URI, [{ name: 'Hush', value: encodeBundle(next, 1, pre) }]);
+    const forged = account(URI, [{ name: 'Hush', value: encodeBundle(attacker, 1, pre) }]);
+    const homeCalls: string[] = [];
+    const run = (home: unknown, origin: unknown, pin: Uint8Array | null) => discover({
+      api: new MastodonApi((url) => {
+        const u = new URL(url);
+        if (u.host === 'a.test') homeCalls.push(u.pathname);
+        return Promise.resolve(new Response(JSON.stringify(u.host === 'a.test' ? home : origin), { status: 200 }));
+      }),
+      homeOrigin: 'https://a.test', homeDomain: 'a.test', acct: 'bob@b.test', token: () => Promise.resolve('token-123456'), pinnedIdentityPk: pin,
+    });
+    const r = await run(old, fresh, pinned.publicKey);
+    expect(r).toMatchObject({ ok: true, servedBy: ['https://b.test'], material: { kind: 'bundle' } });
+    if (r.ok && r.material.kind === 'bundle') expect([...r.material.bundle.identityPk]).toEqual([...next.publicKey]);
+    // The home instance was asked to re-resolve first (it may have caught up).
+    expect(homeCalls.some((p) => p.includes('search'))).toBe(true);
+    // Without a pin (first contact) it stays a disagreement: nothing to tell staleness from substitution.
+    expect(await run(old, fresh, null)).toMatchObject({ ok: false, kind: 'disagreement' });
+    // A home instance serving a key we never pinned is still caught.
+    expect(await run(forged, fresh, pinned.publicKey)).toMatchObject({ ok: false, kind: 'disagreement' });
+  });
+
   it('end to end over fake instances: disagreement names both instances; an actor URI mismatch is a disagreement too', async () => {
     const real = generateIdentity(URI);
     const fake = generateIdentity(URI);

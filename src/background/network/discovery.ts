@@ -60,7 +60,13 @@ export type Comparison = { readonly agree: true; readonly material: KeyMaterial;
 export function compareMaterial(home: KeyMaterial, origin: KeyMaterial): Comparison {
   // A revocation is signed by the identity key itself: whoever serves it, it is authentic.
   if (origin.kind === 'revocation') return { agree: true, material: origin, from: home.kind === 'revocation' ? 'both' : 'origin' };
-  if (home.kind === 'revocation') return { agree: true, material: home, from: 'home' };
+  if (home.kind === 'revocation') {
+    // The home copy still shows the revocation of an older key while the account's own instance
+    // already serves its successor: the successor (a key change the user must accept) is current.
+    // Only ever the ORIGIN's bundle: a home instance's bundle never overrides a revocation.
+    if (origin.kind === 'bundle' && !sameBytes(home.revocation.identityPk, origin.bundle.identityPk)) return { agree: true, material: origin, from: 'origin' };
+    return { agree: true, material: home, from: 'home' };
+  }
   if (home.kind === 'bundle' && origin.kind === 'bundle') {
     const h = home.bundle;
     const o = origin.bundle;
@@ -73,6 +79,13 @@ export function compareMaterial(home: KeyMaterial, origin: KeyMaterial): Compari
   return { agree: false };
 }
 
+/** Home serves the pinned identity (a bundle or its revocation); the origin serves another identity's bundle. */
+export function staleHomeCopy(home: KeyMaterial, origin: KeyMaterial, pinned: Uint8Array | null): boolean {
+  if (pinned === null || origin.kind !== 'bundle' || sameBytes(origin.bundle.identityPk, pinned)) return false;
+  if (home.kind === 'bundle') return sameBytes(home.bundle.identityPk, pinned);
+  return false;
+}
+
 export interface DiscoveryInput {
   readonly api: MastodonApi;
   readonly homeOrigin: string;
@@ -82,6 +95,12 @@ export interface DiscoveryInput {
   readonly acct: string;
   /** Asks for the user's token (resolving search needs it); null when no tab can provide one. */
   readonly token: () => Promise<string | null>;
+  /**
+   * The identity key already pinned for this account, if any. A home instance's cached copy of a
+   * remote profile can lag for a day or more (Mastodon re-fetches remote accounts lazily), so after
+   * a legitimate key change it still serves the key we pinned. That is staleness, not substitution.
+   */
+  readonly pinnedIdentityPk?: Uint8Array | null;
 }
 
 function failure(r: Exclude<ApiResult<unknown>, { ok: true }>): DiscoveryFailure {
@@ -129,15 +148,23 @@ export async function discover(input: DiscoveryInput): Promise<DiscoveryResult> 
   };
   const originMaterial = materialOf(direct.value);
   let cmp = direct.value.uri === home.value.uri ? compareMaterial(homeMaterial, originMaterial) : ({ agree: false } as const);
-  if (!cmp.agree && homeMaterial.kind === 'none' && originMaterial.kind !== 'none') {
-    // The home copy is probably older than the key (profile updates federate with a delay): ask it
-    // to re-resolve once. A home copy with a DIFFERENT key is never "healed" this way: that is
-    // exactly what a substituting home instance would serve, so it stays a disagreement.
+  const pinned = input.pinnedIdentityPk ?? null;
+  if (!cmp.agree && originMaterial.kind !== 'none' && (homeMaterial.kind === 'none' || staleHomeCopy(homeMaterial, originMaterial, pinned))) {
+    // The home copy is probably older than the key (profile updates federate with a delay, and
+    // only to instances with followers): ask it to re-resolve once. A home copy with a key we
+    // never pinned is not "healed" this way: that is what a substituting home instance serves.
     const refreshed = await fromHome(input, true);
     if (refreshed.ok) {
       home = refreshed;
       cmp = direct.value.uri === home.value.uri ? compareMaterial(materialOf(home.value), originMaterial) : { agree: false };
     }
+  }
+  if (!cmp.agree && direct.value.uri === home.value.uri && staleHomeCopy(materialOf(home.value), originMaterial, pinned)) {
+    // Still the key we pinned at home, a new one at the account's own instance: what a real key
+    // change looks like until the home copy catches up. Only the origin vouches for the new key,
+    // so it becomes a key change the user must accept (TOFU), never a silent switch. The home
+    // instance cannot inject a key this way: it only ever served the key we already trusted.
+    return { ok: true, actorUri: direct.value.uri, acct: input.acct, material: originMaterial, servedBy: [originInstance] };
   }
   if (!cmp.agree) return disagreement;
   return { ok: true, actorUri: direct.value.uri, acct: input.acct, material: cmp.material, servedBy: cmp.from === 'both' ? [input.homeOrigin, originInstance] : cmp.from === 'home' ? [input.homeOrigin] : [originInstance] };
