@@ -135,7 +135,8 @@ export interface ViewOpenReply {
 
 export interface OverlayResponses {
   'overlay/editor-seed': { readonly seeded: true };
-  'overlay/compose-check': ComposeStatus & { readonly replyEncrypted: boolean };
+  /** `encryptByDefault`: the user's "default encryption for new direct messages" preference. */
+  'overlay/compose-check': ComposeStatus & { readonly replyEncrypted: boolean; readonly encryptByDefault: boolean };
   'overlay/compose-encrypt': EncryptReply;
   'overlay/compose-posted': { readonly done: true };
   'overlay/editor-close': { readonly closed: true };

@@ -13,7 +13,7 @@ import { startFederation, type Federation, type Instance } from '../instance/ser
 import { queryDb } from '../instance/web/test-support';
 import { sendFromExtensionPage } from './extension-helpers';
 import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
-import { chooseDirect, clickHush, editorFrame, enableHush, openAs, typeSecure, verifyContact, waitForPlaintext, type HushUser } from './overlay-support';
+import { ask, chooseDirect, clickHush, editorFrame, enableHush, openAs, typeSecure, verifyContact, waitForPlaintext, type HushUser } from './overlay-support';
 
 const extensionDir = testExtensionDir;
 const PREFIX = '[Hush encrypted message]';
@@ -153,5 +153,21 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
       expect(['verified', 'unverified']).toContain(seen.badge);
     }
     expect(allStatusText(a, b)).not.toContain('group plan');
+  });
+
+  it('with "default encryption" off in the options a new DM starts unencrypted; the lock still turns it on', async () => {
+    await ask(alice, 'settings/prefs/set', { defaultEncryption: false });
+    try {
+      await alice.page.bringToFront();
+      await alice.page.reload();
+      await chooseDirect(alice.page);
+      await alice.page.waitForSelector('.hush-lock-bar[data-hush-default="pref-off"][data-hush-lock="off"]');
+      expect(await alice.page.$('.hush-editor-host iframe')).toBeNull();
+      await clickHush(alice.page, '.hush-lock-toggle', kind);
+      await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+      await editorFrame(alice.page);
+    } finally {
+      await ask(alice, 'settings/prefs/set', { defaultEncryption: true });
+    }
   });
 });

@@ -109,6 +109,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
         parts: 0,
         empty: true,
         replyEncrypted,
+        encryptByDefault: (await settings.getPrefs()).defaultEncryption,
       };
     },
     'overlay/compose-encrypt': async ({ session, reserveChars }, sender) => {

@@ -96,7 +96,11 @@ export class ComposeController {
     parts.form.classList.toggle(LOCKED, this.on);
   }
 
-  /** Encryption on by default when the account and every recipient are ready, or for replies to Hush messages. */
+  /**
+   * Encryption on by default when the account and every recipient are ready (unless the user
+   * turned "default encryption" off in the options), and always for replies to Hush messages:
+   * answering an encrypted message in plaintext would leak what it was about, whatever the pref.
+   */
   private async decideDefault(): Promise<void> {
     const mentions = [...this.parts.textarea.value.matchAll(/(?:^|\s)@([\w.-]+(?:@[\w.-]+)?)/g)].map((m) => m[1] ?? '').filter(Boolean);
     const replyTo = this.parts.replying ? this.deps.replyTarget() : null;
@@ -104,8 +108,11 @@ export class ComposeController {
     if (!check.ok) return this.say(msg('composeUnavailable'));
     const c = check.value;
     if (c.account !== 'ready') return this.say(msg(c.account === 'locked' ? 'composeAccountLocked' : 'composeAccountNotEnabled'));
-    if (c.replyEncrypted || c.recipients.every((r) => r.state === 'ready')) await this.turnOn();
-    else this.say(msg('composeSomeWithoutKey'));
+    // The decision is visible on the bar (tests and styles can tell "not decided yet" from "off").
+    const decided = c.replyEncrypted ? 'reply' : !c.encryptByDefault ? 'pref-off' : c.recipients.every((r) => r.state === 'ready') ? 'ready' : 'missing-keys';
+    this.bar.dataset.hushDefault = decided;
+    if (decided === 'reply' || decided === 'ready') await this.turnOn();
+    else if (decided === 'missing-keys') this.say(msg('composeSomeWithoutKey'));
   }
 
   async turnOn(): Promise<void> {
