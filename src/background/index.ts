@@ -36,7 +36,7 @@ const handlers: Handlers = {
   'frame/hello': async ({ session }, sender) => {
     const kind = sender.path === '/frames/editor.html' ? 'editor' : sender.path === '/frames/view.html' ? 'view' : null;
     if (kind === null || sender.tabId === null) return fail('forbidden_sender', 'not a Hush frame');
-    const joined = await joinFrameSession(session, sender.tabId, kind);
+    const joined = await joinFrameSession(session, sender.tabId, kind, sender.frameId ?? null);
     return joined ? { joined: true as const } : fail('no_session', 'this frame was not opened by Hush for this tab');
   },
   'diagnostics/get': () => Promise.resolve({ entries: recent() }),

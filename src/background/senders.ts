@@ -16,6 +16,8 @@ export interface SenderContext {
   readonly origin: string;
   /** URL path of the sender (e.g. /frames/view.html): tells frame kinds apart. */
   readonly path: string;
+  /** The browser's id of the sending frame within its tab (0: top frame); binds a secure frame to its session. */
+  readonly frameId?: number | null;
 }
 
 /**
@@ -33,12 +35,15 @@ export function classifySender(sender: SenderFields, extensionId: string, extens
   }
   const tabId = typeof sender.tab?.id === 'number' && sender.tab.id >= 0 ? sender.tab.id : null;
   if (url.origin === extensionOrigin || sender.url.startsWith(`${extensionOrigin}/`)) {
-    if (url.pathname.startsWith('/frames/')) return tabId === null ? null : { kind: 'frame', tabId, origin: extensionOrigin, path: url.pathname };
+    if (url.pathname.startsWith('/frames/')) {
+      const frameId = typeof sender.frameId === 'number' && sender.frameId > 0 ? sender.frameId : null;
+      return tabId === null || frameId === null ? null : { kind: 'frame', tabId, origin: extensionOrigin, path: url.pathname, frameId };
+    }
     return { kind: 'extension-page', tabId, origin: extensionOrigin, path: url.pathname };
   }
   // Content scripts run in the top frame only; a message from a sub-frame is not ours to trust.
   if ((url.protocol === 'https:' || url.protocol === 'http:') && tabId !== null && sender.frameId === 0) {
-    return { kind: 'content', tabId, origin: url.origin, path: url.pathname };
+    return { kind: 'content', tabId, origin: url.origin, path: url.pathname, frameId: 0 };
   }
   return null;
 }

@@ -48,14 +48,28 @@ export function styleOf(el: Element, linkEl: Element | null = null): FrameStyle 
 }
 
 /** An extension-origin frame for a session. The URL carries the session id only. */
+/** The message a content script sends a secure frame to hand it its session (see frames/common.ts). */
+export const SESSION_MESSAGE = 'hush/session';
+
+/**
+ * An extension-origin frame for `session`. The session id is NOT in the URL (the page can read
+ * every attribute): after each load of the frame document, this content script hands it over
+ * with postMessage targeted at the extension origin, which the page can neither read nor
+ * redirect (a frame the page navigated elsewhere simply does not receive it).
+ */
 export function secureFrame(path: string, session: string, title: string): HTMLIFrameElement {
   const frame = document.createElement('iframe');
-  frame.src = `${browser.runtime.getURL(path)}?s=${encodeURIComponent(session)}`;
+  const url = browser.runtime.getURL(path);
+  frame.src = url;
   frame.title = title;
   frame.className = 'hush-frame';
   frame.setAttribute('allowtransparency', 'true');
   // Frames never need the page's privileges; no allow= features are granted.
   frame.referrerPolicy = 'no-referrer';
+  const origin = new URL(url).origin;
+  frame.addEventListener('load', () => {
+    frame.contentWindow?.postMessage({ type: SESSION_MESSAGE, session }, origin);
+  });
   return frame;
 }
 

@@ -1,23 +1,57 @@
 import browser from 'webextension-polyfill';
 import { send } from '../messaging/client';
 
+const SESSION_RE = /^[A-Za-z0-9_-]{16,64}$/;
+/** How long a frame waits for its session before it says it was not opened by Hush. */
+const SESSION_WAIT_MS = 5_000;
+/** Guesses a page may post before the frame stops listening (a session has 144 random bits). */
+const MAX_OFFERS = 8;
+
 /**
  * Shared start of every secure frame: the frame shows nothing until the background confirms
- * that its session id was issued to a content script of this very tab. A page that frames
- * our web-accessible pages itself gets a refusal and no content.
+ * that the session it was handed belongs to a content script of this very tab and binds it to
+ * this frame. The session arrives by postMessage from the parent window (our content script;
+ * see content/dom.ts secureFrame), never in the URL, so a page cannot copy a genuine frame.
+ * The page can post to us too, but it cannot know a session; shapes are checked, and after a few
+ * offers or the wait the frame gives up and shows a refusal.
  */
-export async function joinSession(root: HTMLElement, titleKey: string): Promise<string | null> {
-  const session = new URLSearchParams(location.search).get('s') ?? '';
-  const reply = /^[A-Za-z0-9_-]{16,64}$/.test(session) ? await send('frame/hello', { session }) : null;
-  if (!reply?.ok) {
-    root.className = 'hush-refused';
-    root.textContent = browser.i18n.getMessage('frameNoSession');
-    root.dataset.state = 'refused';
-    return null;
-  }
-  root.textContent = browser.i18n.getMessage(titleKey);
-  root.dataset.state = 'joined';
-  return session;
+export function joinSession(root: HTMLElement, titleKey: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    let offers = 0;
+    let done = false;
+    const finish = (session: string | null) => {
+      if (done) return;
+      done = true;
+      window.removeEventListener('message', onMessage);
+      clearTimeout(timer);
+      if (session === null) {
+        root.className = 'hush-refused';
+        root.textContent = browser.i18n.getMessage('frameNoSession');
+        root.dataset.state = 'refused';
+      } else {
+        root.textContent = browser.i18n.getMessage(titleKey);
+        root.dataset.state = 'joined';
+      }
+      resolve(session);
+    };
+    const onMessage = (event: MessageEvent) => {
+      if (done || event.source !== window.parent) return;
+      const data: unknown = event.data;
+      if (typeof data !== 'object' || data === null) return;
+      const { type, session } = data as { type?: unknown; session?: unknown };
+      if (type !== 'hush/session' || typeof session !== 'string' || !SESSION_RE.test(session)) return;
+      offers++;
+      // No deadline while the background answers (a sleeping worker can take a moment to start).
+      clearTimeout(timer);
+      void send('frame/hello', { session }).then((reply) => {
+        if (reply.ok) finish(session);
+        else if (offers >= MAX_OFFERS) finish(null);
+        else timer = setTimeout(() => finish(null), SESSION_WAIT_MS);
+      });
+    };
+    let timer = setTimeout(() => finish(null), SESSION_WAIT_MS);
+    window.addEventListener('message', onMessage);
+  });
 }
 
 export function frameRoot(): HTMLElement {

@@ -13,7 +13,7 @@ import { startFederation, type Federation, type Instance } from '../instance/ser
 import { queryDb } from '../instance/web/test-support';
 import { sendFromExtensionPage } from './extension-helpers';
 import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
-import { ask, chooseDirect, clickHush, editorFrame, enableHush, openAs, typeSecure, verifyContact, waitForPlaintext, type HushUser } from './overlay-support';
+import { ask, chooseDirect, clickHush, editorFrame, enableHush, openAs, shownMessages, typeSecure, verifyContact, waitForPlaintext, type HushUser } from './overlay-support';
 
 const extensionDir = testExtensionDir;
 const PREFIX = '[Hush encrypted message]';
@@ -78,6 +78,48 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     expect(db).toContain(PREFIX);
     expect(db).not.toContain('old mill');
     expect(searches.join('\n')).not.toContain('mill');
+  });
+
+  it('a page copying a genuine secure view or editor frame gets a refusal: sessions never appear in the DOM and bind to one frame', async () => {
+    const copyFrame = async (u: HushUser, from: string) => {
+      const id = `copy-${Math.random().toString(36).slice(2)}`;
+      await u.page.evaluate((sel, copyId) => {
+        const genuine = document.querySelector(sel);
+        if (!(genuine instanceof HTMLIFrameElement)) throw new Error(`no ${sel}`);
+        const copy = genuine.cloneNode(true) as HTMLIFrameElement;
+        copy.id = copyId;
+        document.body.append(copy);
+      }, from, id);
+      const frame = await (await u.page.waitForSelector(`#${id}`))?.contentFrame();
+      if (!frame) throw new Error('no copied frame');
+      await frame.waitForSelector('#hush-frame[data-state="refused"]', { timeout: 30_000 });
+      return frame.$eval('body', (b) => b.innerText);
+    };
+    // Every Hush frame URL in the page carries no session.
+    for (const u of [alice, bob]) {
+      for (const src of await u.page.$$eval('iframe', (fs) => fs.map((f) => f.src))) expect(src).not.toMatch(/[?&#]s=/);
+    }
+    const shown = await shownMessages(bob.page);
+    expect(shown.length).toBeGreaterThan(0);
+    const copiedView = await copyFrame(bob, '.hush-view iframe');
+    for (const m of shown) if (m.text !== '') expect(copiedView).not.toContain(m.text.slice(0, 20));
+    // The genuine views still render.
+    expect((await shownMessages(bob.page)).filter((m) => m.text !== '').length).toBe(shown.filter((m) => m.text !== '').length);
+
+    await alice.page.bringToFront();
+    await chooseDirect(alice.page);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await typeSecure(alice.page, '@bob@b.test draft the page must not see');
+    const copiedEditor = await copyFrame(alice, '.hush-editor-host iframe');
+    expect(copiedEditor).not.toContain('must not see');
+    const genuine = await editorFrame(alice.page);
+    expect(await genuine.$eval('textarea.hush-editor', (t) => t.value)).toContain('must not see');
+    alice.page.once('dialog', (d) => void d.accept());
+    await clickHush(alice.page, '.hush-lock-toggle', kind);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="off"]');
+    // A fresh page for the next test (the form stays in direct mode otherwise).
+    await alice.page.reload();
+    await bob.page.evaluate(() => { for (const f of document.querySelectorAll('iframe[id^="copy-"]')) f.remove(); });
   });
 
   it('fails closed when a recipient has no key: nothing posted, an invitation offered', async () => {

@@ -7,7 +7,7 @@ import browser from 'webextension-polyfill';
 import type { FrameStyle, OverlayPush, RecipientState } from '../../messaging/overlay-messages';
 import { OVERLAY_PUSH, overlayRequests, quantiseHeight } from '../../messaging/overlay-messages';
 import { fail } from '../../messaging/result';
-import { joinFrameSession } from '../frame-sessions';
+import { frameOwnsSession, joinFrameSession } from '../frame-sessions';
 import type { HandlersFor } from '../router';
 import type { SenderContext } from '../senders';
 import type { AccountRef, KeyServices, RecipientProblem, RecipientReady } from '../services';
@@ -43,6 +43,8 @@ export interface OverlayDeps {
   readonly push?: (tabId: number, message: OverlayPush) => Promise<void>;
   readonly accountOf?: (sender: SenderContext) => Promise<AccountRef | null>;
   readonly frameOwned?: (session: string, tabId: number, kind: 'view' | 'editor') => Promise<boolean>;
+  /** Whether the sending frame is the one bound to the session (first join wins; see frame-sessions.ts). */
+  readonly frameOwner?: (session: string, tabId: number, frameId: number | null | undefined) => Promise<boolean>;
 }
 
 async function tabAccount(sender: SenderContext): Promise<AccountRef | null> {
@@ -69,9 +71,13 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
   const views = new Map<string, ViewSession>();
   const recentRecipients = new Set<string>();
 
-  const editorFor = (session: string, sender: SenderContext): EditorSession | null => {
+  const frameOwner = deps.frameOwner ?? frameOwnsSession;
+  /** A request from a frame must come from THE frame bound to the session, not just any frame of the tab. */
+  const ownedBy = async (session: string, sender: SenderContext): Promise<boolean> =>
+    sender.kind !== 'frame' || (sender.tabId !== null && (await frameOwner(session, sender.tabId, sender.frameId)));
+  const editorFor = async (session: string, sender: SenderContext): Promise<EditorSession | null> => {
     const e = editors.get(session);
-    return e !== undefined && e.tabId === sender.tabId ? e : null;
+    return e !== undefined && e.tabId === sender.tabId && (await ownedBy(session, sender)) ? e : null;
   };
   const noSession = () => fail('no_session', 'no such editor session for this tab');
 
@@ -113,7 +119,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
       };
     },
     'overlay/compose-encrypt': async ({ session, reserveChars }, sender) => {
-      const e = editorFor(session, sender);
+      const e = await editorFor(session, sender);
       if (e === null) return noSession();
       const draft = parseDraft(e.text);
       if (draft.plaintext.length === 0) return { ok: false as const, account: null, recipients: [], invitation: null, message: 'empty' };
@@ -132,25 +138,25 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
         message: out.message,
       };
     },
-    'overlay/compose-posted': ({ session, statusIds }, sender) => {
-      const e = editorFor(session, sender);
-      if (e === null) return Promise.resolve(noSession());
+    'overlay/compose-posted': async ({ session, statusIds }, sender) => {
+      const e = await editorFor(session, sender);
+      if (e === null) return noSession();
       // Our own statuses name their message, so a reply to them is threaded to it.
       if (e.messageId !== null) reader.rememberPosted(e.account, statusIds, e.messageId);
       editors.delete(session);
-      return Promise.resolve({ done: true as const });
+      return { done: true as const };
     },
-    'overlay/editor-close': ({ session }, sender) => {
-      if (editorFor(session, sender) !== null) editors.delete(session);
-      return Promise.resolve({ closed: true as const });
+    'overlay/editor-close': async ({ session }, sender) => {
+      if ((await editorFor(session, sender)) !== null) editors.delete(session);
+      return { closed: true as const };
     },
     'overlay/editor-get': async ({ session }, sender) => {
-      const e = editorFor(session, sender);
+      const e = await editorFor(session, sender);
       if (e === null) return noSession();
       return { text: e.text, style: e.style, placeholder: e.placeholder, status: await composeStatus(e) };
     },
     'overlay/editor-draft': async ({ session, text }, sender) => {
-      const e = editorFor(session, sender);
+      const e = await editorFor(session, sender);
       if (e === null || sender.tabId === null) return noSession();
       e.text = text;
       const status = await composeStatus(e);
@@ -159,13 +165,13 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
       return status;
     },
     'overlay/editor-submit': async ({ session }, sender) => {
-      const e = editorFor(session, sender);
+      const e = await editorFor(session, sender);
       if (e === null || sender.tabId === null) return noSession();
       await push(sender.tabId, { type: OVERLAY_PUSH, kind: 'submit', session });
       return { sent: true };
     },
     'overlay/mention-search': async ({ session, query }, sender) => {
-      const e = editorFor(session, sender);
+      const e = await editorFor(session, sender);
       if (e === null) return noSession();
       const q = query.replace(/^@/, '').toLowerCase();
       const known = [...recentRecipients].filter((a) => a.toLowerCase().startsWith(q)).slice(0, 4);
@@ -193,14 +199,14 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     },
     'overlay/view-get': async ({ session }, sender) => {
       const v = views.get(session);
-      if (v?.tabId !== sender.tabId) return noSession();
+      if (v?.tabId !== sender.tabId || !(await ownedBy(session, sender))) return noSession();
       const shown = v.key === null ? { plaintext: null, badge: { kind: 'cannot_decrypt' as const, sender: null, fingerprint: null, reason: 'not_hush', parts: null } } : await reader.shown(v.account, v.key);
       const phrase = await settings.getPhrase();
       return { plaintext: shown.plaintext, badge: shown.badge, style: v.style, phrase: phrase === null ? null : { text: phrase.text, pattern: phrase.pattern } };
     },
     'overlay/view-size': async ({ session, height }, sender) => {
       const v = views.get(session);
-      if (v?.tabId !== sender.tabId) return noSession();
+      if (v?.tabId !== sender.tabId || !(await ownedBy(session, sender))) return noSession();
       const step = quantiseHeight(height);
       await push(v.tabId, { type: OVERLAY_PUSH, kind: 'view-size', session, height: step });
       return { height: step };
