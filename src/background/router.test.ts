@@ -64,7 +64,7 @@ describe('background router', () => {
   it('refuses senders it cannot place: other extensions, sub-frames, tab-less frames', async () => {
     const route = createRouter(handlers(), EXT_ID, ORIGIN);
     const msg = { type: 'ping', payload: {} };
-    for (const s of [{ ...content, id: 'other' }, { ...content, frameId: 2 }, { ...frame, tab: undefined }, { ...content, url: 'file:///x' }, {}]) {
+    for (const s of [{ ...content, id: 'other' }, { ...content, frameId: 2 }, { ...frame, tab: undefined }, { ...frame, frameId: 0 }, { ...frame, frameId: undefined }, { ...content, url: 'file:///x' }, {}]) {
       expect(await route(msg, s)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
     }
   });
@@ -73,7 +73,7 @@ describe('background router', () => {
     const h = handlers();
     const route = createRouter(h, EXT_ID, ORIGIN);
     await route({ type: 'page/detected', payload: page }, content);
-    expect(h['page/detected']).toHaveBeenCalledWith(page, { kind: 'content', tabId: 4, origin: 'https://mastodon.example', path: '/home' });
+    expect(h['page/detected']).toHaveBeenCalledWith(page, { kind: 'content', tabId: 4, origin: 'https://mastodon.example', path: '/home', frameId: 0 });
   });
 
   it('turns a throwing handler into an internal error reply', async () => {
