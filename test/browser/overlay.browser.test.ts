@@ -139,6 +139,37 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="off"]');
   });
 
+  it('a message behind a content warning (CW, told it is not encrypted): no view while collapsed, the plaintext once expanded, hidden again on collapse', async () => {
+    const secret = `behind the warning ${kind} ${Date.now().toString(36)}`;
+    const cw = `cw ${Date.now().toString(36)}`;
+    await alice.page.bringToFront();
+    await chooseDirect(alice.page);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await editorFrame(alice.page); // it takes the focus when it starts
+    await alice.page.click('button[title="Add content warning"]');
+    const cwInput = await alice.page.waitForSelector('#cw-spoiler-input');
+    await cwInput?.type(cw);
+    // The user is told the warning itself travels in the clear.
+    await alice.page.waitForSelector('.hush-cw-note:not([hidden])');
+    await typeSecure(alice.page, `@bob@b.test ${secret}`);
+    await clickHush(alice.page, '.hush-post', kind);
+    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
+    expect(allStatusText(a, b)).not.toContain('behind the warning');
+
+    await bob.page.bringToFront();
+    const banner = await bob.page.waitForSelector(`::-p-xpath(//div[contains(@class,"content-warning")][contains(., "${cw}")])`, { timeout: 30_000 });
+    const article = await banner?.evaluateHandle((el) => el.closest('.status') ?? el.parentElement);
+    const viewsIn = () => bob.page.evaluate((el) => (el as Element).querySelectorAll('.hush-view').length, article);
+    expect(await viewsIn()).toBe(0);
+    await (await banner?.$('button.link-button'))?.click();
+    const seen = await waitForPlaintext(bob.page, secret);
+    expect(seen.badge).toBe('verified');
+    await (await banner?.$('button.link-button'))?.click(); // collapse again
+    await bob.page.waitForFunction((el) => (el as Element).querySelectorAll('.hush-view').length === 0, { timeout: 15_000 }, article);
+    expect((await shownMessages(bob.page)).some((m) => m.text.includes(secret))).toBe(false);
+    await alice.page.bringToFront();
+  });
+
   it('bob replies: encryption is on by default for a reply to an encrypted message, and it is threaded', async () => {
     const original = await waitForPlaintext(bob.page, 'old mill');
     const reply = `see you there ${kind}`;

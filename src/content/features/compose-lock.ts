@@ -32,6 +32,7 @@ export class ComposeController {
   private readonly budget: HTMLElement;
   private readonly post: HTMLButtonElement;
   private readonly problem: HTMLElement;
+  private readonly cwNote: HTMLElement;
   private readonly host: HTMLElement;
 
   constructor(private parts: ComposeParts, private readonly deps: ComposeDeps) {
@@ -60,7 +61,12 @@ export class ComposeController {
     this.problem = document.createElement('div');
     this.problem.className = 'hush-compose-problem';
     this.problem.setAttribute('role', 'alert');
-    this.bar.append(this.toggle, this.budget, this.post, this.problem);
+    // Mastodon's content-warning field stays in the page and is posted as is: say so while it is used.
+    this.cwNote = document.createElement('p');
+    this.cwNote.className = 'hush-cw-note';
+    this.cwNote.textContent = msg('composeCwNotEncrypted');
+    this.cwNote.hidden = true;
+    this.bar.append(this.toggle, this.budget, this.post, this.cwNote, this.problem);
     this.host = document.createElement('div');
     this.host.className = 'hush-editor-host';
     this.render();
@@ -94,6 +100,8 @@ export class ComposeController {
     if (!visible && this.bar.isConnected) this.bar.remove();
     if (this.on && this.host.parentElement !== parts.wrapper) parts.wrapper.append(this.host);
     parts.form.classList.toggle(LOCKED, this.on);
+    const cw = parts.form.querySelector<HTMLInputElement>('input#cw-spoiler-input');
+    this.cwNote.hidden = !this.on || cw === null || cw.disabled || cw.value.trim() === '';
   }
 
   /**
