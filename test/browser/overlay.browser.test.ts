@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { HTTPRequest } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
-import { queryDb } from '../instance/web/test-support';
+import { api, queryDb } from '../instance/web/test-support';
 import { sendFromExtensionPage } from './extension-helpers';
 import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
 import { ask, chooseDirect, clickHush, editorFrame, enableHush, openAs, shownMessages, typeSecure, verifyContact, waitForPlaintext, type HushUser } from './overlay-support';
@@ -139,37 +139,6 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="off"]');
   });
 
-  it('a message behind a content warning (CW, told it is not encrypted): no view while collapsed, the plaintext once expanded, hidden again on collapse', async () => {
-    const secret = `behind the warning ${kind} ${Date.now().toString(36)}`;
-    const cw = `cw ${Date.now().toString(36)}`;
-    await alice.page.bringToFront();
-    await chooseDirect(alice.page);
-    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
-    await editorFrame(alice.page); // it takes the focus when it starts
-    await alice.page.click('button[title="Add content warning"]');
-    const cwInput = await alice.page.waitForSelector('#cw-spoiler-input');
-    await cwInput?.type(cw);
-    // The user is told the warning itself travels in the clear.
-    await alice.page.waitForSelector('.hush-cw-note:not([hidden])');
-    await typeSecure(alice.page, `@bob@b.test ${secret}`);
-    await clickHush(alice.page, '.hush-post', kind);
-    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
-    expect(allStatusText(a, b)).not.toContain('behind the warning');
-
-    await bob.page.bringToFront();
-    const banner = await bob.page.waitForSelector(`::-p-xpath(//div[contains(@class,"content-warning")][contains(., "${cw}")])`, { timeout: 30_000 });
-    const article = await banner?.evaluateHandle((el) => el.closest('.status') ?? el.parentElement);
-    const viewsIn = () => bob.page.evaluate((el) => (el as Element).querySelectorAll('.hush-view').length, article);
-    expect(await viewsIn()).toBe(0);
-    await (await banner?.$('button.link-button'))?.click();
-    const seen = await waitForPlaintext(bob.page, secret);
-    expect(seen.badge).toBe('verified');
-    await (await banner?.$('button.link-button'))?.click(); // collapse again
-    await bob.page.waitForFunction((el) => (el as Element).querySelectorAll('.hush-view').length === 0, { timeout: 15_000 }, article);
-    expect((await shownMessages(bob.page)).some((m) => m.text.includes(secret))).toBe(false);
-    await alice.page.bringToFront();
-  });
-
   it('bob replies: encryption is on by default for a reply to an encrypted message, and it is threaded', async () => {
     const original = await waitForPlaintext(bob.page, 'old mill');
     const reply = `see you there ${kind}`;
@@ -242,5 +211,85 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     } finally {
       await ask(alice, 'settings/prefs/set', { defaultEncryption: true });
     }
+  });
+
+  it('a message behind a content warning (CW, told it is not encrypted): no view while collapsed, the plaintext once expanded, hidden again on collapse', async () => {
+    const secret = `behind the warning ${kind} ${Date.now().toString(36)}`;
+    const cw = `cw ${Date.now().toString(36)}`;
+    await alice.page.bringToFront();
+    await alice.page.reload(); // a fresh compose form (earlier tests leave it in direct mode)
+    await chooseDirect(alice.page);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await editorFrame(alice.page); // it takes the focus when it starts
+    await alice.page.click('button[title="Add content warning"]');
+    const cwInput = await alice.page.waitForSelector('#cw-spoiler-input');
+    await cwInput?.type(cw);
+    // The user is told the warning itself travels in the clear.
+    await alice.page.waitForSelector('.hush-cw-note:not([hidden])');
+    await typeSecure(alice.page, `@bob@b.test ${secret}`);
+    await clickHush(alice.page, '.hush-post', kind);
+    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
+    expect(allStatusText(a, b)).not.toContain('behind the warning');
+
+    await bob.page.bringToFront();
+    const banner = await bob.page.waitForSelector(`::-p-xpath(//div[contains(@class,"content-warning")][contains(., "${cw}")])`, { timeout: 30_000 });
+    const article = await banner?.evaluateHandle((el) => el.closest('.status') ?? el.parentElement);
+    const viewsIn = () => bob.page.evaluate((el) => (el as Element).querySelectorAll('.hush-view').length, article);
+    expect(await viewsIn()).toBe(0);
+    await (await banner?.$('button.link-button'))?.click();
+    const seen = await waitForPlaintext(bob.page, secret);
+    expect(seen.badge).toBe('verified');
+    await (await banner?.$('button.link-button'))?.click(); // collapse again
+    await bob.page.waitForFunction((el) => (el as Element).querySelectorAll('.hush-view').length === 0, { timeout: 15_000 }, article);
+    expect((await shownMessages(bob.page)).some((m) => m.text.includes(secret))).toBe(false);
+    await alice.page.bringToFront();
+    await alice.page.reload(); // leave a fresh compose form (the CW stays on otherwise)
+  });
+
+  it('edits and deletions: a silent server edit is re-verified (never the cached text), an author edit into plain text drops the view, a deletion leaves no frame', async () => {
+    const post = async (secret: string) => {
+      await alice.page.bringToFront();
+      await alice.page.reload();
+      await chooseDirect(alice.page);
+      await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+      await typeSecure(alice.page, `@bob@b.test ${secret}`);
+      await clickHush(alice.page, '.hush-post', kind);
+      await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
+      await bob.page.bringToFront();
+      const seen = await waitForPlaintext(bob.page, secret);
+      const aliceId = String(queryDb(a.dbPath, 'SELECT id FROM statuses ORDER BY created_at DESC, id DESC LIMIT 1')[0]?.id);
+      return { bobId: seen.statusId, aliceId };
+    };
+    const views = (statusId: string) => bob.page.$$eval(`.hush-view[data-hush-for="${statusId}"]`, (hs) => hs.length);
+
+    // 1. The server rewrites the stored ciphertext in place (same status id, no edit mark).
+    const first = `before the silent edit ${kind} ${Date.now().toString(36)}`;
+    const one = await post(first);
+    const stored = String(queryDb(b.dbPath, 'SELECT text FROM statuses WHERE id = ?', [one.bobId])[0]?.text);
+    const cps = Array.from(stored);
+    const at = cps.length - 5;
+    cps[at] = cps[at] === '\u4e00' ? '\u4e01' : '\u4e00';
+    await b.adversary.editStatusSilently(one.bobId, cps.join(''));
+    await bob.page.reload();
+    await bob.page.waitForFunction((id: string) => ['cannot_decrypt', 'error'].includes(document.querySelector<HTMLElement>(`.hush-view[data-hush-for="${id}"]`)?.dataset.hushState ?? ''), { timeout: 30_000 }, one.bobId);
+    expect((await shownMessages(bob.page)).some((m) => m.text.includes(first))).toBe(false);
+
+    // 2. alice edits her message into plain text (PUT, federated, streamed as status.update).
+    const second = `before the author edit ${kind} ${Date.now().toString(36)}`;
+    const two = await post(second);
+    const token = a.users.alice?.token ?? '';
+    await api(a.origin, token, 'PUT', `/api/v1/statuses/${two.aliceId}`, { status: '@bob@b.test now in plain words' });
+    await bob.page.waitForFunction((id: string) => document.querySelectorAll(`.hush-view[data-hush-for="${id}"]`).length === 0, { timeout: 30_000 }, two.bobId);
+    expect((await shownMessages(bob.page)).some((m) => m.text.includes(second))).toBe(false);
+
+    // 3. alice deletes it: the status and any view of it leave bob's page.
+    const third = `to be deleted ${kind} ${Date.now().toString(36)}`;
+    const three = await post(third);
+    expect(await views(three.bobId)).toBe(1);
+    await api(a.origin, token, 'DELETE', `/api/v1/statuses/${three.aliceId}`);
+    await bob.page.waitForFunction((id: string) => document.querySelectorAll(`.hush-view[data-hush-for="${id}"]`).length === 0, { timeout: 30_000 }, three.bobId);
+    expect((await shownMessages(bob.page)).some((m) => m.text.includes(third))).toBe(false);
+    await alice.page.bringToFront();
+    await alice.page.reload();
   });
 });

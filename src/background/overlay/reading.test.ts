@@ -127,5 +127,26 @@ describe('Reader', () => {
     expect(inColumn.kind === 'message' && inColumn.shown.badge.kind).not.toBe('replayed');
     expect(requests[0]).toBe(true);
   });
-});
 
+  it('an edited status (same id, new text) is decrypted again: the cached plaintext of the old text is never shown for it', async () => {
+    const { text, forged } = await genuine();
+    const svc: KeyServices = {
+      ...services(),
+      decrypt: (_a, req) => Promise.resolve(req.chunks[0]?.text === text ? ok() : { ok: false, reason: 'bad_signature', message: '' }),
+      sealLocal: (_a, d) => Promise.resolve(d),
+      openLocal: (_a, d) => Promise.resolve(d),
+    };
+    const cache = memory();
+    const author = { acct: 'alice@alice.example', actorUri: null };
+    const before = await new Reader(svc, cache).open(account, { statusId: 's9', text, author, mentions: ['bob'] });
+    expect(before.kind === 'message' && before.shown.plaintext).toBe('hello');
+    // The server edits the status in place; a fresh reader (e.g. after a worker restart) shares the sealed cache.
+    for (const r of [new Reader(svc, cache)]) {
+      const after = await r.open(account, { statusId: 's9', text: forged, author, mentions: ['bob'] });
+      expect(after.kind === 'message' && after.shown).toMatchObject({ plaintext: null, badge: { kind: 'cannot_decrypt', reason: 'bad_signature' } });
+      // Edited back: the original text is the original message again.
+      const back = await r.open(account, { statusId: 's9', text, author, mentions: ['bob'] });
+      expect(back.kind === 'message' && back.shown.plaintext).toBe('hello');
+    }
+  });
+});

@@ -69,6 +69,18 @@ export function badgeFor(out: DecryptOutcome): Shown {
 
 const accountKey = (a: AccountRef): string => `${a.origin}|${a.accountId}`;
 
+const TEXT_KEY_LABEL = 'hush/v1/view-cache-key';
+
+/**
+ * Names the exact status texts a cached result belongs to. A status keeps its id when it is
+ * edited (by its author, or silently by the server), so a cache keyed by status id alone would go
+ * on showing the old plaintext under new text. SHA-256 (labelled) so no crafted edit can collide.
+ */
+async function textKey(texts: readonly string[]): Promise<string> {
+  const bytes = new TextEncoder().encode([TEXT_KEY_LABEL, ...texts].join('\u0000'));
+  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))).slice(0, 32);
+}
+
 export class Reader {
   private readonly pending = new Map<string, Pending>();
   /** Failed results only (no plaintext): plaintext is never kept in memory, only sealed in the cache. */
@@ -140,12 +152,13 @@ export class Reader {
       return this.failures.get(`${group}|${own}`) ?? { plaintext: null, badge: badge('cannot_decrypt', { reason: 'superseded' }) };
     }
     if (first === undefined) return { plaintext: null, badge: badge('incomplete', { parts: { have: p.parts.size, total: p.total } }) };
-    const cached = await this.fromCache(account, first.statusId);
+    const parts = [...p.parts.entries()].sort((x, y) => x[0] - y[0]).map(([, c]) => c);
+    const version = `${first.statusId}:${await textKey(parts.map((c) => c.text))}`;
+    const cached = await this.fromCache(account, version);
     if (cached !== null) return cached;
-    const failed = this.failures.get(`${group}|${first.statusId}`);
+    const failed = this.failures.get(`${group}|${version}`);
     if (failed !== undefined) return failed;
     if (p.parts.size < p.total) return { plaintext: null, badge: badge('incomplete', { parts: { have: p.parts.size, total: p.total } }) };
-    const parts = [...p.parts.entries()].sort((x, y) => x[0] - y[0]).map(([, c]) => c);
     const chunks = parts.map(({ statusId, text }) => ({ statusId, text }));
     // DM-column entries carry conversation ids, not status ids: no replay verdict is possible there.
     const checkReplay = !parts.some((c) => c.conversation);
@@ -154,10 +167,10 @@ export class Reader {
     if (shown.plaintext !== null) {
       // Only a verified message claims its message id: forgeries cannot make the genuine one a "replay".
       if (checkReplay) for (const [index, c] of p.parts) await this.recordSeen(account, p.author.acct, p.messageId, index, c.statusId);
-      await this.toCache(account, first.statusId, shown);
+      await this.toCache(account, version, shown);
     } else if (shown.badge.kind !== 'locked') {
       // Locked is temporary: not remembered, so unlocking shows the text on the next render.
-      this.failures.set(`${group}|${first.statusId}`, shown);
+      this.failures.set(`${group}|${version}`, shown);
     }
     return shown;
   }
@@ -180,8 +193,8 @@ export class Reader {
   }
 
   /** The sealed cached view, the locked state if the cache cannot be opened now, or null. */
-  private async fromCache(account: AccountRef, statusId: string): Promise<Shown | null> {
-    const k = `hush-view:${accountKey(account)}:${statusId}`;
+  private async fromCache(account: AccountRef, version: string): Promise<Shown | null> {
+    const k = `hush-view:${accountKey(account)}:${version}`;
     const sealed = unb64((await this.cache.get(k))[k]);
     if (sealed === null) return null;
     const opened = await this.services.openLocal(account, sealed);
@@ -195,8 +208,8 @@ export class Reader {
     }
   }
 
-  private async toCache(account: AccountRef, statusId: string, shown: Shown): Promise<void> {
+  private async toCache(account: AccountRef, version: string, shown: Shown): Promise<void> {
     const sealed = await this.services.sealLocal(account, new TextEncoder().encode(JSON.stringify(shown)));
-    if (sealed instanceof Uint8Array) await this.cache.set({ [`hush-view:${accountKey(account)}:${statusId}`]: b64(sealed) });
+    if (sealed instanceof Uint8Array) await this.cache.set({ [`hush-view:${accountKey(account)}:${version}`]: b64(sealed) });
   }
 }

@@ -24,16 +24,29 @@ export class SecureViews {
 
   constructor(private readonly opts: ViewHostOptions) {}
 
-  /** Handles every Hush status under `root` not handled yet. */
+  /** Handles every Hush status under `root` not handled yet, and drops views whose status changed. */
   scan(root: ParentNode): void {
+    const current = new Set<Element>();
     for (const found of this.opts.adapter.statuses(root, this.opts.marker)) {
       const next = found.content.nextElementSibling;
-      if (next instanceof HTMLElement && next.classList.contains(HOST_CLASS) && next.dataset.hushFor === found.statusId) {
+      const version = textVersion(found.text);
+      if (next instanceof HTMLElement && next.classList.contains(HOST_CLASS) && next.dataset.hushFor === found.statusId && next.dataset.hushText === version) {
         found.content.classList.add(HIDDEN_CLASS); // React may have rewritten the class list
+        current.add(next);
         continue;
       }
-      if (next?.classList.contains(HOST_CLASS)) next.remove(); // a view of another status on a reused node
-      void this.show(found);
+      // A view of another status on a reused node, or of this status before it was edited.
+      if (next?.classList.contains(HOST_CLASS)) next.remove();
+      current.add(this.show(found, version));
+    }
+    // A status edited into plain text is no Hush status any more: its old view must go with it.
+    const scope = root instanceof Element || root instanceof Document || root instanceof DocumentFragment ? root : document;
+    for (const host of scope.querySelectorAll<HTMLElement>(`.${HOST_CLASS}`)) {
+      if (current.has(host)) continue;
+      const content = host.previousElementSibling;
+      if (content instanceof HTMLElement && (content.textContent ?? '').includes(this.opts.marker)) continue;
+      content?.classList.remove(HIDDEN_CLASS);
+      host.remove();
     }
   }
 
@@ -49,13 +62,19 @@ export class SecureViews {
     else this.frames.delete(session);
   }
 
-  private async show(found: FoundStatus): Promise<void> {
+  private show(found: FoundStatus, version: string): HTMLElement {
     const host = document.createElement('div');
     host.className = HOST_CLASS;
     host.dataset.hushFor = found.statusId;
+    host.dataset.hushText = version;
     host.dataset.hushState = 'pending';
     found.content.after(host);
     found.content.classList.add(HIDDEN_CLASS);
+    void this.fill(host, found);
+    return host;
+  }
+
+  private async fill(host: HTMLElement, found: FoundStatus): Promise<void> {
     const style = styleOf(found.content, found.content.querySelector('a'));
     const opened = await send('frame/open', { kind: 'view' });
     if (!opened.ok) return this.fail(host, opened.error.message);
@@ -102,6 +121,16 @@ export class SecureViews {
     note.title = message;
     host.append(note);
   }
+}
+
+/**
+ * A cheap fingerprint of the status text (FNV-1a), only to notice an edit: the background keys
+ * what it shows by a SHA-256 of the text, so a collision here can only cost a missed re-render.
+ */
+function textVersion(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `${text.length.toString(36)}-${(h >>> 0).toString(36)}`;
 }
 
 /** Participants of a DM-column entry (the names line), then the signed-in user. */
