@@ -3,7 +3,7 @@
  * edits, drops, reorders and bloats Hush statuses and substitutes keys. Each case ends in the
  * state the threat model promises, asserted in bob's page (the badge on the secure view, the
  * contact's state): never the plaintext under a false "verified", never a silent acceptance.
- * Chromium only: these are the heavy scenarios; the hostile-page file covers both browsers.
+ * Both browsers; the prekey-rollback case reads the Chromium service worker, so it runs there only.
  */
 import { TargetType, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { queryDb } from '../instance/web/test-support';
 import { ask, shownMessages, waitForPlaintext } from '../browser/overlay-support';
 import { api, encryptTo, nodeParty, postThread, publishedKey, type NodeParty } from './node-party';
 import { startWorld, stopWorld, Tally, type World } from './support';
+import { browserKinds } from '../browser/launch';
 import type { RecipientKey } from '../../src/protocol/index';
 
 const statusIds = (w: World): Set<string> => new Set(queryDb(w.b.dbPath, 'SELECT id FROM statuses').map((r) => String(r.id)));
@@ -33,7 +34,7 @@ async function statesOf(page: Page, ids: readonly string[]): Promise<string[]> {
   return (await handle.jsonValue()) as string[];
 }
 
-describe('a malicious server (chromium)', () => {
+describe.each(browserKinds())('a malicious server (%s)', (kind) => {
   let w: World;
   let carol: NodeParty;
   let bobKey: RecipientKey;
@@ -42,12 +43,12 @@ describe('a malicious server (chromium)', () => {
   const shown = async (text: string) => (await shownMessages(w.bob.page)).some((m) => m.text.includes(text));
 
   beforeAll(async () => {
-    w = await startWorld('chromium', null);
+    w = await startWorld(kind, null);
     carol = await nodeParty(w.a, 'carol');
     bobKey = await publishedKey(w.b, 'bob@b.test');
   });
   afterAll(async () => {
-    tally.print('malicious server (chromium)');
+    tally.print(`malicious server (${kind})`);
     await stopWorld(w);
   });
 
@@ -130,6 +131,47 @@ describe('a malicious server (chromium)', () => {
     expect(await shown('part of a long message')).toBe(false);
   });
 
+  it('a duplicated chunk (the same chunk delivered again as a new status) is never shown as a second message', async () => {
+    const text = `duplicated ${'a chunk of a long message '.repeat(150)} ${Math.random()}`;
+    const statuses = encryptTo(w.alice, to(), text);
+    expect(statuses.length).toBeGreaterThan(1);
+    const ids = await arrivals(w, () => postThread(w.alice, statuses));
+    const seen = await waitForPlaintext(w.bob.page, text.slice(-12));
+    expect(seen.badge).toBe('verified');
+    // bob's instance re-delivers the second chunk, then the first, as new statuses.
+    const dupes = await arrivals(w, async () => {
+      await w.b.adversary.replayStatus(ids[1] ?? '', 'bob');
+      await w.b.adversary.replayStatus(ids[0] ?? '', 'bob');
+    });
+    expect(dupes.length).toBe(2);
+    const states = await statesOf(w.bob.page, dupes);
+    tally.add('duplicated chunks', 2, states.filter((s) => s === 'verified').length);
+    expect(states.includes('verified')).toBe(false);
+    const showing = (await shownMessages(w.bob.page)).filter((m) => m.text === text);
+    expect(showing.length).toBe(1);
+  });
+
+  it('deeply nested content (1,000 nested elements around a genuine message) neither hangs the page nor fools the badge', async () => {
+    const text = `nested ${Math.random()}`;
+    const [id] = await arrivals(w, () => postThread(w.alice, encryptTo(w.alice, to(), text)));
+    await waitForPlaintext(w.bob.page, text);
+    const content = String(queryDb(w.b.dbPath, 'SELECT content FROM statuses WHERE id = ?', [id ?? ''])[0]?.content);
+    const inner = content.replace(/^<p>/, '').replace(/<\/p>$/, '');
+    const depth = 1000;
+    const html = `<p>${'<span>'.repeat(depth)}${inner}${'</span>'.repeat(depth)}</p>`;
+    await w.b.adversary.editStatusSilently(id ?? '', html, html);
+    await w.bob.page.reload();
+    const [state] = await statesOf(w.bob.page, [id ?? '']);
+    tally.add('deeply nested content', 1, state === 'verified' && !(await shown(text)) ? 1 : 0);
+    // The same genuine ciphertext, just wrapped: either shown verified or refused, never anything else.
+    expect(['verified', 'cannot_decrypt', 'error']).toContain(state);
+
+    // The page still works: a normal message after it is shown.
+    const after = `after nesting ${Math.random()}`;
+    await postThread(w.alice, encryptTo(w.alice, to(), after));
+    await waitForPlaintext(w.bob.page, after);
+  });
+
   it('a huge status (200k characters after the prefix) is refused without breaking the page', async () => {
     const huge = `@bob@b.test [Hush encrypted message] ${'㐀'.repeat(200_000)}`;
     const ids = await arrivals(w, () => w.a.adversary.forgeStatus({ username: 'alice', text: huge, visibility: 'direct' }));
@@ -157,7 +199,8 @@ describe('a malicious server (chromium)', () => {
     expect(both.keyChange).not.toBeNull();
   });
 
-  it('a rollback to an older prekey epoch on both instances is never used: bob keeps encrypting to the newer prekey', async () => {
+  // Reads the service worker's KeyServices: a Chromium-only window into the background.
+  if (kind === 'chromium') it('a rollback to an older prekey epoch on both instances is never used: bob keeps encrypting to the newer prekey', async () => {
     const week = 7 * 86400;
     const now = Math.floor(Date.now() / 1000);
     // carol's chain started three weeks ago: epoch 0 is old, epoch 3 is current.

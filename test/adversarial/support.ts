@@ -12,6 +12,7 @@ import { queryDb } from '../instance/web/test-support';
 import { launchBrowser, testExtensionDir, type BrowserKind, type LaunchedBrowser } from '../browser/launch';
 import { ask, enableHush, openAs, verifyContact, type HushUser } from '../browser/overlay-support';
 import { nodeParty, type NodeParty } from './node-party';
+import { recordSummary } from './summary-store';
 
 const builtDir = testExtensionDir;
 
@@ -99,5 +100,6 @@ export class Tally {
 
   print(label: string): void {
     console.log(`adversarial ${label}: ${this.tried} attempts tried, ${this.succeeded} succeeded${this.failures.length ? ` (${this.failures.join('; ')})` : ''}`);
+    recordSummary({ kind: 'attacks', label, tried: this.tried, succeeded: this.succeeded, failures: this.failures });
   }
 }

@@ -20,6 +20,7 @@ import { currentPrekey, encodeBundle, init } from '../../src/protocol/index';
 import { ALICE, live, MALLORY } from '../vectors/fixtures';
 import { rememberMessage } from '../../src/background/contacts/replay';
 import { counted, countedAsync, FUZZ_RUNS, fuzzStats } from './config';
+import { recordSummary } from '../adversarial/summary-store';
 
 const runs = { numRuns: FUZZ_RUNS };
 // Async properties touch storage stand-ins and fake fetches: a tenth of the budget keeps `npm test` quick.
@@ -32,6 +33,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   console.log(`fuzz (background parsers): ${fuzzStats.cases} cases, ${fuzzStats.crashes} crashes`);
+  recordSummary({ kind: 'fuzz', label: 'background parsers', cases: fuzzStats.cases, crashes: fuzzStats.crashes });
 });
 
 describe('profile field HTML (htmlToText)', () => {

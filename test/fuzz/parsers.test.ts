@@ -20,6 +20,7 @@ import {
 } from '../../src/protocol/index';
 import { ALICE, BOB, CAROL, live, mentionOf, NOW } from '../vectors/fixtures';
 import { counted, FUZZ_RUNS, fuzzStats } from './config';
+import { recordSummary } from '../adversarial/summary-store';
 
 const runs = { numRuns: FUZZ_RUNS };
 const senders: SenderKind[] = ['content', 'frame', 'extension-page'];
@@ -42,6 +43,7 @@ afterAll(() => {
   // arbitraries) whether 2.4k or 212k cases ran; growth with the case count would cross this.
   expect(grownMb).toBeLessThan(160);
   console.log(`fuzz: ${fuzzStats.cases} cases, ${fuzzStats.crashes} crashes, heap +${grownMb.toFixed(0)} MB`);
+  recordSummary({ kind: 'fuzz', label: 'protocol and message parsers', cases: fuzzStats.cases, crashes: fuzzStats.crashes });
 });
 
 describe('runtime messages (background input)', () => {

@@ -38,7 +38,7 @@ export class AdversaryClient {
   replayStatus(statusId: string, to: string): Promise<StatusJson> { return this.call('POST', '/admin/replay-status', { statusId, to }); }
 
   /** Changes a status's text without edited_at or streaming events. */
-  editStatusSilently(statusId: string, text: string): Promise<unknown> { return this.call('POST', '/admin/edit-status', { statusId, text }); }
+  editStatusSilently(statusId: string, text: string, html?: string): Promise<unknown> { return this.call('POST', '/admin/edit-status', { statusId, text, ...(html === undefined ? {} : { html }) }); }
 
   /** pass: send at once; hold: queue outgoing deliveries; drop: discard them. */
   setDeliveryMode(mode: 'pass' | 'hold' | 'drop'): Promise<unknown> { return this.call('POST', '/admin/deliveries/mode', { mode }); }

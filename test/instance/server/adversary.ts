@@ -79,7 +79,9 @@ function silentEdit(ctx: Ctx, b: Body): Reply {
   const text = s(b, 'text');
   if (!st || text === undefined) return bad('need statusId and text');
   // Local: re-render like a real edit; remote: store the text as the received HTML would be.
-  const content = st.local ? renderContent(ctx, text, new Map()) : `<p>${escapeHtml(text)}</p>`;
+  // `html`: serve exactly this content HTML (a lying server is not bound by Mastodon's sanitizer).
+  const html = s(b, 'html');
+  const content = html ?? (st.local ? renderContent(ctx, text, new Map()) : `<p>${escapeHtml(text)}</p>`);
   ctx.db.run('UPDATE statuses SET text = ?, content = ? WHERE id = ?', [st.local ? text : content, content, st.id]);
   return ok();
 }
