@@ -52,8 +52,12 @@ export class SecureViews {
 
   onSize(session: string, height: number): void {
     const frame = this.frames.get(session);
-    if (frame?.isConnected) frame.style.height = `${height}px`;
-    else this.frames.delete(session);
+    if (frame?.isConnected) {
+      frame.style.height = `${height}px`;
+      // The frame reports its size once it has drawn the message: the view is readable now (the
+      // page learns only what the frame's resize already tells it). Used by bench/overlay.ts.
+      frame.parentElement?.setAttribute('data-hush-rendered', '');
+    } else this.frames.delete(session);
   }
 
   onRefresh(session: string): void {

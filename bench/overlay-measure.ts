@@ -1,0 +1,120 @@
+// One measured page visit for bench/overlay.ts: navigate, wait until every message in the viewport
+// is readable, optionally scroll, then read long tasks and heap. Polled from Node at the same rate
+// for both variants, so the polling cost is the same on both sides of the ratio.
+import type { Page } from 'puppeteer-core';
+import type { BrowserKind } from '../test/browser/launch';
+
+export interface Sample {
+  readonly readableMs: number;
+  readonly visible: number;
+  readonly longTasks: number;
+  readonly longestTaskMs: number;
+  readonly heapMb: number;
+  readonly scrollReadableMs: number;
+}
+
+export const median = (xs: readonly number[]): number => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((p, q) => p - q);
+  if (s.length === 0) return Number.NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+
+const MARKER = '[Hush encrypted message]';
+const POLL_MS = 25;
+const TIMEOUT_MS = 60_000;
+const observed = new WeakSet<Page>();
+
+/** Long tasks of the page's main thread, collected from document start. Call before the page has frames. */
+export async function observeLongTasks(page: Page): Promise<void> {
+  if (observed.has(page)) return;
+  observed.add(page);
+  await page.evaluateOnNewDocument(() => {
+    const w = window as unknown as { __benchLong: number[] };
+    w.__benchLong = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__benchLong.push(e.duration);
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {
+      // Firefox has no 'longtask' entries: reported as not measured.
+    }
+  });
+}
+
+/** Number of messages in the viewport, or -1 while one of them is not readable yet. */
+async function readableNow(page: Page, variant: 'plain' | 'hush'): Promise<number> {
+  // No named helpers inside: tsx's keepNames would wrap them in a __name() the page does not have.
+  const state = await page.evaluate((marker: string) => {
+    const items: Element[] = [];
+    for (const el of document.querySelectorAll('.status, .conversation')) {
+      const r = el.getBoundingClientRect();
+      if (r.bottom > 0 && r.top < innerHeight && r.height > 0) items.push(el);
+    }
+    let pending = 0;
+    let hush = 0;
+    let hushRendered = 0;
+    for (const item of items) {
+      const content = item.querySelector('.status__content__text');
+      const text = content?.textContent ?? '';
+      const view = item.querySelector('.hush-view');
+      if (view !== null) {
+        hush++;
+        if (view.hasAttribute('data-hush-rendered')) hushRendered++;
+      } else if (text.includes(marker) || text.trim() === '') pending++;
+    }
+    return { visible: items.length, pending, hush, hushRendered };
+  }, MARKER).catch(() => ({ visible: 0, pending: 1, hush: 0, hushRendered: 0 })); // mid-navigation
+  if (state.visible === 0 || state.pending > 0) return -1;
+  if (variant === 'plain') return state.visible;
+  // Every secure view in the viewport has drawn its message: its frame reported its size
+  // (data-hush-rendered, set by the content script). Reading 200 out-of-process frames through
+  // puppeteer instead would cost more than what is measured.
+  return state.hushRendered === state.hush ? state.visible : -1;
+}
+
+async function untilReadable(page: Page, variant: 'plain' | 'hush', since: number): Promise<{ ms: number; visible: number }> {
+  for (;;) {
+    const visible = await readableNow(page, variant);
+    if (visible > 0) return { ms: Date.now() - since, visible };
+    if (Date.now() - since > TIMEOUT_MS) {
+      const seen = await page.$$eval('.status, .conversation', (els) => els.slice(0, 6).map((e) => `${e.className}: ${e.querySelector('.hush-view')?.getAttribute('data-hush-state') ?? 'no view'} ${(e.textContent ?? '').slice(0, 60)}`)).catch(() => []);
+      throw new Error(`${variant}: messages in ${page.url()} not readable after ${TIMEOUT_MS} ms; first items: ${seen.join(' | ')}`);
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+export async function measure(page: Page, url: string, variant: 'plain' | 'hush', kind: BrowserKind, scroll: boolean): Promise<Sample> {
+  await page.bringToFront();
+  const t0 = Date.now();
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  const first = await untilReadable(page, variant, t0);
+  const steps: number[] = [];
+  if (scroll) {
+    for (let i = 0; i < 8; i++) {
+      // Columns scroll inside their own container (Mastodon's .scrollable), not the window.
+      const moved = await page.evaluate(() => {
+        let box: HTMLElement | null = document.querySelector<HTMLElement>('.status, .conversation');
+        while (box !== null && !(box.scrollHeight > box.clientHeight + 4 && /auto|scroll/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
+        const target = box ?? document.scrollingElement;
+        if (target === null) return false;
+        const before = target.scrollTop;
+        target.scrollBy(0, innerHeight * 0.9);
+        return target.scrollTop !== before;
+      });
+      if (!moved) break;
+      steps.push((await untilReadable(page, variant, Date.now())).ms);
+    }
+  }
+  const long = await page.evaluate(() => (window as unknown as { __benchLong?: number[] }).__benchLong ?? []);
+  const heapMb = kind === 'chromium' ? ((await page.metrics()).JSHeapUsedSize ?? Number.NaN) / 1e6 : Number.NaN;
+  return {
+    readableMs: first.ms,
+    visible: first.visible,
+    longTasks: kind === 'chromium' ? long.filter((d) => d > 50).length : Number.NaN,
+    longestTaskMs: kind === 'chromium' ? Math.max(0, ...long) : Number.NaN,
+    heapMb,
+    scrollReadableMs: steps.length ? median(steps) : Number.NaN,
+  };
+}
