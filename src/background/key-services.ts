@@ -5,7 +5,7 @@
 import type { KeyServices } from './services';
 import { browserRuntime } from './keys/browser-deps';
 import type { KeyRuntime } from './keys/runtime';
-import { checkRecipients, decrypt, encrypt, errText, fail, openLocal, sealLocal } from './keys/services-impl';
+import { checkRecipients, decrypt, encrypt, errText, fail, openLocal, sealLocal, searchAccounts } from './keys/services-impl';
 
 /** The services over a runtime; without one, over the background's shared browser runtime. */
 export function createKeyServices(runtime?: KeyRuntime): KeyServices {
@@ -19,5 +19,6 @@ export function createKeyServices(runtime?: KeyRuntime): KeyServices {
     decrypt: (a, r) => decrypt(rt(), a, r).catch((e: unknown) => fail('internal', errText(e))),
     sealLocal: (a, d) => sealLocal(rt(), a, d).catch(() => 'not_enabled' as const),
     openLocal: (a, s) => openLocal(rt(), a, s).catch(() => 'not_enabled' as const),
+    searchAccounts: (a, q) => searchAccounts(rt(), a, q).catch(() => []),
   };
 }

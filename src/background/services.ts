@@ -114,4 +114,10 @@ export interface KeyServices {
   /** Seals local cache data (e.g. decrypted plaintext) under a key only available while unlocked. */
   sealLocal(account: AccountRef, data: Uint8Array): Promise<Uint8Array | AccountProblem>;
   openLocal(account: AccountRef, sealed: Uint8Array): Promise<Uint8Array | AccountProblem | 'corrupt'>;
+  /**
+   * Mention completion: accounts the user's own instance knows for `query` (its account search,
+   * no remote resolve), as full handles, with whether Hush already holds a usable key for each
+   * (from the contacts store only: no discovery per keystroke). Empty on any failure.
+   */
+  searchAccounts(account: AccountRef, query: string): Promise<readonly { readonly acct: string; readonly hasKey: boolean }[]>;
 }

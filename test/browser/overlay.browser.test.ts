@@ -80,6 +80,23 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     expect(searches.join('\n')).not.toContain('mill');
   });
 
+  it('mention completion in the secure editor offers accounts from alice\'s instance search; choosing one makes it a recipient', async () => {
+    await alice.page.bringToFront();
+    await alice.page.reload();
+    await chooseDirect(alice.page);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    const frame = await editorFrame(alice.page);
+    await frame.focus('textarea.hush-editor');
+    await frame.type('textarea.hush-editor', '@ca');
+    // Runs before any message to carol: she is not a recent recipient, only the instance's search knows her.
+    const option = await frame.waitForSelector('::-p-xpath(//ul[contains(@class,"hush-completions")]//button[contains(., "carol@a.test")])', { timeout: 15_000 });
+    await option?.evaluate((b) => (b as HTMLButtonElement).click());
+    await frame.waitForFunction(() => (document.querySelector('textarea.hush-editor') as HTMLTextAreaElement).value.startsWith('@carol@a.test '));
+    await frame.type('textarea.hush-editor', 'hello carol');
+    await frame.waitForFunction(() => (document.querySelector('.hush-editor-status')?.textContent ?? '').includes('@carol@a.test'), { timeout: 15_000 });
+    await alice.page.reload();
+  });
+
   it('a page copying a genuine secure view or editor frame gets a refusal: sessions never appear in the DOM and bind to one frame', async () => {
     const copyFrame = async (u: HushUser, from: string) => {
       const id = `copy-${Math.random().toString(36).slice(2)}`;

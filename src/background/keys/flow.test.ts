@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../../../test/instance/server/federation';
 import { createIdentity } from './flow-fixtures';
-import { checkRecipients, decrypt, encrypt } from './services-impl';
+import { checkRecipients, decrypt, encrypt, searchAccounts } from './services-impl';
 import { accountStatus, enable, maintainAccount, revoke } from './accounts';
 import { exportAccountBackup, importAccountBackup } from './backup-ops';
 import { makeHarness, type Harness } from './flow-harness';
@@ -226,5 +226,14 @@ describe('key life cycle across two instances', () => {
     expect(check.recipients[0]).toEqual({ kind: 'revoked', acct: 'bob@b.test' });
     expect((await contactByAcct(alice.rt, 'bob@b.test'))?.revoked).toMatchObject({ reason: 'compromised' });
     expect(await encrypt(bob.rt, bob.ref, { recipients: ['alice@a.test'], plaintext: 'x', replyTo: null, maxChars: 500 })).toMatchObject({ ok: false, account: 'revoked' });
+  });
+
+  it('mention completion asks alice\'s own instance: full handles, a key only where Hush already holds a usable one', async () => {
+    const ca = await searchAccounts(alice.rt, alice.ref, 'ca');
+    expect(ca).toContainEqual({ acct: 'carol@a.test', hasKey: true }); // local account: the domain is added
+    const bo = await searchAccounts(alice.rt, alice.ref, 'bo');
+    // bob revoked his key above: known to a.test, but no usable key.
+    expect(bo).toContainEqual({ acct: 'bob@b.test', hasKey: false });
+    expect(await searchAccounts(alice.rt, alice.ref, 'nobody-like-this')).toEqual([]);
   });
 });

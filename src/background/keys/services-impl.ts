@@ -189,3 +189,24 @@ export async function openLocal(rt: KeyRuntime, account: AccountRef, sealed: Uin
   }
 }
 
+/** Mention completion from the user's instance (see KeyServices.searchAccounts). */
+export async function searchAccounts(rt: KeyRuntime, account: AccountRef, query: string): Promise<{ acct: string; hasKey: boolean }[]> {
+  await rt.init();
+  const record = await rt.account(account);
+  if (record === null) return [];
+  const token = await rt.deps.token(account, 'resolve');
+  if (token === null) return [];
+  const r = await rt.api.searchAccounts(record.origin, query, token);
+  if (!r.ok) return [];
+  const home = domainOf(record.acct);
+  const contacts = await rt.store.contacts();
+  const out: { acct: string; hasKey: boolean }[] = [];
+  for (const a of r.value.slice(0, 5)) {
+    // Local accounts come as "user"; handles are always user@domain in Hush.
+    const full = a.acct.includes('@') ? a.acct : `${a.acct}@${home}`;
+    if (!/^[\w.-]+@[\w.-]+$/.test(full)) continue;
+    const c = contacts.find((x) => x.acct.toLowerCase() === full.toLowerCase());
+    out.push({ acct: full, hasKey: c !== undefined && c.bundle !== null && c.revoked === null && c.pendingChange === null });
+  }
+  return out;
+}

@@ -54,6 +54,13 @@ export class MastodonApi {
     return hit ? { ok: true, value: hit } : { ok: false, kind: 'not_found', message: 'no such account' };
   }
 
+  /** GET /api/v1/accounts/search (no resolve): accounts the instance knows, for mention completion. */
+  async searchAccounts(origin: string, query: string, token: string): Promise<ApiResult<readonly AccountJson[]>> {
+    const q = encodeURIComponent(query);
+    const r = await requestJson(this.fetchFn, `${origin}/api/v1/accounts/search?q=${q}&resolve=false&limit=5`, { token, timeoutMs: this.timeoutMs });
+    return shaped(r, v.pipe(v.array(AccountJsonSchema), v.maxLength(40)));
+  }
+
   async verifyCredentials(origin: string, token: string): Promise<ApiResult<CredentialJson>> {
     const r = await requestJson(this.fetchFn, `${origin}/api/v1/accounts/verify_credentials`, { token, timeoutMs: this.timeoutMs });
     return shaped(r, CredentialSchema);

@@ -177,7 +177,16 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
       const known = [...recentRecipients].filter((a) => a.toLowerCase().startsWith(q)).slice(0, 4);
       const candidates = q.includes('@') && /\.[a-z]{2,}$/.test(q) && !known.includes(q) ? [...known, q] : known;
       const check = await services.checkRecipients(e.account, candidates);
-      return { accounts: check.recipients.map((r) => ({ acct: r.acct, hasKey: r.kind === 'ready' })) };
+      const accounts = check.recipients.map((r) => ({ acct: r.acct, hasKey: r.kind === 'ready' }));
+      // Then the user's own instance's account search (what Mastodon's UI would send for this
+      // "@" fragment anyway): only from 2 characters on; the editor debounces keystrokes.
+      if (q.replace(/@.*$/, '').length >= 2) {
+        for (const found of await services.searchAccounts(e.account, q)) {
+          if (accounts.length >= 6) break;
+          if (!accounts.some((a) => a.acct.toLowerCase() === found.acct.toLowerCase())) accounts.push(found);
+        }
+      }
+      return { accounts };
     },
     'overlay/view-open': async (p, sender) => {
       const account = await accountOf(sender);

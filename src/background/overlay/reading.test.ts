@@ -34,6 +34,7 @@ describe('Reader', () => {
     decrypt: () => Promise.resolve(ok()),
     sealLocal: () => Promise.resolve('locked' as const),
     openLocal: () => Promise.resolve('locked' as const),
+    searchAccounts: () => Promise.resolve([]),
   });
   const memory = (): CacheArea => {
     const m = new Map<string, unknown>();

@@ -46,10 +46,13 @@ async function start(root: HTMLElement, session: string): Promise<void> {
     const r = await send('overlay/editor-draft', { session, text: area.value });
     if (r.ok) statusLine(line, r.value);
   };
+  let completeTimer: ReturnType<typeof setTimeout> | undefined;
   area.addEventListener('input', () => {
     clearTimeout(timer);
     timer = setTimeout(() => void sync(), 120);
-    void complete(session, area, list);
+    // Completion asks the user's instance: at most one search per pause in typing.
+    clearTimeout(completeTimer);
+    completeTimer = setTimeout(() => void complete(session, area, list), 150);
   });
   area.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
