@@ -159,9 +159,14 @@ describe.each(browserKinds())('popup acceptance in %s', (kind) => {
 
     // alice's stored contact is bob's OLD verified key; "check again" must see the new one.
     const contact = await popup(alice, '&view=contact&acct=bob@b.test');
-    await contact.waitForSelector('[data-testid="refresh-contact"]');
+    // The first load finishes (button enabled again) before "check again" is clicked.
+    await contact.waitForSelector('[data-testid="view-contact"] .trust');
+    await contact.waitForSelector('[data-testid="refresh-contact"]:not([disabled])');
     await contact.click('[data-testid="refresh-contact"]');
-    await contact.waitForSelector('.trust-changed', { timeout: 30_000 });
+    await contact.waitForSelector('.trust-changed', { timeout: 30_000 }).catch(async (e: unknown) => {
+      const shown = await contact.$eval('[data-testid="view-contact"]', (el) => el.textContent);
+      throw new Error(`no key change shown; the view says: ${shown ?? ''}`, { cause: e });
+    });
     await contact.close();
 
     const change = await popup(alice, '&view=key-change&acct=bob@b.test');

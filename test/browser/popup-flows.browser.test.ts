@@ -207,9 +207,14 @@ describe.each(browserKinds())('popup flows on the test federation in %s', (kind)
     await b.adversary.setLocalField('bob', 'Hush', fresh);
 
     const view = await popup(br, aliceTab, '&view=contact&acct=bob@b.test');
-    await view.waitForSelector('[data-testid="refresh-contact"]');
+    // The first load finishes (button enabled again) before "check again" is clicked.
+    await view.waitForSelector('[data-testid="view-contact"] .trust');
+    await view.waitForSelector('[data-testid="refresh-contact"]:not([disabled])');
     await view.click('[data-testid="refresh-contact"]');
-    await view.waitForSelector('.trust-changed', { timeout: 30_000 });
+    await view.waitForSelector('.trust-changed', { timeout: 30_000 }).catch(async (e: unknown) => {
+      const shown = await view.$eval('[data-testid="view-contact"]', (el) => el.textContent);
+      throw new Error(`no key change shown; the view says: ${shown ?? ''}`, { cause: e });
+    });
     await view.close();
 
     // The first screen says so and leads to the review.

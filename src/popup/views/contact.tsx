@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Failure, Fingerprint, Loading, TrustBadge } from '../components/common';
 import { CompareNumber } from '../components/compare-number';
 import { QrCode } from '../components/qr';
@@ -12,7 +12,18 @@ import { ContactProblem } from './contacts';
 export function Contact({ account, acct, navigate }: { account: AccountRef; acct: string; navigate: Navigate }) {
   const [detail, setDetail] = useState<Outcome<ContactDetail> | null>(null);
   const [markFailed, setMarkFailed] = useState<Failed | null>(null);
-  const load = (refresh: boolean) => void keysApi.contact(account, acct, refresh).then(setDetail);
+  const [checking, setChecking] = useState(false);
+  // Only the newest request may set the view: a slow first load must not overwrite a "check again".
+  const seq = useRef(0);
+  const load = (refresh: boolean) => {
+    const mine = ++seq.current;
+    setChecking(true);
+    void keysApi.contact(account, acct, refresh).then((r) => {
+      if (mine !== seq.current) return;
+      setDetail(r);
+      setChecking(false);
+    });
+  };
   useEffect(() => load(false), [account.origin, account.accountId, acct]);
 
   const mark = async (d: ContactDetail) => {
@@ -25,6 +36,9 @@ export function Contact({ account, acct, navigate }: { account: AccountRef; acct
   return (
     <div class="stack" data-testid="view-contact">
       <h2>{t('verifyTitle', `@${acct}`)}</h2>
+      {/* Asks the instances for the contact's current key now (a change shows up as "Key changed").
+          Above the details so it does not move when they load. */}
+      <button type="button" data-testid="refresh-contact" disabled={checking} aria-busy={checking} onClick={() => load(true)}>{t('contactRefresh')}</button>
       {detail === null ? <Loading /> : !detail.ok ? <Failure reply={detail} /> : (
         <>
           <p>{t('verifyState')} <TrustBadge trust={detail.value.contact.trust} /> <ContactProblem contact={detail.value.contact} /></p>
@@ -42,8 +56,6 @@ export function Contact({ account, acct, navigate }: { account: AccountRef; acct
           {markFailed && <Failure reply={markFailed} />}
         </>
       )}
-      {/* Asks the instances for the contact's current key now (a change shows up as "Key changed"). */}
-      <button type="button" data-testid="refresh-contact" onClick={() => load(true)}>{t('contactRefresh')}</button>
       <details class="explain" open>
         <summary>{t('verifyHowTitle')}</summary>
         <p>{t('verifyHowInPerson')}</p>
