@@ -12,6 +12,7 @@ import { createKeyServices } from './key-services';
 import { keysHandlers } from './keys/handlers';
 import { createOverlayHandlers } from './overlay/handlers';
 import { createRouter, type Handlers } from './router';
+import { sweepTab } from './session-table';
 import { settingsHandlers } from './settings/handlers';
 import { sodiumStatus } from './sodium-status';
 import { clearTabState, getTabState, setTabState } from './tab-state';
@@ -49,7 +50,8 @@ const route = createRouter(handlers, browser.runtime.id, extensionOrigin);
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
 
-browser.tabs.onRemoved.addListener((tabId) => void clearTabState(tabId));
+// A closed tab's frame sessions, drafts and view records go with it (storage.session has a quota).
+browser.tabs.onRemoved.addListener((tabId) => void clearTabState(tabId).then(() => sweepTab(tabId, browser.storage.session)));
 
 browser.permissions.onAdded.addListener((perms) => {
   void reconcileContentScripts().then(() => injectIntoOpenTabs(originsFromPatterns(perms.origins ?? [])));

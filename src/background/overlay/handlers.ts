@@ -11,21 +11,22 @@ import { frameOwnsSession, joinFrameSession } from '../frame-sessions';
 import type { HandlersFor } from '../router';
 import type { SenderContext } from '../senders';
 import type { AccountRef, KeyServices, RecipientProblem, RecipientReady } from '../services';
+import { SessionTable, type SessionArea } from '../session-table';
 import { createSettingsStore } from '../settings/store';
 import { getTabState } from '../tab-state';
 import { draftBudget, invitationText, parseDraft } from './draft';
-import { Reader } from './reading';
+import { Reader, type SeenStatus } from './reading';
 
 interface EditorSession {
   readonly tabId: number;
   readonly account: AccountRef;
-  text: string;
+  readonly text: string;
   readonly replyTo: string | null;
   readonly maxChars: number;
   readonly style: FrameStyle;
   readonly placeholder: string;
   /** Set once encrypted; the draft stays until the post is confirmed. */
-  messageId: string | null;
+  readonly messageId: string | null;
 }
 
 interface ViewSession {
@@ -33,6 +34,8 @@ interface ViewSession {
   readonly account: AccountRef;
   readonly key: string | null;
   readonly style: FrameStyle;
+  /** The status as the content script reported it (ciphertext): lets a restarted worker re-open it. */
+  readonly seen?: SeenStatus;
 }
 
 export type OverlayHandlers = HandlersFor<keyof typeof overlayRequests>;
@@ -45,7 +48,24 @@ export interface OverlayDeps {
   readonly frameOwned?: (session: string, tabId: number, kind: 'view' | 'editor') => Promise<boolean>;
   /** Whether the sending frame is the one bound to the session (first join wins; see frame-sessions.ts). */
   readonly frameOwner?: (session: string, tabId: number, frameId: number | null | undefined) => Promise<boolean>;
+  /** Where editor drafts and view sessions outlive a worker restart (storage.session by default). */
+  readonly sessionArea?: () => SessionArea;
 }
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isAccountRef = (v: unknown): v is AccountRef => isObj(v) && typeof v.origin === 'string' && typeof v.accountId === 'string';
+const strOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+const isEditor = (v: unknown): v is EditorSession =>
+  isObj(v) && typeof v.tabId === 'number' && isAccountRef(v.account) && typeof v.text === 'string' && strOrNull(v.replyTo) &&
+  typeof v.maxChars === 'number' && isObj(v.style) && typeof v.placeholder === 'string' && strOrNull(v.messageId);
+const isSeen = (v: unknown): v is SeenStatus =>
+  isObj(v) && typeof v.statusId === 'string' && typeof v.text === 'string' && isObj(v.author) && typeof v.author.acct === 'string' &&
+  strOrNull(v.author.actorUri) && Array.isArray(v.mentions) && v.mentions.every((m) => typeof m === 'string') &&
+  (v.context === undefined || v.context === 'status' || v.context === 'conversation');
+const isView = (v: unknown): v is ViewSession =>
+  isObj(v) && typeof v.tabId === 'number' && isAccountRef(v.account) && strOrNull(v.key) && isObj(v.style) && (v.seen === undefined || isSeen(v.seen));
+/** The message group a view key belongs to (`group#statusId` for messages, `group` for continuations). */
+const groupOf = (key: string): string => (key.includes('#') ? key.slice(0, key.lastIndexOf('#')) : key);
 
 async function tabAccount(sender: SenderContext): Promise<AccountRef | null> {
   if (sender.tabId === null) return null;
@@ -67,8 +87,9 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
   const frameOwned = deps.frameOwned ?? (async (s, tabId, kind) => (await joinFrameSession(s, tabId, kind)) !== null);
   const reader = new Reader(services, browser.storage.local);
   const settings = createSettingsStore(browser.storage.local);
-  const editors = new Map<string, EditorSession>();
-  const views = new Map<string, ViewSession>();
+  const area = deps.sessionArea ?? (() => browser.storage.session);
+  const editors = new SessionTable<EditorSession>('editor:', isEditor, area);
+  const views = new SessionTable<ViewSession>('view:', isView, area);
   const recentRecipients = new Set<string>();
 
   const frameOwner = deps.frameOwner ?? frameOwnsSession;
@@ -76,10 +97,26 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
   const ownedBy = async (session: string, sender: SenderContext): Promise<boolean> =>
     sender.kind !== 'frame' || (sender.tabId !== null && (await frameOwner(session, sender.tabId, sender.frameId)));
   const editorFor = async (session: string, sender: SenderContext): Promise<EditorSession | null> => {
-    const e = editors.get(session);
-    return e !== undefined && e.tabId === sender.tabId && (await ownedBy(session, sender)) ? e : null;
+    const e = await editors.get(session);
+    return e !== null && e.tabId === sender.tabId && (await ownedBy(session, sender)) ? e : null;
   };
   const noSession = () => fail('no_session', 'no such editor session for this tab');
+
+  /**
+   * After a worker restart the reader has forgotten the statuses it was shown (memory only).
+   * Views of this tab kept what they were opened with: re-open those that match, in order.
+   */
+  const reopen = async (tabId: number, match: (v: ViewSession) => boolean): Promise<void> => {
+    for (const [, w] of await views.all()) {
+      if (w.tabId === tabId && w.seen !== undefined && match(w)) await reader.open(w.account, w.seen);
+    }
+  };
+  const replyMessageId = async (account: AccountRef, tabId: number, statusId: string): Promise<string | null> => {
+    const known = reader.messageIdOf(account, statusId);
+    if (known !== null) return known;
+    await reopen(tabId, (w) => w.seen?.statusId === statusId);
+    return reader.messageIdOf(account, statusId);
+  };
 
   async function composeStatus(e: EditorSession) {
     const draft = parseDraft(e.text);
@@ -99,15 +136,15 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
       const account = await accountOf(sender);
       if (account === null || sender.tabId === null) return fail('forbidden_sender', 'no signed-in account in this tab');
       if (!(await frameOwned(p.session, sender.tabId, 'editor'))) return noSession();
-      const replyTo = p.replyToStatusId === null ? null : reader.messageIdOf(account, p.replyToStatusId);
-      editors.set(p.session, { tabId: sender.tabId, account, text: p.text, replyTo, maxChars: p.maxChars, style: p.style, placeholder: p.placeholder, messageId: null });
+      const replyTo = p.replyToStatusId === null ? null : await replyMessageId(account, sender.tabId, p.replyToStatusId);
+      await editors.put(p.session, { tabId: sender.tabId, account, text: p.text, replyTo, maxChars: p.maxChars, style: p.style, placeholder: p.placeholder, messageId: null });
       return { seeded: true as const };
     },
     'overlay/compose-check': async (p, sender) => {
       const account = await accountOf(sender);
       if (account === null) return fail('forbidden_sender', 'no signed-in account in this tab');
       const check = await services.checkRecipients(account, p.recipients);
-      const replyEncrypted = p.replyToStatusId !== null && reader.messageIdOf(account, p.replyToStatusId) !== null;
+      const replyEncrypted = p.replyToStatusId !== null && sender.tabId !== null && (await replyMessageId(account, sender.tabId, p.replyToStatusId)) !== null;
       return {
         account: check.account,
         recipients: check.recipients.map((r) => ({ acct: r.acct, state: problemState(r) })),
@@ -126,7 +163,9 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
       const out = await services.encrypt(e.account, { recipients: draft.recipients, plaintext: draft.plaintext, replyTo: e.replyTo, maxChars: Math.max(0, e.maxChars - reserveChars) });
       if (out.ok) {
         for (const r of draft.recipients) recentRecipients.add(r);
-        e.messageId = out.messageId;
+        // Re-read: a draft update may have landed while encrypting (the latest text is kept).
+        const latest = (await editors.get(session)) ?? e;
+        await editors.put(session, { ...latest, messageId: out.messageId });
         return { ok: true as const, statuses: out.statuses, messageId: out.messageId };
       }
       const noKey = out.recipients.filter((r) => r.kind === 'no_key').map((r) => r.acct);
@@ -143,11 +182,11 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
       if (e === null) return noSession();
       // Our own statuses name their message, so a reply to them is threaded to it.
       if (e.messageId !== null) reader.rememberPosted(e.account, statusIds, e.messageId);
-      editors.delete(session);
+      await editors.delete(session);
       return { done: true as const };
     },
     'overlay/editor-close': async ({ session }, sender) => {
-      if ((await editorFor(session, sender)) !== null) editors.delete(session);
+      if ((await editorFor(session, sender)) !== null) await editors.delete(session);
       return { closed: true as const };
     },
     'overlay/editor-get': async ({ session }, sender) => {
@@ -158,8 +197,9 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     'overlay/editor-draft': async ({ session, text }, sender) => {
       const e = await editorFor(session, sender);
       if (e === null || sender.tabId === null) return noSession();
-      e.text = text;
-      const status = await composeStatus(e);
+      const updated = { ...e, text };
+      await editors.put(session, updated);
+      const status = await composeStatus(updated);
       const allReady = status.account === 'ready' && status.recipients.length > 0 && status.recipients.every((r) => r.state === 'ready');
       await push(sender.tabId, { type: OVERLAY_PUSH, kind: 'compose-status', session, remaining: status.remaining, parts: status.parts, allReady, empty: status.empty });
       return status;
@@ -193,12 +233,13 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
       if (account === null || sender.tabId === null) return fail('forbidden_sender', 'no signed-in account in this tab');
       if (!(await frameOwned(p.session, sender.tabId, 'view'))) return noSession();
       const tabId = sender.tabId;
-      const res = await reader.open(account, { statusId: p.statusId, text: p.text, author: p.author, mentions: p.mentions, context: p.context });
+      const seen: SeenStatus = { statusId: p.statusId, text: p.text, author: p.author, mentions: p.mentions, context: p.context };
+      const res = await reader.open(account, seen);
       const key = res.kind === 'not_hush' ? null : res.key;
-      views.set(p.session, { tabId, account, key, style: p.style });
+      await views.put(p.session, { tabId, account, key, style: p.style, seen });
       if (res.kind !== 'not_hush') {
         // A later chunk completed a message: views of its first chunk render again.
-        for (const [s, v] of views) if (v.key !== null && res.completed.some((g) => v.key?.startsWith(`${g}#`) === true)) await push(v.tabId, { type: OVERLAY_PUSH, kind: 'view-refresh', session: s });
+        for (const [s, v] of await views.all()) if (v.key !== null && res.completed.some((g) => v.key?.startsWith(`${g}#`) === true)) await push(v.tabId, { type: OVERLAY_PUSH, kind: 'view-refresh', session: s });
       }
       if (res.kind === 'continuation') {
         return { role: 'continuation' as const, badge: { kind: 'incomplete' as const, sender: null, fingerprint: null, reason: null, parts: null }, part: { index: res.index, total: res.total }, height: 0 };
@@ -207,14 +248,16 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
       return { role: 'message' as const, badge: shown.badge, part: null, height: quantiseHeight(shown.plaintext === null ? 0 : 60) };
     },
     'overlay/view-get': async ({ session }, sender) => {
-      const v = views.get(session);
+      const v = await views.get(session);
       if (v?.tabId !== sender.tabId || !(await ownedBy(session, sender))) return noSession();
+      const key = v.key;
+      if (key !== null && !reader.knows(key)) await reopen(v.tabId, (w) => w.key !== null && groupOf(w.key) === groupOf(key));
       const shown = v.key === null ? { plaintext: null, badge: { kind: 'cannot_decrypt' as const, sender: null, fingerprint: null, reason: 'not_hush', parts: null } } : await reader.shown(v.account, v.key);
       const phrase = await settings.getPhrase();
       return { plaintext: shown.plaintext, badge: shown.badge, style: v.style, phrase: phrase === null ? null : { text: phrase.text, pattern: phrase.pattern } };
     },
     'overlay/view-size': async ({ session, height }, sender) => {
-      const v = views.get(session);
+      const v = await views.get(session);
       if (v?.tabId !== sender.tabId || !(await ownedBy(session, sender))) return noSession();
       const step = quantiseHeight(height);
       await push(v.tabId, { type: OVERLAY_PUSH, kind: 'view-size', session, height: step });

@@ -130,6 +130,13 @@ export class Reader {
     return { kind: 'message', key, shown: await this.shown(account, key), completed };
   }
 
+  /** Whether the statuses of this view key are known in this worker's lifetime (they are not after a restart). */
+  knows(key: string): boolean {
+    const hash = key.lastIndexOf('#');
+    const group = hash < 0 ? key : key.slice(0, hash);
+    return group.endsWith('|replay') || this.pending.has(group);
+  }
+
   messageIdOf(account: AccountRef, statusId: string): string | null {
     return this.messageOfStatus.get(`${accountKey(account)}|${statusId}`) ?? null;
   }
