@@ -61,7 +61,8 @@ export function startOverlay(page: PageInfo): void {
       scan();
     }, 30);
   };
-  new MutationObserver(schedule).observe(root, { childList: true, subtree: true, characterData: true });
+  // aria-label too: React may write the status's screen-reader text (with the ciphertext) back.
+  new MutationObserver(schedule).observe(root, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-label'] });
   scan();
 
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {

@@ -73,6 +73,12 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     expect(seen.badge).toBe('verified');
     // Alice's own copy is readable for her too (she is a recipient of her own message).
     await waitForPlaintext(alice.page, secret);
+    // Screen readers get the view's name, not hundreds of CJK code points, from the status's aria-label.
+    for (const page of [alice.page, bob.page]) {
+      const labels = await page.$$eval('[aria-label]', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      expect(labels.some((l) => l.includes('Hush encrypted message'))).toBe(true);
+      expect(labels.filter((l) => l.includes(PREFIX) || /[\u3400-\u4DBF\u4E00-\u9FFF]{8}/u.test(l))).toEqual([]);
+    }
 
     const db = allStatusText(a, b);
     expect(db).toContain(PREFIX);

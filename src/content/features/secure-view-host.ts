@@ -21,6 +21,17 @@ export interface ViewHostOptions {
 
 export class SecureViews {
   private readonly frames = new Map<string, HTMLIFrameElement>();
+  /** Hosts waiting to come near the viewport, with the status each one will show. */
+  private readonly waiting = new Map<HTMLElement, FoundStatus>();
+  /**
+   * Views are opened only for statuses on or near the screen: a conversations column keeps every
+   * conversation in the DOM, and 200 frames opened at once made the visible ones wait (bench:overlay).
+   * scrollMargin widens the box inside Mastodon's own scrolling columns too, where supported.
+   */
+  private readonly observer: IntersectionObserver | null =
+    typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver((entries) => this.onIntersect(entries), { rootMargin: '100% 0px', scrollMargin: '100% 0px' })
+      : null;
 
   constructor(private readonly opts: ViewHostOptions) {}
 
@@ -28,6 +39,7 @@ export class SecureViews {
   scan(root: ParentNode): void {
     const current = new Set<Element>();
     for (const found of this.opts.adapter.statuses(root, this.opts.marker)) {
+      relabel(found.container, this.opts.marker);
       const next = found.content.nextElementSibling;
       const version = textVersion(found.text);
       if (next instanceof HTMLElement && next.classList.contains(HOST_CLASS) && next.dataset.hushFor === found.statusId && next.dataset.hushText === version) {
@@ -41,6 +53,11 @@ export class SecureViews {
     }
     // A status edited into plain text is no Hush status any more: its old view must go with it.
     const scope = root instanceof Element || root instanceof Document || root instanceof DocumentFragment ? root : document;
+    for (const host of [...this.waiting.keys()]) {
+      if (host.isConnected) continue;
+      this.observer?.unobserve(host);
+      this.waiting.delete(host);
+    }
     for (const host of scope.querySelectorAll<HTMLElement>(`.${HOST_CLASS}`)) {
       if (current.has(host)) continue;
       const content = host.previousElementSibling;
@@ -74,8 +91,23 @@ export class SecureViews {
     host.dataset.hushState = 'pending';
     found.content.after(host);
     found.content.classList.add(HIDDEN_CLASS);
-    void this.fill(host, found);
+    if (this.observer === null) void this.fill(host, found);
+    else {
+      this.waiting.set(host, found);
+      this.observer.observe(host);
+    }
     return host;
+  }
+
+  private onIntersect(entries: IntersectionObserverEntry[]): void {
+    for (const e of entries) {
+      const host = e.target as HTMLElement;
+      const found = this.waiting.get(host);
+      if (!e.isIntersecting || found === undefined) continue;
+      this.observer?.unobserve(host);
+      this.waiting.delete(host);
+      if (host.isConnected) void this.fill(host, found);
+    }
   }
 
   private async fill(host: HTMLElement, found: FoundStatus): Promise<void> {
@@ -125,6 +157,22 @@ export class SecureViews {
     note.title = message;
     host.append(note);
   }
+}
+
+/** The ciphertext's code points (protocol text encoding: CJK Ext A, URO, Ext B and the tail byte block). */
+const CIPHERTEXT_RUN = '\\s*[\\u3400-\\u4DBF\\u4E00-\\u9FFF\\u{20000}-\\u{2953F}]*';
+
+/**
+ * Mastodon puts the status text into the wrapper's aria-label for screen readers: hundreds of
+ * CJK characters read out one by one. Each ciphertext is replaced by the view's name there (the
+ * frame itself is announced with its title). Not secret: only what the page already has changes.
+ */
+function relabel(container: HTMLElement, marker: string): void {
+  const labelled = container.matches('[aria-label]') ? container : container.closest('[aria-label].status__wrapper, [aria-label].detailed-status__wrapper');
+  const label = labelled?.getAttribute('aria-label');
+  if (!labelled || label?.includes(marker) !== true) return;
+  const escaped = marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  labelled.setAttribute('aria-label', label.replace(new RegExp(escaped + CIPHERTEXT_RUN, 'gu'), msg('viewFrameTitle')));
 }
 
 /**
