@@ -4,4 +4,4 @@ export function makeManifest(opts?: { test?: boolean; target?: 'both' | 'chrome'
   optional_host_permissions?: string[];
   background: { service_worker?: string; scripts?: string[] };
 };
-export function build(opts?: { test?: boolean; target?: 'both' | 'chrome' | 'firefox'; outdir?: string; minify?: boolean }): Promise<string>;
+export function build(opts?: { test?: boolean; target?: 'both' | 'chrome' | 'firefox'; outdir?: string; minify?: boolean; sourcemap?: 'inline' | false }): Promise<string>;

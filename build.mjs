@@ -29,7 +29,7 @@ export function makeManifest({ test = false, target = 'both' } = {}) {
   return manifest;
 }
 
-export async function build({ test = false, target = 'both', outdir = join(root, 'dist', 'extension'), minify = !test } = {}) {
+export async function build({ test = false, target = 'both', outdir = join(root, 'dist', 'extension'), minify = !test, sourcemap = test ? 'inline' : false } = {}) {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   await esbuild.build({
@@ -48,7 +48,7 @@ export async function build({ test = false, target = 'both', outdir = join(root,
     target: ['chrome120', 'firefox128'],
     platform: 'browser',
     minify,
-    sourcemap: test ? 'inline' : false,
+    sourcemap,
     legalComments: 'none',
     jsx: 'automatic',
     jsxImportSource: 'preact',

@@ -11,6 +11,8 @@ export interface Sample {
   readonly longestTaskMs: number;
   readonly heapMb: number;
   readonly scrollReadableMs: number;
+  /** First status, first view host, first frame, first drawn view (ms since navigation start). */
+  readonly phases: Record<string, number>;
 }
 
 export const median = (xs: readonly number[]): number => {
@@ -32,6 +34,17 @@ export async function observeLongTasks(page: Page): Promise<void> {
   await page.evaluateOnNewDocument(() => {
     const w = window as unknown as { __benchLong: number[] };
     w.__benchLong = [];
+    // When each stage first happened (ms since navigation start), to see where Hush's time goes:
+    // Mastodon's first status, the content script's first view host, first mounted frame, first drawn view.
+    const phases: Record<string, number> = {};
+    (window as unknown as { __benchPhases: Record<string, number> }).__benchPhases = phases;
+    new MutationObserver(() => {
+      const now = performance.now();
+      if (phases.status === undefined && document.querySelector('.status, .conversation')) phases.status = now;
+      if (phases.host === undefined && document.querySelector('.hush-view')) phases.host = now;
+      if (phases.frame === undefined && document.querySelector('.hush-view iframe')) phases.frame = now;
+      if (phases.drawn === undefined && document.querySelector('.hush-view[data-hush-rendered]')) phases.drawn = now;
+    }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-hush-rendered'] });
     try {
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) w.__benchLong.push(e.duration);
@@ -107,6 +120,7 @@ export async function measure(page: Page, url: string, variant: 'plain' | 'hush'
       steps.push((await untilReadable(page, variant, Date.now())).ms);
     }
   }
+  const phases = await page.evaluate(() => ({ ...((window as unknown as { __benchPhases?: Record<string, number> }).__benchPhases ?? {}) }));
   const long = await page.evaluate(() => (window as unknown as { __benchLong?: number[] }).__benchLong ?? []);
   const heapMb = kind === 'chromium' ? ((await page.metrics()).JSHeapUsedSize ?? Number.NaN) / 1e6 : Number.NaN;
   return {
@@ -116,5 +130,6 @@ export async function measure(page: Page, url: string, variant: 'plain' | 'hush'
     longestTaskMs: kind === 'chromium' ? Math.max(0, ...long) : Number.NaN,
     heapMb,
     scrollReadableMs: steps.length ? median(steps) : Number.NaN,
+    phases,
   };
 }
