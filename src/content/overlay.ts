@@ -61,8 +61,7 @@ export function startOverlay(page: PageInfo): void {
       scan();
     }, 30);
   };
-  // aria-label too: React may write the status's screen-reader text (with the ciphertext) back.
-  new MutationObserver(schedule).observe(root, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-label'] });
+  new MutationObserver(schedule).observe(root, { childList: true, subtree: true, characterData: true });
   scan();
 
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {

@@ -315,4 +315,27 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await alice.page.bringToFront();
     await alice.page.reload();
   });
+
+  it('read wherever the status appears: the notifications column and the thread view', async () => {
+    const secret = `seen in notifications ${kind} ${Date.now().toString(36)}`;
+    await alice.page.bringToFront();
+    await alice.page.reload();
+    await chooseDirect(alice.page);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await typeSecure(alice.page, `@bob@b.test ${secret}`);
+    await clickHush(alice.page, '.hush-post', kind);
+    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
+
+    await bob.page.bringToFront();
+    const back = bob.page.url();
+    const inTimeline = await waitForPlaintext(bob.page, secret);
+    await bob.page.goto(`${b.origin}/notifications`);
+    const inNotifications = await waitForPlaintext(bob.page, secret);
+    expect(inNotifications.badge).toBe('verified');
+    expect(inNotifications.statusId).toBe(inTimeline.statusId);
+    await bob.page.goto(`${b.origin}/@alice@a.test/${inTimeline.statusId}`);
+    const inThread = await waitForPlaintext(bob.page, secret);
+    expect(inThread.badge).toBe('verified');
+    await bob.page.goto(back);
+  });
 });
