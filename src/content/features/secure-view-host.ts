@@ -21,18 +21,6 @@ export interface ViewHostOptions {
 
 export class SecureViews {
   private readonly frames = new Map<string, HTMLIFrameElement>();
-  /** Hosts waiting to come near the viewport, with the status each one will show. */
-  private readonly waiting = new Map<HTMLElement, FoundStatus>();
-  /**
-   * Views are opened only for statuses on or near the screen: a conversations column keeps every
-   * conversation in the DOM, and 200 frames opened at once made the visible ones wait (bench:overlay).
-   * scrollMargin widens the box inside Mastodon's own scrolling columns too, where supported.
-   */
-  private readonly observer: IntersectionObserver | null =
-    typeof IntersectionObserver === 'function'
-      ? new IntersectionObserver((entries) => this.onIntersect(entries), { rootMargin: '100% 0px', scrollMargin: '100% 0px' })
-      : null;
-
   constructor(private readonly opts: ViewHostOptions) {}
 
   /** Handles every Hush status under `root` not handled yet, and drops views whose status changed. */
@@ -53,11 +41,6 @@ export class SecureViews {
     }
     // A status edited into plain text is no Hush status any more: its old view must go with it.
     const scope = root instanceof Element || root instanceof Document || root instanceof DocumentFragment ? root : document;
-    for (const host of [...this.waiting.keys()]) {
-      if (host.isConnected) continue;
-      this.observer?.unobserve(host);
-      this.waiting.delete(host);
-    }
     for (const host of scope.querySelectorAll<HTMLElement>(`.${HOST_CLASS}`)) {
       if (current.has(host)) continue;
       const content = host.previousElementSibling;
@@ -91,23 +74,8 @@ export class SecureViews {
     host.dataset.hushState = 'pending';
     found.content.after(host);
     found.content.classList.add(HIDDEN_CLASS);
-    if (this.observer === null) void this.fill(host, found);
-    else {
-      this.waiting.set(host, found);
-      this.observer.observe(host);
-    }
+    void this.fill(host, found);
     return host;
-  }
-
-  private onIntersect(entries: IntersectionObserverEntry[]): void {
-    for (const e of entries) {
-      const host = e.target as HTMLElement;
-      const found = this.waiting.get(host);
-      if (!e.isIntersecting || found === undefined) continue;
-      this.observer?.unobserve(host);
-      this.waiting.delete(host);
-      if (host.isConnected) void this.fill(host, found);
-    }
   }
 
   private async fill(host: HTMLElement, found: FoundStatus): Promise<void> {
