@@ -14,6 +14,7 @@ import { checkRecipients, decrypt, encrypt, searchAccounts } from './services-im
 import { accountStatus, enable, maintainAccount, revoke } from './accounts';
 import { exportAccountBackup, importAccountBackup } from './backup-ops';
 import { makeHarness, type Harness } from './flow-harness';
+import { MemoryArea } from '../storage/kv';
 import { acceptChange } from '../contacts/tofu';
 import { contactByAcct } from '../contacts/resolver';
 
@@ -235,5 +236,53 @@ describe('key life cycle across two instances', () => {
     // bob revoked his key above: known to a.test, but no usable key.
     expect(bo).toContainEqual({ acct: 'bob@b.test', hasKey: false });
     expect(await searchAccounts(alice.rt, alice.ref, 'nobody-like-this')).toEqual([]);
+  });
+});
+
+describe('a worker stopped in the middle of a rotation', () => {
+  it('at each storage write of the rotation: a new worker over what was stored ends rotated and published, and reads messages to the old and the new prekey', async () => {
+    const dave = makeHarness({ origin: b.origin, accountId: b.users.dave?.id ?? '' }, b.users.dave?.token ?? '', { clock });
+    await dave.rt.init();
+    expect((await enable(dave.rt, dave.ref, null)).result).toBe('enabled');
+    const daveBefore = new Map(dave.local.data); // dave as he was before he looked alice up
+    const token = a.users.alice?.token ?? '';
+    const fromDave = async (text: string) => {
+      // A dave who has not cached alice's bundle yet, so he encrypts to what alice published last.
+      const local = new MemoryArea();
+      for (const [k, v] of daveBefore) local.data.set(k, v);
+      const d = makeHarness(dave.ref, b.users.dave?.token ?? '', { clock, local });
+      await d.rt.init();
+      const m = await encrypt(d.rt, d.ref, { recipients: ['alice@a.test'], plaintext: text, replyTo: null, maxChars: 500 });
+      if (!m.ok) throw new Error(m.message);
+      return { author: { acct: 'dave@b.test', actorUri: null }, mentions: ['alice'], chunks: m.statuses.map((t, i) => ({ statusId: `${text}#${i}`, text: t })) };
+    };
+    const beforeRotation = await fromDave('sent before the rotation');
+    const { rotationPeriodSeconds } = await alice.rt.store.settings();
+    clock.now += rotationPeriodSeconds; // alice's next rotation is due
+
+    let cuts = 0;
+    for (let cut = 1; cut <= 10; cut++) {
+      // The storage as the stopped worker left it: writes before the cut landed, the cut and later ones did not.
+      const stored = new MemoryArea();
+      for (const [k, v] of alice.local.data) stored.data.set(k, v);
+      let writes = 0;
+      const write = stored.set.bind(stored);
+      stored.set = (items) => (++writes >= cut ? Promise.reject(new Error('the worker was stopped')) : write(items));
+      const dying = makeHarness(alice.ref, token, { clock, local: stored });
+      const died = await dying.rt.init().then(() => maintainAccount(dying.rt, dying.ref)).then(() => writes >= cut, () => true);
+      if (!died) break; // the whole rotation fits in fewer writes: every cut point was tried
+      cuts++;
+      stored.set = write;
+      const next = makeHarness(alice.ref, token, { clock, local: stored }); // the restarted worker
+      await next.rt.init();
+      expect(await maintainAccount(next.rt, next.ref)).toBe('ok');
+      const status = await accountStatus(next.rt, next.ref);
+      expect(status.publish?.pending).toBe(false);
+      expect(status.publish?.publishedEpoch).toBe(status.publish?.currentEpoch);
+      expect(await decrypt(next.rt, next.ref, beforeRotation)).toMatchObject({ ok: true, plaintext: 'sent before the rotation' });
+      const after = await fromDave(`sent after a stop at write ${cut}`);
+      expect(await decrypt(next.rt, next.ref, after)).toMatchObject({ ok: true, plaintext: `sent after a stop at write ${cut}` });
+    }
+    expect(cuts).toBeGreaterThan(0);
   });
 });
