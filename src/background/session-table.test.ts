@@ -45,6 +45,23 @@ describe('SessionTable', () => {
     expect((await t.all()).map(([id]) => id)).toEqual(['s3']);
   });
 
+  it('reads storage in full once per worker; later records come from memory', async () => {
+    const area = memoryArea();
+    area.data.set('view:old', { tabId: 1, text: 'from before the restart' });
+    let fullReads = 0;
+    const get = area.get.bind(area);
+    area.get = (keys) => {
+      if (keys === null) fullReads++;
+      return get(keys);
+    };
+    const t = new SessionTable<Draft>('view:', isDraft, () => area);
+    expect((await t.all()).map(([id]) => id)).toEqual(['old']);
+    await t.put('new', { tabId: 1, text: 'opened now' });
+    await t.delete('old');
+    expect((await t.all()).map(([id]) => id)).toEqual(['new']);
+    expect(fullReads).toBe(1);
+  });
+
   it('delete removes the record from memory and storage', async () => {
     const area = memoryArea();
     const t = new SessionTable<Draft>('editor:', isDraft, () => area);

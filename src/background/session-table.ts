@@ -23,6 +23,8 @@ export const TAB_SCOPED_PREFIXES = ['frame:', 'editor:', 'view:'] as const;
 
 export class SessionTable<T extends TabScoped> {
   private readonly mem = new Map<string, T>();
+  /** Set once storage has been read in full: from then on every record is in `mem` (all writes go through it). */
+  private loaded = false;
 
   /** `valid` checks what comes back from storage: stored state is input like any other. */
   constructor(
@@ -57,17 +59,20 @@ export class SessionTable<T extends TabScoped> {
     await this.area().remove(this.prefix + id);
   }
 
-  /** Every record, including those written before this worker started. */
+  /**
+   * Every record, including those written before this worker started. Storage is read in full
+   * only once per worker (it can hold megabytes of ciphertext views); later calls use memory.
+   */
   async all(): Promise<[string, T][]> {
-    const everything = await this.area().get(null);
-    const out: [string, T][] = [];
-    for (const [k, v] of Object.entries(everything)) {
-      if (!k.startsWith(this.prefix)) continue;
-      const id = k.slice(this.prefix.length);
-      const value = this.mem.get(id) ?? (this.valid(v) ? v : undefined);
-      if (value !== undefined) out.push([id, value]);
+    if (!this.loaded) {
+      const everything = await this.area().get(null);
+      for (const [k, v] of Object.entries(everything)) {
+        const id = k.slice(this.prefix.length);
+        if (k.startsWith(this.prefix) && !this.mem.has(id) && this.valid(v)) this.mem.set(id, v);
+      }
+      this.loaded = true;
     }
-    return out;
+    return [...this.mem];
   }
 
   /** Forgets the memory copies of a closed tab (storage is swept by sweepTab). */

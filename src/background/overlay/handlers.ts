@@ -90,6 +90,8 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
   const area = deps.sessionArea ?? (() => browser.storage.session);
   const editors = new SessionTable<EditorSession>('editor:', isEditor, area);
   const views = new SessionTable<ViewSession>('view:', isView, area);
+  /** View sessions opened (or re-opened) by this worker; any other one dates from before a restart. */
+  const openedHere = new Set<string>();
   const recentRecipients = new Set<string>();
 
   const frameOwner = deps.frameOwner ?? frameOwnsSession;
@@ -237,7 +239,8 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
       const res = await reader.open(account, seen);
       const key = res.kind === 'not_hush' ? null : res.key;
       await views.put(p.session, { tabId, account, key, style: p.style, seen });
-      if (res.kind !== 'not_hush') {
+      openedHere.add(p.session);
+      if (res.kind !== 'not_hush' && res.completed.length > 0) {
         // A later chunk completed a message: views of its first chunk render again.
         for (const [s, v] of await views.all()) if (v.key !== null && res.completed.some((g) => v.key?.startsWith(`${g}#`) === true)) await push(v.tabId, { type: OVERLAY_PUSH, kind: 'view-refresh', session: s });
       }
@@ -251,7 +254,12 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
       const v = await views.get(session);
       if (v?.tabId !== sender.tabId || !(await ownedBy(session, sender))) return noSession();
       const key = v.key;
-      if (key !== null && !reader.knows(key)) await reopen(v.tabId, (w) => w.key !== null && groupOf(w.key) === groupOf(key));
+      // Only for a view opened before this worker started (a restart), and once: re-opening replays
+      // every view of the message and must never run on the normal path.
+      if (!openedHere.has(session)) {
+        openedHere.add(session);
+        if (key !== null && !reader.knows(key)) await reopen(v.tabId, (w) => w.key !== null && groupOf(w.key) === groupOf(key));
+      }
       const shown = v.key === null ? { plaintext: null, badge: { kind: 'cannot_decrypt' as const, sender: null, fingerprint: null, reason: 'not_hush', parts: null } } : await reader.shown(v.account, v.key);
       const phrase = await settings.getPhrase();
       return { plaintext: shown.plaintext, badge: shown.badge, style: v.style, phrase: phrase === null ? null : { text: phrase.text, pattern: phrase.pattern } };
