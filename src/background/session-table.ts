@@ -4,7 +4,8 @@
  * must still be able to post what the editor shows. storage.session is memory-only (never on
  * disk), cleared when the browser closes, and not readable by content scripts (Chromium's
  * default access level; Firefox gives content scripts no storage.session at all), the same
- * place the unlocked vault key lives. A memory map in front keeps reads cheap while awake.
+ * place the unlocked vault key lives. A memory map in front keeps reads cheap while awake
+ * (a closed tab's memory copies stay until the worker next stops; its storage is swept at once).
  * (No browser import: the area is passed in, so this is unit-tested in Node.)
  */
 export interface SessionArea {
@@ -73,11 +74,6 @@ export class SessionTable<T extends TabScoped> {
       this.loaded = true;
     }
     return [...this.mem];
-  }
-
-  /** Forgets the memory copies of a closed tab (storage is swept by sweepTab). */
-  forgetTab(tabId: number): void {
-    for (const [id, v] of this.mem) if (v.tabId === tabId) this.mem.delete(id);
   }
 }
 
