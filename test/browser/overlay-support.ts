@@ -111,32 +111,21 @@ export async function typeSecure(page: Page, text: string): Promise<void> {
   await page.waitForSelector('.hush-post:not([disabled])', { timeout: 15_000 });
 }
 
-/**
- * Plaintexts shown by every decrypted secure view on the page, with their badges. Walks the
- * page's frames (not `iframe.contentFrame()`): for an out-of-process extension frame, a handle
- * taken while it was still the initial about:blank can stay attached to that blank document,
- * and the view then reads as empty for good (seen in Chromium CI).
- */
+/** Plaintexts shown by every decrypted secure view on the page, with their badges. */
 export async function shownMessages(page: Page): Promise<{ statusId: string; badge: string; text: string }[]> {
-  const out: { statusId: string; badge: string; text: string; order: number }[] = [];
-  const order = await page.$$eval('.hush-view', (hosts) => hosts.map((h) => (h as HTMLElement).dataset.hushFor ?? ''));
-  for (const frame of page.frames()) {
-    if (frame.detached || !frame.url().includes('/frames/view.html')) continue;
-    try {
-      const element = await frame.frameElement();
-      const statusId = (await element?.evaluate((e) => (e.parentElement)?.dataset.hushFor ?? '')) ?? '';
-      if (statusId === '') continue;
-      const got = await frame.evaluate(() => ({
-        badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '',
-        text: document.querySelector('.hush-plaintext')?.textContent ?? '',
-      }));
-      out.push({ statusId, ...got, order: order.indexOf(statusId) });
-    } catch {
-      // Detached or navigating while we looked (a re-rendered or removed view): read it next time.
-    }
+  const out: { statusId: string; badge: string; text: string }[] = [];
+  for (const handle of await page.$$('.hush-view')) {
+    const statusId = await handle.evaluate((e) => (e as HTMLElement).dataset.hushFor ?? '');
+    const frameHandle = await handle.$('iframe');
+    const frame = await frameHandle?.contentFrame();
+    if (!frame) continue;
+    const got = await frame.evaluate(() => ({
+      badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '',
+      text: document.querySelector('.hush-plaintext')?.textContent ?? '',
+    })).catch(() => ({ badge: '', text: '' }));
+    out.push({ statusId, ...got });
   }
-  // Page order (newest first), like the hosts themselves.
-  return out.sort((x, y) => x.order - y.order).map(({ statusId, badge, text }) => ({ statusId, badge, text }));
+  return out;
 }
 
 /** Waits until some secure view shows `text`. */
