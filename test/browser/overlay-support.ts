@@ -117,15 +117,53 @@ export async function shownMessages(page: Page): Promise<{ statusId: string; bad
   for (const handle of await page.$$('.hush-view')) {
     const statusId = await handle.evaluate((e) => (e as HTMLElement).dataset.hushFor ?? '');
     const frameHandle = await handle.$('iframe');
-    const frame = await frameHandle?.contentFrame();
+    const frame = frameHandle ? await bounded(frameHandle.contentFrame(), null) : null;
     if (!frame) continue;
-    const got = await frame.evaluate(() => ({
-      badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '',
-      text: document.querySelector('.hush-plaintext')?.textContent ?? '',
-    })).catch(() => ({ badge: '', text: '' }));
+    let got = await readView(frame);
+    // In Chromium, contentFrame() of an out-of-process extension frame can stay on the initial
+    // about:blank document (seen once in CI: one view read as empty for 30 s). Then look for the
+    // view's frame among the page's frames instead; only as a fallback, as page.frames() does not
+    // list every extension frame in every browser.
+    if (got.badge === '' && got.text === '') got = (await bounded(viewByFrameList(page, statusId), undefined)) ?? got;
     out.push({ statusId, ...got });
   }
   return out;
+}
+
+/**
+ * Settles within `ms` with `fallback` if `work` does not: a frame that is being replaced while we
+ * read it can leave a puppeteer call pending for good, and one stuck read must not hang a test;
+ * the callers poll again.
+ */
+async function bounded<T, F>(work: Promise<T>, fallback: F, ms = 3_000): Promise<T | F> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<F>((resolve) => { timer = setTimeout(() => { resolve(fallback); }, ms); });
+  try {
+    return await Promise.race([work.catch(() => fallback), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readView(frame: Frame): Promise<{ badge: string; text: string }> {
+  return bounded(frame.evaluate(() => ({
+    badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '',
+    text: document.querySelector('.hush-plaintext')?.textContent ?? '',
+  })), { badge: '', text: '' });
+}
+
+async function viewByFrameList(page: Page, statusId: string): Promise<{ badge: string; text: string } | undefined> {
+  for (const frame of page.frames()) {
+    if (frame.detached || !frame.url().includes('/frames/view.html')) continue;
+    try {
+      const element = await frame.frameElement();
+      const owner = (await element?.evaluate((e) => e.parentElement?.dataset.hushFor ?? '')) ?? '';
+      if (owner === statusId) return await readView(frame);
+    } catch {
+      // Detached or navigating while we looked: read it on the next poll.
+    }
+  }
+  return undefined;
 }
 
 /** Waits until some secure view shows `text`. */
