@@ -58,8 +58,10 @@ browser.permissions.onAdded.addListener((perms) => {
 });
 browser.permissions.onRemoved.addListener(() => void reconcileContentScripts());
 
-// Every start (install, update, browser start, worker wake-up) re-checks registrations.
-reconcileContentScripts().catch((e: unknown) => record('error', `startup: ${e instanceof Error ? e.message : String(e)}`));
+// Every start (install, update, browser start, worker wake-up) re-checks registrations. A page
+// that loaded while a registration was missing (first start, or a browser that dropped it) got
+// no content script: run it there now (the script itself runs at most once per page).
+reconcileContentScripts().then(injectIntoOpenTabs).catch((e: unknown) => record('error', `startup: ${e instanceof Error ? e.message : String(e)}`));
 
 // Tests poll for this to know the background script has run (the worker target can attach earlier).
 (globalThis as { __hushReady?: boolean }).__hushReady = true;

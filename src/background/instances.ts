@@ -28,6 +28,7 @@ export function scriptIdFor(origin: string): string {
 // so two of them never race to register the same script id.
 let queue: Promise<unknown> = Promise.resolve();
 
+/** Resolves to the origins registered by this call (none when all were already registered). */
 export function reconcileContentScripts(): Promise<string[]> {
   const run = queue.then(reconcileNow, reconcileNow);
   queue = run.catch(() => undefined);
@@ -58,9 +59,10 @@ async function reconcileNow(): Promise<string[]> {
       );
     } catch (e) {
       record('error', `could not register Hush on ${missing.join(', ')}: ${e instanceof Error ? e.message : String(e)}`);
+      return [];
     }
   }
-  return granted;
+  return missing;
 }
 
 /** Runs the content script now in already-open tabs of a newly granted origin (no reload needed). */
