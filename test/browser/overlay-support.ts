@@ -166,13 +166,24 @@ async function viewByFrameList(page: Page, statusId: string): Promise<{ badge: s
   return undefined;
 }
 
+/**
+ * What the page's DOM says of each view host (state from view-open, whether the frame reported its
+ * size, i.e. drew): tells a view that never drew apart from one the test could not read.
+ */
+async function viewHosts(page: Page): Promise<unknown> {
+  return bounded(page.$$eval('.hush-view', (hosts) => hosts.map((h) => {
+    const e = h as HTMLElement;
+    return { statusId: e.dataset.hushFor, state: e.dataset.hushState, rendered: e.hasAttribute('data-hush-rendered'), frames: e.querySelectorAll('iframe').length };
+  })), 'unreadable');
+}
+
 /** Waits until some secure view shows `text`. */
 export async function waitForPlaintext(page: Page, text: string, timeoutMs = 30_000): Promise<{ statusId: string; badge: string; text: string }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = (await shownMessages(page)).find((m) => m.text.includes(text));
     if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no secure view shows "${text.slice(0, 40)}": ${JSON.stringify(await shownMessages(page))}`);
+    if (Date.now() > deadline) throw new Error(`no secure view shows "${text.slice(0, 40)}": ${JSON.stringify(await shownMessages(page))}; hosts: ${JSON.stringify(await viewHosts(page))}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
