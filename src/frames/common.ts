@@ -1,5 +1,6 @@
 import browser from 'webextension-polyfill';
 import { send } from '../messaging/client';
+import type { Reply } from '../messaging/result';
 
 const SESSION_RE = /^[A-Za-z0-9_-]{16,64}$/;
 /** How long a frame waits for its session before it says it was not opened by Hush. */
@@ -14,17 +15,23 @@ const MAX_OFFERS = 8;
  * see content/dom.ts secureFrame), never in the URL, so a page cannot copy a genuine frame.
  * The page can post to us too, but it cannot know a session; shapes are checked, and after a few
  * offers or the wait the frame gives up and shows a refusal.
+ *
+ * `join` is the request that binds the session: `frame/hello` by default; the view frame uses
+ * `overlay/view-join`, which also answers what to show (one round trip less per message).
  */
-export function joinSession(root: HTMLElement, titleKey: string): Promise<string | null> {
+export function joinSession(root: HTMLElement, titleKey: string): Promise<Joined<{ readonly joined: true }> | null>;
+export function joinSession<T>(root: HTMLElement, titleKey: string, join: (session: string) => Promise<Reply<T>>): Promise<Joined<T> | null>;
+export function joinSession<T>(root: HTMLElement, titleKey: string, join?: (session: string) => Promise<Reply<T>>): Promise<Joined<unknown> | null> {
+  const request = join ?? ((session: string) => send('frame/hello', { session }));
   return new Promise((resolve) => {
     let offers = 0;
     let done = false;
-    const finish = (session: string | null) => {
+    const finish = (joined: Joined<unknown> | null) => {
       if (done) return;
       done = true;
       window.removeEventListener('message', onMessage);
       clearTimeout(timer);
-      if (session === null) {
+      if (joined === null) {
         root.className = 'hush-refused';
         root.textContent = browser.i18n.getMessage('frameNoSession');
         root.dataset.state = 'refused';
@@ -32,7 +39,7 @@ export function joinSession(root: HTMLElement, titleKey: string): Promise<string
         root.textContent = browser.i18n.getMessage(titleKey);
         root.dataset.state = 'joined';
       }
-      resolve(session);
+      resolve(joined);
     };
     const onMessage = (event: MessageEvent) => {
       if (done || event.source !== window.parent) return;
@@ -43,8 +50,8 @@ export function joinSession(root: HTMLElement, titleKey: string): Promise<string
       offers++;
       // No deadline while the background answers (a sleeping worker can take a moment to start).
       clearTimeout(timer);
-      void send('frame/hello', { session }).then((reply) => {
-        if (reply.ok) finish(session);
+      void request(session).then((reply) => {
+        if (reply.ok) finish({ session, value: reply.value });
         else if (offers >= MAX_OFFERS) finish(null);
         else timer = setTimeout(() => finish(null), SESSION_WAIT_MS);
       });
@@ -52,6 +59,12 @@ export function joinSession(root: HTMLElement, titleKey: string): Promise<string
     let timer = setTimeout(() => finish(null), SESSION_WAIT_MS);
     window.addEventListener('message', onMessage);
   });
+}
+
+export interface Joined<T> {
+  readonly session: string;
+  /** The joining request's answer. */
+  readonly value: T;
 }
 
 export function frameRoot(): HTMLElement {

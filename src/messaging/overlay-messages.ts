@@ -118,8 +118,11 @@ export const overlayRequests = {
     }),
     from: CONTENT,
   },
-  /** View frame: what to render. */
-  'overlay/view-get': { payload: v.strictObject({ session: Session }), from: FRAME },
+  /**
+   * View frame: joins its session (as frame/hello does; the first frame to join owns it) and gets
+   * what to render in the same round trip. Sent again after a reload (view refresh).
+   */
+  'overlay/view-join': { payload: v.strictObject({ session: Session }), from: FRAME },
   /** View frame: its content height; relayed to the content script in coarse steps. */
   'overlay/view-size': { payload: v.strictObject({ session: Session, height: v.pipe(v.number(), v.minValue(0), v.maxValue(100_000)) }), from: FRAME },
 } as const satisfies Record<string, RequestSpec>;
@@ -145,7 +148,7 @@ export interface OverlayResponses {
   'overlay/editor-submit': { readonly sent: boolean };
   'overlay/mention-search': { readonly accounts: readonly { readonly acct: string; readonly hasKey: boolean }[] };
   'overlay/view-open': ViewOpenReply;
-  'overlay/view-get': {
+  'overlay/view-join': {
     readonly plaintext: string | null;
     readonly badge: Badge;
     readonly style: FrameStyle;

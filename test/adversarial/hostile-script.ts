@@ -69,7 +69,7 @@ export const HOSTILE_SCRIPT = String.raw`(() => {
   };
 
   const SHAPES = (session) => [
-    { type: 'overlay/view-get', payload: { session } },
+    { type: 'overlay/view-join', payload: { session } },
     { type: 'overlay/editor-get', payload: { session } },
     { type: 'frame/hello', payload: { session } },
     { type: 'overlay/editor-draft', payload: { session, text: '@eve@a.test hijacked draft' } },

@@ -46,6 +46,8 @@ export interface OverlayDeps {
   readonly push?: (tabId: number, message: OverlayPush) => Promise<void>;
   readonly accountOf?: (sender: SenderContext) => Promise<AccountRef | null>;
   readonly frameOwned?: (session: string, tabId: number, kind: 'view' | 'editor') => Promise<boolean>;
+  /** Binds a view session to the frame presenting it (first join wins; see frame-sessions.ts). */
+  readonly frameJoin?: (session: string, tabId: number, frameId: number) => Promise<boolean>;
   /** Whether the sending frame is the one bound to the session (first join wins; see frame-sessions.ts). */
   readonly frameOwner?: (session: string, tabId: number, frameId: number | null | undefined) => Promise<boolean>;
   /** Where editor drafts and view sessions outlive a worker restart (storage.session by default). */
@@ -95,6 +97,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
   const recentRecipients = new Set<string>();
 
   const frameOwner = deps.frameOwner ?? frameOwnsSession;
+  const frameJoin = deps.frameJoin ?? (async (s, tabId, frameId) => (await joinFrameSession(s, tabId, 'view', frameId)) !== null);
   /** A request from a frame must come from THE frame bound to the session, not just any frame of the tab. */
   const ownedBy = async (session: string, sender: SenderContext): Promise<boolean> =>
     sender.kind !== 'frame' || (sender.tabId !== null && (await frameOwner(session, sender.tabId, sender.frameId)));
@@ -250,9 +253,13 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
       const shown = res.shown;
       return { role: 'message' as const, badge: shown.badge, part: null, height: quantiseHeight(shown.plaintext === null ? 0 : 60) };
     },
-    'overlay/view-get': async ({ session }, sender) => {
+    'overlay/view-join': async ({ session }, sender) => {
+      // Only a view frame of this tab may bind the session; the first one to join owns it.
+      // No frame id, no binding: refuse rather than answer any frame of the tab.
+      if (sender.kind !== 'frame' || sender.path !== '/frames/view.html' || sender.tabId === null || typeof sender.frameId !== 'number') return fail('forbidden_sender', 'not a Hush view frame');
+      if (!(await frameJoin(session, sender.tabId, sender.frameId))) return fail('no_session', 'this frame was not opened by Hush for this tab');
       const v = await views.get(session);
-      if (v?.tabId !== sender.tabId || !(await ownedBy(session, sender))) return noSession();
+      if (v?.tabId !== sender.tabId) return noSession();
       const key = v.key;
       // Only for a view opened before this worker started (a restart), and once: re-opening replays
       // every view of the message and must never run on the normal path.

@@ -98,5 +98,5 @@ async function complete(session: string, area: HTMLTextAreaElement, list: HTMLUL
 
 document.addEventListener('DOMContentLoaded', () => {
   const root = frameRoot();
-  void joinSession(root, 'frameConnected').then((session) => (session === null ? undefined : start(root, session)));
+  void joinSession(root, 'frameConnected').then((joined) => (joined === null ? undefined : start(root, joined.session)));
 });

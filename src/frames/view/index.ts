@@ -5,7 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import { send } from '../../messaging/client';
-import type { Badge } from '../../messaging/overlay-messages';
+import type { Badge, OverlayResponses } from '../../messaging/overlay-messages';
 import { frameRoot, joinSession } from '../common';
 import { applyStyle } from '../style';
 
@@ -24,14 +24,8 @@ function badgeText(b: Badge): string {
   }
 }
 
-async function render(root: HTMLElement, session: string): Promise<void> {
-  const reply = await send('overlay/view-get', { session });
-  if (!reply.ok) {
-    root.textContent = t('frameNoSession');
-    root.dataset.state = 'refused';
-    return;
-  }
-  const { plaintext, badge, style, phrase } = reply.value;
+function render(root: HTMLElement, session: string, view: OverlayResponses['overlay/view-join']): void {
+  const { plaintext, badge, style, phrase } = view;
   applyStyle(style);
   const head = document.createElement('div');
   head.className = 'hush-badge';
@@ -67,5 +61,7 @@ async function render(root: HTMLElement, session: string): Promise<void> {
 
 document.addEventListener('DOMContentLoaded', () => {
   const root = frameRoot();
-  void joinSession(root, 'frameConnected').then((session) => (session === null ? undefined : render(root, session)));
+  void joinSession(root, 'frameConnected', (session) => send('overlay/view-join', { session })).then((joined) => {
+    if (joined !== null) render(root, joined.session, joined.value);
+  });
 });
