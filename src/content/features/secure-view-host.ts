@@ -8,6 +8,7 @@ import { send } from '../../messaging/client';
 import type { FrameStyle } from '../../messaging/overlay-messages';
 import type { FoundStatus, MastodonAdapter } from '../adapters/adapter';
 import { msg, secureFrame, styleOf } from '../dom';
+import { SlicedQueue } from '../sliced-queue';
 
 const HOST_CLASS = 'hush-view';
 const HIDDEN_CLASS = 'hush-ciphertext';
@@ -21,6 +22,14 @@ export interface ViewHostOptions {
 
 export class SecureViews {
   private readonly frames = new Map<string, HTMLIFrameElement>();
+  /** Hosts waiting for their turn, and hosts whose view was started: each host starts once. */
+  private readonly queued = new WeakSet<HTMLElement>();
+  private readonly started = new WeakSet<HTMLElement>();
+  /**
+   * Starting a view (a style read and a message) and mounting its frame (a few ms of the page's
+   * main thread each) are done in slices, so 200 statuses at once never make one long task.
+   */
+  private readonly work = new SlicedQueue();
   constructor(private readonly opts: ViewHostOptions) {}
 
   /** Handles every Hush status under `root` not handled yet, and drops views whose status changed. */
@@ -32,6 +41,7 @@ export class SecureViews {
       const version = textVersion(found.text);
       if (next instanceof HTMLElement && next.classList.contains(HOST_CLASS) && next.dataset.hushFor === found.statusId && next.dataset.hushText === version) {
         found.content.classList.add(HIDDEN_CLASS); // React may have rewritten the class list
+        this.start(next, found);
         current.add(next);
         continue;
       }
@@ -74,8 +84,21 @@ export class SecureViews {
     host.dataset.hushState = 'pending';
     found.content.after(host);
     found.content.classList.add(HIDDEN_CLASS);
-    void this.fill(host, found);
+    this.start(host, found);
     return host;
+  }
+
+  private start(host: HTMLElement, found: FoundStatus): void {
+    if (this.queued.has(host) || this.started.has(host)) return;
+    this.queued.add(host);
+    this.work.push(() => {
+      this.queued.delete(host);
+      // Out of the page at its turn (scrolled away in a virtualised list): nothing to show now;
+      // if the node comes back, the next scan starts it.
+      if (!host.isConnected) return;
+      this.started.add(host);
+      void this.fill(host, found);
+    });
   }
 
   private async fill(host: HTMLElement, found: FoundStatus): Promise<void> {
@@ -97,7 +120,7 @@ export class SecureViews {
       if (!host.isConnected) return;
       host.dataset.hushState = v.badge.kind;
       if (v.role === 'continuation' && v.part) return this.continuation(host, v.part.index, v.part.total);
-      this.mount(host, session, v.height, style);
+      this.work.push(() => { if (host.isConnected) this.mount(host, session, v.height, style); });
       return;
     }
   }
