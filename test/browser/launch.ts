@@ -22,6 +22,8 @@ export interface LaunchOptions {
   readonly extensionDir?: string;
   readonly profileDir?: string;
   readonly headless?: boolean;
+  /** Extra Firefox preferences, e.g. to force the dark colour scheme (BiDi cannot emulate it). */
+  readonly firefoxPrefs?: Readonly<Record<string, unknown>>;
 }
 
 export interface LaunchedBrowser {
@@ -103,6 +105,7 @@ export async function launchBrowser(kind: BrowserKind, opts: LaunchOptions = {})
         'app.update.enabled': false,
         'browser.shell.checkDefaultBrowser': false,
         'datareporting.policy.dataSubmissionEnabled': false,
+        ...opts.firefoxPrefs,
       },
     });
     if (opts.extensionDir) {

@@ -1,6 +1,7 @@
 /**
  * The popup and the options page in real Chromium and Firefox ESR: every view renders its key
- * elements, axe-core finds no violations (light and, in Chromium, dark), the security phrase and
+ * elements, axe-core finds no violations in light and dark (Chromium emulates the colour scheme;
+ * Firefox, whose BiDi cannot, runs the file twice with the scheme forced by a preference), the security phrase and
  * preferences round-trip through the background, and the diagnostics export leaks no names.
  * Screenshots go to test-artifacts/popup/ (git-ignored) for people to look at.
  */
@@ -34,11 +35,21 @@ async function axeViolations(page: Page): Promise<string[]> {
   return violations.violations;
 }
 
-/** Axe in light and (where the browser lets us emulate it) dark, plus a screenshot of each. */
-async function checkView(page: Page, kind: BrowserKind, name: string): Promise<void> {
-  const schemes = kind === 'chromium' ? (['light', 'dark'] as const) : (['light'] as const);
+type Scheme = 'light' | 'dark';
+
+/** Chromium checks both schemes in one browser; Firefox gets one browser per scheme. */
+const variants = browserKinds().flatMap((kind): { kind: BrowserKind; schemes: Scheme[] }[] =>
+  kind === 'chromium' ? [{ kind, schemes: ['light', 'dark'] }] : [{ kind, schemes: ['light'] }, { kind, schemes: ['dark'] }]);
+
+/** Firefox's own switch for what `prefers-color-scheme` reports to pages: 0 dark, 1 light. */
+const firefoxScheme = (scheme: Scheme) => ({ 'layout.css.prefers-color-scheme.content-override': scheme === 'dark' ? 0 : 1 });
+
+/** Axe in each of the variant's colour schemes, plus a screenshot of each. */
+async function checkView(page: Page, kind: BrowserKind, schemes: readonly Scheme[], name: string): Promise<void> {
   for (const scheme of schemes) {
     if (kind === 'chromium') await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+    // Guards against checking the wrong theme twice (an emulation or preference that did not apply).
+    expect(await page.evaluate((s) => matchMedia(`(prefers-color-scheme: ${s})`).matches, scheme), `${name} in ${scheme}`).toBe(true);
     expect(await axeViolations(page), `${name} (${scheme})`).toEqual([]);
     await page.screenshot({ path: `${artifacts}/${kind}-${name}-${scheme}.png`, fullPage: true });
   }
@@ -46,7 +57,7 @@ async function checkView(page: Page, kind: BrowserKind, name: string): Promise<v
 
 const text = (page: Page, selector = 'body') => page.$eval(selector, (e) => e.textContent ?? '');
 
-describe.each(browserKinds())('popup and options in %s', (kind) => {
+describe.each(variants)('popup and options in $kind ($schemes)', ({ kind, schemes }) => {
   let b: LaunchedBrowser;
   let shell: ShellServer;
   let tabId: number;
@@ -54,7 +65,7 @@ describe.each(browserKinds())('popup and options in %s', (kind) => {
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     shell = await startShellServer();
-    b = await launchBrowser(kind, { extensionDir });
+    b = await launchBrowser(kind, { extensionDir, firefoxPrefs: firefoxScheme(schemes[0] ?? 'light') });
     const page = await b.newPage();
     await page.goto(`${shell.origin}/home`);
     const ext = await b.openExtensionPage('popup.html');
@@ -85,7 +96,7 @@ describe.each(browserKinds())('popup and options in %s', (kind) => {
     expect(await text(p, '[data-testid="detected"]')).toContain('Mastodon 4.8.0 on shell.test');
     expect(await p.$('[data-testid="phrase-setup-prompt"]')).not.toBeNull();
     expect(await p.$$eval('nav button', (bs) => bs.map((x) => x.getAttribute('aria-current')))).toEqual(['page', null, null]);
-    await checkView(p, kind, 'home');
+    await checkView(p, kind, schemes, 'home');
     await p.close();
   });
 
@@ -99,7 +110,7 @@ describe.each(browserKinds())('popup and options in %s', (kind) => {
     await p.keyboard.press('ArrowDown');
     await p.keyboard.press('ArrowDown');
     expect(await p.$eval('input[name="pattern"]:checked', (e) => e.value)).toBe('stripes-violet');
-    await checkView(p, kind, 'phrase');
+    await checkView(p, kind, schemes, 'phrase');
     await p.click('[data-testid="phrase-form"] button[type="submit"]');
     await p.waitForSelector('[data-testid="phrase-saved"]');
     await p.close();
@@ -136,7 +147,7 @@ describe.each(browserKinds())('popup and options in %s', (kind) => {
     for (const s of selectors) expect(await p.$(s), s).not.toBeNull();
     // Revoking needs a key: the button is not offered before there is one.
     if (view === 'my-keys') expect(await p.$('[data-testid="revoke"]')).toBeNull();
-    await checkView(p, kind, view);
+    await checkView(p, kind, schemes, view);
     await p.close();
   });
 
@@ -149,7 +160,7 @@ describe.each(browserKinds())('popup and options in %s', (kind) => {
     const p = await b.openExtensionPage(`popup.html?tabId=${other}`);
     await p.waitForSelector('[data-testid="not-mastodon"]');
     expect(await p.$('[data-testid="account-card"]')).toBeNull();
-    await checkView(p, kind, 'not-mastodon');
+    await checkView(p, kind, schemes, 'not-mastodon');
     await p.close();
     await page.close();
   });
@@ -177,7 +188,7 @@ describe.each(browserKinds())('popup and options in %s', (kind) => {
     await o.type('#ks-rotationDays', '14');
     await o.click('[data-testid="options-keys"] button[type="submit"]');
     await o.waitForSelector('[data-testid="options-keys"] .ok');
-    await checkView(o, kind, 'options');
+    await checkView(o, kind, schemes, 'options');
     await o.close();
 
     const again = await b.openExtensionPage('options.html');
