@@ -125,6 +125,11 @@ export async function shownMessages(page: Page): Promise<{ statusId: string; bad
     // view's frame among the page's frames instead; only as a fallback, as page.frames() does not
     // list every extension frame in every browser.
     if (got.badge === '' && got.text === '') got = (await bounded(viewByFrameList(page, statusId), undefined)) ?? got;
+    // Seen in Chromium with many frames loading at once: a view that drew (its host says so) whose
+    // puppeteer Frame never answers evaluate(). Its CDP target still does: ask it directly.
+    if (got.badge === '' && got.text === '' && (await handle.evaluate((e) => e.hasAttribute('data-hush-rendered')))) {
+      got = (await bounded(viewByTarget(page, frame), undefined)) ?? got;
+    }
     out.push({ statusId, ...got });
   }
   return out;
@@ -150,6 +155,24 @@ async function readView(frame: Frame): Promise<{ badge: string; text: string }> 
     badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '',
     text: document.querySelector('.hush-plaintext')?.textContent ?? '',
   })), { badge: '', text: '' });
+}
+
+/** Reads a view through a fresh CDP session on its frame's target (an OOPIF's target id is its frame id; Chromium only). */
+async function viewByTarget(page: Page, frame: Frame): Promise<{ badge: string; text: string } | undefined> {
+  const frameId = (frame as unknown as { _id?: string })._id;
+  const target = page.browser().targets().find((t) => (t as unknown as { _targetId?: string })._targetId === frameId);
+  if (frameId === undefined || target === undefined) return undefined;
+  const session = await target.createCDPSession();
+  try {
+    const res = await session.send('Runtime.evaluate', {
+      expression: `JSON.stringify({ badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '', text: document.querySelector('.hush-plaintext')?.textContent ?? '' })`,
+      returnByValue: true,
+    });
+    const value: unknown = res.result.value;
+    return typeof value === 'string' ? (JSON.parse(value) as { badge: string; text: string }) : undefined;
+  } finally {
+    await session.detach().catch(() => undefined);
+  }
 }
 
 async function viewByFrameList(page: Page, statusId: string): Promise<{ badge: string; text: string } | undefined> {
