@@ -316,7 +316,7 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await alice.page.reload();
   });
 
-  it('read wherever the status appears: the notifications column and the thread view', async () => {
+  it('read wherever the status appears: the notifications column and the thread view, where a reply to the focused status is encrypted by default', async () => {
     const secret = `seen in notifications ${kind} ${Date.now().toString(36)}`;
     await alice.page.bringToFront();
     await alice.page.reload();
@@ -336,6 +336,11 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await bob.page.goto(`${b.origin}/@alice@a.test/${inTimeline.statusId}`);
     const inThread = await waitForPlaintext(bob.page, secret);
     expect(inThread.badge).toBe('verified');
+    // Replying from the focused status: its action bar is Mastodon's detailed-status__action-bar
+    // (not .status__action-bar); the reply is still known to answer an encrypted message.
+    await clickHush(bob.page, '.detailed-status__wrapper .detailed-status__action-bar button', 'firefox');
+    await bob.page.waitForSelector('form.compose-form .reply-indicator');
+    await bob.page.waitForSelector('.hush-lock-bar[data-hush-default="reply"][data-hush-lock="on"]', { timeout: 30_000 });
     await bob.page.goto(back);
   });
 });

@@ -144,7 +144,7 @@ export function baseAdapter(generation: UiGeneration, pageHost: string): Mastodo
       return out;
     },
     replyButton(container) {
-      return container.querySelector<HTMLButtonElement>(`${selectors.actionBar} button`);
+      return container.querySelector<HTMLButtonElement>(`:is(${selectors.actionBar}) button`);
     },
     replyTarget(target) {
       const button = target.closest('button');

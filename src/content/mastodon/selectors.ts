@@ -1,7 +1,7 @@
 /**
  * Every DOM selector Hush uses on the Mastodon web UI, in one place (as Refined GitHub does).
  * Each carries the versions it was checked against (section numbers of
- * /work/shared/reference/mastodon-web-ui.md; fixtures in test/fixtures/mastodon/). Text labels
+ * /work/shared/reference/mastodon-web-ui.md; fixtures in test/fixtures/mastodon/, checked by test/browser/adapter-fixtures.browser.test.ts). Text labels
  * are localised, so nothing here matches on text.
  */
 export const selectors = {
@@ -51,8 +51,12 @@ export const selectors = {
   statusTimeLink: 'a.status__relative-time',
   /** §3.3: mention links inside content (hashtags also carry .mention). */
   mention: 'a.mention:not(.hashtag)',
-  /** §3.2: the action bar; its first button is Reply. */
-  actionBar: '.status__action-bar',
+  /**
+   * §3.2: the action bar; its first button is Reply. A thread's focused status has its own bar,
+   * div.detailed-status__action-bar, a sibling of .detailed-status (features/status/components/
+   * action_bar.jsx, 4.2-4.8; checked against Mastodon's source, the reference sheet omits it).
+   */
+  actionBar: '.status__action-bar, .detailed-status__action-bar',
   /** §3.2: 4.3+ CW banner (content absent until expanded). */
   contentWarning: '.content-warning',
 } as const;

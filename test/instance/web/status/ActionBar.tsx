@@ -43,8 +43,12 @@ function DropdownMenu(props: { anchor: HTMLElement; items: MenuItem[]; onClose: 
   );
 }
 
-/** `compact`: the DM-column variant (conversation.jsx uses status__action-bar-button classes). */
-export function ActionBar(props: { status: Status; compact?: boolean }): JSX.Element {
+/**
+ * `compact`: the DM-column variant (conversation.jsx uses status__action-bar-button classes).
+ * `detailed`: the focused status of a thread, whose bar is features/status/components/action_bar
+ * (div.detailed-status__action-bar > div.detailed-status__button > button), a sibling of .detailed-status.
+ */
+export function ActionBar(props: { status: Status; compact?: boolean; detailed?: boolean }): JSX.Element {
   const s = props.status;
   const [menuOpen, setMenuOpen] = useState(false);
   const more = useRef<HTMLButtonElement>(null);
@@ -57,20 +61,22 @@ export function ActionBar(props: { status: Status; compact?: boolean }): JSX.Ele
       ]
     : [{ text: `Mention @${s.account.acct}`, action: () => mentionCompose(s.account.acct) }];
   const compact = props.compact === true;
+  const detailed = props.detailed === true;
   const btn = (icon: string, title: string, onClick?: () => void, disabled = false): JSX.Element => {
     const button = (
-      <button type="button" class={`${compact ? 'status__action-bar-button' : 'status__action-bar__button'} icon-button`} title={title} aria-label={title} disabled={disabled} onClick={onClick}>
+      <button type="button" class={`${detailed ? '' : compact ? 'status__action-bar-button ' : 'status__action-bar__button '}icon-button`} title={title} aria-label={title} disabled={disabled} onClick={onClick}>
         <Icon id={icon} />
       </button>
     );
+    if (detailed) return <div class="detailed-status__button">{button}</div>;
     return compact ? button : <div class="status__action-bar__button-wrapper">{button}</div>;
   };
   return (
-    <div class="status__action-bar">
+    <div class={detailed ? 'detailed-status__action-bar' : 'status__action-bar'}>
       {btn('reply', 'Reply', () => replyTo(s))}
       {!compact && btn('retweet', noBoost ? 'This post cannot be boosted' : 'Boost', undefined, noBoost)}
       {!compact && btn('star', 'Favorite')}
-      <div class={compact ? 'status__action-bar-dropdown' : 'status__action-bar__dropdown'}>
+      <div class={detailed ? 'detailed-status__action-bar-dropdown' : compact ? 'status__action-bar-dropdown' : 'status__action-bar__dropdown'}>
         <button ref={more} type="button" class="icon-button" title="More" aria-label="More" aria-expanded={menuOpen} onClick={() => setMenuOpen(!menuOpen)}>
           <Icon id="ellipsis" />
         </button>

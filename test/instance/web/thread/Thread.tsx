@@ -48,7 +48,7 @@ function DetailedStatus(props: { status: StatusT }): JSX.Element {
           </div>
         </div>
       </div>
-      <ActionBar status={s} />
+      <ActionBar status={s} detailed />
     </div>
   );
 }
