@@ -7,10 +7,15 @@
 import { send } from '../../messaging/client';
 import type { FrameStyle } from '../../messaging/overlay-messages';
 import type { FoundStatus, MastodonAdapter } from '../adapters/adapter';
-import { msg, secureFrame, styleOf } from '../dom';
+import { msg, secureFrame, sleep, styleOf } from '../dom';
+import { Limiter } from '../limiter';
 import { SlicedQueue } from '../sliced-queue';
 
 const HOST_CLASS = 'hush-view';
+/** See `loading`: 6 and 8 measured alike for the first screen; 8 left less for the next one. */
+const LOADING_AT_ONCE = 8;
+const DRAW_WAIT_MS = 4_000;
+const LOAD_SLOT_MS = 15_000;
 const HIDDEN_CLASS = 'hush-ciphertext';
 
 export interface ViewHostOptions {
@@ -30,6 +35,14 @@ export class SecureViews {
    * main thread each) are done in slices, so 200 statuses at once never make one long task.
    */
   private readonly work = new SlicedQueue();
+  /**
+   * At most this many views load at once, from view-open until their frame has drawn: 20 frames
+   * loading together made the first ones wait behind the rest (in the extension's process and in
+   * the background). Hosts start in DOM order, so the visible statuses go first.
+   */
+  private readonly loading = new Limiter(LOADING_AT_ONCE);
+  /** Resolves the load of a mounted frame when it reports its size (it has drawn). */
+  private readonly drawn = new Map<string, () => void>();
   constructor(private readonly opts: ViewHostOptions) {}
 
   /** Handles every Hush status under `root` not handled yet, and drops views whose status changed. */
@@ -68,6 +81,7 @@ export class SecureViews {
       // page learns only what the frame's resize already tells it). Used by bench/overlay.ts.
       frame.parentElement?.setAttribute('data-hush-rendered', '');
     } else this.frames.delete(session);
+    this.drawn.get(session)?.();
   }
 
   onRefresh(session: string): void {
@@ -97,11 +111,13 @@ export class SecureViews {
       // if the node comes back, the next scan starts it.
       if (!host.isConnected) return;
       this.started.add(host);
-      void this.fill(host, found);
+      // A background that does not answer must not hold a place in `loading` for good either.
+      void this.loading.run(() => Promise.race([this.fill(host, found), sleep(LOAD_SLOT_MS)]));
     });
   }
 
   private async fill(host: HTMLElement, found: FoundStatus): Promise<void> {
+    if (!host.isConnected) return; // scrolled away (a virtualised list) while it waited its turn
     const style = styleOf(found.content, found.content.querySelector('a'));
     const opened = await send('frame/open', { kind: 'view' });
     if (!opened.ok) return this.fail(host, opened.error.message);
@@ -120,7 +136,19 @@ export class SecureViews {
       if (!host.isConnected) return;
       host.dataset.hushState = v.badge.kind;
       if (v.role === 'continuation' && v.part) return this.continuation(host, v.part.index, v.part.total);
-      this.work.push(() => { if (host.isConnected) this.mount(host, session, v.height, style); });
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          this.drawn.delete(session);
+          resolve();
+        };
+        this.work.push(() => {
+          if (!host.isConnected) return done();
+          this.drawn.set(session, done);
+          this.mount(host, session, v.height, style);
+          // A frame that never reports its size (refused, or its tab closed) must not hold its place.
+          setTimeout(done, DRAW_WAIT_MS);
+        });
+      });
       return;
     }
   }
