@@ -47,6 +47,9 @@ export class SecureViews {
 
   /** Handles every Hush status under `root` not handled yet, and drops views whose status changed. */
   scan(root: ParentNode): void {
+    // A frame removed while it loads (its status scrolled out of a virtualised list) gives its
+    // place back now rather than after DRAW_WAIT_MS, so fast scrolling does not stall the queue.
+    for (const [session, done] of this.drawn) if (this.frames.get(session)?.isConnected !== true) done();
     const current = new Set<Element>();
     for (const found of this.opts.adapter.statuses(root, this.opts.marker)) {
       relabel(found.container, this.opts.marker);
