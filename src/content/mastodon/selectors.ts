@@ -1,7 +1,8 @@
 /**
  * Every DOM selector Hush uses on the Mastodon web UI, in one place (as Refined GitHub does).
  * Each carries the versions it was checked against (section numbers of
- * /work/shared/reference/mastodon-web-ui.md; fixtures in test/fixtures/mastodon/, checked by test/browser/adapter-fixtures.browser.test.ts). Text labels
+ * /work/shared/reference/mastodon-web-ui.md). Hand-written snapshots of each UI generation in
+ * test/fixtures/mastodon/ check them (test/browser/adapter-fixtures.browser.test.ts). Text labels
  * are localised, so nothing here matches on text.
  */
 export const selectors = {
