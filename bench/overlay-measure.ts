@@ -100,8 +100,18 @@ async function untilReadable(page: Page, variant: 'plain' | 'hush', since: numbe
 
 export async function measure(page: Page, url: string, variant: 'plain' | 'hush', kind: BrowserKind, scroll: boolean): Promise<Sample> {
   await page.bringToFront();
-  const t0 = Date.now();
-  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  let t0 = Date.now();
+  // Firefox (BiDi) sometimes aborts a navigation that meets one still settling (NS_BINDING_ABORTED):
+  // retried, and timed from the attempt that went through.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await page.goto(url, { waitUntil: 'domcontentloaded' });
+      break;
+    } catch (e) {
+      if (attempt >= 2 || !String(e).includes('NS_BINDING_ABORTED')) throw e;
+      t0 = Date.now();
+    }
+  }
   const first = await untilReadable(page, variant, t0);
   const steps: number[] = [];
   if (scroll) {

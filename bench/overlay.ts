@@ -124,8 +124,10 @@ async function main(): Promise<void> {
       console.log(`Hush ${column} stages (median ms from navigation): first status ${ph('status')}, first view host ${ph('host')}, first frame ${ph('frame')}, first drawn ${ph('drawn')}`);
     }
     console.log(`first visit (decrypting, cache empty): conversations ${first['/conversations']?.readableMs.toFixed(0)} ms, home ${first['/home']?.readableMs.toFixed(0)} ms`);
-    console.log(`verdict: readable within 1.5x of plain: ${readableOk ? 'yes' : 'NO'}; no long task over 50 ms added by Hush: ${longOk ? 'yes' : 'NO'}`);
-    summary.verdict = { readableWithin15x: readableOk, noLongTaskAdded: longOk };
+    // Long tasks come from Chromium's PerformanceObserver only: in Firefox there is nothing to judge.
+    const longVerdict = kind === 'chromium' ? (longOk ? 'yes' : 'NO') : 'not measured in Firefox';
+    console.log(`verdict: readable within 1.5x of plain: ${readableOk ? 'yes' : 'NO'}; no long task over 50 ms added by Hush: ${longVerdict}`);
+    summary.verdict = { readableWithin15x: readableOk, noLongTaskAdded: kind === 'chromium' ? longOk : null };
     mkdirSync('test-artifacts', { recursive: true });
     writeFileSync('test-artifacts/bench-overlay.json', JSON.stringify(summary, null, 2));
   } finally {
