@@ -150,11 +150,14 @@ async function bounded<T, F>(work: Promise<T>, fallback: F, ms = 3_000): Promise
   }
 }
 
+/** What a view frame shows; runs inside the frame (through puppeteer, or as CDP expression text). */
+const viewContent = (): { badge: string; text: string } => ({
+  badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '',
+  text: document.querySelector('.hush-plaintext')?.textContent ?? '',
+});
+
 async function readView(frame: Frame): Promise<{ badge: string; text: string }> {
-  return bounded(frame.evaluate(() => ({
-    badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '',
-    text: document.querySelector('.hush-plaintext')?.textContent ?? '',
-  })), { badge: '', text: '' });
+  return bounded(frame.evaluate(viewContent), { badge: '', text: '' });
 }
 
 /** Reads a view through a fresh CDP session on its frame's target (an OOPIF's target id is its frame id; Chromium only). */
@@ -165,7 +168,7 @@ async function viewByTarget(page: Page, frame: Frame): Promise<{ badge: string; 
   const session = await target.createCDPSession();
   try {
     const res = await session.send('Runtime.evaluate', {
-      expression: `JSON.stringify({ badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '', text: document.querySelector('.hush-plaintext')?.textContent ?? '' })`,
+      expression: `JSON.stringify((${viewContent.toString()})())`,
       returnByValue: true,
     });
     const value: unknown = res.result.value;
