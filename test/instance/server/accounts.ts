@@ -127,12 +127,12 @@ function statusStats(ctx: Ctx, id: string): { count: number; last: string | null
   return { count: typeof n === 'number' ? n : Number(n ?? 0), last: row ? strOrNull(row, 'last') : null };
 }
 
-/** REST::AccountSerializer shape. */
+/** REST::AccountSerializer shape, with whatever the adversary made this instance claim (rewriteAccount). */
 export function serializeAccount(ctx: Ctx, a: Account): Record<string, unknown> {
   const stats = statusStats(ctx, a.id);
   const localCount = isLocal(a) ? Math.max(0, localAccountCount(ctx) - 1) : 0;
   const opts = htmlOptions(ctx);
-  return {
+  const out: Record<string, unknown> = {
     id: a.id,
     username: a.username,
     acct: acctOf(a),
@@ -157,9 +157,10 @@ export function serializeAccount(ctx: Ctx, a: Account): Record<string, unknown> 
     statuses_count: stats.count,
     last_status_at: stats.last?.slice(0, 10) ?? null,
     hide_collections: false,
-    noindex: false,
+    // `noindex` and `roles` only for local accounts (AccountSerializer `if: :local?`).
+    ...(isLocal(a) ? { noindex: false } : {}),
     emojis: [],
-    roles: [],
+    ...(isLocal(a) ? { roles: [] } : {}),
     fields: fieldsForRead(a).map((f) => ({
       name: f.name,
       // Local values are rendered like Mastodon's account_field_value_format; remote ones are the
@@ -168,6 +169,21 @@ export function serializeAccount(ctx: Ctx, a: Account): Record<string, unknown> 
       verified_at: f.verified_at,
     })),
   };
+  return applyAccountPatch(ctx, a, out);
+}
+
+/** What the adversary's rewriteAccount makes this instance say about `a` (identity keys only). */
+export function claimedIdentity(ctx: Ctx, a: Account): { username: string; acct: string; url: string; uri: string } {
+  const p = ctx.adversary.accountRewrites.get(a.id);
+  return { username: p?.username ?? a.username, acct: p?.acct ?? acctOf(a), url: p?.url ?? a.url, uri: p?.uri ?? a.uri };
+}
+
+function applyAccountPatch(ctx: Ctx, a: Account, out: Record<string, unknown>): Record<string, unknown> {
+  const p = ctx.adversary.accountRewrites.get(a.id);
+  if (!p) return out;
+  const patched: Record<string, unknown> = { ...out, ...claimedIdentity(ctx, a) };
+  if (p.fields !== undefined) patched.fields = p.fields.map((f) => ({ name: f.name, value: f.value, verified_at: f.verified_at ?? null }));
+  return patched;
 }
 
 function truncateDisplayName(a: Account): string {

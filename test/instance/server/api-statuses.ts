@@ -3,7 +3,7 @@ import type { Ctx } from './context.ts';
 import { nowIso } from './context.ts';
 import { accountById, serializeAccount, type Account } from './accounts.ts';
 import { canSee, rowToStatus, serializeStatus, statusById, statusContext } from './statuses.ts';
-import { deleteStatus, editStatus, postStatus, readStatusParams } from './compose.ts';
+import { deleteStatus, editStatus, planStatus, readStatusParams, storeStatus, unsavedStatus } from './compose.ts';
 import { serializeConversation, serializeNotification } from './delivery.ts';
 import { fail, json, linkHeader, notFound, pageParams, type Reply, type Req, type Router } from './http.ts';
 import { str, type Row } from './db.ts';
@@ -16,9 +16,27 @@ function me(req: Req): Account {
 async function create(ctx: Ctx, req: Req): Promise<Reply> {
   const params = readStatusParams(req.body, { visibility: 'public' });
   if (!params.ok) return fail(params);
-  const key = req.headers['idempotency-key'];
-  const r = await postStatus(ctx, me(req), params.value, typeof key === 'string' && key !== '' ? key.slice(0, 256) : null);
-  return r.ok ? json(serializeStatus(ctx, r.value, req.account)) : fail(r);
+  const header = req.headers['idempotency-key'];
+  // `present?`: a blank key is no key.
+  const key = typeof header === 'string' && header.trim() !== '' ? header.slice(0, 256) : null;
+  const author = me(req);
+  const plan = await planStatus(ctx, author, params.value, key);
+  if (!plan.ok) return fail(plan);
+  if ('prior' in plan.value) return json(serializeStatus(ctx, plan.value.prior, author));
+  const behaviour = ctx.adversary.post;
+  if (behaviour.mode === 'fake-success') {
+    // A lying server: a plausible answer, nothing stored or delivered.
+    const s = unsavedStatus(ctx, plan.value);
+    return json(serializeStatus(ctx, s, author, { unsaved: { mentions: plan.value.mentions.accounts, tags: plan.value.tags } }));
+  }
+  let toStore = plan.value;
+  if (behaviour.mode === 'rewrite') {
+    const extra = accountById(ctx, behaviour.mentionAccountId);
+    const accounts = extra && !toStore.mentions.accounts.some((a) => a.id === extra.id) ? [...toStore.mentions.accounts, extra] : toStore.mentions.accounts;
+    toStore = { ...toStore, params: { ...toStore.params, visibility: 'public' }, mentions: { ...toStore.mentions, accounts } };
+  }
+  const r = storeStatus(ctx, toStore, key);
+  return r.ok ? json(serializeStatus(ctx, r.value, author)) : fail(r);
 }
 
 function show(ctx: Ctx, req: Req): Reply {

@@ -145,6 +145,58 @@ describe('statuses', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('allowed_mentions as Rails permits it: arrays only (form or JSON), ids compared as integers', async () => {
+    const send = async (body: string, type: string): Promise<number> => (await fetch(`${t.a.origin}/api/v1/statuses`, {
+      method: 'POST', headers: { authorization: `Bearer ${alice.token}`, 'content-type': type }, body,
+    })).status;
+    const form = 'application/x-www-form-urlencoded';
+    expect(await send(`status=%40carol+f1&visibility=direct&allowed_mentions[]=${alice.id}`, form)).toBe(422);
+    expect(await send(`status=%40carol+f2&visibility=direct&allowed_mentions[]=${carol.id}`, form)).toBe(200);
+    // A scalar is not permitted by `allowed_mentions: []`: dropped, so nothing is checked.
+    expect(await send(`status=%40carol+f3&visibility=direct&allowed_mentions=${alice.id}`, form)).toBe(200);
+    expect(await send(JSON.stringify({ status: '@carol j1', visibility: 'direct', allowed_mentions: alice.id }), 'application/json')).toBe(200);
+    // An empty list allows nobody; `to_i` ignores trailing junk.
+    expect(await send(JSON.stringify({ status: '@carol j2', visibility: 'direct', allowed_mentions: [] }), 'application/json')).toBe(422);
+    expect(await send(JSON.stringify({ status: '@carol j3', visibility: 'direct', allowed_mentions: [` ${carol.id}x`] }), 'application/json')).toBe(200);
+    // Without mentions there is nothing unexpected.
+    expect(await send(JSON.stringify({ status: 'nobody', visibility: 'direct', allowed_mentions: [] }), 'application/json')).toBe(200);
+  });
+
+  it('checks in Mastodon\'s order: reply target, idempotency, mentions, then validations', async () => {
+    const missing = await call(t.a.origin, alice.token, 'POST', '/api/v1/statuses', { status: 'x', in_reply_to_id: '1' });
+    expect(missing).toMatchObject({ status: 404, json: { error: 'The post you are trying to reply to does not appear to exist.' } });
+    // The unexpected mention is reported even though the text is also too long.
+    const both = await call(t.a.origin, alice.token, 'POST', '/api/v1/statuses', { status: `@carol ${'x'.repeat(600)}`, visibility: 'direct', allowed_mentions: [] });
+    expect(both.json.error).toBe('Post would be sent to unexpected accounts');
+    // A repeated key answers the first status, even when this request would be refused.
+    const key = { 'idempotency-key': 'order-key' };
+    const first = await post(t.a, 'alice', { status: '@carol first', visibility: 'direct' }, key);
+    const again = await call(t.a.origin, alice.token, 'POST', '/api/v1/statuses', { status: '@carol again', visibility: 'direct', allowed_mentions: [] }, key);
+    expect(again).toMatchObject({ status: 200, json: { id: first.id } });
+    // A blank key is no key.
+    const b1 = await post(t.a, 'alice', { status: 'blank key' }, { 'idempotency-key': ' ' });
+    const b2 = await post(t.a, 'alice', { status: 'blank key' }, { 'idempotency-key': ' ' });
+    expect(b1.id).not.toBe(b2.id);
+  });
+
+  it('GET /api/v1/statuses/:id is the full entity POST returned; viewer-only keys need a token', async () => {
+    const created = await post(t.a, 'alice', { status: '@carol full <b>entity</b>', visibility: 'direct', spoiler_text: 'cw' });
+    const shown = await call(t.a.origin, alice.token, 'GET', `/api/v1/statuses/${created.id}`);
+    expect(shown.json).toEqual(created);
+    expect(Object.keys(created)).toEqual(expect.arrayContaining(['id', 'created_at', 'in_reply_to_id', 'in_reply_to_account_id', 'visibility',
+      'spoiler_text', 'content', 'mentions', 'account', 'media_attachments', 'card', 'edited_at', 'favourited', 'filtered']));
+    expect(created).toMatchObject({ spoiler_text: 'cw', sensitive: false, media_attachments: [], card: null, edited_at: null,
+      mentions: [{ id: carol.id, username: 'carol', acct: 'carol', url: `${t.a.origin}/@carol` }], account: { id: alice.id, acct: 'alice' } });
+    // Direct: not pinnable, so no `pinned` even for the author.
+    expect(created).not.toHaveProperty('pinned');
+    const pub = await post(t.a, 'alice', { status: 'public one' });
+    expect(pub.pinned).toBe(false);
+    const anon = await call(t.a.origin, null, 'GET', `/api/v1/statuses/${pub.id}`);
+    expect(anon.json).not.toHaveProperty('favourited');
+    expect(anon.json).not.toHaveProperty('filtered');
+    expect(anon.json.content).toBe('<p>public one</p>');
+  });
+
   it('length limit: URLs count 23, @user@domain counts @user, 501 graphemes fail with the Mastodon message', async () => {
     const ok = await call(t.a.origin, alice.token, 'POST', '/api/v1/statuses', { status: `${'x'.repeat(476)} https://example.com/${'y'.repeat(100)}`, visibility: 'public' });
     expect(ok.status).toBe(200);
@@ -164,15 +216,18 @@ describe('statuses', () => {
 
   it('edit sets edited_at and new content; only the author may edit or delete', async () => {
     const s = await post(t.a, 'alice', { status: 'before', visibility: 'public' });
-    expect((await call(t.a.origin, carol.token, 'PUT', `/api/v1/statuses/${s.id}`, { status: 'hijack' })).status).toBe(403);
+    // Status.where(account: current_account).find: someone else's status is not found.
+    expect((await call(t.a.origin, carol.token, 'PUT', `/api/v1/statuses/${s.id}`, { status: 'hijack' })).status).toBe(404);
     const e = await call(t.a.origin, alice.token, 'PUT', `/api/v1/statuses/${s.id}`, { status: 'after' });
     expect(e.status).toBe(200);
     expect(e.json).toMatchObject({ id: s.id, content: '<p>after</p>' });
     expect(typeof e.json.edited_at).toBe('string');
     expect((await call(t.a.origin, alice.token, 'GET', `/api/v1/statuses/${s.id}/source`)).json.text).toBe('after');
-    expect((await call(t.a.origin, carol.token, 'DELETE', `/api/v1/statuses/${s.id}`)).status).toBe(403);
+    expect((await call(t.a.origin, carol.token, 'DELETE', `/api/v1/statuses/${s.id}`)).status).toBe(404);
     const d = await call(t.a.origin, alice.token, 'DELETE', `/api/v1/statuses/${s.id}`);
+    // source_requested: `text` instead of `content`.
     expect(d.json).toMatchObject({ id: s.id, text: 'after' });
+    expect(d.json).not.toHaveProperty('content');
     expect((await call(t.a.origin, alice.token, 'GET', `/api/v1/statuses/${s.id}`)).status).toBe(404);
   });
 });

@@ -30,8 +30,12 @@ export function readStatusParams(body: Record<string, unknown>, defaults: { visi
   const str = (k: string): string | undefined => (typeof body[k] === 'string' ? body[k] : undefined);
   const visibility = str('visibility') ?? defaults.visibility;
   if (!(VISIBILITIES as readonly string[]).includes(visibility)) return apiError(422, `Validation failed: Visibility is not included in the list`);
+  // `params.permit(allowed_mentions: [])`: only an array survives (a scalar is dropped, so no
+  // check at all); non-scalar elements are filtered out of it.
   const raw = body.allowed_mentions;
-  const allowed = Array.isArray(raw) ? raw.map((x) => String(x)) : typeof raw === 'string' ? [raw] : null;
+  const allowed = Array.isArray(raw)
+    ? raw.filter((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean').map((x) => String(x))
+    : null;
   const reply = body.in_reply_to_id;
   const sensitive = body.sensitive === true || body.sensitive === 'true' || body.sensitive === '1';
   return {
@@ -48,7 +52,7 @@ export function readStatusParams(body: Record<string, unknown>, defaults: { visi
   };
 }
 
-interface ResolvedMentions { accounts: Account[]; byValue: Map<string, MentionTarget> }
+export interface ResolvedMentions { accounts: Account[]; byValue: Map<string, MentionTarget> }
 
 /** ProcessMentionsService: @user (local) and @user@domain (remote, resolved through federation). */
 async function resolveMentions(ctx: Ctx, text: string): Promise<ResolvedMentions> {
@@ -85,32 +89,62 @@ function lengthError(ctx: Ctx, p: StatusParams): ApiError | undefined {
 
 export interface InsertOptions { bypassValidation?: boolean; createdAt?: string }
 
-/** Stores a local status and distributes it; shared by the API and the adversary's forgery. */
-export async function postStatus(ctx: Ctx, author: Account, p: StatusParams, idempotencyKey: string | null, opts: InsertOptions = {}): Promise<Result<Status>> {
-  if (idempotencyKey !== null) {
-    const row = ctx.db.get('SELECT status_id FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at > ?',
-      [author.id, idempotencyKey, new Date(Date.now() - 3600_000).toISOString()]);
-    const prior = row ? statusById(ctx, String(row.status_id)) : undefined;
-    if (prior) return { ok: true, value: prior };
+/** Ruby's String#to_i: optional leading whitespace and sign, then digits; anything else is 0. */
+export function rubyToI(v: string): bigint {
+  const m = /^\s*([+-]?\d+)/.exec(v.replace(/_(?=\d)/g, ''));
+  return m?.[1] ? BigInt(m[1]) : 0n;
+}
+
+/** A status checked and resolved, not yet stored (PostStatusService up to `@status.save!`). */
+export interface StatusPlan {
+  author: Account;
+  params: StatusParams;
+  parent: Status | undefined;
+  mentions: ResolvedMentions;
+  tags: string[];
+}
+
+const IN_REPLY_NOT_FOUND = 'The post you are trying to reply to does not appear to exist.';
+
+function idempotentPrior(ctx: Ctx, author: Account, key: string | null): Status | undefined {
+  if (key === null) return undefined;
+  const row = ctx.db.get('SELECT status_id FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at > ?',
+    [author.id, key, new Date(Date.now() - 3600_000).toISOString()]);
+  return row ? statusById(ctx, String(row.status_id)) : undefined;
+}
+
+/**
+ * Mastodon's order: the replied-to status (404, a before_action), then the idempotency key (a
+ * repeat returns the first status, whatever this request says), then mentions and
+ * `allowed_mentions` (422 + unexpected_accounts), then the model validations (blank, length).
+ */
+export async function planStatus(ctx: Ctx, author: Account, p: StatusParams, idempotencyKey: string | null, opts: InsertOptions = {}): Promise<Result<StatusPlan | { prior: Status }>> {
+  let parent: Status | undefined;
+  if (p.inReplyToId !== null) {
+    parent = statusById(ctx, p.inReplyToId);
+    if (!parent || !canSee(ctx, parent, author)) return apiError(404, IN_REPLY_NOT_FOUND);
+  }
+  const prior = idempotentPrior(ctx, author, idempotencyKey);
+  if (prior) return { ok: true, value: { prior } };
+  const mentions = await resolveMentions(ctx, p.status);
+  if (p.allowedMentions !== null) {
+    const allowed = new Set(p.allowedMentions.map(rubyToI));
+    const unexpected = mentions.accounts.filter((a) => !allowed.has(BigInt(a.id)));
+    if (unexpected.length > 0) {
+      return apiError(422, 'Post would be sent to unexpected accounts', { unexpected_accounts: unexpected.map((a) => serializeAccount(ctx, a)) });
+    }
   }
   if (!opts.bypassValidation) {
     if (p.status.trim() === '') return apiError(422, "Validation failed: Text can't be blank");
     const tooLong = lengthError(ctx, p);
     if (tooLong) return tooLong;
   }
-  let parent: Status | undefined;
-  if (p.inReplyToId !== null) {
-    parent = statusById(ctx, p.inReplyToId);
-    if (!parent || !canSee(ctx, parent, author)) return apiError(404, 'Record not found');
-  }
-  const mentions = await resolveMentions(ctx, p.status);
-  if (p.allowedMentions !== null) {
-    const allowed = new Set(p.allowedMentions);
-    const unexpected = mentions.accounts.filter((a) => !allowed.has(a.id));
-    if (unexpected.length > 0) {
-      return apiError(422, 'Post would be sent to unexpected accounts', { unexpected_accounts: unexpected.map((a) => serializeAccount(ctx, a)) });
-    }
-  }
+  return { ok: true, value: { author, params: p, parent, mentions, tags: hashtags(p.status) } };
+}
+
+/** Inserts a planned status (statuses, mentions, tags, idempotency key) and distributes it. */
+export function storeStatus(ctx: Ctx, plan: StatusPlan, idempotencyKey: string | null, opts: InsertOptions = {}): Result<Status> {
+  const { author, params: p, parent, mentions } = plan;
   const id = ctx.ids.next();
   const createdAt = opts.createdAt ?? nowIso();
   const status = ctx.db.tx(() => {
@@ -127,7 +161,7 @@ export async function postStatus(ctx: Ctx, author: Account, p: StatusParams, ide
         parent?.id ?? null, parent?.accountId ?? null, conversationId, createdAt],
     );
     for (const a of mentions.accounts) ctx.db.run('INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)', [id, a.id]);
-    for (const t of hashtags(p.status)) ctx.db.run('INSERT OR IGNORE INTO tags (status_id, name) VALUES (?, ?)', [id, t]);
+    for (const t of plan.tags) ctx.db.run('INSERT OR IGNORE INTO tags (status_id, name) VALUES (?, ?)', [id, t]);
     if (idempotencyKey !== null) {
       ctx.db.run('INSERT OR REPLACE INTO idempotency_keys (account_id, key, status_id, created_at) VALUES (?,?,?,?)', [author.id, idempotencyKey, id, nowIso()]);
     }
@@ -137,6 +171,26 @@ export async function postStatus(ctx: Ctx, author: Account, p: StatusParams, ide
   fanOut(ctx, status);
   federate(ctx, status, 'Create');
   return { ok: true, value: status };
+}
+
+/** Stores a local status and distributes it; shared by the API and the adversary's forgery. */
+export async function postStatus(ctx: Ctx, author: Account, p: StatusParams, idempotencyKey: string | null, opts: InsertOptions = {}): Promise<Result<Status>> {
+  const plan = await planStatus(ctx, author, p, idempotencyKey, opts);
+  if (!plan.ok) return plan;
+  if ('prior' in plan.value) return { ok: true, value: plan.value.prior };
+  return storeStatus(ctx, plan.value, idempotencyKey, opts);
+}
+
+/** The Status a plan would become, never stored (the adversary's fake success). */
+export function unsavedStatus(ctx: Ctx, plan: StatusPlan): Status {
+  const id = ctx.ids.next();
+  const { author, params: p, parent } = plan;
+  return {
+    id, accountId: author.id, uri: `${ctx.origin}/users/${author.username}/statuses/${id}`, url: `${ctx.origin}/@${author.username}/${id}`,
+    text: p.status, content: renderContent(ctx, p.status, plan.mentions.byValue), spoilerText: p.spoilerText, sensitive: p.sensitive,
+    visibility: p.visibility, language: p.language, inReplyToId: parent?.id ?? null, inReplyToAccountId: parent?.accountId ?? null,
+    conversationId: null, local: true, createdAt: nowIso(), editedAt: null, deletedAt: null, mediaCount: 0, card: false,
+  };
 }
 
 export function noteFor(ctx: Ctx, s: Status, actorUri: string): NoteObject {
@@ -167,8 +221,8 @@ export function federate(ctx: Ctx, s: Status, type: 'Create' | 'Update' | 'Delet
 
 export async function editStatus(ctx: Ctx, author: Account, id: string, body: Record<string, unknown>): Promise<Result<Status>> {
   const s = statusById(ctx, id);
-  if (!s || !canSee(ctx, s, author)) return apiError(404, 'Record not found');
-  if (s.accountId !== author.id || !isLocal(author)) return apiError(403, 'This action is not allowed');
+  // `Status.where(account: current_account).find(id)`: someone else's status is simply not found.
+  if (!s || s.accountId !== author.id || !isLocal(author)) return apiError(404, 'Record not found');
   const read = readStatusParams(body, { visibility: s.visibility });
   if (!read.ok) return read;
   const p = { ...read.value, visibility: s.visibility, spoilerText: typeof body.spoiler_text === 'string' ? body.spoiler_text : s.spoilerText };
@@ -194,9 +248,8 @@ export async function editStatus(ctx: Ctx, author: Account, id: string, body: Re
 /** DELETE returns the status with its source `text`, for "delete & redraft". */
 export function deleteStatus(ctx: Ctx, author: Account, id: string): Result<Record<string, unknown>> {
   const s = statusById(ctx, id);
-  if (!s || !canSee(ctx, s, author)) return apiError(404, 'Record not found');
-  if (s.accountId !== author.id) return apiError(403, 'This action is not allowed');
-  const json = { ...serializeStatus(ctx, s, author), text: s.text };
+  if (!s || s.accountId !== author.id) return apiError(404, 'Record not found');
+  const json = serializeStatus(ctx, s, author, { sourceRequested: true });
   federate(ctx, s, 'Delete'); // Before marking: federate() reads mentions of a live status.
   ctx.db.run('UPDATE statuses SET deleted_at = ? WHERE id = ?', [nowIso(), id]);
   fanOutDelete(ctx, id);

@@ -3,6 +3,7 @@ import type { Db } from './db.ts';
 import type { SnowflakeIds } from './ids.ts';
 import type { StreamHub } from './streaming.ts';
 import type { Outbox } from './outbox.ts';
+import type { AdversaryState } from './adversary-state.ts';
 
 export interface HostileScript { code: string; position: 'before' | 'after' | 'both' }
 
@@ -27,6 +28,8 @@ export interface Ctx {
   outbox: Outbox;
   /** Browser sessions: cookie value -> account id. */
   sessions: Map<string, string>;
+  /** Adversary switches (admin API) and the log of received requests. */
+  adversary: AdversaryState;
 }
 
 export function nowIso(): string {

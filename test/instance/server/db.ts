@@ -46,7 +46,9 @@ CREATE TABLE IF NOT EXISTS statuses (
   local INTEGER NOT NULL,
   created_at TEXT NOT NULL,
   edited_at TEXT,
-  deleted_at TEXT
+  deleted_at TEXT,
+  media_count INTEGER NOT NULL DEFAULT 0, -- media attachments (only an adversary patch sets them)
+  card INTEGER NOT NULL DEFAULT 0         -- 1: a preview card (only an adversary patch sets it)
 );
 CREATE INDEX IF NOT EXISTS statuses_reply ON statuses(in_reply_to_id);
 CREATE TABLE IF NOT EXISTS mentions (
@@ -120,6 +122,15 @@ export class Db {
     rmSync(`${path}.lock`, { recursive: true, force: true });
     this.raw = new DatabaseCtor(path);
     this.raw.exec(SCHEMA);
+    this.migrate();
+  }
+
+  /** Columns added after a data dir may have been created (`npm run instance` reuses it). */
+  private migrate(): void {
+    const have = new Set((this.raw.all('PRAGMA table_info(statuses)') as Row[]).map((r) => String(r.name)));
+    for (const [col, def] of [['media_count', 'INTEGER NOT NULL DEFAULT 0'], ['card', 'INTEGER NOT NULL DEFAULT 0']] as const) {
+      if (!have.has(col)) this.raw.exec(`ALTER TABLE statuses ADD COLUMN ${col} ${def}`);
+    }
   }
 
   private ensureTx(): void {

@@ -15,6 +15,7 @@ import { createInstanceServer, listen } from './instance.ts';
 import { createAdminServer } from './adversary.ts';
 import { AdversaryClient } from './adversary-client.ts';
 import { WEB_DIST } from './web.ts';
+import { newAdversaryState } from './adversary-state.ts';
 
 export interface InstanceSpec { domain: string; users: string[] }
 
@@ -105,6 +106,7 @@ export async function startFederation(opts: StartOptions): Promise<Federation> {
         domain: spec.domain, origin: '', db: new Db(dbPath), ids: new SnowflakeIds(), hub: new StreamHub(),
         settings: { maxCharacters: opts.maxCharacters ?? 500, defaultMaxCharacters: opts.maxCharacters ?? 500, uiVersion: opts.uiVersion ?? '4.8.0', hostileScript: null },
         peers, secret, outbox: new Outbox(() => Promise.resolve({ ok: false, error: 'not started' })), sessions: new Map(),
+        adversary: newAdversaryState(),
       };
       ctx.outbox = new Outbox((d) => deliver(ctx, d));
       const server = createInstanceServer(ctx);

@@ -74,6 +74,8 @@ async function dispatch(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Pr
   }
   if (path.startsWith('/packs/')) return staticPack(ctx, path);
   if (/^\/(avatars|headers)\/original\/missing\.png$/.test(path)) return image();
+  // Placeholder media and preview-card images of adversary-patched statuses.
+  if (/^\/system\/[\w/.-]+\.png$/.test(path)) return image();
   if (path === '/favicon.ico') return { status: 204 };
   if (isWebRoute(path)) return webApp(ctx, req, url);
   return { status: 404, body: 'Not found' };

@@ -1,7 +1,7 @@
 // Statuses: rows, who may see them, and REST::StatusSerializer JSON.
 import { num, str, strOrNull, type Row } from './db.ts';
 import type { Ctx } from './context.ts';
-import { accountById, acctOf, rowToAccount, serializeAccount, type Account } from './accounts.ts';
+import { accountById, claimedIdentity, rowToAccount, serializeAccount, type Account } from './accounts.ts';
 
 export type Visibility = 'public' | 'unlisted' | 'private' | 'direct';
 export const VISIBILITIES: readonly Visibility[] = ['public', 'unlisted', 'private', 'direct'];
@@ -24,6 +24,9 @@ export interface Status {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  /** Media attachments / a preview card: only an adversary patch (patchStatus) sets them. */
+  mediaCount: number;
+  card: boolean;
 }
 
 function asVisibility(v: string): Visibility {
@@ -38,7 +41,7 @@ export function rowToStatus(row: Row): Status {
     language: strOrNull(row, 'language'), inReplyToId: strOrNull(row, 'in_reply_to_id'),
     inReplyToAccountId: strOrNull(row, 'in_reply_to_account_id'), conversationId: strOrNull(row, 'conversation_id'),
     local: num(row, 'local') !== 0, createdAt: str(row, 'created_at'), editedAt: strOrNull(row, 'edited_at'),
-    deletedAt: strOrNull(row, 'deleted_at'),
+    deletedAt: strOrNull(row, 'deleted_at'), mediaCount: num(row, 'media_count'), card: num(row, 'card') !== 0,
   };
 }
 
@@ -52,9 +55,10 @@ export function statusByUri(ctx: Ctx, uri: string): Status | undefined {
   return row ? rowToStatus(row) : undefined;
 }
 
+/** In the order they were created (Mastodon sorts `ordered_mentions` by mention id). */
 export function mentionedAccounts(ctx: Ctx, statusId: string): Account[] {
   return ctx.db
-    .all('SELECT a.* FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ? ORDER BY a.id', [statusId])
+    .all('SELECT a.* FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ? ORDER BY m.rowid', [statusId])
     .map(rowToAccount);
 }
 
@@ -69,11 +73,42 @@ export function canSee(ctx: Ctx, s: Status, viewer: Account | undefined): boolea
   return true;
 }
 
-export function serializeStatus(ctx: Ctx, s: Status, viewer: Account | undefined): Record<string, unknown> {
+export interface SerializeOptions {
+  /** DELETE answers with `text` (the source) instead of `content` (`source_requested`). */
+  sourceRequested?: boolean;
+  /** For a status that is not stored (the adversary's fake success): its mentions and tags. */
+  unsaved?: { mentions: Account[]; tags: string[] };
+}
+
+/** Placeholder media (REST::MediaAttachmentSerializer shape) served for an adversary-patched status. */
+function mediaAttachments(ctx: Ctx, s: Status): Record<string, unknown>[] {
+  return Array.from({ length: s.mediaCount }, (_, i) => {
+    const id = `${s.id}${String(i + 1).padStart(2, '0')}`;
+    const file = `${ctx.origin}/system/media_attachments/files/${id}/original/image.png`;
+    return {
+      id, type: 'image', url: file, preview_url: file.replace('/original/', '/small/'), remote_url: null, preview_remote_url: null,
+      text_url: null, meta: { original: { width: 1, height: 1, size: '1x1', aspect: 1 }, small: { width: 1, height: 1, size: '1x1', aspect: 1 } },
+      description: null, blurhash: null,
+    };
+  });
+}
+
+/** A REST::PreviewCardSerializer-shaped link card (with `authors[]`, which the web UI requires). */
+function previewCard(ctx: Ctx, viewer: Account | undefined): Record<string, unknown> {
+  return {
+    url: 'https://example.com/article', title: 'An article', description: 'A link preview card.', language: 'en', type: 'link',
+    author_name: '', author_url: '', provider_name: 'example.com', provider_url: '', html: '', width: 400, height: 200,
+    image: `${ctx.origin}/system/cache/preview_cards/images/card.png`, image_description: '', embed_url: '', blurhash: null,
+    published_at: null, authors: [], ...(viewer ? { missing_attribution: false } : {}),
+  };
+}
+
+/** REST::StatusSerializer: viewer-only keys (favourited, …, filtered) only with a viewer, as Mastodon does. */
+export function serializeStatus(ctx: Ctx, s: Status, viewer: Account | undefined, opts: SerializeOptions = {}): Record<string, unknown> {
   const author = accountById(ctx, s.accountId);
-  const mentions = mentionedAccounts(ctx, s.id);
-  const tags = ctx.db.all('SELECT name FROM tags WHERE status_id = ? ORDER BY name', [s.id]).map((r) => str(r, 'name'));
-  const replies = ctx.db.get('SELECT count(*) AS n FROM statuses WHERE in_reply_to_id = ? AND deleted_at IS NULL', [s.id]);
+  const mentions = opts.unsaved?.mentions ?? mentionedAccounts(ctx, s.id);
+  const tags = opts.unsaved?.tags ?? ctx.db.all('SELECT name FROM tags WHERE status_id = ? ORDER BY name', [s.id]).map((r) => str(r, 'name'));
+  const replies = opts.unsaved ? undefined : ctx.db.get('SELECT count(*) AS n FROM statuses WHERE in_reply_to_id = ? AND deleted_at IS NULL', [s.id]);
   const own = viewer !== undefined && viewer.id === s.accountId;
   return {
     id: s.id,
@@ -91,25 +126,26 @@ export function serializeStatus(ctx: Ctx, s: Status, viewer: Account | undefined
     favourites_count: 0,
     quotes_count: 0,
     edited_at: s.editedAt,
-    favourited: false,
-    reblogged: false,
-    muted: false,
-    bookmarked: false,
-    ...(own ? { pinned: false } : {}),
-    content: s.content,
-    filtered: [],
+    ...(viewer ? { favourited: false, reblogged: false, muted: false, bookmarked: false } : {}),
+    // `pinned` only for the author's own pinnable (not direct) statuses.
+    ...(own && s.visibility !== 'direct' ? { pinned: false } : {}),
+    ...(viewer ? { filtered: [] } : {}),
+    ...(opts.sourceRequested ? { text: s.text } : { content: s.content }),
     reblog: null,
     ...(s.local ? { application: { name: 'Web', website: null } } : {}),
     account: author ? serializeAccount(ctx, author) : null,
-    media_attachments: [],
-    mentions: mentions.map((m) => ({ id: m.id, username: m.username, url: m.url, acct: acctOf(m) })),
+    media_attachments: mediaAttachments(ctx, s),
+    mentions: mentions.map((m) => {
+      const c = claimedIdentity(ctx, m);
+      return { id: m.id, username: c.username, url: c.url, acct: c.acct };
+    }),
     tags: tags.map((name) => ({ name, url: `${ctx.origin}/tags/${encodeURIComponent(name)}` })),
     emojis: [],
-    quote: null,
-    quote_approval: { automatic: [], manual: [], current_user: 'denied' },
     tagged_collections: [],
-    card: null,
+    quote: null,
+    card: s.card ? previewCard(ctx, viewer) : null,
     poll: null,
+    quote_approval: { automatic: [], manual: [], current_user: 'denied' },
   };
 }
 

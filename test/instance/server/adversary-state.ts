@@ -1,0 +1,73 @@
+// What the adversary has switched on for one instance, read by the public server on every request
+// (account rewrites, post behaviour, network behaviour) and the log of what that server received.
+// Set through the admin API (adversary.ts); types shared with the typed client.
+
+/** What this instance claims about one account, on top of the stored row. Omitted keys: the truth. */
+export interface AccountPatch {
+  uri?: string;
+  url?: string;
+  acct?: string;
+  username?: string;
+  /** Served verbatim as `fields` (values are HTML); `[]` shows none. */
+  fields?: { name: string; value: string; verified_at?: string | null }[];
+}
+
+export type PostBehaviour =
+  | { mode: 'normal' }
+  /** 200 with a plausible Status entity (fresh id), nothing stored, nothing delivered. */
+  | { mode: 'fake-success' }
+  /** Stored and delivered, but public and also mentioning `mentionAccountId`; the answer is the truth. */
+  | { mode: 'rewrite'; mentionAccountId: string };
+
+export type NetworkBehaviour =
+  | 'normal'
+  | 'down'
+  | 'hang'
+  | { delayMs: number }
+  /** The real answer preceded by `hugeBytes` bytes of JSON padding, streamed; Content-Length only if `contentLength`. */
+  | { hugeBytes: number; contentLength?: boolean };
+
+export interface NetworkRule { pathPrefix: string; behaviour: Exclude<NetworkBehaviour, 'normal'> }
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  /** The raw query string without '?', '' when none. */
+  query: string;
+  /** Epoch milliseconds when the request arrived. */
+  time: number;
+  /** A token in Authorization: Bearer, ?access_token= or Sec-WebSocket-Protocol. */
+  hasToken: boolean;
+  /** Local username the token belongs to, or null (no token, or not a valid one). */
+  account: string | null;
+  /** True for a WebSocket upgrade. */
+  websocket: boolean;
+}
+
+export const REQUEST_LOG_LIMIT = 20_000;
+
+export interface AdversaryState {
+  /** account id -> patch */
+  accountRewrites: Map<string, AccountPatch>;
+  post: PostBehaviour;
+  network: NetworkRule[];
+  requestLog: RequestLogEntry[];
+}
+
+export function newAdversaryState(): AdversaryState {
+  return { accountRewrites: new Map(), post: { mode: 'normal' }, network: [], requestLog: [] };
+}
+
+/** The rule of the longest matching prefix, if any. */
+export function networkRuleFor(state: AdversaryState, path: string): NetworkRule | undefined {
+  let best: NetworkRule | undefined;
+  for (const r of state.network) {
+    if (path.startsWith(r.pathPrefix) && (best === undefined || r.pathPrefix.length > best.pathPrefix.length)) best = r;
+  }
+  return best;
+}
+
+export function logRequest(state: AdversaryState, e: RequestLogEntry): void {
+  state.requestLog.push(e);
+  if (state.requestLog.length > REQUEST_LOG_LIMIT) state.requestLog.splice(0, state.requestLog.length - REQUEST_LOG_LIMIT);
+}
