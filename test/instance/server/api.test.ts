@@ -91,6 +91,20 @@ describe('accounts', () => {
     expect((await call(t.a.origin, null, 'GET', '/api/v1/accounts/lookup?acct=dave@b.test')).status).toBe(404);
   });
 
+  it('lookup answers like Mastodon: acct is username locally and user@domain for remote accounts', async () => {
+    const bob = user(t.b, 'bob');
+    await call(t.a.origin, alice.token, 'GET', '/api/v2/search?q=bob@b.test&resolve=true&type=accounts');
+    const local = await call(t.a.origin, null, 'GET', '/api/v1/accounts/lookup?acct=%40Alice%40A.TEST');
+    expect(local.json).toMatchObject({ id: alice.id, username: 'alice', acct: 'alice', url: `${t.a.origin}/@alice`, uri: `${t.a.origin}/users/alice`, noindex: false, roles: [] });
+    const remote = await call(t.a.origin, null, 'GET', '/api/v1/accounts/lookup?acct=bob@b.test');
+    expect(remote.json).toMatchObject({ username: 'bob', acct: 'bob@b.test', url: `${t.b.origin}/@bob`, uri: `${t.b.origin}/users/bob` });
+    expect(remote.json.id).not.toBe(bob.id); // a.test's own id for its cached copy
+    // noindex and roles are only serialized for local accounts.
+    expect(remote.json).not.toHaveProperty('noindex');
+    expect(remote.json).not.toHaveProperty('roles');
+    expect((await call(t.a.origin, null, 'GET', '/api/v1/accounts/lookup?acct=')).status).toBe(404);
+  });
+
   it('accounts/:id and relationships', async () => {
     expect((await call(t.a.origin, null, 'GET', `/api/v1/accounts/${carol.id}`)).json.acct).toBe('carol');
     const rel = await call(t.a.origin, alice.token, 'GET', `/api/v1/accounts/relationships?id[]=${carol.id}&id[]=${alice.id}`);

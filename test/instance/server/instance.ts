@@ -6,7 +6,7 @@ import { accountRoutes } from './api-accounts.ts';
 import { statusRoutes } from './api-statuses.ts';
 import { miscRoutes } from './api-misc.ts';
 import { receive } from './inbox.ts';
-import { actor, image, isWebRoute, staticPack, webApp, webfinger } from './web.ts';
+import { actor, image, isPublicGetCorsPath, isWebRoute, publicGetCors, staticPack, webApp, webfinger } from './web.ts';
 
 export const router = new Router();
 accountRoutes(router);
@@ -52,6 +52,15 @@ async function api(ctx: Ctx, req: IncomingMessage, res: ServerResponse, url: URL
   return { ...reply, headers: { ...CORS, ...reply.headers } };
 }
 
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+function withHeaders(r: Reply, headers: Record<string, string>): Reply {
+  return Object.keys(headers).length === 0 ? r : { ...r, headers: { ...r.headers, ...headers } };
+}
+
 async function dispatch(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<Reply> {
   const url = new URL(req.url ?? '/', ctx.origin);
   const method = req.method ?? 'GET';
@@ -65,19 +74,21 @@ async function dispatch(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Pr
     const r = await receive(ctx, typeof from === 'string' ? from : '', typeof sig === 'string' ? sig : '', raw);
     return r.ok ? { status: r.status, json: {} } : { status: r.status, json: { error: r.error } };
   }
+  const cors = isPublicGetCorsPath(path) ? publicGetCors(req.headers.origin, method, headerOf(req, 'access-control-request-headers')) : {};
+  if (method === 'OPTIONS' && isPublicGetCorsPath(path)) return { status: 200, body: '', headers: cors };
   if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: 'Method not allowed' };
-  if (path === '/.well-known/webfinger') return webfinger(ctx, url);
+  if (path === '/.well-known/webfinger') return withHeaders(webfinger(ctx, url), cors);
   const actorMatch = /^\/users\/([A-Za-z0-9_]+)$/.exec(path);
   if (actorMatch?.[1]) {
     const accept = req.headers.accept ?? '';
-    return /activity\+json|ld\+json/.test(accept) ? actor(ctx, actorMatch[1]) : { status: 302, headers: { location: `/@${actorMatch[1]}` } };
+    return withHeaders(/activity\+json|ld\+json/.test(accept) ? actor(ctx, actorMatch[1]) : { status: 302, headers: { location: `/@${actorMatch[1]}` } }, cors);
   }
   if (path.startsWith('/packs/')) return staticPack(ctx, path);
   if (/^\/(avatars|headers)\/original\/missing\.png$/.test(path)) return image();
   // Placeholder media and preview-card images of adversary-patched statuses.
   if (/^\/system\/[\w/.-]+\.png$/.test(path)) return image();
   if (path === '/favicon.ico') return { status: 204 };
-  if (isWebRoute(path)) return webApp(ctx, req, url);
+  if (isWebRoute(path)) return withHeaders(webApp(ctx, req, url), cors);
   return { status: 404, body: 'Not found' };
 }
 

@@ -74,9 +74,45 @@ describe('page shell', () => {
     expect((await fetch(`${t.a.origin}/packs/..%2F..%2Fserver%2Fdb.ts`)).status).toBe(404);
   });
 
-  it('webfinger', async () => {
+  it('webfinger as WellKnown::WebfingerController answers it', async () => {
     const r = await call(t.a.origin, null, 'GET', '/.well-known/webfinger?resource=acct:alice@a.test');
-    expect(r.json).toMatchObject({ subject: 'acct:alice@a.test', links: expect.arrayContaining([{ rel: 'self', type: 'application/activity+json', href: `${t.a.origin}/users/alice` }]) as unknown });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/jrd+json; charset=utf-8');
+    expect(r.headers.get('cache-control')).toBe('max-age=259200, public');
+    expect(r.json).toEqual({
+      subject: 'acct:alice@a.test',
+      aliases: [`${t.a.origin}/@alice`, `${t.a.origin}/users/alice`],
+      links: [
+        { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: `${t.a.origin}/@alice` },
+        { rel: 'self', type: 'application/activity+json', href: `${t.a.origin}/users/alice` },
+        { rel: 'http://ostatus.org/schema/1.0/subscribe', template: `${t.a.origin}/authorize_interaction?uri={uri}` },
+        { rel: 'https://w3id.org/fep/3b86/Create', template: `${t.a.origin}/share?text={content}` },
+        { rel: 'https://w3id.org/fep/3b86/Object', template: `${t.a.origin}/authorize_interaction?uri={object}` },
+      ],
+    });
+    // Same answer for the web domain, a profile URL, an actor URL, and any letter case.
+    const host = new URL(t.a.origin).host;
+    for (const res of [`acct:ALICE@${host}`, 'alice@a.test', `${t.a.origin}/@alice`, `${t.a.origin}/users/alice`]) {
+      const other = await call(t.a.origin, null, 'GET', `/.well-known/webfinger?resource=${encodeURIComponent(res)}`);
+      expect([res, other.json?.subject]).toEqual([res, 'acct:alice@a.test']);
+    }
+  });
+
+  it('webfinger: 400 without a resource, 404 for unknown or non-local accounts, CORS for GET', async () => {
+    const status = async (q: string): Promise<number> => (await fetch(`${t.a.origin}/.well-known/webfinger${q}`)).status;
+    expect(await status('')).toBe(400);
+    expect(await status('?resource=')).toBe(400);
+    expect(await status('?resource=alice')).toBe(400);
+    expect(await status('?resource=acct:nobody@a.test')).toBe(404);
+    // bob is known to a.test once resolved, but WebFinger speaks only for local accounts.
+    await call(t.a.origin, user(t.a, 'alice').token, 'GET', '/api/v2/search?q=bob@b.test&resolve=true&type=accounts');
+    expect(await status('?resource=acct:bob@b.test')).toBe(404);
+    const notFound = await fetch(`${t.a.origin}/.well-known/webfinger?resource=acct:nobody@a.test`, { headers: { origin: 'https://elsewhere.example' } });
+    expect([notFound.status, await notFound.text(), notFound.headers.get('access-control-allow-origin')]).toEqual([404, '', '*']);
+    const pre = await fetch(`${t.a.origin}/.well-known/webfinger?resource=acct:alice@a.test`, {
+      method: 'OPTIONS', headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'accept' },
+    });
+    expect([pre.status, pre.headers.get('access-control-allow-origin'), pre.headers.get('access-control-allow-methods')]).toEqual([200, '*', 'GET']);
   });
 });
 

@@ -5,7 +5,7 @@ import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage } from 'node:http';
 import type { Ctx } from './context.ts';
-import { accountByAcct, accountById, fieldsForRead, noteHtml, parseAcct, type Account } from './accounts.ts';
+import { accountByAcct, accountById, claimedIdentity, fieldsForRead, noteHtml, type Account } from './accounts.ts';
 import { contentSecurityPolicy, newNonce, renderShell } from './shell.ts';
 import { formatText } from './text.ts';
 import type { Reply } from './http.ts';
@@ -94,21 +94,74 @@ export function image(): Reply {
   return { status: 200, body: PNG, contentType: 'image/png', headers: { 'cache-control': 'max-age=3600' } };
 }
 
+/** The web host (LOCAL_DOMAIN and WEB_DOMAIN differ here: a.test vs 127.0.0.1:PORT). */
+function webDomain(ctx: Ctx): string {
+  return new URL(ctx.origin).host;
+}
+
+/** WebfingerResource#account: acct:user@domain (local or web domain) or a profile/actor URL. */
+function webfingerAccount(ctx: Ctx, resource: string): Account | 'bad_request' | undefined {
+  if (/^https?/i.test(resource)) {
+    let path: string;
+    try {
+      path = new URL(resource).pathname;
+    } catch {
+      return undefined;
+    }
+    const m = /^\/(?:@|users\/)([A-Za-z0-9_]+)\/?$/.exec(path);
+    return m?.[1] ? accountByAcct(ctx, m[1], null) : undefined;
+  }
+  if (!resource.includes('@')) return 'bad_request';
+  const parts = resource.replace(/^acct:/, '').split('@');
+  const username = parts[0] ?? '';
+  const domain = (parts[parts.length - 1] ?? '').replace(/\/$/, '').toLowerCase();
+  if (domain !== ctx.domain && domain !== webDomain(ctx).toLowerCase()) return undefined;
+  return username === '' ? undefined : accountByAcct(ctx, username, null);
+}
+
+/**
+ * GET /.well-known/webfinger (WellKnown::WebfingerController + WebfingerSerializer): local accounts
+ * only; 400 without a usable resource, 404 (empty body) for anyone else; cacheable; CORS for GET.
+ * The identity shown follows an adversary's rewriteAccount, like every other answer.
+ */
 export function webfinger(ctx: Ctx, url: URL): Reply {
   const resource = url.searchParams.get('resource') ?? '';
-  const parsed = parseAcct(resource.replace(/^acct:/, ''));
-  const a = parsed && (parsed.domain === null || parsed.domain === ctx.domain) ? accountByAcct(ctx, parsed.username, null) : undefined;
-  if (!a) return { status: 404, json: { error: 'Not found' } };
+  const errorCache = { 'cache-control': 'max-age=180, public' };
+  if (resource.trim() === '') return { status: 400, body: '', headers: errorCache };
+  const a = webfingerAccount(ctx, resource);
+  if (a === 'bad_request') return { status: 400, body: '', headers: errorCache };
+  if (!a) return { status: 404, body: '', headers: errorCache };
+  const id = claimedIdentity(ctx, a);
   return {
-    status: 200, contentType: 'application/jrd+json; charset=utf-8',
+    status: 200, contentType: 'application/jrd+json; charset=utf-8', headers: { 'cache-control': 'max-age=259200, public' },
     json: {
-      subject: `acct:${a.username}@${ctx.domain}`, aliases: [a.url, a.uri],
+      subject: `acct:${a.username}@${ctx.domain}`,
+      aliases: [id.url, id.uri],
       links: [
-        { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: a.url },
-        { rel: 'self', type: 'application/activity+json', href: a.uri },
+        { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: id.url },
+        { rel: 'self', type: 'application/activity+json', href: id.uri },
+        { rel: 'http://ostatus.org/schema/1.0/subscribe', template: `${ctx.origin}/authorize_interaction?uri={uri}` },
+        { rel: 'https://w3id.org/fep/3b86/Create', template: `${ctx.origin}/share?text={content}` },
+        { rel: 'https://w3id.org/fep/3b86/Object', template: `${ctx.origin}/authorize_interaction?uri={object}` },
       ],
     },
   };
+}
+
+/** rack-cors as config/initializers/cors.rb sets it up for GET-only public paths (/.well-known/*, /@user, /users/user). */
+export function publicGetCors(origin: string | undefined, method: string, requestHeaders: string | undefined): Record<string, string> {
+  if (origin === undefined) return {};
+  const h: Record<string, string> = { 'access-control-allow-origin': '*' };
+  if (method === 'OPTIONS') {
+    h['access-control-allow-methods'] = 'GET';
+    if (requestHeaders !== undefined) h['access-control-allow-headers'] = requestHeaders;
+    h['access-control-max-age'] = '7200';
+  }
+  return h;
+}
+
+export function isPublicGetCorsPath(path: string): boolean {
+  return path.startsWith('/.well-known/') || /^\/@[A-Za-z0-9_]+$/.test(path) || /^\/users\/[A-Za-z0-9_]+$/.test(path);
 }
 
 /** A minimal ActivityPub actor (fields as PropertyValue attachments with HTML values). */
