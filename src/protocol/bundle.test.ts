@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkBundleUpdate, encodeBundle, encodeRevocation, isEpochRollback, parseAndVerifyBundle, parseBundle, parseRevocation, PROFILE_FIELD_MAX } from './bundle';
+import { checkBundleUpdate, encodeBundle, encodeRevocation, isEpochRollback, parseAndVerifyBundle, parseBundle, parseRevocation, PROFILE_FIELD_MAX, revocationRefuses, type RevocationReason } from './bundle';
 import { generateIdentity } from './identity';
 import { createChain, currentPrekey, advanceChain } from './prekey-chain';
 import { deterministicRng, init } from './sodium';
@@ -62,6 +62,14 @@ describe('key bundle', () => {
     expect(parseRevocation(text, 'https://x.example/u/a')).toMatchObject({ ok: false, reason: 'bad_signature' });
     // A revocation is not a bundle and vice versa.
     expect(parseBundle(text)).toMatchObject({ ok: false, reason: 'not_hush' });
+  });
+
+  it('revocationRefuses: compromised refuses any time, the others from revokedAt on; junk fails closed', () => {
+    expect(revocationRefuses({ reason: 'compromised', revokedAt: T0 }, 0)).toBe(true);
+    expect(revocationRefuses({ reason: 'superseded', revokedAt: T0 }, T0 - 1)).toBe(false);
+    expect(revocationRefuses({ reason: 'unspecified', revokedAt: T0 }, T0)).toBe(true);
+    expect(revocationRefuses({ reason: 'superseded', revokedAt: T0 }, Number.NaN)).toBe(true);
+    expect(revocationRefuses({ reason: 'other' as RevocationReason, revokedAt: T0 }, 0)).toBe(true);
   });
 
   it('never throws on junk', () => {

@@ -111,6 +111,16 @@ export function encodeRevocation(identity: Identity, revokedAt: number, reason: 
   return `${REVOCATION_PREFIX} ${toBase64Url(concat(body, sig))}`;
 }
 
+/**
+ * The revocation rule (§3): does a VERIFIED revocation of the key that signed a message refuse that message?
+ * 'compromised' refuses everything, whatever created_at the message claims (the thief can write any time);
+ * 'unspecified' and 'superseded' refuse messages created at or after revokedAt. Anything else fails closed.
+ */
+export function revocationRefuses(revocation: { readonly reason: RevocationReason; readonly revokedAt: number }, createdAt: number): boolean {
+  if (revocation.reason === 'unspecified' || revocation.reason === 'superseded') return !(createdAt < revocation.revokedAt);
+  return true;
+}
+
 /** Parse AND verify a revocation record for the given actor URI. */
 export function parseRevocation(text: string, actorUri: string): Result<Revocation, BundleFailureReason> {
   const r = decodeField(text, REVOCATION_PREFIX, TYPE_REVOCATION, REVOCATION_LEN);

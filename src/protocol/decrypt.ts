@@ -1,5 +1,6 @@
 // Receiver side (docs/PROTOCOL.md §4.5): checks in the documented order, typed failures, never throws.
 import { concat, equalPublic, lp, utf8DecodeStrict, wipe } from './bytes';
+import { revocationRefuses, type RevocationReason } from './bundle';
 import { assembleChunks } from './chunking';
 import { parseChunk, type ParsedChunk } from './envelope';
 import { fail, ok, type DecryptFailureReason, type Result } from './errors';
@@ -20,6 +21,11 @@ export interface DecryptContext {
   readonly me: Party & { readonly chain: PrekeyChainState };
   /** Unix seconds. */
   readonly now: number;
+  /**
+   * Verified revocations the key store knows of (§3). One naming the author's identity key refuses the message
+   * with 'revoked_key' (see revocationRefuses), checked only after the chunk's signature has verified.
+   */
+  readonly revocations?: readonly { readonly identityPk: Uint8Array; readonly reason: RevocationReason; readonly revokedAt: number }[];
 }
 
 export interface DecryptedMessage {
@@ -99,6 +105,10 @@ function decryptInner(inputs: readonly (string | Uint8Array)[], ctx: DecryptCont
     if (!equalPublic(c.contextCheck, context.slice(0, 4))) return withIndex({ reason: 'recipients_mismatch' }, i);
     // 7: signature by the author's pinned identity key over label, context and every other byte.
     if (!verifySig(c.signature, concat(lp(LABEL.envelopeSig), context, c.signedBytes), ctx.author.identityPk)) return withIndex({ reason: 'bad_signature' }, i);
+    // 7a: the signing key revoked? Only after the signature verified, so unauthenticated input cannot trigger it.
+    if (ctx.revocations?.some((r) => equalPublic(r.identityPk, ctx.author.identityPk) && revocationRefuses(r, c.createdAt)) === true) {
+      return withIndex({ reason: 'revoked_key' }, i);
+    }
     // 8: no messages from the future.
     if (c.createdAt > ctx.now + MAX_CLOCK_SKEW_SECONDS) return withIndex({ reason: 'future_timestamp' }, i);
     parsed.push(c);

@@ -26,6 +26,7 @@ export type DecryptFailureReason =
   | 'not_a_recipient'
   | 'recipients_mismatch'
   | 'bad_signature'
+  | 'revoked_key'
   | 'future_timestamp'
   | 'chunk_conflict'
   | 'incomplete'

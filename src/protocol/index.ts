@@ -6,11 +6,11 @@
 //   createChain(now, period?, rng?, {firstEpoch}?) / rekeyChain(old, now, rng?) / advanceChain(state, now) / pruneChain(state, now, grace?) -> PrekeyChainState
 //   encodeBundle(identity, epoch, prekeyPk) -> profile field value
 //   parseAndVerifyBundle(text, actorUri) -> Result<Bundle>;  checkBundleUpdate(pinned, candidate)
-//   encodeRevocation(identity, at, reason) / parseRevocation(text, actorUri)
+//   encodeRevocation(identity, at, reason) / parseRevocation(text, actorUri); revocationRefuses(revocation, createdAt)
 //   encryptMessage({sender: {identity, chain}, recipients: RecipientKey[], plaintext, replyTo?, now,
 //                   statusBudget: {maxChars?, mentionText}}) -> Result<{statuses, chunks, messageId}>
 //   inspectChunk(statusText) -> unauthenticated {messageId, chunkIndex, chunkCount} for grouping
-//   decryptMessage(statusTexts | chunkBytes[], {author, recipients, me: {..., chain}, now}) -> DecryptResult
+//   decryptMessage(statusTexts | chunkBytes[], {author, recipients, me: {..., chain}, now, revocations?}) -> DecryptResult
 //   safetyNumber(a, b), compareSafetyPayload(mine, scanned), fingerprint(pk)
 //   generateRecoveryCode(), exportBackup({identity, chain}, code), importBackup(file, code)
 export { init, systemRng, type Rng } from './sodium';
@@ -41,6 +41,7 @@ export {
   checkBundleUpdate,
   encodeRevocation,
   parseRevocation,
+  revocationRefuses,
   PROFILE_FIELD_NAME,
   type Bundle,
   type BundleUpdate,

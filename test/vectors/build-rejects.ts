@@ -1,6 +1,6 @@
 // MUST-REJECT vectors: each names the exact failure reason a conforming receiver returns.
 import { encodeBackupPlaintext, exportBackup, generateRecoveryCode, sealBackupPlaintext } from '../../src/protocol/backup';
-import { encodeBundle } from '../../src/protocol/bundle';
+import { encodeBundle, encodeRevocation, type RevocationReason } from '../../src/protocol/bundle';
 import { concat, toHex, utf8 } from '../../src/protocol/bytes';
 import { chunkCapacityBytes } from '../../src/protocol/encrypt';
 import { keyId } from '../../src/protocol/identity';
@@ -16,23 +16,42 @@ export interface PartyRef {
   readonly identityPk: string;
 }
 
+/**
+ * A revocation the receiver's key store holds: the profile field value and the account it was read from. A
+ * runner parses and verifies it (§3) and must get the decoded fields listed next to it.
+ */
+export interface RevocationRef {
+  readonly actorUri: string;
+  readonly field: string;
+  readonly identityPk: string;
+  readonly reason: string;
+  readonly revokedAt: number;
+}
+
+/** What a receiver knows when an envelope case runs (§4.5 inputs). */
+export interface ReceiverCase {
+  readonly format: 'text' | 'hex';
+  readonly inputs: readonly string[];
+  readonly author: PartyRef;
+  readonly recipients: readonly PartyRef[];
+  /** Receiver: party name from parties.json, its chain advanced and pruned (default grace) to chainAt. */
+  readonly me: { readonly name: string; readonly chainAt: number };
+  readonly now: number;
+  /** Verified revocations known to the receiver (absent: none). */
+  readonly revocations?: readonly RevocationRef[];
+}
+
 export type RejectVector =
-  | {
-      readonly kind: 'envelope';
-      readonly name: string;
-      readonly reason: string;
-      readonly format: 'text' | 'hex';
-      readonly inputs: readonly string[];
-      readonly author: PartyRef;
-      readonly recipients: readonly PartyRef[];
-      /** Receiver: party name from parties.json, its chain advanced and pruned (default grace) to chainAt. */
-      readonly me: { readonly name: string; readonly chainAt: number };
-      readonly now: number;
-    }
+  | ({ readonly kind: 'envelope'; readonly name: string; readonly reason: string } & ReceiverCase)
   | { readonly kind: 'bundle'; readonly name: string; readonly reason: string; readonly field: string; readonly actorUri: string }
   | { readonly kind: 'backup'; readonly name: string; readonly reason: string; readonly file: string; readonly recoveryCode: string };
 
-const ref = (p: LiveParty): PartyRef => ({ actorUri: p.spec.actorUri, identityPk: toHex(p.identity.publicKey) });
+export const ref = (p: LiveParty): PartyRef => ({ actorUri: p.spec.actorUri, identityPk: toHex(p.identity.publicKey) });
+
+/** A revocation record signed by `p`, as the receiver's key store would hold it. */
+export function revocationOf(p: LiveParty, revokedAt: number, reason: RevocationReason): RevocationRef {
+  return { actorUri: p.spec.actorUri, field: encodeRevocation(p.identity, revokedAt, reason), identityPk: toHex(p.identity.publicKey), reason, revokedAt };
+}
 
 export function buildRejects(): RejectVector[] {
   const alice = live(ALICE);
@@ -66,7 +85,7 @@ export function buildRejects(): RejectVector[] {
     return b;
   };
   const toBob = { author: ref(alice), recipients: [ref(bob)], me: { name: 'bob', chainAt: NOW }, now: NOW };
-  const env = (name: string, reason: string, inputs: string[], ctx: Partial<typeof toBob> = {}): RejectVector => ({ kind: 'envelope', name, reason, format: 'text', inputs, ...toBob, ...ctx });
+  const env = (name: string, reason: string, inputs: string[], ctx: Partial<Omit<ReceiverCase, 'format' | 'inputs'>> = {}): RejectVector => ({ kind: 'envelope', name, reason, format: 'text', inputs, ...toBob, ...ctx });
   const m1text = txt(m1c);
   const mid = Math.floor(Array.from(m1text).length / 2);
   const insertAt = (t: string, s: string): string => {
@@ -138,6 +157,11 @@ export function buildRejects(): RejectVector[] {
     env('invalid-utf8', 'bad_utf8', [txt(forgeChunks(base({ plaintext: new Uint8Array([0x48, 0xff, 0xfe, 0x49]) })).chunks[0] as Uint8Array)]),
     ...bundleRejects(alice, mallory),
     ...backupRejects(bob),
+    // §3 revocation rule, checked right after the signature (§4.5 step 7a).
+    env('signed-by-key-revoked-as-compromised', 'revoked_key', [m1text], { revocations: [revocationOf(alice, NOW + 3600, 'compromised')] }),
+    env('created-at-equal-to-superseded-revocation', 'revoked_key', [m1text], { revocations: [revocationOf(alice, NOW, 'superseded')] }),
+    env('created-at-after-unspecified-revocation', 'revoked_key', [m1text], { revocations: [revocationOf(alice, NOW - 3600, 'unspecified')] }),
+    env('revoked-key-but-bad-signature', 'bad_signature', [txt(patch(m1c, (b) => (b[300] = (b[300] ?? 0) ^ 1)))], { revocations: [revocationOf(alice, NOW + 3600, 'compromised')] }),
   ];
   return out;
 }

@@ -1,7 +1,7 @@
 // Builds every vector file from fixed seeds. `npx tsx test/vectors/generate.ts` writes them;
 // vectors.test.ts rebuilds them and requires byte-for-byte equality with the committed JSON.
 import { exportBackup, generateRecoveryCode } from '../../src/protocol/backup';
-import { encodeBundle, encodeRevocation } from '../../src/protocol/bundle';
+import { encodeBundle, encodeRevocation, revocationRefuses, type RevocationReason } from '../../src/protocol/bundle';
 import { toHex, utf8 } from '../../src/protocol/bytes';
 import { chunkCapacityBytes, encryptMessage } from '../../src/protocol/encrypt';
 import { currentPrekey } from '../../src/protocol/prekey-chain';
@@ -9,6 +9,7 @@ import { safetyNumber } from '../../src/protocol/safety-number';
 import { deterministicRng } from '../../src/protocol/sodium';
 import { ALICE, BOB, CAROL, DAVE, MALLORY, MANY, NOW, live, mentionOf, recordingRng, type PartySpec } from './fixtures';
 import { buildRejects, type RejectVector } from './build-rejects';
+import { buildAccepts, type AcceptVector } from './build-accepts';
 
 export interface EnvelopeVector {
   readonly name: string;
@@ -108,6 +109,15 @@ export function buildSafetyNumbers(): unknown[] {
   });
 }
 
+/** The §3 revocation rule as a table: does a verified revocation refuse a message claiming createdAt? */
+export function buildRevocationRule(): unknown[] {
+  const reasons: readonly RevocationReason[] = ['unspecified', 'compromised', 'superseded'];
+  const times: readonly [string, number][] = [['long-before', 0], ['just-before', NOW - 1], ['at', NOW], ['after', NOW + 1]];
+  return reasons.flatMap((reason) =>
+    times.map(([when, createdAt]) => ({ name: `${reason}-${when}`, reason, revokedAt: NOW, createdAt, refuses: revocationRefuses({ reason, revokedAt: NOW }, createdAt) })),
+  );
+}
+
 /** Small Argon2id limits keep vectors fast; the production default is tested in backup.test.ts. */
 export const VECTOR_KDF = { opslimit: 1, memlimit: 8192 } as const;
 
@@ -128,6 +138,8 @@ export interface VectorFiles {
   readonly 'safety-numbers.json': unknown;
   readonly 'backups.json': unknown;
   readonly 'reject.json': readonly RejectVector[];
+  readonly 'accept.json': readonly AcceptVector[];
+  readonly 'revocations.json': unknown;
 }
 
 export function buildAll(): VectorFiles {
@@ -138,5 +150,7 @@ export function buildAll(): VectorFiles {
     'safety-numbers.json': buildSafetyNumbers(),
     'backups.json': buildBackups(),
     'reject.json': buildRejects(),
+    'accept.json': buildAccepts(),
+    'revocations.json': buildRevocationRule(),
   };
 }

@@ -36,7 +36,7 @@ export function patchAndResign(raw: Uint8Array, sender: Identity, context: Uint8
   return sign(sender, context, patch(raw.slice(0, raw.length - 64)));
 }
 
-export function forgeChunks(spec: ForgeSpec): { chunks: Uint8Array[]; context: Uint8Array; mk: Uint8Array } {
+export function forgeChunks(spec: ForgeSpec): { chunks: Uint8Array[]; context: Uint8Array; mk: Uint8Array; messageId: Uint8Array } {
   const s = sodium();
   const senderParty = { actorUri: spec.sender.actorUri, identityPk: spec.sender.publicKey };
   const sorted = canonicalRecipients(senderParty, spec.recipients);
@@ -79,5 +79,5 @@ export function forgeChunks(spec: ForgeSpec): { chunks: Uint8Array[]; context: U
     const body = s.crypto_aead_xchacha20poly1305_ietf_encrypt(padded, header, null, nonce, key);
     return sign(spec.sender, context, concat(header, body));
   });
-  return { chunks, context, mk };
+  return { chunks, context, mk, messageId };
 }

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as hush from '../../src/protocol/index';
 import { fromHex, toHex } from '../../src/protocol/bytes';
 import { buildAll, type EnvelopeVector } from './build';
-import type { RejectVector } from './build-rejects';
+import type { ReceiverCase, RejectVector } from './build-rejects';
+import type { AcceptVector } from './build-accepts';
 import { chainAt, live, tapeRng, type PartySpec } from './fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- typed JSON loader
@@ -14,6 +15,8 @@ const load = <T>(name: string): T => JSON.parse(readFileSync(join(import.meta.di
 const parties = load<{ now: number; parties: Record<string, PartySpec> }>('parties.json');
 const envelopes = load<EnvelopeVector[]>('envelopes.json');
 const rejects = load<RejectVector[]>('reject.json');
+const accepts = load<AcceptVector[]>('accept.json');
+const revocationRule = load<{ name: string; reason: hush.RevocationReason; revokedAt: number; createdAt: number; refuses: boolean }[]>('revocations.json');
 const bundles = load<{ name: string; actorUri: string; epoch: number; identityPk: string; prekeyPk: string; field: string; revocation: string; revocationReason: string; revokedAt: number }[]>('bundles.json');
 const safety = load<{ a: string; b: string; digits: string; display: string; qrPayload: string }[]>('safety-numbers.json');
 const backups = load<{ name: string; recoveryCode: string; opslimit: number; memlimit: number; randomness: string[]; file: string; epoch: number; retainedEpochs: number[] }[]>('backups.json');
@@ -27,6 +30,29 @@ const P = (name: string): PartySpec => {
 beforeAll(async () => {
   await hush.init();
 });
+
+const party = (p: { actorUri: string; identityPk: string }): hush.Party => ({ actorUri: p.actorUri, identityPk: fromHex(p.identityPk) });
+
+/** Run an envelope case (reject.json / accept.json) through decryptMessage with the receiver context it describes. */
+function decryptCase(v: ReceiverCase): hush.DecryptResult {
+  const me = P(v.me.name);
+  const meLive = live(me);
+  const inputs = v.format === 'hex' ? v.inputs.map(fromHex) : v.inputs;
+  const revocations = (v.revocations ?? []).map((r) => {
+    // The key store only ever holds verified revocations: each listed record must verify for its account.
+    const rev = hush.parseRevocation(r.field, r.actorUri);
+    if (!rev.ok) throw new Error(`revocation for ${r.actorUri}: ${rev.reason}`);
+    expect({ id: toHex(rev.value.identityPk), reason: rev.value.reason, at: rev.value.revokedAt }).toEqual({ id: r.identityPk, reason: r.reason, at: r.revokedAt });
+    return rev.value;
+  });
+  return hush.decryptMessage(inputs, {
+    author: party(v.author),
+    recipients: v.recipients.map(party),
+    me: { ...meLive.party, chain: chainAt(me, v.me.chainAt) },
+    now: v.now,
+    ...(v.revocations === undefined ? {} : { revocations }),
+  });
+}
 
 describe('vectors are reproducible', () => {
   it('rebuilding every vector file yields the committed JSON exactly', () => {
@@ -137,11 +163,7 @@ describe('reject.json (MUST-REJECT)', () => {
 
   it.each(rejects)('$kind $name -> $reason', (v) => {
     if (v.kind === 'envelope') {
-      const me = P(v.me.name);
-      const meLive = live(me);
-      const party = (p: { actorUri: string; identityPk: string }) => ({ actorUri: p.actorUri, identityPk: fromHex(p.identityPk) });
-      const inputs = v.format === 'hex' ? v.inputs.map(fromHex) : v.inputs;
-      const r = hush.decryptMessage(inputs, { author: party(v.author), recipients: v.recipients.map(party), me: { ...meLive.party, chain: chainAt(me, v.me.chainAt) }, now: v.now });
+      const r = decryptCase(v);
       expect(r.ok ? 'ok' : r.reason).toBe(v.reason);
     } else if (v.kind === 'bundle') {
       const r = hush.parseAndVerifyBundle(v.field, v.actorUri);
@@ -150,5 +172,32 @@ describe('reject.json (MUST-REJECT)', () => {
       const r = hush.importBackup(fromHex(v.file), v.recoveryCode);
       expect(r.ok ? 'ok' : r.reason).toBe(v.reason);
     }
+  });
+});
+
+describe('accept.json (MUST-ACCEPT)', () => {
+  it.each(accepts)('$kind $name -> ok', (v) => {
+    const r = decryptCase(v);
+    expect(r.ok ? 'ok' : r.reason).toBe('ok');
+    if (!r.ok) return;
+    expect({
+      plaintext: r.value.plaintext,
+      messageId: toHex(r.value.messageId),
+      replyTo: r.value.replyTo === null ? null : toHex(r.value.replyTo),
+      createdAt: r.value.createdAt,
+      chunkCount: r.value.chunkCount,
+      sender: r.value.sender.actorUri,
+      recipients: r.value.recipients.map((p) => p.actorUri),
+    }).toEqual(v.expect);
+  });
+});
+
+describe('revocations.json (the §3 revocation rule)', () => {
+  it('covers every reason before, at and after revokedAt', () => {
+    expect(new Set(revocationRule.map((v) => v.reason))).toEqual(new Set(['unspecified', 'compromised', 'superseded']));
+  });
+
+  it.each(revocationRule)('$name -> refuses: $refuses', (v) => {
+    expect(hush.revocationRefuses({ reason: v.reason, revokedAt: v.revokedAt }, v.createdAt)).toBe(v.refuses);
   });
 });
