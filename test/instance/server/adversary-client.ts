@@ -1,10 +1,41 @@
 // Typed helpers over an instance's admin API, for tests. Every call throws on a non-2xx answer:
 // in a test, a refused adversary action is a bug in the test.
+import type { AccountPatch, NetworkBehaviour, RequestLogEntry } from './adversary-state.ts';
+
+export type { AccountPatch, NetworkBehaviour, RequestLogEntry };
+type Visibility = 'public' | 'unlisted' | 'private' | 'direct';
+
+/** patchStatus: each key given replaces what the instance serves for that status. */
+export interface StatusPatch {
+  /** Plain text: the source and (unless `content` is given) the rendered HTML. */
+  text?: string;
+  /** Content HTML, served as is (no sanitizer). */
+  content?: string;
+  spoilerText?: string;
+  /** A status id (its author becomes in_reply_to_account_id) or null (not a reply). */
+  inReplyToId?: string | null;
+  /** Any date string; served as ISO 8601. */
+  createdAt?: string;
+  /** Number of placeholder image attachments (0-20). */
+  mediaAttachments?: number;
+  /** A placeholder link preview card or none. */
+  card?: boolean;
+  /** Look like an edit to local viewers: edited_at = now and `status.update` on their streams. */
+  asEdit?: boolean;
+}
+
+export type PostBehaviourOptions =
+  | { mode: 'normal' }
+  | { mode: 'fake-success' }
+  | { mode: 'rewrite'; visibility?: Visibility; addMention?: string; dropMentions?: boolean; answer?: 'stored' | 'requested' };
 export interface HeldDelivery { id: string; to: string; activity: { type: string; actor: string; object: unknown }; createdAt: string }
 export interface AdminState {
   domain: string; maxCharacters: number; uiVersion: string; deliveryMode: 'pass' | 'hold' | 'drop'; held: HeldDelivery[];
   log: { id: string; to: string; type: string; object: string; outcome: 'sent' | 'failed' | 'dropped'; detail: string }[];
   hostileScript: { code: string; position: string } | null; streams: number;
+  accountRewrites: { acct: string; patch: AccountPatch }[];
+  postBehaviour: { mode: 'normal' | 'fake-success' } | { mode: 'rewrite'; answer: 'stored' | 'requested'; visibility: Visibility | null; addMention: string | null; dropMentions: boolean };
+  network: { pathPrefix: string; behaviour: Exclude<NetworkBehaviour, 'normal'> }[];
 }
 /** A Mastodon Status as the REST API returns it (the fields tests usually read). */
 export interface StatusJson { id: string; uri: string; content: string; visibility: string; account: { id: string; acct: string }; [k: string]: unknown }
@@ -54,8 +85,44 @@ export class AdversaryClient {
     return this.call('POST', '/admin/hostile-script', { code, position });
   }
 
+  /**
+   * This instance claims other things about an account (`alice` or `bob@b.test`, fetched if needed)
+   * in lookup, accounts/:id, search, statuses' `account` and `mentions`, and the web page: any of
+   * uri, url, acct, username, fields (served verbatim, HTML values). null restores the truth.
+   */
+  rewriteAccount(acct: string, patch: AccountPatch | null): Promise<{ id: string }> { return this.call('POST', '/admin/rewrite-account', { acct, patch }); }
+
+  /** Changes what the instance serves for a status (see StatusPatch); answers the patched Status. */
+  patchStatus(statusId: string, patch: StatusPatch): Promise<StatusJson> { return this.call('POST', '/admin/patch-status', { statusId, ...patch }); }
+
+  /** Silently gives `statusId` the text (source and HTML) of `fromStatusId`; no edited_at, no event. */
+  swapStatusText(statusId: string, fromStatusId: string): Promise<unknown> { return this.call('POST', '/admin/swap-status-text', { statusId, fromStatusId }); }
+
+  /**
+   * How POST /api/v1/statuses behaves: 'normal'; 'fake-success' (200 with a plausible Status,
+   * nothing stored or delivered); 'rewrite' (stored and delivered with `visibility`, `addMention`
+   * added, or every mention dropped; the answer shows what was stored, or with answer 'requested'
+   * what the client asked for).
+   */
+  setPostBehaviour(b: PostBehaviourOptions): Promise<unknown> { return this.call('POST', '/admin/post-behaviour', b); }
+
+  /**
+   * Faults for every request on the public port whose path starts with `pathPrefix` (the longest
+   * matching prefix wins): 'down' (503), 'hang' (never answered), 'reset' (connection dropped),
+   * {delayMs}, {hugeBytes, contentLength?} (the real answer after that many bytes of whitespace);
+   * 'normal' removes the rule. E.g. setNetworkBehaviour('/api/v1/accounts/lookup', {delayMs: 3000}).
+   */
+  setNetworkBehaviour(pathPrefix: string, behaviour: NetworkBehaviour): Promise<unknown> { return this.call('POST', '/admin/network', { pathPrefix, behaviour }); }
+
+  /** Every request the public port received since the start or the last clear (oldest first, max 20 000). */
+  requestLog(): Promise<RequestLogEntry[]> { return this.call('GET', '/admin/requests'); }
+  clearRequestLog(): Promise<unknown> { return this.call('POST', '/admin/requests/clear', {}); }
+
   setMaxCharacters(value: number): Promise<unknown> { return this.call('POST', '/admin/max-characters', { value }); }
   setUiVersion(version: string): Promise<unknown> { return this.call('POST', '/admin/ui-version', { version }); }
-  /** Back to honest: deliveries pass (held ones dropped), no hostile script, default limit. */
+  /**
+   * Back to honest: deliveries pass (held ones dropped), no hostile script, default limit, no
+   * account rewrites, normal posting, no network faults. The request log is kept (clearRequestLog).
+   */
   reset(): Promise<unknown> { return this.call('POST', '/admin/reset', {}); }
 }

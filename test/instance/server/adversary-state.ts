@@ -16,13 +16,24 @@ export type PostBehaviour =
   | { mode: 'normal' }
   /** 200 with a plausible Status entity (fresh id), nothing stored, nothing delivered. */
   | { mode: 'fake-success' }
-  /** Stored and delivered, but public and also mentioning `mentionAccountId`; the answer is the truth. */
-  | { mode: 'rewrite'; mentionAccountId: string };
+  /**
+   * Stored and delivered as rewritten: `visibility` instead of the requested one, `mentionAccountId`
+   * added to the mentions (so it is delivered there too), or every mention dropped (`dropMentions`:
+   * nobody mentioned receives it). The answer shows what was stored, unless `answer: 'requested'`
+   * (then it shows the requested visibility and mentions, hiding the rewrite).
+   */
+  | { mode: 'rewrite'; visibility?: Visibility; mentionAccountId?: string; dropMentions?: boolean; answer: 'stored' | 'requested' };
+
+type Visibility = 'public' | 'unlisted' | 'private' | 'direct';
 
 export type NetworkBehaviour =
   | 'normal'
+  /** 503 with Mastodon's JSON error body, at once. */
   | 'down'
+  /** The request is read and never answered (until the instance stops). */
   | 'hang'
+  /** The connection is destroyed without an answer (fetch rejects: a network error). */
+  | 'reset'
   | { delayMs: number }
   /** The real answer preceded by `hugeBytes` bytes of JSON padding, streamed; Content-Length only if `contentLength`. */
   | { hugeBytes: number; contentLength?: boolean };
@@ -42,6 +53,8 @@ export interface RequestLogEntry {
   account: string | null;
   /** True for a WebSocket upgrade. */
   websocket: boolean;
+  /** The Origin header (a page's or an extension's origin), or null. */
+  origin: string | null;
 }
 
 export const REQUEST_LOG_LIMIT = 20_000;

@@ -132,4 +132,132 @@ describe('adversary admin API', () => {
     await t.b.adversary.setUiVersion('4.8.0');
     await expect(t.b.adversary.setUiVersion('latest')).rejects.toThrow(/400/);
   });
+  it('rewriteAccount: this instance claims another identity in lookup, search and statuses; null restores', async () => {
+    const alice = user(t.a, 'alice');
+    await call(t.a.origin, alice.token, 'GET', '/api/v2/search?q=bob@b.test&resolve=true&type=accounts');
+    const fields = [{ name: 'Hush', value: '<p>forged</p>' }];
+    const { id } = await t.a.adversary.rewriteAccount('bob@b.test', { acct: 'mallory@b.test', url: 'http://evil.example/@mallory', fields });
+    const looked = (await call(t.a.origin, null, 'GET', '/api/v1/accounts/lookup?acct=bob@b.test')).json;
+    expect(looked).toMatchObject({ id, acct: 'mallory@b.test', url: 'http://evil.example/@mallory', username: 'bob', fields: [{ name: 'Hush', value: '<p>forged</p>', verified_at: null }] });
+    expect((await call(t.a.origin, null, 'GET', `/api/v1/accounts/${id}`)).json.acct).toBe('mallory@b.test');
+    expect((await call(t.a.origin, alice.token, 'GET', '/api/v1/accounts/search?q=bob@b.test')).json[0].acct).toBe('mallory@b.test');
+    const s = await post(t.a, 'alice', { status: '@bob@b.test hi', visibility: 'direct' });
+    expect(s.mentions).toEqual([expect.objectContaining({ id, acct: 'mallory@b.test', url: 'http://evil.example/@mallory' })]);
+    expect((await t.a.adversary.state()).accountRewrites).toEqual([{ acct: 'bob@b.test', patch: { acct: 'mallory@b.test', url: 'http://evil.example/@mallory', fields: [{ ...fields[0], verified_at: null }] } }]);
+    // b.test still tells the truth about its own user.
+    expect((await call(t.b.origin, null, 'GET', '/api/v1/accounts/lookup?acct=bob')).json.acct).toBe('bob');
+    await t.a.adversary.rewriteAccount('bob@b.test', null);
+    expect((await call(t.a.origin, null, 'GET', '/api/v1/accounts/lookup?acct=bob@b.test')).json.acct).toBe('bob@b.test');
+    await expect(t.a.adversary.rewriteAccount('nobody@nowhere.test', {})).rejects.toThrow(/404/);
+  });
+
+  it('patchStatus: content, reply target, date, CW, media and card change; asEdit looks like an edit', async () => {
+    const carol = user(t.a, 'carol');
+    const parent = await post(t.a, 'carol', { status: 'parent' });
+    const s = await post(t.a, 'alice', { status: '@carol original', visibility: 'direct' });
+    const stream = await openStream(t.a.origin, carol.token, 'user');
+    const patched = await t.a.adversary.patchStatus(s.id, {
+      content: '<p>swapped</p>', inReplyToId: parent.id, createdAt: '2020-01-02T03:04:05Z', spoilerText: 'cw', mediaAttachments: 2, card: true,
+    });
+    expect(patched).toMatchObject({ content: '<p>swapped</p>', in_reply_to_id: parent.id, in_reply_to_account_id: carol.id, created_at: '2020-01-02T03:04:05.000Z', spoiler_text: 'cw', edited_at: null });
+    const shown = (await call(t.a.origin, carol.token, 'GET', `/api/v1/statuses/${s.id}`)).json;
+    expect(shown.media_attachments).toHaveLength(2);
+    expect(shown.media_attachments[0]).toMatchObject({ type: 'image', url: expect.stringContaining('/system/media_attachments/') });
+    expect(shown.card).toMatchObject({ type: 'link', authors: [] });
+    expect((await fetch(shown.media_attachments[0].url)).status).toBe(200);
+    expect((await call(t.a.origin, carol.token, 'GET', `/api/v1/statuses/${parent.id}/context`)).json.descendants.map((x: { id: string }) => x.id)).toEqual([s.id]);
+    await t.a.adversary.patchStatus(s.id, { text: '@carol as edited', asEdit: true });
+    const ev = await stream.next((e) => e.event === 'status.update');
+    stream.close();
+    expect(JSON.parse(ev.data)).toMatchObject({ id: s.id, content: '<p>@carol as edited</p>', edited_at: expect.any(String) });
+    expect((await call(t.a.origin, carol.token, 'GET', `/api/v1/statuses/${s.id}/source`)).json.text).toBe('@carol as edited');
+    await expect(t.a.adversary.patchStatus(s.id, { createdAt: 'yesterday' })).rejects.toThrow(/400/);
+  });
+
+  it('swapStatusText: one status silently carries another one\'s text', async () => {
+    const carol = user(t.a, 'carol');
+    const first = await post(t.a, 'alice', { status: '@carol first', visibility: 'direct' });
+    const second = await post(t.a, 'alice', { status: '@carol second', visibility: 'direct' });
+    await t.a.adversary.swapStatusText(second.id, first.id);
+    const shown = (await call(t.a.origin, carol.token, 'GET', `/api/v1/statuses/${second.id}`)).json;
+    expect(shown).toMatchObject({ content: first.content, edited_at: null });
+  });
+
+  it('setPostBehaviour fake-success: 200 with a Status, nothing stored or delivered', async () => {
+    await t.a.adversary.setPostBehaviour({ mode: 'fake-success' });
+    const bob = user(t.b, 'bob');
+    const s = await post(t.a, 'alice', { status: '@bob@b.test into the void', visibility: 'direct' });
+    expect(s).toMatchObject({ visibility: 'direct', mentions: [expect.objectContaining({ acct: 'bob@b.test' })] });
+    expect((await call(t.a.origin, user(t.a, 'alice').token, 'GET', `/api/v1/statuses/${s.id}`)).status).toBe(404);
+    await t.a.deliveriesSettled();
+    expect(await convStatusUris(bob.token)).not.toContain(s.uri);
+    expect(t.a.ctx.db.get('SELECT id FROM statuses WHERE id = ?', [s.id])).toBeUndefined();
+  });
+
+  it('setPostBehaviour rewrite: stored public with an extra mention; the answer can hide it', async () => {
+    const dave = user(t.b, 'dave');
+    await t.a.adversary.setPostBehaviour({ mode: 'rewrite', visibility: 'public', addMention: 'dave@b.test', answer: 'requested' });
+    const s = await post(t.a, 'alice', { status: '@bob@b.test secret', visibility: 'direct' });
+    expect(s.visibility).toBe('direct');
+    expect(s.mentions.map((m: { acct: string }) => m.acct)).toEqual(['bob@b.test']);
+    expect(s).not.toHaveProperty('pinned');
+    const stored = (await call(t.a.origin, null, 'GET', `/api/v1/statuses/${s.id}`)).json;
+    expect(stored.visibility).toBe('public');
+    expect(stored.mentions.map((m: { acct: string }) => m.acct)).toEqual(['bob@b.test', 'dave@b.test']);
+    await t.a.deliveriesSettled();
+    const daveNotes = (await call(t.b.origin, dave.token, 'GET', '/api/v1/notifications')).json as { status: { uri: string } }[];
+    expect(daveNotes.map((n) => n.status.uri)).toContain(s.uri);
+    await t.a.adversary.setPostBehaviour({ mode: 'rewrite', dropMentions: true });
+    const dropped = await post(t.a, 'alice', { status: '@carol hello', visibility: 'direct' });
+    expect(dropped.mentions).toEqual([]);
+    expect((await t.a.adversary.state()).postBehaviour).toEqual({ mode: 'rewrite', answer: 'stored', visibility: null, addMention: null, dropMentions: true });
+    await expect(t.a.adversary.setPostBehaviour({ mode: 'rewrite' })).rejects.toThrow(/400/);
+  });
+
+  it('setNetworkBehaviour: slow, down, reset, hang and huge answers on a path prefix; others unaffected', async () => {
+    const lookup = '/api/v1/accounts/lookup?acct=bob';
+    await t.b.adversary.setNetworkBehaviour('/api/v1/accounts/lookup', { delayMs: 300 });
+    let t0 = Date.now();
+    expect((await call(t.b.origin, null, 'GET', lookup)).json.acct).toBe('bob');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    t0 = Date.now();
+    await call(t.b.origin, null, 'GET', '/api/v2/instance');
+    expect(Date.now() - t0).toBeLessThan(290);
+    // a.test resolving bob (resolve=true refreshes the cache) waits for b.test's slow lookup.
+    t0 = Date.now();
+    await call(t.a.origin, user(t.a, 'alice').token, 'GET', '/api/v1/accounts/search?q=bob@b.test&resolve=true');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    await t.b.adversary.setNetworkBehaviour('/api/v1/accounts/lookup', 'down');
+    expect((await call(t.b.origin, null, 'GET', lookup)).status).toBe(503);
+    await t.b.adversary.setNetworkBehaviour('/api/v1/accounts/lookup', 'reset');
+    await expect(fetch(`${t.b.origin}${lookup}`)).rejects.toThrow();
+    await t.b.adversary.setNetworkBehaviour('/api/v1/accounts/lookup', 'hang');
+    await expect(fetch(`${t.b.origin}${lookup}`, { signal: AbortSignal.timeout(300) })).rejects.toThrow(/abort|timeout/i);
+    await t.b.adversary.setNetworkBehaviour('/api/v1/accounts/lookup', { hugeBytes: 3_000_000 });
+    const res = await fetch(`${t.b.origin}${lookup}`);
+    expect(res.headers.get('content-length')).toBe(String(3_000_000 + Buffer.byteLength(await (await fetch(`${t.b.origin}/api/v1/accounts/${user(t.b, 'bob').id}`)).text())));
+    const text = await res.text();
+    expect(text.length).toBeGreaterThan(3_000_000);
+    expect(JSON.parse(text).acct).toBe('bob');
+    expect((await t.b.adversary.state()).network).toEqual([{ pathPrefix: '/api/v1/accounts/lookup', behaviour: { hugeBytes: 3_000_000, contentLength: true } }]);
+    await t.b.adversary.setNetworkBehaviour('/api/v1/accounts/lookup', 'normal');
+    expect((await call(t.b.origin, null, 'GET', lookup)).status).toBe(200);
+    await expect(t.b.adversary.setNetworkBehaviour('api', 'down')).rejects.toThrow(/400/);
+  });
+
+  it('requestLog: which requests reached this instance, with whose token', async () => {
+    await t.a.adversary.clearRequestLog();
+    await t.b.adversary.clearRequestLog();
+    await call(t.a.origin, user(t.a, 'alice').token, 'GET', '/api/v1/timelines/home?limit=5', undefined, { origin: 'chrome-extension://abc' });
+    await call(t.a.origin, null, 'GET', '/api/v1/accounts/lookup?acct=alice');
+    const log = await t.a.adversary.requestLog();
+    expect(log).toEqual([
+      { method: 'GET', path: '/api/v1/timelines/home', query: 'limit=5', time: expect.any(Number), hasToken: true, account: 'alice', websocket: false, origin: 'chrome-extension://abc' },
+      { method: 'GET', path: '/api/v1/accounts/lookup', query: 'acct=alice', time: expect.any(Number), hasToken: false, account: null, websocket: false, origin: null },
+    ]);
+    expect(await t.b.adversary.requestLog()).toEqual([]);
+    // Admin calls are not logged: they are not on the public port.
+    await t.a.adversary.clearRequestLog();
+    expect(await t.a.adversary.requestLog()).toEqual([]);
+  });
 });

@@ -31,12 +31,21 @@ async function create(ctx: Ctx, req: Req): Promise<Reply> {
   }
   let toStore = plan.value;
   if (behaviour.mode === 'rewrite') {
-    const extra = accountById(ctx, behaviour.mentionAccountId);
-    const accounts = extra && !toStore.mentions.accounts.some((a) => a.id === extra.id) ? [...toStore.mentions.accounts, extra] : toStore.mentions.accounts;
-    toStore = { ...toStore, params: { ...toStore.params, visibility: 'public' }, mentions: { ...toStore.mentions, accounts } };
+    const extra = behaviour.mentionAccountId === undefined ? undefined : accountById(ctx, behaviour.mentionAccountId);
+    let accounts = behaviour.dropMentions ? [] : toStore.mentions.accounts;
+    if (extra && !accounts.some((a) => a.id === extra.id)) accounts = [...accounts, extra];
+    toStore = { ...toStore, params: { ...toStore.params, visibility: behaviour.visibility ?? toStore.params.visibility }, mentions: { ...toStore.mentions, accounts } };
   }
   const r = storeStatus(ctx, toStore, key);
-  return r.ok ? json(serializeStatus(ctx, r.value, author)) : fail(r);
+  if (!r.ok) return fail(r);
+  if (behaviour.mode === 'rewrite' && behaviour.answer === 'requested') {
+    // The lie covers its tracks: the answer says what the client asked for.
+    const shown = serializeStatus(ctx, r.value, author, { unsaved: { mentions: plan.value.mentions.accounts, tags: plan.value.tags } });
+    // A direct status has no `pinned` key (not pinnable).
+    if (plan.value.params.visibility === 'direct') delete shown.pinned;
+    return json({ ...shown, visibility: plan.value.params.visibility });
+  }
+  return json(serializeStatus(ctx, r.value, author));
 }
 
 function show(ctx: Ctx, req: Req): Reply {

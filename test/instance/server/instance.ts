@@ -6,6 +6,7 @@ import { accountRoutes } from './api-accounts.ts';
 import { statusRoutes } from './api-statuses.ts';
 import { miscRoutes } from './api-misc.ts';
 import { receive } from './inbox.ts';
+import { faultBefore, paddingOf, recordRequest, ruleFor, sendPadded } from './network.ts';
 import { actor, image, isPublicGetCorsPath, isWebRoute, publicGetCors, staticPack, webApp, webfinger } from './web.ts';
 
 export const router = new Router();
@@ -20,7 +21,8 @@ const CORS = {
   'access-control-expose-headers': 'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Idempotency-Key',
 };
 
-export function send(res: ServerResponse, r: Reply): void {
+/** Writes a reply; with `pad` (the adversary's huge body) the body comes after that many spaces. */
+export function send(res: ServerResponse, r: Reply, pad?: { bytes: number; contentLength: boolean }): void {
   if (r.streaming) return;
   const headers: Record<string, string> = { ...r.headers };
   let body: string | Buffer = '';
@@ -30,6 +32,10 @@ export function send(res: ServerResponse, r: Reply): void {
   } else if (r.body !== undefined) {
     body = r.body;
     headers['content-type'] = r.contentType ?? 'text/plain; charset=utf-8';
+  }
+  if (pad) {
+    sendPadded(res, r.status, headers, body, pad).catch(() => res.destroy());
+    return;
   }
   res.writeHead(r.status, headers);
   res.end(body);
@@ -94,9 +100,13 @@ async function dispatch(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Pr
 
 export function createInstanceServer(ctx: Ctx): Server {
   return createServer((req, res) => {
-    dispatch(ctx, req, res).then((r) => {
+    const url = new URL(req.url ?? '/', ctx.origin);
+    recordRequest(ctx, req, url, false);
+    const rule = ruleFor(ctx, url.pathname);
+    faultBefore(rule, req, res).then((handled) => (handled ? undefined : dispatch(ctx, req, res))).then((r) => {
+      if (r === undefined) return;
       ctx.db.flush(); // Whatever the client learns from this reply is already on disk.
-      send(res, r);
+      send(res, r, paddingOf(rule));
     }, (e: unknown) => {
       ctx.db.flush();
       // A bug must not take the instance down; answer 500 as Rails would.
