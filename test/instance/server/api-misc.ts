@@ -1,5 +1,6 @@
 // Instance metadata and the boot endpoints the web UI calls, answered harmlessly but in shape.
 import type { Ctx } from './context.ts';
+import { streamingBase } from './context.ts';
 import { json, type Router } from './http.ts';
 
 function limits(ctx: Ctx): Record<string, unknown> {
@@ -33,7 +34,7 @@ function instanceV2(ctx: Ctx): Record<string, unknown> {
     icon: [],
     languages: ['en'],
     configuration: {
-      urls: { streaming: ctx.origin, status: null, about: `${ctx.origin}/about`, privacy_policy: null, terms_of_service: null },
+      urls: { streaming: streamingBase(ctx), status: null, about: `${ctx.origin}/about`, privacy_policy: null, terms_of_service: null },
       vapid: { public_key: 'BHush-test-instance-no-web-push' },
       ...limits(ctx),
       translation: { enabled: false },
@@ -51,7 +52,7 @@ function instanceV1(ctx: Ctx): Record<string, unknown> {
   const statuses = Number(ctx.db.get('SELECT count(*) AS n FROM statuses WHERE local = 1 AND deleted_at IS NULL')?.n ?? 0);
   return {
     uri: ctx.domain, title: ctx.domain, short_description: '', description: '', email: `admin@${ctx.domain}`,
-    version: ctx.settings.uiVersion, urls: { streaming_api: ctx.origin },
+    version: ctx.settings.uiVersion, urls: { streaming_api: streamingBase(ctx) },
     stats: { user_count: userCount(ctx), status_count: statuses, domain_count: ctx.peers.size - 1 },
     thumbnail: `${ctx.origin}/avatars/original/missing.png`, languages: ['en'], registrations: false,
     approval_required: false, invites_enabled: false, configuration: limits(ctx), contact_account: null, rules: [],

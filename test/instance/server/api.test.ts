@@ -288,9 +288,9 @@ describe('timelines, conversations, notifications', () => {
 describe('instance and boot endpoints', () => {
   it('instance v1/v2 report the limits', async () => {
     const v2 = await call(t.a.origin, null, 'GET', '/api/v2/instance');
-    expect(v2.json).toMatchObject({ domain: 'a.test', version: '4.8.0', configuration: { statuses: { max_characters: 500, characters_reserved_per_url: 23, max_media_attachments: 4 }, accounts: { max_profile_fields: 4 }, urls: { streaming: t.a.origin } } });
+    expect(v2.json).toMatchObject({ domain: 'a.test', version: '4.8.0', configuration: { statuses: { max_characters: 500, characters_reserved_per_url: 23, max_media_attachments: 4 }, accounts: { max_profile_fields: 4 }, urls: { streaming: t.a.origin.replace('http:', 'ws:') } } });
     const v1 = await call(t.a.origin, null, 'GET', '/api/v1/instance');
-    expect(v1.json).toMatchObject({ uri: 'a.test', configuration: { statuses: { max_characters: 500 } }, urls: { streaming_api: t.a.origin } });
+    expect(v1.json).toMatchObject({ uri: 'a.test', configuration: { statuses: { max_characters: 500 } }, urls: { streaming_api: t.a.origin.replace('http:', 'ws:') } });
   });
 
   it('answers the boot endpoints harmlessly', async () => {

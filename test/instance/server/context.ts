@@ -32,6 +32,11 @@ export interface Ctx {
   adversary: AdversaryState;
 }
 
+/** STREAMING_API_BASE_URL as production Mastodon derives it: ws(s):// + the web host. */
+export function streamingBase(ctx: Ctx): string {
+  return ctx.origin.replace(/^http/, 'ws');
+}
+
 export function nowIso(): string {
   return new Date().toISOString();
 }

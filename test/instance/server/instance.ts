@@ -6,6 +6,8 @@ import { accountRoutes } from './api-accounts.ts';
 import { statusRoutes } from './api-statuses.ts';
 import { miscRoutes } from './api-misc.ts';
 import { receive } from './inbox.ts';
+import type { Duplex } from 'node:stream';
+import { acceptStreamingUpgrade, isStreamingUpgradePath, refuseUpgrade } from './websocket.ts';
 import { faultBefore, paddingOf, recordRequest, ruleFor, sendPadded } from './network.ts';
 import { actor, image, isPublicGetCorsPath, isWebRoute, publicGetCors, staticPack, webApp, webfinger } from './web.ts';
 
@@ -98,8 +100,26 @@ async function dispatch(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Pr
   return { status: 404, body: 'Not found' };
 }
 
+/** WebSocket upgrades: logged and faulted like requests, then the streaming API (websocket.ts). */
+function upgrade(ctx: Ctx, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  socket.on('error', () => socket.destroy());
+  const url = new URL(req.url ?? '/', ctx.origin);
+  recordRequest(ctx, req, url, true);
+  const b = ruleFor(ctx, url.pathname)?.behaviour;
+  if (b === 'down') return refuseUpgrade(socket, 503, 'Service Unavailable');
+  if (b === 'reset') {
+    socket.destroy();
+    return;
+  }
+  if (b === 'hang') return;
+  if (!isStreamingUpgradePath(url.pathname)) return refuseUpgrade(socket, 404, 'Not found');
+  const delay = typeof b === 'object' && 'delayMs' in b ? b.delayMs : 0;
+  if (delay === 0) acceptStreamingUpgrade(ctx, req, socket, head, url);
+  else setTimeout(() => acceptStreamingUpgrade(ctx, req, socket, head, url), delay).unref();
+}
+
 export function createInstanceServer(ctx: Ctx): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', ctx.origin);
     recordRequest(ctx, req, url, false);
     const rule = ruleFor(ctx, url.pathname);
@@ -115,6 +135,8 @@ export function createInstanceServer(ctx: Ctx): Server {
       else res.end();
     });
   });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(ctx, req, socket, head));
+  return server;
 }
 
 export function listen(server: Server, port: number): Promise<number> {

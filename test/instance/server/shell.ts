@@ -2,6 +2,7 @@
 // shared/_web_app render it: script#initial-state, meta tags, external app script only.
 import { randomBytes } from 'node:crypto';
 import type { Ctx } from './context.ts';
+import { streamingBase } from './context.ts';
 import { serializeCredentialAccount, type Account } from './accounts.ts';
 import { escapeHtml } from './text.ts';
 import type { Visibility } from './statuses.ts';
@@ -19,7 +20,7 @@ export function contentSecurityPolicy(ctx: Ctx, nonce: string): string {
     "img-src 'self' data: blob:",
     "media-src 'self' data: blob:",
     "font-src 'self'",
-    `connect-src 'self' data: blob: ${ctx.origin}`,
+    `connect-src 'self' data: blob: ${streamingBase(ctx)}`,
     "frame-src 'self' https:",
     "frame-ancestors 'none'",
     "form-action 'self'",
@@ -75,7 +76,7 @@ function initialState(ctx: Ctx, account: Account | undefined, token: string | un
     source_url: 'https://github.com/mastodon/mastodon',
     sso_redirect: null,
     status_page_url: null,
-    streaming_api_base_url: ctx.origin,
+    streaming_api_base_url: streamingBase(ctx),
     title: ctx.domain,
     ...(atLeast(v, 4, 5) ? { landing_page: 'trends' } : { trends_as_landing_page: true, timeline_preview: true }),
     trends_enabled: true,

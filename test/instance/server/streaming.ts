@@ -1,36 +1,65 @@
-// Server-sent events, Mastodon's SSE flavour: `event: <name>\ndata: <payload>\n\n`, where the
-// payload is a JSON document (or the bare id for `delete`).
+// The streaming API's fan-out to connected clients, in both of Mastodon's transports:
+// - Server-sent events (`GET /api/v1/streaming/<stream>`): `event: <name>\ndata: <payload>\n\n`.
+// - WebSocket (`/api/v1/streaming`, websocket.ts): one connection, subscriptions by message,
+//   each event `{"stream":["user"],"event":"update","payload":"<JSON string>"}`.
+// The payload is a JSON document as a string, or the bare id for `delete`.
 import type { ServerResponse } from 'node:http';
 
 export type StreamName = 'user' | 'direct';
 export type StreamEvent = 'update' | 'notification' | 'delete' | 'status.update' | 'conversation';
 
-interface Subscriber { accountId: string; stream: StreamName; res: ServerResponse }
+/** One subscription of one connection to one stream. */
+export interface StreamSink {
+  send(stream: StreamName, event: StreamEvent, payload: string): void;
+  heartbeat(): void;
+}
+
+interface Subscriber { accountId: string; stream: StreamName; sink: StreamSink; end(): void }
 
 export class StreamHub {
   private readonly subs = new Set<Subscriber>();
+  /** Open WebSocket connections (subscribed or not), ended on close(). */
+  private readonly connections = new Set<() => void>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor() {
-    // Comment lines keep proxies and EventSource from timing out, as the streaming server does.
+    // Comment lines keep proxies and EventSource from timing out, as the streaming server does;
+    // WebSocket connections get pings.
     this.heartbeat = setInterval(() => {
-      for (const s of this.subs) s.res.write(':thump\n\n');
+      const sinks = new Set([...this.subs].map((s) => s.sink));
+      for (const sink of sinks) sink.heartbeat();
     }, 15_000);
     this.heartbeat.unref();
   }
 
+  /** SSE: the response is the stream. */
   subscribe(accountId: string, stream: StreamName, res: ServerResponse): void {
-    const sub: Subscriber = { accountId, stream, res };
-    this.subs.add(sub);
-    res.on('close', () => this.subs.delete(sub));
+    const sink: StreamSink = {
+      // SSE data lines may not contain raw newlines; JSON.stringify output never does, ids neither.
+      send: (_stream, event, payload) => { res.write(`event: ${event}\ndata: ${payload.replace(/\n/g, '\\n')}\n\n`); },
+      heartbeat: () => { res.write(':thump\n\n'); },
+    };
+    const unsubscribe = this.add(accountId, stream, sink, () => res.end());
+    res.on('close', unsubscribe);
     res.write(':)\n\n');
   }
 
+  /** Adds a subscription; the returned function removes it. `end` closes its connection on close(). */
+  add(accountId: string, stream: StreamName, sink: StreamSink, end: () => void): () => void {
+    const sub: Subscriber = { accountId, stream, sink, end };
+    this.subs.add(sub);
+    return () => this.subs.delete(sub);
+  }
+
+  /** A connection that close() must end; the returned function forgets it. */
+  track(end: () => void): () => void {
+    this.connections.add(end);
+    return () => this.connections.delete(end);
+  }
+
   emit(accountId: string, stream: StreamName, event: StreamEvent, payload: string): void {
-    // SSE data lines may not contain raw newlines; JSON.stringify output never does, ids neither.
-    const frame = `event: ${event}\ndata: ${payload.replace(/\n/g, '\\n')}\n\n`;
     for (const s of this.subs) {
-      if (s.accountId === accountId && s.stream === stream) s.res.write(frame);
+      if (s.accountId === accountId && s.stream === stream) s.sink.send(stream, event, payload);
     }
   }
 
@@ -40,7 +69,9 @@ export class StreamHub {
 
   close(): void {
     clearInterval(this.heartbeat);
-    for (const s of this.subs) s.res.end();
+    for (const s of this.subs) s.end();
     this.subs.clear();
+    for (const end of [...this.connections]) end();
+    this.connections.clear();
   }
 }

@@ -2,7 +2,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { startFederation, type Federation, type Instance, type StartOptions } from './federation.ts';
+import { acceptKey, encodeFrame, FrameReader, OP } from './websocket.ts';
 
 export interface TestFed { fed: Federation; a: Instance; b: Instance }
 
@@ -98,5 +102,104 @@ export async function openStream(origin: string, token: string, stream: 'user' |
       dispatch();
     }),
     close: () => ctrl.abort(),
+  };
+}
+
+export interface WsMessage { stream?: string[]; event?: string; payload?: string; error?: string; status?: number }
+
+export interface TestSocket {
+  /** The answer to the upgrade: 101 and its headers, or the refusal. */
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  send(v: unknown): void;
+  next(pred: (m: WsMessage) => boolean, timeoutMs?: number): Promise<WsMessage>;
+  /** Messages received and not yet taken by next(). */
+  pending(): WsMessage[];
+  closed: Promise<number | null>;
+  close(): void;
+}
+
+/** A WebSocket client as the browser's: masked frames, the token as the subprotocol (stream.js). */
+export function openWebSocket(origin: string, path: string, protocol?: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+  const key = randomBytes(16).toString('base64');
+  return new Promise((resolve, reject) => {
+    const req = request(`${origin}${path}`, {
+      headers: {
+        connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': key,
+        ...(protocol === undefined ? {} : { 'sec-websocket-protocol': protocol }), ...headers,
+      },
+    });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      res.resume();
+      resolve(deadSocket(res.statusCode ?? 0, res.headers));
+    });
+    req.on('upgrade', (res, socket: Duplex, head: Buffer) => {
+      if (res.headers['sec-websocket-accept'] !== acceptKey(key)) {
+        reject(new Error('bad Sec-WebSocket-Accept'));
+        return;
+      }
+      resolve(liveSocket(res.statusCode ?? 101, res.headers, socket, head));
+    });
+    req.end();
+  });
+}
+
+function deadSocket(status: number, headers: TestSocket['headers']): TestSocket {
+  return {
+    status, headers, send: () => { throw new Error('not open'); }, next: () => Promise.reject(new Error('not open')),
+    pending: () => [], closed: Promise.resolve(null), close: () => undefined,
+  };
+}
+
+function liveSocket(status: number, headers: TestSocket['headers'], socket: Duplex, head: Buffer): TestSocket {
+  const messages: WsMessage[] = [];
+  const waiters: { pred: (m: WsMessage) => boolean; resolve: (m: WsMessage) => void }[] = [];
+  const reader = new FrameReader();
+  let closeCode: (c: number | null) => void = () => undefined;
+  const closed = new Promise<number | null>((r) => { closeCode = r; });
+  const dispatch = (): void => {
+    for (const w of [...waiters]) {
+      const i = messages.findIndex(w.pred);
+      const m = messages[i];
+      if (m) {
+        messages.splice(i, 1);
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  };
+  const mask = (): Buffer => randomBytes(4);
+  const onData = (chunk: Buffer): void => {
+    const frames = reader.push(chunk);
+    if (frames === 'too-large') throw new Error('server frame too large');
+    for (const f of frames) {
+      if (f.masked) throw new Error('server frames must not be masked');
+      if (f.opcode === OP.text) messages.push(JSON.parse(f.payload.toString('utf8')) as WsMessage);
+      else if (f.opcode === OP.ping) socket.write(encodeFrame(OP.pong, f.payload, mask()));
+      else if (f.opcode === OP.close) {
+        closeCode(f.payload.length >= 2 ? f.payload.readUInt16BE(0) : null);
+        socket.end();
+      }
+    }
+    dispatch();
+  };
+  socket.on('data', onData);
+  socket.on('close', () => closeCode(null));
+  socket.on('error', () => closeCode(null));
+  if (head.length > 0) onData(head);
+  return {
+    status, headers, closed,
+    send: (v) => { socket.write(encodeFrame(OP.text, Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)), mask())); },
+    next: (pred, timeoutMs = 5000) => new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching message in ${timeoutMs} ms; pending ${JSON.stringify(messages)}`)), timeoutMs);
+      waiters.push({ pred, resolve: (m) => { clearTimeout(timer); resolve(m); } });
+      dispatch();
+    }),
+    pending: () => [...messages],
+    close: () => {
+      socket.write(encodeFrame(OP.close, Buffer.from([0x03, 0xe8]), mask()));
+      socket.end();
+    },
   };
 }

@@ -1,6 +1,6 @@
 // The page shell, headers, sessions and SSE streaming.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, openStream, post, startTestFederation, user, type TestFed } from './test-helpers.ts';
+import { call, openStream, openWebSocket, post, startTestFederation, user, type TestFed } from './test-helpers.ts';
 
 let t: TestFed;
 beforeAll(async () => {
@@ -37,7 +37,7 @@ describe('page shell', () => {
     expect(html.match(/<script(?![^>]*\bsrc=)(?![^>]*type="application\/json")[^>]*>/g)).toBeNull(); // no inline scripts
     const state = initialState(html);
     expect(Object.keys(state)).toEqual(expect.arrayContaining(['meta', 'compose', 'accounts', 'languages', 'settings', 'media_attachments']));
-    expect(state.meta).toMatchObject({ domain: 'a.test', version: '4.8.0', locale: 'en', streaming_api_base_url: t.a.origin, title: 'a.test' });
+    expect(state.meta).toMatchObject({ domain: 'a.test', version: '4.8.0', locale: 'en', streaming_api_base_url: t.a.origin.replace('http:', 'ws:'), title: 'a.test' });
     expect(state.compose).toMatchObject({ me: user(t.a, 'carol').id, default_privacy: 'direct', text: 'hi' });
     expect(state.accounts[user(t.a, 'carol').id].source).toBeDefined();
   });
@@ -47,7 +47,7 @@ describe('page shell', () => {
     const html = await res.text();
     const nonce = /<meta name="style-nonce" content="([^"]+)">/.exec(html)?.[1] ?? '';
     expect(res.headers.get('content-security-policy')).toBe(
-      `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'nonce-${nonce}'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self'; connect-src 'self' data: blob: ${t.a.origin}; frame-src 'self' https:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; manifest-src 'self'; child-src 'self' blob:; worker-src 'self' blob:`);
+      `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'nonce-${nonce}'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self'; connect-src 'self' data: blob: ${t.a.origin.replace('http:', 'ws:')}; frame-src 'self' https:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; manifest-src 'self'; child-src 'self' blob:; worker-src 'self' blob:`);
     const again = await fetch(`${t.a.origin}/home?as=alice`);
     expect(again.headers.get('content-security-policy')).not.toContain(nonce);
   });
@@ -135,5 +135,62 @@ describe('streaming (SSE)', () => {
 
   it('rejects a stream without a valid token', async () => {
     expect((await fetch(`${t.a.origin}/api/v1/streaming/user?access_token=bad`)).status).toBe(401);
+  });
+});
+
+describe('streaming (WebSocket, as stream.js uses it)', () => {
+  it('one connection, token as subprotocol, subscribe by message; events carry stream, event and a string payload', async () => {
+    const carol = user(t.a, 'carol');
+    const ws = await openWebSocket(t.a.origin, '/api/v1/streaming/?', carol.token);
+    expect(ws.status).toBe(101);
+    expect(ws.headers['sec-websocket-protocol']).toBe(carol.token);
+    ws.send({ type: 'subscribe', stream: 'user' });
+    ws.send({ type: 'subscribe', stream: 'direct' });
+    await new Promise((r) => setTimeout(r, 50));
+    const s = await post(t.a, 'alice', { status: '@carol over websocket', visibility: 'direct' });
+    const update = await ws.next((m) => m.event === 'update');
+    expect(update.stream).toEqual(['user']);
+    expect(JSON.parse(update.payload ?? '')).toMatchObject({ id: s.id, visibility: 'direct' });
+    expect(JSON.parse((await ws.next((m) => m.event === 'notification')).payload ?? '')).toMatchObject({ type: 'mention', status: { id: s.id } });
+    const conv = await ws.next((m) => m.event === 'conversation');
+    expect(conv.stream).toEqual(['direct']);
+    expect(JSON.parse(conv.payload ?? '')).toMatchObject({ last_status: { id: s.id } });
+    ws.send({ type: 'unsubscribe', stream: 'direct' });
+    await new Promise((r) => setTimeout(r, 50));
+    await call(t.a.origin, user(t.a, 'alice').token, 'DELETE', `/api/v1/statuses/${s.id}`);
+    expect(await ws.next((m) => m.event === 'delete')).toEqual({ stream: ['user'], event: 'delete', payload: s.id });
+    ws.send({ type: 'subscribe', stream: 'nonsense' });
+    expect(await ws.next((m) => m.error !== undefined)).toEqual({ error: 'Unknown stream type', status: 400 });
+    expect(ws.pending().filter((m) => m.event === 'conversation')).toEqual([]);
+    ws.close();
+    expect(await ws.closed).toBe(1000);
+  });
+
+  it('?stream= subscribes at once; access_token works too; the upgrade is in the request log', async () => {
+    const alice = user(t.a, 'alice');
+    await t.a.adversary.clearRequestLog();
+    const ws = await openWebSocket(t.a.origin, `/api/v1/streaming?stream=user&access_token=${encodeURIComponent(alice.token)}`);
+    expect(ws.status).toBe(101);
+    await new Promise((r) => setTimeout(r, 50));
+    const s = await post(t.a, 'alice', { status: 'public hello' });
+    expect(JSON.parse((await ws.next((m) => m.event === 'update')).payload ?? '')).toMatchObject({ id: s.id });
+    expect((await t.a.adversary.requestLog())[0]).toMatchObject({ path: '/api/v1/streaming', websocket: true, account: 'alice', hasToken: true });
+    ws.close();
+  });
+
+  it('refuses a missing or invalid token with 401 and X-Error-Message, as the streaming server does', async () => {
+    const none = await openWebSocket(t.a.origin, '/api/v1/streaming');
+    expect([none.status, none.headers['x-error-message']]).toEqual([401, 'Missing access token']);
+    const bad = await openWebSocket(t.a.origin, '/api/v1/streaming', 'nope');
+    expect([bad.status, bad.headers['x-error-message']]).toEqual([401, 'Invalid access token']);
+  });
+
+  it('follows the adversary\'s network faults', async () => {
+    const alice = user(t.a, 'alice');
+    await t.a.adversary.setNetworkBehaviour('/api/v1/streaming', 'down');
+    expect((await openWebSocket(t.a.origin, '/api/v1/streaming', alice.token)).status).toBe(503);
+    await t.a.adversary.setNetworkBehaviour('/api/v1/streaming', 'reset');
+    await expect(openWebSocket(t.a.origin, '/api/v1/streaming', alice.token)).rejects.toThrow();
+    await t.a.adversary.reset();
   });
 });
