@@ -7,6 +7,9 @@ const URI = 'https://b.test/users/bob';
 beforeAll(init);
 
 const account = (uri: string, fields: { name: string; value: string }[], url = 'https://b.test/@bob') => ({ id: '7', username: 'bob', acct: 'bob@b.test', url, uri, fields });
+/** WebFinger as b.test answers it for bob (his actor URI), for fakes that route by host. */
+const webfinger = (url: string): Response | null =>
+  new URL(url).pathname === '/.well-known/webfinger' ? new Response(JSON.stringify({ subject: 'acct:bob@b.test', links: [{ rel: 'self', type: 'application/activity+json', href: URI }] })) : null;
 const material = (text: string): KeyMaterial => {
   const b = parseBundle(text);
   if (!b.ok) throw new Error('bundle');
@@ -68,6 +71,8 @@ describe('discovery: field extraction and comparison', () => {
     const run = (home: unknown, origin: unknown, pin: Uint8Array | null) => discover({
       api: new MastodonApi((url) => {
         const u = new URL(url);
+        const wf = webfinger(url);
+        if (wf !== null) return Promise.resolve(wf);
         if (u.host === 'a.test') homeCalls.push(u.pathname);
         return Promise.resolve(new Response(JSON.stringify(u.host === 'a.test' ? home : origin), { status: 200 }));
       }),
@@ -90,6 +95,8 @@ describe('discovery: field extraction and comparison', () => {
     const pre = currentPrekey(createChain(1_800_000_000)).publicKey;
     const serve = (home: unknown, origin: unknown) => (url: string) => {
       const u = new URL(url);
+      const wf = webfinger(url);
+      if (wf !== null) return Promise.resolve(wf);
       const body = u.host === 'a.test' ? home : origin;
       return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
     };
@@ -101,10 +108,48 @@ describe('discovery: field extraction and comparison', () => {
     expect(await run(swapped, good)).toEqual({ ok: false, kind: 'disagreement', message: expect.any(String), homeInstance: 'https://a.test', originInstance: 'https://b.test' });
     const otherUri = { ...good, uri: 'https://b.test/users/someone-else' };
     expect(await run(good, otherUri)).toMatchObject({ ok: false, kind: 'disagreement' });
-    // The home instance pretends bob lives on it: no second path, so no answer.
-    expect(await run({ ...swapped, url: 'https://a.test/@bob' }, good)).toMatchObject({ ok: false, kind: 'network' });
+    // The home instance pretends bob lives on it through the display url: the origin comes from the
+    // actor URI, so b.test is still asked and the swapped key is still caught.
+    expect(await run({ ...swapped, url: 'https://a.test/@bob' }, good)).toMatchObject({ ok: false, kind: 'disagreement' });
     const down = discover({ api: new MastodonApi((url) => (new URL(url).host === 'a.test' ? Promise.resolve(new Response(JSON.stringify(good))) : Promise.reject(new Error('offline')))), homeOrigin: 'https://a.test', homeDomain: 'a.test', acct: 'bob@b.test', token: () => Promise.resolve(null) });
     expect(await down).toMatchObject({ ok: false, kind: 'network' });
+    // The origin answering for the handle with another account (a remote copy, another user) disagrees.
+    expect(await run(good, { ...good, acct: 'bob@c.test' })).toMatchObject({ ok: false, kind: 'disagreement' });
+    expect(await run(good, { ...good, acct: 'robert' })).toMatchObject({ ok: false, kind: 'disagreement' });
+    // The home instance answering another handle is refused before anything else is asked.
+    expect(await run({ ...good, acct: 'mallory@b.test' }, good)).toMatchObject({ ok: false });
+  });
+
+  it('WebFinger at the handle\'s domain must name the actor the home instance gave (issue #21); the display url is never the origin', async () => {
+    const real = generateIdentity(URI);
+    const pre = currentPrekey(createChain(1_800_000_000)).publicKey;
+    const good = account(URI, [{ name: 'Hush', value: encodeBundle(real, 1, pre) }]);
+    const evilUri = 'https://evil.test/users/bob';
+    const evil = generateIdentity(evilUri);
+    const forged = { ...account(evilUri, [{ name: 'Hush', value: encodeBundle(evil, 1, pre) }], 'https://b.test/@bob') };
+    const asked: string[] = [];
+    const jrd = (href: string, subject = 'acct:bob@b.test') => new Response(JSON.stringify({ subject, links: [{ rel: 'self', type: 'application/activity+json', href }] }));
+    const run = (home: unknown, wf: () => Response, pinnedActorUri: string | null = null) => discover({
+      api: new MastodonApi((url) => {
+        const u = new URL(url);
+        asked.push(`${u.host}${u.pathname}`);
+        if (u.pathname === '/.well-known/webfinger') return Promise.resolve(u.host === 'b.test' ? wf() : new Response('', { status: 404 }));
+        // evil.test vouches for whatever it is asked.
+        return Promise.resolve(new Response(JSON.stringify(u.host === 'a.test' ? home : u.host === 'evil.test' ? { ...forged, acct: 'bob' } : good)));
+      }),
+      homeOrigin: 'https://a.test', homeDomain: 'a.test', acct: 'bob@b.test', token: () => Promise.resolve(null), pinnedActorUri,
+    });
+    expect(await run(forged, () => jrd(URI))).toEqual({ ok: false, kind: 'disagreement', message: expect.any(String), homeInstance: 'https://a.test', originInstance: 'https://b.test' });
+    expect(asked.some((p) => p.startsWith('evil.test'))).toBe(false);
+    expect(await run(good, () => jrd(URI))).toMatchObject({ ok: true, actorUri: URI });
+    // WebFinger about another subject, naming no actor, or unreachable: not confirmed.
+    expect(await run(good, () => jrd(URI, 'acct:mallory@b.test'))).toMatchObject({ ok: false, kind: 'network' });
+    expect(await run(good, () => new Response(JSON.stringify({ subject: 'acct:bob@b.test', links: [] })))).toMatchObject({ ok: false, kind: 'network' });
+    expect(await run(good, () => new Response('', { status: 404 }))).toMatchObject({ ok: false, kind: 'not_found' });
+    // The actor URI already pinned for this handle is not asked again (no request to b.test's WebFinger).
+    asked.length = 0;
+    expect(await run(good, () => jrd('https://elsewhere.test/users/x'), URI)).toMatchObject({ ok: true, actorUri: URI });
+    expect(asked.some((p) => p.endsWith('/.well-known/webfinger'))).toBe(false);
   });
 
   it('hostile responses are typed failures, never exceptions', async () => {

@@ -1,8 +1,8 @@
 /**
  * Finds an account's Hush key through two independent paths and compares them (issue #5):
  *  1. the user's home instance (lookup, then search with resolve, which needs the user's token);
- *  2. the account's own instance's public API (origin of the account's `url`), which Mastodon
- *     serves cross-origin.
+ *  2. the account's own instance's public API (origin of the account's actor URI, confirmed by
+ *     WebFinger at the handle's domain, issue #21), which Mastodon serves cross-origin.
  * A home instance that substitutes a key is caught unless the account's own instance lies too;
  * then TOFU pinning catches the change. Bundles and revocations are self-authenticating (signed
  * over the actor URI), so a valid revocation from either path wins and a newer epoch of the SAME
@@ -101,6 +101,11 @@ export interface DiscoveryInput {
    * a legitimate key change it still serves the key we pinned. That is staleness, not substitution.
    */
   readonly pinnedIdentityPk?: Uint8Array | null;
+  /**
+   * The actor URI pinned for this handle, if any: its binding was confirmed by WebFinger when it
+   * was pinned, so WebFinger is asked again only for another actor URI.
+   */
+  readonly pinnedActorUri?: string | null;
 }
 
 function failure(r: Exclude<ApiResult<unknown>, { ok: true }>): DiscoveryFailure {
@@ -117,55 +122,88 @@ async function fromHome(input: DiscoveryInput, refresh: boolean): Promise<ApiRes
   return input.api.resolve(input.homeOrigin, input.acct, token);
 }
 
-function originOf(account: AccountJson): string | null {
+/**
+ * Does the `acct` an instance returned name the requested handle? Mastodon shows its own accounts
+ * bare ("carol"), at `localDomain`, and others as user@domain. Case-insensitive, otherwise exact.
+ */
+export function namesHandle(returned: string, handle: string, localDomain: string): boolean {
+  const full = returned.includes('@') ? returned : `${returned}@${localDomain}`;
+  return full.toLowerCase() === handle.toLowerCase();
+}
+
+function originOfUri(uri: string): string | null {
   try {
-    return new URL(account.url ?? account.uri).origin;
+    const u = new URL(uri);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.origin : null;
   } catch {
     return null;
   }
 }
 
+/**
+ * Discovery of user@domain (issue #21: the server decides nothing):
+ *  1. the home instance, by the requested handle; the `acct` it returns must be that handle;
+ *  2. for a remote handle whose actor URI is not the one already pinned for it: WebFinger at the
+ *     handle's own domain, whose `self` link must be the actor URI the home instance gave;
+ *  3. the account's origin (the actor URI's origin, never the display `url`), by the requested
+ *     handle: it must answer with its own account for that handle, at the same actor URI.
+ * Then the key material of both paths is compared as before.
+ */
 export async function discover(input: DiscoveryInput): Promise<DiscoveryResult> {
   let home = await fromHome(input, false);
   if (!home.ok) return failure(home);
-  const originInstance = originOf(home.value);
-  if (originInstance === null) return { ok: false, kind: 'network', message: 'the account has no usable URL' };
-  const homeMaterial = materialOf(home.value);
-  const remote = input.acct.slice(input.acct.lastIndexOf('@') + 1).toLowerCase() !== input.homeDomain.toLowerCase();
-  // A remote account "hosted" on the home instance would skip the second path: refuse it.
-  if (remote && originInstance === input.homeOrigin) return { ok: false, kind: 'network', message: `${input.homeOrigin} claims a remote account lives on it` };
-  if (originInstance === input.homeOrigin) {
-    return { ok: true, actorUri: home.value.uri, acct: input.acct, material: homeMaterial, servedBy: [input.homeOrigin] };
+  const handle = input.acct;
+  const domain = handle.slice(handle.lastIndexOf('@') + 1).toLowerCase();
+  if (!namesHandle(home.value.acct, handle, input.homeDomain)) {
+    return { ok: false, kind: 'network', message: `${input.homeOrigin} answered ${home.value.acct} when asked for ${handle}` };
   }
-  const direct = await input.api.lookup(originInstance, home.value.username);
+  const remote = domain !== input.homeDomain.toLowerCase();
+  if (!remote) {
+    // The home instance is the account's own instance: it is the only authority there is.
+    return { ok: true, actorUri: home.value.uri, acct: handle, material: materialOf(home.value), servedBy: [input.homeOrigin] };
+  }
+  const claimed = home.value.uri;
+  const webfingerHost = input.api.webfingerHost(domain);
+  const disagreeWith = (other: string): DiscoveryFailure => ({
+    ok: false, kind: 'disagreement', message: `${input.homeOrigin} and ${other} disagree about ${handle}`, homeInstance: input.homeOrigin, originInstance: other,
+  });
+  if (claimed !== (input.pinnedActorUri ?? null)) {
+    const wf = await input.api.webfinger(handle);
+    if (!wf.ok) return wf.kind === 'not_found' ? { ok: false, kind: 'not_found', message: `${webfingerHost} does not know ${handle}` } : { ok: false, kind: 'network', message: `could not confirm ${handle} with ${webfingerHost}: ${wf.message}` };
+    // The handle's own domain names another actor than the home instance: the home instance lies.
+    if (wf.value !== claimed) return disagreeWith(webfingerHost);
+  }
+  const originInstance = originOfUri(claimed);
+  if (originInstance === null) return { ok: false, kind: 'network', message: 'the account has no usable actor URI' };
+  // A remote account "hosted" on the home instance would skip the second path: refuse it.
+  if (originInstance === input.homeOrigin) return { ok: false, kind: 'network', message: `${input.homeOrigin} claims a remote account lives on it` };
+  const direct = await input.api.lookup(originInstance, handle);
   if (!direct.ok) return { ok: false, kind: 'network', message: `could not confirm the key with ${originInstance}: ${direct.message}` };
-  const disagreement: DiscoveryFailure = {
-    ok: false,
-    kind: 'disagreement',
-    message: `${input.homeOrigin} and ${originInstance} serve different keys for ${input.acct}`,
-    homeInstance: input.homeOrigin,
-    originInstance,
-  };
+  const disagreement = disagreeWith(originInstance);
+  // The origin must answer with its own account for this handle, at the actor URI confirmed above.
+  if (!namesHandle(direct.value.acct, handle, domain)) return disagreement;
+  if (direct.value.uri !== claimed) return disagreement;
   const originMaterial = materialOf(direct.value);
-  let cmp = direct.value.uri === home.value.uri ? compareMaterial(homeMaterial, originMaterial) : ({ agree: false } as const);
+  const sameAccount = (a: AccountJson) => a.uri === claimed && namesHandle(a.acct, handle, input.homeDomain);
+  let cmp = compareMaterial(materialOf(home.value), originMaterial);
   const pinned = input.pinnedIdentityPk ?? null;
-  if (!cmp.agree && originMaterial.kind !== 'none' && (homeMaterial.kind === 'none' || staleHomeCopy(homeMaterial, originMaterial, pinned))) {
+  if (!cmp.agree && originMaterial.kind !== 'none' && (materialOf(home.value).kind === 'none' || staleHomeCopy(materialOf(home.value), originMaterial, pinned))) {
     // The home copy is probably older than the key (profile updates federate with a delay, and
     // only to instances with followers): ask it to re-resolve once. A home copy with a key we
     // never pinned is not "healed" this way: that is what a substituting home instance serves.
     const refreshed = await fromHome(input, true);
-    if (refreshed.ok) {
+    if (refreshed.ok && sameAccount(refreshed.value)) {
       home = refreshed;
-      cmp = direct.value.uri === home.value.uri ? compareMaterial(materialOf(home.value), originMaterial) : { agree: false };
+      cmp = compareMaterial(materialOf(home.value), originMaterial);
     }
   }
-  if (!cmp.agree && direct.value.uri === home.value.uri && staleHomeCopy(materialOf(home.value), originMaterial, pinned)) {
+  if (!cmp.agree && staleHomeCopy(materialOf(home.value), originMaterial, pinned)) {
     // Still the key we pinned at home, a new one at the account's own instance: what a real key
     // change looks like until the home copy catches up. Only the origin vouches for the new key,
     // so it becomes a key change the user must accept (TOFU), never a silent switch. The home
     // instance cannot inject a key this way: it only ever served the key we already trusted.
-    return { ok: true, actorUri: direct.value.uri, acct: input.acct, material: originMaterial, servedBy: [originInstance] };
+    return { ok: true, actorUri: claimed, acct: handle, material: originMaterial, servedBy: [originInstance] };
   }
   if (!cmp.agree) return disagreement;
-  return { ok: true, actorUri: direct.value.uri, acct: input.acct, material: cmp.material, servedBy: cmp.from === 'both' ? [input.homeOrigin, originInstance] : cmp.from === 'home' ? [input.homeOrigin] : [originInstance] };
+  return { ok: true, actorUri: claimed, acct: handle, material: cmp.material, servedBy: cmp.from === 'both' ? [input.homeOrigin, originInstance] : cmp.from === 'home' ? [input.homeOrigin] : [originInstance] };
 }

@@ -132,3 +132,16 @@ describe('requestJson: extra headers', () => {
     expect(seen).toEqual({ 'idempotency-key': 'k1', accept: 'application/json', authorization: 'Bearer tok', 'content-type': 'application/json' });
   });
 });
+
+describe('requestJson: redirects', () => {
+  it('refuses redirects unless asked to follow them (WebFinger only)', async () => {
+    const seen: (RequestRedirect | undefined)[] = [];
+    const f: Fetch = (_u, init) => {
+      seen.push(init.redirect);
+      return Promise.resolve(new Response('{}'));
+    };
+    await requestJson(f, 'https://a.test/x');
+    await requestJson(f, 'https://a.test/.well-known/webfinger', { followRedirects: true });
+    expect(seen).toEqual(['error', 'follow']);
+  });
+});

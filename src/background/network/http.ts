@@ -27,6 +27,8 @@ export interface HttpOptions {
   readonly maxBytes?: number;
   /** Accept header (default application/json). */
   readonly accept?: string;
+  /** Follow redirects (WebFinger only: a split-domain instance redirects it to its web host). Default: refuse them. */
+  readonly followRedirects?: boolean;
   /** Extra request headers (e.g. idempotency-key); they never replace accept, authorization or content-type. */
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -112,7 +114,7 @@ export async function requestJson(fetchFn: Fetch, url: string, opts: HttpOptions
         method: opts.method ?? 'GET',
         headers,
         credentials: 'omit',
-        redirect: 'error',
+        redirect: opts.followRedirects === true ? 'follow' : 'error',
         cache: 'no-store',
         signal: deadline.signal,
         ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),

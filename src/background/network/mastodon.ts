@@ -34,8 +34,56 @@ function shaped<T>(r: Awaited<ReturnType<typeof requestJson>>, schema: v.Generic
   return p.success ? { ok: true, value: p.output } : { ok: false, kind: 'bad_shape', message: 'unexpected response shape' };
 }
 
+const JrdSchema = v.object({
+  subject: v.optional(Str(600)),
+  links: v.optional(v.pipe(v.array(v.object({ rel: Str(300), type: v.optional(Str(300)), href: v.optional(Str(2048)) })), v.maxLength(64)), []),
+});
+
+const AP_TYPES = ['application/activity+json', 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'];
+
+export interface MastodonApiOptions {
+  readonly timeoutMs?: number;
+  /**
+   * Where WebFinger for a handle's domain is asked: https://<domain> (RFC 7033). Test builds map
+   * the test federation's domains (a.test, b.test) to their local origins here.
+   */
+  readonly webfingerOrigin?: (domain: string) => string;
+}
+
 export class MastodonApi {
-  constructor(private readonly fetchFn: Fetch, private readonly timeoutMs = 8_000) {}
+  private readonly timeoutMs: number;
+  private readonly webfingerOrigin: (domain: string) => string;
+
+  constructor(private readonly fetchFn: Fetch, opts: number | MastodonApiOptions = {}) {
+    const o = typeof opts === 'number' ? { timeoutMs: opts } : opts;
+    this.timeoutMs = o.timeoutMs ?? 8_000;
+    this.webfingerOrigin = o.webfingerOrigin ?? ((domain) => `https://${domain}`);
+  }
+
+  /**
+   * WebFinger at the handle's own domain: the actor URI (`rel=self`) that `acct:user@domain` names.
+   * The answer must be about that handle (subject, case-insensitive). Redirects are followed: a
+   * split-domain instance sends it on to its web host, the domain's own choice.
+   */
+  async webfinger(acct: string): Promise<ApiResult<string>> {
+    const domain = acct.slice(acct.lastIndexOf('@') + 1).toLowerCase();
+    const url = `${this.webfingerOrigin(domain)}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${acct}`)}`;
+    const r = await requestJson(this.fetchFn, url, { timeoutMs: this.timeoutMs, accept: 'application/jrd+json, application/json', followRedirects: true, maxBytes: 64 * 1024 });
+    const p = shaped(r, JrdSchema);
+    if (!p.ok) return p;
+    if (p.value.subject !== undefined && p.value.subject.replace(/^acct:/i, '').toLowerCase() !== acct.toLowerCase()) {
+      return { ok: false, kind: 'bad_shape', message: `WebFinger answered for ${p.value.subject}, not ${acct}` };
+    }
+    const selfLinks = p.value.links.filter((l) => l.rel === 'self' && l.href !== undefined && (l.type === undefined || AP_TYPES.includes(l.type)));
+    const hrefs = [...new Set(selfLinks.map((l) => l.href as string))];
+    if (hrefs.length !== 1) return { ok: false, kind: 'bad_shape', message: hrefs.length === 0 ? 'WebFinger names no actor' : 'WebFinger names several actors' };
+    return { ok: true, value: hrefs[0] as string };
+  }
+
+  /** Where WebFinger for `domain` is asked (named in failures). */
+  webfingerHost(domain: string): string {
+    return this.webfingerOrigin(domain.toLowerCase());
+  }
 
   /** GET /api/v1/accounts/lookup?acct= : accounts the instance already knows (no token needed). */
   async lookup(origin: string, acct: string): Promise<ApiResult<AccountJson>> {
