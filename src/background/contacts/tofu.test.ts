@@ -1,7 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createChain, currentPrekey, encodeBundle, encodeRevocation, generateIdentity, init, parseBundle, parseRevocation, type Identity } from '../../protocol/index';
 import type { KeyMaterial } from '../network/discovery';
-import { acceptChange, contactState, contactTrust, keepBlocked, markVerified, observe } from './tofu';
+import {
+  acceptChange, acceptIdentityChange, contactState, contactStatus, contactTrust, identityDecisionFingerprint, keepBlocked,
+  keepOldIdentity, markVerified, observe, proposeIdentityChange,
+} from './tofu';
 import type { Contact } from '../storage/schema';
 
 const URI = 'https://b.test/users/bob';
@@ -82,12 +85,74 @@ describe('TOFU contact state machine', () => {
     expect(observe(r.contact, obs(bundle(id, 9))).event).toBe('revoked');
   });
 
-  it('no key served leaves the pin alone', () => {
-    const c = pinned(generateIdentity(URI));
-    const r = observe(c, obs({ kind: 'none' }, 999));
-    expect(r.event).toBe('no_key');
-    expect(r.contact?.pinned).toEqual(c.pinned);
+  it('no key served leaves the pin alone and says the key was withdrawn (issue #21: a downgrade is loud)', () => {
+    const id = generateIdentity(URI);
+    const c = pinned(id);
+    for (const m of [{ kind: 'none' } as const, { kind: 'invalid', reason: 'bad_signature' } as const]) {
+      const r = observe(c, obs(m, 999));
+      expect(r.event).toBe('withdrawn');
+      expect(r.contact?.pinned).toEqual(c.pinned);
+      expect(r.contact?.bundle).toEqual(c.bundle);
+      expect(r.contact?.withdrawn).toMatchObject({ kind: m.kind, at: 999 });
+      expect(contactState(r.contact as Contact)).toBe('ready');
+      // The pinned key served again clears it.
+      expect(observe(r.contact, obs(bundle(id, 3), 1000)).contact?.withdrawn).toBeNull();
+    }
     expect(observe(null, obs({ kind: 'none' })).contact).toBeNull();
+  });
+
+  it('a revoked key is dead: never offered again as a key change, history keeps its revocation (issue #21)', () => {
+    const old = generateIdentity(URI);
+    const next = generateIdentity(URI);
+    const rev = parseRevocation(encodeRevocation(old, 500, 'compromised'), URI);
+    if (!rev.ok) throw new Error('rev');
+    const revoked = observe(pinned(old), obs({ kind: 'revocation', revocation: rev.value }, 600)).contact as Contact;
+    const offered = observe(revoked, obs(bundle(next, 0), 700));
+    expect(offered.event).toBe('key_changed');
+    const accepted = acceptChange(offered.contact as Contact, 800);
+    expect(accepted.history[0]).toMatchObject({ identityPk: revoked.pinned.identityPk, revoked: { revokedAt: 500, reason: 'compromised' } });
+    // A fresh bundle of the revoked key: not a key change; the pinned key stays, flagged withdrawn.
+    const again = observe(accepted, obs(bundle(old, 9, 4), 900));
+    expect(again.event).toBe('dead_key');
+    expect(again.contact?.pendingChange).toBeNull();
+    expect(again.contact?.pinned.identityPk).toBe(accepted.pinned.identityPk);
+    expect(again.contact?.withdrawn).toMatchObject({ kind: 'dead_key' });
+    // A pending key revoked by its owner is never offered again either.
+    const third = generateIdentity(URI);
+    const pending = observe(accepted, obs(bundle(third, 0), 1000)).contact as Contact;
+    const thirdRev = parseRevocation(encodeRevocation(third, 1001, 'compromised'), URI);
+    if (!thirdRev.ok) throw new Error('rev');
+    const cleared = observe(pending, obs({ kind: 'revocation', revocation: thirdRev.value }, 1002)).contact as Contact;
+    expect(cleared.pendingChange).toBeNull();
+    expect(observe(cleared, obs(bundle(third, 1), 1003)).event).toBe('dead_key');
+    // Even handed a dead key as "pending", accepting never pins it.
+    const forced = { ...cleared, pendingChange: { ...(pending.pendingChange as NonNullable<Contact['pendingChange']>) } };
+    expect(acceptChange(forced, 1004).pinned.identityPk).toBe(cleared.pinned.identityPk);
+  });
+
+  it('an identity change is kept aside with both sides; accepting re-binds, keeping stays blocked; verification waits', () => {
+    const id = generateIdentity(URI);
+    const c = markVerified(pinned(id), pinned(id).pinned.fingerprint, 50) as Contact;
+    const other = generateIdentity('https://c.test/users/bob');
+    const o = { actorUri: 'https://c.test/users/bob', acct: 'bob@b.test', material: bundle(other, 3), servedBy: ['https://a.test', 'https://c.test'], at: 300 };
+    const changed = proposeIdentityChange(c, o);
+    expect(contactStatus(changed)).toBe('identity_changed');
+    expect(contactTrust(changed)).toBe('changed');
+    expect(changed.pinned).toEqual(c.pinned);
+    expect(changed.identityChange).toMatchObject({ acct: 'bob@b.test', actorUri: o.actorUri, epoch: 3, servedBy: o.servedBy, seenAt: 300, keptBlocked: false });
+    expect(identityDecisionFingerprint(changed)).toBe(changed.identityChange?.fingerprint);
+    expect(markVerified(changed, changed.pinned.fingerprint, 301)).toBeNull();
+    const kept = keepOldIdentity(changed);
+    expect(kept.identityChange?.keptBlocked).toBe(true);
+    expect(proposeIdentityChange(kept, { ...o, at: 400 }).identityChange).toMatchObject({ seenAt: 300, keptBlocked: true });
+    const accepted = acceptIdentityChange(changed, 500) as Contact;
+    expect(accepted).toMatchObject({ actorUri: o.actorUri, acct: 'bob@b.test', identityChange: null, pinned: { trust: 'unverified' }, maxEpoch: 3 });
+    expect(contactStatus(accepted)).toBe('ready');
+    // A handle change of the same actor and key keeps the trust.
+    const renamed = acceptIdentityChange(proposeIdentityChange(c, { ...obs(bundle(id, 2)), acct: 'robert@b.test' }), 600) as Contact;
+    expect(renamed).toMatchObject({ acct: 'robert@b.test', actorUri: URI, pinned: { trust: 'verified' } });
+    // A new side without a key cannot be pinned: accepting drops the contact.
+    expect(acceptIdentityChange(proposeIdentityChange(c, { ...o, material: { kind: 'none' } }), 700)).toBeNull();
   });
 });
 

@@ -4,12 +4,14 @@
  * aside (never used) until the user accepts it; the old key moves to the history so messages it
  * signed still verify as that key. An older epoch than one already accepted is a rollback and is
  * rejected; a different prekey at the same epoch (equivocation) too. A revocation signed by the
- * pinned key ends it: nothing is encrypted to it again.
+ * pinned key ends it: nothing is encrypted to it again, and a key seen revoked is dead for good
+ * (never offered or accepted again; history keeps the revocation). A pinned key that disappears
+ * from the profile stays pinned and is reported as withdrawn (issue #21).
  */
 import { fingerprint } from '../../protocol/index';
 import type { KeyMaterial } from '../network/discovery';
 import { b64, unb64 } from '../storage/codec';
-import type { Contact, PinnedKey } from '../storage/schema';
+import type { Contact, IdentityChange, KeyRevocation, PinnedKey, Withdrawn } from '../storage/schema';
 
 export interface Observation {
   readonly actorUri: string;
@@ -19,7 +21,11 @@ export interface Observation {
   readonly at: number;
 }
 
-export type ObservationEvent = 'pinned' | 'same' | 'updated' | 'key_changed' | 'rollback' | 'equivocation' | 'revoked' | 'no_key';
+/**
+ * 'withdrawn': the profile of a pinned contact no longer carries the pinned key (stripped, broken,
+ * or a revocation of another key). 'dead_key': a key seen revoked was served again (never offered).
+ */
+export type ObservationEvent = 'pinned' | 'same' | 'updated' | 'key_changed' | 'rollback' | 'equivocation' | 'revoked' | 'no_key' | 'withdrawn' | 'dead_key';
 
 export interface ObservationOutcome {
   /** The contact to store (null: nothing to store). */
@@ -27,25 +33,60 @@ export interface ObservationOutcome {
   readonly event: ObservationEvent;
 }
 
+const MAX_DEAD = 32;
+
 const pinnedKey = (pk: Uint8Array, at: number): PinnedKey => ({ identityPk: b64(pk), fingerprint: fingerprint(pk), firstSeen: at, trust: 'unverified', verifiedAt: null });
 
 function isPinned(contact: Contact, pk: Uint8Array): boolean {
   return contact.pinned.identityPk === b64(pk);
 }
 
+/** A key of this contact seen revoked: never pinned, offered or accepted again (issue #21). */
+export function isDeadKey(contact: Contact, identityPk: string): boolean {
+  return contact.deadKeys.some((d) => d.identityPk === identityPk)
+    || (contact.revoked !== null && contact.pinned.identityPk === identityPk)
+    || contact.history.some((h) => h.revoked !== null && h.identityPk === identityPk);
+}
+
+/** Records a signed revocation of `pk`: in the dead keys, and on the history entry of that key. */
+function markDead(contact: Contact, pk: Uint8Array, revocation: KeyRevocation): Contact {
+  const id = b64(pk);
+  const deadKeys = contact.deadKeys.some((d) => d.identityPk === id) ? contact.deadKeys : [...contact.deadKeys, { identityPk: id, fingerprint: fingerprint(pk), ...revocation }].slice(-MAX_DEAD);
+  const history = contact.history.map((h) => (h.identityPk === id && h.revoked === null ? { ...h, revoked: revocation } : h));
+  return { ...contact, deadKeys, history };
+}
+
+function withdraw(contact: Contact, kind: Withdrawn['kind'], detail: string, obs: Observation): Contact {
+  const prev = contact.withdrawn;
+  return { ...contact, withdrawn: { kind, detail, at: prev?.kind === kind ? prev.at : obs.at, servedBy: obs.servedBy } };
+}
+
+/**
+ * One discovery result for the contact bound to `obs.actorUri` (same handle: the resolver turns
+ * another handle or actor URI into an identity change first). The contact's handle never changes here.
+ */
 export function observe(contact: Contact | null, obs: Observation): ObservationOutcome {
-  const touched = contact === null ? null : { ...contact, acct: obs.acct, checkedAt: obs.at };
+  const touched = contact === null ? null : { ...contact, checkedAt: obs.at };
   const m = obs.material;
-  if (m.kind === 'none' || m.kind === 'invalid') return { contact: touched, event: 'no_key' };
+  if (m.kind === 'none' || m.kind === 'invalid') {
+    if (touched === null) return { contact: null, event: 'no_key' };
+    if (touched.revoked !== null) return { contact: touched, event: 'revoked' };
+    // A downgrade: the pinned key stays in use, and the compose UI says so (never "no key").
+    return { contact: withdraw(touched, m.kind, m.kind === 'invalid' ? m.reason : 'no key in the profile', obs), event: 'withdrawn' };
+  }
   if (m.kind === 'revocation') {
     const pk = m.revocation.identityPk;
     if (touched === null) return { contact: null, event: 'revoked' };
-    if (isPinned(touched, pk)) {
-      const revoked = touched.revoked ?? { revokedAt: m.revocation.revokedAt, reason: m.revocation.reason, seenAt: obs.at };
-      return { contact: { ...touched, revoked, bundle: null }, event: 'revoked' };
+    const rev = { revokedAt: m.revocation.revokedAt, reason: m.revocation.reason, seenAt: obs.at };
+    const dead = markDead(touched, pk, rev);
+    if (isPinned(dead, pk)) {
+      const revoked = dead.revoked ?? rev;
+      return { contact: { ...dead, revoked, bundle: null, withdrawn: null }, event: 'revoked' };
     }
-    if (touched.pendingChange?.identityPk === b64(pk)) return { contact: { ...touched, pendingChange: null }, event: 'revoked' };
-    return { contact: touched, event: 'no_key' };
+    const cleared = dead.pendingChange?.identityPk === b64(pk) ? { ...dead, pendingChange: null } : dead;
+    if (cleared.revoked !== null) return { contact: cleared, event: 'revoked' };
+    // The profile shows the revocation of another key, not the pinned one: the pinned key is withdrawn.
+    return { contact: withdraw(cleared, 'dead_key', `the profile shows a revocation of ${fingerprint(pk)}`, obs), event: 'withdrawn' };
   }
   const b = m.bundle;
   const bundle = { epoch: b.epoch, prekeyPk: b64(b.prekeyPk), fetchedAt: obs.at };
@@ -53,6 +94,7 @@ export function observe(contact: Contact | null, obs: Observation): ObservationO
     const fresh: Contact = {
       actorUri: obs.actorUri, acct: obs.acct, pinned: pinnedKey(b.identityPk, obs.at), bundle, maxEpoch: b.epoch,
       history: [], pendingChange: null, revoked: null, warning: null, checkedAt: obs.at,
+      servedBy: obs.servedBy, deadKeys: [], identityChange: null, withdrawn: null,
     };
     return { contact: fresh, event: 'pinned' };
   }
@@ -60,10 +102,16 @@ export function observe(contact: Contact | null, obs: Observation): ObservationO
     // A revoked key never comes back, whatever a server serves later.
     if (touched.revoked !== null) return { contact: touched, event: 'revoked' };
     if (b.epoch < touched.maxEpoch) return { contact: touched, event: 'rollback' };
+    const confirmed = { ...touched, servedBy: obs.servedBy, withdrawn: null };
     if (b.epoch === touched.maxEpoch && touched.bundle !== null) {
-      return touched.bundle.prekeyPk === bundle.prekeyPk ? { contact: { ...touched, bundle }, event: 'same' } : { contact: touched, event: 'equivocation' };
+      return touched.bundle.prekeyPk === bundle.prekeyPk ? { contact: { ...confirmed, bundle }, event: 'same' } : { contact: touched, event: 'equivocation' };
     }
-    return { contact: { ...touched, bundle, maxEpoch: b.epoch }, event: 'updated' };
+    return { contact: { ...confirmed, bundle, maxEpoch: b.epoch }, event: 'updated' };
+  }
+  // A key seen revoked is dead: never offered as a key change (accepting would re-pin it).
+  if (isDeadKey(touched, b64(b.identityPk))) {
+    if (touched.revoked !== null) return { contact: touched, event: 'revoked' };
+    return { contact: withdraw(touched, 'dead_key', `a revoked key (${fingerprint(b.identityPk)}) was served`, obs), event: 'dead_key' };
   }
   // A different identity key: a key change, kept aside until the user decides.
   const prev = touched.pendingChange;
@@ -76,19 +124,25 @@ export function observe(contact: Contact | null, obs: Observation): ObservationO
   return { contact: { ...touched, pendingChange }, event: 'key_changed' };
 }
 
-/** The user accepted the new key: it becomes the pinned (unverified) key, the old one goes to history. */
+/**
+ * The user accepted the new key: it becomes the pinned (unverified) key, the old one goes to history
+ * with its revocation, if any. A dead (revoked) key is never accepted: the contact is returned as is.
+ */
 export function acceptChange(contact: Contact, at: number): Contact {
   const p = contact.pendingChange;
   if (p === null) return contact;
+  if (isDeadKey(contact, p.identityPk)) return { ...contact, pendingChange: null };
   const pk = unb64(p.identityPk) ?? new Uint8Array(0);
   return {
     ...contact,
     pinned: { ...pinnedKey(pk, at), firstSeen: p.seenAt },
-    history: [...contact.history, { ...contact.pinned, replacedAt: at }].slice(-16),
+    history: [...contact.history, { ...contact.pinned, replacedAt: at, revoked: contact.revoked }].slice(-16),
     bundle: { epoch: p.epoch, prekeyPk: p.prekeyPk, fetchedAt: p.seenAt },
     maxEpoch: p.epoch,
     pendingChange: null,
     revoked: null,
+    servedBy: p.servedBy,
+    withdrawn: null,
   };
 }
 
@@ -97,20 +151,93 @@ export function keepBlocked(contact: Contact): Contact {
   return contact.pendingChange === null ? contact : { ...contact, pendingChange: { ...contact.pendingChange, keptBlocked: true } };
 }
 
+/**
+ * Discovery confirmed another binding for this contact: its handle now resolves to `obs.actorUri`,
+ * or its actor URI now shows handle `obs.acct`. Stored as a blocked identity change for review,
+ * with the key the new side carries (none when it has no usable key, or a key seen revoked).
+ */
+export function proposeIdentityChange(contact: Contact, obs: Observation): Contact {
+  const m = obs.material;
+  const key = m.kind === 'bundle' && !isDeadKey(contact, b64(m.bundle.identityPk)) ? m.bundle : null;
+  const prev = contact.identityChange;
+  const identityPk = key === null ? null : b64(key.identityPk);
+  const same = prev !== null && prev.actorUri === obs.actorUri && prev.acct.toLowerCase() === obs.acct.toLowerCase() && prev.identityPk === identityPk;
+  const identityChange: IdentityChange = {
+    acct: obs.acct,
+    actorUri: obs.actorUri,
+    identityPk,
+    fingerprint: key === null ? null : fingerprint(key.identityPk),
+    epoch: key?.epoch ?? null,
+    prekeyPk: key === null ? null : b64(key.prekeyPk),
+    servedBy: obs.servedBy,
+    seenAt: same ? prev.seenAt : obs.at,
+    keptBlocked: same ? prev.keptBlocked : false,
+  };
+  return { ...contact, identityChange, checkedAt: obs.at };
+}
+
+/**
+ * The user accepted the identity change: the contact is re-bound to the new handle and actor URI.
+ * Same actor and key (a renamed handle): trust is kept. Another actor or key: pinned anew,
+ * unverified, the old key in history. null when the new side has no usable key (the contact is
+ * dropped: the handle is then an ordinary account without Hush).
+ */
+export function acceptIdentityChange(contact: Contact, at: number): Contact | null {
+  const ic = contact.identityChange;
+  if (ic === null) return contact;
+  if (ic.identityPk === null || ic.prekeyPk === null || ic.epoch === null || isDeadKey(contact, ic.identityPk)) return null;
+  const base = { ...contact, acct: ic.acct, actorUri: ic.actorUri, identityChange: null, servedBy: ic.servedBy, warning: null, withdrawn: null, checkedAt: at };
+  if (ic.actorUri === contact.actorUri && ic.identityPk === contact.pinned.identityPk) return base;
+  const pk = unb64(ic.identityPk) ?? new Uint8Array(0);
+  return {
+    ...base,
+    pinned: { ...pinnedKey(pk, at), firstSeen: ic.seenAt },
+    history: [...contact.history, { ...contact.pinned, replacedAt: at, revoked: contact.revoked }].slice(-16),
+    bundle: { epoch: ic.epoch, prekeyPk: ic.prekeyPk, fetchedAt: ic.seenAt },
+    maxEpoch: ic.epoch,
+    pendingChange: null,
+    revoked: null,
+  };
+}
+
+/** The user keeps the old identity: the contact stays blocked (decision can be revisited). */
+export function keepOldIdentity(contact: Contact): Contact {
+  return contact.identityChange === null ? contact : { ...contact, identityChange: { ...contact.identityChange, keptBlocked: true } };
+}
+
+/**
+ * The fingerprint that names the identity-change decision the user saw (the new key's, or the
+ * pinned one's when the new side has no key): a decision for another change is refused.
+ */
+export function identityDecisionFingerprint(contact: Contact): string | null {
+  const ic = contact.identityChange;
+  return ic === null ? null : ic.fingerprint ?? contact.pinned.fingerprint;
+}
+
 /** Marks the pinned key verified, only if the user compared the key that is pinned NOW. */
 export function markVerified(contact: Contact, fingerprintShown: string, at: number): Contact | null {
-  if (contact.pinned.fingerprint !== fingerprintShown || contact.pendingChange !== null) return null;
+  if (contact.pinned.fingerprint !== fingerprintShown || contact.pendingChange !== null || contact.identityChange !== null) return null;
   return { ...contact, pinned: { ...contact.pinned, trust: 'verified', verifiedAt: at } };
 }
 
 export type ContactState = 'ready' | 'key_changed' | 'revoked' | 'no_key' | 'disagreement';
+export type ContactStatus = ContactState | 'identity_changed';
 
+/** What blocks sending to the contact, if anything (identity changes first). */
+export function contactStatus(c: Contact): ContactStatus {
+  return c.identityChange !== null ? 'identity_changed' : contactState(c);
+}
+
+/**
+ * contactStatus without 'identity_changed', which it reports as 'key_changed' (blocked, reviewed
+ * in the popup), for the popup's summary until its message type knows identity changes.
+ */
 export function contactState(c: Contact): ContactState {
-  if (c.pendingChange !== null) return 'key_changed';
+  if (c.pendingChange !== null || c.identityChange !== null) return 'key_changed';
   if (c.revoked !== null) return 'revoked';
   if (c.warning !== null) return 'disagreement';
   if (c.bundle === null) return 'no_key';
   return 'ready';
 }
 
-export const contactTrust = (c: Contact): 'unverified' | 'verified' | 'changed' => (c.pendingChange !== null ? 'changed' : c.pinned.trust);
+export const contactTrust = (c: Contact): 'unverified' | 'verified' | 'changed' => (c.pendingChange !== null || c.identityChange !== null ? 'changed' : c.pinned.trust);

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createChain, generateIdentity, init } from '../../protocol/index';
+import { createChain, fingerprint, generateIdentity, init } from '../../protocol/index';
 import { toPlain } from '../keys/material';
 import { b64 } from './codec';
 import { MemoryArea } from './kv';
-import { migrate } from './migrations';
+import { MIGRATIONS, migrate } from './migrations';
 import { CONTACTS_KEY, SCHEMA_KEY, accountKey, type AccountRecord, type ContactsRecord } from './schema';
 import { KeyStore } from './store';
 
@@ -30,23 +30,27 @@ function v1Fixture() {
 describe('storage migrations', () => {
   it('stamps empty storage with the current version', async () => {
     const area = new MemoryArea();
-    expect(await migrate(area)).toEqual({ ok: true, from: 2, to: 2 });
-    expect((await area.getAll())[SCHEMA_KEY]).toBe(2);
+    expect(await migrate(area)).toEqual({ ok: true, from: 3, to: 3 });
+    expect((await area.getAll())[SCHEMA_KEY]).toBe(3);
   });
 
-  it('upgrades a v1 store to v2 losing nothing: same secrets, same pins, trust kept', async () => {
+  it('upgrades a v1 store to v3 losing nothing: same secrets, same pins, trust kept', async () => {
     const f = v1Fixture();
     await f.init();
-    expect(await migrate(f.area)).toEqual({ ok: true, from: 1, to: 2 });
+    expect(await migrate(f.area)).toEqual({ ok: true, from: 1, to: 3 });
     const store = new KeyStore(f.area);
     const acc = (await store.account('https://a.test', '1')) as AccountRecord;
     expect(acc.secrets).toEqual(f.plain);
     expect(acc).toMatchObject({ v: 2, status: 'active', acct: 'alice@a.test', published: { epoch: 0 }, publish: { wantEpoch: null } });
     const contacts = (await f.area.get([CONTACTS_KEY]))[CONTACTS_KEY] as ContactsRecord;
     expect(contacts.contacts).toHaveLength(1); // the unreadable entry is dropped (re-fetched and re-pinned later)
-    expect(contacts.contacts[0]).toMatchObject({ acct: 'bob@b.test', pinned: { identityPk: b64(f.bobPk), trust: 'verified' }, maxEpoch: 3, history: [], pendingChange: null });
+    expect(contacts.contacts[0]).toMatchObject({
+      acct: 'bob@b.test', pinned: { identityPk: b64(f.bobPk), trust: 'verified' }, maxEpoch: 3, history: [], pendingChange: null,
+      servedBy: [], deadKeys: [], identityChange: null, withdrawn: null,
+    });
+    expect(await new KeyStore(f.area).contacts()).toHaveLength(1);
     // Running again is a no-op.
-    expect(await migrate(f.area)).toEqual({ ok: true, from: 2, to: 2 });
+    expect(await migrate(f.area)).toEqual({ ok: true, from: 3, to: 3 });
   });
 
   it('a failed migration write leaves v1 intact and is retried on the next start', async () => {
@@ -57,7 +61,34 @@ describe('storage migrations', () => {
     expect(await migrate(f.area)).toMatchObject({ ok: false, reason: 'write_failed' });
     expect(f.area.data).toEqual(before);
     f.area.quotaBytes = Infinity;
-    expect(await migrate(f.area)).toEqual({ ok: true, from: 1, to: 2 });
+    expect(await migrate(f.area)).toEqual({ ok: true, from: 1, to: 3 });
+  });
+
+  it('v2 -> v3 keeps accounts and keys as they were; two contacts with one handle (issue #21) become one under review', async () => {
+    const f = v1Fixture();
+    await f.init();
+    // Stop at v2, as the previous release left it.
+    expect(await migrate(f.area, MIGRATIONS, 2)).toEqual({ ok: true, from: 1, to: 2 });
+    const v2 = (await f.area.get([CONTACTS_KEY]))[CONTACTS_KEY] as { v: 2; contacts: Record<string, unknown>[] };
+    const genuine = v2.contacts[0] as Record<string, unknown>;
+    const attackerPk = generateIdentity('https://c.test/users/mallory').publicKey;
+    const revokedOld = { ...(genuine.pinned as object), identityPk: b64(attackerPk), firstSeen: 1 };
+    // The substitution left a second "bob@b.test" (pinned later), and bob had an accepted key change.
+    const second = { ...genuine, actorUri: 'https://c.test/users/mallory', acct: 'Bob@b.test', pinned: { ...(genuine.pinned as object), identityPk: b64(attackerPk), fingerprint: fingerprint(attackerPk), firstSeen: 1_900_000_000, trust: 'unverified', verifiedAt: null } };
+    const first = { ...genuine, history: [{ ...revokedOld, replacedAt: 5 }], revoked: { revokedAt: 7, reason: 'compromised', seenAt: 8 } };
+    await f.area.set({ [CONTACTS_KEY]: { v: 2, contacts: [second, first] } });
+    const accountBefore = (await f.area.get([accountKey('https://a.test', '1')]))[accountKey('https://a.test', '1')];
+    expect(await migrate(f.area)).toEqual({ ok: true, from: 2, to: 3 });
+    expect((await f.area.get([accountKey('https://a.test', '1')]))[accountKey('https://a.test', '1')]).toEqual(accountBefore);
+    const contacts = await new KeyStore(f.area).contacts();
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]).toMatchObject({
+      actorUri: 'https://b.test/users/bob', acct: 'bob@b.test', pinned: { identityPk: b64(f.bobPk), trust: 'verified' },
+      history: [{ identityPk: b64(attackerPk), replacedAt: 5, revoked: null }],
+      deadKeys: [{ identityPk: b64(f.bobPk), reason: 'compromised', revokedAt: 7 }],
+      identityChange: { actorUri: 'https://c.test/users/mallory', acct: 'Bob@b.test', identityPk: b64(attackerPk), keptBlocked: false },
+      checkedAt: 0,
+    });
   });
 
   it('refuses storage written by a newer schema', async () => {

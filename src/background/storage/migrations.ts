@@ -6,15 +6,22 @@
  * v1 (first release layout): account records kept `identitySeed` and `chain` at top level and a
  * bare `publishedEpoch`; contacts were a map actorUri -> {acct, identityPk, epoch, prekeyPk,
  * verified}. v2 groups secrets so they can be sealed by a passphrase, tracks publish retries, and
- * keeps key history and pending key changes per contact.
+ * keeps key history and pending key changes per contact. v3 (issue #21) binds each handle to one
+ * contact: identity changes, withdrawn keys, revoked ("dead") keys and revocations kept on history
+ * entries; account records are unchanged.
  */
 import { fingerprint } from '../../protocol/index';
 import { unb64 } from './codec';
 import type { KeyValueArea } from './kv';
 import {
   ACCOUNT_PREFIX, CONTACTS_KEY, SCHEMA_KEY, SCHEMA_VERSION,
-  type AccountRecord, type ChainRecord, type Contact, type ContactsRecord,
+  type AccountRecord, type ChainRecord, type Contact, type ContactsRecord, type DeadKey, type IdentityChange, type PinnedKey,
 } from './schema';
+
+/** A contact as schema v2 stored it. */
+type V2Contact = Omit<Contact, 'history' | 'servedBy' | 'deadKeys' | 'identityChange' | 'withdrawn'> & {
+  readonly history: readonly (PinnedKey & { readonly replacedAt: number })[];
+};
 
 type Entries = Record<string, unknown>;
 type Migration = (all: Entries) => { set: Entries; remove: string[] };
@@ -52,7 +59,7 @@ function v1ToV2(all: Entries): { set: Entries; remove: string[] } {
     set[key] = record;
   }
   const oldContacts = all[CONTACTS_KEY];
-  const contacts: Contact[] = [];
+  const contacts: V2Contact[] = [];
   if (isObj(oldContacts)) {
     for (const [actorUri, c] of Object.entries(oldContacts)) {
       if (!isObj(c)) continue;
@@ -73,12 +80,73 @@ function v1ToV2(all: Entries): { set: Entries; remove: string[] } {
       });
     }
   }
-  set[CONTACTS_KEY] = { v: 2, contacts } satisfies ContactsRecord;
+  set[CONTACTS_KEY] = { v: 2, contacts };
   return { set, remove: [] };
 }
 
+/** A stored v2 contact with the shape it must have; null for an unreadable one (fetched and pinned again later). */
+function v2Contact(c: Record<string, unknown>): V2Contact | null {
+  const pinned = c.pinned;
+  if (typeof c.acct !== 'string' || typeof c.actorUri !== 'string' || !isObj(pinned) || unb64(pinned.identityPk)?.length !== 32) return null;
+  const p = pinned as unknown as V2Contact['pinned'];
+  return {
+    actorUri: c.actorUri,
+    acct: c.acct,
+    pinned: { identityPk: p.identityPk, fingerprint: str(p.fingerprint), firstSeen: num(p.firstSeen), trust: p.trust === 'verified' ? 'verified' : 'unverified', verifiedAt: typeof p.verifiedAt === 'number' ? p.verifiedAt : null },
+    bundle: isObj(c.bundle) ? (c.bundle as unknown as NonNullable<V2Contact['bundle']>) : null,
+    maxEpoch: num(c.maxEpoch),
+    history: Array.isArray(c.history) ? (c.history as unknown[]).filter(isObj).map((h) => h as unknown as V2Contact['history'][number]) : [],
+    pendingChange: isObj(c.pendingChange) ? (c.pendingChange as unknown as NonNullable<V2Contact['pendingChange']>) : null,
+    revoked: isObj(c.revoked) ? (c.revoked as unknown as NonNullable<V2Contact['revoked']>) : null,
+    warning: isObj(c.warning) ? (c.warning as unknown as NonNullable<V2Contact['warning']>) : null,
+    checkedAt: num(c.checkedAt),
+  };
+}
+
+/** The pinned side of `c` as the identity change another contact with the same handle would be. */
+function asIdentityChange(c: V2Contact): IdentityChange {
+  return {
+    acct: c.acct, actorUri: c.actorUri, identityPk: c.pinned.identityPk, fingerprint: c.pinned.fingerprint,
+    epoch: c.bundle?.epoch ?? null, prekeyPk: c.bundle?.prekeyPk ?? null, servedBy: [], seenAt: c.pinned.firstSeen, keptBlocked: false,
+  };
+}
+
+/**
+ * v2 -> v3. Contacts gain servedBy (not recorded before: []), dead keys (the pinned key when it
+ * was revoked), no identity change, no withdrawal; history entries gain `revoked: null`. Two v2
+ * contacts with the same handle (what issue #21's substitution left behind) become ONE: the one
+ * pinned first stays, the later one is kept as its identity change for the user to review.
+ */
+function v2ToV3(all: Entries): { set: Entries; remove: string[] } {
+  const old = all[CONTACTS_KEY];
+  const list: V2Contact[] = isObj(old) && Array.isArray(old.contacts) ? (old.contacts as unknown[]).filter(isObj).map(v2Contact).filter((c) => c !== null) : [];
+  const byAcct = new Map<string, V2Contact[]>();
+  for (const c of list) {
+    const k = c.acct.toLowerCase();
+    byAcct.set(k, [...(byAcct.get(k) ?? []), c]);
+  }
+  const contacts: Contact[] = [];
+  for (const group of byAcct.values()) {
+    // The original is the one pinned first (a verified one wins a tie).
+    const sorted = [...group].sort((x, y) => x.pinned.firstSeen - y.pinned.firstSeen || (x.pinned.trust === 'verified' ? -1 : 0) - (y.pinned.trust === 'verified' ? -1 : 0));
+    const [first, second] = sorted;
+    if (first === undefined) continue;
+    const dead: DeadKey[] = first.revoked === null ? [] : [{ identityPk: first.pinned.identityPk, fingerprint: first.pinned.fingerprint, ...first.revoked }];
+    contacts.push({
+      ...first,
+      history: first.history.map((h) => ({ ...h, revoked: null })),
+      servedBy: [],
+      deadKeys: dead,
+      identityChange: second === undefined ? null : asIdentityChange(second),
+      withdrawn: null,
+      checkedAt: second === undefined ? first.checkedAt : 0,
+    });
+  }
+  return { set: { [CONTACTS_KEY]: { v: 3, contacts } satisfies ContactsRecord }, remove: [] };
+}
+
 /** migrations[n] turns version n into n + 1. */
-export const MIGRATIONS: Record<number, Migration> = { 1: v1ToV2 };
+export const MIGRATIONS: Record<number, Migration> = { 1: v1ToV2, 2: v2ToV3 };
 
 export type MigrationOutcome = { ok: true; from: number; to: number } | { ok: false; reason: 'newer_schema' | 'write_failed'; detail: string };
 

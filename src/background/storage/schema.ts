@@ -1,11 +1,11 @@
 /**
- * What the key store keeps in browser.storage.local, schema version 2. Bytes are base64url.
+ * What the key store keeps in browser.storage.local, schema version 3. Bytes are base64url.
  * Keys: `hush:schema` (number), `hush:account:<origin>#<id>` (one record per own account),
  * `hush:contacts` (all contacts, one record), `hush:settings`, `hush:vault` (passphrase check),
  * `hush:seen:<origin>#<id>` (message ids already read).
  * Each record is written whole in one `set`, so a write is atomic.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 export const SCHEMA_KEY = 'hush:schema';
 export const ACCOUNT_PREFIX = 'hush:account:';
 export const CONTACTS_KEY = 'hush:contacts';
@@ -86,25 +86,78 @@ export interface PendingChange {
   readonly keptBlocked: boolean;
 }
 
+/** A signed revocation seen for one of the contact's keys (the key's own signature). */
+export interface KeyRevocation {
+  readonly revokedAt: number;
+  readonly reason: string;
+  readonly seenAt: number;
+}
+
+/** An earlier pinned key. It keeps its revocation, if any: a revoked key is dead for good. */
+export type HistoryKey = PinnedKey & { readonly replacedAt: number; readonly revoked: KeyRevocation | null };
+
+/** An identity key of this contact seen revoked (pinned, earlier or offered): never pinned or offered again. */
+export interface DeadKey extends KeyRevocation {
+  readonly identityPk: string;
+  readonly fingerprint: string;
+}
+
+/**
+ * The contact's handle now resolves to another actor URI, or its actor URI shows another handle
+ * (issue #21): blocked until the user reviews it. The old side is the contact itself (acct,
+ * actorUri, pinned key, servedBy); this is the new side, as discovery confirmed it.
+ */
+export interface IdentityChange {
+  readonly acct: string;
+  readonly actorUri: string;
+  /** The new actor's identity key and bundle; null when it carries no usable key. */
+  readonly identityPk: string | null;
+  readonly fingerprint: string | null;
+  readonly epoch: number | null;
+  readonly prekeyPk: string | null;
+  /** Instances (origins) that served the new binding. */
+  readonly servedBy: readonly string[];
+  readonly seenAt: number;
+  readonly keptBlocked: boolean;
+}
+
+/**
+ * The pinned contact's profile stopped carrying its key (issue #21, a downgrade): the field is gone
+ * ('none'), broken ('invalid'), or shows a key already revoked ('dead_key'). The pinned key stays
+ * in use and the compose UI says "key withdrawn"; a valid bundle of the pinned key clears it.
+ */
+export interface Withdrawn {
+  readonly kind: 'none' | 'invalid' | 'dead_key';
+  readonly detail: string;
+  readonly at: number;
+  readonly servedBy: readonly string[];
+}
+
 export interface Contact {
   readonly actorUri: string;
-  /** user@domain, as last resolved. */
+  /** user@domain, bound to actorUri at first contact; changes only by an accepted identity change. */
   readonly acct: string;
   readonly pinned: PinnedKey;
   /** Latest verified bundle of the pinned key. null when the pinned key was revoked. */
   readonly bundle: { readonly epoch: number; readonly prekeyPk: string; readonly fetchedAt: number } | null;
   /** Highest epoch ever accepted for the pinned key (rollback guard). */
   readonly maxEpoch: number;
-  /** Earlier pinned keys: messages they signed still verify, shown as that key. */
-  readonly history: readonly (PinnedKey & { readonly replacedAt: number })[];
+  /** Earlier pinned keys: messages they signed still verify, shown as that key (unless revoked). */
+  readonly history: readonly HistoryKey[];
   readonly pendingChange: PendingChange | null;
-  readonly revoked: { readonly revokedAt: number; readonly reason: string; readonly seenAt: number } | null;
+  readonly revoked: KeyRevocation | null;
   readonly warning: { readonly kind: 'disagreement'; readonly homeInstance: string; readonly originInstance: string; readonly at: number } | null;
   readonly checkedAt: number;
+  /** Instances (origins) that served the pinned binding when it was last confirmed ([] when not recorded). */
+  readonly servedBy: readonly string[];
+  /** Every key of this contact seen revoked (at most 32, newest last). */
+  readonly deadKeys: readonly DeadKey[];
+  readonly identityChange: IdentityChange | null;
+  readonly withdrawn: Withdrawn | null;
 }
 
 export interface ContactsRecord {
-  readonly v: 2;
+  readonly v: 3;
   readonly contacts: readonly Contact[];
 }
 

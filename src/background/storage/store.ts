@@ -49,17 +49,34 @@ export class KeyStore {
   async contacts(): Promise<readonly Contact[]> {
     const got = await this.area.get([CONTACTS_KEY]);
     const r = got[CONTACTS_KEY] as ContactsRecord | undefined;
-    return r?.v === 2 ? r.contacts : [];
+    return r?.v === 3 ? r.contacts : [];
   }
 
   async contact(actorUri: string): Promise<Contact | null> {
     return (await this.contacts()).find((c) => c.actorUri === actorUri) ?? null;
   }
 
-  /** Replace (or add) one contact. Call inside `exclusive`. */
+  /**
+   * Replace (or add) one contact. Call inside `exclusive`. One handle is one contact: another
+   * contact holding the same handle is refused (resolver turns that into an identity change).
+   */
   async putContact(contact: Contact): Promise<void> {
-    const list = (await this.contacts()).filter((c) => c.actorUri !== contact.actorUri);
-    await this.area.set({ [CONTACTS_KEY]: { v: 2, contacts: [...list, contact] } satisfies ContactsRecord });
+    const all = await this.contacts();
+    const acct = contact.acct.toLowerCase();
+    if (all.some((c) => c.actorUri !== contact.actorUri && c.acct.toLowerCase() === acct)) throw new Error(`another contact already holds ${contact.acct}`);
+    const list = all.filter((c) => c.actorUri !== contact.actorUri);
+    await this.area.set({ [CONTACTS_KEY]: { v: 3, contacts: [...list, contact] } satisfies ContactsRecord });
+  }
+
+  /**
+   * An accepted identity change: the contact stored under `previousActorUri` becomes `contact`
+   * (new actor URI and/or handle), replacing any other contact that held the new actor URI or
+   * handle, in one write. Call inside `exclusive`.
+   */
+  async rebindContact(previousActorUri: string, contact: Contact): Promise<void> {
+    const acct = contact.acct.toLowerCase();
+    const list = (await this.contacts()).filter((c) => c.actorUri !== previousActorUri && c.actorUri !== contact.actorUri && c.acct.toLowerCase() !== acct);
+    await this.area.set({ [CONTACTS_KEY]: { v: 3, contacts: [...list, contact] } satisfies ContactsRecord });
   }
 
   async settings(): Promise<Settings> {
