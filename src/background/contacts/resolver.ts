@@ -1,14 +1,16 @@
 /**
  * Recipient handle -> pinned contact, through the discovery paths and the TOFU state machine,
  * with a cache: a contact checked less than CACHE_SECONDS ago is answered without network, so the
- * compose UI is not held up; `refresh` forces a new check.
+ * compose UI is not held up; `refresh` forces a new check. A contact is one handle bound to one
+ * actor URI and one identity key: any other binding discovery confirms is a blocked identity
+ * change on that contact (issue #21), never a new contact.
  */
 import type { RecipientProblem } from '../services';
 import { discover } from '../network/discovery';
 import type { KeyRuntime } from '../keys/runtime';
 import { unb64 } from '../storage/codec';
 import type { AccountRecord, Contact } from '../storage/schema';
-import { contactState, observe } from './tofu';
+import { contactStatus, observe, proposeIdentityChange, type ObservationEvent } from './tofu';
 
 export const CACHE_SECONDS = 15 * 60;
 
@@ -25,7 +27,9 @@ export function normalizeAcct(input: string, homeDomain: string): string | null 
 export const domainOf = (acct: string): string => acct.slice(acct.lastIndexOf('@') + 1);
 
 export function problemFor(c: Contact, acct: string): RecipientProblem | null {
-  switch (contactState(c)) {
+  switch (contactStatus(c)) {
+    case 'identity_changed':
+      return { kind: 'identity_changed', acct };
     case 'key_changed':
       return { kind: 'key_changed', acct };
     case 'revoked':
@@ -39,9 +43,16 @@ export function problemFor(c: Contact, acct: string): RecipientProblem | null {
   }
 }
 
+/** The contact pinned for this handle (case-insensitive). One handle is one contact. */
 export async function contactByAcct(rt: KeyRuntime, acct: string): Promise<Contact | null> {
   const want = acct.toLowerCase();
   return (await rt.store.contacts()).find((c) => c.acct.toLowerCase() === want) ?? null;
+}
+
+/** A contact whose pending identity change names this handle (its actor now shows it). */
+async function reviewNaming(rt: KeyRuntime, acct: string): Promise<Contact | null> {
+  const want = acct.toLowerCase();
+  return (await rt.store.contacts()).find((c) => c.identityChange?.acct.toLowerCase() === want) ?? null;
 }
 
 export async function resolveContact(rt: KeyRuntime, me: AccountRecord, acct: string, opts: { refresh?: boolean } = {}): Promise<Resolved> {
@@ -51,30 +62,75 @@ export async function resolveContact(rt: KeyRuntime, me: AccountRecord, acct: st
     const p = problemFor(cached, acct);
     return p === null ? { ok: true, contact: cached } : { ok: false, problem: p, contact: cached };
   }
+  if (cached === null && !opts.refresh) {
+    const reviewing = await reviewNaming(rt, acct);
+    if (reviewing !== null && now - reviewing.checkedAt < CACHE_SECONDS) return { ok: false, problem: { kind: 'identity_changed', acct }, contact: reviewing };
+  }
   const ref = { origin: me.origin, accountId: me.accountId };
   const pinnedIdentityPk = cached === null ? null : (unb64(cached.pinned.identityPk) ?? null);
-  const found = await discover({ api: rt.api, homeOrigin: me.origin, homeDomain: domainOf(me.acct), acct, token: () => rt.deps.token(ref, 'resolve'), pinnedIdentityPk });
+  const found = await discover({
+    api: rt.api, homeOrigin: me.origin, homeDomain: domainOf(me.acct), acct, token: () => rt.deps.token(ref, 'resolve'),
+    pinnedIdentityPk, pinnedActorUri: cached?.actorUri ?? null,
+  });
   if (!found.ok) {
     if (found.kind === 'disagreement') {
       const warning = { kind: 'disagreement' as const, homeInstance: found.homeInstance, originInstance: found.originInstance, at: now };
-      const updated = cached === null ? null : { ...cached, warning, checkedAt: now };
-      if (updated !== null) await rt.store.exclusive(() => rt.store.putContact(updated));
+      const updated = await rt.store.exclusive(async () => {
+        const current = await contactByAcct(rt, acct);
+        const next = current === null ? null : { ...current, warning, checkedAt: now };
+        if (next !== null) await rt.store.putContact(next);
+        return next;
+      });
       return { ok: false, problem: { kind: 'disagreement', acct, homeInstance: found.homeInstance, originInstance: found.originInstance }, contact: updated };
     }
     if (found.kind === 'not_found') return { ok: false, problem: { kind: 'not_found', acct }, contact: cached };
     return { ok: false, problem: { kind: 'network', acct, message: found.message }, contact: cached };
   }
-  const outcome = await rt.store.exclusive(async () => {
-    const existing = await rt.store.contact(found.actorUri);
-    const o = observe(existing, { actorUri: found.actorUri, acct, material: found.material, servedBy: found.servedBy, at: now });
+  const obs = { actorUri: found.actorUri, acct, material: found.material, servedBy: found.servedBy, at: now };
+  const outcome = await rt.store.exclusive(async (): Promise<{ event: ObservationEvent | 'identity_changed'; contact: Contact | null }> => {
+    const current = await contactByAcct(rt, acct);
+    const atUri = await rt.store.contact(found.actorUri);
+    // One handle, one actor URI, one key (issue #21). The handle now names another actor, or the
+    // actor now shows another handle: a blocked identity change on the contact we know, for the
+    // user to review. Never a fresh first contact, never a second contact with this handle.
+    const known = current !== null && current.actorUri !== found.actorUri ? current
+      : current === null && atUri !== null && atUri.acct.toLowerCase() !== acct.toLowerCase() ? atUri
+      : null;
+    if (known !== null) {
+      const changed = { ...proposeIdentityChange(known, obs), warning: null };
+      await rt.store.putContact(changed);
+      return { event: 'identity_changed', contact: changed };
+    }
+    const o = observe(current ?? atUri, obs);
     const contact = o.contact === null ? null : { ...o.contact, warning: null };
     if (contact !== null) await rt.store.putContact(contact);
     return { event: o.event, contact };
   });
   const c = outcome.contact;
+  if (outcome.event === 'identity_changed') return { ok: false, problem: { kind: 'identity_changed', acct }, contact: c };
   if (outcome.event === 'rollback' || outcome.event === 'equivocation') return { ok: false, problem: { kind: 'rollback', acct }, contact: c };
   if (c === null) return { ok: false, problem: outcome.event === 'revoked' ? { kind: 'revoked', acct } : { kind: 'no_key', acct }, contact: null };
-  if (outcome.event === 'no_key') return { ok: false, problem: { kind: 'no_key', acct }, contact: c };
+  // A pinned contact is never "no key": a withdrawn key stays in use, flagged (contact.withdrawn).
   const p = problemFor(c, acct);
   return p === null ? { ok: true, contact: c } : { ok: false, problem: p, contact: c };
 }
+
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight, results in input order. Mention
+ * resolution uses it: several recipients at once, never an unbounded burst of lookups.
+ */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+/** How many recipients are resolved at once. */
+export const RESOLVE_CONCURRENCY = 4;

@@ -11,7 +11,7 @@ import type {
   AccountProblem, AccountRef, DecryptOutcome, DecryptRequest, EncryptOutcome, EncryptRequest,
   RecipientProblem, RecipientReady, RecipientsCheck,
 } from '../services';
-import { contactByAcct, domainOf, normalizeAcct, resolveContact } from '../contacts/resolver';
+import { contactByAcct, domainOf, mapBounded, normalizeAcct, RESOLVE_CONCURRENCY, resolveContact } from '../contacts/resolver';
 import { contactTrust } from '../contacts/tofu';
 import type { KeyMaterial } from './material';
 import type { KeyRuntime } from './runtime';
@@ -37,15 +37,17 @@ const pk = (b64text: string): Uint8Array => unb64(b64text) ?? new Uint8Array(32)
 async function check(rt: KeyRuntime, record: AccountRecord, accts: readonly string[]): Promise<(RecipientReady | RecipientProblem)[]> {
   const home = domainOf(record.acct);
   const wanted = [...new Set(accts.map((a) => normalizeAcct(a, home) ?? `!${a}`))].filter((a) => a.toLowerCase() !== record.acct.toLowerCase());
-  return Promise.all(
-    wanted.map(async (acct): Promise<RecipientReady | RecipientProblem> => {
-      if (acct.startsWith('!')) return { kind: 'not_found', acct: acct.slice(1) };
-      const r = await resolveContact(rt, record, acct);
-      if (!r.ok) return r.problem;
-      const c = r.contact;
-      return { kind: 'ready', acct, actorUri: c.actorUri, trust: c.pinned.trust, fingerprint: c.pinned.fingerprint };
-    }),
-  );
+  // Several recipients at once, never more than RESOLVE_CONCURRENCY lookups in flight (issue #21).
+  return mapBounded(wanted, RESOLVE_CONCURRENCY, async (acct): Promise<RecipientReady | RecipientProblem> => {
+    if (acct.startsWith('!')) return { kind: 'not_found', acct: acct.slice(1) };
+    const r = await resolveContact(rt, record, acct);
+    if (!r.ok) return r.problem;
+    const c = r.contact;
+    const wasVerified = c.pinned.trust !== 'verified' && c.history.some((h) => h.trust === 'verified');
+    // The profile no longer carries the pinned key: still encrypted to it, and said loudly.
+    const warning = c.withdrawn === null ? null : ('key_withdrawn' as const);
+    return { kind: 'ready', acct, actorUri: c.actorUri, trust: c.pinned.trust, fingerprint: c.pinned.fingerprint, wasVerified, warning };
+  });
 }
 
 export async function checkRecipients(rt: KeyRuntime, account: AccountRef, accts: readonly string[]): Promise<RecipientsCheck> {
