@@ -109,7 +109,7 @@ function token(req: IncomingMessage, query: URLSearchParams): string | undefined
 /** Authenticates, answers 101 and runs the session. */
 export function acceptStreamingUpgrade(ctx: Ctx, req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
   const key = req.headers['sec-websocket-key'];
-  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket' || typeof key === 'string' === false || req.headers['sec-websocket-version'] !== '13') {
+  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket' || typeof key !== 'string' || req.headers['sec-websocket-version'] !== '13') {
     refuseUpgrade(socket, 400, 'Bad WebSocket upgrade');
     return;
   }
@@ -121,8 +121,8 @@ export function acceptStreamingUpgrade(ctx: Ctx, req: IncomingMessage, socket: D
   // one of its offers back when it sent any).
   const offered = (typeof req.headers['sec-websocket-protocol'] === 'string' ? req.headers['sec-websocket-protocol'] : '').split(',')[0]?.trim() ?? '';
   socket.write([
-    'HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${acceptKey(key as string)}`,
-    ...(offered === '' ? [] : [`Sec-WebSocket-Protocol: ${offered}`]), `X-Request-Id: ${createHash('sha1').update(key as string).digest('hex').slice(0, 20)}`, '', '',
+    'HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${acceptKey(key)}`,
+    ...(offered === '' ? [] : [`Sec-WebSocket-Protocol: ${offered}`]), `X-Request-Id: ${createHash('sha1').update(key).digest('hex').slice(0, 20)}`, '', '',
   ].join('\r\n'));
   runSession(ctx, account, socket, head, url.searchParams);
 }
