@@ -79,6 +79,12 @@ export class KeyStore {
     await this.area.set({ [CONTACTS_KEY]: { v: 3, contacts: [...list, contact] } satisfies ContactsRecord });
   }
 
+  /** Drops one contact (an accepted identity change whose new side has no key). Call inside `exclusive`. */
+  async removeContact(actorUri: string): Promise<void> {
+    const list = (await this.contacts()).filter((c) => c.actorUri !== actorUri);
+    await this.area.set({ [CONTACTS_KEY]: { v: 3, contacts: list } satisfies ContactsRecord });
+  }
+
   async settings(): Promise<Settings> {
     const got = await this.area.get([SETTINGS_KEY]);
     return { ...DEFAULT_SETTINGS, ...(got[SETTINGS_KEY] as Partial<Settings> | undefined) };
