@@ -119,6 +119,8 @@ export class AdversaryClient {
   clearRequestLog(): Promise<unknown> { return this.call('POST', '/admin/requests/clear', {}); }
 
   setMaxCharacters(value: number): Promise<unknown> { return this.call('POST', '/admin/max-characters', { value }); }
+  /** The user's "advanced web interface" preference (meta.advanced_layout): the multi-column layout on /deck/... */
+  setAdvancedLayout(username: string, enabled: boolean): Promise<unknown> { return this.call('POST', '/admin/advanced-layout', { username, enabled }); }
   setUiVersion(version: string): Promise<unknown> { return this.call('POST', '/admin/ui-version', { version }); }
   /**
    * Back to honest: deliveries pass (held ones dropped), no hostile script, default limit, no

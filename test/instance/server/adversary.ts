@@ -315,6 +315,13 @@ async function handle(ctx: Ctx, path: string, b: Body, method: string): Promise<
       ctx.settings.maxCharacters = n;
       return ok();
     }
+    case 'POST /admin/advanced-layout': {
+      const a = accountByAcct(ctx, s(b, 'username') ?? '', null);
+      if (!a || typeof b.enabled !== 'boolean') return bad('need a local username and enabled: boolean');
+      ctx.db.run('INSERT INTO user_settings (account_id, advanced_layout) VALUES (?, ?) ON CONFLICT(account_id) DO UPDATE SET advanced_layout = excluded.advanced_layout',
+        [a.id, b.enabled ? 1 : 0]);
+      return ok();
+    }
     case 'POST /admin/ui-version': {
       const v = s(b, 'version');
       if (v === undefined || !/^\d+\.\d+/.test(v)) return bad('version like 4.8.0');

@@ -103,6 +103,11 @@ CREATE TABLE IF NOT EXISTS web_settings (
   account_id TEXT PRIMARY KEY,
   data TEXT NOT NULL
 );
+-- User preferences (Mastodon: users.settings), e.g. the advanced web interface.
+CREATE TABLE IF NOT EXISTS user_settings (
+  account_id TEXT PRIMARY KEY,
+  advanced_layout INTEGER NOT NULL DEFAULT 0
+);
 `;
 
 export type Row = Record<string, SQLiteValue>;

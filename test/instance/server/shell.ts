@@ -58,6 +58,11 @@ function jsonForScript(v: unknown): string {
   return JSON.stringify(v).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** The user's "advanced web interface" preference (setting_advanced_layout). */
+export function advancedLayout(ctx: Ctx, account: Account): boolean {
+  return Number(ctx.db.get('SELECT advanced_layout FROM user_settings WHERE account_id = ?', [account.id])?.advanced_layout ?? 0) === 1;
+}
+
 function initialState(ctx: Ctx, account: Account | undefined, token: string | undefined, query: URLSearchParams): Record<string, unknown> {
   const v = ctx.settings.uiVersion;
   const meta: Record<string, unknown> = {
@@ -94,7 +99,7 @@ function initialState(ctx: Ctx, account: Account | undefined, token: string | un
   Object.assign(meta, {
     me: account.id, boost_modal: false, delete_modal: true, auto_play_gif: false, display_media: 'default',
     expand_spoilers: false, reduce_motion: false, disable_swiping: false, disable_hover_cards: false,
-    advanced_layout: false, use_blurhash: true, use_pending_items: false, show_trends: true,
+    advanced_layout: advancedLayout(ctx, account), use_blurhash: true, use_pending_items: false, show_trends: true,
     missing_alt_text_modal: true,
     ...(atLeast(v, 4, 5) ? { quick_boosting: false, emoji_style: 'auto' } : {}),
     ...(atLeast(v, 4, 6) ? { wrapstodon: null } : {}),

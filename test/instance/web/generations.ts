@@ -20,6 +20,12 @@ export interface Generation {
   formRegion: boolean;
   /** 4.6+: also collapse when .status__content__text overflows horizontally. */
   collapseOnOverflow: boolean;
+  /** 4.6+ (components/status/header.tsx): display name before the relative time in .status__info. */
+  headerNameFirst: boolean;
+  /** 4.4+ CW banner: p[id] > span, "Show more", clicks forwarded to the button, mouseup stopped; 4.3: p, "Show anyway". */
+  cwBannerForwardsClicks: boolean;
+  /** 4.7+: statuses of a thread carry .status__wrapper--in-thread. */
+  wrapperInThread: boolean;
   /** 4.4+: warning hierarchy puts dropdowns at the top (4.5+) or in the footer (4.3-4.4). */
   dropdownsOnTop: boolean;
   visibilityShort: Record<Visibility, string>;
@@ -46,6 +52,9 @@ export function generationFor(version: string): Generation {
     formRegion: effectiveMinor >= 6,
     collapseOnOverflow: effectiveMinor >= 6,
     dropdownsOnTop: modern,
+    headerNameFirst: effectiveMinor >= 6,
+    cwBannerForwardsClicks: effectiveMinor >= 4,
+    wrapperInThread: effectiveMinor >= 7,
     visibilityShort: {
       public: 'Public',
       unlisted: modern ? 'Quiet public' : 'Quiet public',

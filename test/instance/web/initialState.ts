@@ -11,6 +11,8 @@ export interface InitialState {
   composeText: string;
   csrfToken: string;
   initialPath: string;
+  /** meta.advanced_layout: the user chose the multi-column ("advanced") web interface. */
+  advancedLayout: boolean;
 }
 
 export type BootError = { kind: 'missing-initial-state' } | { kind: 'bad-json' } | { kind: 'not-signed-in' };
@@ -46,6 +48,7 @@ export function readInitialState(): { ok: true; value: InitialState } | { ok: fa
       composeText: s(c.text),
       csrfToken: meta('csrf-token'),
       initialPath: meta('initialPath') || location.pathname,
+      advancedLayout: m.advanced_layout === true,
     },
   };
 }

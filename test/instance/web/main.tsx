@@ -4,7 +4,7 @@ import { configureApi } from './api';
 import { setBootState } from './app';
 import { initCompose } from './compose/state';
 import { readInitialState } from './initialState';
-import { installLinkInterception, matchRoute } from './router';
+import { bootRedirect, hasMultiColumnPath, installLinkInterception, matchRoute, setMultiColumn } from './router';
 import { fetchServer } from './server';
 import { startStreaming } from './streaming';
 import { App } from './ui/App';
@@ -31,10 +31,17 @@ function boot(): void {
   setBootState(state.value);
   configureApi(state.value);
   initCompose();
-  document.body.classList.add('layout-single-column');
-  // Land on the path the server says, without a reload (react-router's initial entry).
+  // layoutFromWindow: multi-column needs advanced_layout, a multi-column initial path and more than 630 px.
+  const multi = state.value.advancedLayout && hasMultiColumnPath(state.value.initialPath) && window.innerWidth > 630;
+  setMultiColumn(multi);
+  document.body.classList.toggle('layout-single-column', !multi);
+  document.body.classList.toggle('layout-multiple-columns', multi);
+  // Land on the path the server says, without a reload (react-router's initial entry), then the
+  // layout's redirects (/home -> /deck/getting-started in the advanced layout, /deck/x -> /x otherwise).
   const initial = state.value.initialPath;
-  if (initial !== location.pathname && matchRoute(initial).name !== 'not-found') history.replaceState({}, '', initial);
+  if (initial !== location.pathname && matchRoute(initial).name !== 'not-found') history.replaceState(null, '', initial);
+  const redirect = bootRedirect(location.pathname);
+  if (redirect !== null) history.replaceState({ key: 'boot' }, '', redirect);
   installLinkInterception(root);
   render(<App />, root);
   startStreaming(state.value.streamingBase);

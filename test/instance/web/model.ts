@@ -28,6 +28,35 @@ export interface Status {
   url: string | null;
   account: Account;
   mentions: Mention[];
+  sensitive: boolean;
+  in_reply_to_account_id: string | null;
+  media_attachments: MediaAttachment[];
+  card: PreviewCard | null;
+}
+
+export interface MediaAttachment {
+  id: string;
+  type: 'image' | 'gifv' | 'video' | 'audio' | 'unknown';
+  url: string;
+  preview_url: string;
+  remote_url: string | null;
+  description: string | null;
+  /** meta.small.aspect, when given. */
+  aspect: number | null;
+}
+
+export interface PreviewCard {
+  url: string;
+  title: string;
+  description: string;
+  type: string;
+  provider_name: string;
+  author_name: string;
+  image: string | null;
+  image_description: string;
+  width: number;
+  height: number;
+  language: string | null;
 }
 
 export interface Conversation { id: string; unread: boolean; accounts: Account[]; last_status: Status | null }
@@ -77,6 +106,34 @@ function parseMention(v: unknown): Mention | null {
   return { id, acct, username: strOr(v.username, acct.split('@')[0] ?? acct), url: strOr(v.url, '') };
 }
 
+const MEDIA_TYPES = ['image', 'gifv', 'video', 'audio', 'unknown'] as const;
+
+function parseMedia(v: unknown): MediaAttachment | null {
+  if (!isObj(v)) return null;
+  const id = str(v.id);
+  const url = str(v.url);
+  if (id === null || url === null) return null;
+  const type = (MEDIA_TYPES as readonly unknown[]).includes(v.type) ? (v.type as MediaAttachment['type']) : 'unknown';
+  const small = isObj(v.meta) && isObj(v.meta.small) ? v.meta.small : null;
+  return {
+    id, type, url, preview_url: strOr(v.preview_url, url), remote_url: nullableStr(v.remote_url), description: nullableStr(v.description),
+    aspect: small && typeof small.aspect === 'number' && small.aspect > 0 ? small.aspect : null,
+  };
+}
+
+function parseCard(v: unknown): PreviewCard | null {
+  if (!isObj(v)) return null;
+  const url = str(v.url);
+  // normalizer.js requires authors[] on a card.
+  if (url === null || !Array.isArray(v.authors)) return null;
+  const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  return {
+    url, title: strOr(v.title, ''), description: strOr(v.description, ''), type: strOr(v.type, 'link'),
+    provider_name: strOr(v.provider_name, ''), author_name: strOr(v.author_name, ''), image: nullableStr(v.image),
+    image_description: strOr(v.image_description, ''), width: num(v.width), height: num(v.height), language: nullableStr(v.language),
+  };
+}
+
 export function parseStatus(v: unknown): Status | null {
   if (!isObj(v)) return null;
   const id = str(v.id);
@@ -92,6 +149,10 @@ export function parseStatus(v: unknown): Status | null {
     spoiler_text: strOr(v.spoiler_text, ''),
     content: strOr(v.content, ''),
     url: nullableStr(v.url),
+    sensitive: v.sensitive === true,
+    in_reply_to_account_id: nullableStr(v.in_reply_to_account_id),
+    media_attachments: Array.isArray(v.media_attachments) ? v.media_attachments.map(parseMedia).filter((m) => m !== null) : [],
+    card: parseCard(v.card),
   };
 }
 

@@ -78,7 +78,7 @@ function connectEventSource(base: string, stream: Channel): () => void {
   const es = new EventSource(`${base.replace(/\/$/, '')}/api/v1/streaming/${stream}?access_token=${encodeURIComponent(accessToken())}`);
   es.addEventListener('open', () => emit({ event: 'connected', stream }));
   for (const type of ['update', 'status.update', 'delete', 'notification', 'conversation']) {
-    es.addEventListener(type, (m) => received(stream, type, String((m).data)));
+    es.addEventListener(type, (m) => received(stream, type, String(m.data)));
   }
   return () => es.close();
 }

@@ -1,5 +1,5 @@
 // form.compose-form in the hierarchy of each generation (reference sheet 2.2).
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { apiGet } from '../api';
 import { generation } from '../app';
@@ -10,7 +10,7 @@ import { useRootListener } from '../ui/rootEvents';
 import { AutosuggestTextarea } from './AutosuggestTextarea';
 import { countedLength } from './counter';
 import { ReplyIndicator, NavigationBar } from './ReplyIndicator';
-import { cancelEdit, cancelReply, changeSpoilerText, changeText, composeStore, toggleSpoiler } from './state';
+import { cancelEdit, cancelReply, changeSpoilerText, changeText, composeMounted, composeStore, toggleSpoiler } from './state';
 import { canSubmit, submitCompose } from './submit';
 import { VisibilityButton } from './VisibilityControl';
 
@@ -32,6 +32,7 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
   const textarea = useRef<HTMLTextAreaElement>(null);
   const spoilerInput = useRef<HTMLInputElement>(null);
   const form = useRef<HTMLFormElement>(null);
+  useEffect(composeMounted, []);
 
   /** handleSubmit: the "Grammarly" safety net re-reads the DOM value before submitting. */
   const submit = (): void => {

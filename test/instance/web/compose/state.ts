@@ -4,6 +4,7 @@ import { bootState } from '../app';
 import { apiGet, describeError, uuid } from '../api';
 import type { Status, Visibility } from '../model';
 import { createStore } from '../store';
+import { navigate } from '../router';
 
 export interface ComposeState {
   text: string;
@@ -54,7 +55,21 @@ export function replyPrivacy(parent: Visibility, dflt: Visibility): Visibility {
   return ORDER[Math.max(ORDER.indexOf(parent), ORDER.indexOf(dflt))] ?? dflt;
 }
 
+/** How many compose forms are mounted (compose.mounted). */
+let mounted = 0;
+
+export function composeMounted(): () => void {
+  mounted += 1;
+  return () => { mounted -= 1; };
+}
+
+/** ensureComposeIsVisible: replying, mentioning or editing with no compose form on screen opens /publish. */
+function ensureComposeIsVisible(): void {
+  if (mounted === 0) navigate('/publish');
+}
+
 export function replyTo(status: Status): void {
+  ensureComposeIsVisible();
   const me = bootState().me;
   const accts = [status.account, ...status.mentions]
     .filter((a) => a.id !== me)
@@ -72,6 +87,7 @@ export function replyTo(status: Status): void {
 
 /** mentionCompose ("Mention @x" menu item): appends "@acct " and focuses the textarea. */
 export function mentionCompose(acct: string): void {
+  ensureComposeIsVisible();
   const { text } = composeStore.get();
   change({ text: `${text}${text && !text.endsWith(' ') ? ' ' : ''}@${acct} `, focusDate: Date.now() });
 }
@@ -89,6 +105,7 @@ export async function editStatus(status: Status): Promise<void> {
     setSubmitting(false, describeError(r.error));
     return;
   }
+  ensureComposeIsVisible();
   change({
     editingId: status.id, inReplyTo: null, text: r.value.text, spoiler: r.value.spoiler_text.length > 0,
     spoilerText: r.value.spoiler_text, privacy: status.visibility, focusDate: Date.now(),

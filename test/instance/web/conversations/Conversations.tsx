@@ -6,6 +6,7 @@ import { bootState } from '../app';
 import { parseConversation, parseList, type Conversation as Conv } from '../model';
 import { navigate } from '../router';
 import { ActionBar, statusPath } from '../status/Status';
+import { AttachmentList } from '../status/Media';
 import { StatusContent } from '../status/StatusContent';
 import { relativeTime } from '../status/time';
 import { connectDirectStream, onStreamEvent } from '../streaming';
@@ -53,6 +54,7 @@ function ConversationEntry(props: { conversation: Conv; onRead: (id: string) => 
         </div>
         {/* The entry shows last_status content even behind a CW (no spoiler logic here in 4.3+). */}
         <StatusContent status={s} onClick={open} collapsible />
+        {s.media_attachments.length > 0 && <AttachmentList media={s.media_attachments} />}
         <ActionBar status={s} compact />
       </div>
     </div>

@@ -1,4 +1,8 @@
 // div.status__content > div.status__content__text, with "Read more" collapsing (MAX_HEIGHT 706 px).
+// With an action (timelines, the DM column), the thread opens as status_content.jsx does it: on
+// mouseup, when the pointer moved less than 5 px since mousedown (a text selection is not a
+// click), with the left or middle button, and not on a link, button or label. The focused status
+// of a thread has no action.
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { generation } from '../app';
@@ -8,7 +12,7 @@ import { Icon } from '../ui/Icon';
 
 const MAX_HEIGHT = 706;
 
-export function StatusContent(props: { status: Status; onClick?: () => void; collapsible?: boolean }): JSX.Element {
+export function StatusContent(props: { status: Status; onClick?: (e?: MouseEvent) => void; collapsible?: boolean }): JSX.Element {
   const { status } = props;
   const gen = generation();
   const ref = useRef<HTMLDivElement>(null);
@@ -30,10 +34,19 @@ export function StatusContent(props: { status: Status; onClick?: () => void; col
     setCollapsed((node.scrollHeight > MAX_HEIGHT || overflows) && status.spoiler_text.length === 0);
   }, [status.content, status.mentions, props.collapsible, clickable, gen.contentRendering, gen.collapseOnOverflow, status.spoiler_text]);
 
-  const onClick = (e: MouseEvent): void => {
-    // Clicks on links and buttons keep their own meaning; elsewhere the content opens the thread.
-    if (e.target instanceof Element && e.target.closest('a, button')) return;
-    props.onClick?.();
+  const startXY = useRef<[number, number] | null>(null);
+  const onMouseDown = (e: MouseEvent): void => {
+    startXY.current = [e.clientX, e.clientY];
+  };
+  const onMouseUp = (e: MouseEvent): void => {
+    const start = startXY.current;
+    if (!start) return;
+    const delta = Math.abs(e.clientX - start[0]) + Math.abs(e.clientY - start[1]);
+    for (let el: Node | null = e.target instanceof Node ? e.target : null; el; el = el.parentNode) {
+      if (el instanceof Element && (el.localName === 'button' || el.localName === 'a' || el.localName === 'label')) return;
+    }
+    if (delta < 5 && (e.button === 0 || e.button === 1) && e.detail >= 1) props.onClick?.(e);
+    startXY.current = null;
   };
   const textClass = 'status__content__text status__content__text--visible translate';
   const text = gen.contentRendering === 'elements'
@@ -44,11 +57,11 @@ export function StatusContent(props: { status: Status; onClick?: () => void; col
   if (collapsed) cls.push('status__content--collapsed');
   return (
     <>
-      <div class={cls.join(' ')} ref={ref} onClick={onClick}>
-        {text}
-      </div>
+      {clickable
+        ? <div class={cls.join(' ')} ref={ref} onMouseDown={onMouseDown} onMouseUp={onMouseUp}>{text}</div>
+        : <div class={cls.join(' ')} ref={ref}>{text}</div>}
       {collapsed && (
-        <button type="button" class="status__content__read-more-button" onClick={() => props.onClick?.()}>
+        <button type="button" class="status__content__read-more-button" onClick={(e) => props.onClick?.(e)}>
           Read more
           <Icon id="angle-right" />
         </button>

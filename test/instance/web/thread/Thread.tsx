@@ -3,7 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { apiGet, describeError } from '../api';
 import { parseList, parseStatus, type Status as StatusT } from '../model';
-import { ActionBar, ContentWarning, DisplayName, Status, VisibilityIcon, statusPath } from '../status/Status';
+import { ActionBar, ContentWarning, Status, VisibilityIcon, statusPath, type ThreadPosition } from '../status/Status';
+import { StatusMedia } from '../status/Media';
 import { expandedStore, toggleExpanded } from '../status/expanded';
 import { StatusContent } from '../status/StatusContent';
 import { useStore } from '../store';
@@ -22,35 +23,65 @@ function parseContext(v: unknown): { ancestors: StatusT[]; descendants: StatusT[
   return ancestors && descendants ? { ancestors, descendants } : null;
 }
 
+/** features/status/components/detailed_status.tsx: the focused status sits one div deeper than its wrapper. */
 function DetailedStatus(props: { status: StatusT }): JSX.Element {
   const s = props.status;
   const hasCw = s.spoiler_text.length > 0;
   const expanded = useStore(expandedStore).has(s.id);
+  const a = s.account;
   return (
     <div class={`focusable detailed-status__wrapper detailed-status__wrapper-${s.visibility}`} tabIndex={0} aria-label={s.account.acct}>
-      <div class="detailed-status">
-        {s.visibility === 'direct' && (
-          <div class="status__prepend">
-            <div class="status__prepend-icon-wrapper"><Icon id="at" /></div>
-            <span>Private mention</span>
-          </div>
-        )}
-        <DisplayName status={s} className="detailed-status__display-name" />
-        {hasCw && <ContentWarning text={s.spoiler_text} expanded={expanded} onToggle={() => toggleExpanded(s.id)} />}
-        {(!hasCw || expanded) && <StatusContent status={s} />}
-        <div class="detailed-status__meta">
-          <div class="detailed-status__meta__line">
-            <a class="detailed-status__datetime" href={statusPath(s)} target="_blank" rel="noopener">
-              <time dateTime={s.created_at}>{s.created_at}</time>
-            </a>
-            <VisibilityIcon visibility={s.visibility} />
-            {s.edited_at !== null && <span class="detailed-status__edited">Edited</span>}
+      <div style={{ boxSizing: 'border-box' }}>
+        <div class="detailed-status">
+          {s.visibility === 'direct' && (
+            <div class="status__prepend">
+              <div class="status__prepend-icon-wrapper"><Icon id="at" className="status__prepend-icon" /></div>
+              <span>Private mention</span>
+            </div>
+          )}
+          <a href={`/@${a.acct}`} data-hover-card-account={a.id} class="detailed-status__display-name">
+            <div class="detailed-status__display-avatar"><div class="account__avatar" /></div>
+            <span class="display-name">
+              <bdi><strong class="display-name__html">{a.display_name || a.username}</strong></bdi>{' '}
+              <span class="display-name__account">@{a.acct}</span>
+            </span>
+          </a>
+          {hasCw && <ContentWarning text={s.spoiler_text} expanded={expanded} onToggle={() => toggleExpanded(s.id)} />}
+          {(!hasCw || expanded) && (
+            <>
+              <StatusContent status={s} />
+              <StatusMedia status={s} />
+            </>
+          )}
+          <div class="detailed-status__meta">
+            <div class="detailed-status__meta__line">
+              <a class="detailed-status__datetime" href={statusPath(s)} target="_blank" rel="noopener noreferrer">
+                <time dateTime={s.created_at}>{s.created_at}</time>
+              </a>
+              <VisibilityIcon visibility={s.visibility} />
+            </div>
+            {s.edited_at !== null && <div class="detailed-status__meta__line"><span class="detailed-status__edited">Edited</span></div>}
           </div>
         </div>
       </div>
       <ActionBar status={s} detailed />
     </div>
   );
+}
+
+/** renderChildren: each status knows its neighbours (status__line) and the focused one (rootId). */
+function threadItems(list: StatusT[], focused: StatusT, ancestors: boolean): JSX.Element[] {
+  return list.map((s, i) => {
+    // nextId = list[i + 1] || (ancestors && statusId): after the last ancestor comes the focused status.
+    const next = list[i + 1] ?? (ancestors ? focused : undefined);
+    const previous = i > 0 ? list[i - 1] : undefined;
+    const position: ThreadPosition = {
+      rootId: focused.id,
+      ...(previous ? { previousId: previous.id } : {}),
+      ...(next?.in_reply_to_id ? { nextInReplyToId: next.in_reply_to_id } : {}),
+    };
+    return <div key={s.id} tabIndex={-1}><Status status={s} thread={position} /></div>;
+  });
 }
 
 export function Thread(props: { statusId: string }): JSX.Element {
@@ -99,9 +130,9 @@ export function Thread(props: { statusId: string }): JSX.Element {
     : !st.status ? <LoadingOrError error={st.error} />
     : (
       <div class="scrollable item-list scrollable--flex">
-        {st.ancestors.map((s) => <div key={s.id} tabIndex={-1}><Status status={s} /></div>)}
+        {threadItems(st.ancestors, st.status, true)}
         <DetailedStatus status={st.status} />
-        {st.descendants.map((s) => <div key={s.id} tabIndex={-1}><Status status={s} /></div>)}
+        {threadItems(st.descendants, st.status, false)}
       </div>
     );
   return <Column title="Post" icon="reply">{body}</Column>;

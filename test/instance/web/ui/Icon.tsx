@@ -15,10 +15,13 @@ const PATHS: Record<string, string> = {
   'angle-right': 'M504-480 320-664l56-56 240 240-240 240-56-56 184-184Z',
   'chevron-down': 'M480-345 240-585l56-56 184 184 184-184 56 56-240 240Z',
   home: 'M160-120v-480l320-240 320 240v480H560v-280H400v280H160Z',
+  link: 'M440-280H280q-83 0-141.5-58.5T80-480q0-83 58.5-141.5T280-680h160v80H280q-50 0-85 35t-35 85q0 50 35 85t85 35h160v80ZM320-440v-80h320v80H320Zm200 160v-80h160q50 0 85-35t35-85q0-50-35-85t-85-35H520v-80h160q83 0 141.5 58.5T880-480q0 83-58.5 141.5T680-280H520Z',
+  'file-text': 'M320-240h320v-80H320v80Zm0-160h320v-80H320v80ZM240-80q-33 0-56.5-23.5T160-160v-640q0-33 23.5-56.5T240-880h320l240 240v480q0 33-23.5 56.5T720-80H240Zm280-520h200L520-800v200Z',
+  bars: 'M120-240v-80h720v80H120Zm0-200v-80h720v80H120Zm0-200v-80h720v80H120Z',
   bell: 'M160-200v-80h80v-280q0-83 50-147.5T420-792v-28q0-25 17.5-42.5T480-880q25 0 42.5 17.5T540-820v28q80 20 130 84.5T720-560v280h80v80H160Z',
 };
 
-export function Icon(props: { id: string; label?: string; labelAttr?: 'aria-label' | 'title' }): JSX.Element {
+export function Icon(props: { id: string; label?: string; labelAttr?: 'aria-label' | 'title'; className?: string }): JSX.Element {
   const labelled = props.label !== undefined;
   const attrs: Record<string, string> = {};
   if (labelled) attrs[props.labelAttr ?? 'aria-label'] = props.label ?? '';
@@ -26,7 +29,7 @@ export function Icon(props: { id: string; label?: string; labelAttr?: 'aria-labe
     <svg
       xmlns="http://www.w3.org/2000/svg"
       viewBox="0 -960 960 960"
-      class={`icon icon-${props.id}`}
+      class={`icon icon-${props.id}${props.className ? ` ${props.className}` : ''}`}
       role="img"
       aria-hidden={labelled ? undefined : 'true'}
       {...attrs}
