@@ -10,6 +10,9 @@ import type {
 } from '../messaging/keys-messages';
 import type { HushError, Reply } from '../messaging/result';
 import { fromBase64Url } from './base64url';
+import { identityChangeOf, type IdentityChangeInfo } from './identity';
+
+export type { IdentityChangeInfo, IdentitySide } from './identity';
 
 export type Outcome<T> =
   | { readonly ok: true; readonly value: T }
@@ -43,7 +46,9 @@ export interface ContactDetail {
   readonly safetyDigits: string;
   readonly qrPayload: Uint8Array;
   readonly keyChange: KeyChangeInfo | null;
+  readonly identityChange: IdentityChangeInfo | null;
 }
+
 
 export type EnableResult =
   | { readonly kind: 'enabled'; readonly status: AccountStatus }
@@ -79,6 +84,7 @@ export const keysApi = {
         qrPayload: qr,
         // The background speaks Unix seconds; the UI formats milliseconds.
         keyChange: kc ? { ...kc, changedAt: kc.changedAt * 1000 } : null,
+        identityChange: identityChangeOf(r),
       });
     }),
   markVerified: (account: AccountRef, acct: string, fingerprint: string) =>

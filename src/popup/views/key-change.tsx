@@ -3,11 +3,13 @@ import { Failure, Fingerprint, Loading } from '../components/common';
 import { formatDate, t } from '../i18n';
 import { keysApi, type AccountRef, type ContactDetail, type Failed, type Outcome } from '../keys-api';
 import type { Navigate } from '../route';
+import { hostOf, IdentityChangeReview } from './identity-change';
 
 /** A contact's key changed: what, when, served by which instance; Accept or Keep blocked. */
 export function KeyChange({ account, acct, navigate }: { account: AccountRef; acct: string; navigate: Navigate }) {
   const [detail, setDetail] = useState<Outcome<ContactDetail> | null>(null);
   const [outcome, setOutcome] = useState<'accepted' | 'blocked' | null>(null);
+  const [identityOutcome, setIdentityOutcome] = useState<'accepted' | 'blocked' | null>(null);
   const [failed, setFailed] = useState<Failed | null>(null);
   useEffect(() => void keysApi.contact(account, acct).then(setDetail), [account.origin, account.accountId, acct]);
 
@@ -18,6 +20,24 @@ export function KeyChange({ account, acct, navigate }: { account: AccountRef; ac
     else setFailed(r);
   };
 
+  const identity = detail?.ok ? detail.value.identityChange : null;
+  if (identity !== null) {
+    // An identity change comes first: the key change (if any) is about an account still under review.
+    const decide = async (accept: boolean) => {
+      const r = await keysApi.resolveKeyChange(account, acct, accept, identity.decisionFingerprint);
+      if (r.ok) setIdentityOutcome(accept ? 'accepted' : 'blocked');
+      else setFailed(r);
+    };
+    return (
+      <div class="stack" data-testid="view-key-change">
+        <IdentityChangeReview acct={acct} change={identity} outcome={identityOutcome} onDecide={(accept) => void decide(accept)} />
+        {identityOutcome === 'accepted' && identity.after.fingerprint !== null && (
+          <button type="button" onClick={() => navigate({ view: 'contact', acct: identity.after.acct })}>{t('keyChangeVerifyNow')}</button>
+        )}
+        {failed && <Failure reply={failed} />}
+      </div>
+    );
+  }
   const change = detail?.ok ? detail.value.keyChange : null;
   return (
     <div class="stack" data-testid="view-key-change">
@@ -49,12 +69,4 @@ export function KeyChange({ account, acct, navigate }: { account: AccountRef; ac
       )}
     </div>
   );
-}
-
-function hostOf(origin: string): string {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return origin;
-  }
 }
