@@ -152,6 +152,17 @@ describe('discovery: field extraction and comparison', () => {
     expect(asked.some((p) => p.endsWith('/.well-known/webfinger'))).toBe(false);
   });
 
+  it('WebFinger is asked at https://<domain> unless a test build maps the domain', async () => {
+    const asked: string[] = [];
+    const f = (url: string) => {
+      asked.push(url);
+      return Promise.resolve(new Response(JSON.stringify({ subject: 'acct:bob@b.test', links: [{ rel: 'self', href: URI }] })));
+    };
+    expect(await new MastodonApi(f).webfinger('bob@b.test')).toEqual({ ok: true, value: URI });
+    expect(await new MastodonApi(f, { webfingerOrigin: (d) => Promise.resolve(d === 'b.test' ? 'http://127.0.0.1:9' : `https://${d}`) }).webfinger('bob@B.test')).toEqual({ ok: true, value: URI });
+    expect(asked).toEqual(['https://b.test/.well-known/webfinger?resource=acct%3Abob%40b.test', 'http://127.0.0.1:9/.well-known/webfinger?resource=acct%3Abob%40B.test']);
+  });
+
   it('hostile responses are typed failures, never exceptions', async () => {
     for (const body of ['not json', JSON.stringify({ id: 5 }), JSON.stringify([1, 2]), JSON.stringify({ ...account(URI, []), fields: 'x' })]) {
       const api = new MastodonApi(() => Promise.resolve(new Response(body, { status: 200 })));

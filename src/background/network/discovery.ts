@@ -163,7 +163,7 @@ export async function discover(input: DiscoveryInput): Promise<DiscoveryResult> 
     return { ok: true, actorUri: home.value.uri, acct: handle, material: materialOf(home.value), servedBy: [input.homeOrigin] };
   }
   const claimed = home.value.uri;
-  const webfingerHost = input.api.webfingerHost(domain);
+  const webfingerHost = await input.api.webfingerHost(domain);
   const disagreeWith = (other: string): DiscoveryFailure => ({
     ok: false, kind: 'disagreement', message: `${input.homeOrigin} and ${other} disagree about ${handle}`, homeInstance: input.homeOrigin, originInstance: other,
   });

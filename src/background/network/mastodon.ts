@@ -47,12 +47,12 @@ export interface MastodonApiOptions {
    * Where WebFinger for a handle's domain is asked: https://<domain> (RFC 7033). Test builds map
    * the test federation's domains (a.test, b.test) to their local origins here.
    */
-  readonly webfingerOrigin?: (domain: string) => string;
+  readonly webfingerOrigin?: (domain: string) => string | Promise<string>;
 }
 
 export class MastodonApi {
   private readonly timeoutMs: number;
-  private readonly webfingerOrigin: (domain: string) => string;
+  private readonly webfingerOrigin: (domain: string) => string | Promise<string>;
 
   constructor(private readonly fetchFn: Fetch, opts: number | MastodonApiOptions = {}) {
     const o = typeof opts === 'number' ? { timeoutMs: opts } : opts;
@@ -67,7 +67,7 @@ export class MastodonApi {
    */
   async webfinger(acct: string): Promise<ApiResult<string>> {
     const domain = acct.slice(acct.lastIndexOf('@') + 1).toLowerCase();
-    const url = `${this.webfingerOrigin(domain)}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${acct}`)}`;
+    const url = `${await this.webfingerHost(domain)}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${acct}`)}`;
     const r = await requestJson(this.fetchFn, url, { timeoutMs: this.timeoutMs, accept: 'application/jrd+json, application/json', followRedirects: true, maxBytes: 64 * 1024 });
     const p = shaped(r, JrdSchema);
     if (!p.ok) return p;
@@ -81,7 +81,7 @@ export class MastodonApi {
   }
 
   /** Where WebFinger for `domain` is asked (named in failures). */
-  webfingerHost(domain: string): string {
+  async webfingerHost(domain: string): Promise<string> {
     return this.webfingerOrigin(domain.toLowerCase());
   }
 
