@@ -13,13 +13,32 @@ function me(req: Req): Account {
   return req.account;
 }
 
+/** Idempotency keys being processed, per instance (PostStatusService's redis lock). */
+const idempotencyLocks = new WeakMap<Ctx, Set<string>>();
+
 async function create(ctx: Ctx, req: Req): Promise<Reply> {
-  const params = readStatusParams(req.body, { visibility: 'public' });
-  if (!params.ok) return fail(params);
   const header = req.headers['idempotency-key'];
   // `present?`: a blank key is no key.
   const key = typeof header === 'string' && header.trim() !== '' ? header.slice(0, 256) : null;
   const author = me(req);
+  if (key === null) return createLocked(ctx, req, author, null);
+  // with_redis_lock: a second request with the same key while the first is still being processed
+  // is refused (RaceConditionError -> 503), never posted twice.
+  const locks = idempotencyLocks.get(ctx) ?? new Set<string>();
+  idempotencyLocks.set(ctx, locks);
+  const lock = `${author.id}:${key}`;
+  if (locks.has(lock)) return json({ error: 'There was a temporary problem serving your request, please try again' }, 503);
+  locks.add(lock);
+  try {
+    return await createLocked(ctx, req, author, key);
+  } finally {
+    locks.delete(lock);
+  }
+}
+
+async function createLocked(ctx: Ctx, req: Req, author: Account, key: string | null): Promise<Reply> {
+  const params = readStatusParams(req.body, { visibility: 'public' });
+  if (!params.ok) return fail(params);
   const plan = await planStatus(ctx, author, params.value, key);
   if (!plan.ok) return fail(plan);
   if ('prior' in plan.value) return json(serializeStatus(ctx, plan.value.prior, author));
@@ -90,10 +109,13 @@ function homeTimeline(ctx: Ctx, req: Req): Reply {
 function conversations(ctx: Ctx, req: Req): Reply {
   const a = me(req);
   const rows = ctx.db.all('SELECT * FROM account_conversations WHERE account_id = ? AND last_status_id IS NOT NULL', [a.id]);
-  const list = page(rows, 'last_status_id', pageParams(req.query));
-  // Paginated by last_status_id, as ConversationsController does.
+  const params = pageParams(req.query);
+  const list = page(rows, 'last_status_id', params);
+  // Paginated by last_status_id, as ConversationsController does; `next` only while a page is full
+  // (records_continue?), so a client following it stops at the end.
+  const ids = list.map((r) => str(r, 'last_status_id'));
   return json(list.map((r) => serializeConversation(ctx, r, a)), 200,
-    linkHeader(ctx, req.path, req.query, list.map((r) => str(r, 'last_status_id'))));
+    linkHeader(ctx, req.path, req.query, ids, list.length === params.limit ? {} : { next: null }));
 }
 
 function conversationAction(ctx: Ctx, req: Req, action: 'read' | 'unread' | 'delete'): Reply {

@@ -199,7 +199,8 @@ describe('statuses', () => {
     expect(shown.json).toEqual(created);
     expect(Object.keys(created)).toEqual(expect.arrayContaining(['id', 'created_at', 'in_reply_to_id', 'in_reply_to_account_id', 'visibility',
       'spoiler_text', 'content', 'mentions', 'account', 'media_attachments', 'card', 'edited_at', 'favourited', 'filtered']));
-    expect(created).toMatchObject({ spoiler_text: 'cw', sensitive: false, media_attachments: [], card: null, edited_at: null,
+    // A CW makes the status sensitive (PostStatusService: `|| spoiler_text.present?`).
+    expect(created).toMatchObject({ spoiler_text: 'cw', sensitive: true, media_attachments: [], card: null, edited_at: null,
       mentions: [{ id: carol.id, username: 'carol', acct: 'carol', url: `${t.a.origin}/@carol` }], account: { id: alice.id, acct: 'alice' } });
     // Direct: not pinnable, so no `pinned` even for the author.
     expect(created).not.toHaveProperty('pinned');
@@ -226,6 +227,74 @@ describe('statuses', () => {
   it('rejects a blank status and an unknown visibility', async () => {
     expect((await call(t.a.origin, alice.token, 'POST', '/api/v1/statuses', { status: '  ' })).status).toBe(422);
     expect((await call(t.a.origin, alice.token, 'POST', '/api/v1/statuses', { status: 'x', visibility: 'secret' })).status).toBe(422);
+  });
+
+  it('validations at save, in the model\'s order and joined; visibility is checked after mentions and idempotency', async () => {
+    const both = await call(t.a.origin, alice.token, 'POST', '/api/v1/statuses', { status: ' ', visibility: 'secret' });
+    expect(both).toMatchObject({ status: 422, json: { error: "Validation failed: Visibility is not included in the list, Text can't be blank" } });
+    const mention = await call(t.a.origin, alice.token, 'POST', '/api/v1/statuses', { status: '@carol x', visibility: 'secret', allowed_mentions: [] });
+    expect(mention.json.error).toBe('Post would be sent to unexpected accounts');
+    const key = { 'idempotency-key': 'visibility-later' };
+    const first = await post(t.a, 'alice', { status: 'vis first' }, key);
+    expect((await call(t.a.origin, alice.token, 'POST', '/api/v1/statuses', { status: 'x', visibility: 'secret' }, key)).json.id).toBe(first.id);
+    // No visibility (or a blank one): the user's default.
+    expect((await post(t.a, 'alice', { status: 'no visibility', visibility: '' })).visibility).toBe('public');
+  });
+
+  it('a CW with blank text posts the CW as the text; a CW makes the status sensitive; sensitive is cast as Rails does', async () => {
+    const onlyCw = await post(t.a, 'alice', { status: '', spoiler_text: 'just the warning' });
+    expect(onlyCw).toMatchObject({ spoiler_text: '', content: '<p>just the warning</p>' });
+    expect((await post(t.a, 'alice', { status: 'x', sensitive: 'false' })).sensitive).toBe(false);
+    expect((await post(t.a, 'alice', { status: 'x', sensitive: 'yes' })).sensitive).toBe(true);
+    expect((await post(t.a, 'alice', { status: 'x', sensitive: false, spoiler_text: 'cw' })).sensitive).toBe(true);
+  });
+
+  it('Idempotency-Key: a concurrent repeat is refused (503) while the first is processed; a deleted first is 404', async () => {
+    const key = { 'idempotency-key': 'concurrent' };
+    // A remote mention makes the first request wait on b.test's lookup.
+    await t.b.adversary.setNetworkBehaviour('/api/v1/accounts/lookup', { delayMs: 300 });
+    try {
+      const [r1, r2] = await Promise.all([
+        call(t.a.origin, alice.token, 'POST', '/api/v1/statuses', { status: '@dave@b.test once', visibility: 'direct' }, key),
+        new Promise((r) => setTimeout(r, 50)).then(() => call(t.a.origin, alice.token, 'POST', '/api/v1/statuses', { status: '@dave@b.test once', visibility: 'direct' }, key)),
+      ]);
+      expect([r1.status, r2.status]).toEqual([200, 503]);
+      expect(r2.json).toEqual({ error: 'There was a temporary problem serving your request, please try again' });
+      expect(t.a.ctx.db.all("SELECT id FROM statuses WHERE text = '@dave@b.test once'")).toHaveLength(1);
+      const again = await call(t.a.origin, alice.token, 'POST', '/api/v1/statuses', { status: '@dave@b.test once', visibility: 'direct' }, key);
+      expect(again.json.id).toBe(r1.json.id);
+      await call(t.a.origin, alice.token, 'DELETE', `/api/v1/statuses/${r1.json.id}`);
+      expect(await call(t.a.origin, alice.token, 'POST', '/api/v1/statuses', { status: '@dave@b.test once', visibility: 'direct' }, key))
+        .toMatchObject({ status: 404, json: { error: 'Record not found' } });
+    } finally {
+      await t.b.adversary.reset();
+    }
+  });
+
+  it('context: descendants depth-first with siblings by id, self-replies promoted, invisible ones dropped', async () => {
+    const root = await post(t.a, 'alice', { status: 'ctx root' });
+    const c1 = await post(t.a, 'carol', { status: '@alice c1', in_reply_to_id: root.id });
+    const c1a = await post(t.a, 'alice', { status: '@carol c1a', in_reply_to_id: c1.id });
+    const self = await post(t.a, 'alice', { status: 'self reply', in_reply_to_id: root.id });
+    const hidden = await post(t.a, 'carol', { status: 'to nobody', visibility: 'direct', in_reply_to_id: root.id });
+    const c2 = await post(t.a, 'carol', { status: '@alice c2', in_reply_to_id: root.id });
+    const ctx = await call(t.a.origin, alice.token, 'GET', `/api/v1/statuses/${root.id}/context`);
+    const ids = (l: { id: string }[]): string[] => l.map((x) => x.id);
+    // Tree order c1, c1a, self, c2 (hidden is carol's direct to nobody); alice's self-reply first.
+    expect(ids(ctx.json.descendants)).toEqual([self.id, c1.id, c1a.id, c2.id]);
+    expect(ids(ctx.json.descendants)).not.toContain(hidden.id);
+    const up = await call(t.a.origin, null, 'GET', `/api/v1/statuses/${c1a.id}/context`);
+    expect(ids(up.json.ancestors)).toEqual([root.id, c1.id]);
+    expect(up.json.descendants).toEqual([]);
+  });
+
+  it('conversations: rel="next" only while a page is full; a note to self lists its owner', async () => {
+    const note = await post(t.a, 'carol', { status: 'note to self', visibility: 'direct' });
+    const convs = await call(t.a.origin, user(t.a, 'carol').token, 'GET', '/api/v1/conversations?limit=40');
+    const mine = (convs.json as { accounts: { id: string }[]; last_status: { id: string } }[]).find((c) => c.last_status.id === note.id);
+    expect(mine?.accounts.map((x) => x.id)).toEqual([user(t.a, 'carol').id]);
+    expect(convs.headers.get('link')).not.toContain('rel="next"');
+    expect(convs.headers.get('link')).toContain('rel="prev"');
   });
 
   it('edit sets edited_at and new content; only the author may edit or delete', async () => {

@@ -23,13 +23,30 @@ export interface StatusParams {
   language: string | null;
   inReplyToId: string | null;
   allowedMentions: string[] | null;
+  /** The requested visibility was not one of the enum's: a validation error at save (the default stands in). */
+  invalidVisibility: boolean;
 }
 
-/** Reads POST/PUT /api/v1/statuses params (JSON or form) into typed values, or a 422. */
+/** ActiveModel::Type::Boolean: blank is nil; "0", "f", "false", "off" (any case) are false; anything else is true. */
+function castBoolean(v: unknown): boolean | null {
+  if (typeof v === 'boolean') return v;
+  // `permit` drops anything that is not a scalar.
+  if ((typeof v !== 'string' && typeof v !== 'number') || v === '') return null;
+  return !['0', 'f', 'false', 'off'].includes(String(v).toLowerCase());
+}
+
+/**
+ * Reads POST/PUT /api/v1/statuses params (JSON or form) into typed values, as PostStatusService's
+ * preprocess_attributes! does: blank text with a CW posts the CW as the text (and no CW), a CW
+ * makes the status sensitive, an unknown visibility is only an error at save (planStatus).
+ */
 export function readStatusParams(body: Record<string, unknown>, defaults: { visibility: Visibility }): Result<StatusParams> {
   const str = (k: string): string | undefined => (typeof body[k] === 'string' ? body[k] : undefined);
-  const visibility = str('visibility') ?? defaults.visibility;
-  if (!(VISIBILITIES as readonly string[]).includes(visibility)) return apiError(422, `Validation failed: Visibility is not included in the list`);
+  // Only a scalar survives `permit`; a blank one is absent (`||` the user's default).
+  const rawVisibility = body.visibility;
+  const requested = typeof rawVisibility === 'string' || typeof rawVisibility === 'number' ? String(rawVisibility) || undefined : undefined;
+  const known = requested === undefined || (VISIBILITIES as readonly string[]).includes(requested);
+  const visibility = known && requested !== undefined ? requested : defaults.visibility;
   // `params.permit(allowed_mentions: [])`: only an array survives (a scalar is dropped, so no
   // check at all); non-scalar elements are filtered out of it.
   const raw = body.allowed_mentions;
@@ -37,17 +54,27 @@ export function readStatusParams(body: Record<string, unknown>, defaults: { visi
     ? raw.filter((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean').map((x) => String(x))
     : null;
   const reply = body.in_reply_to_id;
-  const sensitive = body.sensitive === true || body.sensitive === 'true' || body.sensitive === '1';
+  let text = str('status') ?? '';
+  let spoilerText = str('spoiler_text') ?? '';
+  const hasSpoiler = spoilerText.trim() !== '';
+  // `@sensitive = (sensitive.nil? ? default_sensitive : sensitive) || spoiler_text.present?`
+  const sensitive = (castBoolean(body.sensitive) ?? false) || hasSpoiler;
+  // `@text = @options.delete(:spoiler_text) if @text.blank? && @options[:spoiler_text].present?`
+  if (text.trim() === '' && hasSpoiler) {
+    text = spoilerText;
+    spoilerText = '';
+  }
   return {
     ok: true,
     value: {
-      status: str('status') ?? '',
-      spoilerText: str('spoiler_text') ?? '',
+      status: text,
+      spoilerText,
       sensitive,
       visibility: visibility as Visibility,
       language: str('language') ?? null,
       inReplyToId: typeof reply === 'string' && reply !== '' ? reply : typeof reply === 'number' ? String(reply) : null,
       allowedMentions: allowed,
+      invalidVisibility: !known,
     },
   };
 }
@@ -106,11 +133,28 @@ export interface StatusPlan {
 
 const IN_REPLY_NOT_FOUND = 'The post you are trying to reply to does not appear to exist.';
 
-function idempotentPrior(ctx: Ctx, author: Account, key: string | null): Status | undefined {
-  if (key === null) return undefined;
+/**
+ * The status a repeated Idempotency-Key stands for (kept 1 h). `@account.statuses.find(id)`: if
+ * that status was deleted since, the repeat is a 404, not a new post.
+ */
+function idempotentPrior(ctx: Ctx, author: Account, key: string | null): Result<Status | undefined> {
+  if (key === null) return { ok: true, value: undefined };
   const row = ctx.db.get('SELECT status_id FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at > ?',
     [author.id, key, new Date(Date.now() - 3600_000).toISOString()]);
-  return row ? statusById(ctx, String(row.status_id)) : undefined;
+  if (!row) return { ok: true, value: undefined };
+  const prior = statusById(ctx, String(row.status_id));
+  return prior ? { ok: true, value: prior } : apiError(404, 'Record not found');
+}
+
+/** The record's validation errors in Mastodon's order (visibility enum, then text presence, then length). */
+function validationError(ctx: Ctx, p: StatusParams, opts: InsertOptions): ApiError | undefined {
+  const errors: string[] = [];
+  if (p.invalidVisibility) errors.push('Visibility is not included in the list');
+  if (!opts.bypassValidation) {
+    if (p.status.trim() === '') errors.push("Text can't be blank");
+    else if (countableLength(p.status, p.spoilerText) > ctx.settings.maxCharacters) errors.push(`Text character limit of ${ctx.settings.maxCharacters} exceeded`);
+  }
+  return errors.length > 0 ? apiError(422, `Validation failed: ${errors.join(', ')}`) : undefined;
 }
 
 /**
@@ -125,7 +169,8 @@ export async function planStatus(ctx: Ctx, author: Account, p: StatusParams, ide
     if (!parent || !canSee(ctx, parent, author)) return apiError(404, IN_REPLY_NOT_FOUND);
   }
   const prior = idempotentPrior(ctx, author, idempotencyKey);
-  if (prior) return { ok: true, value: { prior } };
+  if (!prior.ok) return prior;
+  if (prior.value) return { ok: true, value: { prior: prior.value } };
   const mentions = await resolveMentions(ctx, p.status);
   if (p.allowedMentions !== null) {
     const allowed = new Set(p.allowedMentions.map(rubyToI));
@@ -134,11 +179,8 @@ export async function planStatus(ctx: Ctx, author: Account, p: StatusParams, ide
       return apiError(422, 'Post would be sent to unexpected accounts', { unexpected_accounts: unexpected.map((a) => serializeAccount(ctx, a)) });
     }
   }
-  if (!opts.bypassValidation) {
-    if (p.status.trim() === '') return apiError(422, "Validation failed: Text can't be blank");
-    const tooLong = lengthError(ctx, p);
-    if (tooLong) return tooLong;
-  }
+  const invalid = validationError(ctx, p, opts);
+  if (invalid) return invalid;
   return { ok: true, value: { author, params: p, parent, mentions, tags: hashtags(p.status) } };
 }
 

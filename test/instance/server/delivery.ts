@@ -53,7 +53,9 @@ function maxId(ids: string[]): string | null {
 }
 
 export function serializeConversation(ctx: Ctx, row: Row, viewer: Account): Record<string, unknown> {
-  const participants = parseIds(str(row, 'participant_ids')).flatMap((id) => accountById(ctx, id) ?? []);
+  const others = parseIds(str(row, 'participant_ids')).flatMap((id) => accountById(ctx, id) ?? []);
+  // AccountConversation#participant_accounts: a conversation with nobody else lists its owner.
+  const participants = others.length > 0 ? others : [viewer];
   const lastId = row.last_status_id === null ? null : str(row, 'last_status_id');
   const last = lastId === null ? undefined : statusById(ctx, lastId);
   return {

@@ -157,9 +157,9 @@ export function authenticate(ctx: Ctx, req: IncomingMessage, query: URLSearchPar
 }
 
 /** RFC 8288 Link header with Mastodon's max_id (next, older) and min_id (prev, newer) cursors. */
-export function linkHeader(ctx: Ctx, path: string, query: URLSearchParams, ids: string[], cursor?: { next?: string; prev?: string }): Record<string, string> {
+export function linkHeader(ctx: Ctx, path: string, query: URLSearchParams, ids: string[], cursor?: { next?: string | null; prev?: string }): Record<string, string> {
   if (ids.length === 0) return {};
-  const next = cursor?.next ?? ids[ids.length - 1];
+  const next = cursor?.next === null ? null : cursor?.next ?? ids[ids.length - 1];
   const prev = cursor?.prev ?? ids[0];
   const make = (key: 'max_id' | 'min_id', id: string | undefined): string => {
     const q = new URLSearchParams(query);
@@ -167,7 +167,8 @@ export function linkHeader(ctx: Ctx, path: string, query: URLSearchParams, ids: 
     q.set(key, id ?? '');
     return `<${ctx.origin}${path}?${q.toString()}>`;
   };
-  return { link: `${make('max_id', next)}; rel="next", ${make('min_id', prev)}; rel="prev"` };
+  const prevLink = `${make('min_id', prev)}; rel="prev"`;
+  return { link: next === null ? prevLink : `${make('max_id', next)}; rel="next", ${prevLink}` };
 }
 
 export function pageParams(query: URLSearchParams, defaultLimit = 20, maxLimit = 40): { limit: number; maxId: string | null; sinceId: string | null; minId: string | null } {

@@ -149,31 +149,59 @@ export function serializeStatus(ctx: Ctx, s: Status, viewer: Account | undefined
   };
 }
 
-/** Replies in breadth-first order, then ancestors root-first (StatusesController#context). */
+/**
+ * Api::V1::Statuses::ContextsController + Status::ThreadingConcern: ancestors root-first (the
+ * nearest `ancestorsLimit` of the chain), descendants depth-first with siblings by id (`ORDER BY
+ * path`), cut at `descendantsLimit` (and `depth` levels) before what the viewer may not see is
+ * dropped, then the author's self-replies promoted to the top (`promote_by!`). Signed out:
+ * 40 ancestors, 60 descendants, 20 levels; signed in: 4096 each, any depth.
+ */
 export function statusContext(ctx: Ctx, s: Status, viewer: Account | undefined): { ancestors: Status[]; descendants: Status[] } {
-  const ancestors: Status[] = [];
+  const ancestorsLimit = viewer ? 4096 : 40;
+  const descendantsLimit = viewer ? 4096 : 60;
+  const depthLimit = viewer ? Infinity : 20;
+  const chain: Status[] = [];
   const seen = new Set([s.id]);
   let cursor = s.inReplyToId;
-  while (cursor !== null && !seen.has(cursor) && ancestors.length < 40) {
+  while (cursor !== null && !seen.has(cursor) && chain.length < ancestorsLimit) {
     seen.add(cursor);
     const parent = statusById(ctx, cursor);
     if (!parent) break;
-    if (canSee(ctx, parent, viewer)) ancestors.unshift(parent);
+    chain.unshift(parent);
     cursor = parent.inReplyToId;
   }
-  const descendants: Status[] = [];
-  const queue = [s.id];
-  while (queue.length > 0 && descendants.length < 60) {
-    const id = queue.shift() ?? '';
+  const ancestors = chain.filter((x) => canSee(ctx, x, viewer));
+
+  const ordered: Status[] = [];
+  const visit = (id: string, path: Set<string>): void => {
+    if (path.size > depthLimit) return;
     const children = ctx.db
       .all('SELECT * FROM statuses WHERE in_reply_to_id = ? AND deleted_at IS NULL ORDER BY CAST(id AS INTEGER)', [id])
       .map(rowToStatus);
     for (const c of children) {
-      if (seen.has(c.id)) continue;
-      seen.add(c.id);
-      queue.push(c.id);
-      if (canSee(ctx, c, viewer)) descendants.push(c);
+      if (ordered.length >= descendantsLimit) return;
+      if (path.has(c.id)) continue;
+      ordered.push(c);
+      visit(c.id, new Set([...path, c.id]));
     }
-  }
+  };
+  visit(s.id, new Set([s.id]));
+  const descendants = promoteSelfReplies(ordered.filter((x) => canSee(ctx, x, viewer)));
   return { ancestors, descendants };
+}
+
+/** promote_by!: self-replies (author answering themself) move up, in order, before the first other reply. */
+function promoteSelfReplies(list: Status[]): Status[] {
+  const self = (x: Status): boolean => x.inReplyToAccountId === x.accountId;
+  const arr = [...list];
+  let insertAt = arr.findIndex((x) => !self(x));
+  if (insertAt < 0) return arr;
+  for (let i = insertAt + 1; i < arr.length; i++) {
+    const item = arr[i];
+    if (!item || !self(item)) continue;
+    arr.splice(i, 1);
+    arr.splice(insertAt, 0, item);
+    insertAt += 1;
+  }
+  return arr;
 }
