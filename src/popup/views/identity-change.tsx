@@ -14,30 +14,31 @@ export function hostOf(origin: string): string {
 const grouped = (fp: string): string => fp.replace(/\s+/g, '').match(/.{1,4}/g)?.join(' ') ?? fp;
 
 /** A value of one side; `changed` marks it (in words, not only by style) when it differs from the other side. */
-function Fact({ label, value, changed, testid, mono = false }: { label: string; value: string; changed: boolean; testid: string; mono?: boolean }) {
+function Fact({ label, value, changed, mark, testid, mono = false }: { label: string; value: string; changed: boolean; mark: boolean; testid: string; mono?: boolean }) {
   return (
     <>
       <dt>{label}</dt>
       <dd data-testid={testid} data-changed={changed ? 'true' : 'false'}>
         {mono ? <code class="fingerprint">{value}</code> : <span class="identity-value">{value}</span>}
-        {changed && <> <strong class="identity-changed">{t('identityChangeDiffers')}</strong></>}
+        {changed && mark && <> <strong class="identity-changed">{t('identityChangeDiffers')}</strong></>}
       </dd>
     </>
   );
 }
 
-function Side({ side, other, title, testid }: { side: IdentitySide; other: IdentitySide; title: string; testid: string }) {
+/** One side's facts; `mark` names, on the new side, what differs from the old one. */
+function Side({ side, other, title, testid, mark }: { side: IdentitySide; other: IdentitySide; title: string; testid: string; mark: boolean }) {
   const served = side.servedBy.length === 0 ? t('identityChangeNotRecorded') : side.servedBy.map(hostOf).join(', ');
   const id = `h-${testid}`;
   return (
     <section class="card" aria-labelledby={id} data-testid={testid}>
       <h3 id={id}>{title}</h3>
       <dl class="facts">
-        <Fact label={t('identityChangeHandle')} value={`@${side.acct}`} changed={side.acct.toLowerCase() !== other.acct.toLowerCase()} testid={`${testid}-acct`} />
-        <Fact label={t('identityChangeAddress')} value={side.actorUri} changed={side.actorUri !== other.actorUri} testid={`${testid}-uri`} />
+        <Fact label={t('identityChangeHandle')} value={`@${side.acct}`} changed={side.acct.toLowerCase() !== other.acct.toLowerCase()} mark={mark} testid={`${testid}-acct`} />
+        <Fact label={t('identityChangeAddress')} value={side.actorUri} changed={side.actorUri !== other.actorUri} mark={mark} testid={`${testid}-uri`} />
         <Fact label={t('identityChangeKey')} value={side.fingerprint === null ? t('identityChangeNoKey') : grouped(side.fingerprint)} mono={side.fingerprint !== null}
-          changed={side.fingerprint !== other.fingerprint} testid={`${testid}-fingerprint`} />
-        <Fact label={t('identityChangeServedBy')} value={served} changed={false} testid={`${testid}-served-by`} />
+          changed={side.fingerprint !== other.fingerprint} mark={mark} testid={`${testid}-fingerprint`} />
+        <Fact label={t('identityChangeServedBy')} value={served} changed={false} mark={false} testid={`${testid}-served-by`} />
       </dl>
     </section>
   );
@@ -60,8 +61,8 @@ export function IdentityChangeReview({ acct, change, outcome, onDecide }: {
       <h2>{t('identityChangeTitle', `@${acct}`)}</h2>
       <p>{t('identityChangeExplain', `@${acct}`)}</p>
       <p class="muted">{t('identityChangeWhen')} <span data-testid="identity-changed-at">{formatDate(change.changedAt)}</span></p>
-      <Side side={change.before} other={change.after} title={t('identityChangeBefore')} testid="identity-before" />
-      <Side side={change.after} other={change.before} title={t('identityChangeAfter')} testid="identity-after" />
+      <Side side={change.before} other={change.after} title={t('identityChangeBefore')} testid="identity-before" mark={false} />
+      <Side side={change.after} other={change.before} title={t('identityChangeAfter')} testid="identity-after" mark />
       {change.keptBlocked && outcome === null && <p class="notice" data-testid="identity-still-blocked">{t('identityChangeStillBlocked')}</p>}
       <p class="muted">{t('identityChangeAdvice')}</p>
       {noKey && outcome === null && <p class="notice" data-testid="identity-no-key">{t('identityChangeNoKeyNote')}</p>}
