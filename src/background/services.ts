@@ -1,3 +1,5 @@
+import type { DecryptFailureReason } from '../protocol/errors';
+
 /**
  * The contract between the key life cycle (issue #5, background/keys, contacts, storage,
  * network) and the overlay (issue #8, background/overlay + content + frames). The overlay never
@@ -23,8 +25,13 @@ export type AccountProblem =
 
 /** Why one recipient cannot be encrypted to. Each maps to a user action in the UI. */
 export type RecipientProblem =
-  | { readonly kind: 'no_key'; readonly acct: string } // has not enabled Hush: offer the invitation text
+  | { readonly kind: 'no_key'; readonly acct: string } // has not enabled Hush (never pinned): offer the invitation text
   | { readonly kind: 'key_changed'; readonly acct: string } // blocked until the user reviews the change in the popup
+  /**
+   * The handle now points at another actor URI, or the actor at another handle, than the contact
+   * pinned for it: a blocked identity change the user reviews in the popup (never a fresh first contact).
+   */
+  | { readonly kind: 'identity_changed'; readonly acct: string }
   | { readonly kind: 'revoked'; readonly acct: string } // the contact revoked their key
   | { readonly kind: 'not_found'; readonly acct: string } // no such account
   | { readonly kind: 'disagreement'; readonly acct: string; readonly homeInstance: string; readonly originInstance: string } // instances serve different keys
@@ -37,6 +44,13 @@ export interface RecipientReady {
   readonly actorUri: string;
   readonly trust: Exclude<ContactTrust, 'changed'>;
   readonly fingerprint: string;
+  /** The contact was verified once and is not now (an accepted key change): compose warns. */
+  readonly wasVerified: boolean;
+  /**
+   * 'key_withdrawn': the pinned contact's profile no longer carries a valid key (stripped or broken,
+   * possible tampering). Hush keeps encrypting to the pinned key and says so; never plaintext.
+   */
+  readonly warning: 'key_withdrawn' | null;
 }
 
 export interface RecipientsCheck {
@@ -61,6 +75,11 @@ export type EncryptOutcome =
       readonly statuses: readonly string[];
       /** Message id, hex. */
       readonly messageId: string;
+      /** The recipients encrypted to, as resolved (full handles, actor URIs, pinned fingerprints), in mention order. */
+      readonly recipients: readonly { readonly acct: string; readonly actorUri: string; readonly fingerprint: string }[];
+      /** The user as the signed sender, and the signed time: what the reader remembers of its own message. */
+      readonly sender: { readonly actorUri: string; readonly fingerprint: string };
+      readonly createdAt: number;
     }
   | { readonly ok: false; readonly account: AccountProblem | null; readonly recipients: readonly RecipientProblem[]; readonly message: string };
 
@@ -75,42 +94,80 @@ export interface DecryptRequest {
   readonly author: { readonly acct: string; readonly actorUri: string | null };
   /** Accounts mentioned by the status(es), as the instance shows them. */
   readonly mentions: readonly string[];
-  /** All chunks of one message that are known so far (same author). */
+  /** All chunks of one message (same author), any order. */
   readonly chunks: readonly StatusChunk[];
-  /**
-   * False when the chunks were read where no status id exists (the DM column shows conversation
-   * ids): such entries cannot be told from a replay, so replay memory is neither checked nor fed.
-   */
-  readonly checkReplay?: boolean;
 }
+
+/**
+ * Why a message cannot be shown. Replay memory is NOT here: the reader (background/overlay)
+ * owns it, so decrypt is a pure function of the chunks and the pinned keys.
+ */
+export type DecryptFailure =
+  | 'locked' // keys locked: unlock to read (never cached)
+  | 'not_enabled' // Hush not enabled for this account in this browser
+  /** The author's (or a recipient's) key could not be fetched now (network, timeout): neutral, retried, never cached, never a tampering badge. */
+  | 'unreachable'
+  | 'unknown_sender' // the author has no Hush key (fetched and absent): not from a Hush user
+  | 'unknown_recipient' // a mentioned account has no known key: the signed recipient set cannot be checked
+  | 'key_changed' // signed by a new key of the author that the user has not accepted yet
+  | 'identity_changed' // the author's handle/actor binding is under review
+  | 'revoked_key' // signed by a key its owner revoked (as compromised: whatever time it claims)
+  | 'internal'
+  | DecryptFailureReason;
 
 export type DecryptOutcome =
   | {
       readonly ok: true;
       readonly plaintext: string;
-      /** The authenticated sender (from the envelope signature), with its trust state. */
-      readonly sender: { readonly acct: string | null; readonly actorUri: string; readonly trust: ContactTrust; readonly fingerprint: string };
-      /** True when the envelope's sender is not the status author: show as flagged, not as from the author. */
-      readonly senderMismatch: boolean;
-      readonly recipients: readonly { readonly acct: string | null; readonly fingerprint: string }[];
+      /**
+       * The authenticated sender: the actor URI and the fingerprint of the identity key that
+       * signed. Trust is NOT part of the result: it is looked up with senderTrust() each time the
+       * message is shown, so a later verification, key change or revocation shows everywhere.
+       */
+      readonly sender: { readonly actorUri: string; readonly fingerprint: string };
+      readonly recipients: readonly { readonly actorUri: string; readonly fingerprint: string }[];
       readonly messageId: string;
       readonly replyTo: string | null;
       readonly createdAt: number;
     }
   | {
       readonly ok: false;
-      /** 'locked' | 'not_enabled' | 'incomplete' | 'unknown_sender' | protocol failure reasons. */
-      readonly reason: string;
+      readonly reason: DecryptFailure;
       readonly message: string;
     };
+
+/** What the user's contacts say NOW about an authenticated sender (no network). */
+export type SenderTrustKind =
+  | 'self' // the user's own account
+  | 'verified' // the pinned key, verified by the user
+  | 'unverified' // the pinned key, not verified
+  | 'key_changed' // an earlier key of this contact (replaced by an accepted key change)
+  | 'revoked' // a key revoked as compromised (or the message postdates its revocation): not authentic
+  | 'identity_review' // the contact's handle/actor binding is under review: do not trust yet
+  | 'unknown'; // no contact holds this key for this actor
+
+export interface SenderTrust {
+  readonly kind: SenderTrustKind;
+  /** The contact's pinned handle (user@domain), never the page's label; null when unknown. */
+  readonly acct: string | null;
+  readonly fingerprint: string;
+}
 
 export interface KeyServices {
   /** Readiness of the account and each recipient (fetches and pins keys as needed; may take a while). */
   checkRecipients(account: AccountRef, accts: readonly string[]): Promise<RecipientsCheck>;
   /** Encrypts for the recipients and the sender's own devices; fails closed with every reason at once. */
   encrypt(account: AccountRef, request: EncryptRequest): Promise<EncryptOutcome>;
-  /** Verifies and decrypts one message; never throws on hostile input. */
+  /**
+   * Verifies and decrypts one message; never throws on hostile input. Makes no network request
+   * when the author and every recipient are pinned contacts (reading must not tell the sender's
+   * instance who reads what, and when).
+   */
   decrypt(account: AccountRef, request: DecryptRequest): Promise<DecryptOutcome>;
+  /** The current trust of an authenticated sender (contacts store only, no network). */
+  senderTrust(account: AccountRef, sender: { readonly actorUri: string; readonly fingerprint: string }, createdAt: number): Promise<SenderTrust>;
+  /** Pinned handles for actor URIs (the user's own account included), null where none. No network. */
+  handlesOf(account: AccountRef, actorUris: readonly string[]): Promise<readonly (string | null)[]>;
   /** Seals local cache data (e.g. decrypted plaintext) under a key only available while unlocked. */
   sealLocal(account: AccountRef, data: Uint8Array): Promise<Uint8Array | AccountProblem>;
   openLocal(account: AccountRef, sealed: Uint8Array): Promise<Uint8Array | AccountProblem | 'corrupt'>;
@@ -120,4 +177,6 @@ export interface KeyServices {
    * (from the contacts store only: no discovery per keystroke). Empty on any failure.
    */
   searchAccounts(account: AccountRef, query: string): Promise<readonly { readonly acct: string; readonly hasKey: boolean }[]>;
+  /** The pinned contacts (handle, trust, whether a key is usable now): completion ranks them first. No network. */
+  contactList(account: AccountRef): Promise<readonly { readonly acct: string; readonly trust: ContactTrust; readonly usable: boolean }[]>;
 }

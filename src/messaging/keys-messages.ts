@@ -101,6 +101,28 @@ export interface KeysKeyChange {
   readonly keptBlocked: boolean;
 }
 
+/** One side of an identity change (issue #21). fingerprint null: no usable Hush key. */
+export interface KeysIdentitySide {
+  readonly acct: string;
+  readonly actorUri: string;
+  readonly fingerprint: string | null;
+  /** Instance origins that served this side ([] when not recorded). */
+  readonly servedBy: readonly string[];
+}
+
+/**
+ * A blocked identity change (background/contacts/identity-view.ts): the contact as pinned and what
+ * the instances now say. Resolved through keys/key-change-resolve with newFingerprint = decisionFingerprint.
+ */
+export interface KeysIdentityChange {
+  readonly before: KeysIdentitySide;
+  readonly after: KeysIdentitySide;
+  /** Unix seconds. */
+  readonly changedAt: number;
+  readonly keptBlocked: boolean;
+  readonly decisionFingerprint: string;
+}
+
 export type KeysContactDetail =
   | {
       readonly result: 'ok';
@@ -111,6 +133,7 @@ export type KeysContactDetail =
       /** The protocol's 65-byte QR payload, base64url. */
       readonly qrPayload: string;
       readonly keyChange: KeysKeyChange | null;
+      readonly identityChange: KeysIdentityChange | null;
       readonly previousKeys: readonly { readonly fingerprint: string; readonly replacedAt: number }[];
     }
   | { readonly result: 'not_found' | 'not_enabled' | 'locked'; readonly message: string };

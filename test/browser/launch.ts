@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { TargetType, type Browser, type Page } from 'puppeteer-core';
+import { federationOrigins } from '../instance/server/federation';
 
 export type BrowserKind = 'chromium' | 'firefox';
 
@@ -131,6 +132,11 @@ export async function launchBrowser(kind: BrowserKind, opts: LaunchOptions = {})
       }
     } else {
       await page.goto(url);
+    }
+    // The test federation's domains have no host: tell the test build where WebFinger for each is.
+    if (federationOrigins.size > 0) {
+      const map = Object.fromEntries(federationOrigins);
+      await page.evaluate((key: string, m: Record<string, string>) => (globalThis as unknown as { chrome: { storage: { local: { set(x: object): Promise<void> } } } }).chrome.storage.local.set({ [key]: m }), 'hush-test:webfinger-origins', map);
     }
     return page;
   };

@@ -15,6 +15,18 @@ export const isTestBuild = (): boolean => typeof __HUSH_TEST_BUILD__ !== 'undefi
 
 /** Test builds only: seconds added to the real clock (tests move time forward for rotation). */
 export const TEST_CLOCK_KEY = 'hush-test:clock-offset';
+/** Test builds only: { domain: origin } for WebFinger, since the test federation's domains (a.test) have no host. */
+export const TEST_WEBFINGER_KEY = 'hush-test:webfinger-origins';
+
+async function webfingerOrigin(domain: string): Promise<string> {
+  if (isTestBuild()) {
+    const got = await browser.storage.local.get(TEST_WEBFINGER_KEY);
+    const map = got[TEST_WEBFINGER_KEY];
+    const mapped = typeof map === 'object' && map !== null ? (map as Record<string, unknown>)[domain] : undefined;
+    if (typeof mapped === 'string' && /^https?:\/\/[^/\s]+$/.test(mapped)) return mapped;
+  }
+  return `https://${domain}`;
+}
 
 function area(a: browser.Storage.StorageArea): KeyValueArea {
   return {
@@ -59,7 +71,7 @@ export async function tabAccount(account: AccountRef): Promise<{ acct: string; a
  * Asks the top frame of a tab of this account for the page's token. The answer must name the same
  * account; the token is used for the current operation and dropped (never stored).
  */
-async function token(account: AccountRef, purpose: TokenPurpose): Promise<string | null> {
+export async function pageToken(account: AccountRef, purpose: TokenPurpose): Promise<string | null> {
   for (const { tabId } of await tabsOf(account)) {
     try {
       const reply: unknown = await browser.tabs.sendMessage(tabId, { type: ACCOUNT_TOKEN_REQUEST, purpose }, { frameId: 0 });
@@ -77,11 +89,12 @@ let shared: KeyRuntime | null = null;
 
 export function browserRuntime(): KeyRuntime {
   shared ??= new KeyRuntime({
+    webfingerOrigin,
     local: area(browser.storage.local),
     session: area(browser.storage.session),
     fetch: (url, init) => fetch(url, init),
     now,
-    token,
+    token: pageToken,
     onLockChange: (locked) => void scheduleAutoLock(locked),
   });
   return shared;

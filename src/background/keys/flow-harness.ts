@@ -20,7 +20,7 @@ export interface Harness {
   tokenAvailable: boolean;
 }
 
-export function makeHarness(ref: AccountRef, token: string, opts: { clock?: TestClock; local?: MemoryArea; fetch?: KeyDeps['fetch'] } = {}): Harness {
+export function makeHarness(ref: AccountRef, token: string, opts: { clock?: TestClock; local?: MemoryArea; fetch?: KeyDeps['fetch']; webfingerOrigin?: KeyDeps['webfingerOrigin'] } = {}): Harness {
   const local = opts.local ?? new MemoryArea();
   const session = new MemoryArea();
   const clock = opts.clock ?? { now: 1_800_000_000 };
@@ -34,6 +34,7 @@ export function makeHarness(ref: AccountRef, token: string, opts: { clock?: Test
       local,
       session,
       fetch: opts.fetch ?? ((url, init) => fetch(url, init)),
+      ...(opts.webfingerOrigin === undefined ? {} : { webfingerOrigin: opts.webfingerOrigin }),
       now: () => Promise.resolve(clock.now),
       token: (account) => Promise.resolve(h.tokenAvailable && account.origin === ref.origin && account.accountId === ref.accountId ? token : null),
       // Minimum Argon2id cost: these tests check behaviour, not KDF strength.

@@ -14,6 +14,7 @@ import { record } from '../diagnostics';
 import { compareSafetyPayload } from '../../protocol/index';
 import { unb64 } from '../storage/codec';
 import { contactByAcct, domainOf, normalizeAcct, resolveContact } from '../contacts/resolver';
+import { decideIdentityChange } from '../contacts/identity-view';
 import { acceptChange, keepBlocked, markVerified } from '../contacts/tofu';
 import type { Settings } from '../storage/schema';
 import { accountStatus, enable, maintainAccount, maintainAll, revoke } from './accounts';
@@ -111,6 +112,15 @@ export const keysHandlers: HandlersFor<keyof typeof keysRequests> = {
     return rt.store.exclusive(async () => {
       const { contact } = await contactFor(rt, account, acct, false);
       if (contact === null) return { result: 'not_found' as const, message: `no key is known for ${acct}` };
+      if (contact.identityChange !== null) {
+        // An identity change (issue #21) is decided first: the fingerprint names the change shown.
+        const d = decideIdentityChange(contact, accept, newFingerprint, now);
+        if (d.result === 'mismatch') return { result: 'mismatch' as const, message: 'the account changed since it was shown: look again' };
+        if (d.result === 'kept_blocked') await rt.store.putContact(d.contact);
+        else if (d.contact === null) await rt.store.removeContact(d.previousActorUri);
+        else await rt.store.rebindContact(d.previousActorUri, d.contact);
+        return { result: d.result, contact: contactSummary(d.contact ?? contact) };
+      }
       if (contact.pendingChange?.fingerprint !== newFingerprint) return { result: 'mismatch' as const, message: 'the key changed since it was shown: look again' };
       const next = accept ? acceptChange(contact, now) : keepBlocked(contact);
       await rt.store.putContact(next);

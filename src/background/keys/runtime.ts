@@ -32,6 +32,8 @@ export interface KeyDeps {
   readonly backupCost?: KdfCost;
   /** Called when secrets become locked or unlocked, or an auto-lock time changes (alarms). */
   readonly onLockChange?: (locked: boolean) => void;
+  /** Where WebFinger for a handle's domain is asked (default https://<domain>); test federations map their domains. */
+  readonly webfingerOrigin?: (domain: string) => string | Promise<string>;
 }
 
 const SESSION_VAULT_KEY = 'hush:vault-key';
@@ -47,7 +49,7 @@ export class KeyRuntime {
 
   constructor(readonly deps: KeyDeps) {
     this.store = new KeyStore(deps.local);
-    this.api = new MastodonApi(deps.fetch);
+    this.api = new MastodonApi(deps.fetch, deps.webfingerOrigin === undefined ? {} : { webfingerOrigin: deps.webfingerOrigin });
   }
 
   /**

@@ -8,16 +8,14 @@ import {
   decryptMessage, encryptMessage, fingerprint, type DecryptResult, type Party, type RecipientKey,
 } from '../../protocol/index';
 import type {
-  AccountProblem, AccountRef, DecryptOutcome, DecryptRequest, EncryptOutcome, EncryptRequest,
-  RecipientProblem, RecipientReady, RecipientsCheck,
+  AccountProblem, AccountRef, DecryptFailure, DecryptOutcome, DecryptRequest, EncryptOutcome, EncryptRequest,
+  RecipientProblem, RecipientReady, RecipientsCheck, SenderTrust,
 } from '../services';
 import { contactByAcct, domainOf, mapBounded, normalizeAcct, RESOLVE_CONCURRENCY, resolveContact } from '../contacts/resolver';
-import { contactTrust } from '../contacts/tofu';
 import type { KeyMaterial } from './material';
 import type { KeyRuntime } from './runtime';
 import { hex, unb64, unhex } from '../storage/codec';
 import type { AccountRecord, Contact } from '../storage/schema';
-import { rememberMessage } from '../contacts/replay';
 
 type Me = { ok: true; record: AccountRecord; material: KeyMaterial } | { ok: false; problem: AccountProblem };
 
@@ -76,22 +74,52 @@ export async function encrypt(rt: KeyRuntime, account: AccountRef, req: EncryptR
   const mentionText = `${ready.map((r) => (domainOf(r.acct) === home ? `@${r.acct.slice(0, r.acct.lastIndexOf('@'))}` : `@${r.acct}`)).join(' ')} `;
   const replyTo = req.replyTo === null ? null : unhex(req.replyTo);
   if (replyTo === undefined || (replyTo !== null && replyTo.length !== 16)) return { ok: false, account: null, recipients: [], message: 'bad replyTo id' };
+  const now = await rt.now();
   const out = encryptMessage({
-    sender: m.material, recipients: keys, plaintext: req.plaintext, replyTo, now: await rt.now(),
+    sender: m.material, recipients: keys, plaintext: req.plaintext, replyTo, now,
     statusBudget: { maxChars: req.maxChars, mentionText },
   });
   if (!out.ok) return { ok: false, account: null, recipients: [], message: `cannot encrypt: ${out.reason}` };
-  return { ok: true, statuses: out.value.statuses, messageId: hex(out.value.messageId) };
+  return {
+    ok: true,
+    statuses: out.value.statuses,
+    messageId: hex(out.value.messageId),
+    recipients: ready.map((r) => ({ acct: r.acct, actorUri: r.actorUri, fingerprint: r.fingerprint })),
+    sender: { actorUri: m.record.actorUri, fingerprint: fingerprint(m.material.identity.publicKey) },
+    createdAt: now,
+  };
 }
 
-export const fail = (reason: string, message: string): DecryptOutcome => ({ ok: false, reason, message });
+export const fail = (reason: DecryptFailure, message: string): DecryptOutcome => ({ ok: false, reason, message });
 
 /** The pinned key first, then earlier keys (messages signed before a key change still verify). */
-function authorKeys(c: Contact): { key: Uint8Array; trust: 'unverified' | 'verified' | 'changed'; fingerprint: string }[] {
-  return [
-    { key: pk(c.pinned.identityPk), trust: contactTrust(c), fingerprint: c.pinned.fingerprint },
-    ...[...c.history].reverse().map((h) => ({ key: pk(h.identityPk), trust: 'changed' as const, fingerprint: h.fingerprint })),
-  ];
+function authorKeys(c: Contact): Uint8Array[] {
+  return [pk(c.pinned.identityPk), ...[...c.history].reverse().map((h) => pk(h.identityPk))];
+}
+
+/**
+ * A party of the message by handle: the user, a pinned contact (no network), or, for a handle
+ * never seen, a first contact through discovery. A network failure is `unreachable` (neutral).
+ */
+type PartyLookup = { ok: true; party: Party; contact: Contact | null } | { ok: false; reason: 'unreachable' | 'unknown' | 'key_changed' | 'identity_changed' };
+
+async function partyOf(rt: KeyRuntime, record: AccountRecord, self: Party, acct: string, actorUri: string | null): Promise<PartyLookup> {
+  if (acct.toLowerCase() === record.acct.toLowerCase()) {
+    return actorUri === null || actorUri === self.actorUri ? { ok: true, party: self, contact: null } : { ok: false, reason: 'identity_changed' };
+  }
+  const pinned = await contactByAcct(rt, acct);
+  if (pinned !== null) {
+    // A pinned contact is read from the store only: no request to the sender's instance.
+    if (actorUri !== null && actorUri !== pinned.actorUri) return { ok: false, reason: 'identity_changed' };
+    return { ok: true, party: { actorUri: pinned.actorUri, identityPk: pk(pinned.pinned.identityPk) }, contact: pinned };
+  }
+  const r = await resolveContact(rt, record, acct);
+  if (r.contact !== null) {
+    if (actorUri !== null && actorUri !== r.contact.actorUri) return { ok: false, reason: 'identity_changed' };
+    return { ok: true, party: { actorUri: r.contact.actorUri, identityPk: pk(r.contact.pinned.identityPk) }, contact: r.contact };
+  }
+  if (!r.ok && r.problem.kind === 'network') return { ok: false, reason: 'unreachable' };
+  return { ok: false, reason: 'unknown' };
 }
 
 export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptRequest): Promise<DecryptOutcome> {
@@ -103,32 +131,29 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
   await rt.touch();
   const home = domainOf(record.acct);
   const self: Party = { actorUri: record.actorUri, identityPk: m.material.identity.publicKey };
-  const isMe = (acct: string | null) => acct !== null && acct.toLowerCase() === record.acct.toLowerCase();
-  const party = async (acct: string): Promise<{ party: Party; contact: Contact | null } | null> => {
-    if (isMe(acct)) return { party: self, contact: null };
-    const r = await resolveContact(rt, record, acct);
-    const c = r.contact ?? (await contactByAcct(rt, acct));
-    return c === null ? null : { party: { actorUri: c.actorUri, identityPk: pk(c.pinned.identityPk) }, contact: c };
-  };
   const authorAcct = normalizeAcct(req.author.acct, home);
   if (authorAcct === null) return fail('unknown_sender', 'unreadable author handle');
-  const author = await party(authorAcct);
-  if (author === null || (req.author.actorUri !== null && author.party.actorUri !== req.author.actorUri)) return fail('unknown_sender', 'no key is known for the author');
+  const author = await partyOf(rt, record, self, authorAcct, req.author.actorUri);
+  if (!author.ok) {
+    if (author.reason === 'unreachable') return fail('unreachable', `cannot check ${authorAcct}'s key right now`);
+    if (author.reason === 'unknown') return fail('unknown_sender', 'no key is known for the author');
+    return fail(author.reason, `${authorAcct} is under review`);
+  }
   const recipients: Party[] = [];
   for (const raw of req.mentions) {
     const acct = normalizeAcct(raw, home);
-    const p = acct === null ? null : await party(acct);
-    if (p === null) return fail('unknown_recipient', `no key is known for ${raw}`);
+    const p = acct === null ? null : await partyOf(rt, record, self, acct, null);
+    if (p?.ok !== true) return fail(p?.ok === false && p.reason === 'unreachable' ? 'unreachable' : 'unknown_recipient', `no key is known for ${raw}`);
     recipients.push(p.party);
   }
   const now = await rt.now();
   const texts = req.chunks.map((c) => c.text);
-  const candidates = author.contact === null ? [{ key: self.identityPk, trust: 'verified' as const, fingerprint: fingerprint(self.identityPk) }] : authorKeys(author.contact);
+  const candidates = author.contact === null ? [self.identityPk] : authorKeys(author.contact);
   let result: DecryptResult | null = null;
-  let used = candidates[0];
-  for (const cand of candidates) {
-    used = cand;
-    result = decryptMessage(texts, { author: { actorUri: author.party.actorUri, identityPk: cand.key }, recipients, me: { ...self, chain: m.material.chain }, now });
+  let used: Uint8Array | undefined;
+  for (const key of candidates) {
+    used = key;
+    result = decryptMessage(texts, { author: { actorUri: author.party.actorUri, identityPk: key }, recipients, me: { ...self, chain: m.material.chain }, now });
     if (result.ok || result.reason !== 'sender_mismatch') break;
   }
   if (result === null || used === undefined) return fail('unknown_sender', 'no key');
@@ -137,23 +162,48 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
     return fail(result.reason, result.detail ?? result.reason);
   }
   const v = result.value;
-  // A full storage must not stop reading: without memory the message counts as new.
-  const seen = req.checkReplay === false ? ('new' as const) : await rt.store
-    .exclusive(() => rememberMessage(rt.deps.local, `${record.origin}#${record.accountId}`, `${v.sender.actorUri}|${hex(v.messageId)}`, req.chunks.map((c) => c.statusId), now))
-    .catch(() => 'new' as const);
-  if (seen === 'replay') return fail('replayed', 'this message was already delivered in another post: a server re-sent it');
-  const contacts = await rt.store.contacts();
-  const acctOf = (p: Party) => (p.actorUri === self.actorUri ? record.acct : contacts.find((c) => c.actorUri === p.actorUri)?.acct ?? null);
   return {
     ok: true,
     plaintext: v.plaintext,
-    sender: { acct: acctOf(v.sender), actorUri: v.sender.actorUri, trust: used.trust, fingerprint: used.fingerprint },
-    senderMismatch: false,
-    recipients: v.recipients.map((r) => ({ acct: acctOf(r), fingerprint: fingerprint(r.identityPk) })),
+    sender: { actorUri: v.sender.actorUri, fingerprint: fingerprint(used) },
+    recipients: v.recipients.map((r) => ({ actorUri: r.actorUri, fingerprint: fingerprint(r.identityPk) })),
     messageId: hex(v.messageId),
     replyTo: v.replyTo === null ? null : hex(v.replyTo),
     createdAt: v.createdAt,
   };
+}
+
+/** Trust of an authenticated sender from the contacts store, now (see KeyServices.senderTrust). */
+export async function senderTrust(rt: KeyRuntime, account: AccountRef, sender: { actorUri: string; fingerprint: string }, createdAt: number): Promise<SenderTrust> {
+  await rt.init();
+  const record = await rt.account(account);
+  if (record !== null && sender.actorUri === record.actorUri && sender.fingerprint === fingerprint(pk(record.identityPk))) return { kind: 'self', acct: record.acct, fingerprint: sender.fingerprint };
+  const c = await rt.store.contact(sender.actorUri);
+  if (c === null) return { kind: 'unknown', acct: null, fingerprint: sender.fingerprint };
+  const at = { acct: c.acct, fingerprint: sender.fingerprint };
+  // A key its owner revoked is dead: a revocation as compromised covers every message, whatever
+  // time it claims; any other revocation covers what was signed after it (issue #21, invariant 2).
+  const revocations = [
+    ...c.deadKeys.filter((d) => d.fingerprint === sender.fingerprint),
+    ...c.history.filter((h) => h.fingerprint === sender.fingerprint && h.revoked !== null).map((h) => h.revoked),
+    ...(c.pinned.fingerprint === sender.fingerprint && c.revoked !== null ? [c.revoked] : []),
+  ];
+  if (revocations.some((r) => r !== null && (r.reason === 'compromised' || createdAt >= r.revokedAt))) return { kind: 'revoked', ...at };
+  if (c.identityChange !== null) return { kind: 'identity_review', ...at };
+  if (c.pinned.fingerprint === sender.fingerprint) {
+    if (c.pendingChange !== null && c.pendingChange.identityPk === c.pinned.identityPk) return { kind: 'identity_review', ...at };
+    return { kind: c.pinned.trust, ...at };
+  }
+  if (c.history.some((h) => h.fingerprint === sender.fingerprint)) return { kind: 'key_changed', ...at };
+  return { kind: 'unknown', acct: null, fingerprint: sender.fingerprint };
+}
+
+/** Pinned handles for actor URIs (see KeyServices.handlesOf). */
+export async function handlesOf(rt: KeyRuntime, account: AccountRef, actorUris: readonly string[]): Promise<(string | null)[]> {
+  await rt.init();
+  const record = await rt.account(account);
+  const contacts = await rt.store.contacts();
+  return actorUris.map((u) => (record !== null && u === record.actorUri ? record.acct : contacts.find((c) => c.actorUri === u)?.acct ?? null));
 }
 
 export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -211,4 +261,15 @@ export async function searchAccounts(rt: KeyRuntime, account: AccountRef, query:
     out.push({ acct: full, hasKey: c !== undefined && c.bundle !== null && c.revoked === null && c.pendingChange === null });
   }
   return out;
+}
+
+/** Pinned contacts for completion (see KeyServices.contactList). */
+export async function contactList(rt: KeyRuntime, account: AccountRef): Promise<{ acct: string; trust: 'unverified' | 'verified' | 'changed'; usable: boolean }[]> {
+  await rt.init();
+  if ((await rt.account(account)) === null) return [];
+  return (await rt.store.contacts()).map((c) => ({
+    acct: c.acct,
+    trust: c.pendingChange !== null || c.identityChange !== null ? 'changed' : c.pinned.trust,
+    usable: c.bundle !== null && c.revoked === null && c.pendingChange === null && c.identityChange === null,
+  }));
 }

@@ -1,6 +1,7 @@
 /** Public views of stored records for the popup: no secret bytes, ever. */
 import { fingerprint, safetyNumber } from '../../protocol/index';
 import type { KeysContactDetail, KeysContactSummary, KeysMyKeys } from '../../messaging/keys-messages';
+import { identityChangeView } from '../contacts/identity-view';
 import { contactState, contactTrust } from '../contacts/tofu';
 import { b64, unb64 } from '../storage/codec';
 import type { AccountRecord, Contact } from '../storage/schema';
@@ -29,6 +30,7 @@ export function contactDetail(me: AccountRecord, c: Contact): KeysContactDetail 
     safetyDisplay: sn.display,
     qrPayload: b64(sn.qrPayload),
     keyChange: p === null ? null : { oldFingerprint: c.pinned.fingerprint, newFingerprint: p.fingerprint, changedAt: p.seenAt, servedBy: p.servedBy, keptBlocked: p.keptBlocked },
+    identityChange: identityChangeView(c),
     previousKeys: c.history.map((h) => ({ fingerprint: h.fingerprint, replacedAt: h.replacedAt })),
   };
 }

@@ -91,6 +91,13 @@ async function deliver(ctx: Ctx, d: Delivery): Promise<DeliveryResult> {
   }
 }
 
+/**
+ * Where each running federation domain is served (domain -> http://127.0.0.1:port), in this test
+ * process. The test build of the extension reads it (hush-test:webfinger-origins, written by
+ * test/browser/launch.ts) to reach WebFinger at a.test, which has no host of its own.
+ */
+export const federationOrigins = new Map<string, string>();
+
 export async function startFederation(opts: StartOptions): Promise<Federation> {
   const specs = opts.instances ?? DEFAULT_INSTANCES;
   if (opts.buildWeb !== false) await buildWebOnce();
@@ -116,6 +123,7 @@ export async function startFederation(opts: StartOptions): Promise<Federation> {
       const adminPort = await listen(admin, opts.adminPorts?.[spec.domain] ?? 0);
       ctx.origin = `http://127.0.0.1:${port}`;
       peers.set(spec.domain, ctx.origin);
+      federationOrigins.set(spec.domain, ctx.origin);
       built.push({ ctx, admin, adminOrigin: `http://127.0.0.1:${adminPort}`, spec });
     }
   } catch (e) {
@@ -142,7 +150,10 @@ export async function startFederation(opts: StartOptions): Promise<Federation> {
   return {
     instances,
     async stop() {
-      for (const { ctx } of built) ctx.hub.close();
+      for (const { ctx } of built) {
+        ctx.hub.close();
+        if (federationOrigins.get(ctx.domain) === ctx.origin) federationOrigins.delete(ctx.domain);
+      }
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
         s.closeAllConnections();
         s.close(() => resolve());
