@@ -6,11 +6,12 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { fail } from '../messaging/result';
 import { record, recent } from './diagnostics';
-import { joinFrameSession, openFrameSession } from './frame-sessions';
 import { injectIntoOpenTabs, originsFromPatterns, reconcileContentScripts } from './instances';
 import { createKeyServices } from './key-services';
+import { pageToken } from './keys/browser-deps';
 import { keysHandlers } from './keys/handlers';
 import { createOverlayHandlers } from './overlay/handlers';
+import { dropLegacyRecords } from './overlay/message-store';
 import { createRouter, type Handlers } from './router';
 import { sweepTab } from './session-table';
 import { settingsHandlers } from './settings/handlers';
@@ -29,21 +30,10 @@ const handlers: Handlers = {
     return { accepted: true as const };
   },
   'popup/tab-state': async ({ tabId }) => ({ state: await getTabState(tabId) }),
-  'frame/open': async ({ kind }, sender) => {
-    if (sender.tabId === null) return fail('forbidden_sender', 'no tab');
-    const session = await openFrameSession(kind, sender.tabId);
-    return { session, path: `frames/${kind}.html` };
-  },
-  'frame/hello': async ({ session }, sender) => {
-    const kind = sender.path === '/frames/editor.html' ? 'editor' : sender.path === '/frames/view.html' ? 'view' : null;
-    if (kind === null || sender.tabId === null) return fail('forbidden_sender', 'not a Hush frame');
-    const joined = await joinFrameSession(session, sender.tabId, kind, sender.frameId ?? null);
-    return joined ? { joined: true as const } : fail('no_session', 'this frame was not opened by Hush for this tab');
-  },
   'diagnostics/get': () => Promise.resolve({ entries: recent() }),
   ...settingsHandlers(),
   ...keysHandlers,
-  ...createOverlayHandlers({ services: keyServices }),
+  ...createOverlayHandlers({ services: keyServices, token: (account) => pageToken(account, 'publish') }),
 };
 
 const route = createRouter(handlers, browser.runtime.id, extensionOrigin);
@@ -61,6 +51,8 @@ browser.permissions.onRemoved.addListener(() => void reconcileContentScripts());
 // Every start (install, update, browser start, worker wake-up) re-checks registrations. A page
 // that loaded while a registration was missing (first start, or a browser that dropped it) got
 // no content script: run it there now (the script itself runs at most once per page).
+// The first overlay cached badges with decrypted messages (hush-view:, hush-seen:): dropped once.
+dropLegacyRecords(browser.storage.local).catch((e: unknown) => record('error', `legacy records: ${e instanceof Error ? e.message : String(e)}`));
 reconcileContentScripts().then(injectIntoOpenTabs).catch((e: unknown) => record('error', `startup: ${e instanceof Error ? e.message : String(e)}`));
 
 // Tests poll for this to know the background script has run (the worker target can attach earlier).

@@ -1,153 +1,200 @@
-import { describe, expect, it } from 'vitest';
-import type { DecryptOutcome, KeyServices } from '../services';
-import { badgeFor, Reader, type CacheArea } from './reading';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DecryptOutcome, KeyServices, SenderTrustKind } from '../services';
+import type { StorageArea } from './message-store';
+import { Reader, type SeenStatus } from './reading';
 
+const SENDER = { actorUri: 'https://alice.example/users/alice', fingerprint: 'abcd' };
 const ok = (over: Partial<Extract<DecryptOutcome, { ok: true }>> = {}): DecryptOutcome => ({
-  ok: true, plaintext: 'hello', senderMismatch: false, recipients: [], messageId: '00', replyTo: null, createdAt: 1,
-  sender: { acct: 'bob@b.test', actorUri: 'https://b.test/users/bob', trust: 'verified', fingerprint: 'abcd' },
-  ...over,
+  ok: true, plaintext: 'hello', sender: SENDER, recipients: [], messageId: '00', replyTo: null, createdAt: 1_800_000_000, ...over,
+});
+const account = { origin: 'https://a.test', accountId: '1' };
+const author = { acct: 'alice@alice.example', actorUri: null };
+const NO_EXTRAS = { cw: false, media: false, card: false };
+const seen = (statusId: string, text: string, over: Partial<SeenStatus> = {}): SeenStatus => ({
+  statusId, text, author, mentions: ['bob'], serverTime: null, extras: NO_EXTRAS, ...over,
 });
 
-describe('badgeFor', () => {
-  it('shows the authenticated sender and trust', () => {
-    expect(badgeFor(ok()).badge).toMatchObject({ kind: 'verified', sender: 'bob@b.test', fingerprint: 'abcd' });
-    expect(badgeFor(ok({ sender: { acct: 'bob@b.test', actorUri: 'x', trust: 'unverified', fingerprint: 'f' } })).badge.kind).toBe('unverified');
-    expect(badgeFor(ok({ sender: { acct: 'bob@b.test', actorUri: 'x', trust: 'changed', fingerprint: 'f' } })).badge.kind).toBe('key_changed');
-  });
+function memory(): StorageArea {
+  const m = new Map<string, unknown>();
+  return {
+    get: (keys) => Promise.resolve(Object.fromEntries(keys.filter((k) => m.has(k)).map((k) => [k, m.get(k)]))),
+    set: (items) => {
+      for (const [k, v] of Object.entries(items)) m.set(k, v);
+      return Promise.resolve();
+    },
+    remove: (keys) => {
+      for (const k of keys) m.delete(k);
+      return Promise.resolve();
+    },
+  };
+}
 
-  it('never shows the text of a message whose sender is not the author', () => {
-    const shown = badgeFor(ok({ senderMismatch: true }));
-    expect(shown).toMatchObject({ plaintext: null, badge: { kind: 'sender_mismatch' } });
-  });
+interface Fake {
+  services: KeyServices;
+  decrypts: () => number;
+  setTrust: (k: SenderTrustKind) => void;
+  setOutcome: (f: (text: string) => DecryptOutcome) => void;
+}
 
-  it('maps failures to badges without text', () => {
-    expect(badgeFor({ ok: false, reason: 'locked', message: '' })).toMatchObject({ plaintext: null, badge: { kind: 'locked' } });
-    expect(badgeFor({ ok: false, reason: 'unknown_sender', message: '' }).badge.kind).toBe('sender_mismatch');
-    expect(badgeFor({ ok: false, reason: 'bad_signature', message: '' }).badge).toMatchObject({ kind: 'cannot_decrypt', reason: 'bad_signature' });
-  });
+function fake(): Fake {
+  let trust: SenderTrustKind = 'verified';
+  let outcome: (text: string) => DecryptOutcome = () => ok();
+  let calls = 0;
+  const services: KeyServices = {
+    checkRecipients: () => Promise.reject(new Error('unused')),
+    encrypt: () => Promise.reject(new Error('unused')),
+    decrypt: (_a, req) => {
+      calls++;
+      return Promise.resolve(outcome(req.chunks[0]?.text ?? ''));
+    },
+    senderTrust: (_a, s) => Promise.resolve({ kind: trust, acct: 'alice@alice.example', fingerprint: s.fingerprint }),
+    handlesOf: (_a, u) => Promise.resolve(u.map(() => 'alice@alice.example')),
+    sealLocal: (_a, d) => Promise.resolve(d),
+    openLocal: (_a, d) => Promise.resolve(d),
+    searchAccounts: () => Promise.resolve([]),
+    contactList: () => Promise.resolve([]),
+  };
+  return { services, decrypts: () => calls, setTrust: (k) => (trust = k), setOutcome: (f) => (outcome = f) };
+}
+
+const reader = (f: Fake, area = memory()) => new Reader({ services: f.services, area, now: () => Promise.resolve(1_800_000_100) });
+
+// A real Hush status (so inspectChunk parses it), a forged one reusing its message id, and another message.
+let text = '';
+let forged = '';
+let other = '';
+beforeAll(async () => {
+  const { init, encryptMessage } = await import('../../protocol/index');
+  const { ALICE, BOB, live, mentionOf, NOW } = await import('../../../test/vectors/fixtures');
+  await init();
+  const alice = live(ALICE);
+  const bob = live(BOB);
+  const make = (plaintext: string): string => {
+    const r = encryptMessage({ sender: { identity: alice.identity, chain: alice.chain }, recipients: [bob.key], plaintext, now: NOW, statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` } });
+    if (!r.ok) throw new Error(r.reason);
+    return r.value.statuses[0] ?? '';
+  };
+  text = make('hi');
+  other = make('a withheld message');
+  const cps = Array.from(text);
+  const at = cps.length - 8;
+  cps[at] = cps[at] === '\u4e00' ? '\u4e01' : '\u4e00';
+  forged = cps.join('');
 });
 
 describe('Reader', () => {
-  const services = (): KeyServices => ({
-    checkRecipients: () => Promise.reject(new Error('unused')),
-    encrypt: () => Promise.reject(new Error('unused')),
-    decrypt: () => Promise.resolve(ok()),
-    sealLocal: () => Promise.resolve('locked' as const),
-    openLocal: () => Promise.resolve('locked' as const),
-    searchAccounts: () => Promise.resolve([]),
-  });
-  const memory = (): CacheArea => {
-    const m = new Map<string, unknown>();
-    return { get: (k) => Promise.resolve(m.has(k) ? { [k]: m.get(k) } : {}), set: (items) => {
-      for (const [k, v] of Object.entries(items)) m.set(k, v);
-      return Promise.resolve();
-    } };
-  };
-  const account = { origin: 'https://a.test', accountId: '1' };
-
   it('refuses text that is not a Hush status without throwing', async () => {
-    const r = new Reader(services(), memory());
-    for (const text of ['', 'hello', '[Hush encrypted message] not hush16 at all', '[Hush encrypted message] 丂丂丂']) {
-      const out = await r.open(account, { statusId: '1', text, author: { acct: 'bob@b.test', actorUri: null }, mentions: [] });
-      expect(out.kind).toBe('not_hush');
+    const r = reader(fake());
+    for (const t of ['', 'hello']) expect((await r.open(account, seen('1', t))).kind).toBe('not_hush');
+    // It claims to be Hush but does not parse: a failed view, never the page's text as if plain.
+    for (const t of ['[Hush encrypted message] not hush16 at all', '[Hush encrypted message] 丂丂丂']) {
+      expect((await r.open(account, seen('1', t))).kind).toBe('malformed');
+      expect(await r.view(account, '1')).toMatchObject({ state: 'failed', plaintext: null, reason: 'malformed_text' });
     }
   });
 
-  // A real Hush status (so inspectChunk parses it) and a forged one reusing its message id.
-  const genuine = async (): Promise<{ text: string; forged: string }> => {
-    const { init, encryptMessage } = await import('../../protocol/index');
-    const { ALICE, BOB, live, mentionOf, NOW } = await import('../../../test/vectors/fixtures');
-    await init();
-    const alice = live(ALICE);
-    const bob = live(BOB);
-    const r = encryptMessage({ sender: { identity: alice.identity, chain: alice.chain }, recipients: [bob.key], plaintext: 'hi', now: NOW, statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` } });
-    if (!r.ok) throw new Error(r.reason);
-    const text = r.value.statuses[0] ?? '';
-    // Same header (message id), one body character changed: parses, but cannot verify.
-    const cps = Array.from(text); // code points: every Hush16 character is one
-    const at = cps.length - 8;
-    cps[at] = cps[at] === '\u4e00' ? '\u4e01' : '\u4e00';
-    return { text, forged: cps.join('') };
-  };
-
-  it('locking hides plaintext already shown; unlocking brings it back (none is kept in memory)', async () => {
-    const { text } = await genuine();
-    let locked = false;
-    const svc: KeyServices = {
-      ...services(),
-      decrypt: () => Promise.resolve(locked ? { ok: false, reason: 'locked', message: '' } : ok()),
-      sealLocal: (_a, d) => Promise.resolve(locked ? ('locked' as const) : d),
-      openLocal: (_a, d) => Promise.resolve(locked ? ('locked' as const) : d),
-    };
-    const r = new Reader(svc, memory());
-    const opened = await r.open(account, { statusId: 's1', text, author: { acct: 'alice@alice.example', actorUri: null }, mentions: ['bob'] });
-    if (opened.kind !== 'message') throw new Error(opened.kind);
-    expect(opened.shown.plaintext).toBe('hello');
-    locked = true;
-    expect(await r.shown(account, opened.key)).toMatchObject({ plaintext: null, badge: { kind: 'locked' } });
-    locked = false;
-    expect((await r.shown(account, opened.key)).plaintext).toBe('hello');
+  it('one status shown in several places gives the same answer everywhere, and no replay flag (#16 item 1)', async () => {
+    const f = fake();
+    const r = reader(f);
+    for (let i = 0; i < 3; i++) await r.open(account, seen('111', text));
+    const views = await Promise.all([r.view(account, '111'), r.view(account, '111'), r.view(account, '111')]);
+    for (const v of views) expect(v).toMatchObject({ state: 'message', plaintext: 'hello', flags: [], sender: { trust: 'verified' } });
+    expect(f.decrypts()).toBe(1);
   });
 
-  it('an unverifiable post reusing a message id cannot get the genuine message marked replayed or hidden', async () => {
-    const { text, forged } = await genuine();
-    const svc: KeyServices = {
-      ...services(),
-      decrypt: (_a, req) => Promise.resolve(req.chunks[0]?.text === text ? ok() : { ok: false, reason: 'bad_signature', message: '' }),
-      sealLocal: (_a, d) => Promise.resolve(d),
-      openLocal: (_a, d) => Promise.resolve(d),
-    };
-    const r = new Reader(svc, memory());
-    const author = { acct: 'alice@alice.example', actorUri: null };
-    const junk = await r.open(account, { statusId: 'forged', text: forged, author, mentions: ['bob'] });
-    expect(junk.kind === 'message' && junk.shown.badge).toMatchObject({ kind: 'cannot_decrypt', reason: 'bad_signature' });
-    const real = await r.open(account, { statusId: 'real', text, author, mentions: ['bob'] });
-    expect(real.kind === 'message' && real.shown).toMatchObject({ plaintext: 'hello', badge: { kind: 'verified' } });
-    // A verified message re-posted under a new status id is a replay.
-    const replay = await r.open(account, { statusId: 'again', text, author, mentions: ['bob'] });
-    expect(replay.kind === 'message' && replay.shown.badge.kind).toBe('replayed');
+  it('the same signed message under another status id is flagged as replayed', async () => {
+    const r = reader(fake());
+    await r.open(account, seen('111', text));
+    expect((await r.view(account, '111')).flags).toEqual([]);
+    await r.open(account, seen('222', text));
+    const again = await r.view(account, '222');
+    expect(again.plaintext).toBe('hello');
+    expect(again.flags.map((x) => x.kind)).toContain('replayed');
   });
 
-  it('DM-column entries (conversation ids, no status id) are decrypted without a replay verdict', async () => {
-    const { text } = await genuine();
-    const requests: (boolean | undefined)[] = [];
-    const svc: KeyServices = {
-      ...services(),
-      decrypt: (_a, req) => {
-        requests.push(req.checkReplay);
-        return Promise.resolve(ok());
-      },
-      sealLocal: (_a, d) => Promise.resolve(d),
-      openLocal: (_a, d) => Promise.resolve(d),
-    };
-    const r = new Reader(svc, memory());
-    const author = { acct: 'alice@alice.example', actorUri: null };
-    const inThread = await r.open(account, { statusId: '111', text, author, mentions: ['bob'] });
-    expect(inThread.kind === 'message' && inThread.shown.plaintext).toBe('hello');
-    const inColumn = await r.open(account, { statusId: 'c42', text, author, mentions: ['bob'], context: 'conversation' });
-    expect(inColumn.kind === 'message' && inColumn.shown.badge.kind).not.toBe('replayed');
-    expect(requests[0]).toBe(true);
+  it('the replay memory outlives the worker: a later reader flags a re-delivery too', async () => {
+    const area = memory();
+    const first = reader(fake(), area);
+    await first.open(account, seen('111', text));
+    await first.view(account, '111');
+    const later = reader(fake(), area);
+    await later.open(account, seen('333', text));
+    expect((await later.view(account, '333')).flags.map((x) => x.kind)).toContain('replayed');
   });
 
-  it('an edited status (same id, new text) is decrypted again: the cached plaintext of the old text is never shown for it', async () => {
-    const { text, forged } = await genuine();
-    const svc: KeyServices = {
-      ...services(),
-      decrypt: (_a, req) => Promise.resolve(req.chunks[0]?.text === text ? ok() : { ok: false, reason: 'bad_signature', message: '' }),
-      sealLocal: (_a, d) => Promise.resolve(d),
-      openLocal: (_a, d) => Promise.resolve(d),
-    };
-    const cache = memory();
-    const author = { acct: 'alice@alice.example', actorUri: null };
-    const before = await new Reader(svc, cache).open(account, { statusId: 's9', text, author, mentions: ['bob'] });
-    expect(before.kind === 'message' && before.shown.plaintext).toBe('hello');
-    // The server edits the status in place; a fresh reader (e.g. after a worker restart) shares the sealed cache.
-    for (const r of [new Reader(svc, cache)]) {
-      const after = await r.open(account, { statusId: 's9', text: forged, author, mentions: ['bob'] });
-      expect(after.kind === 'message' && after.shown).toMatchObject({ plaintext: null, badge: { kind: 'cannot_decrypt', reason: 'bad_signature' } });
-      // Edited back: the original text is the original message again.
-      const back = await r.open(account, { statusId: 's9', text, author, mentions: ['bob'] });
-      expect(back.kind === 'message' && back.shown.plaintext).toBe('hello');
-    }
+  it('a forged post reusing a message id cannot hide, supersede or get the genuine one flagged', async () => {
+    const f = fake();
+    f.setOutcome((t) => (t === text ? ok() : { ok: false, reason: 'bad_signature', message: '' }));
+    const r = reader(f);
+    await r.open(account, seen('forged', forged));
+    await r.open(account, seen('real', text));
+    expect(await r.view(account, 'real')).toMatchObject({ state: 'message', plaintext: 'hello', flags: [] });
+    const junk = await r.view(account, 'forged');
+    expect(junk.plaintext).toBeNull();
+    expect(junk.flags.map((x) => x.kind)).toContain('foreign_part');
+  });
+
+  it('trust is looked up at every view: a later verification or revocation shows on messages already shown (#16 item 2)', async () => {
+    const f = fake();
+    f.setTrust('unverified');
+    const r = reader(f);
+    await r.open(account, seen('111', text));
+    expect((await r.view(account, '111')).sender?.trust).toBe('unverified');
+    f.setTrust('verified');
+    expect((await r.view(account, '111')).sender?.trust).toBe('verified');
+    f.setTrust('revoked');
+    expect((await r.view(account, '111')).sender?.trust).toBe('revoked');
+  });
+
+  it('locked and unreachable are never remembered as verdicts (#21 invariant 4)', async () => {
+    const f = fake();
+    let state: 'locked' | 'unreachable' | 'ok' = 'unreachable';
+    f.setOutcome(() => (state === 'ok' ? ok() : { ok: false, reason: state, message: '' }));
+    const r = reader(f);
+    await r.open(account, seen('111', text));
+    expect((await r.view(account, '111')).state).toBe('unreachable');
+    state = 'locked';
+    expect((await r.view(account, '111')).state).toBe('locked');
+    state = 'ok';
+    expect(await r.view(account, '111')).toMatchObject({ state: 'message', plaintext: 'hello', flags: [] });
+  });
+
+  it('a status whose ciphertext is swapped for another genuine message is flagged replaced (#21 invariant 3)', async () => {
+    const f = fake();
+    f.setOutcome((t) => (t === text ? ok() : ok({ plaintext: 'a withheld message', messageId: '11' })));
+    const area = memory();
+    const r = reader(f, area);
+    await r.open(account, seen('111', text));
+    expect((await r.view(account, '111')).flags).toEqual([]);
+    await r.open(account, seen('111', other));
+    const swapped = await r.view(account, '111');
+    expect(swapped.plaintext).toBe('a withheld message');
+    expect(swapped.flags.map((x) => x.kind)).toContain('replaced');
+  });
+
+  it('flags a server date far from the signed time, and a CW, media or card around the ciphertext', async () => {
+    const r = reader(fake());
+    await r.open(account, seen('111', text, { serverTime: 1_800_000_000 + 30 * 24 * 3600, extras: { cw: true, media: false, card: true } }));
+    const v = await r.view(account, '111');
+    expect(v.createdAt).toBe(1_800_000_000);
+    expect(v.flags).toEqual(expect.arrayContaining([
+      { kind: 'time_gap', serverTime: 1_800_000_000 + 30 * 24 * 3600 },
+      { kind: 'unsigned_extras', cw: true, media: false, card: true },
+    ]));
+    await r.open(account, seen('222', other, { serverTime: 1_800_000_000 + 60 }));
+  });
+
+  it('a message read once is read from the sealed store later: no new decryption after a restart', async () => {
+    const area = memory();
+    const f1 = fake();
+    const r1 = reader(f1, area);
+    await r1.open(account, seen('111', text));
+    await r1.view(account, '111');
+    const f2 = fake();
+    f2.setOutcome(() => ({ ok: false, reason: 'bad_signature', message: 'the prekey is gone' }));
+    const r2 = reader(f2, area);
+    await r2.open(account, seen('111', text));
+    expect(await r2.view(account, '111')).toMatchObject({ state: 'message', plaintext: 'hello', flags: [] });
+    expect(f2.decrypts()).toBe(0);
   });
 });

@@ -1,222 +1,359 @@
 /**
- * Reading side of the overlay: groups chunks into messages, decrypts through KeyServices,
- * detects replays, and keeps decrypted results in a cache sealed with the account's local key
- * (KeyServices.sealLocal), so scrolling back and prekey rotation never need the prekey again.
+ * Reading side of the overlay: every Hush status on screen is registered here; statuses are
+ * grouped into messages by (author as shown, message id), verified and decrypted through
+ * KeyServices once every part is known, and remembered (message-store.ts) so prekey rotation and
+ * restarts never need the prekey again.
+ *
+ * What one status shows is decided per status, from what was verified:
+ * - the status that carried a verified part shows the message;
+ * - the same part under another status id (same text) is a REPLAY, shown with its flag; so is a
+ *   message whose replay memory names other status ids (a server re-delivering an old message);
+ * - another text claiming the same part is a FOREIGN part: it never replaces the genuine one
+ *   (candidates are kept per part, and a forged part cannot verify);
+ * - a status whose text changed after it was shown is REPLACED (Hush never edits statuses).
+ * One status shown in several places (home, notifications, the DM column) is one status id: the
+ * same answer everywhere. Trust is never cached: views ask KeyServices.senderTrust each time.
+ * Failures that can heal (locked keys, an unreachable instance) are never remembered as verdicts.
  */
-import { inspectChunk } from '../../protocol/index';
-import type { Badge } from '../../messaging/overlay-messages';
-import type { AccountRef, DecryptOutcome, KeyServices } from '../services';
+import { inspectChunk, STATUS_PREFIX } from '../../protocol/index';
+import type { ViewContent, ViewFlag } from '../../messaging/overlay-messages';
+import type { AccountRef, DecryptFailure, KeyServices } from '../services';
+import { MessageStore, type StorageArea, type StoredMessage } from './message-store';
 
 export interface SeenStatus {
   readonly statusId: string;
   readonly text: string;
   readonly author: { readonly acct: string; readonly actorUri: string | null };
   readonly mentions: readonly string[];
-  /** DM-column entries carry a conversation id, not a status id: no replay check for them. */
-  readonly context?: 'status' | 'conversation';
-}
-
-export interface Shown {
-  readonly plaintext: string | null;
-  readonly badge: Badge;
+  /** The date the page or the API shows for the status (Unix seconds). */
+  readonly serverTime: number | null;
+  readonly extras: { readonly cw: boolean; readonly media: boolean; readonly card: boolean };
 }
 
 export type OpenResult =
-  | { readonly kind: 'message'; readonly key: string; readonly shown: Shown; readonly completed: readonly string[] }
-  | { readonly kind: 'continuation'; readonly key: string; readonly index: number; readonly total: number; readonly completed: readonly string[] }
-  | { readonly kind: 'not_hush'; readonly shown: Shown };
+  | { readonly kind: 'part'; readonly group: string; readonly index: number; readonly total: number; readonly completes: boolean }
+  /** It says it is a Hush status but cannot be parsed: shown as a failed view, never as the page's text. */
+  | { readonly kind: 'malformed' }
+  | { readonly kind: 'not_hush' };
 
-/** Minimal async key-value storage (storage.local in the extension, a Map in tests). */
-export interface CacheArea {
-  get(key: string): Promise<Record<string, unknown>>;
-  set(items: Record<string, unknown>): Promise<void>;
+interface Candidate {
+  readonly statusId: string;
+  readonly text: string;
+  readonly hash: string;
+  readonly mentions: readonly string[];
 }
 
-interface Pending {
+interface Verified {
+  readonly message: StoredMessage;
+  /** Set when the replay memory names other status ids for this message. */
+  readonly replayOf: { readonly firstSeenAt: number } | null;
+}
+
+interface Group {
+  readonly account: AccountRef;
+  readonly author: SeenStatus['author'];
   readonly messageId: string;
   readonly total: number;
-  readonly author: SeenStatus['author'];
-  mentions: readonly string[];
-  readonly parts: Map<number, { statusId: string; text: string; conversation: boolean }>;
+  /** Candidates per part, first seen first (at most MAX_CANDIDATES each). */
+  readonly parts: Map<number, Candidate[]>;
+  verified: Verified | null;
+  /** A lasting failure for the current candidates (never locked / unreachable). */
+  failure: { readonly reason: DecryptFailure | 'incomplete_chunks'; readonly signature: string } | null;
+  settling: Promise<void> | null;
 }
 
+const MAX_CANDIDATES = 4;
+const MAX_TRIES = 8;
+/** More than this between the signed time and the date the server shows is flagged. */
+export const TIME_GAP_SECONDS = 3600;
+const SNIPPET = 120;
+
+const TEXT_KEY_LABEL = 'hush/v1/status-text';
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-const b64 = (b: Uint8Array): string => btoa(String.fromCharCode(...b));
-function unb64(s: unknown): Uint8Array | null {
-  if (typeof s !== 'string') return null;
-  try {
-    return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
-
-const badge = (kind: Badge['kind'], extra: Partial<Badge> = {}): Badge => ({ kind, sender: null, fingerprint: null, reason: null, parts: null, ...extra });
-
-export function badgeFor(out: DecryptOutcome): Shown {
-  if (!out.ok) {
-    if (out.reason === 'locked') return { plaintext: null, badge: badge('locked', { reason: out.reason }) };
-    if (out.reason === 'replayed') return { plaintext: null, badge: badge('replayed', { reason: out.reason }) };
-    if (out.reason === 'key_changed') return { plaintext: null, badge: badge('key_changed', { reason: out.reason }) };
-    if (out.reason === 'sender_mismatch' || out.reason === 'unknown_sender') return { plaintext: null, badge: badge('sender_mismatch', { reason: out.reason }) };
-    return { plaintext: null, badge: badge('cannot_decrypt', { reason: out.reason }) };
-  }
-  const s = out.sender;
-  const kind = out.senderMismatch ? 'sender_mismatch' : s.trust === 'changed' ? 'key_changed' : s.trust;
-  // A sender mismatch never shows text as if it came from the status author.
-  return { plaintext: out.senderMismatch ? null : out.plaintext, badge: badge(kind, { sender: s.acct, fingerprint: s.fingerprint }) };
-}
-
-const accountKey = (a: AccountRef): string => `${a.origin}|${a.accountId}`;
-
-const TEXT_KEY_LABEL = 'hush/v1/view-cache-key';
-
-/**
- * Names the exact status texts a cached result belongs to. A status keeps its id when it is
- * edited (by its author, or silently by the server), so a cache keyed by status id alone would go
- * on showing the old plaintext under new text. SHA-256 (labelled) so no crafted edit can collide.
- */
-async function textKey(texts: readonly string[]): Promise<string> {
-  const bytes = new TextEncoder().encode([TEXT_KEY_LABEL, ...texts].join('\u0000'));
+async function sha256(label: string, text: string): Promise<string> {
+  const bytes = new TextEncoder().encode(`${label}\u0000${text}`);
   return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))).slice(0, 32);
+}
+/** Names a status text exactly (labelled SHA-256, so no crafted edit can collide). */
+export const textHash = (text: string): Promise<string> => sha256(TEXT_KEY_LABEL, text);
+const senderTag = (actorUri: string): Promise<string> => sha256('hush/v1/sender-tag', actorUri);
+
+export const accountKey = (a: AccountRef): string => `${a.origin}|${a.accountId}`;
+
+export interface ReaderDeps {
+  readonly services: KeyServices;
+  readonly area: StorageArea;
+  readonly now: () => Promise<number>;
 }
 
 export class Reader {
-  private readonly pending = new Map<string, Pending>();
-  /** Failed results only (no plaintext): plaintext is never kept in memory, only sealed in the cache. */
-  private readonly failures = new Map<string, Shown>();
-  /** status id -> message id (hex) of the Hush message it carries: lets a reply name its parent. */
-  private readonly messageOfStatus = new Map<string, string>();
+  private readonly groups = new Map<string, Group>();
+  /** account|status id -> the latest text seen for it, its group and part. */
+  private readonly statuses = new Map<string, SeenStatus & { readonly hash: string; readonly group: string; readonly index: number }>();
+  private readonly stores = new Map<string, MessageStore>();
+  /** account|status id -> text hash of statuses that claim to be Hush but do not parse. */
+  private readonly malformed = new Map<string, string>();
 
-  constructor(
-    private readonly services: KeyServices,
-    private readonly cache: CacheArea,
-  ) {}
+  constructor(private readonly deps: ReaderDeps) {}
 
-  /**
-   * Registers one status and returns what its view should show. Never throws on hostile text.
-   * A message view's key names its own status (`group#statusId`), so a later status claiming the
-   * same message id never changes what an earlier view shows.
-   */
+  store(account: AccountRef): MessageStore {
+    const k = accountKey(account);
+    let s = this.stores.get(k);
+    if (s === undefined) {
+      const { services } = this.deps;
+      s = new MessageStore(this.deps.area, k, {
+        seal: async (data) => {
+          const r = await services.sealLocal(account, data);
+          return r instanceof Uint8Array ? r : r === 'locked' ? 'locked' : 'unavailable';
+        },
+        open: async (sealed) => {
+          const r = await services.openLocal(account, sealed);
+          return r instanceof Uint8Array ? r : r === 'locked' ? 'locked' : 'unavailable';
+        },
+      });
+      this.stores.set(k, s);
+    }
+    return s;
+  }
+
+  /** Registers one status. Never throws on hostile text. */
   async open(account: AccountRef, seen: SeenStatus): Promise<OpenResult> {
     const info = inspectChunk(seen.text);
-    if (!info.ok) return { kind: 'not_hush', shown: { plaintext: null, badge: badge('cannot_decrypt', { reason: info.reason }) } };
-    const { chunkIndex, chunkCount } = info.value;
+    if (!info.ok) {
+      if (!seen.text.includes(STATUS_PREFIX)) return { kind: 'not_hush' };
+      this.statuses.delete(`${accountKey(account)}|${seen.statusId}`);
+      this.malformed.set(`${accountKey(account)}|${seen.statusId}`, await textHash(seen.text));
+      return { kind: 'malformed' };
+    }
+    this.malformed.delete(`${accountKey(account)}|${seen.statusId}`);
+    const { chunkIndex: index, chunkCount: total } = info.value;
     const messageId = hex(info.value.messageId);
     const group = `${accountKey(account)}|${seen.author.acct.toLowerCase()}|${messageId}`;
-    this.messageOfStatus.set(`${accountKey(account)}|${seen.statusId}`, messageId);
-    const conversation = seen.context === 'conversation';
-    if (!conversation && (await this.isReplay(account, seen.author.acct, messageId, chunkIndex, seen.statusId))) {
-      const shown: Shown = { plaintext: null, badge: badge('replayed') };
-      return chunkIndex === 0 ? { kind: 'message', key: `${group}|replay#${seen.statusId}`, shown, completed: [] } : { kind: 'continuation', key: group, index: chunkIndex, total: chunkCount, completed: [] };
+    const hash = await textHash(seen.text);
+    this.statuses.set(`${accountKey(account)}|${seen.statusId}`, { ...seen, hash, group, index });
+    let g = this.groups.get(group);
+    if (g === undefined) {
+      g = { account, author: seen.author, messageId, total, parts: new Map(), verified: null, failure: null, settling: null };
+      this.groups.set(group, g);
     }
-    let p = this.pending.get(group);
-    if (p === undefined) {
-      p = { messageId, total: chunkCount, author: seen.author, mentions: seen.mentions, parts: new Map() };
-      this.pending.set(group, p);
+    if (total !== g.total) return { kind: 'part', group, index, total, completes: false };
+    const list = g.parts.get(index) ?? [];
+    const before = g.parts.size;
+    if (!list.some((c) => c.statusId === seen.statusId && c.hash === hash) && list.length < MAX_CANDIDATES) {
+      list.push({ statusId: seen.statusId, text: seen.text, hash, mentions: seen.mentions });
+      g.parts.set(index, list);
     }
-    if (chunkIndex === 0) p.mentions = seen.mentions;
-    const before = p.parts.size;
-    p.parts.set(chunkIndex, { statusId: seen.statusId, text: seen.text, conversation });
-    const completed = before < p.total && p.parts.size === p.total && chunkIndex !== 0 ? [group] : [];
-    // The DM column shows only a message's last status: show the whole message if its first part is known.
-    const first = p.parts.get(0);
-    if (chunkIndex !== 0 && conversation && first !== undefined) {
-      const key = `${group}#${first.statusId}`;
-      return { kind: 'message', key, shown: await this.shown(account, key), completed };
+    const completes = before < g.total && g.parts.size === g.total;
+    return { kind: 'part', group, index, total, completes };
+  }
+
+  /** What the view of one status shows now (decrypting once every part is known). */
+  async view(account: AccountRef, statusId: string): Promise<ViewContent> {
+    const bad = this.malformed.get(`${accountKey(account)}|${statusId}`);
+    if (bad !== undefined) {
+      // Shown before with a text that parsed: the server changed it (Hush never edits).
+      const before = await this.store(account).status(statusId);
+      return { ...failed('malformed_text'), flags: before !== null && before.hash !== bad ? [{ kind: 'replaced' }] : [] };
     }
-    if (chunkIndex !== 0) return { kind: 'continuation', key: group, index: chunkIndex, total: chunkCount, completed };
-    const key = `${group}#${seen.statusId}`;
-    return { kind: 'message', key, shown: await this.shown(account, key), completed };
+    const seen = this.statuses.get(`${accountKey(account)}|${statusId}`);
+    if (seen === undefined) return failed('unknown');
+    const g = this.groups.get(seen.group);
+    if (g === undefined) return failed('unknown');
+    const outcome = await this.settle(g);
+    if (outcome !== null) return outcome;
+    const v = g.verified;
+    if (v === null) return failed(g.failure?.reason ?? 'unknown');
+    const m = v.message;
+    const flags: ViewFlag[] = [];
+    const store = this.store(account);
+    const mine = m.statusIds[seen.index] === statusId;
+    // The status no longer carries the verified text: its own edit is REPLACED, another post's is FOREIGN.
+    if (m.hashes[seen.index] !== seen.hash) return { ...failed('not_part_of_message'), flags: [{ kind: mine ? 'replaced' : 'foreign_part' }] };
+    // The same part under another status id, or a message the replay memory knows elsewhere.
+    // (A DM-column entry the API could not name, `c<id>`, has no status id to compare: no verdict.)
+    if (!statusId.startsWith('c') && (!mine || v.replayOf !== null)) flags.push({ kind: 'replayed', firstSeenAt: v.replayOf?.firstSeenAt ?? m.firstShownAt });
+    const before = await store.status(statusId);
+    if (before !== null && before.hash !== seen.hash) flags.push({ kind: 'replaced' });
+    if (seen.serverTime !== null && Math.abs(seen.serverTime - m.createdAt) > TIME_GAP_SECONDS) flags.push({ kind: 'time_gap', serverTime: seen.serverTime });
+    if (seen.extras.cw || seen.extras.media || seen.extras.card) flags.push({ kind: 'unsigned_extras', ...seen.extras });
+    const trust = await this.deps.services.senderTrust(account, m.sender, m.createdAt);
+    return {
+      state: 'message',
+      plaintext: m.plaintext,
+      sender: { acct: trust.acct, trust: trust.kind, fingerprint: trust.fingerprint },
+      createdAt: m.createdAt,
+      replyTo: m.replyTo === null ? null : await this.replyContext(account, m),
+      flags,
+      reason: null,
+      parts: null,
+    };
   }
 
-  /** Whether the statuses of this view key are known in this worker's lifetime (they are not after a restart). */
-  knows(key: string): boolean {
-    const hash = key.lastIndexOf('#');
-    const group = hash < 0 ? key : key.slice(0, hash);
-    return group.endsWith('|replay') || this.pending.has(group);
+  /** The chunk index and count of a registered status (null when unknown or not Hush). */
+  partOf(account: AccountRef, statusId: string): { readonly index: number; readonly total: number; readonly group: string } | null {
+    const s = this.statuses.get(`${accountKey(account)}|${statusId}`);
+    const g = s === undefined ? undefined : this.groups.get(s.group);
+    return s === undefined || g === undefined ? null : { index: s.index, total: g.total, group: s.group };
   }
 
-  messageIdOf(account: AccountRef, statusId: string): string | null {
-    return this.messageOfStatus.get(`${accountKey(account)}|${statusId}`) ?? null;
+  /** A registered status with exactly this text (a DM-column entry shows a status seen elsewhere). */
+  async statusWithText(account: AccountRef, text: string): Promise<SeenStatus | null> {
+    const hash = await textHash(text);
+    const prefix = `${accountKey(account)}|`;
+    for (const [k, s] of this.statuses) if (k.startsWith(prefix) && s.hash === hash && !s.statusId.startsWith('c')) return s;
+    return null;
   }
 
-  /** Remembers our own posted statuses, so replies to them are threaded to the right message. */
-  rememberPosted(account: AccountRef, statusIds: readonly string[], messageId: string): void {
-    for (const id of statusIds) this.messageOfStatus.set(`${accountKey(account)}|${id}`, messageId);
+  /** Status ids of the views that show a group (its first part), to refresh them when it completes. */
+  statusesOf(group: string): string[] {
+    const g = this.groups.get(group);
+    return (g?.parts.get(0) ?? []).map((c) => c.statusId);
   }
 
-  /** The current view of a message view key (decrypting once all chunks are known). */
-  async shown(account: AccountRef, key: string): Promise<Shown> {
-    const hash = key.lastIndexOf('#');
-    const group = hash < 0 ? key : key.slice(0, hash);
-    const own = hash < 0 ? null : key.slice(hash + 1);
-    if (group.endsWith('|replay')) return { plaintext: null, badge: badge('replayed') };
-    const p = this.pending.get(group);
-    if (p === undefined) return { plaintext: null, badge: badge('cannot_decrypt', { reason: 'unknown' }) };
-    const first = p.parts.get(0);
-    if (own !== null && first !== undefined && first.statusId !== own) {
-      return this.failures.get(`${group}|${own}`) ?? { plaintext: null, badge: badge('cannot_decrypt', { reason: 'superseded' }) };
+  /**
+   * The verified message a status carried (after a restart too: from the store), for replies:
+   * its authenticated sender and recipients, id and a snippet. Null when it is not a verified
+   * Hush message in this browser.
+   */
+  async messageOf(account: AccountRef, statusId: string): Promise<StoredMessage | 'locked' | null> {
+    const s = this.statuses.get(`${accountKey(account)}|${statusId}`);
+    const g = s === undefined ? undefined : this.groups.get(s.group);
+    if (g !== undefined) {
+      await this.settle(g);
+      if (g.verified !== null && g.verified.message.statusIds.includes(statusId)) return g.verified.message;
     }
-    if (first === undefined) return { plaintext: null, badge: badge('incomplete', { parts: { have: p.parts.size, total: p.total } }) };
-    const parts = [...p.parts.entries()].sort((x, y) => x[0] - y[0]).map(([, c]) => c);
-    const version = `${first.statusId}:${await textKey(parts.map((c) => c.text))}`;
-    const cached = await this.fromCache(account, version);
-    if (cached !== null) return cached;
-    const failed = this.failures.get(`${group}|${version}`);
-    if (failed !== undefined) return failed;
-    if (p.parts.size < p.total) return { plaintext: null, badge: badge('incomplete', { parts: { have: p.parts.size, total: p.total } }) };
-    const chunks = parts.map(({ statusId, text }) => ({ statusId, text }));
-    // DM-column entries carry conversation ids, not status ids: no replay verdict is possible there.
-    const checkReplay = !parts.some((c) => c.conversation);
-    const out = await this.services.decrypt(account, { author: p.author, mentions: p.mentions, chunks, checkReplay });
-    const shown = badgeFor(out);
-    if (shown.plaintext !== null) {
-      // Only a verified message claims its message id: forgeries cannot make the genuine one a "replay".
-      if (checkReplay) for (const [index, c] of p.parts) await this.recordSeen(account, p.author.acct, p.messageId, index, c.statusId);
-      await this.toCache(account, version, shown);
-    } else if (shown.badge.kind !== 'locked') {
-      // Locked is temporary: not remembered, so unlocking shows the text on the next render.
-      this.failures.set(`${group}|${version}`, shown);
+    const rec = await this.store(account).status(statusId);
+    return rec === null ? null : this.store(account).message(rec.message);
+  }
+
+  /** Our own statuses, just posted and read back: remembered as verified (the sender knows the plaintext). */
+  async rememberPosted(account: AccountRef, m: Omit<StoredMessage, 'hashes' | 'firstShownAt'>, texts: readonly string[]): Promise<void> {
+    const hashes = await Promise.all(texts.map(textHash));
+    const stored: StoredMessage = { ...m, hashes, firstShownAt: await this.deps.now() };
+    await this.store(account).put(stored, await senderTag(m.sender.actorUri));
+  }
+
+  /** Verifies the group if it can be; returns a view when the group cannot settle now (pending states). */
+  private async settle(g: Group): Promise<ViewContent | null> {
+    while (g.settling !== null) await g.settling;
+    if (g.verified !== null) return null;
+    if (g.parts.size < g.total) return { ...failed('incomplete'), state: 'incomplete', parts: { have: g.parts.size, total: g.total } };
+    const signature = [...g.parts.values()].map((l) => l.map((c) => c.hash).join(',')).join('|');
+    if (g.failure?.signature === signature) return null;
+    let pending: ViewContent | null = null;
+    g.settling = (async () => {
+      pending = await this.verify(g, signature);
+    })().finally(() => {
+      g.settling = null;
+    });
+    await g.settling;
+    return pending;
+  }
+
+  private async verify(g: Group, signature: string): Promise<ViewContent | null> {
+    const store = this.store(g.account);
+    const firsts = g.parts.get(0) ?? [];
+    // Known already (after a restart, or another view): the store holds it sealed.
+    for (const c of firsts) {
+      const rec = await store.status(c.statusId);
+      if (rec === null || rec.hash !== c.hash) continue;
+      const m = await store.message(rec.message);
+      if (m === 'locked') return locked();
+      if (m !== null && this.matches(g, m)) {
+        g.verified = { message: m, replayOf: null };
+        return null;
+      }
     }
-    return shown;
-  }
-
-  // Message ids are chosen by senders: the key names the author so one sender cannot claim another's id.
-  private seenKey(account: AccountRef, authorAcct: string, messageId: string, index: number): string {
-    return `hush-seen:${accountKey(account)}:${authorAcct.toLowerCase()}:${messageId}:${index}`;
-  }
-
-  /** The same verified message (chunk) seen under another status id is a replay: the first one wins. */
-  private async isReplay(account: AccountRef, authorAcct: string, messageId: string, index: number, statusId: string): Promise<boolean> {
-    const k = this.seenKey(account, authorAcct, messageId, index);
-    const first = (await this.cache.get(k))[k];
-    return typeof first === 'string' && first !== statusId;
-  }
-
-  private async recordSeen(account: AccountRef, authorAcct: string, messageId: string, index: number, statusId: string): Promise<void> {
-    const k = this.seenKey(account, authorAcct, messageId, index);
-    if (typeof (await this.cache.get(k))[k] !== 'string') await this.cache.set({ [k]: statusId });
-  }
-
-  /** The sealed cached view, the locked state if the cache cannot be opened now, or null. */
-  private async fromCache(account: AccountRef, version: string): Promise<Shown | null> {
-    const k = `hush-view:${accountKey(account)}:${version}`;
-    const sealed = unb64((await this.cache.get(k))[k]);
-    if (sealed === null) return null;
-    const opened = await this.services.openLocal(account, sealed);
-    if (opened === 'locked') return { plaintext: null, badge: badge('locked', { reason: 'locked' }) };
-    if (!(opened instanceof Uint8Array)) return null;
-    try {
-      const parsed = JSON.parse(new TextDecoder().decode(opened)) as Shown;
-      return typeof parsed.plaintext === 'string' && typeof parsed.badge.kind === 'string' ? parsed : null;
-    } catch {
-      return null;
+    let lastFailure: DecryptFailure = 'incomplete';
+    for (const combo of combinations(g, MAX_TRIES)) {
+      const first = combo[0];
+      if (first === undefined) break;
+      const out = await this.deps.services.decrypt(g.account, {
+        author: g.author,
+        mentions: first.mentions,
+        chunks: combo.map((c) => ({ statusId: c.statusId, text: c.text })),
+      });
+      if (out.ok) {
+        const now = await this.deps.now();
+        const tag = await senderTag(out.sender.actorUri);
+        const known = await store.replay(tag, out.messageId);
+        const statusIds = combo.map((c) => c.statusId);
+        const replayed = known !== null && known.statusIds[0] !== statusIds[0];
+        const message: StoredMessage = {
+          plaintext: out.plaintext, sender: out.sender, recipients: out.recipients, messageId: out.messageId, replyTo: out.replyTo,
+          createdAt: out.createdAt, statusIds, hashes: combo.map((c) => c.hash), firstShownAt: replayed ? known.at : now,
+        };
+        g.verified = { message, replayOf: replayed ? { firstSeenAt: known.at } : null };
+        // A replay is never stored over the original; a replaced status keeps its first record.
+        const prior = await store.status(first.statusId);
+        if (!replayed && (prior === null || prior.hash === first.hash)) await store.put(message, tag).catch(() => undefined);
+        return null;
+      }
+      // Temporary states heal by themselves: never remembered.
+      if (out.reason === 'locked') return locked();
+      if (out.reason === 'unreachable') return { ...failed('unreachable'), state: 'unreachable' };
+      lastFailure = out.reason;
     }
+    g.failure = { reason: lastFailure, signature };
+    return null;
   }
 
-  private async toCache(account: AccountRef, version: string, shown: Shown): Promise<void> {
-    const sealed = await this.services.sealLocal(account, new TextEncoder().encode(JSON.stringify(shown)));
-    if (sealed instanceof Uint8Array) await this.cache.set({ [`hush-view:${accountKey(account)}:${version}`]: b64(sealed) });
+  /** A stored message belongs to this group's current candidates (same status ids and texts). */
+  private matches(g: Group, m: StoredMessage): boolean {
+    return m.statusIds.length === g.total && m.statusIds.every((id, i) => (g.parts.get(i) ?? []).some((c) => c.statusId === id && c.hash === m.hashes[i]));
+  }
+
+  /** What Hush knows of the message `m` answers (signed reply-to): its sender and a snippet. */
+  private async replyContext(account: AccountRef, m: StoredMessage): Promise<NonNullable<ViewContent['replyTo']>> {
+    const store = this.store(account);
+    if (m.replyTo === null) return { known: false, sender: null, snippet: null, createdAt: null };
+    for (const g of this.groups.values()) {
+      const v = g.verified?.message;
+      if (v !== undefined && v.messageId === m.replyTo && accountKey(g.account) === accountKey(account) && [m.sender, ...m.recipients].some((p) => p.actorUri === v.sender.actorUri)) {
+        return this.describe(account, v);
+      }
+    }
+    for (const party of [m.sender, ...m.recipients]) {
+      const known = await store.replay(await senderTag(party.actorUri), m.replyTo);
+      const first = known?.statusIds[0];
+      if (first === undefined) continue;
+      const parent = await store.message(first);
+      if (parent !== null && parent !== 'locked') return this.describe(account, parent);
+    }
+    return { known: false, sender: null, snippet: null, createdAt: null };
+  }
+
+  private async describe(account: AccountRef, parent: StoredMessage): Promise<NonNullable<ViewContent['replyTo']>> {
+    const [handle] = await this.deps.services.handlesOf(account, [parent.sender.actorUri]);
+    const snippet = Array.from(parent.plaintext).slice(0, SNIPPET).join('') + (Array.from(parent.plaintext).length > SNIPPET ? '…' : '');
+    return { known: true, sender: handle ?? null, snippet, createdAt: parent.createdAt };
+  }
+}
+
+function failed(reason: string): ViewContent {
+  return { state: 'failed', plaintext: null, sender: null, createdAt: null, replyTo: null, flags: [], reason, parts: null };
+}
+const locked = (): ViewContent => ({ ...failed('locked'), state: 'locked' });
+
+/**
+ * Candidate combinations to try, first-seen first: the first candidate of every part, then each
+ * single part swapped for one of its alternatives (a forged part sits beside the genuine one).
+ */
+function* combinations(g: Group, max: number): Generator<Candidate[]> {
+  const base: Candidate[] = [];
+  for (let i = 0; i < g.total; i++) {
+    const c = g.parts.get(i)?.[0];
+    if (c === undefined) return;
+    base.push(c);
+  }
+  let tries = 0;
+  yield base;
+  for (let i = 0; i < g.total; i++) {
+    for (const alt of (g.parts.get(i) ?? []).slice(1)) {
+      if (++tries >= max) return;
+      const next = [...base];
+      next[i] = alt;
+      yield next;
+    }
   }
 }

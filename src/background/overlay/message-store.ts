@@ -1,0 +1,221 @@
+/**
+ * What the reader remembers across restarts, per account, in storage.local (bounded):
+ *
+ * - `hush-msg:<account>:<first status id>`: a verified message, SEALED with the account's local
+ *   key (KeyServices.sealLocal): plaintext, the authenticated sender and recipients, message id,
+ *   signed reply-to and time, and the status ids and text hashes it was read from. Old prekeys are
+ *   pruned after the grace window (forward secrecy), so this is how old messages stay readable.
+ *   No badge is stored: trust is looked up each time a view is shown.
+ * - `hush-st:<account>:<status id>`: which message a status carried and the hash of its text, so a
+ *   status whose encrypted text changes after it was shown is caught ("replaced"), and a reply
+ *   finds the message it answers after a worker restart. Public facts (the server knows them).
+ * - `hush-mid:<account>:<sender actor hash>:<message id>`: the status ids a verified message was
+ *   first read from (replay memory: the same signed message under other status ids is a replay).
+ * - `hush-idx:<account>`: the messages in the order they were first stored. Beyond MAX_MESSAGES the
+ *   oldest go, with all their records: storage stays bounded whatever a year of use brings.
+ *
+ * Storage is outside input too: every record is shape-checked on read; a damaged one is treated
+ * as absent, never thrown on.
+ */
+
+export interface StorageArea {
+  get(keys: string[]): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+}
+
+export interface StoredMessage {
+  readonly plaintext: string;
+  readonly sender: { readonly actorUri: string; readonly fingerprint: string };
+  readonly recipients: readonly { readonly actorUri: string; readonly fingerprint: string }[];
+  readonly messageId: string;
+  readonly replyTo: string | null;
+  readonly createdAt: number;
+  /** Status id of each chunk, in chunk order. */
+  readonly statusIds: readonly string[];
+  /** Text hash of each chunk's status, in chunk order. */
+  readonly hashes: readonly string[];
+  /** When this browser first showed it (Unix seconds). */
+  readonly firstShownAt: number;
+}
+
+export interface StatusRecord {
+  /** First status id of the message this status carried. */
+  readonly message: string;
+  readonly hash: string;
+  readonly index: number;
+}
+
+export interface ReplayRecord {
+  readonly statusIds: readonly string[];
+  readonly at: number;
+}
+
+export interface Sealer {
+  seal(data: Uint8Array): Promise<Uint8Array | 'locked' | 'unavailable'>;
+  open(sealed: Uint8Array): Promise<Uint8Array | 'locked' | 'unavailable'>;
+}
+
+export const MAX_MESSAGES = 2000;
+const STORE_VERSION_KEY = 'hush-overlay-store';
+const STORE_VERSION = 2;
+/** Records of the first overlay (cached badges, unbounded): dropped once. */
+export const LEGACY_PREFIXES = ['hush-view:', 'hush-seen:'] as const;
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isStrArray = (v: unknown, max: number): v is string[] => Array.isArray(v) && v.length <= max && v.every(isStr);
+const isParty = (v: unknown): v is { actorUri: string; fingerprint: string } => isObj(v) && isStr(v.actorUri) && isStr(v.fingerprint);
+
+function isStoredMessage(v: unknown): v is StoredMessage {
+  return isObj(v) && isStr(v.plaintext) && isParty(v.sender) && Array.isArray(v.recipients) && v.recipients.length <= 64 && v.recipients.every(isParty) &&
+    isStr(v.messageId) && (v.replyTo === null || isStr(v.replyTo)) && typeof v.createdAt === 'number' &&
+    isStrArray(v.statusIds, 16) && isStrArray(v.hashes, 16) && v.hashes.length === v.statusIds.length && typeof v.firstShownAt === 'number';
+}
+const isStatusRecord = (v: unknown): v is StatusRecord => isObj(v) && isStr(v.message) && isStr(v.hash) && typeof v.index === 'number';
+const isReplayRecord = (v: unknown): v is ReplayRecord => isObj(v) && isStrArray(v.statusIds, 16) && typeof v.at === 'number';
+interface IndexEntry {
+  readonly first: string;
+  readonly at: number;
+  readonly senderTag: string;
+  readonly messageId: string;
+  readonly statusIds: readonly string[];
+}
+const isIndexEntry = (e: unknown): e is IndexEntry =>
+  isObj(e) && isStr(e.first) && typeof e.at === 'number' && isStr(e.senderTag) && isStr(e.messageId) && isStrArray(e.statusIds, 16);
+
+const b64 = (b: Uint8Array): string => {
+  let s = '';
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(s);
+};
+function unb64(s: unknown): Uint8Array | null {
+  if (!isStr(s)) return null;
+  try {
+    return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+export class MessageStore {
+  private index: Promise<IndexEntry[]> | null = null;
+  private indexDirty: Promise<void> | null = null;
+  /** Status records are read on every view: kept in memory once read (writes go through here). */
+  private readonly statuses = new Map<string, StatusRecord | null>();
+
+  constructor(
+    private readonly area: StorageArea,
+    /** `<origin>|<account id>`: every key names its account. */
+    private readonly account: string,
+    private readonly sealer: Sealer,
+  ) {}
+
+  private msgKey = (first: string) => `hush-msg:${this.account}:${first}`;
+  private stKey = (statusId: string) => `hush-st:${this.account}:${statusId}`;
+  private midKey = (senderTag: string, messageId: string) => `hush-mid:${this.account}:${senderTag}:${messageId}`;
+  private idxKey = () => `hush-idx:${this.account}`;
+
+  async status(statusId: string): Promise<StatusRecord | null> {
+    const known = this.statuses.get(statusId);
+    if (known !== undefined) return known;
+    const k = this.stKey(statusId);
+    const got = (await this.area.get([k]))[k];
+    const rec = isStatusRecord(got) ? got : null;
+    this.statuses.set(statusId, rec);
+    return rec;
+  }
+
+  /** The sealed message (or 'locked' while the keys are locked, null when absent or damaged). */
+  async message(first: string): Promise<StoredMessage | 'locked' | null> {
+    const k = this.msgKey(first);
+    const sealed = unb64((await this.area.get([k]))[k]);
+    if (sealed === null) return null;
+    const opened = await this.sealer.open(sealed);
+    if (opened === 'locked') return 'locked';
+    if (opened === 'unavailable') return null;
+    try {
+      const parsed: unknown = JSON.parse(new TextDecoder().decode(opened));
+      return isStoredMessage(parsed) ? parsed : null;
+    } catch {
+      return null;
+    } finally {
+      opened.fill(0);
+    }
+  }
+
+  async replay(senderTag: string, messageId: string): Promise<ReplayRecord | null> {
+    const k = this.midKey(senderTag, messageId);
+    const got = (await this.area.get([k]))[k];
+    return isReplayRecord(got) ? got : null;
+  }
+
+  /**
+   * Stores a verified message: its sealed content (when the keys are unlocked), its status
+   * records and its replay record (kept if one exists: the first status ids win).
+   */
+  async put(m: StoredMessage, senderTag: string): Promise<void> {
+    const first = m.statusIds[0];
+    if (first === undefined) return;
+    const items: Record<string, unknown> = {};
+    const sealed = await this.sealer.seal(new TextEncoder().encode(JSON.stringify(m)));
+    if (sealed instanceof Uint8Array) items[this.msgKey(first)] = b64(sealed);
+    m.statusIds.forEach((id, index) => {
+      const rec: StatusRecord = { message: first, hash: m.hashes[index] ?? '', index };
+      this.statuses.set(id, rec);
+      items[this.stKey(id)] = rec;
+    });
+    if ((await this.replay(senderTag, m.messageId)) === null) items[this.midKey(senderTag, m.messageId)] = { statusIds: m.statusIds, at: m.firstShownAt } satisfies ReplayRecord;
+    await this.area.set(items);
+    await this.remember(first, m.firstShownAt, senderTag, m.messageId, m.statusIds);
+  }
+
+  /** Records the index entry and prunes the oldest messages beyond MAX_MESSAGES. */
+  private async remember(first: string, at: number, senderTag: string, messageId: string, statusIds: readonly string[]): Promise<void> {
+    const idx = await this.loadIndex();
+    if (!idx.some((e) => e.first === first)) idx.push({ first, at, senderTag, messageId, statusIds: [...statusIds] });
+    if (idx.length > MAX_MESSAGES) await this.drop(idx.splice(0, idx.length - MAX_MESSAGES));
+    // One write of the index per turn of the event loop, however many messages arrived in it.
+    this.indexDirty ??= new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
+      this.indexDirty = null;
+      await this.area.set({ [this.idxKey()]: await this.loadIndex() });
+    });
+    await this.indexDirty;
+  }
+
+  private loadIndex(): Promise<IndexEntry[]> {
+    this.index ??= this.area.get([this.idxKey()]).then((got) => {
+      const idx = got[this.idxKey()];
+      return Array.isArray(idx) ? idx.filter(isIndexEntry).slice(-MAX_MESSAGES * 2) : [];
+    });
+    return this.index;
+  }
+
+  /** Removes every record of these messages (entries carry what their removal needs: nothing is read back). */
+  private async drop(entries: readonly IndexEntry[]): Promise<void> {
+    const keys: string[] = [];
+    for (const e of entries) {
+      keys.push(this.msgKey(e.first), this.midKey(e.senderTag, e.messageId), ...e.statusIds.map((s) => this.stKey(s)));
+      for (const s of e.statusIds) this.statuses.delete(s);
+    }
+    if (keys.length > 0) await this.area.remove(keys);
+  }
+
+  /** How many messages are remembered (tests). */
+  async size(): Promise<number> {
+    return (await this.loadIndex()).length;
+  }
+}
+
+/** Drops the first overlay's unbounded records once (they held badges computed at the time). */
+export async function dropLegacyRecords(area: { get(keys: string[] | null): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void>; remove(keys: string[]): Promise<void> }): Promise<number> {
+  const v = (await area.get([STORE_VERSION_KEY]))[STORE_VERSION_KEY];
+  if (v === STORE_VERSION) return 0;
+  const all = await area.get(null);
+  const doomed = Object.keys(all).filter((k) => LEGACY_PREFIXES.some((p) => k.startsWith(p)));
+  if (doomed.length > 0) await area.remove(doomed);
+  await area.set({ [STORE_VERSION_KEY]: STORE_VERSION });
+  return doomed.length;
+}
+
+export { b64 as toBase64, unb64 as fromBase64 };
