@@ -1,75 +1,143 @@
+/**
+ * Secure frames (editor, message view) are web-accessible, so a hostile page can load them too,
+ * post them any message and read every attribute of the frames Hush inserts. A frame therefore
+ * binds to its session through nothing the page can read, replay or flood:
+ *
+ * - A session (`frame:<id>`) is made by the background for a content script of one tab, of one
+ *   kind (view | editor). Its id never leaves the extension: the content script gets only one-time
+ *   OFFER tokens, one per load of the frame it inserted, and hands each to its own frame with
+ *   postMessage targeted at the extension origin (the page cannot read it; see content/dom.ts).
+ * - Live offers are listed in storage.session (`hush:offers`), readable by extension pages only,
+ *   never by content scripts or pages. A frame checks each message it receives against that list
+ *   locally, so forged offers cost one Map lookup and are ignored: flooding cannot make a frame
+ *   give up, and nothing a page posts is ever sent on to the background.
+ * - Claiming an offer (`frame/claim`) is checked against the browser-stamped tab, frame and path:
+ *   the offer is used up, and the session is bound to that frameId. A later offer (the frame
+ *   reloaded, e.g. after a DOM move) rebinds it; every other frame is refused from then on.
+ * (No crypto: the offer is a 144-bit random string whose only use is to be claimed once.)
+ */
 import browser from 'webextension-polyfill';
 
-/**
- * Secure frames (editor, message view) are web-accessible, so a hostile page can load them
- * too. A frame is only served when it presents a session id that the background created for a
- * content script of the SAME tab (Mailvelope's create/join rule). The id never appears in the
- * DOM: the content script hands it to the frame with postMessage (see content/dom.ts), so the
- * page cannot copy a genuine frame. On top of that, the first frame that joins a session owns
- * it (the browser-stamped frameId); any other frame presenting it is refused. A reload of the
- * same frame keeps its frameId, so a refresh still works.
- */
+export type FrameKind = 'view' | 'editor';
+
 export interface FrameSession {
-  readonly kind: 'view' | 'editor';
+  readonly kind: FrameKind;
   readonly tabId: number;
   readonly createdAt: number;
-  /** The frame that joined first; absent until then. */
+  /** The frame bound to the session (browser-stamped frameId); absent until claimed. */
   readonly frameId?: number;
 }
 
+/** storage.session key of the live offers: token -> {session, kind, tabId, expires}. */
+export const OFFERS_KEY = 'hush:offers';
+/** An offer unclaimed this long is dropped (a frame claims it within its first second). */
+const OFFER_TTL_MS = 60_000;
+const MAX_OFFERS = 2_000;
+
+export interface Offer {
+  readonly session: string;
+  readonly kind: FrameKind;
+  readonly tabId: number;
+  readonly expires: number;
+}
+
+export const TOKEN_RE = /^[A-Za-z0-9_-]{24}$/;
 const key = (id: string) => `frame:${id}`;
 
-/** Sessions bound in this worker's lifetime: a synchronous check-and-set, so two racing joins cannot both win. */
+/** Sessions bound in this worker's lifetime: a synchronous check-and-set, so two racing claims cannot both win. */
 const boundHere = new Map<string, number>();
 
-function newSessionId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(18));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
+function randomId(bytes: number): string {
+  const b = crypto.getRandomValues(new Uint8Array(bytes));
+  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export async function openFrameSession(kind: FrameSession['kind'], tabId: number, now = Date.now()): Promise<string> {
-  const id = newSessionId();
-  const session: FrameSession = { kind, tabId, createdAt: now };
-  await browser.storage.session.set({ [key(id)]: session });
-  return id;
-}
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isKind = (v: unknown): v is FrameKind => v === 'view' || v === 'editor';
+const isOffer = (v: unknown): v is Offer =>
+  isObj(v) && typeof v.session === 'string' && isKind(v.kind) && typeof v.tabId === 'number' && typeof v.expires === 'number';
+const isSession = (v: unknown): v is FrameSession =>
+  isObj(v) && isKind(v.kind) && typeof v.tabId === 'number' && typeof v.createdAt === 'number' && (v.frameId === undefined || typeof v.frameId === 'number');
 
-async function read(id: string): Promise<FrameSession | null> {
-  const got = await browser.storage.session.get(key(id));
-  return (got[key(id)] as FrameSession | undefined) ?? null;
+async function readOffers(): Promise<Map<string, Offer>> {
+  const got = (await browser.storage.session.get(OFFERS_KEY))[OFFERS_KEY];
+  const out = new Map<string, Offer>();
+  if (isObj(got)) for (const [t, o] of Object.entries(got)) if (TOKEN_RE.test(t) && isOffer(o)) out.set(t, o);
+  return out;
 }
 
 /**
- * The session if it exists, was made for this tab and for a frame of this kind, and (when a
- * frame asks) belongs to that frame: the first frame to join binds it.
+ * Offers live in memory (the authority: a claimed offer is gone at once) and are written through
+ * to storage.session, where frames look them up. Writes are batched: every offer made in one turn
+ * of the event loop is stored in one write, and each maker waits for that write (its frame is
+ * inserted only after it), so 200 views cost a handful of writes, not 200.
  */
-export async function joinFrameSession(id: string, tabId: number, kind: FrameSession['kind'], frameId: number | null = null): Promise<FrameSession | null> {
-  let claimed = false;
-  if (frameId !== null) {
-    const owner = boundHere.get(id);
-    if (owner !== undefined && owner !== frameId) return null;
-    if (owner === undefined) {
-      boundHere.set(id, frameId);
-      claimed = true;
-    }
-  }
-  const session = await read(id);
-  if (session?.tabId !== tabId || session.kind !== kind) {
-    if (claimed) boundHere.delete(id);
-    return null;
-  }
-  if (frameId === null) return session;
-  if (session.frameId !== undefined) {
-    // Bound before this worker started (it may have been restarted): the stored owner decides.
-    boundHere.set(id, session.frameId);
-    return session.frameId === frameId ? session : null;
-  }
-  const bound = { ...session, frameId };
-  await browser.storage.session.set({ [key(id)]: bound });
-  return bound;
+let offers: Promise<Map<string, Offer>> | null = null;
+let flush: Promise<void> | null = null;
+const memory = (): Promise<Map<string, Offer>> => (offers ??= readOffers().catch(() => new Map<string, Offer>()));
+
+function persist(): Promise<void> {
+  flush ??= new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
+    flush = null;
+    const m = await memory();
+    const now = Date.now();
+    for (const [t, o] of m) if (o.expires < now) m.delete(t);
+    while (m.size > MAX_OFFERS) m.delete(m.keys().next().value as string);
+    await browser.storage.session.set({ [OFFERS_KEY]: Object.fromEntries(m) });
+  });
+  return flush;
 }
 
-/** True when `frameId` is the frame that owns the session (for every request a frame makes after joining). */
+async function read(id: string): Promise<FrameSession | null> {
+  const got = (await browser.storage.session.get(key(id)))[key(id)];
+  return isSession(got) ? got : null;
+}
+
+/** A new session for a content script of `tabId`, and its first offer. */
+export async function openFrameSession(kind: FrameKind, tabId: number, now = Date.now()): Promise<{ session: string; offer: string }> {
+  const id = randomId(18);
+  await browser.storage.session.set({ [key(id)]: { kind, tabId, createdAt: now } satisfies FrameSession });
+  return { session: id, offer: await offerFor(id, kind, tabId) };
+}
+
+async function offerFor(session: string, kind: FrameKind, tabId: number): Promise<string> {
+  const token = randomId(18);
+  (await memory()).set(token, { session, kind, tabId, expires: Date.now() + OFFER_TTL_MS });
+  await persist();
+  return token;
+}
+
+/** A fresh offer for a frame that loaded again (content script of the same tab only). */
+export async function reoffer(session: string, tabId: number): Promise<string | null> {
+  const s = await read(session);
+  return s?.tabId === tabId ? offerFor(session, s.kind, tabId) : null;
+}
+
+/**
+ * A frame claims an offer: it must be live, made for this tab and this kind of frame. The offer
+ * is used up and the session is bound to the claiming frame. Returns the session id or null.
+ */
+export async function claimOffer(token: string, tabId: number, kind: FrameKind, frameId: number): Promise<string | null> {
+  const m = await memory();
+  const offer = m.get(token);
+  m.delete(token); // one-time, whoever presents it
+  void persist();
+  if (offer === undefined || offer.expires < Date.now()) return null;
+  if (offer.tabId !== tabId || offer.kind !== kind) return null;
+  const s = await read(offer.session);
+  if (s?.tabId !== tabId || s.kind !== kind) return null;
+  boundHere.set(offer.session, frameId);
+  await browser.storage.session.set({ [key(offer.session)]: { ...s, frameId } satisfies FrameSession });
+  return offer.session;
+}
+
+/** The session if it exists and was made for this tab (content scripts: no frame binding involved). */
+export async function sessionOfTab(id: string, tabId: number, kind: FrameKind): Promise<FrameSession | null> {
+  const s = await read(id);
+  return s?.tabId === tabId && s.kind === kind ? s : null;
+}
+
+/** True when `frameId` is the frame bound to the session (checked on every request a frame makes). */
 export async function frameOwnsSession(id: string, tabId: number, frameId: number | null | undefined): Promise<boolean> {
   if (typeof frameId !== 'number') return false;
   const owner = boundHere.get(id);
@@ -78,4 +146,9 @@ export async function frameOwnsSession(id: string, tabId: number, frameId: numbe
   if (session?.tabId !== tabId || session.frameId === undefined) return false;
   boundHere.set(id, session.frameId);
   return session.frameId === frameId;
+}
+
+export async function closeFrameSession(id: string): Promise<void> {
+  boundHere.delete(id);
+  await browser.storage.session.remove(key(id));
 }

@@ -13,8 +13,7 @@ function handlers(): Handlers {
     ping: vi.fn(() => Promise.resolve({ version: '1.0.0', sodium: { ready: true, version: '1.0.22', error: null } })),
     'page/detected': vi.fn(() => Promise.resolve({ accepted: true as const })),
     'popup/tab-state': vi.fn(() => Promise.resolve({ state: null })),
-    'frame/open': vi.fn(() => Promise.resolve({ session: 's'.repeat(24), path: 'frames/view.html' })),
-    'frame/hello': vi.fn(() => Promise.resolve({ joined: true as const })),
+    'frame/reoffer': vi.fn(() => Promise.resolve({ offer: 'o'.repeat(24) })),
     'diagnostics/get': vi.fn(() => Promise.resolve({ entries: [] })),
   };
   return core as Handlers;
@@ -57,7 +56,9 @@ describe('background router', () => {
     const route = createRouter(h, EXT_ID, ORIGIN);
     expect(await route({ type: 'page/detected', payload: page }, popup)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
     expect(await route({ type: 'popup/tab-state', payload: { tabId: 1 } }, content)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
-    expect(await route({ type: 'frame/open', payload: { kind: 'view' } }, frame)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    // A frame cannot ask for offers: only the content script that inserted it can.
+    expect(await route({ type: 'frame/reoffer', payload: { session: 's'.repeat(24) } }, frame)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(h['frame/reoffer']).not.toHaveBeenCalled();
     expect(h['page/detected']).not.toHaveBeenCalled();
   });
 

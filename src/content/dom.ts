@@ -47,17 +47,17 @@ export function styleOf(el: Element, linkEl: Element | null = null): FrameStyle 
   };
 }
 
-/** An extension-origin frame for a session. The URL carries the session id only. */
-/** The message a content script sends a secure frame to hand it its session (see frames/common.ts). */
-export const SESSION_MESSAGE = 'hush/session';
+/** The message a content script posts its own frame after each load (see frames/common.ts). */
+export const OFFER_MESSAGE = 'hush/offer';
 
 /**
- * An extension-origin frame for `session`. The session id is NOT in the URL (the page can read
- * every attribute): after each load of the frame document, this content script hands it over
- * with postMessage targeted at the extension origin, which the page can neither read nor
- * redirect (a frame the page navigated elsewhere simply does not receive it).
+ * An extension-origin frame for a session. Nothing the page can read names the session: after
+ * each (browser-made, trusted) load of the frame document, this content script hands the frame a
+ * ONE-TIME offer with postMessage targeted at the extension origin, which the page can neither
+ * read nor redirect. The first load uses the offer the background gave with the session; a later
+ * load (the frame was moved in the DOM, or reloaded) gets a fresh one (`frame/reoffer`).
  */
-export function secureFrame(path: string, session: string, title: string): HTMLIFrameElement {
+export function secureFrame(path: string, session: string, offer: string, title: string, reoffer: (session: string) => Promise<string | null>): HTMLIFrameElement {
   const frame = document.createElement('iframe');
   const url = browser.runtime.getURL(path);
   frame.src = url;
@@ -67,8 +67,17 @@ export function secureFrame(path: string, session: string, title: string): HTMLI
   // Frames never need the page's privileges; no allow= features are granted.
   frame.referrerPolicy = 'no-referrer';
   const origin = new URL(url).origin;
-  frame.addEventListener('load', () => {
-    frame.contentWindow?.postMessage({ type: SESSION_MESSAGE, session }, origin);
+  let first: string | null = offer;
+  frame.addEventListener('load', (e) => {
+    // A load event the page dispatched (isTrusted false) hands out nothing.
+    if (!e.isTrusted) return;
+    const hand = (o: string | null): void => {
+      if (o !== null) frame.contentWindow?.postMessage({ type: OFFER_MESSAGE, offer: o }, origin);
+    };
+    if (first !== null) {
+      hand(first);
+      first = null;
+    } else void reoffer(session).then(hand);
   });
   return frame;
 }

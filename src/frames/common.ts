@@ -1,70 +1,76 @@
 import browser from 'webextension-polyfill';
-import { send } from '../messaging/client';
 import type { Reply } from '../messaging/result';
 
-const SESSION_RE = /^[A-Za-z0-9_-]{16,64}$/;
-/** How long a frame waits for its session before it says it was not opened by Hush. */
-const SESSION_WAIT_MS = 5_000;
-/** Guesses a page may post before the frame stops listening (a session has 144 random bits). */
-const MAX_OFFERS = 8;
+/** The message a content script posts its own frame after each load (see content/dom.ts secureFrame). */
+export const OFFER_MESSAGE = 'hush/offer';
+const TOKEN_RE = /^[A-Za-z0-9_-]{24}$/;
+/** storage.session key of the live offers (background/frame-sessions.ts). */
+const OFFERS_KEY = 'hush:offers';
+/** After this long without a genuine offer, say so (but keep listening: a slow worker may still answer). */
+const SESSION_WAIT_MS = 10_000;
+/** Unknown offers make the frame re-read the list at most this often: a flood costs nothing more. */
+const REREAD_MS = 250;
 
-/**
- * Shared start of every secure frame: the frame shows nothing until the background confirms
- * that the session it was handed belongs to a content script of this very tab and binds it to
- * this frame. The session arrives by postMessage from the parent window (our content script;
- * see content/dom.ts secureFrame), never in the URL, so a page cannot copy a genuine frame.
- * The page can post to us too, but it cannot know a session; shapes are checked, and after a few
- * offers or the wait the frame gives up and shows a refusal.
- *
- * `join` is the request that binds the session: `frame/hello` by default; the view frame uses
- * `overlay/view-join`, which also answers what to show (one round trip less per message).
- */
-export function joinSession(root: HTMLElement, titleKey: string): Promise<Joined<{ readonly joined: true }> | null>;
-export function joinSession<T>(root: HTMLElement, titleKey: string, join: (session: string) => Promise<Reply<T>>): Promise<Joined<T> | null>;
-export function joinSession<T>(root: HTMLElement, titleKey: string, join?: (session: string) => Promise<Reply<T>>): Promise<Joined<unknown> | null> {
-  const request = join ?? ((session: string) => send('frame/hello', { session }));
-  return new Promise((resolve) => {
-    let offers = 0;
-    let done = false;
-    const finish = (joined: Joined<unknown> | null) => {
-      if (done) return;
-      done = true;
-      window.removeEventListener('message', onMessage);
-      clearTimeout(timer);
-      if (joined === null) {
-        root.className = 'hush-refused';
-        root.textContent = browser.i18n.getMessage('frameNoSession');
-        root.dataset.state = 'refused';
-      } else {
-        root.textContent = browser.i18n.getMessage(titleKey);
-        root.dataset.state = 'joined';
-      }
-      resolve(joined);
-    };
-    const onMessage = (event: MessageEvent) => {
-      if (done || event.source !== window.parent) return;
-      const data: unknown = event.data;
-      if (typeof data !== 'object' || data === null) return;
-      const { type, session } = data as { type?: unknown; session?: unknown };
-      if (type !== 'hush/session' || typeof session !== 'string' || !SESSION_RE.test(session)) return;
-      offers++;
-      // No deadline while the background answers (a sleeping worker can take a moment to start).
-      clearTimeout(timer);
-      void request(session).then((reply) => {
-        if (reply.ok) finish({ session, value: reply.value });
-        else if (offers >= MAX_OFFERS) finish(null);
-        else timer = setTimeout(() => finish(null), SESSION_WAIT_MS);
-      });
-    };
-    let timer = setTimeout(() => finish(null), SESSION_WAIT_MS);
-    window.addEventListener('message', onMessage);
-  });
+async function liveOffers(): Promise<Set<string>> {
+  try {
+    const got: unknown = (await browser.storage.session.get(OFFERS_KEY))[OFFERS_KEY];
+    return new Set(typeof got === 'object' && got !== null ? Object.keys(got) : []);
+  } catch {
+    return new Set();
+  }
 }
 
-export interface Joined<T> {
-  readonly session: string;
-  /** The joining request's answer. */
-  readonly value: T;
+/**
+ * Shared start of every secure frame: it shows nothing until it holds a session. The content
+ * script that inserted the frame posts it a one-time offer after each load; the page can post
+ * too, as often as it likes, but cannot know a live offer (they are listed in storage.session,
+ * which only extension pages can read). Each message is checked against that list locally:
+ * forged ones are dropped without a word to the background, so flooding neither delays nor stops
+ * the genuine offer. The first live offer is claimed with `claim` (the frame's join request,
+ * which also answers what to show), binding the session to this frame.
+ */
+export function joinSession<T>(root: HTMLElement, titleKey: string, claim: (offer: string) => Promise<Reply<T>>): Promise<T> {
+  return new Promise((resolve) => {
+    let known = liveOffers();
+    let lastRead = Date.now();
+    let claiming = false;
+    const tried = new Set<string>();
+    const timer = setTimeout(() => {
+      root.className = 'hush-refused';
+      root.textContent = browser.i18n.getMessage('frameNoSession');
+      root.dataset.state = 'refused';
+    }, SESSION_WAIT_MS);
+
+    const consider = async (offer: string): Promise<void> => {
+      let live = await known;
+      if (!live.has(offer) && Date.now() - lastRead >= REREAD_MS) {
+        lastRead = Date.now();
+        known = liveOffers();
+        live = await known;
+      }
+      if (!live.has(offer) || claiming) return;
+      claiming = true;
+      const reply = await claim(offer);
+      claiming = false;
+      if (!reply.ok) return;
+      clearTimeout(timer);
+      window.removeEventListener('message', onMessage);
+      root.className = '';
+      root.textContent = browser.i18n.getMessage(titleKey);
+      root.dataset.state = 'joined';
+      resolve(reply.value);
+    };
+    const onMessage = (event: MessageEvent): void => {
+      if (event.source !== window.parent) return;
+      const data: unknown = event.data;
+      if (typeof data !== 'object' || data === null) return;
+      const { type, offer } = data as { type?: unknown; offer?: unknown };
+      if (type !== OFFER_MESSAGE || typeof offer !== 'string' || !TOKEN_RE.test(offer) || tried.has(offer)) return;
+      if (tried.size < 10_000) tried.add(offer);
+      void consider(offer);
+    };
+    window.addEventListener('message', onMessage);
+  });
 }
 
 export function frameRoot(): HTMLElement {

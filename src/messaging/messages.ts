@@ -41,8 +41,6 @@ const coreRequests = {
   ping: { payload: v.strictObject({}), from: ['content', 'frame', 'extension-page'] },
   'page/detected': { payload: PageDetectedSchema, from: ['content'] },
   'popup/tab-state': { payload: v.strictObject({ tabId: v.pipe(v.number(), v.integer(), v.minValue(0)) }), from: ['extension-page'] },
-  'frame/hello': { payload: v.strictObject({ session: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)) }), from: ['frame'] },
-  'frame/open': { payload: v.strictObject({ kind: v.picklist(['view', 'editor']) }), from: ['content'] },
   'diagnostics/get': { payload: v.strictObject({}), from: ['extension-page'] },
 } as const satisfies Record<string, RequestSpec>;
 
@@ -76,8 +74,6 @@ interface CoreResponses {
   ping: PingResponse;
   'page/detected': { readonly accepted: true };
   'popup/tab-state': { readonly state: TabState | null };
-  'frame/open': { readonly session: string; readonly path: string };
-  'frame/hello': { readonly joined: true };
   'diagnostics/get': { readonly entries: readonly DiagnosticsEntry[] };
 }
 
