@@ -1,15 +1,19 @@
 /**
- * Runtime messages of the overlay (issue #8): compose, secure editor, secure view. Owned by the
- * overlay area; merged into the request table in messages.ts.
+ * Runtime messages of the overlay: compose (secure editor + publishing) and reading (secure
+ * views). Owned by the overlay area; merged into the request table in messages.ts.
  *
  * The split of knowledge is the point: content scripts send and receive only public values
- * (ciphertext status texts, handles, sizes, badge states); plaintext travels only between a
- * frame and the background, addressed by the frame's session id.
+ * (ciphertext status texts, handles, status ids, one coarse size class per view); plaintext,
+ * recipients' trust, badges and the security phrase travel only between a frame and the
+ * background. The page decides nothing: a content script can ask for an editor or a view, never
+ * choose what it shows, whom a message goes to, or publish.
  */
 import * as v from 'valibot';
 import type { RequestSpec } from './messages';
 
 const Session = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
+/** A one-time frame offer (background/frame-sessions.ts). */
+const Offer = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{24}$/));
 const Acct = v.pipe(v.string(), v.minLength(1), v.maxLength(400));
 const StatusId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
 /** A CSS colour as read from getComputedStyle (rgb()/rgba() only: nothing else reaches a frame's style). */
@@ -28,149 +32,229 @@ export const FrameStyleSchema = v.strictObject({
 });
 export type FrameStyle = v.InferOutput<typeof FrameStyleSchema>;
 
-/** What the view shows about a message's origin and integrity. */
-export type BadgeKind = 'verified' | 'unverified' | 'key_changed' | 'cannot_decrypt' | 'replayed' | 'incomplete' | 'sender_mismatch' | 'locked';
+/**
+ * The only thing the page learns from a view: a coarse length class of the plaintext (2 bits),
+ * the same for every failure (0). Computed in the background from the text alone; the view's
+ * height is a public function of the class and the width the page gave it (content/view-size.ts).
+ */
+export type SizeClass = 0 | 1 | 2 | 3;
 
-export interface Badge {
-  readonly kind: BadgeKind;
-  /** Authenticated sender from the envelope (null when not decrypted). */
-  readonly sender: string | null;
-  readonly fingerprint: string | null;
-  /** Failure reason code for cannot_decrypt / locked. */
+/** Trust of an authenticated sender as the user's contacts say now (background/services.ts SenderTrustKind). */
+export type TrustKind = 'self' | 'verified' | 'unverified' | 'key_changed' | 'revoked' | 'identity_review' | 'unknown';
+
+/** Something the view must say about what surrounds the signed message (each names what was observed). */
+export type ViewFlag =
+  /** The same signed message was first shown under another post: a server re-delivered it. */
+  | { readonly kind: 'replayed'; readonly firstSeenAt: number | null }
+  /** This post's encrypted text changed after Hush showed it (Hush never edits): tampering. */
+  | { readonly kind: 'replaced' }
+  /** The date the server shows is far from the signed creation time. */
+  | { readonly kind: 'time_gap'; readonly serverTime: number }
+  /** The server shows it as a reply to another message than the one it answers (signed). */
+  | { readonly kind: 'parent_mismatch' }
+  /** A content warning, media or a link preview on the post: not encrypted, not signed. */
+  | { readonly kind: 'unsigned_extras'; readonly cw: boolean; readonly media: boolean; readonly card: boolean }
+  /** A post claiming to be part of this message that is not (forged, or a duplicate with other text). */
+  | { readonly kind: 'foreign_part' };
+
+export type ViewState = 'message' | 'incomplete' | 'failed' | 'locked' | 'unreachable';
+
+export interface ViewContent {
+  readonly state: ViewState;
+  /** Only for state 'message'. */
+  readonly plaintext: string | null;
+  /** The authenticated sender, its pinned handle and current trust (never the page's label). */
+  readonly sender: { readonly acct: string | null; readonly trust: TrustKind; readonly fingerprint: string } | null;
+  /** Signed creation time (Unix seconds). */
+  readonly createdAt: number | null;
+  /** The message this one answers (signed): what Hush knows of it. */
+  readonly replyTo: { readonly known: boolean; readonly sender: string | null; readonly snippet: string | null; readonly createdAt: number | null } | null;
+  readonly flags: readonly ViewFlag[];
+  /** Why it cannot be shown (state failed/locked/unreachable): a reason code the frame localises. */
   readonly reason: string | null;
-  /** Chunks known / expected (incomplete). */
   readonly parts: { readonly have: number; readonly total: number } | null;
 }
 
-export type RecipientState = 'ready' | 'no_key' | 'key_changed' | 'revoked' | 'not_found' | 'disagreement' | 'rollback' | 'network';
+export type RecipientState = 'ready' | 'no_key' | 'key_changed' | 'identity_changed' | 'revoked' | 'not_found' | 'disagreement' | 'rollback' | 'network';
+
+export interface RecipientView {
+  readonly acct: string;
+  readonly state: RecipientState;
+  /** For ready recipients: verified / unverified. */
+  readonly trust: 'verified' | 'unverified' | null;
+  /** Verified once, not now (an accepted key change). */
+  readonly wasVerified: boolean;
+  readonly warning: 'key_withdrawn' | null;
+  /** Where the recipient came from: the signed message answered, typed in the editor, or Mastodon's box (needs confirming). */
+  readonly source: 'reply' | 'typed' | 'page';
+}
 
 export interface ComposeStatus {
   /** Account readiness: 'ready' or why not. */
   readonly account: 'ready' | 'not_enabled' | 'locked' | 'revoked';
-  readonly recipients: readonly { readonly acct: string; readonly state: RecipientState }[];
-  /** Plaintext bytes left in the current status (negative: more chunks), and how many statuses the draft needs. */
+  /** The final recipient list (what Send encrypts to): full handles with their state. */
+  readonly recipients: readonly RecipientView[];
+  /** Handles Mastodon's box mentioned: shown, but recipients only once the user adds them in the editor. */
+  readonly suggested: readonly string[];
+  /** Plaintext bytes left in the last status, and how many statuses the draft needs. */
   readonly remaining: number;
   readonly parts: number;
   readonly empty: boolean;
 }
 
-export type EncryptReply =
-  | { readonly ok: true; readonly statuses: readonly string[]; readonly messageId: string }
-  | {
-      readonly ok: false;
-      readonly account: 'not_enabled' | 'locked' | 'revoked' | null;
-      readonly recipients: readonly { readonly acct: string; readonly state: RecipientState }[];
-      /** Ready-made unencrypted invitation (only when some recipient has no key); the user may choose to send it. */
-      readonly invitation: string | null;
-      readonly message: string;
-    };
+export interface EditorState {
+  readonly text: string;
+  readonly style: FrameStyle;
+  readonly placeholder: string;
+  readonly phrase: { readonly text: string; readonly pattern: string } | null;
+  /** The message being answered (from its signed envelope), shown above the text. */
+  readonly replyTo: { readonly sender: string | null; readonly snippet: string | null; readonly createdAt: number | null } | null;
+  readonly status: ComposeStatus;
+  /** A send already under way or finished for this draft (after a worker restart). */
+  readonly sending: SendProgress | null;
+}
+
+export type SendProgress =
+  | { readonly phase: 'sending'; readonly done: number; readonly total: number }
+  | { readonly phase: 'sent'; readonly total: number; readonly recipients: readonly string[]; readonly at: number }
+  | { readonly phase: 'failed'; readonly done: number; readonly total: number; readonly problem: SendProblem };
+
+export type SendProblem =
+  | { readonly kind: 'account'; readonly account: 'not_enabled' | 'locked' | 'revoked' }
+  | { readonly kind: 'recipients'; readonly recipients: readonly RecipientView[]; readonly invitation: string | null }
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'no_recipients' }
+  | { readonly kind: 'unconfirmed_suggestions' }
+  | { readonly kind: 'too_long' }
+  | { readonly kind: 'covered' }
+  | { readonly kind: 'no_token' }
+  /** The server refused the post (HTTP status, Mastodon's error text). */
+  | { readonly kind: 'refused'; readonly status: number; readonly message: string }
+  | { readonly kind: 'network'; readonly message: string }
+  /** The server answered, but what it stored is not what Hush sent (named): nothing more is posted. */
+  | { readonly kind: 'altered'; readonly what: string; readonly deleted: boolean }
+  | { readonly kind: 'internal'; readonly message: string };
 
 const CONTENT = ['content'] as const;
 const FRAME = ['frame'] as const;
 
+/** Public page facts around a status (what the user also sees, outside the encryption). */
+const ExtrasSchema = v.strictObject({ cw: v.boolean(), media: v.boolean(), card: v.boolean() });
+
+const ViewOpenItem = v.strictObject({
+  /** Status id; a DM-column entry's `c<conversation id>` (the background finds its last status). */
+  statusId: StatusId,
+  context: v.picklist(['status', 'conversation']),
+  author: v.nullable(Acct),
+  /** DM-column entries: the participants the entry names (author candidates when the API cannot say). */
+  participants: v.pipe(v.array(Acct), v.maxLength(16)),
+  mentions: v.pipe(v.array(Acct), v.maxLength(64)),
+  text: v.pipe(v.string(), v.maxLength(20_000)),
+  /** The date the page shows for the status (Unix seconds), if any. */
+  serverTime: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 33))),
+  extras: ExtrasSchema,
+  style: FrameStyleSchema,
+});
+export type ViewOpenRequest = v.InferOutput<typeof ViewOpenItem>;
+
 export const overlayRequests = {
-  /** Content: a compose form opened an editor session; seeds it with the page's mentions and reply target. */
-  'overlay/editor-seed': {
+  /** Content: should a direct-mode form start encrypted (account ready, a reply to a Hush message, the pref)? */
+  'overlay/compose-check': { payload: v.strictObject({ recipients: v.pipe(v.array(Acct), v.maxLength(50)), replyToStatusId: v.nullable(StatusId) }), from: CONTENT },
+  /**
+   * Content: open a secure editor for a compose form. Mastodon's box is only a SEED: its mentions
+   * become suggestions the user confirms inside the editor; a reply's recipients come from the
+   * signed message it answers. `resume`: reuse this tab's unsent draft for the same reply.
+   */
+  'overlay/editor-open': {
     payload: v.strictObject({
-      session: Session,
-      text: v.pipe(v.string(), v.maxLength(2000)),
       replyToStatusId: v.nullable(StatusId),
+      seedMentions: v.pipe(v.array(Acct), v.maxLength(50)),
+      seedText: v.pipe(v.string(), v.maxLength(5000)),
       maxChars: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(100_000)),
       style: FrameStyleSchema,
       placeholder: v.pipe(v.string(), v.maxLength(200)),
     }),
     from: CONTENT,
   },
-  /** Content: readiness of an account/recipients before offering the lock (public handles only). */
-  'overlay/compose-check': { payload: v.strictObject({ recipients: v.pipe(v.array(Acct), v.maxLength(50)), replyToStatusId: v.nullable(StatusId) }), from: CONTENT },
-  /** Content: encrypt the draft the background holds for this editor session. */
-  'overlay/compose-encrypt': {
+  /** Content: its frame loaded again (moved in the DOM): a fresh one-time offer for it. */
+  'frame/reoffer': { payload: v.strictObject({ session: Session }), from: CONTENT },
+  /** Content: the compose form went away unsent; the draft stays for a later editor of this tab. */
+  'overlay/editor-detach': { payload: v.strictObject({ session: Session }), from: CONTENT },
+  /** Editor frame: claims its offer; answers the editor's state. */
+  'overlay/editor-join': { payload: v.strictObject({ offer: Offer }), from: FRAME },
+  /** Editor frame: the draft and the recipients the user accepted changed. */
+  'overlay/editor-draft': {
     payload: v.strictObject({
       session: Session,
-      /** Characters the status already uses outside the text (a content warning counts, §2.3). */
-      reserveChars: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000)),
+      text: v.pipe(v.string(), v.maxLength(20_000)),
+      recipients: v.pipe(v.array(Acct), v.maxLength(50)),
     }),
-    from: CONTENT,
+    from: FRAME,
   },
-  /** Content: the statuses were posted (ids in order): the draft can go. */
-  'overlay/compose-posted': { payload: v.strictObject({ session: Session, statusIds: v.pipe(v.array(StatusId), v.maxLength(64)) }), from: CONTENT },
-  /** Content: the lock was turned off or the form went away: forget the draft. */
-  'overlay/editor-close': { payload: v.strictObject({ session: Session }), from: CONTENT },
-  /** Editor frame: its initial state (draft text, look). */
-  'overlay/editor-get': { payload: v.strictObject({ session: Session }), from: FRAME },
-  /** Editor frame: the draft changed. */
-  'overlay/editor-draft': { payload: v.strictObject({ session: Session, text: v.pipe(v.string(), v.maxLength(20_000)) }), from: FRAME },
-  /** Editor frame: Ctrl/Cmd+Enter: ask the content script to publish. */
-  'overlay/editor-submit': { payload: v.strictObject({ session: Session }), from: FRAME },
+  /** Editor frame: the user sent (a click or Ctrl/Cmd+Enter inside the frame). */
+  'overlay/editor-send': { payload: v.strictObject({ session: Session, visible: v.boolean() }), from: FRAME },
+  /** Editor frame: the user turned encryption off (discards the secure draft). */
+  'overlay/editor-discard': { payload: v.strictObject({ session: Session }), from: FRAME },
+  /** Editor frame: the user chose to send the ready-made, unencrypted invitation instead. */
+  'overlay/editor-invite': { payload: v.strictObject({ session: Session }), from: FRAME },
   /** Editor frame: mention completions for a partial handle. */
   'overlay/mention-search': { payload: v.strictObject({ session: Session, query: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }), from: FRAME },
-  /** Content: a Hush status is on screen: decrypt (or reuse the cache) for this view session. */
-  'overlay/view-open': {
-    payload: v.strictObject({
-      session: Session,
-      statusId: StatusId,
-      /** 'conversation': a DM-column entry, known only by its conversation id (no replay check possible). */
-      context: v.picklist(['status', 'conversation']),
-      author: v.strictObject({ acct: Acct, actorUri: v.nullable(v.pipe(v.string(), v.maxLength(2048))) }),
-      mentions: v.pipe(v.array(Acct), v.maxLength(64)),
-      text: v.pipe(v.string(), v.maxLength(20_000)),
-      style: FrameStyleSchema,
-    }),
-    from: CONTENT,
-  },
-  /**
-   * View frame: joins its session (as frame/hello does; the first frame to join owns it) and gets
-   * what to render in the same round trip. Sent again after a reload (view refresh).
-   */
-  'overlay/view-join': { payload: v.strictObject({ session: Session }), from: FRAME },
-  /** View frame: its content height; relayed to the content script in coarse steps. */
-  'overlay/view-size': { payload: v.strictObject({ session: Session, height: v.pipe(v.number(), v.minValue(0), v.maxValue(100_000)) }), from: FRAME },
+  /** Content: Hush statuses are on screen: one view session each (decrypting or reusing the cache). */
+  'overlay/views-open': { payload: v.strictObject({ items: v.pipe(v.array(ViewOpenItem), v.minLength(1), v.maxLength(32)) }), from: CONTENT },
+  /** View frame: claims its offer; answers what to show. Sent again after each load. */
+  'overlay/view-join': { payload: v.strictObject({ offer: Offer }), from: FRAME },
+  /** View frame: asks again what to show (verification, key change, unlock happened since). */
+  'overlay/view-get': { payload: v.strictObject({ session: Session }), from: FRAME },
+  /** View frame: the user clicked the message text: do what a click on the status does (open it). */
+  'overlay/view-activate': { payload: v.strictObject({ session: Session }), from: FRAME },
 } as const satisfies Record<string, RequestSpec>;
 
-export interface ViewOpenReply {
-  /** 'message': show a frame; 'continuation': a later chunk, shown with the first one. */
+export interface ViewOpened {
+  readonly session: string;
+  readonly offer: string;
+  /** 'message': show a frame; 'continuation': a later part of a message shown with its first one. */
   readonly role: 'message' | 'continuation';
-  readonly badge: Badge;
   readonly part: { readonly index: number; readonly total: number } | null;
-  /** Initial frame height (coarse step). */
-  readonly height: number;
+  readonly size: SizeClass;
 }
 
 export interface OverlayResponses {
-  'overlay/editor-seed': { readonly seeded: true };
   /** `encryptByDefault`: the user's "default encryption for new direct messages" preference. */
-  'overlay/compose-check': ComposeStatus & { readonly replyEncrypted: boolean; readonly encryptByDefault: boolean };
-  'overlay/compose-encrypt': EncryptReply;
-  'overlay/compose-posted': { readonly done: true };
-  'overlay/editor-close': { readonly closed: true };
-  'overlay/editor-get': { readonly text: string; readonly style: FrameStyle; readonly placeholder: string; readonly status: ComposeStatus };
+  'overlay/compose-check': { readonly account: ComposeStatus['account']; readonly replyEncrypted: boolean; readonly encryptByDefault: boolean; readonly allReady: boolean };
+  'overlay/editor-open': { readonly session: string; readonly offer: string };
+  'frame/reoffer': { readonly offer: string };
+  'overlay/editor-detach': { readonly detached: true };
+  'overlay/editor-join': { readonly session: string; readonly state: EditorState };
   'overlay/editor-draft': ComposeStatus;
-  'overlay/editor-submit': { readonly sent: boolean };
-  'overlay/mention-search': { readonly accounts: readonly { readonly acct: string; readonly hasKey: boolean }[] };
-  'overlay/view-open': ViewOpenReply;
-  'overlay/view-join': {
-    readonly plaintext: string | null;
-    readonly badge: Badge;
-    readonly style: FrameStyle;
-    readonly phrase: { readonly text: string; readonly pattern: string } | null;
-  };
-  'overlay/view-size': { readonly height: number };
+  'overlay/editor-send': SendProgress;
+  'overlay/editor-discard': { readonly discarded: true };
+  'overlay/editor-invite': { readonly placed: boolean };
+  'overlay/mention-search': { readonly accounts: readonly { readonly acct: string; readonly contact: boolean; readonly hasKey: boolean; readonly lookalikeOf: string | null }[] };
+  'overlay/views-open': { readonly views: readonly (ViewOpened | { readonly error: string })[] };
+  'overlay/view-join': { readonly session: string; readonly view: ViewContent; readonly style: FrameStyle; readonly phrase: { readonly text: string; readonly pattern: string } | null };
+  'overlay/view-get': { readonly view: ViewContent };
+  'overlay/view-activate': { readonly done: true };
 }
 
 /** Background -> content script pushes (tabs.sendMessage, top frame only). Validated by the receiver. */
 export const OVERLAY_PUSH = 'hush/overlay-push';
 export const OverlayPushSchema = v.variant('kind', [
-  v.strictObject({ type: v.literal(OVERLAY_PUSH), kind: v.literal('submit'), session: Session }),
-  v.strictObject({ type: v.literal(OVERLAY_PUSH), kind: v.literal('compose-status'), session: Session, remaining: v.number(), parts: v.number(), allReady: v.boolean(), empty: v.boolean() }),
-  v.strictObject({ type: v.literal(OVERLAY_PUSH), kind: v.literal('view-size'), session: Session, height: v.number() }),
-  v.strictObject({ type: v.literal(OVERLAY_PUSH), kind: v.literal('view-refresh'), session: Session }),
+  /** The editor was sent (confirmed by reading it back) or discarded: reset Mastodon's form. */
+  v.strictObject({ type: v.literal(OVERLAY_PUSH), kind: v.literal('editor-done'), session: Session, sent: v.boolean() }),
+  /** The user chose the unencrypted invitation: put it into Mastodon's box (the user posts it there). */
+  v.strictObject({ type: v.literal(OVERLAY_PUSH), kind: v.literal('editor-invite'), session: Session, text: v.pipe(v.string(), v.maxLength(2000)) }),
+  /** The user clicked a view's text: open its status as a click on it would. */
+  v.strictObject({ type: v.literal(OVERLAY_PUSH), kind: v.literal('view-activate'), session: Session }),
 ]);
 export type OverlayPush = v.InferOutput<typeof OverlayPushSchema>;
 
-/** Height steps of the view frame (px): the page learns only which bucket a message falls in. */
-export const VIEW_HEIGHT_STEPS = [48, 96, 192, 384, 768] as const;
-
-export function quantiseHeight(px: number): number {
-  for (const step of VIEW_HEIGHT_STEPS) if (px <= step) return step;
-  return 768;
+/** The plaintext length class (2 bits): failures and pending views are 0. */
+export function sizeClassOf(plaintext: string | null): SizeClass {
+  if (plaintext === null) return 0;
+  const chars = Array.from(plaintext).length;
+  const lines = plaintext.split('\n').length;
+  if (chars <= 80 && lines <= 1) return 0;
+  if (chars <= 280 && lines <= 4) return 1;
+  if (chars <= 700 && lines <= 10) return 2;
+  return 3;
 }

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDraft } from '../../src/background/overlay/draft';
+import { fullHandle } from '../../src/background/overlay/compose';
+import { sizeClassOfCiphertext } from '../../src/background/overlay/views';
 import { planFields, fieldsMatch, MAX_FIELDS } from '../../src/background/keys/fields';
 import { materialOf } from '../../src/background/network/discovery';
 import { htmlToText } from '../../src/background/network/html-text';
@@ -15,7 +16,7 @@ import { MemoryArea } from '../../src/background/storage/kv';
 import { migrate } from '../../src/background/storage/migrations';
 import { SCHEMA_KEY, SCHEMA_VERSION } from '../../src/background/storage/schema';
 import { KeyStore } from '../../src/background/storage/store';
-import { OverlayPushSchema, quantiseHeight, VIEW_HEIGHT_STEPS } from '../../src/messaging/overlay-messages';
+import { OverlayPushSchema, sizeClassOf } from '../../src/messaging/overlay-messages';
 import { currentPrekey, encodeBundle, init } from '../../src/protocol/index';
 import { ALICE, live, MALLORY } from '../vectors/fixtures';
 import { rememberMessage } from '../../src/background/contacts/replay';
@@ -186,19 +187,18 @@ describe('content and overlay inputs', () => {
     })), runs);
   });
 
-  it('view heights: any number maps to one of the coarse steps, monotonically', () => {
-    fc.assert(fc.property(fc.double(), fc.double(), counted((a, b) => {
-      expect(VIEW_HEIGHT_STEPS as readonly number[]).toContain(quantiseHeight(a));
-      if (a <= b) expect(quantiseHeight(a)).toBeLessThanOrEqual(quantiseHeight(b));
+  it('size classes: any text maps to one of 4 classes (2 bits), never thrown', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 2000 }), fc.nat({ max: 64 }), counted((s, n) => {
+      expect([0, 1, 2, 3]).toContain(sizeClassOf(s));
+      expect([0, 1, 2, 3]).toContain(sizeClassOfCiphertext(s, n));
       return true;
     })), runs);
   });
 
-  it('drafts: recipients are handles that occur in the text; the plaintext is part of it', () => {
+  it('recipient handles typed in the editor: a full handle user@domain or refused, never thrown', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), counted((s) => {
-      const d = parseDraft(s);
-      for (const r of d.recipients) expect(s).toContain(`@${r}`);
-      expect(s).toContain(d.plaintext);
+      const h = fullHandle(s, 'home.test');
+      if (h !== null) expect(h).toMatch(/^[A-Za-z0-9_.-]+@[A-Za-z0-9.:-]+$/);
       return true;
     })), runs);
   });

@@ -1,0 +1,299 @@
+/**
+ * Secure editor, background side (issue #15, invariants 1-3). An editor session holds the draft,
+ * the recipients and the reply; the content script can only ask for an editor (with Mastodon's
+ * box as a SEED) and hear that it is done. Recipients come from:
+ * - the signed envelope of the message answered (its sender and co-recipients, minus the user),
+ *   through a Reply click the user made;
+ * - handles the user added inside the editor.
+ * Handles Mastodon's box mentions are only SUGGESTIONS the editor shows; they become recipients
+ * when the user adds them there. Sending is a request from the editor frame bound to the session
+ * (a click or Ctrl/Cmd+Enter inside it), and the background publishes (publishing/publisher.ts).
+ */
+import type { ComposeStatus, EditorState, RecipientView, SendProblem, SendProgress, FrameStyle } from '../../messaging/overlay-messages';
+import { fail } from '../../messaging/result';
+import type { HandlersFor } from '../router';
+import type { SenderContext } from '../senders';
+import type { AccountRef, RecipientProblem, RecipientReady } from '../services';
+import { SessionTable } from '../session-table';
+import { publish, type PublishJob } from '../publishing/publisher';
+import type { OverlayContext } from './context';
+import { draftBudget, invitationText } from './draft';
+import type { StoredMessage } from './message-store';
+
+export interface ReplyInfo {
+  readonly statusId: string;
+  /** Hex message id of the Hush message answered; null for a reply to a plain status. */
+  readonly messageId: string | null;
+  readonly sender: string | null;
+  readonly snippet: string | null;
+  readonly createdAt: number | null;
+}
+
+export interface EditorSession {
+  readonly tabId: number;
+  readonly account: AccountRef;
+  readonly self: string;
+  readonly text: string;
+  readonly reply: ReplyInfo | null;
+  readonly recipients: readonly { readonly acct: string; readonly source: 'reply' | 'typed' }[];
+  readonly suggested: readonly string[];
+  readonly maxChars: number;
+  readonly style: FrameStyle;
+  readonly placeholder: string;
+  /** The encrypted message being published (kept until every part is confirmed). */
+  readonly job: (PublishJob & { readonly plaintext: string; readonly sender: StoredMessage['sender']; readonly fingerprints: readonly string[]; readonly createdAt: number; readonly replyTo: string | null }) | null;
+  readonly progress: SendProgress | null;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isEditor = (v: unknown): v is EditorSession =>
+  isObj(v) && typeof v.tabId === 'number' && isObj(v.account) && typeof v.self === 'string' && typeof v.text === 'string' &&
+  Array.isArray(v.recipients) && Array.isArray(v.suggested) && typeof v.maxChars === 'number' && isObj(v.style) && typeof v.placeholder === 'string';
+
+const SNIPPET = 120;
+const lower = (a: string): string => a.toLowerCase();
+/** "bob" (a local account) -> "bob@home"; leading "@" dropped. */
+export function fullHandle(acct: string, home: string): string | null {
+  const a = acct.replace(/^@/, '');
+  if (!/^[A-Za-z0-9_.-]+(@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+)?$/.test(a) && !/^[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+(:\d+)?$/.test(a)) return null;
+  return a.includes('@') ? a : `${a}@${home}`;
+}
+const domain = (acct: string): string => acct.slice(acct.lastIndexOf('@') + 1);
+
+export type ComposeHandlers = HandlersFor<
+  | 'overlay/compose-check' | 'overlay/editor-open' | 'overlay/editor-detach' | 'overlay/editor-join' | 'overlay/editor-draft'
+  | 'overlay/editor-send' | 'overlay/editor-discard' | 'overlay/editor-invite' | 'overlay/mention-search'
+>;
+
+export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
+  const editors = new SessionTable<EditorSession>('editor:', isEditor, ctx.sessionArea);
+
+  const editorFor = async (session: string, sender: SenderContext): Promise<EditorSession | null> => {
+    if (sender.kind !== 'frame' || sender.path !== '/frames/editor.html' || sender.tabId === null) return null;
+    if (!(await ctx.frames.owns(session, sender.tabId, sender.frameId))) return null;
+    const e = await editors.get(session);
+    return e?.tabId === sender.tabId ? e : null;
+  };
+  const noSession = () => fail('no_session', 'no such editor session for this frame');
+
+  /** The reply's recipients from the signed envelope (never from the page). */
+  async function replyOf(account: AccountRef, self: string, statusId: string | null): Promise<{ reply: ReplyInfo | null; recipients: string[] }> {
+    if (statusId === null) return { reply: null, recipients: [] };
+    const m = await ctx.reader.messageOf(account, statusId);
+    if (m === null || m === 'locked') return { reply: { statusId, messageId: null, sender: null, snippet: null, createdAt: null }, recipients: [] };
+    const handles = await ctx.services.handlesOf(account, [m.sender.actorUri, ...m.recipients.map((r) => r.actorUri)]);
+    const recipients = [...new Set(handles.filter((h): h is string => h !== null).map(lower))].filter((h) => h !== lower(self));
+    const chars = Array.from(m.plaintext);
+    return {
+      reply: { statusId, messageId: m.messageId, sender: handles[0] ?? null, snippet: chars.slice(0, SNIPPET).join('') + (chars.length > SNIPPET ? '…' : ''), createdAt: m.createdAt },
+      recipients,
+    };
+  }
+
+  async function status(e: EditorSession): Promise<ComposeStatus> {
+    const accts = e.recipients.map((r) => r.acct);
+    const check = await ctx.services.checkRecipients(e.account, accts);
+    const byAcct = new Map(check.recipients.map((r) => [lower(r.acct), r] as const));
+    const recipients: RecipientView[] = e.recipients.map((r) => view(r.acct, r.source, byAcct.get(lower(r.acct))));
+    const budget = draftBudget(accts, e.text.trim(), e.maxChars, e.reply?.messageId != null);
+    const taken = new Set(accts.map(lower));
+    return {
+      account: check.account,
+      recipients,
+      suggested: e.suggested.filter((s) => !taken.has(lower(s))),
+      remaining: budget.remaining,
+      parts: budget.parts,
+      empty: e.text.trim().length === 0,
+    };
+  }
+
+  async function editorState(e: EditorSession): Promise<EditorState> {
+    return {
+      text: e.text,
+      style: e.style,
+      placeholder: e.placeholder,
+      phrase: await ctx.phrase(),
+      replyTo: e.reply === null || e.reply.messageId === null ? null : { sender: e.reply.sender, snippet: e.reply.snippet, createdAt: e.reply.createdAt },
+      status: await status(e),
+      sending: e.progress,
+    };
+  }
+
+  async function send(session: string, e: EditorSession): Promise<SendProgress> {
+    const failed = (p: SendProblem, done = 0, total = 0): SendProgress => ({ phase: 'failed', done, total, problem: p });
+    let job = e.job;
+    if (job === null) {
+      const st = await status(e);
+      if (st.account !== 'ready') return failed({ kind: 'account', account: st.account });
+      if (st.empty) return failed({ kind: 'empty' });
+      if (st.recipients.length === 0) return failed({ kind: 'no_recipients' });
+      if (st.recipients.some((r) => r.state !== 'ready')) {
+        const noKey = st.recipients.filter((r) => r.state === 'no_key').map((r) => r.acct);
+        return failed({ kind: 'recipients', recipients: st.recipients, invitation: noKey.length > 0 ? invitationText(noKey) : null });
+      }
+      if (st.parts === 0) return failed({ kind: 'too_long' });
+      const out = await ctx.services.encrypt(e.account, { recipients: e.recipients.map((r) => r.acct), plaintext: e.text.trim(), replyTo: e.reply?.messageId ?? null, maxChars: e.maxChars });
+      if (!out.ok) {
+        if (out.account !== null) return failed({ kind: 'account', account: out.account });
+        if (out.recipients.length > 0) return failed({ kind: 'recipients', recipients: out.recipients.map((r) => view(r.acct, 'typed', r)), invitation: null });
+        return failed({ kind: 'internal', message: out.message });
+      }
+      // Fail closed if the resolved recipients are not exactly the ones the editor shows.
+      const shown = new Set(e.recipients.map((r) => lower(r.acct)));
+      if (out.recipients.length !== shown.size || out.recipients.some((r) => !shown.has(lower(r.acct)))) return failed({ kind: 'internal', message: 'recipients changed while encrypting' });
+      job = {
+        origin: e.account.origin, home: domain(e.self), messageId: out.messageId, statuses: out.statuses,
+        recipients: out.recipients.map((r) => ({ acct: r.acct, actorUri: r.actorUri })),
+        inReplyToId: e.reply?.statusId ?? null, postedIds: [],
+        plaintext: e.text.trim(), sender: out.sender, fingerprints: out.recipients.map((r) => r.fingerprint), createdAt: out.createdAt, replyTo: e.reply?.messageId ?? null,
+      };
+      await editors.put(session, { ...e, job, progress: { phase: 'sending', done: 0, total: job.statuses.length } });
+    }
+    const token = await ctx.token(e.account);
+    if (token === null) return keep(session, job, failed({ kind: 'no_token' }, job.postedIds.length, job.statuses.length));
+    const fixed = job;
+    const result = await publish(ctx.statusApi, token, job, async (progress) => {
+      const latest = (await editors.get(session)) ?? e;
+      await editors.put(session, { ...latest, job: { ...fixed, postedIds: progress.postedIds }, progress: { phase: 'sending', done: progress.postedIds.length, total: fixed.statuses.length } });
+    });
+    if (!result.ok) return keep(session, { ...fixed, postedIds: result.job.postedIds }, failed(result.problem, result.job.postedIds.length, fixed.statuses.length));
+    // Confirmed: remember our own message (so replies to it thread), then drop the draft.
+    await ctx.reader.rememberPosted(e.account, {
+      plaintext: fixed.plaintext, sender: fixed.sender,
+      recipients: fixed.recipients.map((r, i) => ({ actorUri: r.actorUri, fingerprint: fixed.fingerprints[i] ?? '' })),
+      messageId: fixed.messageId, replyTo: fixed.replyTo, createdAt: fixed.createdAt, statusIds: result.ids,
+    }, fixed.statuses).catch(() => undefined);
+    const sent: SendProgress = { phase: 'sent', total: fixed.statuses.length, recipients: fixed.recipients.map((r) => r.acct), at: await ctx.now() };
+    const latest = (await editors.get(session)) ?? e;
+    await editors.put(session, { ...latest, text: '', job: null, progress: sent });
+    await ctx.push(e.tabId, { kind: 'editor-done', session, sent: true });
+    return sent;
+  }
+
+  async function keep(session: string, job: NonNullable<EditorSession['job']>, progress: SendProgress): Promise<SendProgress> {
+    const latest = await editors.get(session);
+    if (latest !== null) await editors.put(session, { ...latest, job, progress });
+    return progress;
+  }
+
+  return {
+    'overlay/compose-check': async (p, sender) => {
+      const account = await ctx.accountOf(sender);
+      const self = await ctx.selfOf(sender);
+      if (account === null || self === null || sender.tabId === null) return fail('forbidden_sender', 'no signed-in account in this tab');
+      const { reply } = await replyOf(account, self, p.replyToStatusId);
+      const check = await ctx.services.checkRecipients(account, p.recipients);
+      return {
+        account: check.account,
+        replyEncrypted: reply?.messageId != null,
+        encryptByDefault: await ctx.encryptByDefault(),
+        // No mention yet counts as ready: a new direct message starts encrypted.
+        allReady: check.recipients.every((r) => r.kind === 'ready'),
+      };
+    },
+    'overlay/editor-open': async (p, sender) => {
+      const account = await ctx.accountOf(sender);
+      const self = await ctx.selfOf(sender);
+      if (account === null || self === null || sender.tabId === null) return fail('forbidden_sender', 'no signed-in account in this tab');
+      const home = domain(self);
+      const { reply, recipients } = await replyOf(account, self, p.replyToStatusId);
+      const fromReply = new Set(recipients);
+      // Mastodon's box: only suggestions (never recipients), and its text as a starting draft.
+      const suggested = [...new Set(p.seedMentions.map((m) => fullHandle(m, home)).filter((m): m is string => m !== null).map(lower))]
+        .filter((m) => !fromReply.has(m) && m !== lower(self)).slice(0, 20);
+      const text = p.seedText.replace(/^\s*(?:@[A-Za-z0-9_.@-]+\s+)*/, '').slice(0, 5000);
+      const { session, offer } = await ctx.frames.open('editor', sender.tabId);
+      await editors.put(session, {
+        tabId: sender.tabId, account, self, text, reply, recipients: recipients.map((acct) => ({ acct, source: 'reply' as const })), suggested,
+        maxChars: p.maxChars, style: p.style, placeholder: p.placeholder, job: null, progress: null,
+      });
+      return { session, offer };
+    },
+    'overlay/editor-detach': async ({ session }, sender) => {
+      // The form went away unsent: the session (and its draft) stays until the tab closes.
+      if (sender.tabId === null || !(await ctx.frames.ofTab(session, sender.tabId, 'editor'))) return noSession();
+      return { detached: true as const };
+    },
+    'overlay/editor-join': async ({ offer }, sender) => {
+      if (sender.kind !== 'frame' || sender.path !== '/frames/editor.html' || sender.tabId === null || typeof sender.frameId !== 'number') return fail('forbidden_sender', 'not a Hush editor frame');
+      const session = await ctx.frames.claim(offer, sender.tabId, 'editor', sender.frameId);
+      if (session === null) return fail('no_session', 'no such offer for this frame');
+      const e = await editors.get(session);
+      if (e?.tabId !== sender.tabId) return noSession();
+      return { session, state: await editorState(e) };
+    },
+    'overlay/editor-draft': async ({ session, text, recipients }, sender) => {
+      const e = await editorFor(session, sender);
+      if (e === null) return noSession();
+      const home = domain(e.self);
+      const before = new Map(e.recipients.map((r) => [lower(r.acct), r.source] as const));
+      const next: EditorSession['recipients'][number][] = [];
+      for (const raw of recipients) {
+        const acct = fullHandle(raw, home);
+        if (acct === null || lower(acct) === lower(e.self) || next.some((r) => lower(r.acct) === lower(acct))) continue;
+        next.push({ acct: lower(acct), source: before.get(lower(acct)) ?? 'typed' });
+      }
+      // While a message is being published its text and recipients are fixed.
+      const updated: EditorSession = e.job !== null ? e : { ...e, text, recipients: next, progress: e.progress?.phase === 'failed' ? null : e.progress };
+      await editors.put(session, updated);
+      return status(updated);
+    },
+    'overlay/editor-send': async ({ session, visible }, sender) => {
+      const e = await editorFor(session, sender);
+      if (e === null) return noSession();
+      if (!visible) return { phase: 'failed' as const, done: 0, total: 0, problem: { kind: 'covered' as const } };
+      if (e.progress?.phase === 'sent' && e.job === null && e.text === '') return e.progress;
+      return send(session, e);
+    },
+    'overlay/editor-discard': async ({ session }, sender) => {
+      const e = await editorFor(session, sender);
+      if (e === null) return noSession();
+      if (e.job !== null && e.job.postedIds.length > 0) {
+        // Part of the message is out: discarding would leave it incomplete. Finish it first.
+        return fail('bad_request', 'a message is being published');
+      }
+      await editors.delete(session);
+      await ctx.frames.close(session);
+      await ctx.push(e.tabId, { kind: 'editor-done', session, sent: false });
+      return { discarded: true as const };
+    },
+    'overlay/editor-invite': async ({ session }, sender) => {
+      const e = await editorFor(session, sender);
+      if (e === null) return noSession();
+      const check = await ctx.services.checkRecipients(e.account, e.recipients.map((r) => r.acct));
+      const noKey = check.recipients.filter((r) => r.kind === 'no_key').map((r) => r.acct);
+      if (noKey.length === 0) return { placed: false };
+      await editors.delete(session);
+      await ctx.push(e.tabId, { kind: 'editor-invite', session, text: invitationText(noKey) });
+      return { placed: true };
+    },
+    'overlay/mention-search': async ({ session, query }, sender) => {
+      const e = await editorFor(session, sender);
+      if (e === null) return noSession();
+      const q = lower(query.replace(/^@/, ''));
+      const contacts = await ctx.services.contactList(e.account);
+      // Pinned contacts first: the instance's search can never outrank them.
+      const out: { acct: string; contact: boolean; hasKey: boolean; lookalikeOf: string | null }[] = contacts
+        .filter((c) => lower(c.acct).startsWith(q) || lower(c.acct).split('@')[0]?.startsWith(q.split('@')[0] ?? q) === true && q.length >= 2)
+        .slice(0, 5)
+        .map((c) => ({ acct: c.acct, contact: true, hasKey: c.usable, lookalikeOf: null }));
+      if (q.replace(/@.*$/, '').length >= 2) {
+        for (const found of await ctx.services.searchAccounts(e.account, q)) {
+          if (out.length >= 8) break;
+          if (out.some((a) => lower(a.acct) === lower(found.acct))) continue;
+          // Same name as a contact on another domain: a look-alike, marked as such.
+          const user = lower(found.acct).split('@')[0];
+          const twin = contacts.find((c) => lower(c.acct).split('@')[0] === user && lower(c.acct) !== lower(found.acct));
+          out.push({ acct: found.acct, contact: false, hasKey: found.hasKey, lookalikeOf: twin?.acct ?? null });
+        }
+      }
+      return { accounts: out };
+    },
+  };
+}
+
+function view(acct: string, source: RecipientView['source'], r: RecipientReady | RecipientProblem | undefined): RecipientView {
+  if (r === undefined) return { acct, state: 'not_found', trust: null, wasVerified: false, warning: null, source };
+  if (r.kind === 'ready') return { acct: r.acct, state: 'ready', trust: r.trust, wasVerified: r.wasVerified, warning: r.warning, source };
+  return { acct: r.acct, state: r.kind, trust: null, wasVerified: false, warning: null, source };
+}

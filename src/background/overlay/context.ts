@@ -1,0 +1,49 @@
+/** What the overlay's handlers share: services, the reader, frame sessions and the outside world. */
+import type { FrameKind } from '../frame-sessions';
+import type { StatusApi } from '../publishing/status-api';
+import type { SenderContext } from '../senders';
+import type { AccountRef, KeyServices } from '../services';
+import type { SessionArea } from '../session-table';
+import type { Reader } from './reading';
+
+/** A push to a tab's content script, without its type tag (added by the sender). */
+export type PushBody =
+  | { readonly kind: 'editor-done'; readonly session: string; readonly sent: boolean }
+  | { readonly kind: 'editor-invite'; readonly session: string; readonly text: string }
+  | { readonly kind: 'view-activate'; readonly session: string };
+
+export interface FrameSessions {
+  open(kind: FrameKind, tabId: number): Promise<{ session: string; offer: string }>;
+  reoffer(session: string, tabId: number): Promise<string | null>;
+  claim(offer: string, tabId: number, kind: FrameKind, frameId: number): Promise<string | null>;
+  owns(session: string, tabId: number, frameId: number | null | undefined): Promise<boolean>;
+  /** The session exists and was made for this tab (content scripts). */
+  ofTab(session: string, tabId: number, kind: FrameKind): Promise<boolean>;
+  close(session: string): Promise<void>;
+}
+
+export interface LastStatus {
+  readonly statusId: string;
+  readonly authorAcct: string;
+  readonly mentions: readonly string[];
+}
+
+export interface OverlayContext {
+  readonly services: KeyServices;
+  readonly reader: Reader;
+  readonly frames: FrameSessions;
+  readonly sessionArea: () => SessionArea;
+  readonly accountOf: (sender: SenderContext) => Promise<AccountRef | null>;
+  /** The signed-in account's full handle in the sender's tab. */
+  readonly selfOf: (sender: SenderContext) => Promise<string | null>;
+  readonly push: (tabId: number, body: PushBody) => Promise<void>;
+  readonly phrase: () => Promise<{ readonly text: string; readonly pattern: string } | null>;
+  readonly encryptByDefault: () => Promise<boolean>;
+  /** Tells the frames of these view sessions to ask again (storage.session `hush:stale`). */
+  readonly markStale: (sessions: readonly string[]) => Promise<void>;
+  readonly conversations: { lastStatus(account: AccountRef, conversationId: string): Promise<LastStatus | null> };
+  readonly statusApi: StatusApi;
+  /** The user's token, asked fresh from a tab of the account (never stored). */
+  readonly token: (account: AccountRef) => Promise<string | null>;
+  readonly now: () => Promise<number>;
+}

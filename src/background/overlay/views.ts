@@ -1,0 +1,151 @@
+/**
+ * Secure views, background side. A content script reports the Hush statuses it sees (public:
+ * ciphertext, handles, ids, the page's date and whether a CW/media/card surrounds them) and gets
+ * back, per status, a frame session, a one-time offer and a size class computed from the
+ * ciphertext alone (public already: the page learns nothing from the size). What a view shows
+ * (plaintext, sender and trust, signed time, flags) goes only to the frame bound to the session.
+ */
+import type { FrameStyle, OverlayResponses, SizeClass, ViewContent, ViewOpenRequest } from '../../messaging/overlay-messages';
+import { fail } from '../../messaging/result';
+import { inspectChunk } from '../../protocol/index';
+import type { HandlersFor } from '../router';
+import type { SenderContext } from '../senders';
+import type { AccountRef } from '../services';
+import { SessionTable } from '../session-table';
+import type { OverlayContext } from './context';
+import type { SeenStatus } from './reading';
+
+export interface ViewSession {
+  readonly tabId: number;
+  readonly account: AccountRef;
+  readonly seen: SeenStatus;
+  readonly style: FrameStyle;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isSeen = (v: unknown): v is SeenStatus =>
+  isObj(v) && typeof v.statusId === 'string' && typeof v.text === 'string' && isObj(v.author) && typeof v.author.acct === 'string' &&
+  Array.isArray(v.mentions) && v.mentions.every((m) => typeof m === 'string') && (v.serverTime === null || typeof v.serverTime === 'number') && isObj(v.extras);
+const isView = (v: unknown): v is ViewSession =>
+  isObj(v) && typeof v.tabId === 'number' && isObj(v.account) && typeof v.account.origin === 'string' && typeof v.account.accountId === 'string' && isSeen(v.seen) && isObj(v.style);
+
+/**
+ * The size class of a view from its ciphertext only: the encoded length minus the envelope's
+ * fixed part and one key wrap per recipient (mentions + the sender's own copy), as bytes; a
+ * message in several parts is always the largest class. Public in, public out.
+ */
+export function sizeClassOfCiphertext(text: string, mentions: number): SizeClass {
+  const info = inspectChunk(text);
+  if (!info.ok) return 0;
+  if (info.value.chunkCount > 1) return 3;
+  let chars = 0;
+  for (const ch of text) if ((ch.codePointAt(0) ?? 0) >= 0x3400) chars++;
+  const bytes = chars * 2 - 120 - 90 * (mentions + 1);
+  return bytes <= 80 ? 0 : bytes <= 280 ? 1 : bytes <= 700 ? 2 : 3;
+}
+
+export type ViewHandlers = HandlersFor<'overlay/views-open' | 'overlay/view-join' | 'overlay/view-get' | 'overlay/view-activate'>;
+
+export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
+  const views = new SessionTable<ViewSession>('view:', isView, ctx.sessionArea);
+
+  /** After a worker restart the reader's memory is empty: re-register this tab's views of the message. */
+  const ensureKnown = async (v: ViewSession): Promise<void> => {
+    if (ctx.reader.partOf(v.account, v.seen.statusId) !== null) return;
+    const info = inspectChunk(v.seen.text);
+    if (!info.ok) {
+      await ctx.reader.open(v.account, v.seen);
+      return;
+    }
+    if (info.value.chunkCount > 1) {
+      for (const [, w] of await views.all()) if (w.tabId === v.tabId && w.account.accountId === v.account.accountId) await ctx.reader.open(w.account, w.seen);
+    } else await ctx.reader.open(v.account, v.seen);
+  };
+
+  const contentOf = async (v: ViewSession): Promise<ViewContent> => {
+    await ensureKnown(v);
+    return ctx.reader.view(v.account, v.seen.statusId);
+  };
+
+  const viewFor = async (session: string, sender: SenderContext): Promise<ViewSession | null> => {
+    if (sender.kind !== 'frame' || sender.tabId === null || !(await ctx.frames.owns(session, sender.tabId, sender.frameId))) return null;
+    const v = await views.get(session);
+    return v?.tabId === sender.tabId ? v : null;
+  };
+
+  /** A DM-column entry names a conversation, not a status: the API says which status it shows. */
+  const resolveEntry = async (account: AccountRef, item: ViewOpenRequest): Promise<SeenStatus> => {
+    const base: SeenStatus = {
+      statusId: item.statusId, text: item.text, author: { acct: item.author ?? '', actorUri: null }, mentions: item.mentions,
+      serverTime: item.serverTime, extras: item.extras,
+    };
+    if (item.context !== 'conversation' || !item.statusId.startsWith('c')) return base;
+    const last = await ctx.conversations.lastStatus(account, item.statusId.slice(1));
+    if (last !== null) return { ...base, statusId: last.statusId, author: { acct: last.authorAcct, actorUri: null }, mentions: last.mentions.length > 0 ? last.mentions : item.mentions };
+    // Offline or an unknown entry: the same text seen elsewhere on the page is that status.
+    const same = await ctx.reader.statusWithText(account, item.text);
+    if (same !== null) return { ...base, statusId: same.statusId, author: same.author, mentions: same.mentions };
+    const author = item.participants[0] ?? item.author ?? '';
+    return { ...base, author: { acct: author, actorUri: null } };
+  };
+
+  return {
+    'overlay/views-open': async ({ items }, sender) => {
+      const account = await ctx.accountOf(sender);
+      if (account === null || sender.tabId === null) return fail('forbidden_sender', 'no signed-in account in this tab');
+      const tabId = sender.tabId;
+      const out: OverlayResponses['overlay/views-open']['views'][number][] = [];
+      const changedGroups = new Set<string>();
+      for (const item of items) {
+        const seen = await resolveEntry(account, item);
+        const part = await ctx.reader.open(account, seen);
+        if (part.kind === 'not_hush') {
+          out.push({ error: 'not_hush' });
+          continue;
+        }
+        const { session, offer } = await ctx.frames.open('view', tabId);
+        await views.put(session, { tabId, account, seen, style: item.style });
+        if (part.kind === 'malformed') {
+          out.push({ session, offer, role: 'message', part: null, size: 0 });
+          continue;
+        }
+        if (part.completes) changedGroups.add(part.group);
+        out.push({
+          session, offer,
+          role: part.index === 0 ? 'message' : 'continuation',
+          part: part.total > 1 ? { index: part.index, total: part.total } : null,
+          size: part.index === 0 ? sizeClassOfCiphertext(seen.text, seen.mentions.length) : 0,
+        });
+      }
+      // A later part completed a message: the views of its first part ask again.
+      if (changedGroups.size > 0) {
+        const stale: string[] = [];
+        for (const [s, w] of await views.all()) {
+          const p = ctx.reader.partOf(w.account, w.seen.statusId);
+          if (p !== null && p.index === 0 && changedGroups.has(p.group)) stale.push(s);
+        }
+        await ctx.markStale(stale);
+      }
+      return { views: out };
+    },
+    'overlay/view-join': async ({ offer }, sender) => {
+      if (sender.kind !== 'frame' || sender.path !== '/frames/view.html' || sender.tabId === null || typeof sender.frameId !== 'number') return fail('forbidden_sender', 'not a Hush view frame');
+      const session = await ctx.frames.claim(offer, sender.tabId, 'view', sender.frameId);
+      if (session === null) return fail('no_session', 'no such offer for this frame');
+      const v = await views.get(session);
+      if (v?.tabId !== sender.tabId) return fail('no_session', 'no such view for this tab');
+      return { session, view: await contentOf(v), style: v.style, phrase: await ctx.phrase() };
+    },
+    'overlay/view-get': async ({ session }, sender) => {
+      const v = await viewFor(session, sender);
+      if (v === null) return fail('no_session', 'no such view for this frame');
+      return { view: await contentOf(v) };
+    },
+    'overlay/view-activate': async ({ session }, sender) => {
+      const v = await viewFor(session, sender);
+      if (v === null) return fail('no_session', 'no such view for this frame');
+      await ctx.push(v.tabId, { kind: 'view-activate', session });
+      return { done: true as const };
+    },
+  };
+}
