@@ -1,7 +1,7 @@
 /**
  * Starts the overlay on a detected Mastodon page: one MutationObserver on #mastodon drives the
  * features (statuses are keyed by id, so virtualised lists that re-create nodes and SPA route
- * changes are just more mutations), plus the background's pushes (sizes, submit, budget).
+ * changes are just more mutations), plus the background's pushes (editor done, invitation, open a status).
  */
 import * as v from 'valibot';
 import browser, { type Runtime } from 'webextension-polyfill';
@@ -25,14 +25,15 @@ export function startOverlay(page: PageInfo): void {
   const root = document.querySelector(selectors.root);
   if (root === null) return;
   const adapter = adapterFor(page.generation, location.host);
-  const views = new SecureViews({ adapter, marker: STATUS_PREFIX, me: page.account?.acct ?? null });
+  const views = new SecureViews({ adapter, marker: STATUS_PREFIX });
   const controllers = new Map<HTMLFormElement, ComposeController>();
   let replyTarget: string | null = null;
   let maxChars = 500;
 
-  // The in-reply-to id lives only in Redux (§2.5): remember which status's Reply was clicked.
+  // The in-reply-to id lives only in Redux (§2.5): remember which status's Reply the USER clicked
+  // (a click the page dispatched is not the user's choice).
   document.addEventListener('click', (e) => {
-    if (e.target instanceof Element) replyTarget = adapter.replyTarget(e.target) ?? replyTarget;
+    if (e.isTrusted && e.target instanceof Element) replyTarget = adapter.replyTarget(e.target) ?? replyTarget;
   }, true);
   installSubmitGuard((form) => controllers.get(form));
 
@@ -44,7 +45,7 @@ export function startOverlay(page: PageInfo): void {
       maxChars = maxCharsOf(parts.form, parts.textarea) ?? maxChars;
       let c = controllers.get(parts.form);
       if (c === undefined) {
-        c = new ComposeController(parts, { adapter, marker: STATUS_PREFIX, maxChars, replyTarget: () => replyTarget });
+        c = new ComposeController(parts, { adapter, maxChars, replyTarget: () => replyTarget });
         controllers.set(parts.form, c);
       }
       c.update(parts);
@@ -71,12 +72,11 @@ export function startOverlay(page: PageInfo): void {
     const parsed = v.safeParse(OverlayPushSchema, message);
     if (!parsed.success) return undefined;
     const m = parsed.output;
-    if (m.kind === 'view-size') views.onSize(m.session, m.height);
-    else if (m.kind === 'view-refresh') views.onRefresh(m.session);
+    if (m.kind === 'view-activate') views.activate(m.session);
     else {
       const c = [...controllers.values()].find((x) => x.sessionId === m.session);
-      if (m.kind === 'submit') void c?.publish();
-      else c?.onStatus(m.remaining, m.parts, m.allReady, m.empty);
+      if (m.kind === 'editor-done') c?.done(m.sent);
+      else c?.invite(m.text);
     }
     return undefined;
   });

@@ -1,55 +1,60 @@
 /**
  * secure-view: every Hush status on screen gets its ciphertext hidden (a class and a CSS rule;
- * React's nodes are never removed) and an extension-origin view frame inserted after it. The
- * frame asks the background for the plaintext; this script learns only the badge and a coarse
- * height. Keyed by status id, so nodes re-created by virtualised lists are simply handled again.
+ * React's nodes are never removed) and an extension-origin view frame inserted after it.
+ *
+ * What this script learns, and so what the page can learn from it, is public by construction
+ * (issue #15, invariant 5): the background answers each status with a frame session, a one-time
+ * offer and a size class computed from the ciphertext alone. The frame's height is a function of
+ * that class and the page's line height only; nothing on or around the host depends on whether
+ * the message decrypted, who sent it or what it says. Long text scrolls inside the frame.
  */
 import { send } from '../../messaging/client';
-import type { FrameStyle } from '../../messaging/overlay-messages';
+import type { FrameStyle, SizeClass, ViewOpenRequest } from '../../messaging/overlay-messages';
 import type { FoundStatus, MastodonAdapter } from '../adapters/adapter';
 import { msg, secureFrame, sleep, styleOf } from '../dom';
+import { selectors } from '../mastodon/selectors';
 import { Limiter } from '../limiter';
 import { SlicedQueue } from '../sliced-queue';
 
 const HOST_CLASS = 'hush-view';
-/** See `loading`: 6 and 8 measured alike for the first screen; 8 left less for the next one. */
-const LOADING_AT_ONCE = 8;
-const DRAW_WAIT_MS = 4_000;
-const LOAD_SLOT_MS = 15_000;
 const HIDDEN_CLASS = 'hush-ciphertext';
+/** Statuses per views-open request, and requests in flight at once. */
+const BATCH = 32;
+const IN_FLIGHT = 2;
+const OPEN_SLOT_MS = 15_000;
+/** Text lines a view has room for, per size class (more scrolls inside the frame). */
+export const LINES_PER_CLASS: readonly number[] = [1, 3, 6, 10];
+
+/** The view's height: the sender line, the text lines of its class, padding. Public inputs only. */
+export function viewHeight(size: SizeClass, lineHeightPx: number): number {
+  const lh = Math.min(40, Math.max(12, lineHeightPx));
+  return Math.round(14 + lh * 1.1 + lh * (LINES_PER_CLASS[size] ?? 1) + 6);
+}
 
 export interface ViewHostOptions {
   readonly adapter: MastodonAdapter;
   readonly marker: string;
-  /** The signed-in account's acct (for DM-column entries, whose author the DOM does not show). */
-  readonly me: string | null;
+}
+
+interface Pending {
+  readonly host: HTMLElement;
+  readonly found: FoundStatus;
 }
 
 export class SecureViews {
-  private readonly frames = new Map<string, HTMLIFrameElement>();
-  /** Hosts waiting for their turn, and hosts whose view was started: each host starts once. */
-  private readonly queued = new WeakSet<HTMLElement>();
+  /** Mounted views by session, to act on the background's pushes (open the status). */
+  private readonly sessions = new Map<string, { host: HTMLElement; found: FoundStatus }>();
   private readonly started = new WeakSet<HTMLElement>();
-  /**
-   * Starting a view (a style read and a message) and mounting its frame (a few ms of the page's
-   * main thread each) are done in slices, so 200 statuses at once never make one long task.
-   */
+  private queue: Pending[] = [];
+  private flushing = false;
+  /** Style reads and frame mounts run in slices, so 200 statuses never make one long task. */
   private readonly work = new SlicedQueue();
-  /**
-   * At most this many views load at once, from view-open until their frame has drawn: 20 frames
-   * loading together made the first ones wait behind the rest (in the extension's process and in
-   * the background). Hosts start in DOM order, so the visible statuses go first.
-   */
-  private readonly loading = new Limiter(LOADING_AT_ONCE);
-  /** Resolves the load of a mounted frame when it reports its size (it has drawn). */
-  private readonly drawn = new Map<string, () => void>();
+  private readonly limiter = new Limiter(IN_FLIGHT);
+
   constructor(private readonly opts: ViewHostOptions) {}
 
   /** Handles every Hush status under `root` not handled yet, and drops views whose status changed. */
   scan(root: ParentNode): void {
-    // A frame removed while it loads (its status scrolled out of a virtualised list) gives its
-    // place back now rather than after DRAW_WAIT_MS, so fast scrolling does not stall the queue.
-    for (const [session, done] of this.drawn) if (this.frames.get(session)?.isConnected !== true) done();
     const current = new Set<Element>();
     for (const found of this.opts.adapter.statuses(root, this.opts.marker)) {
       relabel(found.container, this.opts.marker);
@@ -57,7 +62,7 @@ export class SecureViews {
       const version = textVersion(found.text);
       if (next instanceof HTMLElement && next.classList.contains(HOST_CLASS) && next.dataset.hushFor === found.statusId && next.dataset.hushText === version) {
         found.content.classList.add(HIDDEN_CLASS); // React may have rewritten the class list
-        this.start(next, found);
+        this.enqueue(next, found);
         current.add(next);
         continue;
       }
@@ -76,21 +81,14 @@ export class SecureViews {
     }
   }
 
-  onSize(session: string, height: number): void {
-    const frame = this.frames.get(session);
-    if (frame?.isConnected) {
-      frame.style.height = `${height}px`;
-      // The frame reports its size once it has drawn the message: the view is readable now (the
-      // page learns only what the frame's resize already tells it). Used by bench/overlay.ts.
-      frame.parentElement?.setAttribute('data-hush-rendered', '');
-    } else this.frames.delete(session);
-    this.drawn.get(session)?.();
-  }
-
-  onRefresh(session: string): void {
-    const frame = this.frames.get(session);
-    if (frame?.isConnected) frame.contentWindow?.location.replace(frame.src); // the frame asks the background again
-    else this.frames.delete(session);
+  /**
+   * The user clicked a view's text (inside the frame, reported by the background): do what a
+   * click on the status does in Mastodon (open the thread, or the conversation in the DM column).
+   */
+  activate(session: string): void {
+    const v = this.sessions.get(session);
+    if (v === undefined || !v.host.isConnected) return;
+    openStatus(v.found);
   }
 
   private show(found: FoundStatus, version: string): HTMLElement {
@@ -98,87 +96,132 @@ export class SecureViews {
     host.className = HOST_CLASS;
     host.dataset.hushFor = found.statusId;
     host.dataset.hushText = version;
-    host.dataset.hushState = 'pending';
     found.content.after(host);
     found.content.classList.add(HIDDEN_CLASS);
-    this.start(host, found);
+    this.enqueue(host, found);
     return host;
   }
 
-  private start(host: HTMLElement, found: FoundStatus): void {
-    if (this.queued.has(host) || this.started.has(host)) return;
-    this.queued.add(host);
-    this.work.push(() => {
-      this.queued.delete(host);
-      // Out of the page at its turn (scrolled away in a virtualised list): nothing to show now;
-      // if the node comes back, the next scan starts it.
-      if (!host.isConnected) return;
-      this.started.add(host);
-      // A background that does not answer must not hold a place in `loading` for good either.
-      void this.loading.run(() => Promise.race([this.fill(host, found), sleep(LOAD_SLOT_MS)]));
-    });
-  }
-
-  private async fill(host: HTMLElement, found: FoundStatus): Promise<void> {
-    if (!host.isConnected) return; // scrolled away (a virtualised list) while it waited its turn
-    const style = styleOf(found.content, found.content.querySelector('a'));
-    const opened = await send('frame/open', { kind: 'view' });
-    if (!opened.ok) return this.fail(host, opened.error.message);
-    const session = opened.value.session;
-    const candidates = found.authorAcct !== null ? [found.authorAcct] : conversationAuthors(found, this.opts.me);
-    for (const [i, acct] of candidates.entries()) {
-      const last = i === candidates.length - 1;
-      const reply = await send('overlay/view-open', {
-        session, statusId: found.statusId, context: found.context === 'conversation' ? 'conversation' : 'status',
-        author: { acct, actorUri: null }, mentions: [...found.mentions], text: found.text.slice(0, 20_000), style,
-      });
-      if (!reply.ok) return this.fail(host, reply.error.message);
-      const v = reply.value;
-      // DM-column entries do not name the last status's author: try each participant.
-      if (!last && v.role === 'message' && v.badge.kind === 'sender_mismatch') continue;
-      if (!host.isConnected) return;
-      host.dataset.hushState = v.badge.kind;
-      if (v.role === 'continuation' && v.part) return this.continuation(host, v.part.index, v.part.total);
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          this.drawn.delete(session);
-          resolve();
-        };
-        this.work.push(() => {
-          if (!host.isConnected) return done();
-          this.drawn.set(session, done);
-          this.mount(host, session, v.height, style);
-          // A frame that never reports its size (refused, or its tab closed) must not hold its place.
-          setTimeout(done, DRAW_WAIT_MS);
-        });
-      });
-      return;
+  private enqueue(host: HTMLElement, found: FoundStatus): void {
+    if (this.started.has(host)) return;
+    this.started.add(host);
+    this.queue.push({ host, found });
+    if (!this.flushing) {
+      this.flushing = true;
+      // One request for the statuses found in this turn (a screen of them arrives at once).
+      setTimeout(() => this.flush(), 0);
     }
   }
 
-  private mount(host: HTMLElement, session: string, height: number, style: FrameStyle): void {
-    const frame = secureFrame('frames/view.html', session, msg('viewFrameTitle'));
-    frame.style.height = `${height}px`;
-    frame.style.colorScheme = style.dark ? 'dark' : 'light';
-    host.append(frame);
-    this.frames.set(session, frame);
+  private flush(): void {
+    this.flushing = false;
+    // DOM order is screen order: the visible statuses go first.
+    const batch = this.queue.filter((p) => p.host.isConnected);
+    // Gone before its turn (a virtualised list): if the node comes back, the next scan starts it.
+    for (const p of this.queue) if (!p.host.isConnected) this.started.delete(p.host);
+    this.queue = [];
+    for (let i = 0; i < batch.length; i += BATCH) {
+      const chunk = batch.slice(i, i + BATCH);
+      void this.limiter.run(() => Promise.race([this.open(chunk), sleep(OPEN_SLOT_MS)]));
+    }
   }
 
-  private continuation(host: HTMLElement, index: number, total: number): void {
-    const note = document.createElement('p');
-    note.className = 'hush-continuation';
-    note.textContent = msg('viewContinuation', [String(index + 1), String(total)]);
-    host.append(note);
+  private async open(chunk: readonly Pending[]): Promise<void> {
+    const live = chunk.filter((p) => p.host.isConnected);
+    if (live.length === 0) return;
+    const items: ViewOpenRequest[] = [];
+    const styles: FrameStyle[] = [];
+    await new Promise<void>((resolve) => {
+      this.work.push(() => {
+        for (const p of live) {
+          const style = styleOf(p.found.content, p.found.content.querySelector('a'));
+          styles.push(style);
+          items.push(requestOf(p.found, style));
+        }
+        resolve();
+      });
+    });
+    const reply = await send('overlay/views-open', { items });
+    if (!reply.ok) {
+      for (const p of live) this.note(p.host, msg('viewUnavailable'));
+      return;
+    }
+    reply.value.views.forEach((v, i) => {
+      const p = live[i];
+      const style = styles[i];
+      if (p === undefined || style === undefined) return;
+      if ('error' in v) {
+        // Not a Hush status after all (a look-alike text): give the page its content back.
+        p.found.content.classList.remove(HIDDEN_CLASS);
+        p.host.remove();
+        return;
+      }
+      if (v.role === 'continuation' && v.part !== null) {
+        this.note(p.host, msg('viewContinuation', [String(v.part.index + 1), String(v.part.total)]));
+        return;
+      }
+      this.sessions.set(v.session, { host: p.host, found: p.found });
+      this.work.push(() => {
+        if (!p.host.isConnected) return;
+        const frame = secureFrame('frames/view.html', v.session, v.offer, msg('viewFrameTitle'), reofferOf);
+        frame.style.height = `${viewHeight(v.size, style.lineHeightPx)}px`;
+        frame.style.colorScheme = style.dark ? 'dark' : 'light';
+        // Used by bench/overlay.ts: the frame document has loaded (the same for every outcome).
+        frame.addEventListener('load', () => p.host.setAttribute('data-hush-rendered', ''), { once: true });
+        p.host.replaceChildren(frame);
+      });
+    });
   }
 
-  private fail(host: HTMLElement, message: string): void {
-    host.dataset.hushState = 'error';
+  private note(host: HTMLElement, text: string): void {
     const note = document.createElement('p');
     note.className = 'hush-continuation';
-    note.textContent = msg('viewUnavailable');
-    note.title = message;
-    host.append(note);
+    note.textContent = text;
+    host.replaceChildren(note);
   }
+}
+
+const reofferOf = async (session: string): Promise<string | null> => {
+  const r = await send('frame/reoffer', { session });
+  return r.ok ? r.value.offer : null;
+};
+
+/** Public facts around a status: its date, and whether a CW, media or a card surround the text. */
+function requestOf(found: FoundStatus, style: FrameStyle): ViewOpenRequest {
+  const c = found.container;
+  const time = c.querySelector(selectors.statusTime)?.getAttribute('datetime') ?? null;
+  const ms = time === null ? NaN : Date.parse(time);
+  const participants = found.context === 'conversation'
+    ? [...c.querySelectorAll(selectors.conversationNames)].map((a) => /^\/@([A-Za-z0-9_.@-]+)$/.exec(a.getAttribute('href') ?? '')?.[1] ?? null).filter((a): a is string => a !== null).slice(0, 16)
+    : [];
+  return {
+    statusId: found.statusId,
+    context: found.context === 'conversation' ? 'conversation' : 'status',
+    author: found.authorAcct,
+    participants,
+    mentions: found.mentions.slice(0, 64),
+    text: found.text.slice(0, 20_000),
+    serverTime: Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : null,
+    extras: {
+      cw: c.querySelector(selectors.contentWarning) !== null || c.querySelector(selectors.spoilerButton) !== null,
+      media: c.querySelector(selectors.media) !== null,
+      card: c.querySelector(selectors.card) !== null,
+    },
+    style,
+  };
+}
+
+/**
+ * Mastodon opens a status on a mousedown/mouseup pair on its content (StatusContent: same spot,
+ * primary button); the DM column opens the conversation on a click of the entry. The content is
+ * hidden under the view, so the same events are given to it here.
+ */
+function openStatus(found: FoundStatus): void {
+  const target = found.content.closest<HTMLElement>(selectors.contentWrapper) ?? found.content;
+  const init: MouseEventInit = { bubbles: true, cancelable: true, button: 0, clientX: 1, clientY: 1 };
+  target.dispatchEvent(new MouseEvent('mousedown', init));
+  target.dispatchEvent(new MouseEvent('mouseup', init));
+  if (found.context === 'conversation') target.dispatchEvent(new MouseEvent('click', init));
 }
 
 /** The ciphertext's code points (protocol text encoding: CJK Ext A, URO, Ext B and the tail byte block). */
@@ -205,12 +248,4 @@ function textVersion(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return `${text.length.toString(36)}-${(h >>> 0).toString(36)}`;
-}
-
-/** Participants of a DM-column entry (the names line), then the signed-in user. */
-function conversationAuthors(found: FoundStatus, me: string | null): string[] {
-  const names = [...found.container.querySelectorAll('.conversation__content__names a[href]')]
-    .map((a) => /^\/@([A-Za-z0-9_.@-]+)$/.exec(a.getAttribute('href') ?? '')?.[1] ?? null)
-    .filter((a): a is string => a !== null);
-  return [...new Set([...names, ...(me === null ? [] : [me])])].slice(0, 8);
 }

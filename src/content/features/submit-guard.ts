@@ -1,8 +1,8 @@
 /**
- * Capture-phase guards: while encryption is on, Mastodon's own submit paths (the form's submit,
- * Ctrl/Cmd+Enter in its inputs, §2.6) are pre-empted before React's root listeners see them, and
- * routed to Hush's publish. Our own programmatic submit passes through (`posting`); events the
- * page dispatches itself (isTrusted false) are swallowed and start nothing.
+ * Capture-phase guards: while the secure editor is open, every submit path of Mastodon's own form
+ * (the form's submit, Ctrl/Cmd+Enter in its inputs, §2.6) is stopped before React's root
+ * listeners see it, whoever made the event. Nothing here publishes (the editor frame sends,
+ * the background posts); a submit the user made only moves the keyboard into the editor.
  */
 import type { ComposeController } from './compose-lock';
 
@@ -10,14 +10,17 @@ export function installSubmitGuard(controllerOf: (form: HTMLFormElement) => Comp
   const intercept = (e: Event): void => {
     const form = e.target instanceof Element ? e.target.closest('form') : null;
     const c = form ? controllerOf(form) : undefined;
-    if (c?.locked !== true || c.isPosting) return;
+    if (c?.locked !== true) return;
     e.preventDefault();
     e.stopImmediatePropagation();
-    // Page-made events (isTrusted false) are blocked but never start a post.
-    if (e.isTrusted) void c.publish();
+    if (e.isTrusted) c.focusEditor();
   };
   window.addEventListener('submit', intercept, true);
   window.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) intercept(e);
+  }, true);
+  // The Post button too: Mastodon submits from its click handler (4.5+), not only from the form.
+  window.addEventListener('click', (e) => {
+    if (e.target instanceof Element && e.target.closest('button[type="submit"]') !== null) intercept(e);
   }, true);
 }

@@ -26,6 +26,10 @@ export const selectors = {
   composeCounter: 'span.character-counter',
   /** 4.2-4.8: present iff replying (the in-reply-to id is NOT in the DOM, §2.5). */
   composeReplyIndicator: '.reply-indicator',
+  /** 4.2-4.8: the content-warning input (present while the CW is on). */
+  composeCwInput: 'input#cw-spoiler-input',
+  /** 4.2-4.8: the reply indicator's cancel (an IconButton with this class). */
+  composeReplyCancel: 'button.reply-indicator__cancel, .reply-indicator__cancel button',
   /** 4.3-4.8: present iff editing an existing status. */
   composeEditIndicator: '.edit-indicator',
   /** 4.3-4.8: the visibility button is the FIRST .dropdown-button in .compose-form__dropdowns (§2.4). */
@@ -60,4 +64,15 @@ export const selectors = {
   actionBar: '.status__action-bar, .detailed-status__action-bar',
   /** §3.2: 4.3+ CW banner (content absent until expanded). */
   contentWarning: '.content-warning',
+  /** 4.2: the CW's show-more button (the spoiler text precedes the content). */
+  spoilerButton: '.status__content__spoiler-link',
+  /** 4.2-4.8: the element whose mousedown/mouseup opens the status (StatusContent). */
+  contentWrapper: '.status__content',
+  /** 4.2-4.8: the status's date (relative time link, the focused status's datetime, a DM entry's time). */
+  statusTime: 'time[datetime]',
+  /** 4.2-4.8: attachments (gallery, video, audio) and a link preview card: outside the encryption. */
+  media: '.media-gallery, .video-player, .audio-player, .media-gallery__item',
+  card: '.status-card',
+  /** §3.5: the participants line of a DM-column entry, links href="/@acct". */
+  conversationNames: '.conversation__content__names a[href]',
 } as const;

@@ -1,102 +1,309 @@
 /**
- * Secure editor: where the user types plaintext, out of the page's reach. The draft goes to the
- * background only (never to the content script); Ctrl/Cmd+Enter asks the background to have the
- * content script publish. Mentions get completions from Hush, not from the instance's page.
+ * Secure editor: where the user writes, chooses recipients and sends, out of the page's reach
+ * (issue #15). It shows, under the user's phrase watermark:
+ * - the final recipient list: full handles with their verification state, the ones from the
+ *   answered message's signed envelope and the ones added here; handles Mastodon's box mentioned
+ *   are suggestions with an Add button, never recipients by themselves;
+ * - the message answered (from its signed envelope);
+ * - the text, the room left, Send (click or Ctrl/Cmd+Enter) and Turn off.
+ * The draft and recipients go to the background only. Losing focus shows at once, so text typed
+ * after the page stole the focus is not lost unnoticed.
  */
 import browser from 'webextension-polyfill';
 import { send } from '../../messaging/client';
-import type { ComposeStatus } from '../../messaging/overlay-messages';
+import type { ComposeStatus, EditorState, RecipientView, SendProblem, SendProgress } from '../../messaging/overlay-messages';
 import { frameRoot, joinSession } from '../common';
+import { drawCue, phraseChip, watchVisibility } from '../cue';
 import { applyStyle } from '../style';
+import { formatTime } from '../format';
 
 const t = (key: string, subs?: string | string[]): string => browser.i18n.getMessage(key, subs) || key;
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: string): HTMLElementTagNameMap[K] => {
+  const e = document.createElement(tag);
+  e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
 
-function statusLine(el: HTMLElement, s: ComposeStatus): void {
-  const blocked = s.recipients.filter((r) => r.state !== 'ready');
-  el.dataset.ready = String(s.account === 'ready' && blocked.length === 0 && s.recipients.length > 0);
-  el.textContent = s.recipients.length === 0 ? t('editorNoRecipients') : blocked.length > 0 ? t('editorBlocked', blocked.map((r) => `@${r.acct}`).join(', ')) : t('editorReady', s.recipients.map((r) => `@${r.acct}`).join(', '));
+function recipientLabel(r: RecipientView): string {
+  if (r.state !== 'ready') return t(`recipient_${r.state}`);
+  if (r.warning === 'key_withdrawn') return t('recipientKeyWithdrawn');
+  if (r.wasVerified) return t('recipientNoLongerVerified');
+  return t(r.trust === 'verified' ? 'trustVerified' : 'trustUnverified');
 }
 
-async function start(root: HTMLElement, session: string): Promise<void> {
-  const got = await send('overlay/editor-get', { session });
-  if (!got.ok) {
-    root.textContent = t('frameNoSession');
-    return;
+function problemText(p: SendProblem): string {
+  switch (p.kind) {
+    case 'account': return t(p.account === 'locked' ? 'composeAccountLocked' : 'composeAccountNotEnabled');
+    case 'recipients': return t('sendRecipients', p.recipients.filter((r) => r.state !== 'ready').map((r) => `@${r.acct}`).join(', '));
+    case 'empty': return t('sendEmpty');
+    case 'no_recipients': return t('editorNoRecipients');
+    case 'unconfirmed_suggestions': return t('editorNoRecipients');
+    case 'too_long': return t('sendTooLong');
+    case 'covered': return t('sendCovered');
+    case 'no_token': return t('sendNoToken');
+    case 'refused': return t('sendRefused', String(p.status));
+    case 'network': return t('sendNetwork');
+    case 'altered': return t(p.deleted ? 'sendAlteredDeleted' : 'sendAltered', p.what);
+    case 'internal': return t('composeUnavailable');
   }
-  applyStyle(got.value.style);
-  const area = document.createElement('textarea');
-  area.className = 'hush-editor';
-  area.value = got.value.text;
-  area.placeholder = got.value.placeholder;
-  area.setAttribute('aria-label', t('editorLabel'));
-  area.spellcheck = true;
-  const line = document.createElement('div');
-  line.className = 'hush-editor-status';
-  line.setAttribute('aria-live', 'polite');
-  const list = document.createElement('ul');
-  list.className = 'hush-completions';
-  list.hidden = true;
-  statusLine(line, got.value.status);
-  root.replaceChildren(area, list, line);
-  root.dataset.state = 'editing';
-  area.focus();
+}
 
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const sync = async (): Promise<void> => {
-    const r = await send('overlay/editor-draft', { session, text: area.value });
-    if (r.ok) statusLine(line, r.value);
-  };
-  let completeTimer: ReturnType<typeof setTimeout> | undefined;
-  area.addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void sync(), 120);
-    // Completion asks the user's instance: at most one search per pause in typing.
-    clearTimeout(completeTimer);
-    completeTimer = setTimeout(() => void complete(session, area, list), 150);
-  });
-  area.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      clearTimeout(timer);
-      void sync().then(() => send('overlay/editor-submit', { session }));
+class Editor {
+  private recipients: string[];
+  private status: ComposeStatus;
+  private sending = false;
+  private readonly area = el('textarea', 'hush-editor');
+  private readonly chips = el('ul', 'hush-recipients');
+  private readonly add = el('input', 'hush-add-recipient');
+  private readonly completions = el('ul', 'hush-completions');
+  private readonly suggestions = el('div', 'hush-suggestions');
+  private readonly budget = el('span', 'hush-budget');
+  private readonly problem = el('div', 'hush-problem');
+  private readonly sendButton = el('button', 'hush-send');
+  private readonly offButton = el('button', 'hush-off');
+  private readonly focusNote = el('button', 'hush-focus-note');
+  private isVisible: () => boolean = () => true;
+  private syncTimer: ReturnType<typeof setTimeout> | undefined;
+  private completeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly root: HTMLElement, private readonly session: string, state: EditorState) {
+    this.status = state.status;
+    this.recipients = state.status.recipients.map((r) => r.acct);
+    applyStyle(state.style);
+    drawCue(root, state.phrase);
+    const head = el('div', 'hush-editor-head');
+    head.append(phraseChip(state.phrase), el('span', 'hush-editor-title', t('editorFrameTitle')));
+    const to = el('div', 'hush-to');
+    to.append(el('span', 'hush-to-label', t('editorTo')), this.chips, this.add);
+    this.add.type = 'text';
+    this.add.placeholder = t('editorAddRecipient');
+    this.add.setAttribute('aria-label', t('editorAddRecipient'));
+    this.add.autocomplete = 'off';
+    this.add.spellcheck = false;
+    this.completions.hidden = true;
+    const parts: HTMLElement[] = [head, to, this.completions, this.suggestions];
+    if (state.replyTo !== null) {
+      const when = state.replyTo.createdAt === null ? '' : ` (${formatTime(state.replyTo.createdAt)})`;
+      parts.push(el('div', 'hush-reply-context', t('editorReplyingTo', [state.replyTo.sender ?? '?', `${state.replyTo.snippet ?? ''}${when}`])));
     }
-  });
-  void sync();
-}
+    this.area.value = state.text;
+    this.area.placeholder = state.placeholder || t('editorPlaceholder');
+    this.area.setAttribute('aria-label', t('editorLabel'));
+    this.area.spellcheck = true;
+    const foot = el('div', 'hush-editor-foot');
+    this.sendButton.type = 'button';
+    this.sendButton.textContent = t('editorSend');
+    this.sendButton.title = t('editorSendHint');
+    this.offButton.type = 'button';
+    this.offButton.textContent = t('editorTurnOff');
+    this.budget.setAttribute('aria-live', 'polite');
+    foot.append(this.budget, this.offButton, this.sendButton);
+    this.problem.setAttribute('role', 'alert');
+    this.focusNote.type = 'button';
+    this.focusNote.textContent = t('editorFocusLost');
+    this.focusNote.hidden = true;
+    parts.push(this.area, foot, this.problem, this.focusNote);
+    root.replaceChildren(...parts);
+    root.dataset.state = 'editing';
+    this.wire();
+    this.renderStatus();
+    if (state.sending !== null) this.showProgress(state.sending);
+    this.area.focus();
+  }
 
-/** Completions for the @token before the caret, from Hush's contacts (through the background). */
-async function complete(session: string, area: HTMLTextAreaElement, list: HTMLUListElement): Promise<void> {
-  const before = area.value.slice(0, area.selectionStart);
-  const m = /(?:^|\s)@([\w.-]+(?:@[\w.-]*)?)$/.exec(before);
-  if (!m?.[1]) {
-    list.hidden = true;
-    return;
-  }
-  const token = m[1];
-  const r = await send('overlay/mention-search', { session, query: token });
-  if (!r.ok || r.value.accounts.length === 0) {
-    list.hidden = true;
-    return;
-  }
-  list.replaceChildren(...r.value.accounts.map((a) => {
-    const li = document.createElement('li');
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = `@${a.acct}${a.hasKey ? ' 🔒' : ''}`;
-    b.addEventListener('click', () => {
-      const start = before.length - token.length;
-      area.setRangeText(`${a.acct} `, start, area.selectionStart, 'end');
-      list.hidden = true;
-      area.focus();
-      area.dispatchEvent(new Event('input'));
+  private wire(): void {
+    this.area.addEventListener('input', () => this.scheduleSync());
+    this.area.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        void this.send();
+      }
     });
-    li.append(b);
-    return li;
-  }));
-  list.hidden = false;
+    this.sendButton.addEventListener('click', () => void this.send());
+    this.offButton.addEventListener('click', () => this.confirmOff());
+    this.add.addEventListener('input', () => {
+      clearTimeout(this.completeTimer);
+      this.completeTimer = setTimeout(() => void this.complete(), 150);
+    });
+    this.add.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ',' || e.key === ' ') {
+        e.preventDefault();
+        this.addRecipient(this.add.value);
+      }
+    });
+    // Focus leaving the frame is shown at once: what is typed next would go to the page.
+    window.addEventListener('blur', () => {
+      this.focusNote.hidden = false;
+      this.root.classList.add('hush-unfocused');
+    });
+    window.addEventListener('focus', () => {
+      this.focusNote.hidden = true;
+      this.root.classList.remove('hush-unfocused');
+    });
+    this.focusNote.addEventListener('click', () => this.area.focus());
+    this.isVisible = watchVisibility(document.documentElement, (visible) => document.documentElement.classList.toggle('hush-covered', !visible));
+  }
+
+  private addRecipient(raw: string): void {
+    const acct = raw.trim().replace(/^@/, '').replace(/[,\s]+$/, '');
+    this.add.value = '';
+    this.completions.hidden = true;
+    if (acct === '' || this.recipients.some((r) => r.toLowerCase() === acct.toLowerCase())) return;
+    this.recipients.push(acct);
+    void this.sync();
+  }
+
+  private removeRecipient(acct: string): void {
+    this.recipients = this.recipients.filter((r) => r !== acct);
+    void this.sync();
+  }
+
+  private scheduleSync(): void {
+    clearTimeout(this.syncTimer);
+    this.syncTimer = setTimeout(() => void this.sync(), 150);
+  }
+
+  private async sync(): Promise<boolean> {
+    clearTimeout(this.syncTimer);
+    const r = await send('overlay/editor-draft', { session: this.session, text: this.area.value, recipients: this.recipients });
+    if (!r.ok) {
+      this.say(t('composeUnavailable'));
+      return false;
+    }
+    this.status = r.value;
+    this.recipients = r.value.recipients.map((x) => x.acct);
+    this.renderStatus();
+    return true;
+  }
+
+  private renderStatus(): void {
+    const s = this.status;
+    this.chips.replaceChildren(...s.recipients.map((r) => {
+      const li = el('li', 'hush-chip');
+      li.dataset.state = r.state;
+      li.dataset.trust = r.trust ?? 'none';
+      li.dataset.source = r.source;
+      if (r.warning !== null || r.wasVerified || r.state !== 'ready') li.classList.add('hush-chip--warn');
+      const name = el('span', 'hush-chip__acct', `@${r.acct}`);
+      const state = el('span', 'hush-chip__state', recipientLabel(r));
+      const remove = el('button', 'hush-chip__remove', '×');
+      remove.type = 'button';
+      remove.setAttribute('aria-label', t('editorRemoveRecipient', r.acct));
+      remove.addEventListener('click', () => this.removeRecipient(r.acct));
+      li.append(name, state, remove);
+      return li;
+    }));
+    this.suggestions.replaceChildren();
+    if (s.suggested.length > 0) {
+      this.suggestions.append(el('span', 'hush-suggestions__label', t('editorSuggested')));
+      for (const acct of s.suggested) {
+        const b = el('button', 'hush-suggestion', `+ @${acct}`);
+        b.type = 'button';
+        b.addEventListener('click', () => this.addRecipient(acct));
+        this.suggestions.append(b);
+      }
+    }
+    this.budget.textContent = s.parts > 1 ? t('composeBudgetParts', [String(s.remaining), String(s.parts)]) : t('composeBudget', String(s.remaining));
+    const ready = s.account === 'ready' && !s.empty && s.parts > 0 && s.recipients.length > 0 && s.recipients.every((r) => r.state === 'ready');
+    this.sendButton.disabled = this.sending || !ready;
+    this.root.dataset.ready = String(ready);
+  }
+
+  private async send(): Promise<void> {
+    if (this.sending) return;
+    if (!(await this.sync())) return;
+    this.sending = true;
+    this.sendButton.disabled = true;
+    this.say(t('composePosting'));
+    this.root.dataset.phase = 'sending';
+    const r = await send('overlay/editor-send', { session: this.session, visible: this.isVisible() && document.hasFocus() });
+    this.sending = false;
+    if (!r.ok) {
+      this.say(t('composeUnavailable'));
+      this.renderStatus();
+      return;
+    }
+    this.showProgress(r.value);
+  }
+
+  private showProgress(p: SendProgress): void {
+    this.root.dataset.phase = p.phase;
+    if (p.phase === 'sent') {
+      this.say(t('editorSent', p.recipients.map((a) => `@${a}`).join(', ')));
+      this.area.value = '';
+      this.area.disabled = true;
+      this.sendButton.disabled = true;
+      return;
+    }
+    if (p.phase === 'sending') {
+      this.say(t('editorSendingParts', [String(p.done), String(p.total)]));
+      return;
+    }
+    this.problem.replaceChildren(el('p', 'hush-problem__text', problemText(p.problem)));
+    if (p.done > 0) this.problem.append(el('p', 'hush-problem__text', t('composePartial', [String(p.done), String(p.total)])));
+    if (p.problem.kind === 'recipients' && p.problem.invitation !== null) {
+      const invite = el('button', 'hush-invite', t('editorSendInvitation'));
+      invite.type = 'button';
+      invite.addEventListener('click', () => void send('overlay/editor-invite', { session: this.session }));
+      this.problem.append(invite);
+    }
+    this.root.dataset.problem = p.problem.kind;
+    this.renderStatus();
+  }
+
+  private confirmOff(): void {
+    const ask = el('div', 'hush-confirm');
+    ask.append(el('p', 'hush-problem__text', t('composeConfirmOff')));
+    const yes = el('button', 'hush-confirm__yes', t('editorTurnOffConfirm'));
+    yes.type = 'button';
+    const no = el('button', 'hush-confirm__no', t('editorKeepEncrypting'));
+    no.type = 'button';
+    yes.addEventListener('click', () => void send('overlay/editor-discard', { session: this.session }).then((r) => {
+      if (!r.ok) this.say(t('editorCannotDiscard'));
+    }));
+    no.addEventListener('click', () => this.problem.replaceChildren());
+    ask.append(yes, no);
+    this.problem.replaceChildren(ask);
+    no.focus();
+  }
+
+  /** Completions for the handle being added: pinned contacts first, look-alikes marked. */
+  private async complete(): Promise<void> {
+    const q = this.add.value.trim().replace(/^@/, '');
+    if (q.length === 0) {
+      this.completions.hidden = true;
+      return;
+    }
+    const r = await send('overlay/mention-search', { session: this.session, query: q });
+    if (!r.ok || r.value.accounts.length === 0) {
+      this.completions.hidden = true;
+      return;
+    }
+    this.completions.replaceChildren(...r.value.accounts.map((a) => {
+      const li = el('li', 'hush-completion');
+      const b = el('button', 'hush-completion__pick');
+      b.type = 'button';
+      b.dataset.contact = String(a.contact);
+      b.append(el('span', 'hush-completion__acct', `@${a.acct}`));
+      if (a.contact) b.append(el('span', 'hush-completion__tag', t('completionContact')));
+      else if (a.lookalikeOf !== null) b.append(el('span', 'hush-completion__tag hush-completion__tag--warn', t('completionLookalike', a.lookalikeOf)));
+      if (a.hasKey) b.append(el('span', 'hush-completion__tag', '🔒'));
+      b.addEventListener('click', () => this.addRecipient(a.acct));
+      li.append(b);
+      return li;
+    }));
+    this.completions.hidden = false;
+  }
+
+  private say(text: string): void {
+    this.problem.replaceChildren(el('p', 'hush-problem__text', text));
+  }
 }
 
 document.addEventListener('DOMContentLoaded', () => {
   const root = frameRoot();
-  void joinSession(root, 'frameConnected').then((joined) => (joined === null ? undefined : start(root, joined.session)));
+  void joinSession(root, 'frameConnected', (offer) => send('overlay/editor-join', { offer })).then((joined) => {
+    new Editor(root, joined.session, joined.state);
+  });
 });

@@ -1,67 +1,176 @@
 /**
- * Secure message view: renders decrypted text (as text, never HTML) inside an extension-origin
- * frame, with the badge and the user's security phrase, then reports its height so the content
- * script can size the frame (the background rounds it to coarse steps).
+ * Secure message view: shows one message inside an extension-origin frame (as text, never HTML):
+ * the authenticated sender with the trust the user's contacts give it NOW, the signed creation
+ * time, what is wrong around it (replayed, replaced, a date far from the signed one, a server
+ * reply link that does not match the signed one, unsigned extras), the signed reply context, and
+ * the text, all under the user's phrase watermark. The frame never reports its size: its height
+ * is fixed by the content script from public facts; long text scrolls here.
  */
 import browser from 'webextension-polyfill';
 import { send } from '../../messaging/client';
-import type { Badge, OverlayResponses } from '../../messaging/overlay-messages';
+import type { FrameStyle, TrustKind, ViewContent, ViewFlag } from '../../messaging/overlay-messages';
 import { frameRoot, joinSession } from '../common';
+import { drawCue, phraseChip, watchVisibility, type Phrase } from '../cue';
+import { formatTime } from '../format';
 import { applyStyle } from '../style';
 
 const t = (key: string, subs?: string | string[]): string => browser.i18n.getMessage(key, subs) || key;
+const STALE_KEY = 'hush:stale';
+const CONTACTS_KEY = 'hush:contacts';
 
-function badgeText(b: Badge): string {
-  switch (b.kind) {
-    case 'verified': return t('badgeVerified', b.sender ?? '?');
-    case 'unverified': return t('badgeUnverified', b.sender ?? '?');
-    case 'key_changed': return t('badgeKeyChanged', b.sender ?? '?');
-    case 'replayed': return t('badgeReplayed');
-    case 'incomplete': return t('badgeIncomplete', [String(b.parts?.have ?? 0), String(b.parts?.total ?? 0)]);
-    case 'sender_mismatch': return t('badgeSenderMismatch');
-    case 'locked': return t('badgeLocked');
-    case 'cannot_decrypt': return t('badgeCannotDecrypt', b.reason ?? '?');
+const TRUST_KEYS: Record<TrustKind, string> = {
+  self: 'trustSelf', verified: 'trustVerified', unverified: 'trustUnverified', key_changed: 'trustKeyChanged',
+  revoked: 'trustRevoked', identity_review: 'trustIdentityReview', unknown: 'trustUnknown',
+};
+const WARN_TRUST = new Set<TrustKind>(['key_changed', 'revoked', 'identity_review', 'unknown']);
+
+function flagText(f: ViewFlag): string {
+  switch (f.kind) {
+    case 'replayed': return f.firstSeenAt === null ? t('flagReplayed') : t('flagReplayedAt', formatTime(f.firstSeenAt));
+    case 'replaced': return t('flagReplaced');
+    case 'time_gap': return t('flagTimeGap', formatTime(f.serverTime));
+    case 'parent_mismatch': return t('flagParentMismatch');
+    case 'unsigned_extras': return t('flagUnsignedExtras', [f.cw ? t('extraCw') : '', f.media ? t('extraMedia') : '', f.card ? t('extraCard') : ''].filter(Boolean).join(', '));
+    case 'foreign_part': return t('flagForeignPart');
   }
 }
 
-function render(root: HTMLElement, session: string, view: OverlayResponses['overlay/view-join']): void {
-  const { plaintext, badge, style, phrase } = view;
-  applyStyle(style);
+function stateText(v: ViewContent): string {
+  switch (v.state) {
+    case 'locked': return t('badgeLocked');
+    case 'unreachable': return t('viewUnreachable');
+    case 'incomplete': return t('badgeIncomplete', [String(v.parts?.have ?? 0), String(v.parts?.total ?? 0)]);
+    default: return t('viewFailed', t(`reason_${v.reason ?? 'unknown'}`) === `reason_${v.reason ?? 'unknown'}` ? (v.reason ?? '?') : t(`reason_${v.reason ?? 'unknown'}`));
+  }
+}
+
+const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
+
+/** Text with its http(s) links as links that open like Mastodon's (new tab, no opener). */
+function linkified(text: string): Node[] {
+  const out: Node[] = [];
+  let at = 0;
+  for (const m of text.matchAll(URL_RE)) {
+    const i = m.index ?? 0;
+    if (i > at) out.push(document.createTextNode(text.slice(at, i)));
+    const a = document.createElement('a');
+    a.href = m[0];
+    a.textContent = m[0];
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer nofollow';
+    out.push(a);
+    at = i + m[0].length;
+  }
+  if (at < text.length) out.push(document.createTextNode(text.slice(at)));
+  return out;
+}
+
+function render(root: HTMLElement, session: string, v: ViewContent, phrase: Phrase | null): void {
+  drawCue(root, phrase);
   const head = document.createElement('div');
   head.className = 'hush-badge';
-  head.dataset.kind = badge.kind;
-  const mark = document.createElement('span');
-  mark.className = 'hush-phrase';
-  // The phrase proves this box is Hush's (a page cannot read it); a placeholder until one is set.
-  mark.textContent = phrase?.text ?? '🔑';
-  mark.dataset.pattern = phrase?.pattern ?? 'none';
-  mark.title = phrase === null ? t('viewPhrasePlaceholder') : t('viewPhraseHint');
+  head.dataset.kind = v.state === 'message' ? (v.sender?.trust ?? 'unknown') : v.state;
   const label = document.createElement('span');
   label.className = 'hush-badge__label';
-  label.textContent = badgeText(badge);
-  if (badge.fingerprint !== null) label.title = badge.fingerprint;
-  head.append(mark, label);
-  const body = document.createElement('div');
-  body.className = 'hush-plaintext';
-  body.dataset.testid = 'plaintext';
-  body.textContent = plaintext ?? '';
-  root.replaceChildren(head, ...(plaintext === null ? [] : [body]));
-  root.dataset.state = badge.kind;
-  let last = -1;
-  const report = (): void => {
-    const h = Math.ceil(document.documentElement.scrollHeight);
-    if (h !== last) {
-      last = h;
-      void send('overlay/view-size', { session, height: h });
+  if (v.state === 'message' && v.sender !== null) {
+    const who = v.sender.acct ?? t('senderUnknownHandle');
+    label.textContent = `${t('viewFrom', who)} · ${t(TRUST_KEYS[v.sender.trust])}`;
+    label.title = v.sender.fingerprint;
+    head.classList.toggle('hush-badge--warn', WARN_TRUST.has(v.sender.trust));
+  } else label.textContent = stateText(v);
+  head.append(phraseChip(phrase), label);
+  if (v.createdAt !== null) {
+    const time = document.createElement('span');
+    time.className = 'hush-signed-time';
+    time.textContent = t('viewSignedAt', formatTime(v.createdAt));
+    head.append(time);
+  }
+  const parts: HTMLElement[] = [head];
+  if (v.flags.length > 0) {
+    const list = document.createElement('ul');
+    list.className = 'hush-flags';
+    for (const f of v.flags) {
+      const li = document.createElement('li');
+      li.dataset.flag = f.kind;
+      li.textContent = flagText(f);
+      list.append(li);
+    }
+    parts.push(list);
+  }
+  if (v.replyTo !== null) {
+    const ctx = document.createElement('div');
+    ctx.className = 'hush-reply-context';
+    ctx.textContent = v.replyTo.known ? t('viewInReplyTo', [v.replyTo.sender ?? '?', v.replyTo.snippet ?? '']) : t('viewInReplyToUnknown');
+    parts.push(ctx);
+  }
+  if (v.state === 'message' && v.plaintext !== null) {
+    const body = document.createElement('div');
+    body.className = 'hush-plaintext';
+    body.dataset.testid = 'plaintext';
+    const revoked = v.sender?.trust === 'revoked';
+    if (revoked) {
+      // Not authentic: the text stays behind an explicit, in-frame choice.
+      const reveal = document.createElement('button');
+      reveal.type = 'button';
+      reveal.className = 'hush-reveal';
+      reveal.textContent = t('viewRevealRevoked');
+      reveal.addEventListener('click', () => body.replaceChildren(...linkified(v.plaintext ?? '')));
+      body.replaceChildren(reveal);
+    } else body.replaceChildren(...linkified(v.plaintext));
+    // A click on the text does what a click on the status does in Mastodon (links open themselves).
+    body.addEventListener('click', (e) => {
+      if (e.target instanceof Element && e.target.closest('a, button') !== null) return;
+      if (window.getSelection()?.toString() !== '') return;
+      void send('overlay/view-activate', { session });
+    });
+    parts.push(body);
+  }
+  const covered = document.createElement('div');
+  covered.className = 'hush-covered-note';
+  covered.textContent = t('viewCovered');
+  parts.push(covered);
+  root.replaceChildren(...parts);
+  root.dataset.state = v.state === 'message' ? (v.sender?.trust ?? 'unknown') : v.state;
+}
+
+function start(root: HTMLElement, session: string, first: ViewContent, style: FrameStyle, phrase: Phrase | null): void {
+  applyStyle(style);
+  let current = first;
+  render(root, session, current, phrase);
+  let asking = false;
+  let last = Date.now();
+  const refresh = async (): Promise<void> => {
+    if (asking) return;
+    asking = true;
+    last = Date.now();
+    const r = await send('overlay/view-get', { session });
+    asking = false;
+    if (r.ok && JSON.stringify(r.value.view) !== JSON.stringify(current)) {
+      current = r.value.view;
+      render(root, session, current, phrase);
     }
   };
-  new ResizeObserver(report).observe(root);
-  report();
+  // Trust is the contacts' state NOW: a verification, key change or revocation shows at once.
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && CONTACTS_KEY in changes) void refresh();
+    if (area === 'session' && STALE_KEY in changes) {
+      const stale = (changes[STALE_KEY]?.newValue as { sessions?: unknown } | undefined)?.sessions;
+      if (Array.isArray(stale) && stale.includes(session)) void refresh();
+    }
+  });
+  // States that heal by themselves (unlock, network back) are asked again now and then.
+  setInterval(() => {
+    const wait = current.state === 'locked' ? 5_000 : current.state === 'unreachable' ? 30_000 : current.state === 'incomplete' ? 15_000 : 0;
+    if (wait > 0 && Date.now() - last >= wait) void refresh();
+  }, 2_500);
+  watchVisibility(document.documentElement, (visible) => {
+    document.documentElement.classList.toggle('hush-covered', !visible);
+  });
 }
 
 document.addEventListener('DOMContentLoaded', () => {
   const root = frameRoot();
-  void joinSession(root, 'frameConnected', (session) => send('overlay/view-join', { session })).then((joined) => {
-    if (joined !== null) render(root, joined.session, joined.value);
+  void joinSession(root, 'frameConnected', (offer) => send('overlay/view-join', { offer })).then((joined) => {
+    start(root, joined.session, joined.view, joined.style, joined.phrase);
   });
 });

@@ -1,0 +1,75 @@
+/**
+ * Security cues every secure frame draws (issue #15, invariant 4). The user's phrase and pattern
+ * (which the page cannot read) are drawn ACROSS the whole frame, over the sender line and the
+ * text: a page that crops the frame, or covers its text with its own, cannot keep the cue while
+ * hiding or replacing the content, and cannot draw it itself.
+ *
+ * Where the browser can tell (IntersectionObserver v2 `trackVisibility`, Chromium), a frame that
+ * is covered, transformed or made transparent while on screen hides its content and says why.
+ */
+import browser from 'webextension-polyfill';
+
+const t = (key: string, subs?: string | string[]): string => browser.i18n.getMessage(key, subs) || key;
+
+export interface Phrase {
+  readonly text: string;
+  readonly pattern: string;
+}
+
+/** The phrase watermark: a layer over the whole frame, never intercepting clicks. */
+export function drawCue(root: HTMLElement, phrase: Phrase | null): void {
+  document.documentElement.dataset.pattern = phrase?.pattern ?? 'none';
+  let layer = document.getElementById('hush-watermark');
+  if (layer === null) {
+    layer = document.createElement('div');
+    layer.id = 'hush-watermark';
+    layer.setAttribute('aria-hidden', 'true');
+    document.body.append(layer);
+  }
+  const words = phrase === null ? t('viewPhrasePlaceholderShort') : phrase.text;
+  // Enough copies to tile any frame size (the layer clips the rest).
+  const line = `${words}   ·   `.repeat(12);
+  layer.replaceChildren(...Array.from({ length: 40 }, () => {
+    const row = document.createElement('div');
+    row.textContent = line;
+    return row;
+  }));
+  root.dataset.cue = phrase === null ? 'placeholder' : 'phrase';
+}
+
+/** A chip with the phrase, for the header line (where the eye starts). */
+export function phraseChip(phrase: Phrase | null): HTMLElement {
+  const mark = document.createElement('span');
+  mark.className = 'hush-phrase';
+  mark.textContent = phrase?.text ?? '🔑';
+  mark.dataset.pattern = phrase?.pattern ?? 'none';
+  mark.title = phrase === null ? t('viewPhrasePlaceholder') : t('viewPhraseHint');
+  return mark;
+}
+
+/** Whether the browser reports occlusion (IntersectionObserver v2). */
+export const canTrackVisibility = (): boolean =>
+  typeof IntersectionObserverEntry !== 'undefined' && 'isVisible' in IntersectionObserverEntry.prototype;
+
+/**
+ * Calls `onChange(visible)` when the frame's visibility changes. `visible` is false only when the
+ * browser reports the frame wholly on screen but covered or distorted (not merely scrolled away).
+ * Without IntersectionObserver v2 it is always true (Firefox): the watermark is the defence there.
+ */
+export function watchVisibility(target: Element, onChange: (visible: boolean) => void): () => boolean {
+  let visible = true;
+  if (!canTrackVisibility()) return () => true;
+  const io = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      // Covered = wholly on screen yet not visible. A frame partly scrolled under a sticky header is
+      // not flagged (a false alarm); a page clipping the frame meets the watermark instead.
+      const v = e.intersectionRatio < 0.999 || (e as IntersectionObserverEntry & { isVisible: boolean }).isVisible;
+      if (v !== visible) {
+        visible = v;
+        onChange(v);
+      }
+    }
+  }, { threshold: [0, 1], trackVisibility: true, delay: 100 } as IntersectionObserverInit);
+  io.observe(target);
+  return () => visible;
+}
