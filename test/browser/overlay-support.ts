@@ -94,26 +94,84 @@ export async function editorFrame(page: Page, timeout = 15_000): Promise<Frame> 
   }
 }
 
-/** Types into the secure editor and waits until the background has the draft (the budget shows). */
+/**
+ * Writes a message in the secure editor: a leading run of "@handle" becomes recipients added in
+ * the editor's own recipient field (as a user would), the rest is the text. Waits until the
+ * background has the draft (each recipient shows as a chip with its state, the budget shows).
+ */
 export async function typeSecure(page: Page, text: string): Promise<void> {
   const frame = await editorFrame(page);
-  // Focus without a mouse click: puppeteer's mouse inside an out-of-process frame leaves the
-  // page's mouse state pressed, swallowing the next click on the page.
-  await frame.focus('textarea.hush-editor');
-  await frame.evaluate((t) => {
+  const lead = /^\s*((?:@[\w.@-]+\s+)*)/.exec(text)?.[1] ?? '';
+  const recipients = [...lead.matchAll(/@([\w.@-]+)/g)].map((m) => m[1] ?? '');
+  const body = text.slice(lead.length);
+  // Focus and type without a mouse click: puppeteer's mouse inside an out-of-process frame leaves
+  // the page's mouse state pressed, swallowing the next click on the page.
+  for (const r of recipients) {
+    await frame.evaluate((acct: string) => {
+      const input = document.querySelector('input.hush-add-recipient') as HTMLInputElement;
+      input.focus();
+      input.value = acct;
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    }, r);
+  }
+  await frame.evaluate((t: string) => {
     const area = document.querySelector('textarea.hush-editor') as HTMLTextAreaElement;
+    area.focus();
     area.value = t;
     area.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-  // The background has this draft once the editor's status line names its first recipient.
-  const first = /@([\w.@-]+)/.exec(text)?.[1] ?? '';
-  await frame.waitForFunction((h: string) => (document.querySelector('.hush-editor-status')?.textContent ?? '').includes(h), { timeout: 15_000 }, `@${first}`);
-  await page.waitForSelector('.hush-post:not([disabled])', { timeout: 15_000 });
+  }, body);
+  await frame.waitForFunction((want: string[], t: string) => {
+    const chips = [...document.querySelectorAll('.hush-chip__acct')].map((c) => (c.textContent ?? '').toLowerCase());
+    const budget = document.querySelector('.hush-budget')?.textContent ?? '';
+    const area = document.querySelector<HTMLTextAreaElement>('textarea.hush-editor');
+    return want.every((w) => chips.some((c) => c === `@${w.toLowerCase()}` || c.startsWith(`@${w.toLowerCase()}@`))) && budget !== '' && area?.value === t;
+  }, { timeout: 15_000 }, recipients, body);
+  // The draft request after the last keystroke has been answered (the editor re-renders its status).
+  await new Promise((r) => setTimeout(r, 400));
+}
+
+/**
+ * Sends from inside the secure editor (a keyboard activation of its Send button: trusted, and in
+ * the frame the page cannot reach), then waits until the editor is done or reports a problem.
+ * Returns the editor's last phase ('sent' when the background confirmed the post).
+ */
+export async function sendSecure(page: Page, timeoutMs = 60_000): Promise<string> {
+  const frame = await editorFrame(page);
+  const element = await page.$('.hush-editor-host iframe');
+  await frame.waitForSelector('button.hush-send:not([disabled])', { timeout: 15_000 });
+  await frame.focus('button.hush-send');
+  await page.keyboard.press('Enter');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    // Done when THIS editor is gone (a fresh one may open for the next message).
+    if (element === null || !(await element.evaluate((e) => e.isConnected).catch(() => false))) return 'sent';
+    const phase = await bounded(frame.evaluate(() => document.getElementById('hush-frame')?.dataset.phase ?? ''), '');
+    if (phase === 'failed') return phase;
+    if (Date.now() > deadline) throw new Error(`the editor did not finish sending in ${timeoutMs} ms (phase: ${phase})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The problem the editor shows (its kind), or '' while none. */
+export async function editorProblem(page: Page): Promise<string> {
+  const frame = await editorFrame(page);
+  return frame.evaluate(() => document.getElementById('hush-frame')?.dataset.problem ?? '');
+}
+
+/** Turns encryption off from inside the editor (the two-step control in the frame). */
+export async function turnOffInEditor(page: Page): Promise<void> {
+  const frame = await editorFrame(page);
+  await frame.focus('button.hush-off');
+  await page.keyboard.press('Enter');
+  await frame.waitForSelector('button.hush-confirm__yes', { timeout: 10_000 });
+  await frame.focus('button.hush-confirm__yes');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.hush-editor-host iframe', { hidden: true, timeout: 15_000 });
 }
 
 /** Plaintexts shown by every decrypted secure view on the page, with their badges. */
-export async function shownMessages(page: Page): Promise<{ statusId: string; badge: string; text: string }[]> {
-  const out: { statusId: string; badge: string; text: string }[] = [];
+export async function shownMessages(page: Page): Promise<{ statusId: string; badge: string; text: string; flags: string[] }[]> {
+  const out: { statusId: string; badge: string; text: string; flags: string[] }[] = [];
   for (const handle of await page.$$('.hush-view')) {
     const statusId = await handle.evaluate((e) => (e as HTMLElement).dataset.hushFor ?? '');
     const frameHandle = await handle.$('iframe');
@@ -151,17 +209,18 @@ async function bounded<T, F>(work: Promise<T>, fallback: F, ms = 3_000): Promise
 }
 
 /** What a view frame shows; runs inside the frame (through puppeteer, or as CDP expression text). */
-const viewContent = (): { badge: string; text: string } => ({
+const viewContent = (): { badge: string; text: string; flags: string[] } => ({
   badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '',
   text: document.querySelector('.hush-plaintext')?.textContent ?? '',
+  flags: [...document.querySelectorAll('.hush-flags li')].map((li) => (li as HTMLElement).dataset.flag ?? ''),
 });
 
-async function readView(frame: Frame): Promise<{ badge: string; text: string }> {
-  return bounded(frame.evaluate(viewContent), { badge: '', text: '' });
+async function readView(frame: Frame): Promise<{ badge: string; text: string; flags: string[] }> {
+  return bounded(frame.evaluate(viewContent), { badge: '', text: '', flags: [] });
 }
 
 /** Reads a view through a fresh CDP session on its frame's target (an OOPIF's target id is its frame id; Chromium only). */
-async function viewByTarget(page: Page, frame: Frame): Promise<{ badge: string; text: string } | undefined> {
+async function viewByTarget(page: Page, frame: Frame): Promise<{ badge: string; text: string; flags: string[] } | undefined> {
   const frameId = (frame as unknown as { _id?: string })._id;
   const target = page.browser().targets().find((t) => (t as unknown as { _targetId?: string })._targetId === frameId);
   if (frameId === undefined || target === undefined) return undefined;
@@ -172,13 +231,13 @@ async function viewByTarget(page: Page, frame: Frame): Promise<{ badge: string; 
       returnByValue: true,
     });
     const value: unknown = res.result.value;
-    return typeof value === 'string' ? (JSON.parse(value) as { badge: string; text: string }) : undefined;
+    return typeof value === 'string' ? (JSON.parse(value) as { badge: string; text: string; flags: string[] }) : undefined;
   } finally {
     await session.detach().catch(() => undefined);
   }
 }
 
-async function viewByFrameList(page: Page, statusId: string): Promise<{ badge: string; text: string } | undefined> {
+async function viewByFrameList(page: Page, statusId: string): Promise<{ badge: string; text: string; flags: string[] } | undefined> {
   for (const frame of page.frames()) {
     if (frame.detached || !frame.url().includes('/frames/view.html')) continue;
     try {
@@ -199,12 +258,12 @@ async function viewByFrameList(page: Page, statusId: string): Promise<{ badge: s
 async function viewHosts(page: Page): Promise<unknown> {
   return bounded(page.$$eval('.hush-view', (hosts) => hosts.map((h) => {
     const e = h as HTMLElement;
-    return { statusId: e.dataset.hushFor, state: e.dataset.hushState, rendered: e.hasAttribute('data-hush-rendered'), frames: e.querySelectorAll('iframe').length };
+    return { statusId: e.dataset.hushFor, rendered: e.hasAttribute('data-hush-rendered'), frames: e.querySelectorAll('iframe').length };
   })), 'unreadable');
 }
 
 /** Waits until some secure view shows `text`. */
-export async function waitForPlaintext(page: Page, text: string, timeoutMs = 30_000): Promise<{ statusId: string; badge: string; text: string }> {
+export async function waitForPlaintext(page: Page, text: string, timeoutMs = 30_000): Promise<{ statusId: string; badge: string; text: string; flags: string[] }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = (await shownMessages(page)).find((m) => m.text.includes(text));
