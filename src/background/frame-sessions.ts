@@ -8,7 +8,8 @@
  *   OFFER tokens, one per load of the frame it inserted, and hands each to its own frame with
  *   postMessage targeted at the extension origin (the page cannot read it; see content/dom.ts).
  * - Live offers are listed in storage.session (`hush:offers`), readable by extension pages only,
- *   never by content scripts or pages. A frame checks each message it receives against that list
+ *   never by pages (in Firefox also in storage.local, as its frames cannot see storage.session;
+ *   content scripts could read that copy, and they are ours). A frame checks each message it receives against that list
  *   locally, so forged offers cost one Map lookup and are ignored: flooding cannot make a frame
  *   give up, and nothing a page posts is ever sent on to the background.
  * - Claiming an offer (`frame/claim`) is checked against the browser-stamped tab, frame and path:
@@ -43,6 +44,9 @@ export interface Offer {
 
 export const TOKEN_RE = /^[A-Za-z0-9_-]{24}$/;
 const key = (id: string) => `frame:${id}`;
+
+/** Firefox (it has runtime.getBrowserInfo): offers are listed in storage.local too, see persist(). */
+const offersInLocal = typeof (browser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo === 'function';
 
 /** Sessions bound in this worker's lifetime: a synchronous check-and-set, so two racing claims cannot both win. */
 const boundHere = new Map<string, number>();
@@ -83,7 +87,11 @@ function persist(): Promise<void> {
     const now = Date.now();
     for (const [t, o] of m) if (o.expires < now) m.delete(t);
     while (m.size > MAX_OFFERS) m.delete(m.keys().next().value as string);
-    await browser.storage.session.set({ [OFFERS_KEY]: Object.fromEntries(m) });
+    const listed = { [OFFERS_KEY]: Object.fromEntries(m) };
+    await browser.storage.session.set(listed);
+    // Firefox shows storage.session to extension pages but not to extension frames inside a web
+    // page: there the frames read the list from storage.local (tokens only, gone within a minute).
+    if (offersInLocal) await browser.storage.local.set(listed);
   });
   return flush;
 }

@@ -11,9 +11,16 @@ const SESSION_WAIT_MS = 10_000;
 /** Unknown offers make the frame re-read the list at most this often: a flood costs nothing more. */
 const REREAD_MS = 250;
 
+/**
+ * Where the live offers are listed: storage.session, or storage.local where an extension frame in
+ * a web page cannot see storage.session (Firefox ESR). Neither is readable by the page.
+ */
+const offerArea = (): { get(k: string): Promise<Record<string, unknown>> } =>
+  (browser.storage as { session?: typeof browser.storage.local }).session ?? browser.storage.local;
+
 async function liveOffers(): Promise<Set<string>> {
   try {
-    const got: unknown = (await browser.storage.session.get(OFFERS_KEY))[OFFERS_KEY];
+    const got: unknown = (await offerArea().get(OFFERS_KEY))[OFFERS_KEY];
     return new Set(typeof got === 'object' && got !== null ? Object.keys(got) : []);
   } catch {
     return new Set();
@@ -24,7 +31,7 @@ async function liveOffers(): Promise<Set<string>> {
  * Shared start of every secure frame: it shows nothing until it holds a session. The content
  * script that inserted the frame posts it a one-time offer after each load; the page can post
  * too, as often as it likes, but cannot know a live offer (they are listed in storage.session,
- * which only extension pages can read). Each message is checked against that list locally:
+ * or storage.local in Firefox; which only extension pages can read). Each message is checked against that list locally:
  * forged ones are dropped without a word to the background, so flooding neither delays nor stops
  * the genuine offer. The first live offer is claimed with `claim` (the frame's join request,
  * which also answers what to show), binding the session to this frame.
