@@ -19,6 +19,8 @@ interface Server {
   deleted: string[];
   /** What the server answers for a post (default: exactly what was asked). */
   answer?: (s: NewStatus, id: string) => Partial<StatusJson>;
+  /** What a later read of the status says (default: the answer): a server answering what was asked, storing something else. */
+  stored?: (s: NewStatus, id: string) => Partial<StatusJson>;
   source?: (s: NewStatus) => string;
   lookupUri?: string;
   fail?: 'network' | 422;
@@ -38,6 +40,15 @@ function fakeApi(server: Server): StatusApi {
       return Promise.resolve({ ok: true, value: {
         id, visibility: 'direct', in_reply_to_id: s.inReplyToId, content: `<p>${s.status}</p>`, spoiler_text: '', mentions, media_attachments: [], poll: null,
         account: { id: '1', acct: 'bob' }, ...(server.answer?.(s, id) ?? {}),
+      } });
+    },
+    get: (_o: string, _t: string, id: string): Promise<ApiResult<StatusJson>> => {
+      const s = stored.get(id);
+      if (s === undefined) return Promise.resolve({ ok: false, kind: 'status', status: 404, message: 'HTTP 404' });
+      const mentions = [...s.status.matchAll(/@([\w.]+@[\w.]+)/g)].map((m, i) => ({ id: String(i), acct: m[1] ?? '', url: null }));
+      return Promise.resolve({ ok: true, value: {
+        id, visibility: 'direct', in_reply_to_id: s.inReplyToId, content: `<p>${s.status}</p>`, spoiler_text: '', mentions, media_attachments: [], poll: null,
+        account: { id: '1', acct: 'bob' }, ...(server.stored?.(s, id) ?? server.answer?.(s, id) ?? {}),
       } });
     },
     source: (_o: string, _t: string, id: string) => {
@@ -92,6 +103,16 @@ describe('publish', () => {
     expect(server.deleted).toEqual(['100']);
   });
 
+  it('a server that answers with what was asked but stored the post re-addressed is caught on reading it back', async () => {
+    const server: Server = { posts: [], deleted: [], stored: () => ({ mentions: [{ id: '0', acct: 'alice@a.test', url: null }, { id: '9', acct: 'dave', url: null }] }) };
+    expect(await publish(fakeApi(server), 't', job(), save)).toMatchObject({ ok: false, problem: { kind: 'altered', what: 'mentions', deleted: true } });
+  });
+
+  it('a stored source addressed to someone else is caught even when every answer looks right', async () => {
+    const server: Server = { posts: [], deleted: [], source: (s) => `@dave@b.test ${s.status}` };
+    expect(await publish(fakeApi(server), 't', job(), save)).toMatchObject({ ok: false, problem: { kind: 'altered', what: 'mentions' } });
+  });
+
   it('a stored text other than the ciphertext sent (swapped by the server) is altered', async () => {
     const server: Server = { posts: [], deleted: [], source: () => `@alice@a.test ${STATUS_PREFIX} 下下下` };
     expect(await publish(fakeApi(server), 't', job(), save)).toMatchObject({ ok: false, problem: { kind: 'altered', what: 'text' } });
@@ -100,7 +121,7 @@ describe('publish', () => {
   it('a success the server answered without storing anything (fake success) is not taken for a post', async () => {
     const server: Server = { posts: [], deleted: [] };
     const api = fakeApi(server);
-    (api as unknown as { source: () => Promise<unknown> }).source = () => Promise.resolve({ ok: false, kind: 'status', status: 404, message: 'HTTP 404' });
+    (api as unknown as { get: () => Promise<unknown> }).get = () => Promise.resolve({ ok: false, kind: 'status', status: 404, message: 'HTTP 404' });
     expect(await publish(api, 't', job(), save)).toMatchObject({ ok: false, problem: { kind: 'altered', what: 'not stored' } });
   });
 

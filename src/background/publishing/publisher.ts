@@ -41,6 +41,19 @@ const body = (text: string): string => {
   return at < 0 ? text : text.slice(at).trim();
 };
 
+/** The handles mentioned before the ciphertext (what Mastodon addresses a direct status to). */
+export function mentionsIn(text: string): string[] {
+  const at = text.indexOf(STATUS_PREFIX);
+  const head = at < 0 ? text : text.slice(0, at);
+  return [...head.matchAll(/(?:^|\s)@([A-Za-z0-9_.-]+(?:@[A-Za-z0-9.-]+(?::\d+)?)?)/g)].map((m) => m[1] ?? '');
+}
+
+const sameHandles = (a: readonly string[], b: readonly string[], home: string): boolean => {
+  const x = new Set(a.map((h) => full(h, home)));
+  const y = new Set(b.map((h) => full(h, home)));
+  return x.size === y.size && [...x].every((h) => y.has(h));
+};
+
 /** What the server stored differs from what was sent: the first difference, named. */
 export function mismatch(s: StatusJson, sent: { text: string | null; inReplyToId: string | null; recipients: readonly string[] }, home: string): string | null {
   if (s.visibility !== 'direct') return `visibility ${s.visibility}`;
@@ -89,6 +102,15 @@ export async function publish(
     const recipients = current.recipients.map((r) => r.acct);
     let wrong = mismatch(s, { text, inReplyToId, recipients }, current.home);
     if (wrong === null) {
+      // The answer to the post may describe what was asked rather than what was stored: read it back.
+      const fresh = await api.get(current.origin, token, s.id);
+      if (!fresh.ok) {
+        if (fresh.kind === 'status' && fresh.status === 404) return problem({ kind: 'altered', what: 'not stored', deleted: false }, current);
+        return problem({ kind: 'network', message: errorText(fresh) }, current);
+      }
+      wrong = fresh.value.id === s.id ? mismatch(fresh.value, { text, inReplyToId, recipients }, current.home) : 'status id';
+    }
+    if (wrong === null) {
       // The stored source is what recipients get: it must carry exactly this ciphertext. A post the
       // server answered but does not have (a fake success) has no source: nothing was sent.
       const src = await api.source(current.origin, token, s.id);
@@ -98,6 +120,7 @@ export async function publish(
         return problem({ kind: 'network', message: errorText(src) }, current);
       }
       if (body(src.value.text) !== body(text)) wrong = 'text';
+      else if (!sameHandles(mentionsIn(src.value.text), recipients, current.home)) wrong = 'mentions';
       else if (src.value.spoilerText !== '') wrong = 'content warning';
     }
     if (wrong !== null) {

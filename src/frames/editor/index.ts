@@ -103,7 +103,9 @@ class Editor {
     this.focusNote.type = 'button';
     this.focusNote.textContent = t('editorFocusLost');
     this.focusNote.hidden = true;
-    parts.push(this.area, foot, this.problem, this.focusNote);
+    // Shown instead of everything else while the browser reports the frame covered (frame.css).
+    const covered = el('div', 'hush-covered-note', t('editorCovered'));
+    parts.push(this.area, foot, this.problem, this.focusNote, covered);
     root.replaceChildren(...parts);
     root.dataset.state = 'editing';
     this.wire();
