@@ -39,27 +39,27 @@ async function liveOffers(): Promise<Set<string>> {
 export function joinSession<T>(root: HTMLElement, titleKey: string, claim: (offer: string) => Promise<Reply<T>>): Promise<T> {
   return new Promise((resolve) => {
     let known = liveOffers();
-    let lastRead = Date.now();
+    let readStarted = Date.now();
+    let rereading: ReturnType<typeof setTimeout> | null = null;
     let claiming = false;
-    const tried = new Set<string>();
+    let joined = false;
+    /** Offers not in the list read so far, with when they arrived: checked again after a later read. */
+    const waiting = new Map<string, number>();
+    /** Offers checked against a read that started after they arrived: never looked at again. */
+    const settled = new Set<string>();
     const timer = setTimeout(() => {
       root.className = 'hush-refused';
       root.textContent = browser.i18n.getMessage('frameNoSession');
       root.dataset.state = 'refused';
     }, SESSION_WAIT_MS);
 
-    const consider = async (offer: string): Promise<void> => {
-      let live = await known;
-      if (!live.has(offer) && Date.now() - lastRead >= REREAD_MS) {
-        lastRead = Date.now();
-        known = liveOffers();
-        live = await known;
-      }
-      if (!live.has(offer) || claiming) return;
+    const claimIt = async (offer: string): Promise<void> => {
+      if (claiming || joined) return;
       claiming = true;
       const reply = await claim(offer);
       claiming = false;
-      if (!reply.ok) return;
+      if (!reply.ok || joined) return;
+      joined = true;
       clearTimeout(timer);
       window.removeEventListener('message', onMessage);
       root.className = '';
@@ -67,14 +67,40 @@ export function joinSession<T>(root: HTMLElement, titleKey: string, claim: (offe
       root.dataset.state = 'joined';
       resolve(reply.value);
     };
+    /** Checks the waiting offers against the list; a re-read at most every REREAD_MS (a flood costs nothing more). */
+    const check = async (): Promise<void> => {
+      const started = readStarted;
+      const live = await known;
+      for (const [offer, at] of waiting) {
+        if (live.has(offer)) {
+          waiting.delete(offer);
+          void claimIt(offer);
+        } else if (at <= started) {
+          // This read began after the offer arrived: it is not live (a guess, or used up).
+          waiting.delete(offer);
+          if (settled.size < 10_000) settled.add(offer);
+        }
+      }
+      if (waiting.size > 0 && rereading === null) {
+        rereading = setTimeout(() => {
+          rereading = null;
+          readStarted = Date.now();
+          known = liveOffers();
+          void check();
+        }, Math.max(0, REREAD_MS - (Date.now() - started)));
+      }
+    };
     const onMessage = (event: MessageEvent): void => {
-      if (event.source !== window.parent) return;
+      if (joined || event.source !== window.parent) return;
       const data: unknown = event.data;
       if (typeof data !== 'object' || data === null) return;
       const { type, offer } = data as { type?: unknown; offer?: unknown };
-      if (type !== OFFER_MESSAGE || typeof offer !== 'string' || !TOKEN_RE.test(offer) || tried.has(offer)) return;
-      if (tried.size < 10_000) tried.add(offer);
-      void consider(offer);
+      if (type !== OFFER_MESSAGE || typeof offer !== 'string' || !TOKEN_RE.test(offer) || settled.has(offer)) return;
+      // The newest offers win a flood: only the last 64 wait for the next read.
+      waiting.delete(offer);
+      waiting.set(offer, Date.now());
+      while (waiting.size > 64) waiting.delete(waiting.keys().next().value as string);
+      void check();
     };
     window.addEventListener('message', onMessage);
   });

@@ -56,14 +56,16 @@ export const canTrackVisibility = (): boolean =>
  * browser reports the frame wholly on screen but covered or distorted (not merely scrolled away).
  * Without IntersectionObserver v2 it is always true (Firefox): the watermark is the defence there.
  */
-export function watchVisibility(target: Element, onChange: (visible: boolean) => void): () => boolean {
+export function watchVisibility(target: Element, onChange: (visible: boolean) => void, strict = false): () => boolean {
   let visible = true;
   if (!canTrackVisibility()) return () => true;
   const io = new IntersectionObserver((entries) => {
     for (const e of entries) {
-      // Covered = wholly on screen yet not visible. A frame partly scrolled under a sticky header is
-      // not flagged (a false alarm); a page clipping the frame meets the watermark instead.
-      const v = e.intersectionRatio < 0.999 || (e as IntersectionObserverEntry & { isVisible: boolean }).isVisible;
+      // A view: covered = wholly on screen yet not visible (one partly scrolled under a sticky header
+      // is no alarm; a page clipping it meets the watermark instead). The editor (`strict`): any
+      // occlusion, fading or transform while on screen counts, as its controls send and choose.
+      const isVisible = (e as IntersectionObserverEntry & { isVisible: boolean }).isVisible;
+      const v = strict ? !e.isIntersecting || isVisible : e.intersectionRatio < 0.999 || isVisible;
       if (v !== visible) {
         visible = v;
         onChange(v);

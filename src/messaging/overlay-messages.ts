@@ -105,8 +105,9 @@ export interface ComposeStatus {
 export interface EditorState {
   readonly text: string;
   readonly style: FrameStyle;
-  readonly placeholder: string;
   readonly phrase: { readonly text: string; readonly pattern: string } | null;
+  /** What Mastodon's box held when the editor opened: offered for insertion, never inserted by itself. */
+  readonly seed: string | null;
   /** The message being answered (from its signed envelope), shown above the text. */
   readonly replyTo: { readonly sender: string | null; readonly snippet: string | null; readonly createdAt: number | null } | null;
   readonly status: ComposeStatus;
@@ -149,7 +150,8 @@ const ViewOpenItem = v.strictObject({
   /** DM-column entries: the participants the entry names (author candidates when the API cannot say). */
   participants: v.pipe(v.array(Acct), v.maxLength(16)),
   mentions: v.pipe(v.array(Acct), v.maxLength(64)),
-  text: v.pipe(v.string(), v.maxLength(20_000)),
+  /** At most the protocol's longest status (8192 encoded characters) with its prefix and mentions. */
+  text: v.pipe(v.string(), v.maxLength(10_000)),
   /** The date the page shows for the status (Unix seconds), if any. */
   serverTime: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 33))),
   extras: ExtrasSchema,
@@ -159,7 +161,7 @@ export type ViewOpenRequest = v.InferOutput<typeof ViewOpenItem>;
 
 export const overlayRequests = {
   /** Content: should a direct-mode form start encrypted (account ready, a reply to a Hush message, the pref)? */
-  'overlay/compose-check': { payload: v.strictObject({ recipients: v.pipe(v.array(Acct), v.maxLength(50)), replyToStatusId: v.nullable(StatusId) }), from: CONTENT },
+  'overlay/compose-check': { payload: v.strictObject({ replyToStatusId: v.nullable(StatusId) }), from: CONTENT },
   /**
    * Content: open a secure editor for a compose form. Mastodon's box is only a SEED: its mentions
    * become suggestions the user confirms inside the editor; a reply's recipients come from the
@@ -172,7 +174,6 @@ export const overlayRequests = {
       seedText: v.pipe(v.string(), v.maxLength(5000)),
       maxChars: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(100_000)),
       style: FrameStyleSchema,
-      placeholder: v.pipe(v.string(), v.maxLength(200)),
     }),
     from: CONTENT,
   },
@@ -220,7 +221,8 @@ export interface ViewOpened {
 
 export interface OverlayResponses {
   /** `encryptByDefault`: the user's "default encryption for new direct messages" preference. */
-  'overlay/compose-check': { readonly account: ComposeStatus['account']; readonly replyEncrypted: boolean; readonly encryptByDefault: boolean; readonly allReady: boolean };
+  /** Public facts only (the page sees the decision): whether the answered status is a Hush status, the pref. */
+  'overlay/compose-check': { readonly account: ComposeStatus['account']; readonly replyEncrypted: boolean; readonly encryptByDefault: boolean };
   'overlay/editor-open': { readonly session: string; readonly offer: string };
   'frame/reoffer': { readonly offer: string };
   'overlay/editor-detach': { readonly detached: true };

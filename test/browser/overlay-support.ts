@@ -104,6 +104,10 @@ export async function typeSecure(page: Page, text: string): Promise<void> {
   const lead = /^\s*((?:@[\w.@-]+\s+)*)/.exec(text)?.[1] ?? '';
   const recipients = [...lead.matchAll(/@([\w.@-]+)/g)].map((m) => m[1] ?? '');
   const body = text.slice(lead.length);
+  // A tab brought to the front reports its frames visible again after IntersectionObserver's
+  // delay; until then the editor ignores its controls (as it does while covered).
+  await new Promise((r) => setTimeout(r, 300));
+  await frame.waitForFunction(() => !document.documentElement.classList.contains('hush-covered'), { timeout: 10_000 });
   // Focus and type without a mouse click: puppeteer's mouse inside an out-of-process frame leaves
   // the page's mouse state pressed, swallowing the next click on the page.
   for (const r of recipients) {
@@ -125,7 +129,15 @@ export async function typeSecure(page: Page, text: string): Promise<void> {
     const budget = document.querySelector('.hush-budget')?.textContent ?? '';
     const area = document.querySelector<HTMLTextAreaElement>('textarea.hush-editor');
     return want.every((w) => chips.some((c) => c === `@${w.toLowerCase()}` || c.startsWith(`@${w.toLowerCase()}@`))) && budget !== '' && area?.value === t;
-  }, { timeout: 15_000 }, recipients, body);
+  }, { timeout: 15_000 }, recipients, body).catch(async (e: unknown) => {
+    const state = await bounded(frame.evaluate(() => ({
+      chips: [...document.querySelectorAll('.hush-chip')].map((c) => c.textContent),
+      budget: document.querySelector('.hush-budget')?.textContent,
+      covered: document.documentElement.classList.contains('hush-covered'),
+      problem: document.querySelector('.hush-problem')?.textContent,
+    })), 'unreadable');
+    throw new Error(`${String(e)}: the editor shows ${JSON.stringify(state)}, wanted ${JSON.stringify(recipients)}`);
+  });
   // The draft request after the last keystroke has been answered (the editor re-renders its status).
   await new Promise((r) => setTimeout(r, 400));
 }

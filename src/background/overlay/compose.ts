@@ -39,7 +39,8 @@ export interface EditorSession {
   readonly suggested: readonly string[];
   readonly maxChars: number;
   readonly style: FrameStyle;
-  readonly placeholder: string;
+  /** Mastodon's box when the editor opened (offered in the editor, never part of the draft by itself). */
+  readonly seed: string;
   /** The encrypted message being published (kept until every part is confirmed). */
   readonly job: (PublishJob & { readonly plaintext: string; readonly sender: StoredMessage['sender']; readonly fingerprints: readonly string[]; readonly createdAt: number; readonly replyTo: string | null }) | null;
   readonly progress: SendProgress | null;
@@ -48,7 +49,7 @@ export interface EditorSession {
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isEditor = (v: unknown): v is EditorSession =>
   isObj(v) && typeof v.tabId === 'number' && isObj(v.account) && typeof v.self === 'string' && typeof v.text === 'string' &&
-  Array.isArray(v.recipients) && Array.isArray(v.suggested) && typeof v.maxChars === 'number' && isObj(v.style) && typeof v.placeholder === 'string';
+  Array.isArray(v.recipients) && Array.isArray(v.suggested) && typeof v.maxChars === 'number' && isObj(v.style) && typeof v.seed === 'string';
 
 const SNIPPET = 120;
 const lower = (a: string): string => a.toLowerCase();
@@ -67,6 +68,8 @@ export type ComposeHandlers = HandlersFor<
 
 export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
   const editors = new SessionTable<EditorSession>('editor:', isEditor, ctx.sessionArea);
+  /** Sessions with a send under way in this worker: a second Send (double click) waits its turn. */
+  const sending = new Set<string>();
 
   const editorFor = async (session: string, sender: SenderContext): Promise<EditorSession | null> => {
     if (sender.kind !== 'frame' || sender.path !== '/frames/editor.html' || sender.tabId === null) return null;
@@ -111,8 +114,8 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
     return {
       text: e.text,
       style: e.style,
-      placeholder: e.placeholder,
       phrase: await ctx.phrase(),
+      seed: e.seed === '' ? null : e.seed,
       replyTo: e.reply === null || e.reply.messageId === null ? null : { sender: e.reply.sender, snippet: e.reply.snippet, createdAt: e.reply.createdAt },
       status: await status(e),
       sending: e.progress,
@@ -142,7 +145,7 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       const shown = new Set(e.recipients.map((r) => lower(r.acct)));
       if (out.recipients.length !== shown.size || out.recipients.some((r) => !shown.has(lower(r.acct)))) return failed({ kind: 'internal', message: 'recipients changed while encrypting' });
       job = {
-        origin: e.account.origin, home: domain(e.self), messageId: out.messageId, statuses: out.statuses,
+        origin: e.account.origin, accountId: e.account.accountId, home: domain(e.self), messageId: out.messageId, statuses: out.statuses,
         recipients: out.recipients.map((r) => ({ acct: r.acct, actorUri: r.actorUri })),
         inReplyToId: e.reply?.statusId ?? null, postedIds: [],
         plaintext: e.text.trim(), sender: out.sender, fingerprints: out.recipients.map((r) => r.fingerprint), createdAt: out.createdAt, replyTo: e.reply?.messageId ?? null,
@@ -156,7 +159,12 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       const latest = (await editors.get(session)) ?? e;
       await editors.put(session, { ...latest, job: { ...fixed, postedIds: progress.postedIds }, progress: { phase: 'sending', done: progress.postedIds.length, total: fixed.statuses.length } });
     });
-    if (!result.ok) return keep(session, { ...fixed, postedIds: result.job.postedIds }, failed(result.problem, result.job.postedIds.length, fixed.statuses.length));
+    if (!result.ok) {
+      const progress = failed(result.problem, result.job.postedIds.length, fixed.statuses.length);
+      // Altered by the server: this encryption is spent (its key would 404 for an hour); drop it.
+      if (result.problem.kind === 'altered') return keep(session, null, progress);
+      return keep(session, { ...fixed, postedIds: result.job.postedIds }, progress);
+    }
     // Confirmed: remember our own message (so replies to it thread), then drop the draft.
     await ctx.reader.rememberPosted(e.account, {
       plaintext: fixed.plaintext, sender: fixed.sender,
@@ -170,7 +178,7 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
     return sent;
   }
 
-  async function keep(session: string, job: NonNullable<EditorSession['job']>, progress: SendProgress): Promise<SendProgress> {
+  async function keep(session: string, job: EditorSession['job'], progress: SendProgress): Promise<SendProgress> {
     const latest = await editors.get(session);
     if (latest !== null) await editors.put(session, { ...latest, job, progress });
     return progress;
@@ -181,15 +189,11 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       const account = await ctx.accountOf(sender);
       const self = await ctx.selfOf(sender);
       if (account === null || self === null || sender.tabId === null) return fail('forbidden_sender', 'no signed-in account in this tab');
-      const { reply } = await replyOf(account, self, p.replyToStatusId);
-      const check = await ctx.services.checkRecipients(account, p.recipients);
-      return {
-        account: check.account,
-        replyEncrypted: reply?.messageId != null,
-        encryptByDefault: await ctx.encryptByDefault(),
-        // No mention yet counts as ready: a new direct message starts encrypted.
-        allReady: check.recipients.every((r) => r.kind === 'ready'),
-      };
+      // Only public facts reach the page: is the answered status a Hush status (its text says so),
+      // and the user's preference. Whether it decrypted, or whom Hush knows, stays here.
+      const replyEncrypted = p.replyToStatusId !== null && ctx.reader.partOf(account, p.replyToStatusId) !== null;
+      const check = await ctx.services.checkRecipients(account, []);
+      return { account: check.account, replyEncrypted, encryptByDefault: await ctx.encryptByDefault() };
     },
     'overlay/editor-open': async (p, sender) => {
       const account = await ctx.accountOf(sender);
@@ -201,11 +205,12 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       // Mastodon's box: only suggestions (never recipients), and its text as a starting draft.
       const suggested = [...new Set(p.seedMentions.map((m) => fullHandle(m, home)).filter((m): m is string => m !== null).map(lower))]
         .filter((m) => !fromReply.has(m) && m !== lower(self)).slice(0, 20);
-      const text = p.seedText.replace(/^\s*(?:@[A-Za-z0-9_.@-]+\s+)*/, '').slice(0, 5000);
+      // The box's text is offered in the editor, never made the draft: the page wrote it.
+      const seed = p.seedText.replace(/^\s*(?:@[A-Za-z0-9_.@-]+\s+)*/, '').trim().slice(0, 5000);
       const { session, offer } = await ctx.frames.open('editor', sender.tabId);
       await editors.put(session, {
-        tabId: sender.tabId, account, self, text, reply, recipients: recipients.map((acct) => ({ acct, source: 'reply' as const })), suggested,
-        maxChars: p.maxChars, style: p.style, placeholder: p.placeholder, job: null, progress: null,
+        tabId: sender.tabId, account, self, text: '', seed, reply, recipients: recipients.map((acct) => ({ acct, source: 'reply' as const })), suggested,
+        maxChars: p.maxChars, style: p.style, job: null, progress: null,
       });
       return { session, offer };
     },
@@ -233,8 +238,11 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
         if (acct === null || lower(acct) === lower(e.self) || next.some((r) => lower(r.acct) === lower(acct))) continue;
         next.push({ acct: lower(acct), source: before.get(lower(acct)) ?? 'typed' });
       }
-      // While a message is being published its text and recipients are fixed.
-      const updated: EditorSession = e.job !== null ? e : { ...e, text, recipients: next, progress: e.progress?.phase === 'failed' ? null : e.progress };
+      // While parts of a message are out its text and recipients are fixed; before that, an edit
+      // after a failed send starts over (the old encryption is dropped, never sent instead).
+      const fixed = e.job !== null && e.job.postedIds.length > 0;
+      const changed = text !== e.text || next.length !== e.recipients.length || next.some((r, i) => lower(r.acct) !== lower(e.recipients[i]?.acct ?? ''));
+      const updated: EditorSession = fixed || sending.has(session) ? e : !changed ? e : { ...e, text, recipients: next, job: null, progress: null };
       await editors.put(session, updated);
       return status(updated);
     },
@@ -243,7 +251,13 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       if (e === null) return noSession();
       if (!visible) return { phase: 'failed' as const, done: 0, total: 0, problem: { kind: 'covered' as const } };
       if (e.progress?.phase === 'sent' && e.job === null && e.text === '') return e.progress;
-      return send(session, e);
+      if (sending.has(session)) return e.progress ?? { phase: 'sending' as const, done: 0, total: 0 };
+      sending.add(session);
+      try {
+        return await send(session, (await editors.get(session)) ?? e);
+      } finally {
+        sending.delete(session);
+      }
     },
     'overlay/editor-discard': async ({ session }, sender) => {
       const e = await editorFor(session, sender);

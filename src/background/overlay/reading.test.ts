@@ -129,9 +129,29 @@ describe('Reader', () => {
     await r.open(account, seen('forged', forged));
     await r.open(account, seen('real', text));
     expect(await r.view(account, 'real')).toMatchObject({ state: 'message', plaintext: 'hello', flags: [] });
-    const junk = await r.view(account, 'forged');
-    expect(junk.plaintext).toBeNull();
-    expect(junk.flags.map((x) => x.kind)).toContain('foreign_part');
+    expect(await r.view(account, 'forged')).toMatchObject({ state: 'failed', plaintext: null, reason: 'bad_signature' });
+  });
+
+  it('copies with the same message id seen first cannot crowd out the genuine status (review F5)', async () => {
+    const f = fake();
+    f.setOutcome((t) => (t === text ? ok() : { ok: false, reason: 'bad_signature', message: '' }));
+    const r = reader(f);
+    const cps = Array.from(text);
+    for (let i = 0; i < 5; i++) {
+      const copy = [...cps];
+      copy[cps.length - 3 - i] = copy[cps.length - 3 - i] === '\u4e00' ? '\u4e01' : '\u4e00';
+      await r.open(account, seen(`forged${i}`, copy.join('')));
+    }
+    await r.open(account, seen('real', text));
+    expect(await r.view(account, 'real')).toMatchObject({ state: 'message', plaintext: 'hello', flags: [] });
+  });
+
+  it('a message first read from an unnamed DM-column entry is no replay when its status shows up (review F1)', async () => {
+    const r = reader(fake());
+    await r.open(account, seen('c42', text));
+    expect((await r.view(account, 'c42')).flags).toEqual([]);
+    await r.open(account, seen('111', text));
+    expect(await r.view(account, '111')).toMatchObject({ state: 'message', flags: [] });
   });
 
   it('trust is looked up at every view: a later verification or revocation shows on messages already shown (#16 item 2)', async () => {

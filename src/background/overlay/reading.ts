@@ -63,7 +63,7 @@ interface Group {
 }
 
 const MAX_CANDIDATES = 4;
-const MAX_TRIES = 8;
+const MAX_TRIES = 16;
 /** More than this between the signed time and the date the server shows is flagged. */
 export const TIME_GAP_SECONDS = 3600;
 const SNIPPET = 120;
@@ -128,8 +128,11 @@ export class Reader {
     this.malformed.delete(`${accountKey(account)}|${seen.statusId}`);
     const { chunkIndex: index, chunkCount: total } = info.value;
     const messageId = hex(info.value.messageId);
-    const group = `${accountKey(account)}|${seen.author.acct.toLowerCase()}|${messageId}`;
     const hash = await textHash(seen.text);
+    // The chunk count is part of the key: a copy claiming another count cannot hold a genuine
+    // message "incomplete". A single-part message is verified per status text: copies with the
+    // same message id cannot crowd the genuine status out of its own verification.
+    const group = `${accountKey(account)}|${seen.author.acct.toLowerCase()}|${messageId}|${total}${total === 1 ? `|${hash}` : ''}`;
     this.statuses.set(`${accountKey(account)}|${seen.statusId}`, { ...seen, hash, group, index });
     let g = this.groups.get(group);
     if (g === undefined) {
@@ -166,7 +169,9 @@ export class Reader {
     const m = v.message;
     const flags: ViewFlag[] = [];
     const store = this.store(account);
-    const mine = m.statusIds[seen.index] === statusId;
+    const claimed = m.statusIds[seen.index] ?? '';
+    // A message first read from an unnamed DM-column entry (`c<id>`) is this status's own.
+    const mine = claimed === statusId || (claimed.startsWith('c') && !statusId.startsWith('c'));
     // The status no longer carries the verified text: its own edit is REPLACED, another post's is FOREIGN.
     if (m.hashes[seen.index] !== seen.hash) return { ...failed('not_part_of_message'), flags: [{ kind: mine ? 'replaced' : 'foreign_part' }] };
     // The same part under another status id, or a message the replay memory knows elsewhere.
@@ -277,7 +282,10 @@ export class Reader {
         const now = await this.deps.now();
         const tag = await senderTag(out.sender.actorUri);
         const known = await store.replay(tag, out.messageId);
-        const statusIds = combo.map((c) => c.statusId);
+        const seenIds = combo.map((c) => c.statusId);
+        const unnamedEntry = seenIds.some((id) => id.startsWith('c'));
+        // Read from an unnamed DM-column entry: the message is the one already known, not a replay.
+        const statusIds = unnamedEntry && known !== null ? known.statusIds : seenIds;
         const replayed = known !== null && known.statusIds[0] !== statusIds[0];
         const message: StoredMessage = {
           plaintext: out.plaintext, sender: out.sender, recipients: out.recipients, messageId: out.messageId, replyTo: out.replyTo,
@@ -286,7 +294,8 @@ export class Reader {
         g.verified = { message, replayOf: replayed ? { firstSeenAt: known.at } : null };
         // A replay is never stored over the original; a replaced status keeps its first record.
         const prior = await store.status(first.statusId);
-        if (!replayed && (prior === null || prior.hash === first.hash)) await store.put(message, tag).catch(() => undefined);
+        // A DM-column entry the API could not name (`c<id>`) is no status id: nothing is stored under it.
+        if (!replayed && !unnamedEntry && (prior === null || prior.hash === first.hash)) await store.put(message, tag).catch(() => undefined);
         return null;
       }
       // Temporary states heal by themselves: never remembered.
@@ -340,20 +349,22 @@ const locked = (): ViewContent => ({ ...failed('locked'), state: 'locked' });
  * single part swapped for one of its alternatives (a forged part sits beside the genuine one).
  */
 function* combinations(g: Group, max: number): Generator<Candidate[]> {
-  const base: Candidate[] = [];
+  const lists: Candidate[][] = [];
   for (let i = 0; i < g.total; i++) {
-    const c = g.parts.get(i)?.[0];
-    if (c === undefined) return;
-    base.push(c);
+    const l = g.parts.get(i);
+    if (l === undefined || l.length === 0) return;
+    lists.push(l);
+  }
+  // Every combination (a forged copy of EVERY part may come first), the earliest-seen first.
+  const combos: number[][] = [[]];
+  for (const l of lists) {
+    const next: number[][] = [];
+    for (const c of combos) for (let k = 0; k < l.length; k++) next.push([...c, k]);
+    combos.splice(0, combos.length, ...next.sort((a, b) => a.reduce((x, y) => x + y, 0) - b.reduce((x, y) => x + y, 0)).slice(0, max * 4));
   }
   let tries = 0;
-  yield base;
-  for (let i = 0; i < g.total; i++) {
-    for (const alt of (g.parts.get(i) ?? []).slice(1)) {
-      if (++tries >= max) return;
-      const next = [...base];
-      next[i] = alt;
-      yield next;
-    }
+  for (const c of combos) {
+    if (tries++ >= max) return;
+    yield c.map((k, i) => lists[i]?.[k] as Candidate);
   }
 }

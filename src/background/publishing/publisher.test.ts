@@ -9,7 +9,7 @@ import type { ApiResult, NewStatus, StatusApi, StatusJson } from './status-api';
 
 const CIPHER = `${STATUS_PREFIX} 一丁七万丈三上下`;
 const job = (over: Partial<PublishJob> = {}): PublishJob => ({
-  origin: 'https://b.test', home: 'b.test', messageId: 'ab'.repeat(16),
+  origin: 'https://b.test', accountId: '1', home: 'b.test', messageId: 'ab'.repeat(16),
   statuses: [`@alice@a.test ${CIPHER}`], recipients: [{ acct: 'alice@a.test', actorUri: 'https://a.test/users/alice' }],
   inReplyToId: null, postedIds: [], ...over,
 });

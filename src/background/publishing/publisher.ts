@@ -19,6 +19,8 @@ import { errorText, type StatusApi, type StatusJson } from './status-api';
 
 export interface PublishJob {
   readonly origin: string;
+  /** The signed-in account (the token the page handed over must post as this account). */
+  readonly accountId: string;
   /** The user's home domain (Mastodon shows local accounts without it). */
   readonly home: string;
   readonly messageId: string;
@@ -99,6 +101,11 @@ export async function publish(
       return problem({ kind: 'network', message: errorText(posted) }, current);
     }
     const s = posted.value;
+    if (s.account.id !== current.accountId) {
+      // Another account's token: the post is not the user's (and recipients would see a mismatch).
+      const deleted = await api.delete(current.origin, token, s.id);
+      return problem({ kind: 'altered', what: 'author', deleted }, current);
+    }
     const recipients = current.recipients.map((r) => r.acct);
     let wrong = mismatch(s, { text, inReplyToId, recipients }, current.home);
     if (wrong === null) {

@@ -85,7 +85,8 @@ export function readStatus(content: HTMLElement, pageHost: string): FoundStatus 
   const status = content.closest<HTMLElement>(selectors.status);
   if (status !== null) {
     const id = status.getAttribute('data-id') ?? '';
-    if (!ID.test(id)) return null;
+    // `c…` names DM-column entries only (a page labelling a status so would dodge replay checks).
+    if (!ID.test(id) || id.startsWith('c')) return null;
     const author = status.querySelector(selectors.authorLink)?.getAttribute('href') ?? status.querySelector(selectors.statusTimeLink)?.getAttribute('href') ?? null;
     return { statusId: id, context: 'status', content, container: status, authorAcct: acctFromHref(author, pageHost), mentions, text };
   }

@@ -92,20 +92,21 @@ export class ComposeController {
   }
 
   /**
-   * Encrypted by default when the account and every mentioned recipient are ready (unless the
-   * user turned "default encryption" off), and always for replies to Hush messages: answering an
-   * encrypted message in plaintext would leak what it was about.
+   * Encrypted by default when the account is ready (unless the user turned "default encryption"
+   * off), and always for replies to Hush messages: answering an encrypted message in plaintext
+   * would leak what it was about.
    */
   private async decideDefault(): Promise<void> {
     const replyTo = this.parts.replying ? this.deps.replyTarget() : null;
-    const check = await send('overlay/compose-check', { recipients: mentionsOf(this.parts.textarea.value), replyToStatusId: replyTo });
+    const check = await send('overlay/compose-check', { replyToStatusId: replyTo });
     if (!check.ok) return this.say(msg('composeUnavailable'));
     const c = check.value;
     if (c.account !== 'ready') return this.say(msg(c.account === 'locked' ? 'composeAccountLocked' : 'composeAccountNotEnabled'));
-    const decided = c.replyEncrypted ? 'reply' : !c.encryptByDefault ? 'pref-off' : c.allReady ? 'ready' : 'missing-keys';
+    // From public facts only (the page can read this attribute): the recipients' states are shown
+    // inside the editor, never decided here.
+    const decided = c.replyEncrypted ? 'reply' : c.encryptByDefault ? 'ready' : 'pref-off';
     this.bar.dataset.hushDefault = decided;
-    if (decided === 'reply' || decided === 'ready') await this.turnOn();
-    else if (decided === 'missing-keys') this.say(msg('composeSomeWithoutKey'));
+    if (decided !== 'pref-off') await this.turnOn();
   }
 
   async turnOn(): Promise<void> {
@@ -119,10 +120,9 @@ export class ComposeController {
         seedText: textarea.value.slice(0, 5000),
         maxChars: this.deps.maxChars,
         style: styleOf(textarea),
-        placeholder: (textarea.getAttribute('placeholder') ?? '').slice(0, 200),
       });
       if (!opened.ok) return this.say(msg('composeUnavailable'));
-      // What was typed so far is now the editor's seed; the page keeps nothing.
+      // What was typed so far is offered in the editor (never inserted by itself); the page keeps nothing.
       if (textarea.value !== '') setControlledValue(textarea, '');
       this.session = opened.value.session;
       this.on = true;

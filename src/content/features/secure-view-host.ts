@@ -200,7 +200,7 @@ function requestOf(found: FoundStatus, style: FrameStyle): ViewOpenRequest {
     author: found.authorAcct,
     participants,
     mentions: found.mentions.slice(0, 64),
-    text: found.text.slice(0, 20_000),
+    text: found.text.slice(0, 10_000),
     serverTime: Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : null,
     extras: {
       cw: c.querySelector(selectors.contentWarning) !== null || c.querySelector(selectors.spoilerButton) !== null,

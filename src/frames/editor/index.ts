@@ -83,12 +83,14 @@ class Editor {
     this.add.spellcheck = false;
     this.completions.hidden = true;
     const parts: HTMLElement[] = [head, to, this.completions, this.suggestions];
+    if (state.seed !== null) parts.push(this.seedBlock(state.seed));
     if (state.replyTo !== null) {
       const when = state.replyTo.createdAt === null ? '' : ` (${formatTime(state.replyTo.createdAt)})`;
       parts.push(el('div', 'hush-reply-context', t('editorReplyingTo', [state.replyTo.sender ?? '?', `${state.replyTo.snippet ?? ''}${when}`])));
     }
     this.area.value = state.text;
-    this.area.placeholder = state.placeholder || t('editorPlaceholder');
+    // Hush's own placeholder: text the page chose never appears inside the secure editor.
+    this.area.placeholder = t('editorPlaceholder');
     this.area.setAttribute('aria-label', t('editorLabel'));
     this.area.spellcheck = true;
     const foot = el('div', 'hush-editor-foot');
@@ -144,10 +146,56 @@ class Editor {
       this.root.classList.remove('hush-unfocused');
     });
     this.focusNote.addEventListener('click', () => this.area.focus());
+    // Not `strict`: Chromium reports a frame clipped by a scrolling column as not visible, and a
+    // false "covered" would block sending in ordinary layouts (the watermark stays the defence there).
     this.isVisible = watchVisibility(document.documentElement, (visible) => document.documentElement.classList.toggle('hush-covered', !visible));
   }
 
+  /** Mastodon's box as it was: shown whole, inserted only by an explicit click (the page wrote it). */
+  private seedBlock(seed: string): HTMLElement {
+    const block = el('div', 'hush-seed');
+    block.append(el('span', 'hush-seed__label', t('editorSeedLabel')));
+    const quote = el('blockquote', 'hush-seed__text', seed);
+    const use = el('button', 'hush-seed__use', t('editorSeedUse'));
+    use.type = 'button';
+    use.addEventListener('click', () => {
+      if (!this.isVisible()) return;
+      this.area.setRangeText(seed, this.area.selectionStart, this.area.selectionEnd, 'end');
+      block.remove();
+      this.area.focus();
+      this.scheduleSync();
+    });
+    const drop = el('button', 'hush-seed__drop', t('editorSeedDrop'));
+    drop.type = 'button';
+    drop.addEventListener('click', () => block.remove());
+    block.append(quote, use, drop);
+    return block;
+  }
+
+  /**
+   * A handle Mastodon's box (the page) suggested becomes a recipient after a second click on a
+   * confirmation that names it in full, drawn elsewhere in the frame: one clickjacked click is not enough.
+   */
+  private confirmSuggestion(acct: string): void {
+    if (!this.isVisible()) return;
+    const ask = el('div', 'hush-confirm');
+    ask.append(el('p', 'hush-problem__text', t('editorConfirmSuggestion', acct)));
+    const yes = el('button', 'hush-confirm__yes', t('editorConfirmAdd'));
+    yes.type = 'button';
+    const no = el('button', 'hush-confirm__no', t('editorCancel'));
+    no.type = 'button';
+    yes.addEventListener('click', () => {
+      this.problem.replaceChildren();
+      this.addRecipient(acct);
+    });
+    no.addEventListener('click', () => this.problem.replaceChildren());
+    ask.append(yes, no);
+    this.problem.replaceChildren(ask);
+    no.focus();
+  }
+
   private addRecipient(raw: string): void {
+    if (!this.isVisible()) return;
     const acct = raw.trim().replace(/^@/, '').replace(/[,\s]+$/, '');
     this.add.value = '';
     this.completions.hidden = true;
@@ -157,6 +205,7 @@ class Editor {
   }
 
   private removeRecipient(acct: string): void {
+    if (!this.isVisible()) return;
     this.recipients = this.recipients.filter((r) => r !== acct);
     void this.sync();
   }
@@ -202,20 +251,26 @@ class Editor {
       for (const acct of s.suggested) {
         const b = el('button', 'hush-suggestion', `+ @${acct}`);
         b.type = 'button';
-        b.addEventListener('click', () => this.addRecipient(acct));
+        b.addEventListener('click', () => this.confirmSuggestion(acct));
         this.suggestions.append(b);
       }
     }
     this.budget.textContent = s.parts > 1 ? t('composeBudgetParts', [String(s.remaining), String(s.parts)]) : t('composeBudget', String(s.remaining));
     const ready = s.account === 'ready' && !s.empty && s.parts > 0 && s.recipients.length > 0 && s.recipients.every((r) => r.state === 'ready');
     this.sendButton.disabled = this.sending || !ready;
+    // The recipients again on the button itself: a page cropping the top cannot hide who gets it.
+    this.sendButton.textContent = s.recipients.length === 0 ? t('editorSend') : t('editorSendTo', s.recipients.map((r) => `@${r.acct}`).join(', '));
     this.root.dataset.ready = String(ready);
   }
 
   private async send(): Promise<void> {
     if (this.sending) return;
-    if (!(await this.sync())) return;
+    // Set before any await: a double click or Ctrl+Enter plus a click sends once.
     this.sending = true;
+    if (!(await this.sync())) {
+      this.sending = false;
+      return;
+    }
     this.sendButton.disabled = true;
     this.say(t('composePosting'));
     this.root.dataset.phase = 'sending';
@@ -247,7 +302,7 @@ class Editor {
     if (p.problem.kind === 'recipients' && p.problem.invitation !== null) {
       const invite = el('button', 'hush-invite', t('editorSendInvitation'));
       invite.type = 'button';
-      invite.addEventListener('click', () => void send('overlay/editor-invite', { session: this.session }));
+      invite.addEventListener('click', () => this.isVisible() && void send('overlay/editor-invite', { session: this.session }));
       this.problem.append(invite);
     }
     this.root.dataset.problem = p.problem.kind;
@@ -255,13 +310,14 @@ class Editor {
   }
 
   private confirmOff(): void {
+    if (!this.isVisible()) return;
     const ask = el('div', 'hush-confirm');
     ask.append(el('p', 'hush-problem__text', t('composeConfirmOff')));
     const yes = el('button', 'hush-confirm__yes', t('editorTurnOffConfirm'));
     yes.type = 'button';
     const no = el('button', 'hush-confirm__no', t('editorKeepEncrypting'));
     no.type = 'button';
-    yes.addEventListener('click', () => void send('overlay/editor-discard', { session: this.session }).then((r) => {
+    yes.addEventListener('click', () => this.isVisible() && void send('overlay/editor-discard', { session: this.session }).then((r) => {
       if (!r.ok) this.say(t('editorCannotDiscard'));
     }));
     no.addEventListener('click', () => this.problem.replaceChildren());

@@ -117,12 +117,6 @@ function render(root: HTMLElement, session: string, v: ViewContent, phrase: Phra
       reveal.addEventListener('click', () => body.replaceChildren(...linkified(v.plaintext ?? '')));
       body.replaceChildren(reveal);
     } else body.replaceChildren(...linkified(v.plaintext));
-    // A click on the text does what a click on the status does in Mastodon (links open themselves).
-    body.addEventListener('click', (e) => {
-      if (e.target instanceof Element && e.target.closest('a, button') !== null) return;
-      if (window.getSelection()?.toString() !== '') return;
-      void send('overlay/view-activate', { session });
-    });
     parts.push(body);
   }
   const covered = document.createElement('div');
@@ -137,6 +131,13 @@ function start(root: HTMLElement, session: string, first: ViewContent, style: Fr
   applyStyle(style);
   let current = first;
   render(root, session, current, phrase);
+  // A click anywhere on the view does what a click on the status does in Mastodon (links and
+  // buttons act themselves), in every state alike: the page learns nothing from which clicks open.
+  document.addEventListener('click', (e) => {
+    if (e.target instanceof Element && e.target.closest('a, button') !== null) return;
+    if (window.getSelection()?.toString() !== '') return;
+    void send('overlay/view-activate', { session });
+  });
   let asking = false;
   let last = Date.now();
   const refresh = async (): Promise<void> => {
