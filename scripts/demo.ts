@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from '../build.mjs';
 import { browserKinds, launchBrowser, type BrowserKind, type LaunchedBrowser } from '../test/browser/launch';
-import { chooseDirect, clickHush, enableHush, openAs, shownMessages, typeSecure, verifyContact, waitForPlaintext, type HushUser } from '../test/browser/overlay-support';
+import { chooseDirect, clickHush, editorProblem, enableHush, openAs, sendSecure, shownMessages, typeSecure, verifyContact, waitForPlaintext, type HushUser } from '../test/browser/overlay-support';
 import { startFederation, type Federation, type Instance } from '../test/instance/server/federation';
 import sqlite from 'node-sqlite3-wasm';
 
@@ -41,8 +41,9 @@ async function send(from: HushUser, text: string): Promise<void> {
     await from.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]', { timeout: 30_000 });
   }
   await typeSecure(from.page, text);
-  await clickHush(from.page, '.hush-post', kind);
-  await from.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 90_000 });
+  // Sent from inside the secure editor; the background posts and checks what the server stored.
+  const phase = await sendSecure(from.page, 90_000);
+  if (phase !== 'sent') throw new Error(`the message was not sent: ${await editorProblem(from.page)}`);
 }
 
 function printDatabases(instances: Instance[]): void {

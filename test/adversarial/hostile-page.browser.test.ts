@@ -167,11 +167,13 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
     await w.bob.page.keyboard.down('Control');
     await w.bob.page.keyboard.press('Enter');
     await w.bob.page.keyboard.up('Control');
-    // Posting ends with the lock bar gone (posted) or a problem shown; either way, then look.
-    await w.bob.page.waitForFunction(() => {
-      const bar = document.querySelector('.hush-lock-bar');
-      return bar === null || bar.getAttribute('data-hush-lock') === 'off' || (document.querySelector('.hush-compose-problem')?.textContent ?? '') !== '';
-    }, { timeout: 30_000 }).catch(() => undefined);
+    // Posting ends with this editor gone (posted) or a problem shown in it; either way, then look.
+    const host = await w.bob.page.$('.hush-editor-host iframe');
+    for (let i = 0; i < 120; i++) {
+      if (!(await host?.evaluate((e) => e.isConnected).catch(() => false))) break;
+      if ((await editor.evaluate(() => document.getElementById('hush-frame')?.dataset.phase ?? '').catch(() => '')) === 'failed') break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
     await w.b.deliveriesSettled();
     const text = allStatusText(w.a, w.b);
     const swapped = text.split('\n').filter((row) => row.includes('[Hush encrypted message]') && row.includes('@carol@a.test'));
@@ -195,7 +197,8 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
       await w.bob.page.keyboard.down('Control');
       await w.bob.page.keyboard.press('Enter');
       await w.bob.page.keyboard.up('Control');
-      await w.bob.page.waitForFunction(() => (document.querySelector('.hush-compose-problem')?.textContent ?? '') !== '', { timeout: 45_000 });
+      await editor.waitForSelector('#hush-frame[data-phase="failed"]', { timeout: 45_000 });
+      expect(await editor.$eval('#hush-frame', (r) => (r as HTMLElement).dataset.problem)).toBe('refused');
       expect(statusCount(w.b)).toBe(before);
       expect(await editor.$eval('textarea.hush-editor', (t) => t.value)).toContain(kept);
       expect(await w.bob.page.$eval('textarea.autosuggest-textarea__textarea', (t) => t.value)).not.toContain(kept);

@@ -12,7 +12,7 @@ import { TargetType, type Target } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch';
-import { chooseDirect, clickHush, editorFrame, enableHush, openAs, typeSecure, verifyContact, waitForPlaintext, type HushUser } from '../browser/overlay-support';
+import { chooseDirect, editorFrame, sendSecure, enableHush, openAs, typeSecure, verifyContact, waitForPlaintext, type HushUser } from '../browser/overlay-support';
 import { allStatusText, extensionCopy } from './support';
 
 /** Stops the extension's service worker the way Chromium does when it idles, and waits until it is gone. */
@@ -69,8 +69,7 @@ describe('service worker stopped mid-compose (chromium)', () => {
     const editor = await editorFrame(alice.page);
     expect(await editor.$eval('textarea.hush-editor', (t) => (t).value)).toContain(secret);
 
-    await clickHush(alice.page, '.hush-post', 'chromium');
-    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
+    expect(await sendSecure(alice.page)).toBe('sent');
     const seen = await waitForPlaintext(bob.page, secret);
     expect(seen.badge).toBe('verified');
     expect(allStatusText(a, b)).not.toContain(secret);
@@ -82,8 +81,7 @@ describe('service worker stopped mid-compose (chromium)', () => {
     await chooseDirect(alice.page);
     await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]', { timeout: 15_000 });
     await typeSecure(alice.page, `@bob@b.test ${secret}`);
-    await clickHush(alice.page, '.hush-post', 'chromium');
-    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
+    expect(await sendSecure(alice.page)).toBe('sent');
     await bob.page.bringToFront();
     await waitForPlaintext(bob.page, secret);
 

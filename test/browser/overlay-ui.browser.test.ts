@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
 import { postStatus, queryDb } from '../instance/web/test-support';
 import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
-import { ask, chooseDirect, clickHush, enableHush, openAs, typeSecure, verifyContact, waitForPlaintext, type HushUser } from './overlay-support';
+import { ask, chooseDirect, clickHush, editorFrame, enableHush, openAs, sendSecure, typeSecure, verifyContact, waitForPlaintext, type HushUser } from './overlay-support';
 
 const extensionDir = testExtensionDir;
 
@@ -48,8 +48,7 @@ describe.each(browserKinds())('overlay on the 4.4 UI in %s', (kind) => {
     await chooseDirect(alice.page); // 4.4: li.privacy-dropdown__option[data-index=direct]
     await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
     await typeSecure(alice.page, `@bob@b.test ${secret}`);
-    await clickHush(alice.page, '.hush-post', kind);
-    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
+    expect(await sendSecure(alice.page)).toBe('sent');
     await waitForPlaintext(bob.page, secret);
 
     // SPA navigation (no reload): the DM column mounts; its entry has no status id (§3.5), so it is
@@ -89,14 +88,17 @@ describe.each(browserKinds())('overlay on the 4.4 UI in %s', (kind) => {
     const before = dbText(a, b);
     await chooseDirect(alice.page);
     // Locked: the lock is not turned on by default, and says why.
-    await alice.page.waitForFunction(() => (document.querySelector('.hush-compose-problem')?.textContent ?? '').length > 0, { timeout: 30_000 });
+    await alice.page.waitForFunction(() => (document.querySelector('.hush-compose-note')?.textContent ?? '').length > 0, { timeout: 30_000 });
     expect(await alice.page.$eval('.hush-lock-bar', (e) => e.getAttribute('data-hush-lock'))).toBe('off');
     // Turning it on anyway and posting: refused with the account reason, nothing reaches the server.
     await clickHush(alice.page, '.hush-lock-toggle', kind);
     await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
     await typeSecure(alice.page, '@bob@b.test written while locked');
-    await clickHush(alice.page, '.hush-post', kind);
-    await alice.page.waitForSelector('.hush-problems [data-hush-problem="account-locked"]', { timeout: 30_000 });
+    // Send is disabled in the editor; Ctrl+Enter there is refused with the account reason.
+    const editor = await editorFrame(alice.page);
+    expect(await editor.$eval('button.hush-send', (b) => b.disabled)).toBe(true);
+    await editor.evaluate(() => (document.querySelector('textarea.hush-editor') as HTMLTextAreaElement).dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true })));
+    await editor.waitForSelector('#hush-frame[data-problem="account"]', { timeout: 30_000 });
     expect(dbText(a, b)).toBe(before);
     expect(dbText(a, b)).not.toContain('written while locked');
   });

@@ -13,7 +13,7 @@ import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
 import { tabIdFor, waitForTabState } from './extension-helpers';
-import { chooseDirect, clickHush, typeSecure } from './overlay-support';
+import { chooseDirect, sendSecure, typeSecure } from './overlay-support';
 import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
 
 const extensionDir = testExtensionDir;
@@ -107,8 +107,7 @@ describe.each(browserKinds())('popup acceptance in %s', (kind) => {
     await chooseDirect(alice.page);
     await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]', { timeout: 15_000 });
     await typeSecure(alice.page, `@bob@b.test ${secret}`);
-    await clickHush(alice.page, '.hush-post', kind);
-    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
+    expect(await sendSecure(alice.page)).toBe('sent');
 
     const seen = await waitForView(bob.page, (v) => v.text.includes(secret), secret);
     expect(seen.badge).toBe('verified');
@@ -181,8 +180,7 @@ describe.each(browserKinds())('popup acceptance in %s', (kind) => {
     await chooseDirect(alice.page);
     await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]', { timeout: 15_000 });
     await typeSecure(alice.page, `@bob@b.test ${secret}`);
-    await clickHush(alice.page, '.hush-post', kind);
-    await alice.page.waitForSelector('.hush-lock-bar', { hidden: true, timeout: 30_000 });
+    expect(await sendSecure(alice.page)).toBe('sent');
     await bob.page.bringToFront();
     const seen = await waitForView(bob.page, (v) => v.text.includes(secret), secret);
     expect(seen.badge).toBe('verified'); // bob still holds alice's verified key
