@@ -66,7 +66,9 @@ export function secureFrame(path: string, session: string, offer: string, title:
   frame.setAttribute('allowtransparency', 'true');
   // Frames never need the page's privileges; no allow= features are granted.
   frame.referrerPolicy = 'no-referrer';
-  const origin = new URL(url).origin;
+  // With use_dynamic_url (Chrome) the frame is loaded from a per-session URL but its document has
+  // the extension's own origin: the offer is addressed to that origin, so only our frame gets it.
+  const origin = url.startsWith('chrome-extension://') ? `chrome-extension://${browser.runtime.id}` : new URL(url).origin;
   let first: string | null = offer;
   frame.addEventListener('load', (e) => {
     // A load event the page dispatched (isTrusted false) hands out nothing.

@@ -344,4 +344,30 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await bob.page.waitForSelector('.hush-lock-bar[data-hush-default="reply"][data-hush-lock="on"]', { timeout: 30_000 });
     await bob.page.goto(back);
   });
+
+  it('a long message sent from Private mentions goes out whole (the background threads the parts, no page form needed)', async () => {
+    const long = `${'from the private mentions column, part of a long message. '.repeat(25)}END-PM-${kind}`;
+    await alice.page.bringToFront();
+    await alice.page.goto(`${a.origin}/conversations`);
+    await alice.page.waitForSelector('form.compose-form');
+    await chooseDirect(alice.page);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]', { timeout: 30_000 });
+    await typeSecure(alice.page, `@bob@b.test ${long}`);
+    expect(await sendSecure(alice.page, 90_000)).toBe('sent');
+    await bob.page.bringToFront();
+    const seen = await waitForPlaintext(bob.page, `END-PM-${kind}`, 60_000);
+    expect(seen.text).toBe(long);
+    expect(seen.badge).toBe('verified');
+  });
+
+  it('a click on a view\'s text opens the status, as a click on the status does in Mastodon', async () => {
+    await bob.page.bringToFront();
+    await bob.page.goto(`${b.origin}/home`);
+    const target = await waitForPlaintext(bob.page, `END-PM-${kind}`, 60_000);
+    const host = await bob.page.waitForSelector(`.hush-view[data-hush-for="${target.statusId}"] iframe`);
+    const frame = await host?.contentFrame();
+    if (!frame) throw new Error('no view frame');
+    await frame.click('.hush-plaintext');
+    await bob.page.waitForFunction((id: string) => location.pathname.endsWith(`/${id}`), { timeout: 15_000 }, target.statusId);
+  });
 });

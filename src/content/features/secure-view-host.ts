@@ -213,12 +213,13 @@ function requestOf(found: FoundStatus, style: FrameStyle): ViewOpenRequest {
 
 /**
  * Mastodon opens a status on a mousedown/mouseup pair on its content (StatusContent: same spot,
- * primary button); the DM column opens the conversation on a click of the entry. The content is
+ * primary or middle button, a click count); the DM column opens the conversation on a click of the entry. The content is
  * hidden under the view, so the same events are given to it here.
  */
 function openStatus(found: FoundStatus): void {
   const target = found.content.closest<HTMLElement>(selectors.contentWrapper) ?? found.content;
-  const init: MouseEventInit = { bubbles: true, cancelable: true, button: 0, clientX: 1, clientY: 1 };
+  // detail 1: Mastodon ignores a mouseup without a click count (keyboard-made events).
+  const init: MouseEventInit = { bubbles: true, cancelable: true, button: 0, clientX: 1, clientY: 1, detail: 1 };
   target.dispatchEvent(new MouseEvent('mousedown', init));
   target.dispatchEvent(new MouseEvent('mouseup', init));
   if (found.context === 'conversation') target.dispatchEvent(new MouseEvent('click', init));
