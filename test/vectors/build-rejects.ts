@@ -41,10 +41,32 @@ export interface ReceiverCase {
   readonly revocations?: readonly RevocationRef[];
 }
 
+/** A recipient as the sender's key store holds it (§4.1): identity plus the current bundle's prekey and epoch. */
+export interface EncryptRecipientRef extends PartyRef {
+  readonly prekeyPk: string;
+  readonly epoch: number;
+}
+
 export type RejectVector =
   | ({ readonly kind: 'envelope'; readonly name: string; readonly reason: string } & ReceiverCase)
   | { readonly kind: 'bundle'; readonly name: string; readonly reason: string; readonly field: string; readonly actorUri: string }
-  | { readonly kind: 'backup'; readonly name: string; readonly reason: string; readonly file: string; readonly recoveryCode: string };
+  | { readonly kind: 'revocation'; readonly name: string; readonly reason: string; readonly field: string; readonly actorUri: string }
+  | { readonly kind: 'backup'; readonly name: string; readonly reason: string; readonly file: string; readonly recoveryCode: string }
+  | {
+      /** Sender side: encryptMessage refuses. The sender is a party of parties.json. */
+      readonly kind: 'encrypt';
+      readonly name: string;
+      readonly reason: string;
+      readonly sender: string;
+      /** The sender's chain is advanced and pruned (default grace) to this time. */
+      readonly senderChainAt: number;
+      readonly recipients: readonly EncryptRecipientRef[];
+      readonly plaintext: string;
+      readonly replyTo: string | null;
+      readonly now: number;
+      readonly mentionText: string;
+      readonly maxChars: number;
+    };
 
 export const ref = (p: LiveParty): PartyRef => ({ actorUri: p.spec.actorUri, identityPk: toHex(p.identity.publicKey) });
 

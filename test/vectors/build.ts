@@ -9,6 +9,9 @@ import { safetyNumber } from '../../src/protocol/safety-number';
 import { deterministicRng } from '../../src/protocol/sodium';
 import { ALICE, BOB, CAROL, DAVE, MALLORY, MANY, NOW, live, mentionOf, recordingRng, type PartySpec } from './fixtures';
 import { buildRejects, type RejectVector } from './build-rejects';
+import { buildEdgeRejects } from './build-edge-rejects';
+import { buildBundleUpdates, buildKeys } from './build-keys';
+import { buildBudget } from './build-budget';
 import { buildAccepts, type AcceptVector } from './build-accepts';
 
 export interface EnvelopeVector {
@@ -140,6 +143,9 @@ export interface VectorFiles {
   readonly 'reject.json': readonly RejectVector[];
   readonly 'accept.json': readonly AcceptVector[];
   readonly 'revocations.json': unknown;
+  readonly 'keys.json': unknown;
+  readonly 'bundle-updates.json': unknown;
+  readonly 'budget.json': unknown;
 }
 
 export function buildAll(): VectorFiles {
@@ -149,8 +155,11 @@ export function buildAll(): VectorFiles {
     'envelopes.json': buildEnvelopes(),
     'safety-numbers.json': buildSafetyNumbers(),
     'backups.json': buildBackups(),
-    'reject.json': buildRejects(),
+    'reject.json': [...buildRejects(), ...buildEdgeRejects()],
     'accept.json': buildAccepts(),
     'revocations.json': buildRevocationRule(),
+    'keys.json': buildKeys(),
+    'bundle-updates.json': buildBundleUpdates(),
+    'budget.json': buildBudget(),
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as hush from '../../src/protocol/index';
 import { fromHex, toHex } from '../../src/protocol/bytes';
+import { nextChainSecret, prekeyFromChainSecret } from '../../src/protocol/prekey-chain';
 import { buildAll, type EnvelopeVector } from './build';
 import type { ReceiverCase, RejectVector } from './build-rejects';
 import type { AcceptVector } from './build-accepts';
@@ -168,6 +169,20 @@ describe('reject.json (MUST-REJECT)', () => {
     } else if (v.kind === 'bundle') {
       const r = hush.parseAndVerifyBundle(v.field, v.actorUri);
       expect(r.ok ? 'ok' : r.reason).toBe(v.reason);
+    } else if (v.kind === 'revocation') {
+      const r = hush.parseRevocation(v.field, v.actorUri);
+      expect(r.ok ? 'ok' : r.reason).toBe(v.reason);
+    } else if (v.kind === 'encrypt') {
+      const sender = live(P(v.sender));
+      const r = hush.encryptMessage({
+        sender: { identity: sender.identity, chain: chainAt(P(v.sender), v.senderChainAt) },
+        recipients: v.recipients.map((x) => ({ ...party(x), prekeyPk: fromHex(x.prekeyPk), epoch: x.epoch })),
+        plaintext: v.plaintext,
+        replyTo: v.replyTo === null ? null : fromHex(v.replyTo),
+        now: v.now,
+        statusBudget: { mentionText: v.mentionText, maxChars: v.maxChars },
+      });
+      expect(r.ok ? 'ok' : r.reason).toBe(v.reason);
     } else {
       const r = hush.importBackup(fromHex(v.file), v.recoveryCode);
       expect(r.ok ? 'ok' : r.reason).toBe(v.reason);
@@ -199,5 +214,98 @@ describe('revocations.json (the §3 revocation rule)', () => {
 
   it.each(revocationRule)('$name -> refuses: $refuses', (v) => {
     expect(hush.revocationRefuses({ reason: v.reason, revokedAt: v.revokedAt }, v.createdAt)).toBe(v.refuses);
+  });
+});
+
+interface KeysFile {
+  identities: { name: string; actorUri: string; seed: string; identityPk: string; keyId: string; fingerprint: string }[];
+  chainSteps: { party: string; c0: string; steps: { epoch: number; chainSecret: string; prekeySk: string; prekeyPk: string }[] };
+  epochs: { origin: number; period: number; t: number; epoch: number }[];
+  states: { name: string; origin: number; period: number; c0: string; at: number; grace: number; epoch: number; chainSecret: string; retainedEpochs: number[]; currentPrekeyPk: string }[];
+  rekeys: ({ name: string; randomness: string[]; origin: number; epoch: number; retainedEpochs: number[]; chainSecret: string; prekeyPk: string } & (
+    | { from: { party: string; at: number }; now: number }
+    | { now: number; period: number; firstEpoch: number }
+  ))[];
+}
+
+describe('keys.json (§2)', () => {
+  const keys = load<KeysFile>('keys.json');
+
+  it.each(keys.identities)('$name: identity key, key id and fingerprint from the seed', (v) => {
+    const id = hush.identityFromSeed(v.actorUri, fromHex(v.seed));
+    expect(toHex(id.publicKey)).toBe(v.identityPk);
+    expect(toHex(hush.keyId(id.publicKey))).toBe(v.keyId);
+    expect(hush.fingerprint(id.publicKey)).toBe(v.fingerprint);
+  });
+
+  it('chain steps: c_{e+1}, sk_e and pk_e from c_0', () => {
+    let c = fromHex(keys.chainSteps.c0);
+    for (const s of keys.chainSteps.steps) {
+      expect(toHex(c)).toBe(s.chainSecret);
+      const p = prekeyFromChainSecret(s.epoch, c);
+      expect([toHex(p.secretKey), toHex(p.publicKey)]).toEqual([s.prekeySk, s.prekeyPk]);
+      c = nextChainSecret(c);
+    }
+  });
+
+  it.each(keys.epochs)('epoch($t) with origin $origin and period $period is $epoch', (v) => {
+    expect(hush.epochAt(v.origin, v.period, v.t)).toBe(v.epoch);
+  });
+
+  it.each(keys.states)('$name: advanced and pruned state', (v) => {
+    const c0 = fromHex(v.c0);
+    const st = hush.pruneChain(hush.advanceChain(hush.createChain(v.origin, v.period, () => c0.slice()), v.at), v.at, v.grace);
+    expect({ epoch: st.epoch, c: toHex(st.chainSecret), retained: st.retained.map((r) => r.epoch), pk: toHex(hush.currentPrekey(st).publicKey) }).toEqual({
+      epoch: v.epoch,
+      c: v.chainSecret,
+      retained: v.retainedEpochs,
+      pk: v.currentPrekeyPk,
+    });
+  });
+
+  it.each(keys.rekeys)('$name: re-key / chain at a first epoch', (v) => {
+    const st =
+      'from' in v
+        ? hush.rekeyChain(chainAt(P(v.from.party), v.from.at), v.now, tapeRng(v.randomness))
+        : hush.createChain(v.now, v.period, tapeRng(v.randomness), { firstEpoch: v.firstEpoch });
+    expect({ origin: st.origin, epoch: st.epoch, retained: st.retained.map((r) => r.epoch), c: toHex(st.chainSecret), pk: toHex(hush.currentPrekey(st).publicKey) }).toEqual({
+      origin: v.origin,
+      epoch: v.epoch,
+      retained: v.retainedEpochs,
+      c: v.chainSecret,
+      pk: v.prekeyPk,
+    });
+  });
+});
+
+describe('bundle-updates.json (§3.6 checkBundleUpdate)', () => {
+  const updates = load<{ name: string; actorUri: string; pinned: string | null; candidate: string; result: string }[]>('bundle-updates.json');
+  it('covers every result', () => {
+    expect(new Set(updates.map((u) => u.result))).toEqual(new Set(['ok', 'same', 'epoch_rollback', 'equivocation', 'identity_changed']));
+  });
+  it.each(updates)('$name -> $result', (v) => {
+    const pinned = v.pinned === null ? undefined : hush.parseAndVerifyBundle(v.pinned, v.actorUri);
+    const candidate = hush.parseAndVerifyBundle(v.candidate, v.actorUri);
+    if ((pinned !== undefined && !pinned.ok) || !candidate.ok) throw new Error('bundles must verify');
+    expect(hush.checkBundleUpdate(pinned?.value, candidate.value)).toBe(v.result);
+  });
+});
+
+describe('budget.json (§4.7 counting, capacity, §4.8 planner)', () => {
+  const budget = load<{
+    counts: { name: string; text: string; server: number; webUi: number; count: number }[];
+    capacities: { name: string; mentionText: string; maxChars: number; headCount: number; capacityBytes: number }[];
+    plans: { name: string; capacity: number; totalWraps: number; plaintextLength: number; hasReplyTo: boolean; chunks?: unknown[]; reason?: string }[];
+  }>('budget.json');
+  it.each(budget.counts)('count $name', (v) => {
+    expect([hush.serverCount(v.text), hush.webUiCount(v.text), hush.mastodonCount(v.text)]).toEqual([v.server, v.webUi, v.count]);
+  });
+  it.each(budget.capacities)('capacity $name', (v) => {
+    expect(hush.mastodonCount(v.mentionText + hush.STATUS_PREFIX_TEXT)).toBe(v.headCount);
+    expect(hush.chunkCapacityBytes({ mentionText: v.mentionText, maxChars: v.maxChars })).toBe(v.capacityBytes);
+  });
+  it.each(budget.plans)('plan $name', (v) => {
+    const p = hush.planChunks(v.capacity, v.totalWraps, v.plaintextLength, v.hasReplyTo);
+    expect(p.ok ? { chunks: p.value } : { reason: p.reason }).toEqual(v.chunks === undefined ? { reason: v.reason } : { chunks: v.chunks });
   });
 });
