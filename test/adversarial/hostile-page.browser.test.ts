@@ -7,7 +7,7 @@
  */
 import type { Frame } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { viewHeight } from '../../src/content/features/secure-view-host';
+import { viewHeight } from '../../src/content/view-size';
 import { browserKinds } from '../browser/launch';
 import { chooseDirect, editorFrame, typeSecure, waitForPlaintext } from '../browser/overlay-support';
 import { HOSTILE_SCRIPT, type HostileReport } from './hostile-script';

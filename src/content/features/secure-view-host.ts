@@ -9,12 +9,13 @@
  * the message decrypted, who sent it or what it says. Long text scrolls inside the frame.
  */
 import { send } from '../../messaging/client';
-import type { FrameStyle, SizeClass, ViewOpenRequest } from '../../messaging/overlay-messages';
+import type { FrameStyle, ViewOpenRequest } from '../../messaging/overlay-messages';
 import type { FoundStatus, MastodonAdapter } from '../adapters/adapter';
 import { msg, secureFrame, sleep, styleOf } from '../dom';
 import { selectors } from '../mastodon/selectors';
 import { Limiter } from '../limiter';
 import { SlicedQueue } from '../sliced-queue';
+import { viewHeight } from '../view-size';
 
 const HOST_CLASS = 'hush-view';
 const HIDDEN_CLASS = 'hush-ciphertext';
@@ -22,14 +23,6 @@ const HIDDEN_CLASS = 'hush-ciphertext';
 const BATCH = 32;
 const IN_FLIGHT = 2;
 const OPEN_SLOT_MS = 15_000;
-/** Text lines a view has room for, per size class (more scrolls inside the frame). */
-export const LINES_PER_CLASS: readonly number[] = [1, 3, 6, 10];
-
-/** The view's height: the sender line, the text lines of its class, padding. Public inputs only. */
-export function viewHeight(size: SizeClass, lineHeightPx: number): number {
-  const lh = Math.min(40, Math.max(12, lineHeightPx));
-  return Math.round(14 + lh * 1.1 + lh * (LINES_PER_CLASS[size] ?? 1) + 6);
-}
 
 export interface ViewHostOptions {
   readonly adapter: MastodonAdapter;
