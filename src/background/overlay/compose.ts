@@ -287,10 +287,17 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       const q = lower(query.replace(/^@/, ''));
       const contacts = await ctx.services.contactList(e.account);
       // Pinned contacts first: the instance's search can never outrank them.
+      const user = (a: string): string => lower(a).split('@')[0] ?? '';
+      // Verified contacts first, then the others; a contact sharing its name with another contact
+      // on another domain is marked too (a message from a planted account pins it as a contact).
       const out: { acct: string; contact: boolean; hasKey: boolean; lookalikeOf: string | null }[] = contacts
-        .filter((c) => lower(c.acct).startsWith(q) || lower(c.acct).split('@')[0]?.startsWith(q.split('@')[0] ?? q) === true && q.length >= 2)
+        .filter((c) => lower(c.acct).startsWith(q) || (q.length >= 2 && user(c.acct).startsWith(user(q))))
+        .sort((a, b) => Number(b.trust === 'verified') - Number(a.trust === 'verified'))
         .slice(0, 5)
-        .map((c) => ({ acct: c.acct, contact: true, hasKey: c.usable, lookalikeOf: null }));
+        .map((c) => {
+          const twin = contacts.find((o) => user(o.acct) === user(c.acct) && lower(o.acct) !== lower(c.acct));
+          return { acct: c.acct, contact: true, hasKey: c.usable, lookalikeOf: twin?.acct ?? null };
+        });
       if (q.replace(/@.*$/, '').length >= 2) {
         for (const found of await ctx.services.searchAccounts(e.account, q)) {
           if (out.length >= 8) break;

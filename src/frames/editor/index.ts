@@ -137,15 +137,26 @@ class Editor {
       }
     });
     // Focus leaving the frame is shown at once: what is typed next would go to the page.
+    // Focus taken while typing (within 2 s of a keystroke) keeps the note until the user reads
+    // it: a page that steals one keystroke and gives the focus back cannot make it a mere flash.
+    let lastKey = 0;
+    let stolenWhileTyping = false;
+    this.area.addEventListener('keydown', () => { lastKey = Date.now(); });
     window.addEventListener('blur', () => {
+      stolenWhileTyping ||= Date.now() - lastKey < 2000;
+      this.focusNote.textContent = t(stolenWhileTyping ? 'editorFocusStolen' : 'editorFocusLost');
       this.focusNote.hidden = false;
       this.root.classList.add('hush-unfocused');
     });
     window.addEventListener('focus', () => {
-      this.focusNote.hidden = true;
       this.root.classList.remove('hush-unfocused');
+      if (!stolenWhileTyping) this.focusNote.hidden = true;
     });
-    this.focusNote.addEventListener('click', () => this.area.focus());
+    this.focusNote.addEventListener('click', () => {
+      stolenWhileTyping = false;
+      this.focusNote.hidden = true;
+      this.area.focus();
+    });
     // Not `strict`: Chromium reports a frame clipped by a scrolling column as not visible, and a
     // false "covered" would block sending in ordinary layouts (the watermark stays the defence there).
     this.isVisible = watchVisibility(document.documentElement, (visible) => document.documentElement.classList.toggle('hush-covered', !visible));
