@@ -1,10 +1,14 @@
 // keys.json (identity keys, key ids, fingerprints, the prekey chain, re-key) and bundle-updates.json (the key
 // store's checkBundleUpdate): docs/PROTOCOL.md §2 and §3.6.
 import { checkBundleUpdate, encodeBundle, parseAndVerifyBundle } from '../../src/protocol/bundle';
-import { fromHex, toHex } from '../../src/protocol/bytes';
+import { concat, fromHex, lp, toHex, u8 } from '../../src/protocol/bytes';
+import { parseChunk } from '../../src/protocol/envelope';
+import { kdf } from '../../src/protocol/kdf';
+import { LABEL } from '../../src/protocol/labels';
+import { bodyKeyNonce, canonicalRecipients, commitmentOf, contextHash, sealWrap } from '../../src/protocol/message-crypto';
 import { fingerprint, identityFromSeed, keyId } from '../../src/protocol/identity';
 import { advanceChain, createChain, currentPrekey, epochAt, nextChainSecret, prekeyFromChainSecret, pruneChain, rekeyChain, DEFAULT_GRACE_SECONDS } from '../../src/protocol/prekey-chain';
-import { deterministicRng } from '../../src/protocol/sodium';
+import { deterministicRng, sodium } from '../../src/protocol/sodium';
 import { ALICE, BOB, CAROL, MALLORY, NOW, WEEK, chainAt, live, prekeyAtEpoch, recordingRng, type PartySpec } from './fixtures';
 
 function identities(): unknown[] {
@@ -124,4 +128,82 @@ export function buildBundleUpdates(): unknown[] {
     // An explicit re-key (§2.5) continues the epoch counter: an ordinary newer bundle.
     c('explicit-rekey', BOB.actorUri, encodeBundle(bob.identity, bob.chain.epoch, currentPrekey(bob.chain).publicKey), encodeBundle(bob.identity, bobRekeyed.epoch, currentPrekey(bobRekeyed).publicKey)),
   ];
+}
+
+/**
+ * envelope-steps.json: every intermediate value of the `one-recipient` envelope vector (§4), so that a
+ * re-implementation can find the first step where it differs.
+ */
+export function buildEnvelopeSteps(v: EnvelopeVectorLike): unknown {
+  const s = sodium();
+  const sender = live(spec(v.sender));
+  const recipients = v.recipients.map((n) => live(spec(n)));
+  const sorted = canonicalRecipients(sender.party, recipients.map((r) => r.party));
+  if (sorted === undefined) throw new Error('steps: recipients');
+  const [mk, messageId, esk] = v.randomness.map(fromHex) as [Uint8Array, Uint8Array, Uint8Array];
+  const epk = s.crypto_scalarmult_base(esk);
+  const context = contextHash(sender.party, sorted);
+  const own = currentPrekey(sender.chain);
+  const targets = [
+    ...sorted.map((p) => {
+      const r = recipients.find((x) => x.spec.actorUri === p.actorUri);
+      if (r === undefined) throw new Error('steps: recipient');
+      return { for: r.spec.name, prekeyPk: r.key.prekeyPk, epoch: r.key.epoch };
+    }),
+    { for: sender.spec.name, prekeyPk: own.publicKey, epoch: own.epoch },
+  ];
+  const wraps = targets.map((t) => {
+    const ss = s.crypto_scalarmult(esk, t.prekeyPk);
+    const k = kdf(ss, LABEL.kek, concat(epk, t.prekeyPk, messageId), 56);
+    const sealed = sealWrap(mk, esk, epk, t.prekeyPk, messageId);
+    if (sealed === undefined) throw new Error('steps: wrap');
+    return { for: t.for, prekeyPk: toHex(t.prekeyPk), epoch: t.epoch, sharedSecret: toHex(ss), kekKey: toHex(k.slice(0, 32)), kekNonce: toHex(k.slice(32)), wrap: toHex(concat(u8(t.epoch & 0xff), sealed)) };
+  });
+  const chunks = v.chunks.map((hex, index) => {
+    const raw = fromHex(hex);
+    const parsed = parseChunk(raw);
+    if (!parsed.ok) throw new Error('steps: chunk');
+    const bk = bodyKeyNonce(mk, messageId, index);
+    const body = s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, parsed.value.body, parsed.value.headerBytes, bk.nonce, bk.key);
+    let end = body.length - 1;
+    while (body[end] === 0) end--;
+    return {
+      index,
+      headerLength: parsed.value.headerBytes.length,
+      bodyKey: toHex(bk.key),
+      bodyNonce: toHex(bk.nonce),
+      paddedLength: body.length,
+      pieceLength: end,
+      padded: toHex(body),
+      signatureInputPrefix: toHex(concat(lp(LABEL.envelopeSig), context)),
+    };
+  });
+  return {
+    vector: v.name,
+    keyId: toHex(keyId(sender.identity.publicKey)),
+    contextInput: toHex(concat(sender.identity.publicKey, lp(sender.spec.actorUri), u8(sorted.length), ...sorted.flatMap((p) => [p.identityPk, lp(p.actorUri)]))),
+    context: toHex(context),
+    recipientOrder: sorted.map((p) => p.actorUri),
+    mk: toHex(mk),
+    messageId: toHex(messageId),
+    esk: toHex(esk),
+    epk: toHex(epk),
+    commitment: toHex(commitmentOf(mk, messageId)),
+    wraps,
+    chunks,
+  };
+}
+
+export interface EnvelopeVectorLike {
+  readonly name: string;
+  readonly sender: string;
+  readonly recipients: readonly string[];
+  readonly randomness: readonly string[];
+  readonly chunks: readonly string[];
+}
+
+function spec(name: string): PartySpec {
+  const p = [ALICE, BOB, CAROL, MALLORY].find((x) => x.name === name);
+  if (p === undefined) throw new Error(`steps: party ${name}`);
+  return p;
 }

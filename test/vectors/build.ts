@@ -10,8 +10,9 @@ import { deterministicRng } from '../../src/protocol/sodium';
 import { ALICE, BOB, CAROL, DAVE, MALLORY, MANY, NOW, live, mentionOf, recordingRng, type PartySpec } from './fixtures';
 import { buildRejects, type RejectVector } from './build-rejects';
 import { buildEdgeRejects } from './build-edge-rejects';
-import { buildBundleUpdates, buildKeys } from './build-keys';
+import { buildBundleUpdates, buildEnvelopeSteps, buildKeys } from './build-keys';
 import { buildBudget } from './build-budget';
+import { buildHush16, buildRecoveryCodes } from './build-text';
 import { buildAccepts, type AcceptVector } from './build-accepts';
 
 export interface EnvelopeVector {
@@ -146,13 +147,17 @@ export interface VectorFiles {
   readonly 'keys.json': unknown;
   readonly 'bundle-updates.json': unknown;
   readonly 'budget.json': unknown;
+  readonly 'envelope-steps.json': unknown;
+  readonly 'hush16.json': unknown;
+  readonly 'recovery-codes.json': unknown;
 }
 
 export function buildAll(): VectorFiles {
+  const envelopes = buildEnvelopes();
   return {
     'parties.json': { now: NOW, parties: partiesJson() },
     'bundles.json': buildBundles(),
-    'envelopes.json': buildEnvelopes(),
+    'envelopes.json': envelopes,
     'safety-numbers.json': buildSafetyNumbers(),
     'backups.json': buildBackups(),
     'reject.json': [...buildRejects(), ...buildEdgeRejects()],
@@ -161,5 +166,8 @@ export function buildAll(): VectorFiles {
     'keys.json': buildKeys(),
     'bundle-updates.json': buildBundleUpdates(),
     'budget.json': buildBudget(),
+    'hush16.json': buildHush16(),
+    'recovery-codes.json': buildRecoveryCodes(),
+    'envelope-steps.json': envelopes.filter((v) => v.name === 'one-recipient' || v.name === 'two-recipients-reply').map(buildEnvelopeSteps),
   };
 }

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as hush from '../../src/protocol/index';
 import { fromHex, toHex } from '../../src/protocol/bytes';
 import { nextChainSecret, prekeyFromChainSecret } from '../../src/protocol/prekey-chain';
+import { parseRecoveryCode } from '../../src/protocol/backup';
 import { buildAll, type EnvelopeVector } from './build';
 import type { ReceiverCase, RejectVector } from './build-rejects';
 import type { AcceptVector } from './build-accepts';
@@ -307,5 +308,43 @@ describe('budget.json (§4.7 counting, capacity, §4.8 planner)', () => {
   it.each(budget.plans)('plan $name', (v) => {
     const p = hush.planChunks(v.capacity, v.totalWraps, v.plaintextLength, v.hasReplyTo);
     expect(p.ok ? { chunks: p.value } : { reason: p.reason }).toEqual(v.chunks === undefined ? { reason: v.reason } : { chunks: v.chunks });
+  });
+});
+
+describe('envelope-steps.json (§4 intermediate values)', () => {
+  const steps = load<{ vector: string; keyId: string; context: string; commitment: string; epk: string; wraps: { wrap: string }[]; chunks: { index: number; headerLength: number; padded: string; pieceLength: number }[] }[]>('envelope-steps.json');
+  it.each(steps)('$vector: the intermediate values are those inside the chunks', (s) => {
+    const v = envelopes.find((e) => e.name === s.vector);
+    if (v === undefined) throw new Error('no vector');
+    const c0 = v.chunks[0] ?? '';
+    expect(c0.slice(48, 56)).toBe(s.keyId);
+    expect(c0.slice(56, 64)).toBe(s.context.slice(0, 8));
+    const at = v.replyTo === null ? 34 : 50;
+    expect(c0.slice(2 * at, 2 * (at + 64))).toBe(s.epk + s.commitment);
+    s.wraps.forEach((w, j) => expect(c0.slice(2 * (at + 64 + 49 * j), 2 * (at + 64 + 49 * (j + 1)))).toBe(w.wrap));
+    const pieces = s.chunks.map((c) => c.padded.slice(0, 2 * c.pieceLength)).join('');
+    expect(pieces).toBe(toHex(new TextEncoder().encode(v.plaintext)));
+    for (const c of s.chunks) expect(c.padded.slice(2 * c.pieceLength)).toMatch(/^80(00)*$/u);
+  });
+});
+
+describe('hush16.json (§4.6 status text codec)', () => {
+  const h = load<{ pairs: { name: string; bytes: string; codePoints: string[] }[]; rejects: { name: string; codePoints: string[]; reason: string }[] }>('hush16.json');
+  const text = (points: string[]): string => String.fromCodePoint(...points.map((p) => parseInt(p.slice(2), 16)));
+  it.each(h.pairs)('$name: bytes <-> code points', (v) => {
+    const r = hush.parseStatusText(`${hush.STATUS_PREFIX_TEXT}${text(v.codePoints)}`);
+    expect(r.ok && toHex(r.value)).toBe(v.bytes);
+  });
+  it.each(h.rejects)('$name -> $reason', (v) => {
+    const r = hush.parseStatusText(`${hush.STATUS_PREFIX_TEXT}${v.codePoints.map((p) => (p === 'U+D840' ? '\ud840' : text([p]))).join('')}`);
+    expect(r.ok ? 'ok' : r.reason).toBe(v.reason);
+  });
+});
+
+describe('recovery-codes.json (§6.1)', () => {
+  const codes = load<{ name: string; input: string; bytes: string | null }[]>('recovery-codes.json');
+  it.each(codes)('$name', (v) => {
+    const b = parseRecoveryCode(v.input);
+    expect(b === undefined ? null : toHex(b)).toBe(v.bytes);
   });
 });
