@@ -34,14 +34,16 @@ interface Fake {
   decrypts: () => number;
   setTrust: (k: SenderTrustKind) => void;
   setOutcome: (f: (text: string) => DecryptOutcome) => void;
+  setLocked: (l: boolean) => void;
 }
 
 function fake(): Fake {
   let trust: SenderTrustKind = 'verified';
   let outcome: (text: string) => DecryptOutcome = () => ok();
   let calls = 0;
+  let locked = false;
   const services: KeyServices = {
-    checkRecipients: () => Promise.reject(new Error('unused')),
+    checkRecipients: () => Promise.resolve({ account: locked ? 'locked' as const : 'ready' as const, recipients: [] }),
     encrypt: () => Promise.reject(new Error('unused')),
     decrypt: (_a, req) => {
       calls++;
@@ -49,12 +51,12 @@ function fake(): Fake {
     },
     senderTrust: (_a, s) => Promise.resolve({ kind: trust, acct: 'alice@alice.example', fingerprint: s.fingerprint }),
     handlesOf: (_a, u) => Promise.resolve(u.map(() => 'alice@alice.example')),
-    sealLocal: (_a, d) => Promise.resolve(d),
-    openLocal: (_a, d) => Promise.resolve(d),
+    sealLocal: (_a, d) => Promise.resolve(locked ? 'locked' as const : d),
+    openLocal: (_a, d) => Promise.resolve(locked ? 'locked' as const : d),
     searchAccounts: () => Promise.resolve([]),
     contactList: () => Promise.resolve([]),
   };
-  return { services, decrypts: () => calls, setTrust: (k) => (trust = k), setOutcome: (f) => (outcome = f) };
+  return { services, decrypts: () => calls, setTrust: (k) => (trust = k), setOutcome: (f) => (outcome = f), setLocked: (l) => (locked = l) };
 }
 
 const reader = (f: Fake, area = memory()) => new Reader({ services: f.services, area, now: () => Promise.resolve(1_800_000_100) });
@@ -177,6 +179,18 @@ describe('Reader', () => {
     expect((await r.view(account, '111')).state).toBe('locked');
     state = 'ok';
     expect(await r.view(account, '111')).toMatchObject({ state: 'message', plaintext: 'hello', flags: [] });
+  });
+
+  it('locking hides a message already shown (nothing is kept in memory for it); unlocking brings it back', async () => {
+    const f = fake();
+    const r = reader(f);
+    await r.open(account, seen('111', text));
+    expect((await r.view(account, '111')).plaintext).toBe('hello');
+    f.setLocked(true);
+    f.setOutcome(() => ({ ok: false, reason: 'locked', message: '' }));
+    expect(await r.view(account, '111')).toMatchObject({ state: 'locked', plaintext: null });
+    f.setLocked(false);
+    expect(await r.view(account, '111')).toMatchObject({ state: 'message', plaintext: 'hello' });
   });
 
   it('a status whose ciphertext is swapped for another genuine message is flagged replaced (#21 invariant 3)', async () => {

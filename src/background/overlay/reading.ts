@@ -162,6 +162,11 @@ export class Reader {
     if (seen === undefined) return failed('unknown');
     const g = this.groups.get(seen.group);
     if (g === undefined) return failed('unknown');
+    // Locked: nothing already read is shown, and what this reader held in memory is let go.
+    if ((await this.deps.services.checkRecipients(account, [])).account === 'locked') {
+      for (const other of this.groups.values()) if (accountKey(other.account) === accountKey(account)) other.verified = null;
+      return locked();
+    }
     const outcome = await this.settle(g);
     if (outcome !== null) return outcome;
     const v = g.verified;
