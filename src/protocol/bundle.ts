@@ -56,7 +56,7 @@ function decodeField(text: string, prefix: string, type: number, len: number): R
   if (typeof text !== 'string') return fail('malformed', 'not a string');
   if (text.length > MAX_FIELD_TEXT) return fail('malformed', 'field too long');
   const t = text.trim();
-  // The prefix must be followed by ASCII space(s) (U+0020 only); "Hush encryption keyX" is not ours (§3 step 2).
+  // The prefix must be followed by ASCII space(s) (U+0020 only); "Hush encryption keyX" is not ours (§3.4 step 3).
   if (!t.startsWith(`${prefix} `)) return fail('not_hush');
   const token = t.slice(prefix.length).replace(/^ +/, '');
   const bytes = fromBase64Url(token);
@@ -112,7 +112,7 @@ export function encodeRevocation(identity: Identity, revokedAt: number, reason: 
 }
 
 /**
- * The revocation rule (§3): does a VERIFIED revocation of the key that signed a message refuse that message?
+ * The revocation rule (§3.6): does a VERIFIED revocation of the key that signed a message refuse that message?
  * 'compromised' refuses everything, whatever created_at the message claims (the thief can write any time);
  * 'unspecified' and 'superseded' refuse messages created at or after revokedAt. Anything else fails closed.
  */

@@ -1,4 +1,4 @@
-// Chunk planning (sender) and assembly checks (receiver), docs/PROTOCOL.md §4.2.
+// Chunk planning (sender) and assembly checks (receiver), docs/PROTOCOL.md §4.5 (layout) and §4.8 (planner).
 import { equalPublic } from './bytes';
 import { fail, ok, type Result } from './errors';
 import {

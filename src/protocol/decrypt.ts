@@ -1,4 +1,4 @@
-// Receiver side (docs/PROTOCOL.md §4.5): checks in the documented order, typed failures, never throws.
+// Receiver side (docs/PROTOCOL.md §4.10): checks in the documented order, typed failures, never throws.
 import { concat, equalPublic, lp, utf8DecodeStrict, wipe } from './bytes';
 import { revocationRefuses, type RevocationReason } from './bundle';
 import { assembleChunks } from './chunking';
@@ -22,7 +22,7 @@ export interface DecryptContext {
   /** Unix seconds. */
   readonly now: number;
   /**
-   * Verified revocations the key store knows of (§3). One naming the author's identity key refuses the message
+   * Verified revocations the key store knows of (§3.6). One naming the author's identity key refuses the message
    * with 'revoked_key' (see revocationRefuses), checked only after the chunk's signature has verified.
    */
   readonly revocations?: readonly { readonly identityPk: Uint8Array; readonly reason: RevocationReason; readonly revokedAt: number }[];
@@ -54,7 +54,7 @@ export function inspectChunk(input: string | Uint8Array): Result<{ messageId: Ui
   return ok({ messageId: p.value.messageId, chunkIndex: p.value.chunkIndex, chunkCount: p.value.chunkCount, createdAt: p.value.createdAt });
 }
 
-/** Resolve an epoch hint against the receiver's chain (§4.5 step 12). */
+/** Resolve an epoch hint against the receiver's chain (§4.10 step 12). */
 function findPrekey(chain: PrekeyChainState, hint: number): Result<RetainedPrekey, 'expired_prekey' | 'unknown_prekey'> {
   const upper = chain.epoch + 1;
   const e = upper - ((((upper - hint) % 256) + 256) % 256);

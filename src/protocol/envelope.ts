@@ -1,4 +1,4 @@
-// Binary layout of one envelope chunk (docs/PROTOCOL.md §4.2): serialise and parse, no crypto here.
+// Binary layout of one envelope chunk (docs/PROTOCOL.md §4.5): serialise and parse, no crypto here.
 import { concat, readU32, u32, u8 } from './bytes';
 import { fail, ok, type Result } from './errors';
 import { VERSION } from './labels';

@@ -16,7 +16,7 @@ export function fail<R extends string>(reason: R, detail?: string): Failure<R> {
   return detail === undefined ? { ok: false, reason } : { ok: false, reason, detail };
 }
 
-/** Reasons a received message (one or more chunks) is rejected. See docs/PROTOCOL.md §4.5. */
+/** Reasons a received message (one or more chunks) is rejected. See docs/PROTOCOL.md §4.10 and §7. */
 export type DecryptFailureReason =
   | 'not_hush'
   | 'malformed_text'

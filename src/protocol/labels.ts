@@ -1,4 +1,4 @@
-// Every domain-separation label of protocol v1, in one place (docs/PROTOCOL.md §1.1).
+// Every domain-separation label of protocol v1, in one place (docs/PROTOCOL.md §1.4).
 export const LABEL = {
   chainNext: 'hush1/chain-next',
   prekey: 'hush1/prekey',

@@ -1,4 +1,4 @@
-// Cryptographic pieces of an envelope (docs/PROTOCOL.md §4.1): context hash, key wraps, commitment, body.
+// Cryptographic pieces of an envelope (docs/PROTOCOL.md §4.1-4.5): recipient lists, context hash, key wraps, commitment, body.
 import { compareBytes, concat, equalCt, equalPublic, lp, u8 } from './bytes';
 import { fail, ok, type Result } from './errors';
 import { isValidActorUri } from './identity';

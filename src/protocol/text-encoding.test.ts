@@ -91,7 +91,7 @@ describe('why not base32768 (15 bits/char, BMP only)', () => {
   // Blocks that qntm's base32768 repertoire uses (read from its published repertoire: 32-character
   // blocks starting at U+1100, U+1120, U+1140 (Hangul leading jamo), U+1180 (vowel jamo), U+11E0 (trailing
   // jamo), and U+2600..U+27BF, U+23C0, U+2B00..U+2B5F, U+2900..U+297F (symbols)). Checked here with real
-  // Unicode data; docs/PROTOCOL.md §4.6 gives the numbers.
+  // Unicode data; docs/PROTOCOL.md §4.14 gives the numbers.
   const range = (a: number, b: number): string[] => Array.from({ length: b - a + 1 }, (_, i) => String.fromCodePoint(a + i));
   it('its symbol blocks contain emoji (Extended_Pictographic), which Mastodon may render as images', () => {
     const symbols = [...range(0x2600, 0x27bf), ...range(0x23c0, 0x23df), ...range(0x2b00, 0x2b5f), ...range(0x2900, 0x297f)];

@@ -1,4 +1,4 @@
-// "Hush16" status text codec (docs/PROTOCOL.md §4.3): 16 bits per character, every character a CJK
+// "Hush16" status text codec (docs/PROTOCOL.md §4.6): 16 bits per character, every character a CJK
 // Unified Ideograph that counts as 1 for Mastodon's server (graphemes) and web UI (code points).
 
 export const STATUS_PREFIX = '[Hush encrypted message]';

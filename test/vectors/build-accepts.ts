@@ -10,7 +10,7 @@ import { ref, revocationOf, type ReceiverCase } from './build-rejects';
 import { ALICE, BOB, CAROL, NOW, live, mentionOf, prekeyAtEpoch, type LiveParty } from './fixtures';
 import { forgeChunks, type ForgeSpec } from './forge';
 
-/** What a conforming receiver returns for the case (§4.5 result `ok`). */
+/** What a conforming receiver returns for the case (§4.11 result). */
 export interface AcceptExpectation {
   readonly plaintext: string;
   readonly messageId: string;

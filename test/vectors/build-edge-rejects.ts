@@ -167,7 +167,7 @@ function bundleEdges(): RejectVector[] {
   return [
     // §3.4 step 1: more than 1024 UTF-16 code units, counted before trimming.
     b('bundle-field-over-1024-code-units', 'malformed', `${field}${' '.repeat(1025 - field.length)}`),
-    // §3.4 step 2: the prefix decides the record type; a bundle parser does not read a revocation.
+    // §3.4 step 3: the prefix decides the record type; a bundle parser does not read a revocation.
     b('bundle-parser-given-revocation-prefix', 'not_hush', revocationField),
     b('bundle-wrong-type-byte', 'malformed', asField(wrongType)),
     b('bundle-actor-uri-empty', 'malformed', field, ''),
@@ -232,6 +232,7 @@ function backupEdges(): RejectVector[] {
   const emptyUri = concat(u8(1), lp(''), plain.slice(3 + uriLen));
   return [
     k('backup-shorter-than-minimum', 'malformed', file.slice(0, 65)),
+    k('backup-shorter-than-header', 'malformed', file.slice(0, 40)),
     k('backup-type-byte-1', 'malformed', edit((b) => (b[1] = 1))),
     k('backup-opslimit-0', 'unsupported_params', edit((b) => (b[5] = 0))),
     k('backup-memlimit-8191', 'unsupported_params', edit((b) => b.set(u32(8191), 6))),

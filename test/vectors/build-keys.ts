@@ -1,5 +1,5 @@
 // keys.json (identity keys, key ids, fingerprints, the prekey chain, re-key) and bundle-updates.json (the key
-// store's checkBundleUpdate): docs/PROTOCOL.md §2 and §3.6.
+// store's checkBundleUpdate): docs/PROTOCOL.md §2 and §3.5.
 import { checkBundleUpdate, encodeBundle, parseAndVerifyBundle } from '../../src/protocol/bundle';
 import { concat, fromHex, lp, toHex, u8 } from '../../src/protocol/bytes';
 import { parseChunk } from '../../src/protocol/envelope';
@@ -131,7 +131,7 @@ export function buildBundleUpdates(): unknown[] {
 }
 
 /**
- * envelope-steps.json: every intermediate value of the `one-recipient` envelope vector (§4), so that a
+ * envelope-steps.json: every intermediate value of an envelope vector (§4.12), so that a
  * re-implementation can find the first step where it differs.
  */
 export function buildEnvelopeSteps(v: EnvelopeVectorLike): unknown {

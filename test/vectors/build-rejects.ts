@@ -28,7 +28,7 @@ export interface RevocationRef {
   readonly revokedAt: number;
 }
 
-/** What a receiver knows when an envelope case runs (§4.5 inputs). */
+/** What a receiver knows when an envelope case runs (§4.10 inputs). */
 export interface ReceiverCase {
   readonly format: 'text' | 'hex';
   readonly inputs: readonly string[];
@@ -179,7 +179,7 @@ export function buildRejects(): RejectVector[] {
     env('invalid-utf8', 'bad_utf8', [txt(forgeChunks(base({ plaintext: new Uint8Array([0x48, 0xff, 0xfe, 0x49]) })).chunks[0] as Uint8Array)]),
     ...bundleRejects(alice, mallory),
     ...backupRejects(bob),
-    // §3 revocation rule, checked right after the signature (§4.5 step 7a).
+    // §3 revocation rule, checked right after the signature (§4.10 step 7a).
     env('signed-by-key-revoked-as-compromised', 'revoked_key', [m1text], { revocations: [revocationOf(alice, NOW + 3600, 'compromised')] }),
     env('created-at-equal-to-superseded-revocation', 'revoked_key', [m1text], { revocations: [revocationOf(alice, NOW, 'superseded')] }),
     env('created-at-after-unspecified-revocation', 'revoked_key', [m1text], { revocations: [revocationOf(alice, NOW - 3600, 'unspecified')] }),
@@ -206,7 +206,7 @@ function bundleRejects(alice: LiveParty, mallory: LiveParty): RejectVector[] {
     b('bundle-version-2', 'unsupported_version', `Hush encryption key ${flipVersion(token)}`),
     b('bundle-on-another-account', 'bad_signature', field, mallory.spec.actorUri),
     b('bundle-prekey-swapped', 'bad_signature', flip(70)),
-    // §3 step 2: the prefix must be followed by ASCII space(s); anything else is not a Hush field.
+    // §3.4 step 3: the prefix must be followed by ASCII space(s); anything else is not a Hush field.
     b('bundle-prefix-glued-to-token', 'not_hush', `Hush encryption key${token}`),
     b('bundle-nbsp-after-prefix', 'not_hush', `Hush encryption key\u00a0${token}`),
     b('bundle-ideographic-space-after-prefix', 'not_hush', `Hush encryption key\u3000${token}`),

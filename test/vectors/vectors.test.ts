@@ -71,6 +71,10 @@ describe('bundles.json', () => {
     const rev = hush.parseRevocation(v.revocation, v.actorUri);
     expect(rev.ok && { at: rev.value.revokedAt, reason: rev.value.reason, id: toHex(rev.value.identityPk) }).toEqual({ at: v.revokedAt, reason: v.revocationReason, id: v.identityPk });
     expect(hush.parseRevocation(v.revocation, 'https://elsewhere.example/users/x')).toMatchObject({ ok: false, reason: 'bad_signature' });
+    // Ed25519 signing is deterministic: encoding the party's current prekey reproduces the field exactly.
+    const me = live(P(v.name));
+    expect(hush.encodeBundle(me.identity, v.epoch, fromHex(v.prekeyPk))).toBe(v.field);
+    expect(hush.encodeRevocation(me.identity, v.revokedAt, v.revocationReason as hush.RevocationReason)).toBe(v.revocation);
   });
 });
 
@@ -279,7 +283,7 @@ describe('keys.json (§2)', () => {
   });
 });
 
-describe('bundle-updates.json (§3.6 checkBundleUpdate)', () => {
+describe('bundle-updates.json (§3.5 checkBundleUpdate)', () => {
   const updates = load<{ name: string; actorUri: string; pinned: string | null; candidate: string; result: string }[]>('bundle-updates.json');
   it('covers every result', () => {
     expect(new Set(updates.map((u) => u.result))).toEqual(new Set(['ok', 'same', 'epoch_rollback', 'equivocation', 'identity_changed']));
