@@ -126,7 +126,8 @@ describe('keys life cycle in chromium (issue #5 acceptance)', () => {
     const sent = await services<{ ok: boolean; statuses: string[] }>(w1, 'encrypt', alice, { recipients: ['@bob@b.test'], plaintext: 'hello bob 🔐', replyTo: null, maxChars: 500 });
     expect(sent.ok).toBe(true);
     const got = await services(w1, 'decrypt', bob, { author: { acct: 'alice@a.test', actorUri: null }, mentions: ['bob'], chunks: sent.statuses.map((text, i) => ({ statusId: String(i), text })) });
-    expect(got).toMatchObject({ ok: true, plaintext: 'hello bob 🔐', sender: { acct: 'alice@a.test' } });
+    // The signed sender (actor and key fingerprint); trust is asked separately each time a message is shown.
+    expect(got).toMatchObject({ ok: true, plaintext: 'hello bob 🔐', sender: { actorUri: expect.stringContaining('/users/alice') } });
   });
 
   it('backup -> import in a second browser profile -> that profile decrypts a message sent to the first', async () => {

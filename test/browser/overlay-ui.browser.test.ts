@@ -86,6 +86,7 @@ describe.each(browserKinds())('overlay on the 4.4 UI in %s', (kind) => {
     expect(set.result).toBe('ok');
     await ask(alice, 'keys/lock', {});
     const before = dbText(a, b);
+    await alice.page.reload(); // a fresh compose form (after a send the next direct message opens encrypted)
     await chooseDirect(alice.page);
     // Locked: the lock is not turned on by default, and says why.
     await alice.page.waitForFunction(() => (document.querySelector('.hush-compose-note')?.textContent ?? '').length > 0, { timeout: 30_000 });
