@@ -181,6 +181,19 @@ describe('Reader', () => {
     expect(await r.view(account, '111')).toMatchObject({ state: 'message', plaintext: 'hello', flags: [] });
   });
 
+  it('the user\'s own message comes back with its mentions rewritten by the server: no "replaced" flag', async () => {
+    const area = memory();
+    const r = reader(fake(), area);
+    await r.rememberPosted(account, {
+      plaintext: 'hello', sender: SENDER, recipients: [], messageId: '00', replyTo: null, createdAt: 1_800_000_000, statusIds: ['111'],
+    }, [text]);
+    // As posted: "@bob@social.example [Hush…"; as the timeline shows it: "@bob [Hush…".
+    const shown = text.replace(/^@[^\s]+ /, '@bob ');
+    expect(shown).not.toBe(text);
+    await r.open(account, seen('111', shown));
+    expect(await r.view(account, '111')).toMatchObject({ state: 'message', plaintext: 'hello', flags: [] });
+  });
+
   it('locking hides a message already shown (nothing is kept in memory for it); unlocking brings it back', async () => {
     const f = fake();
     const r = reader(f);

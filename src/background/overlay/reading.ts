@@ -74,8 +74,16 @@ async function sha256(label: string, text: string): Promise<string> {
   const bytes = new TextEncoder().encode(`${label}\u0000${text}`);
   return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))).slice(0, 32);
 }
-/** Names a status text exactly (labelled SHA-256, so no crafted edit can collide). */
-export const textHash = (text: string): Promise<string> => sha256(TEXT_KEY_LABEL, text);
+/**
+ * Names a status's ciphertext exactly (labelled SHA-256, so no crafted edit can collide): the text
+ * from the Hush prefix on. The mentions before it are rewritten by the server (`@alice@a.test`
+ * is stored and shown as `@alice` on alice's instance) and are checked by the signature instead,
+ * so the user's own message is not "replaced" when it comes back through the timeline.
+ */
+export const textHash = (text: string): Promise<string> => {
+  const at = text.indexOf(STATUS_PREFIX);
+  return sha256(TEXT_KEY_LABEL, (at < 0 ? text : text.slice(at)).trim());
+};
 const senderTag = (actorUri: string): Promise<string> => sha256('hush/v1/sender-tag', actorUri);
 
 export const accountKey = (a: AccountRef): string => `${a.origin}|${a.accountId}`;
