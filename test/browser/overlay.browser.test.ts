@@ -373,4 +373,27 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await frame.click('.hush-plaintext');
     await bob.page.waitForFunction((id: string) => location.pathname.endsWith(`/${id}`), { timeout: 15_000 }, target.statusId);
   });
+
+  it('the mobile layout: a long message sent from the /publish screen goes out whole, and the screen goes back', async () => {
+    const long = `${'written on the small screen, part of a long message. '.repeat(25)}END-MOBILE-${kind}`;
+    await alice.page.bringToFront();
+    await alice.page.setViewport({ width: 500, height: 800 });
+    try {
+      await alice.page.goto(`${a.origin}/home`);
+      await alice.page.click('.ui__navigation-bar a.ui__navigation-bar__item[href="/publish"]');
+      await alice.page.waitForFunction(() => location.pathname === '/publish');
+      await chooseDirect(alice.page);
+      await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]', { timeout: 30_000 });
+      await typeSecure(alice.page, `@bob@b.test ${long}`);
+      expect(await sendSecure(alice.page, 90_000)).toBe('sent');
+      await alice.page.waitForFunction(() => location.pathname !== '/publish', { timeout: 15_000 });
+    } finally {
+      await alice.page.setViewport({ width: 1280, height: 900 });
+    }
+    await bob.page.bringToFront();
+    await bob.page.goto(`${b.origin}/home`); // the previous test left bob in a thread
+    const seen = await waitForPlaintext(bob.page, `END-MOBILE-${kind}`, 60_000);
+    expect(seen.text).toBe(long);
+    expect(seen.badge).toBe('verified');
+  });
 });

@@ -155,7 +155,9 @@ export class ComposeController {
     // Reset Mastodon's form as after its own post: empty box, no reply; /publish goes back.
     setControlledValue(this.parts.textarea, '');
     this.parts.form.querySelector<HTMLButtonElement>(selectors.composeReplyCancel)?.click();
-    if (location.pathname.startsWith('/publish')) history.back();
+    // As Mastodon: back only from a /publish the app navigated to (it set history.state); one
+    // loaded directly stays where it is.
+    if (location.pathname.startsWith('/publish') && history.state !== null && history.state !== undefined) history.back();
   }
 
   /** The user chose to send the ready-made, unencrypted invitation instead: into Mastodon's box. */

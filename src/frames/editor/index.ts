@@ -65,6 +65,7 @@ class Editor {
   private readonly focusNote = el('button', 'hush-focus-note');
   private isVisible: () => boolean = () => true;
   private syncTimer: ReturnType<typeof setTimeout> | undefined;
+  private syncSeq = 0;
   private completeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly root: HTMLElement, private readonly session: string, state: EditorState) {
@@ -228,7 +229,11 @@ class Editor {
 
   private async sync(): Promise<boolean> {
     clearTimeout(this.syncTimer);
+    // Only the answer to the latest draft counts: an earlier answer arriving late must not bring
+    // back an older recipient list (a handle added in between would silently vanish).
+    const mine = ++this.syncSeq;
     const r = await send('overlay/editor-draft', { session: this.session, text: this.area.value, recipients: this.recipients });
+    if (mine !== this.syncSeq) return r.ok;
     if (!r.ok) {
       this.say(t('composeUnavailable'));
       return false;
