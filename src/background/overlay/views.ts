@@ -94,29 +94,23 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
       const account = await ctx.accountOf(sender);
       if (account === null || sender.tabId === null) return fail('forbidden_sender', 'no signed-in account in this tab');
       const tabId = sender.tabId;
-      const out: OverlayResponses['overlay/views-open']['views'][number][] = [];
       const changedGroups = new Set<string>();
-      for (const item of items) {
+      // All items at once: their offers go to storage in one write, not one write per status.
+      const out: OverlayResponses['overlay/views-open']['views'][number][] = await Promise.all(items.map(async (item) => {
         const seen = await resolveEntry(account, item);
         const part = await ctx.reader.open(account, seen);
-        if (part.kind === 'not_hush') {
-          out.push({ error: 'not_hush' });
-          continue;
-        }
+        if (part.kind === 'not_hush') return { error: 'not_hush' };
         const { session, offer } = await ctx.frames.open('view', tabId);
         await views.put(session, { tabId, account, seen, style: item.style });
-        if (part.kind === 'malformed') {
-          out.push({ session, offer, role: 'message', part: null, size: 0 });
-          continue;
-        }
+        if (part.kind === 'malformed') return { session, offer, role: 'message' as const, part: null, size: 0 as const };
         if (part.completes) changedGroups.add(part.group);
-        out.push({
+        return {
           session, offer,
-          role: part.index === 0 ? 'message' : 'continuation',
+          role: part.index === 0 ? 'message' as const : 'continuation' as const,
           part: part.total > 1 ? { index: part.index, total: part.total } : null,
-          size: part.index === 0 ? sizeClassOfCiphertext(seen.text, seen.mentions.length) : 0,
-        });
-      }
+          size: part.index === 0 ? sizeClassOfCiphertext(seen.text, seen.mentions.length) : 0 as const,
+        };
+      }));
       // A later part completed a message: the views of its first part ask again.
       if (changedGroups.size > 0) {
         const stale: string[] = [];

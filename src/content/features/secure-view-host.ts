@@ -21,6 +21,7 @@ const HOST_CLASS = 'hush-view';
 const HIDDEN_CLASS = 'hush-ciphertext';
 /** Statuses per views-open request, and requests in flight at once. */
 const BATCH = 32;
+const FIRST_BATCH = 8;
 const IN_FLIGHT = 2;
 const OPEN_SLOT_MS = 15_000;
 
@@ -113,8 +114,11 @@ export class SecureViews {
     // Gone before its turn (a virtualised list): if the node comes back, the next scan starts it.
     for (const p of this.queue) if (!p.host.isConnected) this.started.delete(p.host);
     this.queue = [];
-    for (let i = 0; i < batch.length; i += BATCH) {
-      const chunk = batch.slice(i, i + BATCH);
+    // The first request small, so the first screen's frames start loading sooner.
+    for (let i = 0; i < batch.length;) {
+      const n = i === 0 ? FIRST_BATCH : BATCH;
+      const chunk = batch.slice(i, i + n);
+      i += n;
       void this.limiter.run(() => Promise.race([this.open(chunk), sleep(OPEN_SLOT_MS)]));
     }
   }
