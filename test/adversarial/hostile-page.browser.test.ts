@@ -9,7 +9,8 @@ import type { Frame } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewHeight } from '../../src/content/view-size';
 import { browserKinds } from '../browser/launch';
-import { chooseDirect, editorFrame, typeSecure, waitForPlaintext } from '../browser/overlay-support';
+import { chooseDirect, editorFrame, editorProblem, sendSecure, typeSecure, waitForPlaintext } from '../browser/overlay-support';
+import { queryDb } from '../instance/web/test-support';
 import { HOSTILE_SCRIPT, type HostileReport } from './hostile-script';
 import { encryptTo, postThread, publishedKey } from './node-party';
 import { allStatusText, PHRASE, startWorld, statusCount, stopWorld, Tally, type World } from './support';
@@ -154,31 +155,37 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
     expect(await editor.$eval('textarea.hush-editor', (t) => t.value)).toContain(draft);
   });
 
-  // Was a gap found by this suite: compose-lock re-reads the textarea before submitting and fails closed.
-  it('mentions swapped in the page textarea after encryption are not posted to the new recipients', async () => {
-    // A fresh compose, posted the trusted way (Ctrl+Enter in the secure editor).
+  // The page writes carol into Mastodon's compose box before the editor opens (the editor's seed)
+  // and again after bob chose alice in the secure editor: the box is a seed only, so the post must
+  // go to alice and to nobody else.
+  it('mentions swapped in the page textarea are not posted to the new recipients', async () => {
     await w.bob.page.goto(`${w.b.origin}/home`);
-    await w.bob.page.waitForSelector('form.compose-form');
+    await w.bob.page.waitForSelector('form.compose-form textarea');
+    const swap = (): Promise<void> => w.bob.page.evaluate(() => { (window as unknown as { __hostileGo: (w: string) => void }).__hostileGo('swap'); });
+    const triesBefore = (await report(w)).attempts['textarea-swap']?.tries ?? 0;
+    await swap();
     await chooseDirect(w.bob.page);
     await w.bob.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
     await typeSecure(w.bob.page, `@alice@a.test swap ${draft}`);
-    const editor = await editorFrame(w.bob.page);
-    await editor.focus('textarea.hush-editor');
-    await w.bob.page.keyboard.down('Control');
-    await w.bob.page.keyboard.press('Enter');
-    await w.bob.page.keyboard.up('Control');
-    // Posting ends with this editor gone (posted) or a problem shown in it; either way, then look.
-    const host = await w.bob.page.$('.hush-editor-host iframe');
-    for (let i = 0; i < 120; i++) {
-      if (!(await host?.evaluate((e) => e.isConnected).catch(() => false))) break;
-      if ((await editor.evaluate(() => document.getElementById('hush-frame')?.dataset.phase ?? '').catch(() => '')) === 'failed') break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await swap();
+    // The attack ran: the page's box now names carol, and the script counted the attempt.
+    const r = await report(w);
+    const tries = (r.attempts['textarea-swap']?.tries ?? 0) - triesBefore;
+    expect(tries, 'the page swapped the mentions in its compose box').toBeGreaterThan(0);
+    expect(await w.bob.page.$eval('form.compose-form textarea', (t) => t.value)).toContain('@carol@a.test');
+    const before = statusCount(w.b);
+    // Sending must finish (a timeout throws); a failure shown in the editor fails the test too.
+    expect(await sendSecure(w.bob.page), await editorProblem(w.bob.page).catch(() => 'editor gone')).toBe('sent');
     await w.b.deliveriesSettled();
-    const text = allStatusText(w.a, w.b);
-    const swapped = text.split('\n').filter((row) => row.includes('[Hush encrypted message]') && row.includes('@carol@a.test'));
-    tally.add('textarea-swap', 1, swapped.length > 0 ? 1 : 0, 'ciphertext posted to the mentions the page wrote');
-    expect(swapped).toEqual([]);
+    const posted = queryDb(w.b.dbPath, 'SELECT id FROM statuses ORDER BY rowid').slice(before).map((row) => String(row.id));
+    expect(posted.length, 'the message was posted').toBeGreaterThan(0);
+    const mentioned = new Set(posted.flatMap((id) => queryDb(w.b.dbPath,
+      "SELECT a.username || '@' || COALESCE(a.domain, 'b.test') AS acct FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ?", [id])
+      .map((row) => String(row.acct))));
+    const toCarol = mentioned.has('carol@a.test') ? 1 : 0;
+    tally.add('textarea-swap', tries, toCarol, 'ciphertext posted to the mentions the page wrote');
+    expect([...mentioned]).toEqual(['alice@a.test']);
+    expect(allStatusText(w.b)).not.toContain(draft);
   });
 
   it('a post the server refuses (422) publishes nothing and keeps the draft in the secure editor', async () => {

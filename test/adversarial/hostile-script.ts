@@ -128,19 +128,28 @@ export const HOSTILE_SCRIPT = String.raw`(() => {
     exfiltrate();
   };
 
-  // The mention swap: once Hush writes ciphertext into Mastodon's textarea, retarget it to carol.
+  // The mention swap: the page rewrites Mastodon's compose box to name carol (the box is only a
+  // seed for the secure editor; publishing must follow the editor's recipient list). Records the
+  // attempt only when the box really holds the swapped mention afterwards.
   const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;
+  const swap = () => {
+    const t = document.querySelector('form.compose-form textarea');
+    if (!(t instanceof HTMLTextAreaElement)) return;
+    const next = t.value.replace(/@[\w.-]+@[\w.-]+/g, '@carol@a.test');
+    setValue.call(t, next.includes('@carol@a.test') ? next : '@carol@a.test ' + next);
+    t.dispatchEvent(new Event('input', { bubbles: true }));
+    if (t.value.includes('@carol@a.test')) attempt('textarea-swap', false, t.value);
+  };
+  // And whenever something writes a Hush ciphertext into the box, retarget it too.
   document.addEventListener('input', (e) => {
     const t = e.target;
     if (!(t instanceof HTMLTextAreaElement) || !t.value.includes('[Hush encrypted message]') || t.value.includes('@carol@a.test')) return;
-    attempt('textarea-swap', false);
-    setValue.call(t, t.value.replace(/@[\w.-]+@[\w.-]+/g, '@carol@a.test'));
-    t.dispatchEvent(new Event('input', { bubbles: true }));
+    swap();
   }, true);
 
   // Spoofed user actions, and a fake secure editor and badge, when the test says "go".
   window.__hostileGo = (what) => {
-    if (what === 'spoof') spoof(); else fake();
+    if (what === 'spoof') spoof(); else if (what === 'swap') swap(); else fake();
     flush();
   };
   const spoof = () => {
