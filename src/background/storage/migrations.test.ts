@@ -53,6 +53,33 @@ describe('storage migrations', () => {
     expect(await migrate(f.area)).toEqual({ ok: true, from: 3, to: 3 });
   });
 
+  it('a v1 account record v1 could not have written (only an origin) is left untouched; the rest migrates', async () => {
+    const f = v1Fixture();
+    await f.init();
+    const broken = accountKey('https://b.test', '2');
+    await f.area.set({ [broken]: { origin: 'https://b.test' } });
+    expect(await migrate(f.area)).toEqual({ ok: true, from: 1, to: 3 });
+    expect((await f.area.get([broken]))[broken]).toEqual({ origin: 'https://b.test' });
+    const store = new KeyStore(f.area);
+    expect((await store.accounts()).map((a) => a.origin)).toEqual(['https://a.test']);
+    expect(await store.account('https://b.test', '2')).toBeNull();
+  });
+
+  it('a step that throws is reported as a bug, not as a storage failure', async () => {
+    const f = v1Fixture();
+    await f.init();
+    const before = new Map(f.area.data);
+    const out = await migrate(f.area, { 1: () => { throw new TypeError('boom'); } }, 2);
+    expect(out).toMatchObject({ ok: false, reason: 'migration_bug', detail: 'from 1: boom' });
+    expect(f.area.data).toEqual(before);
+  });
+
+  it('a version stamp no migration starts from is refused as unknown', async () => {
+    const area = new MemoryArea();
+    await area.set({ [SCHEMA_KEY]: 0.5, 'hush:contacts': {} });
+    expect(await migrate(area)).toMatchObject({ ok: false, reason: 'unknown_schema' });
+  });
+
   it('a failed migration write leaves v1 intact and is retried on the next start', async () => {
     const f = v1Fixture();
     await f.init();

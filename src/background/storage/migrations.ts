@@ -30,11 +30,23 @@ const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object
 const num = (x: unknown, d = 0): number => (typeof x === 'number' && Number.isFinite(x) ? x : d);
 const str = (x: unknown): string => (typeof x === 'string' ? x : '');
 
+/** A v1 chain with the shape v1 always wrote; null for anything else. */
+function v1Chain(x: unknown): ChainRecord | null {
+  if (!isObj(x) || !Array.isArray(x.retained) || typeof x.chainSecret !== 'string') return null;
+  if (![x.origin, x.period, x.epoch].every((n) => typeof n === 'number' && Number.isFinite(n))) return null;
+  const retained = (x.retained as unknown[]).filter(isObj);
+  if (retained.length !== x.retained.length || !retained.every((r) => typeof r.epoch === 'number' && typeof r.secretKey === 'string')) return null;
+  return x as unknown as ChainRecord;
+}
+
 function v1ToV2(all: Entries): { set: Entries; remove: string[] } {
   const set: Entries = {};
   for (const [key, value] of Object.entries(all)) {
     if (!key.startsWith(ACCOUNT_PREFIX) || !isObj(value)) continue;
-    const chain = value.chain as ChainRecord;
+    const chain = v1Chain(value.chain);
+    // A record v1 could not have written (no chain, no seed): left as it is, untouched. The key
+    // store reads only v2 records, so it is ignored rather than guessed at, and nothing is lost.
+    if (chain === null || typeof value.identitySeed !== 'string') continue;
     const published = typeof value.publishedEpoch === 'number' ? value.publishedEpoch : null;
     const record: AccountRecord = {
       v: 2,
@@ -148,7 +160,16 @@ function v2ToV3(all: Entries): { set: Entries; remove: string[] } {
 /** migrations[n] turns version n into n + 1. */
 export const MIGRATIONS: Record<number, Migration> = { 1: v1ToV2, 2: v2ToV3 };
 
-export type MigrationOutcome = { ok: true; from: number; to: number } | { ok: false; reason: 'newer_schema' | 'write_failed'; detail: string };
+/**
+ * `newer_schema`: written by a newer Hush; `unknown_schema`: a version stamp no migration starts
+ * from; `write_failed`: storage refused a read or write (nothing half-written); `migration_bug`: a
+ * step threw on the stored values, which is a defect in this file (the fuzz test fails on it).
+ */
+export type MigrationOutcome =
+  | { ok: true; from: number; to: number }
+  | { ok: false; reason: 'newer_schema' | 'unknown_schema' | 'write_failed' | 'migration_bug'; detail: string };
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Brings storage to SCHEMA_VERSION. Empty storage is stamped with the current version. */
 export async function migrate(area: KeyValueArea, migrations: Record<number, Migration> = MIGRATIONS, target = SCHEMA_VERSION): Promise<MigrationOutcome> {
@@ -161,18 +182,27 @@ export async function migrate(area: KeyValueArea, migrations: Record<number, Mig
   let current = all;
   try {
     if (typeof stamped !== 'number' && !hasData) await area.set({ [SCHEMA_KEY]: target });
-    while (version < target) {
-      const step = migrations[version];
-      if (step === undefined) return { ok: false, reason: 'write_failed', detail: `no migration from ${version}` };
-      const { set, remove } = step(current);
-      // One set: records and the version move together or not at all.
-      await area.set({ ...set, [SCHEMA_KEY]: version + 1 });
-      if (remove.length > 0) await area.remove(remove);
-      version++;
-      current = await area.getAll();
-    }
   } catch (e) {
-    return { ok: false, reason: 'write_failed', detail: e instanceof Error ? e.message : String(e) };
+    return { ok: false, reason: 'write_failed', detail: message(e) };
+  }
+  while (version < target) {
+    const step = migrations[version];
+    if (step === undefined) return { ok: false, reason: 'unknown_schema', detail: `no migration from ${version}` };
+    let next: ReturnType<Migration>;
+    try {
+      next = step(current);
+    } catch (e) {
+      return { ok: false, reason: 'migration_bug', detail: `from ${version}: ${message(e)}` };
+    }
+    try {
+      // One set: records and the version move together or not at all.
+      await area.set({ ...next.set, [SCHEMA_KEY]: version + 1 });
+      if (next.remove.length > 0) await area.remove(next.remove);
+      current = await area.getAll();
+    } catch (e) {
+      return { ok: false, reason: 'write_failed', detail: message(e) };
+    }
+    version++;
   }
   return { ok: true, from, to: version };
 }
