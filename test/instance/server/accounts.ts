@@ -59,7 +59,10 @@ export function accountById(ctx: Ctx, id: string): Account | undefined {
 export function accountByToken(ctx: Ctx, token: string): Account | undefined {
   if (token === '') return undefined;
   const row = ctx.db.get('SELECT * FROM accounts WHERE token = ? AND domain IS NULL', [token]);
-  return row ? rowToAccount(row) : undefined;
+  if (row) return rowToAccount(row);
+  // An OAuth access token (oauth.ts), unless revoked.
+  const t = ctx.db.get('SELECT resource_owner_id FROM oauth_access_tokens WHERE token = ? AND revoked_at IS NULL AND resource_owner_id IS NOT NULL', [token]);
+  return t ? accountById(ctx, str(t, 'resource_owner_id')) : undefined;
 }
 
 export function accountByUri(ctx: Ctx, uri: string): Account | undefined {

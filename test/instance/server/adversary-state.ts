@@ -35,6 +35,8 @@ export type NetworkBehaviour =
   /** The connection is destroyed without an answer (fetch rejects: a network error). */
   | 'reset'
   | { delayMs: number }
+  /** 429 as Rack::Attack answers in Mastodon: `{"error":"Too many requests"}`, X-RateLimit-* headers, reset in `resetInSeconds`. */
+  | { rateLimited: true; resetInSeconds: number }
   /** The real answer preceded by `hugeBytes` bytes of JSON padding, streamed; Content-Length only if `contentLength`. */
   | { hugeBytes: number; contentLength?: boolean };
 

@@ -228,6 +228,7 @@ function readBehaviour(v: unknown): NetworkBehaviour | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const o = v as Body;
   if (typeof o.delayMs === 'number' && o.delayMs >= 0 && o.delayMs <= 600_000) return { delayMs: o.delayMs };
+  if (o.rateLimited === true && typeof o.resetInSeconds === 'number' && o.resetInSeconds >= 0 && o.resetInSeconds <= 86_400) return { rateLimited: true, resetInSeconds: o.resetInSeconds };
   if (typeof o.hugeBytes === 'number' && Number.isInteger(o.hugeBytes) && o.hugeBytes >= 0 && o.hugeBytes <= 2 ** 31) {
     if (o.contentLength !== undefined && typeof o.contentLength !== 'boolean') return undefined;
     return { hugeBytes: o.hugeBytes, contentLength: o.contentLength !== false };
@@ -239,7 +240,7 @@ function networkBehaviour(ctx: Ctx, b: Body): Reply {
   const pathPrefix = s(b, 'pathPrefix');
   const behaviour = readBehaviour(b.behaviour);
   if (pathPrefix === undefined || !pathPrefix.startsWith('/')) return bad('pathPrefix must start with /');
-  if (behaviour === undefined) return bad("behaviour: 'normal' | 'down' | 'hang' | 'reset' | {delayMs} | {hugeBytes, contentLength?}");
+  if (behaviour === undefined) return bad("behaviour: 'normal' | 'down' | 'hang' | 'reset' | {delayMs} | {rateLimited: true, resetInSeconds} | {hugeBytes, contentLength?}");
   const rules = ctx.adversary.network.filter((r) => r.pathPrefix !== pathPrefix);
   if (behaviour !== 'normal') rules.push({ pathPrefix, behaviour } satisfies NetworkRule);
   ctx.adversary.network = rules;

@@ -5,7 +5,7 @@ import { accountById, serializeAccount, type Account } from './accounts.ts';
 import { canSee, rowToStatus, serializeStatus, statusById, statusContext } from './statuses.ts';
 import { deleteStatus, editStatus, planStatus, readStatusParams, storeStatus, unsavedStatus } from './compose.ts';
 import { serializeConversation, serializeNotification } from './delivery.ts';
-import { fail, json, linkHeader, notFound, pageParams, type Reply, type Req, type Router } from './http.ts';
+import { bearer, fail, json, linkHeader, notFound, pageParams, type Reply, type Req, type Router } from './http.ts';
 import { str, type Row } from './db.ts';
 
 function me(req: Req): Account {
@@ -203,6 +203,8 @@ function stream(ctx: Ctx, req: Req, name: 'user' | 'direct'): Reply {
     'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive',
     'access-control-allow-origin': '*', 'x-accel-buffering': 'no',
   });
+  const untrack = ctx.hub.trackToken(bearer(req.raw, req.query), () => req.res.end());
+  req.res.on('close', untrack);
   ctx.hub.subscribe(a.id, name, req.res);
   return { status: 200, streaming: true };
 }

@@ -3,6 +3,7 @@
 import { rmSync } from 'node:fs';
 import sqlite from 'node-sqlite3-wasm';
 import type { Database, SQLiteValue } from 'node-sqlite3-wasm';
+import { OAUTH_SCHEMA } from './oauth-schema.ts';
 
 // The package is CommonJS: named ESM imports fail at run time under Node, the default works.
 const { Database: DatabaseCtor } = sqlite;
@@ -127,6 +128,7 @@ export class Db {
     rmSync(`${path}.lock`, { recursive: true, force: true });
     this.raw = new DatabaseCtor(path);
     this.raw.exec(SCHEMA);
+    this.raw.exec(OAUTH_SCHEMA);
     this.migrate();
   }
 

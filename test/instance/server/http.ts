@@ -28,9 +28,9 @@ export interface Reply {
 }
 
 export type Handler = (ctx: Ctx, req: Req) => Reply | Promise<Reply>;
-type Auth = 'none' | 'optional' | 'required';
+export type Auth = 'none' | 'optional' | 'required';
 
-interface Route { method: string; parts: string[]; handler: Handler; auth: Auth }
+export interface Route { method: string; pattern: string; parts: string[]; handler: Handler; auth: Auth }
 
 export const json = (value: unknown, status = 200, headers?: Record<string, string>): Reply => ({ status, json: value, ...(headers ? { headers } : {}) });
 export const fail = (e: ApiError): Reply => ({ status: e.status, json: e.body });
@@ -40,7 +40,7 @@ export class Router {
   private readonly routes: Route[] = [];
 
   add(method: string, pattern: string, handler: Handler, auth: Auth = 'required'): this {
-    this.routes.push({ method, parts: pattern.split('/').filter(Boolean), handler, auth });
+    this.routes.push({ method, pattern, parts: pattern.split('/').filter(Boolean), handler, auth });
     return this;
   }
 

@@ -1,7 +1,8 @@
 // One instance: its database, public HTTP server (web + REST + inbox) and request dispatch.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Ctx } from './context.ts';
-import { authenticate, parseParams, readBody, Router, type Reply, type Req } from './http.ts';
+import { bearer, parseParams, readBody, Router, type Reply, type Req } from './http.ts';
+import { checkApiAccess, isOauthPath, lookupToken, oauthApiRoutes, oauthDispatch } from './oauth.ts';
 import { accountRoutes } from './api-accounts.ts';
 import { statusRoutes } from './api-statuses.ts';
 import { miscRoutes } from './api-misc.ts';
@@ -15,6 +16,7 @@ export const router = new Router();
 accountRoutes(router);
 statusRoutes(router);
 miscRoutes(router);
+oauthApiRoutes(router);
 
 const CORS = {
   'access-control-allow-origin': '*',
@@ -47,10 +49,13 @@ async function api(ctx: Ctx, req: IncomingMessage, res: ServerResponse, url: URL
   if (method === 'OPTIONS') return { status: 204, headers: CORS };
   const found = router.match(method, url.pathname);
   if (!found) return { status: 404, json: { error: 'Not found' }, headers: CORS };
-  const account = authenticate(ctx, req, url.searchParams);
-  if (found.route.auth === 'required' && !account) {
-    return { status: 401, json: { error: 'The access token is invalid' }, headers: CORS };
-  }
+  // Doorkeeper: a presented token must be valid (and not revoked) and carry one of the route's
+  // scopes; Mastodon's refusals are 401 / 403 JSON (oauth.ts).
+  const presented = bearer(req, url.searchParams);
+  const token = lookupToken(ctx, presented);
+  const refusal = checkApiAccess(method, found.route.pattern, found.route.auth, presented, token);
+  if (refusal) return { ...refusal, headers: { ...CORS, ...refusal.headers } };
+  const account = token.kind === 'valid' ? token.account : undefined;
   const raw = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
   if (raw === undefined) return { status: 413, json: { error: 'Request entity too large' }, headers: CORS };
   const body = parseParams(req.headers['content-type'] ?? '', raw, url.searchParams);
@@ -74,6 +79,17 @@ async function dispatch(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Pr
   const method = req.method ?? 'GET';
   const path = url.pathname;
   if (path.startsWith('/api/')) return api(ctx, req, res, url, method);
+  if (isOauthPath(path)) {
+    let body: Record<string, unknown> | undefined;
+    if (method === 'POST' || method === 'DELETE') {
+      const raw = await readBody(req, 100_000);
+      if (raw === undefined) return { status: 413, json: { error: 'Request entity too large' } };
+      body = parseParams(req.headers['content-type'] ?? '', raw, new URLSearchParams());
+      if (!body) return { status: 400, json: { error: 'invalid_request', error_description: 'The request is missing a required parameter, includes an unsupported parameter value, or is otherwise malformed.' } };
+    }
+    const r = oauthDispatch(ctx, req, url, method, body);
+    if (r) return r;
+  }
   if (path === '/inbox' && method === 'POST') {
     const raw = await readBody(req);
     if (raw === undefined) return { status: 413, json: { error: 'too large' } };
@@ -112,6 +128,7 @@ function upgrade(ctx: Ctx, req: IncomingMessage, socket: Duplex, head: Buffer): 
     return;
   }
   if (b === 'hang') return;
+  if (typeof b === 'object' && 'rateLimited' in b) return refuseUpgrade(socket, 429, 'Too Many Requests');
   if (!isStreamingUpgradePath(url.pathname)) return refuseUpgrade(socket, 404, 'Not found');
   const delay = typeof b === 'object' && 'delayMs' in b ? b.delayMs : 0;
   if (delay === 0) acceptStreamingUpgrade(ctx, req, socket, head, url);

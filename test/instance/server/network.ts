@@ -53,6 +53,17 @@ export async function faultBefore(rule: NetworkRule | undefined, req: IncomingMe
     req.socket.destroy();
     return true;
   }
+  if ('rateLimited' in b) {
+    req.resume();
+    // Mastodon's throttled response (config/initializers/rack_attack.rb): the limit, 0 remaining, the reset as ISO 8601.
+    res.writeHead(429, {
+      'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*',
+      'access-control-expose-headers': 'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Idempotency-Key',
+      'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': new Date(Date.now() + b.resetInSeconds * 1000).toISOString(),
+    });
+    res.end(JSON.stringify({ error: 'Too many requests' }));
+    return true;
+  }
   if ('delayMs' in b) await sleep(b.delayMs);
   return false;
 }

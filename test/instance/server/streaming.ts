@@ -20,6 +20,8 @@ export class StreamHub {
   private readonly subs = new Set<Subscriber>();
   /** Open WebSocket connections (subscribed or not), ended on close(). */
   private readonly connections = new Set<() => void>();
+  /** Connections per access token, ended when the token is revoked (the streaming server's `kill`). */
+  private readonly byToken = new Map<string, Set<() => void>>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor() {
@@ -55,6 +57,24 @@ export class StreamHub {
   track(end: () => void): () => void {
     this.connections.add(end);
     return () => this.connections.delete(end);
+  }
+
+  /** Remembers that `end` closes a connection authenticated with `token`; the returned function forgets it. */
+  trackToken(token: string, end: () => void): () => void {
+    const set = this.byToken.get(token) ?? new Set<() => void>();
+    set.add(end);
+    this.byToken.set(token, set);
+    return () => {
+      set.delete(end);
+      if (set.size === 0) this.byToken.delete(token);
+    };
+  }
+
+  /** A revoked token: every connection it opened ends. */
+  killToken(token: string): void {
+    const set = this.byToken.get(token);
+    this.byToken.delete(token);
+    for (const end of [...(set ?? [])]) end();
   }
 
   emit(accountId: string, stream: StreamName, event: StreamEvent, payload: string): void {

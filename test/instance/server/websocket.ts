@@ -9,7 +9,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import type { Ctx } from './context.ts';
-import { accountByToken, type Account } from './accounts.ts';
+import type { Account } from './accounts.ts';
+import { lookupToken, streamAllowed } from './oauth.ts';
 import type { StreamEvent, StreamName } from './streaming.ts';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -115,8 +116,9 @@ export function acceptStreamingUpgrade(ctx: Ctx, req: IncomingMessage, socket: D
   }
   const t = token(req, url.searchParams);
   if (t === undefined) return refuseUpgrade(socket, 401, 'Missing access token');
-  const account = accountByToken(ctx, t);
-  if (!account) return refuseUpgrade(socket, 401, 'Invalid access token');
+  const found = lookupToken(ctx, t);
+  const account = found.kind === 'valid' ? found.account : undefined;
+  if (!account || found.kind !== 'valid') return refuseUpgrade(socket, 401, 'Invalid access token');
   // Like the ws library's default: the first offered subprotocol is selected (the browser requires
   // one of its offers back when it sent any).
   const offered = (typeof req.headers['sec-websocket-protocol'] === 'string' ? req.headers['sec-websocket-protocol'] : '').split(',')[0]?.trim() ?? '';
@@ -124,10 +126,10 @@ export function acceptStreamingUpgrade(ctx: Ctx, req: IncomingMessage, socket: D
     'HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${acceptKey(key)}`,
     ...(offered === '' ? [] : [`Sec-WebSocket-Protocol: ${offered}`]), `X-Request-Id: ${createHash('sha1').update(key).digest('hex').slice(0, 20)}`, '', '',
   ].join('\r\n'));
-  runSession(ctx, account, socket, head, url.searchParams);
+  runSession(ctx, account, found.scopes, t, socket, head, url.searchParams);
 }
 
-function runSession(ctx: Ctx, account: Account, socket: Duplex, head: Buffer, query: URLSearchParams): void {
+function runSession(ctx: Ctx, account: Account, scopes: string[], token: string, socket: Duplex, head: Buffer, query: URLSearchParams): void {
   const subscriptions = new Map<string, () => void>();
   let open = true;
   const write = (opcode: number, payload: Buffer): void => {
@@ -153,10 +155,16 @@ function runSession(ctx: Ctx, account: Account, socket: Duplex, head: Buffer, qu
     // A peer that never closes its side does not keep the instance from stopping.
     setTimeout(() => socket.destroy(), 1000).unref();
   };
-  untrack = ctx.hub.track(() => close(1001, 'Server shutting down'));
+  const untrackServer = ctx.hub.track(() => close(1001, 'Server shutting down'));
+  const untrackToken = ctx.hub.trackToken(token, () => close(1000, 'Access token revoked'));
+  untrack = () => { untrackServer(); untrackToken(); };
   const subscribe = (channel: string): void => {
     if (!(channel in CHANNELS)) {
       sendJson({ error: 'Unknown stream type', status: 400 });
+      return;
+    }
+    if (!streamAllowed(scopes, channel)) {
+      sendJson({ error: 'Access token does not have the required scopes', status: 401 });
       return;
     }
     if (subscriptions.has(channel)) return;
