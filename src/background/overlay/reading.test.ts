@@ -171,14 +171,19 @@ describe('Reader', () => {
   it('locked and unreachable are never remembered as verdicts (#21 invariant 4)', async () => {
     const f = fake();
     let state: 'locked' | 'unreachable' | 'ok' = 'unreachable';
+    // As in production: decrypt says 'locked' only while the account is locked, which the reader
+    // also learns from the account state before it decrypts.
     f.setOutcome(() => (state === 'ok' ? ok() : { ok: false, reason: state, message: '' }));
     const r = reader(f);
     await r.open(account, seen('111', text));
     expect((await r.view(account, '111')).state).toBe('unreachable');
     state = 'locked';
+    f.setLocked(true);
     expect((await r.view(account, '111')).state).toBe('locked');
     state = 'ok';
+    f.setLocked(false);
     expect(await r.view(account, '111')).toMatchObject({ state: 'message', plaintext: 'hello', flags: [] });
+    expect(f.decrypts()).toBe(2); // the unreachable try and the one after unlocking: no verdict was kept
   });
 
   it('the user\'s own message comes back with its mentions rewritten by the server: no "replaced" flag', async () => {
@@ -220,7 +225,9 @@ describe('Reader', () => {
   });
 
   it('flags a server date far from the signed time, and a CW, media or card around the ciphertext', async () => {
-    const r = reader(fake());
+    const f = fake();
+    f.setOutcome((t) => (t === text ? ok() : ok({ plaintext: 'a withheld message', messageId: '11' })));
+    const r = reader(f);
     await r.open(account, seen('111', text, { serverTime: 1_800_000_000 + 30 * 24 * 3600, extras: { cw: true, media: false, card: true } }));
     const v = await r.view(account, '111');
     expect(v.createdAt).toBe(1_800_000_000);
@@ -228,7 +235,9 @@ describe('Reader', () => {
       { kind: 'time_gap', serverTime: 1_800_000_000 + 30 * 24 * 3600 },
       { kind: 'unsigned_extras', cw: true, media: false, card: true },
     ]));
+    // A minute apart and nothing around it: no flag.
     await r.open(account, seen('222', other, { serverTime: 1_800_000_000 + 60 }));
+    expect((await r.view(account, '222')).flags).toEqual([]);
   });
 
   it('a message read once is read from the sealed store later: no new decryption after a restart', async () => {
