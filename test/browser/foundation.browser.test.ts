@@ -4,6 +4,7 @@
  * typed messages (and typed errors), the popup renders the tab's state, and an extension
  * frame inserted into the page is opaque to page JavaScript.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, browserKinds, type LaunchedBrowser, testExtensionDir } from './launch';
 import { sendFromExtensionPage, tabIdFor, waitForTabState } from './extension-helpers';
@@ -28,7 +29,10 @@ describe.each(browserKinds())('foundation in %s', (kind) => {
     const ext = await b.openExtensionPage('popup.html');
     const reply = (await sendFromExtensionPage(ext, { type: 'ping', payload: {} })) as { ok: boolean; value: { version: string; sodium: { ready: boolean; version: string; error: unknown } } };
     expect(reply.ok).toBe(true);
-    expect(reply.value.version).toBe('0.1.0');
+    // The version the build stamped from package.json (the source manifest says 0.0.0), not a copy of it.
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(reply.value.version).toBe(pkg.version);
+    expect(reply.value.version).not.toBe('0.0.0');
     expect(reply.value.sodium).toMatchObject({ ready: true, error: null });
     expect(reply.value.sodium.version).toMatch(/^1\.0\.\d+/);
     await ext.close();
