@@ -3,6 +3,30 @@ import tseslint from 'typescript-eslint';
 
 const TS = ['**/*.ts', '**/*.tsx'];
 
+/**
+ * Protocol modules that never load libsodium (checked by test/lint-layers.test.ts, which follows
+ * their imports): the only part of the protocol core outside the background may use.
+ */
+export const SODIUM_FREE = ['text-encoding', 'mastodon-count', 'labels', 'errors', 'base32'];
+const SODIUM_FREE_PROTOCOL = ['**/protocol/*', ...SODIUM_FREE.map((m) => `!**/protocol/${m}`)];
+
+/** One layer's import rule: never libsodium, Node or the folders listed. */
+function layer(files, folders, protocol) {
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'libsodium-wrappers-sumo', message: 'Only the background may hold keys or talk to libsodium.' }],
+        patterns: [
+          { group: ['node:*'], message: 'Extension code runs in browsers, not Node.' },
+          { group: folders, message: 'This layer may not import that one (docs/ARCHITECTURE.md, "The parts").' },
+          { group: protocol, message: `Outside the background, only the sodium-free protocol modules (${SODIUM_FREE.join(', ')}).` },
+        ],
+      }],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-artifacts/**', 'test/instance/web/dist/**', '.instance-data/**'] },
   js.configs.recommended,
@@ -41,13 +65,13 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'chrome', 'browser', 'document', 'window', 'localStorage', 'fetch'],
     },
   },
-  {
-    // Only the background may hold keys or talk to libsodium.
-    files: ['src/content/**/*.ts', 'src/frames/**/*.ts', 'src/frames/**/*.tsx', 'src/popup/**/*.ts', 'src/popup/**/*.tsx'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: ['libsodium-wrappers-sumo', '**/background/**', 'node:*'] }],
-    },
-  },
+  // Layers (docs/ARCHITECTURE.md): who may import whom. Each folder gets ONE no-restricted-imports
+  // entry (a later entry would replace an earlier one for the same files). test/lint-layers.test.ts
+  // tries every forbidden import below and checks it is rejected.
+  layer(['src/content/**/*.ts'], ['**/background/**', '**/popup/**', '**/frames/**'], SODIUM_FREE_PROTOCOL),
+  layer(['src/frames/**/*.ts', 'src/frames/**/*.tsx'], ['**/background/**', '**/content/**', '**/popup/**'], SODIUM_FREE_PROTOCOL),
+  layer(['src/popup/**/*.ts', 'src/popup/**/*.tsx'], ['**/background/**', '**/content/**', '**/frames/**'], SODIUM_FREE_PROTOCOL),
+  layer(['src/messaging/**/*.ts'], ['**/background/**', '**/content/**', '**/frames/**', '**/popup/**'], SODIUM_FREE_PROTOCOL),
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {
