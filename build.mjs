@@ -38,6 +38,8 @@ export async function build({ test = false, target = 'both', outdir = join(root,
       content: join(root, 'src/content/index.ts'),
       popup: join(root, 'src/popup/index.tsx'),
       options: join(root, 'src/popup/options.tsx'),
+      // zxcvbn + dictionaries (~1.5 MB): loaded by popup/options only when a passphrase is judged.
+      strength: join(root, 'src/popup/strength-entry.ts'),
       'frames/view': join(root, 'src/frames/view/index.ts'),
       'frames/editor': join(root, 'src/frames/editor/index.ts'),
     },

@@ -46,7 +46,6 @@ export const keysRequests = {
     }),
     from: PAGE,
   },
-  'keys/passphrase-strength': { payload: v.strictObject({ passphrase: Passphrase }), from: PAGE },
   'keys/passphrase-set': { payload: v.strictObject({ passphrase: Passphrase, current: v.nullable(Passphrase) }), from: PAGE },
   'keys/unlock': { payload: v.strictObject({ passphrase: Passphrase }), from: PAGE },
   'keys/lock': { payload: v.strictObject({}), from: PAGE },
@@ -182,8 +181,7 @@ export interface KeysResponses {
   'keys/key-change-resolve': { readonly result: 'accepted' | 'kept_blocked'; readonly contact: KeysContactSummary } | { readonly result: 'mismatch' | 'not_found'; readonly message: string };
   'keys/backup-export': KeysBackupExport;
   'keys/backup-import': KeysBackupImport;
-  'keys/passphrase-strength': KeysStrength;
-  'keys/passphrase-set': { readonly result: 'ok' | 'weak' | 'wrong_passphrase' | 'corrupt'; readonly strength: KeysStrength };
+  'keys/passphrase-set': { readonly result: 'ok' | 'wrong_passphrase' | 'corrupt' };
   'keys/unlock': { readonly result: 'ok' | 'wrong_passphrase' | 'no_passphrase' };
   'keys/lock': { readonly locked: boolean };
   'keys/settings-get': KeysSettings;

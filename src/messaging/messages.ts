@@ -53,6 +53,12 @@ export type PayloadOf<K extends RequestType> = v.InferOutput<(typeof requestSche
 export interface PingResponse {
   readonly version: string;
   readonly sodium: { readonly ready: boolean; readonly version: string | null; readonly error: string | null };
+  /**
+   * This background's start (bench/startup.ts): ms from its time origin (worker / background page
+   * start) until its script had run, and until it was ready to decrypt (libsodium loaded, storage
+   * migrated), null while not yet.
+   */
+  readonly startup?: { readonly evaluatedMs: number; readonly readyMs: number | null };
 }
 
 /** What the background knows about one tab. `origin` comes from the sender, not the page. */

@@ -11,6 +11,7 @@ import type {
 import type { HushError, Reply } from '../messaging/result';
 import { fromBase64Url } from './base64url';
 import { identityChangeOf, type IdentityChangeInfo } from './identity';
+import { loadStrength } from './strength-loader';
 
 export type { IdentityChangeInfo, IdentitySide } from './identity';
 
@@ -96,9 +97,21 @@ export const keysApi = {
     call(send('keys/backup-export', { account }), (r: KeysBackupExport) => (r.result === 'ok' ? ok(r) : refused(r.result))),
   importBackup: (account: AccountRef, contents: string, recoveryCode: string, replaceExisting: boolean) =>
     call(send('keys/backup-import', { account, contents, recoveryCode, replaceExisting }), (r) => (r.result === 'imported' ? ok(r.status) : refused(r.result))),
-  strength: (passphrase: string) => call(send('keys/passphrase-strength', { passphrase }), ok),
-  setPassphrase: (passphrase: string, current: string | null) =>
-    call(send('keys/passphrase-set', { passphrase, current }), (r) => (r.result === 'ok' ? ok(r.strength) : refused(r.result))),
+  /** Judged in this page (zxcvbn loaded on demand), never by the background: see strength-loader.ts. */
+  strength: async (passphrase: string): Promise<Outcome<Strength>> => {
+    try {
+      return ok((await loadStrength())(passphrase));
+    } catch (e) {
+      return { ok: false, error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } };
+    }
+  },
+  /** A passphrase scoring under 3 is refused here ('weak'), before it reaches the background. */
+  setPassphrase: async (passphrase: string, current: string | null): Promise<Outcome<Strength>> => {
+    const judged = await keysApi.strength(passphrase);
+    if (!judged.ok) return judged;
+    if (!judged.value.acceptable) return refused('weak');
+    return call(send('keys/passphrase-set', { passphrase, current }), (r) => (r.result === 'ok' ? ok(judged.value) : refused(r.result)));
+  },
   unlock: (passphrase: string) => call(send('keys/unlock', { passphrase }), (r) => (r.result === 'ok' ? ok(true) : refused(r.result))),
   lock: () => call(send('keys/lock', {}), (r) => ok(r.locked)),
   revoke: (account: AccountRef, reason: 'unspecified' | 'compromised') =>

@@ -193,8 +193,7 @@ describe('keys life cycle in chromium (issue #5 acceptance)', () => {
   });
 
   it('a passphrase seals the keys; locked means nothing is sent encrypted and messages say locked', async () => {
-    const weak = await call<{ result: string }>(ext1, 'keys/passphrase-set', { passphrase: 'password1', current: null });
-    expect(weak.result).toBe('weak');
+    // Strength is judged in the popup (popup-flows test: a weak passphrase cannot be saved).
     const pass = 'violet tractor swims under 47 quiet lemons';
     expect(await call(ext1, 'keys/passphrase-set', { passphrase: pass, current: null })).toMatchObject({ result: 'ok' });
     await call(ext1, 'keys/lock', {});

@@ -132,6 +132,18 @@ describe.each(browserKinds())('popup flows on the test federation in %s', (kind)
   it('my keys: fingerprint QR, passphrase, lock -> home shows locked -> unlock', async () => {
     const keys = await popup(br, aliceTab, '&view=my-keys');
     await keys.waitForSelector('[data-testid="my-fingerprint"] [data-testid="qr"]');
+    // Judged in the popup by strength.js, loaded on demand: a common password cannot be saved.
+    await keys.type('#new-pass', 'password1');
+    await keys.type('#confirm-pass', 'password1');
+    await keys.waitForFunction(() => (document.querySelector('[data-testid="pass-strength"]')?.textContent ?? '') !== '');
+    expect(await keys.$eval('meter', (m) => (m as HTMLMeterElement).value)).toBeLessThan(3);
+    expect(await keys.$eval('[data-testid="save-passphrase"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    for (const sel of ['#new-pass', '#confirm-pass']) {
+      await keys.$eval(sel, (el) => {
+        (el as HTMLInputElement).value = '';
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+    }
     await keys.type('#new-pass', PASSPHRASE);
     await keys.type('#confirm-pass', PASSPHRASE);
     await keys.waitForSelector('[data-testid="save-passphrase"]:not([disabled])');

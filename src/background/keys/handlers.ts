@@ -21,7 +21,6 @@ import { accountStatus, enable, maintainAccount, maintainAll, revoke } from './a
 import { exportAccountBackup, importAccountBackup } from './backup-ops';
 import { AUTOLOCK_ALARM, browserRuntime, isTestBuild, MAINTENANCE_ALARM, tabAccount } from './browser-deps';
 import type { KeyRuntime } from './runtime';
-import { passphraseStrength } from './strength';
 import { installMessageRecorder } from './test-recorder';
 import { contactDetail, contactSummary, myKeys } from './views';
 
@@ -133,13 +132,9 @@ export const keysHandlers: HandlersFor<keyof typeof keysRequests> = {
     const tab = await tabAccount(account);
     return importAccountBackup(rt, account, contents, recoveryCode, replaceExisting, tab?.actorUri ?? null, tab?.acct ?? null);
   },
-  'keys/passphrase-strength': ({ passphrase }) => Promise.resolve(passphraseStrength(passphrase)),
-  'keys/passphrase-set': async ({ passphrase, current }) => {
-    const rt = await ready();
-    const strength = passphraseStrength(passphrase);
-    if (!strength.acceptable) return { result: 'weak' as const, strength };
-    return { result: await rt.setPassphrase(passphrase, current), strength };
-  },
+  // Strength is judged where the passphrase is typed (popup/options, src/popup/strength.ts): the
+  // zxcvbn dictionaries would triple every worker start. Only extension pages may send this.
+  'keys/passphrase-set': async ({ passphrase, current }) => ({ result: await (await ready()).setPassphrase(passphrase, current) }),
   'keys/unlock': async ({ passphrase }) => {
     const rt = await ready();
     const result = await rt.unlock(passphrase);

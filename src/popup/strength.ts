@@ -1,12 +1,15 @@
 /**
  * Passphrase strength with zxcvbn-ts (maintained TypeScript port of Dropbox's zxcvbn) and its
- * English + common dictionaries. The dictionaries are large, so the estimator is built on first use.
+ * English + common dictionaries. The dictionaries are ~1.5 MB, so they live only where a
+ * passphrase is typed: this module is its own file (`strength.js`, entry `strength-entry.ts`),
+ * loaded by the popup/options page on demand (`strength-loader.ts`), never by the background
+ * (whose every worker start would parse them). The estimator is built on first use.
  * A passphrase must score at least 3 ("safely unguessable") to be accepted: it guards every key.
  */
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
-import type { KeysStrength } from '../../messaging/keys-messages';
+import type { KeysStrength } from '../messaging/keys-messages';
 
 export const MIN_SCORE = 3;
 let factory: ZxcvbnFactory | null = null;

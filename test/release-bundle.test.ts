@@ -1,0 +1,34 @@
+// The release bundles as users get them: the background small
+// enough to start fast (issue #17: under 400 KB gzipped; every Chromium worker wake parses it).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../build.mjs';
+
+export const BACKGROUND_GZIP_BUDGET = 400 * 1024;
+
+let release = '';
+let testBuild = '';
+beforeAll(async () => {
+  const root = mkdtempSync(join(tmpdir(), 'hush-bundles-'));
+  release = await build({ outdir: join(root, 'release') });
+  testBuild = await build({ test: true, outdir: join(root, 'test'), minify: true, sourcemap: false });
+}, 120_000);
+afterAll(() => {
+  for (const dir of [release, testBuild]) if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
+
+describe('release bundles', () => {
+  it(`background.js stays under ${BACKGROUND_GZIP_BUDGET / 1024} KB gzipped, with no passphrase dictionaries`, () => {
+    const bg = readFileSync(join(release, 'background.js'));
+    expect(gzipSync(bg, { level: 9 }).length).toBeLessThanOrEqual(BACKGROUND_GZIP_BUDGET);
+    // zxcvbn's dictionaries belong to strength.js (loaded by popup/options on demand), not to the worker or popup.
+    expect(bg.toString('utf8')).not.toContain('zxcvbn');
+    expect(read(release, 'popup.js')).not.toContain('zxcvbn');
+    expect(read(release, 'strength.js')).toContain('zxcvbn');
+  });
+});
