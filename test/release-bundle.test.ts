@@ -1,4 +1,4 @@
-// The release bundles as users get them: the background small
+// The release bundles as users get them: test-only code compiled out, and the background small
 // enough to start fast (issue #17: under 400 KB gzipped; every Chromium worker wake parses it).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../build.mjs';
 
+/** What only test builds may contain: the message recorder, the test key services, test-only storage keys. */
+const TEST_ONLY = ['__hushMessageLog', '__hushTestKeyServices', 'hush-test:clock-offset', 'hush-test:webfinger-origins'];
 export const BACKGROUND_GZIP_BUDGET = 400 * 1024;
 
 let release = '';
@@ -23,6 +25,18 @@ afterAll(() => {
 const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
 
 describe('release bundles', () => {
+  it('the test build carries the test-only code (so the check below has something to miss)', () => {
+    const bg = read(testBuild, 'background.js');
+    for (const marker of TEST_ONLY) expect(bg, marker).toContain(marker);
+  });
+
+  it('release scripts contain none of the test-only code', () => {
+    for (const file of ['background.js', 'content.js', 'popup.js', 'options.js', 'frames/view.js', 'frames/editor.js']) {
+      const js = read(release, file);
+      for (const marker of TEST_ONLY) expect(js.includes(marker), `${marker} in ${file}`).toBe(false);
+    }
+  });
+
   it(`background.js stays under ${BACKGROUND_GZIP_BUDGET / 1024} KB gzipped, with no passphrase dictionaries`, () => {
     const bg = readFileSync(join(release, 'background.js'));
     expect(gzipSync(bg, { level: 9 }).length).toBeLessThanOrEqual(BACKGROUND_GZIP_BUDGET);
