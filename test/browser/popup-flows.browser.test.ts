@@ -136,7 +136,7 @@ describe.each(browserKinds())('popup flows on the test federation in %s', (kind)
     await keys.type('#new-pass', 'password1');
     await keys.type('#confirm-pass', 'password1');
     await keys.waitForFunction(() => (document.querySelector('[data-testid="pass-strength"]')?.textContent ?? '') !== '');
-    expect(await keys.$eval('meter', (m) => (m as HTMLMeterElement).value)).toBeLessThan(3);
+    expect(await keys.$eval('meter', (m) => m.value)).toBeLessThan(3);
     expect(await keys.$eval('[data-testid="save-passphrase"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     for (const sel of ['#new-pass', '#confirm-pass']) {
       await keys.$eval(sel, (el) => {
