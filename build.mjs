@@ -59,6 +59,7 @@ export async function build({ test = false, target = 'both', outdir = join(root,
   });
   for (const page of ['popup.html', 'options.html', 'popup.css']) cpSync(join(root, 'src/popup', page), join(outdir, page));
   for (const page of ['view.html', 'editor.html', 'frame.css']) cpSync(join(root, 'src/frames', page), join(outdir, 'frames', page));
+  cpSync(join(root, 'src/frames/fonts'), join(outdir, 'frames/fonts'), { recursive: true });
   cpSync(join(root, 'src/content/content.css'), join(outdir, 'content.css'));
   cpSync(join(root, 'icons'), join(outdir, 'icons'), { recursive: true });
   cpSync(join(root, '_locales'), join(outdir, '_locales'), { recursive: true });

@@ -36,14 +36,19 @@ export function styleOf(el: Element, linkEl: Element | null = null): FrameStyle 
   const lum = m ? (0.2126 * Number(m[1]) + 0.7152 * Number(m[2]) + 0.0722 * Number(m[3])) / 255 : 1;
   const fontSizePx = Math.min(40, Math.max(8, parseFloat(cs.fontSize) || 15));
   const lh = parseFloat(cs.lineHeight);
+  const link = linkEl ? getComputedStyle(linkEl) : null;
   return {
     color: safeColour(cs.color, lum < 0.5 ? 'rgb(255, 255, 255)' : 'rgb(0, 0, 0)'),
     background: safeColour(background, 'rgb(255, 255, 255)'),
-    link: safeColour(linkEl ? getComputedStyle(linkEl).color : cs.color, 'rgb(99, 100, 255)'),
+    link: safeColour(link ? link.color : cs.color, 'rgb(99, 100, 255)'),
     fontFamily: cs.fontFamily.replace(/[^\w\s,"'-]/g, '').slice(0, 300),
     fontSizePx,
     lineHeightPx: Math.min(80, Math.max(8, Number.isFinite(lh) ? lh : fontSizePx * 1.4)),
     dark: lum < 0.5,
+    // Mastodon underlines a mention's inner span, not the link, in its high-contrast theme.
+    linkUnderline: linkEl !== null && [linkEl, linkEl.querySelector('span')].some((e) => e !== null && getComputedStyle(e).textDecorationLine.includes('underline')),
+    lineHeightNormal: cs.lineHeight === 'normal',
+    paddingPx: Math.min(40, Math.max(0, parseFloat(cs.paddingTop) || 0)),
   };
 }
 

@@ -29,6 +29,12 @@ export const FrameStyleSchema = v.strictObject({
   fontSizePx: v.pipe(v.number(), v.minValue(8), v.maxValue(40)),
   lineHeightPx: v.pipe(v.number(), v.minValue(8), v.maxValue(80)),
   dark: v.boolean(),
+  /** Links of the page's status text are underlined (high-contrast themes underline them). */
+  linkUnderline: v.optional(v.boolean()),
+  /** The element's line height is `normal` (the font's own; Mastodon's textarea): lineHeightPx is then an estimate. */
+  lineHeightNormal: v.optional(v.boolean()),
+  /** The textarea's inner padding (the editor's frame keeps the text where Mastodon's would be). */
+  paddingPx: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(40))),
 });
 export type FrameStyle = v.InferOutput<typeof FrameStyleSchema>;
 

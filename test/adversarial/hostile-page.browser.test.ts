@@ -73,8 +73,11 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
     expect(r.replies.filter((x) => /^(chrome|moz)-extension:/.test(x))).toEqual([]);
     // The view's size is one of 4 classes (from the ciphertext's length: public), whatever the page measures.
     expect(r.heights.length).toBeGreaterThan(0);
-    const lh = await w.bob.page.$eval('.status__content__text', (e) => parseFloat(getComputedStyle(e).lineHeight) || parseFloat(getComputedStyle(e).fontSize) * 1.4);
-    const allowed = ([0, 1, 2, 3] as const).map((c) => viewHeight(c, lh));
+    // Heights are a function of the class, the page's font size and line height, the view's width and whether it is a thread's focus (all public).
+    const [fontSizePx, lineHeightPx] = await w.bob.page.$eval('.status__content__text', (e) => [parseFloat(getComputedStyle(e).fontSize), parseFloat(getComputedStyle(e).lineHeight) || parseFloat(getComputedStyle(e).fontSize) * 1.4]);
+    const widths = await w.bob.page.$$eval('.hush-view', (hosts) => [...new Set(hosts.map((h) => h.clientWidth))]);
+    const style = { color: 'rgb(0, 0, 0)', background: 'rgb(255, 255, 255)', link: 'rgb(0, 0, 255)', fontFamily: '', fontSizePx: fontSizePx ?? 15, lineHeightPx: lineHeightPx ?? 22, dark: false };
+    const allowed = widths.flatMap((width) => ([0, 1, 2, 3] as const).flatMap((c) => [viewHeight(c, style, width, false), viewHeight(c, style, width, true)]));
     for (const h of r.heights) expect(allowed).toContain(h);
     expect(w.requests.join('\n')).not.toContain(secret);
   });

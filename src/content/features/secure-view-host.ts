@@ -5,11 +5,12 @@
  * What this script learns, and so what the page can learn from it, is public by construction
  * (issue #15, invariant 5): the background answers each status with a frame session, a one-time
  * offer and a size class computed from the ciphertext alone. The frame's height is a function of
- * that class and the page's line height only; nothing on or around the host depends on whether
+ * that class, the page's font size and line height and the host's width only (it follows the
+ * width when the column resizes); nothing on or around the host depends on whether
  * the message decrypted, who sent it or what it says. Long text scrolls inside the frame.
  */
 import { send } from '../../messaging/client';
-import type { FrameStyle, ViewOpenRequest } from '../../messaging/overlay-messages';
+import type { FrameStyle, SizeClass, ViewOpenRequest } from '../../messaging/overlay-messages';
 import type { FoundStatus, MastodonAdapter } from '../adapters/adapter';
 import { msg, secureFrame, sleep, styleOf } from '../dom';
 import { selectors } from '../mastodon/selectors';
@@ -44,6 +45,22 @@ export class SecureViews {
   /** Style reads and frame mounts run in slices, so 200 statuses never make one long task. */
   private readonly work = new SlicedQueue();
   private readonly limiter = new Limiter(IN_FLIGHT);
+  /** What each view frame's height is computed from (public facts only), to follow the host's width. */
+  private readonly sized = new WeakMap<HTMLIFrameElement, { size: SizeClass; style: FrameStyle; focused: boolean }>();
+  private readonly resizes = new ResizeObserver((entries) => {
+    for (const e of entries) {
+      const host = e.target as HTMLElement;
+      const frame = host.querySelector<HTMLIFrameElement>(':scope > iframe.hush-frame');
+      const facts = frame === null ? undefined : this.sized.get(frame);
+      // A host that left the page (its size became 0) is let go.
+      if (!host.isConnected || frame === null || facts === undefined) {
+        this.resizes.unobserve(host);
+        continue;
+      }
+      const h = `${viewHeight(facts.size, facts.style, host.clientWidth, facts.focused)}px`;
+      if (frame.style.height !== h) frame.style.height = h;
+    }
+  });
 
   constructor(private readonly opts: ViewHostOptions) {}
 
@@ -161,7 +178,10 @@ export class SecureViews {
       this.work.push(() => {
         if (!p.host.isConnected) return;
         const frame = secureFrame('frames/view.html', v.session, v.offer, msg('viewFrameTitle'), reofferOf);
-        frame.style.height = `${viewHeight(v.size, style.lineHeightPx)}px`;
+        const focused = p.found.context === 'detailed';
+        this.sized.set(frame, { size: v.size, style, focused });
+        frame.style.height = `${viewHeight(v.size, style, p.host.clientWidth, focused)}px`;
+        this.resizes.observe(p.host);
         frame.style.colorScheme = style.dark ? 'dark' : 'light';
         // Used by bench/overlay.ts: the frame document has loaded (the same for every outcome).
         frame.addEventListener('load', () => p.host.setAttribute('data-hush-rendered', ''), { once: true });

@@ -127,10 +127,27 @@ function render(root: HTMLElement, session: string, v: ViewContent, phrase: Phra
   root.dataset.state = v.state === 'message' ? (v.sender?.trust ?? 'unknown') : v.state;
 }
 
+/**
+ * Text beyond the view's room (its height is set from public facts only) scrolls; a fade at the
+ * bottom says there is more until the end is reached. Inside the frame: the page sees nothing.
+ */
+function watchOverflow(): () => void {
+  const html = document.documentElement;
+  const check = (): void => {
+    html.classList.toggle('hush-more', html.scrollHeight - html.scrollTop - window.innerHeight > 2);
+  };
+  window.addEventListener('scroll', check, { passive: true });
+  window.addEventListener('resize', check);
+  void document.fonts.ready.then(check);
+  return check;
+}
+
 function start(root: HTMLElement, session: string, first: ViewContent, style: FrameStyle, phrase: Phrase | null): void {
   applyStyle(style);
+  const checkOverflow = watchOverflow();
   let current = first;
   render(root, session, current, phrase);
+  checkOverflow();
   // A click anywhere on the view does what a click on the status does in Mastodon (links and
   // buttons act themselves), in every state alike: the page learns nothing from which clicks open.
   document.addEventListener('click', (e) => {
@@ -149,6 +166,7 @@ function start(root: HTMLElement, session: string, first: ViewContent, style: Fr
     if (r.ok && JSON.stringify(r.value.view) !== JSON.stringify(current)) {
       current = r.value.view;
       render(root, session, current, phrase);
+      checkOverflow();
     }
   };
   // Trust is the contacts' state NOW: a verification, key change or revocation shows at once.
