@@ -121,6 +121,8 @@ export class AdversaryClient {
   setMaxCharacters(value: number): Promise<unknown> { return this.call('POST', '/admin/max-characters', { value }); }
   /** The user's "advanced web interface" preference (meta.advanced_layout): the multi-column layout on /deck/... */
   setAdvancedLayout(username: string, enabled: boolean): Promise<unknown> { return this.call('POST', '/admin/advanced-layout', { username, enabled }); }
+  /** The user's appearance preferences (4.6+ `html[data-color-scheme][data-contrast]`): auto follows the system. */
+  setAppearance(username: string, colorScheme: 'auto' | 'light' | 'dark', contrast: 'auto' | 'high' = 'auto'): Promise<unknown> { return this.call('POST', '/admin/appearance', { username, colorScheme, contrast }); }
   setUiVersion(version: string): Promise<unknown> { return this.call('POST', '/admin/ui-version', { version }); }
   /**
    * Back to honest: deliveries pass (held ones dropped), no hostile script, default limit, no

@@ -323,6 +323,15 @@ async function handle(ctx: Ctx, path: string, b: Body, method: string): Promise<
         [a.id, b.enabled ? 1 : 0]);
       return ok();
     }
+    case 'POST /admin/appearance': {
+      const a = accountByAcct(ctx, s(b, 'username') ?? '', null);
+      const scheme = s(b, 'colorScheme') ?? 'auto';
+      const contrast = s(b, 'contrast') ?? 'auto';
+      if (!a || !['auto', 'light', 'dark'].includes(scheme) || !['auto', 'high'].includes(contrast)) return bad('need a local username, colorScheme auto|light|dark, contrast auto|high');
+      ctx.db.run('INSERT INTO user_settings (account_id, color_scheme, contrast) VALUES (?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET color_scheme = excluded.color_scheme, contrast = excluded.contrast',
+        [a.id, scheme, contrast]);
+      return ok();
+    }
     case 'POST /admin/ui-version': {
       const v = s(b, 'version');
       if (v === undefined || !/^\d+\.\d+/.test(v)) return bad('version like 4.8.0');

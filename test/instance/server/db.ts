@@ -104,10 +104,12 @@ CREATE TABLE IF NOT EXISTS web_settings (
   account_id TEXT PRIMARY KEY,
   data TEXT NOT NULL
 );
--- User preferences (Mastodon: users.settings), e.g. the advanced web interface.
+-- User preferences (Mastodon: users.settings): the advanced web interface, the colour scheme and contrast.
 CREATE TABLE IF NOT EXISTS user_settings (
   account_id TEXT PRIMARY KEY,
-  advanced_layout INTEGER NOT NULL DEFAULT 0
+  advanced_layout INTEGER NOT NULL DEFAULT 0,
+  color_scheme TEXT NOT NULL DEFAULT 'auto',
+  contrast TEXT NOT NULL DEFAULT 'auto'
 );
 `;
 
@@ -137,6 +139,10 @@ export class Db {
     const have = new Set((this.raw.all('PRAGMA table_info(statuses)') as Row[]).map((r) => String(r.name)));
     for (const [col, def] of [['media_count', 'INTEGER NOT NULL DEFAULT 0'], ['card', 'INTEGER NOT NULL DEFAULT 0']] as const) {
       if (!have.has(col)) this.raw.exec(`ALTER TABLE statuses ADD COLUMN ${col} ${def}`);
+    }
+    const settings = new Set((this.raw.all('PRAGMA table_info(user_settings)') as Row[]).map((r) => String(r.name)));
+    for (const col of ['color_scheme', 'contrast'] as const) {
+      if (!settings.has(col)) this.raw.exec(`ALTER TABLE user_settings ADD COLUMN ${col} TEXT NOT NULL DEFAULT 'auto'`);
     }
   }
 

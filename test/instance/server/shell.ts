@@ -58,6 +58,12 @@ function jsonForScript(v: unknown): string {
   return JSON.stringify(v).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** The user's colour scheme and contrast (setting_color_scheme, setting_contrast; Mastodon 4.6+). */
+export function appearance(ctx: Ctx, account: Account | undefined): { scheme: string; contrast: string } {
+  const row = account === undefined ? undefined : ctx.db.get('SELECT color_scheme, contrast FROM user_settings WHERE account_id = ?', [account.id]);
+  return { scheme: String(row?.color_scheme ?? 'auto'), contrast: String(row?.contrast ?? 'auto') };
+}
+
 /** The user's "advanced web interface" preference (setting_advanced_layout). */
 export function advancedLayout(ctx: Ctx, account: Account): boolean {
   return Number(ctx.db.get('SELECT advanced_layout FROM user_settings WHERE account_id = ?', [account.id])?.advanced_layout ?? 0) === 1;
@@ -126,7 +132,12 @@ export function renderShell(ctx: Ctx, opts: { account?: Account; path: string; q
   const hostile = ctx.settings.hostileScript;
   const hostileTag = '<script src="/packs/hostile.js" crossorigin="anonymous"></script>';
   const v = ctx.settings.uiVersion;
-  const htmlAttrs = atLeast(v, 4, 6) ? ' data-color-scheme="auto" data-contrast="auto"' : '';
+  const look = appearance(ctx, account);
+  // As html_attributes: the preference as is; with "auto" also data-system-theme, and the app
+  // resolves auto to light or dark from prefers-color-scheme (Mastodon's inline theme-selection.js).
+  const htmlAttrs = atLeast(v, 4, 6)
+    ? ` data-color-scheme="${escapeHtml(look.scheme)}" data-contrast="${escapeHtml(look.contrast)}"${look.scheme === 'auto' ? ' data-system-theme="true"' : ''}`
+    : '';
   return [
     '<!DOCTYPE html>',
     `<html lang="en"${htmlAttrs}>`,

@@ -7,12 +7,15 @@ import { readInitialState } from './initialState';
 import { bootRedirect, hasMultiColumnPath, installLinkInterception, matchRoute, setMultiColumn } from './router';
 import { fetchServer } from './server';
 import { startStreaming } from './streaming';
+import { applyTheme } from './theme';
 import { App } from './ui/App';
 
 // React flushes a controlled input's onChange re-render synchronously, before dispatchEvent()
 // returns; preact batches into a microtask by default. Rendering synchronously keeps scripts that
 // write the textarea right after an input event seeing the same ordering as on real Mastodon.
 options.debounceRendering = (cb: () => void): void => cb();
+
+applyTheme();
 
 function boot(): void {
   const root = document.getElementById('mastodon');
