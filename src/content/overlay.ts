@@ -13,6 +13,7 @@ import { selectors } from './mastodon/selectors';
 import { ComposeController } from './features/compose-lock';
 import { SecureViews } from './features/secure-view-host';
 import { installSubmitGuard } from './features/submit-guard';
+import { coverQuotedCiphertext } from './features/reply-preview';
 
 /** The instance's max_characters: the counter shows it while the box is empty (§2.3). */
 function maxCharsOf(form: HTMLFormElement, textarea: HTMLTextAreaElement): number | null {
@@ -39,6 +40,7 @@ export function startOverlay(page: PageInfo): void {
 
   const scan = (): void => {
     views.scan(root);
+    coverQuotedCiphertext(root, STATUS_PREFIX);
     const seen = new Set<HTMLFormElement>();
     for (const parts of adapter.composeForms(root)) {
       seen.add(parts.form);

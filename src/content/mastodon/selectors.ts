@@ -26,6 +26,8 @@ export const selectors = {
   composeCounter: 'span.character-counter',
   /** 4.2-4.8: present iff replying (the in-reply-to id is NOT in the DOM, §2.5). */
   composeReplyIndicator: '.reply-indicator',
+  /** 4.3-4.8: the text of the status being answered or edited, shown above the box (§3.7b). */
+  composeQuotedContent: '.reply-indicator__content, .edit-indicator__content',
   /** 4.2-4.8: the content-warning input (present while the CW is on). */
   composeCwInput: 'input#cw-spoiler-input',
   /** 4.2-4.8: the reply indicator's cancel (an IconButton with this class). */

@@ -15,7 +15,7 @@ export function ReplyIndicator(props: { status: Status }): JSX.Element {
         <a href={`/@${s.account.acct}`} class="detailed-status__display-name">
           <span class="display-name"><bdi><strong class="display-name__html">{s.account.display_name || s.account.username}</strong></bdi></span>
         </a>
-        <div class="reply-indicator__content translate">{s.spoiler_text || plainText(s.content)}</div>
+        <div class="reply-indicator__content translate"><p>{s.spoiler_text || plainText(s.content)}</p></div>
       </div>
     </div>
   );
