@@ -9,6 +9,7 @@ import type { Reply } from '../../messaging/result';
 import type { SenderContext } from '../senders';
 import type { DecryptOutcome, KeyServices } from '../services';
 import type { FrameSessions } from './context';
+import type { StatusApi } from '../publishing/status-api';
 
 /** In-memory storage areas and the pushes sent to tabs: the outside world of the handlers. */
 const world = vi.hoisted(() => {
@@ -217,5 +218,39 @@ describe('overlay handlers', () => {
     const other = { ...content, tabId: TAB + 1 };
     expect(await h['overlay/views-open']({ items: [item('111', hushText)] }, other)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
     expect(await h['overlay/editor-open']({ replyToStatusId: null, seedMentions: [], seedText: '', maxChars: 500, style: STYLE }, other)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+  });
+
+  it('a batch of DM-column entries asks the instance for the conversations once, not once per entry', async () => {
+    let tokens = 0;
+    let pages = 0;
+    const statusApi = {
+      conversations: async () => {
+        pages++;
+        await new Promise((r) => setTimeout(r, 5));
+        return {
+          ok: true as const,
+          value: Array.from({ length: 8 }, (_, i) => ({ id: String(i), last: { id: `9${i}`, account: { acct: 'alice@a.test' }, mentions: [{ acct: 'bob@b.test' }] } })),
+        };
+      },
+    } as unknown as StatusApi;
+    const h = createOverlayHandlers({
+      services: services(),
+      frames: memoryFrames(),
+      accountOf: () => Promise.resolve(account),
+      selfOf: () => Promise.resolve('bob@b.test'),
+      token: () => {
+        tokens++;
+        return Promise.resolve('token-123456');
+      },
+      now: () => Promise.resolve(1_800_000_100),
+      statusApi,
+    });
+    const entries = Array.from({ length: 8 }, (_, i) => ({ ...item(`c${i}`, hushText), context: 'conversation' as const }));
+    const out = must(await h['overlay/views-open']({ items: entries }, content));
+    expect(out.views.every((v) => 'session' in v)).toBe(true);
+    expect({ tokens, pages }).toEqual({ tokens: 1, pages: 1 });
+    // Within the cache's life, known entries ask nothing more.
+    must(await h['overlay/views-open']({ items: entries.slice(0, 2) }, content));
+    expect({ tokens, pages }).toEqual({ tokens: 1, pages: 1 });
   });
 });

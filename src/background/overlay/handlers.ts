@@ -70,25 +70,41 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
   const token = deps.token ?? (() => Promise.resolve(null));
   const reader = new Reader({ services: deps.services, area: browser.storage.local, now });
 
-  /** The DM column's entries: conversation id -> the status it shows (one API page, cached briefly). */
-  const convCache = new Map<string, { at: number; map: Map<string, LastStatus> }>();
+  /**
+   * The DM column's entries: conversation id -> the status it shows (one API page, cached briefly).
+   * One request per account at a time: a views-open batch asks for all its entries at once, and
+   * each used to fetch the token and the page itself (8-40 requests where one answers them all).
+   */
+  type ConvPage = { at: number; map: Map<string, LastStatus> };
+  const convCache = new Map<string, ConvPage>();
+  const convFetches = new Map<string, Promise<ConvPage | null>>();
+  const fetchConversations = (account: AccountRef, k: string): Promise<ConvPage | null> => {
+    let p = convFetches.get(k);
+    if (p === undefined) {
+      p = (async () => {
+        const t = await token(account);
+        if (t === null) return null;
+        const r = await statusApi.conversations(account.origin, t);
+        if (!r.ok) return null;
+        const map = new Map<string, LastStatus>();
+        for (const conv of r.value) {
+          if (conv.last === null) continue;
+          map.set(conv.id, { statusId: conv.last.id, authorAcct: conv.last.account.acct, mentions: conv.last.mentions.map((m) => m.acct) });
+        }
+        const page = { at: Date.now(), map };
+        convCache.set(k, page);
+        return page;
+      })().finally(() => convFetches.delete(k));
+      convFetches.set(k, p);
+    }
+    return p;
+  };
   const lastStatus = async (account: AccountRef, id: string): Promise<LastStatus | null> => {
     const k = `${account.origin}|${account.accountId}`;
-    let c = convCache.get(k);
-    if (c === undefined || Date.now() - c.at > 10_000 || !c.map.has(id)) {
-      const t = await token(account);
-      if (t === null) return c?.map.get(id) ?? null;
-      const r = await statusApi.conversations(account.origin, t);
-      if (!r.ok) return c?.map.get(id) ?? null;
-      const map = new Map<string, LastStatus>();
-      for (const conv of r.value) {
-        if (conv.last === null) continue;
-        map.set(conv.id, { statusId: conv.last.id, authorAcct: conv.last.account.acct, mentions: conv.last.mentions.map((m) => m.acct) });
-      }
-      c = { at: Date.now(), map };
-      convCache.set(k, c);
-    }
-    return c.map.get(id) ?? null;
+    const c = convCache.get(k);
+    if (c !== undefined && c.map.has(id) && Date.now() - c.at <= 10_000) return c.map.get(id) ?? null;
+    const fresh = await fetchConversations(account, k);
+    return (fresh ?? c)?.map.get(id) ?? null;
   };
 
   const ctx: OverlayContext = {
