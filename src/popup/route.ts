@@ -1,3 +1,5 @@
+import { parseHandle } from '../messaging/handle';
+
 /** Popup views. The initial one can come from the URL (`?view=contacts&acct=…`), for tests and deep links. */
 export type Route =
   | { readonly view: 'home' }
@@ -7,8 +9,8 @@ export type Route =
   | { readonly view: 'my-keys' }
   | { readonly view: 'phrase' };
 
-/** user or user@domain, as typed or shown (a leading @ stripped by callers). */
-export const ACCT = /^[\w.-]{1,64}@[\w.-]{1,253}$|^[\w.-]{1,64}$/u;
+/** user or user@domain as typed or shown (Mastodon's rules, messaging/handle.ts); a leading @ is stripped by callers. */
+export const isAcct = (text: string): boolean => !text.startsWith('@') && parseHandle(text, 'home.invalid') !== null;
 
 export function routeFromSearch(search: string): Route {
   const q = new URLSearchParams(search);
@@ -17,8 +19,8 @@ export function routeFromSearch(search: string): Route {
     case 'contacts': return { view: 'contacts' };
     case 'my-keys': return { view: 'my-keys' };
     case 'phrase': return { view: 'phrase' };
-    case 'contact': return ACCT.test(acct) ? { view: 'contact', acct } : { view: 'contacts' };
-    case 'key-change': return ACCT.test(acct) ? { view: 'key-change', acct } : { view: 'contacts' };
+    case 'contact': return isAcct(acct) ? { view: 'contact', acct } : { view: 'contacts' };
+    case 'key-change': return isAcct(acct) ? { view: 'key-change', acct } : { view: 'contacts' };
     default: return { view: 'home' };
   }
 }

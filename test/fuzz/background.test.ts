@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fullHandle } from '../../src/background/overlay/compose';
+import { fullHandle } from '../../src/messaging/handle';
 import { sizeClassOfCiphertext } from '../../src/background/overlay/views';
 import { planFields, fieldsMatch, MAX_FIELDS } from '../../src/background/keys/fields';
 import { materialOf } from '../../src/background/network/discovery';

@@ -5,6 +5,7 @@
  * actor URI and one identity key: any other binding discovery confirms is a blocked identity
  * change on that contact (issue #21), never a new contact.
  */
+import { domainOf } from '../../messaging/handle';
 import type { RecipientProblem } from '../services';
 import { discover } from '../network/discovery';
 import type { KeyRuntime } from '../keys/runtime';
@@ -15,16 +16,6 @@ import { contactStatus, observe, proposeIdentityChange, type ObservationEvent } 
 export const CACHE_SECONDS = 15 * 60;
 
 export type Resolved = { readonly ok: true; readonly contact: Contact } | { readonly ok: false; readonly problem: RecipientProblem; readonly contact: Contact | null };
-
-/** "@Bob@B.test" -> "Bob@b.test"; a bare local name gets the home domain. null when not a handle. */
-export function normalizeAcct(input: string, homeDomain: string): string | null {
-  const s = input.trim().replace(/^@/, '');
-  const m = /^([A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*)(?:@([A-Za-z0-9.-]+(?::\d+)?))?$/.exec(s);
-  if (m?.[1] === undefined) return null;
-  return `${m[1]}@${(m[2] ?? homeDomain).toLowerCase()}`;
-}
-
-export const domainOf = (acct: string): string => acct.slice(acct.lastIndexOf('@') + 1);
 
 export function problemFor(c: Contact, acct: string): RecipientProblem | null {
   switch (contactStatus(c)) {

@@ -3,6 +3,7 @@
  * clock (overridable in test builds only) and the token source (the content script of a tab signed
  * in to the account, asked per operation). One shared runtime per background lifetime.
  */
+import { fullHandle } from '../../messaging/handle';
 import browser from 'webextension-polyfill';
 import { ACCOUNT_TOKEN_REQUEST } from '../../messaging/keys-messages';
 import type { TabState } from '../../messaging/messages';
@@ -64,8 +65,8 @@ async function tabsOf(account: AccountRef): Promise<{ tabId: number; state: TabS
 export async function tabAccount(account: AccountRef): Promise<{ acct: string; actorUri: string | null } | null> {
   const first = (await tabsOf(account))[0];
   const a = first?.state.page.account;
-  if (first === undefined || a == null) return null;
-  return { acct: a.acct.includes('@') ? a.acct : `${a.acct}@${first.state.page.domain}`, actorUri: a.uri };
+  const acct = first === undefined || a == null ? null : fullHandle(a.acct, first.state.page.domain);
+  return acct === null ? null : { acct, actorUri: a?.uri ?? null };
 }
 
 /**

@@ -13,7 +13,8 @@ import { createKeyServices } from '../key-services';
 import { record } from '../diagnostics';
 import { compareSafetyPayload } from '../../protocol/index';
 import { unb64 } from '../storage/codec';
-import { contactByAcct, domainOf, normalizeAcct, resolveContact } from '../contacts/resolver';
+import { domainOf, fullHandle } from '../../messaging/handle';
+import { contactByAcct, resolveContact } from '../contacts/resolver';
 import { decideIdentityChange } from '../contacts/identity-view';
 import { acceptChange, keepBlocked, markVerified } from '../contacts/tofu';
 import type { Settings } from '../storage/schema';
@@ -41,7 +42,7 @@ const toView = (s: Settings): KeysSettings => ({
 async function contactFor(rt: KeyRuntime, account: AccountRef, acctInput: string, refresh: boolean) {
   const me = await rt.account(account);
   if (me === null) return { me: null, contact: null };
-  const acct = normalizeAcct(acctInput, domainOf(me.acct));
+  const acct = fullHandle(acctInput, domainOf(me.acct));
   if (acct === null) return { me, contact: null };
   const cached = await contactByAcct(rt, acct);
   if (cached !== null && !refresh) return { me, contact: cached };

@@ -11,7 +11,8 @@ import type {
   AccountProblem, AccountRef, DecryptFailure, DecryptOutcome, DecryptRequest, EncryptOutcome, EncryptRequest,
   RecipientProblem, RecipientReady, RecipientsCheck, SenderTrust,
 } from '../services';
-import { contactByAcct, domainOf, mapBounded, normalizeAcct, RESOLVE_CONCURRENCY, resolveContact } from '../contacts/resolver';
+import { domainOf, fullHandle } from '../../messaging/handle';
+import { contactByAcct, mapBounded, RESOLVE_CONCURRENCY, resolveContact } from '../contacts/resolver';
 import type { KeyMaterial } from './material';
 import type { KeyRuntime } from './runtime';
 import { hex, unb64, unhex } from '../storage/codec';
@@ -34,7 +35,7 @@ const pk = (b64text: string): Uint8Array => unb64(b64text) ?? new Uint8Array(32)
 
 async function check(rt: KeyRuntime, record: AccountRecord, accts: readonly string[]): Promise<(RecipientReady | RecipientProblem)[]> {
   const home = domainOf(record.acct);
-  const wanted = [...new Set(accts.map((a) => normalizeAcct(a, home) ?? `!${a}`))].filter((a) => a.toLowerCase() !== record.acct.toLowerCase());
+  const wanted = [...new Set(accts.map((a) => fullHandle(a, home) ?? `!${a}`))].filter((a) => a.toLowerCase() !== record.acct.toLowerCase());
   // Several recipients at once, never more than RESOLVE_CONCURRENCY lookups in flight (issue #21).
   return mapBounded(wanted, RESOLVE_CONCURRENCY, async (acct): Promise<RecipientReady | RecipientProblem> => {
     if (acct.startsWith('!')) return { kind: 'not_found', acct: acct.slice(1) };
@@ -131,7 +132,7 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
   await rt.touch();
   const home = domainOf(record.acct);
   const self: Party = { actorUri: record.actorUri, identityPk: m.material.identity.publicKey };
-  const authorAcct = normalizeAcct(req.author.acct, home);
+  const authorAcct = fullHandle(req.author.acct, home);
   if (authorAcct === null) return fail('unknown_sender', 'unreadable author handle');
   const author = await partyOf(rt, record, self, authorAcct, req.author.actorUri);
   if (!author.ok) {
@@ -141,7 +142,7 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
   }
   const recipients: Party[] = [];
   for (const raw of req.mentions) {
-    const acct = normalizeAcct(raw, home);
+    const acct = fullHandle(raw, home);
     const p = acct === null ? null : await partyOf(rt, record, self, acct, null);
     if (p?.ok !== true) return fail(p?.ok === false && p.reason === 'unreachable' ? 'unreachable' : 'unknown_recipient', `no key is known for ${raw}`);
     recipients.push(p.party);
@@ -255,8 +256,8 @@ export async function searchAccounts(rt: KeyRuntime, account: AccountRef, query:
   const out: { acct: string; hasKey: boolean }[] = [];
   for (const a of r.value.slice(0, 5)) {
     // Local accounts come as "user"; handles are always user@domain in Hush.
-    const full = a.acct.includes('@') ? a.acct : `${a.acct}@${home}`;
-    if (!/^[\w.-]+@[\w.-]+$/.test(full)) continue;
+    const full = fullHandle(a.acct, home);
+    if (full === null) continue;
     const c = contacts.find((x) => x.acct.toLowerCase() === full.toLowerCase());
     out.push({ acct: full, hasKey: c !== undefined && c.bundle !== null && c.revoked === null && c.pendingChange === null });
   }

@@ -8,6 +8,7 @@
  * over the actor URI), so a valid revocation from either path wins and a newer epoch of the SAME
  * identity key is simply fresher; a different identity key or actor URI is a disagreement.
  */
+import { sameHandle } from '../../messaging/handle';
 import {
   parseAndVerifyBundle, parseRevocation, PROFILE_FIELD_NAME,
   type Bundle, type Revocation,
@@ -127,8 +128,7 @@ async function fromHome(input: DiscoveryInput, refresh: boolean): Promise<ApiRes
  * bare ("carol"), at `localDomain`, and others as user@domain. Case-insensitive, otherwise exact.
  */
 export function namesHandle(returned: string, handle: string, localDomain: string): boolean {
-  const full = returned.includes('@') ? returned : `${returned}@${localDomain}`;
-  return full.toLowerCase() === handle.toLowerCase();
+  return sameHandle(returned, handle, localDomain);
 }
 
 function originOfUri(uri: string): string | null {

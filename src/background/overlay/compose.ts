@@ -11,6 +11,7 @@
  */
 import type { ComposeStatus, EditorState, RecipientView, SendProblem, SendProgress, FrameStyle } from '../../messaging/overlay-messages';
 import { fail } from '../../messaging/result';
+import { domainOf, fullHandle } from '../../messaging/handle';
 import type { HandlersFor } from '../router';
 import type { SenderContext } from '../senders';
 import type { AccountRef, RecipientProblem, RecipientReady } from '../services';
@@ -53,13 +54,6 @@ const isEditor = (v: unknown): v is EditorSession =>
 
 const SNIPPET = 120;
 const lower = (a: string): string => a.toLowerCase();
-/** "bob" (a local account) -> "bob@home"; leading "@" dropped. */
-export function fullHandle(acct: string, home: string): string | null {
-  const a = acct.replace(/^@/, '');
-  if (!/^[A-Za-z0-9_.-]+(@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+)?$/.test(a) && !/^[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+(:\d+)?$/.test(a)) return null;
-  return a.includes('@') ? a : `${a}@${home}`;
-}
-const domain = (acct: string): string => acct.slice(acct.lastIndexOf('@') + 1);
 
 export type ComposeHandlers = HandlersFor<
   | 'overlay/compose-check' | 'overlay/editor-open' | 'overlay/editor-detach' | 'overlay/editor-join' | 'overlay/editor-draft'
@@ -145,7 +139,7 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       const shown = new Set(e.recipients.map((r) => lower(r.acct)));
       if (out.recipients.length !== shown.size || out.recipients.some((r) => !shown.has(lower(r.acct)))) return failed({ kind: 'internal', message: 'recipients changed while encrypting' });
       job = {
-        origin: e.account.origin, accountId: e.account.accountId, home: domain(e.self), messageId: out.messageId, statuses: out.statuses,
+        origin: e.account.origin, accountId: e.account.accountId, home: domainOf(e.self), messageId: out.messageId, statuses: out.statuses,
         recipients: out.recipients.map((r) => ({ acct: r.acct, actorUri: r.actorUri })),
         inReplyToId: e.reply?.statusId ?? null, postedIds: [],
         plaintext: e.text.trim(), sender: out.sender, fingerprints: out.recipients.map((r) => r.fingerprint), createdAt: out.createdAt, replyTo: e.reply?.messageId ?? null,
@@ -199,7 +193,7 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       const account = await ctx.accountOf(sender);
       const self = await ctx.selfOf(sender);
       if (account === null || self === null || sender.tabId === null) return fail('forbidden_sender', 'no signed-in account in this tab');
-      const home = domain(self);
+      const home = domainOf(self);
       const { reply, recipients } = await replyOf(account, self, p.replyToStatusId);
       const fromReply = new Set(recipients);
       // Mastodon's box: only suggestions (never recipients), and its text as a starting draft.
@@ -230,7 +224,7 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
     'overlay/editor-draft': async ({ session, text, recipients }, sender) => {
       const e = await editorFor(session, sender);
       if (e === null) return noSession();
-      const home = domain(e.self);
+      const home = domainOf(e.self);
       const before = new Map(e.recipients.map((r) => [lower(r.acct), r.source] as const));
       const next: EditorSession['recipients'][number][] = [];
       for (const raw of recipients) {

@@ -4,6 +4,7 @@
  * frame offers, a size class computed from the ciphertext); plaintext, recipients, trust and the
  * security phrase go only to the frame bound to a session (frame-sessions.ts).
  */
+import { fullHandle } from '../../messaging/handle';
 import browser from 'webextension-polyfill';
 import { OVERLAY_PUSH, type overlayRequests } from '../../messaging/overlay-messages';
 import { fail } from '../../messaging/result';
@@ -49,7 +50,7 @@ async function tabSelf(sender: SenderContext): Promise<string | null> {
   const state = await getTabState(sender.tabId);
   const acct = state?.page.account?.acct;
   if (acct === undefined || state === null) return null;
-  return acct.includes('@') ? acct.toLowerCase() : `${acct}@${state.page.domain}`.toLowerCase();
+  return fullHandle(acct, state.page.domain)?.toLowerCase() ?? null;
 }
 
 export const browserFrames: FrameSessions = {

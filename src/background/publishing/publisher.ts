@@ -13,6 +13,7 @@
  * mismatch deletes the status and stops: nothing more is posted. Progress is persisted by the
  * caller after each part, so a worker restart resumes where it stopped.
  */
+import { fullHandle, mentionsIn as handleMentions } from '../../messaging/handle';
 import { STATUS_PREFIX } from '../../protocol/index';
 import type { SendProblem } from '../../messaging/overlay-messages';
 import { errorText, type StatusApi, type StatusJson } from './status-api';
@@ -36,7 +37,8 @@ export type PublishOutcome =
   | { readonly ok: true; readonly ids: readonly string[] }
   | { readonly ok: false; readonly job: PublishJob; readonly problem: SendProblem };
 
-const full = (acct: string, home: string): string => (acct.includes('@') ? acct : `${acct}@${home}`).toLowerCase();
+/** The comparable form of a handle; a string no handle can equal when it is none (fails closed). */
+const full = (acct: string, home: string): string => fullHandle(acct, home)?.toLowerCase() ?? `!${acct}`;
 /** The ciphertext part of a status text (from the prefix on): mentions are normalised by the server. */
 const body = (text: string): string => {
   const at = text.indexOf(STATUS_PREFIX);
@@ -47,7 +49,7 @@ const body = (text: string): string => {
 export function mentionsIn(text: string): string[] {
   const at = text.indexOf(STATUS_PREFIX);
   const head = at < 0 ? text : text.slice(0, at);
-  return [...head.matchAll(/(?:^|\s)@([A-Za-z0-9_.-]+(?:@[A-Za-z0-9.-]+(?::\d+)?)?)/g)].map((m) => m[1] ?? '');
+  return handleMentions(head);
 }
 
 const sameHandles = (a: readonly string[], b: readonly string[], home: string): boolean => {

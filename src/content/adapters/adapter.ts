@@ -3,6 +3,7 @@
  * sheet). Features talk only to this; selectors live in ../mastodon/selectors.ts. Everything
  * read from the page is public (handles, ids, ciphertext) and treated as untrusted shape.
  */
+import { formatHandle, parseHandle } from '../../messaging/handle';
 import type { UiGeneration } from '../../messaging/messages';
 import { selectors } from '../mastodon/selectors';
 
@@ -56,16 +57,24 @@ export function acctFromHref(href: string | null, pageHost: string): string | nu
   } catch {
     return null;
   }
-  const m = /^\/@([A-Za-z0-9_.-]+(?:@[A-Za-z0-9.-]+)?)(?:\/|$)/.exec(url.pathname);
-  if (!m?.[1]) return null;
-  if (m[1].includes('@') || url.host === pageHost) return m[1];
-  return `${m[1]}@${url.hostname}`;
+  const m = /^\/@([^/]+)(?:\/|$)/.exec(url.pathname);
+  if (m?.[1] === undefined) return null;
+  let written: string;
+  try {
+    written = decodeURIComponent(m[1]);
+  } catch {
+    return null;
+  }
+  const h = parseHandle(written, url.hostname);
+  if (h === null) return null;
+  // A link on the page's own host to a bare name is a local account: "bob" stays "bob" (the page's form).
+  return !written.includes('@') && url.host === pageHost ? h.username : formatHandle(h);
 }
 
 /** "@bob@b.test" from a mention's title (set by the web UI, §3.3), else from its href. */
 export function mentionAcct(a: Element, pageHost: string): string | null {
   const title = a.getAttribute('title');
-  if (title !== null && /^@[A-Za-z0-9_.-]+(@[A-Za-z0-9.-]+)?$/.test(title)) return title.slice(1);
+  if (title?.startsWith('@') === true && parseHandle(title, 'home.invalid') !== null) return title.slice(1);
   return acctFromHref(a.getAttribute('href'), pageHost);
 }
 

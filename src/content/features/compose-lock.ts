@@ -10,6 +10,7 @@
  * - resets Mastodon's form when the background says the message was sent (or discarded).
  * Nothing a control here does can send, pick a recipient or turn encryption off.
  */
+import { mentionsIn, parseHandle } from '../../messaging/handle';
 import { send } from '../../messaging/client';
 import type { ComposeParts, MastodonAdapter } from '../adapters/adapter';
 import { msg, secureFrame, setControlledValue, styleOf } from '../dom';
@@ -23,7 +24,6 @@ export interface ComposeDeps {
 }
 
 const LOCKED = 'hush-locked';
-const MENTION = /(?:^|\s)@([A-Za-z0-9_.-]+(?:@[A-Za-z0-9.-]+)?)/g;
 
 export class ComposeController {
   private on = false;
@@ -191,5 +191,5 @@ export class ComposeController {
 
 /** Handles Mastodon's box mentions (seeds only: suggestions inside the editor). */
 function mentionsOf(text: string): string[] {
-  return [...text.matchAll(MENTION)].map((m) => m[1] ?? '').filter((m) => m !== '').slice(0, 50);
+  return mentionsIn(text, 50).filter((m) => parseHandle(m, 'home.invalid') !== null);
 }

@@ -11,7 +11,7 @@
  */
 import { send } from '../../messaging/client';
 import type { FrameStyle, SizeClass, ViewOpenRequest } from '../../messaging/overlay-messages';
-import type { FoundStatus, MastodonAdapter } from '../adapters/adapter';
+import { acctFromHref, type FoundStatus, type MastodonAdapter } from '../adapters/adapter';
 import { msg, secureFrame, sleep, styleOf } from '../dom';
 import { selectors } from '../mastodon/selectors';
 import { Limiter } from '../limiter';
@@ -209,7 +209,7 @@ function requestOf(found: FoundStatus, style: FrameStyle): ViewOpenRequest {
   const time = c.querySelector(selectors.statusTime)?.getAttribute('datetime') ?? null;
   const ms = time === null ? NaN : Date.parse(time);
   const participants = found.context === 'conversation'
-    ? [...c.querySelectorAll(selectors.conversationNames)].map((a) => /^\/@([A-Za-z0-9_.@-]+)$/.exec(a.getAttribute('href') ?? '')?.[1] ?? null).filter((a): a is string => a !== null).slice(0, 16)
+    ? [...c.querySelectorAll(selectors.conversationNames)].map((a) => acctFromHref(a.getAttribute('href'), location.host)).filter((a): a is string => a !== null).slice(0, 16)
     : [];
   return {
     statusId: found.statusId,

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Failure, Loading, TrustBadge } from '../components/common';
 import { t } from '../i18n';
 import { keysApi, type AccountRef, type ContactSummary, type Outcome } from '../keys-api';
-import { ACCT, type Navigate } from '../route';
+import { isAcct, type Navigate } from '../route';
 
 /** What blocks sending to a contact, in words (nothing when ready). */
 export function ContactProblem({ contact }: { contact: ContactSummary }) {
@@ -20,7 +20,7 @@ export function Contacts({ account, navigate }: { account: AccountRef; navigate:
   }, [account.origin, account.accountId, query]);
 
   const typed = query.trim().replace(/^@/, '');
-  const lookup = ACCT.test(typed) && !(list?.ok === true && list.value.some((c) => c.acct === typed)) ? typed : null;
+  const lookup = isAcct(typed) && !(list?.ok === true && list.value.some((c) => c.acct === typed)) ? typed : null;
   return (
     <div class="stack" data-testid="view-contacts">
       <h2>{t('navContacts')}</h2>

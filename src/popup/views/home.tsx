@@ -1,3 +1,4 @@
+import { fullHandle } from '../../messaging/handle';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { Failure, Loading, Section } from '../components/common';
@@ -11,7 +12,7 @@ import { UnlockForm } from './unlock';
 const acctOf = (ctx: Context) => {
   const a = ctx.state?.page.account;
   if (!a || !ctx.state) return null;
-  return a.acct.includes('@') ? a.acct : `${a.acct}@${ctx.state.page.domain}`;
+  return fullHandle(a.acct, ctx.state.page.domain);
 };
 
 function GrantAccess({ origin }: { origin: string }) {
