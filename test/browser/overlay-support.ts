@@ -66,7 +66,8 @@ export async function chooseDirect(page: Page): Promise<void> {
   ]);
   if (which === 'modal') {
     await page.click('.visibility-modal .visibility-dropdown__button');
-    await page.click('.visibility-modal .visibility-dropdown__option[data-index=direct]');
+    // The options are portalled to body, outside the modal (as on the real UI).
+    await page.click('body > .visibility-dropdown__overlay li.visibility-dropdown__option[data-index=direct]');
     const save = await page.waitForSelector('::-p-xpath(//div[contains(@class,"visibility-modal")]//button[normalize-space()="Save"])');
     await save?.click();
     await page.waitForSelector('.visibility-modal', { hidden: true });

@@ -205,6 +205,26 @@ describe.each(browserKinds())('test instance fidelity to the Mastodon web UI in 
     expect(queryDb(a.dbPath, 'SELECT count(*) AS n FROM statuses WHERE text = ?', [again])).toEqual([{ n: 1 }]);
   });
 
+  it('visibility (4.5+): the modal\'s options open in body > div.visibility-dropdown__overlay, outside the modal', async () => {
+    await open('/home');
+    await page.click('form.compose-form .compose-form__dropdowns button.dropdown-button');
+    await page.waitForSelector('.modal-root__modal.dialog-modal.visibility-modal');
+    await page.click('.visibility-modal .visibility-dropdown__button');
+    const where = await page.waitForSelector('li.visibility-dropdown__option[role=option][data-index=direct]');
+    expect(await where?.evaluate((li) => ({
+      path: [li.parentElement, li.parentElement?.parentElement, li.parentElement?.parentElement?.parentElement, li.parentElement?.parentElement?.parentElement?.parentElement]
+        .map((e) => (e ? `${e.tagName.toLowerCase()}${e.className ? `.${e.className.split(' ').join('.')}` : ''}` : '-')),
+      inModal: li.closest('.visibility-modal') !== null,
+    }))).toEqual({ path: ['ul', 'div.dropdown-animation.visibility-dropdown__dropdown', 'div.visibility-dropdown__overlay', 'body.app-body.layout-single-column'], inModal: false });
+    // A helper that looks inside the modal finds nothing, as on the real UI.
+    expect(await page.$('.visibility-modal li.visibility-dropdown__option')).toBeNull();
+    await where?.click();
+    await page.waitForSelector('body > .visibility-dropdown__overlay', { hidden: true });
+    const save = await page.waitForSelector('::-p-xpath(//div[contains(@class,"visibility-modal")]//button[normalize-space()="Save"])');
+    await save?.click();
+    await page.waitForSelector('form.compose-form .compose-form__dropdowns button.dropdown-button svg.icon-at');
+  });
+
   it('ran without page errors or CSP violations', () => {
     expect(watch.errors).toEqual([]);
     expect(watch.cspViolations).toEqual([]);

@@ -46,6 +46,7 @@ function VisibilityModal(props: { current: Visibility }): JSX.Element {
   const gen = generation();
   const [value, setValue] = useState(props.current);
   const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
   return (
     <div class="modal-root__modal dialog-modal visibility-modal">
       <div class="dialog-modal__header">
@@ -58,16 +59,12 @@ function VisibilityModal(props: { current: Visibility }): JSX.Element {
           <div class="visibility-dropdown">
             <label class="visibility-dropdown__label">Visibility</label>
             {/* components/dropdown: button (text + unfold icon) and a popover overlay with the list. */}
-            <button type="button" class={`visibility-dropdown__button${open ? ' active' : ''}`} aria-expanded={open} onClick={() => setOpen(!open)}>
+            <button ref={button} type="button" class={`visibility-dropdown__button${open ? ' active' : ''}`} aria-expanded={open} onClick={() => setOpen(!open)}>
               {gen.visibilityShort[value]}
               <span class="visibility-dropdown__icon"><Icon id="chevron-down" /></span>
             </button>
-            {open && (
-              <div class="visibility-dropdown__overlay">
-                <div class="dropdown-animation visibility-dropdown__dropdown">
-                  <OptionList prefix="visibility-dropdown" gen={gen} current={value} onPick={(v) => { setValue(v); setOpen(false); }} />
-                </div>
-              </div>
+            {open && button.current && (
+              <VisibilityOverlay anchor={button.current} gen={gen} current={value} onPick={(v) => { setValue(v); setOpen(false); }} onClose={() => setOpen(false)} />
             )}
           </div>
         </div>
@@ -77,6 +74,37 @@ function VisibilityModal(props: { current: Visibility }): JSX.Element {
         </div>
       </div>
     </div>
+  );
+}
+
+/**
+ * 4.5+ components/dropdown's popover: NOT inside the modal but portalled to body, as observed on
+ * the real UI: body > div.visibility-dropdown__overlay > div.dropdown-animation.visibility-dropdown__dropdown
+ * > ul > li.visibility-dropdown__option[role=option][data-index]. Placed under its button; a click
+ * elsewhere or Escape closes it.
+ */
+function VisibilityOverlay(props: { anchor: HTMLElement; gen: Generation; current: Visibility; onPick: (v: Visibility) => void; onClose: () => void }): JSX.Element {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const outside = (e: MouseEvent): void => {
+      if (e.target instanceof Node && !ref.current?.contains(e.target) && !props.anchor.contains(e.target)) props.onClose();
+    };
+    const esc = (e: KeyboardEvent): void => { if (e.key === 'Escape') props.onClose(); };
+    document.addEventListener('click', outside, true);
+    document.addEventListener('keydown', esc);
+    return () => {
+      document.removeEventListener('click', outside, true);
+      document.removeEventListener('keydown', esc);
+    };
+  }, [props.anchor, props.onClose]);
+  const r = props.anchor.getBoundingClientRect();
+  return createPortal(
+    <div ref={ref} class="visibility-dropdown__overlay" style={{ position: 'fixed', top: `${r.bottom + 4}px`, left: `${r.left}px`, minWidth: `${r.width}px`, zIndex: '10000' }}>
+      <div class="dropdown-animation visibility-dropdown__dropdown">
+        <OptionList prefix="visibility-dropdown" gen={props.gen} current={props.current} onPick={props.onPick} />
+      </div>
+    </div>,
+    document.body,
   );
 }
 
