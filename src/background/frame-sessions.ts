@@ -17,6 +17,7 @@
  *   reloaded, e.g. after a DOM move) rebinds it; every other frame is refused from then on.
  * (No crypto: the offer is a 144-bit random string whose only use is to be claimed once.)
  */
+import { b64 } from '../messaging/encoding';
 import browser from 'webextension-polyfill';
 
 export type FrameKind = 'view' | 'editor';
@@ -52,8 +53,7 @@ const offersInLocal = typeof (browser.runtime as { getBrowserInfo?: unknown }).g
 const boundHere = new Map<string, number>();
 
 function randomId(bytes: number): string {
-  const b = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return b64(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -9,7 +9,7 @@ import type {
   KeysAccountStatus, KeysBackupExport, KeysContactSummary, KeysMyKeys, KeysSettings, KeysStrength,
 } from '../messaging/keys-messages';
 import type { HushError, Reply } from '../messaging/result';
-import { fromBase64Url } from './base64url';
+import { unb64 } from '../messaging/encoding';
 import { identityChangeOf, type IdentityChangeInfo } from './identity';
 import { loadStrength } from './strength-loader';
 
@@ -76,7 +76,7 @@ export const keysApi = {
   contact: (account: AccountRef, acct: string, refresh = false) =>
     call(send('keys/contact', { account, acct, refresh }), (r): Outcome<ContactDetail> => {
       if (r.result !== 'ok') return refused(r.result);
-      const qr = fromBase64Url(r.qrPayload);
+      const qr = unb64(r.qrPayload) ?? null;
       if (qr === null) return refused('corrupt');
       const kc = r.keyChange;
       return ok({

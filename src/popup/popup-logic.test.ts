@@ -1,21 +1,7 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url, toBase64Url } from './base64url';
 import { qrModules } from './components/qr';
 import { identityChangeOf } from './identity';
 import { routeFromSearch } from './route';
-
-describe('base64url', () => {
-  it('round-trips any bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-      expect(fromBase64Url(toBase64Url(bytes))).toEqual(bytes);
-    }), { numRuns: 200 });
-  });
-
-  it.each(['a', 'ab=', 'a+b/', 'ab cd', 'é'])('refuses %j instead of throwing', (text) => {
-    expect(fromBase64Url(text)).toBeNull();
-  });
-});
 
 describe('routes from the URL', () => {
   it.each([

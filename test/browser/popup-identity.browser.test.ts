@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChain, currentPrekey, encodeBundle, generateIdentity, init, parseBundle } from '../../src/protocol/index';
 import { chainInfo, toPlain } from '../../src/background/keys/material';
 import { proposeIdentityChange, markVerified, observe } from '../../src/background/contacts/tofu';
-import { b64 } from '../../src/background/storage/codec';
+import { b64 } from '../../src/messaging/encoding';
 import { accountKey, CONTACTS_KEY, SCHEMA_KEY, SCHEMA_VERSION, type AccountRecord, type Contact } from '../../src/background/storage/schema';
 import type { KeyMaterial } from '../../src/background/network/discovery';
 import { tabIdFor, waitForTabState } from './extension-helpers';

@@ -9,7 +9,7 @@ import { createChain, encodeRevocation, generateIdentity, init, parseRevocation 
 import { checkRecipients, encrypt } from '../keys/services-impl';
 import { makeHarness, type Harness } from '../keys/flow-harness';
 import { chainInfo, toPlain } from '../keys/material';
-import { b64 } from '../storage/codec';
+import { b64 } from '../../messaging/encoding';
 import type { AccountRecord, Contact } from '../storage/schema';
 import { cachedCopy, fakeWorld, hushField, type FakeWorld } from './fake-world';
 import { contactByAcct, resolveContact } from './resolver';

@@ -9,7 +9,7 @@ import { domainOf } from '../../messaging/handle';
 import type { RecipientProblem } from '../services';
 import { discover } from '../network/discovery';
 import type { KeyRuntime } from '../keys/runtime';
-import { unb64 } from '../storage/codec';
+import { unb64 } from '../../messaging/encoding';
 import type { AccountRecord, Contact } from '../storage/schema';
 import { contactStatus, observe, proposeIdentityChange, type ObservationEvent } from './tofu';
 

@@ -10,7 +10,7 @@
  */
 import { fingerprint } from '../../protocol/index';
 import type { KeyMaterial } from '../network/discovery';
-import { b64, unb64 } from '../storage/codec';
+import { b64, unb64 } from '../../messaging/encoding';
 import type { Contact, IdentityChange, KeyRevocation, PinnedKey, Withdrawn } from '../storage/schema';
 
 export interface Observation {

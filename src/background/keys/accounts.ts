@@ -9,7 +9,7 @@ import {
 } from '../../protocol/index';
 import type { AccountRef } from '../services';
 import { record } from '../diagnostics';
-import { b64, unb64 } from '../storage/codec';
+import { b64, unb64 } from '../../messaging/encoding';
 import type { AccountRecord } from '../storage/schema';
 import type { CredentialJson } from '../network/mastodon';
 import { fieldsMatch, planFields } from './fields';

@@ -7,7 +7,7 @@
 import { exportBackup, generateRecoveryCode, importBackup, BACKUP_MEMLIMIT, BACKUP_OPSLIMIT } from '../../protocol/index';
 import type { KeysBackupExport, KeysBackupImport } from '../../messaging/keys-messages';
 import type { AccountRef } from '../services';
-import { b64, unb64 } from '../storage/codec';
+import { b64, unb64 } from '../../messaging/encoding';
 import type { AccountRecord } from '../storage/schema';
 import { accountStatus, maintainAccount } from './accounts';
 import { chainInfo } from './material';

@@ -12,7 +12,7 @@ import type { AccountRef, KeyServices } from '../services';
 import { createKeyServices } from '../key-services';
 import { record } from '../diagnostics';
 import { compareSafetyPayload } from '../../protocol/index';
-import { unb64 } from '../storage/codec';
+import { unb64 } from '../../messaging/encoding';
 import { domainOf, fullHandle } from '../../messaging/handle';
 import { contactByAcct, resolveContact } from '../contacts/resolver';
 import { decideIdentityChange } from '../contacts/identity-view';

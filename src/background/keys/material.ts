@@ -6,7 +6,7 @@
  */
 import sodium from 'libsodium-wrappers-sumo';
 import { advanceChain, identityFromSeed, pruneChain, type Identity, type PrekeyChainState } from '../../protocol/index';
-import { b64, unb64 } from '../storage/codec';
+import { b64, unb64 } from '../../messaging/encoding';
 import type { ChainRecord, PlainSecrets } from '../storage/schema';
 
 export interface KeyMaterial {

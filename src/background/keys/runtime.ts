@@ -8,7 +8,7 @@ import { init as initProtocol } from '../../protocol/index';
 import type { AccountRef } from '../services';
 import { MastodonApi } from '../network/mastodon';
 import type { Fetch } from '../network/http';
-import { b64, unb64 } from '../storage/codec';
+import { b64, unb64 } from '../../messaging/encoding';
 import type { KeyValueArea } from '../storage/kv';
 import { migrate, type MigrationOutcome } from '../storage/migrations';
 import { accountKey, VAULT_KEY, type AccountRecord } from '../storage/schema';

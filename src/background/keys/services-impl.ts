@@ -15,7 +15,7 @@ import { domainOf, fullHandle } from '../../messaging/handle';
 import { contactByAcct, mapBounded, RESOLVE_CONCURRENCY, resolveContact } from '../contacts/resolver';
 import type { KeyMaterial } from './material';
 import type { KeyRuntime } from './runtime';
-import { hex, unb64, unhex } from '../storage/codec';
+import { hex, unb64, unhex } from '../../messaging/encoding';
 import type { AccountRecord, Contact } from '../storage/schema';
 
 type Me = { ok: true; record: AccountRecord; material: KeyMaterial } | { ok: false; problem: AccountProblem };

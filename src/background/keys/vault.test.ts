@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createChain, generateIdentity, init } from '../../protocol/index';
-import { b64 } from '../storage/codec';
+import { b64 } from '../../messaging/encoding';
 import type { AccountRecord } from '../storage/schema';
 import { makeHarness } from './flow-harness';
 import { chainInfo, toPlain } from './material';

@@ -6,7 +6,7 @@
  * storage.session (memory in both browsers, not readable by content scripts); locking wipes both.
  */
 import sodium from 'libsodium-wrappers-sumo';
-import { b64, unb64 } from '../storage/codec';
+import { b64, unb64 } from '../../messaging/encoding';
 import type { PlainSecrets, SealedSecrets, VaultRecord } from '../storage/schema';
 
 export interface KdfCost {

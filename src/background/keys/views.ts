@@ -3,7 +3,7 @@ import { fingerprint, safetyNumber } from '../../protocol/index';
 import type { KeysContactDetail, KeysContactSummary, KeysMyKeys } from '../../messaging/keys-messages';
 import { identityChangeView } from '../contacts/identity-view';
 import { contactState, contactTrust } from '../contacts/tofu';
-import { b64, unb64 } from '../storage/codec';
+import { b64, unb64 } from '../../messaging/encoding';
 import type { AccountRecord, Contact } from '../storage/schema';
 
 export function contactSummary(c: Contact): KeysContactSummary {

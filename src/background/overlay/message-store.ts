@@ -17,6 +17,7 @@
  * Storage is outside input too: every record is shape-checked on read; a damaged one is treated
  * as absent, never thrown on.
  */
+import { b64std, unb64std } from '../../messaging/encoding';
 
 export interface StorageArea {
   get(keys: string[]): Promise<Record<string, unknown>>;
@@ -84,19 +85,6 @@ interface IndexEntry {
 const isIndexEntry = (e: unknown): e is IndexEntry =>
   isObj(e) && isStr(e.first) && typeof e.at === 'number' && isStr(e.senderTag) && isStr(e.messageId) && isStrArray(e.statusIds, 16);
 
-const b64 = (b: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
-  return btoa(s);
-};
-function unb64(s: unknown): Uint8Array | null {
-  if (!isStr(s)) return null;
-  try {
-    return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
 
 export class MessageStore {
   private index: Promise<IndexEntry[]> | null = null;
@@ -129,7 +117,7 @@ export class MessageStore {
   /** The sealed message (or 'locked' while the keys are locked, null when absent or damaged). */
   async message(first: string): Promise<StoredMessage | 'locked' | null> {
     const k = this.msgKey(first);
-    const sealed = unb64((await this.area.get([k]))[k]);
+    const sealed = unb64std((await this.area.get([k]))[k]) ?? null;
     if (sealed === null) return null;
     const opened = await this.sealer.open(sealed);
     if (opened === 'locked') return 'locked';
@@ -159,7 +147,7 @@ export class MessageStore {
     if (first === undefined) return;
     const items: Record<string, unknown> = {};
     const sealed = await this.sealer.seal(new TextEncoder().encode(JSON.stringify(m)));
-    if (sealed instanceof Uint8Array) items[this.msgKey(first)] = b64(sealed);
+    if (sealed instanceof Uint8Array) items[this.msgKey(first)] = b64std(sealed);
     m.statusIds.forEach((id, index) => {
       const rec: StatusRecord = { message: first, hash: m.hashes[index] ?? '', index };
       this.statuses.set(id, rec);
@@ -218,4 +206,3 @@ export async function dropLegacyRecords(area: { get(keys: string[] | null): Prom
   return doomed.length;
 }
 
-export { b64 as toBase64, unb64 as fromBase64 };

@@ -15,6 +15,7 @@
  * same answer everywhere. Trust is never cached: views ask KeyServices.senderTrust each time.
  * Failures that can heal (locked keys, an unreachable instance) are never remembered as verdicts.
  */
+import { hex } from '../../messaging/encoding';
 import { inspectChunk, STATUS_PREFIX } from '../../protocol/index';
 import type { ViewContent, ViewFlag } from '../../messaging/overlay-messages';
 import type { AccountRef, DecryptFailure, KeyServices } from '../services';
@@ -69,7 +70,6 @@ export const TIME_GAP_SECONDS = 3600;
 const SNIPPET = 120;
 
 const TEXT_KEY_LABEL = 'hush/v1/status-text';
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 async function sha256(label: string, text: string): Promise<string> {
   const bytes = new TextEncoder().encode(`${label}\u0000${text}`);
   return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))).slice(0, 32);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createChain, fingerprint, generateIdentity, init } from '../../protocol/index';
 import { toPlain } from '../keys/material';
-import { b64 } from './codec';
+import { b64 } from '../../messaging/encoding';
 import { MemoryArea } from './kv';
 import { MIGRATIONS, migrate } from './migrations';
 import { CONTACTS_KEY, SCHEMA_KEY, accountKey, type AccountRecord, type ContactsRecord } from './schema';

@@ -11,7 +11,7 @@
  * entries; account records are unchanged.
  */
 import { fingerprint } from '../../protocol/index';
-import { unb64 } from './codec';
+import { unb64 } from '../../messaging/encoding';
 import type { KeyValueArea } from './kv';
 import {
   ACCOUNT_PREFIX, CONTACTS_KEY, SCHEMA_KEY, SCHEMA_VERSION,

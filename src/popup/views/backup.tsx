@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { Failure, Section } from '../components/common';
-import { toBase64Url, fromBase64Url } from '../base64url';
+import { b64, unb64 } from '../../messaging/encoding';
 import { downloadBytes } from '../download';
 import { t } from '../i18n';
 import { keysApi, type AccountRef, type Failed } from '../keys-api';
@@ -18,7 +18,7 @@ export function Backup({ account, onRestored }: { account: AccountRef; onRestore
     const r = await keysApi.exportBackup(account);
     if (!r.ok) return setFailed(r);
     setFailed(null);
-    const bytes = fromBase64Url(r.value.contents);
+    const bytes = unb64(r.value.contents) ?? null;
     if (bytes === null) return setFailed({ ok: false, reason: 'corrupt' });
     downloadBytes(r.value.fileName, bytes);
     setCode(r.value.recoveryCode);
@@ -28,7 +28,7 @@ export function Backup({ account, onRestored }: { account: AccountRef; onRestore
     e.preventDefault();
     if (!file) return;
     // The file is binary; the background takes it as base64url (runtime messages are JSON).
-    const contents = toBase64Url(new Uint8Array(await file.arrayBuffer()));
+    const contents = b64(new Uint8Array(await file.arrayBuffer()));
     const r = await keysApi.importBackup(account, contents, restoreCode.trim(), replace);
     if (!r.ok) return setFailed(r);
     setRestoreCode('');
