@@ -174,6 +174,48 @@ describe.each(browserKinds())('secure views and the editor look like the page in
     });
   }
 
+  it('the thread\'s focused status: the view takes its larger text (19px) and the class\'s full room', async () => {
+    await w.b.adversary.setAppearance('bob', 'light', 'auto');
+    const page = w.bob.page;
+    await page.goto(`${w.b.origin}/@alice@a.test/${secureId}`);
+    const h = await page.waitForSelector(`.detailed-status .hush-view[data-hush-for="${secureId}"] iframe`);
+    const frame = await h?.contentFrame();
+    if (!frame) throw new Error('no focused view');
+    await frame.waitForSelector('.hush-plaintext');
+    await frame.evaluate(() => document.fonts.ready.then(() => undefined));
+    const focused = await page.evaluate(() => {
+      const cs = getComputedStyle(document.querySelector('.detailed-status .status__content') as Element);
+      return { fontSize: cs.fontSize, lineHeight: cs.lineHeight };
+    });
+    const view = await frame.evaluate(() => {
+      const cs = getComputedStyle(document.querySelector('.hush-plaintext') as Element);
+      return { fontSize: cs.fontSize, lineHeight: cs.lineHeight, inner: window.innerHeight };
+    });
+    console.log(`[look] ${kind} focused page ${JSON.stringify(focused)} view ${JSON.stringify(view)}`);
+    expect(view.fontSize).toBe(focused.fontSize);
+    expect(view.lineHeight).toBe(focused.lineHeight);
+    // More room than a timeline view (two text lines): the class's, at this width.
+    expect(view.inner).toBeGreaterThan(4 + 16 + 2 + 2 * parseFloat(focused.lineHeight));
+  });
+
+  it('mobile /publish: the editor has the textarea\'s 16px', async () => {
+    const page = w.bob.page;
+    await page.setViewport({ width: 500, height: 800 });
+    try {
+      await page.goto(`${w.b.origin}/publish`);
+      await chooseDirect(page);
+      await page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+      const frame = await editorFrame(page);
+      const textarea = await page.$eval('form.compose-form textarea.autosuggest-textarea__textarea', (e) => getComputedStyle(e).fontSize);
+      const editor = await frame.evaluate(() => getComputedStyle(document.querySelector('textarea.hush-editor') as Element).fontSize);
+      console.log(`[look] ${kind} mobile textarea ${textarea} editor ${editor}`);
+      expect(textarea).toBe('16px');
+      expect(editor).toBe(textarea);
+    } finally {
+      await page.setViewport({ width: 1280, height: 900 });
+    }
+  });
+
   it('the reply preview shows a short Hush placeholder, not the ciphertext (and never the plaintext)', async () => {
     await w.b.adversary.setAppearance('bob', 'dark', 'auto');
     const page = w.bob.page;
