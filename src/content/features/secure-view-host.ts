@@ -90,6 +90,9 @@ export class SecureViews {
       content?.classList.remove(HIDDEN_CLASS);
       host.remove();
     }
+    // Views whose host left the page (a virtualised list drops its nodes as it scrolls): keeping
+    // them would keep Mastodon's detached status nodes alive for the life of the tab.
+    for (const [session, v] of this.sessions) if (!v.host.isConnected) this.sessions.delete(session);
   }
 
   /**
