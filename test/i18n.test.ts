@@ -1,6 +1,6 @@
 /**
  * Every locale carries every message the English one has, with the same placeholders, and every
- * key the popup/options code asks for exists. A missing translation fails here, not in front of a user.
+ * key the popup/options, frames and content-script code asks for exists. A missing translation fails here, not in front of a user.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -80,5 +80,32 @@ describe('popup and options strings', () => {
     ];
     const candidates = [...quoted, ...dynamic].filter((k) => /^[a-z]+[A-Z_0-9]/.test(k) && !/^pattern-/.test(k));
     expect([...candidates].filter((k) => !Object.hasOwn(en, k))).toEqual([]);
+  });
+});
+
+describe('content script and frame strings', () => {
+  const files = [...sourceFiles(resolve('src/content')), ...sourceFiles(resolve('src/frames'))];
+  const source = files.map((f) => readFileSync(f, 'utf8')).join('\n');
+
+  it('every literal t("key") in src/content and src/frames has an English message', () => {
+    const keys = new Set([...source.matchAll(/\bt\('([A-Za-z0-9_]+)'/g)].map((m) => m[1] ?? ''));
+    expect(keys.size).toBeGreaterThan(40);
+    expect([...keys].filter((k) => !Object.hasOwn(en, k))).toEqual([]);
+  });
+
+  it('every key chosen at run time has an English message (trust labels, frame titles, recipient states)', () => {
+    // Values of key tables ('trustVerified', …) and frame titles passed to joinSession.
+    const tabled = [...source.matchAll(/:\s*'((?:trust|frame|badge|flag|view|editor)[A-Z][A-Za-z0-9_]*)'/g)].map((m) => m[1] ?? '');
+    const titles = [...source.matchAll(/joinSession(?:<[^>]*>)?\([^,]+,\s*'([A-Za-z0-9_]+)'/g)].map((m) => m[1] ?? '');
+    const union = /export type RecipientState = ([^;]+);/.exec(readFileSync(resolve('src/messaging/overlay-messages.ts'), 'utf8'))?.[1] ?? '';
+    const states = [...union.matchAll(/'([a-z_]+)'/g)].map((m) => `recipient_${m[1] ?? ''}`);
+    expect(tabled.length).toBeGreaterThan(5);
+    expect(states.length).toBeGreaterThan(5);
+    expect([...tabled, ...titles, ...states].filter((k) => !Object.hasOwn(en, k))).toEqual([]);
+  });
+
+  it('nothing outside src/messaging/i18n.ts calls browser.i18n.getMessage (one helper)', () => {
+    const all = [...sourceFiles(resolve('src'))].filter((f) => !f.endsWith(join('messaging', 'i18n.ts')));
+    expect(all.filter((f) => readFileSync(f, 'utf8').includes('i18n.getMessage'))).toEqual([]);
   });
 });

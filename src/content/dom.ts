@@ -89,7 +89,6 @@ export function secureFrame(path: string, session: string, offer: string, title:
   return frame;
 }
 
-export const msg = (key: string, subs?: string | string[]): string => browser.i18n.getMessage(key, subs) || key;
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

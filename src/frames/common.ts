@@ -1,3 +1,4 @@
+import { t } from '../messaging/i18n';
 import browser from 'webextension-polyfill';
 import type { Reply } from '../messaging/result';
 
@@ -49,7 +50,7 @@ export function joinSession<T>(root: HTMLElement, titleKey: string, claim: (offe
     const settled = new Set<string>();
     const timer = setTimeout(() => {
       root.className = 'hush-refused';
-      root.textContent = browser.i18n.getMessage('frameNoSession');
+      root.textContent = t('frameNoSession');
       root.dataset.state = 'refused';
     }, SESSION_WAIT_MS);
 
@@ -63,7 +64,7 @@ export function joinSession<T>(root: HTMLElement, titleKey: string, claim: (offe
       clearTimeout(timer);
       window.removeEventListener('message', onMessage);
       root.className = '';
-      root.textContent = browser.i18n.getMessage(titleKey);
+      root.textContent = t(titleKey);
       root.dataset.state = 'joined';
       resolve(reply.value);
     };

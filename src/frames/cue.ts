@@ -7,9 +7,8 @@
  * Where the browser can tell (IntersectionObserver v2 `trackVisibility`, Chromium), a frame that
  * is covered, transformed or made transparent while on screen hides its content and says why.
  */
-import browser from 'webextension-polyfill';
+import { t } from '../messaging/i18n';
 
-const t = (key: string, subs?: string | string[]): string => browser.i18n.getMessage(key, subs) || key;
 
 export interface Phrase {
   readonly text: string;

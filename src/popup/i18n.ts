@@ -1,11 +1,9 @@
+import { t } from '../messaging/i18n';
 import browser from 'webextension-polyfill';
 import type { ErrorCode, HushError } from '../messaging/result';
 
-/** Every user-facing string goes through here (and _locales/), never hard-coded in components. */
-export function t(key: string, ...substitutions: string[]): string {
-  const text = browser.i18n.getMessage(key, substitutions);
-  return text === '' ? key : text;
-}
+/** Every user-facing string goes through the one helper (messaging/i18n.ts), never hard-coded in components. */
+export { t };
 
 /** Sets <html lang/dir> to the browser's UI language, so screen readers pronounce it right. */
 export function applyDocumentLocale(doc: Document = document): void {

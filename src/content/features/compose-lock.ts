@@ -13,7 +13,8 @@
 import { mentionsIn, parseHandle } from '../../messaging/handle';
 import { send } from '../../messaging/client';
 import type { ComposeParts, MastodonAdapter } from '../adapters/adapter';
-import { msg, secureFrame, setControlledValue, styleOf } from '../dom';
+import {secureFrame, setControlledValue, styleOf } from '../dom';
+import { t } from '../../messaging/i18n';
 import { selectors } from '../mastodon/selectors';
 
 export interface ComposeDeps {
@@ -55,7 +56,7 @@ export class ComposeController {
     // Mastodon's content-warning field stays in the page and is NOT sent with an encrypted message.
     this.cwNote = document.createElement('p');
     this.cwNote.className = 'hush-cw-note';
-    this.cwNote.textContent = msg('composeCwNotSent');
+    this.cwNote.textContent = t('composeCwNotSent');
     this.cwNote.hidden = true;
     this.bar.append(this.open, this.note, this.cwNote);
     this.host = document.createElement('div');
@@ -99,9 +100,9 @@ export class ComposeController {
   private async decideDefault(): Promise<void> {
     const replyTo = this.parts.replying ? this.deps.replyTarget() : null;
     const check = await send('overlay/compose-check', { replyToStatusId: replyTo });
-    if (!check.ok) return this.say(msg('composeUnavailable'));
+    if (!check.ok) return this.say(t('composeUnavailable'));
     const c = check.value;
-    if (c.account !== 'ready') return this.say(msg(c.account === 'locked' ? 'composeAccountLocked' : 'composeAccountNotEnabled'));
+    if (c.account !== 'ready') return this.say(t(c.account === 'locked' ? 'composeAccountLocked' : 'composeAccountNotEnabled'));
     // From public facts only (the page can read this attribute): the recipients' states are shown
     // inside the editor, never decided here.
     const decided = c.replyEncrypted ? 'reply' : c.encryptByDefault ? 'ready' : 'pref-off';
@@ -121,12 +122,12 @@ export class ComposeController {
         maxChars: this.deps.maxChars,
         style: styleOf(textarea),
       });
-      if (!opened.ok) return this.say(msg('composeUnavailable'));
+      if (!opened.ok) return this.say(t('composeUnavailable'));
       // What was typed so far is offered in the editor (never inserted by itself); the page keeps nothing.
       if (textarea.value !== '') setControlledValue(textarea, '');
       this.session = opened.value.session;
       this.on = true;
-      this.frame = secureFrame('frames/editor.html', opened.value.session, opened.value.offer, msg('editorFrameTitle'), async (s) => {
+      this.frame = secureFrame('frames/editor.html', opened.value.session, opened.value.offer, t('editorFrameTitle'), async (s) => {
         const r = await send('frame/reoffer', { session: s });
         return r.ok ? r.value.offer : null;
       });
@@ -147,8 +148,8 @@ export class ComposeController {
   /** The background confirmed the message was published (sent) or the user discarded it in the editor. */
   done(sent: boolean): void {
     this.close();
-    if (!sent) return this.say(msg('composeEncryptionOff'));
-    this.say(msg('composePosted'));
+    if (!sent) return this.say(t('composeEncryptionOff'));
+    this.say(t('composePosted'));
     // Mastodon's own post resets the form; ours leaves it in direct mode: the next message there
     // starts encrypted again, as a new direct message would.
     this.wasDirect = false;
@@ -165,7 +166,7 @@ export class ComposeController {
     this.close();
     setControlledValue(this.parts.textarea, text);
     this.parts.textarea.focus();
-    this.say(msg('composeInvitationReady'));
+    this.say(t('composeInvitationReady'));
   }
 
   private close(): void {
@@ -184,8 +185,8 @@ export class ComposeController {
 
   private render(): void {
     this.bar.dataset.hushLock = this.on ? 'on' : 'off';
-    this.open.textContent = this.on ? `🔒 ${msg('composeLockOn')}` : `🔓 ${msg('composeEncrypt')}`;
-    this.open.title = this.on ? msg('composeLockOnHint') : msg('composeLockOffHint');
+    this.open.textContent = this.on ? `🔒 ${t('composeLockOn')}` : `🔓 ${t('composeEncrypt')}`;
+    this.open.title = this.on ? t('composeLockOnHint') : t('composeLockOffHint');
   }
 }
 

@@ -5,7 +5,8 @@
  * React's nodes stay) and a short placeholder shown after it. Only the page's own ciphertext is
  * involved: the placeholder says what it is, never what it says (no plaintext reaches the page).
  */
-import { msg } from '../dom';
+import { } from '../dom';
+import { t } from '../../messaging/i18n';
 import { selectors } from '../mastodon/selectors';
 
 const HIDDEN_CLASS = 'hush-ciphertext';
@@ -27,7 +28,7 @@ export function coverQuotedCiphertext(root: ParentNode, marker: string): void {
     if (placeholder === null) {
       const p = document.createElement('p');
       p.className = PLACEHOLDER_CLASS;
-      p.textContent = `🔒 ${msg('viewFrameTitle')}`;
+      p.textContent = `🔒 ${t('viewFrameTitle')}`;
       content.after(p);
     }
   }

@@ -12,7 +12,8 @@
 import { send } from '../../messaging/client';
 import type { FrameStyle, SizeClass, ViewOpenRequest } from '../../messaging/overlay-messages';
 import { acctFromHref, type FoundStatus, type MastodonAdapter } from '../adapters/adapter';
-import { msg, secureFrame, sleep, styleOf } from '../dom';
+import {secureFrame, sleep, styleOf } from '../dom';
+import { t } from '../../messaging/i18n';
 import { selectors } from '../mastodon/selectors';
 import { Limiter } from '../limiter';
 import { SlicedQueue } from '../sliced-queue';
@@ -160,7 +161,7 @@ export class SecureViews {
     });
     const reply = await send('overlay/views-open', { items });
     if (!reply.ok) {
-      for (const p of live) this.note(p.host, msg('viewUnavailable'));
+      for (const p of live) this.note(p.host, t('viewUnavailable'));
       return;
     }
     reply.value.views.forEach((v, i) => {
@@ -174,13 +175,13 @@ export class SecureViews {
         return;
       }
       if (v.role === 'continuation' && v.part !== null) {
-        this.note(p.host, msg('viewContinuation', [String(v.part.index + 1), String(v.part.total)]));
+        this.note(p.host, t('viewContinuation', [String(v.part.index + 1), String(v.part.total)]));
         return;
       }
       this.sessions.set(v.session, { host: p.host, found: p.found });
       this.work.push(() => {
         if (!p.host.isConnected) return;
-        const frame = secureFrame('frames/view.html', v.session, v.offer, msg('viewFrameTitle'), reofferOf);
+        const frame = secureFrame('frames/view.html', v.session, v.offer, t('viewFrameTitle'), reofferOf);
         const focused = p.found.context === 'detailed';
         this.sized.set(frame, { size: v.size, style, focused });
         frame.style.height = `${viewHeight(v.size, style, p.host.clientWidth, focused)}px`;
@@ -258,7 +259,7 @@ function relabel(container: HTMLElement, marker: string): void {
   const label = labelled?.getAttribute('aria-label');
   if (!labelled || label?.includes(marker) !== true) return;
   const escaped = marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  labelled.setAttribute('aria-label', label.replace(new RegExp(escaped + CIPHERTEXT_RUN, 'gu'), msg('viewFrameTitle')));
+  labelled.setAttribute('aria-label', label.replace(new RegExp(escaped + CIPHERTEXT_RUN, 'gu'), t('viewFrameTitle')));
 }
 
 /**

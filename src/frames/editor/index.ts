@@ -9,7 +9,7 @@
  * The draft and recipients go to the background only. Losing focus shows at once, so text typed
  * after the page stole the focus is not lost unnoticed.
  */
-import browser from 'webextension-polyfill';
+import { t } from '../../messaging/i18n';
 import { send } from '../../messaging/client';
 import type { ComposeStatus, EditorState, RecipientView, SendProblem, SendProgress } from '../../messaging/overlay-messages';
 import { frameRoot, joinSession } from '../common';
@@ -17,7 +17,6 @@ import { drawCue, phraseChip, watchVisibility } from '../cue';
 import { applyStyle } from '../style';
 import { formatTime } from '../format';
 
-const t = (key: string, subs?: string | string[]): string => browser.i18n.getMessage(key, subs) || key;
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: string): HTMLElementTagNameMap[K] => {
   const e = document.createElement(tag);
   e.className = cls;

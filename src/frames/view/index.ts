@@ -6,6 +6,7 @@
  * the text, all under the user's phrase watermark. The frame never reports its size: its height
  * is fixed by the content script from public facts; long text scrolls here.
  */
+import { t } from '../../messaging/i18n';
 import browser from 'webextension-polyfill';
 import { send } from '../../messaging/client';
 import type { FrameStyle, TrustKind, ViewContent, ViewFlag } from '../../messaging/overlay-messages';
@@ -14,7 +15,6 @@ import { drawCue, phraseChip, watchVisibility, type Phrase } from '../cue';
 import { formatTime } from '../format';
 import { applyStyle } from '../style';
 
-const t = (key: string, subs?: string | string[]): string => browser.i18n.getMessage(key, subs) || key;
 const STALE_KEY = 'hush:stale';
 const CONTACTS_KEY = 'hush:contacts';
 
