@@ -59,9 +59,13 @@ export interface Sealer {
 
 export const MAX_MESSAGES = 2000;
 const STORE_VERSION_KEY = 'hush-overlay-store';
-const STORE_VERSION = 2;
-/** Records of the first overlay (cached badges, unbounded): dropped once. */
-export const LEGACY_PREFIXES = ['hush-view:', 'hush-seen:'] as const;
+const STORE_VERSION = 3;
+/**
+ * Records nothing reads any more, dropped once: the first overlay's cached badges (`hush-view:`,
+ * `hush-seen:`, unbounded) and the key store's old replay memory (`hush:seen:<account>`, removed
+ * with contacts/replay.ts; version 3 of this store drops it on installs already at 2).
+ */
+export const LEGACY_PREFIXES = ['hush-view:', 'hush-seen:', 'hush:seen:'] as const;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';

@@ -1,8 +1,8 @@
 /**
  * What the key store keeps in browser.storage.local, schema version 3. Bytes are base64url.
  * Keys: `hush:schema` (number), `hush:account:<origin>#<id>` (one record per own account),
- * `hush:contacts` (all contacts, one record), `hush:settings`, `hush:vault` (passphrase check),
- * `hush:seen:<origin>#<id>` (message ids already read).
+ * `hush:contacts` (all contacts, one record), `hush:settings`, `hush:vault` (passphrase check).
+ * (`hush:seen:<origin>#<id>`, the old replay memory, is dropped at start: overlay/message-store.ts.)
  * Each record is written whole in one `set`, so a write is atomic.
  */
 export const SCHEMA_VERSION = 3;
@@ -11,8 +11,6 @@ export const ACCOUNT_PREFIX = 'hush:account:';
 export const CONTACTS_KEY = 'hush:contacts';
 export const SETTINGS_KEY = 'hush:settings';
 export const VAULT_KEY = 'hush:vault';
-/** Per account: message ids already read, with their status ids (replay detection). */
-export const SEEN_PREFIX = 'hush:seen:';
 
 export const accountKey = (origin: string, accountId: string): string => `${ACCOUNT_PREFIX}${origin}#${accountId}`;
 
