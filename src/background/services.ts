@@ -115,21 +115,23 @@ export type DecryptFailure =
   | 'internal'
   | DecryptFailureReason;
 
+/** What a verified message says (the success side of DecryptOutcome, also what the reader stores). */
+export interface DecryptedMessage {
+  readonly plaintext: string;
+  /**
+   * The authenticated sender: the actor URI and the fingerprint of the identity key that
+   * signed. Trust is NOT part of the result: it is looked up with senderTrust() each time the
+   * message is shown, so a later verification, key change or revocation shows everywhere.
+   */
+  readonly sender: { readonly actorUri: string; readonly fingerprint: string };
+  readonly recipients: readonly { readonly actorUri: string; readonly fingerprint: string }[];
+  readonly messageId: string;
+  readonly replyTo: string | null;
+  readonly createdAt: number;
+}
+
 export type DecryptOutcome =
-  | {
-      readonly ok: true;
-      readonly plaintext: string;
-      /**
-       * The authenticated sender: the actor URI and the fingerprint of the identity key that
-       * signed. Trust is NOT part of the result: it is looked up with senderTrust() each time the
-       * message is shown, so a later verification, key change or revocation shows everywhere.
-       */
-      readonly sender: { readonly actorUri: string; readonly fingerprint: string };
-      readonly recipients: readonly { readonly actorUri: string; readonly fingerprint: string }[];
-      readonly messageId: string;
-      readonly replyTo: string | null;
-      readonly createdAt: number;
-    }
+  | ({ readonly ok: true } & DecryptedMessage)
   | {
       readonly ok: false;
       readonly reason: DecryptFailure;

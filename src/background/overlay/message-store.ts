@@ -18,6 +18,7 @@
  * as absent, never thrown on.
  */
 import { b64std, unb64std } from '../../messaging/encoding';
+import type { DecryptedMessage } from '../services';
 
 export interface StorageArea {
   get(keys: string[]): Promise<Record<string, unknown>>;
@@ -25,13 +26,7 @@ export interface StorageArea {
   remove(keys: string[]): Promise<void>;
 }
 
-export interface StoredMessage {
-  readonly plaintext: string;
-  readonly sender: { readonly actorUri: string; readonly fingerprint: string };
-  readonly recipients: readonly { readonly actorUri: string; readonly fingerprint: string }[];
-  readonly messageId: string;
-  readonly replyTo: string | null;
-  readonly createdAt: number;
+export interface StoredMessage extends DecryptedMessage {
   /** Status id of each chunk, in chunk order. */
   readonly statusIds: readonly string[];
   /** Text hash of each chunk's status, in chunk order. */

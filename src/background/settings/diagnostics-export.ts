@@ -1,5 +1,5 @@
 import type { DiagnosticsEntry } from '../../messaging/messages';
-import type { DiagnosticsReport, UiPrefs } from '../../messaging/settings-messages';
+import type { DiagnosticsReport } from '../../messaging/settings-messages';
 
 /**
  * Diagnostics log lines are written without secrets, but they may still name things a user would
@@ -18,13 +18,8 @@ export function scrub(text: string): string {
   return out;
 }
 
-export interface ReportInputs {
-  readonly extensionVersion: string;
-  readonly userAgent: string;
-  readonly sodium: { readonly ready: boolean; readonly version: string | null };
-  readonly grantedInstances: number;
-  readonly securityPhraseSet: boolean;
-  readonly prefs: UiPrefs;
+/** The report's facts before redaction (the log entries in full), and the time it is made. */
+export interface ReportInputs extends Omit<DiagnosticsReport, 'format' | 'createdAt' | 'entries'> {
   readonly entries: readonly DiagnosticsEntry[];
   readonly now: number;
 }
