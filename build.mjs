@@ -23,8 +23,12 @@ export function makeManifest({ test = false, target = 'both' } = {}) {
   if (target === 'chrome') {
     delete manifest.background.scripts;
     delete manifest.browser_specific_settings;
+    delete manifest.sidebar_action;
   } else if (target === 'firefox') {
     delete manifest.background.service_worker;
+    // Firefox shows the inbox in its sidebar; it has no side panel API.
+    delete manifest.side_panel;
+    manifest.permissions = manifest.permissions.filter((p) => p !== 'sidePanel');
   }
   return manifest;
 }
@@ -42,6 +46,7 @@ export async function build({ test = false, target = 'both', outdir = join(root,
       strength: join(root, 'src/popup/strength-entry.ts'),
       'frames/view': join(root, 'src/frames/view/index.ts'),
       'frames/editor': join(root, 'src/frames/editor/index.ts'),
+      inbox: join(root, 'src/inbox/index.tsx'),
     },
     outdir,
     bundle: true,
@@ -58,6 +63,7 @@ export async function build({ test = false, target = 'both', outdir = join(root,
     logLevel: 'warning',
   });
   for (const page of ['popup.html', 'options.html', 'popup.css']) cpSync(join(root, 'src/popup', page), join(outdir, page));
+  for (const page of ['inbox.html', 'inbox.css']) cpSync(join(root, 'src/inbox', page), join(outdir, page));
   for (const page of ['view.html', 'editor.html', 'frame.css']) cpSync(join(root, 'src/frames', page), join(outdir, 'frames', page));
   cpSync(join(root, 'src/frames/fonts'), join(outdir, 'frames/fonts'), { recursive: true });
   cpSync(join(root, 'src/content/content.css'), join(outdir, 'content.css'));

@@ -72,6 +72,7 @@ export default tseslint.config(
   layer(['src/frames/**/*.ts', 'src/frames/**/*.tsx'], ['**/background/**', '**/content/**', '**/popup/**'], SODIUM_FREE_PROTOCOL),
   layer(['src/popup/**/*.ts', 'src/popup/**/*.tsx'], ['**/background/**', '**/content/**', '**/frames/**'], SODIUM_FREE_PROTOCOL),
   layer(['src/messaging/**/*.ts'], ['**/background/**', '**/content/**', '**/frames/**', '**/popup/**'], SODIUM_FREE_PROTOCOL),
+  layer(['src/inbox/**/*.ts', 'src/inbox/**/*.tsx'], ['**/background/**', '**/content/**'], SODIUM_FREE_PROTOCOL),
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {

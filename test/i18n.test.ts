@@ -59,7 +59,7 @@ describe('locales', () => {
 });
 
 describe('popup and options strings', () => {
-  const files = sourceFiles(resolve('src/popup'));
+  const files = [...sourceFiles(resolve('src/popup')), ...sourceFiles(resolve('src/inbox'))];
   const source = files.map((f) => readFileSync(f, 'utf8')).join('\n');
 
   it('every literal t("key") has an English message', () => {

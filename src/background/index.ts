@@ -8,7 +8,15 @@ import { fail } from '../messaging/result';
 import { record, recent } from './diagnostics';
 import { injectIntoOpenTabs, originsFromPatterns, reconcileContentScripts } from './instances';
 import { createKeyServices } from './key-services';
-import { browserRuntime, pageToken } from './keys/browser-deps';
+import { browserRuntime, pageToken, setResolveTokenSource, tabAccount } from './keys/browser-deps';
+import { InboxApi } from './inbox/api';
+import { LiveHub } from './inbox/live';
+import { createInboxHandlers } from './inbox/service';
+import { InboxStore } from './inbox/store';
+import { installInboxEntryPoints } from './inbox/entry';
+import { Reader } from './overlay/reading';
+import { StatusApi } from './publishing/status-api';
+import { createSettingsStore } from './settings/store';
 import { keysHandlers } from './keys/handlers';
 import { createOverlayHandlers } from './overlay/handlers';
 import { dropLegacyRecords } from './overlay/message-store';
@@ -22,6 +30,36 @@ const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
 
 const keyServices = createKeyServices();
 const startup: { evaluatedMs: number; readyMs: number | null } = { evaluatedMs: 0, readyMs: null };
+/** One decryption cache for the overlay and the inbox. */
+const reader = new Reader({ services: keyServices, area: browser.storage.local, now: () => Promise.resolve(Math.floor(Date.now() / 1000)) });
+const statusApi = new StatusApi((url, init) => fetch(url, init));
+const inboxApi = new InboxApi((url, init) => fetch(url, init));
+const inboxStore = new InboxStore(browser.storage.local, keyServices);
+const ownToken = async (account: { origin: string; accountId: string }): Promise<string | null> => {
+  const t = await inboxStore.token(account);
+  return typeof t === 'object' ? t.token : null;
+};
+setResolveTokenSource(ownToken);
+const keyAccounts = async () => {
+  const rt = browserRuntime();
+  await rt.init();
+  return (await rt.store.accounts()).map((a) => ({ origin: a.origin, accountId: a.accountId, acct: a.acct, active: a.status === 'active' }));
+};
+const streaming = new Map<string, string | null>();
+const live = new LiveHub({
+  extensionOrigin, extensionId: browser.runtime.id,
+  accounts: async () => Promise.all((await keyAccounts()).filter((a) => a.active).map(async (a) => {
+    const account = { origin: a.origin, accountId: a.accountId };
+    return { account, token: (await ownToken(account)) ?? (await pageToken(account, 'resolve')) };
+  })),
+  streamingBase: async (origin) => {
+    if (!streaming.has(origin)) {
+      const r = await inboxApi.instance(origin);
+      streaming.set(origin, r.ok ? r.value.streaming : null);
+    }
+    return streaming.get(origin) ?? null;
+  },
+});
 
 const handlers: Handlers = {
   ping: async () => ({ version: browser.runtime.getManifest().version, sodium: await sodiumStatus(), startup: { ...startup } }),
@@ -34,12 +72,35 @@ const handlers: Handlers = {
   'diagnostics/get': () => Promise.resolve({ entries: recent() }),
   ...settingsHandlers(),
   ...keysHandlers,
-  ...createOverlayHandlers({ services: keyServices, token: (account) => pageToken(account, 'publish') }),
+  ...createOverlayHandlers({ services: keyServices, reader, statusApi, token: (account) => pageToken(account, 'publish') }),
+  ...createInboxHandlers({
+    services: keyServices, reader, statusApi, api: inboxApi, store: inboxStore,
+    session: browser.storage.session, local: browser.storage.local, keyAccounts,
+    lockState: async () => {
+      const rt = browserRuntime();
+      await rt.init();
+      return { locked: await rt.isLocked(), hasPassphrase: await rt.hasPassphrase() };
+    },
+    phrase: async () => {
+      const p = await createSettingsStore(browser.storage.local).getPhrase();
+      return p === null ? null : { text: p.text, pattern: p.pattern };
+    },
+    pageToken: (account) => pageToken(account, 'publish'),
+    hasTab: async (account) => (await tabAccount(account)) !== null,
+    identity: {
+      redirectUrl: () => browser.identity.getRedirectURL(),
+      launch: (url) => browser.identity.launchWebAuthFlow({ url, interactive: true }),
+    },
+    allowHttpLoopback: typeof __HUSH_TEST_BUILD__ !== 'undefined' && __HUSH_TEST_BUILD__,
+    now: () => Promise.resolve(Math.floor(Date.now() / 1000)),
+  }),
 };
 
 const route = createRouter(handlers, browser.runtime.id, extensionOrigin);
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
+browser.runtime.onConnect.addListener((port) => live.attach(port));
+installInboxEntryPoints();
 
 // A closed tab's frame sessions, drafts and view records go with it (storage.session has a quota).
 browser.tabs.onRemoved.addListener((tabId) => void clearTabState(tabId).then(() => sweepTab(tabId, browser.storage.session)));

@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { keysRequests, type KeysResponses } from './keys-messages';
 import { overlayRequests, type OverlayResponses } from './overlay-messages';
 import { settingsRequests, type SettingsResponses } from './settings-messages';
+import { inboxRequests, type InboxResponses } from './inbox-messages';
 
 /** Who sent a message, as established from browser-stamped sender fields (never from the payload). */
 export type SenderKind = 'content' | 'frame' | 'extension-page';
@@ -45,7 +46,7 @@ const coreRequests = {
 } as const satisfies Record<string, RequestSpec>;
 
 /** The request table: type -> payload schema and allowed senders. */
-export const requestSchemas = { ...coreRequests, ...keysRequests, ...overlayRequests, ...settingsRequests } as const;
+export const requestSchemas = { ...coreRequests, ...keysRequests, ...overlayRequests, ...settingsRequests, ...inboxRequests } as const;
 
 export type RequestType = keyof typeof requestSchemas;
 export type PayloadOf<K extends RequestType> = v.InferOutput<(typeof requestSchemas)[K]['payload']>;
@@ -74,7 +75,7 @@ export interface DiagnosticsEntry {
   readonly message: string;
 }
 
-export type ResponseMap = CoreResponses & KeysResponses & OverlayResponses & SettingsResponses;
+export type ResponseMap = CoreResponses & KeysResponses & OverlayResponses & SettingsResponses & InboxResponses;
 
 interface CoreResponses {
   ping: PingResponse;

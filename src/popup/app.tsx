@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { Loading } from './components/common';
 import { PhraseForm } from './components/phrase-form';
+import { InboxLinks } from './components/inbox-links';
 import { SecurityBadge } from './components/security-badge';
 import { loadContext, type Context } from './context';
 import { t } from './i18n';
@@ -75,7 +76,8 @@ export function App() {
           <p class="error" role="alert">{t('popupBackgroundDown', ctx.pingError ?? '')}</p>
         ))}
       </main>
-      <footer>
+      <footer class="stack">
+        <InboxLinks />
         <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>{t('openOptions')}</button>
       </footer>
     </>

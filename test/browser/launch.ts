@@ -57,6 +57,9 @@ const chromiumArgs = (profileDir: string) => [
   // Closed network: stop Chromium from resolving vendor hosts.
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost, EXCLUDE 127.0.0.1',
   '--window-size=1280,900',
+  // identity.launchWebAuthFlow (the inbox's OAuth) shows the instance's consent page in a normal
+  // browser tab, which puppeteer can drive (the default is a hidden web contents it cannot see).
+  '--enable-features=WebAuthFlowInBrowserTab',
 ];
 
 async function extensionOriginChromium(browser: Browser, id: string): Promise<string> {

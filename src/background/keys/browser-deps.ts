@@ -87,6 +87,23 @@ export async function pageToken(account: AccountRef, purpose: TokenPurpose): Pro
   return null;
 }
 
+/**
+ * The inbox's own OAuth token (inbox/store.ts), used for resolving searches (read:search) before
+ * asking a tab. Publishing a key (write:accounts) still needs the page's token.
+ */
+let resolveTokenSource: ((account: AccountRef) => Promise<string | null>) | null = null;
+export function setResolveTokenSource(fn: (account: AccountRef) => Promise<string | null>): void {
+  resolveTokenSource = fn;
+}
+
+async function tokenFor(account: AccountRef, purpose: TokenPurpose): Promise<string | null> {
+  if (purpose === 'resolve' && resolveTokenSource !== null) {
+    const own = await resolveTokenSource(account).catch(() => null);
+    if (own !== null) return own;
+  }
+  return pageToken(account, purpose);
+}
+
 let shared: KeyRuntime | null = null;
 
 export function browserRuntime(): KeyRuntime {
@@ -96,7 +113,7 @@ export function browserRuntime(): KeyRuntime {
     session: area(browser.storage.session),
     fetch: (url, init) => fetch(url, init),
     now,
-    token: pageToken,
+    token: tokenFor,
     onLockChange: (locked) => void scheduleAutoLock(locked),
   });
   return shared;

@@ -10,10 +10,12 @@
  */
 export type HttpFailure =
   | { readonly ok: false; readonly kind: 'network'; readonly message: string }
-  | { readonly ok: false; readonly kind: 'status'; readonly status: number; readonly message: string }
+  /** `retryAt`: a 429's X-RateLimit-Reset (epoch ms), when the server sent one. */
+  | { readonly ok: false; readonly kind: 'status'; readonly status: number; readonly message: string; readonly retryAt?: number }
   | { readonly ok: false; readonly kind: 'bad_json'; readonly message: string };
 
-export type HttpResult = { readonly ok: true; readonly status: number; readonly json: unknown } | HttpFailure;
+/** `link`: the Link header (pagination), when present. */
+export type HttpResult = { readonly ok: true; readonly status: number; readonly json: unknown; readonly link?: string } | HttpFailure;
 
 export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -125,7 +127,8 @@ export async function requestJson(fetchFn: Fetch, url: string, opts: HttpOptions
     if (!res.ok) {
       // The body of an error is never needed: not read at all.
       void res.body?.cancel().catch(() => undefined);
-      return { ok: false, kind: 'status', status: res.status, message: `HTTP ${res.status}` };
+      const reset = res.status === 429 ? Date.parse(res.headers.get('x-ratelimit-reset') ?? '') : Number.NaN;
+      return { ok: false, kind: 'status', status: res.status, message: `HTTP ${res.status}`, ...(Number.isFinite(reset) ? { retryAt: reset } : {}) };
     }
     const body = await readCapped(res, max, deadline.signal);
     if (!body.ok) {
@@ -139,7 +142,8 @@ export async function requestJson(fetchFn: Fetch, url: string, opts: HttpOptions
       return { ok: false, kind: 'bad_json', message: 'not UTF-8' };
     }
     try {
-      return { ok: true, status: res.status, json: JSON.parse(text) as unknown };
+      const link = res.headers.get('link');
+      return { ok: true, status: res.status, json: JSON.parse(text) as unknown, ...(link === null ? {} : { link: link.slice(0, 4096) }) };
     } catch {
       return { ok: false, kind: 'bad_json', message: 'not JSON' };
     }

@@ -9,17 +9,16 @@
  * when the user adds them there. Sending is a request from the editor frame bound to the session
  * (a click or Ctrl/Cmd+Enter inside it), and the background publishes (publishing/publisher.ts).
  */
-import type { ComposeStatus, EditorState, RecipientView, SendProblem, SendProgress, FrameStyle } from '../../messaging/overlay-messages';
+import type { ComposeStatus, EditorState, SendProgress, FrameStyle } from '../../messaging/overlay-messages';
 import { fail } from '../../messaging/result';
 import { domainOf, fullHandle } from '../../messaging/handle';
 import type { HandlersFor } from '../router';
 import type { SenderContext } from '../senders';
-import type { AccountRef, RecipientProblem, RecipientReady } from '../services';
+import type { AccountRef } from '../services';
 import { SessionTable } from '../session-table';
-import { publish, type PublishJob } from '../publishing/publisher';
+import { draftStatus, sendDraft, type SendJob } from '../publishing/send';
 import type { OverlayContext } from './context';
-import { draftBudget, invitationText } from './draft';
-import type { StoredMessage } from './message-store';
+import { invitationText } from './draft';
 
 export interface ReplyInfo {
   readonly statusId: string;
@@ -43,7 +42,7 @@ export interface EditorSession {
   /** Mastodon's box when the editor opened (offered in the editor, never part of the draft by itself). */
   readonly seed: string;
   /** The encrypted message being published (kept until every part is confirmed). */
-  readonly job: (PublishJob & { readonly plaintext: string; readonly sender: StoredMessage['sender']; readonly fingerprints: readonly string[]; readonly createdAt: number; readonly replyTo: string | null }) | null;
+  readonly job: SendJob | null;
   readonly progress: SendProgress | null;
 }
 
@@ -88,20 +87,9 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
   }
 
   async function status(e: EditorSession): Promise<ComposeStatus> {
-    const accts = e.recipients.map((r) => r.acct);
-    const check = await ctx.services.checkRecipients(e.account, accts);
-    const byAcct = new Map(check.recipients.map((r) => [lower(r.acct), r] as const));
-    const recipients: RecipientView[] = e.recipients.map((r) => view(r.acct, r.source, byAcct.get(lower(r.acct))));
-    const budget = draftBudget(accts, e.text.trim(), e.maxChars, e.reply?.messageId != null);
-    const taken = new Set(accts.map(lower));
-    return {
-      account: check.account,
-      recipients,
-      suggested: e.suggested.filter((s) => !taken.has(lower(s))),
-      remaining: budget.remaining,
-      parts: budget.parts,
-      empty: e.text.trim().length === 0,
-    };
+    const st = await draftStatus(ctx.services, e.account, e.recipients, e.text, e.maxChars, e.reply?.messageId != null);
+    const taken = new Set(e.recipients.map((r) => lower(r.acct)));
+    return { ...st, suggested: e.suggested.filter((s) => !taken.has(lower(s))) };
   }
 
   async function editorState(e: EditorSession): Promise<EditorState> {
@@ -117,59 +105,21 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
   }
 
   async function send(session: string, e: EditorSession): Promise<SendProgress> {
-    const failed = (p: SendProblem, done = 0, total = 0): SendProgress => ({ phase: 'failed', done, total, problem: p });
-    let job = e.job;
-    if (job === null) {
-      const st = await status(e);
-      if (st.account !== 'ready') return failed({ kind: 'account', account: st.account });
-      if (st.empty) return failed({ kind: 'empty' });
-      if (st.recipients.length === 0) return failed({ kind: 'no_recipients' });
-      if (st.recipients.some((r) => r.state !== 'ready')) {
-        const noKey = st.recipients.filter((r) => r.state === 'no_key').map((r) => r.acct);
-        return failed({ kind: 'recipients', recipients: st.recipients, invitation: noKey.length > 0 ? invitationText(noKey) : null });
-      }
-      if (st.parts === 0) return failed({ kind: 'too_long' });
-      const out = await ctx.services.encrypt(e.account, { recipients: e.recipients.map((r) => r.acct), plaintext: e.text.trim(), replyTo: e.reply?.messageId ?? null, maxChars: e.maxChars });
-      if (!out.ok) {
-        if (out.account !== null) return failed({ kind: 'account', account: out.account });
-        if (out.recipients.length > 0) return failed({ kind: 'recipients', recipients: out.recipients.map((r) => view(r.acct, 'typed', r)), invitation: null });
-        return failed({ kind: 'internal', message: out.message });
-      }
-      // Fail closed if the resolved recipients are not exactly the ones the editor shows.
-      const shown = new Set(e.recipients.map((r) => lower(r.acct)));
-      if (out.recipients.length !== shown.size || out.recipients.some((r) => !shown.has(lower(r.acct)))) return failed({ kind: 'internal', message: 'recipients changed while encrypting' });
-      job = {
-        origin: e.account.origin, accountId: e.account.accountId, home: domainOf(e.self), messageId: out.messageId, statuses: out.statuses,
-        recipients: out.recipients.map((r) => ({ acct: r.acct, actorUri: r.actorUri })),
-        inReplyToId: e.reply?.statusId ?? null, postedIds: [],
-        plaintext: e.text.trim(), sender: out.sender, fingerprints: out.recipients.map((r) => r.fingerprint), createdAt: out.createdAt, replyTo: e.reply?.messageId ?? null,
-      };
-      await editors.put(session, { ...e, job, progress: { phase: 'sending', done: 0, total: job.statuses.length } });
-    }
-    const token = await ctx.token(e.account);
-    if (token === null) return keep(session, job, failed({ kind: 'no_token' }, job.postedIds.length, job.statuses.length));
-    const fixed = job;
-    const result = await publish(ctx.statusApi, token, job, async (progress) => {
-      const latest = (await editors.get(session)) ?? e;
-      await editors.put(session, { ...latest, job: { ...fixed, postedIds: progress.postedIds }, progress: { phase: 'sending', done: progress.postedIds.length, total: fixed.statuses.length } });
+    const latestOr = async (): Promise<EditorSession> => (await editors.get(session)) ?? e;
+    const r = await sendDraft(ctx, {
+      account: e.account, self: e.self, text: e.text, recipients: e.recipients.map((x) => x.acct),
+      reply: e.reply === null ? null : { statusId: e.reply.statusId, messageId: e.reply.messageId }, maxChars: e.maxChars, job: e.job,
+    }, {
+      status: () => status(e),
+      keep: async (job, progress) => { await keep(session, job, progress); },
+      progress: async (job) => {
+        await editors.put(session, { ...(await latestOr()), job, progress: { phase: 'sending', done: job.postedIds.length, total: job.statuses.length } });
+      },
     });
-    if (!result.ok) {
-      const progress = failed(result.problem, result.job.postedIds.length, fixed.statuses.length);
-      // Altered by the server: this encryption is spent (its key would 404 for an hour); drop it.
-      if (result.problem.kind === 'altered') return keep(session, null, progress);
-      return keep(session, { ...fixed, postedIds: result.job.postedIds }, progress);
-    }
-    // Confirmed: remember our own message (so replies to it thread), then drop the draft.
-    await ctx.reader.rememberPosted(e.account, {
-      plaintext: fixed.plaintext, sender: fixed.sender,
-      recipients: fixed.recipients.map((r, i) => ({ actorUri: r.actorUri, fingerprint: fixed.fingerprints[i] ?? '' })),
-      messageId: fixed.messageId, replyTo: fixed.replyTo, createdAt: fixed.createdAt, statusIds: result.ids,
-    }, fixed.statuses).catch(() => undefined);
-    const sent: SendProgress = { phase: 'sent', total: fixed.statuses.length, recipients: fixed.recipients.map((r) => r.acct), at: await ctx.now() };
-    const latest = (await editors.get(session)) ?? e;
-    await editors.put(session, { ...latest, text: '', job: null, progress: sent });
+    if (!r.sent) return r.progress;
+    await editors.put(session, { ...(await latestOr()), text: '', job: null, progress: r.progress });
     await ctx.push(e.tabId, { kind: 'editor-done', session, sent: true });
-    return sent;
+    return r.progress;
   }
 
   async function keep(session: string, job: EditorSession['job'], progress: SendProgress): Promise<SendProgress> {
@@ -305,10 +255,4 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       return { accounts: out };
     },
   };
-}
-
-function view(acct: string, source: RecipientView['source'], r: RecipientReady | RecipientProblem | undefined): RecipientView {
-  if (r === undefined) return { acct, state: 'not_found', trust: null, wasVerified: false, warning: null, source };
-  if (r.kind === 'ready') return { acct: r.acct, state: 'ready', trust: r.trust, wasVerified: r.wasVerified, warning: r.warning, source };
-  return { acct: r.acct, state: r.kind, trust: null, wasVerified: false, warning: null, source };
 }

@@ -36,6 +36,8 @@ export interface OverlayDeps {
   readonly statusApi?: StatusApi;
   readonly token?: (account: AccountRef) => Promise<string | null>;
   readonly now?: () => Promise<number>;
+  /** The decryption cache, shared with the inbox (one reader per background). */
+  readonly reader?: Reader;
 }
 
 async function tabAccount(sender: SenderContext): Promise<AccountRef | null> {
@@ -69,7 +71,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
   const now = deps.now ?? (() => Promise.resolve(Math.floor(Date.now() / 1000)));
   const statusApi = deps.statusApi ?? new StatusApi((url, init) => fetch(url, init));
   const token = deps.token ?? (() => Promise.resolve(null));
-  const reader = new Reader({ services: deps.services, area: browser.storage.local, now });
+  const reader = deps.reader ?? new Reader({ services: deps.services, area: browser.storage.local, now });
 
   /**
    * The DM column's entries: conversation id -> the status it shows (one API page, cached briefly).

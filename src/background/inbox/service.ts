@@ -1,0 +1,428 @@
+/**
+ * The inbox service (issue #18): the background side of `inbox.html`. It owns each account's own
+ * connection to its instance (OAuth with PKCE, token sealed in storage.local, revocable), reads
+ * conversations and threads through the REST API, decrypts through the overlay's Reader (the same
+ * decryption cache and replay memory), takes badges from the contacts now (KeyServices), and
+ * publishes through the shared send path (publishing/send.ts: read back before "sent", the draft
+ * kept until then). Only extension pages at the paths below may ask; tokens, PKCE verifiers and
+ * client secrets never leave the background.
+ */
+import type { ConversationItem, InboxAccount, InboxDraft, InboxProblem, InboxResponses, ParticipantState, ThreadMessage, inboxRequests } from '../../messaging/inbox-messages';
+import type { ComposeStatus, SendProgress } from '../../messaging/overlay-messages';
+import { fail } from '../../messaging/result';
+import { STATUS_PREFIX } from '../../protocol/index';
+import { htmlToText } from '../network/html-text';
+import type { Reader, SeenStatus } from '../overlay/reading';
+import { invitationText } from '../overlay/draft';
+import type { StatusApi } from '../publishing/status-api';
+import { draftStatus, sendDraft, type SendJob } from '../publishing/send';
+import type { HandlersFor } from '../router';
+import type { SenderContext } from '../senders';
+import type { AccountRef, KeyServices } from '../services';
+import type { ApiFailure, InboxApi, InboxStatus } from './api';
+import { authorizeUrl, challengeS256, INBOX_SCOPES, instanceOrigin, parseRedirect, randomToken } from './oauth';
+import type { Area, InboxStore } from './store';
+
+export type InboxHandlers = HandlersFor<keyof typeof inboxRequests>;
+
+/** The extension pages that may use the inbox service (the popup for connect/revoke). */
+export const INBOX_PAGES = new Set(['/inbox.html', '/popup.html', '/options.html']);
+
+export interface InboxDeps {
+  readonly services: KeyServices;
+  readonly reader: Reader;
+  readonly statusApi: StatusApi;
+  readonly api: InboxApi;
+  readonly store: InboxStore;
+  /** storage.session: drafts (memory only, survive worker restarts). */
+  readonly session: Area;
+  /** storage.local: which conversations held a Hush message (ids only). */
+  readonly local: Area;
+  /** Accounts with Hush keys in this browser. */
+  readonly keyAccounts: () => Promise<readonly { readonly origin: string; readonly accountId: string; readonly acct: string; readonly active: boolean }[]>;
+  readonly lockState: () => Promise<{ readonly locked: boolean; readonly hasPassphrase: boolean }>;
+  readonly phrase: () => Promise<{ readonly text: string; readonly pattern: string } | null>;
+  /** The page's token from an open tab of the account (the fallback before OAuth). */
+  readonly pageToken: (account: AccountRef) => Promise<string | null>;
+  readonly hasTab: (account: AccountRef) => Promise<boolean>;
+  readonly identity: { redirectUrl(): string; launch(url: string): Promise<string> };
+  readonly allowHttpLoopback: boolean;
+  readonly now: () => Promise<number>;
+}
+
+const lower = (s: string): string => s.toLowerCase();
+const byId = (a: string, b: string): number => (a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0);
+const PAGE_SIZE = 30;
+const SNIPPET = 140;
+const snippet = (s: string): string => {
+  const chars = Array.from(s.replace(/\s+/g, ' ').trim());
+  return chars.slice(0, SNIPPET).join('') + (chars.length > SNIPPET ? '…' : '');
+};
+
+interface StoredDraft {
+  readonly account: AccountRef;
+  readonly self: string;
+  readonly text: string;
+  readonly recipients: readonly string[];
+  readonly replyToStatusId: string | null;
+  readonly replyMessageId: string | null;
+  readonly maxChars: number;
+  readonly job: SendJob | null;
+  readonly progress: SendProgress | null;
+}
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isDraft = (x: unknown): x is StoredDraft =>
+  isObj(x) && isObj(x.account) && typeof x.self === 'string' && typeof x.text === 'string' && Array.isArray(x.recipients) && typeof x.maxChars === 'number';
+
+export function problemOf(f: ApiFailure): InboxProblem {
+  if (f.kind === 'status') {
+    if (f.status === 401) return { result: 'revoked' };
+    if (f.status === 429) return { result: 'rate_limited', retryAt: f.retryAt ?? null };
+    if (f.status >= 500) return { result: 'network', message: f.message };
+    return { result: 'refused', status: f.status };
+  }
+  return { result: 'network', message: f.message };
+}
+
+export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
+  const sending = new Set<string>();
+  const maxChars = new Map<string, number>();
+
+  const allowed = (sender: SenderContext): boolean => sender.kind === 'extension-page' && INBOX_PAGES.has(sender.path);
+  const forbidden = () => fail('forbidden_sender', 'not a Hush inbox page');
+
+  async function selfOf(account: AccountRef): Promise<string | null> {
+    const rec = (await deps.keyAccounts()).find((a) => a.origin === account.origin && a.accountId === account.accountId);
+    if (rec !== undefined) return lower(rec.acct);
+    const c = await deps.store.connection(account);
+    return c === null ? null : lower(c.acct);
+  }
+
+  /** The token for a read or a post: the inbox's own (OAuth), else an open tab's. */
+  async function tokenFor(account: AccountRef): Promise<{ token: string } | InboxProblem> {
+    const own = await deps.store.token(account);
+    if (own === 'locked') return { result: 'locked' };
+    if (own !== 'none') return own;
+    const page = await deps.pageToken(account);
+    return page === null ? { result: 'no_token' } : { token: page };
+  }
+
+  async function ready(account: AccountRef): Promise<InboxProblem | null> {
+    const check = await deps.services.checkRecipients(account, []);
+    if (check.account === 'locked') return { result: 'locked' };
+    if (check.account !== 'ready') return { result: 'not_enabled' };
+    return null;
+  }
+
+  const hushKey = (a: AccountRef): string => `hush-inbox:hush-convs:${a.origin}|${a.accountId}`;
+  async function hushConversations(a: AccountRef): Promise<Set<string>> {
+    const got = (await deps.local.get([hushKey(a)]))[hushKey(a)];
+    return new Set(Array.isArray(got) ? got.filter((x): x is string => typeof x === 'string') : []);
+  }
+  async function rememberHush(a: AccountRef, id: string): Promise<void> {
+    const set = await hushConversations(a);
+    if (set.has(id)) return;
+    await deps.local.set({ [hushKey(a)]: [...set, id].slice(-2000) });
+  }
+
+  function seenOf(s: InboxStatus, home: string): SeenStatus {
+    const full = (acct: string): string => lower(acct.includes('@') ? acct : `${acct}@${home}`);
+    const t = Date.parse(s.created_at);
+    return {
+      statusId: s.id, text: htmlToText(s.content) ?? '', author: { acct: full(s.account.acct), actorUri: null },
+      mentions: s.mentions.map((m) => full(m.acct)), serverTime: Number.isFinite(t) ? Math.floor(t / 1000) : null,
+      extras: { cw: (s.spoiler_text ?? '') !== '', media: s.media_attachments.length > 0, card: false },
+    };
+  }
+
+  async function participantStates(account: AccountRef, accts: readonly string[]): Promise<{ acct: string; state: ParticipantState }[]> {
+    const contacts = await deps.services.contactList(account);
+    const map = new Map(contacts.map((c) => [lower(c.acct), c] as const));
+    return accts.map((acct) => {
+      const c = map.get(lower(acct));
+      return { acct, state: c === undefined ? 'no_key' : c.trust === 'changed' ? 'changed' : c.trust };
+    });
+  }
+
+  async function maxCharsOf(origin: string): Promise<number> {
+    const known = maxChars.get(origin);
+    if (known !== undefined) return known;
+    const r = await deps.api.instance(origin);
+    if (r.ok) maxChars.set(origin, r.value.maxChars);
+    return r.ok ? r.value.maxChars : 500;
+  }
+
+  const draftKey = (a: AccountRef, key: string): string => `inbox-draft:${a.origin}|${a.accountId}|${key}`;
+  async function getDraft(a: AccountRef, key: string): Promise<StoredDraft | null> {
+    const got = (await deps.session.get([draftKey(a, key)]))[draftKey(a, key)];
+    return isDraft(got) ? got : null;
+  }
+  const putDraft = (a: AccountRef, key: string, d: StoredDraft): Promise<void> => deps.session.set({ [draftKey(a, key)]: d });
+
+  const statusOf = (d: StoredDraft): Promise<ComposeStatus> =>
+    draftStatus(deps.services, d.account, d.recipients.map((acct) => ({ acct, source: d.replyToStatusId === null ? 'typed' as const : 'reply' as const })), d.text, d.maxChars, d.replyMessageId !== null);
+
+  const draftView = (d: StoredDraft | null): InboxDraft => ({ text: d?.text ?? '', recipients: d?.recipients ?? [], replyToStatusId: d?.replyToStatusId ?? null, progress: d?.progress ?? null });
+
+  async function emptyDraft(account: AccountRef): Promise<StoredDraft> {
+    return { account, self: (await selfOf(account)) ?? '', text: '', recipients: [], replyToStatusId: null, replyMessageId: null, maxChars: await maxCharsOf(account.origin), job: null, progress: null };
+  }
+
+  return {
+    'inbox/state': async (_p, sender) => {
+      if (!allowed(sender)) return forbidden();
+      const keyed = await deps.keyAccounts();
+      const conns = await deps.store.connections();
+      const out: InboxAccount[] = [];
+      const seen = new Set<string>();
+      for (const a of keyed) {
+        const ref = { origin: a.origin, accountId: a.accountId };
+        seen.add(`${a.origin}|${a.accountId}`);
+        const oauth = conns.some((c) => c.origin === a.origin && c.accountId === a.accountId);
+        out.push({ ...ref, acct: a.acct, enabled: a.active, connection: oauth ? 'oauth' : (await deps.hasTab(ref)) ? 'tab' : 'none' });
+      }
+      for (const c of conns) if (!seen.has(`${c.origin}|${c.accountId}`)) out.push({ origin: c.origin, accountId: c.accountId, acct: c.acct, enabled: false, connection: 'oauth' });
+      const lock = await deps.lockState();
+      return { locked: lock.locked, hasPassphrase: lock.hasPassphrase, phrase: await deps.phrase(), accounts: out };
+    },
+
+    'inbox/connect': async ({ instance }, sender): Promise<InboxResponses['inbox/connect'] | ReturnType<typeof forbidden>> => {
+      if (!allowed(sender)) return forbidden();
+      const origin = instanceOrigin(instance, deps.allowHttpLoopback);
+      if (origin === null) return { result: 'bad_instance' };
+      if ((await deps.lockState()).locked) return { result: 'locked' };
+      // The redirect is the extension's own (identity.getRedirectURL()): only this extension's
+      // auth flow can receive it; the browser ends the flow there and hands the URL back to us.
+      const redirectUri = deps.identity.redirectUrl();
+      let app = await deps.store.app(origin, redirectUri);
+      if (app === null) {
+        const reg = await deps.api.registerApp(origin, redirectUri, INBOX_SCOPES);
+        if (!reg.ok) return { result: 'network', message: reg.kind === 'status' ? `HTTP ${reg.status}` : reg.message };
+        app = { origin, redirectUri, clientId: reg.value.clientId, clientSecret: reg.value.clientSecret, scopes: [...INBOX_SCOPES] };
+        await deps.store.putApp(app);
+      }
+      const verifier = randomToken();
+      const state = randomToken();
+      const url = authorizeUrl(origin, { clientId: app.clientId, redirectUri, state, challenge: await challengeS256(verifier), scopes: INBOX_SCOPES });
+      let final: string;
+      try {
+        final = await deps.identity.launch(url);
+      } catch {
+        return { result: 'cancelled' };
+      }
+      const back = parseRedirect(final, redirectUri, state);
+      if (!back.ok) return { result: back.reason === 'denied' ? 'denied' : back.reason === 'state_mismatch' ? 'state_mismatch' : 'cancelled' };
+      const tok = await deps.api.exchange(origin, { clientId: app.clientId, clientSecret: app.clientSecret, redirectUri, code: back.code, verifier, scopes: INBOX_SCOPES });
+      if (!tok.ok) return { result: 'network', message: tok.kind === 'status' ? `HTTP ${tok.status}` : tok.message };
+      const me = await deps.api.me(origin, tok.value.token);
+      const revoke = () => deps.api.revoke(origin, { clientId: app.clientId, clientSecret: app.clientSecret, token: tok.value.token });
+      if (!me.ok) {
+        await revoke();
+        return { result: 'network', message: me.kind === 'status' ? `HTTP ${me.status}` : me.message };
+      }
+      const account = { origin, accountId: me.value.id };
+      const known = (await deps.keyAccounts()).find((a) => a.origin === origin && a.accountId === me.value.id);
+      const acct = known?.acct ?? (me.value.acct.includes('@') ? me.value.acct : `${me.value.acct}@${new URL(origin).hostname}`);
+      const stored = await deps.store.connect(account, lower(acct), tok.value.token, tok.value.scopes, await deps.now());
+      if (stored !== 'ok') {
+        // Nothing to seal it with (Hush is not enabled for this account here): do not keep a token.
+        await revoke();
+        return { result: stored };
+      }
+      return { result: 'connected', acct: lower(acct) };
+    },
+
+    'inbox/disconnect': async ({ account }, sender) => {
+      if (!allowed(sender)) return forbidden();
+      const own = await deps.store.token(account);
+      const app = (await deps.store.apps()).find((a) => a.origin === account.origin);
+      let revoked = false;
+      if (typeof own === 'object' && app !== undefined) revoked = await deps.api.revoke(account.origin, { clientId: app.clientId, clientSecret: app.clientSecret, token: own.token });
+      await deps.store.forget(account);
+      return { revoked };
+    },
+
+    'inbox/conversations': async ({ account, cursor }, sender) => {
+      if (!allowed(sender)) return forbidden();
+      const notReady = await ready(account);
+      if (notReady !== null) return notReady;
+      const tok = await tokenFor(account);
+      if (!('token' in tok)) return tok;
+      const t0 = Date.now();
+      const r = await deps.api.conversations(account.origin, tok.token, cursor);
+      const apiMs = Date.now() - t0;
+      if (!r.ok) return problemOf(r);
+      const self = (await selfOf(account)) ?? '';
+      const home = self.slice(self.lastIndexOf('@') + 1);
+      const known = await hushConversations(account);
+      const items: ConversationItem[] = [];
+      const withLast = r.value.items.filter((c) => c.last_status != null);
+      // Register every Hush last status first (one turn), then read their views.
+      const seen = withLast.map((c) => seenOf(c.last_status as InboxStatus, home));
+      const hush = seen.map((s) => s.text.includes(STATUS_PREFIX));
+      await Promise.all(seen.map((s, i) => (hush[i] ? deps.reader.open(account, s) : Promise.resolve(null))));
+      for (const [i, c] of withLast.entries()) {
+        const s = seen[i] as SeenStatus;
+        if (!hush[i] && !known.has(c.id)) continue;
+        const full = (acct: string): string => lower(acct.includes('@') ? acct : `${acct}@${home}`);
+        const others = c.accounts.map((a) => full(a.acct)).filter((a) => a !== self);
+        let preview: ConversationItem['preview'];
+        if (hush[i]) {
+          const v = await deps.reader.view(account, s.statusId);
+          preview = { kind: 'hush', state: v.state, text: v.plaintext === null ? null : snippet(v.plaintext), reason: v.reason };
+          if (!known.has(c.id)) await rememberHush(account, c.id);
+        } else preview = { kind: 'plain', text: snippet(s.text) };
+        items.push({ id: c.id, unread: c.unread, participants: await participantStates(account, others), lastStatusId: s.statusId, at: s.serverTime ?? 0, preview });
+      }
+      return { result: 'ok' as const, items, next: r.value.next, apiMs };
+    },
+
+    'inbox/thread': async ({ account, conversationId, lastStatusId, before }, sender) => {
+      if (!allowed(sender)) return forbidden();
+      const notReady = await ready(account);
+      if (notReady !== null) return notReady;
+      const tok = await tokenFor(account);
+      if (!('token' in tok)) return tok;
+      const [last, ctx] = await Promise.all([deps.api.status(account.origin, tok.token, lastStatusId), deps.api.context(account.origin, tok.token, lastStatusId)]);
+      if (!last.ok) return problemOf(last);
+      if (!ctx.ok) return problemOf(ctx);
+      const self = (await selfOf(account)) ?? '';
+      const home = self.slice(self.lastIndexOf('@') + 1);
+      // Only direct statuses belong to a private conversation; one entry per id, oldest first.
+      const all = new Map<string, InboxStatus>();
+      for (const s of [...ctx.value.ancestors, last.value, ...ctx.value.descendants]) if (s.visibility === 'direct') all.set(s.id, s);
+      const ordered = [...all.values()].sort((a, b) => byId(a.id, b.id));
+      const seen = ordered.map((s) => seenOf(s, home));
+      const isHush = seen.map((s) => s.text.includes(STATUS_PREFIX));
+      for (const [i, s] of seen.entries()) if (isHush[i]) await deps.reader.open(account, s);
+      const messages: ThreadMessage[] = [];
+      const firstOf = new Map<string, ThreadMessage & { statusIds: string[] }>();
+      for (const [i, s] of seen.entries()) {
+        const st = ordered[i] as InboxStatus;
+        const mine = st.account.id === account.accountId;
+        if (!isHush[i]) {
+          messages.push({ statusIds: [s.statusId], author: s.author.acct, mine, serverTime: s.serverTime, hush: null, plain: s.text });
+          continue;
+        }
+        const part = deps.reader.partOf(account, s.statusId);
+        if (part !== null && part.index > 0) {
+          const first = firstOf.get(part.group);
+          if (first !== undefined) {
+            first.statusIds.push(s.statusId);
+            continue;
+          }
+        }
+        const m = { statusIds: [s.statusId], author: s.author.acct, mine, serverTime: s.serverTime, hush: await deps.reader.view(account, s.statusId), plain: null };
+        if (part !== null) firstOf.set(part.group, m);
+        messages.push(m);
+      }
+      if (messages.some((m) => m.hush !== null)) await rememberHush(account, conversationId);
+      // History: the newest PAGE_SIZE before `before` (a status id), and whether older ones exist.
+      const end = before === null ? messages.length : messages.findIndex((m) => m.statusIds[0] === before);
+      const stop = end < 0 ? messages.length : end;
+      const start = Math.max(0, stop - PAGE_SIZE);
+      const participants = [...new Set(ordered.flatMap((s) => [seenOf(s, home).author.acct, ...seenOf(s, home).mentions]))].filter((a) => a !== self);
+      return { result: 'ok' as const, messages: messages.slice(start, stop), older: start > 0 ? (messages[start]?.statusIds[0] ?? null) : null, participants };
+    },
+
+    'inbox/mark-read': async ({ account, conversationId }, sender) => {
+      if (!allowed(sender)) return forbidden();
+      const tok = await tokenFor(account);
+      if (!('token' in tok)) return tok;
+      const r = await deps.api.markRead(account.origin, tok.token, conversationId);
+      return r.ok ? { result: 'ok' as const } : problemOf(r);
+    },
+
+    'inbox/search': async ({ account, query }, sender) => {
+      if (!allowed(sender)) return forbidden();
+      const q = query.trim().replace(/^@/, '');
+      if (q.replace(/@.*$/, '').length < 2) return { result: 'ok' as const, accounts: [] };
+      const tok = await tokenFor(account);
+      if (!('token' in tok)) return tok;
+      const r = await deps.api.search(account.origin, tok.token, q, q.includes('@'));
+      if (!r.ok) return problemOf(r);
+      const self = (await selfOf(account)) ?? '';
+      const home = self.slice(self.lastIndexOf('@') + 1);
+      const accts = [...new Set(r.value.map((a) => lower(a.acct.includes('@') ? a.acct : `${a.acct}@${home}`)))].filter((a) => a !== self && /^[\w.-]+@[\w.:-]+$/.test(a)).slice(0, 5);
+      // Each result's readiness from discovery (pins a first key: the same as typing it in the editor).
+      const checked = await Promise.all(accts.map((a) => deps.services.checkRecipients(account, [a])));
+      return {
+        result: 'ok' as const,
+        accounts: accts.map((acct, i) => {
+          const c = checked[i]?.recipients[0];
+          return { acct, ready: c?.kind === 'ready', state: c?.kind ?? 'not_found' };
+        }),
+      };
+    },
+
+    'inbox/draft-get': async ({ account, key }, sender) => {
+      if (!allowed(sender)) return forbidden();
+      const d = (await getDraft(account, key)) ?? (await emptyDraft(account));
+      return { draft: draftView(d), status: await statusOf(d) };
+    },
+
+    'inbox/draft-set': async ({ account, key, text, recipients, replyToStatusId }, sender) => {
+      if (!allowed(sender)) return forbidden();
+      const before = (await getDraft(account, key)) ?? (await emptyDraft(account));
+      // While parts of a message are out, its text and recipients are fixed.
+      if ((before.job !== null && before.job.postedIds.length > 0) || sending.has(draftKey(account, key))) return { status: await statusOf(before) };
+      let next: StoredDraft;
+      if (replyToStatusId !== null) {
+        // A reply goes to the answered message's signed sender and co-recipients (never a list the page sends).
+        const m = await deps.reader.messageOf(account, replyToStatusId);
+        let to: string[] = [];
+        let messageId: string | null = null;
+        if (m !== null && m !== 'locked') {
+          const handles = await deps.services.handlesOf(account, [m.sender.actorUri, ...m.recipients.map((r) => r.actorUri)]);
+          to = [...new Set(handles.filter((h): h is string => h !== null).map(lower))].filter((h) => h !== before.self);
+          messageId = m.messageId;
+        }
+        next = { ...before, text, recipients: to, replyToStatusId, replyMessageId: messageId };
+      } else {
+        const clean = [...new Set(recipients.map((r) => lower(r.replace(/^@/, ''))))].filter((r) => /^[\w.-]+@[\w.:-]+$/.test(r) && r !== before.self);
+        next = { ...before, text, recipients: clean, replyToStatusId: null, replyMessageId: null };
+      }
+      const changed = next.text !== before.text || next.recipients.join(' ') !== before.recipients.join(' ') || next.replyToStatusId !== before.replyToStatusId;
+      if (changed) next = { ...next, job: null, progress: null };
+      await putDraft(account, key, next);
+      return { status: await statusOf(next) };
+    },
+
+    'inbox/send': async ({ account, key }, sender) => {
+      if (!allowed(sender)) return forbidden();
+      const id = draftKey(account, key);
+      const d = await getDraft(account, key);
+      if (d === null) return { phase: 'failed' as const, done: 0, total: 0, problem: { kind: 'empty' as const } };
+      if (sending.has(id)) return d.progress ?? { phase: 'sending' as const, done: 0, total: 0 };
+      sending.add(id);
+      try {
+        const latest = async (): Promise<StoredDraft> => (await getDraft(account, key)) ?? d;
+        const r = await sendDraft({
+          services: deps.services, reader: deps.reader, statusApi: deps.statusApi, now: deps.now,
+          token: async (a) => {
+            const t = await tokenFor(a);
+            return 'token' in t ? t.token : null;
+          },
+        }, { account, self: d.self, text: d.text, recipients: d.recipients, reply: d.replyToStatusId === null ? null : { statusId: d.replyToStatusId, messageId: d.replyMessageId }, maxChars: d.maxChars, job: d.job }, {
+          status: () => statusOf(d),
+          keep: async (job, progress) => putDraft(account, key, { ...(await latest()), job, progress }),
+          progress: async (job) => putDraft(account, key, { ...(await latest()), job, progress: { phase: 'sending', done: job.postedIds.length, total: job.statuses.length } }),
+        });
+        if (r.sent) await putDraft(account, key, { ...(await latest()), text: '', job: null, progress: r.progress });
+        return r.progress;
+      } finally {
+        sending.delete(id);
+      }
+    },
+
+    'inbox/invite': async ({ account, recipients }, sender) => {
+      if (!allowed(sender)) return forbidden();
+      const tok = await tokenFor(account);
+      if (!('token' in tok)) return tok;
+      const to = recipients.map((r) => lower(r.replace(/^@/, ''))).filter((r) => /^[\w.-]+@[\w.:-]+$/.test(r));
+      const r = await deps.statusApi.post(account.origin, tok.token, { status: invitationText(to), inReplyToId: null, allowedMentions: null, idempotencyKey: `hush-invite-${randomToken()}` });
+      return r.ok ? { result: 'ok' as const } : problemOf(r);
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import { render } from 'preact';
+import { applyDocumentLocale } from '../popup/i18n';
+import { App } from './app';
+
+applyDocumentLocale();
+const root = document.getElementById('app');
+if (root) render(<App />, root);
