@@ -109,6 +109,13 @@ async function main(): Promise<void> {
     for (const [name, u] of [['alice', alice], ['bob', bob]] as const) {
       await u.page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
     }
+    step('bob\'s Hush inbox (no web UI needed; here it uses bob\'s open tab for the token)');
+    const inbox = await bb.openExtensionPage('inbox.html');
+    await inbox.setViewport({ width: 900, height: 900 });
+    await inbox.waitForSelector('[data-testid="conversation"]', { timeout: 60_000 });
+    await inbox.click('[data-testid="conversation"]');
+    await inbox.waitForFunction((text: string) => [...document.querySelectorAll('[data-testid="message"]')].some((m) => (m as HTMLElement).innerText.includes(text)), { timeout: 60_000 }, 'The end.');
+    await inbox.screenshot({ path: join(artifacts, 'bob-inbox.png') });
     const plaintextOnServer = [a, b].some((i) => queryDb(i.dbPath, 'SELECT text, content FROM statuses').some((r) => [first, reply, 'The end.'].some((p) => `${String(r.text)}${String(r.content)}`.includes(p))));
     step(plaintextOnServer ? 'FAILED: a database holds plaintext' : `OK: no plaintext in either database; screenshots in ${artifacts}`);
     if (plaintextOnServer) process.exitCode = 1;
