@@ -5,11 +5,12 @@
  * Mastodon tab open: bob starts a new conversation from account search, alice's list updates
  * live, alice reads it decrypted and replies with Enter, bob reads the reply; lock and unlock in
  * place; a revoked token, an instance that is down and a rate limit each give an error with a
- * retry and lose nothing. After each step the servers' databases hold only ciphertext.
+ * retry and lose nothing. After each step the servers' databases hold only ciphertext. axe finds
+ * no violation on the list and the chat (light and dark in Chromium, light in Firefox).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
@@ -42,6 +43,21 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
 async function reload(page: Page): Promise<void> {
   void page.reload().catch(() => undefined);
   await new Promise((r) => setTimeout(r, 700));
+}
+
+const axeSource = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** axe on the inbox as it is now: light and dark in Chromium (Firefox cannot emulate the scheme over BiDi). */
+async function axeClean(page: Page, kind: string, name: string): Promise<void> {
+  for (const scheme of kind === 'chromium' ? (['light', 'dark'] as const) : (['light'] as const)) {
+    if (kind === 'chromium') await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+    await page.evaluate(axeSource);
+    const found = await page.evaluate(async () => {
+      const axe = (globalThis as unknown as { axe: { run(d: Document): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
+      return (await axe.run(document)).violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+    });
+    expect(found, `${name} (${scheme})`).toEqual([]);
+  }
 }
 
 const textOf = (page: Page, selector: string): Promise<string> => page.evaluate((s: string) => [...document.querySelectorAll(s)].map((e) => (e as HTMLElement).innerText).join('\n'), selector);
@@ -152,12 +168,14 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
     }, 45_000);
     expect(item).toContain('bob@b.test');
     expect(item).toContain('(verified)');
+    await axeClean(aliceInbox, kind, 'list');
     await aliceInbox.click('[data-testid="conversation"]');
     const read = await until('message in chat', async () => {
       const text = await textOf(aliceInbox, '[data-testid="message"][data-kind="hush"]');
       return text.includes(secret) ? text : null;
     });
     expect(read).toMatch(/Verified/);
+    await axeClean(aliceInbox, kind, 'chat');
     expect(read).toMatch(/signed /);
     // Reply: Enter sends, Shift+Enter is a new line.
     const reply = `reply line one ${kind}`;
