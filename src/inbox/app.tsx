@@ -196,7 +196,7 @@ function ConversationList({ account, onOpen, onNew, version }: { account: Ref; o
   );
 }
 
-function previewState(state: ViewContent['state'], reason: string | null): string {
+function previewState(state: ViewContent['state'], reason: ViewContent['reason']): string {
   return stateText({ state, reason, plaintext: null, sender: null, createdAt: null, replyTo: null, flags: [], parts: null });
 }
 

@@ -81,7 +81,7 @@ export interface ConversationItem {
   /** Server time of the last status (seconds). */
   readonly at: number;
   /** The last message: decrypted preview (Hush), or the plain text marked as not encrypted. */
-  readonly preview: { readonly kind: 'hush'; readonly state: ViewContent['state']; readonly text: string | null; readonly reason: string | null } | { readonly kind: 'plain'; readonly text: string };
+  readonly preview: { readonly kind: 'hush'; readonly state: ViewContent['state']; readonly text: string | null; readonly reason: ViewContent['reason'] } | { readonly kind: 'plain'; readonly text: string };
 }
 
 export interface ThreadMessage {

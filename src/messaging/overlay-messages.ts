@@ -10,6 +10,7 @@
  */
 import * as v from 'valibot';
 import type { RequestSpec } from './messages';
+import type { DecryptFailureReason } from '../protocol/errors';
 
 const Session = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
 /** A one-time frame offer (background/frame-sessions.ts). */
@@ -63,6 +64,15 @@ export type ViewFlag =
   /** A post claiming to be part of this message that is not (forged, or a duplicate with other text). */
   | { readonly kind: 'foreign_part' };
 
+/**
+ * Why a view shows no message: the protocol's refusals (PROTOCOL.md, receiver checks) plus the reader's own
+ * states. A closed union so that each surface must give every reason its own words.
+ */
+export type ViewFailureReason =
+  | DecryptFailureReason
+  | 'locked' | 'not_enabled' | 'unreachable' | 'unknown_sender' | 'unknown_recipient' | 'key_changed' | 'identity_changed'
+  | 'internal' | 'incomplete_chunks' | 'unknown' | 'not_part_of_message';
+
 export type ViewState = 'message' | 'incomplete' | 'failed' | 'locked' | 'unreachable';
 
 export interface ViewContent {
@@ -76,8 +86,8 @@ export interface ViewContent {
   /** The message this one answers (signed): what Hush knows of it. */
   readonly replyTo: { readonly known: boolean; readonly sender: string | null; readonly snippet: string | null; readonly createdAt: number | null } | null;
   readonly flags: readonly ViewFlag[];
-  /** Why it cannot be shown (state failed/locked/unreachable): a reason code the frame localises. */
-  readonly reason: string | null;
+  /** Why it cannot be shown (state failed/locked/unreachable): a reason code every surface words by type (frames/view-text.ts). */
+  readonly reason: ViewFailureReason | null;
   readonly parts: { readonly have: number; readonly total: number } | null;
 }
 

@@ -17,7 +17,7 @@
  */
 import { hex } from '../../messaging/encoding';
 import { inspectChunk, STATUS_PREFIX } from '../../protocol/index';
-import type { ViewContent, ViewFlag } from '../../messaging/overlay-messages';
+import type { ViewContent, ViewFailureReason, ViewFlag } from '../../messaging/overlay-messages';
 import type { AccountRef, DecryptFailure, KeyServices } from '../services';
 import { MessageStore, type StorageArea, type StoredMessage } from './message-store';
 
@@ -352,7 +352,7 @@ export class Reader {
   }
 }
 
-function failed(reason: string): ViewContent {
+function failed(reason: ViewFailureReason): ViewContent {
   return { state: 'failed', plaintext: null, sender: null, createdAt: null, replyTo: null, flags: [], reason, parts: null };
 }
 const locked = (): ViewContent => ({ ...failed('locked'), state: 'locked' });
