@@ -18,7 +18,7 @@ export function flagText(f: ViewFlag): string {
     case 'replayed': return f.firstSeenAt === null ? t('flagReplayed') : t('flagReplayedAt', formatTime(f.firstSeenAt));
     case 'replaced': return t('flagReplaced');
     case 'time_gap': return t('flagTimeGap', formatTime(f.serverTime));
-    case 'parent_mismatch': return t('flagParentMismatch');
+    case 'parent_mismatch': return t('flagParentMismatch', t(f.shown === 'plain' ? 'parentShownPlain' : f.shown === 'other_message' ? 'parentShownOther' : 'parentShownUnreadable'));
     case 'unsigned_extras': return t('flagUnsignedExtras', [f.cw ? t('extraCw') : '', f.media ? t('extraMedia') : '', f.card ? t('extraCard') : ''].filter(Boolean).join(', '));
     case 'foreign_part': return t('flagForeignPart');
   }

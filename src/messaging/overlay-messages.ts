@@ -57,8 +57,11 @@ export type ViewFlag =
   | { readonly kind: 'replaced' }
   /** The date the server shows is far from the signed creation time. */
   | { readonly kind: 'time_gap'; readonly serverTime: number }
-  /** The server shows it as a reply to another message than the one it answers (signed). */
-  | { readonly kind: 'parent_mismatch' }
+  /**
+   * The user's instance links it as a reply to another post than the message it answers (signed):
+   * a post that is not encrypted, another encrypted message, or one that cannot be read.
+   */
+  | { readonly kind: 'parent_mismatch'; readonly shown: 'plain' | 'other_message' | 'unreadable' }
   /** A content warning, media or a link preview on the post: not encrypted, not signed. */
   | { readonly kind: 'unsigned_extras'; readonly cw: boolean; readonly media: boolean; readonly card: boolean }
   /** A post claiming to be part of this message that is not (forged, or a duplicate with other text). */

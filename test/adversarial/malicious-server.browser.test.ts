@@ -7,7 +7,7 @@
  */
 import { TargetType, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advanceChain, currentPrekey, decryptMessage, encodeBundle, parseStatusText, pruneChain, PROFILE_FIELD_NAME, STATUS_PREFIX } from '../../src/protocol/index';
+import { advanceChain, currentPrekey, decryptMessage, encodeBundle, inspectChunk, parseStatusText, pruneChain, PROFILE_FIELD_NAME, STATUS_PREFIX } from '../../src/protocol/index';
 import { queryDb } from '../instance/web/test-support';
 import { ask, shownMessages, waitForPlaintext } from '../browser/overlay-support';
 import { api, encryptTo, nodeParty, postThread, publishedKey, type NodeParty } from './node-party';
@@ -206,6 +206,64 @@ describe.each(browserKinds())('a malicious server (%s)', (kind) => {
     const text = `after huge ${Math.random()}`;
     await postThread(w.alice, encryptTo(w.alice, to(), text));
     await waitForPlaintext(w.bob.page, text);
+  });
+
+  it('#21.3 an answer the server re-parents under another question (or a plain post) is flagged; genuine answers, chunk threads included, are not', async () => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const q1 = `shall we meet at noon? ${tag}`;
+    const q2 = `shall we cancel everything? ${tag}`;
+    // Two questions from alice; bob reads both (the signed context of an answer names its question).
+    let aliceIds: string[] = [];
+    const [q1Text = ''] = encryptTo(w.alice, to(), q1);
+    const [b1 = ''] = await arrivals(w, async () => (aliceIds = await postThread(w.alice, [q1Text])));
+    const [b2 = ''] = await arrivals(w, () => postThread(w.alice, encryptTo(w.alice, to(), q2)));
+    await waitForPlaintext(w.bob.page, q1);
+    await waitForPlaintext(w.bob.page, q2);
+    const q1Info = inspectChunk(q1Text.slice(q1Text.indexOf(STATUS_PREFIX)));
+    if (!q1Info.ok) throw new Error('question does not parse');
+    const answerTo = (text: string) => encryptTo(w.alice, to(), text, { replyTo: q1Info.value.messageId });
+    // Genuine answers to q1: one part, and a thread of parts each replying to the previous one.
+    const yes = `yes, noon it is ${tag}`;
+    const long = `a long yes ${'with many details '.repeat(60)} ${tag}`;
+    const longParts = answerTo(long);
+    expect(longParts.length).toBeGreaterThan(1);
+    await arrivals(w, async () => {
+      await postThread(w.alice, answerTo(yes), aliceIds[0]);
+      await postThread(w.alice, longParts, aliceIds[0]);
+    });
+    for (const t of [yes, long.slice(-30)]) {
+      const v = await waitForPlaintext(w.bob.page, t);
+      expect(v.badge).toBe('verified');
+      expect(v.flags).toEqual([]);
+      expect(v.context).toContain(q1);
+    }
+    // Two more genuine answers to q1 that bob's instance re-parents before bob sees them: one
+    // under q2 (another encrypted question), one under a plain post.
+    const url = w.bob.page.url();
+    await w.bob.page.goto('about:blank');
+    const plainPost = await api<{ id: string }>(w.a, 'alice', 'POST', '/api/v1/statuses', { status: `@bob@b.test shall we go for it? ${tag}`, visibility: 'direct' });
+    await w.a.deliveriesSettled();
+    const plainRow = queryDb(w.b.dbPath, 'SELECT id FROM statuses WHERE uri LIKE ?', [`%/${plainPost.id}`])[0];
+    const plainB = plainRow === undefined ? '' : String(plainRow.id);
+    expect(plainB).not.toBe('');
+    const underQ2 = `yes ${tag} (moved under q2)`;
+    const underPlain = `yes ${tag} (moved under a plain post)`;
+    const [m1 = ''] = await arrivals(w, () => postThread(w.alice, answerTo(underQ2), aliceIds[0]));
+    const [m2 = ''] = await arrivals(w, () => postThread(w.alice, answerTo(underPlain), aliceIds[0]));
+    expect(String(queryDb(w.b.dbPath, 'SELECT in_reply_to_id FROM statuses WHERE id = ?', [m1])[0]?.in_reply_to_id)).toBe(b1);
+    await w.b.adversary.patchStatus(m1, { inReplyToId: b2 });
+    await w.b.adversary.patchStatus(m2, { inReplyToId: plainB });
+    await w.bob.page.goto(url);
+    const moved = await waitForPlaintext(w.bob.page, underQ2);
+    const movedPlain = await waitForPlaintext(w.bob.page, underPlain);
+    tally.add('#21.3 re-parented answer', 2, [moved, movedPlain].filter((v) => !v.flags.includes('parent_mismatch')).length);
+    expect(moved.flags).toEqual(['parent_mismatch']);
+    expect(movedPlain.flags).toEqual(['parent_mismatch']);
+    // The view names the question the signature answers, whatever thread the server puts it in.
+    expect(moved.context).toContain(q1);
+    expect(moved.context).not.toContain(q2);
+    // The genuine ones are still unflagged after the reload.
+    for (const t of [yes, long.slice(-30)]) expect((await waitForPlaintext(w.bob.page, t)).flags).toEqual([]);
   });
 
   it('key substitution on the home instance is a disagreement; on both instances a blocked key change', async () => {

@@ -70,6 +70,8 @@ export interface EncryptOptions {
   readonly signer?: { identity: Identity; chain: PrekeyChainState };
   readonly maxChars?: number;
   readonly nowSec?: number;
+  /** The message id (16 bytes) of the message this one answers, signed as its reply_to. */
+  readonly replyTo?: Uint8Array;
 }
 
 /** Encrypts `plaintext` to `to` (handles and keys) and returns the status texts, not posted. */
@@ -77,18 +79,21 @@ export function encryptTo(from: NodeParty, to: readonly { acct: string; key: Rec
   const mentionText = to.map((t) => `@${t.acct} `).join('');
   const sender = o.signer ?? { identity: from.identity, chain: from.chain };
   const r = encryptMessage({
-    sender, recipients: to.map((t) => t.key), plaintext, now: o.nowSec ?? Math.floor(Date.now() / 1000),
+    sender, recipients: to.map((t) => t.key), plaintext, now: o.nowSec ?? Math.floor(Date.now() / 1000), replyTo: o.replyTo ?? null,
     statusBudget: { maxChars: o.maxChars ?? 500, mentionText },
   });
   if (!r.ok) throw new Error(`encrypt failed: ${r.reason}`);
   return [...r.value.statuses];
 }
 
-/** Posts status texts as a direct thread from `from` (each later part replies to the one before). */
-export async function postThread(from: NodeParty, statuses: readonly string[]): Promise<string[]> {
+/**
+ * Posts status texts as a direct thread from `from` (each later part replies to the one before;
+ * the first to `inReplyToId` when given, as Hush's publisher does).
+ */
+export async function postThread(from: NodeParty, statuses: readonly string[], inReplyToId?: string): Promise<string[]> {
   const ids: string[] = [];
   for (const text of statuses) {
-    const prev = ids.at(-1);
+    const prev = ids.at(-1) ?? inReplyToId;
     const s = await api<StatusJson>(from.inst, from.username, 'POST', '/api/v1/statuses', { status: text, visibility: 'direct', ...(prev ? { in_reply_to_id: prev } : {}) });
     ids.push(s.id);
   }

@@ -302,7 +302,7 @@ describe.each(browserKinds())('the page decides nothing (%s)', (kind) => {
     // bob's own instance re-delivers it to him as a new status (new id, same content, new date).
     const replay = await w.b.adversary.replayStatus(id, 'bob');
     await w.bob.page.reload();
-    let again: { statusId: string; badge: string; text: string; flags: string[] } | undefined;
+    let again: { statusId: string; badge: string; text: string; flags: string[]; context: string } | undefined;
     for (let i = 0; i < 120 && again === undefined; i++) {
       again = (await shownMessages(w.bob.page)).find((m) => m.text.includes(text) && m.statusId !== id);
       if (again === undefined) await new Promise((r) => setTimeout(r, 250));

@@ -183,8 +183,8 @@ export async function turnOffInEditor(page: Page): Promise<void> {
 }
 
 /** Plaintexts shown by every decrypted secure view on the page, with their badges. */
-export async function shownMessages(page: Page): Promise<{ statusId: string; badge: string; text: string; flags: string[] }[]> {
-  const out: { statusId: string; badge: string; text: string; flags: string[] }[] = [];
+export async function shownMessages(page: Page): Promise<{ statusId: string; badge: string; text: string; flags: string[]; context: string }[]> {
+  const out: { statusId: string; badge: string; text: string; flags: string[]; context: string }[] = [];
   for (const handle of await page.$$('.hush-view')) {
     const statusId = await handle.evaluate((e) => (e as HTMLElement).dataset.hushFor ?? '');
     const frameHandle = await handle.$('iframe');
@@ -222,18 +222,19 @@ async function bounded<T, F>(work: Promise<T>, fallback: F, ms = 3_000): Promise
 }
 
 /** What a view frame shows; runs inside the frame (through puppeteer, or as CDP expression text). */
-const viewContent = (): { badge: string; text: string; flags: string[] } => ({
+const viewContent = (): { badge: string; text: string; flags: string[]; context: string } => ({
   badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '',
   text: document.querySelector('.hush-plaintext')?.textContent ?? '',
   flags: [...document.querySelectorAll('.hush-flags li')].map((li) => (li as HTMLElement).dataset.flag ?? ''),
+  context: document.querySelector('.hush-reply-context')?.textContent ?? '',
 });
 
-async function readView(frame: Frame): Promise<{ badge: string; text: string; flags: string[] }> {
-  return bounded(frame.evaluate(viewContent), { badge: '', text: '', flags: [] });
+async function readView(frame: Frame): Promise<{ badge: string; text: string; flags: string[]; context: string }> {
+  return bounded(frame.evaluate(viewContent), { badge: '', text: '', flags: [], context: '' });
 }
 
 /** Reads a view through a fresh CDP session on its frame's target (an OOPIF's target id is its frame id; Chromium only). */
-async function viewByTarget(page: Page, frame: Frame): Promise<{ badge: string; text: string; flags: string[] } | undefined> {
+async function viewByTarget(page: Page, frame: Frame): Promise<{ badge: string; text: string; flags: string[]; context: string } | undefined> {
   const frameId = (frame as unknown as { _id?: string })._id;
   const target = page.browser().targets().find((t) => (t as unknown as { _targetId?: string })._targetId === frameId);
   if (frameId === undefined || target === undefined) return undefined;
@@ -244,13 +245,13 @@ async function viewByTarget(page: Page, frame: Frame): Promise<{ badge: string; 
       returnByValue: true,
     });
     const value: unknown = res.result.value;
-    return typeof value === 'string' ? (JSON.parse(value) as { badge: string; text: string; flags: string[] }) : undefined;
+    return typeof value === 'string' ? (JSON.parse(value) as { badge: string; text: string; flags: string[]; context: string }) : undefined;
   } finally {
     await session.detach().catch(() => undefined);
   }
 }
 
-async function viewByFrameList(page: Page, statusId: string): Promise<{ badge: string; text: string; flags: string[] } | undefined> {
+async function viewByFrameList(page: Page, statusId: string): Promise<{ badge: string; text: string; flags: string[]; context: string } | undefined> {
   for (const frame of page.frames()) {
     if (frame.detached || !frame.url().includes('/frames/view.html')) continue;
     try {
@@ -276,7 +277,7 @@ async function viewHosts(page: Page): Promise<unknown> {
 }
 
 /** Waits until some secure view shows `text`. */
-export async function waitForPlaintext(page: Page, text: string, timeoutMs = 30_000): Promise<{ statusId: string; badge: string; text: string; flags: string[] }> {
+export async function waitForPlaintext(page: Page, text: string, timeoutMs = 30_000): Promise<{ statusId: string; badge: string; text: string; flags: string[]; context: string }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = (await shownMessages(page)).find((m) => m.text.includes(text));

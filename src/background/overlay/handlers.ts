@@ -18,7 +18,7 @@ import { createSettingsStore } from '../settings/store';
 import { getTabState } from '../tab-state';
 import { createComposeHandlers } from './compose';
 import type { FrameSessions, LastStatus, OverlayContext, PushBody } from './context';
-import { Reader } from './reading';
+import { hushTextOf, Reader, type ServerStatusAnswer } from './reading';
 import { createViewHandlers } from './views';
 
 export type OverlayHandlers = HandlersFor<keyof typeof overlayRequests>;
@@ -71,7 +71,15 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
   const now = deps.now ?? (() => Promise.resolve(Math.floor(Date.now() / 1000)));
   const statusApi = deps.statusApi ?? new StatusApi((url, init) => fetch(url, init));
   const token = deps.token ?? (() => Promise.resolve(null));
-  const reader = deps.reader ?? new Reader({ services: deps.services, area: browser.storage.local, now });
+  /** The instance's own answer about a status (background, user's token): reply link and Hush text. */
+  const serverStatus = async (account: AccountRef, id: string): Promise<ServerStatusAnswer> => {
+    const t = await token(account);
+    if (t === null) return 'unavailable';
+    const r = await statusApi.get(account.origin, t, id);
+    if (!r.ok) return r.kind === 'status' && [403, 404, 410].includes(r.status) ? 'gone' : 'unavailable';
+    return { inReplyToId: r.value.in_reply_to_id ?? null, text: hushTextOf(r.value.content) };
+  };
+  const reader = deps.reader ?? new Reader({ services: deps.services, area: browser.storage.local, now, serverStatus });
 
   /**
    * The DM column's entries: conversation id -> the status it shows (one API page, cached briefly).

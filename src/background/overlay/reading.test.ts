@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DecryptOutcome, KeyServices, SenderTrustKind } from '../services';
 import type { StorageArea } from './message-store';
-import { Reader, type SeenStatus } from './reading';
+import { hushTextOf, Reader, SERVER_STATUS_TTL, type SeenStatus, type ServerStatusAnswer } from './reading';
 
 const SENDER = { actorUri: 'https://alice.example/users/alice', fingerprint: 'abcd' };
 const ok = (over: Partial<Extract<DecryptOutcome, { ok: true }>> = {}): DecryptOutcome => ({
@@ -61,10 +61,33 @@ function fake(): Fake {
 
 const reader = (f: Fake, area = memory()) => new Reader({ services: f.services, area, now: () => Promise.resolve(1_800_000_100) });
 
+/** A fake of the user's instance API for the reply-link check: what it answers per status id. */
+function instance() {
+  const answers = new Map<string, ServerStatusAnswer>();
+  const asked: string[] = [];
+  let clock = 1_800_000_100;
+  return {
+    answers, asked,
+    tick: (s: number) => (clock += s),
+    reader: (f: Fake, area = memory()) => new Reader({
+      services: f.services, area, now: () => Promise.resolve(clock),
+      serverStatus: (_a, id) => {
+        asked.push(id);
+        return Promise.resolve(answers.get(id) ?? 'gone');
+      },
+    }),
+  };
+}
+
 // A real Hush status (so inspectChunk parses it), a forged one reusing its message id, and another message.
 let text = '';
 let forged = '';
 let other = '';
+/** Hex message id of `text` (the parent), an answer to it in one part and one in several, and an unrelated message. */
+let parentId = '';
+let answer = '';
+let longAnswer: string[] = [];
+let unrelated = '';
 beforeAll(async () => {
   const { init, encryptMessage } = await import('../../protocol/index');
   const { ALICE, BOB, live, mentionOf, NOW } = await import('../../../test/vectors/fixtures');
@@ -77,6 +100,18 @@ beforeAll(async () => {
     return r.value.statuses[0] ?? '';
   };
   text = make('hi');
+  const { inspectChunk } = await import('../../protocol/index');
+  const info = inspectChunk(text);
+  if (!info.ok) throw new Error('parent does not parse');
+  parentId = Array.from(info.value.messageId, (b) => b.toString(16).padStart(2, '0')).join('');
+  const reply = (plaintext: string): string[] => {
+    const r = encryptMessage({ sender: { identity: alice.identity, chain: alice.chain }, recipients: [bob.key], plaintext, replyTo: info.value.messageId, now: NOW, statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` } });
+    if (!r.ok) throw new Error(r.reason);
+    return [...r.value.statuses];
+  };
+  answer = reply('yes')[0] ?? '';
+  longAnswer = reply('a long answer '.repeat(60));
+  unrelated = make('another question');
   other = make('a withheld message');
   const cps = Array.from(text);
   const at = cps.length - 8;
@@ -252,5 +287,112 @@ describe('Reader', () => {
     await r2.open(account, seen('111', text));
     expect(await r2.view(account, '111')).toMatchObject({ state: 'message', plaintext: 'hello', flags: [] });
     expect(f2.decrypts()).toBe(0);
+  });
+
+  describe('the signed reply link against the instance\'s (#21 invariant 3)', () => {
+    const answerOutcome = (t: string): DecryptOutcome => (t === answer || longAnswer.includes(t) ? ok({ plaintext: 'yes', messageId: 'aa', replyTo: parentId }) : t === text ? ok({ messageId: parentId }) : ok());
+    const plain = (inReplyToId: string | null, txt = ''): ServerStatusAnswer => ({ inReplyToId, text: txt });
+
+    it('a genuine answer whose instance links it to the signed parent carries no flag, and shows the signed context', async () => {
+      const f = fake();
+      f.setOutcome(answerOutcome);
+      const api = instance();
+      const r = api.reader(f);
+      api.answers.set('p1', plain(null, text));
+      api.answers.set('a1', plain('p1', answer));
+      await r.open(account, seen('p1', text));
+      expect((await r.view(account, 'p1')).flags).toEqual([]);
+      await r.open(account, seen('a1', answer));
+      const v = await r.view(account, 'a1');
+      expect(v).toMatchObject({ state: 'message', flags: [], replyTo: { known: true, snippet: 'hello' } });
+      expect(api.asked).toEqual(['a1', 'p1']);
+    });
+
+    it('the instance re-parenting the answer under a plain post, another question or an unreadable post is flagged, naming which', async () => {
+      const f = fake();
+      f.setOutcome(answerOutcome);
+      const api = instance();
+      const r = api.reader(f);
+      await r.open(account, seen('a1', answer));
+      for (const [parent, shown] of [
+        [plain(null, 'Shall we meet at noon?'), 'plain'],
+        [plain(null, unrelated), 'other_message'],
+        [plain(null, '[Hush encrypted message] 丂丂丂'), 'unreadable'],
+      ] as const) {
+        api.answers.set('q2', parent);
+        api.answers.set('a1', plain('q2', answer));
+        api.tick(SERVER_STATUS_TTL + 1);
+        const v = await r.view(account, 'a1');
+        expect(v.plaintext).toBe('yes');
+        expect(v.flags).toEqual([{ kind: 'parent_mismatch', shown }]);
+      }
+    });
+
+    it('no verdict when the check cannot be made; an instance that does not answer is asked again, never cached (#21 invariant 4)', async () => {
+      const f = fake();
+      f.setOutcome(answerOutcome);
+      const api = instance();
+      const r = api.reader(f);
+      await r.open(account, seen('a1', answer));
+      // No reply link (a parent the receiving instance could not fetch), a deleted parent, no answer at all.
+      api.answers.set('a1', plain(null, answer));
+      expect((await r.view(account, 'a1')).flags).toEqual([]);
+      api.tick(SERVER_STATUS_TTL + 1);
+      api.answers.set('a1', plain('gone', answer));
+      expect((await r.view(account, 'a1')).flags).toEqual([]);
+      api.tick(SERVER_STATUS_TTL + 1);
+      api.answers.set('a1', 'unavailable');
+      expect((await r.view(account, 'a1')).flags).toEqual([]);
+      // The instance answers again (immediately: an unanswered question is not remembered) and re-parents.
+      api.answers.set('a1', plain('q2', answer));
+      api.answers.set('q2', plain(null, 'Shall we meet at noon?'));
+      expect((await r.view(account, 'a1')).flags).toEqual([{ kind: 'parent_mismatch', shown: 'plain' }]);
+    });
+
+    it('a multi-part answer: its first part links to the parent, each later part to the previous part; no flag anywhere', async () => {
+      expect(longAnswer.length).toBeGreaterThan(1);
+      const f = fake();
+      f.setOutcome(answerOutcome);
+      const api = instance();
+      const r = api.reader(f);
+      api.answers.set('p1', plain(null, text));
+      longAnswer.forEach((t, i) => api.answers.set(`a${i}`, plain(i === 0 ? 'p1' : `a${i - 1}`, t)));
+      for (let i = 0; i < longAnswer.length; i++) await r.open(account, seen(`a${i}`, longAnswer[i] ?? ''));
+      for (let i = 0; i < longAnswer.length; i++) {
+        const v = await r.view(account, `a${i}`);
+        expect(v.flags.filter((x) => x.kind === 'parent_mismatch')).toEqual([]);
+      }
+    });
+
+    it('the user\'s own answer, remembered when posted, carries no flag', async () => {
+      const f = fake();
+      const api = instance();
+      const r = api.reader(f);
+      api.answers.set('p1', plain(null, text));
+      api.answers.set('mine', plain('p1', answer));
+      await r.rememberPosted(account, {
+        plaintext: 'yes', sender: SENDER, recipients: [], messageId: 'aa', replyTo: parentId, createdAt: 1_800_000_000, statusIds: ['mine'],
+      }, [answer]);
+      await r.open(account, seen('mine', answer.replace(/^@[^\s]+ /, '@bob ')));
+      expect(await r.view(account, 'mine')).toMatchObject({ state: 'message', flags: [] });
+      expect(f.decrypts()).toBe(0);
+    });
+
+    it('reads the Hush text out of the instance\'s HTML content exactly', () => {
+      const at = text.indexOf('[Hush');
+      const html = `<p><span class="h-card"><a href="https://b.test/@bob" class="u-url mention">@<span>bob</span></a></span> ${text.slice(at)}</p>`;
+      expect(hushTextOf(html)).toBe(text.slice(at));
+      expect(hushTextOf('<p>Shall we meet?</p>')).toBe('');
+    });
+
+    it('a message signed as no reply is not checked (a reply to a plain post signs no parent)', async () => {
+      const api = instance();
+      const r = api.reader(fake());
+      api.answers.set('111', plain('q2', text));
+      api.answers.set('q2', plain(null, 'a plain post'));
+      await r.open(account, seen('111', text));
+      expect((await r.view(account, '111')).flags).toEqual([]);
+      expect(api.asked).toEqual([]);
+    });
   });
 });

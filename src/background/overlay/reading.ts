@@ -88,11 +88,40 @@ const senderTag = (actorUri: string): Promise<string> => sha256('hush/v1/sender-
 
 export const accountKey = (a: AccountRef): string => `${a.origin}|${a.accountId}`;
 
+/**
+ * What the user's own instance answers for a status through its API (asked by the background
+ * with the user's token, never by or through the page): its server-side reply link and the Hush
+ * text it carries (from the prefix on; '' when none).
+ */
+export interface ServerStatus {
+  readonly inReplyToId: string | null;
+  readonly text: string;
+}
+/** 'gone': the instance says there is no such status (404/410/403); 'unavailable': no answer now. */
+export type ServerStatusAnswer = ServerStatus | 'gone' | 'unavailable';
+
+/**
+ * The Hush text of a status's HTML content: from the prefix to the next tag. The ciphertext's
+ * alphabet has no markup characters (`<`, `&`), so nothing of it is lost; '' when there is none.
+ */
+export function hushTextOf(html: string): string {
+  const at = html.indexOf(STATUS_PREFIX);
+  if (at < 0) return '';
+  const rest = html.slice(at);
+  const end = rest.indexOf('<');
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
 export interface ReaderDeps {
   readonly services: KeyServices;
   readonly area: StorageArea;
   readonly now: () => Promise<number>;
+  /** The instance's view of a status, for the reply-link check (absent: no check). */
+  readonly serverStatus?: (account: AccountRef, statusId: string) => Promise<ServerStatusAnswer>;
 }
+
+/** How long an instance's answer about a status is reused (seconds); failures are never reused. */
+export const SERVER_STATUS_TTL = 120;
 
 export class Reader {
   private readonly groups = new Map<string, Group>();
@@ -101,6 +130,8 @@ export class Reader {
   private readonly stores = new Map<string, MessageStore>();
   /** account|status id -> text hash of statuses that claim to be Hush but do not parse. */
   private readonly malformed = new Map<string, string>();
+  /** account|status id -> the instance's answer about it (reply-link check), for SERVER_STATUS_TTL. */
+  private readonly server = new Map<string, { readonly at: number; readonly answer: Promise<ServerStatusAnswer> }>();
 
   constructor(private readonly deps: ReaderDeps) {}
 
@@ -194,6 +225,8 @@ export class Reader {
     if (before !== null && before.hash !== seen.hash) flags.push({ kind: 'replaced' });
     if (seen.serverTime !== null && Math.abs(seen.serverTime - m.createdAt) > TIME_GAP_SECONDS) flags.push({ kind: 'time_gap', serverTime: seen.serverTime });
     if (seen.extras.cw || seen.extras.media || seen.extras.card) flags.push({ kind: 'unsigned_extras', ...seen.extras });
+    const parent = await this.parentCheck(account, statusId, seen.index, m);
+    if (parent !== null) flags.push(parent);
     const trust = await this.deps.services.senderTrust(account, m.sender, m.createdAt);
     return {
       state: 'message',
@@ -323,6 +356,44 @@ export class Reader {
   /** A stored message belongs to this group's current candidates (same status ids and texts). */
   private matches(g: Group, m: StoredMessage): boolean {
     return m.statusIds.length === g.total && m.statusIds.every((id, i) => (g.parts.get(i) ?? []).some((c) => c.statusId === id && c.hash === m.hashes[i]));
+  }
+
+  /**
+   * Invariant 3 of issue #21: the instance must not show a signed answer under another question.
+   * The signed reference is the parent's MESSAGE id (PROTOCOL.md §4.4 reply_to); the instance's is
+   * a status id (`in_reply_to_id`). Both are asked from the instance's API by the background with
+   * the user's token (the page's JavaScript cannot answer them): this status's reply link, then the
+   * status it names. That status must carry a part of the signed parent (its clear header names
+   * the message id; whether it is genuine is its own view's business). Anything else it names (a
+   * plain post, another Hush message, an unreadable one) is a `parent_mismatch`. No verdict when
+   * the check cannot be made: no signed parent, a first part only (later parts answer the previous
+   * part and are shown with the first), no reply link (federation drops a parent the receiving
+   * instance cannot fetch), a parent the instance says is gone (deleted), no token or no answer.
+   */
+  private async parentCheck(account: AccountRef, statusId: string, index: number, m: StoredMessage): Promise<ViewFlag | null> {
+    if (m.replyTo === null || index !== 0 || statusId.startsWith('c') || this.deps.serverStatus === undefined) return null;
+    const own = await this.serverStatusOf(account, statusId);
+    if (typeof own === 'string' || own.inReplyToId === null) return null;
+    const parent = await this.serverStatusOf(account, own.inReplyToId);
+    if (typeof parent === 'string') return null;
+    const info = inspectChunk(parent.text);
+    if (info.ok && hex(info.value.messageId) === m.replyTo) return null;
+    return { kind: 'parent_mismatch', shown: info.ok ? 'other_message' : parent.text.includes(STATUS_PREFIX) ? 'unreadable' : 'plain' };
+  }
+
+  private async serverStatusOf(account: AccountRef, statusId: string): Promise<ServerStatusAnswer> {
+    const ask = this.deps.serverStatus;
+    if (ask === undefined) return 'unavailable';
+    const k = `${accountKey(account)}|${statusId}`;
+    const now = await this.deps.now();
+    const hit = this.server.get(k);
+    if (hit !== undefined && now - hit.at < SERVER_STATUS_TTL) return hit.answer;
+    if (this.server.size > 2000) this.server.clear();
+    const answer = ask(account, statusId).catch((): ServerStatusAnswer => 'unavailable');
+    this.server.set(k, { at: now, answer });
+    // No answer now is no fact about the status: asked again next time.
+    if ((await answer) === 'unavailable') this.server.delete(k);
+    return answer;
   }
 
   /** What Hush knows of the message `m` answers (signed reply-to): its sender and a snippet. */
