@@ -36,11 +36,14 @@ export async function api<T>(inst: Instance, username: string, method: string, p
   return (await res.json()) as T;
 }
 
-/** Makes keys for `username` on `inst`, bound to its actor URI; `publish` writes the bundle to its profile. */
-export async function nodeParty(inst: Instance, username: string, publish = true, nowSec = Math.floor(Date.now() / 1000)): Promise<NodeParty> {
+/**
+ * Makes keys for `username` on `inst`, bound to its actor URI; `publish` writes the bundle to its
+ * profile. `identityOf`: keep this identity key (a fresh prekey chain only).
+ */
+export async function nodeParty(inst: Instance, username: string, publish = true, nowSec = Math.floor(Date.now() / 1000), identityOf?: Identity): Promise<NodeParty> {
   await init();
   const me = await api<AccountJson>(inst, username, 'GET', '/api/v1/accounts/verify_credentials');
-  const identity = generateIdentity(me.uri);
+  const identity = identityOf ?? generateIdentity(me.uri);
   const chain = createChain(nowSec);
   const pre = currentPrekey(chain);
   const bundle = encodeBundle(identity, pre.epoch, pre.publicKey);

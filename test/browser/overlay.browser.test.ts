@@ -175,6 +175,10 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     expect(await sendSecure(bob.page, 30_000)).toBe('sent');
     const seen = await waitForPlaintext(alice.page, reply);
     expect(seen.badge).toBe('verified');
+    // A genuine reply (#21 invariant 3): the signed context names the message answered, no flag on either side.
+    expect(seen.flags).toEqual([]);
+    expect(seen.context).toContain('old mill');
+    expect((await waitForPlaintext(bob.page, reply)).flags).toEqual([]);
     const row = queryDb(b.dbPath, 'SELECT in_reply_to_id FROM statuses WHERE id = ?', [seen.statusId])[0] ?? queryDb(a.dbPath, 'SELECT in_reply_to_id FROM statuses WHERE id = ?', [seen.statusId])[0];
     expect(row?.in_reply_to_id ?? null).not.toBeNull();
     expect(allStatusText(a, b)).not.toContain('see you there');

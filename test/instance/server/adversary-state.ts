@@ -38,7 +38,9 @@ export type NetworkBehaviour =
   /** 429 as Rack::Attack answers in Mastodon: `{"error":"Too many requests"}`, X-RateLimit-* headers, reset in `resetInSeconds`. */
   | { rateLimited: true; resetInSeconds: number }
   /** The real answer preceded by `hugeBytes` bytes of JSON padding, streamed; Content-Length only if `contentLength`. */
-  | { hugeBytes: number; contentLength?: boolean };
+  | { hugeBytes: number; contentLength?: boolean }
+  /** The real answer's headers (full Content-Length), then only its first `truncateAt` bytes, then the connection is closed. */
+  | { truncateAt: number };
 
 export interface NetworkRule { pathPrefix: string; behaviour: Exclude<NetworkBehaviour, 'normal'> }
 

@@ -240,6 +240,12 @@ describe('adversary admin API', () => {
     expect(text.length).toBeGreaterThan(3_000_000);
     expect(JSON.parse(text).acct).toBe('bob');
     expect((await t.b.adversary.state()).network).toEqual([{ pathPrefix: '/api/v1/accounts/lookup', behaviour: { hugeBytes: 3_000_000, contentLength: true } }]);
+    // Truncated: the full Content-Length is announced, a part is sent, the connection closes.
+    await t.b.adversary.setNetworkBehaviour('/api/v1/accounts/lookup', { truncateAt: 20 });
+    const cut = await fetch(`${t.b.origin}${lookup}`);
+    expect(cut.status).toBe(200);
+    expect(Number(cut.headers.get('content-length'))).toBeGreaterThan(20);
+    await expect(cut.text()).rejects.toThrow();
     await t.b.adversary.setNetworkBehaviour('/api/v1/accounts/lookup', 'normal');
     expect((await call(t.b.origin, null, 'GET', lookup)).status).toBe(200);
     await expect(t.b.adversary.setNetworkBehaviour('api', 'down')).rejects.toThrow(/400/);

@@ -233,6 +233,7 @@ function readBehaviour(v: unknown): NetworkBehaviour | undefined {
     if (o.contentLength !== undefined && typeof o.contentLength !== 'boolean') return undefined;
     return { hugeBytes: o.hugeBytes, contentLength: o.contentLength !== false };
   }
+  if (typeof o.truncateAt === 'number' && Number.isInteger(o.truncateAt) && o.truncateAt >= 0) return { truncateAt: o.truncateAt };
   return undefined;
 }
 
@@ -240,7 +241,7 @@ function networkBehaviour(ctx: Ctx, b: Body): Reply {
   const pathPrefix = s(b, 'pathPrefix');
   const behaviour = readBehaviour(b.behaviour);
   if (pathPrefix === undefined || !pathPrefix.startsWith('/')) return bad('pathPrefix must start with /');
-  if (behaviour === undefined) return bad("behaviour: 'normal' | 'down' | 'hang' | 'reset' | {delayMs} | {rateLimited: true, resetInSeconds} | {hugeBytes, contentLength?}");
+  if (behaviour === undefined) return bad("behaviour: 'normal' | 'down' | 'hang' | 'reset' | {delayMs} | {rateLimited: true, resetInSeconds} | {hugeBytes, contentLength?} | {truncateAt}");
   const rules = ctx.adversary.network.filter((r) => r.pathPrefix !== pathPrefix);
   if (behaviour !== 'normal') rules.push({ pathPrefix, behaviour } satisfies NetworkRule);
   ctx.adversary.network = rules;

@@ -9,7 +9,7 @@ import { miscRoutes } from './api-misc.ts';
 import { receive } from './inbox.ts';
 import type { Duplex } from 'node:stream';
 import { acceptStreamingUpgrade, isStreamingUpgradePath, refuseUpgrade } from './websocket.ts';
-import { faultBefore, paddingOf, recordRequest, ruleFor, sendPadded } from './network.ts';
+import { faultBefore, paddingOf, recordRequest, ruleFor, sendPadded, truncationOf } from './network.ts';
 import { actor, image, isPublicGetCorsPath, isWebRoute, publicGetCors, staticPack, webApp, webfinger } from './web.ts';
 
 export const router = new Router();
@@ -25,8 +25,12 @@ const CORS = {
   'access-control-expose-headers': 'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Idempotency-Key',
 };
 
-/** Writes a reply; with `pad` (the adversary's huge body) the body comes after that many spaces. */
-export function send(res: ServerResponse, r: Reply, pad?: { bytes: number; contentLength: boolean }): void {
+/**
+ * Writes a reply; with `pad` (the adversary's huge body) the body comes after that many spaces;
+ * with `cut` only the body's first `cut` bytes are sent under the full Content-Length, then the
+ * connection is closed (a truncated answer).
+ */
+export function send(res: ServerResponse, r: Reply, pad?: { bytes: number; contentLength: boolean }, cut?: number): void {
   if (r.streaming) return;
   const headers: Record<string, string> = { ...r.headers };
   let body: string | Buffer = '';
@@ -39,6 +43,12 @@ export function send(res: ServerResponse, r: Reply, pad?: { bytes: number; conte
   }
   if (pad) {
     sendPadded(res, r.status, headers, body, pad).catch(() => res.destroy());
+    return;
+  }
+  if (cut !== undefined) {
+    const buf = typeof body === 'string' ? Buffer.from(body) : body;
+    res.writeHead(r.status, { ...headers, 'content-length': String(buf.length) });
+    res.write(buf.subarray(0, Math.min(cut, Math.max(0, buf.length - 1))), () => res.destroy());
     return;
   }
   res.writeHead(r.status, headers);
@@ -143,7 +153,7 @@ export function createInstanceServer(ctx: Ctx): Server {
     faultBefore(rule, req, res).then((handled) => (handled ? undefined : dispatch(ctx, req, res))).then((r) => {
       if (r === undefined) return;
       ctx.db.flush(); // Whatever the client learns from this reply is already on disk.
-      send(res, r, paddingOf(rule));
+      send(res, r, paddingOf(rule), truncationOf(rule));
     }, (e: unknown) => {
       ctx.db.flush();
       // A bug must not take the instance down; answer 500 as Rails would.

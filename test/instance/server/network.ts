@@ -1,6 +1,6 @@
 // What happens to a request before and after the instance answers it, by the adversary's switches
 // (setNetworkBehaviour): the request log every request lands in, and per-path faults (down, hang,
-// reset, slow, huge body). Applies to every request on the public port, WebSocket upgrades included.
+// reset, slow, huge body, truncated body). Applies to every request on the public port, WebSocket upgrades included.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Ctx } from './context.ts';
 import { accountByToken } from './accounts.ts';
@@ -66,6 +66,12 @@ export async function faultBefore(rule: NetworkRule | undefined, req: IncomingMe
   }
   if ('delayMs' in b) await sleep(b.delayMs);
   return false;
+}
+
+/** Where a rule cuts the real body off (the connection is then closed), or undefined. */
+export function truncationOf(rule: NetworkRule | undefined): number | undefined {
+  const b = rule?.behaviour;
+  return typeof b === 'object' && 'truncateAt' in b ? b.truncateAt : undefined;
 }
 
 /** The size of padding a rule puts before the real body, or 0. */
