@@ -10,7 +10,11 @@ import { join, resolve } from 'node:path';
 export const SUMMARY_DIR = resolve('test-artifacts/adversarial');
 
 export type SummaryEntry =
-  | { readonly kind: 'attacks'; readonly label: string; readonly tried: number; readonly succeeded: number; readonly failures: readonly string[] }
+  | {
+    readonly kind: 'attacks'; readonly label: string; readonly tried: number; readonly succeeded: number; readonly failures: readonly string[];
+    /** Per attack, by name (absent in entries written before names were kept). */
+    readonly attacks?: readonly { readonly name: string; readonly tried: number; readonly succeeded: number }[];
+  }
   | { readonly kind: 'fuzz'; readonly label: string; readonly cases: number; readonly crashes: number };
 
 export function recordSummary(entry: SummaryEntry): void {

@@ -91,15 +91,23 @@ export class Tally {
   tried = 0;
   succeeded = 0;
   readonly failures: string[] = [];
+  /** Every attack by name (the summary lists them, so a missing one shows). */
+  readonly attacks: { name: string; tried: number; succeeded: number }[] = [];
 
   add(name: string, tries: number, succeeded: number, detail = ''): void {
     this.tried += tries;
     this.succeeded += succeeded;
+    const known = this.attacks.find((a) => a.name === name);
+    if (known === undefined) this.attacks.push({ name, tried: tries, succeeded });
+    else {
+      known.tried += tries;
+      known.succeeded += succeeded;
+    }
     if (succeeded > 0) this.failures.push(`${name}: ${detail}`);
   }
 
   print(label: string): void {
     console.log(`adversarial ${label}: ${this.tried} attempts tried, ${this.succeeded} succeeded${this.failures.length ? ` (${this.failures.join('; ')})` : ''}`);
-    recordSummary({ kind: 'attacks', label, tried: this.tried, succeeded: this.succeeded, failures: this.failures });
+    recordSummary({ kind: 'attacks', label, tried: this.tried, succeeded: this.succeeded, failures: this.failures, attacks: this.attacks });
   }
 }
