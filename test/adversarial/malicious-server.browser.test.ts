@@ -458,6 +458,18 @@ describe.each(browserKinds())('a malicious server (%s)', (kind) => {
     expect(huge).toBe(0);
   });
 
+  it('#21.3 a server date far from the signed time is flagged; the signed time is what the view shows', async () => {
+    const text = `dated ${Math.random()}`;
+    const [id = ''] = await arrivals(w, () => postThread(w.alice, encryptTo(w.alice, to(), text)));
+    await waitForPlaintext(w.bob.page, text);
+    // The server presents it as written a month later (an old message shown as new).
+    await w.b.adversary.patchStatus(id, { createdAt: new Date(Date.now() + 30 * 86_400_000).toISOString() });
+    await w.bob.page.reload();
+    const v = await waitForPlaintext(w.bob.page, text);
+    tally.add('#21.3 server date far from the signed time', 1, v.flags.includes('time_gap') ? 0 : 1, JSON.stringify(v));
+    expect(v.flags).toEqual(['time_gap']);
+  });
+
   it('#21.5 a pinned contact\'s key stripped from her profile on both instances is "key withdrawn": still encrypted to the pinned key, never "no key"', async () => {
     const before = await ask<Detail>(w.bob, 'keys/contact', { account: account(), acct: w.alice.acct });
     await w.a.adversary.setLocalField('alice', PROFILE_FIELD_NAME, 'removed');
