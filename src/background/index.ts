@@ -18,7 +18,7 @@ import { Reader } from './overlay/reading';
 import { StatusApi } from './publishing/status-api';
 import { createSettingsStore } from './settings/store';
 import { keysHandlers } from './keys/handlers';
-import { createOverlayHandlers } from './overlay/handlers';
+import { createOverlayHandlers, serverStatusVia } from './overlay/handlers';
 import { dropLegacyRecords } from './overlay/message-store';
 import { createRouter, type Handlers } from './router';
 import { sweepTab } from './session-table';
@@ -31,8 +31,12 @@ const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
 const keyServices = createKeyServices();
 const startup: { evaluatedMs: number; readyMs: number | null } = { evaluatedMs: 0, readyMs: null };
 /** One decryption cache for the overlay and the inbox. */
-const reader = new Reader({ services: keyServices, area: browser.storage.local, now: () => Promise.resolve(Math.floor(Date.now() / 1000)) });
 const statusApi = new StatusApi((url, init) => fetch(url, init));
+/** The reply-link check (#21 invariant 3) asks the user's instance with the page's token. */
+const reader = new Reader({
+  services: keyServices, area: browser.storage.local, now: () => Promise.resolve(Math.floor(Date.now() / 1000)),
+  serverStatus: serverStatusVia(statusApi, (account) => pageToken(account, 'publish')),
+});
 const inboxApi = new InboxApi((url, init) => fetch(url, init));
 const inboxStore = new InboxStore(browser.storage.local, keyServices);
 const ownToken = async (account: { origin: string; accountId: string }): Promise<string | null> => {

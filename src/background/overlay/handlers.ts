@@ -40,6 +40,17 @@ export interface OverlayDeps {
   readonly reader?: Reader;
 }
 
+/** The instance's own answer about a status (background, user's token, never the page): reply link and Hush text. */
+export function serverStatusVia(statusApi: StatusApi, token: (account: AccountRef) => Promise<string | null>): (account: AccountRef, id: string) => Promise<ServerStatusAnswer> {
+  return async (account, id) => {
+    const t = await token(account);
+    if (t === null) return 'unavailable';
+    const r = await statusApi.get(account.origin, t, id);
+    if (!r.ok) return r.kind === 'status' && [403, 404, 410].includes(r.status) ? 'gone' : 'unavailable';
+    return { inReplyToId: r.value.in_reply_to_id ?? null, text: hushTextOf(r.value.content) };
+  };
+}
+
 async function tabAccount(sender: SenderContext): Promise<AccountRef | null> {
   if (sender.tabId === null) return null;
   const state = await getTabState(sender.tabId);
@@ -71,14 +82,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
   const now = deps.now ?? (() => Promise.resolve(Math.floor(Date.now() / 1000)));
   const statusApi = deps.statusApi ?? new StatusApi((url, init) => fetch(url, init));
   const token = deps.token ?? (() => Promise.resolve(null));
-  /** The instance's own answer about a status (background, user's token): reply link and Hush text. */
-  const serverStatus = async (account: AccountRef, id: string): Promise<ServerStatusAnswer> => {
-    const t = await token(account);
-    if (t === null) return 'unavailable';
-    const r = await statusApi.get(account.origin, t, id);
-    if (!r.ok) return r.kind === 'status' && [403, 404, 410].includes(r.status) ? 'gone' : 'unavailable';
-    return { inReplyToId: r.value.in_reply_to_id ?? null, text: hushTextOf(r.value.content) };
-  };
+  const serverStatus = serverStatusVia(statusApi, token);
   const reader = deps.reader ?? new Reader({ services: deps.services, area: browser.storage.local, now, serverStatus });
 
   /**
