@@ -26,6 +26,10 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // One retry for a test that hangs under load: in a 2026-12-07 Chromium-only run,
+          // page-decides-nothing's invariant 3 timed out once and passed alone twice. A real
+          // regression fails both tries; a retried test is printed as flaky by vitest.
+          retry: 1,
         },
       },
     ],
