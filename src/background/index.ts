@@ -8,8 +8,8 @@ import { fail } from '../messaging/result';
 import { record, recent } from './diagnostics';
 import { injectIntoOpenTabs, originsFromPatterns, reconcileContentScripts } from './instances';
 import { createKeyServices } from './key-services';
+import { MastodonApi } from './network/mastodon';
 import { browserRuntime, pageToken, setResolveTokenSource, tabAccount } from './keys/browser-deps';
-import { InboxApi } from './inbox/api';
 import { LiveHub } from './inbox/live';
 import { createInboxHandlers } from './inbox/service';
 import { InboxStore } from './inbox/store';
@@ -37,7 +37,8 @@ const reader = new Reader({
   services: keyServices, area: browser.storage.local, now: () => Promise.resolve(Math.floor(Date.now() / 1000)),
   serverStatus: serverStatusVia(statusApi, (account) => pageToken(account, 'publish')),
 });
-const inboxApi = new InboxApi((url, init) => fetch(url, init));
+/** The inbox reads whole threads: a longer deadline than the key store's lookups. */
+const inboxApi = new MastodonApi((url, init) => fetch(url, init), { timeoutMs: 15_000 });
 const inboxStore = new InboxStore(browser.storage.local, keyServices);
 const ownToken = async (account: { origin: string; accountId: string }): Promise<string | null> => {
   const t = await inboxStore.token(account);

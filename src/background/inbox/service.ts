@@ -12,6 +12,7 @@ import type { ComposeStatus, SendProgress } from '../../messaging/overlay-messag
 import { fail } from '../../messaging/result';
 import { STATUS_PREFIX } from '../../protocol/index';
 import { htmlToText } from '../network/html-text';
+import type { ApiFailure, InboxStatus, MastodonApi } from '../network/mastodon';
 import type { Reader, SeenStatus } from '../overlay/reading';
 import { invitationText } from '../overlay/draft';
 import type { StatusApi } from '../publishing/status-api';
@@ -19,7 +20,6 @@ import { draftStatus, sendDraft, type SendJob } from '../publishing/send';
 import type { HandlersFor } from '../router';
 import type { SenderContext } from '../senders';
 import type { AccountRef, KeyServices } from '../services';
-import type { ApiFailure, InboxApi, InboxStatus } from './api';
 import { authorizeUrl, challengeS256, INBOX_SCOPES, instanceOrigin, parseRedirect, randomToken } from './oauth';
 import type { Area, InboxStore } from './store';
 
@@ -32,7 +32,7 @@ export interface InboxDeps {
   readonly services: KeyServices;
   readonly reader: Reader;
   readonly statusApi: StatusApi;
-  readonly api: InboxApi;
+  readonly api: MastodonApi;
   readonly store: InboxStore;
   /** storage.session: drafts (memory only, survive worker restarts). */
   readonly session: Area;
@@ -215,7 +215,7 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       if (!back.ok) return { result: back.reason === 'denied' ? 'denied' : back.reason === 'state_mismatch' ? 'state_mismatch' : 'cancelled' };
       const tok = await deps.api.exchange(origin, { clientId: app.clientId, clientSecret: app.clientSecret, redirectUri, code: back.code, verifier, scopes: INBOX_SCOPES });
       if (!tok.ok) return { result: 'network', message: tok.kind === 'status' ? `HTTP ${tok.status}` : tok.message };
-      const me = await deps.api.me(origin, tok.value.token);
+      const me = await deps.api.verifyCredentials(origin, tok.value.token);
       const revoke = () => deps.api.revoke(origin, { clientId: app.clientId, clientSecret: app.clientSecret, token: tok.value.token });
       if (!me.ok) {
         await revoke();
@@ -340,7 +340,7 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       if (q.replace(/@.*$/, '').length < 2) return { result: 'ok' as const, accounts: [] };
       const tok = await tokenFor(account);
       if (!('token' in tok)) return tok;
-      const r = await deps.api.search(account.origin, tok.token, q, q.includes('@'));
+      const r = await deps.api.searchAccounts(account.origin, q, tok.token, q.includes('@'));
       if (!r.ok) return problemOf(r);
       const self = (await selfOf(account)) ?? '';
       const home = self.slice(self.lastIndexOf('@') + 1);

@@ -4,30 +4,14 @@
  * `allowed_mentions`. Responses are outside data: shape-checked, bounded (network/http.ts).
  */
 import * as v from 'valibot';
-import { requestJson, type Fetch, type HttpFailure } from '../network/http';
+import { requestJson, type Fetch } from '../network/http';
+import { shaped, StatusJsonSchema, Str, type ApiResult, type StatusJson } from '../network/mastodon';
 
-const Str = (max: number) => v.pipe(v.string(), v.maxLength(max));
-
-const MentionSchema = v.object({ id: Str(64), acct: Str(600), url: v.nullish(Str(2048)) });
-export const StatusJsonSchema = v.object({
-  id: Str(64),
-  visibility: Str(20),
-  in_reply_to_id: v.nullish(Str(64)),
-  content: Str(200_000),
-  spoiler_text: v.optional(Str(20_000), ''),
-  mentions: v.pipe(v.array(MentionSchema), v.maxLength(200)),
-  media_attachments: v.optional(v.pipe(v.array(v.unknown()), v.maxLength(50)), []),
-  poll: v.nullish(v.unknown()),
-  account: v.object({ id: Str(64), acct: Str(600), uri: v.optional(Str(2048)) }),
-});
-export type StatusJson = v.InferOutput<typeof StatusJsonSchema>;
+export { errorText, type ApiFailure, type ApiResult, type StatusJson } from '../network/mastodon';
 
 const ConversationSchema = v.object({ id: Str(64), last_status: v.nullish(StatusJsonSchema) });
 const SourceSchema = v.object({ id: Str(64), text: Str(200_000), spoiler_text: v.optional(Str(20_000), '') });
 const LookupSchema = v.object({ id: Str(64), acct: Str(600), uri: Str(2048) });
-
-export type ApiFailure = HttpFailure | { readonly ok: false; readonly kind: 'bad_shape'; readonly message: string };
-export type ApiResult<T> = { readonly ok: true; readonly value: T } | ApiFailure;
 
 export interface NewStatus {
   readonly status: string;
@@ -37,15 +21,6 @@ export interface NewStatus {
   /** Same key, same status: a retry after a lost answer never posts twice (kept 1 h by Mastodon). */
   readonly idempotencyKey: string;
 }
-
-function shaped<T>(r: Awaited<ReturnType<typeof requestJson>>, schema: v.GenericSchema<unknown, T>): ApiResult<T> {
-  if (!r.ok) return r;
-  const p = v.safeParse(schema, r.json);
-  return p.success ? { ok: true, value: p.output } : { ok: false, kind: 'bad_shape', message: 'unexpected response shape' };
-}
-
-/** A short English description of a failure, for diagnostics (the UI localises the kind). */
-export const errorText = (f: ApiFailure): string => (f.kind === 'status' ? `HTTP ${f.status}` : f.message);
 
 export class StatusApi {
   constructor(private readonly fetchFn: Fetch, private readonly timeoutMs = 15_000) {}
