@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import sodium from 'libsodium-wrappers-sumo';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { b64, b64std, hex, unb64, unb64std, unhex } from '../src/messaging/encoding';
 
 beforeAll(async () => {
@@ -8,6 +10,7 @@ beforeAll(async () => {
 });
 
 const runs = { numRuns: 1000 };
+const SRC = join(__dirname, '../src');
 
 describe('encoding (one codec outside the protocol core)', () => {
   it('writes exactly what the libsodium codecs it replaced wrote, so stored values read back the same', () => {
@@ -54,5 +57,18 @@ describe('encoding (one codec outside the protocol core)', () => {
       const c = unhex(text);
       if (c !== undefined) expect(hex(c)).toBe(text);
     }), runs);
+  });
+
+  it('is the only base64 codec in src/ outside the protocol core (no btoa/atob anywhere else)', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) && /\b(?:btoa|atob)\(/.test(readFileSync(p, 'utf8'))) offenders.push(relative(SRC, p));
+      }
+    };
+    walk(SRC);
+    expect(offenders).toEqual(['messaging/encoding.ts']);
   });
 });

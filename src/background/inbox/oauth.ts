@@ -3,6 +3,7 @@
  * authorization URL, and the check of the redirect the browser hands back. The verifier and state
  * are made and kept in the background; only the challenge and state go to the instance.
  */
+import { b64 } from '../../messaging/encoding';
 
 /** The smallest set covering what the inbox does: read conversations and statuses, search accounts
  * (v1 account search and a resolving v2 search), post, mark read. No write:accounts, no follow. */
@@ -25,19 +26,13 @@ export function instanceOrigin(input: string, allowHttpLoopback: boolean): strin
   return url.origin;
 }
 
-const b64url = (bytes: Uint8Array): string => {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-};
-
 /** 32 random bytes as base64url: 43 characters, inside RFC 7636's 43-128 range. */
 export function randomToken(): string {
-  return b64url(crypto.getRandomValues(new Uint8Array(32)));
+  return b64(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 export async function challengeS256(verifier: string): Promise<string> {
-  return b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  return b64(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
 }
 
 export function authorizeUrl(origin: string, p: { clientId: string; redirectUri: string; state: string; challenge: string; scopes: readonly string[] }): string {

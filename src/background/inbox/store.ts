@@ -6,6 +6,7 @@
  * reading it needs the keys unlocked. Drafts live in storage.session (memory only): they survive
  * closing the panel and restarting the worker, never the browser, and never touch the disk.
  */
+import { b64std, unb64std } from '../../messaging/encoding';
 import type { AccountRef, KeyServices } from '../services';
 
 export interface AppRecord {
@@ -41,19 +42,6 @@ const isApp = (x: unknown): x is AppRecord =>
   isObj(x) && typeof x.origin === 'string' && typeof x.clientId === 'string' && typeof x.clientSecret === 'string' && typeof x.redirectUri === 'string' && strs(x.scopes);
 const isConnection = (x: unknown): x is ConnectionRecord =>
   isObj(x) && typeof x.origin === 'string' && typeof x.accountId === 'string' && typeof x.acct === 'string' && typeof x.sealedToken === 'string' && strs(x.scopes) && typeof x.connectedAt === 'number';
-
-const toB64 = (b: Uint8Array): string => {
-  let s = '';
-  for (const x of b) s += String.fromCharCode(x);
-  return btoa(s);
-};
-const fromB64 = (s: string): Uint8Array | null => {
-  try {
-    return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
-};
 
 export class InboxStore {
   /** One writer at a time (read-modify-write of the lists). */
@@ -98,7 +86,7 @@ export class InboxStore {
   async connect(account: AccountRef, acct: string, token: string, scopes: readonly string[], now: number): Promise<'ok' | 'locked' | 'not_enabled'> {
     const sealed = await this.services.sealLocal(account, new TextEncoder().encode(token));
     if (!(sealed instanceof Uint8Array)) return sealed === 'locked' ? 'locked' : 'not_enabled';
-    const record: ConnectionRecord = { origin: account.origin, accountId: account.accountId, acct, sealedToken: toB64(sealed), scopes: [...scopes], connectedAt: now };
+    const record: ConnectionRecord = { origin: account.origin, accountId: account.accountId, acct, sealedToken: b64std(sealed), scopes: [...scopes], connectedAt: now };
     await this.exclusive(async () => {
       const list = (await this.connections()).filter((c) => !(c.origin === account.origin && c.accountId === account.accountId));
       await this.area.set({ [CONNECTIONS]: [...list, record] });
@@ -110,7 +98,7 @@ export class InboxStore {
   async token(account: AccountRef): Promise<{ readonly token: string } | 'none' | 'locked'> {
     const c = await this.connection(account);
     if (c === null) return 'none';
-    const sealed = fromB64(c.sealedToken);
+    const sealed = unb64std(c.sealedToken) ?? null;
     if (sealed === null) return 'none';
     const opened = await this.services.openLocal(account, sealed);
     if (opened === 'locked') return 'locked';
