@@ -9,7 +9,7 @@ import { TargetType, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceChain, currentPrekey, decryptMessage, encodeBundle, encodeRevocation, inspectChunk, parseStatusText, pruneChain, PROFILE_FIELD_NAME, STATUS_PREFIX } from '../../src/protocol/index';
 import { queryDb } from '../instance/web/test-support';
-import { ask, chooseDirect, editorFrame, shownMessages, turnOffInEditor, typeSecure, waitForPlaintext } from '../browser/overlay-support';
+import { ask, chooseDirect, editorFrame, sendSecure, shownMessages, turnOffInEditor, typeSecure, waitForPlaintext } from '../browser/overlay-support';
 import { api, encryptTo, nodeParty, postThread, publishedKey, type NodeParty } from './node-party';
 import { startWorld, stopWorld, Tally, type World } from './support';
 import { browserKinds } from '../browser/launch';
@@ -472,6 +472,61 @@ describe.each(browserKinds())('a malicious server (%s)', (kind) => {
     tally.add('#21.3 server date far from the signed time', 1, v.flags.includes('time_gap') ? 0 : 1, JSON.stringify(v));
     expect(v.flags).toEqual(['time_gap']);
   });
+
+  it('#21.5 an old message replayed as the last status of a DM-column entry is flagged there, the user\'s own included; one status shown in its entry and its thread is no replay', async () => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const page = w.bob.page;
+    const inbox = `${w.b.origin}/conversations`;
+    /** The view of a DM-column entry (`c<conversation>`) or a status showing `text`, once `ok` holds. */
+    const viewOf = async (text: string, where: (id: string) => boolean, ok: (v: { badge: string; flags: string[] }) => boolean, ms = 45_000) => {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const v = (await shownMessages(page)).find((m) => m.text.includes(text) && where(m.statusId));
+        if (v !== undefined && v.badge !== '' && ok(v)) return v;
+        if (Date.now() > deadline) throw new Error(`no view of "${text}" as wanted: ${JSON.stringify(await shownMessages(page))}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    const entry = (id: string) => id.startsWith('c');
+    const any = () => true;
+    // A genuine message from alice, read in the DM column and then in its thread: one status
+    // seen twice, never a replay.
+    const fromAlice = `in the DM column ${tag}`;
+    const [aliceId = ''] = await arrivals(w, () => postThread(w.alice, encryptTo(w.alice, to(), fromAlice)));
+    await page.goto(inbox);
+    const first = await viewOf(fromAlice, entry, any);
+    expect(first).toMatchObject({ badge: 'verified', flags: [] });
+    await page.goto(`${w.b.origin}/@${w.alice.acct}/${aliceId}`);
+    expect(await viewOf(fromAlice, (id) => id === aliceId, any)).toMatchObject({ badge: 'verified', flags: [] });
+    // bob's own message to alice, sent from the secure editor.
+    const own = `my own words ${tag}`;
+    await page.goto(`${w.b.origin}/home`);
+    await page.waitForSelector('form.compose-form');
+    await chooseDirect(page);
+    await page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]', { timeout: 30_000 });
+    const before = statusIds(w);
+    await typeSecure(page, `@${w.alice.acct} ${own}`);
+    expect(await sendSecure(page)).toBe('sent');
+    const [ownId = ''] = [...statusIds(w)].filter((id) => !before.has(id));
+    expect(ownId).not.toBe('');
+    await page.goto(inbox);
+    expect(await viewOf(own, entry, any)).toMatchObject({ flags: [] });
+    // While bob looks at his DM column, his instance re-delivers both as the newest statuses of
+    // their conversations (Mastodon's DM column shows each conversation's last status).
+    const replays = [await w.b.adversary.replayStatus(aliceId, 'bob'), await w.b.adversary.replayStatus(ownId, 'bob')];
+    const flagged = async () => Promise.all([fromAlice, own].map((t) => viewOf(t, entry, (v) => v.flags.includes('replayed')).then(() => true, () => false)));
+    const live = await flagged();
+    await page.reload();
+    const reloaded = await flagged();
+    tally.add('#21.5 replay as the last status of a DM-column entry', 4, [...live, ...reloaded].filter((f) => !f).length, JSON.stringify({ live, reloaded, shown: await shownMessages(page) }));
+    expect({ live, reloaded }).toEqual({ live: [true, true], reloaded: [true, true] });
+    // The replays are new statuses; the originals, shown where they are, stay unflagged.
+    expect(replays.map((r) => r.id)).not.toContain(aliceId);
+    await page.goto(`${w.b.origin}/@${w.alice.acct}/${aliceId}`);
+    expect(await viewOf(fromAlice, (id) => id === aliceId, any)).toMatchObject({ badge: 'verified', flags: [] });
+    await page.goto(`${w.b.origin}/@bob/${ownId}`);
+    expect((await viewOf(own, (id) => id === ownId, any)).flags).toEqual([]);
+  }, 240_000);
 
   it('#21.5 a pinned contact\'s key stripped from her profile on both instances is "key withdrawn": still encrypted to the pinned key, never "no key"', async () => {
     const before = await ask<Detail>(w.bob, 'keys/contact', { account: account(), acct: w.alice.acct });

@@ -16,6 +16,7 @@ export const StatusJsonSchema = v.object({
   id: Str(64),
   visibility: Str(20),
   in_reply_to_id: v.nullish(Str(64)),
+  created_at: v.optional(Str(64)),
   content: Str(200_000),
   spoiler_text: v.optional(Str(20_000), ''),
   mentions: v.pipe(v.array(MentionSchema), v.maxLength(200)),

@@ -26,6 +26,8 @@ export interface LastStatus {
   readonly statusId: string;
   readonly authorAcct: string;
   readonly mentions: readonly string[];
+  /** Its `created_at` (Unix seconds), null when the API gave none that parses. */
+  readonly createdAt: number | null;
 }
 
 export interface OverlayContext {
@@ -41,7 +43,11 @@ export interface OverlayContext {
   readonly encryptByDefault: () => Promise<boolean>;
   /** Tells the frames of these view sessions to ask again (storage.session `hush:stale`). */
   readonly markStale: (sessions: readonly string[]) => Promise<void>;
-  readonly conversations: { lastStatus(account: AccountRef, conversationId: string): Promise<LastStatus | null> };
+  /**
+   * The status a DM-column entry shows now. `shownAt`: the date the entry shows (Unix seconds); a
+   * cached answer naming a status of another date is stale (a new last status arrived) and is asked again.
+   */
+  readonly conversations: { lastStatus(account: AccountRef, conversationId: string, shownAt: number | null): Promise<LastStatus | null> };
   readonly statusApi: StatusApi;
   /** The user's token, asked fresh from a tab of the account (never stored). */
   readonly token: (account: AccountRef) => Promise<string | null>;

@@ -253,4 +253,34 @@ describe('overlay handlers', () => {
     must(await h['overlay/views-open']({ items: entries.slice(0, 2) }, content));
     expect({ tokens, pages }).toEqual({ tokens: 1, pages: 1 });
   });
+
+  it('an entry showing a newer last status than the cached one is asked again: a re-delivered old message is not taken for the status it copies (#21.5)', async () => {
+    const t1 = 1_800_000_000;
+    let last = { id: '90', created_at: new Date(t1 * 1000).toISOString() };
+    let pages = 0;
+    const statusApi = {
+      conversations: () => {
+        pages++;
+        return Promise.resolve({ ok: true as const, value: [{ id: '1', last: { ...last, account: { acct: 'alice@a.test' }, mentions: [{ acct: 'bob@b.test' }] } }] });
+      },
+    } as unknown as StatusApi;
+    const h = createOverlayHandlers({
+      services: services(), frames: memoryFrames(), accountOf: () => Promise.resolve(account), selfOf: () => Promise.resolve('bob@b.test'),
+      token: () => Promise.resolve('token-123456'), now: () => Promise.resolve(1_800_000_100), statusApi,
+    });
+    const entryAt = (serverTime: number) => ({ ...item('c1', hushText), context: 'conversation' as const, serverTime });
+    const shownStatus = (out: { views: readonly object[] }): unknown => {
+      const v = out.views[0];
+      const session = v !== undefined && 'session' in v ? String(v.session) : '';
+      return (world.session.m.get(`view:${session}`) as { seen?: { statusId?: string } } | undefined)?.seen?.statusId;
+    };
+    expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1)] }, content)))).toBe('90');
+    // The same entry again, same date: the cached answer serves it.
+    expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1)] }, content)))).toBe('90');
+    expect(pages).toBe(1);
+    // The server re-delivers the old message as the conversation's newest status: same text, a later date.
+    last = { id: '95', created_at: new Date((t1 + 60) * 1000).toISOString() };
+    expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1 + 60)] }, content)))).toBe('95');
+    expect(pages).toBe(2);
+  });
 });

@@ -104,7 +104,8 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
         const map = new Map<string, LastStatus>();
         for (const conv of r.value) {
           if (conv.last === null) continue;
-          map.set(conv.id, { statusId: conv.last.id, authorAcct: conv.last.account.acct, mentions: conv.last.mentions.map((m) => m.acct) });
+          const at = Date.parse(conv.last.created_at ?? '');
+          map.set(conv.id, { statusId: conv.last.id, authorAcct: conv.last.account.acct, mentions: conv.last.mentions.map((m) => m.acct), createdAt: Number.isFinite(at) ? Math.floor(at / 1000) : null });
         }
         const page = { at: Date.now(), map };
         convCache.set(k, page);
@@ -114,10 +115,15 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     }
     return p;
   };
-  const lastStatus = async (account: AccountRef, id: string): Promise<LastStatus | null> => {
+  const lastStatus = async (account: AccountRef, id: string, shownAt: number | null): Promise<LastStatus | null> => {
     const k = `${account.origin}|${account.accountId}`;
     const c = convCache.get(k);
-    if (c !== undefined && c.map.has(id) && Date.now() - c.at <= 10_000) return c.map.get(id) ?? null;
+    const hit = c?.map.get(id);
+    // A cached answer is used only while it names the status the entry shows: a conversation whose
+    // last status changed (a new message, or an old one the server re-delivers) is asked again,
+    // or the new last status would be taken for the old one (issue #21, invariant 5).
+    const sameStatus = hit !== undefined && (shownAt === null || hit.createdAt === null || hit.createdAt === shownAt);
+    if (c !== undefined && hit !== undefined && sameStatus && Date.now() - c.at <= 10_000) return hit;
     const fresh = await fetchConversations(account, k);
     return (fresh ?? c)?.map.get(id) ?? null;
   };

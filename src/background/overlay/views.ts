@@ -80,7 +80,7 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
       serverTime: item.serverTime, extras: item.extras,
     };
     if (item.context !== 'conversation' || !item.statusId.startsWith('c')) return base;
-    const last = await ctx.conversations.lastStatus(account, item.statusId.slice(1));
+    const last = await ctx.conversations.lastStatus(account, item.statusId.slice(1), item.serverTime);
     if (last !== null) return { ...base, statusId: last.statusId, author: { acct: last.authorAcct, actorUri: null }, mentions: last.mentions.length > 0 ? last.mentions : item.mentions };
     // Offline or an unknown entry: the same text seen elsewhere on the page is that status.
     const same = await ctx.reader.statusWithText(account, item.text);

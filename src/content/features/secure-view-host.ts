@@ -71,7 +71,9 @@ export class SecureViews {
     for (const found of this.opts.adapter.statuses(root, this.opts.marker)) {
       relabel(found.container, this.opts.marker);
       const next = found.content.nextElementSibling;
-      const version = textVersion(found.text);
+      // A DM-column entry shows its conversation's last status: a new one with the same text (an old
+      // message the server re-delivers) has another date, and must be shown and checked anew.
+      const version = textVersion(found.context === 'conversation' ? `${found.text}\u0000${found.container.querySelector(selectors.statusTime)?.getAttribute('datetime') ?? ''}` : found.text);
       if (next instanceof HTMLElement && next.classList.contains(HOST_CLASS) && next.dataset.hushFor === found.statusId && next.dataset.hushText === version) {
         found.content.classList.add(HIDDEN_CLASS); // React may have rewritten the class list
         this.enqueue(next, found);
