@@ -13,7 +13,7 @@ import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
 import { tabIdFor, waitForTabState } from './extension-helpers';
-import { chooseDirect, sendSecure, typeSecure } from './overlay-support';
+import { chooseDirect, editorFrame, sendSecure, typeSecure } from './overlay-support';
 import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
 
 const extensionDir = testExtensionDir;
@@ -180,6 +180,23 @@ describe.each(browserKinds())('popup acceptance in %s', (kind) => {
     await chooseDirect(alice.page);
     await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]', { timeout: 15_000 });
     await typeSecure(alice.page, `@bob@b.test ${secret}`);
+    // alice had verified bob; the key she accepted is not verified. The editor says so on the
+    // chip, in words beside the recipients, and on Send (issue #21, invariant 1).
+    const editor = await editorFrame(alice.page);
+    const shown = await editor.evaluate(() => {
+      const chip = document.querySelector<HTMLElement>('.hush-chip');
+      const warning = document.querySelector<HTMLElement>('.hush-trust-warning');
+      return {
+        chip: { warning: chip?.dataset.warning, trust: chip?.dataset.trust, warn: chip?.classList.contains('hush-chip--warn'), text: chip?.textContent ?? '' },
+        warning: { text: warning?.textContent ?? '', visible: warning !== null && warning.getBoundingClientRect().height > 0 && getComputedStyle(warning).visibility === 'visible' },
+        send: document.querySelector('button.hush-send')?.textContent ?? '',
+      };
+    });
+    expect(shown.chip).toMatchObject({ warning: 'no_longer_verified', trust: 'unverified', warn: true });
+    expect(shown.chip.text).toContain('no longer verified');
+    expect(shown.warning.visible).toBe(true);
+    expect(shown.warning.text).toContain('No longer verified: @bob@b.test');
+    expect(shown.send).toBe('Send encrypted to @bob@b.test (no longer verified)');
     expect(await sendSecure(alice.page)).toBe('sent');
     await bob.page.bringToFront();
     const seen = await waitForView(bob.page, (v) => v.text.includes(secret), secret);

@@ -31,6 +31,13 @@ function recipientLabel(r: RecipientView): string {
   return t(r.trust === 'verified' ? 'trustVerified' : 'trustUnverified');
 }
 
+/** A short state for a recipient Hush still encrypts to but warns about ('' when none). */
+function recipientWarning(r: RecipientView): '' | 'no_longer_verified' | 'key_withdrawn' {
+  if (r.state !== 'ready') return '';
+  if (r.warning === 'key_withdrawn') return 'key_withdrawn';
+  return r.wasVerified ? 'no_longer_verified' : '';
+}
+
 function problemText(p: SendProblem): string {
   switch (p.kind) {
     case 'account': return t(p.account === 'locked' ? 'composeAccountLocked' : 'composeAccountNotEnabled');
@@ -59,6 +66,8 @@ class Editor {
   private readonly suggestions = el('div', 'hush-suggestions');
   private readonly budget = el('span', 'hush-budget');
   private readonly problem = el('div', 'hush-problem');
+  /** Recipients that were verified and are not any more, or whose key was withdrawn: said in words, not only by a chip's colour. */
+  private readonly trustWarning = el('div', 'hush-trust-warning');
   private readonly sendButton = el('button', 'hush-send');
   private readonly offButton = el('button', 'hush-off');
   private readonly focusNote = el('button', 'hush-focus-note');
@@ -82,7 +91,8 @@ class Editor {
     this.add.autocomplete = 'off';
     this.add.spellcheck = false;
     this.completions.hidden = true;
-    const parts: HTMLElement[] = [head, to, this.completions, this.suggestions];
+    this.trustWarning.setAttribute('role', 'status');
+    const parts: HTMLElement[] = [head, to, this.trustWarning, this.completions, this.suggestions];
     if (state.seed !== null) parts.push(this.seedBlock(state.seed));
     if (state.replyTo !== null) {
       const when = state.replyTo.createdAt === null ? '' : ` (${formatTime(state.replyTo.createdAt)})`;
@@ -251,6 +261,8 @@ class Editor {
       li.dataset.trust = r.trust ?? 'none';
       li.dataset.source = r.source;
       if (r.warning !== null || r.wasVerified || r.state !== 'ready') li.classList.add('hush-chip--warn');
+      const warn = recipientWarning(r);
+      if (warn !== '') li.dataset.warning = warn;
       const name = el('span', 'hush-chip__acct', `@${r.acct}`);
       const state = el('span', 'hush-chip__state', recipientLabel(r));
       const remove = el('button', 'hush-chip__remove', '×');
@@ -260,6 +272,18 @@ class Editor {
       li.append(name, state, remove);
       return li;
     }));
+    // A verified contact that is no longer verified (its key changed and was accepted), or whose key
+    // was withdrawn, is said in the editor itself, next to the recipients (issue #21, invariants 1 and 5).
+    const warned = (kind: string) => s.recipients.filter((r) => recipientWarning(r) === kind).map((r) => `@${r.acct}`).join(', ');
+    const lines = ([['no_longer_verified', 'editorWarnNoLongerVerified'], ['key_withdrawn', 'editorWarnKeyWithdrawn']] as const)
+      .flatMap(([kind, key]) => {
+        const who = warned(kind);
+        if (who === '') return [];
+        const p = el('p', 'hush-trust-warning__text', t(key, who));
+        p.dataset.warning = kind;
+        return [p];
+      });
+    this.trustWarning.replaceChildren(...lines);
     this.suggestions.replaceChildren();
     if (s.suggested.length > 0) {
       this.suggestions.append(el('span', 'hush-suggestions__label', t('editorSuggested')));
@@ -274,7 +298,12 @@ class Editor {
     const ready = s.account === 'ready' && !s.empty && s.parts > 0 && s.recipients.length > 0 && s.recipients.every((r) => r.state === 'ready');
     this.sendButton.disabled = this.sending || !ready;
     // The recipients again on the button itself: a page cropping the top cannot hide who gets it.
-    this.sendButton.textContent = s.recipients.length === 0 ? t('editorSend') : t('editorSendTo', s.recipients.map((r) => `@${r.acct}`).join(', '));
+    // A recipient Hush warns about is named with its state there too: Send is where the decision is made.
+    const named = (r: RecipientView) => {
+      const warn = recipientWarning(r);
+      return warn === '' ? `@${r.acct}` : t('editorSendToState', [`@${r.acct}`, t(warn === 'key_withdrawn' ? 'recipientShortKeyWithdrawn' : 'recipientShortNoLongerVerified')]);
+    };
+    this.sendButton.textContent = s.recipients.length === 0 ? t('editorSend') : t('editorSendTo', s.recipients.map(named).join(', '));
     this.root.dataset.ready = String(ready);
   }
 
