@@ -308,6 +308,8 @@ describe.each(browserKinds())('a malicious server (%s)', (kind) => {
         ['/.well-known/webfinger', 'down'],
         ['/.well-known/webfinger', { truncateAt: 10 }],
         ['/api/v1/accounts/lookup', 'hang'],
+        // Rate limited as Mastodon's Rack::Attack answers: 429, X-RateLimit-Reset, no Retry-After.
+        ['/api/v1/accounts/lookup', { rateLimited: true, resetInSeconds: 600 }],
       ];
       for (const [path, behaviour] of faults) {
         await fault(w.a, path, behaviour);
@@ -319,10 +321,17 @@ describe.each(browserKinds())('a malicious server (%s)', (kind) => {
         expect(v.text).toBe('');
         await heal();
       }
-      // The network recovers, slowly: no reload. The view asks again by itself and reads normally.
-      await fault(w.a, '/api/v1/accounts/lookup', { delayMs: 1500 });
+      // Rate limited again, for 20 s: neutral while it lasts. Then the limit passes by itself (the
+      // instance answers as usual once the window named by X-RateLimit-Reset ends) and WebFinger
+      // answers slowly: no reload. The view asks again by itself and reads normally.
+      await fault(w.a, '/api/v1/accounts/lookup', { rateLimited: true, resetInSeconds: 20 });
+      await fault(w.a, '/.well-known/webfinger', { delayMs: 1500 });
+      await w.bob.page.goto(thread);
+      const limited = await viewOf(fromCarol, () => true);
+      noWarning('rate limited (429 with X-RateLimit-Reset)', limited);
+      expect(limited.badge).toBe('unreachable');
       const healed = await viewOf(fromCarol, (b) => b !== 'unreachable', 90_000);
-      noWarning('recovered (slow answers)', healed);
+      noWarning('recovered (the rate limit passed; slow answers)', healed);
       expect(healed.badge).toBe('unverified');
       expect(healed.text).toBe(genuine);
       expect(healed.flags).toEqual([]);
@@ -353,7 +362,7 @@ describe.each(browserKinds())('a malicious server (%s)', (kind) => {
     } finally {
       await heal();
     }
-    tally.add('#21.4 false alarm on a genuine message (network faults)', 7 + 3, warned.length, warned.join('; '));
+    tally.add('#21.4 false alarm on a genuine message (network faults)', 8 + 4, warned.length, warned.join('; '));
     expect(warned).toEqual([]);
   }, 300_000);
 

@@ -35,14 +35,31 @@ export type NetworkBehaviour =
   /** The connection is destroyed without an answer (fetch rejects: a network error). */
   | 'reset'
   | { delayMs: number }
-  /** 429 as Rack::Attack answers in Mastodon: `{"error":"Too many requests"}`, X-RateLimit-* headers, reset in `resetInSeconds`. */
+  /**
+   * 429 as Rack::Attack answers in Mastodon: `{"error":"Too many requests"}`, X-RateLimit-* headers,
+   * no Retry-After (Mastodon sends none). The window ends `resetInSeconds` after the rule is set
+   * (X-RateLimit-Reset names that time); after it, requests are answered as usual again.
+   */
   | { rateLimited: true; resetInSeconds: number }
   /** The real answer preceded by `hugeBytes` bytes of JSON padding, streamed; Content-Length only if `contentLength`. */
   | { hugeBytes: number; contentLength?: boolean }
   /** The real answer's headers (full Content-Length), then only its first `truncateAt` bytes, then the connection is closed. */
   | { truncateAt: number };
 
-export interface NetworkRule { pathPrefix: string; behaviour: Exclude<NetworkBehaviour, 'normal'> }
+export interface NetworkRule {
+  pathPrefix: string;
+  behaviour: Exclude<NetworkBehaviour, 'normal'>;
+  /** Epoch ms when the rule was set (a rate limit's window counts from it). */
+  since: number;
+}
+
+/** While a rate-limit rule's window lasts: when it ends (epoch ms); null for other rules or once it passed. */
+export function rateLimitEnd(rule: NetworkRule | undefined, now = Date.now()): number | null {
+  const b = rule?.behaviour;
+  if (rule === undefined || typeof b !== 'object' || !('rateLimited' in b)) return null;
+  const end = rule.since + b.resetInSeconds * 1000;
+  return now < end ? end : null;
+}
 
 export interface RequestLogEntry {
   method: string;

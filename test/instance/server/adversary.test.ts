@@ -251,6 +251,25 @@ describe('adversary admin API', () => {
     await expect(t.b.adversary.setNetworkBehaviour('api', 'down')).rejects.toThrow(/400/);
   });
 
+  it('setNetworkBehaviour rateLimited: 429 as Mastodon\'s Rack::Attack answers until the window ends, then answered as usual', async () => {
+    const lookup = '/api/v1/accounts/lookup?acct=bob';
+    const set = Date.now();
+    await t.b.adversary.setNetworkBehaviour('/api/v1/accounts/lookup', { rateLimited: true, resetInSeconds: 1 });
+    const limited = await fetch(`${t.b.origin}${lookup}`);
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toEqual({ error: 'Too many requests' });
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    // `iso8601(6)`: microseconds, UTC. The same window end on every answer; no Retry-After (Mastodon sends none).
+    const reset = limited.headers.get('x-ratelimit-reset') ?? '';
+    expect(reset).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(Date.parse(reset)).toBeGreaterThanOrEqual(set + 1000 - 5);
+    expect(limited.headers.get('retry-after')).toBeNull();
+    expect((await fetch(`${t.b.origin}${lookup}`)).headers.get('x-ratelimit-reset')).toBe(reset);
+    expect((await call(t.b.origin, null, 'GET', '/api/v2/instance')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(reset) - Date.now()) + 50));
+    expect((await call(t.b.origin, null, 'GET', lookup)).json.acct).toBe('bob');
+  });
+
   it('requestLog: which requests reached this instance, with whose token', async () => {
     await t.a.adversary.clearRequestLog();
     await t.b.adversary.clearRequestLog();

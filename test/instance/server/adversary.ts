@@ -243,7 +243,7 @@ function networkBehaviour(ctx: Ctx, b: Body): Reply {
   if (pathPrefix === undefined || !pathPrefix.startsWith('/')) return bad('pathPrefix must start with /');
   if (behaviour === undefined) return bad("behaviour: 'normal' | 'down' | 'hang' | 'reset' | {delayMs} | {rateLimited: true, resetInSeconds} | {hugeBytes, contentLength?} | {truncateAt}");
   const rules = ctx.adversary.network.filter((r) => r.pathPrefix !== pathPrefix);
-  if (behaviour !== 'normal') rules.push({ pathPrefix, behaviour } satisfies NetworkRule);
+  if (behaviour !== 'normal') rules.push({ pathPrefix, behaviour, since: Date.now() } satisfies NetworkRule);
   ctx.adversary.network = rules;
   return ok();
 }
@@ -259,7 +259,7 @@ function adversaryState(ctx: Ctx): Record<string, unknown> {
     postBehaviour: post.mode === 'rewrite'
       ? { mode: post.mode, answer: post.answer, visibility: post.visibility ?? null, addMention: mention ? acctOf(mention) : null, dropMentions: post.dropMentions === true }
       : { mode: post.mode },
-    network: ctx.adversary.network,
+    network: ctx.adversary.network.map(({ pathPrefix, behaviour }) => ({ pathPrefix, behaviour })),
   };
 }
 

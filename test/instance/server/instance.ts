@@ -10,6 +10,7 @@ import { receive } from './inbox.ts';
 import type { Duplex } from 'node:stream';
 import { acceptStreamingUpgrade, isStreamingUpgradePath, refuseUpgrade } from './websocket.ts';
 import { faultBefore, paddingOf, recordRequest, ruleFor, sendPadded, truncationOf } from './network.ts';
+import { rateLimitEnd } from './adversary-state.ts';
 import { actor, image, isPublicGetCorsPath, isWebRoute, publicGetCors, staticPack, webApp, webfinger } from './web.ts';
 
 export const router = new Router();
@@ -138,7 +139,7 @@ function upgrade(ctx: Ctx, req: IncomingMessage, socket: Duplex, head: Buffer): 
     return;
   }
   if (b === 'hang') return;
-  if (typeof b === 'object' && 'rateLimited' in b) return refuseUpgrade(socket, 429, 'Too Many Requests');
+  if (rateLimitEnd(ruleFor(ctx, url.pathname)) !== null) return refuseUpgrade(socket, 429, 'Too Many Requests');
   if (!isStreamingUpgradePath(url.pathname)) return refuseUpgrade(socket, 404, 'Not found');
   const delay = typeof b === 'object' && 'delayMs' in b ? b.delayMs : 0;
   if (delay === 0) acceptStreamingUpgrade(ctx, req, socket, head, url);

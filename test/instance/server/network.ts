@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Ctx } from './context.ts';
 import { accountByToken } from './accounts.ts';
 import { bearer } from './http.ts';
-import { logRequest, networkRuleFor, type NetworkRule } from './adversary-state.ts';
+import { logRequest, networkRuleFor, rateLimitEnd, type NetworkRule } from './adversary-state.ts';
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -54,12 +54,16 @@ export async function faultBefore(rule: NetworkRule | undefined, req: IncomingMe
     return true;
   }
   if ('rateLimited' in b) {
+    // The window has passed: answered as usual (Rack::Attack counts afresh in the next period).
+    const end = rateLimitEnd(rule);
+    if (end === null) return false;
     req.resume();
-    // Mastodon's throttled response (config/initializers/rack_attack.rb): the limit, 0 remaining, the reset as ISO 8601.
+    // Mastodon's throttled response (config/initializers/rack_attack.rb): the limit, 0 remaining, the
+    // end of the period as ISO 8601 with microseconds (`iso8601(6)`), and no Retry-After header.
     res.writeHead(429, {
       'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*',
       'access-control-expose-headers': 'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Idempotency-Key',
-      'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': new Date(Date.now() + b.resetInSeconds * 1000).toISOString(),
+      'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': new Date(end).toISOString().replace(/Z$/, '000Z'),
     });
     res.end(JSON.stringify({ error: 'Too many requests' }));
     return true;
