@@ -444,6 +444,11 @@ describe.each(browserKinds())('a malicious server (%s)', (kind) => {
     await stopWorld(w);
   });
   const account = () => ({ origin: w.bob.origin, accountId: w.bob.accountId });
+  /** Moves the background's clock (test builds read `hush-test:clock-offset`, in seconds). */
+  const setClockOffset = (seconds: number) => w.bob.ext.evaluate(async (o: number) => {
+    const g = globalThis as unknown as { browser?: { storage: { local: { set(x: object): Promise<void> } } }; chrome: { storage: { local: { set(x: object): Promise<void> } } } };
+    await (g.browser ?? g.chrome).storage.local.set({ 'hush-test:clock-offset': o });
+  }, seconds);
   type Detail = { result: string; contact?: { state: string; fingerprint: string; actorUri: string; revoked: { reason: string } | null }; keyChange: unknown; identityChange: unknown };
 
   it('#21.6 reading a pinned contact\'s message makes no request to her instance; a 300 MB lookup answer is refused and changes nothing', async () => {
@@ -451,11 +456,19 @@ describe.each(browserKinds())('a malicious server (%s)', (kind) => {
     const text = `private read ${Math.random()}`;
     const [id = ''] = await arrivals(w, () => postThread(w.alice, encryptTo(w.alice, to(), text)));
     await w.a.adversary.clearRequestLog();
-    await w.bob.page.reload();
-    expect((await waitForPlaintext(w.bob.page, text)).badge).toBe('verified');
-    expect(id).not.toBe('');
-    // Anything that reached alice's instance came from bob's browser (Node's own posting is done).
-    const leaked = (await w.a.adversary.requestLog()).filter((e) => e.path !== '/inbox');
+    // Read later than the contact cache lasts (15 min after alice was last checked: the test
+    // build's clock offset): within it, even a reader that looked the sender up would ask nothing.
+    await setClockOffset(20 * 60);
+    let leaked: unknown[];
+    try {
+      await w.bob.page.reload();
+      expect((await waitForPlaintext(w.bob.page, text)).badge).toBe('verified');
+      expect(id).not.toBe('');
+      // Anything that reached alice's instance came from bob's browser (Node's own posting is done).
+      leaked = (await w.a.adversary.requestLog()).filter((e) => e.path !== '/inbox');
+    } finally {
+      await setClockOffset(0);
+    }
     // A huge answer from her instance, announced and then streamed without a length.
     let huge = 0;
     for (const contentLength of [true, false]) {
@@ -592,6 +605,24 @@ describe.each(browserKinds())('a malicious server (%s)', (kind) => {
     expect(shownText).not.toContain(text);
     expect(again.contact?.state).toBe('revoked');
     expect(again.keyChange).toBeNull();
+
+    // carol moves on to a new key, which bob accepts; the revoked key is then in his history. Her
+    // instance serves a fresh bundle of the revoked key again: still never a key change to accept
+    // (accepting it would pin the thief's key again), and the new key stays pinned.
+    const next = await nodeParty(w.a, 'carol');
+    await w.b.adversary.swapRemoteField(carol.acct, PROFILE_FIELD_NAME, next.bundle);
+    const moved = await ask<Detail & { keyChange: { newFingerprint: string } | null }>(w.bob, 'keys/contact', { account: account(), acct: carol.acct, refresh: true });
+    const newFingerprint = moved.keyChange?.newFingerprint ?? '';
+    expect(newFingerprint).not.toBe('');
+    const accepted = await ask<{ result: string }>(w.bob, 'keys/key-change-resolve', { account: account(), acct: carol.acct, accept: true, newFingerprint });
+    expect(accepted.result).toBe('accepted');
+    const revivedLater = encodeBundle(carol.identity, pre.epoch + 2, pre.publicKey);
+    await w.a.adversary.setLocalField('carol', PROFILE_FIELD_NAME, revivedLater);
+    await w.b.adversary.swapRemoteField(carol.acct, PROFILE_FIELD_NAME, revivedLater);
+    const later = await ask<Detail>(w.bob, 'keys/contact', { account: account(), acct: carol.acct, refresh: true });
+    tally.add('#21.2 revoked key served again after the owner moved on', 1, later.keyChange === null && later.contact?.fingerprint === newFingerprint ? 0 : 1, JSON.stringify(later));
+    expect(later.keyChange).toBeNull();
+    expect(later.contact?.fingerprint).toBe(newFingerprint);
   });
 
   it('#21.1 bob\'s instance re-points a verified contact\'s handle at an actor of its own with its own key: never a new contact, never silently', async () => {
