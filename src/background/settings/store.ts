@@ -1,40 +1,112 @@
 import * as v from 'valibot';
-import { DEFAULT_PREFS, SecurityPhraseSchema, UiPrefsSchema, type SecurityPhrase, type UiPrefs } from '../../messaging/settings-messages';
+import type { SecurityPhrase, UiPrefs } from '../../messaging/settings-messages';
+import { DEFAULT_PREFS, KeySettingsSchema, parseStored, SecurityPhraseSchema, SettingsRecordSchema, UiPrefsSchema } from '../storage/keys';
+import { Mutex } from '../storage/kv';
+import { DEFAULT_SETTINGS, SETTINGS_KEY, type Settings } from '../storage/schema';
 
 /**
- * User settings in storage.local. Stored values are re-validated on every read: storage can hold
- * data from an older version or be edited by hand, and a bad value must fall back to a default,
- * never reach a renderer.
+ * The one settings store: every setting lives in ONE record, `hush:settings` (version 2):
+ * the key settings (rotation, grace, auto-lock; read by the key store through this module), the
+ * anti-spoofing phrase and the UI preferences. Each part is re-validated on every read (storage
+ * can hold data from an older version or be edited by hand): a bad part falls back to its
+ * default, never reaches a renderer, and the other parts are kept.
+ *
+ * Migration from version 1 (before one store): `hush:settings` held the key settings alone and
+ * `settings:security-phrase` / `settings:prefs` had keys of their own. The first read finds them,
+ * writes the version 2 record in one `set`, then removes the old keys; until that write succeeds
+ * the old keys stay and are read again, so nothing is lost to an interrupted migration.
  */
-const PHRASE_KEY = 'settings:security-phrase';
-const PREFS_KEY = 'settings:prefs';
+export const LEGACY_PHRASE_KEY = 'settings:security-phrase';
+export const LEGACY_PREFS_KEY = 'settings:prefs';
 
-/** The minimal storage surface, so unit tests can pass an in-memory one. */
-export interface KeyValueArea {
-  get(key: string): Promise<Record<string, unknown>>;
+/** The storage surface it needs (browser.storage.local, or a Map-backed area in tests). */
+export interface SettingsArea {
+  get(keys: string[]): Promise<Record<string, unknown>>;
   set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string[]): Promise<void>;
 }
 
-export function createSettingsStore(area: KeyValueArea) {
+interface AllSettings {
+  readonly keys: Settings;
+  readonly phrase: SecurityPhrase | null;
+  readonly prefs: UiPrefs;
+}
+
+/** One writer per area, whichever caller (key store, settings handlers) makes the change. */
+const writers = new WeakMap<object, Mutex>();
+const writerOf = (area: object): Mutex => {
+  let m = writers.get(area);
+  if (m === undefined) writers.set(area, (m = new Mutex()));
+  return m;
+};
+
+const partialParse = <T extends object>(schema: { readonly entries: v.ObjectEntries }, value: unknown): Partial<T> => {
+  if (typeof value !== 'object' || value === null) return {};
+  // Each field on its own: one bad field does not cost the good ones.
+  const out: Record<string, unknown> = {};
+  for (const [k, s] of Object.entries(schema.entries)) {
+    const p = v.safeParse(s, (value as Record<string, unknown>)[k]);
+    if (p.success && p.output !== undefined) out[k] = p.output;
+  }
+  return out as Partial<T>;
+};
+
+function fromParts(keys: unknown, phrase: unknown, prefs: unknown): AllSettings {
+  return {
+    keys: { ...DEFAULT_SETTINGS, ...partialParse<Settings>(KeySettingsSchema, keys) },
+    phrase: parseStored(SecurityPhraseSchema, phrase),
+    prefs: { ...DEFAULT_PREFS, ...partialParse<UiPrefs>(UiPrefsSchema, prefs) },
+  };
+}
+
+async function read(area: SettingsArea): Promise<{ all: AllSettings; legacy: boolean }> {
+  const got = await area.get([SETTINGS_KEY, LEGACY_PHRASE_KEY, LEGACY_PREFS_KEY]);
+  const rec = parseStored(SettingsRecordSchema, got[SETTINGS_KEY]);
+  if (rec !== null) return { all: fromParts(rec.keys, rec.phrase, rec.prefs), legacy: got[LEGACY_PHRASE_KEY] !== undefined || got[LEGACY_PREFS_KEY] !== undefined };
+  // Version 1 (or nothing yet).
+  const legacy = [SETTINGS_KEY, LEGACY_PHRASE_KEY, LEGACY_PREFS_KEY].some((k) => got[k] !== undefined);
+  return { all: fromParts(got[SETTINGS_KEY], got[LEGACY_PHRASE_KEY], got[LEGACY_PREFS_KEY]), legacy };
+}
+
+async function write(area: SettingsArea, all: AllSettings): Promise<void> {
+  await area.set({ [SETTINGS_KEY]: { v: 2, keys: all.keys, phrase: all.phrase, prefs: all.prefs } });
+  await area.remove([LEGACY_PHRASE_KEY, LEGACY_PREFS_KEY]);
+}
+
+export function createSettingsStore(area: SettingsArea) {
+  const writer = writerOf(area);
+  /** Reads everything, migrating version 1 once (under the writer, so no change is lost). */
+  const load = (): Promise<AllSettings> =>
+    writer.run(async () => {
+      const { all, legacy } = await read(area);
+      if (legacy) await write(area, all).catch(() => undefined); // read again next time
+      return all;
+    });
+  const change = (fn: (all: AllSettings) => AllSettings): Promise<AllSettings> =>
+    writer.run(async () => {
+      const next = fn((await read(area)).all);
+      await write(area, next);
+      return next;
+    });
   return {
     async getPhrase(): Promise<SecurityPhrase | null> {
-      const got = await area.get(PHRASE_KEY);
-      const parsed = v.safeParse(SecurityPhraseSchema, got[PHRASE_KEY]);
-      return parsed.success ? parsed.output : null;
+      return (await load()).phrase;
     },
     async setPhrase(phrase: SecurityPhrase): Promise<SecurityPhrase> {
-      await area.set({ [PHRASE_KEY]: phrase });
+      await change((all) => ({ ...all, phrase }));
       return phrase;
     },
     async getPrefs(): Promise<UiPrefs> {
-      const got = await area.get(PREFS_KEY);
-      const parsed = v.safeParse(v.partial(UiPrefsSchema), got[PREFS_KEY]);
-      return { ...DEFAULT_PREFS, ...(parsed.success ? stripUndefined(parsed.output) : {}) };
+      return (await load()).prefs;
     },
-    async setPrefs(change: Partial<UiPrefs>): Promise<UiPrefs> {
-      const next = { ...(await this.getPrefs()), ...stripUndefined(change) };
-      await area.set({ [PREFS_KEY]: next });
-      return next;
+    async setPrefs(delta: Partial<UiPrefs>): Promise<UiPrefs> {
+      return (await change((all) => ({ ...all, prefs: { ...all.prefs, ...stripUndefined(delta) } }))).prefs;
+    },
+    async getKeySettings(): Promise<Settings> {
+      return (await load()).keys;
+    },
+    async setKeySettings(keys: Settings): Promise<Settings> {
+      return (await change((all) => ({ ...all, keys }))).keys;
     },
   };
 }

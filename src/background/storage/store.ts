@@ -4,12 +4,11 @@
  * storage error) rejects and leaves the previous record in place: callers report it and keep
  * working with what is stored.
  */
+import { createSettingsStore } from '../settings/store';
+import { AccountRecordSchema, ContactSchema, ContactsRecordSchema, parseStored, VaultRecordSchema } from './keys';
 import type { KeyValueArea } from './kv';
 import { Mutex } from './kv';
-import {
-  ACCOUNT_PREFIX, CONTACTS_KEY, DEFAULT_SETTINGS, SETTINGS_KEY, VAULT_KEY, accountKey,
-  type AccountRecord, type Contact, type ContactsRecord, type Settings, type VaultRecord,
-} from './schema';
+import { ACCOUNT_PREFIX, CONTACTS_KEY, VAULT_KEY, accountKey, type AccountRecord, type Contact, type ContactsRecord, type Settings, type VaultRecord } from './schema';
 
 export class KeyStore {
   private readonly mutex = new Mutex();
@@ -23,16 +22,16 @@ export class KeyStore {
 
   async account(origin: string, accountId: string): Promise<AccountRecord | null> {
     const k = accountKey(origin, accountId);
-    const got = await this.area.get([k]);
-    const r = got[k] as AccountRecord | undefined;
-    return r?.v === 2 ? r : null;
+    return parseStored(AccountRecordSchema, (await this.area.get([k]))[k]);
   }
 
+  /** Own accounts; a record failing its schema is left in storage, untouched, and not listed. */
   async accounts(): Promise<AccountRecord[]> {
     const all = await this.area.getAll();
     return Object.entries(all)
-      .filter(([k, v]) => k.startsWith(ACCOUNT_PREFIX) && (v as AccountRecord | null)?.v === 2)
-      .map(([, v]) => v as AccountRecord);
+      .filter(([k]) => k.startsWith(ACCOUNT_PREFIX))
+      .map(([, v]) => parseStored(AccountRecordSchema, v))
+      .filter((r): r is AccountRecord => r !== null);
   }
 
   async putAccount(record: AccountRecord): Promise<void> {
@@ -46,10 +45,13 @@ export class KeyStore {
     await this.area.set(items);
   }
 
+  /**
+   * Each contact is parsed on its own: a damaged entry is not listed (its key is fetched and pinned
+   * again, as for a new contact) and the next contact write drops it; the others are kept.
+   */
   async contacts(): Promise<readonly Contact[]> {
-    const got = await this.area.get([CONTACTS_KEY]);
-    const r = got[CONTACTS_KEY] as ContactsRecord | undefined;
-    return r?.v === 3 ? r.contacts : [];
+    const r = parseStored(ContactsRecordSchema, (await this.area.get([CONTACTS_KEY]))[CONTACTS_KEY]);
+    return r === null ? [] : r.contacts.map((c) => parseStored(ContactSchema, c)).filter((c): c is Contact => c !== null);
   }
 
   async contact(actorUri: string): Promise<Contact | null> {
@@ -85,17 +87,16 @@ export class KeyStore {
     await this.area.set({ [CONTACTS_KEY]: { v: 3, contacts: list } satisfies ContactsRecord });
   }
 
-  async settings(): Promise<Settings> {
-    const got = await this.area.get([SETTINGS_KEY]);
-    return { ...DEFAULT_SETTINGS, ...(got[SETTINGS_KEY] as Partial<Settings> | undefined) };
+  /** The key settings, from the one settings record (settings/store.ts). */
+  settings(): Promise<Settings> {
+    return createSettingsStore(this.area).getKeySettings();
   }
 
   async putSettings(s: Settings): Promise<void> {
-    await this.area.set({ [SETTINGS_KEY]: s });
+    await createSettingsStore(this.area).setKeySettings(s);
   }
 
   async vault(): Promise<VaultRecord | null> {
-    const got = await this.area.get([VAULT_KEY]);
-    return (got[VAULT_KEY] as VaultRecord | undefined) ?? null;
+    return parseStored(VaultRecordSchema, (await this.area.get([VAULT_KEY]))[VAULT_KEY]);
   }
 }
