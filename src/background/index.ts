@@ -7,9 +7,9 @@ import browser, { type Runtime } from 'webextension-polyfill';
 import { fail } from '../messaging/result';
 import { record, recent } from './diagnostics';
 import { injectIntoOpenTabs, originsFromPatterns, reconcileContentScripts } from './instances';
-import { createKeyServices } from './key-services';
 import { MastodonApi } from './network/mastodon';
 import { browserRuntime, pageToken, setResolveTokenSource, tabAccount } from './keys/browser-deps';
+import { createKeyServices } from './keys/services-impl';
 import { LiveHub } from './inbox/live';
 import { createInboxHandlers } from './inbox/service';
 import { InboxStore } from './inbox/store';
@@ -28,7 +28,7 @@ import { clearTabState, getTabState, setTabState } from './tab-state';
 
 const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
 
-const keyServices = createKeyServices();
+const keyServices = createKeyServices(browserRuntime);
 const startup: { evaluatedMs: number; readyMs: number | null } = { evaluatedMs: 0, readyMs: null };
 /** One decryption cache for the overlay and the inbox. */
 const statusApi = new StatusApi((url, init) => fetch(url, init));

@@ -9,7 +9,6 @@ import type { KeysSettings } from '../../messaging/keys-messages';
 import type { HandlersFor } from '../router';
 import type { keysRequests } from '../../messaging/keys-messages';
 import type { AccountRef, KeyServices } from '../services';
-import { createKeyServices } from '../key-services';
 import { record } from '../diagnostics';
 import { compareSafetyPayload } from '../../protocol/index';
 import { unb64 } from '../../messaging/encoding';
@@ -22,6 +21,7 @@ import { accountStatus, enable, maintainAccount, maintainAll, revoke } from './a
 import { exportAccountBackup, importAccountBackup } from './backup-ops';
 import { AUTOLOCK_ALARM, browserRuntime, MAINTENANCE_ALARM, tabAccount } from './browser-deps';
 import type { KeyRuntime } from './runtime';
+import { createKeyServices } from './services-impl';
 import { installMessageRecorder } from './test-recorder';
 import { contactDetail, contactSummary, myKeys } from './views';
 
@@ -171,7 +171,7 @@ function installKeysBackground(): void {
   if (typeof __HUSH_TEST_BUILD__ !== 'undefined' && __HUSH_TEST_BUILD__) {
     installMessageRecorder();
     // Browser tests drive encrypt/decrypt directly (the overlay has its own tests of its UI path).
-    (globalThis as { __hushTestKeyServices?: KeyServices }).__hushTestKeyServices = createKeyServices();
+    (globalThis as { __hushTestKeyServices?: KeyServices }).__hushTestKeyServices = createKeyServices(browserRuntime);
   }
   browser.alarms.onAlarm.addListener((alarm) => {
     const rt = browserRuntime();

@@ -1,7 +1,10 @@
 /**
- * The KeyServices operations (services.ts) for the overlay: readiness of recipients, encrypt, decrypt, and local
- * sealing. Secret material never leaves this module's callees; results carry only public values
- * (statuses, fingerprints, handles, plaintext for the secure frame).
+ * The implementation of KeyServices (the interface is services.ts): readiness of recipients,
+ * encrypt, decrypt, local sealing, sender trust, mention search. `createKeyServices` at the end is
+ * what the overlay and the inbox receive; the functions above it are its operations over the key
+ * runtime (keys/runtime.ts: storage, vault, clock, network), exported for the flow tests. Secret
+ * material never leaves this module's callees; results carry only public values (statuses,
+ * fingerprints, handles, plaintext for the secure frame).
  */
 import sodium from 'libsodium-wrappers-sumo';
 import {
@@ -9,7 +12,7 @@ import {
 } from '../../protocol/index';
 import type {
   AccountProblem, AccountRef, DecryptFailure, DecryptOutcome, DecryptRequest, EncryptOutcome, EncryptRequest,
-  RecipientProblem, RecipientReady, RecipientsCheck, SenderTrust,
+  RecipientProblem, RecipientReady, RecipientsCheck, SenderTrust, KeyServices,
 } from '../services';
 import { domainOf, fullHandle } from '../../messaging/handle';
 import { contactByAcct, mapBounded, RESOLVE_CONCURRENCY, resolveContact } from '../contacts/resolver';
@@ -273,4 +276,25 @@ export async function contactList(rt: KeyRuntime, account: AccountRef): Promise<
     trust: c.pendingChange !== null || c.identityChange !== null ? 'changed' : c.pinned.trust,
     usable: c.bundle !== null && c.revoked === null && c.pendingChange === null && c.identityChange === null,
   }));
+}
+
+/**
+ * The services over a key runtime (the background passes its shared browser runtime, tests their
+ * own). Storage unusable (see KeyRuntime.init) or a bug: each operation answers with a typed "not
+ * ready" or failure value, never throws.
+ */
+export function createKeyServices(rt: () => KeyRuntime): KeyServices {
+  return {
+    checkRecipients: (a, accts) => checkRecipients(rt(), a, accts).catch(() => ({ account: 'not_enabled' as const, recipients: [] })),
+    encrypt: (a, r) =>
+      encrypt(rt(), a, r).catch((e: unknown) => ({ ok: false as const, account: null, recipients: [], message: `internal: ${errText(e)}` })),
+    // Never throws on hostile input: anything unexpected becomes a typed failure.
+    decrypt: (a, r) => decrypt(rt(), a, r).catch((e: unknown) => fail('internal', errText(e))),
+    senderTrust: (a, s, t) => senderTrust(rt(), a, s, t).catch(() => ({ kind: 'unknown' as const, acct: null, fingerprint: s.fingerprint })),
+    handlesOf: (a, u) => handlesOf(rt(), a, u).catch(() => u.map(() => null)),
+    sealLocal: (a, d) => sealLocal(rt(), a, d).catch(() => 'not_enabled' as const),
+    openLocal: (a, s) => openLocal(rt(), a, s).catch(() => 'not_enabled' as const),
+    searchAccounts: (a, q) => searchAccounts(rt(), a, q).catch(() => []),
+    contactList: (a) => contactList(rt(), a).catch(() => []),
+  };
 }
