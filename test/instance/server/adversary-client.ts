@@ -110,7 +110,8 @@ export class AdversaryClient {
    * Faults for every request on the public port whose path starts with `pathPrefix` (the longest
    * matching prefix wins): 'down' (503), 'hang' (never answered), 'reset' (connection dropped),
    * {delayMs}, {rateLimited: true, resetInSeconds} (429 with X-RateLimit-Reset), {hugeBytes, contentLength?} (the real answer after that many bytes of whitespace),
-   * {truncateAt} (the real answer's headers, then only its first bytes, then the connection closed);
+   * {truncateAt} (the real answer's headers, then only its first bytes, then the connection closed),
+   * {respond: {status, body, headers?}} (a forged answer: that JSON body and headers instead of the real one);
    * 'normal' removes the rule. E.g. setNetworkBehaviour('/api/v1/accounts/lookup', {delayMs: 3000}).
    */
   setNetworkBehaviour(pathPrefix: string, behaviour: NetworkBehaviour): Promise<unknown> { return this.call('POST', '/admin/network', { pathPrefix, behaviour }); }

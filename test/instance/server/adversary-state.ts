@@ -44,7 +44,12 @@ export type NetworkBehaviour =
   /** The real answer preceded by `hugeBytes` bytes of JSON padding, streamed; Content-Length only if `contentLength`. */
   | { hugeBytes: number; contentLength?: boolean }
   /** The real answer's headers (full Content-Length), then only its first `truncateAt` bytes, then the connection is closed. */
-  | { truncateAt: number };
+  | { truncateAt: number }
+  /**
+   * A forged answer: this status and JSON body (any shape, served as given), with Mastodon's CORS
+   * headers and `headers` added (e.g. a `link`). What a lying instance answers instead of the truth.
+   */
+  | { respond: { status: number; body: unknown; headers?: Record<string, string> } };
 
 export interface NetworkRule {
   pathPrefix: string;

@@ -246,6 +246,12 @@ describe('adversary admin API', () => {
     expect(cut.status).toBe(200);
     expect(Number(cut.headers.get('content-length'))).toBeGreaterThan(20);
     await expect(cut.text()).rejects.toThrow();
+    // A forged answer: the given body, status and headers; the route itself never runs.
+    await t.b.adversary.setNetworkBehaviour('/api/v1/accounts/lookup', { respond: { status: 200, body: [{ forged: true }], headers: { link: '<https://elsewhere.example/x?max_id=1>; rel="next"' } } });
+    const forged = await fetch(`${t.b.origin}${lookup}`);
+    expect(forged.headers.get('link')).toContain('elsewhere.example');
+    expect(await forged.json()).toEqual([{ forged: true }]);
+    await expect(t.b.adversary.setNetworkBehaviour('/x', { respond: { status: 99, body: 1 } } as never)).rejects.toThrow(/400/);
     await t.b.adversary.setNetworkBehaviour('/api/v1/accounts/lookup', 'normal');
     expect((await call(t.b.origin, null, 'GET', lookup)).status).toBe(200);
     await expect(t.b.adversary.setNetworkBehaviour('api', 'down')).rejects.toThrow(/400/);

@@ -234,6 +234,13 @@ function readBehaviour(v: unknown): NetworkBehaviour | undefined {
     return { hugeBytes: o.hugeBytes, contentLength: o.contentLength !== false };
   }
   if (typeof o.truncateAt === 'number' && Number.isInteger(o.truncateAt) && o.truncateAt >= 0) return { truncateAt: o.truncateAt };
+  if (typeof o.respond === 'object' && o.respond !== null) {
+    const r = o.respond as Body;
+    const headers = r.headers ?? {};
+    if (typeof r.status !== 'number' || !Number.isInteger(r.status) || r.status < 200 || r.status > 599 || !('body' in r)) return undefined;
+    if (typeof headers !== 'object' || headers === null || Object.values(headers).some((h) => typeof h !== 'string')) return undefined;
+    return { respond: { status: r.status, body: r.body, headers: headers as Record<string, string> } };
+  }
   return undefined;
 }
 
@@ -241,7 +248,7 @@ function networkBehaviour(ctx: Ctx, b: Body): Reply {
   const pathPrefix = s(b, 'pathPrefix');
   const behaviour = readBehaviour(b.behaviour);
   if (pathPrefix === undefined || !pathPrefix.startsWith('/')) return bad('pathPrefix must start with /');
-  if (behaviour === undefined) return bad("behaviour: 'normal' | 'down' | 'hang' | 'reset' | {delayMs} | {rateLimited: true, resetInSeconds} | {hugeBytes, contentLength?} | {truncateAt}");
+  if (behaviour === undefined) return bad("behaviour: 'normal' | 'down' | 'hang' | 'reset' | {delayMs} | {rateLimited: true, resetInSeconds} | {hugeBytes, contentLength?} | {truncateAt} | {respond: {status, body, headers?}}");
   const rules = ctx.adversary.network.filter((r) => r.pathPrefix !== pathPrefix);
   if (behaviour !== 'normal') rules.push({ pathPrefix, behaviour, since: Date.now() } satisfies NetworkRule);
   ctx.adversary.network = rules;

@@ -1,6 +1,6 @@
 // What happens to a request before and after the instance answers it, by the adversary's switches
 // (setNetworkBehaviour): the request log every request lands in, and per-path faults (down, hang,
-// reset, slow, huge body, truncated body). Applies to every request on the public port, WebSocket upgrades included.
+// reset, slow, huge body, truncated body, a forged answer). Applies to every request on the public port, WebSocket upgrades included.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Ctx } from './context.ts';
 import { accountByToken } from './accounts.ts';
@@ -66,6 +66,16 @@ export async function faultBefore(rule: NetworkRule | undefined, req: IncomingMe
       'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': new Date(end).toISOString().replace(/Z$/, '000Z'),
     });
     res.end(JSON.stringify({ error: 'Too many requests' }));
+    return true;
+  }
+  if ('respond' in b) {
+    req.resume();
+    res.writeHead(b.respond.status, {
+      'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*',
+      'access-control-expose-headers': 'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Idempotency-Key',
+      ...b.respond.headers,
+    });
+    res.end(JSON.stringify(b.respond.body));
     return true;
   }
   if ('delayMs' in b) await sleep(b.delayMs);
