@@ -251,7 +251,7 @@ describe('adversary admin API', () => {
     const forged = await fetch(`${t.b.origin}${lookup}`);
     expect(forged.headers.get('link')).toContain('elsewhere.example');
     expect(await forged.json()).toEqual([{ forged: true }]);
-    await expect(t.b.adversary.setNetworkBehaviour('/x', { respond: { status: 99, body: 1 } } as never)).rejects.toThrow(/400/);
+    await expect(t.b.adversary.setNetworkBehaviour('/x', { respond: { status: 99, body: 1 } })).rejects.toThrow(/400/);
     await t.b.adversary.setNetworkBehaviour('/api/v1/accounts/lookup', 'normal');
     expect((await call(t.b.origin, null, 'GET', lookup)).status).toBe(200);
     await expect(t.b.adversary.setNetworkBehaviour('api', 'down')).rejects.toThrow(/400/);
