@@ -83,6 +83,22 @@ describe('popup and options strings', () => {
   });
 });
 
+describe('inbox strings chosen at run time (src/inbox)', () => {
+  const types = readFileSync(resolve('src/messaging/inbox-messages.ts'), 'utf8');
+  const members = (re: RegExp): string[] => [...(re.exec(types)?.[1] ?? '').matchAll(/'([a-z_]+)'/g)].map((m) => m[1] ?? '');
+
+  it('every participant state, connection kind and connect outcome the inbox names has a message in every locale', () => {
+    const states = members(/export type ParticipantState = ([^;]+);/);
+    const connections = members(/readonly connection: ([^;]+);/);
+    const connect = members(/'inbox\/connect': \{ readonly result: ([^}]+)\}/).filter((r) => r !== 'connected');
+    expect(states).toContain('unconfirmed');
+    expect(connections).toEqual(['oauth', 'tab', 'none']);
+    expect(connect.length).toBeGreaterThan(3);
+    const keys = [...states.map((x) => `inboxParticipant_${x}`), ...connections.filter((c) => c !== 'oauth').map((x) => `inboxConnection_${x}`), ...connect.map((x) => `inboxConnect_${x}`)];
+    for (const locale of locales) expect(keys.filter((k) => !Object.hasOwn(load(locale), k)), locale).toEqual([]);
+  });
+});
+
 describe('content script and frame strings', () => {
   const files = [...sourceFiles(resolve('src/content')), ...sourceFiles(resolve('src/frames'))];
   const source = files.map((f) => readFileSync(f, 'utf8')).join('\n');

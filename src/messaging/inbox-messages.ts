@@ -71,7 +71,8 @@ export interface InboxProblem {
   readonly status?: number;
 }
 
-export type ParticipantState = 'verified' | 'unverified' | 'changed' | 'no_key';
+/** 'unconfirmed': only the instance says this account is in the conversation (no verified message names it). */
+export type ParticipantState = 'verified' | 'unverified' | 'changed' | 'no_key' | 'unconfirmed';
 
 export interface ConversationItem {
   readonly id: string;

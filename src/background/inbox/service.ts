@@ -12,7 +12,7 @@ import type { ComposeStatus, SendProgress } from '../../messaging/overlay-messag
 import { fail } from '../../messaging/result';
 import { STATUS_PREFIX } from '../../protocol/index';
 import { htmlToText } from '../network/html-text';
-import type { ApiFailure, InboxStatus, MastodonApi } from '../network/mastodon';
+import type { ApiFailure, ConversationJson, InboxStatus, MastodonApi } from '../network/mastodon';
 import type { Reader, SeenStatus } from '../overlay/reading';
 import { invitationText } from '../overlay/draft';
 import type { StatusApi } from '../publishing/status-api';
@@ -53,6 +53,11 @@ export interface InboxDeps {
 const lower = (s: string): string => s.toLowerCase();
 const byId = (a: string, b: string): number => (a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0);
 const PAGE_SIZE = 30;
+/** The listing gap (issue #18): pages read per listing, Hush conversations that end it, plain threads looked through. */
+const LIST_PAGES = 5;
+const LIST_TARGET = 20;
+const LIST_PROBES = 20;
+const MAX_PARTICIPANTS = 20;
 const SNIPPET = 140;
 const snippet = (s: string): string => {
   const chars = Array.from(s.replace(/\s+/g, ' ').trim());
@@ -169,6 +174,85 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     return { account, self: (await selfOf(account)) ?? '', text: '', recipients: [], replyToStatusId: null, replyMessageId: null, maxChars: await maxCharsOf(account.origin), job: null, progress: null };
   }
 
+  const plainKey = (a: AccountRef): string => `hush-inbox:plain-convs:${a.origin}|${a.accountId}`;
+  /** Conversations whose thread was looked through for a Hush message and had none, as "id:last status id". */
+  async function probedPlain(a: AccountRef): Promise<Set<string>> {
+    const got = (await deps.local.get([plainKey(a)]))[plainKey(a)];
+    return new Set(Array.isArray(got) ? got.filter((x): x is string => typeof x === 'string') : []);
+  }
+
+  /**
+   * Who a conversation is with, as the inbox shows it. When its last status is a Hush message that
+   * verified, the SIGNED sender and recipients (the instance's `accounts` list is only its claim:
+   * it can pair any status with any people); otherwise the instance's list, every one marked
+   * 'unconfirmed', never with a contact's verification state it has not earned.
+   */
+  async function participantsOf(account: AccountRef, self: string, statusId: string | null, claimed: readonly string[]): Promise<ConversationItem['participants']> {
+    if (statusId !== null) {
+      const m = await deps.reader.messageOf(account, statusId);
+      if (m !== null && m !== 'locked') {
+        const handles = await deps.services.handlesOf(account, [m.sender.actorUri, ...m.recipients.map((r) => r.actorUri)]);
+        const signed = [...new Set(handles.filter((h): h is string => h !== null).map(lower))].filter((h) => h !== self);
+        if (handles[0] !== null) return participantStates(account, signed.slice(0, MAX_PARTICIPANTS));
+      }
+    }
+    return [...new Set(claimed)].filter((a) => a !== self).slice(0, MAX_PARTICIPANTS).map((acct) => ({ acct, state: 'unconfirmed' as const }));
+  }
+
+  /** One page of /api/v1/conversations as list items: Hush conversations only, each last status once. */
+  async function listPage(account: AccountRef, token: string, self: string, home: string, page: readonly ConversationJson[], shown: Set<string>, budget: { probes: number }): Promise<ConversationItem[]> {
+    const known = await hushConversations(account);
+    const plain = await probedPlain(account);
+    const full = (acct: string): string => lower(acct.includes('@') ? acct : `${acct}@${home}`);
+    // One entry per last status: an instance listing one status under two conversations shows it once.
+    const withLast = page.filter((c): c is ConversationJson & { last_status: InboxStatus } => {
+      if (c.last_status == null || shown.has(c.last_status.id)) return false;
+      shown.add(c.last_status.id);
+      return true;
+    });
+    const seen = withLast.map((c) => seenOf(c.last_status, home));
+    const hush = seen.map((s) => s.text.includes(STATUS_PREFIX));
+    // A conversation whose newest status is plain may hold older Hush messages: its thread is
+    // looked through once per last status (bounded per listing), newest first.
+    const probe = withLast.map((c, i) => !hush[i] && !known.has(c.id) && c.last_status.visibility === 'direct' && !plain.has(`${c.id}:${c.last_status.id}`));
+    const toProbe = withLast.filter((_, i) => probe[i]).slice(0, Math.max(0, budget.probes));
+    budget.probes -= toProbe.length;
+    const found = await Promise.all(toProbe.map(async (c) => {
+      const ctx = await deps.api.context(account.origin, token, c.last_status.id);
+      if (!ctx.ok) return null; // No verdict: asked again next time.
+      return [...ctx.value.ancestors, ...ctx.value.descendants].some((x) => x.visibility === 'direct' && (htmlToText(x.content) ?? '').includes(STATUS_PREFIX));
+    }));
+    const newPlain: string[] = [];
+    for (const [i, c] of toProbe.entries()) {
+      if (found[i] === true) {
+        await rememberHush(account, c.id);
+        known.add(c.id);
+      } else if (found[i] === false) newPlain.push(`${c.id}:${c.last_status.id}`);
+    }
+    if (newPlain.length > 0) await deps.local.set({ [plainKey(account)]: [...plain, ...newPlain].slice(-2000) });
+    // Register every Hush last status first (one turn), then read their views.
+    await Promise.all(seen.map((s, i) => (hush[i] ? deps.reader.open(account, s) : Promise.resolve(null))));
+    const items: ConversationItem[] = [];
+    for (const [i, c] of withLast.entries()) {
+      const s = seen[i] as SeenStatus;
+      if (!hush[i] && !known.has(c.id)) continue;
+      const claimed = c.accounts.map((a) => full(a.acct));
+      let preview: ConversationItem['preview'];
+      let participants: ConversationItem['participants'];
+      if (hush[i]) {
+        const v = await deps.reader.view(account, s.statusId);
+        preview = { kind: 'hush', state: v.state, text: v.plaintext === null ? null : snippet(v.plaintext), reason: v.reason };
+        participants = await participantsOf(account, self, v.state === 'message' ? s.statusId : null, claimed);
+        if (!known.has(c.id)) await rememberHush(account, c.id);
+      } else {
+        preview = { kind: 'plain', text: snippet(s.text) };
+        participants = await participantsOf(account, self, null, claimed);
+      }
+      items.push({ id: c.id, unread: c.unread, participants, lastStatusId: s.statusId, at: s.serverTime ?? 0, preview });
+    }
+    return items;
+  }
+
   return {
     'inbox/state': async (_p, sender) => {
       if (!allowed(sender)) return forbidden();
@@ -249,33 +333,34 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       if (notReady !== null) return notReady;
       const tok = await tokenFor(account);
       if (!('token' in tok)) return tok;
-      const t0 = Date.now();
-      const r = await deps.api.conversations(account.origin, tok.token, cursor);
-      const apiMs = Date.now() - t0;
-      if (!r.ok) return problemOf(r);
       const self = (await selfOf(account)) ?? '';
       const home = self.slice(self.lastIndexOf('@') + 1);
-      const known = await hushConversations(account);
       const items: ConversationItem[] = [];
-      const withLast = r.value.items.filter((c) => c.last_status != null);
-      // Register every Hush last status first (one turn), then read their views.
-      const seen = withLast.map((c) => seenOf(c.last_status as InboxStatus, home));
-      const hush = seen.map((s) => s.text.includes(STATUS_PREFIX));
-      await Promise.all(seen.map((s, i) => (hush[i] ? deps.reader.open(account, s) : Promise.resolve(null))));
-      for (const [i, c] of withLast.entries()) {
-        const s = seen[i] as SeenStatus;
-        if (!hush[i] && !known.has(c.id)) continue;
-        const full = (acct: string): string => lower(acct.includes('@') ? acct : `${acct}@${home}`);
-        const others = c.accounts.map((a) => full(a.acct)).filter((a) => a !== self);
-        let preview: ConversationItem['preview'];
-        if (hush[i]) {
-          const v = await deps.reader.view(account, s.statusId);
-          preview = { kind: 'hush', state: v.state, text: v.plaintext === null ? null : snippet(v.plaintext), reason: v.reason };
-          if (!known.has(c.id)) await rememberHush(account, c.id);
-        } else preview = { kind: 'plain', text: snippet(s.text) };
-        items.push({ id: c.id, unread: c.unread, participants: await participantStates(account, others), lastStatusId: s.statusId, at: s.serverTime ?? 0, preview });
+      const shown = new Set<string>();
+      const budget = { probes: LIST_PROBES };
+      // The listing gap: Hush conversations behind pages of plain ones. Pages are read until a
+      // screenful of Hush conversations is found, at most LIST_PAGES, always from the account's
+      // own instance (nextCursor keeps only a max_id), and never the same cursor twice.
+      const used = new Set<string>(cursor === null ? [] : [cursor]);
+      let at = cursor;
+      let next: string | null = null;
+      let apiMs = 0;
+      for (let page = 0; page < LIST_PAGES; page++) {
+        const t0 = Date.now();
+        const r = await deps.api.conversations(account.origin, tok.token, at);
+        apiMs += Date.now() - t0;
+        if (!r.ok) {
+          if (page === 0) return problemOf(r);
+          next = at; // What was found is shown; "More" asks for this page again.
+          break;
+        }
+        items.push(...await listPage(account, tok.token, self, home, r.value.items, shown, budget));
+        next = r.value.next !== null && !used.has(r.value.next) ? r.value.next : null;
+        if (next === null || items.length >= LIST_TARGET) break;
+        used.add(next);
+        at = next;
       }
-      return { result: 'ok' as const, items, next: r.value.next, apiMs };
+      return { result: 'ok' as const, items, next, apiMs };
     },
 
     'inbox/thread': async ({ account, conversationId, lastStatusId, before }, sender) => {
@@ -313,7 +398,11 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
             continue;
           }
         }
-        const m = { statusIds: [s.statusId], author: s.author.acct, mine, serverTime: s.serverTime, hush: await deps.reader.view(account, s.statusId), plain: null };
+        const view = await deps.reader.view(account, s.statusId);
+        // A message that verified is the user's own only if it is SIGNED by the user: the
+        // instance's account id on the status is only its claim.
+        const signedMine = view.state === 'message' && view.sender !== null ? view.sender.trust === 'self' : mine;
+        const m = { statusIds: [s.statusId], author: s.author.acct, mine: signedMine, serverTime: s.serverTime, hush: view, plain: null };
         if (part !== null) firstOf.set(part.group, m);
         messages.push(m);
       }
