@@ -43,18 +43,39 @@ function sendProblemText(p: SendProgress): string {
     case 'no_recipients': return t('inboxSendNoRecipients');
     case 'too_long': return t('inboxSendTooLong');
     case 'no_token': return t('inboxProblemNoToken');
-    case 'refused': return pr.status === 429 ? t('inboxProblemRateLimited') : pr.status === 401 ? t('inboxProblemRevoked') : pr.status >= 500 ? t('inboxProblemNetwork') : t('inboxProblemRefused', String(pr.status));
+    case 'refused': return pr.status === 429 ? (pr.retryAt !== undefined ? t('inboxProblemRateLimitedUntil', formatTime(Math.ceil(pr.retryAt / 1000))) : t('inboxProblemRateLimited')) : pr.status === 401 ? t('inboxProblemRevoked') : pr.status >= 500 ? t('inboxProblemNetwork') : t('inboxProblemRefused', String(pr.status));
     case 'network': return t('inboxProblemNetwork');
     case 'altered': return t('inboxSendAltered', pr.what);
     default: return t('inboxSendFailed');
   }
 }
 
-function Problem({ p, onRetry }: { p: InboxProblem; onRetry: () => void }) {
+/** The way back from a revoked or missing token: the OAuth flow again, for this account's instance. */
+function Reconnect({ account, onDone }: { account: Ref; onDone: () => void }) {
+  const [msg, setMsg] = useState<string | null>(null);
+  const go = async () => {
+    setMsg(null);
+    const r = await call('inbox/connect', { instance: account.origin });
+    if (!r.ok) return setMsg(errorText(r.error));
+    if (r.value.result === 'connected') return onDone();
+    setMsg(t(`inboxConnect_${r.value.result}`));
+  };
+  return (
+    <>
+      <button type="button" class="primary" onClick={() => void go()} data-testid="reconnect">{t('inboxReconnect')}</button>
+      {msg !== null && <p class="error">{msg}</p>}
+    </>
+  );
+}
+
+function Problem({ p, onRetry, account }: { p: InboxProblem; onRetry: () => void; account?: Ref }) {
   return (
     <div class="notice stack" role="alert" data-testid="inbox-problem" data-problem={p.result}>
       <p>{problemText(p)}</p>
-      <div class="row"><button type="button" onClick={onRetry}>{t('inboxRetry')}</button></div>
+      <div class="row">
+        {account !== undefined && (p.result === 'revoked' || p.result === 'no_token') && <Reconnect account={account} onDone={onRetry} />}
+        <button type="button" onClick={onRetry}>{t('inboxRetry')}</button>
+      </div>
     </div>
   );
 }
@@ -163,7 +184,7 @@ function ConversationList({ account, onOpen, onNew, version }: { account: Ref; o
     }
   };
 
-  if (problem !== null && items === null) return <Problem p={problem} onRetry={() => void load(null)} />;
+  if (problem !== null && items === null) return <Problem p={problem} account={account} onRetry={() => void load(null)} />;
   if (items === null) return <p class="muted" style="padding: 12px" aria-busy="true">{t('popupLoading')}</p>;
   return (
     <div data-testid="conversation-list">
@@ -172,7 +193,7 @@ function ConversationList({ account, onOpen, onNew, version }: { account: Ref; o
         <input id="conv-filter" type="search" placeholder={t('inboxSearchLabel')} value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
         <button type="button" class="primary" onClick={onNew} data-testid="new-conversation">{t('inboxNew')}</button>
       </div>
-      {problem !== null && <Problem p={problem} onRetry={() => void load(null)} />}
+      {problem !== null && <Problem p={problem} account={account} onRetry={() => void load(null)} />}
       {items.length === 0 ? (
         <Empty title={t('inboxEmptyTitle')} testid="inbox-empty">
           <p>{t('inboxEmptyText')}</p>
@@ -318,7 +339,10 @@ function Composer({ account, draftKey, replyTo, recipients, onSent }: { account:
         <div class="notice stack" role="alert" data-testid="send-problem">
           <p>{sendProblemText(progress)}</p>
           <p class="muted">{t('inboxDraftKept')}</p>
-          <div class="row"><button type="button" onClick={() => void doSend()} data-testid="send-retry">{t('inboxRetry')}</button></div>
+          <div class="row">
+            {progress.problem.kind === 'refused' && progress.problem.status === 401 && <Reconnect account={account} onDone={() => void doSend()} />}
+            <button type="button" onClick={() => void doSend()} data-testid="send-retry">{t('inboxRetry')}</button>
+          </div>
         </div>
       )}
     </div>
@@ -370,7 +394,7 @@ function Chat({ account, conv, onBack, version }: { account: Ref; conv: Conversa
       </div>
       <div class="chat-log" ref={logRef} data-testid="chat-log" tabIndex={0} aria-label={t('inboxMessages')}>
         {older !== null && <button type="button" onClick={() => void load(older, lastId)} data-testid="older">{t('inboxOlder')}</button>}
-        {problem !== null && <Problem p={problem} onRetry={() => void load(null, lastId)} />}
+        {problem !== null && <Problem p={problem} account={account} onRetry={() => void load(null, lastId)} />}
         {messages === null && problem === null && <p class="muted" aria-busy="true">{t('popupLoading')}</p>}
         {messages !== null && groups(messages).map((g) => (
           <div class={`group${g.mine ? ' mine' : ''}`} key={g.items[0]?.statusIds[0]}>
@@ -426,7 +450,7 @@ function NewConversation({ account, onBack, onSent }: { account: Ref; onBack: ()
       <div class="chat-log">
         <label for="recipient-search">{t('inboxRecipientSearch')}</label>
         <input id="recipient-search" type="search" value={query} onInput={(e) => search(e.currentTarget.value)} data-testid="recipient-search" />
-        {problem !== null && <Problem p={problem} onRetry={() => search(query)} />}
+        {problem !== null && <Problem p={problem} account={account} onRetry={() => search(query)} />}
         <ul class="results" aria-label={t('inboxResults')}>
           {results.map((r) => (
             <li key={r.acct} data-testid="result" data-ready={String(r.ready)}>
@@ -467,9 +491,14 @@ export function App() {
 
   useEffect(() => {
     void refresh();
+    // A burst of events (a long message, many DMs arriving) is one reload, not one per event.
+    let burst: ReturnType<typeof setTimeout> | null = null;
     live.current = connectLive((n) => {
-      if (n.kind === 'changed') setVersion((x) => x + 1);
-      else void refresh();
+      if (n.kind !== 'changed') return void refresh();
+      burst ??= setTimeout(() => {
+        burst = null;
+        setVersion((x) => x + 1);
+      }, 400);
     });
     return () => live.current?.close();
   }, [refresh]);

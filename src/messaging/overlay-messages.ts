@@ -149,7 +149,7 @@ export type SendProblem =
   | { readonly kind: 'covered' }
   | { readonly kind: 'no_token' }
   /** The server refused the post (HTTP status, Mastodon's error text). */
-  | { readonly kind: 'refused'; readonly status: number; readonly message: string }
+  | { readonly kind: 'refused'; readonly status: number; readonly message: string; /** A 429's X-RateLimit-Reset (epoch ms). */ readonly retryAt?: number }
   | { readonly kind: 'network'; readonly message: string }
   /** The server answered, but what it stored is not what Hush sent (named): nothing more is posted. */
   | { readonly kind: 'altered'; readonly what: string; readonly deleted: boolean }

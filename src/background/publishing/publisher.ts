@@ -99,7 +99,7 @@ export async function publish(
     const inReplyToId = i === 0 ? current.inReplyToId : (current.postedIds[i - 1] ?? null);
     const posted = await api.post(current.origin, token, { status: text, inReplyToId, allowedMentions: allowed, idempotencyKey: `hush-${current.messageId}-${i}` });
     if (!posted.ok) {
-      if (posted.kind === 'status') return problem({ kind: 'refused', status: posted.status, message: errorText(posted) }, current);
+      if (posted.kind === 'status') return problem({ kind: 'refused', status: posted.status, message: errorText(posted), ...(posted.retryAt !== undefined ? { retryAt: posted.retryAt } : {}) }, current);
       return problem({ kind: 'network', message: errorText(posted) }, current);
     }
     const s = posted.value;
