@@ -135,6 +135,7 @@ export const STORAGE_KEYS = {
   inboxApps: entry('local', 'hush-inbox:apps', v.array(v.unknown()), 'one app per instance connected', 'never (a few instances)', 'inbox/store.ts'),
   inboxConnections: entry('local', 'hush-inbox:connections', v.array(v.unknown()), 'one per connected account', 'on disconnect', 'inbox/store.ts'),
   inboxHushConversations: entry('local', 'hush-inbox:hush-convs:', v.pipe(Strs, v.maxLength(2000)), '2000 conversation ids per account', 'oldest first, beyond 2000', 'inbox/service.ts'),
+  inboxPlainConversations: entry('local', 'hush-inbox:plain-convs:', v.pipe(Strs, v.maxLength(2000)), '2000 "conversation id:last status id" per account (threads looked through, no Hush status)', 'oldest first, beyond 2000', 'inbox/service.ts'),
   offersFirefox: entry('local', 'hush:offers', v.record(v.string(), v.unknown()), 'live offers only (each expires in 60 s), at most 2000', 'expired offers at each write', 'frame-sessions.ts'),
   testOnly: entry('local', 'hush-test:', v.unknown(), 'clock offset and WebFinger origins, test builds only', 'never', 'keys/browser-deps.ts'),
   tab: entry('session', 'tab:', v.unknown(), 'one per open tab', 'when the tab closes', 'tab-state.ts'),
