@@ -16,6 +16,7 @@ import { frameRoot, joinSession } from '../common';
 import { drawCue, phraseChip, watchVisibility } from '../cue';
 import { applyStyle } from '../style';
 import { formatTime } from '../format';
+import { guarded, watchPointer } from '../input-guard';
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: string): HTMLElementTagNameMap[K] => {
   const e = document.createElement(tag);
@@ -134,8 +135,10 @@ class Editor {
         void this.send();
       }
     });
-    this.sendButton.addEventListener('click', () => void this.send());
-    this.offButton.addEventListener('click', () => this.confirmOff());
+    // Every control that decides acts on a pointer click only if the frame stood still under the
+    // pointer (input-guard.ts): the page cannot move it under the user's clicks on its own bait.
+    guarded(this.sendButton, () => void this.send());
+    guarded(this.offButton, () => this.confirmOff());
     this.add.addEventListener('input', () => {
       clearTimeout(this.completeTimer);
       this.completeTimer = setTimeout(() => void this.complete(), 150);
@@ -179,7 +182,7 @@ class Editor {
     const quote = el('blockquote', 'hush-seed__text', seed);
     const use = el('button', 'hush-seed__use', t('editorSeedUse'));
     use.type = 'button';
-    use.addEventListener('click', () => {
+    guarded(use, () => {
       if (!this.isVisible()) return;
       this.area.setRangeText(seed, this.area.selectionStart, this.area.selectionEnd, 'end');
       block.remove();
@@ -205,10 +208,10 @@ class Editor {
     yes.type = 'button';
     const no = el('button', 'hush-confirm__no', t('editorCancel'));
     no.type = 'button';
-    yes.addEventListener('click', () => {
+    guarded(yes, () => {
       this.problem.replaceChildren();
       this.addRecipient(acct);
-    });
+    }, true);
     no.addEventListener('click', () => this.problem.replaceChildren());
     ask.append(yes, no);
     this.problem.replaceChildren(ask);
@@ -268,7 +271,7 @@ class Editor {
       const remove = el('button', 'hush-chip__remove', '×');
       remove.type = 'button';
       remove.setAttribute('aria-label', t('editorRemoveRecipient', r.acct));
-      remove.addEventListener('click', () => this.removeRecipient(r.acct));
+      guarded(remove, () => this.removeRecipient(r.acct));
       li.append(name, state, remove);
       return li;
     }));
@@ -290,7 +293,7 @@ class Editor {
       for (const acct of s.suggested) {
         const b = el('button', 'hush-suggestion', `+ @${acct}`);
         b.type = 'button';
-        b.addEventListener('click', () => this.confirmSuggestion(acct));
+        guarded(b, () => this.confirmSuggestion(acct));
         this.suggestions.append(b);
       }
     }
@@ -346,7 +349,7 @@ class Editor {
     if (p.problem.kind === 'recipients' && p.problem.invitation !== null) {
       const invite = el('button', 'hush-invite', t('editorSendInvitation'));
       invite.type = 'button';
-      invite.addEventListener('click', () => this.isVisible() && void send('overlay/editor-invite', { session: this.session }));
+      guarded(invite, () => this.isVisible() && void send('overlay/editor-invite', { session: this.session }), true);
       this.problem.append(invite);
     }
     this.root.dataset.problem = p.problem.kind;
@@ -361,9 +364,9 @@ class Editor {
     yes.type = 'button';
     const no = el('button', 'hush-confirm__no', t('editorKeepEncrypting'));
     no.type = 'button';
-    yes.addEventListener('click', () => this.isVisible() && void send('overlay/editor-discard', { session: this.session }).then((r) => {
+    guarded(yes, () => this.isVisible() && void send('overlay/editor-discard', { session: this.session }).then((r) => {
       if (!r.ok) this.say(t('editorCannotDiscard'));
-    }));
+    }), true);
     no.addEventListener('click', () => this.problem.replaceChildren());
     ask.append(yes, no);
     this.problem.replaceChildren(ask);
@@ -391,7 +394,7 @@ class Editor {
       if (a.contact) b.append(el('span', 'hush-completion__tag', t('completionContact')));
       else if (a.lookalikeOf !== null) b.append(el('span', 'hush-completion__tag hush-completion__tag--warn', t('completionLookalike', a.lookalikeOf)));
       if (a.hasKey) b.append(el('span', 'hush-completion__tag', '🔒'));
-      b.addEventListener('click', () => this.addRecipient(a.acct));
+      guarded(b, () => this.addRecipient(a.acct));
       li.append(b);
       return li;
     }));
@@ -404,6 +407,7 @@ class Editor {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
+  watchPointer();
   const root = frameRoot();
   void joinSession(root, 'frameConnected', (offer) => send('overlay/editor-join', { offer })).then((joined) => {
     new Editor(root, joined.session, joined.state);

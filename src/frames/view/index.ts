@@ -13,6 +13,7 @@ import type { FrameStyle, ViewContent } from '../../messaging/overlay-messages';
 import { frameRoot, joinSession } from '../common';
 import { drawCue, phraseChip, watchVisibility, type Phrase } from '../cue';
 import { formatTime } from '../format';
+import { guarded, watchPointer } from '../input-guard';
 import { flagText, stateText, TRUST_KEYS, WARN_TRUST } from '../view-text';
 import { applyStyle } from '../style';
 
@@ -89,7 +90,8 @@ function render(root: HTMLElement, session: string, v: ViewContent, phrase: Phra
       reveal.type = 'button';
       reveal.className = 'hush-reveal';
       reveal.textContent = t('viewRevealRevoked');
-      reveal.addEventListener('click', () => body.replaceChildren(...linkified(v.plaintext ?? '')));
+      // Only a click on a frame that stood still under the pointer (input-guard.ts), or the keyboard.
+      guarded(reveal, () => body.replaceChildren(...linkified(v.plaintext ?? '')));
       body.replaceChildren(reveal);
     } else body.replaceChildren(...linkified(v.plaintext));
     parts.push(body);
@@ -163,6 +165,7 @@ function start(root: HTMLElement, session: string, first: ViewContent, style: Fr
 }
 
 document.addEventListener('DOMContentLoaded', () => {
+  watchPointer();
   const root = frameRoot();
   void joinSession(root, 'frameConnected', (offer) => send('overlay/view-join', { offer })).then((joined) => {
     start(root, joined.session, joined.view, joined.style, joined.phrase);
