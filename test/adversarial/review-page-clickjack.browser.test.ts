@@ -13,17 +13,18 @@
 import type { Frame } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryDb } from '../instance/web/test-support';
-import { chooseDirect, editorFrame, turnOffInEditor, typeSecure } from '../browser/overlay-support';
+import { browserKinds } from '../browser/launch';
+import { chooseDirect, editorFrame, personClick, turnOffInEditor, typeSecure } from '../browser/overlay-support';
 import { nodeParty } from './node-party';
 import { startWorld, stopWorld, type World } from './support';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describe('review: the page moves the editor or the focus under the user\'s input (chromium)', () => {
+describe.each(browserKinds())('review: the page moves the editor or the focus under the user\'s input (%s)', (kind) => {
   let w: World;
 
   beforeAll(async () => {
-    w = await startWorld('chromium', null);
+    w = await startWorld(kind, null);
     await nodeParty(w.a, 'carol');
   });
   afterAll(async () => {
@@ -239,5 +240,98 @@ describe('review: the page moves the editor or the focus under the user\'s input
     const posted = newStatuses(before);
     console.log(`[review] transparent + 1px clip: covered=${String(covered)}, posted ${posted.length}; draft was "${kept}"`);
     expect(posted).toEqual([]);
+  });
+  /** Where `selector` in the editor frame is on the page. */
+  const onPage = async (editor: Frame, selector: string): Promise<{ x: number; y: number; right: number }> => {
+    const o = await inFrame(editor, selector);
+    const box = await w.bob.page.$eval('.hush-editor-host iframe', (f) => {
+      const r = f.getBoundingClientRect();
+      return { left: r.left + f.clientLeft, top: r.top + f.clientTop, right: r.right };
+    });
+    return { x: box.left + o.x, y: box.top + o.y, right: box.right };
+  };
+
+  it('not a trap (added with the input guard): a person moves the pointer from the page onto Send in steps and clicks; sent at the first click', async () => {
+    const kept = await halfDraft();
+    const editor = await editorFrame(w.bob.page);
+    await editor.waitForSelector('button.hush-send:not([disabled])');
+    const send = await onPage(editor, 'button.hush-send');
+    const before = statusIds();
+    // From the page's middle column, 300 px right of the editor, onto Send.
+    await personClick(w.bob.page, { x: send.right + 300, y: send.y - 120 }, send);
+    let phase = 'editor gone (closed after sending)';
+    let note: string | null = null;
+    for (let i = 0; i < 40 && newStatuses(before).length === 0; i++) await sleep(250);
+    try {
+      phase = await editor.evaluate(() => document.getElementById('hush-frame')?.dataset.phase ?? '');
+      note = await editor.evaluate(() => { const n = document.querySelector<HTMLElement>('.hush-guard-note'); return n === null || n.hidden ? null : n.textContent; });
+    } catch {
+      // Closed after sending.
+    }
+    await w.b.deliveriesSettled();
+    console.log(`[guard] ${kind} person click on Send: posted ${newStatuses(before).length}, phase ${phase}, note ${String(note)}`);
+    expect(note).toBeNull();
+    expect(newStatuses(before).length, `"${kept}" was not sent by an ordinary click`).toBeGreaterThan(0);
+  });
+
+  it('a click on Send right after the page moved the editor under the pointer is refused with a note saying why; holding still, the next click sends', async () => {
+    await halfDraft();
+    const editor = await editorFrame(w.bob.page);
+    await editor.waitForSelector('button.hush-send:not([disabled])');
+    const at = await bait();
+    await w.bob.page.mouse.move(at.x, at.y);
+    const before = statusIds();
+    await moveEditorUnder(await inFrame(editor, 'button.hush-send'), at.x, at.y);
+    await sleep(150);
+    await w.bob.page.mouse.click(at.x, at.y);
+    const note = await editor.waitForSelector('.hush-guard-note:not([hidden])', { timeout: 5000 });
+    const said = await note?.evaluate((n) => ({ text: n.textContent, refusal: (n as HTMLElement).dataset.refusal }));
+    await sleep(1500);
+    expect(newStatuses(before)).toEqual([]);
+    expect(said?.refusal).toMatch(/^(moved|entered)$/);
+    expect(said?.text).toContain('click again');
+    // The user reads the note, holds still, clicks again: the frame has stood still, so it counts.
+    await sleep(700);
+    await w.bob.page.mouse.click(at.x, at.y);
+    for (let i = 0; i < 40 && newStatuses(before).length === 0; i++) await sleep(250);
+    await w.b.deliveriesSettled();
+    console.log(`[guard] ${kind} refused then held: note ${JSON.stringify(said)}, posted ${newStatuses(before).length}`);
+    expect(newStatuses(before).length).toBeGreaterThan(0);
+  });
+
+  it('after the page scrolls, a person who moves onto Send and clicks sends at the first click', async () => {
+    await halfDraft();
+    const editor = await editorFrame(w.bob.page);
+    await editor.waitForSelector('button.hush-send:not([disabled])');
+    // Make the page scrollable and scroll it with the pointer resting over the editor (a wheel
+    // turn): the frame moves under the pointer, as in an attack, and then stands still.
+    await w.bob.page.evaluate(() => {
+      const f = document.querySelector<HTMLIFrameElement>('.hush-editor-host iframe');
+      if (!f) throw new Error('no editor frame');
+      const r = f.getBoundingClientRect();
+      const spacer = document.createElement('div');
+      spacer.style.height = '3000px';
+      document.body.append(spacer);
+      Object.assign(f.style, { position: 'absolute', left: `${r.left + window.scrollX}px`, top: `${r.top + window.scrollY + 200}px`, width: `${r.width}px`, height: `${r.height}px`, zIndex: '2147483647', margin: '0' });
+      document.documentElement.style.overflow = 'auto';
+      document.body.style.overflow = 'visible';
+    });
+    const first = await onPage(editor, 'textarea.hush-editor');
+    await w.bob.page.mouse.move(first.x, first.y);
+    await w.bob.page.evaluate(() => window.scrollBy(0, 120));
+    await sleep(300);
+    const send = await onPage(editor, 'button.hush-send');
+    const before = statusIds();
+    await personClick(w.bob.page, { x: first.x, y: first.y }, send);
+    for (let i = 0; i < 40 && newStatuses(before).length === 0; i++) await sleep(250);
+    let note: string | null = null;
+    try {
+      note = await editor.evaluate(() => { const n = document.querySelector<HTMLElement>('.hush-guard-note'); return n === null || n.hidden ? null : n.textContent; });
+    } catch {
+      // Closed after sending.
+    }
+    await w.b.deliveriesSettled();
+    console.log(`[guard] ${kind} after scroll: posted ${newStatuses(before).length}, note ${String(note)}`);
+    expect(newStatuses(before).length).toBeGreaterThan(0);
   });
 });

@@ -302,3 +302,21 @@ export async function clickHush(page: Page, selector: string, kind: 'chromium' |
   await page.$eval(selector, (el) => (el as HTMLElement).focus());
   await page.keyboard.press('Enter');
 }
+
+/**
+ * A person's click at page point (x, y): the pointer travels there from `from` in small steps at
+ * about 60 events a second, slowing down at the end, rests a moment on the target and clicks.
+ * Hush's input guard (src/frames/input-guard.ts) refuses clicks on a frame that moved or just
+ * appeared under the pointer; an ordinary pointing movement like this one must pass first time.
+ */
+export async function personClick(page: Page, from: { x: number; y: number }, to: { x: number; y: number }, ms = 450): Promise<void> {
+  const steps = Math.max(4, Math.round(ms / 16));
+  await page.mouse.move(from.x, from.y);
+  for (let i = 1; i <= steps; i++) {
+    const f = 1 - (1 - i / steps) ** 2;
+    await page.mouse.move(from.x + (to.x - from.x) * f, from.y + (to.y - from.y) * f);
+    await new Promise((r) => setTimeout(r, 16));
+  }
+  await new Promise((r) => setTimeout(r, 120));
+  await page.mouse.click(to.x, to.y);
+}
