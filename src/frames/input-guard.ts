@@ -111,6 +111,8 @@ export function guardAllows(control: HTMLElement, e: MouseEvent): boolean {
     hideNote();
     return true;
   }
+  // A refused press must not leave the control focused, ready for an Enter the page lures later.
+  if (document.activeElement === control) control.blur();
   showNote(control, why);
   return false;
 }
