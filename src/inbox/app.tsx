@@ -462,7 +462,7 @@ function NewConversation({ account, onBack, onSent }: { account: Ref; onBack: ()
           ))}
         </ul>
         {invited !== null && <p class="ok" role="status">{t('inboxInvited', invited)}</p>}
-        <div class="chips" aria-label={t('inboxRecipients')}>
+        <div class="chips" role="group" aria-label={t('inboxRecipients')}>
           {chosen.map((a) => (
             <span class="chip" key={a} data-testid="chip">@{a}<button type="button" class="link" aria-label={t('inboxRemove', a)} onClick={() => setChosen(chosen.filter((x) => x !== a))}>×</button></span>
           ))}

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { expect } from 'vitest';
 
 export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
@@ -48,4 +48,28 @@ export async function axeClean(page: Page, kind: string, name: string): Promise<
     });
     expect(found, `${name} (${scheme})`).toEqual([]);
   }
+}
+
+/** Clicks Authorize on the instance's consent page once the auth window opens. */
+export async function consent(browser: Browser): Promise<void> {
+  const target = await browser.waitForTarget((t) => t.url().includes('/oauth/authorize'), { timeout: 20_000 });
+  const auth = await target.page();
+  if (!auth) throw new Error('no auth page');
+  await until('consent page', () => auth.$('#authorize'));
+  await auth.click('#authorize');
+}
+
+/** Connects an account in the inbox: Add account (or the first Connect form), the instance, Connect, then Authorize. */
+export async function connect(browser: Browser, inbox: Page, instance: string): Promise<void> {
+  await inbox.bringToFront();
+  await until('add account', () => inbox.$('[data-testid="add-account"], #inbox-instance'));
+  await inbox.evaluate(() => document.querySelector<HTMLButtonElement>('[data-testid="add-account"]')?.click());
+  await until('instance field', () => inbox.$('#inbox-instance'));
+  await inbox.$eval('#inbox-instance', (el, v) => {
+    const input = el as HTMLInputElement;
+    input.value = v;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, instance);
+  await inbox.click('[data-testid="inbox-connect"] button.primary');
+  await consent(browser);
 }

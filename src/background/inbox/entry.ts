@@ -42,13 +42,26 @@ function createMenu(): void {
   }).catch(() => undefined);
 }
 
+type Opened = Promise<'panel' | 'sidebar' | 'tab'> | null;
+
+/** The toolbar menu's click: the inbox in the window of the click. */
+function onMenuClicked(info: { menuItemId: string | number }, tab: { windowId?: number } | undefined): Opened {
+  return info.menuItemId === INBOX_MENU_ID ? openInbox(tab?.windowId) : null;
+}
+
+/** The `open-inbox` keyboard command. */
+function onCommand(command: string, tab: { windowId?: number } | undefined): Opened {
+  return command === INBOX_COMMAND ? openInbox(tab?.windowId) : null;
+}
+
 export function installInboxEntryPoints(): void {
   browser.runtime.onInstalled.addListener(createMenu);
   browser.runtime.onStartup.addListener(createMenu);
-  (browser.contextMenus as typeof browser.contextMenus | undefined)?.onClicked.addListener((info, tab) => {
-    if (info.menuItemId === INBOX_MENU_ID) void openInbox(tab?.windowId);
-  });
-  (browser.commands as typeof browser.commands | undefined)?.onCommand.addListener((command, tab) => {
-    if (command === INBOX_COMMAND) void openInbox(tab?.windowId);
-  });
+  (browser.contextMenus as typeof browser.contextMenus | undefined)?.onClicked.addListener((info, tab) => void onMenuClicked(info, tab));
+  (browser.commands as typeof browser.commands | undefined)?.onCommand.addListener((command, tab) => void onCommand(command, tab));
+  // Test builds: browser tests invoke the two listeners as the browser would (they cannot click
+  // the toolbar menu or press a browser shortcut).
+  if (typeof __HUSH_TEST_BUILD__ !== 'undefined' && __HUSH_TEST_BUILD__) {
+    (globalThis as { __hushTestInboxEntry?: unknown }).__hushTestInboxEntry = { menu: onMenuClicked, command: onCommand };
+  }
 }
