@@ -28,6 +28,8 @@ export interface LastStatus {
   readonly mentions: readonly string[];
   /** Its `created_at` (Unix seconds), null when the API gave none that parses. */
   readonly createdAt: number | null;
+  /** The Hush text the status carries (from the prefix on; '' when none): an entry shows it. */
+  readonly hushText: string;
 }
 
 export interface OverlayContext {
@@ -44,10 +46,11 @@ export interface OverlayContext {
   /** Tells the frames of these view sessions to ask again (storage.session `hush:stale`). */
   readonly markStale: (sessions: readonly string[]) => Promise<void>;
   /**
-   * The status a DM-column entry shows now. `shownAt`: the date the entry shows (Unix seconds); a
-   * cached answer naming a status of another date is stale (a new last status arrived) and is asked again.
+   * The status a DM-column entry shows: the conversation's last status, only when it carries the
+   * text the entry shows. `shownAt`: the date the entry shows (Unix seconds); a cached answer of
+   * another date, or with another text, is stale (a new last status arrived) and is asked again.
    */
-  readonly conversations: { lastStatus(account: AccountRef, conversationId: string, shownAt: number | null): Promise<LastStatus | null> };
+  readonly conversations: { lastStatus(account: AccountRef, conversationId: string, text: string, shownAt: number | null): Promise<LastStatus | null> };
   readonly statusApi: StatusApi;
   /** The user's token, asked fresh from a tab of the account (never stored). */
   readonly token: (account: AccountRef) => Promise<string | null>;

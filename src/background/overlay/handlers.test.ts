@@ -229,7 +229,7 @@ describe('overlay handlers', () => {
         await new Promise((r) => setTimeout(r, 5));
         return {
           ok: true as const,
-          value: Array.from({ length: 8 }, (_, i) => ({ id: String(i), last: { id: `9${i}`, account: { acct: 'alice@a.test' }, mentions: [{ acct: 'bob@b.test' }] } })),
+          value: Array.from({ length: 8 }, (_, i) => ({ id: String(i), last: { id: `9${i}`, content: `<p>${hushText}</p>`, account: { acct: 'alice@a.test' }, mentions: [{ acct: 'bob@b.test' }] } })),
         };
       },
     } as unknown as StatusApi;

@@ -18,7 +18,7 @@ import { createSettingsStore } from '../settings/store';
 import { getTabState } from '../tab-state';
 import { createComposeHandlers } from './compose';
 import type { FrameSessions, LastStatus, OverlayContext, PushBody } from './context';
-import { hushTextOf, Reader, type ServerStatusAnswer } from './reading';
+import { hushTextOf, Reader, textHash, type ServerStatusAnswer } from './reading';
 import { createViewHandlers } from './views';
 
 export type OverlayHandlers = HandlersFor<keyof typeof overlayRequests>;
@@ -105,7 +105,10 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
         for (const conv of r.value) {
           if (conv.last === null) continue;
           const at = Date.parse(conv.last.created_at ?? '');
-          map.set(conv.id, { statusId: conv.last.id, authorAcct: conv.last.account.acct, mentions: conv.last.mentions.map((m) => m.acct), createdAt: Number.isFinite(at) ? Math.floor(at / 1000) : null });
+          map.set(conv.id, {
+            statusId: conv.last.id, authorAcct: conv.last.account.acct, mentions: conv.last.mentions.map((m) => m.acct),
+            createdAt: Number.isFinite(at) ? Math.floor(at / 1000) : null, hushText: hushTextOf(conv.last.content),
+          });
         }
         const page = { at: Date.now(), map };
         convCache.set(k, page);
@@ -115,17 +118,24 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     }
     return p;
   };
-  const lastStatus = async (account: AccountRef, id: string, shownAt: number | null): Promise<LastStatus | null> => {
+  const lastStatus = async (account: AccountRef, id: string, text: string, shownAt: number | null): Promise<LastStatus | null> => {
     const k = `${account.origin}|${account.accountId}`;
+    const want = await textHash(text);
+    // Only a last status carrying the entry's own text names it: a cached page may predate a newer
+    // message (a second message within seconds), and pairing that text with the older status id
+    // would show a genuine message as "replaced" (server review F-dm-cache).
+    const carries = async (l: LastStatus | undefined): Promise<boolean> => l !== undefined && l.hushText !== '' && (await textHash(l.hushText)) === want;
     const c = convCache.get(k);
     const hit = c?.map.get(id);
-    // A cached answer is used only while it names the status the entry shows: a conversation whose
-    // last status changed (a new message, or an old one the server re-delivers) is asked again,
-    // or the new last status would be taken for the old one (issue #21, invariant 5).
-    const sameStatus = hit !== undefined && (shownAt === null || hit.createdAt === null || hit.createdAt === shownAt);
-    if (c !== undefined && hit !== undefined && sameStatus && Date.now() - c.at <= 10_000) return hit;
-    const fresh = await fetchConversations(account, k);
-    return (fresh ?? c)?.map.get(id) ?? null;
+    // A cached answer is used only while it names the status the entry shows (same text, same
+    // date): a conversation whose last status changed (a new message, or an old one the server
+    // re-delivers) is asked again, or the new last status would be taken for the old one (issue
+    // #21, invariant 5). A fresh answer must carry the entry's text, else the entry stays unnamed.
+    const sameDate = hit !== undefined && (shownAt === null || hit.createdAt === null || hit.createdAt === shownAt);
+    if (c !== undefined && sameDate && Date.now() - c.at <= 10_000 && (await carries(hit))) return hit ?? null;
+    const fresh = (await fetchConversations(account, k)) ?? c;
+    const l = fresh?.map.get(id);
+    return (await carries(l)) ? l ?? null : null;
   };
 
   const ctx: OverlayContext = {

@@ -13,7 +13,7 @@ import type { SenderContext } from '../senders';
 import type { AccountRef } from '../services';
 import { SessionTable } from '../session-table';
 import type { OverlayContext } from './context';
-import type { SeenStatus } from './reading';
+import { textHash, type SeenStatus } from './reading';
 
 export interface ViewSession {
   readonly tabId: number;
@@ -80,13 +80,15 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
       serverTime: item.serverTime, extras: item.extras,
     };
     if (item.context !== 'conversation' || !item.statusId.startsWith('c')) return base;
-    const last = await ctx.conversations.lastStatus(account, item.statusId.slice(1), item.serverTime);
+    const last = await ctx.conversations.lastStatus(account, item.statusId.slice(1), item.text, item.serverTime);
     if (last !== null) return { ...base, statusId: last.statusId, author: { acct: last.authorAcct, actorUri: null }, mentions: last.mentions.length > 0 ? last.mentions : item.mentions };
     // Offline or an unknown entry: the same text seen elsewhere on the page is that status.
     const same = await ctx.reader.statusWithText(account, item.text);
     if (same !== null) return { ...base, statusId: same.statusId, author: same.author, mentions: same.mentions };
+    // Unnamed: one entry shows a conversation's newest message, so each text is its own pseudo-status
+    // (`c<conversation>~<text hash>`): a newer message in the entry is not the old one "replaced".
     const author = item.participants[0] ?? item.author ?? '';
-    return { ...base, author: { acct: author, actorUri: null } };
+    return { ...base, statusId: `${item.statusId}~${(await textHash(item.text)).slice(0, 16)}`, author: { acct: author, actorUri: null } };
   };
 
   return {
