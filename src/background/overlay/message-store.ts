@@ -74,7 +74,7 @@ function isStoredMessage(v: unknown): v is StoredMessage {
 }
 const isStatusRecord = (v: unknown): v is StatusRecord => isObj(v) && isStr(v.message) && isStr(v.hash) && typeof v.index === 'number';
 const isReplayRecord = (v: unknown): v is ReplayRecord => isObj(v) && isStrArray(v.statusIds, 16) && typeof v.at === 'number';
-interface IndexEntry {
+export interface IndexEntry {
   readonly first: string;
   readonly at: number;
   readonly senderTag: string;
@@ -84,6 +84,25 @@ interface IndexEntry {
 const isIndexEntry = (e: unknown): e is IndexEntry =>
   isObj(e) && isStr(e.first) && typeof e.at === 'number' && isStr(e.senderTag) && isStr(e.messageId) && isStrArray(e.statusIds, 16);
 
+/**
+ * Takes `count` entries out of `idx` (in place) and returns them: each time the oldest entry of
+ * the sender with the most entries (ties: the sender whose oldest entry is older).
+ */
+export function evictionOrder(idx: IndexEntry[], count: number): IndexEntry[] {
+  const per = new Map<string, number>();
+  for (const e of idx) per.set(e.senderTag, (per.get(e.senderTag) ?? 0) + 1);
+  const out: IndexEntry[] = [];
+  while (out.length < count && idx.length > 0) {
+    let most = 0;
+    for (const n of per.values()) most = Math.max(most, n);
+    const at = idx.findIndex((e) => per.get(e.senderTag) === most);
+    const [e] = idx.splice(at < 0 ? 0 : at, 1);
+    if (e === undefined) break;
+    per.set(e.senderTag, (per.get(e.senderTag) ?? 1) - 1);
+    out.push(e);
+  }
+  return out;
+}
 
 export class MessageStore {
   private index: Promise<IndexEntry[]> | null = null;
@@ -139,11 +158,18 @@ export class MessageStore {
 
   /**
    * Stores a verified message: its sealed content (when the keys are unlocked), its status
-   * records and its replay record (kept if one exists: the first status ids win).
+   * records and its replay record (kept if one exists: the first status ids win). A status id
+   * already recorded for ANOTHER message or text is never overwritten: status ids come from the
+   * instance, which could name an incoming message's id as the one our post received (server
+   * review F-posted-id), or re-deliver a known status. Returns false when nothing was stored.
    */
-  async put(m: StoredMessage, senderTag: string): Promise<void> {
+  async put(m: StoredMessage, senderTag: string): Promise<boolean> {
     const first = m.statusIds[0];
-    if (first === undefined) return;
+    if (first === undefined) return false;
+    for (const [index, id] of m.statusIds.entries()) {
+      const prior = await this.status(id);
+      if (prior !== null && (prior.message !== first || prior.hash !== (m.hashes[index] ?? '') || prior.index !== index)) return false;
+    }
     const items: Record<string, unknown> = {};
     const sealed = await this.sealer.seal(new TextEncoder().encode(JSON.stringify(m)));
     if (sealed instanceof Uint8Array) items[this.msgKey(first)] = b64std(sealed);
@@ -155,13 +181,19 @@ export class MessageStore {
     if ((await this.replay(senderTag, m.messageId)) === null) items[this.midKey(senderTag, m.messageId)] = { statusIds: m.statusIds, at: m.firstShownAt } satisfies ReplayRecord;
     await this.area.set(items);
     await this.remember(first, m.firstShownAt, senderTag, m.messageId, m.statusIds);
+    return true;
   }
 
-  /** Records the index entry and prunes the oldest messages beyond MAX_MESSAGES. */
+  /**
+   * Records the index entry and prunes beyond MAX_MESSAGES: the oldest message of the sender who
+   * holds the most goes first, so one sender (an account the operator made and the user
+   * received messages from) flooding the store evicts its own messages, not a contact's older
+   * ones (server review F-evict).
+   */
   private async remember(first: string, at: number, senderTag: string, messageId: string, statusIds: readonly string[]): Promise<void> {
     const idx = await this.loadIndex();
     if (!idx.some((e) => e.first === first)) idx.push({ first, at, senderTag, messageId, statusIds: [...statusIds] });
-    if (idx.length > MAX_MESSAGES) await this.drop(idx.splice(0, idx.length - MAX_MESSAGES));
+    if (idx.length > MAX_MESSAGES) await this.drop(evictionOrder(idx, idx.length - MAX_MESSAGES));
     // One write of the index per turn of the event loop, however many messages arrived in it.
     this.indexDirty ??= new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
       this.indexDirty = null;

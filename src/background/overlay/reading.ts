@@ -213,9 +213,15 @@ export class Reader {
     const m = v.message;
     const flags: ViewFlag[] = [];
     const store = this.store(account);
-    const claimed = m.statusIds[seen.index] ?? '';
-    // A message first read from an unnamed DM-column entry (`c<id>`) is this status's own.
-    const mine = claimed === statusId || (claimed.startsWith('c') && !statusId.startsWith('c'));
+    let claimed = m.statusIds[seen.index] ?? '';
+    // A message first read from an unnamed DM-column entry (`c<id>`) becomes the FIRST named
+    // status's own, bound from then on, so a later copy under another id is a replay (server
+    // review F-replay-c: before, every named copy counted as its own).
+    if (claimed.startsWith('c') && !statusId.startsWith('c')) {
+      claimed = statusId;
+      await this.bind(g, v, seen.index, statusId);
+    }
+    const mine = claimed === statusId;
     // The status no longer carries the verified text: its own edit is REPLACED, another post's is FOREIGN.
     if (m.hashes[seen.index] !== seen.hash) return { ...failed('not_part_of_message'), flags: [{ kind: mine ? 'replaced' : 'foreign_part' }] };
     // The same part under another status id, or a message the replay memory knows elsewhere.
@@ -278,10 +284,20 @@ export class Reader {
   }
 
   /** Our own statuses, just posted and read back: remembered as verified (the sender knows the plaintext). */
-  async rememberPosted(account: AccountRef, m: Omit<StoredMessage, 'hashes' | 'firstShownAt'>, texts: readonly string[]): Promise<void> {
+  async rememberPosted(account: AccountRef, m: Omit<StoredMessage, 'hashes' | 'firstShownAt'>, texts: readonly string[]): Promise<boolean> {
     const hashes = await Promise.all(texts.map(textHash));
     const stored: StoredMessage = { ...m, hashes, firstShownAt: await this.deps.now() };
-    await this.store(account).put(stored, await senderTag(m.sender.actorUri));
+    // An id the instance names for our post that already carries another message keeps its record.
+    return this.store(account).put(stored, await senderTag(m.sender.actorUri));
+  }
+
+  /** Names the status that carries part `index` of a message first read from an unnamed DM-column entry. */
+  private async bind(g: Group, v: Verified, index: number, statusId: string): Promise<void> {
+    const statusIds = v.message.statusIds.map((id, i) => (i === index ? statusId : id));
+    const message: StoredMessage = { ...v.message, statusIds };
+    g.verified = { ...v, message };
+    // Stored once every part is named (a `c` id is no status id); never over another status's record.
+    if (v.replayOf === null && !statusIds.some((id) => id.startsWith('c'))) await this.store(g.account).put(message, await senderTag(message.sender.actorUri)).catch(() => false);
   }
 
   /** Verifies the group if it can be; returns a view when the group cannot settle now (pending states). */
@@ -396,24 +412,36 @@ export class Reader {
     return answer;
   }
 
-  /** What Hush knows of the message `m` answers (signed reply-to): its sender and a snippet. */
+  /**
+   * What Hush knows of the message `m` answers (signed reply-to): its sender and a snippet. The
+   * signed reference is a message id, which each sender chooses: a co-recipient can reuse the
+   * parent's id for a message of its own. When verified messages of more than one of the answer's
+   * parties carry that id, no context is shown rather than a guess (server review F-reply-ctx).
+   */
   private async replyContext(account: AccountRef, m: StoredMessage): Promise<NonNullable<ViewContent['replyTo']>> {
+    const unknown = { known: false, sender: null, snippet: null, createdAt: null } as const;
+    if (m.replyTo === null) return unknown;
     const store = this.store(account);
-    if (m.replyTo === null) return { known: false, sender: null, snippet: null, createdAt: null };
+    const parties = [m.sender, ...m.recipients];
+    const found = new Map<string, StoredMessage | null>();
     for (const g of this.groups.values()) {
       const v = g.verified?.message;
-      if (v !== undefined && v.messageId === m.replyTo && accountKey(g.account) === accountKey(account) && [m.sender, ...m.recipients].some((p) => p.actorUri === v.sender.actorUri)) {
-        return this.describe(account, v);
+      if (v !== undefined && v.messageId === m.replyTo && accountKey(g.account) === accountKey(account) && parties.some((p) => p.actorUri === v.sender.actorUri)) {
+        if (!found.has(v.sender.actorUri)) found.set(v.sender.actorUri, v);
       }
     }
-    for (const party of [m.sender, ...m.recipients]) {
+    for (const party of parties) {
+      if (found.has(party.actorUri)) continue;
       const known = await store.replay(await senderTag(party.actorUri), m.replyTo);
       const first = known?.statusIds[0];
       if (first === undefined) continue;
       const parent = await store.message(first);
-      if (parent !== null && parent !== 'locked') return this.describe(account, parent);
+      // Locked or unreadable: still a message of that party with the id (it counts as ambiguity).
+      found.set(party.actorUri, parent !== null && parent !== 'locked' ? parent : null);
     }
-    return { known: false, sender: null, snippet: null, createdAt: null };
+    if (found.size !== 1) return unknown;
+    const [parent] = found.values();
+    return parent === undefined || parent === null ? unknown : this.describe(account, parent);
   }
 
   private async describe(account: AccountRef, parent: StoredMessage): Promise<NonNullable<ViewContent['replyTo']>> {
