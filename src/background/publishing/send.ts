@@ -6,7 +6,7 @@
  * the draft is kept until the server's copy is confirmed and a worker restart resumes the send.
  */
 import type { ComposeStatus, RecipientView, SendProblem, SendProgress } from '../../messaging/overlay-messages';
-import type { Reader } from '../overlay/reading';
+import { TIME_GAP_SECONDS, type Reader } from '../overlay/reading';
 import type { StoredMessage } from '../overlay/message-store';
 import { draftBudget, invitationText } from '../overlay/draft';
 import type { AccountRef, KeyServices, RecipientProblem, RecipientReady } from '../services';
@@ -53,6 +53,9 @@ export interface SendHooks {
 
 export type SendResult = { readonly progress: SendProgress; readonly sent: boolean };
 
+/** Half the reader's TIME_GAP_SECONDS: a retried message is never near the flag. */
+export const REENCRYPT_AFTER_SECONDS = TIME_GAP_SECONDS / 2;
+
 const lower = (a: string): string => a.toLowerCase();
 const domain = (acct: string): string => acct.slice(acct.lastIndexOf('@') + 1);
 
@@ -60,6 +63,11 @@ export async function sendDraft(deps: SendDeps, d: SendDraft, hooks: SendHooks):
   const failed = (p: SendProblem, done = 0, total = 0): SendProgress => ({ phase: 'failed', done, total, problem: p });
   const stop = (progress: SendProgress): SendResult => ({ progress, sent: false });
   let job = d.job;
+  // A message none of whose parts went out is encrypted again when retried late: its signed time
+  // would otherwise sit far from the date the instance gives the post, and the recipient would
+  // see a genuine message flagged (server review F-retry-gap). Once a part is out, the rest must
+  // belong to the same message, so a late remainder keeps its time (the first part's view shows it).
+  if (job !== null && job.postedIds.length === 0 && (await deps.now()) - job.createdAt > REENCRYPT_AFTER_SECONDS) job = null;
   if (job === null) {
     const st = await hooks.status();
     if (st.account !== 'ready') return stop(failed({ kind: 'account', account: st.account }));
