@@ -185,6 +185,25 @@ export class MessageStore {
   }
 
   /**
+   * Replaces the status ids a message is known under (the old ones were a page's invention, see
+   * Reader.pageInvented): the old ids' records and the replay record go, then the message is
+   * stored under the new ids.
+   */
+  async rebind(m: StoredMessage, senderTag: string): Promise<boolean> {
+    const old = await this.replay(senderTag, m.messageId);
+    if (old !== null) {
+      const keys = [this.midKey(senderTag, m.messageId), ...old.statusIds.map((id) => this.stKey(id))];
+      if (old.statusIds[0] !== undefined) keys.push(this.msgKey(old.statusIds[0]));
+      for (const id of old.statusIds) this.statuses.delete(id);
+      await this.area.remove(keys);
+      const idx = await this.loadIndex();
+      const at = idx.findIndex((e) => e.first === old.statusIds[0]);
+      if (at >= 0) idx.splice(at, 1);
+    }
+    return this.put(m, senderTag);
+  }
+
+  /**
    * Records the index entry and prunes beyond MAX_MESSAGES: the oldest message of the sender who
    * holds the most goes first, so one sender (an account the operator made and the user
    * received messages from) flooding the store evicts its own messages, not a contact's older

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DecryptOutcome, KeyServices, SenderTrustKind } from '../services';
 import type { StorageArea } from './message-store';
-import { hushTextOf, Reader, SERVER_STATUS_TTL, type SeenStatus, type ServerStatusAnswer } from './reading';
+import { hushTextOf, MAX_STATUSES, Reader, SERVER_STATUS_TTL, type SeenStatus, type ServerStatusAnswer } from './reading';
 
 const SENDER = { actorUri: 'https://alice.example/users/alice', fingerprint: 'abcd' };
 const ok = (over: Partial<Extract<DecryptOutcome, { ok: true }>> = {}): DecryptOutcome => ({
@@ -273,6 +273,17 @@ describe('Reader', () => {
     // A minute apart and nothing around it: no flag.
     await r.open(account, seen('222', other, { serverTime: 1_800_000_000 + 60 }));
     expect((await r.view(account, '222')).flags).toEqual([]);
+  });
+
+  it('the reader\'s memory is bounded: the least recently registered statuses go, and come back when registered again', async () => {
+    const f = fake();
+    const r = reader(f);
+    for (let i = 0; i < MAX_STATUSES + 100; i++) await r.open(account, seen(`s${i}`, text));
+    expect(r.partOf(account, 's0')).toBeNull();
+    expect(r.partOf(account, `s${MAX_STATUSES + 99}`)).not.toBeNull();
+    // What views.ts does for a view whose status went: register it again, then read it.
+    await r.open(account, seen('s0', text));
+    expect((await r.view(account, 's0')).state).toBe('message');
   });
 
   it('a message read once is read from the sealed store later: no new decryption after a restart', async () => {

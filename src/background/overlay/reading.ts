@@ -47,7 +47,7 @@ interface Candidate {
 interface Verified {
   readonly message: StoredMessage;
   /** Set when the replay memory names other status ids for this message. */
-  readonly replayOf: { readonly firstSeenAt: number } | null;
+  readonly replayOf: { readonly firstSeenAt: number; readonly original: readonly string[] } | null;
 }
 
 interface Group {
@@ -64,6 +64,8 @@ interface Group {
 }
 
 const MAX_CANDIDATES = 4;
+/** Statuses held in memory (a long session's timelines; the server decides how many it shows). */
+export const MAX_STATUSES = 5000;
 const MAX_TRIES = 16;
 /** More than this between the signed time and the date the server shows is flagged. */
 export const TIME_GAP_SECONDS = 3600;
@@ -172,7 +174,10 @@ export class Reader {
     // message "incomplete". A single-part message is verified per status text: copies with the
     // same message id cannot crowd the genuine status out of its own verification.
     const group = `${accountKey(account)}|${seen.author.acct.toLowerCase()}|${messageId}|${total}${total === 1 ? `|${hash}` : ''}`;
-    this.statuses.set(`${accountKey(account)}|${seen.statusId}`, { ...seen, hash, group, index });
+    const key = `${accountKey(account)}|${seen.statusId}`;
+    this.statuses.delete(key);
+    this.statuses.set(key, { ...seen, hash, group, index });
+    this.trim();
     let g = this.groups.get(group);
     if (g === undefined) {
       g = { account, author: seen.author, messageId, total, parts: new Map(), verified: null, failure: null, settling: null };
@@ -181,8 +186,16 @@ export class Reader {
     if (total !== g.total) return { kind: 'part', group, index, total, completes: false };
     const list = g.parts.get(index) ?? [];
     const before = g.parts.size;
-    if (!list.some((c) => c.statusId === seen.statusId && c.hash === hash) && list.length < MAX_CANDIDATES) {
-      list.push({ statusId: seen.statusId, text: seen.text, hash, mentions: seen.mentions });
+    if (!list.some((c) => c.statusId === seen.statusId && c.hash === hash)) {
+      // Full: the oldest candidate that is not part of the verified message makes room. The clear
+      // header is public, so copies drawn first must not keep a genuine later part out for good
+      // (page review: four look-alikes of part 2 made a genuine two-part message read "altered").
+      if (list.length >= MAX_CANDIDATES) {
+        const keep = new Set(g.verified?.message.statusIds ?? []);
+        const out = list.findIndex((c) => !keep.has(c.statusId));
+        if (out >= 0) list.splice(out, 1);
+      }
+      if (list.length < MAX_CANDIDATES) list.push({ statusId: seen.statusId, text: seen.text, hash, mentions: seen.mentions });
       g.parts.set(index, list);
     }
     const completes = before < g.total && g.parts.size === g.total;
@@ -226,7 +239,12 @@ export class Reader {
     if (m.hashes[seen.index] !== seen.hash) return { ...failed('not_part_of_message'), flags: [{ kind: mine ? 'replaced' : 'foreign_part' }] };
     // The same part under another status id, or a message the replay memory knows elsewhere.
     // (A DM-column entry the API could not name, `c<id>`, has no status id to compare: no verdict.)
-    if (!statusId.startsWith('c') && (!mine || v.replayOf !== null)) flags.push({ kind: 'replayed', firstSeenAt: v.replayOf?.firstSeenAt ?? m.firstShownAt });
+    if (!statusId.startsWith('c') && (!mine || v.replayOf !== null)) {
+      const original = v.replayOf?.original ?? m.statusIds;
+      if (await this.pageInvented(account, original[seen.index] ?? '', statusId, seen.hash)) {
+        await this.rebind(g, v, seen.index, statusId);
+      } else flags.push({ kind: 'replayed', firstSeenAt: v.replayOf?.firstSeenAt ?? m.firstShownAt });
+    }
     const before = await store.status(statusId);
     if (before !== null && before.hash !== seen.hash) flags.push({ kind: 'replaced' });
     if (seen.serverTime !== null && Math.abs(seen.serverTime - m.createdAt) > TIME_GAP_SECONDS) flags.push({ kind: 'time_gap', serverTime: seen.serverTime });
@@ -291,6 +309,29 @@ export class Reader {
     return this.store(account).put(stored, await senderTag(m.sender.actorUri));
   }
 
+  /**
+   * The status id a message was first read under comes from the page (`data-id`), which can draw a
+   * new message once under an id of its choosing so that the real status reads "replayed" for
+   * good (page review). Before flagging, the user's own instance is asked (the background, with
+   * the user's token): when it says the first id does not carry this text (gone, or other text)
+   * and this status does, the first id was the page's invention. Without an answer either way the
+   * flag stands: only the instance, not the page, can withhold answers.
+   */
+  private async pageInvented(account: AccountRef, original: string, statusId: string, hash: string): Promise<boolean> {
+    if (this.deps.serverStatus === undefined || original === '' || original.startsWith('c')) return false;
+    const carries = async (a: ServerStatusAnswer): Promise<boolean | null> => (typeof a === 'string' ? (a === 'gone' ? false : null) : a.text !== '' && (await textHash(a.text)) === hash);
+    if ((await carries(await this.serverStatusOf(account, original))) !== false) return false;
+    return (await carries(await this.serverStatusOf(account, statusId))) === true;
+  }
+
+  /** Moves a message from a page-invented status id to the real one (memory and store). */
+  private async rebind(g: Group, v: Verified, index: number, statusId: string): Promise<void> {
+    const statusIds = (v.replayOf?.original ?? v.message.statusIds).map((id, i) => (i === index ? statusId : id));
+    const message: StoredMessage = { ...v.message, statusIds };
+    g.verified = { message, replayOf: null };
+    if (!statusIds.some((id) => id.startsWith('c'))) await this.store(g.account).rebind(message, await senderTag(message.sender.actorUri)).catch(() => false);
+  }
+
   /** Names the status that carries part `index` of a message first read from an unnamed DM-column entry. */
   private async bind(g: Group, v: Verified, index: number, statusId: string): Promise<void> {
     const statusIds = v.message.statusIds.map((id, i) => (i === index ? statusId : id));
@@ -298,6 +339,24 @@ export class Reader {
     g.verified = { ...v, message };
     // Stored once every part is named (a `c` id is no status id); never over another status's record.
     if (v.replayOf === null && !statusIds.some((id) => id.startsWith('c'))) await this.store(g.account).put(message, await senderTag(message.sender.actorUri)).catch(() => false);
+  }
+
+  /**
+   * Bounds what the server can make this worker hold (review R6): beyond MAX_STATUSES registered
+   * statuses the least recently registered go, with groups no status names any more. A view whose
+   * status went is registered again from its session when it asks (views.ts ensureKnown), and
+   * verified messages stay in the store.
+   */
+  private trim(): void {
+    if (this.statuses.size <= MAX_STATUSES) return;
+    for (const k of this.statuses.keys()) {
+      if (this.statuses.size <= MAX_STATUSES - MAX_STATUSES / 10) break;
+      this.statuses.delete(k);
+    }
+    const live = new Set<string>();
+    for (const st of this.statuses.values()) live.add(st.group);
+    for (const [k, g] of this.groups) if (!live.has(k) && g.settling === null) this.groups.delete(k);
+    if (this.malformed.size > MAX_STATUSES) this.malformed.clear();
   }
 
   /** Verifies the group if it can be; returns a view when the group cannot settle now (pending states). */
@@ -353,7 +412,7 @@ export class Reader {
           plaintext: out.plaintext, sender: out.sender, recipients: out.recipients, messageId: out.messageId, replyTo: out.replyTo,
           createdAt: out.createdAt, statusIds, hashes: combo.map((c) => c.hash), firstShownAt: replayed ? known.at : now,
         };
-        g.verified = { message, replayOf: replayed ? { firstSeenAt: known.at } : null };
+        g.verified = { message, replayOf: replayed ? { firstSeenAt: known.at, original: known.statusIds } : null };
         // A replay is never stored over the original; a replaced status keeps its first record.
         const prior = await store.status(first.statusId);
         // A DM-column entry the API could not name (`c<id>`) is no status id: nothing is stored under it.
