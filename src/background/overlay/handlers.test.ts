@@ -261,7 +261,7 @@ describe('overlay handlers', () => {
     const statusApi = {
       conversations: () => {
         pages++;
-        return Promise.resolve({ ok: true as const, value: [{ id: '1', last: { ...last, account: { acct: 'alice@a.test' }, mentions: [{ acct: 'bob@b.test' }] } }] });
+        return Promise.resolve({ ok: true as const, value: [{ id: '1', last: { ...last, content: `<p>${hushText}</p>`, account: { acct: 'alice@a.test' }, mentions: [{ acct: 'bob@b.test' }] } }] });
       },
     } as unknown as StatusApi;
     const h = createOverlayHandlers({
