@@ -86,7 +86,7 @@ function persist(): Promise<void> {
     const m = await memory();
     const now = Date.now();
     for (const [t, o] of m) if (o.expires < now) m.delete(t);
-    while (m.size > MAX_OFFERS) m.delete(m.keys().next().value as string);
+    if (m.size > MAX_OFFERS) evictOffers(m);
     const listed = { [OFFERS_KEY]: Object.fromEntries(m) };
     await browser.storage.session.set(listed);
     // Firefox shows storage.session to extension pages but not to extension frames inside a web
@@ -94,6 +94,26 @@ function persist(): Promise<void> {
     if (offersInLocal) await browser.storage.local.set(listed);
   });
   return flush;
+}
+
+/**
+ * Down to MAX_OFFERS: the oldest offers of the tab holding the most go first, so one page making
+ * loads at will cannot evict the offers other tabs' frames are about to claim (page review).
+ */
+function evictOffers(m: Map<string, Offer>): void {
+  const per = new Map<number, number>();
+  for (const o of m.values()) per.set(o.tabId, (per.get(o.tabId) ?? 0) + 1);
+  while (m.size > MAX_OFFERS) {
+    let tab = -1;
+    let most = 0;
+    for (const [t, n] of per) if (n > most) [tab, most] = [t, n];
+    for (const [t, o] of m) {
+      if (o.tabId !== tab) continue;
+      m.delete(t);
+      per.set(tab, most - 1);
+      break;
+    }
+  }
 }
 
 async function read(id: string): Promise<FrameSession | null> {
@@ -110,7 +130,11 @@ export async function openFrameSession(kind: FrameKind, tabId: number, now = Dat
 
 async function offerFor(session: string, kind: FrameKind, tabId: number): Promise<string> {
   const token = randomId(18);
-  (await memory()).set(token, { session, kind, tabId, expires: Date.now() + OFFER_TTL_MS });
+  const m = await memory();
+  // One live offer per session: each load of the frame gets a fresh one and the earlier ones are
+  // of documents that are gone (a page reloading a frame at will cannot pile offers up).
+  for (const [t, o] of m) if (o.session === session) m.delete(t);
+  m.set(token, { session, kind, tabId, expires: Date.now() + OFFER_TTL_MS });
   await persist();
   return token;
 }
@@ -158,5 +182,9 @@ export async function frameOwnsSession(id: string, tabId: number, frameId: numbe
 
 export async function closeFrameSession(id: string): Promise<void> {
   boundHere.delete(id);
+  const m = await memory();
+  let dropped = false;
+  for (const [t, o] of m) if (o.session === id) dropped = m.delete(t);
+  if (dropped) void persist();
   await browser.storage.session.remove(key(id));
 }

@@ -44,6 +44,18 @@ export function sizeClassOfCiphertext(text: string, mentions: number): SizeClass
   return bytes <= 80 ? 0 : bytes <= 280 ? 1 : bytes <= 700 ? 2 : 3;
 }
 
+/**
+ * What one tab may keep in storage.session (shared by every tab, the drafts, the offers and the
+ * unlocked vault key; 10 MB in Chromium): the page decides how many Hush statuses it draws, so
+ * beyond these the tab's least recently opened views go (page review: 640 page-made statuses
+ * kept 19.5 MB). A view still on screen whose session went is opened again when Mastodon mounts
+ * its status again; a long timeline keeps far fewer statuses mounted than this.
+ */
+export const MAX_VIEWS_PER_TAB = 300;
+export const MAX_VIEW_BYTES_PER_TAB = 1_000_000;
+/** An estimate of a view record's stored size (UTF-8 of the ciphertext, at most 3 bytes per code unit). */
+const viewBytes = (v: ViewSession): number => 600 + 3 * (v.seen.text.length + v.seen.mentions.join(' ').length);
+
 export type ViewHandlers = HandlersFor<'overlay/views-open' | 'overlay/view-join' | 'overlay/view-get' | 'overlay/view-activate'>;
 
 export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
@@ -91,6 +103,20 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
     return { ...base, statusId: `${item.statusId}~${(await textHash(item.text)).slice(0, 16)}`, author: { acct: author, actorUri: null } };
   };
 
+  /** Keeps one tab's views within MAX_VIEWS_PER_TAB and MAX_VIEW_BYTES_PER_TAB, oldest out. */
+  const trimTab = async (tabId: number): Promise<void> => {
+    const mine = (await views.all()).filter(([, v]) => v.tabId === tabId);
+    let count = mine.length;
+    let bytes = mine.reduce((n, [, v]) => n + viewBytes(v), 0);
+    for (const [session, v] of mine) {
+      if (count <= MAX_VIEWS_PER_TAB && bytes <= MAX_VIEW_BYTES_PER_TAB) break;
+      await views.delete(session);
+      await ctx.frames.close(session);
+      count--;
+      bytes -= viewBytes(v);
+    }
+  };
+
   return {
     'overlay/views-open': async ({ items }, sender) => {
       const account = await ctx.accountOf(sender);
@@ -113,6 +139,7 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
           size: part.index === 0 ? sizeClassOfCiphertext(seen.text, seen.mentions.length) : 0 as const,
         };
       }));
+      await trimTab(tabId);
       // A later part completed a message: the views of its first part ask again.
       if (changedGroups.size > 0) {
         const stale: string[] = [];

@@ -1,0 +1,57 @@
+/**
+ * Independent review (attacker: the page). Every trusted `load` of a Hush frame makes the content
+ * script ask `frame/reoffer`, and the background makes a new one-time offer without dropping the
+ * session's earlier unclaimed ones. The page can make loads at will: it navigates a Hush iframe
+ * (its `src`, or `contentWindow.location`) to a page of its own origin, where the offer posted to
+ * the extension origin is dropped, so the offer stays live for a minute. Live offers are capped at
+ * 2,000 for the WHOLE browser, oldest evicted first: a page that makes 2,000 loads a minute evicts
+ * the offers of every other tab's frames before they can claim them (those frames say "no
+ * session" after 10 s): one instance's page breaks Hush in every tab.
+ *
+ * Secure behaviour asserted: re-offers for one tab's session cannot evict another tab's live
+ * offer. Failed before the fix; now one live offer per session, and the fullest tab loses first.
+ */
+import { describe, expect, it, vi } from 'vitest';
+
+const world = vi.hoisted(() => {
+  const area = () => {
+    const m = new Map<string, unknown>();
+    return {
+      m,
+      get: (keys?: string | string[] | null) => {
+        const list = keys === undefined || keys === null ? [...m.keys()] : typeof keys === 'string' ? [keys] : keys;
+        return Promise.resolve(Object.fromEntries(list.filter((k) => m.has(k)).map((k) => [k, structuredClone(m.get(k))])));
+      },
+      set: (items: Record<string, unknown>) => {
+        for (const [k, v] of Object.entries(items)) m.set(k, structuredClone(v));
+        return Promise.resolve();
+      },
+      remove: (keys: string | string[]) => {
+        for (const k of typeof keys === 'string' ? [keys] : keys) m.delete(k);
+        return Promise.resolve();
+      },
+    };
+  };
+  return { local: area(), session: area() };
+});
+
+vi.mock('webextension-polyfill', () => ({
+  default: { runtime: {}, storage: { local: world.local, session: world.session } },
+}));
+
+const { openFrameSession, reoffer, claimOffer } = await import('../../src/background/frame-sessions');
+
+describe('review: offers are a browser-wide pool one page can drain', () => {
+  it('2,100 re-offers for the hostile tab\'s frame do not evict the offer another tab\'s view is about to claim', async () => {
+    const OTHER_TAB = 3;
+    const HOSTILE_TAB = 9;
+    const other = await openFrameSession('view', OTHER_TAB);
+    const hostile = await openFrameSession('view', HOSTILE_TAB);
+    // The hostile page reloads its Hush frame to pages of its own origin, 2,100 times within a minute.
+    for (let i = 0; i < 2_100; i++) expect(await reoffer(hostile.session, HOSTILE_TAB)).not.toBeNull();
+    // The other tab's view frame finishes loading and claims its offer.
+    const claimed = await claimOffer(other.offer, OTHER_TAB, 'view', 4);
+    console.log(`[review] other tab's claim after the flood: ${claimed === null ? 'REFUSED (offer evicted)' : 'ok'}`);
+    expect(claimed).toBe(other.session);
+  });
+});
