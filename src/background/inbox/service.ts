@@ -13,7 +13,7 @@ import { fail } from '../../messaging/result';
 import { STATUS_PREFIX } from '../../protocol/index';
 import { htmlToText } from '../network/html-text';
 import type { ApiFailure, ConversationJson, InboxStatus, MastodonApi } from '../network/mastodon';
-import type { Reader, SeenStatus } from '../overlay/reading';
+import { hushTextOf, type Reader, type SeenStatus } from '../overlay/reading';
 import { invitationText } from '../overlay/draft';
 import type { StatusApi } from '../publishing/status-api';
 import { draftStatus, sendDraft, type SendJob } from '../publishing/send';
@@ -125,10 +125,11 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     const got = (await deps.local.get([hushKey(a)]))[hushKey(a)];
     return new Set(Array.isArray(got) ? got.filter((x): x is string => typeof x === 'string') : []);
   }
-  async function rememberHush(a: AccountRef, id: string): Promise<void> {
+  async function rememberHush(a: AccountRef, ...ids: string[]): Promise<void> {
     const set = await hushConversations(a);
-    if (set.has(id)) return;
-    await deps.local.set({ [hushKey(a)]: [...set, id].slice(-2000) });
+    const add = ids.filter((id) => !set.has(id));
+    if (add.length === 0) return;
+    await deps.local.set({ [hushKey(a)]: [...set, ...add].slice(-2000) });
   }
 
   function seenOf(s: InboxStatus, home: string): SeenStatus {
@@ -141,9 +142,12 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     };
   }
 
-  async function participantStates(account: AccountRef, accts: readonly string[]): Promise<{ acct: string; state: ParticipantState }[]> {
-    const contacts = await deps.services.contactList(account);
-    const map = new Map(contacts.map((c) => [lower(c.acct), c] as const));
+  type Contacts = ReadonlyMap<string, { readonly trust: 'unverified' | 'verified' | 'changed' }>;
+  /** The contacts now (read once per list, not once per conversation). */
+  async function contactMap(account: AccountRef): Promise<Contacts> {
+    return new Map((await deps.services.contactList(account)).map((c) => [lower(c.acct), c] as const));
+  }
+  function participantStates(map: Contacts, accts: readonly string[]): { acct: string; state: ParticipantState }[] {
     return accts.map((acct) => {
       const c = map.get(lower(acct));
       return { acct, state: c === undefined ? 'no_key' : c.trust === 'changed' ? 'changed' : c.trust };
@@ -187,13 +191,13 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
    * it can pair any status with any people); otherwise the instance's list, every one marked
    * 'unconfirmed', never with a contact's verification state it has not earned.
    */
-  async function participantsOf(account: AccountRef, self: string, statusId: string | null, claimed: readonly string[]): Promise<ConversationItem['participants']> {
+  async function participantsOf(account: AccountRef, self: string, statusId: string | null, claimed: readonly string[], contacts: Contacts): Promise<ConversationItem['participants']> {
     if (statusId !== null) {
       const m = await deps.reader.messageOf(account, statusId);
       if (m !== null && m !== 'locked') {
         const handles = await deps.services.handlesOf(account, [m.sender.actorUri, ...m.recipients.map((r) => r.actorUri)]);
         const signed = [...new Set(handles.filter((h): h is string => h !== null).map(lower))].filter((h) => h !== self);
-        if (handles[0] !== null) return participantStates(account, signed.slice(0, MAX_PARTICIPANTS));
+        if (handles[0] !== null) return participantStates(contacts, signed.slice(0, MAX_PARTICIPANTS));
       }
     }
     return [...new Set(claimed)].filter((a) => a !== self).slice(0, MAX_PARTICIPANTS).map((acct) => ({ acct, state: 'unconfirmed' as const }));
@@ -201,8 +205,7 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
 
   /** One page of /api/v1/conversations as list items: Hush conversations only, each last status once. */
   async function listPage(account: AccountRef, token: string, self: string, home: string, page: readonly ConversationJson[], shown: Set<string>, budget: { probes: number }): Promise<ConversationItem[]> {
-    const known = await hushConversations(account);
-    const plain = await probedPlain(account);
+    const [known, plain, contacts] = await Promise.all([hushConversations(account), probedPlain(account), contactMap(account)]);
     const full = (acct: string): string => lower(acct.includes('@') ? acct : `${acct}@${home}`);
     // One entry per last status: an instance listing one status under two conversations shows it once.
     const withLast = page.filter((c): c is ConversationJson & { last_status: InboxStatus } => {
@@ -232,32 +235,34 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     if (newPlain.length > 0) await deps.local.set({ [plainKey(account)]: [...plain, ...newPlain].slice(-2000) });
     // Register every Hush last status first (one turn), then read their views.
     await Promise.all(seen.map((s, i) => (hush[i] ? deps.reader.open(account, s) : Promise.resolve(null))));
-    const items: ConversationItem[] = [];
-    for (const [i, c] of withLast.entries()) {
+    // The rows side by side (each view and its participants are storage reads and maybe a
+    // decryption), and the new Hush conversation ids written once.
+    const listed = await Promise.all(withLast.map(async (c, i): Promise<ConversationItem | null> => {
       const s = seen[i] as SeenStatus;
-      if (!hush[i] && !known.has(c.id)) continue;
+      if (!hush[i] && !known.has(c.id)) return null;
       const claimed = c.accounts.map((a) => full(a.acct));
       let preview: ConversationItem['preview'];
       let participants: ConversationItem['participants'];
       if (hush[i]) {
-        const v = await deps.reader.view(account, s.statusId);
+        // A one-line preview: the list shows no reply context and no flags.
+        const v = await deps.reader.view(account, s.statusId, { brief: true });
         preview = { kind: 'hush', state: v.state, text: v.plaintext === null ? null : snippet(v.plaintext), reason: v.reason };
-        participants = await participantsOf(account, self, v.state === 'message' ? s.statusId : null, claimed);
-        if (!known.has(c.id)) await rememberHush(account, c.id);
+        participants = await participantsOf(account, self, v.state === 'message' ? s.statusId : null, claimed, contacts);
       } else {
         preview = { kind: 'plain', text: snippet(s.text) };
-        participants = await participantsOf(account, self, null, claimed);
+        participants = await participantsOf(account, self, null, claimed, contacts);
       }
-      items.push({ id: c.id, unread: c.unread, participants, lastStatusId: s.statusId, at: s.serverTime ?? 0, preview });
-    }
-    return items;
+      return { id: c.id, unread: c.unread, participants, lastStatusId: s.statusId, at: s.serverTime ?? 0, preview };
+    }));
+    const fresh = withLast.filter((c, i) => hush[i] && !known.has(c.id)).map((c) => c.id);
+    if (fresh.length > 0) await rememberHush(account, ...fresh);
+    return listed.filter((x): x is ConversationItem => x !== null);
   }
 
   return {
     'inbox/state': async (_p, sender) => {
       if (!allowed(sender)) return forbidden();
-      const keyed = await deps.keyAccounts();
-      const conns = await deps.store.connections();
+      const [keyed, conns, lock, phrase] = await Promise.all([deps.keyAccounts(), deps.store.connections(), deps.lockState(), deps.phrase()]);
       const out: InboxAccount[] = [];
       const seen = new Set<string>();
       for (const a of keyed) {
@@ -267,8 +272,7 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
         out.push({ ...ref, acct: a.acct, enabled: a.active, connection: oauth ? 'oauth' : (await deps.hasTab(ref)) ? 'tab' : 'none' });
       }
       for (const c of conns) if (!seen.has(`${c.origin}|${c.accountId}`)) out.push({ origin: c.origin, accountId: c.accountId, acct: c.acct, enabled: false, connection: 'oauth' });
-      const lock = await deps.lockState();
-      return { locked: lock.locked, hasPassphrase: lock.hasPassphrase, phrase: await deps.phrase(), accounts: out };
+      return { locked: lock.locked, hasPassphrase: lock.hasPassphrase, phrase, accounts: out };
     },
 
     'inbox/connect': async ({ instance }, sender): Promise<InboxResponses['inbox/connect'] | ReturnType<typeof forbidden>> => {
@@ -329,9 +333,9 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
 
     'inbox/conversations': async ({ account, cursor }, sender) => {
       if (!allowed(sender)) return forbidden();
-      const notReady = await ready(account);
+      // Independent reads side by side (each is a storage round trip), and the local ones beside the request.
+      const [notReady, tok] = await Promise.all([ready(account), tokenFor(account)]);
       if (notReady !== null) return notReady;
-      const tok = await tokenFor(account);
       if (!('token' in tok)) return tok;
       const self = (await selfOf(account)) ?? '';
       const home = self.slice(self.lastIndexOf('@') + 1);
@@ -365,14 +369,13 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
 
     'inbox/thread': async ({ account, conversationId, lastStatusId, before }, sender) => {
       if (!allowed(sender)) return forbidden();
-      const notReady = await ready(account);
+      const [notReady, tok] = await Promise.all([ready(account), tokenFor(account)]);
       if (notReady !== null) return notReady;
-      const tok = await tokenFor(account);
       if (!('token' in tok)) return tok;
-      const [last, ctx] = await Promise.all([deps.api.status(account.origin, tok.token, lastStatusId), deps.api.context(account.origin, tok.token, lastStatusId)]);
+      const [last, ctx, selfAcct] = await Promise.all([deps.api.status(account.origin, tok.token, lastStatusId), deps.api.context(account.origin, tok.token, lastStatusId), selfOf(account)]);
       if (!last.ok) return problemOf(last);
       if (!ctx.ok) return problemOf(ctx);
-      const self = (await selfOf(account)) ?? '';
+      const self = selfAcct ?? '';
       const home = self.slice(self.lastIndexOf('@') + 1);
       // Only direct statuses belong to a private conversation; one entry per id, oldest first.
       const all = new Map<string, InboxStatus>();
@@ -380,14 +383,22 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       const ordered = [...all.values()].sort((a, b) => byId(a.id, b.id));
       const seen = ordered.map((s) => seenOf(s, home));
       const isHush = seen.map((s) => s.text.includes(STATUS_PREFIX));
+      // The context is the instance's own answer about each status (reply link and text): the
+      // reply-link check reads it from there instead of asking for every status again.
+      for (const s of [...ctx.value.ancestors, last.value, ...ctx.value.descendants]) {
+        await deps.reader.knowServerStatus(account, s.id, { inReplyToId: s.in_reply_to_id ?? null, text: hushTextOf(s.content) });
+      }
+      // Every status is registered (in order: first seen first), so parts join their message; only
+      // the page asked for is then verified and decrypted, not the whole history.
       for (const [i, s] of seen.entries()) if (isHush[i]) await deps.reader.open(account, s);
-      const messages: ThreadMessage[] = [];
-      const firstOf = new Map<string, ThreadMessage & { statusIds: string[] }>();
+      type Entry = { statusIds: string[]; author: string; mine: boolean; serverTime: number | null; plain: string | null };
+      const entries: Entry[] = [];
+      const firstOf = new Map<string, Entry>();
       for (const [i, s] of seen.entries()) {
         const st = ordered[i] as InboxStatus;
         const mine = st.account.id === account.accountId;
         if (!isHush[i]) {
-          messages.push({ statusIds: [s.statusId], author: s.author.acct, mine, serverTime: s.serverTime, hush: null, plain: s.text });
+          entries.push({ statusIds: [s.statusId], author: s.author.acct, mine, serverTime: s.serverTime, plain: s.text });
           continue;
         }
         const part = deps.reader.partOf(account, s.statusId);
@@ -398,21 +409,32 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
             continue;
           }
         }
-        const view = await deps.reader.view(account, s.statusId);
+        const e: Entry = { statusIds: [s.statusId], author: s.author.acct, mine, serverTime: s.serverTime, plain: null };
+        if (part !== null) firstOf.set(part.group, e);
+        entries.push(e);
+      }
+      if (isHush.some(Boolean)) await rememberHush(account, conversationId);
+      // History: the newest PAGE_SIZE before `before` (a status id), and whether older ones exist.
+      const end = before === null ? entries.length : entries.findIndex((m) => m.statusIds[0] === before);
+      const stop = end < 0 ? entries.length : end;
+      const start = Math.max(0, stop - PAGE_SIZE);
+      // Verified and decrypted all at once first (with the message before the page, which most
+      // replies answer), so each view below finds the message its reply context names.
+      const firstId = (e: Entry | undefined): string | null => (e !== undefined && e.plain === null ? (e.statusIds[0] ?? null) : null);
+      await Promise.all(entries.slice(Math.max(0, start - 1), stop).map((e) => {
+        const id = firstId(e);
+        return id === null ? Promise.resolve(null) : deps.reader.messageOf(account, id);
+      }));
+      const messages: ThreadMessage[] = await Promise.all(entries.slice(start, stop).map(async (e) => {
+        if (e.plain !== null) return { ...e, hush: null, plain: e.plain };
+        const view = await deps.reader.view(account, e.statusIds[0] as string);
         // A message that verified is the user's own only if it is SIGNED by the user: the
         // instance's account id on the status is only its claim.
-        const signedMine = view.state === 'message' && view.sender !== null ? view.sender.trust === 'self' : mine;
-        const m = { statusIds: [s.statusId], author: s.author.acct, mine: signedMine, serverTime: s.serverTime, hush: view, plain: null };
-        if (part !== null) firstOf.set(part.group, m);
-        messages.push(m);
-      }
-      if (messages.some((m) => m.hush !== null)) await rememberHush(account, conversationId);
-      // History: the newest PAGE_SIZE before `before` (a status id), and whether older ones exist.
-      const end = before === null ? messages.length : messages.findIndex((m) => m.statusIds[0] === before);
-      const stop = end < 0 ? messages.length : end;
-      const start = Math.max(0, stop - PAGE_SIZE);
-      const participants = [...new Set(ordered.flatMap((s) => [seenOf(s, home).author.acct, ...seenOf(s, home).mentions]))].filter((a) => a !== self);
-      return { result: 'ok' as const, messages: messages.slice(start, stop), older: start > 0 ? (messages[start]?.statusIds[0] ?? null) : null, participants };
+        const signedMine = view.state === 'message' && view.sender !== null ? view.sender.trust === 'self' : e.mine;
+        return { ...e, mine: signedMine, hush: view, plain: null };
+      }));
+      const participants = [...new Set(seen.flatMap((s) => [s.author.acct, ...s.mentions]))].filter((a) => a !== self);
+      return { result: 'ok' as const, messages, older: start > 0 ? (entries[start]?.statusIds[0] ?? null) : null, participants };
     },
 
     'inbox/mark-read': async ({ account, conversationId }, sender) => {

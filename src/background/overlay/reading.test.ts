@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DecryptOutcome, KeyServices, SenderTrustKind } from '../services';
 import type { StorageArea } from './message-store';
-import { hushTextOf, MAX_STATUSES, Reader, SERVER_STATUS_TTL, type SeenStatus, type ServerStatusAnswer } from './reading';
+import { hushTextOf, MAX_STATUSES, Reader, SERVER_STATUS_TTL, type SeenStatus, type ServerStatus, type ServerStatusAnswer } from './reading';
 
 const SENDER = { actorUri: 'https://alice.example/users/alice', fingerprint: 'abcd' };
 const ok = (over: Partial<Extract<DecryptOutcome, { ok: true }>> = {}): DecryptOutcome => ({
@@ -302,7 +302,7 @@ describe('Reader', () => {
 
   describe('the signed reply link against the instance\'s (#21 invariant 3)', () => {
     const answerOutcome = (t: string): DecryptOutcome => (t === answer || longAnswer.includes(t) ? ok({ plaintext: 'yes', messageId: 'aa', replyTo: parentId }) : t === text ? ok({ messageId: parentId }) : ok());
-    const plain = (inReplyToId: string | null, txt = ''): ServerStatusAnswer => ({ inReplyToId, text: txt });
+    const plain = (inReplyToId: string | null, txt = ''): ServerStatus => ({ inReplyToId, text: txt });
 
     it('a genuine answer whose instance links it to the signed parent carries no flag, and shows the signed context', async () => {
       const f = fake();
@@ -394,6 +394,42 @@ describe('Reader', () => {
       const html = `<p><span class="h-card"><a href="https://b.test/@bob" class="u-url mention">@<span>bob</span></a></span> ${text.slice(at)}</p>`;
       expect(hushTextOf(html)).toBe(text.slice(at));
       expect(hushTextOf('<p>Shall we meet?</p>')).toBe('');
+    });
+
+    it('what the instance already answered (a thread\'s context) is used without asking again, and still flags a re-parented answer', async () => {
+      const f = fake();
+      f.setOutcome(answerOutcome);
+      const api = instance();
+      const r = api.reader(f);
+      await r.knowServerStatus(account, 'p1', plain(null, text));
+      await r.knowServerStatus(account, 'a1', plain('p1', answer));
+      await r.open(account, seen('a1', answer));
+      expect((await r.view(account, 'a1')).flags).toEqual([]);
+      // The context says the answer hangs under a plain post: flagged, as when asked one by one.
+      await r.knowServerStatus(account, 'q2', plain(null, 'Shall we meet at noon?'));
+      await r.knowServerStatus(account, 'a1', plain('q2', answer));
+      expect((await r.view(account, 'a1')).flags).toEqual([{ kind: 'parent_mismatch', shown: 'plain' }]);
+      expect(api.asked).toEqual([]);
+      // Known answers age like asked ones: after the TTL the instance is asked again.
+      api.tick(SERVER_STATUS_TTL + 1);
+      api.answers.set('a1', plain('p1', answer));
+      api.answers.set('p1', plain(null, text));
+      expect((await r.view(account, 'a1')).flags).toEqual([]);
+      expect(api.asked).toEqual(['a1', 'p1']);
+    });
+
+    it('a brief view (the inbox list\'s one-line preview) shows the text and state without the reply check or context', async () => {
+      const f = fake();
+      f.setOutcome(answerOutcome);
+      const api = instance();
+      const r = api.reader(f);
+      api.answers.set('a1', plain('q2', answer));
+      api.answers.set('q2', plain(null, 'a plain post'));
+      await r.open(account, seen('a1', answer));
+      expect(await r.view(account, 'a1', { brief: true })).toMatchObject({ state: 'message', plaintext: 'yes', replyTo: null, flags: [] });
+      expect(api.asked).toEqual([]);
+      // The full view (the chat) still checks and flags.
+      expect((await r.view(account, 'a1')).flags).toEqual([{ kind: 'parent_mismatch', shown: 'plain' }]);
     });
 
     it('a message signed as no reply is not checked (a reply to a plain post signs no parent)', async () => {

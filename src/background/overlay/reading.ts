@@ -202,8 +202,12 @@ export class Reader {
     return { kind: 'part', group, index, total, completes };
   }
 
-  /** What the view of one status shows now (decrypting once every part is known). */
-  async view(account: AccountRef, statusId: string): Promise<ViewContent> {
+  /**
+   * What the view of one status shows now (decrypting once every part is known). `brief`: for a
+   * one-line preview (the inbox's conversation list), which shows the state and the text only:
+   * no reply context and no reply-link check (neither is shown there; the chat's view runs both).
+   */
+  async view(account: AccountRef, statusId: string, opts: { readonly brief?: boolean } = {}): Promise<ViewContent> {
     const bad = this.malformed.get(`${accountKey(account)}|${statusId}`);
     if (bad !== undefined) {
       // Shown before with a text that parsed: the server changed it (Hush never edits).
@@ -249,7 +253,7 @@ export class Reader {
     if (before !== null && before.hash !== seen.hash) flags.push({ kind: 'replaced' });
     if (seen.serverTime !== null && Math.abs(seen.serverTime - m.createdAt) > TIME_GAP_SECONDS) flags.push({ kind: 'time_gap', serverTime: seen.serverTime });
     if (seen.extras.cw || seen.extras.media || seen.extras.card) flags.push({ kind: 'unsigned_extras', ...seen.extras });
-    const parent = await this.parentCheck(account, statusId, seen.index, m);
+    const parent = opts.brief === true ? null : await this.parentCheck(account, statusId, seen.index, m);
     if (parent !== null) flags.push(parent);
     const trust = await this.deps.services.senderTrust(account, m.sender, m.createdAt);
     return {
@@ -257,7 +261,7 @@ export class Reader {
       plaintext: m.plaintext,
       sender: { acct: trust.acct, trust: trust.kind, fingerprint: trust.fingerprint },
       createdAt: m.createdAt,
-      replyTo: m.replyTo === null ? null : await this.replyContext(account, m),
+      replyTo: m.replyTo === null || opts.brief === true ? null : await this.replyContext(account, m),
       flags,
       reason: null,
       parts: null,
@@ -454,6 +458,17 @@ export class Reader {
     const info = inspectChunk(parent.text);
     if (info.ok && hex(info.value.messageId) === m.replyTo) return null;
     return { kind: 'parent_mismatch', shown: info.ok ? 'other_message' : parent.text.includes(STATUS_PREFIX) ? 'unreadable' : 'plain' };
+  }
+
+  /**
+   * What the user's instance already answered about a status through its API, asked by the
+   * background with the user's token (e.g. in a thread's context): the reply-link check then
+   * needs no request of its own for it. The same source and the same lifetime as its own asks.
+   */
+  async knowServerStatus(account: AccountRef, statusId: string, answer: ServerStatus): Promise<void> {
+    if (this.deps.serverStatus === undefined) return;
+    if (this.server.size > 2000) this.server.clear();
+    this.server.set(`${accountKey(account)}|${statusId}`, { at: await this.deps.now(), answer: Promise.resolve(answer) });
   }
 
   private async serverStatusOf(account: AccountRef, statusId: string): Promise<ServerStatusAnswer> {
