@@ -5,7 +5,7 @@
  * HTML) and sends typed requests. Views: accounts/connect, conversation list, chat, new conversation.
  */
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ConversationItem, InboxAccount, InboxDraft, InboxProblem, InboxState, ThreadMessage } from '../messaging/inbox-messages';
 import type { ComposeStatus, SendProgress, TrustKind, ViewContent } from '../messaging/overlay-messages';
 import type { SecurityPhrase } from '../messaging/settings-messages';
@@ -145,6 +145,35 @@ function Participants({ list }: { list: ConversationItem['participants'] }) {
   );
 }
 
+/** Which account the inbox showed last (an origin and an account id: nothing secret), to ask for its list at once. */
+const LAST_ACCOUNT = 'hush-inbox:last-account';
+type ListAnswer = Awaited<ReturnType<typeof call<'inbox/conversations'>>>;
+let prefetched: { readonly key: string; readonly at: number; readonly answer: Promise<ListAnswer> } | null = null;
+
+/** Asks for the last shown account's list beside `inbox/state`, instead of after it (one round trip less before the first screen). */
+function prefetchList(): void {
+  try {
+    const ref = JSON.parse(localStorage.getItem(LAST_ACCOUNT) ?? 'null') as unknown;
+    if (typeof ref !== 'object' || ref === null) return;
+    const { origin, accountId } = ref as Record<string, unknown>;
+    if (typeof origin !== 'string' || typeof accountId !== 'string') return;
+    const account = { origin, accountId };
+    performance.mark('hush-inbox:list-asked');
+    prefetched = { key: keyOf(account), at: Date.now(), answer: call('inbox/conversations', { account, cursor: null }) };
+  } catch {
+    // No storage or a damaged entry: the list is asked for after the state, as without it.
+  }
+}
+
+/** The prefetched first page for `account`, if it is fresh and answered; used once. */
+async function takePrefetched(account: Ref): Promise<ListAnswer | null> {
+  const p = prefetched;
+  prefetched = null;
+  if (p === null || p.key !== keyOf(account) || Date.now() - p.at > 10_000) return null;
+  const r = await p.answer;
+  return r.ok && r.value.result === 'ok' ? r : null;
+}
+
 function ConversationList({ account, onOpen, onNew, version }: { account: Ref; onOpen: (c: ConversationItem) => void; onNew: () => void; version: number }) {
   const [items, setItems] = useState<ConversationItem[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
@@ -152,8 +181,12 @@ function ConversationList({ account, onOpen, onNew, version }: { account: Ref; o
   const [filter, setFilter] = useState('');
   const listRef = useRef<HTMLUListElement>(null);
 
+  /** A first-page load in flight, and whether a live change asked for another one meanwhile. */
+  const inFlight = useRef<{ again: boolean } | null>(null);
+
   const load = useCallback(async (cursor: string | null) => {
-    const r = await call('inbox/conversations', { account, cursor });
+    if (cursor === null) performance.mark('hush-inbox:list-asked');
+    const r = (cursor === null ? await takePrefetched(account) : null) ?? await call('inbox/conversations', { account, cursor });
     if (!r.ok) return setProblem({ result: 'network', message: r.error.message });
     if (r.value.result !== 'ok') return setProblem(r.value);
     const page = r.value;
@@ -161,11 +194,33 @@ function ConversationList({ account, onOpen, onNew, version }: { account: Ref; o
     setItems((old) => (cursor === null ? [...page.items] : [...(old ?? []), ...page.items]));
     setNext(page.next);
     // The bench reads this: the first screen is on the page now.
-    if (cursor === null) document.body.dataset.firstScreen = String(performance.now());
+    if (cursor === null) {
+      performance.mark('hush-inbox:list');
+      document.body.dataset.firstScreen = String(performance.now());
+      document.body.dataset.apiMs = String(page.apiMs);
+    }
   }, [account.origin, account.accountId]);
 
+  // A live change while the list is loading (the stream's "changed" on connecting comes right
+  // after the page's own first request) loads again once that load is done, not beside it.
+  const latest = useRef(load);
+  latest.current = load;
   useEffect(() => {
-    void load(null);
+    if (inFlight.current !== null) {
+      inFlight.current.again = true;
+      return;
+    }
+    const run = async (): Promise<void> => {
+      const flight = { again: false };
+      inFlight.current = flight;
+      try {
+        await latest.current(null);
+      } finally {
+        inFlight.current = null;
+      }
+      if (flight.again) await run();
+    };
+    void run();
   }, [load, version]);
 
   const shown = useMemo(() => {
@@ -206,7 +261,7 @@ function ConversationList({ account, onOpen, onNew, version }: { account: Ref; o
               <button type="button" class={`conv-item${c.unread ? ' unread' : ''}`} onClick={() => onOpen(c)} data-testid="conversation" data-id={c.id}>
                 <span class="who"><Participants list={c.participants} />{c.unread && <span class="visually-hidden">{t('inboxUnread')}</span>}</span>
                 <span class="when">{c.at > 0 ? formatTime(c.at) : ''}</span>
-                <span class="preview">{c.preview.kind === 'plain' ? `${t('inboxNotEncrypted')}: ${c.preview.text}` : c.preview.text ?? previewState(c.preview.state, c.preview.reason)}</span>
+                <span class="preview" data-preview={c.preview.kind === 'plain' ? 'plain' : c.preview.text !== null ? 'message' : c.preview.state}>{c.preview.kind === 'plain' ? `${t('inboxNotEncrypted')}: ${c.preview.text}` : c.preview.text ?? previewState(c.preview.state, c.preview.reason)}</span>
               </button>
             </li>
           ))}
@@ -355,6 +410,15 @@ function Chat({ account, conv, onBack, version }: { account: Ref; conv: Conversa
   const [lastId, setLastId] = useState(conv.lastStatusId);
   const [problem, setProblem] = useState<InboxProblem | null>(null);
   const logRef = useRef<HTMLDivElement>(null);
+  /** Where the log should be once the next messages are drawn: at the end, or as far from the end as before (older ones added above). */
+  const keep = useRef<{ fromEnd: number } | null>({ fromEnd: 0 });
+
+  useLayoutEffect(() => {
+    const log = logRef.current;
+    if (log === null || keep.current === null || messages === null) return;
+    log.scrollTop = log.scrollHeight - log.clientHeight - keep.current.fromEnd;
+    keep.current = null;
+  }, [messages]);
 
   const load = useCallback(async (before: string | null, last: string) => {
     const r = await call('inbox/thread', { account, conversationId: conv.id, lastStatusId: last, before });
@@ -362,9 +426,10 @@ function Chat({ account, conv, onBack, version }: { account: Ref; conv: Conversa
     if (r.value.result !== 'ok') return setProblem(r.value);
     const page = r.value;
     setProblem(null);
+    const log = logRef.current;
+    keep.current = { fromEnd: before === null || log === null ? 0 : log.scrollHeight - log.clientHeight - log.scrollTop };
     setMessages((old) => (before === null ? [...page.messages] : [...page.messages, ...(old ?? [])]));
     setOlder(page.older);
-    if (before === null) requestAnimationFrame(() => logRef.current?.scrollTo({ top: logRef.current.scrollHeight }));
   }, [account.origin, account.accountId, conv.id]);
 
   useEffect(() => {
@@ -483,6 +548,7 @@ export function App() {
 
   const refresh = useCallback(async () => {
     const r = await call('inbox/state', {});
+    performance.mark('hush-inbox:state');
     if (!r.ok) return setError(errorText(r.error));
     setError(null);
     setState(r.value);
@@ -490,6 +556,7 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    prefetchList();
     void refresh();
     // A burst of events (a long message, many DMs arriving) is one reload, not one per event.
     let burst: ReturnType<typeof setTimeout> | null = null;
@@ -506,6 +573,14 @@ export function App() {
   const accounts = state?.accounts ?? [];
   const current = accounts.find((a) => keyOf(a) === selected) ?? accounts.find((a) => a.enabled && a.connection !== 'none') ?? accounts[0];
   const currentRef = useMemo(() => (current ? refOf(current) : null), [current?.origin, current?.accountId]);
+  useEffect(() => {
+    if (currentRef === null) return;
+    try {
+      localStorage.setItem(LAST_ACCOUNT, JSON.stringify(currentRef));
+    } catch {
+      // Only a round trip is lost.
+    }
+  }, [currentRef]);
 
   const lock = async () => {
     await call('keys/lock', {});

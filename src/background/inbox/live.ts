@@ -66,6 +66,16 @@ export class LiveHub {
 
   /** Opens a stream for every watched account that has none (tokens are asked fresh each time). */
   async sync(): Promise<void> {
+    // One sync at a time: a page's attach and its refresh arrive together, and two syncs would
+    // each open a stream for the same account (two sockets, two "changed" on open).
+    const run = this.syncing.then(() => this.syncNow());
+    this.syncing = run.catch(() => undefined);
+    return run;
+  }
+
+  private syncing: Promise<void> = Promise.resolve();
+
+  private async syncNow(): Promise<void> {
     if (this.ports.size === 0) return;
     const list = await this.deps.accounts();
     for (const { account, token } of list) {
