@@ -54,6 +54,34 @@ export function inspectChunk(input: string | Uint8Array): Result<{ messageId: Ui
   return ok({ messageId: p.value.messageId, chunkIndex: p.value.chunkIndex, chunkCount: p.value.chunkCount, createdAt: p.value.createdAt });
 }
 
+/**
+ * What a message's statuses claim, before any key is looked up (unauthenticated, no network): every
+ * status must parse as a Hush chunk. `senderKeyId` is the first chunk's claimed signing key id;
+ * `recipientCount` is how many recipients (sender excluded) the wraps imply once every chunk of the
+ * first chunk's message is present, else null. The client uses it to refuse garbage, and mention
+ * lists longer than the envelope allows, before resolving anyone (issue #21, claim 6).
+ */
+export function inspectMessage(inputs: readonly (string | Uint8Array)[]): Result<{ senderKeyId: Uint8Array; recipientCount: number | null }, DecryptFailureReason> {
+  if (inputs.length === 0) return fail('incomplete', 'no chunks');
+  if (inputs.length > 64) return fail('malformed', 'too many inputs');
+  const parsed: ParsedChunk[] = [];
+  for (const [i, input] of inputs.entries()) {
+    const bytes = typeof input === 'string' ? parseStatusText(input) : ok(input);
+    if (!bytes.ok) return fail(bytes.reason, `input ${i}${bytes.detail === undefined ? '' : `: ${bytes.detail}`}`);
+    const p = parseChunk(bytes.value);
+    if (!p.ok) return fail(p.reason, `input ${i}${p.detail === undefined ? '' : `: ${p.detail}`}`);
+    parsed.push(p.value);
+  }
+  const first = parsed[0] as ParsedChunk;
+  const byIndex = new Map<number, number>();
+  for (const c of parsed) {
+    if (!equalPublic(c.messageId, first.messageId) || c.chunkCount !== first.chunkCount) continue;
+    if (!byIndex.has(c.chunkIndex)) byIndex.set(c.chunkIndex, c.wraps.length);
+  }
+  const wraps = [...byIndex.values()].reduce((a, b) => a + b, 0);
+  return ok({ senderKeyId: first.senderKeyId, recipientCount: byIndex.size === first.chunkCount ? Math.max(0, wraps - 1) : null });
+}
+
 /** Resolve an epoch hint against the receiver's chain (§4.10 step 12). */
 function findPrekey(chain: PrekeyChainState, hint: number): Result<RetainedPrekey, 'expired_prekey' | 'unknown_prekey'> {
   const upper = chain.epoch + 1;

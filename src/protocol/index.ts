@@ -10,6 +10,7 @@
 //   encryptMessage({sender: {identity, chain}, recipients: RecipientKey[], plaintext, replyTo?, now,
 //                   statusBudget: {maxChars?, mentionText}}) -> Result<{statuses, chunks, messageId}>
 //   inspectChunk(statusText) -> unauthenticated {messageId, chunkIndex, chunkCount} for grouping
+//   inspectMessage(statusTexts) -> unauthenticated {senderKeyId, recipientCount} before any key lookup
 //   decryptMessage(statusTexts | chunkBytes[], {author, recipients, me: {..., chain}, now, revocations?}) -> DecryptResult
 //   safetyNumber(a, b), compareSafetyPayload(mine, scanned), fingerprint(pk)
 //   generateRecoveryCode(), exportBackup({identity, chain}, code), importBackup(file, code)
@@ -49,8 +50,9 @@ export {
   type RevocationReason,
 } from './bundle';
 export { encryptMessage, chunkCapacityBytes, type EncryptInput, type EncryptedMessage, type RecipientKey, type StatusBudget } from './encrypt';
-export { decryptMessage, inspectChunk, type DecryptContext, type DecryptedMessage, type DecryptResult } from './decrypt';
+export { decryptMessage, inspectChunk, inspectMessage, type DecryptContext, type DecryptedMessage, type DecryptResult } from './decrypt';
 export type { Party } from './message-crypto';
+export { MAX_RECIPIENTS } from './envelope';
 export { parseStatusText, STATUS_PREFIX, STATUS_PREFIX_TEXT } from './text-encoding';
 export { serverCount, webUiCount, mastodonCount, fitsInStatus } from './mastodon-count';
 export { plaintextCapacity, planChunks } from './chunking';

@@ -11,7 +11,7 @@ import { discover } from '../network/discovery';
 import type { KeyRuntime } from '../keys/runtime';
 import { unb64 } from '../../messaging/encoding';
 import type { AccountRecord, Contact } from '../storage/schema';
-import { contactStatus, observe, proposeIdentityChange, type ObservationEvent } from './tofu';
+import { contactStatus, observe, proposeIdentityChange, type Observation, type ObservationEvent } from './tofu';
 
 export const CACHE_SECONDS = 15 * 60;
 
@@ -77,14 +77,38 @@ export async function resolveContact(rt: KeyRuntime, me: AccountRecord, acct: st
     if (found.kind === 'not_found') return { ok: false, problem: { kind: 'not_found', acct }, contact: cached };
     return { ok: false, problem: { kind: 'network', acct, message: found.message }, contact: cached };
   }
-  const obs = { actorUri: found.actorUri, acct, material: found.material, servedBy: found.servedBy, at: now };
+  return commitObservation(rt, acct, { actorUri: found.actorUri, acct, material: found.material, servedBy: found.servedBy, at: now });
+}
+
+/**
+ * What discovery confirms for a handle no contact is pinned under, WITHOUT storing anything: the
+ * reader discovers a message's unknown parties, verifies the message, and only then pins them
+ * (commitObservation). A status the server forged or padded with mentions pins nobody (issue #21).
+ */
+export type Unpinned = { readonly ok: true; readonly obs: Observation } | { readonly ok: false; readonly kind: 'network' | 'not_found' | 'disagreement'; readonly message: string };
+
+export async function discoverUnpinned(rt: KeyRuntime, me: AccountRecord, acct: string): Promise<Unpinned> {
+  const ref = { origin: me.origin, accountId: me.accountId };
+  const found = await discover({
+    api: rt.api, homeOrigin: me.origin, homeDomain: domainOf(me.acct), acct, token: () => rt.deps.token(ref, 'resolve'),
+    pinnedIdentityPk: null, pinnedActorUri: null,
+  });
+  if (!found.ok) return { ok: false, kind: found.kind, message: found.message };
+  return { ok: true, obs: { actorUri: found.actorUri, acct, material: found.material, servedBy: found.servedBy, at: await rt.now() } };
+}
+
+/**
+ * Stores what discovery confirmed for `acct` through the TOFU state machine: a first contact is
+ * pinned, a known contact updated, another binding becomes a blocked identity change.
+ */
+export async function commitObservation(rt: KeyRuntime, acct: string, obs: Observation): Promise<Resolved> {
   const outcome = await rt.store.exclusive(async (): Promise<{ event: ObservationEvent | 'identity_changed'; contact: Contact | null }> => {
     const current = await contactByAcct(rt, acct);
-    const atUri = await rt.store.contact(found.actorUri);
+    const atUri = await rt.store.contact(obs.actorUri);
     // One handle, one actor URI, one key (issue #21). The handle now names another actor, or the
     // actor now shows another handle: a blocked identity change on the contact we know, for the
     // user to review. Never a fresh first contact, never a second contact with this handle.
-    const known = current !== null && current.actorUri !== found.actorUri ? current
+    const known = current !== null && current.actorUri !== obs.actorUri ? current
       : current === null && atUri !== null && atUri.acct.toLowerCase() !== acct.toLowerCase() ? atUri
       : null;
     if (known !== null) {

@@ -8,14 +8,15 @@
  */
 import sodium from 'libsodium-wrappers-sumo';
 import {
-  decryptMessage, encryptMessage, fingerprint, type DecryptResult, type Party, type RecipientKey,
+  decryptMessage, encryptMessage, fingerprint, inspectMessage, keyId, MAX_RECIPIENTS, type DecryptResult, type Party, type RecipientKey,
 } from '../../protocol/index';
 import type {
   AccountProblem, AccountRef, DecryptFailure, DecryptOutcome, DecryptRequest, EncryptOutcome, EncryptRequest,
   RecipientProblem, RecipientReady, RecipientsCheck, SenderTrust, KeyServices,
 } from '../services';
 import { domainOf, fullHandle } from '../../messaging/handle';
-import { contactByAcct, mapBounded, RESOLVE_CONCURRENCY, resolveContact } from '../contacts/resolver';
+import { commitObservation, contactByAcct, discoverUnpinned, mapBounded, RESOLVE_CONCURRENCY, resolveContact } from '../contacts/resolver';
+import type { Observation } from '../contacts/tofu';
 import type { KeyMaterial } from './material';
 import type { KeyRuntime } from './runtime';
 import { hex, unb64, unhex } from '../../messaging/encoding';
@@ -102,29 +103,48 @@ function authorKeys(c: Contact): Uint8Array[] {
 }
 
 /**
- * A party of the message by handle: the user, a pinned contact (no network), or, for a handle
- * never seen, a first contact through discovery. A network failure is `unreachable` (neutral).
+ * A party of the message by handle: the user, a pinned contact (store only, no network), or, for a
+ * handle no contact is pinned under, what discovery confirms, NOT pinned (`candidate`): it is
+ * pinned only once the message verifies (issue #21). A lookup that fails or that the instances
+ * do not answer alike (a stale or hiding home instance) is `unreachable`: neutral, retried, never
+ * a verdict. `unknown`: the account's own instance confirms it has no usable Hush key.
  */
-type PartyLookup = { ok: true; party: Party; contact: Contact | null } | { ok: false; reason: 'unreachable' | 'unknown' | 'key_changed' | 'identity_changed' };
+type PartyLookup =
+  | { ok: true; party: Party; contact: Contact | null; candidate: Observation | null }
+  | { ok: false; reason: 'unreachable' | 'unknown' | 'key_changed' | 'identity_changed'; message: string };
 
-async function partyOf(rt: KeyRuntime, record: AccountRecord, self: Party, acct: string, actorUri: string | null): Promise<PartyLookup> {
+async function partyOf(rt: KeyRuntime, record: AccountRecord, self: Party, acct: string, actorUri: string | null, role: 'author' | 'recipient'): Promise<PartyLookup> {
   if (acct.toLowerCase() === record.acct.toLowerCase()) {
-    return actorUri === null || actorUri === self.actorUri ? { ok: true, party: self, contact: null } : { ok: false, reason: 'identity_changed' };
+    return actorUri === null || actorUri === self.actorUri ? { ok: true, party: self, contact: null, candidate: null } : { ok: false, reason: 'identity_changed', message: `${acct} is under review` };
   }
   const pinned = await contactByAcct(rt, acct);
   if (pinned !== null) {
     // A pinned contact is read from the store only: no request to the sender's instance.
-    if (actorUri !== null && actorUri !== pinned.actorUri) return { ok: false, reason: 'identity_changed' };
-    return { ok: true, party: { actorUri: pinned.actorUri, identityPk: pk(pinned.pinned.identityPk) }, contact: pinned };
+    if (actorUri !== null && actorUri !== pinned.actorUri) return { ok: false, reason: 'identity_changed', message: `${acct} is under review` };
+    return { ok: true, party: { actorUri: pinned.actorUri, identityPk: pk(pinned.pinned.identityPk) }, contact: pinned, candidate: null };
   }
-  const r = await resolveContact(rt, record, acct);
-  if (r.contact !== null) {
-    if (actorUri !== null && actorUri !== r.contact.actorUri) return { ok: false, reason: 'identity_changed' };
-    return { ok: true, party: { actorUri: r.contact.actorUri, identityPk: pk(r.contact.pinned.identityPk) }, contact: r.contact };
+  const found = await discoverUnpinned(rt, record, acct);
+  if (!found.ok) {
+    // Not a verdict about the message: the home instance may hold an old copy of the profile or
+    // hide the account, or an instance did not answer (issue #21, claim 4).
+    const why = found.kind === 'disagreement' ? `the instances disagree about ${acct}'s key (${found.message})`
+      : found.kind === 'not_found' ? `${acct} could not be looked up (${found.message})` : found.message;
+    return { ok: false, reason: 'unreachable', message: `cannot confirm ${acct}'s key right now: ${why}` };
   }
-  if (!r.ok && r.problem.kind === 'network') return { ok: false, reason: 'unreachable' };
-  return { ok: false, reason: 'unknown' };
+  const obs = found.obs;
+  if (actorUri !== null && actorUri !== obs.actorUri) return { ok: false, reason: 'identity_changed', message: `${acct} is under review` };
+  const atUri = await rt.store.contact(obs.actorUri);
+  if (atUri !== null) {
+    // The actor is a contact pinned under another handle: its pinned key. The status author's
+    // binding is put up for review (issue #21.1); a mention changes nothing stored.
+    const c = role === 'author' ? ((await commitObservation(rt, acct, obs)).contact ?? atUri) : atUri;
+    return { ok: true, party: { actorUri: c.actorUri, identityPk: pk(c.pinned.identityPk) }, contact: c, candidate: null };
+  }
+  if (obs.material.kind !== 'bundle') return { ok: false, reason: 'unknown', message: `${acct} has no usable Hush key` };
+  return { ok: true, party: { actorUri: obs.actorUri, identityPk: obs.material.bundle.identityPk }, contact: null, candidate: obs };
 }
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptRequest): Promise<DecryptOutcome> {
   await rt.init();
@@ -137,22 +157,49 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
   const self: Party = { actorUri: record.actorUri, identityPk: m.material.identity.publicKey };
   const authorAcct = fullHandle(req.author.acct, home);
   if (authorAcct === null) return fail('unknown_sender', 'unreadable author handle');
-  const author = await partyOf(rt, record, self, authorAcct, req.author.actorUri);
-  if (!author.ok) {
-    if (author.reason === 'unreachable') return fail('unreachable', `cannot check ${authorAcct}'s key right now`);
-    if (author.reason === 'unknown') return fail('unknown_sender', 'no key is known for the author');
-    return fail(author.reason, `${authorAcct} is under review`);
-  }
-  const recipients: Party[] = [];
+  const texts = req.chunks.map((c) => c.text);
+  // The envelope first, with no network: a status that is not a well-formed Hush message, or whose
+  // mention list is longer than its envelope allows, makes no lookup at all (issue #21, claim 6).
+  const claimed = inspectMessage(texts);
+  if (!claimed.ok) return fail(claimed.reason, claimed.detail ?? claimed.reason);
+  const isAuthor = authorAcct.toLowerCase() === record.acct.toLowerCase();
+  const others: string[] = [];
+  let mentionsMe = false;
   for (const raw of req.mentions) {
     const acct = fullHandle(raw, home);
-    const p = acct === null ? null : await partyOf(rt, record, self, acct, null);
-    if (p?.ok !== true) return fail(p?.ok === false && p.reason === 'unreachable' ? 'unreachable' : 'unknown_recipient', `no key is known for ${raw}`);
-    recipients.push(p.party);
+    if (acct === null) return fail('unknown_recipient', `unreadable mention ${raw}`);
+    const key = acct.toLowerCase();
+    if (key === record.acct.toLowerCase()) mentionsMe = true;
+    else if (key !== authorAcct.toLowerCase() && !others.some((o) => o.toLowerCase() === key)) others.push(acct);
   }
+  if (!isAuthor && !mentionsMe) return fail('not_a_recipient', 'the status does not mention you');
+  if (others.length > MAX_RECIPIENTS) return fail('recipients_mismatch', `${others.length} mentions: a message has at most ${MAX_RECIPIENTS} recipients`);
+  const mentioned = others.length + (isAuthor ? 0 : 1);
+  if (claimed.value.recipientCount !== null && mentioned > claimed.value.recipientCount) {
+    return fail('recipients_mismatch', `${mentioned} recipients mentioned, the message has ${claimed.value.recipientCount}`);
+  }
+  const author = await partyOf(rt, record, self, authorAcct, req.author.actorUri, 'author');
+  if (!author.ok) return fail(author.reason === 'unknown' ? 'unknown_sender' : author.reason, author.message);
+  // The keys the author may have signed with; a claimed key id none of them has fails here, before
+  // any co-recipient is looked up.
+  const candidates = (author.candidate !== null ? [author.party.identityPk] : author.contact === null ? [self.identityPk] : authorKeys(author.contact))
+    .filter((k) => sameBytes(keyId(k), claimed.value.senderKeyId));
+  if (candidates.length === 0) {
+    if (author.contact?.pendingChange != null) return fail('key_changed', 'the sender\'s key changed: review it in the Hush popup');
+    return fail('sender_mismatch', 'signed by a key the author is not known to have');
+  }
+  // Co-recipients: pinned ones from the store; unknown ones discovered a few at a time, not pinned.
+  let stop: DecryptOutcome | null = null;
+  const parties = await mapBounded(others, RESOLVE_CONCURRENCY, async (acct): Promise<PartyLookup | null> => {
+    if (stop !== null) return null;
+    const p = await partyOf(rt, record, self, acct, null, 'recipient');
+    if (!p.ok) stop ??= fail(p.reason === 'unreachable' ? 'unreachable' : 'unknown_recipient', p.reason === 'unreachable' ? p.message : `no key is known for ${acct}`);
+    return p;
+  });
+  if (stop !== null) return stop;
+  const found = parties.filter((p): p is Extract<PartyLookup, { ok: true }> => p?.ok === true);
+  const recipients = [...(mentionsMe && !isAuthor ? [self] : []), ...found.map((p) => p.party)];
   const now = await rt.now();
-  const texts = req.chunks.map((c) => c.text);
-  const candidates = author.contact === null ? [self.identityPk] : authorKeys(author.contact);
   let result: DecryptResult | null = null;
   let used: Uint8Array | undefined;
   for (const key of candidates) {
@@ -164,6 +211,10 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
   if (!result.ok) {
     if (result.reason === 'sender_mismatch' && author.contact?.pendingChange != null) return fail('key_changed', 'the sender\'s key changed: review it in the Hush popup');
     return fail(result.reason, result.detail ?? result.reason);
+  }
+  // Verified: the sender signed these parties' keys. Only now are the newly discovered ones pinned.
+  for (const p of [author, ...found]) {
+    if (p.ok && p.candidate !== null) await commitObservation(rt, p.candidate.acct, p.candidate);
   }
   const v = result.value;
   return {
