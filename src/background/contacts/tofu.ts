@@ -33,7 +33,15 @@ export interface ObservationOutcome {
   readonly event: ObservationEvent;
 }
 
+/** Revocations kept for reasons other than 'compromised' (newest kept). */
 const MAX_DEAD = 32;
+/**
+ * Revocations as compromised are never evicted by later ones (issue #21, claim 2). They are recorded
+ * only for keys this contact was seen with, so each one costs the attacker a key change served to
+ * the user; at this many, no further key change is offered for the contact (fail closed), so the
+ * list cannot grow past it and nothing in it is ever dropped.
+ */
+export const MAX_DEAD_COMPROMISED = 128;
 
 const pinnedKey = (pk: Uint8Array, at: number): PinnedKey => ({ identityPk: b64(pk), fingerprint: fingerprint(pk), firstSeen: at, trust: 'unverified', verifiedAt: null });
 
@@ -48,10 +56,33 @@ export function isDeadKey(contact: Contact, identityPk: string): boolean {
     || contact.history.some((h) => h.revoked !== null && h.identityPk === identityPk);
 }
 
-/** Records a signed revocation of `pk`: in the dead keys, and on the history entry of that key. */
+/** A key this contact was ever seen with: pinned, pending, in its history, a pending identity change, or already dead. */
+function seenKey(contact: Contact, id: string): boolean {
+  return contact.pinned.identityPk === id || contact.pendingChange?.identityPk === id || contact.identityChange?.identityPk === id
+    || contact.history.some((h) => h.identityPk === id) || contact.deadKeys.some((d) => d.identityPk === id);
+}
+
+const compromisedCount = (contact: Contact): number => contact.deadKeys.filter((d) => d.reason === 'compromised').length;
+
+/**
+ * Records a signed revocation of `pk`: in the dead keys, and on the history entry of that key. A
+ * revocation is signed only by the key it revokes, so anyone can mint any number of them for the
+ * contact's actor URI: only keys this contact was seen with are recorded (others are ignored), and
+ * a revocation as compromised is never evicted by later ones (issue #21: reviewer's PoC e27b5fc
+ * evicted one with 32 throwaway revocations). Others keep the newest MAX_DEAD.
+ */
 function markDead(contact: Contact, pk: Uint8Array, revocation: KeyRevocation): Contact {
   const id = b64(pk);
-  const deadKeys = contact.deadKeys.some((d) => d.identityPk === id) ? contact.deadKeys : [...contact.deadKeys, { identityPk: id, fingerprint: fingerprint(pk), ...revocation }].slice(-MAX_DEAD);
+  if (!seenKey(contact, id)) return contact;
+  const prior = contact.deadKeys.find((d) => d.identityPk === id);
+  const entry = { identityPk: id, fingerprint: fingerprint(pk), ...revocation };
+  const listed = prior === undefined ? [...contact.deadKeys, entry]
+    // A later revocation of the same key as compromised upgrades the entry (never the reverse).
+    : prior.reason !== 'compromised' && revocation.reason === 'compromised' ? contact.deadKeys.map((d) => (d === prior ? entry : d))
+    : contact.deadKeys;
+  const others = listed.filter((d) => d.reason !== 'compromised');
+  const evicted = new Set(others.slice(0, Math.max(0, others.length - MAX_DEAD)));
+  const deadKeys = listed.filter((d) => !evicted.has(d));
   const history = contact.history.map((h) => (h.identityPk === id && h.revoked === null ? { ...h, revoked: revocation } : h));
   return { ...contact, deadKeys, history };
 }
@@ -112,6 +143,11 @@ export function observe(contact: Contact | null, obs: Observation): ObservationO
   if (isDeadKey(touched, b64(b.identityPk))) {
     if (touched.revoked !== null) return { contact: touched, event: 'revoked' };
     return { contact: withdraw(touched, 'dead_key', `a revoked key (${fingerprint(b.identityPk)}) was served`, obs), event: 'dead_key' };
+  }
+  // A contact whose instance has already served MAX_DEAD_COMPROMISED keys later revoked as
+  // compromised is under attack: no further key change is offered (the pinned key stays in use).
+  if (compromisedCount(touched) >= MAX_DEAD_COMPROMISED && touched.pendingChange?.identityPk !== b64(b.identityPk)) {
+    return { contact: withdraw(touched, 'dead_key', `too many revoked keys were served; ${fingerprint(b.identityPk)} is not offered`, obs), event: 'dead_key' };
   }
   // A different identity key: a key change, kept aside until the user decides.
   const prev = touched.pendingChange;

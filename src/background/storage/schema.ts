@@ -148,7 +148,10 @@ export interface Contact {
   readonly checkedAt: number;
   /** Instances (origins) that served the pinned binding when it was last confirmed ([] when not recorded). */
   readonly servedBy: readonly string[];
-  /** Every key of this contact seen revoked (at most 32, newest last). */
+  /**
+   * Keys this contact was seen with and then seen revoked, oldest first: every revocation as
+   * compromised (at most 128, never evicted), and the newest 32 others (contacts/tofu.ts).
+   */
   readonly deadKeys: readonly DeadKey[];
   readonly identityChange: IdentityChange | null;
   readonly withdrawn: Withdrawn | null;
