@@ -19,6 +19,7 @@
  */
 import { b64 } from '../messaging/encoding';
 import browser from 'webextension-polyfill';
+import { FrameSessionSchema, OfferSchema, parseStored } from './storage/keys';
 
 export type FrameKind = 'view' | 'editor';
 
@@ -56,17 +57,15 @@ function randomId(bytes: number): string {
   return b64(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isKind = (v: unknown): v is FrameKind => v === 'view' || v === 'editor';
-const isOffer = (v: unknown): v is Offer =>
-  isObj(v) && typeof v.session === 'string' && isKind(v.kind) && typeof v.tabId === 'number' && typeof v.expires === 'number';
-const isSession = (v: unknown): v is FrameSession =>
-  isObj(v) && isKind(v.kind) && typeof v.tabId === 'number' && typeof v.createdAt === 'number' && (v.frameId === undefined || typeof v.frameId === 'number');
-
 async function readOffers(): Promise<Map<string, Offer>> {
   const got = (await browser.storage.session.get(OFFERS_KEY))[OFFERS_KEY];
   const out = new Map<string, Offer>();
-  if (isObj(got)) for (const [t, o] of Object.entries(got)) if (TOKEN_RE.test(t) && isOffer(o)) out.set(t, o);
+  if (typeof got === 'object' && got !== null) {
+    for (const [t, o] of Object.entries(got)) {
+      const offer = parseStored(OfferSchema, o);
+      if (TOKEN_RE.test(t) && offer !== null) out.set(t, offer);
+    }
+  }
   return out;
 }
 
@@ -118,7 +117,7 @@ function evictOffers(m: Map<string, Offer>): void {
 
 async function read(id: string): Promise<FrameSession | null> {
   const got = (await browser.storage.session.get(key(id)))[key(id)];
-  return isSession(got) ? got : null;
+  return parseStored(FrameSessionSchema, got);
 }
 
 /** A new session for a content script of `tabId`, and its first offer. */

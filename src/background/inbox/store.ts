@@ -8,6 +8,7 @@
  */
 import { b64std, unb64std } from '../../messaging/encoding';
 import type { AccountRef, KeyServices } from '../services';
+import { InboxAppSchema, InboxConnectionSchema, parseList } from '../storage/keys';
 
 export interface AppRecord {
   readonly origin: string;
@@ -35,14 +36,6 @@ export interface Area {
 
 const APPS = 'hush-inbox:apps';
 const CONNECTIONS = 'hush-inbox:connections';
-const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const strs = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
-
-const isApp = (x: unknown): x is AppRecord =>
-  isObj(x) && typeof x.origin === 'string' && typeof x.clientId === 'string' && typeof x.clientSecret === 'string' && typeof x.redirectUri === 'string' && strs(x.scopes);
-const isConnection = (x: unknown): x is ConnectionRecord =>
-  isObj(x) && typeof x.origin === 'string' && typeof x.accountId === 'string' && typeof x.acct === 'string' && typeof x.sealedToken === 'string' && strs(x.scopes) && typeof x.connectedAt === 'number';
-
 export class InboxStore {
   /** One writer at a time (read-modify-write of the lists). */
   private chain: Promise<unknown> = Promise.resolve();
@@ -58,7 +51,7 @@ export class InboxStore {
   async apps(): Promise<AppRecord[]> {
     const got = await this.area.get([APPS]);
     const list = got[APPS];
-    return Array.isArray(list) ? list.filter(isApp) : [];
+    return parseList(InboxAppSchema, list);
   }
 
   async app(origin: string, redirectUri: string): Promise<AppRecord | null> {
@@ -75,7 +68,7 @@ export class InboxStore {
   async connections(): Promise<ConnectionRecord[]> {
     const got = await this.area.get([CONNECTIONS]);
     const list = got[CONNECTIONS];
-    return Array.isArray(list) ? list.filter(isConnection) : [];
+    return parseList(InboxConnectionSchema, list);
   }
 
   async connection(account: AccountRef): Promise<ConnectionRecord | null> {

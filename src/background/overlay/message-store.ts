@@ -19,6 +19,7 @@
  */
 import { b64std, unb64std } from '../../messaging/encoding';
 import type { DecryptedMessage } from '../services';
+import { IndexEntrySchema, parseList, parseStored, ReplayRecordSchema, SealedMessageSchema, StatusRecordSchema } from '../storage/keys';
 
 export interface StorageArea {
   get(keys: string[]): Promise<Record<string, unknown>>;
@@ -62,18 +63,6 @@ const STORE_VERSION = 3;
  */
 export const LEGACY_PREFIXES = ['hush-view:', 'hush-seen:', 'hush:seen:'] as const;
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const isStrArray = (v: unknown, max: number): v is string[] => Array.isArray(v) && v.length <= max && v.every(isStr);
-const isParty = (v: unknown): v is { actorUri: string; fingerprint: string } => isObj(v) && isStr(v.actorUri) && isStr(v.fingerprint);
-
-function isStoredMessage(v: unknown): v is StoredMessage {
-  return isObj(v) && isStr(v.plaintext) && isParty(v.sender) && Array.isArray(v.recipients) && v.recipients.length <= 64 && v.recipients.every(isParty) &&
-    isStr(v.messageId) && (v.replyTo === null || isStr(v.replyTo)) && typeof v.createdAt === 'number' &&
-    isStrArray(v.statusIds, 16) && isStrArray(v.hashes, 16) && v.hashes.length === v.statusIds.length && typeof v.firstShownAt === 'number';
-}
-const isStatusRecord = (v: unknown): v is StatusRecord => isObj(v) && isStr(v.message) && isStr(v.hash) && typeof v.index === 'number';
-const isReplayRecord = (v: unknown): v is ReplayRecord => isObj(v) && isStrArray(v.statusIds, 16) && typeof v.at === 'number';
 export interface IndexEntry {
   readonly first: string;
   readonly at: number;
@@ -81,9 +70,6 @@ export interface IndexEntry {
   readonly messageId: string;
   readonly statusIds: readonly string[];
 }
-const isIndexEntry = (e: unknown): e is IndexEntry =>
-  isObj(e) && isStr(e.first) && typeof e.at === 'number' && isStr(e.senderTag) && isStr(e.messageId) && isStrArray(e.statusIds, 16);
-
 /**
  * Takes `count` entries out of `idx` (in place) and returns them: each time the oldest entry of
  * the sender with the most entries (ties: the sender whose oldest entry is older).
@@ -127,7 +113,7 @@ export class MessageStore {
     if (known !== undefined) return known;
     const k = this.stKey(statusId);
     const got = (await this.area.get([k]))[k];
-    const rec = isStatusRecord(got) ? got : null;
+    const rec = parseStored(StatusRecordSchema, got);
     this.statuses.set(statusId, rec);
     return rec;
   }
@@ -142,7 +128,7 @@ export class MessageStore {
     if (opened === 'unavailable') return null;
     try {
       const parsed: unknown = JSON.parse(new TextDecoder().decode(opened));
-      return isStoredMessage(parsed) ? parsed : null;
+      return parseStored(SealedMessageSchema, parsed);
     } catch {
       return null;
     } finally {
@@ -153,7 +139,7 @@ export class MessageStore {
   async replay(senderTag: string, messageId: string): Promise<ReplayRecord | null> {
     const k = this.midKey(senderTag, messageId);
     const got = (await this.area.get([k]))[k];
-    return isReplayRecord(got) ? got : null;
+    return parseStored(ReplayRecordSchema, got);
   }
 
   /**
@@ -224,7 +210,7 @@ export class MessageStore {
   private loadIndex(): Promise<IndexEntry[]> {
     this.index ??= this.area.get([this.idxKey()]).then((got) => {
       const idx = got[this.idxKey()];
-      return Array.isArray(idx) ? idx.filter(isIndexEntry).slice(-MAX_MESSAGES * 2) : [];
+      return parseList(IndexEntrySchema, idx).slice(-MAX_MESSAGES * 2);
     });
     return this.index;
   }

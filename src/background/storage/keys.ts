@@ -96,10 +96,28 @@ export const SettingsRecordSchema = v.object({ v: v.literal(2), keys: v.unknown(
 export { SecurityPhraseSchema, UiPrefsSchema, DEFAULT_PREFS };
 
 const B64Std = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
+const Party = v.object({ actorUri: Str, fingerprint: Str });
+const StatusIds = v.pipe(Strs, v.maxLength(16));
+/** What a `hush-msg:` record holds once opened (it is stored sealed, as base64). */
+export const SealedMessageSchema = v.pipe(
+  v.object({
+    plaintext: Str, sender: Party, recipients: v.pipe(v.array(Party), v.maxLength(64)), messageId: Str, replyTo: v.nullable(Str), createdAt: Num,
+    statusIds: StatusIds, hashes: StatusIds, firstShownAt: Num,
+  }),
+  v.check((m) => m.hashes.length === m.statusIds.length),
+);
 export const StatusRecordSchema = v.object({ message: Str, hash: Str, index: Num });
-export const ReplayRecordSchema = v.object({ statusIds: v.pipe(Strs, v.maxLength(16)), at: Num });
-export const IndexEntrySchema = v.object({ first: Str, at: Num, senderTag: Str, messageId: Str, statusIds: v.pipe(Strs, v.maxLength(16)) });
+export const ReplayRecordSchema = v.object({ statusIds: StatusIds, at: Num });
+export const IndexEntrySchema = v.object({ first: Str, at: Num, senderTag: Str, messageId: Str, statusIds: StatusIds });
+export const InboxAppSchema = v.object({ origin: Str, clientId: Str, clientSecret: Str, redirectUri: Str, scopes: Strs });
+export const InboxConnectionSchema = v.object({ origin: Str, accountId: Str, acct: Str, sealedToken: Str, scopes: Strs, connectedAt: Num });
+/** A list whose damaged entries are dropped one by one (the rest is kept). */
+export function parseList<T>(schema: v.GenericSchema<unknown, T>, value: unknown): T[] {
+  return Array.isArray(value) ? value.map((x) => parseStored(schema, x)).filter((x): x is T => x !== null) : [];
+}
 const FrameKindSchema = v.picklist(['view', 'editor']);
+export const FrameSessionSchema = v.object({ kind: FrameKindSchema, tabId: Num, createdAt: Num, frameId: v.optional(Num) });
+export const OfferSchema = v.object({ session: Str, kind: FrameKindSchema, tabId: Num, expires: Num });
 
 export type AreaName = 'local' | 'session';
 
@@ -132,17 +150,17 @@ export const STORAGE_KEYS = {
   replay: entry('local', 'hush-mid:', ReplayRecordSchema, 'one per remembered message', 'with its message', 'overlay/message-store.ts'),
   messageIndex: entry('local', 'hush-idx:', v.array(IndexEntrySchema), 'one per account, at most 2000 entries', 'oldest first, beyond 2000', 'overlay/message-store.ts'),
   messageStoreVersion: entry('local', 'hush-overlay-store', v.number(), 'one number', 'never', 'overlay/message-store.ts'),
-  inboxApps: entry('local', 'hush-inbox:apps', v.array(v.unknown()), 'one app per instance connected', 'never (a few instances)', 'inbox/store.ts'),
-  inboxConnections: entry('local', 'hush-inbox:connections', v.array(v.unknown()), 'one per connected account', 'on disconnect', 'inbox/store.ts'),
+  inboxApps: entry('local', 'hush-inbox:apps', v.array(InboxAppSchema), 'one app per instance connected', 'never (a few instances)', 'inbox/store.ts'),
+  inboxConnections: entry('local', 'hush-inbox:connections', v.array(InboxConnectionSchema), 'one per connected account', 'on disconnect', 'inbox/store.ts'),
   inboxHushConversations: entry('local', 'hush-inbox:hush-convs:', v.pipe(Strs, v.maxLength(2000)), '2000 conversation ids per account', 'oldest first, beyond 2000', 'inbox/service.ts'),
   inboxPlainConversations: entry('local', 'hush-inbox:plain-convs:', v.pipe(Strs, v.maxLength(2000)), '2000 "conversation id:last status id" per account (threads looked through, no Hush status)', 'oldest first, beyond 2000', 'inbox/service.ts'),
-  offersFirefox: entry('local', 'hush:offers', v.record(v.string(), v.unknown()), 'live offers only (each expires in 60 s), at most 2000', 'expired offers at each write', 'frame-sessions.ts'),
+  offersFirefox: entry('local', 'hush:offers', v.record(v.string(), OfferSchema), 'live offers only (each expires in 60 s), at most 2000', 'expired offers at each write', 'frame-sessions.ts'),
   testOnly: entry('local', 'hush-test:', v.unknown(), 'clock offset and WebFinger origins, test builds only', 'never', 'keys/browser-deps.ts'),
   tab: entry('session', 'tab:', v.unknown(), 'one per open tab', 'when the tab closes', 'tab-state.ts'),
-  frame: entry('session', 'frame:', v.object({ kind: FrameKindSchema, tabId: Num, createdAt: Num, frameId: v.optional(Num) }), 'one per open frame', 'when its tab closes', 'frame-sessions.ts'),
+  frame: entry('session', 'frame:', FrameSessionSchema, 'one per open frame', 'when its tab closes', 'frame-sessions.ts'),
   editor: entry('session', 'editor:', v.object({ tabId: Num }), 'one per open editor', 'when its tab closes', 'overlay/compose.ts'),
   view: entry('session', 'view:', v.object({ tabId: Num }), 'one per shown message', 'when its tab closes', 'overlay/views.ts'),
-  offers: entry('session', 'hush:offers', v.record(v.string(), v.unknown()), 'live offers only, at most 2000', 'expired offers at each write', 'frame-sessions.ts'),
+  offers: entry('session', 'hush:offers', v.record(v.string(), OfferSchema), 'live offers only, at most 2000', 'expired offers at each write', 'frame-sessions.ts'),
   stale: entry('session', 'hush:stale', v.unknown(), 'one', 'overwritten', 'overlay/handlers.ts'),
   vaultKey: entry('session', 'hush:vault-key', Str, 'one', 'at lock', 'keys/runtime.ts'),
   lastActivity: entry('session', 'hush:last-activity', Num, 'one', 'overwritten', 'keys/runtime.ts'),
