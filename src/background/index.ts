@@ -13,6 +13,7 @@ import { createKeyServices } from './keys/services-impl';
 import { LiveHub } from './inbox/live';
 import { createInboxHandlers } from './inbox/service';
 import { InboxStore } from './inbox/store';
+import { firstToken } from './inbox/tokens';
 import { installInboxEntryPoints } from './inbox/entry';
 import { Reader } from './overlay/reading';
 import { StatusApi } from './publishing/status-api';
@@ -32,10 +33,13 @@ const keyServices = createKeyServices(browserRuntime);
 const startup: { evaluatedMs: number; readyMs: number | null } = { evaluatedMs: 0, readyMs: null };
 /** One decryption cache for the overlay and the inbox. */
 const statusApi = new StatusApi((url, init) => fetch(url, init));
-/** The reply-link check (#21 invariant 3) asks the user's instance with the page's token. */
+/**
+ * The reply-link check (#21 invariant 3) asks the user's instance with the page's token, or
+ * without an open tab with the inbox's own OAuth token (review R1).
+ */
 const reader = new Reader({
   services: keyServices, area: browser.storage.local, now: () => Promise.resolve(Math.floor(Date.now() / 1000)),
-  serverStatus: serverStatusVia(statusApi, (account) => pageToken(account, 'publish')),
+  serverStatus: serverStatusVia(statusApi, firstToken((account) => pageToken(account, 'publish'), (account) => ownToken(account))),
 });
 /** The inbox reads whole threads: a longer deadline than the key store's lookups. */
 const inboxApi = new MastodonApi((url, init) => fetch(url, init), { timeoutMs: 15_000 });
