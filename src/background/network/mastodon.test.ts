@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MastodonApi, nextCursor } from './mastodon';
+import { MastodonApi, nextCursor, streamingBaseOf } from './mastodon';
 
 const json = (body: unknown, init: ResponseInit = {}): Response => new Response(JSON.stringify(body), init);
 const TOKEN = 'token-123456';
@@ -52,5 +52,29 @@ describe('MastodonApi: one client for the key store and the inbox', () => {
     expect(await api.searchAccounts('https://a.test', 'bad', TOKEN)).toMatchObject({ ok: false, kind: 'bad_shape' });
     expect(asked[0]).toBe('https://a.test/api/v1/accounts/search?q=bob%40b.test&resolve=true&limit=5');
     expect(asked[1]).toContain('resolve=false');
+  });
+});
+
+describe('streamingBaseOf (review R2: the instance names where the inbox sends its token)', () => {
+  it('accepts wss:// on the instance or on a separate streaming host (Mastodon\'s STREAMING_API_BASE_URL)', () => {
+    expect(streamingBaseOf('https://a.example', 'wss://a.example')).toBe('wss://a.example');
+    expect(streamingBaseOf('https://a.example', 'wss://streaming.a.example/')).toBe('wss://streaming.a.example');
+    expect(streamingBaseOf('http://127.0.0.1:3001', 'ws://127.0.0.1:3001')).toBe('ws://127.0.0.1:3001');
+  });
+
+  it('refuses cleartext ws:// for an https instance, ws:// to another host, paths, credentials and other schemes', () => {
+    // Attack: the instance answers /api/v2/instance with ws:// (the token would cross the network in clear).
+    expect(streamingBaseOf('https://a.example', 'ws://a.example')).toBeNull();
+    expect(streamingBaseOf('http://127.0.0.1:3001', 'ws://evil.example')).toBeNull();
+    expect(streamingBaseOf('https://a.example', 'wss://evil.example/collect')).toBeNull();
+    expect(streamingBaseOf('https://a.example', 'wss://user:pw@a.example')).toBeNull();
+    expect(streamingBaseOf('https://a.example', 'https://a.example')).toBeNull();
+    expect(streamingBaseOf('https://a.example', null)).toBeNull();
+  });
+
+  it('instance() passes the streaming URL through the check', async () => {
+    const api = new MastodonApi((() => Promise.resolve(new Response(JSON.stringify({ domain: 'a.example', configuration: { urls: { streaming: 'ws://a.example' } } }), { headers: { 'content-type': 'application/json' } }))) as typeof fetch);
+    const r = await api.instance('https://a.example');
+    expect(r.ok && r.value.streaming).toBeNull();
   });
 });

@@ -60,6 +60,30 @@ function accountShaped<T>(r: HttpResult, schema: v.GenericSchema<unknown, T>): A
   return !r.ok && r.kind === 'status' && r.status === 404 ? { ok: false, kind: 'not_found', message: 'no such account' } : shaped(r, schema);
 }
 
+/**
+ * The streaming base URL an instance names in /api/v2/instance (`configuration.urls.streaming`), or
+ * null (then the inbox has no live updates and reloads instead). Mastodon sets it from
+ * STREAMING_API_BASE_URL, which an admin may point at another host (wss://streaming.example), and
+ * otherwise derives ws(s):// + the web host: so another host is legitimate, but the OAuth token
+ * travels there (Sec-WebSocket-Protocol), so it must be wss:// (review R2). ws:// only for an
+ * http:// instance (the loopback test federation) on that instance's own host.
+ */
+export function streamingBaseOf(origin: string, streaming: string | null): string | null {
+  if (streaming === null || !/^wss?:\/\/[^/\s?#@]+\/?$/.test(streaming)) return null;
+  let url: URL;
+  let home: URL;
+  try {
+    url = new URL(streaming);
+    home = new URL(origin);
+  } catch {
+    return null;
+  }
+  if (url.username !== '' || url.password !== '') return null;
+  const base = `${url.protocol}//${url.host}`;
+  if (url.protocol === 'wss:') return base;
+  return url.protocol === 'ws:' && home.protocol === 'http:' && url.hostname === home.hostname ? base : null;
+}
+
 /** A short English description of a failure, for diagnostics (the UI localises the kind). */
 export const errorText = (f: ApiFailure): string => (f.kind === 'status' ? `HTTP ${f.status}` : f.message);
 
@@ -81,6 +105,9 @@ const InboxStatusSchema = v.object({
   ...StatusJsonSchema.entries,
   created_at: v.optional(Str(64), ''),
   account: v.object({ id: Str(64), acct: Str(600), uri: v.optional(Str(2048)), url: v.optional(Str(2048)) }),
+  /** A link preview and a quoted post (Mastodon 4.4+): only whether there is one matters (never signed). */
+  card: v.nullish(v.unknown()),
+  quote: v.nullish(v.unknown()),
 });
 export type InboxStatus = v.InferOutput<typeof InboxStatusSchema>;
 const ConversationSchema = v.object({
@@ -199,7 +226,10 @@ export class MastodonApi {
     return shaped(r, CredentialSchema);
   }
 
-  /** GET /api/v2/instance (no token): the account domain, max_characters and the streaming base URL. */
+  /**
+   * GET /api/v2/instance (no token): the account domain, max_characters and the streaming base URL
+   * (checked by streamingBaseOf: the inbox sends its token there).
+   */
   async instance(origin: string): Promise<ApiResult<{ domain: string; maxChars: number; streaming: string | null }>> {
     const p = shaped(await requestJson(this.fetchFn, `${origin}/api/v2/instance`, { timeoutMs: this.timeoutMs }), InstanceSchema);
     if (!p.ok) return p;
@@ -210,7 +240,7 @@ export class MastodonApi {
       value: {
         domain: p.value.domain.toLowerCase(),
         maxChars: c?.statuses?.max_characters ?? 500,
-        streaming: streaming !== null && /^wss?:\/\/[^/\s]+$/.test(streaming) ? streaming : null,
+        streaming: streamingBaseOf(origin, streaming),
       },
     };
   }
