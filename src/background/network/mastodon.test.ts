@@ -73,7 +73,7 @@ describe('streamingBaseOf (review R2: the instance names where the inbox sends i
   });
 
   it('instance() passes the streaming URL through the check', async () => {
-    const api = new MastodonApi((() => Promise.resolve(new Response(JSON.stringify({ domain: 'a.example', configuration: { urls: { streaming: 'ws://a.example' } } }), { headers: { 'content-type': 'application/json' } }))) as typeof fetch);
+    const api = new MastodonApi((() => Promise.resolve(new Response(JSON.stringify({ domain: 'a.example', configuration: { urls: { streaming: 'ws://a.example' } } }), { headers: { 'content-type': 'application/json' } }))));
     const r = await api.instance('https://a.example');
     expect(r.ok && r.value.streaming).toBeNull();
   });
