@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../build.mjs';
 
 /** What only test builds may contain: the message recorder, the test key services, test-only storage keys. */
-const TEST_ONLY = ['__hushMessageLog', '__hushTestKeyServices', '__hushTestInboxEntry', 'hush-test:clock-offset', 'hush-test:webfinger-origins'];
+const TEST_ONLY = ['__hushMessageLog', '__hushTestKeyServices', '__hushTestInboxEntry', 'hush-test:clock-offset', 'hush-test:webfinger-origins', 'hush-test:claim-faults'];
 export const BACKGROUND_GZIP_BUDGET = 400 * 1024;
 
 let release = '';

@@ -7,7 +7,7 @@ export const OFFER_MESSAGE = 'hush/offer';
 const TOKEN_RE = /^[A-Za-z0-9_-]{24}$/;
 /** storage.session key of the live offers (background/frame-sessions.ts). */
 const OFFERS_KEY = 'hush:offers';
-/** After this long without a genuine offer, say so (but keep listening: a slow worker may still answer). */
+/** After this long without a genuine offer, say so and offer a retry (but keep listening: a slow worker may still answer). */
 const SESSION_WAIT_MS = 10_000;
 /** Unknown offers make the frame re-read the list at most this often: a flood costs nothing more. */
 const REREAD_MS = 250;
@@ -28,6 +28,27 @@ async function liveOffers(): Promise<Set<string>> {
   }
 }
 
+/** A claim the background may never have seen (it was restarting): tried again with the same offer after these pauses. */
+const CLAIM_RETRY_MS = [300, 1_000];
+/** A spent or refused offer: the frame reloads itself (its parent then hands it a fresh one) at most this often before asking the user. */
+const AUTO_REJOINS = 1;
+
+/** How often this frame document has reloaded itself to rejoin (kept in its own history entry: survives reload, unreadable to the page). */
+const rejoins = (): number => {
+  const n: unknown = (history.state as { hushRejoins?: unknown } | null)?.hushRejoins;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 0;
+};
+
+/**
+ * Reloads the frame so that its parent, on the trusted load event, asks the background for a
+ * fresh one-time offer (content/dom.ts secureFrame -> frame/reoffer): the only way to a new
+ * offer, and the same path as a frame Mastodon moved in the DOM. replaceState adds no history entry.
+ */
+function rejoin(count: number): void {
+  history.replaceState({ hushRejoins: count }, '');
+  location.reload();
+}
+
 /**
  * Shared start of every secure frame: it shows nothing until it holds a session. The content
  * script that inserted the frame posts it a one-time offer after each load; the page can post
@@ -36,6 +57,12 @@ async function liveOffers(): Promise<Set<string>> {
  * forged ones are dropped without a word to the background, so flooding neither delays nor stops
  * the genuine offer. The first live offer is claimed with `claim` (the frame's join request,
  * which also answers what to show), binding the session to this frame.
+ *
+ * A claim that fails never leaves a silent blank frame: a transport failure (background
+ * restarting) is retried with the same offer (single use is the background's: a used offer is
+ * refused); a refused offer (used up, expired, or its reply lost) makes the frame reload once for
+ * a fresh offer; after that, and when no genuine offer came in SESSION_WAIT_MS, the frame says
+ * so and offers "Try again" (a reload), while still listening.
  */
 export function joinSession<T>(root: HTMLElement, titleKey: string, claim: (offer: string) => Promise<Reply<T>>): Promise<T> {
   return new Promise((resolve) => {
@@ -44,25 +71,66 @@ export function joinSession<T>(root: HTMLElement, titleKey: string, claim: (offe
     let rereading: ReturnType<typeof setTimeout> | null = null;
     let claiming = false;
     let joined = false;
+    /** Live offers not claimed yet, oldest first (one arriving while a claim is out waits its turn). */
+    const live: string[] = [];
     /** Offers not in the list read so far, with when they arrived: checked again after a later read. */
     const waiting = new Map<string, number>();
-    /** Offers checked against a read that started after they arrived: never looked at again. */
+    /** Offers checked against a read that started after they arrived, or claimed: never looked at again. */
     const settled = new Set<string>();
-    const timer = setTimeout(() => {
-      root.className = 'hush-refused';
-      root.textContent = t('frameNoSession');
-      root.dataset.state = 'refused';
-    }, SESSION_WAIT_MS);
+    const settle = (offer: string): void => {
+      if (settled.size < 10_000) settled.add(offer);
+    };
 
-    const claimIt = async (offer: string): Promise<void> => {
+    /** Says the frame could not be connected, with a way out (never a blank frame). */
+    let saidSo = false;
+    const giveUp = (): void => {
+      if (joined || saidSo) return;
+      saidSo = true;
+      root.className = 'hush-refused';
+      root.dataset.state = 'refused';
+      const text = document.createElement('p');
+      text.className = 'hush-refused__text';
+      text.textContent = t('frameNoSession');
+      const retry = document.createElement('button');
+      retry.type = 'button';
+      retry.className = 'hush-retry';
+      retry.textContent = t('frameRetry');
+      // A retry the user asked for: no further automatic reloads after it.
+      retry.addEventListener('click', () => rejoin(AUTO_REJOINS));
+      root.replaceChildren(text, retry);
+    };
+    const timer = setTimeout(giveUp, SESSION_WAIT_MS);
+
+    const claimOnce = async (offer: string): Promise<Reply<T>> => {
+      let reply = await claim(offer);
+      for (const pause of CLAIM_RETRY_MS) {
+        if (reply.ok || reply.error.code !== 'unavailable' || joined) break;
+        await new Promise((r) => setTimeout(r, pause));
+        reply = await claim(offer);
+      }
+      return reply;
+    };
+    const claimNext = async (): Promise<void> => {
       if (claiming || joined) return;
+      const offer = live.shift();
+      if (offer === undefined) return;
       claiming = true;
-      const reply = await claim(offer);
+      settle(offer);
+      const reply = await claimOnce(offer);
       claiming = false;
-      if (!reply.ok || joined) return;
+      if (joined) return;
+      if (!reply.ok) {
+        if (live.length > 0) return claimNext();
+        // This document's offer is spent: a reload brings a fresh one, once; then the user decides.
+        const n = rejoins();
+        if (n < AUTO_REJOINS) rejoin(n + 1);
+        else giveUp();
+        return;
+      }
       joined = true;
       clearTimeout(timer);
       window.removeEventListener('message', onMessage);
+      if (rejoins() > 0) history.replaceState(null, '');
       root.className = '';
       root.textContent = t(titleKey);
       root.dataset.state = 'joined';
@@ -71,17 +139,18 @@ export function joinSession<T>(root: HTMLElement, titleKey: string, claim: (offe
     /** Checks the waiting offers against the list; a re-read at most every REREAD_MS (a flood costs nothing more). */
     const check = async (): Promise<void> => {
       const started = readStarted;
-      const live = await known;
+      const listed = await known;
       for (const [offer, at] of waiting) {
-        if (live.has(offer)) {
+        if (listed.has(offer)) {
           waiting.delete(offer);
-          void claimIt(offer);
+          live.push(offer);
         } else if (at <= started) {
           // This read began after the offer arrived: it is not live (a guess, or used up).
           waiting.delete(offer);
-          if (settled.size < 10_000) settled.add(offer);
+          settle(offer);
         }
       }
+      void claimNext();
       if (waiting.size > 0 && rereading === null) {
         rereading = setTimeout(() => {
           rereading = null;
@@ -96,7 +165,7 @@ export function joinSession<T>(root: HTMLElement, titleKey: string, claim: (offe
       const data: unknown = event.data;
       if (typeof data !== 'object' || data === null) return;
       const { type, offer } = data as { type?: unknown; offer?: unknown };
-      if (type !== OFFER_MESSAGE || typeof offer !== 'string' || !TOKEN_RE.test(offer) || settled.has(offer)) return;
+      if (type !== OFFER_MESSAGE || typeof offer !== 'string' || !TOKEN_RE.test(offer) || settled.has(offer) || live.includes(offer)) return;
       // The newest offers win a flood: only the last 64 wait for the next read.
       waiting.delete(offer);
       waiting.set(offer, Date.now());

@@ -3,6 +3,11 @@
  * background receives and every reply it gives, and every message it sends to tabs with the
  * answer, as JSON text in `globalThis.__hushMessageLog`. The browser test reads it to assert that
  * no secret key byte ever crossed to a content script, frame or page.
+ *
+ * It also injects one fault on request, to reproduce a race deterministically: CLAIM_FAULT_KEY in
+ * storage.local maps a join type (`overlay/editor-join`, `overlay/view-join`) to a count; while
+ * it is positive, each such join is handled as usual (the offer is used up, the session bound)
+ * but the frame is told `unavailable`, as when the worker stops before its reply arrives.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 
@@ -22,6 +27,21 @@ const text = (x: unknown): string => {
   }
 };
 
+/** storage.local key: {join type: how many of the next such joins lose their reply} (test builds only). */
+export const CLAIM_FAULT_KEY = 'hush-test:claim-faults';
+
+/** True (and one fault used) when a lost reply is due for this message. */
+async function takeClaimFault(message: unknown): Promise<boolean> {
+  const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+  if (type !== 'overlay/editor-join' && type !== 'overlay/view-join') return false;
+  const faults: unknown = (await browser.storage.local.get(CLAIM_FAULT_KEY))[CLAIM_FAULT_KEY];
+  if (typeof faults !== 'object' || faults === null) return false;
+  const n: unknown = (faults as Record<string, unknown>)[type];
+  if (typeof n !== 'number' || n <= 0) return false;
+  await browser.storage.local.set({ [CLAIM_FAULT_KEY]: { ...faults, [type]: n - 1 } });
+  return true;
+}
+
 type Listener = (message: unknown, sender: Runtime.MessageSender) => Promise<unknown> | undefined;
 
 export function installMessageRecorder(): void {
@@ -36,9 +56,10 @@ export function installMessageRecorder(): void {
         log.push({ dir: 'in', from, message: text(message), reply: 'undefined' });
         return r;
       }
-      return r.then((reply) => {
-        log.push({ dir: 'in', from, message: text(message), reply: text(reply) });
-        return reply;
+      return r.then(async (reply) => {
+        const lost = await takeClaimFault(message);
+        log.push({ dir: 'in', from, message: text(message), reply: text(reply) + (lost ? ' (test fault: reply lost)' : '') });
+        return lost ? { ok: false, error: { code: 'unavailable', message: 'test fault: the reply was lost' } } : reply;
       });
     });
   };
