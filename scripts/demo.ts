@@ -7,7 +7,7 @@
  * server's database holds next to what each browser shows, and saves screenshots to
  * test-artifacts/demo/. Headless unless a display is available or --headed is given.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from '../build.mjs';
@@ -59,8 +59,10 @@ function printDatabases(instances: Instance[]): void {
 async function main(): Promise<void> {
   mkdirSync(artifacts, { recursive: true });
   step(`building the test extension; browser: ${kind}, ${headless ? 'headless (--headed to watch)' : 'headed'}`);
-  await build({ test: true });
-  const extensionDir = resolve('dist/extension');
+  // A private build: dist/extension is rebuilt (emptied, then rewritten) by any browser test run or
+  // build in this checkout, and frames load their files from disk at every load, so a shared build
+  // left the demo with frames that loaded and showed nothing (reproduced by rebuilding mid-demo).
+  const extensionDir = await build({ test: true, outdir: mkdtempSync(join(tmpdir(), 'hush-demo-ext-')) });
   let fed: Federation | undefined;
   const browsers: LaunchedBrowser[] = [];
   try {
@@ -122,6 +124,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(browsers.map((x) => x.close()));
     await fed?.stop();
+    rmSync(extensionDir, { recursive: true, force: true });
   }
 }
 
