@@ -84,12 +84,19 @@ export async function chooseDirect(page: Page): Promise<void> {
 export async function editorFrame(page: Page, timeout = 15_000): Promise<Frame> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const handle = await page.$('.hush-editor-host iframe');
-    const frame = await handle?.contentFrame();
-    if (frame && (await frame.$('textarea.hush-editor').catch(() => null)) !== null) return frame;
+    // Each look is bounded: a frame that is navigating (reloaded, moved) can leave puppeteer
+    // waiting for an execution context that never comes, which hung a whole test before.
+    const handle = await bounded(page.$('.hush-editor-host iframe'), null);
+    const frame = handle === null ? null : await bounded(handle.contentFrame(), null);
+    if (frame && (await bounded(frame.$('textarea.hush-editor'), null)) !== null) return frame;
     if (Date.now() > deadline) {
-      const src = await page.$$eval('.hush-editor-host iframe', (fs) => fs.map((f) => (f).src).join(' | '));
-      throw new Error(`no secure editor in ${timeout} ms (frames: ${src || 'none'}, frame url: ${frame?.url() ?? '-'})`);
+      const src = await bounded(page.$$eval('.hush-editor-host iframe', (fs) => fs.map((f) => (f).src).join(' | ')), '?');
+      // What the frame itself shows (joining, refused, its error), to tell a product fault from a slow run.
+      const shows = frame === null ? '-' : await bounded(frame.evaluate(() => {
+        const root = document.getElementById('hush-frame');
+        return `${root?.dataset.state ?? 'no state'}: ${(root?.textContent ?? '').slice(0, 200)}`;
+      }), 'unreadable');
+      throw new Error(`no secure editor in ${timeout} ms (frames: ${src || 'none'}, frame url: ${frame?.url() ?? '-'}, frame shows: ${shows})`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -112,19 +119,19 @@ export async function typeSecure(page: Page, text: string): Promise<void> {
   // Focus and type without a mouse click: puppeteer's mouse inside an out-of-process frame leaves
   // the page's mouse state pressed, swallowing the next click on the page.
   for (const r of recipients) {
-    await frame.evaluate((acct: string) => {
+    await answered(frame.evaluate((acct: string) => {
       const input = document.querySelector('input.hush-add-recipient') as HTMLInputElement;
       input.focus();
       input.value = acct;
       input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-    }, r);
+    }, r), 'adding a recipient in the secure editor');
   }
-  await frame.evaluate((t: string) => {
+  await answered(frame.evaluate((t: string) => {
     const area = document.querySelector('textarea.hush-editor') as HTMLTextAreaElement;
     area.focus();
     area.value = t;
     area.dispatchEvent(new Event('input', { bubbles: true }));
-  }, body);
+  }, body), 'typing in the secure editor');
   await frame.waitForFunction((want: string[], t: string) => {
     const chips = [...document.querySelectorAll('.hush-chip__acct')].map((c) => (c.textContent ?? '').toLowerCase());
     const budget = document.querySelector('.hush-budget')?.textContent ?? '';
@@ -152,7 +159,7 @@ export async function sendSecure(page: Page, timeoutMs = 60_000): Promise<string
   const frame = await editorFrame(page);
   const element = await page.$('.hush-editor-host iframe');
   await frame.waitForSelector('button.hush-send:not([disabled])', { timeout: 15_000 });
-  await frame.focus('button.hush-send');
+  await answered(frame.focus('button.hush-send'), 'focusing Send');
   await page.keyboard.press('Enter');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -165,45 +172,79 @@ export async function sendSecure(page: Page, timeoutMs = 60_000): Promise<string
   }
 }
 
+/** The secure editor's text, from a frame looked up afresh on each try (each read bounded: see shownMessages). */
+export async function editorText(page: Page, timeout = 15_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const frame = await editorFrame(page, Math.max(1, deadline - Date.now()));
+    const value = await bounded(frame.$eval('textarea.hush-editor', (t) => t.value), null);
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`the secure editor's text could not be read in ${timeout} ms`);
+  }
+}
+
 /** The problem the editor shows (its kind), or '' while none. */
 export async function editorProblem(page: Page): Promise<string> {
   const frame = await editorFrame(page);
-  return frame.evaluate(() => document.getElementById('hush-frame')?.dataset.problem ?? '');
+  return answered(frame.evaluate(() => document.getElementById('hush-frame')?.dataset.problem ?? ''), 'reading the editor\'s problem');
 }
 
 /** Turns encryption off from inside the editor (the two-step control in the frame). */
 export async function turnOffInEditor(page: Page): Promise<void> {
   const frame = await editorFrame(page);
-  await frame.focus('button.hush-off');
+  await answered(frame.focus('button.hush-off'), 'focusing Turn off');
   await page.keyboard.press('Enter');
   await frame.waitForSelector('button.hush-confirm__yes', { timeout: 10_000 });
-  await frame.focus('button.hush-confirm__yes');
+  await answered(frame.focus('button.hush-confirm__yes'), 'focusing the confirmation');
   await page.keyboard.press('Enter');
   await page.waitForSelector('.hush-editor-host iframe', { hidden: true, timeout: 15_000 });
 }
 
-/** Plaintexts shown by every decrypted secure view on the page, with their badges. */
+type ViewRead = { badge: string; text: string; flags: string[]; context: string };
+type ViewReadWithState = ViewRead & { state: string };
+const noView: ViewReadWithState = { badge: '', text: '', flags: [], context: '', state: '' };
+
+/**
+ * Plaintexts shown by every decrypted secure view on the page, with their badges. The views are
+ * read side by side and every read is bounded: under load Chromium leaves some puppeteer calls
+ * into extension frames unanswered for good (page-decides-nothing timed out at 120 s that way,
+ * while the background's log showed every view joined), so one stuck frame costs a few seconds
+ * of this poll, never the test.
+ */
 export async function shownMessages(page: Page): Promise<{ statusId: string; badge: string; text: string; flags: string[]; context: string }[]> {
-  const out: { statusId: string; badge: string; text: string; flags: string[]; context: string }[] = [];
-  for (const handle of await page.$$('.hush-view')) {
-    const statusId = await handle.evaluate((e) => (e as HTMLElement).dataset.hushFor ?? '');
-    const frameHandle = await handle.$('iframe');
+  const handles = await bounded(page.$$('.hush-view'), []);
+  const read = async (handle: (typeof handles)[number]): Promise<({ statusId: string } & ViewRead) | null> => {
+    const statusId = await bounded(handle.evaluate((e) => (e as HTMLElement).dataset.hushFor ?? ''), null);
+    const frameHandle = statusId === null ? null : await bounded(handle.$('iframe'), null);
     const frame = frameHandle ? await bounded(frameHandle.contentFrame(), null) : null;
-    if (!frame) continue;
+    if (statusId === null || !frame) return null;
     let got = await readView(frame);
+    // A view that says what it is (a failure it shows, say) was read: only a blank read is retried.
+    const blank = (g: ViewReadWithState): boolean => g.badge === '' && g.text === '' && g.state === '';
     // In Chromium, contentFrame() of an out-of-process extension frame can stay on the initial
     // about:blank document (seen once in CI: one view read as empty for 30 s). Then look for the
     // view's frame among the page's frames instead; only as a fallback, as page.frames() does not
     // list every extension frame in every browser.
-    if (got.badge === '' && got.text === '') got = (await bounded(viewByFrameList(page, statusId), undefined)) ?? got;
+    if (blank(got)) got = (await bounded(viewByFrameList(page, statusId), undefined)) ?? got;
     // Seen in Chromium with many frames loading at once: a view that drew (its host says so) whose
     // puppeteer Frame never answers evaluate(). Its CDP target still does: ask it directly.
-    if (got.badge === '' && got.text === '' && (await handle.evaluate((e) => e.hasAttribute('data-hush-rendered')))) {
+    if (blank(got) && (await bounded(handle.evaluate((e) => e.hasAttribute('data-hush-rendered')), false))) {
       got = (await bounded(viewByTarget(page, frame), undefined)) ?? got;
     }
-    out.push({ statusId, ...got });
+    return { statusId, badge: got.badge, text: got.text, flags: got.flags, context: got.context };
+  };
+  return (await Promise.all(handles.map(read))).filter((v): v is { statusId: string } & ViewRead => v !== null);
+}
+
+/** What `work` (a puppeteer call into a frame) gives, or an error naming `what` when it gives nothing in `ms`: a failure to retry, not a hang. */
+export async function answered<T>(work: Promise<T>, what: string, ms = 10_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`${what}: no answer in ${ms} ms`)); }, ms); });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
-  return out;
 }
 
 /**
@@ -211,7 +252,7 @@ export async function shownMessages(page: Page): Promise<{ statusId: string; bad
  * read it can leave a puppeteer call pending for good, and one stuck read must not hang a test;
  * the callers poll again.
  */
-async function bounded<T, F>(work: Promise<T>, fallback: F, ms = 3_000): Promise<T | F> {
+export async function bounded<T, F>(work: Promise<T>, fallback: F, ms = 3_000): Promise<T | F> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<F>((resolve) => { timer = setTimeout(() => { resolve(fallback); }, ms); });
   try {
@@ -222,19 +263,20 @@ async function bounded<T, F>(work: Promise<T>, fallback: F, ms = 3_000): Promise
 }
 
 /** What a view frame shows; runs inside the frame (through puppeteer, or as CDP expression text). */
-const viewContent = (): { badge: string; text: string; flags: string[]; context: string } => ({
+const viewContent = (): { badge: string; text: string; flags: string[]; context: string; state: string } => ({
+  state: document.getElementById('hush-frame')?.dataset.state ?? '',
   badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '',
   text: document.querySelector('.hush-plaintext')?.textContent ?? '',
   flags: [...document.querySelectorAll('.hush-flags li')].map((li) => (li as HTMLElement).dataset.flag ?? ''),
   context: document.querySelector('.hush-reply-context')?.textContent ?? '',
 });
 
-async function readView(frame: Frame): Promise<{ badge: string; text: string; flags: string[]; context: string }> {
-  return bounded(frame.evaluate(viewContent), { badge: '', text: '', flags: [], context: '' });
+async function readView(frame: Frame): Promise<ViewReadWithState> {
+  return bounded(frame.evaluate(viewContent), noView);
 }
 
 /** Reads a view through a fresh CDP session on its frame's target (an OOPIF's target id is its frame id; Chromium only). */
-async function viewByTarget(page: Page, frame: Frame): Promise<{ badge: string; text: string; flags: string[]; context: string } | undefined> {
+async function viewByTarget(page: Page, frame: Frame): Promise<ViewReadWithState | undefined> {
   const frameId = (frame as unknown as { _id?: string })._id;
   const target = page.browser().targets().find((t) => (t as unknown as { _targetId?: string })._targetId === frameId);
   if (frameId === undefined || target === undefined) return undefined;
@@ -245,13 +287,13 @@ async function viewByTarget(page: Page, frame: Frame): Promise<{ badge: string; 
       returnByValue: true,
     });
     const value: unknown = res.result.value;
-    return typeof value === 'string' ? (JSON.parse(value) as { badge: string; text: string; flags: string[]; context: string }) : undefined;
+    return typeof value === 'string' ? (JSON.parse(value) as ViewReadWithState) : undefined;
   } finally {
     await session.detach().catch(() => undefined);
   }
 }
 
-async function viewByFrameList(page: Page, statusId: string): Promise<{ badge: string; text: string; flags: string[]; context: string } | undefined> {
+async function viewByFrameList(page: Page, statusId: string): Promise<ViewReadWithState | undefined> {
   for (const frame of page.frames()) {
     if (frame.detached || !frame.url().includes('/frames/view.html')) continue;
     try {
