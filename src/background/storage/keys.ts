@@ -155,7 +155,7 @@ export const STORAGE_KEYS = {
   inboxHushConversations: entry('local', 'hush-inbox:hush-convs:', v.pipe(Strs, v.maxLength(2000)), '2000 conversation ids per account', 'oldest first, beyond 2000', 'inbox/service.ts'),
   inboxPlainConversations: entry('local', 'hush-inbox:plain-convs:', v.pipe(Strs, v.maxLength(2000)), '2000 "conversation id:last status id" per account (threads looked through, no Hush status)', 'oldest first, beyond 2000', 'inbox/service.ts'),
   offersFirefox: entry('local', 'hush:offers', v.record(v.string(), OfferSchema), 'live offers only (each expires in 60 s), at most 2000', 'expired offers at each write', 'frame-sessions.ts'),
-  testOnly: entry('local', 'hush-test:', v.unknown(), 'clock offset and WebFinger origins, test builds only', 'never', 'keys/browser-deps.ts'),
+  testOnly: entry('local', 'hush-test:', v.unknown(), 'clock offset, WebFinger origins and join faults, test builds only', 'never', 'keys/browser-deps.ts, keys/test-recorder.ts'),
   tab: entry('session', 'tab:', v.unknown(), 'one per open tab', 'when the tab closes', 'tab-state.ts'),
   frame: entry('session', 'frame:', FrameSessionSchema, 'one per open frame', 'when its tab closes', 'frame-sessions.ts'),
   editor: entry('session', 'editor:', v.object({ tabId: Num }), 'one per open editor', 'when its tab closes', 'overlay/compose.ts'),
