@@ -2,7 +2,7 @@
  * The words of a message view: trust labels, flags and failure states, shared by the view frame
  * and the inbox (both show the same ViewContent the background's reader produces).
  */
-import type { TrustKind, ViewContent, ViewFailureReason, ViewFlag } from '../messaging/overlay-messages';
+import type { RecipientView, TrustKind, ViewContent, ViewFailureReason, ViewFlag } from '../messaging/overlay-messages';
 import { t } from '../messaging/i18n';
 import { formatTime } from './format';
 
@@ -19,7 +19,7 @@ export function flagText(f: ViewFlag): string {
     case 'replaced': return t('flagReplaced');
     case 'time_gap': return t('flagTimeGap', formatTime(f.serverTime));
     case 'parent_mismatch': return t('flagParentMismatch', t(f.shown === 'plain' ? 'parentShownPlain' : f.shown === 'other_message' ? 'parentShownOther' : 'parentShownUnreadable'));
-    case 'unsigned_extras': return t('flagUnsignedExtras', [f.cw ? t('extraCw') : '', f.media ? t('extraMedia') : '', f.card ? t('extraCard') : ''].filter(Boolean).join(', '));
+    case 'unsigned_extras': return t('flagUnsignedExtras', [f.cw ? t('extraCw') : '', f.media ? t('extraMedia') : '', f.card ? t('extraCard') : '', f.poll === true ? t('extraPoll') : '', f.quote === true ? t('extraQuote') : ''].filter(Boolean).join(', '));
     case 'foreign_part': return t('flagForeignPart');
   }
 }
@@ -62,4 +62,12 @@ export function stateText(v: ViewContent): string {
     case 'incomplete': return t('badgeIncomplete', [String(v.parts?.have ?? 0), String(v.parts?.total ?? 0)]);
     default: return t('viewFailed', reasonText(v.reason));
   }
+}
+
+/** A recipient's state as every composer words it (the secure editor's chips, the inbox's composer). */
+export function recipientLabel(r: RecipientView): string {
+  if (r.state !== 'ready') return t(`recipient_${r.state}`);
+  if (r.warning === 'key_withdrawn') return t('recipientKeyWithdrawn');
+  if (r.wasVerified) return t('recipientNoLongerVerified');
+  return t(r.trust === 'verified' ? 'trustVerified' : 'trustUnverified');
 }

@@ -6,13 +6,13 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { ConversationItem, InboxAccount, InboxDraft, InboxProblem, InboxState, ThreadMessage } from '../messaging/inbox-messages';
+import type { ConversationItem, HushPreview, InboxAccount, InboxDraft, InboxProblem, InboxState, ReplyCheck, SearchResult, ThreadMessage } from '../messaging/inbox-messages';
 import type { ComposeStatus, SendProgress, TrustKind, ViewContent } from '../messaging/overlay-messages';
 import type { SecurityPhrase } from '../messaging/settings-messages';
 import { SecurityBadge } from '../popup/components/security-badge';
 import { errorText, t } from '../popup/i18n';
 import { formatTime } from '../frames/format';
-import { flagText, stateText, TRUST_KEYS } from '../frames/view-text';
+import { flagText, recipientLabel, stateText, TRUST_KEYS } from '../frames/view-text';
 import { call, connectLive } from './api';
 
 type Ref = { readonly origin: string; readonly accountId: string };
@@ -41,6 +41,7 @@ function sendProblemText(p: SendProgress): string {
     case 'recipients': return t('inboxSendRecipients');
     case 'empty': return t('inboxSendEmpty');
     case 'no_recipients': return t('inboxSendNoRecipients');
+    case 'unconfirmed_recipients': return t('inboxSendUnconfirmed');
     case 'too_long': return t('inboxSendTooLong');
     case 'no_token': return t('inboxProblemNoToken');
     case 'refused': return pr.status === 429 ? (pr.retryAt !== undefined ? t('inboxProblemRateLimitedUntil', formatTime(Math.ceil(pr.retryAt / 1000))) : t('inboxProblemRateLimited')) : pr.status === 401 ? t('inboxProblemRevoked') : pr.status >= 500 ? t('inboxProblemNetwork') : t('inboxProblemRefused', String(pr.status));
@@ -260,8 +261,9 @@ function ConversationList({ account, onOpen, onNew, version }: { account: Ref; o
             <li key={c.id}>
               <button type="button" class={`conv-item${c.unread ? ' unread' : ''}`} onClick={() => onOpen(c)} data-testid="conversation" data-id={c.id}>
                 <span class="who"><Participants list={c.participants} />{c.unread && <span class="visually-hidden">{t('inboxUnread')}</span>}</span>
-                <span class="when">{c.at > 0 ? formatTime(c.at) : ''}</span>
-                <span class="preview" data-preview={c.preview.kind === 'plain' ? 'plain' : c.preview.text !== null ? 'message' : c.preview.state}>{c.preview.kind === 'plain' ? `${t('inboxNotEncrypted')}: ${c.preview.text}` : c.preview.text ?? previewState(c.preview.state, c.preview.reason)}</span>
+                <span class="when">{c.preview.kind === 'hush' && c.preview.createdAt !== null ? t('viewSignedAt', formatTime(c.preview.createdAt)) : c.at > 0 ? formatTime(c.at) : ''}</span>
+                <span class="preview" data-preview={c.preview.kind === 'plain' ? 'plain' : c.preview.text !== null ? 'message' : c.preview.state}>{c.preview.kind === 'plain' ? `${t('inboxNotEncrypted')}: ${c.preview.text}` : hushPreviewText(c.preview)}</span>
+                {c.preview.kind === 'hush' && <PreviewFlags p={c.preview} />}
               </button>
             </li>
           ))}
@@ -270,6 +272,24 @@ function ConversationList({ account, onOpen, onNew, version }: { account: Ref; o
       {next !== null && <div class="conv-tools"><button type="button" onClick={() => void load(next)}>{t('inboxMore')}</button></div>}
     </div>
   );
+}
+
+/** The preview names its signed sender ("You" for the user), as the chat does (finding 3). */
+function hushPreviewText(p: HushPreview): string {
+  const body = p.text ?? previewState(p.state, p.reason);
+  if (p.sender === null) return body;
+  const who = p.sender.trust === 'self' ? t('trustSelf') : `@${p.sender.acct ?? '?'}`;
+  return t('inboxPreviewFrom', [who, body]);
+}
+
+/** What the list must say about the last message (findings 3, 4): a sender not listed, the reader's flags. */
+function PreviewFlags({ p }: { p: HushPreview }) {
+  const lines = [
+    ...(p.senderListed ? [] : [t('inboxSenderNotListed', p.sender?.acct ?? '?')]),
+    ...p.flags.map((f) => flagText(f)),
+  ];
+  if (lines.length === 0) return null;
+  return <span class="preview-flags" data-testid="preview-flags">{lines.map((l, i) => <span key={i} class="flag">⚠ {l}</span>)}</span>;
 }
 
 function previewState(state: ViewContent['state'], reason: ViewContent['reason']): string {
@@ -325,9 +345,16 @@ function groups(list: readonly ThreadMessage[]): { who: string; mine: boolean; i
   return out;
 }
 
-function Composer({ account, draftKey, replyTo, recipients, onSent }: { account: Ref; draftKey: string; replyTo: string | null; recipients: readonly string[]; onSent: () => void }) {
+/**
+ * The chat's composer. The recipients are the background's (each with its verification state and
+ * warnings, as the secure editor shows them), named again on the Send button; a reply whose
+ * answered message was signed for other people than the conversation lists shows the difference
+ * and sends only once the user confirms (review finding 1).
+ */
+function Composer({ account, draftKey, replyTo, recipients, onSent, onRemove, onInvite }: { account: Ref; draftKey: string; replyTo: string | null; recipients: readonly string[]; onSent: () => void; onRemove?: (acct: string) => void; onInvite?: (acct: string) => void }) {
   const [text, setText] = useState('');
   const [status, setStatus] = useState<ComposeStatus | null>(null);
+  const [reply, setReply] = useState<ReplyCheck | null>(null);
   const [progress, setProgress] = useState<SendProgress | null>(null);
   const [loaded, setLoaded] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -338,19 +365,23 @@ function Composer({ account, draftKey, replyTo, recipients, onSent }: { account:
       const d: InboxDraft = r.value.draft;
       setText(d.text);
       setStatus(r.value.status);
+      setReply(r.value.reply);
       setProgress(d.progress?.phase === 'failed' ? d.progress : null);
       setLoaded(true);
     });
   }, [account.origin, account.accountId, draftKey]);
 
-  const save = useCallback(async (value: string) => {
-    const r = await call('inbox/draft-set', { account, key: draftKey, text: value, recipients: [...recipients], replyToStatusId: replyTo });
-    if (r.ok) setStatus(r.value.status);
+  const save = useCallback(async (value: string, confirm = false) => {
+    const r = await call('inbox/draft-set', { account, key: draftKey, text: value, recipients: [...recipients], replyToStatusId: replyTo, ...(confirm ? { confirm: true } : {}) });
+    if (r.ok) {
+      setStatus(r.value.status);
+      setReply(r.value.reply);
+    }
   }, [account.origin, account.accountId, draftKey, replyTo, recipients.join(' ')]);
 
   useEffect(() => {
     if (loaded) void save(text);
-  }, [recipients.join(' ')]);
+  }, [recipients.join(' '), replyTo]);
 
   const onInput = (value: string) => {
     setText(value);
@@ -379,15 +410,42 @@ function Composer({ account, draftKey, replyTo, recipients, onSent }: { account:
   };
 
   const sending = progress?.phase === 'sending';
+  const to = status?.recipients ?? [];
+  const blocked = reply !== null && !reply.confirmed;
   return (
     <div class="composer" data-testid="composer">
+      {to.length > 0 && (
+        <ul class="chips" aria-label={t('inboxRecipients')} data-testid="composer-recipients">
+          {to.map((r) => {
+            const warn = r.state !== 'ready' || r.warning !== null || r.wasVerified;
+            return (
+              <li key={r.acct} class={`chip${warn ? ' warn' : ''}`} data-testid="chip" data-acct={r.acct} data-state={r.state} data-trust={r.trust ?? 'none'}>
+                <span>@{r.acct}</span>
+                <span class={`pstate${warn ? ' warn' : ''}`}>({recipientLabel(r)})</span>
+                {onInvite !== undefined && r.state === 'no_key' && <button type="button" class="link" onClick={() => onInvite(r.acct)} data-testid="invite">{t('inboxInvite')}</button>}
+                {onRemove !== undefined && <button type="button" class="link" aria-label={t('inboxRemove', r.acct)} onClick={() => onRemove(r.acct)}>×</button>}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {reply !== null && (
+        <div class="notice stack" role="alert" data-testid="reply-difference" data-confirmed={String(reply.confirmed)}>
+          <p><strong>{t('inboxReplyCheckTitle')}</strong></p>
+          {reply.notListed.length > 0 && <p>{t('inboxReplyNotListed', `@${reply.sender ?? '?'}`, reply.notListed.map((a) => `@${a}`).join(', '))}</p>}
+          {reply.notSigned.length > 0 && <p>{t('inboxReplyNotSigned', `@${reply.sender ?? '?'}`, reply.notSigned.map((a) => `@${a}`).join(', '))}</p>}
+          {reply.confirmed
+            ? <p class="muted">{t('inboxReplyConfirmed')}</p>
+            : <div class="row"><button type="button" onClick={() => void save(text, true)} data-testid="confirm-recipients">{t('inboxReplyConfirm', to.map((r) => `@${r.acct}`).join(', '))}</button></div>}
+        </div>
+      )}
       <label class="visually-hidden" for={`compose-${draftKey}`}>{t('inboxComposeLabel')}</label>
       <textarea id={`compose-${draftKey}`} value={text} disabled={sending} placeholder={t('inboxComposeLabel')} onInput={(e) => onInput(e.currentTarget.value)} onKeyDown={onKey} data-testid="compose-text" />
       <div class="bar">
         <span class="muted" data-testid="budget" aria-live="polite">
           {status === null ? '' : status.parts === 0 ? t('inboxSendTooLong') : t('inboxBudget', String(status.remaining), String(status.parts))}
         </span>
-        <button type="button" class="primary" disabled={sending || text.trim() === ''} onClick={() => void doSend()} data-testid="send">{t('inboxSend')}</button>
+        <button type="button" class="primary" disabled={sending || blocked || text.trim() === ''} onClick={() => void doSend()} data-testid="send">{to.length === 0 ? t('inboxSend') : t('editorSendTo', to.map((r) => `@${r.acct}`).join(', '))}</button>
       </div>
       {sending && <p class="muted" aria-live="polite">{t('inboxSending')}</p>}
       {progress?.phase === 'failed' && (
@@ -468,14 +526,14 @@ function Chat({ account, conv, onBack, version }: { account: Ref; conv: Conversa
           </div>
         ))}
       </div>
-      <Composer account={account} draftKey={`c${conv.id}`} replyTo={firstHush === undefined ? replyTo : (firstHush.statusIds[0] ?? replyTo)} recipients={[]} onSent={() => void load(null, lastId)} />
+      <Composer account={account} draftKey={`c${conv.id}`} replyTo={firstHush === undefined ? replyTo : (firstHush.statusIds[0] ?? replyTo)} recipients={conv.participants.map((p) => p.acct)} onSent={() => void load(null, lastId)} />
     </section>
   );
 }
 
 function NewConversation({ account, onBack, onSent }: { account: Ref; onBack: () => void; onSent: () => void }) {
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<{ acct: string; ready: boolean; state: string }[]>([]);
+  const [results, setResults] = useState<SearchResult[]>([]);
   const [chosen, setChosen] = useState<string[]>([]);
   const [problem, setProblem] = useState<InboxProblem | null>(null);
   const [invited, setInvited] = useState<string | null>(null);
@@ -518,22 +576,19 @@ function NewConversation({ account, onBack, onSent }: { account: Ref; onBack: ()
         {problem !== null && <Problem p={problem} account={account} onRetry={() => search(query)} />}
         <ul class="results" aria-label={t('inboxResults')}>
           {results.map((r) => (
-            <li key={r.acct} data-testid="result" data-ready={String(r.ready)}>
-              <span>@{r.acct} {!r.ready && <span class="muted">({t(r.state === 'no_key' ? 'inboxNoHush' : 'inboxNotReady')})</span>}</span>
-              {r.ready
-                ? <button type="button" disabled={chosen.includes(r.acct)} onClick={() => setChosen([...chosen, r.acct])} data-testid="add-recipient">{t('inboxAdd')}</button>
-                : r.state === 'no_key' && <button type="button" onClick={() => void invite(r.acct)} data-testid="invite">{t('inboxInvite')}</button>}
+            <li key={r.acct} data-testid="result" data-ready={String(r.ready)} data-contact={String(r.contact)} data-lookalike={r.lookalikeOf ?? ''}>
+              <span>
+                @{r.acct}{' '}
+                <span class="muted">({t(r.state === 'ready' ? 'inboxResultContact' : r.state === 'unchecked' ? 'inboxResultUnchecked' : 'inboxNotReady')})</span>
+                {r.lookalikeOf !== null && <span class="flag" data-testid="lookalike"> ⚠ {t('completionLookalike', r.lookalikeOf)}</span>}
+              </span>
+              {r.state !== 'not_ready' && <button type="button" disabled={chosen.includes(r.acct)} onClick={() => setChosen([...chosen, r.acct])} data-testid="add-recipient">{t('inboxAdd')}</button>}
             </li>
           ))}
         </ul>
         {invited !== null && <p class="ok" role="status">{t('inboxInvited', invited)}</p>}
-        <div class="chips" role="group" aria-label={t('inboxRecipients')}>
-          {chosen.map((a) => (
-            <span class="chip" key={a} data-testid="chip">@{a}<button type="button" class="link" aria-label={t('inboxRemove', a)} onClick={() => setChosen(chosen.filter((x) => x !== a))}>×</button></span>
-          ))}
-        </div>
       </div>
-      <Composer account={account} draftKey="new" replyTo={null} recipients={chosen} onSent={onSent} />
+      <Composer account={account} draftKey="new" replyTo={null} recipients={chosen} onSent={onSent} onRemove={(a) => setChosen(chosen.filter((x) => x !== a))} onInvite={(a) => void invite(a)} />
     </section>
   );
 }

@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import type { RequestSpec } from './messages';
-import type { ComposeStatus, SendProgress, ViewContent } from './overlay-messages';
+import type { ComposeStatus, SendProgress, TrustKind, ViewContent, ViewFlag } from './overlay-messages';
 
 const Account = v.strictObject({
   origin: v.pipe(v.string(), v.maxLength(300), v.regex(/^https?:\/\/[^/\s]+$/)),
@@ -34,6 +34,8 @@ export const inboxRequests = {
     payload: v.strictObject({
       account: Account, key: DraftKey, text: v.pipe(v.string(), v.maxLength(20_000)),
       recipients: v.pipe(v.array(Acct), v.maxLength(20)), replyToStatusId: v.nullable(Id),
+      /** The user confirmed the difference the draft's `reply` check showed (review finding 1). */
+      confirm: v.optional(v.boolean()),
     }),
     from: PAGE,
   },
@@ -81,8 +83,49 @@ export interface ConversationItem {
   readonly lastStatusId: string;
   /** Server time of the last status (seconds). */
   readonly at: number;
-  /** The last message: decrypted preview (Hush), or the plain text marked as not encrypted. */
-  readonly preview: { readonly kind: 'hush'; readonly state: ViewContent['state']; readonly text: string | null; readonly reason: ViewContent['reason'] } | { readonly kind: 'plain'; readonly text: string };
+  /**
+   * The last message: decrypted preview (Hush), or the plain text marked as not encrypted. A Hush
+   * preview names its signed sender (`senderListed` false: not among the participants the list
+   * shows, nor the user) and carries the reader's flags and the signed creation time.
+   */
+  readonly preview: HushPreview | { readonly kind: 'plain'; readonly text: string };
+}
+
+export interface HushPreview {
+  readonly kind: 'hush';
+  readonly state: ViewContent['state'];
+  readonly text: string | null;
+  readonly reason: ViewContent['reason'];
+  readonly sender: { readonly acct: string | null; readonly trust: TrustKind } | null;
+  readonly senderListed: boolean;
+  readonly flags: readonly ViewFlag[];
+  readonly createdAt: number | null;
+}
+
+/**
+ * A reply's recipients cross-checked (review finding 1): the conversation's participants as the
+ * inbox listed them (what the reply goes to) against the signed parties of the answered message.
+ * A difference blocks Send until the user confirms it.
+ */
+export interface ReplyCheck {
+  /** Signed parties of the answered message the conversation does not list (they do not get the reply). */
+  readonly notListed: readonly string[];
+  /** Listed participants the answered message was not sent to (they get the reply). */
+  readonly notSigned: readonly string[];
+  /** The answered message's signed sender. */
+  readonly sender: string | null;
+  readonly confirmed: boolean;
+}
+
+export interface SearchResult {
+  readonly acct: string;
+  /** A pinned contact with a usable key. */
+  readonly ready: boolean;
+  /** 'unchecked': found by the instance's search, not a contact: its key is looked up only when added. */
+  readonly state: 'ready' | 'not_ready' | 'unchecked';
+  readonly contact: boolean;
+  /** The pinned contact this account shares its name with, on another domain. */
+  readonly lookalikeOf: string | null;
 }
 
 export interface ThreadMessage {
@@ -111,9 +154,9 @@ export interface InboxResponses {
   'inbox/conversations': { readonly result: 'ok'; readonly items: readonly ConversationItem[]; readonly next: string | null; readonly apiMs: number } | InboxProblem;
   'inbox/thread': { readonly result: 'ok'; readonly messages: readonly ThreadMessage[]; readonly older: string | null; readonly participants: readonly string[] } | InboxProblem;
   'inbox/mark-read': { readonly result: 'ok' } | InboxProblem;
-  'inbox/search': { readonly result: 'ok'; readonly accounts: readonly { readonly acct: string; readonly ready: boolean; readonly state: string }[] } | InboxProblem;
-  'inbox/draft-get': { readonly draft: InboxDraft; readonly status: ComposeStatus };
-  'inbox/draft-set': { readonly status: ComposeStatus };
+  'inbox/search': { readonly result: 'ok'; readonly accounts: readonly SearchResult[] } | InboxProblem;
+  'inbox/draft-get': { readonly draft: InboxDraft; readonly status: ComposeStatus; readonly reply: ReplyCheck | null };
+  'inbox/draft-set': { readonly status: ComposeStatus; readonly reply: ReplyCheck | null };
   'inbox/send': SendProgress;
   'inbox/invite': { readonly result: 'ok' } | InboxProblem;
 }

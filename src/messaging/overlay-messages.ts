@@ -63,7 +63,7 @@ export type ViewFlag =
    */
   | { readonly kind: 'parent_mismatch'; readonly shown: 'plain' | 'other_message' | 'unreadable' }
   /** A content warning, media or a link preview on the post: not encrypted, not signed. */
-  | { readonly kind: 'unsigned_extras'; readonly cw: boolean; readonly media: boolean; readonly card: boolean }
+  | { readonly kind: 'unsigned_extras'; readonly cw: boolean; readonly media: boolean; readonly card: boolean; readonly poll?: boolean; readonly quote?: boolean }
   /** A post claiming to be part of this message that is not (forged, or a duplicate with other text). */
   | { readonly kind: 'foreign_part' };
 
@@ -145,6 +145,8 @@ export type SendProblem =
   | { readonly kind: 'empty' }
   | { readonly kind: 'no_recipients' }
   | { readonly kind: 'unconfirmed_suggestions' }
+  /** The inbox: a reply's recipients differ from the answered message's signed parties, not yet confirmed. */
+  | { readonly kind: 'unconfirmed_recipients' }
   | { readonly kind: 'too_long' }
   | { readonly kind: 'covered' }
   | { readonly kind: 'no_token' }

@@ -7,14 +7,15 @@
  * kept until then). Only extension pages at the paths below may ask; tokens, PKCE verifiers and
  * client secrets never leave the background.
  */
-import type { ConversationItem, InboxAccount, InboxDraft, InboxProblem, InboxResponses, ParticipantState, ThreadMessage, inboxRequests } from '../../messaging/inbox-messages';
-import type { ComposeStatus, SendProgress } from '../../messaging/overlay-messages';
+import type { ConversationItem, InboxAccount, InboxDraft, InboxProblem, InboxResponses, ParticipantState, ReplyCheck, ThreadMessage, inboxRequests } from '../../messaging/inbox-messages';
+import type { ComposeStatus, SendProgress, ViewContent } from '../../messaging/overlay-messages';
 import { fail } from '../../messaging/result';
 import { STATUS_PREFIX } from '../../protocol/index';
 import { htmlToText } from '../network/html-text';
 import type { ApiFailure, ConversationJson, InboxStatus, MastodonApi } from '../network/mastodon';
 import { hushTextOf, type Reader, type SeenStatus } from '../overlay/reading';
 import { invitationText } from '../overlay/draft';
+import { rankCompletions } from '../overlay/completion';
 import type { StatusApi } from '../publishing/status-api';
 import { draftStatus, sendDraft, type SendJob } from '../publishing/send';
 import type { HandlersFor } from '../router';
@@ -74,6 +75,8 @@ interface StoredDraft {
   readonly maxChars: number;
   readonly job: SendJob | null;
   readonly progress: SendProgress | null;
+  /** A reply whose recipients differ from the answered message's signed parties (finding 1). */
+  readonly reply?: ReplyCheck | null;
 }
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -138,8 +141,29 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     return {
       statusId: s.id, text: htmlToText(s.content) ?? '', author: { acct: full(s.account.acct), actorUri: null },
       mentions: s.mentions.map((m) => full(m.acct)), serverTime: Number.isFinite(t) ? Math.floor(t / 1000) : null,
-      extras: { cw: (s.spoiler_text ?? '') !== '', media: s.media_attachments.length > 0, card: false },
+      extras: { cw: (s.spoiler_text ?? '') !== '', media: s.media_attachments.length > 0, card: s.card != null },
     };
+  }
+
+  /**
+   * A poll or a quoted post on an encrypted status is the server's (or the sender's) addition, not
+   * covered by the signature: marked like the content warning, media and card the reader marks
+   * (review R3; the overlay's secure view does the same from the page).
+   */
+  function withExtras(v: ViewContent, s: InboxStatus): ViewContent {
+    const poll = s.poll != null;
+    const quote = s.quote != null;
+    if (v.state !== 'message' || (!poll && !quote)) return v;
+    const had = v.flags.find((f) => f.kind === 'unsigned_extras');
+    const base = had?.kind === 'unsigned_extras' ? had : { kind: 'unsigned_extras' as const, cw: false, media: false, card: false };
+    return { ...v, flags: [...v.flags.filter((f) => f.kind !== 'unsigned_extras'), { ...base, poll, quote }] };
+  }
+
+  /** The participants the list showed for a conversation: what a reply in its chat goes to (finding 1). */
+  const listedKey = (a: AccountRef, id: string): string => `inbox-listed:${a.origin}|${a.accountId}|${id}`;
+  async function listedOf(a: AccountRef, conversationId: string): Promise<string[] | null> {
+    const got = (await deps.session.get([listedKey(a, conversationId)]))[listedKey(a, conversationId)];
+    return Array.isArray(got) ? got.filter((x): x is string => typeof x === 'string') : null;
   }
 
   type Contacts = ReadonlyMap<string, { readonly trust: 'unverified' | 'verified' | 'changed' }>;
@@ -244,10 +268,14 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       let preview: ConversationItem['preview'];
       let participants: ConversationItem['participants'];
       if (hush[i]) {
-        // A one-line preview: the list shows no reply context and no flags.
-        const v = await deps.reader.view(account, s.statusId, { brief: true });
-        preview = { kind: 'hush', state: v.state, text: v.plaintext === null ? null : snippet(v.plaintext), reason: v.reason };
+        // A one-line preview: no reply context (the list shows none). The signed sender is named
+        // (findings 3, 4): one not among the participants shown (nor the user) is flagged, and the
+        // reader's flags and the signed time travel with the preview.
+        const v = withExtras(await deps.reader.view(account, s.statusId, { brief: true }), c.last_status);
         participants = await participantsOf(account, self, v.state === 'message' ? s.statusId : null, claimed, contacts);
+        const signed = v.sender === null ? null : { acct: v.sender.acct, trust: v.sender.trust };
+        const senderListed = signed === null || signed.trust === 'self' || (signed.acct !== null && participants.some((p) => p.acct === lower(signed.acct ?? '')));
+        preview = { kind: 'hush', state: v.state, text: v.plaintext === null ? null : snippet(v.plaintext), reason: v.reason, sender: signed, senderListed, flags: v.flags, createdAt: v.createdAt };
       } else {
         preview = { kind: 'plain', text: snippet(s.text) };
         participants = await participantsOf(account, self, null, claimed, contacts);
@@ -364,6 +392,8 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
         used.add(next);
         at = next;
       }
+      // What a reply in each chat goes to (finding 1): the participants as the list shows them.
+      if (items.length > 0) await deps.session.set(Object.fromEntries(items.map((i) => [listedKey(account, i.id), i.participants.map((p) => p.acct)])));
       return { result: 'ok' as const, items, next, apiMs };
     },
 
@@ -391,14 +421,14 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       // Every status is registered (in order: first seen first), so parts join their message; only
       // the page asked for is then verified and decrypted, not the whole history.
       for (const [i, s] of seen.entries()) if (isHush[i]) await deps.reader.open(account, s);
-      type Entry = { statusIds: string[]; author: string; mine: boolean; serverTime: number | null; plain: string | null };
+      type Entry = { statusIds: string[]; author: string; mine: boolean; serverTime: number | null; plain: string | null; status: InboxStatus };
       const entries: Entry[] = [];
       const firstOf = new Map<string, Entry>();
       for (const [i, s] of seen.entries()) {
         const st = ordered[i] as InboxStatus;
-        const mine = st.account.id === account.accountId;
         if (!isHush[i]) {
-          entries.push({ statusIds: [s.statusId], author: s.author.acct, mine, serverTime: s.serverTime, plain: s.text });
+          // A plain DM is the server's word anyway (shown as not encrypted): its account id says whose.
+          entries.push({ statusIds: [s.statusId], author: s.author.acct, mine: st.account.id === account.accountId, serverTime: s.serverTime, plain: s.text, status: st });
           continue;
         }
         const part = deps.reader.partOf(account, s.statusId);
@@ -409,7 +439,7 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
             continue;
           }
         }
-        const e: Entry = { statusIds: [s.statusId], author: s.author.acct, mine, serverTime: s.serverTime, plain: null };
+        const e: Entry = { statusIds: [s.statusId], author: s.author.acct, mine: false, serverTime: s.serverTime, plain: null, status: st };
         if (part !== null) firstOf.set(part.group, e);
         entries.push(e);
       }
@@ -426,12 +456,12 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
         return id === null ? Promise.resolve(null) : deps.reader.messageOf(account, id);
       }));
       const messages: ThreadMessage[] = await Promise.all(entries.slice(start, stop).map(async (e) => {
-        if (e.plain !== null) return { ...e, hush: null, plain: e.plain };
-        const view = await deps.reader.view(account, e.statusIds[0] as string);
-        // A message that verified is the user's own only if it is SIGNED by the user: the
+        const base = { statusIds: e.statusIds, author: e.author, serverTime: e.serverTime };
+        if (e.plain !== null) return { ...base, mine: e.mine, hush: null, plain: e.plain };
+        const view = withExtras(await deps.reader.view(account, e.statusIds[0] as string), e.status);
+        // "You" for a Hush message only when the signed sender is the user (finding 2): the
         // instance's account id on the status is only its claim.
-        const signedMine = view.state === 'message' && view.sender !== null ? view.sender.trust === 'self' : e.mine;
-        return { ...e, mine: signedMine, hush: view, plain: null };
+        return { ...base, mine: view.state === 'message' && view.sender?.trust === 'self', hush: view, plain: null };
       }));
       const participants = [...new Set(seen.flatMap((s) => [s.author.acct, ...s.mentions]))].filter((a) => a !== self);
       return { result: 'ok' as const, messages, older: start > 0 ? (entries[start]?.statusIds[0] ?? null) : null, participants };
@@ -456,48 +486,63 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       const self = (await selfOf(account)) ?? '';
       const home = self.slice(self.lastIndexOf('@') + 1);
       const accts = [...new Set(r.value.map((a) => lower(a.acct.includes('@') ? a.acct : `${a.acct}@${home}`)))].filter((a) => a !== self && /^[\w.-]+@[\w.:-]+$/.test(a)).slice(0, 5);
-      // Each result's readiness from discovery (pins a first key: the same as typing it in the editor).
-      const checked = await Promise.all(accts.map((a) => deps.services.checkRecipients(account, [a])));
+      // The overlay's completion ranking (finding 5): pinned contacts first, look-alikes marked. No
+      // lookup here: a result that is not a contact is checked (and its key pinned) only once the
+      // user adds it, as when typing it in the editor.
+      const contacts = await deps.services.contactList(account);
+      const ranked = rankCompletions(contacts.filter((c) => lower(c.acct) !== self), q, accts.map((acct) => ({ acct, hasKey: false })));
       return {
         result: 'ok' as const,
-        accounts: accts.map((acct, i) => {
-          const c = checked[i]?.recipients[0];
-          return { acct, ready: c?.kind === 'ready', state: c?.kind ?? 'not_found' };
-        }),
+        accounts: ranked.map((c) => ({ acct: lower(c.acct), ready: c.contact && c.hasKey, state: c.contact ? (c.hasKey ? 'ready' as const : 'not_ready' as const) : 'unchecked' as const, contact: c.contact, lookalikeOf: c.lookalikeOf })),
       };
     },
 
     'inbox/draft-get': async ({ account, key }, sender) => {
       if (!allowed(sender)) return forbidden();
       const d = (await getDraft(account, key)) ?? (await emptyDraft(account));
-      return { draft: draftView(d), status: await statusOf(d) };
+      return { draft: draftView(d), status: await statusOf(d), reply: d.reply ?? null };
     },
 
-    'inbox/draft-set': async ({ account, key, text, recipients, replyToStatusId }, sender) => {
+    'inbox/draft-set': async ({ account, key, text, recipients, replyToStatusId, confirm }, sender) => {
       if (!allowed(sender)) return forbidden();
       const before = (await getDraft(account, key)) ?? (await emptyDraft(account));
       // While parts of a message are out, its text and recipients are fixed.
-      if ((before.job !== null && before.job.postedIds.length > 0) || sending.has(draftKey(account, key))) return { status: await statusOf(before) };
+      if ((before.job !== null && before.job.postedIds.length > 0) || sending.has(draftKey(account, key))) return { status: await statusOf(before), reply: before.reply ?? null };
+      const clean = (list: readonly string[]): string[] => [...new Set(list.map((r) => lower(r.replace(/^@/, ''))))].filter((r) => /^[\w.-]+@[\w.:-]+$/.test(r) && r !== before.self);
       let next: StoredDraft;
       if (replyToStatusId !== null) {
-        // A reply goes to the answered message's signed sender and co-recipients (never a list the page sends).
+        // A reply in a chat goes to the conversation's participants as the list showed them to the
+        // user (remembered by the background; the inbox page's list when there is none), cross-
+        // checked with the signed parties of the answered message. The server's thread can put
+        // anyone's message there (finding 1): a difference is shown and blocks Send until confirmed.
+        const listed = clean((key.startsWith('c') ? await listedOf(account, key.slice(1)) : null) ?? recipients);
         const m = await deps.reader.messageOf(account, replyToStatusId);
-        let to: string[] = [];
+        let to = listed;
         let messageId: string | null = null;
+        let reply: ReplyCheck | null = null;
         if (m !== null && m !== 'locked') {
           const handles = await deps.services.handlesOf(account, [m.sender.actorUri, ...m.recipients.map((r) => r.actorUri)]);
-          to = [...new Set(handles.filter((h): h is string => h !== null).map(lower))].filter((h) => h !== before.self);
-          messageId = m.messageId;
+          const signed = clean(handles.filter((h): h is string => h !== null));
+          if (to.length === 0) to = signed;
+          const notListed = signed.filter((h) => !to.includes(h));
+          const notSigned = to.filter((h) => !signed.includes(h));
+          if (notListed.length === 0 && notSigned.length === 0) messageId = m.messageId;
+          else {
+            const sender = (await deps.services.handlesOf(account, [m.sender.actorUri]))[0] ?? null;
+            const same = before.reply != null && before.replyToStatusId === replyToStatusId && before.reply.notListed.join(' ') === notListed.join(' ') && before.reply.notSigned.join(' ') === notSigned.join(' ');
+            // Confirmed: the reply goes to the listed participants, with no signed link to a
+            // message they may not have (the server's thread link stays, for threading only).
+            reply = { notListed, notSigned, sender: sender === null ? null : lower(sender), confirmed: confirm === true || (same && before.reply?.confirmed === true) };
+          }
         }
-        next = { ...before, text, recipients: to, replyToStatusId, replyMessageId: messageId };
+        next = { ...before, text, recipients: to, replyToStatusId, replyMessageId: messageId, reply };
       } else {
-        const clean = [...new Set(recipients.map((r) => lower(r.replace(/^@/, ''))))].filter((r) => /^[\w.-]+@[\w.:-]+$/.test(r) && r !== before.self);
-        next = { ...before, text, recipients: clean, replyToStatusId: null, replyMessageId: null };
+        next = { ...before, text, recipients: clean(recipients), replyToStatusId: null, replyMessageId: null, reply: null };
       }
       const changed = next.text !== before.text || next.recipients.join(' ') !== before.recipients.join(' ') || next.replyToStatusId !== before.replyToStatusId;
       if (changed) next = { ...next, job: null, progress: null };
       await putDraft(account, key, next);
-      return { status: await statusOf(next) };
+      return { status: await statusOf(next), reply: next.reply ?? null };
     },
 
     'inbox/send': async ({ account, key }, sender) => {
@@ -506,6 +551,8 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       const d = await getDraft(account, key);
       if (d === null) return { phase: 'failed' as const, done: 0, total: 0, problem: { kind: 'empty' as const } };
       if (sending.has(id)) return d.progress ?? { phase: 'sending' as const, done: 0, total: 0 };
+      // Never encrypted to a reply list that differs from the answered message's parties unless the user confirmed it.
+      if (d.job === null && d.reply != null && !d.reply.confirmed) return { phase: 'failed' as const, done: 0, total: 0, problem: { kind: 'unconfirmed_recipients' as const } };
       sending.add(id);
       try {
         const latest = async (): Promise<StoredDraft> => (await getDraft(account, key)) ?? d;

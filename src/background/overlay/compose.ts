@@ -19,6 +19,7 @@ import { SessionTable } from '../session-table';
 import { draftStatus, sendDraft, type SendJob } from '../publishing/send';
 import type { OverlayContext } from './context';
 import { invitationText } from './draft';
+import { rankCompletions } from './completion';
 
 export interface ReplyInfo {
   readonly statusId: string;
@@ -230,28 +231,9 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       if (e === null) return noSession();
       const q = lower(query.replace(/^@/, ''));
       const contacts = await ctx.services.contactList(e.account);
-      // Pinned contacts first: the instance's search can never outrank them.
-      const user = (a: string): string => lower(a).split('@')[0] ?? '';
-      // Verified contacts first, then the others; a contact sharing its name with another contact
-      // on another domain is marked too (a message from a planted account pins it as a contact).
-      const out: { acct: string; contact: boolean; hasKey: boolean; lookalikeOf: string | null }[] = contacts
-        .filter((c) => lower(c.acct).startsWith(q) || (q.length >= 2 && user(c.acct).startsWith(user(q))))
-        .sort((a, b) => Number(b.trust === 'verified') - Number(a.trust === 'verified'))
-        .slice(0, 5)
-        .map((c) => {
-          const twin = contacts.find((o) => user(o.acct) === user(c.acct) && lower(o.acct) !== lower(c.acct));
-          return { acct: c.acct, contact: true, hasKey: c.usable, lookalikeOf: twin?.acct ?? null };
-        });
-      if (q.replace(/@.*$/, '').length >= 2) {
-        for (const found of await ctx.services.searchAccounts(e.account, q)) {
-          if (out.length >= 8) break;
-          if (out.some((a) => lower(a.acct) === lower(found.acct))) continue;
-          // Same name as a contact on another domain: a look-alike, marked as such.
-          const user = lower(found.acct).split('@')[0];
-          const twin = contacts.find((c) => lower(c.acct).split('@')[0] === user && lower(c.acct) !== lower(found.acct));
-          out.push({ acct: found.acct, contact: false, hasKey: found.hasKey, lookalikeOf: twin?.acct ?? null });
-        }
-      }
+      // Pinned contacts first (the instance's search can never outrank them), look-alikes marked.
+      const found = q.replace(/@.*$/, '').length >= 2 ? await ctx.services.searchAccounts(e.account, q) : [];
+      const out = rankCompletions(contacts, q, found);
       return { accounts: out };
     },
   };

@@ -17,6 +17,7 @@ import { drawCue, phraseChip, watchVisibility } from '../cue';
 import { applyStyle } from '../style';
 import { formatTime } from '../format';
 import { guarded, watchPointer } from '../input-guard';
+import { recipientLabel } from '../view-text';
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: string): HTMLElementTagNameMap[K] => {
   const e = document.createElement(tag);
@@ -24,13 +25,6 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: s
   if (text !== undefined) e.textContent = text;
   return e;
 };
-
-function recipientLabel(r: RecipientView): string {
-  if (r.state !== 'ready') return t(`recipient_${r.state}`);
-  if (r.warning === 'key_withdrawn') return t('recipientKeyWithdrawn');
-  if (r.wasVerified) return t('recipientNoLongerVerified');
-  return t(r.trust === 'verified' ? 'trustVerified' : 'trustUnverified');
-}
 
 /** A short state for a recipient Hush still encrypts to but warns about ('' when none). */
 function recipientWarning(r: RecipientView): '' | 'no_longer_verified' | 'key_withdrawn' {
@@ -46,6 +40,7 @@ function problemText(p: SendProblem): string {
     case 'empty': return t('sendEmpty');
     case 'no_recipients': return t('editorNoRecipients');
     case 'unconfirmed_suggestions': return t('editorNoRecipients');
+    case 'unconfirmed_recipients': return t('editorNoRecipients');
     case 'too_long': return t('sendTooLong');
     case 'covered': return t('sendCovered');
     case 'no_token': return t('sendNoToken');
