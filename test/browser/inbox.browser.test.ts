@@ -201,6 +201,62 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
     expect(db).toContain('[Hush encrypted message]');
   });
 
+  it('review finding 1: the instance puts carol\'s message into the bob chat\'s thread; the reply is not encrypted to carol, and not sent at all until the user confirms', async () => {
+    // Attack (malicious a.test, alice's own instance): carol sends alice a genuine Hush message; a.test
+    // re-parents it under the last status of alice's chat with bob, so /context serves it as the
+    // newest message of that chat. The old inbox answered the newest message: the reply went to carol.
+    const carolUser = a.users.carol as { id: string; acct: string };
+    const carolRef = { origin: a.origin, accountId: carolUser.id };
+    const aliceId = a.users.alice?.id ?? '';
+    await ask(alice, 'inbox/draft-set', { account: carolRef, key: 'new', text: `carol to alice ${kind}`, recipients: ['alice@a.test'], replyToStatusId: null });
+    expect((await ask<{ phase: string }>(alice, 'inbox/send', { account: carolRef, key: 'new' })).phase).toBe('sent');
+    const carolStatus = queryDb(a.dbPath, 'SELECT id FROM statuses WHERE account_id = ? ORDER BY created_at DESC LIMIT 1', [carolUser.id])[0] as { id: string };
+    const bobChatLast = queryDb(a.dbPath, 'SELECT id FROM statuses WHERE account_id = ? ORDER BY created_at DESC LIMIT 1', [aliceId])[0] as { id: string };
+    await a.adversary.patchStatus(carolStatus.id, { inReplyToId: bobChatLast.id });
+    try {
+      await aliceInbox.bringToFront();
+      await reload(aliceInbox);
+      await aliceInbox.waitForSelector('[data-testid="account-select"]');
+      await aliceInbox.select('[data-testid="account-select"]', `${a.origin}|${aliceId}`);
+      const bobConv = await until('bob conversation', async () => {
+        for (const el of await aliceInbox.$$('[data-testid="conversation"]')) if ((await el.evaluate((e) => (e as HTMLElement).innerText)).includes('bob@b.test')) return el;
+        return null;
+      });
+      await bobConv.click();
+      await until('carol\'s message in the bob chat', async () => (await textOf(aliceInbox, '[data-testid="message"]')).includes(`carol to alice ${kind}`));
+      // The composer names its recipients (bob only, with his state) and the difference, and blocks Send.
+      const notice = await until('difference notice', async () => (await textOf(aliceInbox, '[data-testid="reply-difference"]')) || null);
+      expect(notice).toContain('@carol@a.test');
+      expect(await textOf(aliceInbox, '[data-testid="composer-recipients"]')).toMatch(/@bob@b\.test\s*\(verified\)/i);
+      const sendButton = await aliceInbox.$eval('[data-testid="send"]', (b) => ({ text: (b as HTMLButtonElement).innerText, disabled: (b as HTMLButtonElement).disabled }));
+      expect(sendButton.text).toContain('@bob@b.test');
+      expect(sendButton.text).not.toContain('carol');
+      const before = queryDb(a.dbPath, 'SELECT id FROM statuses WHERE account_id = ?', [aliceId]).length;
+      const reply = `reply for bob only ${kind}`;
+      await aliceInbox.type('[data-testid="compose-text"]', reply);
+      await aliceInbox.keyboard.press('Enter');
+      await until('unconfirmed problem', async () => (await textOf(aliceInbox, '[data-testid="send-problem"]')) || null);
+      expect(queryDb(a.dbPath, 'SELECT id FROM statuses WHERE account_id = ?', [aliceId]).length).toBe(before);
+      // Confirmed: sent, to bob only (its mentions, which the send path requires to equal the encryption's recipients).
+      await aliceInbox.click('[data-testid="confirm-recipients"]');
+      await until('confirmed', () => aliceInbox.$('[data-testid="reply-difference"][data-confirmed="true"]'));
+      await until('send enabled', () => aliceInbox.$eval('[data-testid="send"]', (b) => !(b as HTMLButtonElement).disabled));
+      await aliceInbox.click('[data-testid="send"]');
+      const sent = await until('reply stored', () => {
+        const rows = queryDb(a.dbPath, 'SELECT id, text FROM statuses WHERE account_id = ? ORDER BY created_at DESC', [aliceId]);
+        return Promise.resolve(rows.length > before ? rows[0] as { id: string; text: string } : null);
+      });
+      const mentioned = queryDb(a.dbPath, 'SELECT a.username, a.domain FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ?', [sent.id]).map((r) => `${r.username as string}@${(r.domain as string | null) ?? 'a.test'}`);
+      expect(mentioned).toEqual(['bob@b.test']);
+      // Linked to nothing: not filed under the injected message (its conversation) by the server either.
+      expect(queryDb(a.dbPath, 'SELECT in_reply_to_id FROM statuses WHERE id = ?', [sent.id])[0]?.in_reply_to_id).toBeNull();
+      expect(sent.text).not.toContain('carol');
+      expect(allStatusText(a, b)).not.toContain(reply);
+    } finally {
+      await a.adversary.patchStatus(carolStatus.id, { inReplyToId: null });
+    }
+  });
+
   it('lock and unlock in place; revoked token and instance down / rate limited give an error with a retry, and nothing is lost', async () => {
     const account = { origin: a.origin, accountId: a.users.alice?.id ?? '' };
     // Lock: the inbox shows the lock state and unlocks in place.

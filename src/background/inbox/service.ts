@@ -530,9 +530,10 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
           else {
             const sender = (await deps.services.handlesOf(account, [m.sender.actorUri]))[0] ?? null;
             const same = before.reply != null && before.replyToStatusId === replyToStatusId && before.reply.notListed.join(' ') === notListed.join(' ') && before.reply.notSigned.join(' ') === notSigned.join(' ');
-            // Confirmed: the reply goes to the listed participants, with no signed link to a
-            // message they may not have (the server's thread link stays, for threading only).
-            reply = { notListed, notSigned, sender: sender === null ? null : lower(sender), confirmed: confirm === true || (same && before.reply?.confirmed === true) };
+            // Confirmed: the reply goes to the listed participants, linked to nothing (neither the
+            // signed reply link nor in_reply_to): they may never have had the answered message,
+            // and threading under it would file the reply in the injected message's conversation.
+            reply = { notListed, notSigned, sender: sender === null ? null : lower(sender), confirmed: confirm === true || (same && (before.reply?.confirmed)) };
           }
         }
         next = { ...before, text, recipients: to, replyToStatusId, replyMessageId: messageId, reply };
@@ -562,7 +563,7 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
             const t = await tokenFor(a);
             return 'token' in t ? t.token : null;
           },
-        }, { account, self: d.self, text: d.text, recipients: d.recipients, reply: d.replyToStatusId === null ? null : { statusId: d.replyToStatusId, messageId: d.replyMessageId }, maxChars: d.maxChars, job: d.job }, {
+        }, { account, self: d.self, text: d.text, recipients: d.recipients, reply: d.replyToStatusId === null || d.reply != null ? null : { statusId: d.replyToStatusId, messageId: d.replyMessageId }, maxChars: d.maxChars, job: d.job }, {
           status: () => statusOf(d),
           keep: async (job, progress) => putDraft(account, key, { ...(await latest()), job, progress }),
           progress: async (job) => putDraft(account, key, { ...(await latest()), job, progress: { phase: 'sending', done: job.postedIds.length, total: job.statuses.length } }),
