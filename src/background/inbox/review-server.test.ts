@@ -137,20 +137,25 @@ describe('review (server): the inbox', () => {
     // Secure: either the preview names its signed sender, or the signed sender is among the participants shown.
     const previewNamesSender = JSON.stringify(item?.preview).includes('alice@alice.example');
     expect(previewNamesSender || shownWho.includes('alice@alice.example')).toBe(true);
-    // ... and a signed sender the list does not show is flagged.
-    expect(item?.preview).toMatchObject({ sender: { acct: 'alice@alice.example' }, senderListed: false });
+    // ... the preview names its signed sender; the list shows the signed parties (main 58daa1a), so
+    // the signed sender is among them (a sender outside the shown list would be flagged: senderListed).
+    expect(item?.preview).toMatchObject({ sender: { acct: 'alice@alice.example' }, senderListed: true });
   });
 
   it('F-inbox-reply: a reply typed in the chat the inbox lists with bob is not encrypted to alice behind the user\'s back', async () => {
     // The instance lists conversation 9 with [bob] and puts alice's genuine message (sent to the user
     // elsewhere) as the newest status of its thread (/context is the server's). The chat composer
     // answers the newest Hush message and shows no recipient list: the reply goes to alice.
+    // Since the listing shows a conversation's SIGNED parties (main 58daa1a), the server keeps the
+    // listed last status genuine (bob's) and injects alice's message into /context as a descendant.
     const fromBob = status('700', '5', 'bob@b.test', text.replace(/^@\S+ /, '@me '));
-    const fromAlice = status('701', '77', 'alice@alice.example', text, { in_reply_to_id: '700' });
+    const cps = Array.from(text);
+    cps[cps.length - 3] = String.fromCodePoint(0x4e02);
+    const fromAlice = status('701', '77', 'alice@alice.example', cps.join(''), { in_reply_to_id: '700' });
     const h = inbox({
-      conversations: () => Promise.resolve({ ok: true as const, value: { items: [{ id: '9', unread: true, accounts: [{ id: '5', acct: 'bob@b.test' }], last_status: fromAlice }], next: null } }),
-      status: () => Promise.resolve({ ok: true as const, value: fromAlice }),
-      context: () => Promise.resolve({ ok: true as const, value: { ancestors: [fromBob], descendants: [] } }),
+      conversations: () => Promise.resolve({ ok: true as const, value: { items: [{ id: '9', unread: true, accounts: [{ id: '5', acct: 'bob@b.test' }], last_status: fromBob }], next: null } }),
+      status: () => Promise.resolve({ ok: true as const, value: fromBob }),
+      context: () => Promise.resolve({ ok: true as const, value: { ancestors: [], descendants: [fromAlice] } }),
       instance: () => Promise.resolve({ ok: true as const, value: { domain: 'a.test', maxChars: 500, streaming: null } }),
     });
     const list = await h['inbox/conversations']({ account, cursor: null }, inboxSender);
