@@ -2,7 +2,9 @@
  * Server-side review (attack-server branch): a false alarm the user's instance can cause on a
  * genuine message (claim 4, "no false alarms"). Real send path (publishing/send.ts, publisher.ts)
  * and real Reader; fake KeyServices (whose encrypt/decrypt stand for the protocol: the signed
- * creation time is the time of encryption) and a fake instance API. Fails on the reviewed code.
+ * creation time is the time of encryption) and a fake instance API. Both failed on the reviewed
+ * code (2026-12-07) and pass since their fixes (send.ts re-encrypts late retries; MessageStore.put
+ * never overwrites another message's status record).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KeyServices } from '../../src/background/services';

@@ -1,8 +1,9 @@
 /**
  * Server-side review (attack-server branch): the DM column's entries are resolved to a status
  * through the conversations API, cached 10 s. Real overlay handlers and Reader, fake KeyServices
- * and instance API (the harness is handlers.test.ts's). Asserts the SECURE behaviour: fails on the
- * reviewed code. No false alarms: two genuine messages in quick succession in one conversation.
+ * and instance API (the harness is handlers.test.ts's). Asserts the SECURE behaviour; it failed on
+ * the reviewed code and passes since an entry is named only by a status carrying its text. No
+ * false alarms: two genuine messages in quick succession in one conversation.
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FrameStyle } from '../../messaging/overlay-messages';
