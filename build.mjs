@@ -33,7 +33,13 @@ export function makeManifest({ test = false, target = 'both' } = {}) {
   return manifest;
 }
 
-export async function build({ test = false, target = 'both', outdir = join(root, 'dist', 'extension'), minify = !test, sourcemap = test ? 'inline' : false } = {}) {
+export async function build({
+  test = false,
+  target = 'both',
+  outdir = join(root, 'dist', 'extension'),
+  minify = !test,
+  sourcemap = test ? 'inline' : false,
+} = {}) {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   await esbuild.build({
@@ -62,9 +68,11 @@ export async function build({ test = false, target = 'both', outdir = join(root,
     define: { __HUSH_TEST_BUILD__: JSON.stringify(test) },
     logLevel: 'warning',
   });
-  for (const page of ['popup.html', 'options.html', 'popup.css']) cpSync(join(root, 'src/popup', page), join(outdir, page));
+  for (const page of ['popup.html', 'options.html', 'popup.css'])
+    cpSync(join(root, 'src/popup', page), join(outdir, page));
   for (const page of ['inbox.html', 'inbox.css']) cpSync(join(root, 'src/inbox', page), join(outdir, page));
-  for (const page of ['view.html', 'editor.html', 'frame.css']) cpSync(join(root, 'src/frames', page), join(outdir, 'frames', page));
+  for (const page of ['view.html', 'editor.html', 'frame.css'])
+    cpSync(join(root, 'src/frames', page), join(outdir, 'frames', page));
   cpSync(join(root, 'src/frames/fonts'), join(outdir, 'frames/fonts'), { recursive: true });
   cpSync(join(root, 'src/content/content.css'), join(outdir, 'content.css'));
   cpSync(join(root, 'icons'), join(outdir, 'icons'), { recursive: true });

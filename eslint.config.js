@@ -15,14 +15,22 @@ function layer(files, folders, protocol) {
   return {
     files,
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'libsodium-wrappers-sumo', message: 'Only the background may hold keys or talk to libsodium.' }],
-        patterns: [
-          { group: ['node:*'], message: 'Extension code runs in browsers, not Node.' },
-          { group: folders, message: 'This layer may not import that one (docs/ARCHITECTURE.md, "The parts").' },
-          { group: protocol, message: `Outside the background, only the sodium-free protocol modules (${SODIUM_FREE.join(', ')}).` },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'libsodium-wrappers-sumo', message: 'Only the background may hold keys or talk to libsodium.' },
+          ],
+          patterns: [
+            { group: ['node:*'], message: 'Extension code runs in browsers, not Node.' },
+            { group: folders, message: 'This layer may not import that one (docs/ARCHITECTURE.md, "The parts").' },
+            {
+              group: protocol,
+              message: `Outside the background, only the sodium-free protocol modules (${SODIUM_FREE.join(', ')}).`,
+            },
+          ],
+        },
+      ],
     },
   };
 }
@@ -61,7 +69,20 @@ export default tseslint.config(
     files: ['src/protocol/**/*.ts'],
     ignores: ['src/protocol/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'webextension-polyfill', '../background/*', '../content/*', '../frames/*', '../popup/*', '../messaging/*'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'node:*',
+            'webextension-polyfill',
+            '../background/*',
+            '../content/*',
+            '../frames/*',
+            '../popup/*',
+            '../messaging/*',
+          ],
+        },
+      ],
       'no-restricted-globals': ['error', 'chrome', 'browser', 'document', 'window', 'localStorage', 'fetch'],
     },
   },
@@ -69,15 +90,34 @@ export default tseslint.config(
   // entry (a later entry would replace an earlier one for the same files). test/lint-layers.test.ts
   // tries every forbidden import below and checks it is rejected.
   layer(['src/content/**/*.ts'], ['**/background/**', '**/popup/**', '**/frames/**'], SODIUM_FREE_PROTOCOL),
-  layer(['src/frames/**/*.ts', 'src/frames/**/*.tsx'], ['**/background/**', '**/content/**', '**/popup/**'], SODIUM_FREE_PROTOCOL),
-  layer(['src/popup/**/*.ts', 'src/popup/**/*.tsx'], ['**/background/**', '**/content/**', '**/frames/**'], SODIUM_FREE_PROTOCOL),
-  layer(['src/messaging/**/*.ts'], ['**/background/**', '**/content/**', '**/frames/**', '**/popup/**'], SODIUM_FREE_PROTOCOL),
+  layer(
+    ['src/frames/**/*.ts', 'src/frames/**/*.tsx'],
+    ['**/background/**', '**/content/**', '**/popup/**'],
+    SODIUM_FREE_PROTOCOL,
+  ),
+  layer(
+    ['src/popup/**/*.ts', 'src/popup/**/*.tsx'],
+    ['**/background/**', '**/content/**', '**/frames/**'],
+    SODIUM_FREE_PROTOCOL,
+  ),
+  layer(
+    ['src/messaging/**/*.ts'],
+    ['**/background/**', '**/content/**', '**/frames/**', '**/popup/**'],
+    SODIUM_FREE_PROTOCOL,
+  ),
   layer(['src/inbox/**/*.ts', 'src/inbox/**/*.tsx'], ['**/background/**', '**/content/**'], SODIUM_FREE_PROTOCOL),
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {
       sourceType: 'module',
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
     },
   },
 );

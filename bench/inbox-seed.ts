@@ -21,7 +21,10 @@ export const CONVERSATIONS = 200;
 export const PLAIN_CONVERSATIONS = 20;
 export const CHAT_MESSAGES = 200;
 
-const WORDS = 'the meeting moved to thursday at the usual place so bring the notes and the draft we talked about and call me if the train is late again because I will be waiting outside with the keys and some coffee'.split(' ');
+const WORDS =
+  'the meeting moved to thursday at the usual place so bring the notes and the draft we talked about and call me if the train is late again because I will be waiting outside with the keys and some coffee'.split(
+    ' ',
+  );
 /** Deterministic text of about `chars` characters. */
 function textOf(seed: number, chars: number): string {
   const out: string[] = [];
@@ -33,22 +36,36 @@ function textOf(seed: number, chars: number): string {
   return `${out.join(' ')} (#${seed})`;
 }
 /** Short, medium and paragraph-long messages; `long` ones need two or three statuses. */
-const lengthOf = (i: number, long: boolean): number => (long ? 700 + (i % 3) * 250 : [24, 60, 110, 180, 260][i % 5] ?? 60);
+const lengthOf = (i: number, long: boolean): number =>
+  long ? 700 + (i % 3) * 250 : ([24, 60, 110, 180, 260][i % 5] ?? 60);
 
-interface Posted { readonly ids: string[]; readonly messageId: Uint8Array }
+interface Posted {
+  readonly ids: string[];
+  readonly messageId: Uint8Array;
+}
 
 async function post(from: NodeParty, texts: readonly string[], inReplyTo: string | null): Promise<string[]> {
   const ids: string[] = [];
   for (const status of texts) {
     const prev = ids.at(-1) ?? inReplyTo;
-    const s = await api<{ id: string }>(from.inst, from.username, 'POST', '/api/v1/statuses', { status, visibility: 'direct', ...(prev !== null ? { in_reply_to_id: prev } : {}) });
+    const s = await api<{ id: string }>(from.inst, from.username, 'POST', '/api/v1/statuses', {
+      status,
+      visibility: 'direct',
+      ...(prev !== null ? { in_reply_to_id: prev } : {}),
+    });
     ids.push(s.id);
   }
   return ids;
 }
 
 /** Posts a Hush message; `reply` signs an answer to that message, `inReplyTo` is the thread link. */
-async function sendHush(from: NodeParty, to: { acct: string; key: RecipientKey }[], text: string, reply: Posted | null, inReplyTo = reply?.ids.at(-1) ?? null): Promise<Posted> {
+async function sendHush(
+  from: NodeParty,
+  to: { acct: string; key: RecipientKey }[],
+  text: string,
+  reply: Posted | null,
+  inReplyTo = reply?.ids.at(-1) ?? null,
+): Promise<Posted> {
   const statuses = encryptTo(from, to, text, reply === null ? {} : { replyTo: reply.messageId });
   const info = inspectChunk(statuses[0] ?? '');
   if (!info.ok) throw new Error('seed: unparsable status');
@@ -63,12 +80,24 @@ export interface Seeded {
 }
 
 /** Seeds `reader`'s inbox (its key must be published already). */
-export async function seedInbox(instances: Record<string, Instance>, reader: { inst: Instance; username: string }): Promise<Seeded> {
+export async function seedInbox(
+  instances: Record<string, Instance>,
+  reader: { inst: Instance; username: string },
+): Promise<Seeded> {
   await init();
   const inst = (d: string) => instances[d] as Instance;
-  const parties = await Promise.all([['a.test', 'alice'], ['a.test', 'carol'], ['a.test', 'erin'], ['b.test', 'dave'], ['c.test', 'frank'], ['c.test', 'gina']]
-    .filter(([d, u]) => !(d === reader.inst.domain && u === reader.username))
-    .map(([d, u]) => nodeParty(inst(d as string), u as string)));
+  const parties = await Promise.all(
+    [
+      ['a.test', 'alice'],
+      ['a.test', 'carol'],
+      ['a.test', 'erin'],
+      ['b.test', 'dave'],
+      ['c.test', 'frank'],
+      ['c.test', 'gina'],
+    ]
+      .filter(([d, u]) => !(d === reader.inst.domain && u === reader.username))
+      .map(([d, u]) => nodeParty(inst(d as string), u as string)),
+  );
   const readerAcct = `${reader.username}@${reader.inst.domain}`;
   const readerKey = { acct: readerAcct, key: await publishedKey(reader.inst, readerAcct) };
   const party = (i: number) => parties[i % parties.length] as NodeParty;
@@ -86,7 +115,11 @@ export async function seedInbox(instances: Record<string, Instance>, reader: { i
     const from = turn % 2 === 0 ? alice : carol;
     const other = from === alice ? carol : alice;
     if (i % 20 === 10 && prev !== null) {
-      const ids = await post(from, [`@${readerAcct} @${other.acct} (not encrypted) ${textOf(i, 50)}`], prev.ids.at(-1) ?? null);
+      const ids = await post(
+        from,
+        [`@${readerAcct} @${other.acct} (not encrypted) ${textOf(i, 50)}`],
+        prev.ids.at(-1) ?? null,
+      );
       statuses += 1;
       // The next Hush message answers this plain one: it signs no reply (there is no message id to sign).
       prev = { ids, messageId: new Uint8Array(0) };
@@ -95,7 +128,13 @@ export async function seedInbox(instances: Record<string, Instance>, reader: { i
     const long = i % 15 === 7;
     const reply = prev !== null && prev.messageId.length > 0 ? prev : null;
     // A message after a plain one still continues the thread (server-side), signing no reply.
-    const sent = await sendHush(from, [readerKey, { acct: other.acct, key: other.key }], textOf(1000 + i, lengthOf(i, long)), reply, prev?.ids.at(-1) ?? null);
+    const sent = await sendHush(
+      from,
+      [readerKey, { acct: other.acct, key: other.key }],
+      textOf(1000 + i, lengthOf(i, long)),
+      reply,
+      prev?.ids.at(-1) ?? null,
+    );
     statuses += sent.ids.length;
     prev = sent;
     if (i % 25 === 24) await settle();
@@ -127,7 +166,12 @@ export async function seedInbox(instances: Record<string, Instance>, reader: { i
   let last: { id: string } | undefined;
   for (;;) {
     const q: string = cursor === null ? '' : `&max_id=${cursor}`;
-    const page: { id: string; last_status: { id: string } | null }[] = await api(reader.inst, reader.username, 'GET', `/api/v1/conversations?limit=40${q}`);
+    const page: { id: string; last_status: { id: string } | null }[] = await api(
+      reader.inst,
+      reader.username,
+      'GET',
+      `/api/v1/conversations?limit=40${q}`,
+    );
     if (page.length === 0) break;
     last = page.at(-1);
     cursor = page.at(-1)?.last_status?.id ?? null;

@@ -69,28 +69,34 @@ export async function observeLongTasks(page: Page): Promise<void> {
 /** Number of messages in the viewport, or -1 while one of them is not readable yet. */
 async function readableNow(page: Page, variant: 'plain' | 'hush', itemSel: string): Promise<number> {
   // No named helpers inside: tsx's keepNames would wrap them in a __name() the page does not have.
-  const state = await page.evaluate((marker: string, sel: string) => {
-    const items: Element[] = [];
-    // Items of the view navigated away from are marked before the navigation and not counted.
-    for (const el of document.querySelectorAll(sel)) {
-      if (el.closest('[data-bench-old]') !== null) continue;
-      const r = el.getBoundingClientRect();
-      if (r.bottom > 0 && r.top < innerHeight && r.height > 0) items.push(el);
-    }
-    let pending = 0;
-    let hush = 0;
-    let hushRendered = 0;
-    for (const item of items) {
-      const content = item.querySelector('.status__content__text');
-      const text = content?.textContent ?? '';
-      const view = item.querySelector('.hush-view');
-      if (view !== null) {
-        hush++;
-        if (view.hasAttribute('data-hush-rendered')) hushRendered++;
-      } else if (text.includes(marker) || text.trim() === '') pending++;
-    }
-    return { visible: items.length, pending, hush, hushRendered };
-  }, MARKER, itemSel).catch(() => ({ visible: 0, pending: 1, hush: 0, hushRendered: 0 })); // mid-navigation
+  const state = await page
+    .evaluate(
+      (marker: string, sel: string) => {
+        const items: Element[] = [];
+        // Items of the view navigated away from are marked before the navigation and not counted.
+        for (const el of document.querySelectorAll(sel)) {
+          if (el.closest('[data-bench-old]') !== null) continue;
+          const r = el.getBoundingClientRect();
+          if (r.bottom > 0 && r.top < innerHeight && r.height > 0) items.push(el);
+        }
+        let pending = 0;
+        let hush = 0;
+        let hushRendered = 0;
+        for (const item of items) {
+          const content = item.querySelector('.status__content__text');
+          const text = content?.textContent ?? '';
+          const view = item.querySelector('.hush-view');
+          if (view !== null) {
+            hush++;
+            if (view.hasAttribute('data-hush-rendered')) hushRendered++;
+          } else if (text.includes(marker) || text.trim() === '') pending++;
+        }
+        return { visible: items.length, pending, hush, hushRendered };
+      },
+      MARKER,
+      itemSel,
+    )
+    .catch(() => ({ visible: 0, pending: 1, hush: 0, hushRendered: 0 })); // mid-navigation
   if (state.visible === 0 || state.pending > 0) return -1;
   if (variant === 'plain') return state.visible;
   // Every secure view in the viewport has drawn its message: its frame reported its size
@@ -99,13 +105,29 @@ async function readableNow(page: Page, variant: 'plain' | 'hush', itemSel: strin
   return state.hushRendered === state.hush ? state.visible : -1;
 }
 
-async function untilReadable(page: Page, variant: 'plain' | 'hush', since: number, itemSel: string): Promise<{ ms: number; visible: number }> {
+async function untilReadable(
+  page: Page,
+  variant: 'plain' | 'hush',
+  since: number,
+  itemSel: string,
+): Promise<{ ms: number; visible: number }> {
   for (;;) {
     const visible = await readableNow(page, variant, itemSel);
     if (visible > 0) return { ms: Date.now() - since, visible };
     if (Date.now() - since > TIMEOUT_MS) {
-      const seen = await page.$$eval('.status, .conversation', (els) => els.slice(0, 6).map((e) => `${e.className}: ${e.querySelector('.hush-view')?.getAttribute('data-hush-state') ?? 'no view'} ${(e.textContent ?? '').slice(0, 60)}`)).catch(() => []);
-      throw new Error(`${variant}: messages in ${page.url()} not readable after ${TIMEOUT_MS} ms; first items: ${seen.join(' | ')}`);
+      const seen = await page
+        .$$eval('.status, .conversation', (els) =>
+          els
+            .slice(0, 6)
+            .map(
+              (e) =>
+                `${e.className}: ${e.querySelector('.hush-view')?.getAttribute('data-hush-state') ?? 'no view'} ${(e.textContent ?? '').slice(0, 60)}`,
+            ),
+        )
+        .catch(() => []);
+      throw new Error(
+        `${variant}: messages in ${page.url()} not readable after ${TIMEOUT_MS} ms; first items: ${seen.join(' | ')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
@@ -116,7 +138,11 @@ function scrollStep(page: Page): Promise<boolean> {
   return page.evaluate(() => {
     // Columns scroll inside their own container (Mastodon's .scrollable), not the window.
     let box: HTMLElement | null = document.querySelector<HTMLElement>('.status, .conversation');
-    while (box !== null && !(box.scrollHeight > box.clientHeight + 4 && /auto|scroll/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
+    while (
+      box !== null &&
+      !(box.scrollHeight > box.clientHeight + 4 && /auto|scroll/.test(getComputedStyle(box).overflowY))
+    )
+      box = box.parentElement;
     const target = box ?? document.scrollingElement;
     if (target === null) return false;
     const before = target.scrollTop;
@@ -140,7 +166,13 @@ async function goto(page: Page, url: string): Promise<number> {
   }
 }
 
-export async function measure(page: Page, origin: string, visit: Visit, variant: 'plain' | 'hush', kind: BrowserKind): Promise<Sample> {
+export async function measure(
+  page: Page,
+  origin: string,
+  visit: Visit,
+  variant: 'plain' | 'hush',
+  kind: BrowserKind,
+): Promise<Sample> {
   await page.bringToFront();
   let t0: number;
   let longFrom = 0;
@@ -151,7 +183,8 @@ export async function measure(page: Page, origin: string, visit: Visit, variant:
     longFrom = await page.evaluate(() => ((window as unknown as { __benchLong?: number[] }).__benchLong ?? []).length);
     t0 = Date.now();
     await page.evaluate((path: string) => {
-      for (const el of document.querySelectorAll('.status, .conversation, .detailed-status')) el.setAttribute('data-bench-old', '');
+      for (const el of document.querySelectorAll('.status, .conversation, .detailed-status'))
+        el.setAttribute('data-bench-old', '');
       history.pushState({ key: Math.random().toString(36).slice(2, 8) }, '', path);
       dispatchEvent(new PopStateEvent('popstate', { state: history.state }));
     }, visit.path);
@@ -164,8 +197,12 @@ export async function measure(page: Page, origin: string, visit: Visit, variant:
       steps.push((await untilReadable(page, variant, Date.now(), visit.items)).ms);
     }
   }
-  const phases = await page.evaluate(() => ({ ...((window as unknown as { __benchPhases?: Record<string, number> }).__benchPhases ?? {}) }));
-  const long = (await page.evaluate(() => (window as unknown as { __benchLong?: number[] }).__benchLong ?? [])).slice(longFrom);
+  const phases = await page.evaluate(() => ({
+    ...((window as unknown as { __benchPhases?: Record<string, number> }).__benchPhases ?? {}),
+  }));
+  const long = (await page.evaluate(() => (window as unknown as { __benchLong?: number[] }).__benchLong ?? [])).slice(
+    longFrom,
+  );
   const heapMb = kind === 'chromium' ? ((await page.metrics()).JSHeapUsedSize ?? Number.NaN) / 1e6 : Number.NaN;
   return {
     readableMs: first.ms,
@@ -216,19 +253,27 @@ export interface MemorySample {
  * so with Hush every one had its view): page JS heap (Chromium) and the browser's process tree,
  * after minus before, from a fresh tab on about:blank.
  */
-export async function memoryGrowth(newPage: () => Promise<Page>, url: string, variant: 'plain' | 'hush', kind: BrowserKind, rootPid: number): Promise<MemorySample> {
+export async function memoryGrowth(
+  newPage: () => Promise<Page>,
+  url: string,
+  variant: 'plain' | 'hush',
+  kind: BrowserKind,
+  rootPid: number,
+): Promise<MemorySample> {
   const page = await newPage();
   try {
     await page.setViewport({ width: 1280, height: 900 });
     await page.goto('about:blank');
     await new Promise((r) => setTimeout(r, 1000));
-    const heap = async () => (kind === 'chromium' ? ((await page.metrics()).JSHeapUsedSize ?? Number.NaN) / 1e6 : Number.NaN);
+    const heap = async () =>
+      kind === 'chromium' ? ((await page.metrics()).JSHeapUsedSize ?? Number.NaN) / 1e6 : Number.NaN;
     const heap0 = await heap();
     const rss0 = processTreeRssMb(rootPid);
     await goto(page, url);
     const seen = new Set<string>();
     const collect = async () => {
-      for (const id of await page.$$eval('.status[data-id]', (els) => els.map((e) => e.getAttribute('data-id') ?? ''))) seen.add(id);
+      for (const id of await page.$$eval('.status[data-id]', (els) => els.map((e) => e.getAttribute('data-id') ?? '')))
+        seen.add(id);
     };
     await untilReadable(page, variant, Date.now(), '.status');
     await collect();

@@ -27,7 +27,15 @@ import { startFederation, type Instance } from '../test/instance/server/federati
 import { api, encryptTo, nodeParty, publishedKey } from '../test/adversarial/node-party';
 import { launchBrowser, type BrowserKind } from '../test/browser/launch';
 import { enableHush, openAs } from '../test/browser/overlay-support';
-import { measure, median, memoryGrowth, observeLongTasks, type MemorySample, type Sample, type Visit } from './overlay-measure';
+import {
+  measure,
+  median,
+  memoryGrowth,
+  observeLongTasks,
+  type MemorySample,
+  type Sample,
+  type Visit,
+} from './overlay-measure';
 import { bundleReport, coldStarts, startupReport } from './startup';
 
 const args = process.argv.slice(2);
@@ -38,7 +46,8 @@ const COUNT = 200;
 const THREAD = 6;
 
 /** Message texts of similar length for both variants (so the plain UI renders the same amount of text). */
-const body = (i: number): string => `message ${i + 1} of ${COUNT}: ${'the meeting moved to thursday at the usual place, bring the notes. '.slice(0, 40 + (i % 5) * 10)}`;
+const body = (i: number): string =>
+  `message ${i + 1} of ${COUNT}: ${'the meeting moved to thursday at the usual place, bring the notes. '.slice(0, 40 + (i % 5) * 10)}`;
 
 async function seed(a: Instance, b: Instance): Promise<void> {
   await init();
@@ -56,8 +65,20 @@ async function seed(a: Instance, b: Instance): Promise<void> {
   let davePrev: string | null = null;
   for (let i = 0; i < THREAD; i++) {
     const [text] = encryptTo(bob, [{ acct: 'alice@a.test', key: aliceKey }], `reply ${i + 1}: ${body(i)}`);
-    bobPrev = (await api<{ id: string }>(b, 'bob', 'POST', '/api/v1/statuses', { status: text, visibility: 'direct', in_reply_to_id: bobPrev })).id;
-    davePrev = (await api<{ id: string }>(b, 'dave', 'POST', '/api/v1/statuses', { status: `@carol@a.test reply ${i + 1}: ${body(i)}`, visibility: 'direct', in_reply_to_id: davePrev })).id;
+    bobPrev = (
+      await api<{ id: string }>(b, 'bob', 'POST', '/api/v1/statuses', {
+        status: text,
+        visibility: 'direct',
+        in_reply_to_id: bobPrev,
+      })
+    ).id;
+    davePrev = (
+      await api<{ id: string }>(b, 'dave', 'POST', '/api/v1/statuses', {
+        status: `@carol@a.test reply ${i + 1}: ${body(i)}`,
+        visibility: 'direct',
+        in_reply_to_id: davePrev,
+      })
+    ).id;
   }
   await b.deliveriesSettled();
 }
@@ -93,7 +114,10 @@ async function main(): Promise<void> {
   const fed = await startFederation({ dataDir: mkdtempSync(join(tmpdir(), 'hush-bench-')) });
   const a = fed.instances['a.test'] as Instance;
   const b = fed.instances['b.test'] as Instance;
-  const [plainBrowser, hushBrowser] = await Promise.all([launchBrowser(kind, {}), launchBrowser(kind, { extensionDir })]);
+  const [plainBrowser, hushBrowser] = await Promise.all([
+    launchBrowser(kind, {}),
+    launchBrowser(kind, { extensionDir }),
+  ]);
   try {
     const aliceUser = a.users.alice;
     const carolUser = a.users.carol;
@@ -102,7 +126,9 @@ async function main(): Promise<void> {
     await enableHush(alice);
     const t0 = Date.now();
     await seed(a, b);
-    console.log(`seeded ${COUNT} encrypted DMs to alice and ${COUNT} plain DMs to carol in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${COUNT} encrypted DMs to alice and ${COUNT} plain DMs to carol in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
     // Warm-up: the first visit decrypts and fills the sealed cache; measured runs read like a returning user
     // (first-visit numbers are reported separately below).
     const fresh = async (browserPage: Page, user: string) => {
@@ -117,7 +143,8 @@ async function main(): Promise<void> {
     const plainVisits = visits(await threadPath(a, 'carol', 'dave@b.test'));
     const hushVisits = visits(await threadPath(a, 'alice', 'bob@b.test'));
     const first: Record<string, Sample> = {};
-    for (const v of hushVisits.filter((x) => x.how === 'cold')) first[v.name] = await measure(hushPage, a.origin, v, 'hush', kind);
+    for (const v of hushVisits.filter((x) => x.how === 'cold'))
+      first[v.name] = await measure(hushPage, a.origin, v, 'hush', kind);
     const key = (v: Visit) => `${v.name}, ${v.how}`;
     const samples: Record<string, { plain: Sample[]; hush: Sample[] }> = {};
     const memory: { plain: MemorySample[]; hush: MemorySample[] } = { plain: [], hush: [] };
@@ -130,13 +157,24 @@ async function main(): Promise<void> {
         s.plain.push(await measure(plainPage, a.origin, pv, 'plain', kind));
         s.hush.push(await measure(hushPage, a.origin, hv, 'hush', kind));
       }
-      memory.plain.push(await memoryGrowth(() => plainBrowser.newPage(), `${a.origin}/home`, 'plain', kind, pid(plainBrowser)));
-      memory.hush.push(await memoryGrowth(() => hushBrowser.newPage(), `${a.origin}/home`, 'hush', kind, pid(hushBrowser)));
+      memory.plain.push(
+        await memoryGrowth(() => plainBrowser.newPage(), `${a.origin}/home`, 'plain', kind, pid(plainBrowser)),
+      );
+      memory.hush.push(
+        await memoryGrowth(() => hushBrowser.newPage(), `${a.origin}/home`, 'hush', kind, pid(hushBrowser)),
+      );
       process.stdout.write(`run ${r + 1}/${RUNS} done\n`);
     }
 
     const rows: string[][] = [['view', 'metric', 'plain (median)', 'Hush (median)', 'Hush/plain', 'target', 'met']];
-    const summary: Record<string, unknown> = { browser: kind, runs: RUNS, messages: COUNT, firstVisit: first, samples, memory };
+    const summary: Record<string, unknown> = {
+      browser: kind,
+      runs: RUNS,
+      messages: COUNT,
+      firstVisit: first,
+      samples,
+      memory,
+    };
     const verdicts: Record<string, boolean | null> = {};
     const yes = (ok: boolean | null) => (ok === null ? 'n/a' : ok ? 'yes' : 'NO');
     for (const [view, s] of Object.entries(samples)) {
@@ -144,32 +182,83 @@ async function main(): Promise<void> {
       const readP = m((x) => x.readableMs, 'plain');
       const readH = m((x) => x.readableMs, 'hush');
       const readOk = readH <= 1.2 * readP;
-      rows.push([view, 'visible readable (ms)', readP.toFixed(0), readH.toFixed(0), ratio(readH, readP), '<= 1.2x', yes(readOk)]);
+      rows.push([
+        view,
+        'visible readable (ms)',
+        readP.toFixed(0),
+        readH.toFixed(0),
+        ratio(readH, readP),
+        '<= 1.2x',
+        yes(readOk),
+      ]);
       verdicts[`readable: ${view}`] = readOk;
       const visP = m((x) => x.visible, 'plain');
       const visH = m((x) => x.visible, 'hush');
-      rows.push([view, 'messages on screen', visP.toFixed(0), visH.toFixed(0), ratio(visH, visP), '>= plain', yes(visH >= visP)]);
+      rows.push([
+        view,
+        'messages on screen',
+        visP.toFixed(0),
+        visH.toFixed(0),
+        ratio(visH, visP),
+        '>= plain',
+        yes(visH >= visP),
+      ]);
       verdicts[`on screen: ${view}`] = visH >= visP;
       if (kind === 'chromium') {
         const lp = m((x) => x.longTasks, 'plain');
         const lh = m((x) => x.longTasks, 'hush');
-        rows.push([view, 'long tasks > 50 ms (page)', lp.toFixed(0), lh.toFixed(0), `+${Math.max(0, lh - lp).toFixed(0)}`, '+0', yes(lh <= lp)]);
-        rows.push([view, 'longest task (ms)', m((x) => x.longestTaskMs, 'plain').toFixed(0), m((x) => x.longestTaskMs, 'hush').toFixed(0), '', '', '']);
+        rows.push([
+          view,
+          'long tasks > 50 ms (page)',
+          lp.toFixed(0),
+          lh.toFixed(0),
+          `+${Math.max(0, lh - lp).toFixed(0)}`,
+          '+0',
+          yes(lh <= lp),
+        ]);
+        rows.push([
+          view,
+          'longest task (ms)',
+          m((x) => x.longestTaskMs, 'plain').toFixed(0),
+          m((x) => x.longestTaskMs, 'hush').toFixed(0),
+          '',
+          '',
+          '',
+        ]);
         verdicts[`long tasks: ${view}`] = lh <= lp;
       }
       if (s.plain.some((x) => Number.isFinite(x.scrollReadableMs))) {
         const sp = m((x) => x.scrollReadableMs, 'plain');
         const sh = m((x) => x.scrollReadableMs, 'hush');
-        rows.push([view, 'after a scroll step, readable (ms)', sp.toFixed(0), sh.toFixed(0), `+${(sh - sp).toFixed(0)} ms`, '<= +50 ms', yes(sh - sp <= 50)]);
+        rows.push([
+          view,
+          'after a scroll step, readable (ms)',
+          sp.toFixed(0),
+          sh.toFixed(0),
+          `+${(sh - sp).toFixed(0)} ms`,
+          '<= +50 ms',
+          yes(sh - sp <= 50),
+        ]);
         verdicts[`scroll: ${view}`] = sh - sp <= 50;
       }
     }
     const mm = (pick: (x: MemorySample) => number, which: 'plain' | 'hush') => median(memory[which].map(pick));
-    for (const [name, pick] of [['JS heap growth (MB)', (x: MemorySample) => x.heapMb], ['process memory growth (MB)', (x: MemorySample) => x.processMb]] as const) {
+    for (const [name, pick] of [
+      ['JS heap growth (MB)', (x: MemorySample) => x.heapMb],
+      ['process memory growth (MB)', (x: MemorySample) => x.processMb],
+    ] as const) {
       const p = mm(pick, 'plain');
       const h = mm(pick, 'hush');
       const ok = Number.isFinite(h) && Number.isFinite(p) ? h < 2 * Math.max(p, 0.1) : null;
-      rows.push([`home, ${mm((x) => x.messages, 'hush').toFixed(0)} messages`, name, p.toFixed(1), h.toFixed(1), ratio(h, p), '< 2x', yes(ok)]);
+      rows.push([
+        `home, ${mm((x) => x.messages, 'hush').toFixed(0)} messages`,
+        name,
+        p.toFixed(1),
+        h.toFixed(1),
+        ratio(h, p),
+        '< 2x',
+        yes(ok),
+      ]);
       verdicts[`memory: ${name}`] = ok;
     }
     const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
@@ -177,9 +266,15 @@ async function main(): Promise<void> {
     for (const v of hushVisits.filter((x) => x.how === 'cold')) {
       const h = samples[key(v)]?.hush ?? [];
       const ph = (k: string) => median(h.map((x) => x.phases[k] ?? Number.NaN)).toFixed(0);
-      console.log(`Hush ${v.name} stages (median ms from navigation): first status ${ph('status')}, first view host ${ph('host')}, first frame ${ph('frame')}, first drawn ${ph('drawn')}`);
+      console.log(
+        `Hush ${v.name} stages (median ms from navigation): first status ${ph('status')}, first view host ${ph('host')}, first frame ${ph('frame')}, first drawn ${ph('drawn')}`,
+      );
     }
-    console.log(`first visit (decrypting, cache empty): ${Object.entries(first).map(([n, x]) => `${n} ${x.readableMs.toFixed(0)} ms`).join(', ')}`);
+    console.log(
+      `first visit (decrypting, cache empty): ${Object.entries(first)
+        .map(([n, x]) => `${n} ${x.readableMs.toFixed(0)} ms`)
+        .join(', ')}`,
+    );
     // The background: its own start (Chromium: worker stopped and woken; Firefox: reloaded), and bundle sizes.
     const release = resolve('dist/bench-release');
     await build({ outdir: release });
@@ -189,7 +284,11 @@ async function main(): Promise<void> {
     const start = startupReport(kind, await coldStarts(hushBrowser, RUNS));
     console.log(start.line);
     verdicts['background ready < 100 ms'] = start.ok;
-    console.log(`verdicts (${kind}): ${Object.entries(verdicts).map(([k, v]) => `${k}: ${yes(v)}`).join('; ')}`);
+    console.log(
+      `verdicts (${kind}): ${Object.entries(verdicts)
+        .map(([k, v]) => `${k}: ${yes(v)}`)
+        .join('; ')}`,
+    );
     summary.verdicts = verdicts;
     summary.startupReadyMs = start.readyMs;
     mkdirSync('test-artifacts', { recursive: true });
@@ -200,7 +299,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

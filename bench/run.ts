@@ -20,7 +20,12 @@ interface P {
   chain: hush.PrekeyChainState;
 }
 const rng = deterministicRng('bench');
-const mk = (name: string, host: string): P => ({ name, host, identity: hush.generateIdentity(`https://${host}/users/${name}`, rng), chain: hush.createChain(NOW - 1000, undefined, rng) });
+const mk = (name: string, host: string): P => ({
+  name,
+  host,
+  identity: hush.generateIdentity(`https://${host}/users/${name}`, rng),
+  chain: hush.createChain(NOW - 1000, undefined, rng),
+});
 const sender = mk('alice', 'social.example');
 const pool = Array.from({ length: 20 }, (_, i) => mk(`user${i + 1}`, `instance${i % 5}.example`));
 const mention = (ps: readonly P[]): string => `${ps.map((p) => `@${p.name}@${p.host}`).join(' ')} `;
@@ -31,7 +36,9 @@ const key = (p: P): hush.RecipientKey => {
 
 // ---- 1. capacity ----
 console.log(`\nCapacity of one ${MAX}-character status (same envelope, different text encodings)\n`);
-const rows: string[][] = [['recipients', 'mention text counts', 'chars left', 'Hush16 (16 bit/char)', 'base32768-like (15)', 'base64 (6)']];
+const rows: string[][] = [
+  ['recipients', 'mention text counts', 'chars left', 'Hush16 (16 bit/char)', 'base32768-like (15)', 'base64 (6)'],
+];
 for (const n of [1, 5]) {
   // The acceptance case: one remote recipient "@alice@social.example".
   const to = n === 1 ? [{ ...pool[0], name: 'alice', host: 'social.example' } as P] : pool.slice(0, n);
@@ -42,7 +49,14 @@ for (const n of [1, 5]) {
   const ours = plaintextCapacity(hush.chunkCapacityBytes(budget), wraps, false);
   const b32k = plaintextCapacity(Math.floor((chars * 15) / 8), wraps, false);
   const b64 = plaintextCapacity(Math.floor((chars * 6) / 8), wraps, false);
-  rows.push([String(n), String(hush.mastodonCount(budget.mentionText)), String(chars), `${ours} B`, `${b32k} B`, b64 < 0 ? 'does not fit (needs >1 status)' : `${b64} B`]);
+  rows.push([
+    String(n),
+    String(hush.mastodonCount(budget.mentionText)),
+    String(chars),
+    `${ours} B`,
+    `${b32k} B`,
+    b64 < 0 ? 'does not fit (needs >1 status)' : `${b64} B`,
+  ]);
 }
 printTable(rows);
 
@@ -66,12 +80,24 @@ for (const n of [1, 5, 20]) {
   const to = pool.slice(0, n);
   const budget = { mentionText: mention(to), maxChars: MAX };
   const plaintext = 'x'.repeat(Math.max(1, plaintextCapacity(hush.chunkCapacityBytes(budget), n + 1, false)));
-  const enc = () => hush.encryptMessage({ sender: { identity: sender.identity, chain: sender.chain }, recipients: to.map(key), plaintext, now: NOW, statusBudget: budget });
+  const enc = () =>
+    hush.encryptMessage({
+      sender: { identity: sender.identity, chain: sender.chain },
+      recipients: to.map(key),
+      plaintext,
+      now: NOW,
+      statusBudget: budget,
+    });
   const m = enc();
   if (!m.ok) throw new Error(m.reason);
   const chunks = m.value.chunks;
   const me = to[n - 1] as P;
-  const ctx: hush.DecryptContext = { author: { actorUri: sender.identity.actorUri, identityPk: sender.identity.publicKey }, recipients: to.map((p) => ({ actorUri: p.identity.actorUri, identityPk: p.identity.publicKey })), me: { actorUri: me.identity.actorUri, identityPk: me.identity.publicKey, chain: me.chain }, now: NOW };
+  const ctx: hush.DecryptContext = {
+    author: { actorUri: sender.identity.actorUri, identityPk: sender.identity.publicKey },
+    recipients: to.map((p) => ({ actorUri: p.identity.actorUri, identityPk: p.identity.publicKey })),
+    me: { actorUri: me.identity.actorUri, identityPk: me.identity.publicKey, chain: me.chain },
+    now: NOW,
+  };
   const dec = () => {
     const r = hush.decryptMessage(m.value.statuses, ctx);
     if (!r.ok) throw new Error(r.reason);
@@ -100,7 +126,9 @@ for (const n of [1, 5, 20]) {
   };
   const sigs = chunks.map((c) => s.crypto_sign_detached(c, sender.identity.secretKey));
   const sealedMk = s.crypto_aead_xchacha20poly1305_ietf_encrypt(key32, null, null, n24, key32);
-  const bodies = sizes.map((size) => s.crypto_aead_xchacha20poly1305_ietf_encrypt(new Uint8Array(size - 200), null, null, n24, key32));
+  const bodies = sizes.map((size) =>
+    s.crypto_aead_xchacha20poly1305_ietf_encrypt(new Uint8Array(size - 200), null, null, n24, key32),
+  );
   const esk = s.randombytes_buf(32);
   const rawDec = () => {
     chunks.forEach((c, i) => s.crypto_sign_verify_detached(sigs[i] as Uint8Array, c, sender.identity.publicKey));
@@ -117,10 +145,21 @@ for (const n of [1, 5, 20]) {
   const tr = time(raw);
   const td = time(dec);
   const trd = time(rawDec);
-  cost.push([String(n), String(chunks.length), te.toFixed(0), tr.toFixed(0), (te / tr).toFixed(2), td.toFixed(0), trd.toFixed(0), (td / trd).toFixed(2)]);
+  cost.push([
+    String(n),
+    String(chunks.length),
+    te.toFixed(0),
+    tr.toFixed(0),
+    (te / tr).toFixed(2),
+    td.toFixed(0),
+    trd.toFixed(0),
+    (td / trd).toFixed(2),
+  ]);
 }
 printTable(cost);
-console.log('\nRaw = the libsodium calls alone (random draws, X25519, BLAKE2b, XChaCha20-Poly1305, Ed25519) with the same sizes;');
+console.log(
+  '\nRaw = the libsodium calls alone (random draws, X25519, BLAKE2b, XChaCha20-Poly1305, Ed25519) with the same sizes;',
+);
 console.log('the ratio is our overhead: parsing, Hush16 text encoding, Mastodon counting (Intl.Segmenter), copies.\n');
 
 function printTable(t: string[][]): void {

@@ -62,9 +62,11 @@ export async function coldStarts(b: LaunchedBrowser, runs: number): Promise<Star
     if (b.kind === 'chromium') {
       await stopChromiumWorker(b);
     } else {
-      await page.evaluate(() => {
-        (globalThis as unknown as { browser: { runtime: { reload(): void } } }).browser.runtime.reload();
-      }).catch(() => undefined);
+      await page
+        .evaluate(() => {
+          (globalThis as unknown as { browser: { runtime: { reload(): void } } }).browser.runtime.reload();
+        })
+        .catch(() => undefined);
       await page.close().catch(() => undefined);
       await new Promise((r) => setTimeout(r, 500));
       page = await b.openExtensionPage('options.html');
@@ -97,7 +99,10 @@ export function bundleSizes(dir: string): BundleSize[] {
   });
 }
 
-export function startupReport(kind: BrowserKind, samples: readonly StartupSample[]): { line: string; readyMs: number; ok: boolean } {
+export function startupReport(
+  kind: BrowserKind,
+  samples: readonly StartupSample[],
+): { line: string; readyMs: number; ok: boolean } {
   const ready = median(samples.map((s) => s.readyMs));
   const evaluated = median(samples.map((s) => s.evaluatedMs));
   const ok = ready < READY_BUDGET_MS;
@@ -113,7 +118,9 @@ export function bundleReport(dir: string): string[] {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const lines = sizes.map((s) => `  ${s.file.padEnd(20)} ${kb(s.bytes).padStart(10)}  gz ${kb(s.gzip).padStart(9)}`);
   const bg = sizes.find((s) => s.file === 'background.js');
-  lines.push(`background.js gzipped ${bg ? kb(bg.gzip) : '?'} (target < ${kb(BACKGROUND_GZIP_BUDGET)}: ${bg && bg.gzip < BACKGROUND_GZIP_BUDGET ? 'yes' : 'NO'})`);
+  lines.push(
+    `background.js gzipped ${bg ? kb(bg.gzip) : '?'} (target < ${kb(BACKGROUND_GZIP_BUDGET)}: ${bg && bg.gzip < BACKGROUND_GZIP_BUDGET ? 'yes' : 'NO'})`,
+  );
   return lines;
 }
 
@@ -121,7 +128,11 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const runsArg = args.indexOf('--runs');
   const runs = runsArg >= 0 ? Math.max(1, Number(args[runsArg + 1]) || 7) : 7;
-  const kinds: BrowserKind[] = args.includes('--chromium') ? ['chromium'] : args.includes('--firefox') ? ['firefox'] : ['chromium', 'firefox'];
+  const kinds: BrowserKind[] = args.includes('--chromium')
+    ? ['chromium']
+    : args.includes('--firefox')
+      ? ['firefox']
+      : ['chromium', 'firefox'];
   const release = resolve('dist/bench-release');
   await build({ outdir: release });
   console.log('release bundles:');
@@ -140,8 +151,11 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve('bench/startup.ts')) {
-  main().then(() => process.exit(0), (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -12,7 +12,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from '../build.mjs';
 import { browserKinds, launchBrowser, type BrowserKind, type LaunchedBrowser } from '../test/browser/launch';
-import { chooseDirect, clickHush, editorProblem, enableHush, openAs, sendSecure, shownMessages, typeSecure, verifyContact, waitForPlaintext, type HushUser } from '../test/browser/overlay-support';
+import {
+  chooseDirect,
+  clickHush,
+  editorProblem,
+  enableHush,
+  openAs,
+  sendSecure,
+  shownMessages,
+  typeSecure,
+  verifyContact,
+  waitForPlaintext,
+  type HushUser,
+} from '../test/browser/overlay-support';
 import { startFederation, type Federation, type Instance } from '../test/instance/server/federation';
 import sqlite from 'node-sqlite3-wasm';
 
@@ -49,9 +61,14 @@ async function send(from: HushUser, text: string): Promise<void> {
 function printDatabases(instances: Instance[]): void {
   for (const i of instances) {
     console.log(`\n${i.domain} database (${i.dbPath}), direct statuses:`);
-    for (const row of queryDb(i.dbPath, "SELECT id, account_id, in_reply_to_id, text FROM statuses WHERE visibility = 'direct' ORDER BY id")) {
+    for (const row of queryDb(
+      i.dbPath,
+      "SELECT id, account_id, in_reply_to_id, text FROM statuses WHERE visibility = 'direct' ORDER BY id",
+    )) {
       // Received statuses are stored as HTML: tags dropped for display.
-      console.log(`  ${String(row.id)}  reply_to=${str(row.in_reply_to_id, '-').padEnd(18)}  ${clip(str(row.text, '').replace(/<[^>]*>/g, ''), 90)}`);
+      console.log(
+        `  ${String(row.id)}  reply_to=${str(row.in_reply_to_id, '-').padEnd(18)}  ${clip(str(row.text, '').replace(/<[^>]*>/g, ''), 90)}`,
+      );
     }
   }
 }
@@ -71,9 +88,13 @@ async function main(): Promise<void> {
     const b = fed.instances['b.test'];
     const aliceUser = a?.users.alice;
     const bobUser = b?.users.bob;
-    if (!a || !b || !aliceUser || !bobUser) throw new Error('federation did not start with alice@a.test and bob@b.test');
+    if (!a || !b || !aliceUser || !bobUser)
+      throw new Error('federation did not start with alice@a.test and bob@b.test');
     console.log(`a.test: ${a.origin}   b.test: ${b.origin}`);
-    const [ab, bb] = await Promise.all([launchBrowser(kind, { extensionDir, headless }), launchBrowser(kind, { extensionDir, headless })]);
+    const [ab, bb] = await Promise.all([
+      launchBrowser(kind, { extensionDir, headless }),
+      launchBrowser(kind, { extensionDir, headless }),
+    ]);
     browsers.push(ab, bb);
     const alice = await openAs(ab, a.origin, aliceUser, 'alice');
     const bob = await openAs(bb, b.origin, bobUser, 'bob');
@@ -103,23 +124,44 @@ async function main(): Promise<void> {
 
     step('what the servers store (ciphertext only)');
     printDatabases([a, b]);
-    step('what the browsers show (plaintext, in Hush\'s secure views)');
-    for (const [name, u] of [['alice', alice], ['bob', bob]] as const) {
+    step("what the browsers show (plaintext, in Hush's secure views)");
+    for (const [name, u] of [
+      ['alice', alice],
+      ['bob', bob],
+    ] as const) {
       console.log(`\n${name}'s browser:`);
       for (const m of await shownMessages(u.page)) console.log(`  ${m.statusId}  [${m.badge}]  ${clip(m.text, 90)}`);
     }
-    for (const [name, u] of [['alice', alice], ['bob', bob]] as const) {
+    for (const [name, u] of [
+      ['alice', alice],
+      ['bob', bob],
+    ] as const) {
       await u.page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
     }
-    step('bob\'s Hush inbox (no web UI needed; here it uses bob\'s open tab for the token)');
+    step("bob's Hush inbox (no web UI needed; here it uses bob's open tab for the token)");
     const inbox = await bb.openExtensionPage('inbox.html');
     await inbox.setViewport({ width: 900, height: 900 });
     await inbox.waitForSelector('[data-testid="conversation"]', { timeout: 60_000 });
     await inbox.click('[data-testid="conversation"]');
-    await inbox.waitForFunction((text: string) => [...document.querySelectorAll('[data-testid="message"]')].some((m) => (m as HTMLElement).innerText.includes(text)), { timeout: 60_000 }, 'The end.');
+    await inbox.waitForFunction(
+      (text: string) =>
+        [...document.querySelectorAll('[data-testid="message"]')].some((m) =>
+          (m as HTMLElement).innerText.includes(text),
+        ),
+      { timeout: 60_000 },
+      'The end.',
+    );
     await inbox.screenshot({ path: join(artifacts, 'bob-inbox.png') });
-    const plaintextOnServer = [a, b].some((i) => queryDb(i.dbPath, 'SELECT text, content FROM statuses').some((r) => [first, reply, 'The end.'].some((p) => `${String(r.text)}${String(r.content)}`.includes(p))));
-    step(plaintextOnServer ? 'FAILED: a database holds plaintext' : `OK: no plaintext in either database; screenshots in ${artifacts}`);
+    const plaintextOnServer = [a, b].some((i) =>
+      queryDb(i.dbPath, 'SELECT text, content FROM statuses').some((r) =>
+        [first, reply, 'The end.'].some((p) => `${String(r.text)}${String(r.content)}`.includes(p)),
+      ),
+    );
+    step(
+      plaintextOnServer
+        ? 'FAILED: a database holds plaintext'
+        : `OK: no plaintext in either database; screenshots in ${artifacts}`,
+    );
     if (plaintextOnServer) process.exitCode = 1;
   } finally {
     await Promise.all(browsers.map((x) => x.close()));
@@ -129,6 +171,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : String(e));
+  console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
   process.exit(1);
 });

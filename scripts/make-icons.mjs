@@ -15,19 +15,23 @@ function shapeAt(x, y) {
     return x >= x0 && x <= x1 && y >= y0 && y <= y1 && (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
   };
   // Lock: body, shackle (ring segment above the body), keyhole cut out.
-  const body = inRoundRect(0.33, 0.40, 0.67, 0.66, 0.04);
-  const sx = x - 0.5, sy = y - 0.40, d = Math.hypot(sx, sy);
+  const body = inRoundRect(0.33, 0.4, 0.67, 0.66, 0.04);
+  const sx = x - 0.5,
+    sy = y - 0.4,
+    d = Math.hypot(sx, sy);
   const shackle = y <= 0.41 && d <= 0.125 && d >= 0.075;
-  const keyhole = Math.hypot(x - 0.5, y - 0.50) <= 0.035 || (Math.abs(x - 0.5) <= 0.016 && y >= 0.5 && y <= 0.59);
+  const keyhole = Math.hypot(x - 0.5, y - 0.5) <= 0.035 || (Math.abs(x - 0.5) <= 0.016 && y >= 0.5 && y <= 0.59);
   if ((body && !keyhole) || shackle) return 'lock';
   // Bubble: rounded rectangle plus a tail at the bottom left.
-  if (inRoundRect(0.06, 0.08, 0.94, 0.80, 0.16)) return 'bubble';
-  const tail = y >= 0.78 && y <= 0.96 && x >= 0.18 && x <= 0.40 && (x - 0.18) <= (0.96 - y) * 1.2 && x >= 0.18 + (y - 0.78) * 0.2;
+  if (inRoundRect(0.06, 0.08, 0.94, 0.8, 0.16)) return 'bubble';
+  const tail =
+    y >= 0.78 && y <= 0.96 && x >= 0.18 && x <= 0.4 && x - 0.18 <= (0.96 - y) * 1.2 && x >= 0.18 + (y - 0.78) * 0.2;
   return tail ? 'bubble' : null;
 }
 
 function crc32(buf) {
-  let c, crc = 0xffffffff;
+  let c,
+    crc = 0xffffffff;
   for (const b of buf) {
     c = (crc ^ b) & 0xff;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -37,9 +41,11 @@ function crc32(buf) {
 }
 
 function chunk(type, data) {
-  const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
   const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td));
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
   return Buffer.concat([len, td, crc]);
 }
 
@@ -49,23 +55,42 @@ function png(size) {
   for (let py = 0; py < size; py++) {
     const row = Buffer.alloc(1 + size * 4);
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
-      for (let i = 0; i < SS; i++) for (let j = 0; j < SS; j++) {
-        const s = shapeAt((px + (i + 0.5) / SS) / size, (py + (j + 0.5) / SS) / size);
-        if (s) { const c = s === 'lock' ? LOCK : BUBBLE; r += c[0]; g += c[1]; b += c[2]; a += 1; }
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
+      for (let i = 0; i < SS; i++)
+        for (let j = 0; j < SS; j++) {
+          const s = shapeAt((px + (i + 0.5) / SS) / size, (py + (j + 0.5) / SS) / size);
+          if (s) {
+            const c = s === 'lock' ? LOCK : BUBBLE;
+            r += c[0];
+            g += c[1];
+            b += c[2];
+            a += 1;
+          }
+        }
+      const o = 1 + px * 4,
+        n = SS * SS;
+      if (a) {
+        row[o] = r / a;
+        row[o + 1] = g / a;
+        row[o + 2] = b / a;
       }
-      const o = 1 + px * 4, n = SS * SS;
-      if (a) { row[o] = r / a; row[o + 1] = g / a; row[o + 2] = b / a; }
       row[o + 3] = Math.round((255 * a) / n);
     }
     rows.push(row);
   }
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0); ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; ihdr[9] = 6; // 8-bit RGBA
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 6; // 8-bit RGBA
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows), { level: 9 })), chunk('IEND', Buffer.alloc(0)),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.concat(rows), { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
   ]);
 }
 

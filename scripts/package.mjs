@@ -11,5 +11,18 @@ const webExt = join(root, 'node_modules/.bin/web-ext');
 
 for (const target of ['chrome', 'firefox']) {
   const dir = await build({ target, outdir: join(root, 'dist', `store-${target}`) });
-  execFileSync(webExt, ['build', '--source-dir', dir, '--artifacts-dir', join(root, 'dist'), '--filename', `hush-${target}-${version}.zip`, '--overwrite-dest'], { stdio: 'inherit' });
+  execFileSync(
+    webExt,
+    [
+      'build',
+      '--source-dir',
+      dir,
+      '--artifacts-dir',
+      join(root, 'dist'),
+      '--filename',
+      `hush-${target}-${version}.zip`,
+      '--overwrite-dest',
+    ],
+    { stdio: 'inherit' },
+  );
 }

@@ -5,7 +5,15 @@ describe('manifest', () => {
   it('release build asks for the minimum: no host access at install, per-instance optional hosts', () => {
     const m = makeManifest();
     // identity: the inbox's OAuth flow; contextMenus + sidePanel: opening the inbox (issue #18).
-    expect(m.permissions.sort()).toEqual(['activeTab', 'alarms', 'contextMenus', 'identity', 'scripting', 'sidePanel', 'storage']);
+    expect(m.permissions.sort()).toEqual([
+      'activeTab',
+      'alarms',
+      'contextMenus',
+      'identity',
+      'scripting',
+      'sidePanel',
+      'storage',
+    ]);
     expect(m.host_permissions).toBeUndefined();
     expect(m.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
     expect(JSON.stringify(m)).not.toContain('<all_urls>');
@@ -15,7 +23,15 @@ describe('manifest', () => {
   it('test build adds a static host permission for 127.0.0.1 and nothing else', () => {
     const m = makeManifest({ test: true });
     expect(m.host_permissions).toEqual(['http://127.0.0.1/*']);
-    expect(m.permissions.sort()).toEqual(['activeTab', 'alarms', 'contextMenus', 'identity', 'scripting', 'sidePanel', 'storage']);
+    expect(m.permissions.sort()).toEqual([
+      'activeTab',
+      'alarms',
+      'contextMenus',
+      'identity',
+      'scripting',
+      'sidePanel',
+      'storage',
+    ]);
   });
 
   it('one manifest serves both browsers; store targets drop what the other browser does not use', () => {
@@ -37,6 +53,8 @@ describe('manifest', () => {
   });
 
   it('allows wasm for libsodium on extension pages and nothing looser', () => {
-    expect(makeManifest().content_security_policy).toEqual({ extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" });
+    expect(makeManifest().content_security_policy).toEqual({
+      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+    });
   });
 });

@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../build.mjs';
 
 /** What only test builds may contain: the message recorder, the test key services, test-only storage keys. */
-const TEST_ONLY = ['__hushMessageLog', '__hushTestKeyServices', '__hushTestInboxEntry', 'hush-test:clock-offset', 'hush-test:webfinger-origins', 'hush-test:claim-faults'];
+const TEST_ONLY = [
+  '__hushMessageLog',
+  '__hushTestKeyServices',
+  '__hushTestInboxEntry',
+  'hush-test:clock-offset',
+  'hush-test:webfinger-origins',
+  'hush-test:claim-faults',
+];
 export const BACKGROUND_GZIP_BUDGET = 400 * 1024;
 
 let release = '';
@@ -31,7 +38,14 @@ describe('release bundles', () => {
   });
 
   it('release scripts contain none of the test-only code', () => {
-    for (const file of ['background.js', 'content.js', 'popup.js', 'options.js', 'frames/view.js', 'frames/editor.js']) {
+    for (const file of [
+      'background.js',
+      'content.js',
+      'popup.js',
+      'options.js',
+      'frames/view.js',
+      'frames/editor.js',
+    ]) {
       const js = read(release, file);
       for (const marker of TEST_ONLY) expect(js.includes(marker), `${marker} in ${file}`).toBe(false);
     }

@@ -6,7 +6,13 @@
  * pass its schema.
  */
 import { describe, expect, it } from 'vitest';
-import { dropLegacyRecords, MAX_MESSAGES, MessageStore, type Sealer, type StoredMessage } from '../src/background/overlay/message-store';
+import {
+  dropLegacyRecords,
+  MAX_MESSAGES,
+  MessageStore,
+  type Sealer,
+  type StoredMessage,
+} from '../src/background/overlay/message-store';
 import { entryOf, parseStored, STORAGE_KEYS } from '../src/background/storage/keys';
 import { KeyStore } from '../src/background/storage/store';
 import type { AccountRecord, Contact } from '../src/background/storage/schema';
@@ -62,18 +68,41 @@ const TEXT = 'Meet me by the old boathouse after work; bring the charts and the 
 
 const fp = (i: number): string => i.toString(16).padStart(64, '0');
 const contact = (i: number): Contact => ({
-  actorUri: `https://b.test/users/friend${i}`, acct: `friend${i}@b.test`,
-  pinned: { identityPk: 'A'.repeat(43), fingerprint: fp(i), firstSeen: START, trust: i % 3 === 0 ? 'verified' : 'unverified', verifiedAt: i % 3 === 0 ? START : null },
-  bundle: { epoch: 40, prekeyPk: 'B'.repeat(43), fetchedAt: START }, maxEpoch: 40,
-  history: [], pendingChange: null, revoked: null, warning: null, checkedAt: START, servedBy: ['https://a.test', 'https://b.test'],
-  deadKeys: [], identityChange: null, withdrawn: null,
+  actorUri: `https://b.test/users/friend${i}`,
+  acct: `friend${i}@b.test`,
+  pinned: {
+    identityPk: 'A'.repeat(43),
+    fingerprint: fp(i),
+    firstSeen: START,
+    trust: i % 3 === 0 ? 'verified' : 'unverified',
+    verifiedAt: i % 3 === 0 ? START : null,
+  },
+  bundle: { epoch: 40, prekeyPk: 'B'.repeat(43), fetchedAt: START },
+  maxEpoch: 40,
+  history: [],
+  pendingChange: null,
+  revoked: null,
+  warning: null,
+  checkedAt: START,
+  servedBy: ['https://a.test', 'https://b.test'],
+  deadKeys: [],
+  identityChange: null,
+  withdrawn: null,
 });
 const account: AccountRecord = {
-  v: 2, origin: 'https://a.test', accountId: '109000000000000001', acct: 'alice@a.test', actorUri: 'https://a.test/users/alice', identityPk: 'C'.repeat(43),
-  createdAt: START, status: 'active', revokedAt: null,
+  v: 2,
+  origin: 'https://a.test',
+  accountId: '109000000000000001',
+  acct: 'alice@a.test',
+  actorUri: 'https://a.test/users/alice',
+  identityPk: 'C'.repeat(43),
+  createdAt: START,
+  status: 'active',
+  revokedAt: null,
   secrets: { kind: 'sealed', nonce: 'D'.repeat(32), ct: 'E'.repeat(2000) },
   chainInfo: { origin: START, period: 7 * DAY, epoch: 52, oldestEpoch: 48 },
-  published: { epoch: 52, at: START, kind: 'bundle' }, publish: { wantEpoch: null, attempts: 0, lastError: null, lastAttemptAt: START },
+  published: { epoch: 52, at: START, kind: 'bundle' },
+  publish: { wantEpoch: null, attempts: 0, lastError: null, lastAttemptAt: START },
 };
 
 function message(n: number): StoredMessage {
@@ -83,8 +112,12 @@ function message(n: number): StoredMessage {
     plaintext: `${n}: ${TEXT}`,
     sender: { actorUri: `https://b.test/users/friend${n % 300}`, fingerprint: fp(n % 300) },
     recipients: [{ actorUri: 'https://a.test/users/alice', fingerprint: fp(999) }],
-    messageId: `m${n}`.padEnd(22, 'x'), replyTo: n % 2 === 0 ? null : `m${n - 1}`.padEnd(22, 'x'), createdAt: at,
-    statusIds: [id], hashes: ['h'.repeat(43)], firstShownAt: at,
+    messageId: `m${n}`.padEnd(22, 'x'),
+    replyTo: n % 2 === 0 ? null : `m${n - 1}`.padEnd(22, 'x'),
+    createdAt: at,
+    statusIds: [id],
+    hashes: ['h'.repeat(43)],
+    firstShownAt: at,
   };
 }
 
@@ -94,12 +127,33 @@ describe('a year of heavy use (50 messages a day) stays bounded and loses nothin
     const keyStore = new KeyStore(area);
     await keyStore.putAccount(account);
     await area.set({ 'hush:contacts': { v: 3, contacts: Array.from({ length: 300 }, (_, i) => contact(i)) } });
-    await area.set({ 'hush:schema': 3, 'hush:vault': { salt: 'F'.repeat(22), opslimit: 3, memlimit: 67_108_864, checkNonce: 'G'.repeat(32), check: 'H'.repeat(43) } });
+    await area.set({
+      'hush:schema': 3,
+      'hush:vault': {
+        salt: 'F'.repeat(22),
+        opslimit: 3,
+        memlimit: 67_108_864,
+        checkNonce: 'G'.repeat(32),
+        check: 'H'.repeat(43),
+      },
+    });
     await createSettingsStore(area).setPhrase({ text: 'blue heron at dawn', pattern: 'grid-green' });
-    await createSettingsStore(area).setKeySettings({ rotationPeriodSeconds: 7 * DAY, graceSeconds: 30 * DAY, autoLockSeconds: 600 });
+    await createSettingsStore(area).setKeySettings({
+      rotationPeriodSeconds: 7 * DAY,
+      graceSeconds: 30 * DAY,
+      autoLockSeconds: 600,
+    });
     // An earlier reader's unbounded records, written before this version.
-    for (let i = 0; i < 5000; i++) await area.set({ [`hush-view:${i}`]: { badge: 'verified', text: TEXT }, [`hush-seen:${i}`]: START });
-    const keep = (): string[] => ['hush:schema', 'hush:vault', 'hush:settings', 'hush:contacts', `hush:account:${account.origin}#${account.accountId}`].map((k) => `${k}=${area.data.get(k)}`);
+    for (let i = 0; i < 5000; i++)
+      await area.set({ [`hush-view:${i}`]: { badge: 'verified', text: TEXT }, [`hush-seen:${i}`]: START });
+    const keep = (): string[] =>
+      [
+        'hush:schema',
+        'hush:vault',
+        'hush:settings',
+        'hush:contacts',
+        `hush:account:${account.origin}#${account.accountId}`,
+      ].map((k) => `${k}=${area.data.get(k)}`);
     const before = keep();
 
     expect(await dropLegacyRecords(area)).toBe(10_000);
@@ -107,7 +161,11 @@ describe('a year of heavy use (50 messages a day) stays bounded and loses nothin
     let peak = 0;
     for (let day = 0; day < DAYS; day++) {
       // A day's messages arrive together (one turn: one index write), as a busy conversation list does.
-      await Promise.all(Array.from({ length: PER_DAY }, (_, i) => store.put(message(day * PER_DAY + i), `s${(day * PER_DAY + i) % 300}`)));
+      await Promise.all(
+        Array.from({ length: PER_DAY }, (_, i) =>
+          store.put(message(day * PER_DAY + i), `s${(day * PER_DAY + i) % 300}`),
+        ),
+      );
       peak = Math.max(peak, area.bytes());
     }
 
@@ -138,7 +196,9 @@ describe('a year of heavy use (50 messages a day) stays bounded and loses nothin
     const end = area.bytes();
     expect(end).toBeLessThan(4 * 1024 * 1024);
     expect(peak).toBeLessThan(end + PER_DAY * 2_000);
-    console.log(`year of use: ${area.data.size} keys, ${(end / 1024).toFixed(0)} KiB at the end, peak ${(peak / 1024).toFixed(0)} KiB`);
+    console.log(
+      `year of use: ${area.data.size} keys, ${(end / 1024).toFixed(0)} KiB at the end, peak ${(peak / 1024).toFixed(0)} KiB`,
+    );
 
     // Every key written is one the storage map names, and its value passes that entry's schema.
     const unnamed: string[] = [];
@@ -151,7 +211,9 @@ describe('a year of heavy use (50 messages a day) stays bounded and loses nothin
     expect(unnamed).toEqual([]);
     expect(failing).toEqual([]);
     // The records the map says are never pruned are exactly the user's keys, contacts and settings.
-    const never = Object.values(STORAGE_KEYS).filter((e) => e.area === 'local' && e.pruned === 'never').map((e) => e.key);
+    const never = Object.values(STORAGE_KEYS)
+      .filter((e) => e.area === 'local' && e.pruned === 'never')
+      .map((e) => e.key);
     expect(never).toEqual(expect.arrayContaining(['hush:account:', 'hush:contacts', 'hush:vault', 'hush:settings']));
   });
 });

@@ -121,7 +121,11 @@ async function read(id: string): Promise<FrameSession | null> {
 }
 
 /** A new session for a content script of `tabId`, and its first offer. */
-export async function openFrameSession(kind: FrameKind, tabId: number, now = Date.now()): Promise<{ session: string; offer: string }> {
+export async function openFrameSession(
+  kind: FrameKind,
+  tabId: number,
+  now = Date.now(),
+): Promise<{ session: string; offer: string }> {
   const id = randomId(18);
   await browser.storage.session.set({ [key(id)]: { kind, tabId, createdAt: now } satisfies FrameSession });
   return { session: id, offer: await offerFor(id, kind, tabId) };
@@ -148,7 +152,12 @@ export async function reoffer(session: string, tabId: number): Promise<string | 
  * A frame claims an offer: it must be live, made for this tab and this kind of frame. The offer
  * is used up and the session is bound to the claiming frame. Returns the session id or null.
  */
-export async function claimOffer(token: string, tabId: number, kind: FrameKind, frameId: number): Promise<string | null> {
+export async function claimOffer(
+  token: string,
+  tabId: number,
+  kind: FrameKind,
+  frameId: number,
+): Promise<string | null> {
   const m = await memory();
   const offer = m.get(token);
   m.delete(token); // one-time, whoever presents it
@@ -169,7 +178,11 @@ export async function sessionOfTab(id: string, tabId: number, kind: FrameKind): 
 }
 
 /** True when `frameId` is the frame bound to the session (checked on every request a frame makes). */
-export async function frameOwnsSession(id: string, tabId: number, frameId: number | null | undefined): Promise<boolean> {
+export async function frameOwnsSession(
+  id: string,
+  tabId: number,
+  frameId: number | null | undefined,
+): Promise<boolean> {
   if (typeof frameId !== 'number') return false;
   const owner = boundHere.get(id);
   if (owner !== undefined) return owner === frameId;

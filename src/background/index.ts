@@ -38,8 +38,16 @@ const statusApi = new StatusApi((url, init) => fetch(url, init));
  * without an open tab with the inbox's own OAuth token (review R1).
  */
 const reader = new Reader({
-  services: keyServices, area: browser.storage.local, now: () => Promise.resolve(Math.floor(Date.now() / 1000)),
-  serverStatus: serverStatusVia(statusApi, firstToken((account) => pageToken(account, 'publish'), (account) => ownToken(account))),
+  services: keyServices,
+  area: browser.storage.local,
+  now: () => Promise.resolve(Math.floor(Date.now() / 1000)),
+  serverStatus: serverStatusVia(
+    statusApi,
+    firstToken(
+      (account) => pageToken(account, 'publish'),
+      (account) => ownToken(account),
+    ),
+  ),
 });
 /** The inbox reads whole threads: a longer deadline than the key store's lookups. */
 const inboxApi = new MastodonApi((url, init) => fetch(url, init), { timeoutMs: 15_000 });
@@ -52,15 +60,26 @@ setResolveTokenSource(ownToken);
 const keyAccounts = async () => {
   const rt = browserRuntime();
   await rt.init();
-  return (await rt.store.accounts()).map((a) => ({ origin: a.origin, accountId: a.accountId, acct: a.acct, active: a.status === 'active' }));
+  return (await rt.store.accounts()).map((a) => ({
+    origin: a.origin,
+    accountId: a.accountId,
+    acct: a.acct,
+    active: a.status === 'active',
+  }));
 };
 const streaming = new Map<string, string | null>();
 const live = new LiveHub({
-  extensionOrigin, extensionId: browser.runtime.id,
-  accounts: async () => Promise.all((await keyAccounts()).filter((a) => a.active).map(async (a) => {
-    const account = { origin: a.origin, accountId: a.accountId };
-    return { account, token: (await ownToken(account)) ?? (await pageToken(account, 'resolve')) };
-  })),
+  extensionOrigin,
+  extensionId: browser.runtime.id,
+  accounts: async () =>
+    Promise.all(
+      (await keyAccounts())
+        .filter((a) => a.active)
+        .map(async (a) => {
+          const account = { origin: a.origin, accountId: a.accountId };
+          return { account, token: (await ownToken(account)) ?? (await pageToken(account, 'resolve')) };
+        }),
+    ),
   streamingBase: async (origin) => {
     if (!streaming.has(origin)) {
       const r = await inboxApi.instance(origin);
@@ -71,7 +90,11 @@ const live = new LiveHub({
 });
 
 const handlers: Handlers = {
-  ping: async () => ({ version: browser.runtime.getManifest().version, sodium: await sodiumStatus(), startup: { ...startup } }),
+  ping: async () => ({
+    version: browser.runtime.getManifest().version,
+    sodium: await sodiumStatus(),
+    startup: { ...startup },
+  }),
   'page/detected': async (page, sender) => {
     if (sender.tabId === null) return fail('forbidden_sender', 'no tab');
     await setTabState(sender.tabId, sender.origin, page);
@@ -81,10 +104,21 @@ const handlers: Handlers = {
   'diagnostics/get': () => Promise.resolve({ entries: recent() }),
   ...settingsHandlers(),
   ...keysHandlers,
-  ...createOverlayHandlers({ services: keyServices, reader, statusApi, token: (account) => pageToken(account, 'publish') }),
+  ...createOverlayHandlers({
+    services: keyServices,
+    reader,
+    statusApi,
+    token: (account) => pageToken(account, 'publish'),
+  }),
   ...createInboxHandlers({
-    services: keyServices, reader, statusApi, api: inboxApi, store: inboxStore,
-    session: browser.storage.session, local: browser.storage.local, keyAccounts,
+    services: keyServices,
+    reader,
+    statusApi,
+    api: inboxApi,
+    store: inboxStore,
+    session: browser.storage.session,
+    local: browser.storage.local,
+    keyAccounts,
     lockState: async () => {
       const rt = browserRuntime();
       await rt.init();
@@ -112,7 +146,9 @@ browser.runtime.onConnect.addListener((port) => live.attach(port));
 installInboxEntryPoints();
 
 // A closed tab's frame sessions, drafts and view records go with it (storage.session has a quota).
-browser.tabs.onRemoved.addListener((tabId) => void clearTabState(tabId).then(() => sweepTab(tabId, browser.storage.session)));
+browser.tabs.onRemoved.addListener(
+  (tabId) => void clearTabState(tabId).then(() => sweepTab(tabId, browser.storage.session)),
+);
 
 browser.permissions.onAdded.addListener((perms) => {
   void reconcileContentScripts().then(() => injectIntoOpenTabs(originsFromPatterns(perms.origins ?? [])));
@@ -123,8 +159,12 @@ browser.permissions.onRemoved.addListener(() => void reconcileContentScripts());
 // that loaded while a registration was missing (first start, or a browser that dropped it) got
 // no content script: run it there now (the script itself runs at most once per page).
 // The first overlay cached badges with decrypted messages (hush-view:, hush-seen:): dropped once.
-dropLegacyRecords(browser.storage.local).catch((e: unknown) => record('error', `legacy records: ${e instanceof Error ? e.message : String(e)}`));
-reconcileContentScripts().then(injectIntoOpenTabs).catch((e: unknown) => record('error', `startup: ${e instanceof Error ? e.message : String(e)}`));
+dropLegacyRecords(browser.storage.local).catch((e: unknown) =>
+  record('error', `legacy records: ${e instanceof Error ? e.message : String(e)}`),
+);
+reconcileContentScripts()
+  .then(injectIntoOpenTabs)
+  .catch((e: unknown) => record('error', `startup: ${e instanceof Error ? e.message : String(e)}`));
 
 // Every start is most likely for a message to decrypt: load libsodium and check storage now, not
 // at the first request. "Ready to decrypt" is when that is done (timed for bench/startup.ts).

@@ -58,7 +58,10 @@ async function reconcileNow(): Promise<string[]> {
         })),
       );
     } catch (e) {
-      record('error', `could not register Hush on ${missing.join(', ')}: ${e instanceof Error ? e.message : String(e)}`);
+      record(
+        'error',
+        `could not register Hush on ${missing.join(', ')}: ${e instanceof Error ? e.message : String(e)}`,
+      );
       return [];
     }
   }

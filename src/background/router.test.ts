@@ -24,7 +24,10 @@ const page = { domain: 'mastodon.example', version: '4.8.0', generation: '4.5', 
 describe('background router', () => {
   it('answers a valid ping with its typed reply', async () => {
     const route = createRouter(handlers(), EXT_ID, ORIGIN);
-    expect(await route({ type: 'ping', payload: {} }, popup)).toEqual({ ok: true, value: { version: '1.0.0', sodium: { ready: true, version: '1.0.22', error: null } } });
+    expect(await route({ type: 'ping', payload: {} }, popup)).toEqual({
+      ok: true,
+      value: { version: '1.0.0', sodium: { ready: true, version: '1.0.22', error: null } },
+    });
   });
 
   it.each([
@@ -54,10 +57,19 @@ describe('background router', () => {
   it('refuses messages from senders not allowed to send them', async () => {
     const h = handlers();
     const route = createRouter(h, EXT_ID, ORIGIN);
-    expect(await route({ type: 'page/detected', payload: page }, popup)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
-    expect(await route({ type: 'popup/tab-state', payload: { tabId: 1 } }, content)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(await route({ type: 'page/detected', payload: page }, popup)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden_sender' },
+    });
+    expect(await route({ type: 'popup/tab-state', payload: { tabId: 1 } }, content)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden_sender' },
+    });
     // A frame cannot ask for offers: only the content script that inserted it can.
-    expect(await route({ type: 'frame/reoffer', payload: { session: 's'.repeat(24) } }, frame)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(await route({ type: 'frame/reoffer', payload: { session: 's'.repeat(24) } }, frame)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden_sender' },
+    });
     expect(h['frame/reoffer']).not.toHaveBeenCalled();
     expect(h['page/detected']).not.toHaveBeenCalled();
   });
@@ -65,7 +77,15 @@ describe('background router', () => {
   it('refuses senders it cannot place: other extensions, sub-frames, tab-less frames', async () => {
     const route = createRouter(handlers(), EXT_ID, ORIGIN);
     const msg = { type: 'ping', payload: {} };
-    for (const s of [{ ...content, id: 'other' }, { ...content, frameId: 2 }, { ...frame, tab: undefined }, { ...frame, frameId: 0 }, { ...frame, frameId: undefined }, { ...content, url: 'file:///x' }, {}]) {
+    for (const s of [
+      { ...content, id: 'other' },
+      { ...content, frameId: 2 },
+      { ...frame, tab: undefined },
+      { ...frame, frameId: 0 },
+      { ...frame, frameId: undefined },
+      { ...content, url: 'file:///x' },
+      {},
+    ]) {
       expect(await route(msg, s)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
     }
   });
@@ -74,7 +94,13 @@ describe('background router', () => {
     const h = handlers();
     const route = createRouter(h, EXT_ID, ORIGIN);
     await route({ type: 'page/detected', payload: page }, content);
-    expect(h['page/detected']).toHaveBeenCalledWith(page, { kind: 'content', tabId: 4, origin: 'https://mastodon.example', path: '/home', frameId: 0 });
+    expect(h['page/detected']).toHaveBeenCalledWith(page, {
+      kind: 'content',
+      tabId: 4,
+      origin: 'https://mastodon.example',
+      path: '/home',
+      frameId: 0,
+    });
   });
 
   it('turns a throwing handler into an internal error reply', async () => {

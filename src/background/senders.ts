@@ -25,7 +25,11 @@ export interface SenderContext {
  * (another extension, a web page via externally_connectable, a sub-frame content script)
  * is refused: null.
  */
-export function classifySender(sender: SenderFields, extensionId: string, extensionOrigin: string): SenderContext | null {
+export function classifySender(
+  sender: SenderFields,
+  extensionId: string,
+  extensionOrigin: string,
+): SenderContext | null {
   if (sender.id !== extensionId || typeof sender.url !== 'string') return null;
   let url: URL;
   try {
@@ -37,7 +41,9 @@ export function classifySender(sender: SenderFields, extensionId: string, extens
   if (url.origin === extensionOrigin || sender.url.startsWith(`${extensionOrigin}/`)) {
     if (url.pathname.startsWith('/frames/')) {
       const frameId = typeof sender.frameId === 'number' && sender.frameId > 0 ? sender.frameId : null;
-      return tabId === null || frameId === null ? null : { kind: 'frame', tabId, origin: extensionOrigin, path: url.pathname, frameId };
+      return tabId === null || frameId === null
+        ? null
+        : { kind: 'frame', tabId, origin: extensionOrigin, path: url.pathname, frameId };
     }
     return { kind: 'extension-page', tabId, origin: extensionOrigin, path: url.pathname };
   }

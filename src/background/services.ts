@@ -34,7 +34,12 @@ export type RecipientProblem =
   | { readonly kind: 'identity_changed'; readonly acct: string }
   | { readonly kind: 'revoked'; readonly acct: string } // the contact revoked their key
   | { readonly kind: 'not_found'; readonly acct: string } // no such account
-  | { readonly kind: 'disagreement'; readonly acct: string; readonly homeInstance: string; readonly originInstance: string } // instances serve different keys
+  | {
+      readonly kind: 'disagreement';
+      readonly acct: string;
+      readonly homeInstance: string;
+      readonly originInstance: string;
+    } // instances serve different keys
   | { readonly kind: 'rollback'; readonly acct: string } // an older prekey epoch than one already seen
   | { readonly kind: 'network'; readonly acct: string; readonly message: string };
 
@@ -76,12 +81,21 @@ export type EncryptOutcome =
       /** Message id, hex. */
       readonly messageId: string;
       /** The recipients encrypted to, as resolved (full handles, actor URIs, pinned fingerprints), in mention order. */
-      readonly recipients: readonly { readonly acct: string; readonly actorUri: string; readonly fingerprint: string }[];
+      readonly recipients: readonly {
+        readonly acct: string;
+        readonly actorUri: string;
+        readonly fingerprint: string;
+      }[];
       /** The user as the signed sender, and the signed time: what the reader remembers of its own message. */
       readonly sender: { readonly actorUri: string; readonly fingerprint: string };
       readonly createdAt: number;
     }
-  | { readonly ok: false; readonly account: AccountProblem | null; readonly recipients: readonly RecipientProblem[]; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly account: AccountProblem | null;
+      readonly recipients: readonly RecipientProblem[];
+      readonly message: string;
+    };
 
 export interface StatusChunk {
   readonly statusId: string;
@@ -167,7 +181,11 @@ export interface KeyServices {
    */
   decrypt(account: AccountRef, request: DecryptRequest): Promise<DecryptOutcome>;
   /** The current trust of an authenticated sender (contacts store only, no network). */
-  senderTrust(account: AccountRef, sender: { readonly actorUri: string; readonly fingerprint: string }, createdAt: number): Promise<SenderTrust>;
+  senderTrust(
+    account: AccountRef,
+    sender: { readonly actorUri: string; readonly fingerprint: string },
+    createdAt: number,
+  ): Promise<SenderTrust>;
   /** Pinned handles for actor URIs (the user's own account included), null where none. No network. */
   handlesOf(account: AccountRef, actorUris: readonly string[]): Promise<readonly (string | null)[]>;
   /** Seals local cache data (e.g. decrypted plaintext) under a key only available while unlocked. */
@@ -178,7 +196,12 @@ export interface KeyServices {
    * no remote resolve), as full handles, with whether Hush already holds a usable key for each
    * (from the contacts store only: no discovery per keystroke). Empty on any failure.
    */
-  searchAccounts(account: AccountRef, query: string): Promise<readonly { readonly acct: string; readonly hasKey: boolean }[]>;
+  searchAccounts(
+    account: AccountRef,
+    query: string,
+  ): Promise<readonly { readonly acct: string; readonly hasKey: boolean }[]>;
   /** The pinned contacts (handle, trust, whether a key is usable now): completion ranks them first. No network. */
-  contactList(account: AccountRef): Promise<readonly { readonly acct: string; readonly trust: ContactTrust; readonly usable: boolean }[]>;
+  contactList(
+    account: AccountRef,
+  ): Promise<readonly { readonly acct: string; readonly trust: ContactTrust; readonly usable: boolean }[]>;
 }

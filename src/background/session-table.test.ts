@@ -6,7 +6,12 @@ function memoryArea(): SessionArea & { data: Map<string, unknown> } {
   const data = new Map<string, unknown>();
   return {
     data,
-    get: (keys) => Promise.resolve(Object.fromEntries([...data].filter(([k]) => keys === null || k === keys).map(([k, v]) => [k, structuredClone(v)]))),
+    get: (keys) =>
+      Promise.resolve(
+        Object.fromEntries(
+          [...data].filter(([k]) => keys === null || k === keys).map(([k, v]) => [k, structuredClone(v)]),
+        ),
+      ),
     set: (items) => {
       for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
       return Promise.resolve();
@@ -22,7 +27,11 @@ interface Draft {
   readonly tabId: number;
   readonly text: string;
 }
-const isDraft = (v: unknown): v is Draft => typeof v === 'object' && v !== null && typeof (v as Draft).tabId === 'number' && typeof (v as Draft).text === 'string';
+const isDraft = (v: unknown): v is Draft =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as Draft).tabId === 'number' &&
+  typeof (v as Draft).text === 'string';
 
 describe('SessionTable', () => {
   it('a draft written before a worker restart is there after it', async () => {

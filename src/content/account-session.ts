@@ -20,7 +20,15 @@ export function readAccountToken(initialState: string | null): AccountTokenReply
   }
   if (!isRecord(state) || !isRecord(state.meta)) return null;
   const { me, access_token: token } = state.meta;
-  if (typeof me !== 'string' || typeof token !== 'string' || me.length === 0 || me.length > 64 || token.length < 8 || token.length > 512) return null;
+  if (
+    typeof me !== 'string' ||
+    typeof token !== 'string' ||
+    me.length === 0 ||
+    me.length > 64 ||
+    token.length < 8 ||
+    token.length > 512
+  )
+    return null;
   return { accountId: me, token };
 }
 

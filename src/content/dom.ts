@@ -46,7 +46,11 @@ export function styleOf(el: Element, linkEl: Element | null = null): FrameStyle 
     lineHeightPx: Math.min(80, Math.max(8, Number.isFinite(lh) ? lh : fontSizePx * 1.4)),
     dark: lum < 0.5,
     // Mastodon underlines a mention's inner span, not the link, in its high-contrast theme.
-    linkUnderline: linkEl !== null && [linkEl, linkEl.querySelector('span')].some((e) => e !== null && getComputedStyle(e).textDecorationLine.includes('underline')),
+    linkUnderline:
+      linkEl !== null &&
+      [linkEl, linkEl.querySelector('span')].some(
+        (e) => e !== null && getComputedStyle(e).textDecorationLine.includes('underline'),
+      ),
     lineHeightNormal: cs.lineHeight === 'normal',
     paddingPx: Math.min(40, Math.max(0, parseFloat(cs.paddingTop) || 0)),
   };
@@ -62,7 +66,13 @@ export const OFFER_MESSAGE = 'hush/offer';
  * read nor redirect. The first load uses the offer the background gave with the session; a later
  * load (the frame was moved in the DOM, or reloaded) gets a fresh one (`frame/reoffer`).
  */
-export function secureFrame(path: string, session: string, offer: string, title: string, reoffer: (session: string) => Promise<string | null>): HTMLIFrameElement {
+export function secureFrame(
+  path: string,
+  session: string,
+  offer: string,
+  title: string,
+  reoffer: (session: string) => Promise<string | null>,
+): HTMLIFrameElement {
   const frame = document.createElement('iframe');
   const url = browser.runtime.getURL(path);
   frame.src = url;
@@ -73,7 +83,9 @@ export function secureFrame(path: string, session: string, offer: string, title:
   frame.referrerPolicy = 'no-referrer';
   // With use_dynamic_url (Chrome) the frame is loaded from a per-session URL but its document has
   // the extension's own origin: the offer is addressed to that origin, so only our frame gets it.
-  const origin = url.startsWith('chrome-extension://') ? `chrome-extension://${browser.runtime.id}` : new URL(url).origin;
+  const origin = url.startsWith('chrome-extension://')
+    ? `chrome-extension://${browser.runtime.id}`
+    : new URL(url).origin;
   let first: string | null = offer;
   frame.addEventListener('load', (e) => {
     // A load event the page dispatched (isTrusted false) hands out nothing.
@@ -88,7 +100,6 @@ export function secureFrame(path: string, session: string, offer: string, title:
   });
   return frame;
 }
-
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -5,7 +5,10 @@ import { Limiter } from './limiter';
 function gate() {
   let open: () => void = () => undefined;
   let fail: (e: Error) => void = () => undefined;
-  const done = new Promise<void>((resolve, reject) => { open = resolve; fail = reject; });
+  const done = new Promise<void>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
   return { done, open: () => open(), fail: (e: Error) => fail(e) };
 }
 
@@ -16,7 +19,13 @@ describe('Limiter', () => {
     const l = new Limiter(2);
     const gates = [gate(), gate(), gate(), gate()];
     const started: number[] = [];
-    const runs = gates.map((g, i) => l.run(async () => { started.push(i); await g.done; return i; }));
+    const runs = gates.map((g, i) =>
+      l.run(async () => {
+        started.push(i);
+        await g.done;
+        return i;
+      }),
+    );
     await tick();
     expect(started).toEqual([0, 1]);
     gates[1]?.open();
@@ -35,7 +44,10 @@ describe('Limiter', () => {
     const first = gate();
     const failing = l.run(() => first.done);
     const started: string[] = [];
-    const next = l.run(() => { started.push('next'); return Promise.resolve(); });
+    const next = l.run(() => {
+      started.push('next');
+      return Promise.resolve();
+    });
     await tick();
     expect(started).toEqual([]);
     first.fail(new Error('boom'));
@@ -50,7 +62,10 @@ describe('Limiter', () => {
     await l.run(() => Promise.resolve());
     const started: number[] = [];
     const a = gate();
-    const run = l.run(async () => { started.push(1); await a.done; });
+    const run = l.run(async () => {
+      started.push(1);
+      await a.done;
+    });
     await tick();
     expect(started).toEqual([1]);
     a.open();

@@ -9,7 +9,10 @@ export class Limiter {
   constructor(private readonly limit: number) {}
 
   async run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((r) => { this.waiting.push(r); });
+    if (this.running >= this.limit)
+      await new Promise<void>((r) => {
+        this.waiting.push(r);
+      });
     else this.running++;
     try {
       return await job();

@@ -33,9 +33,13 @@ export function startOverlay(page: PageInfo): void {
 
   // The in-reply-to id lives only in Redux (§2.5): remember which status's Reply the USER clicked
   // (a click the page dispatched is not the user's choice).
-  document.addEventListener('click', (e) => {
-    if (e.isTrusted && e.target instanceof Element) replyTarget = adapter.replyTarget(e.target) ?? replyTarget;
-  }, true);
+  document.addEventListener(
+    'click',
+    (e) => {
+      if (e.isTrusted && e.target instanceof Element) replyTarget = adapter.replyTarget(e.target) ?? replyTarget;
+    },
+    true,
+  );
   installSubmitGuard((form) => controllers.get(form));
 
   const scan = (): void => {
@@ -52,7 +56,8 @@ export function startOverlay(page: PageInfo): void {
       }
       c.update(parts);
     }
-    for (const [form, c] of controllers) if (!seen.has(form) && !form.isConnected && !c.locked) controllers.delete(form);
+    for (const [form, c] of controllers)
+      if (!seen.has(form) && !form.isConnected && !c.locked) controllers.delete(form);
   };
 
   let queued = false;
@@ -70,7 +75,8 @@ export function startOverlay(page: PageInfo): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
     // Only the background (no tab) of this extension pushes to us.
     if (sender.id !== browser.runtime.id || sender.tab !== undefined) return undefined;
-    if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== OVERLAY_PUSH) return undefined;
+    if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== OVERLAY_PUSH)
+      return undefined;
     const parsed = v.safeParse(OverlayPushSchema, message);
     if (!parsed.success) return undefined;
     const m = parsed.output;

@@ -5,10 +5,19 @@ import { SlicedQueue } from './sliced-queue';
 function fake(budget: number, costPerJob: number) {
   let t = 0;
   const yields: (() => void)[] = [];
-  const q = new SlicedQueue(budget, () => t, (run) => yields.push(run));
+  const q = new SlicedQueue(
+    budget,
+    () => t,
+    (run) => yields.push(run),
+  );
   const ran: number[] = [];
-  const job = (i: number) => () => { ran.push(i); t += costPerJob; };
-  const slice = () => { yields.shift()?.(); };
+  const job = (i: number) => () => {
+    ran.push(i);
+    t += costPerJob;
+  };
+  const slice = () => {
+    yields.shift()?.();
+  };
   return { q, ran, job, slice, pendingYields: () => yields.length };
 }
 
@@ -39,10 +48,14 @@ describe('SlicedQueue', () => {
 
   it('a job that throws does not stop the ones after it', async () => {
     const f = fake(100, 1);
-    f.q.push(() => { throw new Error('boom'); });
+    f.q.push(() => {
+      throw new Error('boom');
+    });
     f.q.push(f.job(7));
     const errors: unknown[] = [];
-    const onError = (e: unknown) => { errors.push(e); };
+    const onError = (e: unknown) => {
+      errors.push(e);
+    };
     process.on('uncaughtException', onError);
     try {
       f.slice();
@@ -56,7 +69,10 @@ describe('SlicedQueue', () => {
 
   it('jobs pushed by a job run after the ones already queued, in the same slice while the budget lasts', () => {
     const f = fake(1000, 1);
-    f.q.push(() => { f.ran.push(0); f.q.push(f.job(2)); });
+    f.q.push(() => {
+      f.ran.push(0);
+      f.q.push(f.job(2));
+    });
     f.q.push(f.job(1));
     f.slice();
     expect(f.ran).toEqual([0, 1, 2]);

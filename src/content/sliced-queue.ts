@@ -24,7 +24,9 @@ export class SlicedQueue {
     this.jobs.push(job);
     if (this.scheduled) return;
     this.scheduled = true;
-    this.yieldThen(() => { this.run(); });
+    this.yieldThen(() => {
+      this.run();
+    });
   }
 
   /** `scheduled` stays true while a slice runs, so jobs pushed by a job join this slice's queue. */
@@ -36,12 +38,17 @@ export class SlicedQueue {
         job();
       } catch (e) {
         // One failing job must not stop the others; the error still reaches the console.
-        setTimeout(() => { throw e; }, 0);
+        setTimeout(() => {
+          throw e;
+        }, 0);
       }
       if (this.now() >= end) break;
       job = this.jobs.shift();
     }
-    if (this.jobs.length > 0) this.yieldThen(() => { this.run(); });
+    if (this.jobs.length > 0)
+      this.yieldThen(() => {
+        this.run();
+      });
     else this.scheduled = false;
   }
 }
@@ -49,7 +56,9 @@ export class SlicedQueue {
 function messageChannelYield(): (run: () => void) => void {
   const channel = new MessageChannel();
   const waiting: (() => void)[] = [];
-  channel.port1.onmessage = () => { waiting.shift()?.(); };
+  channel.port1.onmessage = () => {
+    waiting.shift()?.();
+  };
   return (run) => {
     waiting.push(run);
     channel.port2.postMessage(null);

@@ -64,7 +64,11 @@ function rejoin(count: number): void {
  * a fresh offer; after that, and when no genuine offer came in SESSION_WAIT_MS, the frame says
  * so and offers "Try again" (a reload), while still listening.
  */
-export function joinSession<T>(root: HTMLElement, titleKey: string, claim: (offer: string) => Promise<Reply<T>>): Promise<T> {
+export function joinSession<T>(
+  root: HTMLElement,
+  titleKey: string,
+  claim: (offer: string) => Promise<Reply<T>>,
+): Promise<T> {
   return new Promise((resolve) => {
     let known = liveOffers();
     let readStarted = Date.now();
@@ -152,12 +156,15 @@ export function joinSession<T>(root: HTMLElement, titleKey: string, claim: (offe
       }
       void claimNext();
       if (waiting.size > 0 && rereading === null) {
-        rereading = setTimeout(() => {
-          rereading = null;
-          readStarted = Date.now();
-          known = liveOffers();
-          void check();
-        }, Math.max(0, REREAD_MS - (Date.now() - started)));
+        rereading = setTimeout(
+          () => {
+            rereading = null;
+            readStarted = Date.now();
+            known = liveOffers();
+            void check();
+          },
+          Math.max(0, REREAD_MS - (Date.now() - started)),
+        );
       }
     };
     const onMessage = (event: MessageEvent): void => {
@@ -165,7 +172,14 @@ export function joinSession<T>(root: HTMLElement, titleKey: string, claim: (offe
       const data: unknown = event.data;
       if (typeof data !== 'object' || data === null) return;
       const { type, offer } = data as { type?: unknown; offer?: unknown };
-      if (type !== OFFER_MESSAGE || typeof offer !== 'string' || !TOKEN_RE.test(offer) || settled.has(offer) || live.includes(offer)) return;
+      if (
+        type !== OFFER_MESSAGE ||
+        typeof offer !== 'string' ||
+        !TOKEN_RE.test(offer) ||
+        settled.has(offer) ||
+        live.includes(offer)
+      )
+        return;
       // The newest offers win a flood: only the last 64 wait for the next read.
       waiting.delete(offer);
       waiting.set(offer, Date.now());

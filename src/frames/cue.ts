@@ -9,7 +9,6 @@
  */
 import { t } from '../messaging/i18n';
 
-
 export interface Phrase {
   readonly text: string;
   readonly pattern: string;
@@ -28,11 +27,13 @@ export function drawCue(root: HTMLElement, phrase: Phrase | null): void {
   const words = phrase === null ? t('viewPhrasePlaceholderShort') : phrase.text;
   // Enough copies to tile any frame size (the layer clips the rest).
   const line = `${words}   ·   `.repeat(12);
-  layer.replaceChildren(...Array.from({ length: 40 }, () => {
-    const row = document.createElement('div');
-    row.textContent = line;
-    return row;
-  }));
+  layer.replaceChildren(
+    ...Array.from({ length: 40 }, () => {
+      const row = document.createElement('div');
+      row.textContent = line;
+      return row;
+    }),
+  );
   root.dataset.cue = phrase === null ? 'placeholder' : 'phrase';
 }
 
@@ -58,19 +59,22 @@ export const canTrackVisibility = (): boolean =>
 export function watchVisibility(target: Element, onChange: (visible: boolean) => void, strict = false): () => boolean {
   let visible = true;
   if (!canTrackVisibility()) return () => true;
-  const io = new IntersectionObserver((entries) => {
-    for (const e of entries) {
-      // A view: covered = wholly on screen yet not visible (one partly scrolled under a sticky header
-      // is no alarm; a page clipping it meets the watermark instead). The editor (`strict`): any
-      // occlusion, fading or transform while on screen counts, as its controls send and choose.
-      const isVisible = (e as IntersectionObserverEntry & { isVisible: boolean }).isVisible;
-      const v = strict ? !e.isIntersecting || isVisible : e.intersectionRatio < 0.999 || isVisible;
-      if (v !== visible) {
-        visible = v;
-        onChange(v);
+  const io = new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        // A view: covered = wholly on screen yet not visible (one partly scrolled under a sticky header
+        // is no alarm; a page clipping it meets the watermark instead). The editor (`strict`): any
+        // occlusion, fading or transform while on screen counts, as its controls send and choose.
+        const isVisible = (e as IntersectionObserverEntry & { isVisible: boolean }).isVisible;
+        const v = strict ? !e.isIntersecting || isVisible : e.intersectionRatio < 0.999 || isVisible;
+        if (v !== visible) {
+          visible = v;
+          onChange(v);
+        }
       }
-    }
-  }, { threshold: [0, 1], trackVisibility: true, delay: 100 } as IntersectionObserverInit);
+    },
+    { threshold: [0, 1], trackVisibility: true, delay: 100 } as IntersectionObserverInit,
+  );
   io.observe(target);
   return () => visible;
 }

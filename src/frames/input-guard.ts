@@ -33,9 +33,21 @@ import { HOLD_MS, Stillness, type PointerSample, type Refusal } from './stillnes
 /** How long a refusal note stays. */
 const NOTE_MS = 6000;
 
-const sample = (e: MouseEvent): PointerSample => ({ sx: e.screenX, sy: e.screenY, cx: e.clientX, cy: e.clientY, at: performance.now(), w: window.innerWidth, h: window.innerHeight });
+const sample = (e: MouseEvent): PointerSample => ({
+  sx: e.screenX,
+  sy: e.screenY,
+  cx: e.clientX,
+  cy: e.clientY,
+  at: performance.now(),
+  w: window.innerWidth,
+  h: window.innerHeight,
+});
 
-interface Down { readonly at: number; readonly target: EventTarget | null; refusal: Refusal | null }
+interface Down {
+  readonly at: number;
+  readonly target: EventTarget | null;
+  refusal: Refusal | null;
+}
 
 let installed: { readonly still: Stillness; down: Down | null } | null = null;
 const appeared = new WeakMap<Element, number>();
@@ -48,26 +60,48 @@ function install(): { readonly still: Stillness; down: Down | null } {
   installed = state;
   const opts = { capture: true, passive: true };
   const seen = (e: PointerEvent): void => state.still.observe(sample(e));
-  window.addEventListener('pointerover', (e) => {
-    if (e.relatedTarget === null) state.still.leave();
-    seen(e);
-  }, opts);
+  window.addEventListener(
+    'pointerover',
+    (e) => {
+      if (e.relatedTarget === null) state.still.leave();
+      seen(e);
+    },
+    opts,
+  );
   window.addEventListener('pointermove', seen, opts);
-  window.addEventListener('pointerdown', (e) => {
-    const s = sample(e);
-    state.still.observe(s);
-    state.down = { at: s.at, target: e.target, refusal: state.still.verdict(s) };
-  }, opts);
-  window.addEventListener('pointerup', (e) => {
-    const s = sample(e);
-    state.still.observe(s);
-    // The frame moved between press and release: the click lands where the user did not press.
-    if (state.down !== null && state.down.refusal === null && state.still.verdict(s) !== null && s.at - state.down.at < HOLD_MS) state.down.refusal = 'moved';
-  }, opts);
+  window.addEventListener(
+    'pointerdown',
+    (e) => {
+      const s = sample(e);
+      state.still.observe(s);
+      state.down = { at: s.at, target: e.target, refusal: state.still.verdict(s) };
+    },
+    opts,
+  );
+  window.addEventListener(
+    'pointerup',
+    (e) => {
+      const s = sample(e);
+      state.still.observe(s);
+      // The frame moved between press and release: the click lands where the user did not press.
+      if (
+        state.down !== null &&
+        state.down.refusal === null &&
+        state.still.verdict(s) !== null &&
+        s.at - state.down.at < HOLD_MS
+      )
+        state.down.refusal = 'moved';
+    },
+    opts,
+  );
   // A touch or pen leaves after every tap: its next tap is compared with this one, not taken as an entry.
-  window.addEventListener('pointerout', (e) => {
-    if (e.relatedTarget === null && e.pointerType === 'mouse') state.still.leave();
-  }, opts);
+  window.addEventListener(
+    'pointerout',
+    (e) => {
+      if (e.relatedTarget === null && e.pointerType === 'mouse') state.still.leave();
+    },
+    opts,
+  );
   window.addEventListener('resize', () => state.still.disturb(performance.now()), { passive: true });
   return state;
 }
@@ -86,7 +120,8 @@ function showNote(control: HTMLElement, why: Refusal): void {
   const r = control.getBoundingClientRect();
   const room = window.innerHeight - r.bottom;
   note.style.left = `${Math.max(4, Math.min(r.left, window.innerWidth - note.offsetWidth - 4))}px`;
-  note.style.top = room >= note.offsetHeight + 8 ? `${r.bottom + 4}px` : `${Math.max(0, r.top - note.offsetHeight - 4)}px`;
+  note.style.top =
+    room >= note.offsetHeight + 8 ? `${r.bottom + 4}px` : `${Math.max(0, r.top - note.offsetHeight - 4)}px`;
   clearTimeout(noteTimer);
   noteTimer = setTimeout(hideNote, NOTE_MS);
 }
@@ -104,7 +139,8 @@ export function guardAllows(control: HTMLElement, e: MouseEvent): boolean {
   const state = install();
   if (e.detail === 0) return true;
   const d = state.down;
-  let why: Refusal | null = d === null || !(d.target instanceof Node) || !control.contains(d.target) ? 'moved' : d.refusal;
+  let why: Refusal | null =
+    d === null || !(d.target instanceof Node) || !control.contains(d.target) ? 'moved' : d.refusal;
   const since = appeared.get(control);
   if (why === null && since !== undefined && d !== null && d.at - since < HOLD_MS) why = 'appeared';
   if (why === null) {

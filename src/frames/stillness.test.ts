@@ -6,8 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { EDGE_HOLD_MS, HOLD_MS, Stillness, type PointerSample } from './stillness';
 
 /** A frame of 400x300 at screen origin (ox, oy), zoom k: the pointer at client (cx, cy) at time `at`. */
-const at = (ox: number, oy: number, cx: number, cy: number, time: number, k = 1): PointerSample =>
-  ({ sx: ox + k * cx, sy: oy + k * cy, cx, cy, at: time, w: 400, h: 300 });
+const at = (ox: number, oy: number, cx: number, cy: number, time: number, k = 1): PointerSample => ({
+  sx: ox + k * cx,
+  sy: oy + k * cy,
+  cx,
+  cy,
+  at: time,
+  w: 400,
+  h: 300,
+});
 
 describe('input guard: stillness', () => {
   it('a pointer that just entered deep inside the frame (the frame came to it) is refused until it held still', () => {

@@ -12,7 +12,9 @@ export const EDGE_PX = 48;
 const OWN_MOTION_PX = 6;
 
 /** Zoom levels the browsers offer (Chromium's and Firefox's menus): the only k learnt from motion. */
-const ZOOMS = [0.25, 0.3, 0.33, 0.5, 0.67, 0.75, 0.8, 0.9, 1, 1.1, 1.2, 1.25, 1.33, 1.5, 1.7, 1.75, 2, 2.4, 2.5, 3, 4, 5];
+const ZOOMS = [
+  0.25, 0.3, 0.33, 0.5, 0.67, 0.75, 0.8, 0.9, 1, 1.1, 1.2, 1.25, 1.33, 1.5, 1.7, 1.75, 2, 2.4, 2.5, 3, 4, 5,
+];
 
 export interface PointerSample {
   /** MouseEvent.screenX / screenY. */

@@ -13,13 +13,40 @@ import { frameLook, VIEW_CUE_GAP_PX, VIEW_PAD_PX } from '../messaging/frame-look
  * common system fonts): a page naming a symbol font (Webdings...) cannot make the text unreadable.
  */
 const TEXT_FONTS = new Set([
-  'mastodon-font-sans-serif', 'roboto', 'inter', 'system-ui', '-apple-system', 'blinkmacsystemfont', 'segoe ui', 'oxygen', 'ubuntu',
-  'cantarell', 'fira sans', 'droid sans', 'helvetica neue', 'helvetica', 'arial', 'noto sans', 'dejavu sans', 'liberation sans',
-  'open sans', 'lato', 'verdana', 'tahoma', 'opendyslexic', 'atkinson hyperlegible', 'sans-serif', 'serif', 'ui-sans-serif',
+  'mastodon-font-sans-serif',
+  'roboto',
+  'inter',
+  'system-ui',
+  '-apple-system',
+  'blinkmacsystemfont',
+  'segoe ui',
+  'oxygen',
+  'ubuntu',
+  'cantarell',
+  'fira sans',
+  'droid sans',
+  'helvetica neue',
+  'helvetica',
+  'arial',
+  'noto sans',
+  'dejavu sans',
+  'liberation sans',
+  'open sans',
+  'lato',
+  'verdana',
+  'tahoma',
+  'opendyslexic',
+  'atkinson hyperlegible',
+  'sans-serif',
+  'serif',
+  'ui-sans-serif',
 ]);
 
 export function fontFamily(pageList: string): string {
-  const names = pageList.split(',').map((f) => f.trim().replace(/^["']|["']$/g, '')).filter((f) => TEXT_FONTS.has(f.toLowerCase()));
+  const names = pageList
+    .split(',')
+    .map((f) => f.trim().replace(/^["']|["']$/g, ''))
+    .filter((f) => TEXT_FONTS.has(f.toLowerCase()));
   const generic = new Set(['sans-serif', 'serif', 'system-ui', 'ui-sans-serif', '-apple-system', 'blinkmacsystemfont']);
   const out = names.map((n) => (generic.has(n.toLowerCase()) ? n : `"${n}"`));
   if (!names.some((n) => n.toLowerCase() === 'sans-serif' || n.toLowerCase() === 'serif')) out.push('sans-serif');

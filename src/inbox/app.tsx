@@ -6,7 +6,17 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { ConversationItem, HushPreview, InboxAccount, InboxDraft, InboxProblem, InboxState, ReplyCheck, SearchResult, ThreadMessage } from '../messaging/inbox-messages';
+import type {
+  ConversationItem,
+  HushPreview,
+  InboxAccount,
+  InboxDraft,
+  InboxProblem,
+  InboxState,
+  ReplyCheck,
+  SearchResult,
+  ThreadMessage,
+} from '../messaging/inbox-messages';
 import type { ComposeStatus, SendProgress, TrustKind, ViewContent } from '../messaging/overlay-messages';
 import type { SecurityPhrase } from '../messaging/settings-messages';
 import { SecurityBadge } from '../popup/components/security-badge';
@@ -23,13 +33,22 @@ const keyOf = (a: Ref): string => `${a.origin}|${a.accountId}`;
 
 function problemText(p: InboxProblem): string {
   switch (p.result) {
-    case 'locked': return t('inboxProblemLocked');
-    case 'not_enabled': return t('inboxProblemNotEnabled');
-    case 'no_token': return t('inboxProblemNoToken');
-    case 'revoked': return t('inboxProblemRevoked');
-    case 'rate_limited': return p.retryAt != null ? t('inboxProblemRateLimitedUntil', formatTime(Math.ceil(p.retryAt / 1000))) : t('inboxProblemRateLimited');
-    case 'network': return t('inboxProblemNetwork');
-    case 'refused': return t('inboxProblemRefused', String(p.status ?? ''));
+    case 'locked':
+      return t('inboxProblemLocked');
+    case 'not_enabled':
+      return t('inboxProblemNotEnabled');
+    case 'no_token':
+      return t('inboxProblemNoToken');
+    case 'revoked':
+      return t('inboxProblemRevoked');
+    case 'rate_limited':
+      return p.retryAt != null
+        ? t('inboxProblemRateLimitedUntil', formatTime(Math.ceil(p.retryAt / 1000)))
+        : t('inboxProblemRateLimited');
+    case 'network':
+      return t('inboxProblemNetwork');
+    case 'refused':
+      return t('inboxProblemRefused', String(p.status ?? ''));
   }
 }
 
@@ -37,17 +56,36 @@ function sendProblemText(p: SendProgress): string {
   if (p.phase !== 'failed') return '';
   const pr = p.problem;
   switch (pr.kind) {
-    case 'account': return pr.account === 'locked' ? t('inboxProblemLocked') : t('inboxProblemNotEnabled');
-    case 'recipients': return t('inboxSendRecipients');
-    case 'empty': return t('inboxSendEmpty');
-    case 'no_recipients': return t('inboxSendNoRecipients');
-    case 'unconfirmed_recipients': return t('inboxSendUnconfirmed');
-    case 'too_long': return t('inboxSendTooLong');
-    case 'no_token': return t('inboxProblemNoToken');
-    case 'refused': return pr.status === 429 ? (pr.retryAt !== undefined ? t('inboxProblemRateLimitedUntil', formatTime(Math.ceil(pr.retryAt / 1000))) : t('inboxProblemRateLimited')) : pr.status === 401 ? t('inboxProblemRevoked') : pr.status >= 500 ? t('inboxProblemNetwork') : t('inboxProblemRefused', String(pr.status));
-    case 'network': return t('inboxProblemNetwork');
-    case 'altered': return t('inboxSendAltered', pr.what);
-    default: return t('inboxSendFailed');
+    case 'account':
+      return pr.account === 'locked' ? t('inboxProblemLocked') : t('inboxProblemNotEnabled');
+    case 'recipients':
+      return t('inboxSendRecipients');
+    case 'empty':
+      return t('inboxSendEmpty');
+    case 'no_recipients':
+      return t('inboxSendNoRecipients');
+    case 'unconfirmed_recipients':
+      return t('inboxSendUnconfirmed');
+    case 'too_long':
+      return t('inboxSendTooLong');
+    case 'no_token':
+      return t('inboxProblemNoToken');
+    case 'refused':
+      return pr.status === 429
+        ? pr.retryAt !== undefined
+          ? t('inboxProblemRateLimitedUntil', formatTime(Math.ceil(pr.retryAt / 1000)))
+          : t('inboxProblemRateLimited')
+        : pr.status === 401
+          ? t('inboxProblemRevoked')
+          : pr.status >= 500
+            ? t('inboxProblemNetwork')
+            : t('inboxProblemRefused', String(pr.status));
+    case 'network':
+      return t('inboxProblemNetwork');
+    case 'altered':
+      return t('inboxSendAltered', pr.what);
+    default:
+      return t('inboxSendFailed');
   }
 }
 
@@ -63,7 +101,9 @@ function Reconnect({ account, onDone }: { account: Ref; onDone: () => void }) {
   };
   return (
     <>
-      <button type="button" class="primary" onClick={() => void go()} data-testid="reconnect">{t('inboxReconnect')}</button>
+      <button type="button" class="primary" onClick={() => void go()} data-testid="reconnect">
+        {t('inboxReconnect')}
+      </button>
       {msg !== null && <p class="error">{msg}</p>}
     </>
   );
@@ -74,15 +114,24 @@ function Problem({ p, onRetry, account }: { p: InboxProblem; onRetry: () => void
     <div class="notice stack" role="alert" data-testid="inbox-problem" data-problem={p.result}>
       <p>{problemText(p)}</p>
       <div class="row">
-        {account !== undefined && (p.result === 'revoked' || p.result === 'no_token') && <Reconnect account={account} onDone={onRetry} />}
-        <button type="button" onClick={onRetry}>{t('inboxRetry')}</button>
+        {account !== undefined && (p.result === 'revoked' || p.result === 'no_token') && (
+          <Reconnect account={account} onDone={onRetry} />
+        )}
+        <button type="button" onClick={onRetry}>
+          {t('inboxRetry')}
+        </button>
       </div>
     </div>
   );
 }
 
 function Empty({ title, children, testid }: { title: string; children?: ComponentChildren; testid: string }) {
-  return <section class="empty" data-testid={testid}><h2>{title}</h2>{children}</section>;
+  return (
+    <section class="empty" data-testid={testid}>
+      <h2>{title}</h2>
+      {children}
+    </section>
+  );
 }
 
 function Unlock({ onDone }: { onDone: () => void }) {
@@ -101,9 +150,21 @@ function Unlock({ onDone }: { onDone: () => void }) {
   return (
     <form class="stack" onSubmit={(e) => void submit(e)} data-testid="inbox-unlock">
       <label for="inbox-pass">{t('unlockLabel')}</label>
-      <input id="inbox-pass" type="password" autocomplete="current-password" value={pass} onInput={(e) => setPass(e.currentTarget.value)} />
-      {err !== null && <p class="error" role="alert">{err}</p>}
-      <button class="primary" type="submit">{t('unlockAction')}</button>
+      <input
+        id="inbox-pass"
+        type="password"
+        autocomplete="current-password"
+        value={pass}
+        onInput={(e) => setPass(e.currentTarget.value)}
+      />
+      {err !== null && (
+        <p class="error" role="alert">
+          {err}
+        </p>
+      )}
+      <button class="primary" type="submit">
+        {t('unlockAction')}
+      </button>
     </form>
   );
 }
@@ -125,10 +186,22 @@ function Connect({ suggested, onDone }: { suggested: string; onDone: () => void 
   return (
     <form class="stack" onSubmit={(e) => void submit(e)} data-testid="inbox-connect">
       <label for="inbox-instance">{t('inboxConnectLabel')}</label>
-      <input id="inbox-instance" type="text" value={instance} placeholder="mastodon.social" onInput={(e) => setInstance(e.currentTarget.value)} />
+      <input
+        id="inbox-instance"
+        type="text"
+        value={instance}
+        placeholder="mastodon.social"
+        onInput={(e) => setInstance(e.currentTarget.value)}
+      />
       <p class="muted">{t('inboxConnectHelp')}</p>
-      {msg !== null && <p class="error" role="alert">{msg}</p>}
-      <button class="primary" type="submit" disabled={busy || instance.trim() === ''}>{t('inboxConnectAction')}</button>
+      {msg !== null && (
+        <p class="error" role="alert">
+          {msg}
+        </p>
+      )}
+      <button class="primary" type="submit" disabled={busy || instance.trim() === ''}>
+        {t('inboxConnectAction')}
+      </button>
     </form>
   );
 }
@@ -160,7 +233,11 @@ function prefetchList(): void {
     if (typeof origin !== 'string' || typeof accountId !== 'string') return;
     const account = { origin, accountId };
     performance.mark('hush-inbox:list-asked');
-    prefetched = { key: keyOf(account), at: Date.now(), answer: call('inbox/conversations', { account, cursor: null }) };
+    prefetched = {
+      key: keyOf(account),
+      at: Date.now(),
+      answer: call('inbox/conversations', { account, cursor: null }),
+    };
   } catch {
     // No storage or a damaged entry: the list is asked for after the state, as without it.
   }
@@ -175,7 +252,17 @@ async function takePrefetched(account: Ref): Promise<ListAnswer | null> {
   return r.ok && r.value.result === 'ok' ? r : null;
 }
 
-function ConversationList({ account, onOpen, onNew, version }: { account: Ref; onOpen: (c: ConversationItem) => void; onNew: () => void; version: number }) {
+function ConversationList({
+  account,
+  onOpen,
+  onNew,
+  version,
+}: {
+  account: Ref;
+  onOpen: (c: ConversationItem) => void;
+  onNew: () => void;
+  version: number;
+}) {
   const [items, setItems] = useState<ConversationItem[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [problem, setProblem] = useState<InboxProblem | null>(null);
@@ -185,22 +272,27 @@ function ConversationList({ account, onOpen, onNew, version }: { account: Ref; o
   /** A first-page load in flight, and whether a live change asked for another one meanwhile. */
   const inFlight = useRef<{ again: boolean } | null>(null);
 
-  const load = useCallback(async (cursor: string | null) => {
-    if (cursor === null) performance.mark('hush-inbox:list-asked');
-    const r = (cursor === null ? await takePrefetched(account) : null) ?? await call('inbox/conversations', { account, cursor });
-    if (!r.ok) return setProblem({ result: 'network', message: r.error.message });
-    if (r.value.result !== 'ok') return setProblem(r.value);
-    const page = r.value;
-    setProblem(null);
-    setItems((old) => (cursor === null ? [...page.items] : [...(old ?? []), ...page.items]));
-    setNext(page.next);
-    // The bench reads this: the first screen is on the page now.
-    if (cursor === null) {
-      performance.mark('hush-inbox:list');
-      document.body.dataset.firstScreen = String(performance.now());
-      document.body.dataset.apiMs = String(page.apiMs);
-    }
-  }, [account.origin, account.accountId]);
+  const load = useCallback(
+    async (cursor: string | null) => {
+      if (cursor === null) performance.mark('hush-inbox:list-asked');
+      const r =
+        (cursor === null ? await takePrefetched(account) : null) ??
+        (await call('inbox/conversations', { account, cursor }));
+      if (!r.ok) return setProblem({ result: 'network', message: r.error.message });
+      if (r.value.result !== 'ok') return setProblem(r.value);
+      const page = r.value;
+      setProblem(null);
+      setItems((old) => (cursor === null ? [...page.items] : [...(old ?? []), ...page.items]));
+      setNext(page.next);
+      // The bench reads this: the first screen is on the page now.
+      if (cursor === null) {
+        performance.mark('hush-inbox:list');
+        document.body.dataset.firstScreen = String(performance.now());
+        document.body.dataset.apiMs = String(page.apiMs);
+      }
+    },
+    [account.origin, account.accountId],
+  );
 
   // A live change while the list is loading (the stream's "changed" on connecting comes right
   // after the page's own first request) loads again once that load is done, not beside it.
@@ -240,36 +332,84 @@ function ConversationList({ account, onOpen, onNew, version }: { account: Ref; o
     }
   };
 
-  if (problem !== null && items === null) return <Problem p={problem} account={account} onRetry={() => void load(null)} />;
-  if (items === null) return <p class="muted" style="padding: 12px" aria-busy="true">{t('popupLoading')}</p>;
+  if (problem !== null && items === null)
+    return <Problem p={problem} account={account} onRetry={() => void load(null)} />;
+  if (items === null)
+    return (
+      <p class="muted" style="padding: 12px" aria-busy="true">
+        {t('popupLoading')}
+      </p>
+    );
   return (
     <div data-testid="conversation-list">
       <div class="conv-tools">
-        <label class="visually-hidden" for="conv-filter">{t('inboxSearchLabel')}</label>
-        <input id="conv-filter" type="search" placeholder={t('inboxSearchLabel')} value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
-        <button type="button" class="primary" onClick={onNew} data-testid="new-conversation">{t('inboxNew')}</button>
+        <label class="visually-hidden" for="conv-filter">
+          {t('inboxSearchLabel')}
+        </label>
+        <input
+          id="conv-filter"
+          type="search"
+          placeholder={t('inboxSearchLabel')}
+          value={filter}
+          onInput={(e) => setFilter(e.currentTarget.value)}
+        />
+        <button type="button" class="primary" onClick={onNew} data-testid="new-conversation">
+          {t('inboxNew')}
+        </button>
       </div>
       {problem !== null && <Problem p={problem} account={account} onRetry={() => void load(null)} />}
       {items.length === 0 ? (
         <Empty title={t('inboxEmptyTitle')} testid="inbox-empty">
           <p>{t('inboxEmptyText')}</p>
-          <button type="button" onClick={onNew}>{t('inboxNew')}</button>
+          <button type="button" onClick={onNew}>
+            {t('inboxNew')}
+          </button>
         </Empty>
       ) : (
         <ul class="conv-list" ref={listRef} onKeyDown={onKey} aria-label={t('inboxConversations')}>
           {shown.map((c) => (
             <li key={c.id}>
-              <button type="button" class={`conv-item${c.unread ? ' unread' : ''}`} onClick={() => onOpen(c)} data-testid="conversation" data-id={c.id}>
-                <span class="who"><Participants list={c.participants} />{c.unread && <span class="visually-hidden">{t('inboxUnread')}</span>}</span>
-                <span class="when">{c.preview.kind === 'hush' && c.preview.createdAt !== null ? t('viewSignedAt', formatTime(c.preview.createdAt)) : c.at > 0 ? formatTime(c.at) : ''}</span>
-                <span class="preview" data-preview={c.preview.kind === 'plain' ? 'plain' : c.preview.text !== null ? 'message' : c.preview.state}>{c.preview.kind === 'plain' ? `${t('inboxNotEncrypted')}: ${c.preview.text}` : hushPreviewText(c.preview)}</span>
+              <button
+                type="button"
+                class={`conv-item${c.unread ? ' unread' : ''}`}
+                onClick={() => onOpen(c)}
+                data-testid="conversation"
+                data-id={c.id}
+              >
+                <span class="who">
+                  <Participants list={c.participants} />
+                  {c.unread && <span class="visually-hidden">{t('inboxUnread')}</span>}
+                </span>
+                <span class="when">
+                  {c.preview.kind === 'hush' && c.preview.createdAt !== null
+                    ? t('viewSignedAt', formatTime(c.preview.createdAt))
+                    : c.at > 0
+                      ? formatTime(c.at)
+                      : ''}
+                </span>
+                <span
+                  class="preview"
+                  data-preview={
+                    c.preview.kind === 'plain' ? 'plain' : c.preview.text !== null ? 'message' : c.preview.state
+                  }
+                >
+                  {c.preview.kind === 'plain'
+                    ? `${t('inboxNotEncrypted')}: ${c.preview.text}`
+                    : hushPreviewText(c.preview)}
+                </span>
                 {c.preview.kind === 'hush' && <PreviewFlags p={c.preview} />}
               </button>
             </li>
           ))}
         </ul>
       )}
-      {next !== null && <div class="conv-tools"><button type="button" onClick={() => void load(next)}>{t('inboxMore')}</button></div>}
+      {next !== null && (
+        <div class="conv-tools">
+          <button type="button" onClick={() => void load(next)}>
+            {t('inboxMore')}
+          </button>
+        </div>
+      )}
     </div>
   );
 }
@@ -289,11 +429,28 @@ function PreviewFlags({ p }: { p: HushPreview }) {
     ...p.flags.map((f) => flagText(f)),
   ];
   if (lines.length === 0) return null;
-  return <span class="preview-flags" data-testid="preview-flags">{lines.map((l, i) => <span key={i} class="flag">⚠ {l}</span>)}</span>;
+  return (
+    <span class="preview-flags" data-testid="preview-flags">
+      {lines.map((l, i) => (
+        <span key={i} class="flag">
+          ⚠ {l}
+        </span>
+      ))}
+    </span>
+  );
 }
 
 function previewState(state: ViewContent['state'], reason: ViewContent['reason']): string {
-  return stateText({ state, reason, plaintext: null, sender: null, createdAt: null, replyTo: null, flags: [], parts: null });
+  return stateText({
+    state,
+    reason,
+    plaintext: null,
+    sender: null,
+    createdAt: null,
+    replyTo: null,
+    flags: [],
+    parts: null,
+  });
 }
 
 function Badge({ trust }: { trust: TrustKind }) {
@@ -306,7 +463,11 @@ function Message({ m }: { m: ThreadMessage }) {
       <div class="msg plain" data-testid="message" data-kind="plain">
         <span class="plain-mark">{t('inboxNotEncrypted')}</span>
         <div class="text">{m.plain}</div>
-        {m.serverTime !== null && <div class="meta"><span>{t('inboxServerTime', formatTime(m.serverTime))}</span></div>}
+        {m.serverTime !== null && (
+          <div class="meta">
+            <span>{t('inboxServerTime', formatTime(m.serverTime))}</span>
+          </div>
+        )}
       </div>
     );
   }
@@ -321,9 +482,21 @@ function Message({ m }: { m: ThreadMessage }) {
   }
   return (
     <div class="msg" data-testid="message" data-kind="hush">
-      {v.replyTo !== null && <div class="reply">{v.replyTo.known ? t('viewInReplyTo', v.replyTo.sender ?? '?', v.replyTo.snippet ?? '') : t('viewInReplyToUnknown')}</div>}
+      {v.replyTo !== null && (
+        <div class="reply">
+          {v.replyTo.known
+            ? t('viewInReplyTo', v.replyTo.sender ?? '?', v.replyTo.snippet ?? '')
+            : t('viewInReplyToUnknown')}
+        </div>
+      )}
       <div class="text">{v.plaintext}</div>
-      {v.flags.length > 0 && <ul class="flags">{v.flags.map((f, i) => <li key={i}>{flagText(f)}</li>)}</ul>}
+      {v.flags.length > 0 && (
+        <ul class="flags">
+          {v.flags.map((f, i) => (
+            <li key={i}>{flagText(f)}</li>
+          ))}
+        </ul>
+      )}
       <div class="meta">
         {v.sender !== null && <Badge trust={v.sender.trust} />}
         {v.createdAt !== null && <span>{t('viewSignedAt', formatTime(v.createdAt))}</span>}
@@ -351,7 +524,23 @@ function groups(list: readonly ThreadMessage[]): { who: string; mine: boolean; i
  * answered message was signed for other people than the conversation lists shows the difference
  * and sends only once the user confirms (review finding 1).
  */
-function Composer({ account, draftKey, replyTo, recipients, onSent, onRemove, onInvite }: { account: Ref; draftKey: string; replyTo: string | null; recipients: readonly string[]; onSent: () => void; onRemove?: (acct: string) => void; onInvite?: (acct: string) => void }) {
+function Composer({
+  account,
+  draftKey,
+  replyTo,
+  recipients,
+  onSent,
+  onRemove,
+  onInvite,
+}: {
+  account: Ref;
+  draftKey: string;
+  replyTo: string | null;
+  recipients: readonly string[];
+  onSent: () => void;
+  onRemove?: (acct: string) => void;
+  onInvite?: (acct: string) => void;
+}) {
   const [text, setText] = useState('');
   const [status, setStatus] = useState<ComposeStatus | null>(null);
   const [reply, setReply] = useState<ReplyCheck | null>(null);
@@ -371,13 +560,23 @@ function Composer({ account, draftKey, replyTo, recipients, onSent, onRemove, on
     });
   }, [account.origin, account.accountId, draftKey]);
 
-  const save = useCallback(async (value: string, confirm = false) => {
-    const r = await call('inbox/draft-set', { account, key: draftKey, text: value, recipients: [...recipients], replyToStatusId: replyTo, ...(confirm ? { confirm: true } : {}) });
-    if (r.ok) {
-      setStatus(r.value.status);
-      setReply(r.value.reply);
-    }
-  }, [account.origin, account.accountId, draftKey, replyTo, recipients.join(' ')]);
+  const save = useCallback(
+    async (value: string, confirm = false) => {
+      const r = await call('inbox/draft-set', {
+        account,
+        key: draftKey,
+        text: value,
+        recipients: [...recipients],
+        replyToStatusId: replyTo,
+        ...(confirm ? { confirm: true } : {}),
+      });
+      if (r.ok) {
+        setStatus(r.value.status);
+        setReply(r.value.reply);
+      }
+    },
+    [account.origin, account.accountId, draftKey, replyTo, recipients.join(' ')],
+  );
 
   useEffect(() => {
     if (loaded) void save(text);
@@ -394,7 +593,13 @@ function Composer({ account, draftKey, replyTo, recipients, onSent, onRemove, on
     await save(text);
     setProgress({ phase: 'sending', done: 0, total: status?.parts ?? 1 });
     const r = await call('inbox/send', { account, key: draftKey });
-    if (!r.ok) return setProgress({ phase: 'failed', done: 0, total: 0, problem: { kind: 'internal', message: r.error.message } });
+    if (!r.ok)
+      return setProgress({
+        phase: 'failed',
+        done: 0,
+        total: 0,
+        problem: { kind: 'internal', message: r.error.message },
+      });
     setProgress(r.value);
     if (r.value.phase === 'sent') {
       setText('');
@@ -419,11 +624,31 @@ function Composer({ account, draftKey, replyTo, recipients, onSent, onRemove, on
           {to.map((r) => {
             const warn = r.state !== 'ready' || r.warning !== null || r.wasVerified;
             return (
-              <li key={r.acct} class={`chip${warn ? ' warn' : ''}`} data-testid="chip" data-acct={r.acct} data-state={r.state} data-trust={r.trust ?? 'none'}>
+              <li
+                key={r.acct}
+                class={`chip${warn ? ' warn' : ''}`}
+                data-testid="chip"
+                data-acct={r.acct}
+                data-state={r.state}
+                data-trust={r.trust ?? 'none'}
+              >
                 <span>@{r.acct}</span>
                 <span class={`pstate${warn ? ' warn' : ''}`}>({recipientLabel(r)})</span>
-                {onInvite !== undefined && r.state === 'no_key' && <button type="button" class="link" onClick={() => onInvite(r.acct)} data-testid="invite">{t('inboxInvite')}</button>}
-                {onRemove !== undefined && <button type="button" class="link" aria-label={t('inboxRemove', r.acct)} onClick={() => onRemove(r.acct)}>×</button>}
+                {onInvite !== undefined && r.state === 'no_key' && (
+                  <button type="button" class="link" onClick={() => onInvite(r.acct)} data-testid="invite">
+                    {t('inboxInvite')}
+                  </button>
+                )}
+                {onRemove !== undefined && (
+                  <button
+                    type="button"
+                    class="link"
+                    aria-label={t('inboxRemove', r.acct)}
+                    onClick={() => onRemove(r.acct)}
+                  >
+                    ×
+                  </button>
+                )}
               </li>
             );
           })}
@@ -431,30 +656,72 @@ function Composer({ account, draftKey, replyTo, recipients, onSent, onRemove, on
       )}
       {reply !== null && (
         <div class="notice stack" role="alert" data-testid="reply-difference" data-confirmed={String(reply.confirmed)}>
-          <p><strong>{t('inboxReplyCheckTitle')}</strong></p>
-          {reply.notListed.length > 0 && <p>{t('inboxReplyNotListed', `@${reply.sender ?? '?'}`, reply.notListed.map((a) => `@${a}`).join(', '))}</p>}
-          {reply.notSigned.length > 0 && <p>{t('inboxReplyNotSigned', `@${reply.sender ?? '?'}`, reply.notSigned.map((a) => `@${a}`).join(', '))}</p>}
-          {reply.confirmed
-            ? <p class="muted">{t('inboxReplyConfirmed')}</p>
-            : <div class="row"><button type="button" onClick={() => void save(text, true)} data-testid="confirm-recipients">{t('inboxReplyConfirm', to.map((r) => `@${r.acct}`).join(', '))}</button></div>}
+          <p>
+            <strong>{t('inboxReplyCheckTitle')}</strong>
+          </p>
+          {reply.notListed.length > 0 && (
+            <p>{t('inboxReplyNotListed', `@${reply.sender ?? '?'}`, reply.notListed.map((a) => `@${a}`).join(', '))}</p>
+          )}
+          {reply.notSigned.length > 0 && (
+            <p>{t('inboxReplyNotSigned', `@${reply.sender ?? '?'}`, reply.notSigned.map((a) => `@${a}`).join(', '))}</p>
+          )}
+          {reply.confirmed ? (
+            <p class="muted">{t('inboxReplyConfirmed')}</p>
+          ) : (
+            <div class="row">
+              <button type="button" onClick={() => void save(text, true)} data-testid="confirm-recipients">
+                {t('inboxReplyConfirm', to.map((r) => `@${r.acct}`).join(', '))}
+              </button>
+            </div>
+          )}
         </div>
       )}
-      <label class="visually-hidden" for={`compose-${draftKey}`}>{t('inboxComposeLabel')}</label>
-      <textarea id={`compose-${draftKey}`} value={text} disabled={sending} placeholder={t('inboxComposeLabel')} onInput={(e) => onInput(e.currentTarget.value)} onKeyDown={onKey} data-testid="compose-text" />
+      <label class="visually-hidden" for={`compose-${draftKey}`}>
+        {t('inboxComposeLabel')}
+      </label>
+      <textarea
+        id={`compose-${draftKey}`}
+        value={text}
+        disabled={sending}
+        placeholder={t('inboxComposeLabel')}
+        onInput={(e) => onInput(e.currentTarget.value)}
+        onKeyDown={onKey}
+        data-testid="compose-text"
+      />
       <div class="bar">
         <span class="muted" data-testid="budget" aria-live="polite">
-          {status === null ? '' : status.parts === 0 ? t('inboxSendTooLong') : t('inboxBudget', String(status.remaining), String(status.parts))}
+          {status === null
+            ? ''
+            : status.parts === 0
+              ? t('inboxSendTooLong')
+              : t('inboxBudget', String(status.remaining), String(status.parts))}
         </span>
-        <button type="button" class="primary" disabled={sending || blocked || text.trim() === ''} onClick={() => void doSend()} data-testid="send">{to.length === 0 ? t('inboxSend') : t('editorSendTo', to.map((r) => `@${r.acct}`).join(', '))}</button>
+        <button
+          type="button"
+          class="primary"
+          disabled={sending || blocked || text.trim() === ''}
+          onClick={() => void doSend()}
+          data-testid="send"
+        >
+          {to.length === 0 ? t('inboxSend') : t('editorSendTo', to.map((r) => `@${r.acct}`).join(', '))}
+        </button>
       </div>
-      {sending && <p class="muted" aria-live="polite">{t('inboxSending')}</p>}
+      {sending && (
+        <p class="muted" aria-live="polite">
+          {t('inboxSending')}
+        </p>
+      )}
       {progress?.phase === 'failed' && (
         <div class="notice stack" role="alert" data-testid="send-problem">
           <p>{sendProblemText(progress)}</p>
           <p class="muted">{t('inboxDraftKept')}</p>
           <div class="row">
-            {progress.problem.kind === 'refused' && progress.problem.status === 401 && <Reconnect account={account} onDone={() => void doSend()} />}
-            <button type="button" onClick={() => void doSend()} data-testid="send-retry">{t('inboxRetry')}</button>
+            {progress.problem.kind === 'refused' && progress.problem.status === 401 && (
+              <Reconnect account={account} onDone={() => void doSend()} />
+            )}
+            <button type="button" onClick={() => void doSend()} data-testid="send-retry">
+              {t('inboxRetry')}
+            </button>
           </div>
         </div>
       )}
@@ -462,7 +729,17 @@ function Composer({ account, draftKey, replyTo, recipients, onSent, onRemove, on
   );
 }
 
-function Chat({ account, conv, onBack, version }: { account: Ref; conv: ConversationItem; onBack: () => void; version: number }) {
+function Chat({
+  account,
+  conv,
+  onBack,
+  version,
+}: {
+  account: Ref;
+  conv: ConversationItem;
+  onBack: () => void;
+  version: number;
+}) {
   const [messages, setMessages] = useState<ThreadMessage[] | null>(null);
   const [older, setOlder] = useState<string | null>(null);
   const [lastId, setLastId] = useState(conv.lastStatusId);
@@ -478,17 +755,22 @@ function Chat({ account, conv, onBack, version }: { account: Ref; conv: Conversa
     keep.current = null;
   }, [messages]);
 
-  const load = useCallback(async (before: string | null, last: string) => {
-    const r = await call('inbox/thread', { account, conversationId: conv.id, lastStatusId: last, before });
-    if (!r.ok) return setProblem({ result: 'network', message: r.error.message });
-    if (r.value.result !== 'ok') return setProblem(r.value);
-    const page = r.value;
-    setProblem(null);
-    const log = logRef.current;
-    keep.current = { fromEnd: before === null || log === null ? 0 : log.scrollHeight - log.clientHeight - log.scrollTop };
-    setMessages((old) => (before === null ? [...page.messages] : [...page.messages, ...(old ?? [])]));
-    setOlder(page.older);
-  }, [account.origin, account.accountId, conv.id]);
+  const load = useCallback(
+    async (before: string | null, last: string) => {
+      const r = await call('inbox/thread', { account, conversationId: conv.id, lastStatusId: last, before });
+      if (!r.ok) return setProblem({ result: 'network', message: r.error.message });
+      if (r.value.result !== 'ok') return setProblem(r.value);
+      const page = r.value;
+      setProblem(null);
+      const log = logRef.current;
+      keep.current = {
+        fromEnd: before === null || log === null ? 0 : log.scrollHeight - log.clientHeight - log.scrollTop,
+      };
+      setMessages((old) => (before === null ? [...page.messages] : [...page.messages, ...(old ?? [])]));
+      setOlder(page.older);
+    },
+    [account.origin, account.accountId, conv.id],
+  );
 
   useEffect(() => {
     void load(null, lastId);
@@ -510,23 +792,50 @@ function Chat({ account, conv, onBack, version }: { account: Ref; conv: Conversa
   const replyTo = newest?.statusIds[newest.statusIds.length - 1] ?? lastId;
   const firstHush = [...(messages ?? [])].reverse().find((m) => m.hush?.state === 'message');
   return (
-    <section class="chat" data-testid="chat" onKeyDown={(e) => { if (e.key === 'Escape') onBack(); }}>
+    <section
+      class="chat"
+      data-testid="chat"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onBack();
+      }}
+    >
       <div class="chat-head">
-        <button type="button" onClick={onBack} data-testid="back">{t('inboxBack')}</button>
-        <h2 tabIndex={-1}><Participants list={conv.participants} /></h2>
+        <button type="button" onClick={onBack} data-testid="back">
+          {t('inboxBack')}
+        </button>
+        <h2 tabIndex={-1}>
+          <Participants list={conv.participants} />
+        </h2>
       </div>
       <div class="chat-log" ref={logRef} data-testid="chat-log" tabIndex={0} aria-label={t('inboxMessages')}>
-        {older !== null && <button type="button" onClick={() => void load(older, lastId)} data-testid="older">{t('inboxOlder')}</button>}
+        {older !== null && (
+          <button type="button" onClick={() => void load(older, lastId)} data-testid="older">
+            {t('inboxOlder')}
+          </button>
+        )}
         {problem !== null && <Problem p={problem} account={account} onRetry={() => void load(null, lastId)} />}
-        {messages === null && problem === null && <p class="muted" aria-busy="true">{t('popupLoading')}</p>}
-        {messages !== null && groups(messages).map((g) => (
-          <div class={`group${g.mine ? ' mine' : ''}`} key={g.items[0]?.statusIds[0]}>
-            <div class="sender">{g.mine ? t('trustSelf') : `@${g.who}`}</div>
-            {g.items.map((m) => <Message key={m.statusIds[0]} m={m} />)}
-          </div>
-        ))}
+        {messages === null && problem === null && (
+          <p class="muted" aria-busy="true">
+            {t('popupLoading')}
+          </p>
+        )}
+        {messages !== null &&
+          groups(messages).map((g) => (
+            <div class={`group${g.mine ? ' mine' : ''}`} key={g.items[0]?.statusIds[0]}>
+              <div class="sender">{g.mine ? t('trustSelf') : `@${g.who}`}</div>
+              {g.items.map((m) => (
+                <Message key={m.statusIds[0]} m={m} />
+              ))}
+            </div>
+          ))}
       </div>
-      <Composer account={account} draftKey={`c${conv.id}`} replyTo={firstHush === undefined ? replyTo : (firstHush.statusIds[0] ?? replyTo)} recipients={conv.participants.map((p) => p.acct)} onSent={() => void load(null, lastId)} />
+      <Composer
+        account={account}
+        draftKey={`c${conv.id}`}
+        replyTo={firstHush === undefined ? replyTo : (firstHush.statusIds[0] ?? replyTo)}
+        recipients={conv.participants.map((p) => p.acct)}
+        onSent={() => void load(null, lastId)}
+      />
     </section>
   );
 }
@@ -565,30 +874,86 @@ function NewConversation({ account, onBack, onSent }: { account: Ref; onBack: ()
   };
 
   return (
-    <section class="chat" data-testid="new-chat" onKeyDown={(e) => { if (e.key === 'Escape') onBack(); }}>
+    <section
+      class="chat"
+      data-testid="new-chat"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onBack();
+      }}
+    >
       <div class="chat-head">
-        <button type="button" onClick={onBack}>{t('inboxBack')}</button>
+        <button type="button" onClick={onBack}>
+          {t('inboxBack')}
+        </button>
         <h2>{t('inboxNew')}</h2>
       </div>
       <div class="chat-log">
         <label for="recipient-search">{t('inboxRecipientSearch')}</label>
-        <input id="recipient-search" type="search" value={query} onInput={(e) => search(e.currentTarget.value)} data-testid="recipient-search" />
+        <input
+          id="recipient-search"
+          type="search"
+          value={query}
+          onInput={(e) => search(e.currentTarget.value)}
+          data-testid="recipient-search"
+        />
         {problem !== null && <Problem p={problem} account={account} onRetry={() => search(query)} />}
         <ul class="results" aria-label={t('inboxResults')}>
           {results.map((r) => (
-            <li key={r.acct} data-testid="result" data-ready={String(r.ready)} data-contact={String(r.contact)} data-lookalike={r.lookalikeOf ?? ''}>
+            <li
+              key={r.acct}
+              data-testid="result"
+              data-ready={String(r.ready)}
+              data-contact={String(r.contact)}
+              data-lookalike={r.lookalikeOf ?? ''}
+            >
               <span>
                 @{r.acct}{' '}
-                <span class="muted">({t(r.state === 'ready' ? 'inboxResultContact' : r.state === 'unchecked' ? 'inboxResultUnchecked' : 'inboxNotReady')})</span>
-                {r.lookalikeOf !== null && <span class="flag" data-testid="lookalike"> ⚠ {t('completionLookalike', r.lookalikeOf)}</span>}
+                <span class="muted">
+                  (
+                  {t(
+                    r.state === 'ready'
+                      ? 'inboxResultContact'
+                      : r.state === 'unchecked'
+                        ? 'inboxResultUnchecked'
+                        : 'inboxNotReady',
+                  )}
+                  )
+                </span>
+                {r.lookalikeOf !== null && (
+                  <span class="flag" data-testid="lookalike">
+                    {' '}
+                    ⚠ {t('completionLookalike', r.lookalikeOf)}
+                  </span>
+                )}
               </span>
-              {r.state !== 'not_ready' && <button type="button" disabled={chosen.includes(r.acct)} onClick={() => setChosen([...chosen, r.acct])} data-testid="add-recipient">{t('inboxAdd')}</button>}
+              {r.state !== 'not_ready' && (
+                <button
+                  type="button"
+                  disabled={chosen.includes(r.acct)}
+                  onClick={() => setChosen([...chosen, r.acct])}
+                  data-testid="add-recipient"
+                >
+                  {t('inboxAdd')}
+                </button>
+              )}
             </li>
           ))}
         </ul>
-        {invited !== null && <p class="ok" role="status">{t('inboxInvited', invited)}</p>}
+        {invited !== null && (
+          <p class="ok" role="status">
+            {t('inboxInvited', invited)}
+          </p>
+        )}
       </div>
-      <Composer account={account} draftKey="new" replyTo={null} recipients={chosen} onSent={onSent} onRemove={(a) => setChosen(chosen.filter((x) => x !== a))} onInvite={(a) => void invite(a)} />
+      <Composer
+        account={account}
+        draftKey="new"
+        replyTo={null}
+        recipients={chosen}
+        onSent={onSent}
+        onRemove={(a) => setChosen(chosen.filter((x) => x !== a))}
+        onInvite={(a) => void invite(a)}
+      />
     </section>
   );
 }
@@ -626,7 +991,10 @@ export function App() {
   }, [refresh]);
 
   const accounts = state?.accounts ?? [];
-  const current = accounts.find((a) => keyOf(a) === selected) ?? accounts.find((a) => a.enabled && a.connection !== 'none') ?? accounts[0];
+  const current =
+    accounts.find((a) => keyOf(a) === selected) ??
+    accounts.find((a) => a.enabled && a.connection !== 'none') ??
+    accounts[0];
   const currentRef = useMemo(() => (current ? refOf(current) : null), [current?.origin, current?.accountId]);
   useEffect(() => {
     if (currentRef === null) return;
@@ -643,42 +1011,147 @@ export function App() {
   };
 
   let body: ComponentChildren;
-  if (error !== null) body = <p class="error" role="alert" style="padding: 12px">{error}</p>;
-  else if (state === null) body = <p class="muted" style="padding: 12px" aria-busy="true">{t('popupLoading')}</p>;
-  else if (state.locked) body = <Empty title={t('inboxLockedTitle')} testid="inbox-locked"><p>{t('inboxLockedText')}</p><Unlock onDone={() => { void refresh(); setVersion((v) => v + 1); }} /></Empty>;
+  if (error !== null)
+    body = (
+      <p class="error" role="alert" style="padding: 12px">
+        {error}
+      </p>
+    );
+  else if (state === null)
+    body = (
+      <p class="muted" style="padding: 12px" aria-busy="true">
+        {t('popupLoading')}
+      </p>
+    );
+  else if (state.locked)
+    body = (
+      <Empty title={t('inboxLockedTitle')} testid="inbox-locked">
+        <p>{t('inboxLockedText')}</p>
+        <Unlock
+          onDone={() => {
+            void refresh();
+            setVersion((v) => v + 1);
+          }}
+        />
+      </Empty>
+    );
   else if (current === undefined || currentRef === null) {
-    body = <Empty title={t('inboxNoAccountTitle')} testid="inbox-no-account"><p>{t('inboxNoAccountText')}</p><Connect suggested="" onDone={() => void refresh()} /></Empty>;
-  } else if (!current.enabled) body = <Empty title={t('inboxNotEnabledTitle')} testid="inbox-not-enabled"><p>{t('inboxNotEnabledText', current.acct)}</p></Empty>;
+    body = (
+      <Empty title={t('inboxNoAccountTitle')} testid="inbox-no-account">
+        <p>{t('inboxNoAccountText')}</p>
+        <Connect suggested="" onDone={() => void refresh()} />
+      </Empty>
+    );
+  } else if (!current.enabled)
+    body = (
+      <Empty title={t('inboxNotEnabledTitle')} testid="inbox-not-enabled">
+        <p>{t('inboxNotEnabledText', current.acct)}</p>
+      </Empty>
+    );
   else if (current.connection === 'none') {
-    body = <Empty title={t('inboxConnectTitle', current.acct)} testid="inbox-connect-needed"><p>{t('inboxConnectText')}</p><Connect suggested={current.origin} onDone={() => void refresh()} /></Empty>;
-  } else if (screen.kind === 'chat') body = <Chat key={screen.conv.id} account={currentRef} conv={screen.conv} version={version} onBack={() => setScreen({ kind: 'list' })} />;
-  else if (screen.kind === 'new') body = <NewConversation account={currentRef} onBack={() => setScreen({ kind: 'list' })} onSent={() => { setScreen({ kind: 'list' }); setVersion((v) => v + 1); }} />;
-  else body = <ConversationList account={currentRef} version={version} onOpen={(c) => setScreen({ kind: 'chat', conv: c })} onNew={() => setScreen({ kind: 'new' })} />;
+    body = (
+      <Empty title={t('inboxConnectTitle', current.acct)} testid="inbox-connect-needed">
+        <p>{t('inboxConnectText')}</p>
+        <Connect suggested={current.origin} onDone={() => void refresh()} />
+      </Empty>
+    );
+  } else if (screen.kind === 'chat')
+    body = (
+      <Chat
+        key={screen.conv.id}
+        account={currentRef}
+        conv={screen.conv}
+        version={version}
+        onBack={() => setScreen({ kind: 'list' })}
+      />
+    );
+  else if (screen.kind === 'new')
+    body = (
+      <NewConversation
+        account={currentRef}
+        onBack={() => setScreen({ kind: 'list' })}
+        onSent={() => {
+          setScreen({ kind: 'list' });
+          setVersion((v) => v + 1);
+        }}
+      />
+    );
+  else
+    body = (
+      <ConversationList
+        account={currentRef}
+        version={version}
+        onOpen={(c) => setScreen({ kind: 'chat', conv: c })}
+        onNew={() => setScreen({ kind: 'new' })}
+      />
+    );
 
   return (
     <div class="inbox-shell">
       <header class="inbox-head">
-        <h1><img src="icons/hush-32.png" alt="" />{t('inboxTitle')}</h1>
+        <h1>
+          <img src="icons/hush-32.png" alt="" />
+          {t('inboxTitle')}
+        </h1>
         {state?.phrase != null && <SecurityBadge phrase={state.phrase as SecurityPhrase} />}
         <span class="spacer" />
         {accounts.length > 0 && (
           <>
-            <label class="visually-hidden" for="inbox-account">{t('inboxAccount')}</label>
-            <select id="inbox-account" value={current ? keyOf(current) : ''} onChange={(e) => { setSelected(e.currentTarget.value); setScreen({ kind: 'list' }); }} data-testid="account-select">
-              {accounts.map((a) => <option key={keyOf(a)} value={keyOf(a)}>@{a.acct}{a.connection === 'oauth' ? '' : ` (${t(`inboxConnection_${a.connection}`)})`}</option>)}
+            <label class="visually-hidden" for="inbox-account">
+              {t('inboxAccount')}
+            </label>
+            <select
+              id="inbox-account"
+              value={current ? keyOf(current) : ''}
+              onChange={(e) => {
+                setSelected(e.currentTarget.value);
+                setScreen({ kind: 'list' });
+              }}
+              data-testid="account-select"
+            >
+              {accounts.map((a) => (
+                <option key={keyOf(a)} value={keyOf(a)}>
+                  @{a.acct}
+                  {a.connection === 'oauth' ? '' : ` (${t(`inboxConnection_${a.connection}`)})`}
+                </option>
+              ))}
             </select>
           </>
         )}
-        {state !== null && !state.locked && state.hasPassphrase && <button type="button" onClick={() => void lock()} data-testid="inbox-lock">{t('inboxLock')}</button>}
+        {state !== null && !state.locked && state.hasPassphrase && (
+          <button type="button" onClick={() => void lock()} data-testid="inbox-lock">
+            {t('inboxLock')}
+          </button>
+        )}
         {state !== null && !state.locked && accounts.length > 0 && <AddAccount onDone={() => void refresh()} />}
       </header>
-      <div class="inbox-body"><main>{body}</main></div>
+      <div class="inbox-body">
+        <main>{body}</main>
+      </div>
     </div>
   );
 }
 
 function AddAccount({ onDone }: { onDone: () => void }) {
   const [open, setOpen] = useState(false);
-  if (!open) return <button type="button" onClick={() => setOpen(true)} data-testid="add-account">{t('inboxAddAccount')}</button>;
-  return <div class="card"><Connect suggested="" onDone={() => { setOpen(false); onDone(); }} /><button type="button" class="link" onClick={() => setOpen(false)}>{t('inboxCancel')}</button></div>;
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)} data-testid="add-account">
+        {t('inboxAddAccount')}
+      </button>
+    );
+  return (
+    <div class="card">
+      <Connect
+        suggested=""
+        onDone={() => {
+          setOpen(false);
+          onDone();
+        }}
+      />
+      <button type="button" class="link" onClick={() => setOpen(false)}>
+        {t('inboxCancel')}
+      </button>
+    </div>
+  );
 }

@@ -30,13 +30,15 @@ function fromBase64Std(text: string): Uint8Array | undefined {
 export const b64std = (bytes: Uint8Array): string => btoa(toBinary(bytes));
 
 export function unb64std(text: unknown): Uint8Array | undefined {
-  if (typeof text !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) return undefined;
+  if (typeof text !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text))
+    return undefined;
   const bytes = fromBase64Std(text);
   return bytes !== undefined && b64std(bytes) === text ? bytes : undefined;
 }
 
 /** base64url without padding: how bytes cross runtime messages and storage. */
-export const b64 = (bytes: Uint8Array): string => b64std(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+export const b64 = (bytes: Uint8Array): string =>
+  b64std(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 export function unb64(text: unknown): Uint8Array | undefined {
   if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;

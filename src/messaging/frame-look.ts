@@ -62,7 +62,7 @@ export function frameLook(style: FrameStyle): FrameLook {
   const fontSizePx = clamp(Math.round(style.fontSizePx * 4) / 4, 12, 32);
   const lineHeightPx = Math.round(clamp(style.lineHeightPx, fontSizePx * 1.15, fontSizePx * 2));
   const cueSizePx = clamp(Math.round(fontSizePx * 0.8), 12, 20);
-  const cueLinePx = Math.round(cueSizePx * 4 / 3);
+  const cueLinePx = Math.round((cueSizePx * 4) / 3);
   let bg = rgbOf(style.background);
   let fg = rgbOf(style.color);
   const dark = bg === null ? style.dark : luminance(bg) < 0.2;
@@ -74,8 +74,14 @@ export function frameLook(style: FrameStyle): FrameLook {
   const linkRgb = rgbOf(style.link);
   const link = linkRgb !== null && contrastRatio(linkRgb, bg) >= LINK_CONTRAST ? linkRgb : fallback.link;
   return {
-    fontSizePx, lineHeightPx, cueSizePx, cueLinePx,
-    fg: css(fg), bg: css(bg), link: css(link), dark,
+    fontSizePx,
+    lineHeightPx,
+    cueSizePx,
+    cueLinePx,
+    fg: css(fg),
+    bg: css(bg),
+    link: css(link),
+    dark,
     paddingPx: clamp(Math.round(style.paddingPx ?? 0), 0, 24),
   };
 }
@@ -105,7 +111,12 @@ const CHAR_EM = 0.5;
 export const TIMELINE_MAX_LINES = 2;
 
 /** Text lines a view of `size` has at `widthPx` (more text scrolls inside the frame). */
-export function viewLines(size: SizeClass, look: Pick<FrameLook, 'fontSizePx'>, widthPx: number, focused: boolean): number {
+export function viewLines(
+  size: SizeClass,
+  look: Pick<FrameLook, 'fontSizePx'>,
+  widthPx: number,
+  focused: boolean,
+): number {
   const perLine = Math.max(12, Math.floor(Math.max(0, widthPx) / (look.fontSizePx * CHAR_EM)));
   const wanted = Math.ceil((CLASS_BYTES[size] ?? 80) / perLine);
   const room = clamp(wanted, CLASS_MIN_LINES[size] ?? 1, CLASS_MAX_LINES[size] ?? 3);
@@ -120,5 +131,7 @@ export function viewLines(size: SizeClass, look: Pick<FrameLook, 'fontSizePx'>, 
  */
 export function viewHeightFor(size: SizeClass, style: FrameStyle, widthPx: number, focused: boolean): number {
   const look = frameLook(style);
-  return 2 * VIEW_PAD_PX + look.cueLinePx + VIEW_CUE_GAP_PX + look.lineHeightPx * viewLines(size, look, widthPx, focused);
+  return (
+    2 * VIEW_PAD_PX + look.cueLinePx + VIEW_CUE_GAP_PX + look.lineHeightPx * viewLines(size, look, widthPx, focused)
+  );
 }

@@ -99,7 +99,8 @@ export function domainOf(acct: string): string {
  * `@user` and `@user@domain` mentions in a text, as written (not yet parsed: pass each to
  * parseHandle). As Mastodon finds them: not preceded by a word character, `=` or `/`.
  */
-const MENTION = /(?<![=/\p{L}\p{N}_])@([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*(?:@[\p{L}\p{N}\p{M}_]+(?:[.-]+[\p{L}\p{N}\p{M}_]+)*(?::\d{1,5})?)?)/giu;
+const MENTION =
+  /(?<![=/\p{L}\p{N}_])@([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*(?:@[\p{L}\p{N}\p{M}_]+(?:[.-]+[\p{L}\p{N}\p{M}_]+)*(?::\d{1,5})?)?)/giu;
 export function mentionsIn(text: string, max = 64): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(MENTION)) {

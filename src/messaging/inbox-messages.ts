@@ -21,19 +21,31 @@ const PAGE = ['extension-page'] as const;
 export const inboxRequests = {
   'inbox/state': { payload: v.strictObject({}), from: PAGE },
   /** Connect an account through OAuth on this instance (a domain or an https origin). */
-  'inbox/connect': { payload: v.strictObject({ instance: v.pipe(v.string(), v.minLength(1), v.maxLength(300)) }), from: PAGE },
+  'inbox/connect': {
+    payload: v.strictObject({ instance: v.pipe(v.string(), v.minLength(1), v.maxLength(300)) }),
+    from: PAGE,
+  },
   /** Revoke the account's OAuth token (POST /oauth/revoke) and forget it. */
   'inbox/disconnect': { payload: v.strictObject({ account: Account }), from: PAGE },
   'inbox/conversations': { payload: v.strictObject({ account: Account, cursor: v.nullable(Id) }), from: PAGE },
   /** The conversation's messages: the thread around its last status, newest `limit` before `before` (a status id). */
-  'inbox/thread': { payload: v.strictObject({ account: Account, conversationId: Id, lastStatusId: Id, before: v.nullable(Id) }), from: PAGE },
+  'inbox/thread': {
+    payload: v.strictObject({ account: Account, conversationId: Id, lastStatusId: Id, before: v.nullable(Id) }),
+    from: PAGE,
+  },
   'inbox/mark-read': { payload: v.strictObject({ account: Account, conversationId: Id }), from: PAGE },
-  'inbox/search': { payload: v.strictObject({ account: Account, query: v.pipe(v.string(), v.maxLength(200)) }), from: PAGE },
+  'inbox/search': {
+    payload: v.strictObject({ account: Account, query: v.pipe(v.string(), v.maxLength(200)) }),
+    from: PAGE,
+  },
   'inbox/draft-get': { payload: v.strictObject({ account: Account, key: DraftKey }), from: PAGE },
   'inbox/draft-set': {
     payload: v.strictObject({
-      account: Account, key: DraftKey, text: v.pipe(v.string(), v.maxLength(20_000)),
-      recipients: v.pipe(v.array(Acct), v.maxLength(20)), replyToStatusId: v.nullable(Id),
+      account: Account,
+      key: DraftKey,
+      text: v.pipe(v.string(), v.maxLength(20_000)),
+      recipients: v.pipe(v.array(Acct), v.maxLength(20)),
+      replyToStatusId: v.nullable(Id),
       /** The user confirmed the difference the draft's `reply` check showed (review finding 1). */
       confirm: v.optional(v.boolean()),
     }),
@@ -41,7 +53,10 @@ export const inboxRequests = {
   },
   'inbox/send': { payload: v.strictObject({ account: Account, key: DraftKey }), from: PAGE },
   /** Posts the ready-made, unencrypted invitation to these accounts (only on the user's explicit click). */
-  'inbox/invite': { payload: v.strictObject({ account: Account, recipients: v.pipe(v.array(Acct), v.minLength(1), v.maxLength(10)) }), from: PAGE },
+  'inbox/invite': {
+    payload: v.strictObject({ account: Account, recipients: v.pipe(v.array(Acct), v.minLength(1), v.maxLength(10)) }),
+    from: PAGE,
+  },
 } as const satisfies Record<string, RequestSpec>;
 
 export interface InboxAccount {
@@ -149,10 +164,29 @@ export interface InboxDraft {
 
 export interface InboxResponses {
   'inbox/state': InboxState;
-  'inbox/connect': { readonly result: 'connected' | 'cancelled' | 'denied' | 'state_mismatch' | 'not_enabled' | 'bad_instance' | 'locked' | 'network'; readonly acct?: string; readonly message?: string };
+  'inbox/connect': {
+    readonly result:
+      'connected' | 'cancelled' | 'denied' | 'state_mismatch' | 'not_enabled' | 'bad_instance' | 'locked' | 'network';
+    readonly acct?: string;
+    readonly message?: string;
+  };
   'inbox/disconnect': { readonly revoked: boolean };
-  'inbox/conversations': { readonly result: 'ok'; readonly items: readonly ConversationItem[]; readonly next: string | null; readonly apiMs: number } | InboxProblem;
-  'inbox/thread': { readonly result: 'ok'; readonly messages: readonly ThreadMessage[]; readonly older: string | null; readonly participants: readonly string[] } | InboxProblem;
+  'inbox/conversations':
+    | {
+        readonly result: 'ok';
+        readonly items: readonly ConversationItem[];
+        readonly next: string | null;
+        readonly apiMs: number;
+      }
+    | InboxProblem;
+  'inbox/thread':
+    | {
+        readonly result: 'ok';
+        readonly messages: readonly ThreadMessage[];
+        readonly older: string | null;
+        readonly participants: readonly string[];
+      }
+    | InboxProblem;
   'inbox/mark-read': { readonly result: 'ok' } | InboxProblem;
   'inbox/search': { readonly result: 'ok'; readonly accounts: readonly SearchResult[] } | InboxProblem;
   'inbox/draft-get': { readonly draft: InboxDraft; readonly status: ComposeStatus; readonly reply: ReplyCheck | null };

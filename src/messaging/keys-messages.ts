@@ -26,16 +26,40 @@ const PAGE = ['extension-page'] as const;
 
 export const keysRequests = {
   'keys/status': { payload: v.strictObject({ account: Account }), from: PAGE },
-  'keys/enable': { payload: v.strictObject({ account: Account, replaceField: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(63))) }), from: PAGE },
+  'keys/enable': {
+    payload: v.strictObject({
+      account: Account,
+      replaceField: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(63))),
+    }),
+    from: PAGE,
+  },
   'keys/sync': { payload: v.strictObject({ account: Account }), from: PAGE },
-  'keys/revoke': { payload: v.strictObject({ account: Account, reason: v.picklist(['unspecified', 'compromised', 'superseded']) }), from: PAGE },
+  'keys/revoke': {
+    payload: v.strictObject({ account: Account, reason: v.picklist(['unspecified', 'compromised', 'superseded']) }),
+    from: PAGE,
+  },
   'keys/my-keys': { payload: v.strictObject({ account: Account }), from: PAGE },
-  'keys/contacts': { payload: v.strictObject({ account: Account, query: v.pipe(v.string(), v.maxLength(200)) }), from: PAGE },
-  'keys/contact': { payload: v.strictObject({ account: Account, acct: Acct, refresh: v.optional(v.boolean(), false) }), from: PAGE },
-  'keys/contact-verify': { payload: v.strictObject({ account: Account, acct: Acct, fingerprint: Fingerprint }), from: PAGE },
+  'keys/contacts': {
+    payload: v.strictObject({ account: Account, query: v.pipe(v.string(), v.maxLength(200)) }),
+    from: PAGE,
+  },
+  'keys/contact': {
+    payload: v.strictObject({ account: Account, acct: Acct, refresh: v.optional(v.boolean(), false) }),
+    from: PAGE,
+  },
+  'keys/contact-verify': {
+    payload: v.strictObject({ account: Account, acct: Acct, fingerprint: Fingerprint }),
+    from: PAGE,
+  },
   /** The user scanned the contact's safety QR code: verified only if it equals ours (constant time). */
-  'keys/contact-verify-qr': { payload: v.strictObject({ account: Account, acct: Acct, scanned: v.pipe(v.string(), v.maxLength(200)) }), from: PAGE },
-  'keys/key-change-resolve': { payload: v.strictObject({ account: Account, acct: Acct, accept: v.boolean(), newFingerprint: Fingerprint }), from: PAGE },
+  'keys/contact-verify-qr': {
+    payload: v.strictObject({ account: Account, acct: Acct, scanned: v.pipe(v.string(), v.maxLength(200)) }),
+    from: PAGE,
+  },
+  'keys/key-change-resolve': {
+    payload: v.strictObject({ account: Account, acct: Acct, accept: v.boolean(), newFingerprint: Fingerprint }),
+    from: PAGE,
+  },
   'keys/backup-export': { payload: v.strictObject({ account: Account }), from: PAGE },
   'keys/backup-import': {
     payload: v.strictObject({
@@ -46,7 +70,10 @@ export const keysRequests = {
     }),
     from: PAGE,
   },
-  'keys/passphrase-set': { payload: v.strictObject({ passphrase: Passphrase, current: v.nullable(Passphrase) }), from: PAGE },
+  'keys/passphrase-set': {
+    payload: v.strictObject({ passphrase: Passphrase, current: v.nullable(Passphrase) }),
+    from: PAGE,
+  },
   'keys/unlock': { payload: v.strictObject({ passphrase: Passphrase }), from: PAGE },
   'keys/lock': { payload: v.strictObject({}), from: PAGE },
   'keys/settings-get': { payload: v.strictObject({}), from: PAGE },
@@ -70,14 +97,24 @@ export interface KeysAccountStatus {
   readonly fingerprint: string | null;
   readonly hasPassphrase: boolean;
   /** Publishing of the current prekey: `failing` once several retries failed (tell the user). */
-  readonly publish: { readonly publishedEpoch: number | null; readonly currentEpoch: number; readonly pending: boolean; readonly failing: boolean; readonly lastError: string | null } | null;
+  readonly publish: {
+    readonly publishedEpoch: number | null;
+    readonly currentEpoch: number;
+    readonly pending: boolean;
+    readonly failing: boolean;
+    readonly lastError: string | null;
+  } | null;
 }
 
 export type KeysEnableReply =
   | { readonly result: 'enabled'; readonly status: KeysAccountStatus }
   /** All profile fields are taken: ask which one to give up, then send keys/enable with replaceField. */
   | { readonly result: 'fields_full'; readonly fields: readonly { readonly index: number; readonly name: string }[] }
-  | { readonly result: 'error'; readonly reason: 'no_tab' | 'account_mismatch' | 'network' | 'locked' | 'bad_choice' | 'publish_failed'; readonly message: string };
+  | {
+      readonly result: 'error';
+      readonly reason: 'no_tab' | 'account_mismatch' | 'network' | 'locked' | 'bad_choice' | 'publish_failed';
+      readonly message: string;
+    };
 
 export interface KeysContactSummary {
   readonly acct: string;
@@ -148,12 +185,27 @@ export interface KeysMyKeys {
 }
 
 export type KeysBackupExport =
-  | { readonly result: 'ok'; readonly fileName: string; /** base64url of the encrypted file. */ readonly contents: string; /** Shown once. */ readonly recoveryCode: string }
+  | {
+      readonly result: 'ok';
+      readonly fileName: string;
+      /** base64url of the encrypted file. */ readonly contents: string;
+      /** Shown once. */ readonly recoveryCode: string;
+    }
   | { readonly result: 'not_enabled' | 'locked'; readonly message: string };
 
 export type KeysBackupImport =
   | { readonly result: 'imported'; readonly status: KeysAccountStatus }
-  | { readonly result: 'malformed_code' | 'wrong_code_or_corrupt' | 'unsupported' | 'wrong_account' | 'exists' | 'locked' | 'no_account'; readonly message: string };
+  | {
+      readonly result:
+        | 'malformed_code'
+        | 'wrong_code_or_corrupt'
+        | 'unsupported'
+        | 'wrong_account'
+        | 'exists'
+        | 'locked'
+        | 'no_account';
+      readonly message: string;
+    };
 
 export interface KeysStrength {
   readonly score: 0 | 1 | 2 | 3 | 4;
@@ -172,13 +224,22 @@ export interface KeysResponses {
   'keys/status': KeysAccountStatus;
   'keys/enable': KeysEnableReply;
   'keys/sync': KeysAccountStatus;
-  'keys/revoke': { readonly result: 'revoked'; readonly status: KeysAccountStatus } | { readonly result: 'error'; readonly reason: string; readonly message: string };
-  'keys/my-keys': { readonly result: 'ok'; readonly keys: KeysMyKeys } | { readonly result: 'not_enabled'; readonly message: string };
+  'keys/revoke':
+    | { readonly result: 'revoked'; readonly status: KeysAccountStatus }
+    | { readonly result: 'error'; readonly reason: string; readonly message: string };
+  'keys/my-keys':
+    { readonly result: 'ok'; readonly keys: KeysMyKeys } | { readonly result: 'not_enabled'; readonly message: string };
   'keys/contacts': { readonly contacts: readonly KeysContactSummary[] };
   'keys/contact': KeysContactDetail;
-  'keys/contact-verify': { readonly result: 'verified'; readonly contact: KeysContactSummary } | { readonly result: 'mismatch' | 'not_found'; readonly message: string };
-  'keys/contact-verify-qr': { readonly result: 'verified'; readonly contact: KeysContactSummary } | { readonly result: 'mismatch' | 'not_found'; readonly message: string };
-  'keys/key-change-resolve': { readonly result: 'accepted' | 'kept_blocked'; readonly contact: KeysContactSummary } | { readonly result: 'mismatch' | 'not_found'; readonly message: string };
+  'keys/contact-verify':
+    | { readonly result: 'verified'; readonly contact: KeysContactSummary }
+    | { readonly result: 'mismatch' | 'not_found'; readonly message: string };
+  'keys/contact-verify-qr':
+    | { readonly result: 'verified'; readonly contact: KeysContactSummary }
+    | { readonly result: 'mismatch' | 'not_found'; readonly message: string };
+  'keys/key-change-resolve':
+    | { readonly result: 'accepted' | 'kept_blocked'; readonly contact: KeysContactSummary }
+    | { readonly result: 'mismatch' | 'not_found'; readonly message: string };
   'keys/backup-export': KeysBackupExport;
   'keys/backup-import': KeysBackupImport;
   'keys/passphrase-set': { readonly result: 'ok' | 'wrong_passphrase' | 'corrupt' };

@@ -41,12 +41,21 @@ export type RequestSpec = { readonly payload: v.GenericSchema; readonly from: re
 const coreRequests = {
   ping: { payload: v.strictObject({}), from: ['content', 'frame', 'extension-page'] },
   'page/detected': { payload: PageDetectedSchema, from: ['content'] },
-  'popup/tab-state': { payload: v.strictObject({ tabId: v.pipe(v.number(), v.integer(), v.minValue(0)) }), from: ['extension-page'] },
+  'popup/tab-state': {
+    payload: v.strictObject({ tabId: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
+    from: ['extension-page'],
+  },
   'diagnostics/get': { payload: v.strictObject({}), from: ['extension-page'] },
 } as const satisfies Record<string, RequestSpec>;
 
 /** The request table: type -> payload schema and allowed senders. */
-export const requestSchemas = { ...coreRequests, ...keysRequests, ...overlayRequests, ...settingsRequests, ...inboxRequests } as const;
+export const requestSchemas = {
+  ...coreRequests,
+  ...keysRequests,
+  ...overlayRequests,
+  ...settingsRequests,
+  ...inboxRequests,
+} as const;
 
 export type RequestType = keyof typeof requestSchemas;
 export type PayloadOf<K extends RequestType> = v.InferOutput<(typeof requestSchemas)[K]['payload']>;

@@ -18,7 +18,11 @@ const Offer = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{24}$/));
 const Acct = v.pipe(v.string(), v.minLength(1), v.maxLength(400));
 const StatusId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
 /** A CSS colour as read from getComputedStyle (rgb()/rgba() only: nothing else reaches a frame's style). */
-const Colour = v.pipe(v.string(), v.maxLength(40), v.regex(/^rgba?\(\s*[\d.]+\s*,\s*[\d.]+\s*,\s*[\d.]+\s*(,\s*[\d.]+\s*)?\)$/));
+const Colour = v.pipe(
+  v.string(),
+  v.maxLength(40),
+  v.regex(/^rgba?\(\s*[\d.]+\s*,\s*[\d.]+\s*,\s*[\d.]+\s*(,\s*[\d.]+\s*)?\)$/),
+);
 const FontFamily = v.pipe(v.string(), v.maxLength(300), v.regex(/^[\w\s,"'-]*$/));
 
 /** The look of the surrounding Mastodon element, so the frame can match it. */
@@ -63,7 +67,14 @@ export type ViewFlag =
    */
   | { readonly kind: 'parent_mismatch'; readonly shown: 'plain' | 'other_message' | 'unreadable' }
   /** A content warning, media or a link preview on the post: not encrypted, not signed. */
-  | { readonly kind: 'unsigned_extras'; readonly cw: boolean; readonly media: boolean; readonly card: boolean; readonly poll?: boolean; readonly quote?: boolean }
+  | {
+      readonly kind: 'unsigned_extras';
+      readonly cw: boolean;
+      readonly media: boolean;
+      readonly card: boolean;
+      readonly poll?: boolean;
+      readonly quote?: boolean;
+    }
   /** A post claiming to be part of this message that is not (forged, or a duplicate with other text). */
   | { readonly kind: 'foreign_part' };
 
@@ -73,8 +84,17 @@ export type ViewFlag =
  */
 export type ViewFailureReason =
   | DecryptFailureReason
-  | 'locked' | 'not_enabled' | 'unreachable' | 'unknown_sender' | 'unknown_recipient' | 'key_changed' | 'identity_changed'
-  | 'internal' | 'incomplete_chunks' | 'unknown' | 'not_part_of_message';
+  | 'locked'
+  | 'not_enabled'
+  | 'unreachable'
+  | 'unknown_sender'
+  | 'unknown_recipient'
+  | 'key_changed'
+  | 'identity_changed'
+  | 'internal'
+  | 'incomplete_chunks'
+  | 'unknown'
+  | 'not_part_of_message';
 
 export type ViewState = 'message' | 'incomplete' | 'failed' | 'locked' | 'unreachable';
 
@@ -87,14 +107,28 @@ export interface ViewContent {
   /** Signed creation time (Unix seconds). */
   readonly createdAt: number | null;
   /** The message this one answers (signed): what Hush knows of it. */
-  readonly replyTo: { readonly known: boolean; readonly sender: string | null; readonly snippet: string | null; readonly createdAt: number | null } | null;
+  readonly replyTo: {
+    readonly known: boolean;
+    readonly sender: string | null;
+    readonly snippet: string | null;
+    readonly createdAt: number | null;
+  } | null;
   readonly flags: readonly ViewFlag[];
   /** Why it cannot be shown (state failed/locked/unreachable): a reason code every surface words by type (frames/view-text.ts). */
   readonly reason: ViewFailureReason | null;
   readonly parts: { readonly have: number; readonly total: number } | null;
 }
 
-export type RecipientState = 'ready' | 'no_key' | 'key_changed' | 'identity_changed' | 'revoked' | 'not_found' | 'disagreement' | 'rollback' | 'network';
+export type RecipientState =
+  | 'ready'
+  | 'no_key'
+  | 'key_changed'
+  | 'identity_changed'
+  | 'revoked'
+  | 'not_found'
+  | 'disagreement'
+  | 'rollback'
+  | 'network';
 
 export interface RecipientView {
   readonly acct: string;
@@ -128,7 +162,11 @@ export interface EditorState {
   /** What Mastodon's box held when the editor opened: offered for insertion, never inserted by itself. */
   readonly seed: string | null;
   /** The message being answered (from its signed envelope), shown above the text. */
-  readonly replyTo: { readonly sender: string | null; readonly snippet: string | null; readonly createdAt: number | null } | null;
+  readonly replyTo: {
+    readonly sender: string | null;
+    readonly snippet: string | null;
+    readonly createdAt: number | null;
+  } | null;
   readonly status: ComposeStatus;
   /** A send already under way or finished for this draft (after a worker restart). */
   readonly sending: SendProgress | null;
@@ -151,7 +189,12 @@ export type SendProblem =
   | { readonly kind: 'covered' }
   | { readonly kind: 'no_token' }
   /** The server refused the post (HTTP status, Mastodon's error text). */
-  | { readonly kind: 'refused'; readonly status: number; readonly message: string; /** A 429's X-RateLimit-Reset (epoch ms). */ readonly retryAt?: number }
+  | {
+      readonly kind: 'refused';
+      readonly status: number;
+      readonly message: string;
+      /** A 429's X-RateLimit-Reset (epoch ms). */ readonly retryAt?: number;
+    }
   | { readonly kind: 'network'; readonly message: string }
   /** The server answered, but what it stored is not what Hush sent (named): nothing more is posted. */
   | { readonly kind: 'altered'; readonly what: string; readonly deleted: boolean }
@@ -220,9 +263,15 @@ export const overlayRequests = {
   /** Editor frame: the user chose to send the ready-made, unencrypted invitation instead. */
   'overlay/editor-invite': { payload: v.strictObject({ session: Session }), from: FRAME },
   /** Editor frame: mention completions for a partial handle. */
-  'overlay/mention-search': { payload: v.strictObject({ session: Session, query: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }), from: FRAME },
+  'overlay/mention-search': {
+    payload: v.strictObject({ session: Session, query: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
+    from: FRAME,
+  },
   /** Content: Hush statuses are on screen: one view session each (decrypting or reusing the cache). */
-  'overlay/views-open': { payload: v.strictObject({ items: v.pipe(v.array(ViewOpenItem), v.minLength(1), v.maxLength(32)) }), from: CONTENT },
+  'overlay/views-open': {
+    payload: v.strictObject({ items: v.pipe(v.array(ViewOpenItem), v.minLength(1), v.maxLength(32)) }),
+    from: CONTENT,
+  },
   /** View frame: claims its offer; answers what to show. Sent again after each load. */
   'overlay/view-join': { payload: v.strictObject({ offer: Offer }), from: FRAME },
   /** View frame: asks again what to show (verification, key change, unlock happened since). */
@@ -243,7 +292,11 @@ export interface ViewOpened {
 export interface OverlayResponses {
   /** `encryptByDefault`: the user's "default encryption for new direct messages" preference. */
   /** Public facts only (the page sees the decision): whether the answered status is a Hush status, the pref. */
-  'overlay/compose-check': { readonly account: ComposeStatus['account']; readonly replyEncrypted: boolean; readonly encryptByDefault: boolean };
+  'overlay/compose-check': {
+    readonly account: ComposeStatus['account'];
+    readonly replyEncrypted: boolean;
+    readonly encryptByDefault: boolean;
+  };
   'overlay/editor-open': { readonly session: string; readonly offer: string };
   'frame/reoffer': { readonly offer: string };
   'overlay/editor-detach': { readonly detached: true };
@@ -252,9 +305,21 @@ export interface OverlayResponses {
   'overlay/editor-send': SendProgress;
   'overlay/editor-discard': { readonly discarded: true };
   'overlay/editor-invite': { readonly placed: boolean };
-  'overlay/mention-search': { readonly accounts: readonly { readonly acct: string; readonly contact: boolean; readonly hasKey: boolean; readonly lookalikeOf: string | null }[] };
+  'overlay/mention-search': {
+    readonly accounts: readonly {
+      readonly acct: string;
+      readonly contact: boolean;
+      readonly hasKey: boolean;
+      readonly lookalikeOf: string | null;
+    }[];
+  };
   'overlay/views-open': { readonly views: readonly (ViewOpened | { readonly error: string })[] };
-  'overlay/view-join': { readonly session: string; readonly view: ViewContent; readonly style: FrameStyle; readonly phrase: { readonly text: string; readonly pattern: string } | null };
+  'overlay/view-join': {
+    readonly session: string;
+    readonly view: ViewContent;
+    readonly style: FrameStyle;
+    readonly phrase: { readonly text: string; readonly pattern: string } | null;
+  };
   'overlay/view-get': { readonly view: ViewContent };
   'overlay/view-activate': { readonly done: true };
 }
@@ -263,9 +328,19 @@ export interface OverlayResponses {
 export const OVERLAY_PUSH = 'hush/overlay-push';
 export const OverlayPushSchema = v.variant('kind', [
   /** The editor was sent (confirmed by reading it back) or discarded: reset Mastodon's form. */
-  v.strictObject({ type: v.literal(OVERLAY_PUSH), kind: v.literal('editor-done'), session: Session, sent: v.boolean() }),
+  v.strictObject({
+    type: v.literal(OVERLAY_PUSH),
+    kind: v.literal('editor-done'),
+    session: Session,
+    sent: v.boolean(),
+  }),
   /** The user chose the unencrypted invitation: put it into Mastodon's box (the user posts it there). */
-  v.strictObject({ type: v.literal(OVERLAY_PUSH), kind: v.literal('editor-invite'), session: Session, text: v.pipe(v.string(), v.maxLength(2000)) }),
+  v.strictObject({
+    type: v.literal(OVERLAY_PUSH),
+    kind: v.literal('editor-invite'),
+    session: Session,
+    text: v.pipe(v.string(), v.maxLength(2000)),
+  }),
   /** The user clicked a view's text: open its status as a click on it would. */
   v.strictObject({ type: v.literal(OVERLAY_PUSH), kind: v.literal('view-activate'), session: Session }),
 ]);

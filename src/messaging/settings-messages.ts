@@ -10,15 +10,28 @@ import type { RequestSpec } from './messages';
  * draws the phrase on this pattern; the page cannot read either, so a fake drawn by the page
  * cannot copy them. Renderers map ids to their own CSS; ids are stable storage values.
  */
-export const SECURITY_PATTERNS = ['waves-teal', 'dots-amber', 'stripes-violet', 'grid-green', 'checks-rose', 'diagonal-blue'] as const;
+export const SECURITY_PATTERNS = [
+  'waves-teal',
+  'dots-amber',
+  'stripes-violet',
+  'grid-green',
+  'checks-rose',
+  'diagonal-blue',
+] as const;
 export type SecurityPattern = (typeof SECURITY_PATTERNS)[number];
 
 export const SECURITY_PHRASE_MAX = 40;
 
 /** Trimmed, 1..40 characters, no control characters (it is shown inline in every secure frame). */
 export const SecurityPhraseSchema = v.strictObject({
-  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-  text: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(SECURITY_PHRASE_MAX), v.regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]+$/u)),
+  text: v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1),
+    v.maxLength(SECURITY_PHRASE_MAX),
+    // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+    v.regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]+$/u),
+  ),
   pattern: v.picklist(SECURITY_PATTERNS),
 });
 export type SecurityPhrase = v.InferOutput<typeof SecurityPhraseSchema>;

@@ -20,23 +20,43 @@ const TABS = [
 ] as const;
 
 function NeedsAccount() {
-  return <p class="notice" data-testid="needs-account">{t('needsAccount')}</p>;
+  return (
+    <p class="notice" data-testid="needs-account">
+      {t('needsAccount')}
+    </p>
+  );
 }
 
-function View({ ctx, route, navigate, setPhrase }: { ctx: Context; route: Route; navigate: (r: Route) => void; setPhrase: (c: Context) => void }) {
+function View({
+  ctx,
+  route,
+  navigate,
+  setPhrase,
+}: {
+  ctx: Context;
+  route: Route;
+  navigate: (r: Route) => void;
+  setPhrase: (c: Context) => void;
+}) {
   const { account } = ctx;
   switch (route.view) {
-    case 'home': return <Home ctx={ctx} navigate={navigate} />;
-    case 'phrase': return (
-      <div class="stack" data-testid="view-phrase">
-        <h2>{t('phraseSetupTitle')}</h2>
-        <PhraseForm current={ctx.phrase} onSaved={(phrase) => setPhrase({ ...ctx, phrase })} />
-      </div>
-    );
-    case 'contacts': return account ? <Contacts account={account} navigate={navigate} /> : <NeedsAccount />;
-    case 'contact': return account ? <Contact account={account} acct={route.acct} navigate={navigate} /> : <NeedsAccount />;
-    case 'key-change': return account ? <KeyChange account={account} acct={route.acct} navigate={navigate} /> : <NeedsAccount />;
-    case 'my-keys': return account ? <MyKeys account={account} /> : <NeedsAccount />;
+    case 'home':
+      return <Home ctx={ctx} navigate={navigate} />;
+    case 'phrase':
+      return (
+        <div class="stack" data-testid="view-phrase">
+          <h2>{t('phraseSetupTitle')}</h2>
+          <PhraseForm current={ctx.phrase} onSaved={(phrase) => setPhrase({ ...ctx, phrase })} />
+        </div>
+      );
+    case 'contacts':
+      return account ? <Contacts account={account} navigate={navigate} /> : <NeedsAccount />;
+    case 'contact':
+      return account ? <Contact account={account} acct={route.acct} navigate={navigate} /> : <NeedsAccount />;
+    case 'key-change':
+      return account ? <KeyChange account={account} acct={route.acct} navigate={navigate} /> : <NeedsAccount />;
+    case 'my-keys':
+      return account ? <MyKeys account={account} /> : <NeedsAccount />;
   }
 }
 
@@ -59,26 +79,48 @@ export function App() {
   return (
     <>
       <header>
-        <h1><img src="icons/hush-32.png" alt="" />{t('popupTitle')}</h1>
+        <h1>
+          <img src="icons/hush-32.png" alt="" />
+          {t('popupTitle')}
+        </h1>
         {ctx?.phrase && <SecurityBadge phrase={ctx.phrase} />}
       </header>
       <nav aria-label={t('navLabel')}>
         {TABS.map((tab) => (
-          <button key={tab.view} type="button" class="tab" aria-current={current === tab.view ? 'page' : undefined}
-            data-testid={`nav-${tab.view}`} onClick={() => navigate({ view: tab.view })}>{t(tab.key)}</button>
+          <button
+            key={tab.view}
+            type="button"
+            class="tab"
+            aria-current={current === tab.view ? 'page' : undefined}
+            data-testid={`nav-${tab.view}`}
+            onClick={() => navigate({ view: tab.view })}
+          >
+            {t(tab.key)}
+          </button>
         ))}
       </nav>
       <main ref={heading}>
         {ctx === null ? <Loading /> : <View ctx={ctx} route={route} navigate={navigate} setPhrase={setCtx} />}
-        {ctx && (ctx.ping ? (
-          <p class="muted" data-testid="background">{t('popupBackground', ctx.ping.version, ctx.ping.sodium.ready ? `libsodium ${ctx.ping.sodium.version ?? ''}` : (ctx.ping.sodium.error ?? '?'))}</p>
-        ) : (
-          <p class="error" role="alert">{t('popupBackgroundDown', ctx.pingError ?? '')}</p>
-        ))}
+        {ctx &&
+          (ctx.ping ? (
+            <p class="muted" data-testid="background">
+              {t(
+                'popupBackground',
+                ctx.ping.version,
+                ctx.ping.sodium.ready ? `libsodium ${ctx.ping.sodium.version ?? ''}` : (ctx.ping.sodium.error ?? '?'),
+              )}
+            </p>
+          ) : (
+            <p class="error" role="alert">
+              {t('popupBackgroundDown', ctx.pingError ?? '')}
+            </p>
+          ))}
       </main>
       <footer class="stack">
         <InboxLinks />
-        <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>{t('openOptions')}</button>
+        <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>
+          {t('openOptions')}
+        </button>
       </footer>
     </>
   );

@@ -18,9 +18,15 @@ export interface Context {
 }
 
 export async function loadContext(): Promise<Context> {
-  const [ping, tab, phraseReply] = await Promise.all([send('ping', {}), currentTab(), send('settings/security-phrase/get', {})]);
+  const [ping, tab, phraseReply] = await Promise.all([
+    send('ping', {}),
+    currentTab(),
+    send('settings/security-phrase/get', {}),
+  ]);
   const stateReply = tab ? await send('popup/tab-state', { tabId: tab.id }) : null;
-  const granted = tab?.origin ? await browser.permissions.contains({ origins: [permissionPattern(tab.origin)] }) : false;
+  const granted = tab?.origin
+    ? await browser.permissions.contains({ origins: [permissionPattern(tab.origin)] })
+    : false;
   const state = stateReply?.ok ? stateReply.value.state : null;
   const acc = state?.page.account ?? null;
   return {

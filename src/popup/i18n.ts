@@ -26,8 +26,25 @@ export function errorText(error: HushError): string {
 }
 
 const REASONS = new Set([
-  'no_tab', 'account_mismatch', 'network', 'locked', 'bad_choice', 'publish_failed', 'not_found', 'not_enabled', 'malformed_code',
-  'wrong_code_or_corrupt', 'unsupported', 'wrong_account', 'exists', 'no_account', 'mismatch', 'weak', 'wrong_passphrase', 'corrupt', 'no_passphrase',
+  'no_tab',
+  'account_mismatch',
+  'network',
+  'locked',
+  'bad_choice',
+  'publish_failed',
+  'not_found',
+  'not_enabled',
+  'malformed_code',
+  'wrong_code_or_corrupt',
+  'unsupported',
+  'wrong_account',
+  'exists',
+  'no_account',
+  'mismatch',
+  'weak',
+  'wrong_passphrase',
+  'corrupt',
+  'no_passphrase',
 ]);
 
 /** A localised sentence for a refusal the background decided on (wrong passphrase, locked, …). */

@@ -26,10 +26,17 @@ export interface IdentityChangeInfo {
 
 const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const SideSchema = v.object({
-  acct: Text(400), actorUri: Text(2048), fingerprint: v.nullable(Text(64)), servedBy: v.pipe(v.array(Text(300)), v.maxLength(8)),
+  acct: Text(400),
+  actorUri: Text(2048),
+  fingerprint: v.nullable(Text(64)),
+  servedBy: v.pipe(v.array(Text(300)), v.maxLength(8)),
 });
 const IdentityChangeSchema = v.object({
-  before: SideSchema, after: SideSchema, changedAt: v.pipe(v.number(), v.finite()), keptBlocked: v.boolean(), decisionFingerprint: Text(64),
+  before: SideSchema,
+  after: SideSchema,
+  changedAt: v.pipe(v.number(), v.finite()),
+  keptBlocked: v.boolean(),
+  decisionFingerprint: Text(64),
 });
 
 /**

@@ -6,7 +6,12 @@
  */
 import { send } from '../messaging/client';
 import type {
-  KeysAccountStatus, KeysBackupExport, KeysContactSummary, KeysMyKeys, KeysSettings, KeysStrength,
+  KeysAccountStatus,
+  KeysBackupExport,
+  KeysContactSummary,
+  KeysMyKeys,
+  KeysSettings,
+  KeysStrength,
 } from '../messaging/keys-messages';
 import type { HushError, Reply } from '../messaging/result';
 import { unb64 } from '../messaging/encoding';
@@ -50,7 +55,6 @@ export interface ContactDetail {
   readonly identityChange: IdentityChangeInfo | null;
 }
 
-
 export type EnableResult =
   | { readonly kind: 'enabled'; readonly status: AccountStatus }
   | { readonly kind: 'fields_full'; readonly fields: readonly { readonly index: number; readonly name: string }[] };
@@ -68,11 +72,15 @@ export const keysApi = {
   status: (account: AccountRef) => call(send('keys/status', { account }), ok),
   enable: (account: AccountRef, replaceField: number | null) =>
     call(send('keys/enable', { account, replaceField }), (r): Outcome<EnableResult> =>
-      r.result === 'enabled' ? ok({ kind: 'enabled', status: r.status })
-        : r.result === 'fields_full' ? ok({ kind: 'fields_full', fields: r.fields })
-        : refused(r.reason)),
+      r.result === 'enabled'
+        ? ok({ kind: 'enabled', status: r.status })
+        : r.result === 'fields_full'
+          ? ok({ kind: 'fields_full', fields: r.fields })
+          : refused(r.reason),
+    ),
   sync: (account: AccountRef) => call(send('keys/sync', { account }), ok),
-  contacts: (account: AccountRef, query: string) => call(send('keys/contacts', { account, query }), (r) => ok(r.contacts)),
+  contacts: (account: AccountRef, query: string) =>
+    call(send('keys/contacts', { account, query }), (r) => ok(r.contacts)),
   contact: (account: AccountRef, acct: string, refresh = false) =>
     call(send('keys/contact', { account, acct, refresh }), (r): Outcome<ContactDetail> => {
       if (r.result !== 'ok') return refused(r.result);
@@ -89,14 +97,23 @@ export const keysApi = {
       });
     }),
   markVerified: (account: AccountRef, acct: string, fingerprint: string) =>
-    call(send('keys/contact-verify', { account, acct, fingerprint }), (r) => (r.result === 'verified' ? ok(r.contact) : refused(r.result))),
+    call(send('keys/contact-verify', { account, acct, fingerprint }), (r) =>
+      r.result === 'verified' ? ok(r.contact) : refused(r.result),
+    ),
   resolveKeyChange: (account: AccountRef, acct: string, accept: boolean, newFingerprint: string) =>
-    call(send('keys/key-change-resolve', { account, acct, accept, newFingerprint }), (r) => (r.result === 'accepted' || r.result === 'kept_blocked' ? ok(r.contact) : refused(r.result))),
-  myKeys: (account: AccountRef) => call(send('keys/my-keys', { account }), (r) => (r.result === 'ok' ? ok(r.keys) : refused(r.result))),
+    call(send('keys/key-change-resolve', { account, acct, accept, newFingerprint }), (r) =>
+      r.result === 'accepted' || r.result === 'kept_blocked' ? ok(r.contact) : refused(r.result),
+    ),
+  myKeys: (account: AccountRef) =>
+    call(send('keys/my-keys', { account }), (r) => (r.result === 'ok' ? ok(r.keys) : refused(r.result))),
   exportBackup: (account: AccountRef) =>
-    call(send('keys/backup-export', { account }), (r: KeysBackupExport) => (r.result === 'ok' ? ok(r) : refused(r.result))),
+    call(send('keys/backup-export', { account }), (r: KeysBackupExport) =>
+      r.result === 'ok' ? ok(r) : refused(r.result),
+    ),
   importBackup: (account: AccountRef, contents: string, recoveryCode: string, replaceExisting: boolean) =>
-    call(send('keys/backup-import', { account, contents, recoveryCode, replaceExisting }), (r) => (r.result === 'imported' ? ok(r.status) : refused(r.result))),
+    call(send('keys/backup-import', { account, contents, recoveryCode, replaceExisting }), (r) =>
+      r.result === 'imported' ? ok(r.status) : refused(r.result),
+    ),
   /** Judged in this page (zxcvbn loaded on demand), never by the background: see strength-loader.ts. */
   strength: async (passphrase: string): Promise<Outcome<Strength>> => {
     try {
@@ -110,9 +127,12 @@ export const keysApi = {
     const judged = await keysApi.strength(passphrase);
     if (!judged.ok) return judged;
     if (!judged.value.acceptable) return refused('weak');
-    return call(send('keys/passphrase-set', { passphrase, current }), (r) => (r.result === 'ok' ? ok(judged.value) : refused(r.result)));
+    return call(send('keys/passphrase-set', { passphrase, current }), (r) =>
+      r.result === 'ok' ? ok(judged.value) : refused(r.result),
+    );
   },
-  unlock: (passphrase: string) => call(send('keys/unlock', { passphrase }), (r) => (r.result === 'ok' ? ok(true) : refused(r.result))),
+  unlock: (passphrase: string) =>
+    call(send('keys/unlock', { passphrase }), (r) => (r.result === 'ok' ? ok(true) : refused(r.result))),
   lock: () => call(send('keys/lock', {}), (r) => ok(r.locked)),
   revoke: (account: AccountRef, reason: 'unspecified' | 'compromised') =>
     call(send('keys/revoke', { account, reason }), (r) => (r.result === 'revoked' ? ok(r.status) : refused(r.reason))),

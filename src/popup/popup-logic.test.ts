@@ -54,8 +54,19 @@ describe('QR modules', () => {
 });
 
 describe('identity change from the background (issue #21)', () => {
-  const side = { acct: 'carol@a.test', actorUri: 'https://a.test/users/carol', fingerprint: 'abcd efgh ijkl mnop qrst uvwx', servedBy: ['https://home.test', 'https://a.test'] };
-  const view = { before: side, after: { ...side, actorUri: 'https://c.test/users/mallory', fingerprint: null }, changedAt: 1_800_000_000, keptBlocked: false, decisionFingerprint: side.fingerprint };
+  const side = {
+    acct: 'carol@a.test',
+    actorUri: 'https://a.test/users/carol',
+    fingerprint: 'abcd efgh ijkl mnop qrst uvwx',
+    servedBy: ['https://home.test', 'https://a.test'],
+  };
+  const view = {
+    before: side,
+    after: { ...side, actorUri: 'https://c.test/users/mallory', fingerprint: null },
+    changedAt: 1_800_000_000,
+    keptBlocked: false,
+    decisionFingerprint: side.fingerprint,
+  };
 
   it('reads both sides, milliseconds for the date', () => {
     expect(identityChangeOf({ result: 'ok', identityChange: view })).toEqual({ ...view, changedAt: 1_800_000_000_000 });
@@ -66,7 +77,10 @@ describe('identity change from the background (issue #21)', () => {
     ['null', { identityChange: null }],
     ['a side missing', { identityChange: { ...view, after: undefined } }],
     ['a fingerprint of the wrong type', { identityChange: { ...view, before: { ...side, fingerprint: 5 } } }],
-    ['an oversized address', { identityChange: { ...view, after: { ...side, actorUri: `https://x.test/${'a'.repeat(3000)}` } } }],
+    [
+      'an oversized address',
+      { identityChange: { ...view, after: { ...side, actorUri: `https://x.test/${'a'.repeat(3000)}` } } },
+    ],
   ])('%s: no identity change', (_name, reply) => {
     expect(identityChangeOf(reply)).toBeNull();
   });

@@ -16,12 +16,18 @@ export function routeFromSearch(search: string): Route {
   const q = new URLSearchParams(search);
   const acct = q.get('acct') ?? '';
   switch (q.get('view')) {
-    case 'contacts': return { view: 'contacts' };
-    case 'my-keys': return { view: 'my-keys' };
-    case 'phrase': return { view: 'phrase' };
-    case 'contact': return isAcct(acct) ? { view: 'contact', acct } : { view: 'contacts' };
-    case 'key-change': return isAcct(acct) ? { view: 'key-change', acct } : { view: 'contacts' };
-    default: return { view: 'home' };
+    case 'contacts':
+      return { view: 'contacts' };
+    case 'my-keys':
+      return { view: 'my-keys' };
+    case 'phrase':
+      return { view: 'phrase' };
+    case 'contact':
+      return isAcct(acct) ? { view: 'contact', acct } : { view: 'contacts' };
+    case 'key-change':
+      return isAcct(acct) ? { view: 'key-change', acct } : { view: 'contacts' };
+    default:
+      return { view: 'home' };
   }
 }
 

@@ -13,9 +13,10 @@ export async function currentTab(): Promise<ActiveTab | null> {
   const param = new URLSearchParams(location.search).get('tabId');
   let tab: { id?: number; url?: string } | undefined;
   try {
-    tab = param !== null && /^\d+$/.test(param)
-      ? await browser.tabs.get(Number(param))
-      : (await browser.tabs.query({ active: true, currentWindow: true }))[0];
+    tab =
+      param !== null && /^\d+$/.test(param)
+        ? await browser.tabs.get(Number(param))
+        : (await browser.tabs.query({ active: true, currentWindow: true }))[0];
   } catch {
     // A closed or unknown tab id: the popup then has no tab to talk about, not an endless spinner.
     return null;

@@ -1,5 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BACKUP_MEMLIMIT, BACKUP_OPSLIMIT, exportBackup, generateRecoveryCode, importBackup, parseRecoveryCode } from './backup';
+import {
+  BACKUP_MEMLIMIT,
+  BACKUP_OPSLIMIT,
+  exportBackup,
+  generateRecoveryCode,
+  importBackup,
+  parseRecoveryCode,
+} from './backup';
 import { generateIdentity } from './identity';
 import { advanceChain, createChain, rekeyChain } from './prekey-chain';
 import { deterministicRng, init } from './sodium';
@@ -33,8 +40,12 @@ describe('backup', () => {
     expect(code).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){5}[0-9A-HJKMNP-TV-Z]{4}$/u);
     const bytes = parseRecoveryCode(code);
     expect(bytes?.length).toBe(15);
-    expect(toHex(parseRecoveryCode(code.toLowerCase().replace(/-/gu, ' ')) ?? new Uint8Array())).toBe(toHex(bytes ?? new Uint8Array(1)));
-    expect(toHex(parseRecoveryCode('OOOO-IIII-LLLL-0000-1111-1111') ?? new Uint8Array())).toBe(toHex(parseRecoveryCode('0000-1111-1111-0000-1111-1111') ?? new Uint8Array(1)));
+    expect(toHex(parseRecoveryCode(code.toLowerCase().replace(/-/gu, ' ')) ?? new Uint8Array())).toBe(
+      toHex(bytes ?? new Uint8Array(1)),
+    );
+    expect(toHex(parseRecoveryCode('OOOO-IIII-LLLL-0000-1111-1111') ?? new Uint8Array())).toBe(
+      toHex(parseRecoveryCode('0000-1111-1111-0000-1111-1111') ?? new Uint8Array(1)),
+    );
     expect(parseRecoveryCode('UUUU-0000-0000-0000-0000-0000')).toBeUndefined();
     expect(parseRecoveryCode('0000-0000')).toBeUndefined();
     expect(importBackup(new Uint8Array(10), 'nonsense')).toMatchObject({ ok: false, reason: 'malformed_code' });

@@ -61,7 +61,8 @@ export function backupChainProblem(chain: PrekeyChainState): string | undefined 
   if (origin < 0 || epoch < 0 || origin + epoch * period > 0xffffffff) return 'origin + epoch * period beyond u32 time';
   if (chainSecret.length !== 32) return 'chain secret length';
   if (retained.length < 1 || retained.length > MAX_RETAINED) return 'retained count';
-  for (let i = 1; i < retained.length; i++) if ((retained[i]?.epoch ?? -1) <= (retained[i - 1]?.epoch ?? -1)) return 'retained epochs not strictly ascending';
+  for (let i = 1; i < retained.length; i++)
+    if ((retained[i]?.epoch ?? -1) <= (retained[i - 1]?.epoch ?? -1)) return 'retained epochs not strictly ascending';
   const cur = retained[retained.length - 1];
   if (cur?.epoch !== epoch) return 'retained epochs must end with the current epoch';
   const expected = prekeyFromChainSecret(epoch, chainSecret).secretKey;
@@ -73,7 +74,16 @@ export function backupChainProblem(chain: PrekeyChainState): string | undefined 
 /** The backup plaintext (§6), unchecked. Exported for test vectors; use exportBackup. */
 export function encodeBackupPlaintext(c: BackupContents): Uint8Array {
   const ch = c.chain;
-  const parts: Uint8Array[] = [u8(VERSION), lp(c.identity.actorUri), c.identity.seed, u32(ch.origin), u32(ch.period), u32(ch.epoch), ch.chainSecret, u8(ch.retained.length)];
+  const parts: Uint8Array[] = [
+    u8(VERSION),
+    lp(c.identity.actorUri),
+    c.identity.seed,
+    u32(ch.origin),
+    u32(ch.period),
+    u32(ch.epoch),
+    ch.chainSecret,
+    u8(ch.retained.length),
+  ];
   for (const r of ch.retained) parts.push(u32(r.epoch), r.secretKey);
   return concat(...parts);
 }
@@ -115,7 +125,12 @@ function deserialize(b: Uint8Array): Result<BackupContents, 'malformed'> {
 }
 
 /** Encrypt an already serialised plaintext (§6 file format). Exported for test vectors; use exportBackup. */
-export function sealBackupPlaintext(plain: Uint8Array, recoveryCode: string, params: KdfParams, rng: Rng = systemRng): Uint8Array {
+export function sealBackupPlaintext(
+  plain: Uint8Array,
+  recoveryCode: string,
+  params: KdfParams,
+  rng: Rng = systemRng,
+): Uint8Array {
   const codeBytes = parseRecoveryCode(recoveryCode);
   if (codeBytes === undefined) throw new RangeError('invalid recovery code');
   const salt = rng(16);
@@ -129,7 +144,12 @@ export function sealBackupPlaintext(plain: Uint8Array, recoveryCode: string, par
 }
 
 /** Throws RangeError on an invalid code or a chain state that importBackup would reject (§6). */
-export function exportBackup(contents: BackupContents, recoveryCode: string, params: KdfParams = { opslimit: BACKUP_OPSLIMIT, memlimit: BACKUP_MEMLIMIT }, rng: Rng = systemRng): Uint8Array {
+export function exportBackup(
+  contents: BackupContents,
+  recoveryCode: string,
+  params: KdfParams = { opslimit: BACKUP_OPSLIMIT, memlimit: BACKUP_MEMLIMIT },
+  rng: Rng = systemRng,
+): Uint8Array {
   const codeBytes = parseRecoveryCode(recoveryCode);
   if (codeBytes === undefined) throw new RangeError('invalid recovery code');
   sodium().memzero(codeBytes);
@@ -154,7 +174,8 @@ export function importBackup(file: Uint8Array, recoveryCode: string): Result<Bac
 }
 
 function importWithCode(file: Uint8Array, codeBytes: Uint8Array): Result<BackupContents, BackupFailureReason> {
-  if (!(file instanceof Uint8Array) || file.length < HEADER_LEN + 16 || file.length > MAX_BACKUP_BYTES) return fail('malformed', 'length');
+  if (!(file instanceof Uint8Array) || file.length < HEADER_LEN + 16 || file.length > MAX_BACKUP_BYTES)
+    return fail('malformed', 'length');
   if (file[0] !== VERSION) return fail('unsupported_version');
   if (file[1] !== TYPE_BACKUP) return fail('malformed', 'type');
   const opslimit = readU32(file, 2);
@@ -166,7 +187,13 @@ function importWithCode(file: Uint8Array, codeBytes: Uint8Array): Result<BackupC
   let plain: Uint8Array;
   try {
     key = deriveKey(codeBytes, file.slice(10, 26), { opslimit, memlimit });
-    plain = sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, file.slice(HEADER_LEN), header, file.slice(26, 50), key);
+    plain = sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      file.slice(HEADER_LEN),
+      header,
+      file.slice(26, 50),
+      key,
+    );
   } catch {
     return fail('wrong_code_or_corrupt');
   } finally {

@@ -1,5 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkBundleUpdate, encodeBundle, encodeRevocation, isEpochRollback, parseAndVerifyBundle, parseBundle, parseRevocation, PROFILE_FIELD_MAX, revocationRefuses, type RevocationReason } from './bundle';
+import {
+  checkBundleUpdate,
+  encodeBundle,
+  encodeRevocation,
+  isEpochRollback,
+  parseAndVerifyBundle,
+  parseBundle,
+  parseRevocation,
+  PROFILE_FIELD_MAX,
+  revocationRefuses,
+  type RevocationReason,
+} from './bundle';
 import { generateIdentity } from './identity';
 import { createChain, currentPrekey, advanceChain } from './prekey-chain';
 import { deterministicRng, init } from './sodium';
@@ -28,7 +39,10 @@ describe('key bundle', () => {
     const id = generateIdentity(URI, rng);
     const pre = currentPrekey(createChain(T0, undefined, rng));
     const field = encodeBundle(id, 3, pre.publicKey);
-    expect(parseAndVerifyBundle(field, 'https://evil.example/users/alice')).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(parseAndVerifyBundle(field, 'https://evil.example/users/alice')).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
     expect(parseAndVerifyBundle(field, URI).ok).toBe(true);
   });
 
@@ -73,7 +87,16 @@ describe('key bundle', () => {
   });
 
   it('never throws on junk', () => {
-    for (const junk of ['', ' ', 'Hush encryption key', 'Hush encryption key ', 'Hush encryption key a b', 'Hush encryption key ' + 'A'.repeat(2000), '\u0000', 'Hush encryption key ____']) {
+    for (const junk of [
+      '',
+      ' ',
+      'Hush encryption key',
+      'Hush encryption key ',
+      'Hush encryption key a b',
+      'Hush encryption key ' + 'A'.repeat(2000),
+      '\u0000',
+      'Hush encryption key ____',
+    ]) {
       const r = parseAndVerifyBundle(junk, URI);
       expect(r.ok).toBe(false);
     }

@@ -73,13 +73,23 @@ export function parseBundle(text: string): Result<Bundle, BundleFailureReason> {
   const r = decodeField(text, BUNDLE_PREFIX, TYPE_BUNDLE, BUNDLE_LEN);
   if (!r.ok) return r;
   const b = r.value;
-  return ok({ epoch: readU32(b, 2), identityPk: b.slice(6, 38), prekeyPk: b.slice(38, 70), signature: b.slice(70), body: b.slice(0, 70) });
+  return ok({
+    epoch: readU32(b, 2),
+    identityPk: b.slice(6, 38),
+    prekeyPk: b.slice(38, 70),
+    signature: b.slice(70),
+    body: b.slice(0, 70),
+  });
 }
 
 /** Verify the bundle's signature for the actor URI taken from the account JSON (not from the bundle). */
 export function verifyBundle(bundle: Bundle, actorUri: string): Result<Bundle, BundleFailureReason> {
   if (!isValidActorUri(actorUri)) return fail('malformed', 'actor URI length');
-  const good = sodium().crypto_sign_verify_detached(bundle.signature, signedInput(LABEL.bundleSig, actorUri, bundle.body), bundle.identityPk);
+  const good = sodium().crypto_sign_verify_detached(
+    bundle.signature,
+    signedInput(LABEL.bundleSig, actorUri, bundle.body),
+    bundle.identityPk,
+  );
   return good ? ok(bundle) : fail('bad_signature');
 }
 
@@ -100,14 +110,25 @@ export function checkBundleUpdate(pinned: Bundle | undefined, candidate: Bundle)
   if (pinned === undefined) return 'ok';
   if (!equalPublic(pinned.identityPk, candidate.identityPk)) return 'identity_changed';
   if (isEpochRollback(pinned.epoch, candidate.epoch)) return 'epoch_rollback';
-  if (pinned.epoch === candidate.epoch) return equalPublic(pinned.prekeyPk, candidate.prekeyPk) ? 'same' : 'equivocation';
+  if (pinned.epoch === candidate.epoch)
+    return equalPublic(pinned.prekeyPk, candidate.prekeyPk) ? 'same' : 'equivocation';
   return 'ok';
 }
 
 export function encodeRevocation(identity: Identity, revokedAt: number, reason: RevocationReason): string {
-  if (!Number.isSafeInteger(revokedAt) || revokedAt < 0 || revokedAt > 0xffffffff) throw new RangeError('time must be u32');
-  const body = concat(u8(VERSION), u8(TYPE_REVOCATION), identity.publicKey, u32(revokedAt), u8(REASONS.indexOf(reason)));
-  const sig = sodium().crypto_sign_detached(signedInput(LABEL.revocationSig, identity.actorUri, body), identity.secretKey);
+  if (!Number.isSafeInteger(revokedAt) || revokedAt < 0 || revokedAt > 0xffffffff)
+    throw new RangeError('time must be u32');
+  const body = concat(
+    u8(VERSION),
+    u8(TYPE_REVOCATION),
+    identity.publicKey,
+    u32(revokedAt),
+    u8(REASONS.indexOf(reason)),
+  );
+  const sig = sodium().crypto_sign_detached(
+    signedInput(LABEL.revocationSig, identity.actorUri, body),
+    identity.secretKey,
+  );
   return `${REVOCATION_PREFIX} ${toBase64Url(concat(body, sig))}`;
 }
 
@@ -116,8 +137,12 @@ export function encodeRevocation(identity: Identity, revokedAt: number, reason: 
  * 'compromised' refuses everything, whatever created_at the message claims (the thief can write any time);
  * 'unspecified' and 'superseded' refuse messages created at or after revokedAt. Anything else fails closed.
  */
-export function revocationRefuses(revocation: { readonly reason: RevocationReason; readonly revokedAt: number }, createdAt: number): boolean {
-  if (revocation.reason === 'unspecified' || revocation.reason === 'superseded') return !(createdAt < revocation.revokedAt);
+export function revocationRefuses(
+  revocation: { readonly reason: RevocationReason; readonly revokedAt: number },
+  createdAt: number,
+): boolean {
+  if (revocation.reason === 'unspecified' || revocation.reason === 'superseded')
+    return !(createdAt < revocation.revokedAt);
   return true;
 }
 
@@ -132,6 +157,7 @@ export function parseRevocation(text: string, actorUri: string): Result<Revocati
   const body = b.slice(0, 39);
   const signature = b.slice(39);
   const identityPk = b.slice(2, 34);
-  if (!sodium().crypto_sign_verify_detached(signature, signedInput(LABEL.revocationSig, actorUri, body), identityPk)) return fail('bad_signature');
+  if (!sodium().crypto_sign_verify_detached(signature, signedInput(LABEL.revocationSig, actorUri, body), identityPk))
+    return fail('bad_signature');
   return ok({ identityPk, revokedAt: readU32(b, 34), reason, signature, body });
 }

@@ -27,9 +27,15 @@ export interface ChunkPlan {
 /**
  * Greedy plan: wraps first (from chunk 0), then plaintext; every chunk exactly `capacity` bytes.
  */
-export function planChunks(capacity: number, totalWraps: number, plaintextLength: number, hasReplyTo: boolean): Result<ChunkPlan[], 'budget_too_small' | 'too_long'> {
+export function planChunks(
+  capacity: number,
+  totalWraps: number,
+  plaintextLength: number,
+  hasReplyTo: boolean,
+): Result<ChunkPlan[], 'budget_too_small' | 'too_long'> {
   const cap = Math.min(capacity, MAX_CHUNK_BYTES);
-  const free = cap - HEADER_BYTES - (hasReplyTo ? REPLY_TO_BYTES : 0) - WRAP_FIELDS_BYTES - SIGNATURE_BYTES - MIN_BODY_BYTES;
+  const free =
+    cap - HEADER_BYTES - (hasReplyTo ? REPLY_TO_BYTES : 0) - WRAP_FIELDS_BYTES - SIGNATURE_BYTES - MIN_BODY_BYTES;
   if (free < WRAP_KEYS_BYTES + WRAP_BYTES) return fail('budget_too_small', `chunk capacity ${cap} bytes`);
   const plans: ChunkPlan[] = [];
   let wrapsLeft = totalWraps;
@@ -39,7 +45,13 @@ export function planChunks(capacity: number, totalWraps: number, plaintextLength
     const k = Math.min(wrapsLeft, Math.floor((free - WRAP_KEYS_BYTES) / WRAP_BYTES));
     const pieceCap = free - (k > 0 ? WRAP_KEYS_BYTES + k * WRAP_BYTES : 0);
     const take = Math.min(pieceCap, plaintextLength - at);
-    plans.push({ wrapStart: totalWraps - wrapsLeft, wrapCount: k, pieceStart: at, pieceEnd: at + take, padTo: pieceCap + 1 });
+    plans.push({
+      wrapStart: totalWraps - wrapsLeft,
+      wrapCount: k,
+      pieceStart: at,
+      pieceEnd: at + take,
+      padTo: pieceCap + 1,
+    });
     wrapsLeft -= k;
     at += take;
   }
@@ -63,18 +75,26 @@ export function plaintextCapacity(capacity: number, totalWraps: number, hasReply
 export type AssemblyReason = 'chunk_conflict' | 'incomplete';
 
 /** Check that verified chunks form exactly one complete message; returns them ordered by index. */
-export function assembleChunks(chunks: readonly ParsedChunk[], totalWraps: number): Result<ParsedChunk[], AssemblyReason> {
+export function assembleChunks(
+  chunks: readonly ParsedChunk[],
+  totalWraps: number,
+): Result<ParsedChunk[], AssemblyReason> {
   const first = chunks[0];
   if (first === undefined) return fail('incomplete', 'no chunks');
   const byIndex = new Map<number, ParsedChunk>();
   for (const c of chunks) {
     if (!equalPublic(c.messageId, first.messageId)) return fail('chunk_conflict', 'message ids differ');
-    if (c.chunkCount !== first.chunkCount || c.createdAt !== first.createdAt) return fail('chunk_conflict', 'count/time differ');
-    if ((c.replyTo === null) !== (first.replyTo === null) || (c.replyTo !== null && first.replyTo !== null && !equalPublic(c.replyTo, first.replyTo))) {
+    if (c.chunkCount !== first.chunkCount || c.createdAt !== first.createdAt)
+      return fail('chunk_conflict', 'count/time differ');
+    if (
+      (c.replyTo === null) !== (first.replyTo === null) ||
+      (c.replyTo !== null && first.replyTo !== null && !equalPublic(c.replyTo, first.replyTo))
+    ) {
       return fail('chunk_conflict', 'reply-to differs');
     }
     const seen = byIndex.get(c.chunkIndex);
-    if (seen !== undefined && !equalPublic(seen.raw, c.raw)) return fail('chunk_conflict', `two different chunks ${c.chunkIndex}`);
+    if (seen !== undefined && !equalPublic(seen.raw, c.raw))
+      return fail('chunk_conflict', `two different chunks ${c.chunkIndex}`);
     byIndex.set(c.chunkIndex, c);
   }
   const ordered: ParsedChunk[] = [];
@@ -90,7 +110,10 @@ export function assembleChunks(chunks: readonly ParsedChunk[], totalWraps: numbe
     next += c.wraps.length;
     if (c.wraps.length === 0) continue;
     if (keys === undefined) keys = c;
-    else if (!equalPublic(keys.epk ?? new Uint8Array(), c.epk ?? new Uint8Array(1)) || !equalPublic(keys.commitment ?? new Uint8Array(), c.commitment ?? new Uint8Array(1))) {
+    else if (
+      !equalPublic(keys.epk ?? new Uint8Array(), c.epk ?? new Uint8Array(1)) ||
+      !equalPublic(keys.commitment ?? new Uint8Array(), c.commitment ?? new Uint8Array(1))
+    ) {
       return fail('chunk_conflict', 'epk/commitment differ between chunks');
     }
   }

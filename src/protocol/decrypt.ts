@@ -6,7 +6,15 @@ import { parseChunk, type ParsedChunk } from './envelope';
 import { fail, ok, type DecryptFailureReason, type Result } from './errors';
 import { keyId } from './identity';
 import { LABEL } from './labels';
-import { canonicalRecipients, checkCommitment, contextHash, openBody, openWrap, verifySig, type Party } from './message-crypto';
+import {
+  canonicalRecipients,
+  checkCommitment,
+  contextHash,
+  openBody,
+  openWrap,
+  verifySig,
+  type Party,
+} from './message-crypto';
 import { nextChainSecret, prekeyFromChainSecret, type PrekeyChainState, type RetainedPrekey } from './prekey-chain';
 import { parseStatusText } from './text-encoding';
 
@@ -25,7 +33,11 @@ export interface DecryptContext {
    * Verified revocations the key store knows of (§3.6). One naming the author's identity key refuses the message
    * with 'revoked_key' (see revocationRefuses), checked only after the chunk's signature has verified.
    */
-  readonly revocations?: readonly { readonly identityPk: Uint8Array; readonly reason: RevocationReason; readonly revokedAt: number }[];
+  readonly revocations?: readonly {
+    readonly identityPk: Uint8Array;
+    readonly reason: RevocationReason;
+    readonly revokedAt: number;
+  }[];
 }
 
 export interface DecryptedMessage {
@@ -46,12 +58,19 @@ function withIndex(r: { reason: DecryptFailureReason; detail?: string }, i: numb
 }
 
 /** Public, unauthenticated header of a chunk, for grouping statuses by message before decrypting. */
-export function inspectChunk(input: string | Uint8Array): Result<{ messageId: Uint8Array; chunkIndex: number; chunkCount: number; createdAt: number }, DecryptFailureReason> {
+export function inspectChunk(
+  input: string | Uint8Array,
+): Result<{ messageId: Uint8Array; chunkIndex: number; chunkCount: number; createdAt: number }, DecryptFailureReason> {
   const bytes = typeof input === 'string' ? parseStatusText(input) : ok(input);
   if (!bytes.ok) return bytes;
   const p = parseChunk(bytes.value);
   if (!p.ok) return p;
-  return ok({ messageId: p.value.messageId, chunkIndex: p.value.chunkIndex, chunkCount: p.value.chunkCount, createdAt: p.value.createdAt });
+  return ok({
+    messageId: p.value.messageId,
+    chunkIndex: p.value.chunkIndex,
+    chunkCount: p.value.chunkCount,
+    createdAt: p.value.createdAt,
+  });
 }
 
 /**
@@ -61,7 +80,9 @@ export function inspectChunk(input: string | Uint8Array): Result<{ messageId: Ui
  * first chunk's message is present, else null. The client uses it to refuse garbage, and mention
  * lists longer than the envelope allows, before resolving anyone (issue #21, claim 6).
  */
-export function inspectMessage(inputs: readonly (string | Uint8Array)[]): Result<{ senderKeyId: Uint8Array; recipientCount: number | null }, DecryptFailureReason> {
+export function inspectMessage(
+  inputs: readonly (string | Uint8Array)[],
+): Result<{ senderKeyId: Uint8Array; recipientCount: number | null }, DecryptFailureReason> {
   if (inputs.length === 0) return fail('incomplete', 'no chunks');
   if (inputs.length > 64) return fail('malformed', 'too many inputs');
   const parsed: ParsedChunk[] = [];
@@ -79,11 +100,17 @@ export function inspectMessage(inputs: readonly (string | Uint8Array)[]): Result
     if (!byIndex.has(c.chunkIndex)) byIndex.set(c.chunkIndex, c.wraps.length);
   }
   const wraps = [...byIndex.values()].reduce((a, b) => a + b, 0);
-  return ok({ senderKeyId: first.senderKeyId, recipientCount: byIndex.size === first.chunkCount ? Math.max(0, wraps - 1) : null });
+  return ok({
+    senderKeyId: first.senderKeyId,
+    recipientCount: byIndex.size === first.chunkCount ? Math.max(0, wraps - 1) : null,
+  });
 }
 
 /** Resolve an epoch hint against the receiver's chain (§4.10 step 12). */
-function findPrekey(chain: PrekeyChainState, hint: number): Result<RetainedPrekey, 'expired_prekey' | 'unknown_prekey'> {
+function findPrekey(
+  chain: PrekeyChainState,
+  hint: number,
+): Result<RetainedPrekey, 'expired_prekey' | 'unknown_prekey'> {
   const upper = chain.epoch + 1;
   const e = upper - ((((upper - hint) % 256) + 256) % 256);
   if (e < 0) return fail('unknown_prekey', `hint ${hint}`);
@@ -127,14 +154,21 @@ function decryptInner(inputs: readonly (string | Uint8Array)[], ctx: DecryptCont
     // 5: is it signed (claimed) by the status author's pinned key?
     if (!equalPublic(c.senderKeyId, authorKeyId)) return withIndex({ reason: 'sender_mismatch' }, i);
     // 6: are we addressed, and do the recipients match what the sender signed?
-    const myIndex = sorted?.findIndex((r) => r.actorUri === ctx.me.actorUri && equalPublic(r.identityPk, ctx.me.identityPk)) ?? -1;
+    const myIndex =
+      sorted?.findIndex((r) => r.actorUri === ctx.me.actorUri && equalPublic(r.identityPk, ctx.me.identityPk)) ?? -1;
     if (!isAuthor && myIndex < 0) return withIndex({ reason: 'not_a_recipient' }, i);
-    if (sorted === undefined || context === undefined) return withIndex({ reason: 'recipients_mismatch', detail: 'invalid recipient list' }, i);
+    if (sorted === undefined || context === undefined)
+      return withIndex({ reason: 'recipients_mismatch', detail: 'invalid recipient list' }, i);
     if (!equalPublic(c.contextCheck, context.slice(0, 4))) return withIndex({ reason: 'recipients_mismatch' }, i);
     // 7: signature by the author's pinned identity key over label, context and every other byte.
-    if (!verifySig(c.signature, concat(lp(LABEL.envelopeSig), context, c.signedBytes), ctx.author.identityPk)) return withIndex({ reason: 'bad_signature' }, i);
+    if (!verifySig(c.signature, concat(lp(LABEL.envelopeSig), context, c.signedBytes), ctx.author.identityPk))
+      return withIndex({ reason: 'bad_signature' }, i);
     // 7a: the signing key revoked? Only after the signature verified, so unauthenticated input cannot trigger it.
-    if (ctx.revocations?.some((r) => equalPublic(r.identityPk, ctx.author.identityPk) && revocationRefuses(r, c.createdAt)) === true) {
+    if (
+      ctx.revocations?.some(
+        (r) => equalPublic(r.identityPk, ctx.author.identityPk) && revocationRefuses(r, c.createdAt),
+      ) === true
+    ) {
       return withIndex({ reason: 'revoked_key' }, i);
     }
     // 8: no messages from the future.
@@ -150,7 +184,8 @@ function decryptInner(inputs: readonly (string | Uint8Array)[], ctx: DecryptCont
   const j = isAuthor ? sorted.length : sorted.findIndex((r) => r.actorUri === ctx.me.actorUri);
   const holder = ordered.find((c) => j >= c.wrapStart && j < c.wrapStart + c.wraps.length);
   const wrap = holder?.wraps[j - holder.wrapStart];
-  if (holder === undefined || wrap === undefined || holder.epk === null || holder.commitment === null) return fail('chunk_conflict', 'own wrap missing');
+  if (holder === undefined || wrap === undefined || holder.epk === null || holder.commitment === null)
+    return fail('chunk_conflict', 'own wrap missing');
   // 12-13: prekey by epoch hint, then unwrap.
   const pre = findPrekey(ctx.me.chain, wrap.epochHint);
   if (!pre.ok) return pre;

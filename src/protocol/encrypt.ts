@@ -54,7 +54,8 @@ export function encryptMessage(input: EncryptInput): Result<EncryptedMessage, En
   const rng = input.rng ?? systemRng;
   const { identity, chain } = input.sender;
   const senderParty: Party = { actorUri: identity.actorUri, identityPk: identity.publicKey };
-  if (!Number.isSafeInteger(input.now) || input.now < 0 || input.now > 0xffffffff) return fail('bad_input', 'now must be u32 seconds');
+  if (!Number.isSafeInteger(input.now) || input.now < 0 || input.now > 0xffffffff)
+    return fail('bad_input', 'now must be u32 seconds');
   const replyTo = input.replyTo ?? null;
   if (replyTo !== null && replyTo.length !== 16) return fail('bad_input', 'replyTo must be 16 bytes');
   const sorted = canonicalRecipients(senderParty, input.recipients);
@@ -108,7 +109,8 @@ export function encryptMessage(input: EncryptInput): Result<EncryptedMessage, En
     const statuses = chunks.map((c) => head + encodeHush16(c));
     for (const t of statuses) {
       // The planner's arithmetic must agree with both counters; fail closed if a rule ever disagrees.
-      if (!fitsInStatus(t, input.statusBudget.maxChars ?? DEFAULT_MAX_CHARS)) return fail('budget_too_small', 'counting mismatch');
+      if (!fitsInStatus(t, input.statusBudget.maxChars ?? DEFAULT_MAX_CHARS))
+        return fail('budget_too_small', 'counting mismatch');
     }
     return ok({ statuses, chunks, messageId });
   } finally {

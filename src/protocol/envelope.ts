@@ -51,7 +51,12 @@ export interface ParsedChunk extends ChunkHeader {
 }
 
 export function headerLength(hasReplyTo: boolean, wrapCount: number): number {
-  return HEADER_BYTES + (hasReplyTo ? REPLY_TO_BYTES : 0) + WRAP_FIELDS_BYTES + (wrapCount > 0 ? WRAP_KEYS_BYTES + wrapCount * WRAP_BYTES : 0);
+  return (
+    HEADER_BYTES +
+    (hasReplyTo ? REPLY_TO_BYTES : 0) +
+    WRAP_FIELDS_BYTES +
+    (wrapCount > 0 ? WRAP_KEYS_BYTES + wrapCount * WRAP_BYTES : 0)
+  );
 }
 
 export function serializeHeader(h: ChunkHeader): Uint8Array {
@@ -79,14 +84,17 @@ export type ParseReason = 'malformed' | 'unsupported_version';
 
 /** Structural parse of one chunk. Never throws; every length is checked before slicing. */
 export function parseChunk(raw: Uint8Array): Result<ParsedChunk, ParseReason> {
-  if (!(raw instanceof Uint8Array) || raw.length < 1 || raw.length > MAX_CHUNK_BYTES) return fail('malformed', 'length');
+  if (!(raw instanceof Uint8Array) || raw.length < 1 || raw.length > MAX_CHUNK_BYTES)
+    return fail('malformed', 'length');
   if (raw[0] !== VERSION) return fail('unsupported_version', `version ${raw[0] ?? -1}`);
-  if (raw.length < HEADER_BYTES + WRAP_FIELDS_BYTES + MIN_BODY_BYTES + SIGNATURE_BYTES) return fail('malformed', 'too short');
+  if (raw.length < HEADER_BYTES + WRAP_FIELDS_BYTES + MIN_BODY_BYTES + SIGNATURE_BYTES)
+    return fail('malformed', 'too short');
   const flags = raw[1] ?? 0;
   if ((flags & 0xfe) !== 0) return fail('malformed', 'reserved flag bits');
   const chunkIndex = raw[2] ?? 0;
   const chunkCount = raw[3] ?? 0;
-  if (chunkCount < 1 || chunkCount > MAX_CHUNKS || chunkIndex >= chunkCount) return fail('malformed', 'chunk index/count');
+  if (chunkCount < 1 || chunkCount > MAX_CHUNKS || chunkIndex >= chunkCount)
+    return fail('malformed', 'chunk index/count');
   let off = HEADER_BYTES;
   let replyTo: Uint8Array | null = null;
   if ((flags & 1) === 1) {
@@ -106,7 +114,8 @@ export function parseChunk(raw: Uint8Array): Result<ParsedChunk, ParseReason> {
     epk = raw.slice(off, off + 32);
     commitment = raw.slice(off + 32, off + 64);
     off += WRAP_KEYS_BYTES;
-    for (let i = 0; i < wrapCount; i++, off += WRAP_BYTES) wraps.push({ epochHint: raw[off] ?? 0, sealed: raw.slice(off + 1, off + WRAP_BYTES) });
+    for (let i = 0; i < wrapCount; i++, off += WRAP_BYTES)
+      wraps.push({ epochHint: raw[off] ?? 0, sealed: raw.slice(off + 1, off + WRAP_BYTES) });
   }
   const sigAt = raw.length - SIGNATURE_BYTES;
   return ok({

@@ -42,4 +42,5 @@ export type BundleFailureReason = 'not_hush' | 'malformed' | 'unsupported_versio
 
 export type EncryptFailureReason = 'bad_recipients' | 'budget_too_small' | 'too_long' | 'bad_prekey' | 'bad_input';
 
-export type BackupFailureReason = 'malformed_code' | 'malformed' | 'unsupported_version' | 'unsupported_params' | 'wrong_code_or_corrupt';
+export type BackupFailureReason =
+  'malformed_code' | 'malformed' | 'unsupported_version' | 'unsupported_params' | 'wrong_code_or_corrupt';

@@ -30,20 +30,39 @@ describe('public API', () => {
       statusBudget: { mentionText: '@bob@b.test ' },
     });
     if (!sent.ok) throw new Error(sent.reason);
-    expect(sent.value.statuses.every((s) => s.startsWith(`@bob@b.test ${hush.STATUS_PREFIX_TEXT}`) && hush.fitsInStatus(s))).toBe(true);
-    const read = hush.decryptMessage(sent.value.statuses, { author: alicePart, recipients: [bobPart], me: { ...bobPart, chain: bobChain }, now: NOW });
+    expect(
+      sent.value.statuses.every((s) => s.startsWith(`@bob@b.test ${hush.STATUS_PREFIX_TEXT}`) && hush.fitsInStatus(s)),
+    ).toBe(true);
+    const read = hush.decryptMessage(sent.value.statuses, {
+      author: alicePart,
+      recipients: [bobPart],
+      me: { ...bobPart, chain: bobChain },
+      now: NOW,
+    });
     if (!read.ok) throw new Error(read.reason);
     expect(read.value.plaintext).toBe('through the front door');
     expect(read.value.sender.identityPk).toEqual(alice.publicKey);
     // Someone else's key for the author: refused.
-    expect(hush.decryptMessage(sent.value.statuses, { author: { ...alicePart, identityPk: bob.publicKey }, recipients: [bobPart], me: { ...bobPart, chain: bobChain }, now: NOW }).ok).toBe(false);
+    expect(
+      hush.decryptMessage(sent.value.statuses, {
+        author: { ...alicePart, identityPk: bob.publicKey },
+        recipients: [bobPart],
+        me: { ...bobPart, chain: bobChain },
+        now: NOW,
+      }).ok,
+    ).toBe(false);
 
     // Both sides compute the same safety number; a different key gives another one.
     const ab = hush.safetyNumber(alicePart, bobPart);
     expect(ab.digits).toMatch(/^\d{60}$/);
     expect(hush.safetyNumber(bobPart, alicePart).digits).toBe(ab.digits);
     expect(hush.compareSafetyPayload(ab.qrPayload, hush.safetyNumber(bobPart, alicePart).qrPayload)).toBe(true);
-    expect(hush.compareSafetyPayload(ab.qrPayload, hush.safetyNumber(alicePart, { ...bobPart, identityPk: alice.publicKey }).qrPayload)).toBe(false);
+    expect(
+      hush.compareSafetyPayload(
+        ab.qrPayload,
+        hush.safetyNumber(alicePart, { ...bobPart, identityPk: alice.publicKey }).qrPayload,
+      ),
+    ).toBe(false);
 
     // A revocation parses for its actor and refuses messages made after it.
     const revoked = hush.parseRevocation(hush.encodeRevocation(bob, NOW, 'compromised'), bob.actorUri);

@@ -15,7 +15,14 @@
 //   safetyNumber(a, b), compareSafetyPayload(mine, scanned), fingerprint(pk)
 //   generateRecoveryCode(), exportBackup({identity, chain}, code), importBackup(file, code)
 export { init, systemRng, type Rng } from './sodium';
-export type { Result, Failure, DecryptFailureReason, BundleFailureReason, EncryptFailureReason, BackupFailureReason } from './errors';
+export type {
+  Result,
+  Failure,
+  DecryptFailureReason,
+  BundleFailureReason,
+  EncryptFailureReason,
+  BackupFailureReason,
+} from './errors';
 export { VERSION } from './labels';
 export { generateIdentity, identityFromSeed, fingerprint, keyId, type Identity } from './identity';
 export {
@@ -49,12 +56,34 @@ export {
   type Revocation,
   type RevocationReason,
 } from './bundle';
-export { encryptMessage, chunkCapacityBytes, type EncryptInput, type EncryptedMessage, type RecipientKey, type StatusBudget } from './encrypt';
-export { decryptMessage, inspectChunk, inspectMessage, type DecryptContext, type DecryptedMessage, type DecryptResult } from './decrypt';
+export {
+  encryptMessage,
+  chunkCapacityBytes,
+  type EncryptInput,
+  type EncryptedMessage,
+  type RecipientKey,
+  type StatusBudget,
+} from './encrypt';
+export {
+  decryptMessage,
+  inspectChunk,
+  inspectMessage,
+  type DecryptContext,
+  type DecryptedMessage,
+  type DecryptResult,
+} from './decrypt';
 export type { Party } from './message-crypto';
 export { MAX_RECIPIENTS } from './envelope';
 export { parseStatusText, STATUS_PREFIX, STATUS_PREFIX_TEXT } from './text-encoding';
 export { serverCount, webUiCount, mastodonCount, fitsInStatus } from './mastodon-count';
 export { plaintextCapacity, planChunks } from './chunking';
 export { safetyNumber, compareSafetyPayload, type SafetyNumber } from './safety-number';
-export { generateRecoveryCode, exportBackup, importBackup, BACKUP_OPSLIMIT, BACKUP_MEMLIMIT, type BackupContents, type KdfParams } from './backup';
+export {
+  generateRecoveryCode,
+  exportBackup,
+  importBackup,
+  BACKUP_OPSLIMIT,
+  BACKUP_MEMLIMIT,
+  type BackupContents,
+  type KdfParams,
+} from './backup';

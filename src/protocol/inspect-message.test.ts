@@ -11,7 +11,13 @@ function message(n: number, maxChars: number): { statuses: readonly string[]; se
     const pre = currentPrekey(createChain(1_800_000_000));
     return { actorUri: id.actorUri, identityPk: id.publicKey, prekeyPk: pre.publicKey, epoch: pre.epoch };
   });
-  const r = encryptMessage({ sender: { identity: sender, chain: createChain(1_800_000_000) }, recipients, plaintext: 'x'.repeat(600), now: 1_800_000_000, statusBudget: { maxChars, mentionText: '@r ' } });
+  const r = encryptMessage({
+    sender: { identity: sender, chain: createChain(1_800_000_000) },
+    recipients,
+    plaintext: 'x'.repeat(600),
+    now: 1_800_000_000,
+    statusBudget: { maxChars, mentionText: '@r ' },
+  });
   if (!r.ok) throw new Error(r.reason);
   return { statuses: r.value.statuses, senderKeyId: keyId(sender.publicKey) };
 }
@@ -30,6 +36,10 @@ describe('inspectMessage', () => {
   it('refuses what is not a Hush chunk', () => {
     expect(inspectMessage([])).toMatchObject({ ok: false, reason: 'incomplete' });
     expect(inspectMessage(['hello'])).toMatchObject({ ok: false, reason: 'not_hush' });
-    expect(inspectMessage(['@alice [Hush encrypted message] 一丁丂七丄丅丆万丈三上下丌不与丏丐丑丒专且丕世丗丘丙业丛东丝丞丟']).ok).toBe(false);
+    expect(
+      inspectMessage([
+        '@alice [Hush encrypted message] 一丁丂七丄丅丆万丈三上下丌不与丏丐丑丒专且丕世丗丘丙业丛东丝丞丟',
+      ]).ok,
+    ).toBe(false);
   });
 });

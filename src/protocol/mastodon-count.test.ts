@@ -22,14 +22,18 @@ describe('Mastodon counting rules', () => {
     expect(webUiCount('see https://example.com/a/very/long/path/indeed ok')).toBe(4 + 23 + 3);
     // Non-http schemes are URLs only for the server.
     expect(serverCount('gemini://example.org/long/long/long/long/path')).toBe(23);
-    expect(webUiCount('gemini://example.org/long/long/long/long/path')).toBe('gemini://example.org/long/long/long/long/path'.length);
+    expect(webUiCount('gemini://example.org/long/long/long/long/path')).toBe(
+      'gemini://example.org/long/long/long/long/path'.length,
+    );
   });
 
   it('matches mentions and URLs with ASCII-only case folding, as counter.js (/gi, no u flag) does', () => {
     // U+017F (long s) and U+212A (Kelvin sign) case-fold to s and k only under the u flag.
     expect(webUiCount('@\u017Fam@social.example ')).toBe(20);
     expect(webUiCount('@\u212Aim@social.example ')).toBe(20);
-    expect(webUiCount('see http\u017F://example.com/a/very/long/path ok')).toBe('see http\u017F://example.com/a/very/long/path ok'.length);
+    expect(webUiCount('see http\u017F://example.com/a/very/long/path ok')).toBe(
+      'see http\u017F://example.com/a/very/long/path ok'.length,
+    );
     expect(serverCount('@\u017Fam@social.example ')).toBe(20);
     expect(webUiCount('@SAM@social.example ')).toBe(5);
   });
@@ -62,7 +66,16 @@ describe('acceptance: one 500-character status to @alice@social.example', () => 
     expect(fit).toBeGreaterThanOrEqual(600);
     const plaintext = 'é'.repeat(300) + 'x'.repeat(fit - 600);
     expect(new TextEncoder().encode(plaintext).length).toBe(fit);
-    const r = encryptMessage({ sender: { identity: bob, chain: bobChain }, recipients: [{ actorUri: alice.actorUri, identityPk: alice.publicKey, prekeyPk: pre.publicKey, epoch: pre.epoch }], plaintext, now, statusBudget: budget, rng });
+    const r = encryptMessage({
+      sender: { identity: bob, chain: bobChain },
+      recipients: [
+        { actorUri: alice.actorUri, identityPk: alice.publicKey, prekeyPk: pre.publicKey, epoch: pre.epoch },
+      ],
+      plaintext,
+      now,
+      statusBudget: budget,
+      rng,
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.statuses).toHaveLength(1);
@@ -70,10 +83,24 @@ describe('acceptance: one 500-character status to @alice@social.example', () => 
     expect(status.startsWith(`@alice@social.example ${STATUS_PREFIX_TEXT}`)).toBe(true);
     expect(serverCount(status)).toBeLessThanOrEqual(500);
     expect(webUiCount(status)).toBeLessThanOrEqual(500);
-    const d = decryptMessage(r.value.statuses, { author: { actorUri: bob.actorUri, identityPk: bob.publicKey }, recipients: [{ actorUri: alice.actorUri, identityPk: alice.publicKey }], me: { actorUri: alice.actorUri, identityPk: alice.publicKey, chain: aliceChain }, now });
+    const d = decryptMessage(r.value.statuses, {
+      author: { actorUri: bob.actorUri, identityPk: bob.publicKey },
+      recipients: [{ actorUri: alice.actorUri, identityPk: alice.publicKey }],
+      me: { actorUri: alice.actorUri, identityPk: alice.publicKey, chain: aliceChain },
+      now,
+    });
     expect(d.ok && d.value.plaintext).toBe(plaintext);
     // One more byte no longer fits in one status.
-    const over = encryptMessage({ sender: { identity: bob, chain: bobChain }, recipients: [{ actorUri: alice.actorUri, identityPk: alice.publicKey, prekeyPk: pre.publicKey, epoch: pre.epoch }], plaintext: `${plaintext}x`, now, statusBudget: budget, rng });
+    const over = encryptMessage({
+      sender: { identity: bob, chain: bobChain },
+      recipients: [
+        { actorUri: alice.actorUri, identityPk: alice.publicKey, prekeyPk: pre.publicKey, epoch: pre.epoch },
+      ],
+      plaintext: `${plaintext}x`,
+      now,
+      statusBudget: budget,
+      rng,
+    });
     expect(over.ok && over.value.statuses.length).toBe(2);
     // base64 of the same envelope in the same status budget.
     const envelopeOverhead = (r.value.chunks[0]?.length ?? 0) - fit;

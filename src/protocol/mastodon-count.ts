@@ -26,7 +26,8 @@ let segmenter: Intl.Segmenter | null | undefined;
  * so a text accepted here is still accepted by the server.
  */
 export function serverCount(text: string): number {
-  if (segmenter === undefined) segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter('en', { granularity: 'grapheme' }) : null;
+  if (segmenter === undefined)
+    segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter('en', { granularity: 'grapheme' }) : null;
   const countableText = countable(text, SERVER_URL);
   return segmenter === null ? Array.from(countableText).length : Array.from(segmenter.segment(countableText)).length;
 }

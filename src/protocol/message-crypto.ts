@@ -24,7 +24,8 @@ export function canonicalRecipients(sender: Party, recipients: readonly Party[])
   if (recipients.length > 4 * MAX_RECIPIENTS) return undefined;
   const out: Party[] = [];
   for (const r of recipients) {
-    if (!isValidActorUri(r.actorUri) || !(r.identityPk instanceof Uint8Array) || r.identityPk.length !== 32) return undefined;
+    if (!isValidActorUri(r.actorUri) || !(r.identityPk instanceof Uint8Array) || r.identityPk.length !== 32)
+      return undefined;
     if (r.actorUri === sender.actorUri || equalPublic(r.identityPk, sender.identityPk)) return undefined;
     const same = out.find((o) => o.actorUri === r.actorUri || equalPublic(o.identityPk, r.identityPk));
     if (same !== undefined) {
@@ -48,18 +49,33 @@ export function commitmentOf(mk: Uint8Array, messageId: Uint8Array): Uint8Array 
   return kdf(mk, LABEL.commit, messageId, 32);
 }
 
-export function bodyKeyNonce(mk: Uint8Array, messageId: Uint8Array, index: number): { key: Uint8Array; nonce: Uint8Array } {
+export function bodyKeyNonce(
+  mk: Uint8Array,
+  messageId: Uint8Array,
+  index: number,
+): { key: Uint8Array; nonce: Uint8Array } {
   const out = kdf(mk, LABEL.body, concat(messageId, u8(index)), 56);
   return { key: out.slice(0, 32), nonce: out.slice(32) };
 }
 
-function kek(ss: Uint8Array, epk: Uint8Array, prekeyPk: Uint8Array, messageId: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
+function kek(
+  ss: Uint8Array,
+  epk: Uint8Array,
+  prekeyPk: Uint8Array,
+  messageId: Uint8Array,
+): { key: Uint8Array; nonce: Uint8Array } {
   const out = kdf(ss, LABEL.kek, concat(epk, prekeyPk, messageId), 56);
   return { key: out.slice(0, 32), nonce: out.slice(32) };
 }
 
 /** Seal MK to one prekey. undefined if the prekey is a low-order point (DH result all zero). */
-export function sealWrap(mk: Uint8Array, esk: Uint8Array, epk: Uint8Array, prekeyPk: Uint8Array, messageId: Uint8Array): Uint8Array | undefined {
+export function sealWrap(
+  mk: Uint8Array,
+  esk: Uint8Array,
+  epk: Uint8Array,
+  prekeyPk: Uint8Array,
+  messageId: Uint8Array,
+): Uint8Array | undefined {
   const s = sodium();
   let ss: Uint8Array;
   try {
@@ -75,7 +91,13 @@ export function sealWrap(mk: Uint8Array, esk: Uint8Array, epk: Uint8Array, preke
 }
 
 /** Open a wrap with one of our prekey secrets. undefined on any failure. */
-export function openWrap(sealed: Uint8Array, prekeySk: Uint8Array, prekeyPk: Uint8Array, epk: Uint8Array, messageId: Uint8Array): Uint8Array | undefined {
+export function openWrap(
+  sealed: Uint8Array,
+  prekeySk: Uint8Array,
+  prekeyPk: Uint8Array,
+  epk: Uint8Array,
+  messageId: Uint8Array,
+): Uint8Array | undefined {
   const s = sodium();
   let ss: Uint8Array | undefined;
   let k: { key: Uint8Array; nonce: Uint8Array } | undefined;
@@ -96,7 +118,14 @@ export function checkCommitment(mk: Uint8Array, messageId: Uint8Array, commitmen
 }
 
 /** piece || 0x80 || 0x00* to exactly padTo bytes, then AEAD with the header as associated data. */
-export function sealBody(mk: Uint8Array, messageId: Uint8Array, index: number, header: Uint8Array, piece: Uint8Array, padTo: number): Uint8Array {
+export function sealBody(
+  mk: Uint8Array,
+  messageId: Uint8Array,
+  index: number,
+  header: Uint8Array,
+  piece: Uint8Array,
+  padTo: number,
+): Uint8Array {
   const padded = new Uint8Array(padTo);
   padded.set(piece);
   padded[piece.length] = 0x80;
@@ -109,7 +138,13 @@ export function sealBody(mk: Uint8Array, messageId: Uint8Array, index: number, h
   }
 }
 
-export function openBody(mk: Uint8Array, messageId: Uint8Array, index: number, header: Uint8Array, body: Uint8Array): Result<Uint8Array, 'bad_ciphertext' | 'bad_padding'> {
+export function openBody(
+  mk: Uint8Array,
+  messageId: Uint8Array,
+  index: number,
+  header: Uint8Array,
+  body: Uint8Array,
+): Result<Uint8Array, 'bad_ciphertext' | 'bad_padding'> {
   const { key, nonce } = bodyKeyNonce(mk, messageId, index);
   let padded: Uint8Array;
   try {

@@ -1,6 +1,18 @@
 // Behaviour of encryptMessage/decryptMessage beyond the vectors: devices, groups, chunking, expiry.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, BOB, CAROL, DAVE, MANY, NOW, WEEK, chainAt, live, mentionOf, type LiveParty } from '../../test/vectors/fixtures';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  DAVE,
+  MANY,
+  NOW,
+  WEEK,
+  chainAt,
+  live,
+  mentionOf,
+  type LiveParty,
+} from '../../test/vectors/fixtures';
 import { decryptMessage, inspectChunk, type DecryptContext } from './decrypt';
 import { encryptMessage, type EncryptInput } from './encrypt';
 import { fitsInStatus } from './mastodon-count';
@@ -63,7 +75,8 @@ describe('encryptMessage / decryptMessage', () => {
     const m = send(alice, many, 'twenty');
     expect(m.statuses.length).toBeGreaterThan(1);
     for (const s of m.statuses) expect(fitsInStatus(s)).toBe(true);
-    for (const me of [many[0], many[19], alice]) if (me) expect(decryptMessage(m.statuses, ctx(alice, many, me)).ok).toBe(true);
+    for (const me of [many[0], many[19], alice])
+      if (me) expect(decryptMessage(m.statuses, ctx(alice, many, me)).ok).toBe(true);
   });
 
   it('pads every chunk to the status capacity: lengths leak only the number of chunks', () => {
@@ -82,7 +95,10 @@ describe('encryptMessage / decryptMessage', () => {
     const ids = m.statuses.map((s) => inspectChunk(s));
     expect(ids.map((i) => i.ok && i.value.chunkIndex)).toEqual([0, 1, 2, 3, 4]);
     for (let drop = 0; drop < 5; drop++) {
-      const r = decryptMessage(m.statuses.filter((_, i) => i !== drop), ctx(alice, [bob], bob));
+      const r = decryptMessage(
+        m.statuses.filter((_, i) => i !== drop),
+        ctx(alice, [bob], bob),
+      );
       expect(r.ok ? 'ok' : r.reason).toBe('incomplete');
     }
     const dup = decryptMessage([...m.statuses, m.statuses[1] ?? ''], ctx(alice, [bob], bob));
@@ -103,19 +119,42 @@ describe('encryptMessage / decryptMessage', () => {
 
   it('refuses to encrypt to an invalid recipient list or into a budget that cannot hold a wrap', () => {
     const [alice, bob] = [live(ALICE), live(BOB)];
-    const base = { sender: { identity: alice.identity, chain: alice.chain }, plaintext: 'x', now: NOW, statusBudget: { mentionText: '@bob ' } };
+    const base = {
+      sender: { identity: alice.identity, chain: alice.chain },
+      plaintext: 'x',
+      now: NOW,
+      statusBudget: { mentionText: '@bob ' },
+    };
     expect(encryptMessage({ ...base, recipients: [] })).toMatchObject({ ok: false, reason: 'bad_recipients' });
     expect(encryptMessage({ ...base, recipients: [alice.key] })).toMatchObject({ ok: false, reason: 'bad_recipients' });
-    expect(encryptMessage({ ...base, recipients: [bob.key, { ...bob.key, actorUri: 'https://x.example/u/b' }] })).toMatchObject({ ok: false, reason: 'bad_recipients' });
-    expect(encryptMessage({ ...base, recipients: [bob.key], statusBudget: { mentionText: '@bob ', maxChars: 100 } })).toMatchObject({ ok: false, reason: 'budget_too_small' });
-    expect(encryptMessage({ ...base, recipients: [bob.key], plaintext: 'x'.repeat(20000) })).toMatchObject({ ok: false, reason: 'too_long' });
-    expect(encryptMessage({ ...base, recipients: [{ ...bob.key, prekeyPk: new Uint8Array(32) }] })).toMatchObject({ ok: false, reason: 'bad_prekey' });
+    expect(
+      encryptMessage({ ...base, recipients: [bob.key, { ...bob.key, actorUri: 'https://x.example/u/b' }] }),
+    ).toMatchObject({ ok: false, reason: 'bad_recipients' });
+    expect(
+      encryptMessage({ ...base, recipients: [bob.key], statusBudget: { mentionText: '@bob ', maxChars: 100 } }),
+    ).toMatchObject({ ok: false, reason: 'budget_too_small' });
+    expect(encryptMessage({ ...base, recipients: [bob.key], plaintext: 'x'.repeat(20000) })).toMatchObject({
+      ok: false,
+      reason: 'too_long',
+    });
+    expect(encryptMessage({ ...base, recipients: [{ ...bob.key, prekeyPk: new Uint8Array(32) }] })).toMatchObject({
+      ok: false,
+      reason: 'bad_prekey',
+    });
   });
 
   it('never throws on hostile inputs of any shape', () => {
     const [alice, bob] = [live(ALICE), live(BOB)];
     const c = ctx(alice, [bob], bob);
-    const junk: unknown[][] = [[], [''], ['\ud800'], [new Uint8Array(0)], [new Uint8Array(20000)], [new Uint8Array([1, 0, 0, 1])], Array.from({ length: 100 }, () => 'x')];
+    const junk: unknown[][] = [
+      [],
+      [''],
+      ['\ud800'],
+      [new Uint8Array(0)],
+      [new Uint8Array(20000)],
+      [new Uint8Array([1, 0, 0, 1])],
+      Array.from({ length: 100 }, () => 'x'),
+    ];
     for (const j of junk) {
       const r = decryptMessage(j as string[], c);
       expect(r.ok).toBe(false);
@@ -147,10 +186,20 @@ describe('encryptMessage / decryptMessage', () => {
     const oldNext = advanceChain(bob.chain, NOW + WEEK);
     expect(toHex(currentPrekey(oldNext).publicKey)).not.toBe(toHex(currentPrekey(rekeyed).publicKey));
     // Sender pins the new bundle; Bob reads new and old messages with the re-keyed state.
-    const after = send(alice, [{ ...bob, key: { ...bob.key, prekeyPk: currentPrekey(rekeyed).publicKey, epoch: rekeyed.epoch } }], 'sent after the re-key');
+    const after = send(
+      alice,
+      [{ ...bob, key: { ...bob.key, prekeyPk: currentPrekey(rekeyed).publicKey, epoch: rekeyed.epoch } }],
+      'sent after the re-key',
+    );
     const bobCtx = (chain: typeof bob.chain) => ({ ...ctx(alice, [bob], bob), me: { ...bob.party, chain } });
-    expect(decryptMessage(after.statuses, bobCtx(rekeyed))).toMatchObject({ ok: true, value: { plaintext: 'sent after the re-key' } });
-    expect(decryptMessage(before.statuses, bobCtx(rekeyed))).toMatchObject({ ok: true, value: { plaintext: 'sent before the re-key' } });
+    expect(decryptMessage(after.statuses, bobCtx(rekeyed))).toMatchObject({
+      ok: true,
+      value: { plaintext: 'sent after the re-key' },
+    });
+    expect(decryptMessage(before.statuses, bobCtx(rekeyed))).toMatchObject({
+      ok: true,
+      value: { plaintext: 'sent before the re-key' },
+    });
     expect(decryptMessage(after.statuses, bobCtx(bob.chain)).ok).toBe(false);
     // The clock catching up does not move the re-keyed state; the epoch after does, from the new secret.
     expect(advanceChain(rekeyed, NOW + 1)).toBe(rekeyed);

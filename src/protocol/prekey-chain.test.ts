@@ -1,6 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from './bytes';
-import { advanceChain, createChain, currentPrekey, epochAt, nextChainSecret, prekeyFromChainSecret, pruneChain, rekeyChain, wipeChainState } from './prekey-chain';
+import {
+  advanceChain,
+  createChain,
+  currentPrekey,
+  epochAt,
+  nextChainSecret,
+  prekeyFromChainSecret,
+  pruneChain,
+  rekeyChain,
+  wipeChainState,
+} from './prekey-chain';
 import { deterministicRng, init } from './sodium';
 
 const DAY = 86400;

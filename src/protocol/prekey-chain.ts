@@ -44,8 +44,10 @@ export function epochAt(origin: number, period: number, now: number): number {
 }
 
 function checkTimes(origin: number, period: number): void {
-  if (!Number.isSafeInteger(origin) || origin < 0 || origin > 0xffffffff) throw new RangeError('origin must be u32 seconds');
-  if (!Number.isSafeInteger(period) || period < 60 || period > 0xffffffff) throw new RangeError('period must be >= 60 s');
+  if (!Number.isSafeInteger(origin) || origin < 0 || origin > 0xffffffff)
+    throw new RangeError('origin must be u32 seconds');
+  if (!Number.isSafeInteger(period) || period < 60 || period > 0xffffffff)
+    throw new RangeError('period must be >= 60 s');
 }
 
 export interface CreateChainOptions {
@@ -58,7 +60,12 @@ export interface CreateChainOptions {
 }
 
 /** New chain whose first epoch (default 0) starts at `now`. */
-export function createChain(now: number, period: number = DEFAULT_EPOCH_PERIOD_SECONDS, rng: Rng = systemRng, options: CreateChainOptions = {}): PrekeyChainState {
+export function createChain(
+  now: number,
+  period: number = DEFAULT_EPOCH_PERIOD_SECONDS,
+  rng: Rng = systemRng,
+  options: CreateChainOptions = {},
+): PrekeyChainState {
   checkTimes(now, period);
   const first = options.firstEpoch ?? 0;
   if (!Number.isSafeInteger(first) || first < 0 || first > 0xffffffff) throw new RangeError('firstEpoch must be u32');
@@ -79,9 +86,12 @@ export function createChain(now: number, period: number = DEFAULT_EPOCH_PERIOD_S
  */
 export function rekeyChain(old: PrekeyChainState, now: number, rng: Rng = systemRng): PrekeyChainState {
   const first = Math.max(old.epoch, epochAt(old.origin, old.period, now)) + 1;
-  if (first > 0xffffffff || old.origin + first * old.period > 0xffffffff) throw new RangeError('re-key: epoch beyond u32 time');
+  if (first > 0xffffffff || old.origin + first * old.period > 0xffffffff)
+    throw new RangeError('re-key: epoch beyond u32 time');
   const c = rng(32);
-  const retained = [...old.retained.filter((r) => r.epoch < first), prekeyFromChainSecret(first, c)].slice(-MAX_RETAINED);
+  const retained = [...old.retained.filter((r) => r.epoch < first), prekeyFromChainSecret(first, c)].slice(
+    -MAX_RETAINED,
+  );
   return { origin: old.origin, period: old.period, epoch: first, chainSecret: c, retained };
 }
 
@@ -102,7 +112,11 @@ export function advanceChain(state: PrekeyChainState, now: number): PrekeyChainS
 }
 
 /** Delete prekey secrets of epochs that ended more than `grace` seconds before `now` (current epoch kept). */
-export function pruneChain(state: PrekeyChainState, now: number, grace: number = DEFAULT_GRACE_SECONDS): PrekeyChainState {
+export function pruneChain(
+  state: PrekeyChainState,
+  now: number,
+  grace: number = DEFAULT_GRACE_SECONDS,
+): PrekeyChainState {
   const kept = state.retained.filter(
     (p) => p.epoch === state.epoch || now < state.origin + (p.epoch + 1) * state.period + grace,
   );

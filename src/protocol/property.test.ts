@@ -18,14 +18,48 @@ beforeAll(async () => {
 });
 
 const KNOWN_REASONS = new Set([
-  'not_hush', 'malformed_text', 'malformed', 'unsupported_version', 'sender_mismatch', 'not_a_recipient', 'recipients_mismatch',
-  'bad_signature', 'future_timestamp', 'chunk_conflict', 'incomplete', 'expired_prekey', 'unknown_prekey', 'wrap_failed',
-  'bad_commitment', 'bad_ciphertext', 'bad_padding', 'bad_utf8',
+  'not_hush',
+  'malformed_text',
+  'malformed',
+  'unsupported_version',
+  'sender_mismatch',
+  'not_a_recipient',
+  'recipients_mismatch',
+  'bad_signature',
+  'future_timestamp',
+  'chunk_conflict',
+  'incomplete',
+  'expired_prekey',
+  'unknown_prekey',
+  'wrap_failed',
+  'bad_commitment',
+  'bad_ciphertext',
+  'bad_padding',
+  'bad_utf8',
 ]);
 
 // Plaintext with astral, bidi controls, zero-width characters, combining marks and emoji sequences.
-const tricky = fc.constantFrom('\u202e', '\u200b', '\u200d', '\u2066', '\u0301', '👩\u200d👩\u200d👧', '𠀀', '\ufeff', '\n', '@a@b.c', '#tag', ':x:', 'https://e.example/');
-const plaintextArb = fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), tricky), { maxLength: 30 }).map((a) => a.join(''));
+const tricky = fc.constantFrom(
+  '\u202e',
+  '\u200b',
+  '\u200d',
+  '\u2066',
+  '\u0301',
+  '👩\u200d👩\u200d👧',
+  '𠀀',
+  '\ufeff',
+  '\n',
+  '@a@b.c',
+  '#tag',
+  ':x:',
+  'https://e.example/',
+);
+const plaintextArb = fc
+  .array(
+    fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), tricky),
+    { maxLength: 30 },
+  )
+  .map((a) => a.join(''));
 
 function encryptTo(recipients: LiveParty[], plaintext: string, seed: number) {
   const r = encryptMessage({
@@ -40,21 +74,35 @@ function encryptTo(recipients: LiveParty[], plaintext: string, seed: number) {
   return r.value;
 }
 
-const ctxFor = (recipients: LiveParty[], me: LiveParty): DecryptContext => ({ author: alice.party, recipients: recipients.map((p) => p.party), me: { ...me.party, chain: me.chain }, now: NOW });
+const ctxFor = (recipients: LiveParty[], me: LiveParty): DecryptContext => ({
+  author: alice.party,
+  recipients: recipients.map((p) => p.party),
+  me: { ...me.party, chain: me.chain },
+  now: NOW,
+});
 
 describe('property: round trip', () => {
   it('any plaintext to any set of 1..20 recipients decrypts for a random recipient and for the sender', () => {
     fc.assert(
-      fc.property(plaintextArb, fc.subarray(Array.from({ length: 20 }, (_, i) => i), { minLength: 1 }), fc.nat(), fc.nat(), (plaintext, idx, pick, seed) => {
-        const recipients = idx.map((i) => pool[i] as LiveParty);
-        const m = encryptTo(recipients, plaintext, seed);
-        const reader = recipients[pick % recipients.length] as LiveParty;
-        for (const me of [reader, alice]) {
-          const r = decryptMessage(m.statuses, ctxFor(recipients, me));
-          if (!r.ok) throw new Error(`${r.reason} ${r.detail ?? ''}`);
-          expect(r.value.plaintext).toBe(plaintext);
-        }
-      }),
+      fc.property(
+        plaintextArb,
+        fc.subarray(
+          Array.from({ length: 20 }, (_, i) => i),
+          { minLength: 1 },
+        ),
+        fc.nat(),
+        fc.nat(),
+        (plaintext, idx, pick, seed) => {
+          const recipients = idx.map((i) => pool[i] as LiveParty);
+          const m = encryptTo(recipients, plaintext, seed);
+          const reader = recipients[pick % recipients.length] as LiveParty;
+          for (const me of [reader, alice]) {
+            const r = decryptMessage(m.statuses, ctxFor(recipients, me));
+            if (!r.ok) throw new Error(`${r.reason} ${r.detail ?? ''}`);
+            expect(r.value.plaintext).toBe(plaintext);
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -95,7 +143,10 @@ describe('property: tampering', () => {
     const status = m.statuses[0] ?? '';
     const chars = Array.from(status);
     const start = Array.from(`${mentionOf(recipients[0]?.spec ?? ALICE)} ${STATUS_PREFIX_TEXT}`).length;
-    const replacement = fc.oneof(fc.nat({ max: 65535 }).map((v) => encodeHush16(new Uint8Array([v >> 8, v & 255]))), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 2 }));
+    const replacement = fc.oneof(
+      fc.nat({ max: 65535 }).map((v) => encodeHush16(new Uint8Array([v >> 8, v & 255]))),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 2 }),
+    );
     fc.assert(
       fc.property(fc.integer({ min: start, max: chars.length - 1 }), replacement, (pos, rep) => {
         fc.pre(rep !== chars[pos]);
@@ -112,10 +163,16 @@ describe('property: tampering', () => {
   it('arbitrary bytes and strings never throw and never decrypt', () => {
     const recipients = [pool[4] as LiveParty];
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 1200 }).map((b) => (b.length > 0 ? ((b[0] = 1), b) : b)), fc.string({ maxLength: 300 }).map((s) => STATUS_PREFIX_TEXT + s)), (input) => {
-        const r = decryptMessage([input], ctxFor(recipients, pool[4] as LiveParty));
-        expect(r.ok).toBe(false);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 1200 }).map((b) => (b.length > 0 ? ((b[0] = 1), b) : b)),
+          fc.string({ maxLength: 300 }).map((s) => STATUS_PREFIX_TEXT + s),
+        ),
+        (input) => {
+          const r = decryptMessage([input], ctxFor(recipients, pool[4] as LiveParty));
+          expect(r.ok).toBe(false);
+        },
+      ),
       { numRuns: 200 },
     );
   });

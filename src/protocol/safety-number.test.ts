@@ -25,7 +25,9 @@ describe('safety numbers and fingerprints', () => {
     expect(swapped.digits).not.toBe(ab.digits);
     expect(compareSafetyPayload(ab.qrPayload, swapped.qrPayload)).toBe(false);
     // Same key presented for another actor URI also differs.
-    expect(safetyNumber(A, { actorUri: 'https://evil.example/users/b', identityPk: b.publicKey }).digits).not.toBe(ab.digits);
+    expect(safetyNumber(A, { actorUri: 'https://evil.example/users/b', identityPk: b.publicKey }).digits).not.toBe(
+      ab.digits,
+    );
     expect(ab.qrPayload.length).toBe(65);
     expect(compareSafetyPayload(ab.qrPayload, ab.qrPayload.slice(0, 64))).toBe(false);
     expect(compareSafetyPayload(ab.qrPayload, null as unknown as Uint8Array)).toBe(false);

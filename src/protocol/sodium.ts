@@ -34,7 +34,11 @@ export function deterministicRng(seed: string): Rng {
     const out = new Uint8Array(length);
     let filled = 0;
     while (filled < length) {
-      const block = s.crypto_generichash(64, new Uint8Array([counter >>> 24, (counter >>> 16) & 255, (counter >>> 8) & 255, counter & 255]), key);
+      const block = s.crypto_generichash(
+        64,
+        new Uint8Array([counter >>> 24, (counter >>> 16) & 255, (counter >>> 8) & 255, counter & 255]),
+        key,
+      );
       counter++;
       const n = Math.min(64, length - filled);
       out.set(block.subarray(0, n), filled);

@@ -1,6 +1,13 @@
 // The Hush16 alphabet is checked against real Unicode data (Node's ICU), not against our assumptions.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { codePointToValue, decodeHush16, encodeHush16, parseStatusText, STATUS_PREFIX_TEXT, valueToCodePoint } from './text-encoding';
+import {
+  codePointToValue,
+  decodeHush16,
+  encodeHush16,
+  parseStatusText,
+  STATUS_PREFIX_TEXT,
+  valueToCodePoint,
+} from './text-encoding';
 import { init } from './sodium';
 
 const ALPHABET: string[] = [];
@@ -23,11 +30,14 @@ describe('Hush16 alphabet (real Unicode properties)', () => {
   it('is invariant under NFC, NFD, NFKC and NFKD', () => {
     const all = ALL.join('');
     for (const form of ['NFC', 'NFD', 'NFKC', 'NFKD'] as const) expect(all.normalize(form) === all, form).toBe(true);
-    for (const ch of ALL) for (const form of ['NFC', 'NFD', 'NFKC', 'NFKD'] as const) if (ch.normalize(form) !== ch) throw new Error(`${form} changes U+${ch.codePointAt(0)?.toString(16) ?? ''}`);
+    for (const ch of ALL)
+      for (const form of ['NFC', 'NFD', 'NFKC', 'NFKD'] as const)
+        if (ch.normalize(form) !== ch) throw new Error(`${form} changes U+${ch.codePointAt(0)?.toString(16) ?? ''}`);
   });
 
   it('has only assigned Unified_Ideographs: no emoji, pictographs, marks, joiners, spaces or syntax characters', () => {
-    const bad = /[^\p{Unified_Ideograph}]|\p{Extended_Pictographic}|\p{Emoji}|\p{M}|\p{Cn}|\p{White_Space}|[@#:/.<>&"'=]/u;
+    const bad =
+      /[^\p{Unified_Ideograph}]|\p{Extended_Pictographic}|\p{Emoji}|\p{M}|\p{Cn}|\p{White_Space}|[@#:/.<>&"'=]/u;
     for (const ch of ALL) if (bad.test(ch)) throw new Error(`bad character U+${ch.codePointAt(0)?.toString(16) ?? ''}`);
   });
 
@@ -44,7 +54,8 @@ describe('Hush16 alphabet (real Unicode properties)', () => {
     sweep(Array.from({ length: ALL.length }, (_, i) => ALL[(i * 7919) % ALL.length] ?? ''));
     // Neighbours from a status: the prefix's space/bracket, mentions, newline, ASCII, emoji. A following
     // combining mark or joiner attaches to our character (Unicode rule GB9), which decodeHush16 rejects.
-    for (const n of [' ', ']', '\n', 'a', '🙂']) expect(graphemes(`${n}${ALL[0] ?? ''}${ALL[65535] ?? ''}${n}`)).toBe(4);
+    for (const n of [' ', ']', '\n', 'a', '🙂'])
+      expect(graphemes(`${n}${ALL[0] ?? ''}${ALL[65535] ?? ''}${n}`)).toBe(4);
   });
 
   it('survives HTML escaping and textContent extraction unchanged', () => {
@@ -83,7 +94,10 @@ describe('Hush16 codec', () => {
     expect(parseStatusText(`@bob [Hush encrypted message]\n${s}\n `).ok).toBe(true);
     expect(parseStatusText('hello')).toMatchObject({ ok: false, reason: 'not_hush' });
     expect(parseStatusText(`${STATUS_PREFIX_TEXT}${s} x`)).toMatchObject({ ok: false, reason: 'malformed_text' });
-    expect(parseStatusText(`${STATUS_PREFIX_TEXT}${'\u4e00'.repeat(9000)}`)).toMatchObject({ ok: false, reason: 'malformed_text' });
+    expect(parseStatusText(`${STATUS_PREFIX_TEXT}${'\u4e00'.repeat(9000)}`)).toMatchObject({
+      ok: false,
+      reason: 'malformed_text',
+    });
   });
 });
 
@@ -92,9 +106,15 @@ describe('why not base32768 (15 bits/char, BMP only)', () => {
   // blocks starting at U+1100, U+1120, U+1140 (Hangul leading jamo), U+1180 (vowel jamo), U+11E0 (trailing
   // jamo), and U+2600..U+27BF, U+23C0, U+2B00..U+2B5F, U+2900..U+297F (symbols)). Checked here with real
   // Unicode data; docs/PROTOCOL.md §4.14 gives the numbers.
-  const range = (a: number, b: number): string[] => Array.from({ length: b - a + 1 }, (_, i) => String.fromCodePoint(a + i));
+  const range = (a: number, b: number): string[] =>
+    Array.from({ length: b - a + 1 }, (_, i) => String.fromCodePoint(a + i));
   it('its symbol blocks contain emoji (Extended_Pictographic), which Mastodon may render as images', () => {
-    const symbols = [...range(0x2600, 0x27bf), ...range(0x23c0, 0x23df), ...range(0x2b00, 0x2b5f), ...range(0x2900, 0x297f)];
+    const symbols = [
+      ...range(0x2600, 0x27bf),
+      ...range(0x23c0, 0x23df),
+      ...range(0x2b00, 0x2b5f),
+      ...range(0x2900, 0x297f),
+    ];
     expect(symbols.filter((c) => /\p{Extended_Pictographic}/u.test(c)).length).toBe(126);
   });
 

@@ -32,7 +32,8 @@ export function codePointToValue(cp: number): number {
 
 export function encodeHush16(bytes: Uint8Array): string {
   const cps: number[] = [];
-  for (let i = 0; i + 1 < bytes.length; i += 2) cps.push(valueToCodePoint(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)));
+  for (let i = 0; i + 1 < bytes.length; i += 2)
+    cps.push(valueToCodePoint(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)));
   if (bytes.length % 2 === 1) cps.push(TAIL + (bytes[bytes.length - 1] ?? 0));
   let s = '';
   for (let i = 0; i < cps.length; i += 4096) s += String.fromCodePoint(...cps.slice(i, i + 4096));
@@ -68,7 +69,9 @@ export function decodeHush16(text: string): Uint8Array | undefined {
   return out;
 }
 
-export type StatusParse = { readonly ok: true; readonly value: Uint8Array } | { readonly ok: false; readonly reason: 'not_hush' | 'malformed_text'; readonly detail?: string };
+export type StatusParse =
+  | { readonly ok: true; readonly value: Uint8Array }
+  | { readonly ok: false; readonly reason: 'not_hush' | 'malformed_text'; readonly detail?: string };
 
 /**
  * Extract the envelope bytes from a status's text (its textContent or source text). Mentions before the
@@ -83,6 +86,7 @@ export function parseStatusText(text: string): StatusParse {
   if (body.length > 2 * MAX_ENCODED_CHARS) return { ok: false, reason: 'malformed_text', detail: 'too long' };
   if (body.length === 0) return { ok: false, reason: 'malformed_text', detail: 'empty' };
   const bytes = decodeHush16(body);
-  if (bytes === undefined) return { ok: false, reason: 'malformed_text', detail: 'character outside the Hush16 alphabet' };
+  if (bytes === undefined)
+    return { ok: false, reason: 'malformed_text', detail: 'character outside the Hush16 alphabet' };
   return { ok: true, value: bytes };
 }

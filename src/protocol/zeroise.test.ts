@@ -33,7 +33,10 @@ describe('zeroisation', () => {
     const plaintext = 'zeroise me '.repeat(150); // several chunks
     const sealedInputs: Uint8Array[] = [];
     const enc = libsodium.crypto_aead_xchacha20poly1305_ietf_encrypt.bind(libsodium);
-    vi.spyOn(libsodium, 'crypto_aead_xchacha20poly1305_ietf_encrypt').mockImplementation(((m: Uint8Array, ...rest: unknown[]) => {
+    vi.spyOn(libsodium, 'crypto_aead_xchacha20poly1305_ietf_encrypt').mockImplementation(((
+      m: Uint8Array,
+      ...rest: unknown[]
+    ) => {
       sealedInputs.push(m);
       return (enc as (...a: unknown[]) => Uint8Array)(m, ...rest);
     }) as typeof libsodium.crypto_aead_xchacha20poly1305_ietf_encrypt);
@@ -75,7 +78,12 @@ describe('zeroisation', () => {
       return realDecode(b);
     });
     if (!r.ok) return;
-    const d = decryptMessage(r.value.statuses, { author: alice.party, recipients: [bob.party], me: { ...bob.party, chain: bob.chain }, now: NOW });
+    const d = decryptMessage(r.value.statuses, {
+      author: alice.party,
+      recipients: [bob.party],
+      me: { ...bob.party, chain: bob.chain },
+      now: NOW,
+    });
     expect(d.ok && d.value.plaintext).toBe(plaintext);
     expect(opened.length).toBe(1 + n); // MK + n bodies
     expect(opened.map(allZero)).toEqual(opened.map(() => true));

@@ -20,24 +20,37 @@ import type { RecipientKey } from '../../src/protocol/index';
 
 const FAULT_KEY = 'hush-test:claim-faults';
 
-type StorageApi = { storage: { local: { get(k: string): Promise<Record<string, unknown>>; set(v: Record<string, unknown>): Promise<void> } } };
+type StorageApi = {
+  storage: {
+    local: { get(k: string): Promise<Record<string, unknown>>; set(v: Record<string, unknown>): Promise<void> };
+  };
+};
 
 type Join = 'overlay/editor-join' | 'overlay/view-join';
 
 /** Makes the next `n` joins of this type lose their reply (0: none). */
 async function setFaults(page: Page, join: Join, n: number): Promise<void> {
-  await page.evaluate(async (key: string, type: string, count: number) => {
-    const g = globalThis as unknown as { browser?: StorageApi; chrome: StorageApi };
-    await (g.browser ?? g.chrome).storage.local.set({ [key]: { [type]: count } });
-  }, FAULT_KEY, join, n);
+  await page.evaluate(
+    async (key: string, type: string, count: number) => {
+      const g = globalThis as unknown as { browser?: StorageApi; chrome: StorageApi };
+      await (g.browser ?? g.chrome).storage.local.set({ [key]: { [type]: count } });
+    },
+    FAULT_KEY,
+    join,
+    n,
+  );
 }
 
 async function faultsLeft(page: Page, join: Join): Promise<unknown> {
-  return page.evaluate(async (key: string, type: string) => {
-    const g = globalThis as unknown as { browser?: StorageApi; chrome: StorageApi };
-    const faults = (await (g.browser ?? g.chrome).storage.local.get(key))[key] as Record<string, unknown> | undefined;
-    return faults?.[type];
-  }, FAULT_KEY, join);
+  return page.evaluate(
+    async (key: string, type: string) => {
+      const g = globalThis as unknown as { browser?: StorageApi; chrome: StorageApi };
+      const faults = (await (g.browser ?? g.chrome).storage.local.get(key))[key] as Record<string, unknown> | undefined;
+      return faults?.[type];
+    },
+    FAULT_KEY,
+    join,
+  );
 }
 
 /** The frame joins and reoffers the background saw, in order (Chromium: the recorder lives in the worker). */
@@ -46,7 +59,9 @@ async function joinLog(b: LaunchedBrowser): Promise<{ message: string; reply: st
   const target = b.browser.targets().find((t) => t.type() === TargetType.SERVICE_WORKER && t.url().startsWith(origin));
   const worker = await target?.worker();
   if (!worker) throw new Error('no extension service worker');
-  const log = await worker.evaluate(() => (globalThis as unknown as { __hushMessageLog: { message: string; reply: string }[] }).__hushMessageLog);
+  const log = await worker.evaluate(
+    () => (globalThis as unknown as { __hushMessageLog: { message: string; reply: string }[] }).__hushMessageLog,
+  );
   return log.filter((e) => /"type":"(overlay\/(editor|view)-join|frame\/reoffer)"/.test(e.message));
 }
 
@@ -55,7 +70,12 @@ async function refusedEditor(page: Page, timeoutMs = 45_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const frame = await (await page.$('.hush-editor-host iframe'))?.contentFrame();
-    const retry = frame ? await Promise.race([frame.$('#hush-frame[data-state="refused"] button.hush-retry').catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 3_000))]) : null;
+    const retry = frame
+      ? await Promise.race([
+          frame.$('#hush-frame[data-state="refused"] button.hush-retry').catch(() => null),
+          new Promise<null>((r) => setTimeout(() => r(null), 3_000)),
+        ])
+      : null;
     if (frame && retry) return frame;
     if (Date.now() > deadline) throw new Error('the editor frame never said it could not join');
     await new Promise((r) => setTimeout(r, 250));
@@ -90,7 +110,9 @@ describe.each(browserKinds())('a secure frame whose join fails (%s)', (kind) => 
     // The rejoined frame owns the session: its draft requests are accepted.
     await typeSecure(w.bob.page, '@alice@a.test written after a lost join reply');
     if (kind === 'chromium') {
-      const joins = (await joinLog(w.browser)).filter((e) => e.message.includes('editor-join') || e.message.includes('reoffer'));
+      const joins = (await joinLog(w.browser)).filter(
+        (e) => e.message.includes('editor-join') || e.message.includes('reoffer'),
+      );
       const lost = joins.findIndex((e) => e.reply.includes('test fault'));
       expect(lost).toBeGreaterThanOrEqual(0);
       const spent = /"offer":"([\w-]{24})"/.exec(joins[lost]?.message ?? '')?.[1];

@@ -9,23 +9,36 @@ import type { Frame } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewHeight } from '../../src/content/view-size';
 import { browserKinds } from '../browser/launch';
-import { chooseDirect, editorFrame, editorProblem, sendSecure, typeSecure, waitForPlaintext } from '../browser/overlay-support';
+import {
+  chooseDirect,
+  editorFrame,
+  editorProblem,
+  sendSecure,
+  typeSecure,
+  waitForPlaintext,
+} from '../browser/overlay-support';
 import { queryDb } from '../instance/web/test-support';
 import { HOSTILE_SCRIPT, type HostileReport } from './hostile-script';
 import { encryptTo, postThread, publishedKey } from './node-party';
 import { allStatusText, PHRASE, startWorld, statusCount, stopWorld, Tally, type World } from './support';
 
 const report = async (w: World): Promise<HostileReport> =>
-  JSON.parse((await w.bob.page.evaluate(() => document.documentElement.getAttribute('data-hostile'))) ?? '{}') as HostileReport;
+  JSON.parse(
+    (await w.bob.page.evaluate(() => document.documentElement.getAttribute('data-hostile'))) ?? '{}',
+  ) as HostileReport;
 
 /** Waits for the hostile script's next sweeps (it sweeps every 700 ms) after something new appeared. */
 const sweeps = async (w: World, n = 3): Promise<void> => {
   for (let i = 0; i < n; i++) {
     const before = (await report(w)).attempts['dom-read']?.tries ?? 0;
-    await w.bob.page.waitForFunction((b) => {
-      const r = JSON.parse(document.documentElement.getAttribute('data-hostile') ?? '{}') as HostileReport;
-      return (r.attempts['dom-read']?.tries ?? 0) > b;
-    }, { timeout: 10_000 }, before);
+    await w.bob.page.waitForFunction(
+      (b) => {
+        const r = JSON.parse(document.documentElement.getAttribute('data-hostile') ?? '{}') as HostileReport;
+        return (r.attempts['dom-read']?.tries ?? 0) > b;
+      },
+      { timeout: 10_000 },
+      before,
+    );
   }
 };
 
@@ -57,7 +70,16 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
     expect(seen.badge).toBe('verified');
     await sweeps(w);
     const r = await report(w);
-    for (const name of ['dom-read', 'shadow-read', 'iframe-document', 'frame-location', 'performance-entries', 'post-message', 'extension-api', 'fetch-frame']) {
+    for (const name of [
+      'dom-read',
+      'shadow-read',
+      'iframe-document',
+      'frame-location',
+      'performance-entries',
+      'post-message',
+      'extension-api',
+      'fetch-frame',
+    ]) {
       const a = r.attempts[name];
       expect(a, `${name} was tried`).toBeDefined();
       tally.add(name, a?.tries ?? 0, a?.succeeded ?? 0, a?.detail);
@@ -74,10 +96,23 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
     // The view's size is one of 4 classes (from the ciphertext's length: public), whatever the page measures.
     expect(r.heights.length).toBeGreaterThan(0);
     // Heights are a function of the class, the page's font size and line height, the view's width and whether it is a thread's focus (all public).
-    const [fontSizePx, lineHeightPx] = await w.bob.page.$eval('.status__content__text', (e) => [parseFloat(getComputedStyle(e).fontSize), parseFloat(getComputedStyle(e).lineHeight) || parseFloat(getComputedStyle(e).fontSize) * 1.4]);
+    const [fontSizePx, lineHeightPx] = await w.bob.page.$eval('.status__content__text', (e) => [
+      parseFloat(getComputedStyle(e).fontSize),
+      parseFloat(getComputedStyle(e).lineHeight) || parseFloat(getComputedStyle(e).fontSize) * 1.4,
+    ]);
     const widths = await w.bob.page.$$eval('.hush-view', (hosts) => [...new Set(hosts.map((h) => h.clientWidth))]);
-    const style = { color: 'rgb(0, 0, 0)', background: 'rgb(255, 255, 255)', link: 'rgb(0, 0, 255)', fontFamily: '', fontSizePx: fontSizePx ?? 15, lineHeightPx: lineHeightPx ?? 22, dark: false };
-    const allowed = widths.flatMap((width) => ([0, 1, 2, 3] as const).flatMap((c) => [viewHeight(c, style, width, false), viewHeight(c, style, width, true)]));
+    const style = {
+      color: 'rgb(0, 0, 0)',
+      background: 'rgb(255, 255, 255)',
+      link: 'rgb(0, 0, 255)',
+      fontFamily: '',
+      fontSizePx: fontSizePx ?? 15,
+      lineHeightPx: lineHeightPx ?? 22,
+      dark: false,
+    };
+    const allowed = widths.flatMap((width) =>
+      ([0, 1, 2, 3] as const).flatMap((c) => [viewHeight(c, style, width, false), viewHeight(c, style, width, true)]),
+    );
     for (const h of r.heights) expect(allowed).toContain(h);
     expect(w.requests.join('\n')).not.toContain(secret);
   });
@@ -86,7 +121,9 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
     const handle = await w.bob.page.waitForSelector('.hush-view iframe');
     const frame = (await handle?.contentFrame()) as Frame;
     expect(await frame.$eval('.hush-phrase', (e) => e.textContent)).toBe(PHRASE);
-    await w.bob.page.evaluate(() => { (window as unknown as { __hostileGo: (w: string) => void }).__hostileGo('fake'); });
+    await w.bob.page.evaluate(() => {
+      (window as unknown as { __hostileGo: (w: string) => void }).__hostileGo('fake');
+    });
     const r = await report(w);
     tally.add('fake-badge', r.attempts['fake-badge']?.tries ?? 0, 0);
     expect(r.attempts['fake-badge']?.tries).toBeGreaterThan(0);
@@ -101,11 +138,13 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
     expect(seen.text).toBe(hostileText);
     for (const handle of await w.bob.page.$$('.hush-view iframe')) {
       const frame = await handle.contentFrame();
-      const inside = await frame.evaluate(() => ({
-        elements: document.querySelectorAll('.hush-plaintext *').length,
-        title: document.title,
-        shown: getComputedStyle(document.querySelector('.hush-plaintext') ?? document.body).display,
-      })).catch(() => null);
+      const inside = await frame
+        .evaluate(() => ({
+          elements: document.querySelectorAll('.hush-plaintext *').length,
+          title: document.title,
+          shown: getComputedStyle(document.querySelector('.hush-plaintext') ?? document.body).display,
+        }))
+        .catch(() => null);
       if (inside === null) continue;
       expect(inside.elements).toBe(0);
       expect(inside.title).not.toBe('pwned');
@@ -121,13 +160,23 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
     // Real keystrokes into the secure editor: the page's capture listeners must see none of them.
     const editor = await editorFrame(w.bob.page);
     await editor.type('textarea.hush-editor', ` ${typed}`);
-    await w.bob.page.evaluate(() => { (window as unknown as { __hostileGo: (w: string) => void }).__hostileGo('fake'); });
+    await w.bob.page.evaluate(() => {
+      (window as unknown as { __hostileGo: (w: string) => void }).__hostileGo('fake');
+    });
     await sweeps(w);
     const r = await report(w);
-    for (const name of ['dom-read', 'iframe-document', 'post-message', 'extension-api', 'clipboard', 'keylog', 'fake-editor']) {
+    for (const name of [
+      'dom-read',
+      'iframe-document',
+      'post-message',
+      'extension-api',
+      'clipboard',
+      'keylog',
+      'fake-editor',
+    ]) {
       const a = r.attempts[name];
       expect(a, `${name} was tried`).toBeDefined();
-      tally.add(`${name} (editor)`, name === 'dom-read' ? 0 : a?.tries ?? 0, a?.succeeded ?? 0, a?.detail);
+      tally.add(`${name} (editor)`, name === 'dom-read' ? 0 : (a?.tries ?? 0), a?.succeeded ?? 0, a?.detail);
       expect(a?.succeeded, `${name}: ${a?.detail ?? ''}`).toBe(0);
     }
     const loot = r.loot.join('\n');
@@ -147,13 +196,23 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
   // Was a gap found by this suite: Hush's controls and submit guards now ignore isTrusted=false events.
   it('spoofed clicks, submit events and Ctrl+Enter (isTrusted false) post nothing', async () => {
     const before = statusCount(w.b);
-    await w.bob.page.evaluate(() => { (window as unknown as { __hostileGo: (w: string) => void }).__hostileGo('spoof'); });
+    await w.bob.page.evaluate(() => {
+      (window as unknown as { __hostileGo: (w: string) => void }).__hostileGo('spoof');
+    });
     // Give a publish that the spoof might have started the time a real one takes.
     await new Promise((res) => setTimeout(res, 4000));
     await w.b.deliveriesSettled();
     const r = await report(w);
-    tally.add('synthetic-events', r.attempts['synthetic-events']?.tries ?? 0, statusCount(w.b) - before, 'page-made events posted the draft');
-    expect(statusCount(w.b), `posted by spoofed events: ${allStatusText(w.b).split('\n').slice(before).join('\n').slice(0, 300)}`).toBe(before);
+    tally.add(
+      'synthetic-events',
+      r.attempts['synthetic-events']?.tries ?? 0,
+      statusCount(w.b) - before,
+      'page-made events posted the draft',
+    );
+    expect(
+      statusCount(w.b),
+      `posted by spoofed events: ${allStatusText(w.b).split('\n').slice(before).join('\n').slice(0, 300)}`,
+    ).toBe(before);
     const editor = await editorFrame(w.bob.page);
     expect(await editor.$eval('textarea.hush-editor', (t) => t.value)).toContain(draft);
   });
@@ -164,7 +223,10 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
   it('mentions swapped in the page textarea are not posted to the new recipients', async () => {
     await w.bob.page.goto(`${w.b.origin}/home`);
     await w.bob.page.waitForSelector('form.compose-form textarea');
-    const swap = (): Promise<void> => w.bob.page.evaluate(() => { (window as unknown as { __hostileGo: (w: string) => void }).__hostileGo('swap'); });
+    const swap = (): Promise<void> =>
+      w.bob.page.evaluate(() => {
+        (window as unknown as { __hostileGo: (w: string) => void }).__hostileGo('swap');
+      });
     const triesBefore = (await report(w)).attempts['textarea-swap']?.tries ?? 0;
     await swap();
     await chooseDirect(w.bob.page);
@@ -180,11 +242,19 @@ describe.each(browserKinds())('a hostile page in %s', (kind) => {
     // Sending must finish (a timeout throws); a failure shown in the editor fails the test too.
     expect(await sendSecure(w.bob.page), await editorProblem(w.bob.page).catch(() => 'editor gone')).toBe('sent');
     await w.b.deliveriesSettled();
-    const posted = queryDb(w.b.dbPath, 'SELECT id FROM statuses ORDER BY rowid').slice(before).map((row) => String(row.id));
+    const posted = queryDb(w.b.dbPath, 'SELECT id FROM statuses ORDER BY rowid')
+      .slice(before)
+      .map((row) => String(row.id));
     expect(posted.length, 'the message was posted').toBeGreaterThan(0);
-    const mentioned = new Set(posted.flatMap((id) => queryDb(w.b.dbPath,
-      "SELECT a.username || '@' || COALESCE(a.domain, 'b.test') AS acct FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ?", [id])
-      .map((row) => String(row.acct))));
+    const mentioned = new Set(
+      posted.flatMap((id) =>
+        queryDb(
+          w.b.dbPath,
+          "SELECT a.username || '@' || COALESCE(a.domain, 'b.test') AS acct FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ?",
+          [id],
+        ).map((row) => String(row.acct)),
+      ),
+    );
     const toCarol = mentioned.has('carol@a.test') ? 1 : 0;
     tally.add('textarea-swap', tries, toCarol, 'ciphertext posted to the mentions the page wrote');
     expect([...mentioned]).toEqual(['alice@a.test']);

@@ -5,8 +5,17 @@
  * key material), so they need neither the overlay's posting path nor a second browser.
  */
 import {
-  createChain, currentPrekey, encodeBundle, encryptMessage, generateIdentity, init, parseAndVerifyBundle, PROFILE_FIELD_NAME,
-  type Identity, type PrekeyChainState, type RecipientKey,
+  createChain,
+  currentPrekey,
+  encodeBundle,
+  encryptMessage,
+  generateIdentity,
+  init,
+  parseAndVerifyBundle,
+  PROFILE_FIELD_NAME,
+  type Identity,
+  type PrekeyChainState,
+  type RecipientKey,
 } from '../../src/protocol/index';
 import { htmlToText } from '../../src/background/network/html-text';
 import type { Instance } from '../instance/server/federation';
@@ -23,13 +32,31 @@ export interface NodeParty {
   readonly key: RecipientKey;
 }
 
-interface AccountJson { id: string; acct: string; uri: string; fields: { name: string; value: string }[]; source?: { fields: { name: string; value: string }[] } }
-interface StatusJson { id: string; content: string }
+interface AccountJson {
+  id: string;
+  acct: string;
+  uri: string;
+  fields: { name: string; value: string }[];
+  source?: { fields: { name: string; value: string }[] };
+}
+interface StatusJson {
+  id: string;
+  content: string;
+}
 
-export async function api<T>(inst: Instance, username: string, method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T>(
+  inst: Instance,
+  username: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(`${inst.origin}${path}`, {
     method,
-    headers: { authorization: `Bearer ${inst.users[username]?.token ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${inst.users[username]?.token ?? ''}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
@@ -40,7 +67,13 @@ export async function api<T>(inst: Instance, username: string, method: string, p
  * Makes keys for `username` on `inst`, bound to its actor URI; `publish` writes the bundle to its
  * profile. `identityOf`: keep this identity key (a fresh prekey chain only).
  */
-export async function nodeParty(inst: Instance, username: string, publish = true, nowSec = Math.floor(Date.now() / 1000), identityOf?: Identity): Promise<NodeParty> {
+export async function nodeParty(
+  inst: Instance,
+  username: string,
+  publish = true,
+  nowSec = Math.floor(Date.now() / 1000),
+  identityOf?: Identity,
+): Promise<NodeParty> {
   await init();
   const me = await api<AccountJson>(inst, username, 'GET', '/api/v1/accounts/verify_credentials');
   const identity = identityOf ?? generateIdentity(me.uri);
@@ -49,10 +82,18 @@ export async function nodeParty(inst: Instance, username: string, publish = true
   const bundle = encodeBundle(identity, pre.epoch, pre.publicKey);
   if (publish) {
     const others = (me.source?.fields ?? []).filter((f) => f.name !== PROFILE_FIELD_NAME);
-    await api(inst, username, 'PATCH', '/api/v1/accounts/update_credentials', { fields_attributes: [...others, { name: PROFILE_FIELD_NAME, value: bundle }] });
+    await api(inst, username, 'PATCH', '/api/v1/accounts/update_credentials', {
+      fields_attributes: [...others, { name: PROFILE_FIELD_NAME, value: bundle }],
+    });
   }
   return {
-    inst, username, acct: `${username}@${inst.domain}`, actorUri: me.uri, identity, chain, bundle,
+    inst,
+    username,
+    acct: `${username}@${inst.domain}`,
+    actorUri: me.uri,
+    identity,
+    chain,
+    bundle,
     key: { actorUri: me.uri, identityPk: identity.publicKey, prekeyPk: pre.publicKey, epoch: pre.epoch },
   };
 }
@@ -63,7 +104,8 @@ export async function publishedKey(inst: Instance, acct: string): Promise<Recipi
   const a = (await res.json()) as AccountJson;
   for (const f of a.fields) {
     const b = parseAndVerifyBundle(htmlToText(f.value) ?? '', a.uri);
-    if (b.ok) return { actorUri: a.uri, identityPk: b.value.identityPk, prekeyPk: b.value.prekeyPk, epoch: b.value.epoch };
+    if (b.ok)
+      return { actorUri: a.uri, identityPk: b.value.identityPk, prekeyPk: b.value.prekeyPk, epoch: b.value.epoch };
   }
   throw new Error(`${acct} publishes no valid Hush key`);
 }
@@ -78,11 +120,20 @@ export interface EncryptOptions {
 }
 
 /** Encrypts `plaintext` to `to` (handles and keys) and returns the status texts, not posted. */
-export function encryptTo(from: NodeParty, to: readonly { acct: string; key: RecipientKey }[], plaintext: string, o: EncryptOptions = {}): string[] {
+export function encryptTo(
+  from: NodeParty,
+  to: readonly { acct: string; key: RecipientKey }[],
+  plaintext: string,
+  o: EncryptOptions = {},
+): string[] {
   const mentionText = to.map((t) => `@${t.acct} `).join('');
   const sender = o.signer ?? { identity: from.identity, chain: from.chain };
   const r = encryptMessage({
-    sender, recipients: to.map((t) => t.key), plaintext, now: o.nowSec ?? Math.floor(Date.now() / 1000), replyTo: o.replyTo ?? null,
+    sender,
+    recipients: to.map((t) => t.key),
+    plaintext,
+    now: o.nowSec ?? Math.floor(Date.now() / 1000),
+    replyTo: o.replyTo ?? null,
     statusBudget: { maxChars: o.maxChars ?? 500, mentionText },
   });
   if (!r.ok) throw new Error(`encrypt failed: ${r.reason}`);
@@ -93,11 +144,19 @@ export function encryptTo(from: NodeParty, to: readonly { acct: string; key: Rec
  * Posts status texts as a direct thread from `from` (each later part replies to the one before;
  * the first to `inReplyToId` when given, as Hush's publisher does).
  */
-export async function postThread(from: NodeParty, statuses: readonly string[], inReplyToId?: string): Promise<string[]> {
+export async function postThread(
+  from: NodeParty,
+  statuses: readonly string[],
+  inReplyToId?: string,
+): Promise<string[]> {
   const ids: string[] = [];
   for (const text of statuses) {
     const prev = ids.at(-1) ?? inReplyToId;
-    const s = await api<StatusJson>(from.inst, from.username, 'POST', '/api/v1/statuses', { status: text, visibility: 'direct', ...(prev ? { in_reply_to_id: prev } : {}) });
+    const s = await api<StatusJson>(from.inst, from.username, 'POST', '/api/v1/statuses', {
+      status: text,
+      visibility: 'direct',
+      ...(prev ? { in_reply_to_id: prev } : {}),
+    });
     ids.push(s.id);
   }
   await from.inst.deliveriesSettled();

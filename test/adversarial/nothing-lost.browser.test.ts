@@ -14,9 +14,14 @@ import { ask, openAs, type HushUser } from '../browser/overlay-support';
 import { api } from './node-party';
 import { extensionCopy } from './support';
 
-interface Field { name: string; value: string }
+interface Field {
+  name: string;
+  value: string;
+}
 const sourceFields = async (inst: Instance, user: string): Promise<Field[]> =>
-  (await api<{ source: { fields: Field[] } }>(inst, user, 'GET', '/api/v1/accounts/verify_credentials')).source.fields.map((f) => ({ name: f.name, value: f.value }));
+  (
+    await api<{ source: { fields: Field[] } }>(inst, user, 'GET', '/api/v1/accounts/verify_credentials')
+  ).source.fields.map((f) => ({ name: f.name, value: f.value }));
 
 // Unicode (combining marks, RTL, emoji ZWJ sequences, astral), a link, and one field near the length limit.
 const BOB_FIELDS: Field[] = [
@@ -55,7 +60,7 @@ describe('nothing lost (chromium)', () => {
     await fed?.stop();
   });
 
-  it('enable and republish keep bob\'s three other fields byte for byte, in order', async () => {
+  it("enable and republish keep bob's three other fields byte for byte, in order", async () => {
     const enabled = await ask<{ result: string }>(bob, 'keys/enable', { ...account(bob), replaceField: null });
     expect(enabled.result).toBe('enabled');
     const afterEnable = await sourceFields(b, 'bob');
@@ -66,7 +71,10 @@ describe('nothing lost (chromium)', () => {
   });
 
   it('with all four fields taken, nothing is dropped until the user chooses; then only the chosen one goes', async () => {
-    const full = await ask<{ result: string; fields?: { index: number; name: string }[] }>(dave, 'keys/enable', { ...account(dave), replaceField: null });
+    const full = await ask<{ result: string; fields?: { index: number; name: string }[] }>(dave, 'keys/enable', {
+      ...account(dave),
+      replaceField: null,
+    });
     expect(full.result).toBe('fields_full');
     expect(full.fields?.map((f) => f.name)).toEqual(DAVE_FIELDS.map((f) => f.name));
     expect(await sourceFields(b, 'dave')).toEqual(DAVE_FIELDS);
@@ -78,14 +86,22 @@ describe('nothing lost (chromium)', () => {
   });
 
   it('keys survive closing and reopening the browser with the same profile', async () => {
-    const before = await ask<{ result: string; keys?: { fingerprint: string; epoch: number } }>(bob, 'keys/my-keys', account(bob));
+    const before = await ask<{ result: string; keys?: { fingerprint: string; epoch: number } }>(
+      bob,
+      'keys/my-keys',
+      account(bob),
+    );
     expect(before.result).toBe('ok');
     await browser.close();
     browser = await launchBrowser('chromium', { extensionDir, profileDir });
     const bobUser = b.users.bob;
     if (!bobUser) throw new Error('no bob');
     bob = await openAs(browser, b.origin, bobUser, 'bob');
-    const after = await ask<{ result: string; keys?: { fingerprint: string; epoch: number } }>(bob, 'keys/my-keys', account(bob));
+    const after = await ask<{ result: string; keys?: { fingerprint: string; epoch: number } }>(
+      bob,
+      'keys/my-keys',
+      account(bob),
+    );
     expect(after).toEqual(before);
   });
 

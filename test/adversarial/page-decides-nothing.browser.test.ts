@@ -9,7 +9,18 @@ import type { Frame } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryDb } from '../instance/web/test-support';
 import { browserKinds } from '../browser/launch';
-import { bounded, chooseDirect, editorFrame, editorProblem, editorText, sendSecure, shownMessages, turnOffInEditor, typeSecure, waitForPlaintext } from '../browser/overlay-support';
+import {
+  bounded,
+  chooseDirect,
+  editorFrame,
+  editorProblem,
+  editorText,
+  sendSecure,
+  shownMessages,
+  turnOffInEditor,
+  typeSecure,
+  waitForPlaintext,
+} from '../browser/overlay-support';
 import { encryptTo, nodeParty, postThread, publishedKey, type NodeParty } from './node-party';
 import { startWorld, statusCount, stopWorld, Tally, type World } from './support';
 import type { RecipientKey } from '../../src/protocol/index';
@@ -101,7 +112,8 @@ const PAGE_SCRIPT = String.raw`(() => {
   };
 })();`;
 
-const pageLog = async (w: World): Promise<string[]> => w.bob.page.evaluate(() => (window as unknown as { __pageLog: string[] }).__pageLog);
+const pageLog = async (w: World): Promise<string[]> =>
+  w.bob.page.evaluate(() => (window as unknown as { __pageLog: string[] }).__pageLog);
 
 /** Every attribute of every view host and its frame element: all the page can read of a view. */
 async function pageVisible(w: World, statusId: string): Promise<{ attrs: string[]; height: number } | null> {
@@ -109,7 +121,11 @@ async function pageVisible(w: World, statusId: string): Promise<{ attrs: string[
     const host = document.querySelector<HTMLElement>(`.hush-view[data-hush-for="${id}"]`);
     const frame = host?.querySelector('iframe');
     if (!host || !frame) return null;
-    const attrs = [host, frame].flatMap((e) => [...e.attributes].map((a) => `${e.tagName}:${a.name}=${a.name === 'data-hush-for' || a.name === 'data-hush-text' ? '*' : a.value}`));
+    const attrs = [host, frame].flatMap((e) =>
+      [...e.attributes].map(
+        (a) => `${e.tagName}:${a.name}=${a.name === 'data-hush-for' || a.name === 'data-hush-text' ? '*' : a.value}`,
+      ),
+    );
     return { attrs: attrs.sort(), height: frame.getBoundingClientRect().height };
   }, statusId);
 }
@@ -138,14 +154,21 @@ describe.each(browserKinds())('the page decides nothing (%s)', (kind) => {
     await w.bob.page.goto(`${w.b.origin}/home`);
     await w.bob.page.waitForSelector('form.compose-form');
   };
-  const lastStatus = (): Record<string, unknown> | undefined => queryDb(w.b.dbPath, 'SELECT * FROM statuses ORDER BY created_at DESC, id DESC LIMIT 1')[0];
+  const lastStatus = (): Record<string, unknown> | undefined =>
+    queryDb(w.b.dbPath, 'SELECT * FROM statuses ORDER BY created_at DESC, id DESC LIMIT 1')[0];
   const mentionsOf = (statusId: string): string[] =>
-    queryDb(w.b.dbPath, 'SELECT a.username, a.domain FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ?', [statusId]).map((r) => `${String(r.username)}@${typeof r.domain === 'string' ? r.domain : 'b.test'}`);
+    queryDb(
+      w.b.dbPath,
+      'SELECT a.username, a.domain FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ?',
+      [statusId],
+    ).map((r) => `${String(r.username)}@${typeof r.domain === 'string' ? r.domain : 'b.test'}`);
 
-  it('invariant 1: a handle the page adds to the reply pre-fill is only a suggestion; the reply goes to the signed envelope\'s sender', async () => {
+  it("invariant 1: a handle the page adds to the reply pre-fill is only a suggestion; the reply goes to the signed envelope's sender", async () => {
     const original = `answer me ${kind} ${Math.random().toString(36).slice(2)}`;
     const id = await fromAlice(original);
-    await w.bob.page.evaluate(() => (window as unknown as { __page: (n: string, a: string) => void }).__page('prefill', 'dave@b.test'));
+    await w.bob.page.evaluate(() =>
+      (window as unknown as { __page: (n: string, a: string) => void }).__page('prefill', 'dave@b.test'),
+    );
     await w.bob.page.$eval(`.status[data-id="${id}"] .status__action-bar button`, (b) => (b as HTMLElement).focus());
     await w.bob.page.keyboard.press('Enter'); // the user's Reply (trusted)
     await w.bob.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]', { timeout: 30_000 });
@@ -168,7 +191,9 @@ describe.each(browserKinds())('the page decides nothing (%s)', (kind) => {
 
   it('invariant 2: the page rewriting the textarea or the status request cannot retarget or publish: Hush posts, and checks what was stored', async () => {
     await freshCompose();
-    await w.bob.page.evaluate(() => (window as unknown as { __page: (n: string, a: string) => void }).__page('rewrite', 'dave@b.test'));
+    await w.bob.page.evaluate(() =>
+      (window as unknown as { __page: (n: string, a: string) => void }).__page('rewrite', 'dave@b.test'),
+    );
     await chooseDirect(w.bob.page);
     await w.bob.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
     const secret = `not for dave ${Math.random().toString(36).slice(2)}`;
@@ -176,7 +201,12 @@ describe.each(browserKinds())('the page decides nothing (%s)', (kind) => {
     expect(await sendSecure(w.bob.page)).toBe('sent');
     const posted = lastStatus();
     const mentioned = mentionsOf(String(posted?.id));
-    tally.add('status request rewritten by the page', 1, posted?.visibility !== 'direct' || mentioned.includes('dave@b.test') ? 1 : 0, `${String(posted?.visibility)} ${mentioned.join(',')}`);
+    tally.add(
+      'status request rewritten by the page',
+      1,
+      posted?.visibility !== 'direct' || mentioned.includes('dave@b.test') ? 1 : 0,
+      `${String(posted?.visibility)} ${mentioned.join(',')}`,
+    );
     expect(posted?.visibility).toBe('direct');
     expect(mentioned).toEqual(['alice@a.test']);
     await w.bob.page.evaluate(() => (window as unknown as { __pageOff: (n: string) => void }).__pageOff('rewrite'));
@@ -206,7 +236,8 @@ describe.each(browserKinds())('the page decides nothing (%s)', (kind) => {
       }
       // A re-addressed status that was stored is deleted again.
       const row = lastStatus();
-      if (name !== 'fake success' && typeof row?.text === 'string' && row.text.includes('[Hush')) expect(row?.deleted_at ?? null).not.toBeNull();
+      if (name !== 'fake success' && typeof row?.text === 'string' && row.text.includes('[Hush'))
+        expect(row?.deleted_at ?? null).not.toBeNull();
       await turnOffInEditor(w.bob.page);
     }
   });
@@ -221,7 +252,12 @@ describe.each(browserKinds())('the page decides nothing (%s)', (kind) => {
     await w.bob.page.evaluate(() => (window as unknown as { __spoofAll: () => void }).__spoofAll());
     await new Promise((r) => setTimeout(r, 3000));
     await w.b.deliveriesSettled();
-    tally.add('page-made activation', (await pageLog(w)).filter((l) => l.startsWith('clicked:')).length + 4, statusCount(w.b) - before, 'posted');
+    tally.add(
+      'page-made activation',
+      (await pageLog(w)).filter((l) => l.startsWith('clicked:')).length + 4,
+      statusCount(w.b) - before,
+      'posted',
+    );
     expect(statusCount(w.b)).toBe(before);
     // The editor is still bound and still holds the draft; encryption is still on.
     expect(await editorText(w.bob.page)).toContain(kept);
@@ -246,14 +282,21 @@ describe.each(browserKinds())('the page decides nothing (%s)', (kind) => {
       await w.bob.page.evaluate(() => (window as unknown as { __cover: () => void }).__cover());
       // IntersectionObserver v2 reports the occlusion after its delay (100 ms): the editor hides
       // its content and controls and says why, so a click or Enter through the cover sends nothing.
-      await editor.waitForFunction(() => document.documentElement.classList.contains('hush-covered'), { timeout: 10_000 });
-      await editor.waitForFunction(() => getComputedStyle(document.querySelector('.hush-covered-note') as Element).display !== 'none', { timeout: 5_000 });
+      await editor.waitForFunction(() => document.documentElement.classList.contains('hush-covered'), {
+        timeout: 10_000,
+      });
+      await editor.waitForFunction(
+        () => getComputedStyle(document.querySelector('.hush-covered-note') as Element).display !== 'none',
+        { timeout: 5_000 },
+      );
       await w.bob.page.keyboard.press('Enter');
       await new Promise((r) => setTimeout(r, 2000));
       tally.add('clickjacking (covered editor)', 1, statusCount(w.b) - before, 'posted while covered');
       expect(statusCount(w.b)).toBe(before);
       await w.bob.page.evaluate(() => document.getElementById('page-cover')?.remove());
-      await editor.waitForFunction(() => !document.documentElement.classList.contains('hush-covered'), { timeout: 10_000 });
+      await editor.waitForFunction(() => !document.documentElement.classList.contains('hush-covered'), {
+        timeout: 10_000,
+      });
       expect(await editorText(w.bob.page)).toContain(kept);
     }
     await turnOffInEditor(w.bob.page);
@@ -263,7 +306,9 @@ describe.each(browserKinds())('the page decides nothing (%s)', (kind) => {
     const text = `same length ${Math.random().toString(36).slice(2, 10)}`;
     const forgedText = `same length ${Math.random().toString(36).slice(2, 10)}`;
     const genuineId = await fromAlice(text);
-    const [forged] = encryptTo(w.alice, [{ acct: 'bob@b.test', key: bobKey }], forgedText, { signer: { identity: carol.identity, chain: carol.chain } });
+    const [forged] = encryptTo(w.alice, [{ acct: 'bob@b.test', key: bobKey }], forgedText, {
+      signer: { identity: carol.identity, chain: carol.chain },
+    });
     const [damagedSource] = encryptTo(w.alice, [{ acct: 'bob@b.test', key: bobKey }], forgedText);
     const cps = Array.from(damagedSource ?? '');
     cps[cps.length - 6] = cps[cps.length - 6] === '\u4e00' ? '\u4e01' : '\u4e00';
@@ -289,7 +334,12 @@ describe.each(browserKinds())('the page decides nothing (%s)', (kind) => {
     expect(inside.find((m) => m.statusId === ids[1])?.badge).not.toBe('verified');
     // ...outside, nothing does.
     const [g, f, d] = seen;
-    tally.add('result oracle (page-visible attributes and size)', 2, JSON.stringify(g) === JSON.stringify(f) && JSON.stringify(g) === JSON.stringify(d) ? 0 : 1, JSON.stringify(seen));
+    tally.add(
+      'result oracle (page-visible attributes and size)',
+      2,
+      JSON.stringify(g) === JSON.stringify(f) && JSON.stringify(g) === JSON.stringify(d) ? 0 : 1,
+      JSON.stringify(seen),
+    );
     expect(f).toEqual(g);
     expect(d).toEqual(g);
   });
@@ -306,18 +356,34 @@ describe.each(browserKinds())('the page decides nothing (%s)', (kind) => {
       if (again === undefined) await new Promise((r) => setTimeout(r, 250));
     }
     expect(replay.id).toBeDefined();
-    tally.add('replay under a new status id', 1, again?.flags.includes('replayed') === true ? 0 : 1, JSON.stringify(again));
+    tally.add(
+      'replay under a new status id',
+      1,
+      again?.flags.includes('replayed') === true ? 0 : 1,
+      JSON.stringify(again),
+    );
     expect(again?.flags).toContain('replayed');
     // The original keeps no flag; every view shows the signed time.
     const original = (await shownMessages(w.bob.page)).find((m) => m.statusId === id);
     expect(original?.flags ?? []).not.toContain('replayed');
     // Each read bounded: a frame puppeteer cannot reach must not hang the test (it did, at 120 s).
-    const frames = await Promise.all((await w.bob.page.$$('.hush-view iframe')).map((h) => bounded(h.contentFrame(), null)));
-    const times = await Promise.all(frames.filter((f): f is Frame => f !== null).map((f) => bounded(f.$eval('.hush-signed-time', (e) => e.textContent), null)));
+    const frames = await Promise.all(
+      (await w.bob.page.$$('.hush-view iframe')).map((h) => bounded(h.contentFrame(), null)),
+    );
+    const times = await Promise.all(
+      frames
+        .filter((f): f is Frame => f !== null)
+        .map((f) =>
+          bounded(
+            f.$eval('.hush-signed-time', (e) => e.textContent),
+            null,
+          ),
+        ),
+    );
     expect(times.filter((t) => t !== null).length).toBeGreaterThan(0);
   });
 
-  it('invariant 8: completion never ranks the instance\'s look-alike above a pinned contact, and marks it', async () => {
+  it("invariant 8: completion never ranks the instance's look-alike above a pinned contact, and marks it", async () => {
     // bob's instance presents its local dave as "alice" (alice@b.test): same name, other domain.
     await w.b.adversary.rewriteAccount('dave', { acct: 'alice', username: 'alice' });
     try {
@@ -328,7 +394,13 @@ describe.each(browserKinds())('the page decides nothing (%s)', (kind) => {
       await editor.focus('input.hush-add-recipient');
       await editor.type('input.hush-add-recipient', 'ali');
       await editor.waitForSelector('.hush-completions:not([hidden]) .hush-completion__pick', { timeout: 15_000 });
-      const options = await editor.$$eval('.hush-completion__pick', (bs) => bs.map((b) => ({ text: b.textContent ?? '', contact: (b as HTMLElement).dataset.contact, marked: b.querySelector('.hush-completion__tag--warn') !== null })));
+      const options = await editor.$$eval('.hush-completion__pick', (bs) =>
+        bs.map((b) => ({
+          text: b.textContent ?? '',
+          contact: (b as HTMLElement).dataset.contact,
+          marked: b.querySelector('.hush-completion__tag--warn') !== null,
+        })),
+      );
       expect(options[0]?.text).toContain('@alice@a.test');
       expect(options[0]?.contact).toBe('true');
       const twin = options.find((o) => o.text.includes('@alice@b.test'));

@@ -18,7 +18,12 @@ import { Reader, type SeenStatus } from '../../src/background/overlay/reading';
 const SENDER = { actorUri: 'https://a.test/users/alice', fingerprint: 'abcd' };
 const account = { origin: 'https://b.test', accountId: '1' };
 const seen = (statusId: string, text: string): SeenStatus => ({
-  statusId, text, author: { acct: 'alice@a.test', actorUri: null }, mentions: ['bob'], serverTime: null, extras: { cw: false, media: false, card: false },
+  statusId,
+  text,
+  author: { acct: 'alice@a.test', actorUri: null },
+  mentions: ['bob'],
+  serverTime: null,
+  extras: { cw: false, media: false, card: false },
 });
 
 function memory(): StorageArea {
@@ -43,7 +48,13 @@ beforeAll(async () => {
   await init();
   const alice = live(ALICE);
   const bob = live(BOB);
-  const r = encryptMessage({ sender: { identity: alice.identity, chain: alice.chain }, recipients: [bob.key], plaintext: 'a long message '.repeat(60), now: NOW, statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` } });
+  const r = encryptMessage({
+    sender: { identity: alice.identity, chain: alice.chain },
+    recipients: [bob.key],
+    plaintext: 'a long message '.repeat(60),
+    now: NOW,
+    statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` },
+  });
   if (!r.ok) throw new Error(r.reason);
   parts = [...r.value.statuses];
 });
@@ -56,10 +67,22 @@ describe('review: crowding out one part of a multi-part message', () => {
     const services: KeyServices = {
       checkRecipients: () => Promise.resolve({ account: 'ready' as const, recipients: [] }),
       encrypt: () => Promise.reject(new Error('unused')),
-      decrypt: (_a, req): Promise<DecryptOutcome> => Promise.resolve(req.chunks.map((c) => c.text).join('|') === genuine
-        ? { ok: true, plaintext: 'a long message', sender: SENDER, recipients: [], messageId: '00', replyTo: null, createdAt: 1_800_000_000 }
-        : { ok: false, reason: 'bad_signature', message: '' }),
-      senderTrust: (_a, s) => Promise.resolve({ kind: 'verified' as const, acct: 'alice@a.test', fingerprint: s.fingerprint }),
+      decrypt: (_a, req): Promise<DecryptOutcome> =>
+        Promise.resolve(
+          req.chunks.map((c) => c.text).join('|') === genuine
+            ? {
+                ok: true,
+                plaintext: 'a long message',
+                sender: SENDER,
+                recipients: [],
+                messageId: '00',
+                replyTo: null,
+                createdAt: 1_800_000_000,
+              }
+            : { ok: false, reason: 'bad_signature', message: '' },
+        ),
+      senderTrust: (_a, s) =>
+        Promise.resolve({ kind: 'verified' as const, acct: 'alice@a.test', fingerprint: s.fingerprint }),
       handlesOf: (_a, u) => Promise.resolve(u.map(() => 'alice@a.test')),
       sealLocal: (_a, d) => Promise.resolve(d),
       openLocal: (_a, d) => Promise.resolve(d),
@@ -77,7 +100,9 @@ describe('review: crowding out one part of a multi-part message', () => {
     await r.open(account, seen('S1', parts[0] ?? ''));
     for (let i = 1; i < parts.length; i++) await r.open(account, seen(`S${i + 1}`, parts[i] ?? ''));
     const view = await r.view(account, 'S1');
-    console.log(`[review] genuine ${parts.length}-part message after 4 page-made copies of part 2: ${view.state} ${view.reason ?? ''}`);
+    console.log(
+      `[review] genuine ${parts.length}-part message after 4 page-made copies of part 2: ${view.state} ${view.reason ?? ''}`,
+    );
     expect(view.state).toBe('message');
   });
 });

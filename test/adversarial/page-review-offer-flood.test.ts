@@ -20,7 +20,9 @@ const world = vi.hoisted(() => {
       m,
       get: (keys?: string | string[] | null) => {
         const list = keys === undefined || keys === null ? [...m.keys()] : typeof keys === 'string' ? [keys] : keys;
-        return Promise.resolve(Object.fromEntries(list.filter((k) => m.has(k)).map((k) => [k, structuredClone(m.get(k))])));
+        return Promise.resolve(
+          Object.fromEntries(list.filter((k) => m.has(k)).map((k) => [k, structuredClone(m.get(k))])),
+        );
       },
       set: (items: Record<string, unknown>) => {
         for (const [k, v] of Object.entries(items)) m.set(k, structuredClone(v));
@@ -42,7 +44,7 @@ vi.mock('webextension-polyfill', () => ({
 const { openFrameSession, reoffer, claimOffer } = await import('../../src/background/frame-sessions');
 
 describe('review: offers are a browser-wide pool one page can drain', () => {
-  it('2,100 re-offers for the hostile tab\'s frame do not evict the offer another tab\'s view is about to claim', async () => {
+  it("2,100 re-offers for the hostile tab's frame do not evict the offer another tab's view is about to claim", async () => {
     const OTHER_TAB = 3;
     const HOSTILE_TAB = 9;
     const other = await openFrameSession('view', OTHER_TAB);

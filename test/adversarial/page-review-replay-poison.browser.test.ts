@@ -64,7 +64,9 @@ describe.each(browserKinds())('review: the page picks which status id is the ori
       if (genuine === undefined) await new Promise((r) => setTimeout(r, 250));
     }
     const relabelled = await w.bob.page.evaluate(() => (window as unknown as { __relabelled: string[] }).__relabelled);
-    console.log(`[review] relabelled ${JSON.stringify(relabelled)}; alice's status ${String(statusId)} shows ${JSON.stringify(genuine)}`);
+    console.log(
+      `[review] relabelled ${JSON.stringify(relabelled)}; alice's status ${String(statusId)} shows ${JSON.stringify(genuine)}`,
+    );
     expect(genuine?.badge).toBe('verified');
     expect(genuine?.flags ?? []).not.toContain('replayed');
     // A reload (the page no longer plays any trick): the genuine status still must not be "replayed".

@@ -21,7 +21,12 @@ import { hushTextOf, Reader, type SeenStatus, type ServerStatusAnswer } from '..
 const SENDER = { actorUri: 'https://a.test/users/alice', fingerprint: 'abcd' };
 const account = { origin: 'https://b.test', accountId: '1' };
 const seen = (statusId: string, text: string): SeenStatus => ({
-  statusId, text, author: { acct: 'alice@a.test', actorUri: null }, mentions: ['bob'], serverTime: null, extras: { cw: false, media: false, card: false },
+  statusId,
+  text,
+  author: { acct: 'alice@a.test', actorUri: null },
+  mentions: ['bob'],
+  serverTime: null,
+  extras: { cw: false, media: false, card: false },
 });
 
 function memory(): StorageArea {
@@ -42,8 +47,18 @@ function memory(): StorageArea {
 const services: KeyServices = {
   checkRecipients: () => Promise.resolve({ account: 'ready' as const, recipients: [] }),
   encrypt: () => Promise.reject(new Error('unused')),
-  decrypt: (): Promise<DecryptOutcome> => Promise.resolve({ ok: true, plaintext: 'meet at 6', sender: SENDER, recipients: [], messageId: '00', replyTo: null, createdAt: 1_800_000_000 }),
-  senderTrust: (_a, s) => Promise.resolve({ kind: 'verified' as const, acct: 'alice@a.test', fingerprint: s.fingerprint }),
+  decrypt: (): Promise<DecryptOutcome> =>
+    Promise.resolve({
+      ok: true,
+      plaintext: 'meet at 6',
+      sender: SENDER,
+      recipients: [],
+      messageId: '00',
+      replyTo: null,
+      createdAt: 1_800_000_000,
+    }),
+  senderTrust: (_a, s) =>
+    Promise.resolve({ kind: 'verified' as const, acct: 'alice@a.test', fingerprint: s.fingerprint }),
   handlesOf: (_a, u) => Promise.resolve(u.map(() => 'alice@a.test')),
   sealLocal: (_a, d) => Promise.resolve(d),
   openLocal: (_a, d) => Promise.resolve(d),
@@ -58,7 +73,13 @@ beforeAll(async () => {
   await init();
   const alice = live(ALICE);
   const bob = live(BOB);
-  const r = encryptMessage({ sender: { identity: alice.identity, chain: alice.chain }, recipients: [bob.key], plaintext: 'meet at 6', now: NOW, statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` } });
+  const r = encryptMessage({
+    sender: { identity: alice.identity, chain: alice.chain },
+    recipients: [bob.key],
+    plaintext: 'meet at 6',
+    now: NOW,
+    statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` },
+  });
   if (!r.ok) throw new Error(r.reason);
   text = r.value.statuses[0] ?? '';
 });
@@ -67,7 +88,8 @@ describe('review: the page picks which status id is the "original"', () => {
   it('a genuine status is not flagged replayed because the page first drew its text under an invented id', async () => {
     const area = memory();
     // The user's instance: S is alice's status with this text; F does not exist.
-    const api = (_a: unknown, id: string): Promise<ServerStatusAnswer> => Promise.resolve(id === 'S' ? { inReplyToId: null, text: hushTextOf(text) } : 'gone');
+    const api = (_a: unknown, id: string): Promise<ServerStatusAnswer> =>
+      Promise.resolve(id === 'S' ? { inReplyToId: null, text: hushTextOf(text) } : 'gone');
     const r = new Reader({ services, area, now: () => Promise.resolve(1_800_000_100), serverStatus: api });
     // The page draws the new message once under F (a fabricated data-id) ...
     await r.open(account, seen('F', text));
@@ -75,7 +97,9 @@ describe('review: the page picks which status id is the "original"', () => {
     // ... then the real status S.
     await r.open(account, seen('S', text));
     const real = await r.view(account, 'S');
-    console.log(`[review] page-invented F: ${fake.state} flags ${JSON.stringify(fake.flags)}; genuine S: ${real.state} flags ${JSON.stringify(real.flags)}`);
+    console.log(
+      `[review] page-invented F: ${fake.state} flags ${JSON.stringify(fake.flags)}; genuine S: ${real.state} flags ${JSON.stringify(real.flags)}`,
+    );
     expect(real.state).toBe('message');
     expect(real.flags.map((f) => f.kind)).not.toContain('replayed');
     // After a reload (a fresh reader over the same storage) the page shows only S: still no flag.
@@ -89,13 +113,22 @@ describe('review: the page picks which status id is the "original"', () => {
   it('a replay the instance confirms (both status ids carry the text) is still flagged, and so is one it cannot answer about', async () => {
     for (const answer of ['both', 'unavailable'] as const) {
       const api = (_a: unknown, id: string): Promise<ServerStatusAnswer> =>
-        Promise.resolve(answer === 'unavailable' ? 'unavailable' : ['F', 'S'].includes(id) ? { inReplyToId: null, text: hushTextOf(text) } : 'gone');
+        Promise.resolve(
+          answer === 'unavailable'
+            ? 'unavailable'
+            : ['F', 'S'].includes(id)
+              ? { inReplyToId: null, text: hushTextOf(text) }
+              : 'gone',
+        );
       const r = new Reader({ services, area: memory(), now: () => Promise.resolve(1_800_000_100), serverStatus: api });
       await r.open(account, seen('F', text));
       await r.view(account, 'F');
       await r.open(account, seen('S', text));
       const real = await r.view(account, 'S');
-      expect(real.flags.map((f) => f.kind), answer).toContain('replayed');
+      expect(
+        real.flags.map((f) => f.kind),
+        answer,
+      ).toContain('replayed');
     }
   });
 });

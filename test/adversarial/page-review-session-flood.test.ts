@@ -22,7 +22,9 @@ const world = vi.hoisted(() => {
       m,
       get: (keys?: string | string[] | null) => {
         const list = keys === undefined || keys === null ? [...m.keys()] : typeof keys === 'string' ? [keys] : keys;
-        return Promise.resolve(Object.fromEntries(list.filter((k) => m.has(k)).map((k) => [k, structuredClone(m.get(k))])));
+        return Promise.resolve(
+          Object.fromEntries(list.filter((k) => m.has(k)).map((k) => [k, structuredClone(m.get(k))])),
+        );
       },
       set: (items: Record<string, unknown>) => {
         for (const [k, v] of Object.entries(items)) m.set(k, structuredClone(v));
@@ -47,7 +49,15 @@ vi.mock('webextension-polyfill', () => ({
 
 const { createOverlayHandlers } = await import('../../src/background/overlay/handlers');
 
-const STYLE: FrameStyle = { color: 'rgb(0, 0, 0)', background: 'rgb(255, 255, 255)', link: 'rgb(0, 0, 238)', fontFamily: 'sans-serif', fontSizePx: 15, lineHeightPx: 22, dark: false };
+const STYLE: FrameStyle = {
+  color: 'rgb(0, 0, 0)',
+  background: 'rgb(255, 255, 255)',
+  link: 'rgb(0, 0, 238)',
+  fontFamily: 'sans-serif',
+  fontSizePx: 15,
+  lineHeightPx: 22,
+  dark: false,
+};
 const TAB = 7;
 const content: SenderContext = { kind: 'content', tabId: TAB, origin: 'https://b.test', path: '/home', frameId: 0 };
 const account = { origin: 'https://b.test', accountId: '1' };
@@ -55,7 +65,8 @@ const account = { origin: 'https://b.test', accountId: '1' };
 const services: KeyServices = {
   checkRecipients: () => Promise.resolve({ account: 'ready' as const, recipients: [] }),
   encrypt: () => Promise.reject(new Error('not used')),
-  decrypt: (): Promise<DecryptOutcome> => Promise.resolve({ ok: false, reason: 'bad_signature' } as unknown as DecryptOutcome),
+  decrypt: (): Promise<DecryptOutcome> =>
+    Promise.resolve({ ok: false, reason: 'bad_signature' } as unknown as DecryptOutcome),
   senderTrust: () => Promise.reject(new Error('not used')),
   handlesOf: (_a: unknown, u: string[]) => Promise.resolve(u.map(() => null)),
   sealLocal: (_a: unknown, d: Uint8Array) => Promise.resolve(d),
@@ -65,7 +76,8 @@ const services: KeyServices = {
 };
 
 /** Bytes storage.session would count (JSON of keys and values, as Chromium's QUOTA_BYTES does). */
-const sessionBytes = (): number => [...world.session.m].reduce((n, [k, v]) => n + k.length + new TextEncoder().encode(JSON.stringify(v)).length, 0);
+const sessionBytes = (): number =>
+  [...world.session.m].reduce((n, [k, v]) => n + k.length + new TextEncoder().encode(JSON.stringify(v)).length, 0);
 
 describe('review: one hostile page and the shared storage.session', () => {
   it('fake Hush statuses drawn by the page cannot make the background keep megabytes in storage.session', async () => {
@@ -82,14 +94,23 @@ describe('review: one hostile page and the shared storage.session', () => {
     let n = 0;
     for (let batch = 0; batch < 20; batch++) {
       const items = Array.from({ length: 32 }, () => ({
-        statusId: String(100_000 + n++), context: 'status' as const, author: 'mallory@b.test', participants: [], mentions: [],
-        text: `[Hush encrypted message] ${filler}`, serverTime: null, extras: { cw: false, media: false, card: false }, style: STYLE,
+        statusId: String(100_000 + n++),
+        context: 'status' as const,
+        author: 'mallory@b.test',
+        participants: [],
+        mentions: [],
+        text: `[Hush encrypted message] ${filler}`,
+        serverTime: null,
+        extras: { cw: false, media: false, card: false },
+        style: STYLE,
       }));
       const r = await h['overlay/views-open']({ items }, content);
       expect('views' in r).toBe(true);
     }
     const bytes = sessionBytes();
-    console.log(`[review] ${n} page-made statuses: ${(bytes / 1e6).toFixed(1)} MB kept in storage.session (Chromium's quota for ALL tabs: 10.5 MB)`);
+    console.log(
+      `[review] ${n} page-made statuses: ${(bytes / 1e6).toFixed(1)} MB kept in storage.session (Chromium's quota for ALL tabs: 10.5 MB)`,
+    );
     expect(bytes).toBeLessThan(2_000_000);
   });
 });

@@ -20,7 +20,7 @@ import { startWorld, stopWorld, type World } from './support';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describe.each(browserKinds())('review: the page moves the editor or the focus under the user\'s input (%s)', (kind) => {
+describe.each(browserKinds())("review: the page moves the editor or the focus under the user's input (%s)", (kind) => {
   let w: World;
 
   beforeAll(async () => {
@@ -36,8 +36,15 @@ describe.each(browserKinds())('review: the page moves the editor or the focus un
     await w.bob.page.waitForSelector('form.compose-form');
   };
   const mentionsOf = (statusId: string): string[] =>
-    queryDb(w.b.dbPath, 'SELECT a.username, a.domain FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ?', [statusId]).map((r) => `${String(r.username)}@${typeof r.domain === 'string' ? r.domain : 'b.test'}`);
-  const newStatuses = (before: Set<string>): string[] => queryDb(w.b.dbPath, 'SELECT id FROM statuses').map((r) => String(r.id)).filter((id) => !before.has(id));
+    queryDb(
+      w.b.dbPath,
+      'SELECT a.username, a.domain FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ?',
+      [statusId],
+    ).map((r) => `${String(r.username)}@${typeof r.domain === 'string' ? r.domain : 'b.test'}`);
+  const newStatuses = (before: Set<string>): string[] =>
+    queryDb(w.b.dbPath, 'SELECT id FROM statuses')
+      .map((r) => String(r.id))
+      .filter((id) => !before.has(id));
   const statusIds = (): Set<string> => new Set(queryDb(w.b.dbPath, 'SELECT id FROM statuses').map((r) => String(r.id)));
 
   /** Centre of `selector` inside the editor frame, relative to the frame's top-left corner. */
@@ -48,26 +55,60 @@ describe.each(browserKinds())('review: the page moves the editor or the focus un
     });
 
   /** The page's move: the editor frame, at its own size, placed so that `offset` lies under the point (px, py). */
-  const moveEditorUnder = async (offset: { x: number; y: number }, px: number, py: number, extra: Record<string, string> = {}): Promise<void> => {
-    await w.bob.page.evaluate((o: { x: number; y: number }, x: number, y: number, more: Record<string, string>) => {
-      const f = document.querySelector<HTMLIFrameElement>('.hush-editor-host iframe');
-      if (!f) throw new Error('no editor frame');
-      const r = f.getBoundingClientRect();
-      Object.assign(f.style, { position: 'fixed', left: `${x - o.x}px`, top: `${y - o.y}px`, width: `${r.width}px`, height: `${r.height}px`, zIndex: '2147483647', margin: '0' }, more);
-    }, offset, px, py, extra);
+  const moveEditorUnder = async (
+    offset: { x: number; y: number },
+    px: number,
+    py: number,
+    extra: Record<string, string> = {},
+  ): Promise<void> => {
+    await w.bob.page.evaluate(
+      (o: { x: number; y: number }, x: number, y: number, more: Record<string, string>) => {
+        const f = document.querySelector<HTMLIFrameElement>('.hush-editor-host iframe');
+        if (!f) throw new Error('no editor frame');
+        const r = f.getBoundingClientRect();
+        Object.assign(
+          f.style,
+          {
+            position: 'fixed',
+            left: `${x - o.x}px`,
+            top: `${y - o.y}px`,
+            width: `${r.width}px`,
+            height: `${r.height}px`,
+            zIndex: '2147483647',
+            margin: '0',
+          },
+          more,
+        );
+      },
+      offset,
+      px,
+      py,
+      extra,
+    );
   };
 
   /** A bait the page draws: "double-click to like". Its first press makes the page act (`act`). */
-  const bait = async (): Promise<{ x: number; y: number }> => w.bob.page.evaluate(() => {
-    const b = document.createElement('button');
-    b.id = 'page-bait';
-    b.textContent = '♥ Double-click to like';
-    Object.assign(b.style, { position: 'fixed', left: '700px', top: '400px', width: '220px', height: '60px', zIndex: '1000' });
-    document.body.append(b);
-    b.addEventListener('pointerdown', () => { const g = window as unknown as { __baitDown?: number }; g.__baitDown = (g.__baitDown ?? 0) + 1; });
-    const r = b.getBoundingClientRect();
-    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-  });
+  const bait = async (): Promise<{ x: number; y: number }> =>
+    w.bob.page.evaluate(() => {
+      const b = document.createElement('button');
+      b.id = 'page-bait';
+      b.textContent = '♥ Double-click to like';
+      Object.assign(b.style, {
+        position: 'fixed',
+        left: '700px',
+        top: '400px',
+        width: '220px',
+        height: '60px',
+        zIndex: '1000',
+      });
+      document.body.append(b);
+      b.addEventListener('pointerdown', () => {
+        const g = window as unknown as { __baitDown?: number };
+        g.__baitDown = (g.__baitDown ?? 0) + 1;
+      });
+      const r = b.getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    });
 
   const halfDraft = async (): Promise<string> => {
     await freshCompose();
@@ -113,7 +154,9 @@ describe.each(browserKinds())('review: the page moves the editor or the focus un
     } catch {
       // The editor frame was removed: Hush closed it after publishing.
     }
-    console.log(`[review] triple-click move: posted ${posted.length} status(es); clicks in the editor: ${JSON.stringify(seen)}`);
+    console.log(
+      `[review] triple-click move: posted ${posted.length} status(es); clicks in the editor: ${JSON.stringify(seen)}`,
+    );
     expect(posted, `half-written draft "${kept}" was published by clicks the page moved the editor under`).toEqual([]);
   });
 
@@ -126,10 +169,18 @@ describe.each(browserKinds())('review: the page moves the editor or the focus un
     await w.bob.page.evaluate(() => {
       const i = document.createElement('textarea');
       i.id = 'page-field';
-      Object.assign(i.style, { position: 'fixed', left: '700px', top: '300px', width: '300px', height: '60px', zIndex: '1000' });
+      Object.assign(i.style, {
+        position: 'fixed',
+        left: '700px',
+        top: '300px',
+        width: '300px',
+        height: '60px',
+        zIndex: '1000',
+      });
       document.body.append(i);
       i.addEventListener('keydown', (e) => {
-        if (e.key === 'Control' || e.key === 'Meta') document.querySelector<HTMLIFrameElement>('.hush-editor-host iframe')?.focus();
+        if (e.key === 'Control' || e.key === 'Meta')
+          document.querySelector<HTMLIFrameElement>('.hush-editor-host iframe')?.focus();
       });
     });
     await w.bob.page.focus('#page-field');
@@ -210,17 +261,38 @@ describe.each(browserKinds())('review: the page moves the editor or the focus un
     // The editor, invisible (opacity 0) and cut by one pixel at its top edge (so
     // IntersectionObserver reports a ratio under 0.999 and the editor counts itself as visible),
     // lies over the bait with its Send button under it.
-    await w.bob.page.evaluate((o: { x: number; y: number }, x: number, y: number) => {
-      const f = document.querySelector<HTMLIFrameElement>('.hush-editor-host iframe');
-      if (!f) throw new Error('no editor');
-      const r = f.getBoundingClientRect();
-      const clip = document.createElement('div');
-      clip.id = 'page-clip';
-      Object.assign(clip.style, { position: 'fixed', left: `${x - o.x}px`, top: `${y - o.y + 1}px`, width: `${r.width}px`, height: `${r.height - 1}px`, overflow: 'hidden', zIndex: '2147483647', opacity: '0' });
-      Object.assign(f.style, { position: 'absolute', left: '0px', top: '-1px', width: `${r.width}px`, height: `${r.height}px`, margin: '0' });
-      document.body.append(clip);
-      clip.append(f); // moving it reloads it; the content script re-offers the session
-    }, send, at.x, at.y);
+    await w.bob.page.evaluate(
+      (o: { x: number; y: number }, x: number, y: number) => {
+        const f = document.querySelector<HTMLIFrameElement>('.hush-editor-host iframe');
+        if (!f) throw new Error('no editor');
+        const r = f.getBoundingClientRect();
+        const clip = document.createElement('div');
+        clip.id = 'page-clip';
+        Object.assign(clip.style, {
+          position: 'fixed',
+          left: `${x - o.x}px`,
+          top: `${y - o.y + 1}px`,
+          width: `${r.width}px`,
+          height: `${r.height - 1}px`,
+          overflow: 'hidden',
+          zIndex: '2147483647',
+          opacity: '0',
+        });
+        Object.assign(f.style, {
+          position: 'absolute',
+          left: '0px',
+          top: '-1px',
+          width: `${r.width}px`,
+          height: `${r.height}px`,
+          margin: '0',
+        });
+        document.body.append(clip);
+        clip.append(f); // moving it reloads it; the content script re-offers the session
+      },
+      send,
+      at.x,
+      at.y,
+    );
     let again: Frame | null = null;
     for (let i = 0; i < 75 && again === null; i++) {
       const f = await (await w.bob.page.$('#page-clip iframe'))?.contentFrame();
@@ -238,7 +310,9 @@ describe.each(browserKinds())('review: the page moves the editor or the focus un
     await sleep(4000);
     await w.b.deliveriesSettled();
     const posted = newStatuses(before);
-    console.log(`[review] transparent + 1px clip: covered=${String(covered)}, posted ${posted.length}; draft was "${kept}"`);
+    console.log(
+      `[review] transparent + 1px clip: covered=${String(covered)}, posted ${posted.length}; draft was "${kept}"`,
+    );
     expect(posted).toEqual([]);
   });
   /** Where `selector` in the editor frame is on the page. */
@@ -264,12 +338,17 @@ describe.each(browserKinds())('review: the page moves the editor or the focus un
     for (let i = 0; i < 40 && newStatuses(before).length === 0; i++) await sleep(250);
     try {
       phase = await editor.evaluate(() => document.getElementById('hush-frame')?.dataset.phase ?? '');
-      note = await editor.evaluate(() => { const n = document.querySelector<HTMLElement>('.hush-guard-note'); return n === null || n.hidden ? null : n.textContent; });
+      note = await editor.evaluate(() => {
+        const n = document.querySelector<HTMLElement>('.hush-guard-note');
+        return n === null || n.hidden ? null : n.textContent;
+      });
     } catch {
       // Closed after sending.
     }
     await w.b.deliveriesSettled();
-    console.log(`[guard] ${kind} person click on Send: posted ${newStatuses(before).length}, phase ${phase}, note ${String(note)}`);
+    console.log(
+      `[guard] ${kind} person click on Send: posted ${newStatuses(before).length}, phase ${phase}, note ${String(note)}`,
+    );
     expect(note).toBeNull();
     expect(newStatuses(before).length, `"${kept}" was not sent by an ordinary click`).toBeGreaterThan(0);
   });
@@ -295,7 +374,9 @@ describe.each(browserKinds())('review: the page moves the editor or the focus un
     await w.bob.page.mouse.click(at.x, at.y);
     for (let i = 0; i < 40 && newStatuses(before).length === 0; i++) await sleep(250);
     await w.b.deliveriesSettled();
-    console.log(`[guard] ${kind} refused then held: note ${JSON.stringify(said)}, posted ${newStatuses(before).length}`);
+    console.log(
+      `[guard] ${kind} refused then held: note ${JSON.stringify(said)}, posted ${newStatuses(before).length}`,
+    );
     expect(newStatuses(before).length).toBeGreaterThan(0);
   });
 
@@ -312,7 +393,15 @@ describe.each(browserKinds())('review: the page moves the editor or the focus un
       const spacer = document.createElement('div');
       spacer.style.height = '3000px';
       document.body.append(spacer);
-      Object.assign(f.style, { position: 'absolute', left: `${r.left + window.scrollX}px`, top: `${r.top + window.scrollY + 200}px`, width: `${r.width}px`, height: `${r.height}px`, zIndex: '2147483647', margin: '0' });
+      Object.assign(f.style, {
+        position: 'absolute',
+        left: `${r.left + window.scrollX}px`,
+        top: `${r.top + window.scrollY + 200}px`,
+        width: `${r.width}px`,
+        height: `${r.height}px`,
+        zIndex: '2147483647',
+        margin: '0',
+      });
       document.documentElement.style.overflow = 'auto';
       document.body.style.overflow = 'visible';
     });
@@ -326,7 +415,10 @@ describe.each(browserKinds())('review: the page moves the editor or the focus un
     for (let i = 0; i < 40 && newStatuses(before).length === 0; i++) await sleep(250);
     let note: string | null = null;
     try {
-      note = await editor.evaluate(() => { const n = document.querySelector<HTMLElement>('.hush-guard-note'); return n === null || n.hidden ? null : n.textContent; });
+      note = await editor.evaluate(() => {
+        const n = document.querySelector<HTMLElement>('.hush-guard-note');
+        return n === null || n.hidden ? null : n.textContent;
+      });
     } catch {
       // Closed after sending.
     }

@@ -15,7 +15,13 @@ const account = { origin: 'https://a.test', accountId: '1' };
 const NO_EXTRAS = { cw: false, media: false, card: false };
 const author = { acct: 'alice@alice.example', actorUri: null };
 const seen = (statusId: string, text: string, over: Partial<SeenStatus> = {}): SeenStatus => ({
-  statusId, text, author, mentions: ['me@a.test'], serverTime: null, extras: NO_EXTRAS, ...over,
+  statusId,
+  text,
+  author,
+  mentions: ['me@a.test'],
+  serverTime: null,
+  extras: NO_EXTRAS,
+  ...over,
 });
 
 function memory(): StorageArea & { size: () => number } {
@@ -37,18 +43,46 @@ function memory(): StorageArea & { size: () => number } {
 /** KeyServices whose decrypt accepts every text as alice's message (the signature is not attacked here). */
 const BOB = { actorUri: 'https://b.test/users/bob', fingerprint: 'bobfp' };
 function services(): KeyServices {
-  const ok: DecryptOutcome = { ok: true, plaintext: 'pay 100 to carol', sender: ALICE, recipients: [SELF], messageId: 'ab', replyTo: null, createdAt: 1_800_000_000 };
-  const fromBob: DecryptOutcome = { ok: true, plaintext: 'what is the plan?', sender: BOB, recipients: [SELF], messageId: 'cd', replyTo: null, createdAt: 1_799_999_000 };
+  const ok: DecryptOutcome = {
+    ok: true,
+    plaintext: 'pay 100 to carol',
+    sender: ALICE,
+    recipients: [SELF],
+    messageId: 'ab',
+    replyTo: null,
+    createdAt: 1_800_000_000,
+  };
+  const fromBob: DecryptOutcome = {
+    ok: true,
+    plaintext: 'what is the plan?',
+    sender: BOB,
+    recipients: [SELF],
+    messageId: 'cd',
+    replyTo: null,
+    createdAt: 1_799_999_000,
+  };
   return {
     checkRecipients: () => Promise.resolve({ account: 'ready' as const, recipients: [] }),
     encrypt: () => Promise.reject(new Error('unused')),
     decrypt: (_a, req) => Promise.resolve(req.author.acct.startsWith('bob') ? fromBob : ok),
-    senderTrust: (_a, s) => Promise.resolve(s.actorUri === SELF.actorUri ? { kind: 'self' as const, acct: 'me@a.test', fingerprint: s.fingerprint } : { kind: 'verified' as const, acct: 'alice@alice.example', fingerprint: s.fingerprint }),
-    handlesOf: (_a, u) => Promise.resolve(u.map((x) => (x === SELF.actorUri ? 'me@a.test' : x === BOB.actorUri ? 'bob@b.test' : 'alice@alice.example'))),
+    senderTrust: (_a, s) =>
+      Promise.resolve(
+        s.actorUri === SELF.actorUri
+          ? { kind: 'self' as const, acct: 'me@a.test', fingerprint: s.fingerprint }
+          : { kind: 'verified' as const, acct: 'alice@alice.example', fingerprint: s.fingerprint },
+      ),
+    handlesOf: (_a, u) =>
+      Promise.resolve(
+        u.map((x) => (x === SELF.actorUri ? 'me@a.test' : x === BOB.actorUri ? 'bob@b.test' : 'alice@alice.example')),
+      ),
     sealLocal: (_a, d) => Promise.resolve(d),
     openLocal: (_a, d) => Promise.resolve(d),
     searchAccounts: () => Promise.resolve([]),
-    contactList: () => Promise.resolve([{ acct: 'bob@b.test', trust: 'verified' as const, usable: true }, { acct: 'alice@alice.example', trust: 'verified' as const, usable: true }]),
+    contactList: () =>
+      Promise.resolve([
+        { acct: 'bob@b.test', trust: 'verified' as const, usable: true },
+        { acct: 'alice@alice.example', trust: 'verified' as const, usable: true },
+      ]),
   };
 }
 
@@ -59,7 +93,13 @@ beforeAll(async () => {
   await init();
   const alice = live(A);
   const bob = live(BOB);
-  const r = encryptMessage({ sender: { identity: alice.identity, chain: alice.chain }, recipients: [bob.key], plaintext: 'x', now: NOW, statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` } });
+  const r = encryptMessage({
+    sender: { identity: alice.identity, chain: alice.chain },
+    recipients: [bob.key],
+    plaintext: 'x',
+    now: NOW,
+    statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` },
+  });
   if (!r.ok) throw new Error(r.reason);
   text = r.value.statuses[0] ?? '';
 });
@@ -84,25 +124,62 @@ describe('review (server): replay memory', () => {
 });
 
 describe('review (server): the signed reply context', () => {
-  it('F-reply-ctx: a co-recipient\'s message reusing the parent\'s message id is not shown as what alice answered', async () => {
+  it("F-reply-ctx: a co-recipient's message reusing the parent's message id is not shown as what alice answered", async () => {
     // Group: me, alice, mallory. I ask Q ("delete the files?"); mallory sends Q' with the SAME message
     // id (ids are public in the clear header, chosen by each sender, and signed only as hers);
     // alice answers Q ("yes", reply_to = Q's id). The view's "In reply to" is chosen by message id
     // among the answer's parties, first seen first.
     const MALLORY = { actorUri: 'https://evil.test/users/mallory', fingerprint: 'mfp' };
     const byAuthor: Record<string, DecryptOutcome> = {
-      mallory: { ok: true, plaintext: 'keep the files?', sender: MALLORY, recipients: [SELF, ALICE], messageId: 'aa', replyTo: null, createdAt: 1_800_000_000 },
-      me: { ok: true, plaintext: 'delete the files?', sender: SELF, recipients: [ALICE, MALLORY], messageId: 'aa', replyTo: null, createdAt: 1_800_000_001 },
-      alice: { ok: true, plaintext: 'yes', sender: ALICE, recipients: [SELF, MALLORY], messageId: 'bb', replyTo: 'aa', createdAt: 1_800_000_002 },
+      mallory: {
+        ok: true,
+        plaintext: 'keep the files?',
+        sender: MALLORY,
+        recipients: [SELF, ALICE],
+        messageId: 'aa',
+        replyTo: null,
+        createdAt: 1_800_000_000,
+      },
+      me: {
+        ok: true,
+        plaintext: 'delete the files?',
+        sender: SELF,
+        recipients: [ALICE, MALLORY],
+        messageId: 'aa',
+        replyTo: null,
+        createdAt: 1_800_000_001,
+      },
+      alice: {
+        ok: true,
+        plaintext: 'yes',
+        sender: ALICE,
+        recipients: [SELF, MALLORY],
+        messageId: 'bb',
+        replyTo: 'aa',
+        createdAt: 1_800_000_002,
+      },
     };
     const svc = services();
-    const handles: Record<string, string> = { [MALLORY.actorUri]: 'mallory@evil.test', [SELF.actorUri]: 'me@a.test', [ALICE.actorUri]: 'alice@alice.example' };
+    const handles: Record<string, string> = {
+      [MALLORY.actorUri]: 'mallory@evil.test',
+      [SELF.actorUri]: 'me@a.test',
+      [ALICE.actorUri]: 'alice@alice.example',
+    };
     const r = new Reader({
-      services: { ...svc, decrypt: (_a, req) => Promise.resolve(byAuthor[req.author.acct.split('@')[0] ?? ''] as DecryptOutcome), handlesOf: (_a, u) => Promise.resolve(u.map((x) => handles[x] ?? null)) },
-      area: memory(), now: () => Promise.resolve(1_800_000_100),
+      services: {
+        ...svc,
+        decrypt: (_a, req) => Promise.resolve(byAuthor[req.author.acct.split('@')[0] ?? ''] as DecryptOutcome),
+        handlesOf: (_a, u) => Promise.resolve(u.map((x) => handles[x] ?? null)),
+      },
+      area: memory(),
+      now: () => Promise.resolve(1_800_000_100),
     });
     const cps = Array.from(text);
-    const variant = (k: number) => { const c = [...cps]; c[c.length - 3] = String.fromCodePoint(0x4e00 + k); return c.join(''); };
+    const variant = (k: number) => {
+      const c = [...cps];
+      c[c.length - 3] = String.fromCodePoint(0x4e00 + k);
+      return c.join('');
+    };
     await r.open(account, seen('10', variant(1), { author: { acct: 'mallory@evil.test', actorUri: null } }));
     await r.view(account, '10');
     await r.open(account, seen('11', variant(2), { author: { acct: 'me@a.test', actorUri: null } }));
@@ -127,8 +204,23 @@ describe('review (server): storage the server can drive', () => {
     const svc = services();
     const area = memory();
     const r = new Reader({
-      services: { ...svc, decrypt: async (_a, req) => (req.author.acct.startsWith('sock') ? { ok: true as const, plaintext: 'spam', sender: MOCK, recipients: [SELF], messageId: req.chunks[0]?.statusId ?? '', replyTo: null, createdAt: 1_800_000_000 } : svc.decrypt(_a, req)) },
-      area, now: () => Promise.resolve(1_800_000_100),
+      services: {
+        ...svc,
+        decrypt: async (_a, req) =>
+          req.author.acct.startsWith('sock')
+            ? {
+                ok: true as const,
+                plaintext: 'spam',
+                sender: MOCK,
+                recipients: [SELF],
+                messageId: req.chunks[0]?.statusId ?? '',
+                replyTo: null,
+                createdAt: 1_800_000_000,
+              }
+            : svc.decrypt(_a, req),
+      },
+      area,
+      now: () => Promise.resolve(1_800_000_100),
     });
     await r.open(account, seen('1', text));
     expect((await r.view(account, '1')).plaintext).toBe('pay 100 to carol');

@@ -34,7 +34,9 @@ export default class AdversarialSummaryReporter implements Reporter {
     const ok0 = succeeded === 0 && crashes === 0 && notPassed.length === 0 && attacks.length > 0;
     const lines = ['', '== Adversarial summary (issue #7) =='];
     for (const e of attacks) {
-      lines.push(`  ${e.label}: ${e.tried} attempts tried, ${e.succeeded} succeeded${e.failures.length ? ` (${e.failures.join('; ')})` : ''}`);
+      lines.push(
+        `  ${e.label}: ${e.tried} attempts tried, ${e.succeeded} succeeded${e.failures.length ? ` (${e.failures.join('; ')})` : ''}`,
+      );
       // By name, so an attack that was not tried in one browser shows as missing there.
       for (const a of e.attacks ?? []) lines.push(`    ${a.name}: ${a.tried} tried, ${a.succeeded} succeeded`);
     }
@@ -47,10 +49,15 @@ export default class AdversarialSummaryReporter implements Reporter {
     }
     if (missing.length > 0) lines.push(`  issue #21 invariants not counted: ${missing.join(', ')}`);
     for (const e of fuzz) lines.push(`  fuzz ${e.label}: ${e.cases} cases, ${e.crashes} crashes`);
-    if (fuzz.length === 0) lines.push('  fuzz: not run in this invocation (it runs in the unit step of `npm test`, and in `npm run fuzz`)');
-    lines.push(`  adversarial browser tests: ${passed} passed, ${notPassed.length} not passed${notPassed.length ? `: ${notPassed.join(' | ')}` : ''}`);
+    if (fuzz.length === 0)
+      lines.push('  fuzz: not run in this invocation (it runs in the unit step of `npm test`, and in `npm run fuzz`)');
+    lines.push(
+      `  adversarial browser tests: ${passed} passed, ${notPassed.length} not passed${notPassed.length ? `: ${notPassed.join(' | ')}` : ''}`,
+    );
     const ok = ok0 && missing.length === 0;
-    lines.push(`  TOTAL: ${tried} attempts tried, ${succeeded} succeeded; ${cases} fuzz cases, ${crashes} crashes -> ${ok ? 'OK' : 'FAIL'}`);
+    lines.push(
+      `  TOTAL: ${tried} attempts tried, ${succeeded} succeeded; ${cases} fuzz cases, ${crashes} crashes -> ${ok ? 'OK' : 'FAIL'}`,
+    );
     console.log(lines.join('\n'));
   }
 }

@@ -11,10 +11,14 @@ export const SUMMARY_DIR = resolve('test-artifacts/adversarial');
 
 export type SummaryEntry =
   | {
-    readonly kind: 'attacks'; readonly label: string; readonly tried: number; readonly succeeded: number; readonly failures: readonly string[];
-    /** Per attack, by name (absent in entries written before names were kept). */
-    readonly attacks?: readonly { readonly name: string; readonly tried: number; readonly succeeded: number }[];
-  }
+      readonly kind: 'attacks';
+      readonly label: string;
+      readonly tried: number;
+      readonly succeeded: number;
+      readonly failures: readonly string[];
+      /** Per attack, by name (absent in entries written before names were kept). */
+      readonly attacks?: readonly { readonly name: string; readonly tried: number; readonly succeeded: number }[];
+    }
   | { readonly kind: 'fuzz'; readonly label: string; readonly cases: number; readonly crashes: number };
 
 export function recordSummary(entry: SummaryEntry): void {
@@ -26,7 +30,9 @@ export function recordSummary(entry: SummaryEntry): void {
 export function readSummaries(): SummaryEntry[] {
   let names: string[];
   try {
-    names = readdirSync(SUMMARY_DIR).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(SUMMARY_DIR)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch {
     return [];
   }

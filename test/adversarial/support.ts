@@ -24,7 +24,10 @@ export function extensionCopy(): string {
   for (let i = 0; i < 50; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'hush-adv-ext-'));
     cpSync(builtDir, dir, { recursive: true });
-    if (['manifest.json', 'popup.html', 'frames/view.html', 'frames/editor.html'].every((f) => existsSync(join(dir, f)))) return dir;
+    if (
+      ['manifest.json', 'popup.html', 'frames/view.html', 'frames/editor.html'].every((f) => existsSync(join(dir, f)))
+    )
+      return dir;
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
   }
   throw new Error('no complete build in dist/extension');
@@ -46,7 +49,13 @@ export interface World {
 export function recordRequests(page: Page, into: string[]): void {
   page.on('request', (r: HTTPRequest) => {
     into.push(`${r.method()} ${decodeURIComponent(r.url())}`);
-    if (r.hasPostData()) void r.fetchPostData().then((body) => { if (body !== undefined) into.push(body); }, () => undefined);
+    if (r.hasPostData())
+      void r.fetchPostData().then(
+        (body) => {
+          if (body !== undefined) into.push(body);
+        },
+        () => undefined,
+      );
   });
 }
 
@@ -58,7 +67,11 @@ export async function startWorld(kind: BrowserKind, hostileScript: string | null
   const fed = await startFederation({ dataDir: mkdtempSync(join(tmpdir(), 'hush-adv-')) });
   const a = fed.instances['a.test'] as Instance;
   const b = fed.instances['b.test'] as Instance;
-  if (hostileScript !== null) await Promise.all([a.adversary.setHostileScript(hostileScript, 'both'), b.adversary.setHostileScript(hostileScript, 'both')]);
+  if (hostileScript !== null)
+    await Promise.all([
+      a.adversary.setHostileScript(hostileScript, 'both'),
+      b.adversary.setHostileScript(hostileScript, 'both'),
+    ]);
   const alice = await nodeParty(a, 'alice');
   const browser = await launchBrowser(kind, { extensionDir: extensionCopy() });
   const bobUser = b.users.bob;
@@ -81,7 +94,13 @@ export async function stopWorld(w: World | undefined): Promise<void> {
 
 /** Every column of every status row in the instances' databases, as text. */
 export function allStatusText(...instances: Instance[]): string {
-  return instances.map((i) => queryDb(i.dbPath, 'SELECT * FROM statuses').map((r) => JSON.stringify(r)).join('\n')).join('\n');
+  return instances
+    .map((i) =>
+      queryDb(i.dbPath, 'SELECT * FROM statuses')
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    )
+    .join('\n');
 }
 
 export const statusCount = (inst: Instance): number => queryDb(inst.dbPath, 'SELECT id FROM statuses').length;
@@ -107,7 +126,16 @@ export class Tally {
   }
 
   print(label: string): void {
-    console.log(`adversarial ${label}: ${this.tried} attempts tried, ${this.succeeded} succeeded${this.failures.length ? ` (${this.failures.join('; ')})` : ''}`);
-    recordSummary({ kind: 'attacks', label, tried: this.tried, succeeded: this.succeeded, failures: this.failures, attacks: this.attacks });
+    console.log(
+      `adversarial ${label}: ${this.tried} attempts tried, ${this.succeeded} succeeded${this.failures.length ? ` (${this.failures.join('; ')})` : ''}`,
+    );
+    recordSummary({
+      kind: 'attacks',
+      label,
+      tried: this.tried,
+      succeeded: this.succeeded,
+      failures: this.failures,
+      attacks: this.attacks,
+    });
   }
 }

@@ -12,7 +12,17 @@ import { TargetType, type Target } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch';
-import { chooseDirect, editorFrame, sendSecure, enableHush, openAs, typeSecure, verifyContact, waitForPlaintext, type HushUser } from '../browser/overlay-support';
+import {
+  chooseDirect,
+  editorFrame,
+  sendSecure,
+  enableHush,
+  openAs,
+  typeSecure,
+  verifyContact,
+  waitForPlaintext,
+  type HushUser,
+} from '../browser/overlay-support';
 import { allStatusText, extensionCopy } from './support';
 
 /** Stops the extension's service worker the way Chromium does when it idles, and waits until it is gone. */
@@ -41,7 +51,10 @@ describe('service worker stopped mid-compose (chromium)', () => {
     fed = await startFederation({ dataDir: mkdtempSync(join(tmpdir(), 'hush-adv-worker-')) });
     a = fed.instances['a.test'] as Instance;
     b = fed.instances['b.test'] as Instance;
-    [aliceBrowser, bobBrowser] = await Promise.all([launchBrowser('chromium', { extensionDir }), launchBrowser('chromium', { extensionDir })]);
+    [aliceBrowser, bobBrowser] = await Promise.all([
+      launchBrowser('chromium', { extensionDir }),
+      launchBrowser('chromium', { extensionDir }),
+    ]);
     const aliceUser = a.users.alice;
     const bobUser = b.users.bob;
     if (!aliceUser || !bobUser) throw new Error('federation users missing');
@@ -67,7 +80,7 @@ describe('service worker stopped mid-compose (chromium)', () => {
     await stopWorker(aliceBrowser);
     // What the user sees is unchanged: the editor still holds the draft.
     const editor = await editorFrame(alice.page);
-    expect(await editor.$eval('textarea.hush-editor', (t) => (t).value)).toContain(secret);
+    expect(await editor.$eval('textarea.hush-editor', (t) => t.value)).toContain(secret);
 
     expect(await sendSecure(alice.page)).toBe('sent');
     const seen = await waitForPlaintext(bob.page, secret);

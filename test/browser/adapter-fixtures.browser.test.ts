@@ -15,7 +15,16 @@ interface Probe {
   detect?: string;
   generation: string;
   account: string | null;
-  forms: { id: string; direct: boolean; replying: boolean; editing: boolean; submit: string | null; textarea: string; wrapper: string; anchor: string }[];
+  forms: {
+    id: string;
+    direct: boolean;
+    replying: boolean;
+    editing: boolean;
+    submit: string | null;
+    textarea: string;
+    wrapper: string;
+    anchor: string;
+  }[];
   statuses: { statusId: string; context: string; author: string | null; mentions: string[]; reply: string | null }[];
   replyTargets: { expected: string | null; got: string | null }[];
 }
@@ -37,7 +46,13 @@ function expectCommon(p: Probe, generation: string, quotedAuthor: string, carol:
     { statusId: '110000000000000008', context: 'status', author: 'alice', mentions: ['bob@b.test'], reply: 'Reply' },
     // The focused status: id from the datetime link, Reply from its own action bar.
     { statusId: '110000000000000009', context: 'detailed', author: 'bob@b.test', mentions: ['alice'], reply: 'Reply' },
-    { statusId: '110000000000000010', context: 'status', author: 'bob@b.test', mentions: ['alice', carol], reply: 'Reply' },
+    {
+      statusId: '110000000000000010',
+      context: 'status',
+      author: 'bob@b.test',
+      mentions: ['alice', carol],
+      reply: 'Reply',
+    },
   ]);
   // The content-warning status (content absent) and the list's unrendered item are not found.
   for (const t of p.replyTargets) expect(t.got).toBe(t.expected === 'none' ? null : t.expected);
@@ -49,7 +64,14 @@ describe.each(browserKinds())('content adapters on Mastodon fixtures in %s', (ki
   let script: string;
 
   beforeAll(async () => {
-    const out = await build({ entryPoints: [resolve('test/fixtures/mastodon/probe.ts')], bundle: true, write: false, format: 'iife', target: 'es2022', logLevel: 'silent' });
+    const out = await build({
+      entryPoints: [resolve('test/fixtures/mastodon/probe.ts')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      target: 'es2022',
+      logLevel: 'silent',
+    });
     script = out.outputFiles[0]?.text ?? '';
     b = await launchBrowser(kind);
   });
@@ -72,9 +94,27 @@ describe.each(browserKinds())('content adapters on Mastodon fixtures in %s', (ki
     const p = await probe('4.4.html');
     expectCommon(p, '4.3', 'erin@c.test', 'carol');
     expect(p.forms).toEqual([
-      { id: 'reply-form', direct: true, replying: true, editing: false, submit: 'Reply', textarea: '@bob@b.test ', wrapper: 'autosuggest-textarea', anchor: 'autosuggest-textarea' },
+      {
+        id: 'reply-form',
+        direct: true,
+        replying: true,
+        editing: false,
+        submit: 'Reply',
+        textarea: '@bob@b.test ',
+        wrapper: 'autosuggest-textarea',
+        anchor: 'autosuggest-textarea',
+      },
       // The language button carries an at-sign icon here: only the FIRST dropdown button counts.
-      { id: 'edit-form', direct: false, replying: false, editing: true, submit: 'Update', textarea: 'hello', wrapper: 'autosuggest-textarea', anchor: 'autosuggest-textarea' },
+      {
+        id: 'edit-form',
+        direct: false,
+        replying: false,
+        editing: true,
+        submit: 'Update',
+        textarea: 'hello',
+        wrapper: 'autosuggest-textarea',
+        anchor: 'autosuggest-textarea',
+      },
     ]);
   });
 
@@ -83,8 +123,26 @@ describe.each(browserKinds())('content adapters on Mastodon fixtures in %s', (ki
     // A mention without a title is read from its href.
     expectCommon(p, '4.5', 'erin@c.test', 'carol@c.test');
     expect(p.forms).toEqual([
-      { id: 'reply-form', direct: true, replying: true, editing: false, submit: 'Reply', textarea: '@bob@b.test ', wrapper: 'autosuggest-textarea compose-form__input', anchor: 'autosuggest-textarea compose-form__input' },
-      { id: 'edit-form', direct: false, replying: false, editing: true, submit: 'Update', textarea: 'hello', wrapper: 'autosuggest-textarea compose-form__input', anchor: 'autosuggest-textarea compose-form__input' },
+      {
+        id: 'reply-form',
+        direct: true,
+        replying: true,
+        editing: false,
+        submit: 'Reply',
+        textarea: '@bob@b.test ',
+        wrapper: 'autosuggest-textarea compose-form__input',
+        anchor: 'autosuggest-textarea compose-form__input',
+      },
+      {
+        id: 'edit-form',
+        direct: false,
+        replying: false,
+        editing: true,
+        submit: 'Update',
+        textarea: 'hello',
+        wrapper: 'autosuggest-textarea compose-form__input',
+        anchor: 'autosuggest-textarea compose-form__input',
+      },
     ]);
   });
 });

@@ -7,7 +7,11 @@ export default class BrowserCountReporter implements Reporter {
     for (const mod of modules) {
       if (mod.project.name !== 'browser') continue;
       for (const test of mod.children.allTests()) {
-        const kind = /\bfirefox\b/i.test(test.fullName) ? 'firefox' : /\bchromium\b/i.test(test.fullName) ? 'chromium' : 'no browser';
+        const kind = /\bfirefox\b/i.test(test.fullName)
+          ? 'firefox'
+          : /\bchromium\b/i.test(test.fullName)
+            ? 'chromium'
+            : 'no browser';
         const c = counts.get(kind) ?? { passed: 0, failed: 0, skipped: 0 };
         const state = test.result().state;
         if (state === 'passed') c.passed++;
@@ -18,6 +22,7 @@ export default class BrowserCountReporter implements Reporter {
     }
     if (counts.size === 0) return;
     console.log('\nBrowser tests by browser:');
-    for (const [kind, c] of [...counts].sort()) console.log(`  ${kind}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
+    for (const [kind, c] of [...counts].sort())
+      console.log(`  ${kind}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
   }
 }

@@ -32,7 +32,10 @@ export async function tabIdFor(extPage: Page, prefix: string): Promise<number> {
 export async function waitForTabState(extPage: Page, tabId: number, timeoutMs = 15_000): Promise<unknown> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const reply = (await sendFromExtensionPage(extPage, { type: 'popup/tab-state', payload: { tabId } })) as { ok: boolean; value?: { state: unknown } };
+    const reply = (await sendFromExtensionPage(extPage, { type: 'popup/tab-state', payload: { tabId } })) as {
+      ok: boolean;
+      value?: { state: unknown };
+    };
     if (reply.ok && reply.value?.state) return reply.value.state;
     if (Date.now() > deadline) throw new Error(`content script never reported tab ${tabId}: ${JSON.stringify(reply)}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -27,7 +27,10 @@ describe.each(browserKinds())('foundation in %s', (kind) => {
 
   it('background answers a typed ping with its version and a working libsodium', async () => {
     const ext = await b.openExtensionPage('popup.html');
-    const reply = (await sendFromExtensionPage(ext, { type: 'ping', payload: {} })) as { ok: boolean; value: { version: string; sodium: { ready: boolean; version: string; error: unknown } } };
+    const reply = (await sendFromExtensionPage(ext, { type: 'ping', payload: {} })) as {
+      ok: boolean;
+      value: { version: string; sodium: { ready: boolean; version: string; error: unknown } };
+    };
     expect(reply.ok).toBe(true);
     // The version the build stamped from package.json (the source manifest says 0.0.0), not a copy of it.
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -40,13 +43,27 @@ describe.each(browserKinds())('foundation in %s', (kind) => {
 
   it('a message with a wrong shape gets a typed error reply', async () => {
     const ext = await b.openExtensionPage('popup.html');
-    expect(await sendFromExtensionPage(ext, { type: 'ping' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    expect(await sendFromExtensionPage(ext, { type: 'popup/tab-state', payload: { tabId: 'x' } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    expect(await sendFromExtensionPage(ext, { type: 'no/such', payload: {} })).toMatchObject({ ok: false, error: { code: 'unknown_type' } });
+    expect(await sendFromExtensionPage(ext, { type: 'ping' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+    expect(await sendFromExtensionPage(ext, { type: 'popup/tab-state', payload: { tabId: 'x' } })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+    expect(await sendFromExtensionPage(ext, { type: 'no/such', payload: {} })).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_type' },
+    });
     // The popup is not a content script: it may not claim to have detected a page.
-    const forged = { type: 'page/detected', payload: { domain: 'x', version: '4.8.0', generation: '4.5', account: null } };
+    const forged = {
+      type: 'page/detected',
+      payload: { domain: 'x', version: '4.8.0', generation: '4.5', account: null },
+    };
     expect(await sendFromExtensionPage(ext, forged)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
-    const diag = (await sendFromExtensionPage(ext, { type: 'diagnostics/get', payload: {} })) as { value: { entries: { message: string }[] } };
+    const diag = (await sendFromExtensionPage(ext, { type: 'diagnostics/get', payload: {} })) as {
+      value: { entries: { message: string }[] };
+    };
     expect(diag.value.entries.map((e) => e.message).join('\n')).toContain('refused a message from extension-page');
     await ext.close();
   });
@@ -81,7 +98,10 @@ describe.each(browserKinds())('foundation in %s', (kind) => {
     // Give the content script ample chances to (wrongly) report; it must not.
     await page.waitForFunction(() => document.readyState === 'complete');
     await new Promise((r) => setTimeout(r, 1000));
-    expect(await sendFromExtensionPage(ext, { type: 'popup/tab-state', payload: { tabId } })).toEqual({ ok: true, value: { state: null } });
+    expect(await sendFromExtensionPage(ext, { type: 'popup/tab-state', payload: { tabId } })).toEqual({
+      ok: true,
+      value: { state: null },
+    });
     await ext.close();
     await page.close();
   });
@@ -94,7 +114,10 @@ describe.each(browserKinds())('foundation in %s', (kind) => {
       const f = document.createElement('iframe');
       f.src = frameSrc;
       document.body.append(f);
-      await new Promise((r) => { f.onload = r; setTimeout(r, 3000); });
+      await new Promise((r) => {
+        f.onload = r;
+        setTimeout(r, 3000);
+      });
       const contentDocument = f.contentDocument === null ? null : 'readable';
       try {
         const leaked = f.contentWindow?.document.body.textContent ?? '';

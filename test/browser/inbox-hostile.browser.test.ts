@@ -21,7 +21,11 @@ import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } f
 import { enableHush, openAs, verifyContact, type HushUser } from './overlay-support';
 import { listItems, reload, textOf, until } from './inbox-support';
 
-interface ConvJson { id: string; accounts: { id: string; acct: string }[]; last_status: { id: string; account: Record<string, unknown> } & Record<string, unknown> }
+interface ConvJson {
+  id: string;
+  accounts: { id: string; acct: string }[];
+  last_status: { id: string; account: Record<string, unknown> } & Record<string, unknown>;
+}
 
 describe.each(browserKinds())('inbox against a lying instance in %s', (kind) => {
   let fed: Federation;
@@ -34,7 +38,11 @@ describe.each(browserKinds())('inbox against a lying instance in %s', (kind) => 
   let carol: NodeParty;
   let dave: NodeParty;
   let aliceKey: Awaited<ReturnType<typeof publishedKey>>;
-  const secrets = { bob: `from bob ${kind} ${Date.now().toString(36)}`, carol: `from carol ${kind}`, dave: `from dave ${kind}` };
+  const secrets = {
+    bob: `from bob ${kind} ${Date.now().toString(36)}`,
+    carol: `from carol ${kind}`,
+    dave: `from dave ${kind}`,
+  };
   const ids: Record<string, string> = {};
 
   const conversations = (): Promise<ConvJson[]> => api<ConvJson[]>(a, 'alice', 'GET', '/api/v1/conversations?limit=40');
@@ -47,7 +55,9 @@ describe.each(browserKinds())('inbox against a lying instance in %s', (kind) => 
     const posted = await postThread(from, encryptTo(from, [{ acct: 'alice@a.test', key: aliceKey }], text));
     await b.deliveriesSettled();
     // alice's instance's id of the (last) status.
-    const local = (await conversations()).find((c) => c.last_status.account.acct === (from.inst === a ? from.username : from.acct));
+    const local = (await conversations()).find(
+      (c) => c.last_status.account.acct === (from.inst === a ? from.username : from.acct),
+    );
     if (!local || posted.length === 0) throw new Error('not delivered');
     return local.last_status.id;
   }
@@ -85,7 +95,9 @@ describe.each(browserKinds())('inbox against a lying instance in %s', (kind) => 
     expect(honest.find((t) => t.includes(secrets.bob))).toContain('(verified)');
     const bobConv = await convOf(ids.bob ?? '');
     const carolConv = await convOf(ids.carol ?? '');
-    await a.adversary.setNetworkBehaviour('/api/v1/conversations', { respond: { status: 200, body: [{ ...bobConv, last_status: carolConv.last_status }, carolConv] } });
+    await a.adversary.setNetworkBehaviour('/api/v1/conversations', {
+      respond: { status: 200, body: [{ ...bobConv, last_status: carolConv.last_status }, carolConv] },
+    });
     try {
       const items = await openList();
       const withCarol = items.filter((t) => t.includes(secrets.carol));
@@ -101,7 +113,12 @@ describe.each(browserKinds())('inbox against a lying instance in %s', (kind) => 
   it("an account whose acct and uri are swapped to bob's: dave's signed message stays dave's, never beside bob's verified state", async () => {
     const bobUri = (await api<{ uri: string }>(b, 'bob', 'GET', '/api/v1/accounts/verify_credentials')).uri;
     ids.dave = await sendTo(dave, secrets.dave);
-    await a.adversary.rewriteAccount('dave@b.test', { acct: 'bob@b.test', username: 'bob', uri: bobUri, url: `${b.origin}/@bob` });
+    await a.adversary.rewriteAccount('dave@b.test', {
+      acct: 'bob@b.test',
+      username: 'bob',
+      uri: bobUri,
+      url: `${b.origin}/@bob`,
+    });
     try {
       const items = await openList();
       const forged = items.filter((t) => !t.includes(secrets.bob) && !t.includes(secrets.carol));
@@ -113,7 +130,12 @@ describe.each(browserKinds())('inbox against a lying instance in %s', (kind) => 
         expect(forged[0]).not.toContain('bob@b.test');
       } else expect(forged[0]).toContain('(unconfirmed)');
       // The chat: never bob's name or verified badge on it.
-      const forgedId = await inbox.$$eval('[data-testid="conversation"]', (els, s) => els.find((e) => !s.some((x) => (e as HTMLElement).innerText.includes(x)))?.getAttribute('data-id') ?? '', [secrets.bob, secrets.carol]);
+      const forgedId = await inbox.$$eval(
+        '[data-testid="conversation"]',
+        (els, s) =>
+          els.find((e) => !s.some((x) => (e as HTMLElement).innerText.includes(x)))?.getAttribute('data-id') ?? '',
+        [secrets.bob, secrets.carol],
+      );
       await inbox.click(`[data-testid="conversation"][data-id="${forgedId}"]`);
       await until('message', () => inbox.$('[data-testid="message"]'));
       const chat = await textOf(inbox, '[data-testid="chat-log"]');
@@ -130,7 +152,9 @@ describe.each(browserKinds())('inbox against a lying instance in %s', (kind) => 
     const forged = { ...carolConv.last_status, account: { ...carolConv.last_status.account, id: aliceAccount.id } };
     const path = `/api/v1/statuses/${ids.carol ?? ''}`;
     await a.adversary.setNetworkBehaviour(path, { respond: { status: 200, body: forged } });
-    await a.adversary.setNetworkBehaviour(`${path}/context`, { respond: { status: 200, body: { ancestors: [], descendants: [] } } });
+    await a.adversary.setNetworkBehaviour(`${path}/context`, {
+      respond: { status: 200, body: { ancestors: [], descendants: [] } },
+    });
     try {
       await openList();
       await inbox.click(`[data-testid="conversation"][data-id="${carolConv.id}"]`);
@@ -158,7 +182,13 @@ describe.each(browserKinds())('inbox against a lying instance in %s', (kind) => 
     const plain = { id: '1', unread: false, accounts: [], last_status: null };
     try {
       await a.adversary.clearRequestLog();
-      await a.adversary.setNetworkBehaviour('/api/v1/conversations', { respond: { status: 200, body: [plain], headers: { link: `<http://127.0.0.1:${port}/api/v1/conversations?max_id=777>; rel="next"` } } });
+      await a.adversary.setNetworkBehaviour('/api/v1/conversations', {
+        respond: {
+          status: 200,
+          body: [plain],
+          headers: { link: `<http://127.0.0.1:${port}/api/v1/conversations?max_id=777>; rel="next"` },
+        },
+      });
       const items = await openList();
       expect(items).toEqual([]);
       expect(evilHits).toBe(0);
@@ -182,7 +212,9 @@ describe.each(browserKinds())('inbox against a lying instance in %s', (kind) => 
       await openList();
       await until('problem', () => inbox.$('[data-testid="inbox-problem"][data-problem="network"]'));
       // 200 conversations where 40 were asked for: refused as a whole, nothing rendered.
-      await a.adversary.setNetworkBehaviour('/api/v1/conversations', { respond: { status: 200, body: Array.from({ length: 200 }, (_, i) => ({ ...one, id: String(10_000 + i) })) } });
+      await a.adversary.setNetworkBehaviour('/api/v1/conversations', {
+        respond: { status: 200, body: Array.from({ length: 200 }, (_, i) => ({ ...one, id: String(10_000 + i) })) },
+      });
       await inbox.click('[data-testid="inbox-problem"] button');
       await new Promise((r) => setTimeout(r, 1500));
       await until('problem again', () => inbox.$('[data-testid="inbox-problem"][data-problem="network"]'));
@@ -198,11 +230,16 @@ describe.each(browserKinds())('inbox against a lying instance in %s', (kind) => 
     const early = `early hush ${kind}`;
     await sendTo(dave, early);
     // 45 plain conversations (carol, local), newer than it: it is not on the first page.
-    for (let i = 0; i < 45; i++) await api(a, 'carol', 'POST', '/api/v1/statuses', { status: `@alice plain ${i}`, visibility: 'direct' });
+    for (let i = 0; i < 45; i++)
+      await api(a, 'carol', 'POST', '/api/v1/statuses', { status: `@alice plain ${i}`, visibility: 'direct' });
     // Newest: a Hush message from dave answered in plain in the same thread.
     const late = `late hush ${kind}`;
     const parts = await postThread(dave, encryptTo(dave, [{ acct: 'alice@a.test', key: aliceKey }], late));
-    await api(b, 'dave', 'POST', '/api/v1/statuses', { status: '@alice@a.test plain answer in the thread', visibility: 'direct', in_reply_to_id: parts.at(-1) });
+    await api(b, 'dave', 'POST', '/api/v1/statuses', {
+      status: '@alice@a.test plain answer in the thread',
+      visibility: 'direct',
+      in_reply_to_id: parts.at(-1),
+    });
     await b.deliveriesSettled();
     await new Promise((r) => setTimeout(r, 2000)); // the open inbox's live reloads of these arrivals end
     await a.adversary.clearRequestLog();
@@ -220,8 +257,18 @@ describe.each(browserKinds())('inbox against a lying instance in %s', (kind) => 
     expect(pages.length).toBeLessThanOrEqual(5 * listings);
     expect((await fromExtension(a, '/api/v1/statuses')).length).toBeLessThanOrEqual(20 * listings);
     // The chat of the plain-last conversation shows the Hush message and the plain answer, marked.
-    await inbox.evaluate((s) => [...document.querySelectorAll<HTMLButtonElement>('[data-testid="conversation"]')].find((e) => e.innerText.includes(s))?.click(), 'plain answer in the thread');
-    await until('late message', async () => (await textOf(inbox, '[data-testid="message"][data-kind="hush"]')).includes(late));
-    expect(await textOf(inbox, '[data-testid="message"][data-kind="plain"]')).toMatch(/Not encrypted[\s\S]*plain answer in the thread/);
+    await inbox.evaluate(
+      (s) =>
+        [...document.querySelectorAll<HTMLButtonElement>('[data-testid="conversation"]')]
+          .find((e) => e.innerText.includes(s))
+          ?.click(),
+      'plain answer in the thread',
+    );
+    await until('late message', async () =>
+      (await textOf(inbox, '[data-testid="message"][data-kind="hush"]')).includes(late),
+    );
+    expect(await textOf(inbox, '[data-testid="message"][data-kind="plain"]')).toMatch(
+      /Not encrypted[\s\S]*plain answer in the thread/,
+    );
   });
 });

@@ -7,7 +7,11 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { expect } from 'vitest';
 
-export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -17,7 +21,8 @@ export async function until<T>(what: string, fn: () => Promise<T | null | undefi
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
@@ -29,11 +34,16 @@ export async function reload(page: Page): Promise<void> {
 }
 
 export const textOf = (page: Page, selector: string): Promise<string> =>
-  page.evaluate((s: string) => [...document.querySelectorAll(s)].map((e) => (e as HTMLElement).innerText).join('\n'), selector);
+  page.evaluate(
+    (s: string) => [...document.querySelectorAll(s)].map((e) => (e as HTMLElement).innerText).join('\n'),
+    selector,
+  );
 
 /** Each conversation item's text, in list order. */
 export const listItems = (page: Page): Promise<string[]> =>
-  page.evaluate(() => [...document.querySelectorAll('[data-testid="conversation"]')].map((e) => (e as HTMLElement).innerText));
+  page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="conversation"]')].map((e) => (e as HTMLElement).innerText),
+  );
 
 const axeSource = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 
@@ -43,7 +53,11 @@ export async function axeClean(page: Page, kind: string, name: string): Promise<
     if (kind === 'chromium') await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
     await page.evaluate(axeSource);
     const found = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(d: Document): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
+      const axe = (
+        globalThis as unknown as {
+          axe: { run(d: Document): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> };
+        }
+      ).axe;
       return (await axe.run(document)).violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
     });
     expect(found, `${name} (${scheme})`).toEqual([]);
@@ -65,11 +79,15 @@ export async function connect(browser: Browser, inbox: Page, instance: string): 
   await until('add account', () => inbox.$('[data-testid="add-account"], #inbox-instance'));
   await inbox.evaluate(() => document.querySelector<HTMLButtonElement>('[data-testid="add-account"]')?.click());
   await until('instance field', () => inbox.$('#inbox-instance'));
-  await inbox.$eval('#inbox-instance', (el, v) => {
-    const input = el as HTMLInputElement;
-    input.value = v;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, instance);
+  await inbox.$eval(
+    '#inbox-instance',
+    (el, v) => {
+      const input = el as HTMLInputElement;
+      input.value = v;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    instance,
+  );
   await inbox.click('[data-testid="inbox-connect"] button.primary');
   await consent(browser);
 }

@@ -21,7 +21,13 @@ import { ask, enableHush, openAs, verifyContact, type HushUser } from './overlay
 const SCOPES = 'read:statuses read:accounts read:search write:statuses write:conversations';
 
 function allStatusText(...instances: Instance[]): string {
-  return instances.map((i) => queryDb(i.dbPath, 'SELECT * FROM statuses').map((r) => JSON.stringify(r)).join('\n')).join('\n');
+  return instances
+    .map((i) =>
+      queryDb(i.dbPath, 'SELECT * FROM statuses')
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    )
+    .join('\n');
 }
 
 async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
@@ -34,7 +40,8 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
@@ -53,14 +60,22 @@ async function axeClean(page: Page, kind: string, name: string): Promise<void> {
     if (kind === 'chromium') await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
     await page.evaluate(axeSource);
     const found = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(d: Document): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
+      const axe = (
+        globalThis as unknown as {
+          axe: { run(d: Document): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> };
+        }
+      ).axe;
       return (await axe.run(document)).violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
     });
     expect(found, `${name} (${scheme})`).toEqual([]);
   }
 }
 
-const textOf = (page: Page, selector: string): Promise<string> => page.evaluate((s: string) => [...document.querySelectorAll(s)].map((e) => (e as HTMLElement).innerText).join('\n'), selector);
+const textOf = (page: Page, selector: string): Promise<string> =>
+  page.evaluate(
+    (s: string) => [...document.querySelectorAll(s)].map((e) => (e as HTMLElement).innerText).join('\n'),
+    selector,
+  );
 
 /** Clicks Connect in the inbox, then Authorize on the instance's consent page in the auth window. */
 async function connect(browser: Browser, inbox: Page, instance: string): Promise<void> {
@@ -68,11 +83,15 @@ async function connect(browser: Browser, inbox: Page, instance: string): Promise
   await until('add account', () => inbox.$('[data-testid="add-account"], #inbox-instance'));
   await inbox.evaluate(() => document.querySelector<HTMLButtonElement>('[data-testid="add-account"]')?.click());
   await until('instance field', () => inbox.$('#inbox-instance'));
-  await inbox.$eval('#inbox-instance', (el, v) => {
-    const input = el as HTMLInputElement;
-    input.value = v;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, instance);
+  await inbox.$eval(
+    '#inbox-instance',
+    (el, v) => {
+      const input = el as HTMLInputElement;
+      input.value = v;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    instance,
+  );
   await inbox.click('[data-testid="inbox-connect"] button.primary');
   const target = await browser.waitForTarget((t) => t.url().includes('/oauth/authorize'), { timeout: 20_000 });
   const auth = await target.page();
@@ -100,7 +119,10 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
     fed = await startFederation({ dataDir: mkdtempSync(join(tmpdir(), 'hush-inbox-')) });
     a = fed.instances['a.test'] as Instance;
     b = fed.instances['b.test'] as Instance;
-    [aliceBrowser, bobBrowser] = await Promise.all([launchBrowser(kind, { extensionDir: testExtensionDir }), launchBrowser(kind, { extensionDir: testExtensionDir })]);
+    [aliceBrowser, bobBrowser] = await Promise.all([
+      launchBrowser(kind, { extensionDir: testExtensionDir }),
+      launchBrowser(kind, { extensionDir: testExtensionDir }),
+    ]);
     alice = await openAs(aliceBrowser, a.origin, a.users.alice as { id: string; acct: string }, 'alice');
     bob = await openAs(bobBrowser, b.origin, b.users.bob as { id: string; acct: string }, 'bob');
     await enableHush(alice);
@@ -116,13 +138,17 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
   it('connects two accounts through OAuth (consent, PKCE); the token is sealed and never in storage as text', async () => {
     aliceInbox = await aliceBrowser.openExtensionPage('inbox.html');
     await connect(aliceBrowser.browser, aliceInbox, a.origin);
-    await until('alice connected', async () => (await inboxState(alice)).accounts.some((x) => x.acct === 'alice@a.test' && x.connection === 'oauth'));
+    await until('alice connected', async () =>
+      (await inboxState(alice)).accounts.some((x) => x.acct === 'alice@a.test' && x.connection === 'oauth'),
+    );
     // A second account of the same browser: carol signs in on a.test, enables Hush, connects.
     const carolUser = a.users.carol as { id: string; acct: string };
     const carol = await openAs(aliceBrowser, a.origin, carolUser, 'carol');
     await enableHush(carol);
     await connect(aliceBrowser.browser, aliceInbox, a.origin);
-    await until('carol connected', async () => (await inboxState(alice)).accounts.some((x) => x.acct === 'carol@a.test' && x.connection === 'oauth'));
+    await until('carol connected', async () =>
+      (await inboxState(alice)).accounts.some((x) => x.acct === 'carol@a.test' && x.connection === 'oauth'),
+    );
     const tokens = queryDb(a.dbPath, 'SELECT token, scopes, resource_owner_id, revoked_at FROM oauth_access_tokens');
     expect(tokens.map((t) => t.scopes)).toEqual([SCOPES, SCOPES]);
     expect(new Set(tokens.map((t) => t.resource_owner_id))).toEqual(new Set([a.users.alice?.id, carolUser.id]));
@@ -130,7 +156,13 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
     expect(grants.every((g) => g.code_challenge_method === 'S256')).toBe(true);
     // The token is only in the background's storage, sealed: no storage area holds it as text.
     const stored = await alice.ext.evaluate(async () => {
-      const c = (globalThis as unknown as { chrome: { storage: { local: { get(k: null): Promise<unknown> }; session: { get(k: null): Promise<unknown> } } } }).chrome;
+      const c = (
+        globalThis as unknown as {
+          chrome: {
+            storage: { local: { get(k: null): Promise<unknown> }; session: { get(k: null): Promise<unknown> } };
+          };
+        }
+      ).chrome;
       return JSON.stringify([await c.storage.local.get(null), await c.storage.session.get(null)]);
     });
     for (const t of tokens) expect(stored).not.toContain(String(t.token));
@@ -138,7 +170,9 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
     // bob connects too, then every Mastodon tab closes: the inbox needs none.
     bobInbox = await bobBrowser.openExtensionPage('inbox.html');
     await connect(bobBrowser.browser, bobInbox, b.origin);
-    await until('bob connected', async () => (await inboxState(bob)).accounts.some((x) => x.acct === 'bob@b.test' && x.connection === 'oauth'));
+    await until('bob connected', async () =>
+      (await inboxState(bob)).accounts.some((x) => x.acct === 'bob@b.test' && x.connection === 'oauth'),
+    );
     await alice.page.close();
     await bob.page.close();
   });
@@ -154,7 +188,9 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
     await until('bob list', () => bobInbox.$('[data-testid="new-conversation"]'));
     await bobInbox.click('[data-testid="new-conversation"]');
     await bobInbox.type('[data-testid="recipient-search"]', 'alice@a.test');
-    await until('ready result', () => bobInbox.$('[data-testid="result"][data-ready="true"] [data-testid="add-recipient"]'));
+    await until('ready result', () =>
+      bobInbox.$('[data-testid="result"][data-ready="true"] [data-testid="add-recipient"]'),
+    );
     await bobInbox.click('[data-testid="add-recipient"]');
     await until('chip', () => bobInbox.$('[data-testid="chip"]'));
     const secret = `inbox secret ${kind} ${Date.now()}`;
@@ -162,10 +198,14 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
     await until('budget', async () => /\d/.test(await textOf(bobInbox, '[data-testid="budget"]')));
     await bobInbox.keyboard.press('Enter');
     // Live: alice's open list shows the conversation without a reload (streaming `direct`).
-    const item = await until('conversation in alice inbox', async () => {
-      const text = await textOf(aliceInbox, '[data-testid="conversation"]');
-      return text.includes(secret) ? text : null;
-    }, 45_000);
+    const item = await until(
+      'conversation in alice inbox',
+      async () => {
+        const text = await textOf(aliceInbox, '[data-testid="conversation"]');
+        return text.includes(secret) ? text : null;
+      },
+      45_000,
+    );
     expect(item).toContain('bob@b.test');
     expect(item).toContain('(verified)');
     await axeClean(aliceInbox, kind, 'list');
@@ -185,7 +225,9 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
     await aliceInbox.keyboard.up('Shift');
     await aliceInbox.type('[data-testid="compose-text"]', 'line two');
     await aliceInbox.keyboard.press('Enter');
-    await until('reply shown to alice', async () => (await textOf(aliceInbox, '[data-testid="message"]')).includes('line two'));
+    await until('reply shown to alice', async () =>
+      (await textOf(aliceInbox, '[data-testid="message"]')).includes('line two'),
+    );
     // bob's inbox: back to the list, the conversation, the reply with its reply context.
     await reload(bobInbox);
     await until('bob conv', () => bobInbox.$('[data-testid="conversation"]'));
@@ -201,17 +243,31 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
     expect(db).toContain('[Hush encrypted message]');
   });
 
-  it('review finding 1: the instance puts carol\'s message into the bob chat\'s thread; the reply is not encrypted to carol, and not sent at all until the user confirms', async () => {
+  it("review finding 1: the instance puts carol's message into the bob chat's thread; the reply is not encrypted to carol, and not sent at all until the user confirms", async () => {
     // Attack (malicious a.test, alice's own instance): carol sends alice a genuine Hush message; a.test
     // re-parents it under the last status of alice's chat with bob, so /context serves it as the
     // newest message of that chat. The old inbox answered the newest message: the reply went to carol.
     const carolUser = a.users.carol as { id: string; acct: string };
     const carolRef = { origin: a.origin, accountId: carolUser.id };
     const aliceId = a.users.alice?.id ?? '';
-    await ask(alice, 'inbox/draft-set', { account: carolRef, key: 'new', text: `carol to alice ${kind}`, recipients: ['alice@a.test'], replyToStatusId: null });
+    await ask(alice, 'inbox/draft-set', {
+      account: carolRef,
+      key: 'new',
+      text: `carol to alice ${kind}`,
+      recipients: ['alice@a.test'],
+      replyToStatusId: null,
+    });
     expect((await ask<{ phase: string }>(alice, 'inbox/send', { account: carolRef, key: 'new' })).phase).toBe('sent');
-    const carolStatus = queryDb(a.dbPath, 'SELECT id FROM statuses WHERE account_id = ? ORDER BY created_at DESC LIMIT 1', [carolUser.id])[0] as { id: string };
-    const bobChatLast = queryDb(a.dbPath, 'SELECT id FROM statuses WHERE account_id = ? ORDER BY created_at DESC LIMIT 1', [aliceId])[0] as { id: string };
+    const carolStatus = queryDb(
+      a.dbPath,
+      'SELECT id FROM statuses WHERE account_id = ? ORDER BY created_at DESC LIMIT 1',
+      [carolUser.id],
+    )[0] as { id: string };
+    const bobChatLast = queryDb(
+      a.dbPath,
+      'SELECT id FROM statuses WHERE account_id = ? ORDER BY created_at DESC LIMIT 1',
+      [aliceId],
+    )[0] as { id: string };
     await a.adversary.patchStatus(carolStatus.id, { inReplyToId: bobChatLast.id });
     try {
       await aliceInbox.bringToFront();
@@ -219,37 +275,59 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
       await aliceInbox.waitForSelector('[data-testid="account-select"]');
       await aliceInbox.select('[data-testid="account-select"]', `${a.origin}|${aliceId}`);
       const bobConv = await until('bob conversation', async () => {
-        for (const el of await aliceInbox.$$('[data-testid="conversation"]')) if ((await el.evaluate((e) => (e as HTMLElement).innerText)).includes('bob@b.test')) return el;
+        for (const el of await aliceInbox.$$('[data-testid="conversation"]'))
+          if ((await el.evaluate((e) => (e as HTMLElement).innerText)).includes('bob@b.test')) return el;
         return null;
       });
       await bobConv.click();
-      await until('carol\'s message in the bob chat', async () => (await textOf(aliceInbox, '[data-testid="message"]')).includes(`carol to alice ${kind}`));
+      await until("carol's message in the bob chat", async () =>
+        (await textOf(aliceInbox, '[data-testid="message"]')).includes(`carol to alice ${kind}`),
+      );
       // The composer names its recipients (bob only, with his state) and the difference, and blocks Send.
-      const notice = await until('difference notice', async () => (await textOf(aliceInbox, '[data-testid="reply-difference"]')) || null);
+      const notice = await until(
+        'difference notice',
+        async () => (await textOf(aliceInbox, '[data-testid="reply-difference"]')) || null,
+      );
       expect(notice).toContain('@carol@a.test');
       expect(await textOf(aliceInbox, '[data-testid="composer-recipients"]')).toMatch(/@bob@b\.test\s*\(verified\)/i);
-      const sendButton = await aliceInbox.$eval('[data-testid="send"]', (b) => ({ text: (b as HTMLButtonElement).innerText, disabled: (b as HTMLButtonElement).disabled }));
+      const sendButton = await aliceInbox.$eval('[data-testid="send"]', (b) => ({
+        text: (b as HTMLButtonElement).innerText,
+        disabled: (b as HTMLButtonElement).disabled,
+      }));
       expect(sendButton.text).toContain('@bob@b.test');
       expect(sendButton.text).not.toContain('carol');
       const before = queryDb(a.dbPath, 'SELECT id FROM statuses WHERE account_id = ?', [aliceId]).length;
       const reply = `reply for bob only ${kind}`;
       await aliceInbox.type('[data-testid="compose-text"]', reply);
       await aliceInbox.keyboard.press('Enter');
-      await until('unconfirmed problem', async () => (await textOf(aliceInbox, '[data-testid="send-problem"]')) || null);
+      await until(
+        'unconfirmed problem',
+        async () => (await textOf(aliceInbox, '[data-testid="send-problem"]')) || null,
+      );
       expect(queryDb(a.dbPath, 'SELECT id FROM statuses WHERE account_id = ?', [aliceId]).length).toBe(before);
       // Confirmed: sent, to bob only (its mentions, which the send path requires to equal the encryption's recipients).
       await aliceInbox.click('[data-testid="confirm-recipients"]');
       await until('confirmed', () => aliceInbox.$('[data-testid="reply-difference"][data-confirmed="true"]'));
-      await until('send enabled', () => aliceInbox.$eval('[data-testid="send"]', (b) => !(b as HTMLButtonElement).disabled));
+      await until('send enabled', () =>
+        aliceInbox.$eval('[data-testid="send"]', (b) => !(b as HTMLButtonElement).disabled),
+      );
       await aliceInbox.click('[data-testid="send"]');
       const sent = await until('reply stored', () => {
-        const rows = queryDb(a.dbPath, 'SELECT id, text FROM statuses WHERE account_id = ? ORDER BY created_at DESC', [aliceId]);
-        return Promise.resolve(rows.length > before ? rows[0] as { id: string; text: string } : null);
+        const rows = queryDb(a.dbPath, 'SELECT id, text FROM statuses WHERE account_id = ? ORDER BY created_at DESC', [
+          aliceId,
+        ]);
+        return Promise.resolve(rows.length > before ? (rows[0] as { id: string; text: string }) : null);
       });
-      const mentioned = queryDb(a.dbPath, 'SELECT a.username, a.domain FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ?', [sent.id]).map((r) => `${r.username as string}@${(r.domain as string | null) ?? 'a.test'}`);
+      const mentioned = queryDb(
+        a.dbPath,
+        'SELECT a.username, a.domain FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ?',
+        [sent.id],
+      ).map((r) => `${r.username as string}@${(r.domain as string | null) ?? 'a.test'}`);
       expect(mentioned).toEqual(['bob@b.test']);
       // Linked to nothing: not filed under the injected message (its conversation) by the server either.
-      expect(queryDb(a.dbPath, 'SELECT in_reply_to_id FROM statuses WHERE id = ?', [sent.id])[0]?.in_reply_to_id).toBeNull();
+      expect(
+        queryDb(a.dbPath, 'SELECT in_reply_to_id FROM statuses WHERE id = ?', [sent.id])[0]?.in_reply_to_id,
+      ).toBeNull();
       expect(sent.text).not.toContain('carol');
       expect(allStatusText(a, b)).not.toContain(reply);
     } finally {
@@ -260,7 +338,14 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
   it('lock and unlock in place; revoked token and instance down / rate limited give an error with a retry, and nothing is lost', async () => {
     const account = { origin: a.origin, accountId: a.users.alice?.id ?? '' };
     // Lock: the inbox shows the lock state and unlocks in place.
-    expect((await ask<{ result: string }>(alice, 'keys/passphrase-set', { passphrase: 'correct horse battery staple inbox', current: null })).result).toBe('ok');
+    expect(
+      (
+        await ask<{ result: string }>(alice, 'keys/passphrase-set', {
+          passphrase: 'correct horse battery staple inbox',
+          current: null,
+        })
+      ).result,
+    ).toBe('ok');
     await ask(alice, 'keys/lock', {});
     await aliceInbox.bringToFront();
     await reload(aliceInbox);
@@ -276,16 +361,24 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
     const kept = `kept while down ${kind}`;
     await aliceInbox.type('[data-testid="compose-text"]', kept);
     await aliceInbox.keyboard.press('Enter');
-    const problem = await until('send problem', async () => (await textOf(aliceInbox, '[data-testid="send-problem"]')) || null);
+    const problem = await until(
+      'send problem',
+      async () => (await textOf(aliceInbox, '[data-testid="send-problem"]')) || null,
+    );
     expect(problem).toMatch(/could not be reached|refused/);
-    expect(await aliceInbox.$eval('[data-testid="compose-text"]', (el) => (el as HTMLTextAreaElement).value)).toBe(kept);
+    expect(await aliceInbox.$eval('[data-testid="compose-text"]', (el) => (el as HTMLTextAreaElement).value)).toBe(
+      kept,
+    );
     await a.adversary.setNetworkBehaviour('/api/v1/statuses', 'normal');
     await aliceInbox.click('[data-testid="send-retry"]');
     await until('sent after retry', async () => (await textOf(aliceInbox, '[data-testid="message"]')).includes(kept));
 
     // Rate limited list: the reset time is shown with a retry.
     await a.adversary.setNetworkBehaviour('/api/v1/conversations', { rateLimited: true, resetInSeconds: 120 });
-    const limited = await ask<{ result: string; retryAt?: number }>(alice, 'inbox/conversations', { account, cursor: null });
+    const limited = await ask<{ result: string; retryAt?: number }>(alice, 'inbox/conversations', {
+      account,
+      cursor: null,
+    });
     expect(limited.result).toBe('rate_limited');
     expect(limited.retryAt).toBeGreaterThan(Date.now() + 60_000);
     await reload(aliceInbox);
@@ -299,16 +392,28 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
 
     // A token revoked at the instance: 'revoked', with the way back (connect again).
     const app = queryDb(a.dbPath, 'SELECT uid, secret FROM oauth_applications')[0] as { uid: string; secret: string };
-    const tok = queryDb(a.dbPath, 'SELECT token FROM oauth_access_tokens WHERE resource_owner_id = ?', [account.accountId])[0] as { token: string };
-    const r = await fetch(`${a.origin}/oauth/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: tok.token, client_id: app.uid, client_secret: app.secret }) });
+    const tok = queryDb(a.dbPath, 'SELECT token FROM oauth_access_tokens WHERE resource_owner_id = ?', [
+      account.accountId,
+    ])[0] as { token: string };
+    const r = await fetch(`${a.origin}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: tok.token, client_id: app.uid, client_secret: app.secret }),
+    });
     expect(r.status).toBe(200);
-    expect((await ask<{ result: string }>(alice, 'inbox/conversations', { account, cursor: null })).result).toBe('revoked');
+    expect((await ask<{ result: string }>(alice, 'inbox/conversations', { account, cursor: null })).result).toBe(
+      'revoked',
+    );
     // The popup revokes bob's own connection (POST /oauth/revoke from the background).
     const popup = await bobBrowser.openExtensionPage('popup.html');
     await until('revoke button', () => popup.$('[data-testid="inbox-revoke"]'));
     await popup.bringToFront();
     await popup.click('[data-testid="inbox-revoke"]');
-    await until('bob revoked', () => Promise.resolve(queryDb(b.dbPath, 'SELECT revoked_at FROM oauth_access_tokens').every((x) => x.revoked_at !== null)));
+    await until('bob revoked', () =>
+      Promise.resolve(
+        queryDb(b.dbPath, 'SELECT revoked_at FROM oauth_access_tokens').every((x) => x.revoked_at !== null),
+      ),
+    );
     expect((await inboxState(bob)).accounts.find((x) => x.acct === 'bob@b.test')?.connection).toBe('none');
     expect(allStatusText(a, b)).not.toContain(kept);
   });

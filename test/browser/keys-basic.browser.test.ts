@@ -24,7 +24,11 @@ describe.each(browserKinds())('keys basics in %s', (kind) => {
   let ext: Page;
   let alice: { origin: string; accountId: string };
   const call = async (type: string, payload: unknown): Promise<unknown> => {
-    const r = (await sendFromExtensionPage(ext, { type, payload })) as { ok: boolean; value?: unknown; error?: unknown };
+    const r = (await sendFromExtensionPage(ext, { type, payload })) as {
+      ok: boolean;
+      value?: unknown;
+      error?: unknown;
+    };
     if (!r.ok) throw new Error(`${type}: ${JSON.stringify(r.error)}`);
     return r.value;
   };
@@ -50,18 +54,38 @@ describe.each(browserKinds())('keys basics in %s', (kind) => {
   });
 
   it('keys messages are validated: a malformed account reference is refused before any handler', async () => {
-    expect(await sendFromExtensionPage(ext, { type: 'keys/status', payload: { account: { origin: 'javascript:alert(1)', accountId: '1' } } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(
+      await sendFromExtensionPage(ext, {
+        type: 'keys/status',
+        payload: { account: { origin: 'javascript:alert(1)', accountId: '1' } },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 
-  it('enables alice through the content script\'s token, discovers bob across instances, locks', async () => {
+  it("enables alice through the content script's token, discovers bob across instances, locks", async () => {
     expect(await call('keys/status', { account: alice })).toMatchObject({ state: 'not_enabled' });
-    expect(await call('keys/enable', { account: alice, replaceField: null })).toMatchObject({ result: 'enabled', status: { state: 'enabled', acct: 'alice@a.test', publish: { publishedEpoch: 0 } } });
-    expect(await call('keys/contact', { account: alice, acct: '@bob@b.test' })).toMatchObject({ result: 'ok', contact: { acct: 'bob@b.test', state: 'ready', trust: 'unverified' } });
-    expect(await call('keys/contacts', { account: alice, query: 'bob' })).toMatchObject({ contacts: [{ acct: 'bob@b.test' }] });
-    expect(await call('keys/passphrase-set', { passphrase: 'violet tractor swims under 47 quiet lemons', current: null })).toMatchObject({ result: 'ok' });
+    expect(await call('keys/enable', { account: alice, replaceField: null })).toMatchObject({
+      result: 'enabled',
+      status: { state: 'enabled', acct: 'alice@a.test', publish: { publishedEpoch: 0 } },
+    });
+    expect(await call('keys/contact', { account: alice, acct: '@bob@b.test' })).toMatchObject({
+      result: 'ok',
+      contact: { acct: 'bob@b.test', state: 'ready', trust: 'unverified' },
+    });
+    expect(await call('keys/contacts', { account: alice, query: 'bob' })).toMatchObject({
+      contacts: [{ acct: 'bob@b.test' }],
+    });
+    expect(
+      await call('keys/passphrase-set', { passphrase: 'violet tractor swims under 47 quiet lemons', current: null }),
+    ).toMatchObject({ result: 'ok' });
     await call('keys/lock', {});
     expect(await call('keys/status', { account: alice })).toMatchObject({ state: 'locked', hasPassphrase: true });
-    expect(await call('keys/unlock', { passphrase: 'violet tractor swims under 47 quiet lemons' })).toEqual({ result: 'ok' });
-    expect(await call('keys/my-keys', { account: alice })).toMatchObject({ result: 'ok', keys: { acct: 'alice@a.test', locked: false } });
+    expect(await call('keys/unlock', { passphrase: 'violet tractor swims under 47 quiet lemons' })).toEqual({
+      result: 'ok',
+    });
+    expect(await call('keys/my-keys', { account: alice })).toMatchObject({
+      result: 'ok',
+      keys: { acct: 'alice@a.test', locked: false },
+    });
   });
 });

@@ -43,7 +43,9 @@ export interface LaunchedBrowser {
 const FIREFOX_UUID = '6b1c2f3e-4d5a-4b6c-8d7e-9f0a1b2c3d4e';
 
 export const browserPath = (kind: BrowserKind): string =>
-  kind === 'chromium' ? (process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') : (process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr');
+  kind === 'chromium'
+    ? (process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')
+    : (process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr');
 
 const chromiumArgs = (profileDir: string) => [
   `--user-data-dir=${profileDir}`,
@@ -64,12 +66,18 @@ const chromiumArgs = (profileDir: string) => [
 
 async function extensionOriginChromium(browser: Browser, id: string): Promise<string> {
   const origin = `chrome-extension://${id}`;
-  const target = await browser.waitForTarget((t) => t.type() === TargetType.SERVICE_WORKER && t.url().startsWith(origin), { timeout: 20_000 });
+  const target = await browser.waitForTarget(
+    (t) => t.type() === TargetType.SERVICE_WORKER && t.url().startsWith(origin),
+    { timeout: 20_000 },
+  );
   // The worker target can attach before its script ran: wait for the global it sets last.
   const worker = await target.worker();
   if (worker) {
     for (let i = 0; i < 200; i++) {
-      if (await worker.evaluate(() => (globalThis as { __hushReady?: boolean }).__hushReady === true).catch(() => false)) break;
+      if (
+        await worker.evaluate(() => (globalThis as { __hushReady?: boolean }).__hushReady === true).catch(() => false)
+      )
+        break;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -90,11 +98,15 @@ export async function launchBrowser(kind: BrowserKind, opts: LaunchOptions = {})
       args: chromiumArgs(profileDir),
       defaultViewport: { width: 1280, height: 900 },
     });
-    if (opts.extensionDir) extensionOrigin = await extensionOriginChromium(browser, await browser.installExtension(opts.extensionDir));
+    if (opts.extensionDir)
+      extensionOrigin = await extensionOriginChromium(browser, await browser.installExtension(opts.extensionDir));
   } else {
     const geckoId = opts.extensionDir
-      ? (JSON.parse(readFileSync(join(opts.extensionDir, 'manifest.json'), 'utf8')) as { browser_specific_settings: { gecko: { id: string } } })
-          .browser_specific_settings.gecko.id
+      ? (
+          JSON.parse(readFileSync(join(opts.extensionDir, 'manifest.json'), 'utf8')) as {
+            browser_specific_settings: { gecko: { id: string } };
+          }
+        ).browser_specific_settings.gecko.id
       : null;
     browser = await puppeteer.launch({
       browser: 'firefox',
@@ -128,7 +140,9 @@ export async function launchBrowser(kind: BrowserKind, opts: LaunchOptions = {})
       // Evaluations can fail while the document is being swapped: poll and retry ourselves.
       const deadline = Date.now() + 20_000;
       for (;;) {
-        const ready = await page.evaluate(() => location.protocol === 'moz-extension:' && document.readyState === 'complete').catch(() => false);
+        const ready = await page
+          .evaluate(() => location.protocol === 'moz-extension:' && document.readyState === 'complete')
+          .catch(() => false);
         if (ready) break;
         if (Date.now() > deadline) throw new Error(`extension page ${path} did not load`);
         await new Promise((r) => setTimeout(r, 50));
@@ -139,7 +153,14 @@ export async function launchBrowser(kind: BrowserKind, opts: LaunchOptions = {})
     // The test federation's domains have no host: tell the test build where WebFinger for each is.
     if (federationOrigins.size > 0) {
       const map = Object.fromEntries(federationOrigins);
-      await page.evaluate((key: string, m: Record<string, string>) => (globalThis as unknown as { chrome: { storage: { local: { set(x: object): Promise<void> } } } }).chrome.storage.local.set({ [key]: m }), 'hush-test:webfinger-origins', map);
+      await page.evaluate(
+        (key: string, m: Record<string, string>) =>
+          (
+            globalThis as unknown as { chrome: { storage: { local: { set(x: object): Promise<void> } } } }
+          ).chrome.storage.local.set({ [key]: m }),
+        'hush-test:webfinger-origins',
+        map,
+      );
     }
     return page;
   };
@@ -157,4 +178,6 @@ export async function launchBrowser(kind: BrowserKind, opts: LaunchOptions = {})
 
 /** Browsers the browser tests run in; HUSH_BROWSERS=chromium narrows it for a quick local run. */
 export const browserKinds = (): BrowserKind[] =>
-  (process.env.HUSH_BROWSERS ?? 'chromium,firefox').split(',').filter((k): k is BrowserKind => k === 'chromium' || k === 'firefox');
+  (process.env.HUSH_BROWSERS ?? 'chromium,firefox')
+    .split(',')
+    .filter((k): k is BrowserKind => k === 'chromium' || k === 'firefox');

@@ -17,8 +17,17 @@ import { chooseDirect, clickHush, editorFrame, waitForPlaintext } from './overla
 
 const artifacts = resolve('test-artifacts/look');
 
-interface Look { fontSize: string; lineHeight: string; fontFamily: string; color: string; fontLoaded: boolean }
-interface Measured extends Look { link: { color: string; decoration: string } | null; background: string }
+interface Look {
+  fontSize: string;
+  lineHeight: string;
+  fontFamily: string;
+  color: string;
+  fontLoaded: boolean;
+}
+interface Measured extends Look {
+  link: { color: string; decoration: string } | null;
+  background: string;
+}
 
 /** Runs in the page or in a frame: the computed look of the element at `sel` and of its first link. */
 const measure = (sel: string, linkSel: string): Measured | null => {
@@ -27,11 +36,22 @@ const measure = (sel: string, linkSel: string): Measured | null => {
   const cs = getComputedStyle(e);
   const a = document.querySelector(linkSel);
   let bg = 'rgba(0, 0, 0, 0)';
-  for (let x: Element | null = e; x !== null && /rgba\(.*, 0\)$/.test(bg); x = x.parentElement) bg = getComputedStyle(x).backgroundColor;
-  const first = cs.fontFamily.split(',')[0]?.trim().replace(/^["']|["']$/g, '') ?? '';
+  for (let x: Element | null = e; x !== null && /rgba\(.*, 0\)$/.test(bg); x = x.parentElement)
+    bg = getComputedStyle(x).backgroundColor;
+  const first =
+    cs.fontFamily
+      .split(',')[0]
+      ?.trim()
+      .replace(/^["']|["']$/g, '') ?? '';
   return {
-    fontSize: cs.fontSize, lineHeight: cs.lineHeight, fontFamily: cs.fontFamily, color: cs.color, background: bg,
-    fontLoaded: document.fonts.check(`${cs.fontSize} "${first}"`) && [...document.fonts].some((f) => f.family.replace(/["']/g, '') === first && f.status === 'loaded'),
+    fontSize: cs.fontSize,
+    lineHeight: cs.lineHeight,
+    fontFamily: cs.fontFamily,
+    color: cs.color,
+    background: bg,
+    fontLoaded:
+      document.fonts.check(`${cs.fontSize} "${first}"`) &&
+      [...document.fonts].some((f) => f.family.replace(/["']/g, '') === first && f.status === 'loaded'),
     link: a ? { color: getComputedStyle(a).color, decoration: getComputedStyle(a).textDecorationLine } : null,
   };
 };
@@ -51,10 +71,11 @@ async function viewFrame(page: Page, statusId: string): Promise<Frame> {
 
 type Box = { x: number; y: number; width: number; height: number };
 
-const formBox = (page: Page): Promise<Box> => page.$eval('form.compose-form', (e) => {
-  const r = e.getBoundingClientRect();
-  return { x: r.left, y: r.top, width: r.width, height: Math.min(r.height, window.innerHeight - r.top) };
-});
+const formBox = (page: Page): Promise<Box> =>
+  page.$eval('form.compose-form', (e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.left, y: r.top, width: r.width, height: Math.min(r.height, window.innerHeight - r.top) };
+  });
 
 /**
  * A screenshot of what is on screen now. Not an element screenshot: Chromium's capture beyond the
@@ -62,7 +83,8 @@ const formBox = (page: Page): Promise<Box> => page.$eval('form.compose-form', (e
  * them covered for a moment, which is what would be photographed.
  */
 async function shoot(page: Page, frames: Frame[], name: string, clip: Box): Promise<void> {
-  for (const f of frames) await f.waitForFunction(() => !document.documentElement.classList.contains('hush-covered'), { timeout: 10_000 });
+  for (const f of frames)
+    await f.waitForFunction(() => !document.documentElement.classList.contains('hush-covered'), { timeout: 10_000 });
   await page.screenshot({ path: `${artifacts}/${name}.png`, clip, captureBeyondViewport: false });
 }
 
@@ -75,7 +97,10 @@ describe.each(browserKinds())('secure views and the editor look like the page in
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     w = await startWorld(kind, null);
-    await api(w.a, 'alice', 'POST', '/api/v1/statuses', { status: 'a plain status to compare https://example.com/plain', visibility: 'public' });
+    await api(w.a, 'alice', 'POST', '/api/v1/statuses', {
+      status: 'a plain status to compare https://example.com/plain',
+      visibility: 'public',
+    });
     const bobKey = await publishedKey(w.b, 'bob');
     await postThread(w.alice, encryptTo(w.alice, [{ acct: 'bob@b.test', key: bobKey }], secret));
     await w.a.deliveriesSettled();
@@ -87,7 +112,11 @@ describe.each(browserKinds())('secure views and the editor look like the page in
     await stopWorld(w);
   });
 
-  for (const [scheme, contrast] of [['light', 'auto'], ['dark', 'auto'], ['dark', 'high']] as const) {
+  for (const [scheme, contrast] of [
+    ['light', 'auto'],
+    ['dark', 'auto'],
+    ['dark', 'high'],
+  ] as const) {
     it(`${scheme}${contrast === 'high' ? ', high contrast' : ''}: a view has the plain status's font, size, line height, colours and link style, and fits its text`, async () => {
       await w.b.adversary.setAppearance('bob', scheme, contrast);
       const page = w.bob.page;
@@ -97,9 +126,15 @@ describe.each(browserKinds())('secure views and the editor look like the page in
       secureId = seen.statusId;
       const frame = await viewFrame(page, secureId);
       await page.evaluate(() => document.fonts.ready.then(() => undefined));
-      const pageLook = await page.evaluate(measure, `.status[data-id="${plainId}"] .status__content__text p`, `.status[data-id="${plainId}"] .status__content__text a`);
+      const pageLook = await page.evaluate(
+        measure,
+        `.status[data-id="${plainId}"] .status__content__text p`,
+        `.status[data-id="${plainId}"] .status__content__text a`,
+      );
       const viewLook = await frame.evaluate(measure, '.hush-plaintext', '.hush-plaintext a');
-      console.log(`[look] ${kind} ${scheme}/${contrast} page ${JSON.stringify(pageLook)} view ${JSON.stringify(viewLook)}`);
+      console.log(
+        `[look] ${kind} ${scheme}/${contrast} page ${JSON.stringify(pageLook)} view ${JSON.stringify(viewLook)}`,
+      );
       if (!pageLook || !viewLook) throw new Error('nothing to measure');
       expect(viewLook.fontSize).toBe(pageLook.fontSize);
       expect(viewLook.lineHeight).toBe(pageLook.lineHeight);
@@ -113,24 +148,31 @@ describe.each(browserKinds())('secure views and the editor look like the page in
 
       // Fit: a one-line message gets its text's room (class 0 at this width), nothing scrolls.
       const fit = await frame.evaluate(() => ({
-        scroll: document.documentElement.scrollHeight, inner: window.innerHeight,
+        scroll: document.documentElement.scrollHeight,
+        inner: window.innerHeight,
         text: Math.round(document.querySelector('.hush-plaintext')?.getBoundingClientRect().height ?? 0),
         badge: Math.round(document.querySelector('.hush-badge')?.getBoundingClientRect().height ?? 0),
       }));
-      const plainText = await page.$eval(`.status[data-id="${plainId}"] .status__content__text`, (e) => Math.round(e.getBoundingClientRect().height));
+      const plainText = await page.$eval(`.status[data-id="${plainId}"] .status__content__text`, (e) =>
+        Math.round(e.getBoundingClientRect().height),
+      );
       console.log(`[look] ${kind} ${scheme} fit ${JSON.stringify({ ...fit, plainText })}`);
       expect(fit.scroll).toBeLessThanOrEqual(fit.inner);
       // At most one text line more than the text needs, plus the one cue line.
       expect(fit.inner).toBeLessThanOrEqual(fit.text + parseFloat(pageLook.lineHeight) + fit.badge + 8);
 
-      const box = await page.evaluate((a: string, b: string) => {
-        const r = [a, b].map((id) => document.querySelector(`.status[data-id="${id}"]`)?.getBoundingClientRect());
-        const top = Math.min(...r.map((x) => x?.top ?? 0));
-        const bottom = Math.max(...r.map((x) => x?.bottom ?? 0));
-        const left = Math.min(...r.map((x) => x?.left ?? 0));
-        const right = Math.max(...r.map((x) => x?.right ?? 0));
-        return { x: left, y: top, width: right - left, height: bottom - top };
-      }, plainId, secureId);
+      const box = await page.evaluate(
+        (a: string, b: string) => {
+          const r = [a, b].map((id) => document.querySelector(`.status[data-id="${id}"]`)?.getBoundingClientRect());
+          const top = Math.min(...r.map((x) => x?.top ?? 0));
+          const bottom = Math.max(...r.map((x) => x?.bottom ?? 0));
+          const left = Math.min(...r.map((x) => x?.left ?? 0));
+          const right = Math.max(...r.map((x) => x?.right ?? 0));
+          return { x: left, y: top, width: right - left, height: bottom - top };
+        },
+        plainId,
+        secureId,
+      );
       await shoot(page, [frame], `${kind}-view-${scheme}${contrast === 'high' ? '-high-contrast' : ''}`, box);
     });
   }
@@ -146,17 +188,36 @@ describe.each(browserKinds())('secure views and the editor look like the page in
       await frame.evaluate(() => document.fonts.ready.then(() => undefined));
       const textarea = await page.$eval('form.compose-form textarea.autosuggest-textarea__textarea', (e) => {
         const cs = getComputedStyle(e);
-        return { fontSize: cs.fontSize, lineHeight: cs.lineHeight, fontFamily: cs.fontFamily, color: cs.color, padding: cs.paddingTop };
+        return {
+          fontSize: cs.fontSize,
+          lineHeight: cs.lineHeight,
+          fontFamily: cs.fontFamily,
+          color: cs.color,
+          padding: cs.paddingTop,
+        };
       });
       const editor = await frame.evaluate(() => {
         const cs = getComputedStyle(document.querySelector('textarea.hush-editor') as Element);
         const root = document.getElementById('hush-frame') as HTMLElement;
-        const clipped = [...root.children].filter((c) => !(c as HTMLElement).hidden && getComputedStyle(c).display !== 'none')
-          .filter((c) => c.getBoundingClientRect().bottom > window.innerHeight + 0.5 || c.scrollHeight > c.clientHeight + 1 && getComputedStyle(c).overflowY !== 'auto' && c.tagName !== 'TEXTAREA')
+        const clipped = [...root.children]
+          .filter((c) => !(c as HTMLElement).hidden && getComputedStyle(c).display !== 'none')
+          .filter(
+            (c) =>
+              c.getBoundingClientRect().bottom > window.innerHeight + 0.5 ||
+              (c.scrollHeight > c.clientHeight + 1 &&
+                getComputedStyle(c).overflowY !== 'auto' &&
+                c.tagName !== 'TEXTAREA'),
+          )
           .map((c) => c.className);
         return {
-          fontSize: cs.fontSize, lineHeight: cs.lineHeight, fontFamily: cs.fontFamily, color: cs.color, padding: getComputedStyle(root).paddingTop,
-          clipped, scroll: document.documentElement.scrollHeight, inner: window.innerHeight,
+          fontSize: cs.fontSize,
+          lineHeight: cs.lineHeight,
+          fontFamily: cs.fontFamily,
+          color: cs.color,
+          padding: getComputedStyle(root).paddingTop,
+          clipped,
+          scroll: document.documentElement.scrollHeight,
+          inner: window.innerHeight,
           area: Math.round(document.querySelector('textarea.hush-editor')?.getBoundingClientRect().height ?? 0),
         };
       });
@@ -174,7 +235,7 @@ describe.each(browserKinds())('secure views and the editor look like the page in
     });
   }
 
-  it('the thread\'s focused status: the view takes its larger text (19px) and the class\'s full room', async () => {
+  it("the thread's focused status: the view takes its larger text (19px) and the class's full room", async () => {
     await w.b.adversary.setAppearance('bob', 'light', 'auto');
     const page = w.bob.page;
     await page.goto(`${w.b.origin}/@alice@a.test/${secureId}`);
@@ -198,7 +259,7 @@ describe.each(browserKinds())('secure views and the editor look like the page in
     expect(view.inner).toBeGreaterThan(4 + 16 + 2 + 2 * parseFloat(focused.lineHeight));
   });
 
-  it('mobile /publish: the editor has the textarea\'s 16px', async () => {
+  it("mobile /publish: the editor has the textarea's 16px", async () => {
     const page = w.bob.page;
     await page.setViewport({ width: 500, height: 800 });
     try {
@@ -206,8 +267,13 @@ describe.each(browserKinds())('secure views and the editor look like the page in
       await chooseDirect(page);
       await page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
       const frame = await editorFrame(page);
-      const textarea = await page.$eval('form.compose-form textarea.autosuggest-textarea__textarea', (e) => getComputedStyle(e).fontSize);
-      const editor = await frame.evaluate(() => getComputedStyle(document.querySelector('textarea.hush-editor') as Element).fontSize);
+      const textarea = await page.$eval(
+        'form.compose-form textarea.autosuggest-textarea__textarea',
+        (e) => getComputedStyle(e).fontSize,
+      );
+      const editor = await frame.evaluate(
+        () => getComputedStyle(document.querySelector('textarea.hush-editor') as Element).fontSize,
+      );
       console.log(`[look] ${kind} mobile textarea ${textarea} editor ${editor}`);
       expect(textarea).toBe('16px');
       expect(editor).toBe(textarea);

@@ -15,7 +15,11 @@ export interface HushUser {
   readonly acct: string;
 }
 
-interface Reply<T> { ok: boolean; value?: T; error?: { code: string; message: string } }
+interface Reply<T> {
+  ok: boolean;
+  value?: T;
+  error?: { code: string; message: string };
+}
 
 export async function ask<T>(u: Pick<HushUser, 'ext'>, type: string, payload: unknown): Promise<T> {
   const r = (await sendFromExtensionPage(u.ext, { type, payload })) as Reply<T>;
@@ -24,7 +28,13 @@ export async function ask<T>(u: Pick<HushUser, 'ext'>, type: string, payload: un
 }
 
 /** Opens `path` as `user` (cookie session via ?as=) and waits until Hush has seen the page. */
-export async function openAs(b: LaunchedBrowser, origin: string, user: { id: string; acct: string }, name: string, path = '/home'): Promise<HushUser> {
+export async function openAs(
+  b: LaunchedBrowser,
+  origin: string,
+  user: { id: string; acct: string },
+  name: string,
+  path = '/home',
+): Promise<HushUser> {
   const page = await b.newPage();
   await page.setViewport({ width: 1280, height: 900 });
   await page.goto(`${origin}${path}?as=${name}`);
@@ -41,16 +51,27 @@ export async function openAs(b: LaunchedBrowser, origin: string, user: { id: str
 }
 
 export async function enableHush(u: HushUser): Promise<void> {
-  const r = await ask<{ result: string; message?: string }>(u, 'keys/enable', { account: { origin: u.origin, accountId: u.accountId }, replaceField: null });
+  const r = await ask<{ result: string; message?: string }>(u, 'keys/enable', {
+    account: { origin: u.origin, accountId: u.accountId },
+    replaceField: null,
+  });
   if (r.result !== 'enabled') throw new Error(`enable failed: ${JSON.stringify(r)}`);
 }
 
 /** Looks the contact up and marks its key verified (what comparing safety numbers ends in). */
 export async function verifyContact(u: HushUser, acct: string): Promise<string> {
   const account = { origin: u.origin, accountId: u.accountId };
-  const d = await ask<{ result: string; contact?: { fingerprint: string } }>(u, 'keys/contact', { account, acct, refresh: true });
+  const d = await ask<{ result: string; contact?: { fingerprint: string } }>(u, 'keys/contact', {
+    account,
+    acct,
+    refresh: true,
+  });
   if (d.result !== 'ok' || !d.contact) throw new Error(`contact ${acct}: ${JSON.stringify(d)}`);
-  const v = await ask<{ result: string }>(u, 'keys/contact-verify', { account, acct, fingerprint: d.contact.fingerprint });
+  const v = await ask<{ result: string }>(u, 'keys/contact-verify', {
+    account,
+    acct,
+    fingerprint: d.contact.fingerprint,
+  });
   if (v.result !== 'verified') throw new Error(`verify ${acct}: ${JSON.stringify(v)}`);
   return d.contact.fingerprint;
 }
@@ -68,7 +89,9 @@ export async function chooseDirect(page: Page): Promise<void> {
     await page.click('.visibility-modal .visibility-dropdown__button');
     // The options are portalled to body, outside the modal (as on the real UI).
     await page.click('body > .visibility-dropdown__overlay li.visibility-dropdown__option[data-index=direct]');
-    const save = await page.waitForSelector('::-p-xpath(//div[contains(@class,"visibility-modal")]//button[normalize-space()="Save"])');
+    const save = await page.waitForSelector(
+      '::-p-xpath(//div[contains(@class,"visibility-modal")]//button[normalize-space()="Save"])',
+    );
     await save?.click();
     await page.waitForSelector('.visibility-modal', { hidden: true });
   } else {
@@ -90,13 +113,24 @@ export async function editorFrame(page: Page, timeout = 15_000): Promise<Frame> 
     const frame = handle === null ? null : await bounded(handle.contentFrame(), null);
     if (frame && (await bounded(frame.$('textarea.hush-editor'), null)) !== null) return frame;
     if (Date.now() > deadline) {
-      const src = await bounded(page.$$eval('.hush-editor-host iframe', (fs) => fs.map((f) => (f).src).join(' | ')), '?');
+      const src = await bounded(
+        page.$$eval('.hush-editor-host iframe', (fs) => fs.map((f) => f.src).join(' | ')),
+        '?',
+      );
       // What the frame itself shows (joining, refused, its error), to tell a product fault from a slow run.
-      const shows = frame === null ? '-' : await bounded(frame.evaluate(() => {
-        const root = document.getElementById('hush-frame');
-        return `${root?.dataset.state ?? 'no state'}: ${(root?.textContent ?? '').slice(0, 200)}`;
-      }), 'unreadable');
-      throw new Error(`no secure editor in ${timeout} ms (frames: ${src || 'none'}, frame url: ${frame?.url() ?? '-'}, frame shows: ${shows})`);
+      const shows =
+        frame === null
+          ? '-'
+          : await bounded(
+              frame.evaluate(() => {
+                const root = document.getElementById('hush-frame');
+                return `${root?.dataset.state ?? 'no state'}: ${(root?.textContent ?? '').slice(0, 200)}`;
+              }),
+              'unreadable',
+            );
+      throw new Error(
+        `no secure editor in ${timeout} ms (frames: ${src || 'none'}, frame url: ${frame?.url() ?? '-'}, frame shows: ${shows})`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -119,33 +153,55 @@ export async function typeSecure(page: Page, text: string): Promise<void> {
   // Focus and type without a mouse click: puppeteer's mouse inside an out-of-process frame leaves
   // the page's mouse state pressed, swallowing the next click on the page.
   for (const r of recipients) {
-    await answered(frame.evaluate((acct: string) => {
-      const input = document.querySelector('input.hush-add-recipient') as HTMLInputElement;
-      input.focus();
-      input.value = acct;
-      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-    }, r), 'adding a recipient in the secure editor');
+    await answered(
+      frame.evaluate((acct: string) => {
+        const input = document.querySelector('input.hush-add-recipient') as HTMLInputElement;
+        input.focus();
+        input.value = acct;
+        input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      }, r),
+      'adding a recipient in the secure editor',
+    );
   }
-  await answered(frame.evaluate((t: string) => {
-    const area = document.querySelector('textarea.hush-editor') as HTMLTextAreaElement;
-    area.focus();
-    area.value = t;
-    area.dispatchEvent(new Event('input', { bubbles: true }));
-  }, body), 'typing in the secure editor');
-  await frame.waitForFunction((want: string[], t: string) => {
-    const chips = [...document.querySelectorAll('.hush-chip__acct')].map((c) => (c.textContent ?? '').toLowerCase());
-    const budget = document.querySelector('.hush-budget')?.textContent ?? '';
-    const area = document.querySelector<HTMLTextAreaElement>('textarea.hush-editor');
-    return want.every((w) => chips.some((c) => c === `@${w.toLowerCase()}` || c.startsWith(`@${w.toLowerCase()}@`))) && budget !== '' && area?.value === t;
-  }, { timeout: 15_000 }, recipients, body).catch(async (e: unknown) => {
-    const state = await bounded(frame.evaluate(() => ({
-      chips: [...document.querySelectorAll('.hush-chip')].map((c) => c.textContent),
-      budget: document.querySelector('.hush-budget')?.textContent,
-      covered: document.documentElement.classList.contains('hush-covered'),
-      problem: document.querySelector('.hush-problem')?.textContent,
-    })), 'unreadable');
-    throw new Error(`${String(e)}: the editor shows ${JSON.stringify(state)}, wanted ${JSON.stringify(recipients)}`);
-  });
+  await answered(
+    frame.evaluate((t: string) => {
+      const area = document.querySelector('textarea.hush-editor') as HTMLTextAreaElement;
+      area.focus();
+      area.value = t;
+      area.dispatchEvent(new Event('input', { bubbles: true }));
+    }, body),
+    'typing in the secure editor',
+  );
+  await frame
+    .waitForFunction(
+      (want: string[], t: string) => {
+        const chips = [...document.querySelectorAll('.hush-chip__acct')].map((c) =>
+          (c.textContent ?? '').toLowerCase(),
+        );
+        const budget = document.querySelector('.hush-budget')?.textContent ?? '';
+        const area = document.querySelector<HTMLTextAreaElement>('textarea.hush-editor');
+        return (
+          want.every((w) => chips.some((c) => c === `@${w.toLowerCase()}` || c.startsWith(`@${w.toLowerCase()}@`))) &&
+          budget !== '' &&
+          area?.value === t
+        );
+      },
+      { timeout: 15_000 },
+      recipients,
+      body,
+    )
+    .catch(async (e: unknown) => {
+      const state = await bounded(
+        frame.evaluate(() => ({
+          chips: [...document.querySelectorAll('.hush-chip')].map((c) => c.textContent),
+          budget: document.querySelector('.hush-budget')?.textContent,
+          covered: document.documentElement.classList.contains('hush-covered'),
+          problem: document.querySelector('.hush-problem')?.textContent,
+        })),
+        'unreadable',
+      );
+      throw new Error(`${String(e)}: the editor shows ${JSON.stringify(state)}, wanted ${JSON.stringify(recipients)}`);
+    });
   // The draft request after the last keystroke has been answered (the editor re-renders its status).
   await new Promise((r) => setTimeout(r, 400));
 }
@@ -165,9 +221,13 @@ export async function sendSecure(page: Page, timeoutMs = 60_000): Promise<string
   for (;;) {
     // Done when THIS editor is gone (a fresh one may open for the next message).
     if (element === null || !(await element.evaluate((e) => e.isConnected).catch(() => false))) return 'sent';
-    const phase = await bounded(frame.evaluate(() => document.getElementById('hush-frame')?.dataset.phase ?? ''), '');
+    const phase = await bounded(
+      frame.evaluate(() => document.getElementById('hush-frame')?.dataset.phase ?? ''),
+      '',
+    );
     if (phase === 'failed') return phase;
-    if (Date.now() > deadline) throw new Error(`the editor did not finish sending in ${timeoutMs} ms (phase: ${phase})`);
+    if (Date.now() > deadline)
+      throw new Error(`the editor did not finish sending in ${timeoutMs} ms (phase: ${phase})`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -177,7 +237,10 @@ export async function editorText(page: Page, timeout = 15_000): Promise<string> 
   const deadline = Date.now() + timeout;
   for (;;) {
     const frame = await editorFrame(page, Math.max(1, deadline - Date.now()));
-    const value = await bounded(frame.$eval('textarea.hush-editor', (t) => t.value), null);
+    const value = await bounded(
+      frame.$eval('textarea.hush-editor', (t) => t.value),
+      null,
+    );
     if (value !== null) return value;
     if (Date.now() > deadline) throw new Error(`the secure editor's text could not be read in ${timeout} ms`);
   }
@@ -186,7 +249,10 @@ export async function editorText(page: Page, timeout = 15_000): Promise<string> 
 /** The problem the editor shows (its kind), or '' while none. */
 export async function editorProblem(page: Page): Promise<string> {
   const frame = await editorFrame(page);
-  return answered(frame.evaluate(() => document.getElementById('hush-frame')?.dataset.problem ?? ''), 'reading the editor\'s problem');
+  return answered(
+    frame.evaluate(() => document.getElementById('hush-frame')?.dataset.problem ?? ''),
+    "reading the editor's problem",
+  );
 }
 
 /** Turns encryption off from inside the editor (the two-step control in the frame). */
@@ -211,10 +277,15 @@ const noView: ViewReadWithState = { badge: '', text: '', flags: [], context: '',
  * while the background's log showed every view joined), so one stuck frame costs a few seconds
  * of this poll, never the test.
  */
-export async function shownMessages(page: Page): Promise<{ statusId: string; badge: string; text: string; flags: string[]; context: string }[]> {
+export async function shownMessages(
+  page: Page,
+): Promise<{ statusId: string; badge: string; text: string; flags: string[]; context: string }[]> {
   const handles = await bounded(page.$$('.hush-view'), []);
   const read = async (handle: (typeof handles)[number]): Promise<({ statusId: string } & ViewRead) | null> => {
-    const statusId = await bounded(handle.evaluate((e) => (e as HTMLElement).dataset.hushFor ?? ''), null);
+    const statusId = await bounded(
+      handle.evaluate((e) => (e as HTMLElement).dataset.hushFor ?? ''),
+      null,
+    );
     const frameHandle = statusId === null ? null : await bounded(handle.$('iframe'), null);
     const frame = frameHandle ? await bounded(frameHandle.contentFrame(), null) : null;
     if (statusId === null || !frame) return null;
@@ -228,7 +299,13 @@ export async function shownMessages(page: Page): Promise<{ statusId: string; bad
     if (blank(got)) got = (await bounded(viewByFrameList(page, statusId), undefined)) ?? got;
     // Seen in Chromium with many frames loading at once: a view that drew (its host says so) whose
     // puppeteer Frame never answers evaluate(). Its CDP target still does: ask it directly.
-    if (blank(got) && (await bounded(handle.evaluate((e) => e.hasAttribute('data-hush-rendered')), false))) {
+    if (
+      blank(got) &&
+      (await bounded(
+        handle.evaluate((e) => e.hasAttribute('data-hush-rendered')),
+        false,
+      ))
+    ) {
       got = (await bounded(viewByTarget(page, frame), undefined)) ?? got;
     }
     return { statusId, badge: got.badge, text: got.text, flags: got.flags, context: got.context };
@@ -239,7 +316,11 @@ export async function shownMessages(page: Page): Promise<{ statusId: string; bad
 /** What `work` (a puppeteer call into a frame) gives, or an error naming `what` when it gives nothing in `ms`: a failure to retry, not a hang. */
 export async function answered<T>(work: Promise<T>, what: string, ms = 10_000): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`${what}: no answer in ${ms} ms`)); }, ms); });
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`${what}: no answer in ${ms} ms`));
+    }, ms);
+  });
   try {
     return await Promise.race([work, late]);
   } finally {
@@ -254,7 +335,11 @@ export async function answered<T>(work: Promise<T>, what: string, ms = 10_000): 
  */
 export async function bounded<T, F>(work: Promise<T>, fallback: F, ms = 3_000): Promise<T | F> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<F>((resolve) => { timer = setTimeout(() => { resolve(fallback); }, ms); });
+  const late = new Promise<F>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(fallback);
+    }, ms);
+  });
   try {
     return await Promise.race([work.catch(() => fallback), late]);
   } finally {
@@ -278,7 +363,10 @@ async function readView(frame: Frame): Promise<ViewReadWithState> {
 /** Reads a view through a fresh CDP session on its frame's target (an OOPIF's target id is its frame id; Chromium only). */
 async function viewByTarget(page: Page, frame: Frame): Promise<ViewReadWithState | undefined> {
   const frameId = (frame as unknown as { _id?: string })._id;
-  const target = page.browser().targets().find((t) => (t as unknown as { _targetId?: string })._targetId === frameId);
+  const target = page
+    .browser()
+    .targets()
+    .find((t) => (t as unknown as { _targetId?: string })._targetId === frameId);
   if (frameId === undefined || target === undefined) return undefined;
   const session = await target.createCDPSession();
   try {
@@ -312,19 +400,35 @@ async function viewByFrameList(page: Page, statusId: string): Promise<ViewReadWi
  * size, i.e. drew): tells a view that never drew apart from one the test could not read.
  */
 async function viewHosts(page: Page): Promise<unknown> {
-  return bounded(page.$$eval('.hush-view', (hosts) => hosts.map((h) => {
-    const e = h as HTMLElement;
-    return { statusId: e.dataset.hushFor, rendered: e.hasAttribute('data-hush-rendered'), frames: e.querySelectorAll('iframe').length };
-  })), 'unreadable');
+  return bounded(
+    page.$$eval('.hush-view', (hosts) =>
+      hosts.map((h) => {
+        const e = h as HTMLElement;
+        return {
+          statusId: e.dataset.hushFor,
+          rendered: e.hasAttribute('data-hush-rendered'),
+          frames: e.querySelectorAll('iframe').length,
+        };
+      }),
+    ),
+    'unreadable',
+  );
 }
 
 /** Waits until some secure view shows `text`. */
-export async function waitForPlaintext(page: Page, text: string, timeoutMs = 30_000): Promise<{ statusId: string; badge: string; text: string; flags: string[]; context: string }> {
+export async function waitForPlaintext(
+  page: Page,
+  text: string,
+  timeoutMs = 30_000,
+): Promise<{ statusId: string; badge: string; text: string; flags: string[]; context: string }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = (await shownMessages(page)).find((m) => m.text.includes(text));
     if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no secure view shows "${text.slice(0, 40)}": ${JSON.stringify(await shownMessages(page))}; hosts: ${JSON.stringify(await viewHosts(page))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no secure view shows "${text.slice(0, 40)}": ${JSON.stringify(await shownMessages(page))}; hosts: ${JSON.stringify(await viewHosts(page))}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -351,7 +455,12 @@ export async function clickHush(page: Page, selector: string, kind: 'chromium' |
  * Hush's input guard (src/frames/input-guard.ts) refuses clicks on a frame that moved or just
  * appeared under the pointer; an ordinary pointing movement like this one must pass first time.
  */
-export async function personClick(page: Page, from: { x: number; y: number }, to: { x: number; y: number }, ms = 450): Promise<void> {
+export async function personClick(
+  page: Page,
+  from: { x: number; y: number },
+  to: { x: number; y: number },
+  ms = 450,
+): Promise<void> {
   const steps = Math.max(4, Math.round(ms / 16));
   await page.mouse.move(from.x, from.y);
   for (let i = 1; i <= steps; i++) {

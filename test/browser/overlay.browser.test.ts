@@ -13,14 +13,35 @@ import { startFederation, type Federation, type Instance } from '../instance/ser
 import { api, queryDb } from '../instance/web/test-support';
 import { sendFromExtensionPage } from './extension-helpers';
 import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
-import { ask, chooseDirect, clickHush, editorFrame, editorProblem, enableHush, openAs, sendSecure, shownMessages, turnOffInEditor, typeSecure, verifyContact, waitForPlaintext, type HushUser } from './overlay-support';
+import {
+  ask,
+  chooseDirect,
+  clickHush,
+  editorFrame,
+  editorProblem,
+  enableHush,
+  openAs,
+  sendSecure,
+  shownMessages,
+  turnOffInEditor,
+  typeSecure,
+  verifyContact,
+  waitForPlaintext,
+  type HushUser,
+} from './overlay-support';
 
 const extensionDir = testExtensionDir;
 const PREFIX = '[Hush encrypted message]';
 
 /** Every text column of statuses in both databases. */
 function allStatusText(...instances: Instance[]): string {
-  return instances.map((i) => queryDb(i.dbPath, 'SELECT * FROM statuses').map((r) => JSON.stringify(r)).join('\n')).join('\n');
+  return instances
+    .map((i) =>
+      queryDb(i.dbPath, 'SELECT * FROM statuses')
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    )
+    .join('\n');
 }
 
 describe.each(browserKinds())('overlay in %s', (kind) => {
@@ -37,7 +58,10 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     fed = await startFederation({ dataDir: mkdtempSync(join(tmpdir(), 'hush-overlay-')) });
     a = fed.instances['a.test'] as Instance;
     b = fed.instances['b.test'] as Instance;
-    [aliceBrowser, bobBrowser] = await Promise.all([launchBrowser(kind, { extensionDir }), launchBrowser(kind, { extensionDir })]);
+    [aliceBrowser, bobBrowser] = await Promise.all([
+      launchBrowser(kind, { extensionDir }),
+      launchBrowser(kind, { extensionDir }),
+    ]);
     const aliceUser = a.users.alice;
     const bobUser = b.users.bob;
     if (!aliceUser || !bobUser) throw new Error('federation users missing');
@@ -65,7 +89,10 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     // The page's textarea never saw the plaintext.
     expect(await alice.page.$eval('textarea.autosuggest-textarea__textarea', (t) => t.value)).not.toContain('old mill');
     const phase = await sendSecure(alice.page);
-    if (phase !== 'sent') throw new Error(`send ${phase}: ${await editorProblem(alice.page)} DIAG ${JSON.stringify(await sendFromExtensionPage(alice.ext, { type: 'diagnostics/get', payload: {} }))}`);
+    if (phase !== 'sent')
+      throw new Error(
+        `send ${phase}: ${await editorProblem(alice.page)} DIAG ${JSON.stringify(await sendFromExtensionPage(alice.ext, { type: 'diagnostics/get', payload: {} }))}`,
+      );
 
     const seen = await waitForPlaintext(bob.page, secret);
     expect(seen.badge).toBe('verified');
@@ -87,7 +114,7 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     expect(searches.join('\n')).not.toContain('mill');
   });
 
-  it('mention completion in the secure editor offers accounts from alice\'s instance search; choosing one makes it a recipient', async () => {
+  it("mention completion in the secure editor offers accounts from alice's instance search; choosing one makes it a recipient", async () => {
     await alice.page.bringToFront();
     await alice.page.reload();
     await chooseDirect(alice.page);
@@ -96,9 +123,15 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await frame.focus('input.hush-add-recipient');
     await frame.type('input.hush-add-recipient', 'ca');
     // Runs before any message to carol: she is no contact yet, only the instance's search knows her.
-    const option = await frame.waitForSelector('::-p-xpath(//ul[contains(@class,"hush-completions")]//button[contains(., "carol@a.test")])', { timeout: 15_000 });
+    const option = await frame.waitForSelector(
+      '::-p-xpath(//ul[contains(@class,"hush-completions")]//button[contains(., "carol@a.test")])',
+      { timeout: 15_000 },
+    );
     await option?.evaluate((b) => (b as HTMLButtonElement).click());
-    await frame.waitForFunction(() => [...document.querySelectorAll('.hush-chip__acct')].some((c) => c.textContent === '@carol@a.test'), { timeout: 15_000 });
+    await frame.waitForFunction(
+      () => [...document.querySelectorAll('.hush-chip__acct')].some((c) => c.textContent === '@carol@a.test'),
+      { timeout: 15_000 },
+    );
     // An "@" in the text is text, not a recipient.
     await frame.type('textarea.hush-editor', 'hello @dave@b.test');
     await new Promise((r) => setTimeout(r, 500));
@@ -109,13 +142,17 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
   it('a page copying a genuine secure view or editor frame gets a refusal: sessions never appear in the DOM and bind to one frame', async () => {
     const copyFrame = async (u: HushUser, from: string) => {
       const id = `copy-${Math.random().toString(36).slice(2)}`;
-      await u.page.evaluate((sel, copyId) => {
-        const genuine = document.querySelector(sel);
-        if (!(genuine instanceof HTMLIFrameElement)) throw new Error(`no ${sel}`);
-        const copy = genuine.cloneNode(true) as HTMLIFrameElement;
-        copy.id = copyId;
-        document.body.append(copy);
-      }, from, id);
+      await u.page.evaluate(
+        (sel, copyId) => {
+          const genuine = document.querySelector(sel);
+          if (!(genuine instanceof HTMLIFrameElement)) throw new Error(`no ${sel}`);
+          const copy = genuine.cloneNode(true) as HTMLIFrameElement;
+          copy.id = copyId;
+          document.body.append(copy);
+        },
+        from,
+        id,
+      );
       const frame = await (await u.page.waitForSelector(`#${id}`))?.contentFrame();
       if (!frame) throw new Error('no copied frame');
       await frame.waitForSelector('#hush-frame[data-state="refused"]', { timeout: 30_000 });
@@ -130,7 +167,9 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     const copiedView = await copyFrame(bob, '.hush-view iframe');
     for (const m of shown) if (m.text !== '') expect(copiedView).not.toContain(m.text.slice(0, 20));
     // The genuine views still render.
-    expect((await shownMessages(bob.page)).filter((m) => m.text !== '').length).toBe(shown.filter((m) => m.text !== '').length);
+    expect((await shownMessages(bob.page)).filter((m) => m.text !== '').length).toBe(
+      shown.filter((m) => m.text !== '').length,
+    );
 
     await alice.page.bringToFront();
     await chooseDirect(alice.page);
@@ -144,7 +183,9 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="off"]');
     // A fresh page for the next test (the form stays in direct mode otherwise).
     await alice.page.reload();
-    await bob.page.evaluate(() => { for (const f of document.querySelectorAll('iframe[id^="copy-"]')) f.remove(); });
+    await bob.page.evaluate(() => {
+      for (const f of document.querySelectorAll('iframe[id^="copy-"]')) f.remove();
+    });
   });
 
   it('fails closed when a recipient has no key: nothing posted, an invitation offered', async () => {
@@ -156,7 +197,11 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     const frame = await editorFrame(alice.page);
     await frame.waitForSelector('.hush-chip[data-state="no_key"]', { timeout: 30_000 });
     expect(await frame.$eval('button.hush-send', (b) => b.disabled)).toBe(true);
-    await frame.evaluate(() => (document.querySelector('textarea.hush-editor') as HTMLTextAreaElement).dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true })));
+    await frame.evaluate(() =>
+      (document.querySelector('textarea.hush-editor') as HTMLTextAreaElement).dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }),
+      ),
+    );
     await frame.waitForSelector('#hush-frame[data-problem="recipients"] button.hush-invite', { timeout: 30_000 });
     expect(allStatusText(a, b)).toBe(before);
     // The draft stays in the secure editor.
@@ -179,7 +224,9 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     expect(seen.flags).toEqual([]);
     expect(seen.context).toContain('old mill');
     expect((await waitForPlaintext(bob.page, reply)).flags).toEqual([]);
-    const row = queryDb(b.dbPath, 'SELECT in_reply_to_id FROM statuses WHERE id = ?', [seen.statusId])[0] ?? queryDb(a.dbPath, 'SELECT in_reply_to_id FROM statuses WHERE id = ?', [seen.statusId])[0];
+    const row =
+      queryDb(b.dbPath, 'SELECT in_reply_to_id FROM statuses WHERE id = ?', [seen.statusId])[0] ??
+      queryDb(a.dbPath, 'SELECT in_reply_to_id FROM statuses WHERE id = ?', [seen.statusId])[0];
     expect(row?.in_reply_to_id ?? null).not.toBeNull();
     expect(allStatusText(a, b)).not.toContain('see you there');
   });
@@ -265,7 +312,10 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     expect(before.flags).toEqual([]);
     await b.adversary.patchStatus(before.statusId, { spoilerText: cw, asEdit: true });
     await bob.page.reload();
-    const banner = await bob.page.waitForSelector(`::-p-xpath(//div[contains(@class,"content-warning")][contains(., "${cw}")])`, { timeout: 30_000 });
+    const banner = await bob.page.waitForSelector(
+      `::-p-xpath(//div[contains(@class,"content-warning")][contains(., "${cw}")])`,
+      { timeout: 30_000 },
+    );
     await (await banner?.$('button.link-button'))?.click();
     const seen = await waitForPlaintext(bob.page, secret);
     expect(seen.flags).toContain('unsigned_extras');
@@ -283,7 +333,9 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
       expect(await sendSecure(alice.page, 30_000)).toBe('sent');
       await bob.page.bringToFront();
       const seen = await waitForPlaintext(bob.page, secret);
-      const aliceId = String(queryDb(a.dbPath, 'SELECT id FROM statuses ORDER BY created_at DESC, id DESC LIMIT 1')[0]?.id);
+      const aliceId = String(
+        queryDb(a.dbPath, 'SELECT id FROM statuses ORDER BY created_at DESC, id DESC LIMIT 1')[0]?.id,
+      );
       return { bobId: seen.statusId, aliceId };
     };
     const views = (statusId: string) => bob.page.$$eval(`.hush-view[data-hush-for="${statusId}"]`, (hs) => hs.length);
@@ -311,7 +363,11 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     const two = await post(second);
     const token = a.users.alice?.token ?? '';
     await api(a.origin, token, 'PUT', `/api/v1/statuses/${two.aliceId}`, { status: '@bob@b.test now in plain words' });
-    await bob.page.waitForFunction((id: string) => document.querySelectorAll(`.hush-view[data-hush-for="${id}"]`).length === 0, { timeout: 30_000 }, two.bobId);
+    await bob.page.waitForFunction(
+      (id: string) => document.querySelectorAll(`.hush-view[data-hush-for="${id}"]`).length === 0,
+      { timeout: 30_000 },
+      two.bobId,
+    );
     expect((await shownMessages(bob.page)).some((m) => m.text.includes(second))).toBe(false);
 
     // 3. alice deletes it: the status and any view of it leave bob's page.
@@ -319,7 +375,11 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     const three = await post(third);
     expect(await views(three.bobId)).toBe(1);
     await api(a.origin, token, 'DELETE', `/api/v1/statuses/${three.aliceId}`);
-    await bob.page.waitForFunction((id: string) => document.querySelectorAll(`.hush-view[data-hush-for="${id}"]`).length === 0, { timeout: 30_000 }, three.bobId);
+    await bob.page.waitForFunction(
+      (id: string) => document.querySelectorAll(`.hush-view[data-hush-for="${id}"]`).length === 0,
+      { timeout: 30_000 },
+      three.bobId,
+    );
     expect((await shownMessages(bob.page)).some((m) => m.text.includes(third))).toBe(false);
     await alice.page.bringToFront();
     await alice.page.reload();
@@ -348,7 +408,9 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     // (not .status__action-bar); the reply is still known to answer an encrypted message.
     await clickHush(bob.page, '.detailed-status__wrapper .detailed-status__action-bar button', 'firefox');
     await bob.page.waitForSelector('form.compose-form .reply-indicator');
-    await bob.page.waitForSelector('.hush-lock-bar[data-hush-default="reply"][data-hush-lock="on"]', { timeout: 30_000 });
+    await bob.page.waitForSelector('.hush-lock-bar[data-hush-default="reply"][data-hush-lock="on"]', {
+      timeout: 30_000,
+    });
     await bob.page.goto(back);
   });
 
@@ -367,7 +429,7 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     expect(seen.badge).toBe('verified');
   });
 
-  it('a click on a view\'s text opens the status, as a click on the status does in Mastodon', async () => {
+  it("a click on a view's text opens the status, as a click on the status does in Mastodon", async () => {
     await bob.page.bringToFront();
     await bob.page.goto(`${b.origin}/home`);
     const target = await waitForPlaintext(bob.page, `END-PM-${kind}`, 60_000);
@@ -375,7 +437,11 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     const frame = await host?.contentFrame();
     if (!frame) throw new Error('no view frame');
     await frame.click('.hush-plaintext');
-    await bob.page.waitForFunction((id: string) => location.pathname.endsWith(`/${id}`), { timeout: 15_000 }, target.statusId);
+    await bob.page.waitForFunction(
+      (id: string) => location.pathname.endsWith(`/${id}`),
+      { timeout: 15_000 },
+      target.statusId,
+    );
   });
 
   it('the mobile layout: a long message sent from the /publish screen goes out whole, and the screen goes back', async () => {

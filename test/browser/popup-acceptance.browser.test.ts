@@ -19,7 +19,11 @@ import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } f
 const extensionDir = testExtensionDir;
 const PASSPHRASE = 'quiet lantern over seven hills';
 
-interface Person { b: LaunchedBrowser; page: Page; tabId: number }
+interface Person {
+  b: LaunchedBrowser;
+  page: Page;
+  tabId: number;
+}
 
 async function open(kind: 'chromium' | 'firefox', origin: string, name: string): Promise<Person> {
   const b = await launchBrowser(kind, { extensionDir });
@@ -49,15 +53,23 @@ async function views(page: Page): Promise<{ badge: string; text: string }[]> {
   for (const host of await page.$$('.hush-view')) {
     const frame: Frame | null | undefined = await (await host.$('iframe'))?.contentFrame();
     if (!frame) continue;
-    out.push(await frame.evaluate(() => ({
-      badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '',
-      text: document.querySelector('.hush-plaintext')?.textContent ?? '',
-    })).catch(() => ({ badge: '', text: '' })));
+    out.push(
+      await frame
+        .evaluate(() => ({
+          badge: document.querySelector('.hush-badge')?.getAttribute('data-kind') ?? '',
+          text: document.querySelector('.hush-plaintext')?.textContent ?? '',
+        }))
+        .catch(() => ({ badge: '', text: '' })),
+    );
   }
   return out;
 }
 
-async function waitForView(page: Page, match: (v: { badge: string; text: string }) => boolean, what: string): Promise<{ badge: string; text: string }> {
+async function waitForView(
+  page: Page,
+  match: (v: { badge: string; text: string }) => boolean,
+  what: string,
+): Promise<{ badge: string; text: string }> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const found = (await views(page)).find(match);
@@ -94,7 +106,10 @@ describe.each(browserKinds())('popup acceptance in %s', (kind) => {
       await p.waitForSelector('[data-testid="hush-state"][data-state="enabled"]', { timeout: 30_000 });
       await p.close();
     }
-    for (const [person, other] of [[alice, 'bob@b.test'], [bob, 'alice@a.test']] as const) {
+    for (const [person, other] of [
+      [alice, 'bob@b.test'],
+      [bob, 'alice@a.test'],
+    ] as const) {
       const p = await popup(person, `&view=contact&acct=${other}`);
       await p.waitForSelector('[data-testid="mark-verified"]', { timeout: 30_000 });
       await p.click('[data-testid="mark-verified"]');
@@ -187,8 +202,19 @@ describe.each(browserKinds())('popup acceptance in %s', (kind) => {
       const chip = document.querySelector<HTMLElement>('.hush-chip');
       const warning = document.querySelector<HTMLElement>('.hush-trust-warning');
       return {
-        chip: { warning: chip?.dataset.warning, trust: chip?.dataset.trust, warn: chip?.classList.contains('hush-chip--warn'), text: chip?.textContent ?? '' },
-        warning: { text: warning?.textContent ?? '', visible: warning !== null && warning.getBoundingClientRect().height > 0 && getComputedStyle(warning).visibility === 'visible' },
+        chip: {
+          warning: chip?.dataset.warning,
+          trust: chip?.dataset.trust,
+          warn: chip?.classList.contains('hush-chip--warn'),
+          text: chip?.textContent ?? '',
+        },
+        warning: {
+          text: warning?.textContent ?? '',
+          visible:
+            warning !== null &&
+            warning.getBoundingClientRect().height > 0 &&
+            getComputedStyle(warning).visibility === 'visible',
+        },
         send: document.querySelector('button.hush-send')?.textContent ?? '',
       };
     });

@@ -25,9 +25,20 @@ async function axeClean(page: Page, kind: BrowserKind, name: string): Promise<vo
     if (kind === 'chromium') await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
     await page.evaluate(axeSource);
     const found = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(d: Document): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[]; passes: unknown[] }> } }).axe;
+      const axe = (
+        globalThis as unknown as {
+          axe: {
+            run(
+              d: Document,
+            ): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[]; passes: unknown[] }>;
+          };
+        }
+      ).axe;
       const r = await axe.run(document);
-      return { passes: r.passes.length, violations: r.violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`) };
+      return {
+        passes: r.passes.length,
+        violations: r.violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`),
+      };
     });
     expect(found.passes).toBeGreaterThan(10);
     expect(found.violations, `${name} (${scheme})`).toEqual([]);
@@ -118,7 +129,9 @@ describe.each(browserKinds())('popup flows on the test federation in %s', (kind)
     const wrong = `${aliceSees.join('-').slice(0, -1)}${aliceSees.join('').endsWith('0') ? '1' : '0'}`;
     await bobView.type('#compare-number', wrong);
     await bobView.waitForSelector('[data-testid="compare-verdict"][data-verdict="mismatch"]');
-    await bobView.$eval('#compare-number', (e) => { (e as HTMLInputElement).value = ''; });
+    await bobView.$eval('#compare-number', (e) => {
+      (e as HTMLInputElement).value = '';
+    });
     await bobView.type('#compare-number', aliceSees.join(' '));
     await bobView.waitForSelector('[data-testid="compare-verdict"][data-verdict="match"]');
     await bobView.close();
@@ -135,7 +148,9 @@ describe.each(browserKinds())('popup flows on the test federation in %s', (kind)
     // Judged in the popup by strength.js, loaded on demand: a common password cannot be saved.
     await keys.type('#new-pass', 'password1');
     await keys.type('#confirm-pass', 'password1');
-    await keys.waitForFunction(() => (document.querySelector('[data-testid="pass-strength"]')?.textContent ?? '') !== '');
+    await keys.waitForFunction(
+      () => (document.querySelector('[data-testid="pass-strength"]')?.textContent ?? '') !== '',
+    );
     expect(await keys.$eval('meter', (m) => m.value)).toBeLessThan(3);
     expect(await keys.$eval('[data-testid="save-passphrase"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     for (const sel of ['#new-pass', '#confirm-pass']) {
@@ -175,7 +190,9 @@ describe.each(browserKinds())('popup flows on the test federation in %s', (kind)
     const fingerprint = await text(keys, '[data-testid="my-fingerprint"] code.fingerprint');
     // The file the button saved is not reachable from the test: take one through the same message the button sends.
     const account = { origin: a.origin, accountId: a.users.alice?.id ?? '' };
-    const exported = (await sendFromExtensionPage(keys, { type: 'keys/backup-export', payload: { account } })) as { value: { contents: string; recoveryCode: string } };
+    const exported = (await sendFromExtensionPage(keys, { type: 'keys/backup-export', payload: { account } })) as {
+      value: { contents: string; recoveryCode: string };
+    };
     await keys.close();
     const file = join(mkdtempSync(join(tmpdir(), 'hush-backup-')), 'alice.hush');
     writeFileSync(file, Buffer.from(exported.value.contents, 'base64url'));
@@ -211,9 +228,12 @@ describe.each(browserKinds())('popup flows on the test federation in %s', (kind)
   it('key change -> the popup shows what changed, when, served by which instance -> keep blocked -> accept', async () => {
     // Both of bob's instances now serve a different key (as after a reinstall that both paths see).
     await init();
-    const bobUri = (await sendFromExtensionPage(await br.openExtensionPage('popup.html'), {
-      type: 'keys/contact', payload: { account: { origin: a.origin, accountId: a.users.alice?.id ?? '' }, acct: 'bob@b.test' },
-    }) as { value: { contact: { actorUri: string } } }).value.contact.actorUri;
+    const bobUri = (
+      (await sendFromExtensionPage(await br.openExtensionPage('popup.html'), {
+        type: 'keys/contact',
+        payload: { account: { origin: a.origin, accountId: a.users.alice?.id ?? '' }, acct: 'bob@b.test' },
+      })) as { value: { contact: { actorUri: string } } }
+    ).value.contact.actorUri;
     const fresh = encodeBundle(generateIdentity(bobUri), 9, currentPrekey(createChain(1_800_000_000)).publicKey);
     await a.adversary.swapRemoteField('bob@b.test', 'Hush', fresh);
     await b.adversary.setLocalField('bob', 'Hush', fresh);

@@ -9,11 +9,25 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChain, currentPrekey, encodeBundle, generateIdentity, init, parseBundle } from '../../src/protocol/index';
+import {
+  createChain,
+  currentPrekey,
+  encodeBundle,
+  generateIdentity,
+  init,
+  parseBundle,
+} from '../../src/protocol/index';
 import { chainInfo, toPlain } from '../../src/background/keys/material';
 import { proposeIdentityChange, markVerified, observe } from '../../src/background/contacts/tofu';
 import { b64 } from '../../src/messaging/encoding';
-import { accountKey, CONTACTS_KEY, SCHEMA_KEY, SCHEMA_VERSION, type AccountRecord, type Contact } from '../../src/background/storage/schema';
+import {
+  accountKey,
+  CONTACTS_KEY,
+  SCHEMA_KEY,
+  SCHEMA_VERSION,
+  type AccountRecord,
+  type Contact,
+} from '../../src/background/storage/schema';
 import type { KeyMaterial } from '../../src/background/network/discovery';
 import { tabIdFor, waitForTabState } from './extension-helpers';
 import { browserKinds, launchBrowser, type BrowserKind, type LaunchedBrowser, testExtensionDir } from './launch';
@@ -27,9 +41,20 @@ const NEW = 'https://c.test/users/mallory';
 async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   const r = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(d: Document): Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[]; passes: unknown[] }> } }).axe;
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(
+            d: Document,
+          ): Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[]; passes: unknown[] }>;
+        };
+      }
+    ).axe;
     const res = await axe.run(document);
-    return { passes: res.passes.length, violations: res.violations.map((v) => `${v.id}: ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`) };
+    return {
+      passes: res.passes.length,
+      violations: res.violations.map((v) => `${v.id}: ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`),
+    };
   });
   expect(r.passes).toBeGreaterThan(10);
   return r.violations;
@@ -46,14 +71,40 @@ function seed(origin: string, accountId: string, now: number): Record<string, un
   const me = generateIdentity('http://127.0.0.1/users/alice');
   const chain = createChain(now);
   const record: AccountRecord = {
-    v: 2, origin, accountId, acct: 'alice@shell.test', actorUri: me.actorUri, identityPk: b64(me.publicKey), createdAt: now, status: 'active',
-    revokedAt: null, secrets: toPlain({ identity: me, chain }), chainInfo: chainInfo(chain), published: { epoch: chain.epoch, at: now, kind: 'bundle' },
+    v: 2,
+    origin,
+    accountId,
+    acct: 'alice@shell.test',
+    actorUri: me.actorUri,
+    identityPk: b64(me.publicKey),
+    createdAt: now,
+    status: 'active',
+    revokedAt: null,
+    secrets: toPlain({ identity: me, chain }),
+    chainInfo: chainInfo(chain),
+    published: { epoch: chain.epoch, at: now, kind: 'bundle' },
     publish: { wantEpoch: null, attempts: 0, lastError: null, lastAttemptAt: null },
   };
-  const pinned = observe(null, { actorUri: OLD, acct: 'carol@a.test', material: bundle(generateIdentity(OLD)), servedBy: ['https://home.test', 'https://a.test'], at: now - 86400 }).contact as Contact;
+  const pinned = observe(null, {
+    actorUri: OLD,
+    acct: 'carol@a.test',
+    material: bundle(generateIdentity(OLD)),
+    servedBy: ['https://home.test', 'https://a.test'],
+    at: now - 86400,
+  }).contact as Contact;
   const verified = markVerified(pinned, pinned.pinned.fingerprint, now - 3600) as Contact;
-  const review = proposeIdentityChange(verified, { actorUri: NEW, acct: 'carol@a.test', material: bundle(generateIdentity(NEW)), servedBy: ['https://home.test', 'https://c.test'], at: now });
-  return { [SCHEMA_KEY]: SCHEMA_VERSION, [accountKey(origin, accountId)]: record, [CONTACTS_KEY]: { v: 3, contacts: [review] } };
+  const review = proposeIdentityChange(verified, {
+    actorUri: NEW,
+    acct: 'carol@a.test',
+    material: bundle(generateIdentity(NEW)),
+    servedBy: ['https://home.test', 'https://c.test'],
+    at: now,
+  });
+  return {
+    [SCHEMA_KEY]: SCHEMA_VERSION,
+    [accountKey(origin, accountId)]: record,
+    [CONTACTS_KEY]: { v: 3, contacts: [review] },
+  };
 }
 
 /** storage.local of the extension, as an expression evaluated in an extension page (chrome.* or browser.*). */
@@ -99,11 +150,17 @@ describe.each(browserKinds())('identity change review in %s (issue #21)', (kind:
     expect(await text(p, '[data-testid="identity-after-uri"]')).toContain(NEW);
     expect(await p.$eval('[data-testid="identity-after-uri"]', (e) => e.getAttribute('data-changed'))).toBe('true');
     expect(await p.$eval('[data-testid="identity-after-acct"]', (e) => e.getAttribute('data-changed'))).toBe('false');
-    expect(await p.$eval('[data-testid="identity-after-fingerprint"]', (e) => e.getAttribute('data-changed'))).toBe('true');
+    expect(await p.$eval('[data-testid="identity-after-fingerprint"]', (e) => e.getAttribute('data-changed'))).toBe(
+      'true',
+    );
     expect(await text(p, '[data-testid="identity-before-served-by"]')).toBe('home.test, a.test');
     expect(await text(p, '[data-testid="identity-after-served-by"]')).toBe('home.test, c.test');
     // The safe choice comes first.
-    expect(await p.$$eval('[data-testid="identity-change"] .row button', (bs) => bs.map((x) => x.getAttribute('data-testid')))).toEqual(['identity-keep-old', 'identity-accept']);
+    expect(
+      await p.$$eval('[data-testid="identity-change"] .row button', (bs) =>
+        bs.map((x) => x.getAttribute('data-testid')),
+      ),
+    ).toEqual(['identity-keep-old', 'identity-accept']);
     for (const scheme of kind === 'chromium' ? (['light', 'dark'] as const) : (['light'] as const)) {
       if (kind === 'chromium') await p.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
       expect(await axeViolations(p), scheme).toEqual([]);
@@ -121,10 +178,18 @@ describe.each(browserKinds())('identity change review in %s (issue #21)', (kind:
     await again.waitForSelector('[data-testid="identity-still-blocked"]');
     await again.click('[data-testid="identity-accept"]');
     await again.waitForSelector('[data-testid="identity-outcome"][data-outcome="accepted"]');
-    const stored = (await again.evaluate(`${LOCAL}.get(${JSON.stringify(CONTACTS_KEY)})`)) as Record<string, { contacts: Contact[] }>;
+    const stored = (await again.evaluate(`${LOCAL}.get(${JSON.stringify(CONTACTS_KEY)})`)) as Record<
+      string,
+      { contacts: Contact[] }
+    >;
     const contacts = stored[CONTACTS_KEY]?.contacts ?? [];
     expect(contacts).toHaveLength(1);
-    expect(contacts[0]).toMatchObject({ acct: 'carol@a.test', actorUri: NEW, identityChange: null, pinned: { trust: 'unverified' } });
+    expect(contacts[0]).toMatchObject({
+      acct: 'carol@a.test',
+      actorUri: NEW,
+      identityChange: null,
+      pinned: { trust: 'unverified' },
+    });
     await again.close();
   });
 });

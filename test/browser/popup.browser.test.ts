@@ -17,17 +17,28 @@ const extensionDir = testExtensionDir;
 const artifacts = resolve('test-artifacts/popup');
 const axeSource = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 
-interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
 
 /** Injects axe-core into the page (through the debugging protocol, not the page's CSP) and runs it. */
 async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: AxeViolation[]; passes: unknown[] }> } }).axe;
+    const axe = (
+      globalThis as unknown as {
+        axe: { run(ctx: Document, o: object): Promise<{ violations: AxeViolation[]; passes: unknown[] }> };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return {
       passes: result.passes.length,
-      violations: result.violations.map((v) => `${v.id} (${v.impact ?? '?'}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`),
+      violations: result.violations.map(
+        (v) => `${v.id} (${v.impact ?? '?'}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`,
+      ),
     };
   });
   // Guards against a silently empty run (axe not loaded, nothing rendered): real views pass dozens of rules.
@@ -39,17 +50,28 @@ type Scheme = 'light' | 'dark';
 
 /** Chromium checks both schemes in one browser; Firefox gets one browser per scheme. */
 const variants = browserKinds().flatMap((kind): { kind: BrowserKind; schemes: Scheme[] }[] =>
-  kind === 'chromium' ? [{ kind, schemes: ['light', 'dark'] }] : [{ kind, schemes: ['light'] }, { kind, schemes: ['dark'] }]);
+  kind === 'chromium'
+    ? [{ kind, schemes: ['light', 'dark'] }]
+    : [
+        { kind, schemes: ['light'] },
+        { kind, schemes: ['dark'] },
+      ],
+);
 
 /** Firefox's own switch for what `prefers-color-scheme` reports to pages: 0 dark, 1 light. */
-const firefoxScheme = (scheme: Scheme) => ({ 'layout.css.prefers-color-scheme.content-override': scheme === 'dark' ? 0 : 1 });
+const firefoxScheme = (scheme: Scheme) => ({
+  'layout.css.prefers-color-scheme.content-override': scheme === 'dark' ? 0 : 1,
+});
 
 /** Axe in each of the variant's colour schemes, plus a screenshot of each. */
 async function checkView(page: Page, kind: BrowserKind, schemes: readonly Scheme[], name: string): Promise<void> {
   for (const scheme of schemes) {
     if (kind === 'chromium') await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
     // Guards against checking the wrong theme twice (an emulation or preference that did not apply).
-    expect(await page.evaluate((s) => matchMedia(`(prefers-color-scheme: ${s})`).matches, scheme), `${name} in ${scheme}`).toBe(true);
+    expect(
+      await page.evaluate((s) => matchMedia(`(prefers-color-scheme: ${s})`).matches, scheme),
+      `${name} in ${scheme}`,
+    ).toBe(true);
     expect(await axeViolations(page), `${name} (${scheme})`).toEqual([]);
     await page.screenshot({ path: `${artifacts}/${kind}-${name}-${scheme}.png`, fullPage: true });
   }
@@ -95,7 +117,11 @@ describe.each(variants)('popup and options in $kind ($schemes)', ({ kind, scheme
     expect(await text(p, '[data-testid="account"]')).toContain('Signed in as @alice@shell.test');
     expect(await text(p, '[data-testid="detected"]')).toContain('Mastodon 4.8.0 on shell.test');
     expect(await p.$('[data-testid="phrase-setup-prompt"]')).not.toBeNull();
-    expect(await p.$$eval('nav button', (bs) => bs.map((x) => x.getAttribute('aria-current')))).toEqual(['page', null, null]);
+    expect(await p.$$eval('nav button', (bs) => bs.map((x) => x.getAttribute('aria-current')))).toEqual([
+      'page',
+      null,
+      null,
+    ]);
     await checkView(p, kind, schemes, 'home');
     await p.close();
   });
@@ -118,7 +144,9 @@ describe.each(variants)('popup and options in $kind ($schemes)', ({ kind, scheme
     const again = await popup();
     await again.waitForSelector('header [data-testid="security-badge"]');
     expect(await text(again, 'header [data-testid="security-badge"] .security-text')).toBe('otters hold hands');
-    expect(await again.$eval('header [data-testid="security-badge"]', (e) => e.className)).toContain('pattern-stripes-violet');
+    expect(await again.$eval('header [data-testid="security-badge"]', (e) => e.className)).toContain(
+      'pattern-stripes-violet',
+    );
     expect(await again.$('[data-testid="phrase-setup-prompt"]')).toBeNull();
     await again.close();
   });
@@ -143,7 +171,9 @@ describe.each(variants)('popup and options in $kind ($schemes)', ({ kind, scheme
     const p = await popup(`&view=${view}${extra}`);
     await p.waitForSelector(`[data-testid="${testid}"]`);
     // Without an enabled account: an explicit refusal in words, never a blank or made-up view.
-    await p.waitForSelector(`[data-testid="${testid}"] :is([data-testid="refused"], [data-testid="error"], [data-testid="contact"], [data-testid="contacts-empty"], [data-testid="safety-number"], [data-testid="changed-at"], [data-testid="my-fingerprint"], [data-testid="locked"])`);
+    await p.waitForSelector(
+      `[data-testid="${testid}"] :is([data-testid="refused"], [data-testid="error"], [data-testid="contact"], [data-testid="contacts-empty"], [data-testid="safety-number"], [data-testid="changed-at"], [data-testid="my-fingerprint"], [data-testid="locked"])`,
+    );
     for (const s of selectors) expect(await p.$(s), s).not.toBeNull();
     // Revoking needs a key: the button is not offered before there is one.
     if (view === 'my-keys') expect(await p.$('[data-testid="revoke"]')).toBeNull();
@@ -170,21 +200,30 @@ describe.each(variants)('popup and options in $kind ($schemes)', ({ kind, scheme
     await o.waitForSelector('[data-testid="default-encryption"]');
     expect(await o.$eval('[data-testid="default-encryption"]', (e) => (e as HTMLInputElement).checked)).toBe(true);
     await o.click('[data-testid="default-encryption"]');
-    await o.waitForFunction(() => !(document.querySelector('[data-testid="default-encryption"]') as HTMLInputElement).checked);
+    await o.waitForFunction(
+      () => !(document.querySelector('[data-testid="default-encryption"]') as HTMLInputElement).checked,
+    );
     // The phrase chosen in the popup test is shown here too.
     await o.waitForSelector('[data-testid="options-phrase"] [data-testid="security-badge"]');
     await o.waitForSelector('[data-testid="instance"], [data-testid="instances-empty"]');
     await o.click('[data-testid="export-diagnostics"]');
     await o.waitForSelector('[data-testid="diagnostics-preview"]');
     const report = JSON.parse(await text(o, '[data-testid="diagnostics-preview"]')) as Record<string, unknown>;
-    expect(report).toMatchObject({ format: 'hush-diagnostics/1', extensionVersion: '0.1.0', securityPhraseSet: true, prefs: { defaultEncryption: false } });
+    expect(report).toMatchObject({
+      format: 'hush-diagnostics/1',
+      extensionVersion: '0.1.0',
+      securityPhraseSet: true,
+      prefs: { defaultEncryption: false },
+    });
     const raw = JSON.stringify(report);
     expect(raw).not.toContain('otters');
     expect(raw).not.toContain('127.0.0.1');
     expect(raw).not.toContain('alice');
     // Key timings come from the keys background; a change is validated and stored there.
     await o.waitForSelector('#ks-rotationDays');
-    await o.$eval('#ks-rotationDays', (e) => { (e as HTMLInputElement).value = ''; });
+    await o.$eval('#ks-rotationDays', (e) => {
+      (e as HTMLInputElement).value = '';
+    });
     await o.type('#ks-rotationDays', '14');
     await o.click('[data-testid="options-keys"] button[type="submit"]');
     await o.waitForSelector('[data-testid="options-keys"] .ok');

@@ -30,7 +30,15 @@ export function shellHtml(state: unknown): string {
 export const defaultState = {
   meta: { domain: 'shell.test', version: '4.8.0', me: '1', access_token: 'shell-token', locale: 'en', title: 'Shell' },
   compose: { me: '1', default_privacy: 'public' },
-  accounts: { '1': { id: '1', username: 'alice', acct: 'alice', url: 'http://127.0.0.1/@alice', uri: 'http://127.0.0.1/users/alice' } },
+  accounts: {
+    '1': {
+      id: '1',
+      username: 'alice',
+      acct: 'alice',
+      url: 'http://127.0.0.1/@alice',
+      uri: 'http://127.0.0.1/users/alice',
+    },
+  },
   languages: [['en', 'English', 'English']],
   settings: {},
 };
@@ -43,8 +51,15 @@ export async function startShellServer(opts: { state?: unknown; pageScript?: str
       res.end(opts.pageScript ?? '');
       return;
     }
-    res.writeHead(req.url === '/favicon.ico' ? 404 : 200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': MASTODON_CSP });
-    res.end(req.url === '/not-mastodon' ? '<!doctype html><title>Blog</title><p>Just a page</p>' : shellHtml(opts.state ?? defaultState));
+    res.writeHead(req.url === '/favicon.ico' ? 404 : 200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': MASTODON_CSP,
+    });
+    res.end(
+      req.url === '/not-mastodon'
+        ? '<!doctype html><title>Blog</title><p>Just a page</p>'
+        : shellHtml(opts.state ?? defaultState),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -8,7 +8,9 @@ export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 export const fuzzStats = { cases: 0, crashes: 0 };
 
 /** Wraps a property body: counts the case and turns an exception into a recorded crash (then rethrows). */
-export function counted<A extends unknown[]>(body: (...args: A) => boolean | undefined): (...args: A) => boolean | undefined {
+export function counted<A extends unknown[]>(
+  body: (...args: A) => boolean | undefined,
+): (...args: A) => boolean | undefined {
   return (...args: A) => {
     fuzzStats.cases++;
     try {
@@ -21,7 +23,9 @@ export function counted<A extends unknown[]>(body: (...args: A) => boolean | und
 }
 
 /** `counted` for async property bodies (storage and network parsers are async). */
-export function countedAsync<A extends unknown[]>(body: (...args: A) => Promise<boolean | undefined>): (...args: A) => Promise<boolean | undefined> {
+export function countedAsync<A extends unknown[]>(
+  body: (...args: A) => Promise<boolean | undefined>,
+): (...args: A) => Promise<boolean | undefined> {
   return async (...args: A) => {
     fuzzStats.cases++;
     try {

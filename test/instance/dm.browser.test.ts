@@ -50,7 +50,9 @@ describe.each(browserKinds())('direct message through the test instance web UI i
     expect(await chooseDirect(alice)).toBe('modal'); // 4.8.0 is the default generation
     await alice.waitForSelector('form.compose-form .compose-form__warning');
     // Remaining = 500 - length, with @bob@b.test counted as @bob.
-    expect(await alice.$eval('span.character-counter', (e) => Number(e.textContent))).toBe(500 - (text.length - '@b.test'.length));
+    expect(await alice.$eval('span.character-counter', (e) => Number(e.textContent))).toBe(
+      500 - (text.length - '@b.test'.length),
+    );
     await alice.click('form.compose-form .compose-form__submit button[type=submit]');
 
     // After success the form is cleared and visibility is back to the default (public).
@@ -75,54 +77,84 @@ describe.each(browserKinds())('direct message through the test instance web UI i
     const sent = queryDb(a.dbPath, 'SELECT visibility, text FROM statuses WHERE text = ?', [text]);
     expect(sent).toEqual([{ visibility: 'direct', text }]);
     await b.deliveriesSettled();
-    const received = queryDb(b.dbPath, "SELECT visibility, text FROM statuses WHERE text LIKE ?", [`%hello from ${kind}%`]);
+    const received = queryDb(b.dbPath, 'SELECT visibility, text FROM statuses WHERE text LIKE ?', [
+      `%hello from ${kind}%`,
+    ]);
     expect(received).toHaveLength(1);
     expect(received[0]?.visibility).toBe('direct');
 
     // Bob replies from the conversation: the reply id lives in app state, visibility becomes direct.
     await replyFromConversation(bob, `thanks ${kind}`);
     await waitForText(bob, '.item-list article[data-id] .conversation .status__content__text', `thanks ${kind}`);
-    const reply = queryDb(b.dbPath, 'SELECT visibility, in_reply_to_id FROM statuses WHERE text LIKE ?', [`%thanks ${kind}%`]);
+    const reply = queryDb(b.dbPath, 'SELECT visibility, in_reply_to_id FROM statuses WHERE text LIKE ?', [
+      `%thanks ${kind}%`,
+    ]);
     expect(reply).toHaveLength(1);
     expect(reply[0]?.visibility).toBe('direct');
     expect(reply[0]?.in_reply_to_id).toBeTruthy();
 
     // The same DM as bob's grouped (v2) mention notification, reached by SPA navigation.
     await bob.click('.navigation-panel a[href="/notifications"]');
-    await waitForText(bob, '.item-list article[data-id] .notification-ungrouped.notification-ungrouped--mention.notification-ungrouped--direct .status.status-direct .status__content__text', `hello from ${kind}`);
+    await waitForText(
+      bob,
+      '.item-list article[data-id] .notification-ungrouped.notification-ungrouped--mention.notification-ungrouped--direct .status.status-direct .status__content__text',
+      `hello from ${kind}`,
+    );
 
     // Everything above ran under Mastodon's production CSP without violations or page errors.
-    expect([...aliceWatch.errors, ...aliceWatch.cspViolations, ...bobWatch.errors, ...bobWatch.cspViolations]).toEqual([]);
+    expect([...aliceWatch.errors, ...aliceWatch.cspViolations, ...bobWatch.errors, ...bobWatch.cspViolations]).toEqual(
+      [],
+    );
   });
 
   it('profile fields render as dl/dt/dd, also for a remote account', async () => {
     const bobToken = b.users.bob?.token ?? '';
-    await api(b.origin, bobToken, 'PATCH', '/api/v1/accounts/update_credentials', { fields_attributes: [{ name: 'Hush key', value: `k-${kind}` }] });
+    await api(b.origin, bobToken, 'PATCH', '/api/v1/accounts/update_credentials', {
+      fields_attributes: [{ name: 'Hush key', value: `k-${kind}` }],
+    });
     const page = await aliceBrowser.newPage();
     await page.goto(`${a.origin}/@bob@b.test?as=alice`);
     // What a.test says about bob (its cached copy) renders in the same structure.
     await waitForText(page, '.account__header h1', '@bob@b.test');
     await page.goto(`${b.origin}/@bob?as=dave`);
     await page.waitForSelector('.account__header .account__header__fields dl dt');
-    expect(await page.$$eval('.account__header__fields dl', (dls) => dls.map((dl) => [dl.querySelector('dt')?.textContent, dl.querySelector('dd.translate')?.textContent])))
-      .toEqual([['Hush key', `k-${kind}`]]);
+    expect(
+      await page.$$eval('.account__header__fields dl', (dls) =>
+        dls.map((dl) => [dl.querySelector('dt')?.textContent, dl.querySelector('dd.translate')?.textContent]),
+      ),
+    ).toEqual([['Hush key', `k-${kind}`]]);
   });
 
   it('the DM column keeps off-screen conversations rendered (no unrendering)', async () => {
     const aliceToken = a.users.alice?.token ?? '';
-    for (let i = 0; i < 22; i++) await postStatus(a.origin, aliceToken, { status: `@bob@b.test filler dm ${i}`, visibility: 'direct' });
+    for (let i = 0; i < 22; i++)
+      await postStatus(a.origin, aliceToken, { status: `@bob@b.test filler dm ${i}`, visibility: 'direct' });
     await a.deliveriesSettled();
     const page = await bobBrowser.newPage();
     await page.setViewport({ width: 1100, height: 400 });
     await page.goto(`${b.origin}/conversations?as=bob`);
-    await page.waitForFunction(() => document.querySelectorAll('.item-list article[data-id] .conversation').length >= 20);
+    await page.waitForFunction(
+      () => document.querySelectorAll('.item-list article[data-id] .conversation').length >= 20,
+    );
     const first = await page.$('.item-list article[data-id] .conversation');
-    await page.$eval('.scrollable', (e) => { e.scrollTop = e.scrollHeight; });
+    await page.$eval('.scrollable', (e) => {
+      e.scrollTop = e.scrollHeight;
+    });
     await page.waitForFunction(() => (document.querySelector('.scrollable')?.scrollTop ?? 0) > 0);
     // Give an unrendering list every chance (idle callbacks) before checking nothing changed.
-    await page.evaluate(() => new Promise((r) => { setTimeout(r, 300); }));
+    await page.evaluate(
+      () =>
+        new Promise((r) => {
+          setTimeout(r, 300);
+        }),
+    );
     expect(await first?.evaluate((e) => e.isConnected)).toBe(true);
-    expect(await page.$$eval('.item-list article[data-id]', (arts) => arts.filter((x) => (x).style.height !== '' || !x.querySelector('.conversation')).length)).toBe(0);
+    expect(
+      await page.$$eval(
+        '.item-list article[data-id]',
+        (arts) => arts.filter((x) => x.style.height !== '' || !x.querySelector('.conversation')).length,
+      ),
+    ).toBe(0);
   });
 });
 

@@ -12,7 +12,16 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserKinds, launchBrowser, type LaunchedBrowser } from '../browser/launch';
 import { startFederation, type Federation, type Instance } from './server/federation';
-import { api, chooseDirect, postStatus, queryDb, textareaOf, waitForText, watchPage, type PageWatch } from './web/test-support';
+import {
+  api,
+  chooseDirect,
+  postStatus,
+  queryDb,
+  textareaOf,
+  waitForText,
+  watchPage,
+  type PageWatch,
+} from './web/test-support';
 
 describe.each(browserKinds())('test instance fidelity to the Mastodon web UI in %s', (kind) => {
   let fed: Federation;
@@ -67,22 +76,42 @@ describe.each(browserKinds())('test instance fidelity to the Mastodon web UI in 
     try {
       await open('/home');
       await page.waitForFunction(() => location.pathname === '/deck/getting-started');
-      expect(await page.$eval('body', (e) => [e.classList.contains('layout-multiple-columns'), e.classList.contains('layout-single-column')])).toEqual([true, false]);
+      expect(
+        await page.$eval('body', (e) => [
+          e.classList.contains('layout-multiple-columns'),
+          e.classList.contains('layout-single-column'),
+        ]),
+      ).toEqual([true, false]);
       expect(await page.$$eval('main.columns-area > .drawer form.compose-form', (e) => e.length)).toBe(1);
       await page.click('.column a[href="/conversations"]');
       await page.waitForFunction(() => location.pathname === '/deck/conversations');
       await page.waitForSelector('.column[aria-label="Private mentions"] .scrollable');
-      expect(await page.$$eval('main.columns-area > .column', (e) => e.map((c) => c.getAttribute('aria-label')))).toEqual(['Home', 'Notifications', 'Private mentions']);
+      expect(
+        await page.$$eval('main.columns-area > .column', (e) => e.map((c) => c.getAttribute('aria-label'))),
+      ).toEqual(['Home', 'Notifications', 'Private mentions']);
 
       const text = `three columns ${tag}`;
-      const s = (await api(b.origin, bob, 'POST', '/api/v1/statuses', { status: `@alice@a.test ${text}`, visibility: 'direct' })) as { uri: string };
+      const s = (await api(b.origin, bob, 'POST', '/api/v1/statuses', {
+        status: `@alice@a.test ${text}`,
+        visibility: 'direct',
+      })) as { uri: string };
       await b.deliveriesSettled();
       const local = queryDb(a.dbPath, 'SELECT id FROM statuses WHERE uri = ?', [s.uri])[0]?.id as string;
-      const conv = ((await api(a.origin, alice, 'GET', '/api/v1/conversations')) as { id: string; last_status: { id: string } }[]).find((c) => c.last_status.id === local);
+      const conv = (
+        (await api(a.origin, alice, 'GET', '/api/v1/conversations')) as { id: string; last_status: { id: string } }[]
+      ).find((c) => c.last_status.id === local);
       expect(conv).toBeDefined();
       await waitForText(page, `.column[aria-label="Home"] .status[data-id="${local}"] .status__content__text`, text);
-      await waitForText(page, `.column[aria-label="Notifications"] .notification-ungrouped--direct .status[data-id="${local}"] .status__content__text`, text);
-      await waitForText(page, `.column[aria-label="Private mentions"] article[data-id="${conv?.id ?? ''}"] .conversation .status__content__text`, text);
+      await waitForText(
+        page,
+        `.column[aria-label="Notifications"] .notification-ungrouped--direct .status[data-id="${local}"] .status__content__text`,
+        text,
+      );
+      await waitForText(
+        page,
+        `.column[aria-label="Private mentions"] article[data-id="${conv?.id ?? ''}"] .conversation .status__content__text`,
+        text,
+      );
 
       // Opening the status from the DM column pushes /deck/@acct/id; the thread is the routed column.
       await page.click(`article[data-id="${conv?.id ?? ''}"] .conversation__avatar`);
@@ -129,16 +158,33 @@ describe.each(browserKinds())('test instance fidelity to the Mastodon web UI in 
     const leaf = await postStatus(a.origin, carol, { status: `@alice leaf ${tag}`, in_reply_to_id: middle.id });
     await open(`/@alice/${middle.id}`);
     await page.waitForSelector('.detailed-status__wrapper');
-    const dom = await page.$eval('.column .item-list.scrollable', (list) => Array.from(list.children).map((c) => {
-      const st = c.querySelector('.status');
-      return st
-        ? { id: st.getAttribute('data-id'), cls: ['status--in-thread', 'status-reply', 'status--first-in-thread'].filter((k) => st.classList.contains(k)),
-          line: st.querySelector(':scope > .status__line')?.className ?? null, wrapperInThread: c.querySelector('.status__wrapper--in-thread') !== null }
-        : { detailed: c.matches('.focusable.detailed-status__wrapper.detailed-status__wrapper-public') && c.querySelector(':scope > div > .detailed-status') !== null,
-          id: c.querySelector('a.detailed-status__datetime')?.getAttribute('href') };
-    }));
+    const dom = await page.$eval('.column .item-list.scrollable', (list) =>
+      Array.from(list.children).map((c) => {
+        const st = c.querySelector('.status');
+        return st
+          ? {
+              id: st.getAttribute('data-id'),
+              cls: ['status--in-thread', 'status-reply', 'status--first-in-thread'].filter((k) =>
+                st.classList.contains(k),
+              ),
+              line: st.querySelector(':scope > .status__line')?.className ?? null,
+              wrapperInThread: c.querySelector('.status__wrapper--in-thread') !== null,
+            }
+          : {
+              detailed:
+                c.matches('.focusable.detailed-status__wrapper.detailed-status__wrapper-public') &&
+                c.querySelector(':scope > div > .detailed-status') !== null,
+              id: c.querySelector('a.detailed-status__datetime')?.getAttribute('href'),
+            };
+      }),
+    );
     expect(dom).toEqual([
-      { id: root.id, cls: ['status--in-thread'], line: 'status__line status__line--full status__line--first', wrapperInThread: true },
+      {
+        id: root.id,
+        cls: ['status--in-thread'],
+        line: 'status__line status__line--full status__line--first',
+        wrapperInThread: true,
+      },
       { detailed: true, id: `/@alice/${middle.id}` },
       { id: leaf.id, cls: ['status--in-thread', 'status-reply'], line: 'status__line', wrapperInThread: true },
     ]);
@@ -154,10 +200,14 @@ describe.each(browserKinds())('test instance fidelity to the Mastodon web UI in 
     await open('/home');
     const cwSel = `.status[data-id="${cw.id}"]`;
     await page.waitForSelector(`${cwSel} .content-warning`);
-    expect(await page.$eval(`${cwSel} .content-warning`, (e) => ({
-      p: e.querySelector(':scope > p[id] > span')?.textContent, button: e.querySelector(':scope > button.link-button')?.textContent,
-      describedBy: e.querySelector(':scope > button')?.getAttribute('aria-describedby') === e.querySelector(':scope > p')?.id,
-    }))).toEqual({ p: `warning ${tag}`, button: 'Show more', describedBy: true });
+    expect(
+      await page.$eval(`${cwSel} .content-warning`, (e) => ({
+        p: e.querySelector(':scope > p[id] > span')?.textContent,
+        button: e.querySelector(':scope > button.link-button')?.textContent,
+        describedBy:
+          e.querySelector(':scope > button')?.getAttribute('aria-describedby') === e.querySelector(':scope > p')?.id,
+      })),
+    ).toEqual({ p: `warning ${tag}`, button: 'Show more', describedBy: true });
     expect(await page.$(`${cwSel} .status__content`)).toBeNull();
     // A click on the banner text is forwarded to its button.
     await page.click(`${cwSel} .content-warning p`);
@@ -170,15 +220,21 @@ describe.each(browserKinds())('test instance fidelity to the Mastodon web UI in 
     expect(await page.$$eval(`${gallery} > .media-gallery__item.media-gallery__item--tall`, (e) => e.length)).toBe(2);
     expect(await page.$(`${gallery} .media-gallery__item-thumbnail img`)).toBeNull(); // sensitive: hidden
     await page.click(`${gallery} .spoiler-button button.spoiler-button__overlay`);
-    await page.waitForSelector(`${gallery} .media-gallery__item > a.media-gallery__item-thumbnail[target=_blank] > img`);
+    await page.waitForSelector(
+      `${gallery} .media-gallery__item > a.media-gallery__item-thumbnail[target=_blank] > img`,
+    );
     expect(await page.$(`${gallery} .media-gallery__actions button.media-gallery__actions__pill`)).not.toBeNull();
 
     const cardSel = `.status[data-id="${card.id}"] .status__content + a.status-card.expanded[target=_blank][rel=noopener]`;
     await page.waitForSelector(cardSel);
-    expect(await page.$eval(cardSel, (e) => ({
-      href: e.getAttribute('href'), image: e.querySelector(':scope > .status-card__image > img.status-card__image-image') !== null,
-      host: e.querySelector('.status-card__content > .status-card__host')?.textContent, title: e.querySelector('.status-card__content > strong.status-card__title')?.textContent,
-    }))).toEqual({ href: 'https://example.com/article', image: true, host: 'example.com', title: 'An article' });
+    expect(
+      await page.$eval(cardSel, (e) => ({
+        href: e.getAttribute('href'),
+        image: e.querySelector(':scope > .status-card__image > img.status-card__image-image') !== null,
+        host: e.querySelector('.status-card__content > .status-card__host')?.textContent,
+        title: e.querySelector('.status-card__content > strong.status-card__title')?.textContent,
+      })),
+    ).toEqual({ href: 'https://example.com/article', image: true, host: 'example.com', title: 'An article' });
   });
 
   it('mobile: the bottom bar opens /publish, which goes back after posting; a /publish loaded directly stays', async () => {
@@ -193,34 +249,56 @@ describe.each(browserKinds())('test instance fidelity to the Mastodon web UI in 
     await page.click('form.compose-form button[type=submit]');
     await page.waitForFunction(() => location.pathname === '/home');
     expect(await page.$('form.compose-form')).toBeNull();
-    expect(queryDb(a.dbPath, 'SELECT visibility FROM statuses WHERE text = ?', [text])).toEqual([{ visibility: 'direct' }]);
+    expect(queryDb(a.dbPath, 'SELECT visibility FROM statuses WHERE text = ?', [text])).toEqual([
+      { visibility: 'direct' },
+    ]);
 
     await open('/publish', { width: 500, height: 800 });
     const again = `direct load ${tag}`;
     await (await textareaOf(page)).type(again);
     await page.click('form.compose-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelector<HTMLTextAreaElement>('form.compose-form textarea')?.value === '');
+    await page.waitForFunction(
+      () => document.querySelector<HTMLTextAreaElement>('form.compose-form textarea')?.value === '',
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(await page.evaluate(() => location.pathname)).toBe('/publish');
     expect(queryDb(a.dbPath, 'SELECT count(*) AS n FROM statuses WHERE text = ?', [again])).toEqual([{ n: 1 }]);
   });
 
-  it('visibility (4.5+): the modal\'s options open in body > div.visibility-dropdown__overlay, outside the modal', async () => {
+  it("visibility (4.5+): the modal's options open in body > div.visibility-dropdown__overlay, outside the modal", async () => {
     await open('/home');
     await page.click('form.compose-form .compose-form__dropdowns button.dropdown-button');
     await page.waitForSelector('.modal-root__modal.dialog-modal.visibility-modal');
     await page.click('.visibility-modal .visibility-dropdown__button');
     const where = await page.waitForSelector('li.visibility-dropdown__option[role=option][data-index=direct]');
-    expect(await where?.evaluate((li) => ({
-      path: [li.parentElement, li.parentElement?.parentElement, li.parentElement?.parentElement?.parentElement, li.parentElement?.parentElement?.parentElement?.parentElement]
-        .map((e) => (e ? `${e.tagName.toLowerCase()}${e.className ? `.${e.className.split(' ').join('.')}` : ''}` : '-')),
-      inModal: li.closest('.visibility-modal') !== null,
-    }))).toEqual({ path: ['ul', 'div.dropdown-animation.visibility-dropdown__dropdown', 'div.visibility-dropdown__overlay', 'body.app-body.layout-single-column'], inModal: false });
+    expect(
+      await where?.evaluate((li) => ({
+        path: [
+          li.parentElement,
+          li.parentElement?.parentElement,
+          li.parentElement?.parentElement?.parentElement,
+          li.parentElement?.parentElement?.parentElement?.parentElement,
+        ].map((e) =>
+          e ? `${e.tagName.toLowerCase()}${e.className ? `.${e.className.split(' ').join('.')}` : ''}` : '-',
+        ),
+        inModal: li.closest('.visibility-modal') !== null,
+      })),
+    ).toEqual({
+      path: [
+        'ul',
+        'div.dropdown-animation.visibility-dropdown__dropdown',
+        'div.visibility-dropdown__overlay',
+        'body.app-body.layout-single-column',
+      ],
+      inModal: false,
+    });
     // A helper that looks inside the modal finds nothing, as on the real UI.
     expect(await page.$('.visibility-modal li.visibility-dropdown__option')).toBeNull();
     await where?.click();
     await page.waitForSelector('body > .visibility-dropdown__overlay', { hidden: true });
-    const save = await page.waitForSelector('::-p-xpath(//div[contains(@class,"visibility-modal")]//button[normalize-space()="Save"])');
+    const save = await page.waitForSelector(
+      '::-p-xpath(//div[contains(@class,"visibility-modal")]//button[normalize-space()="Save"])',
+    );
     await save?.click();
     await page.waitForSelector('form.compose-form .compose-form__dropdowns button.dropdown-button svg.icon-at');
   });

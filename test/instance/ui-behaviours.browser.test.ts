@@ -11,7 +11,17 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserKinds, launchBrowser, type LaunchedBrowser } from '../browser/launch';
 import { startFederation, type Federation, type Instance } from './server/federation';
-import { api, chooseDirect, counterValue, postStatus, queryDb, textareaOf, waitForText, watchPage, type PageWatch } from './web/test-support';
+import {
+  api,
+  chooseDirect,
+  counterValue,
+  postStatus,
+  queryDb,
+  textareaOf,
+  waitForText,
+  watchPage,
+  type PageWatch,
+} from './web/test-support';
 
 const SECRET = 'behind-the-warning';
 
@@ -50,28 +60,42 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
     await openHome({ width: 1100, height: 500 });
     const item = 'article[aria-posinset="4"]';
     const before = await page.waitForSelector(`${item} .status[data-id]`);
-    expect(await page.$eval(item, (e) => [e.getAttribute('data-id'), e.getAttribute('aria-setsize')])).toEqual([expect.any(String), '20']);
-    await page.$eval('.scrollable', (e) => { e.scrollTop = e.scrollHeight; });
+    expect(await page.$eval(item, (e) => [e.getAttribute('data-id'), e.getAttribute('aria-setsize')])).toEqual([
+      expect.any(String),
+      '20',
+    ]);
+    await page.$eval('.scrollable', (e) => {
+      e.scrollTop = e.scrollHeight;
+    });
     // Unrendered: no .status left, a bare div.status__wrapper of spans with the raw HTML as text.
-    await page.waitForFunction((sel: string) => {
-      const art = document.querySelector(sel);
-      return art instanceof HTMLElement && !art.querySelector('.status') && art.style.height !== '';
-    }, {}, item);
+    await page.waitForFunction(
+      (sel: string) => {
+        const art = document.querySelector(sel);
+        return art instanceof HTMLElement && !art.querySelector('.status') && art.style.height !== '';
+      },
+      {},
+      item,
+    );
     const hidden = await page.$eval(item, (e) => ({
       spans: Array.from(e.querySelectorAll(':scope > div > div.status__wrapper > span')).map((s) => s.textContent),
-      opacity: (e).style.opacity,
+      opacity: e.style.opacity,
     }));
     expect(hidden.opacity).toBe('0');
     expect(hidden.spans.some((t) => t.startsWith('<p>filler') && t.includes('</a>'))).toBe(true);
     expect(await before?.evaluate((e) => e.isConnected)).toBe(false);
     // The unrendered CW'd item keeps its content out of the DOM too (only name + spoiler text).
     await page.waitForSelector('article[aria-posinset="1"] > div > div.status__wrapper > span');
-    expect(await page.$$eval('article[aria-posinset="1"] span', (e) => e.map((x) => x.textContent))).toEqual(['Alice', 'cw title']);
+    expect(await page.$$eval('article[aria-posinset="1"] span', (e) => e.map((x) => x.textContent))).toEqual([
+      'Alice',
+      'cw title',
+    ]);
     expect(await page.evaluate((t: string) => document.body.innerHTML.includes(t), SECRET)).toBe(false);
 
-    await page.$eval('.scrollable', (e) => { e.scrollTop = 0; });
+    await page.$eval('.scrollable', (e) => {
+      e.scrollTop = 0;
+    });
     const after = await page.waitForSelector(`${item} .status[data-id] .status__content__text`);
-    expect(await page.$eval(item, (e) => (e).style.height)).toBe('');
+    expect(await page.$eval(item, (e) => e.style.height)).toBe('');
     expect(await after?.evaluate((e) => e.textContent)).toContain('filler');
     // Fresh nodes: the old handle is still detached, the new one is a different element.
     expect(await before?.evaluate((e) => e.isConnected)).toBe(false);
@@ -89,13 +113,17 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
 
   it('"read more": content taller than 706px is collapsed with a sibling button', async () => {
     const long = 'article[aria-posinset="2"] .status';
-    await page.waitForSelector(`${long} .status__content.status__content--collapsed + button.status__content__read-more-button`);
+    await page.waitForSelector(
+      `${long} .status__content.status__content--collapsed + button.status__content__read-more-button`,
+    );
     expect(await page.$$eval(`${cw(1)} .status__content--collapsed`, (e) => e.length)).toBe(0);
   });
 
   it('SPA navigation: columns mount and unmount in the same document', async () => {
     await openHome();
-    await page.evaluate(() => { (window as unknown as { __marker: string }).__marker = 'same-document'; });
+    await page.evaluate(() => {
+      (window as unknown as { __marker: string }).__marker = 'same-document';
+    });
     await page.click('.navigation-panel a[href="/conversations"]');
     await page.waitForSelector('.column[aria-label="Private mentions"] .scrollable');
     expect(await page.$('.item-list article .status')).toBeNull(); // home column unmounted
@@ -140,7 +168,13 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
     expect(await counterValue(page)).toBe(500 - 'prototype setter'.length);
     await page.evaluate(() => {
       (window as unknown as { __submits: number }).__submits = 0;
-      document.addEventListener('submit', () => { (window as unknown as { __submits: number }).__submits++; }, true);
+      document.addEventListener(
+        'submit',
+        () => {
+          (window as unknown as { __submits: number }).__submits++;
+        },
+        true,
+      );
     });
     await textarea.focus();
     await page.keyboard.down('Control');
@@ -152,14 +186,27 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
 
     // Listeners live at #mastodon (React's root): stopping propagation below it hides events.
     await textarea.evaluate((el) => {
-      el.addEventListener('input', (e) => { e.stopPropagation(); }, { once: true });
+      el.addEventListener(
+        'input',
+        (e) => {
+          e.stopPropagation();
+        },
+        { once: true },
+      );
       Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set?.call(el, 'unseen');
       el.dispatchEvent(new Event('input', { bubbles: true }));
     });
     expect(await counterValue(page)).toBe(500);
     const blocked = `blocked ${kind} ${Date.now().toString(36)}`;
     await textarea.evaluate((el, t) => {
-      el.form?.addEventListener('submit', (e) => { e.preventDefault(); e.stopPropagation(); }, { once: true });
+      el.form?.addEventListener(
+        'submit',
+        (e) => {
+          e.preventDefault();
+          e.stopPropagation();
+        },
+        { once: true },
+      );
       Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set?.call(el, t);
       el.dispatchEvent(new Event('input', { bubbles: true }));
     }, blocked);
@@ -197,14 +244,18 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
     await page.waitForSelector('form.compose-form .edit-indicator', { hidden: true });
     await waitForText(page, `${status} .status__content__text`, '(fixed)');
     expect(await page.$(`${status} .status__relative-time abbr`)).not.toBeNull(); // edited marker
-    expect(queryDb(a.dbPath, 'SELECT text FROM statuses WHERE id = ?', [s.id])).toEqual([{ text: `edit me via ui ${kind} https://example.com/e (fixed)` }]);
+    expect(queryDb(a.dbPath, 'SELECT text FROM statuses WHERE id = ?', [s.id])).toEqual([
+      { text: `edit me via ui ${kind} https://example.com/e (fixed)` },
+    ]);
   });
 
   it('narrow screens: no compose panel, the navigation panel\'s "New Post" opens /publish, publishing goes back', async () => {
     await openHome({ width: 800, height: 800 });
     expect(await page.$('.compose-panel')).toBeNull();
     await page.click('.navigation-panel a.navigation-panel__compose-button[href="/publish"]');
-    await page.waitForSelector('.columns-area .column form.compose-form textarea.autosuggest-textarea__textarea', { visible: true });
+    await page.waitForSelector('.columns-area .column form.compose-form textarea.autosuggest-textarea__textarea', {
+      visible: true,
+    });
     // Only one compose form holds a textarea while /publish is open.
     expect(await page.$$eval('form.compose-form textarea', (e) => e.length)).toBe(1);
     const text = `@carol from publish ${kind} ${Date.now().toString(36)}`;
@@ -212,7 +263,9 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
     await chooseDirect(page);
     await page.click('.column form.compose-form button[type=submit]');
     await page.waitForFunction(() => location.pathname === '/home');
-    expect(queryDb(a.dbPath, 'SELECT visibility FROM statuses WHERE text = ?', [text])).toEqual([{ visibility: 'direct' }]);
+    expect(queryDb(a.dbPath, 'SELECT visibility FROM statuses WHERE text = ?', [text])).toEqual([
+      { visibility: 'direct' },
+    ]);
   });
 
   it('character counter follows max_characters from /api/v2/instance and goes --over', async () => {
@@ -239,12 +292,20 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
     a.setUiVersion('4.4.0');
     try {
       await openHome();
-      expect(await page.$('form.compose-form .compose-form__highlightable .compose-form__scrollable .autosuggest-textarea > textarea.autosuggest-textarea__textarea')).not.toBeNull();
-      expect(await page.$('form.compose-form .compose-form__footer .compose-form__dropdowns button.dropdown-button')).not.toBeNull();
+      expect(
+        await page.$(
+          'form.compose-form .compose-form__highlightable .compose-form__scrollable .autosuggest-textarea > textarea.autosuggest-textarea__textarea',
+        ),
+      ).not.toBeNull();
+      expect(
+        await page.$('form.compose-form .compose-form__footer .compose-form__dropdowns button.dropdown-button'),
+      ).not.toBeNull();
       expect(await page.$('.compose-form__input')).toBeNull();
       expect(await page.$('#cw-spoiler-input')).toBeNull();
       await page.click('form.compose-form .compose-form__buttons button.icon-button[aria-pressed]');
-      await page.waitForSelector('.compose-form__scrollable .spoiler-input input#cw-spoiler-input.spoiler-input__input');
+      await page.waitForSelector(
+        '.compose-form__scrollable .spoiler-input input#cw-spoiler-input.spoiler-input__input',
+      );
       await page.click('form.compose-form .compose-form__buttons button.icon-button[aria-pressed]');
       await page.waitForSelector('#cw-spoiler-input', { hidden: true });
 
@@ -254,13 +315,17 @@ describe.each(browserKinds())('test instance web UI behaviours in %s', (kind) =>
       await page.waitForSelector('form.compose-form .compose-form__warning');
       await page.click('form.compose-form .compose-form__submit button.button.button--compact[type=submit]');
       await page.waitForFunction(() => document.querySelector('textarea')?.value === '');
-      expect(queryDb(a.dbPath, 'SELECT visibility FROM statuses WHERE text = ?', [text])).toEqual([{ visibility: 'direct' }]);
+      expect(queryDb(a.dbPath, 'SELECT visibility FROM statuses WHERE text = ?', [text])).toEqual([
+        { visibility: 'direct' },
+      ]);
     } finally {
       a.setUiVersion('4.8.0');
     }
     // Back on 4.8: the modern hierarchy (dropdowns on top, .compose-form__input wrapper).
     await openHome();
-    expect(await page.$('form.compose-form .compose-form__highlightable > .compose-form__dropdowns button.dropdown-button')).not.toBeNull();
+    expect(
+      await page.$('form.compose-form .compose-form__highlightable > .compose-form__dropdowns button.dropdown-button'),
+    ).not.toBeNull();
     expect(await page.$('form.compose-form div.autosuggest-textarea.compose-form__input > textarea')).not.toBeNull();
   });
 });

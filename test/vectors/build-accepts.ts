@@ -22,7 +22,11 @@ export interface AcceptExpectation {
   readonly recipients: readonly string[];
 }
 
-export type AcceptVector = { readonly kind: 'envelope'; readonly name: string; readonly expect: AcceptExpectation } & ReceiverCase;
+export type AcceptVector = {
+  readonly kind: 'envelope';
+  readonly name: string;
+  readonly expect: AcceptExpectation;
+} & ReceiverCase;
 
 export function buildAccepts(): AcceptVector[] {
   const alice = live(ALICE);
@@ -40,7 +44,13 @@ export function buildAccepts(): AcceptVector[] {
     rng: deterministicRng(`hush-vectors/accept/${name}`),
     ...over,
   });
-  const toBob = { format: 'text' as const, author: ref(alice), recipients: [ref(bob)], me: { name: 'bob', chainAt: NOW }, now: NOW };
+  const toBob = {
+    format: 'text' as const,
+    author: ref(alice),
+    recipients: [ref(bob)],
+    me: { name: 'bob', chainAt: NOW },
+    now: NOW,
+  };
   /** Forge a message from alice to bob (unless `over` says otherwise) and state what bob must read. */
   const acc = (
     name: string,
@@ -52,7 +62,9 @@ export function buildAccepts(): AcceptVector[] {
     const m = forgeChunks(spec);
     const c = { ...toBob, ...ctx };
     // Expected recipients: the mention list without the author (matched by actor URI), sorted by identity key.
-    const expected = c.recipients.filter((r) => r.actorUri !== c.author.actorUri).sort((a, b) => (a.identityPk < b.identityPk ? -1 : a.identityPk > b.identityPk ? 1 : 0));
+    const expected = c.recipients
+      .filter((r) => r.actorUri !== c.author.actorUri)
+      .sort((a, b) => (a.identityPk < b.identityPk ? -1 : a.identityPk > b.identityPk ? 1 : 0));
     return {
       kind: 'envelope',
       name,
@@ -83,17 +95,28 @@ export function buildAccepts(): AcceptVector[] {
   ];
 }
 
-type Acc = (name: string, over: Partial<ForgeSpec>, ctx?: Partial<Omit<ReceiverCase, 'format' | 'inputs'>>, inputs?: (texts: string[]) => string[]) => AcceptVector;
+type Acc = (
+  name: string,
+  over: Partial<ForgeSpec>,
+  ctx?: Partial<Omit<ReceiverCase, 'format' | 'inputs'>>,
+  inputs?: (texts: string[]) => string[],
+) => AcceptVector;
 
 /** Issue #19: receiver paths an honest 500-character encoder does not exercise, each a rule of PROTOCOL.md. */
-function edgeAccepts(acc: Acc, p: { alice: LiveParty; bob: LiveParty; carol: LiveParty; capacity: number }): AcceptVector[] {
+function edgeAccepts(
+  acc: Acc,
+  p: { alice: LiveParty; bob: LiveParty; carol: LiveParty; capacity: number },
+): AcceptVector[] {
   const { alice, bob, carol, capacity } = p;
   const bobCur = currentPrekey(bob.chain).epoch;
-  const wrapToBobAt = (epoch: number): Partial<ForgeSpec> => ({ recipients: [{ ...bob.key, prekeyPk: prekeyAtEpoch(BOB, epoch).publicKey, epoch }] });
+  const wrapToBobAt = (epoch: number): Partial<ForgeSpec> => ({
+    recipients: [{ ...bob.key, prekeyPk: prekeyAtEpoch(BOB, epoch).publicKey, epoch }],
+  });
   // A chunked message whose first piece ends inside a two-byte UTF-8 sequence.
   const eAcute = utf8('\u00e9'.repeat(500));
   const plan = planChunks(capacity, 2, eAcute.length, false);
-  if (!plan.ok || plan.value.length < 2 || (plan.value[0]?.pieceEnd ?? 0) % 2 !== 1) throw new Error('accept vectors: the split must fall inside a character');
+  if (!plan.ok || plan.value.length < 2 || (plan.value[0]?.pieceEnd ?? 0) % 2 !== 1)
+    throw new Error('accept vectors: the split must fall inside a character');
   return [
     // §4.10 step 12: hint of current + 1 (the sender's clock is ahead; derived on the fly from c_current).
     acc('epoch-hint-current-plus-one', wrapToBobAt(bobCur + 1)),
@@ -106,18 +129,31 @@ function edgeAccepts(acc: Acc, p: { alice: LiveParty; bob: LiveParty; carol: Liv
     // §4.5: reply_to in every chunk of a chunked message.
     acc('chunked-reply', { plaintext: utf8('A long reply. '.repeat(150)), replyTo: new Uint8Array(16).fill(0xa1) }),
     // §4.10 step 9: an identical duplicate chunk is ignored; inputs in any order.
-    acc('duplicate-identical-chunk', { plaintext: utf8('Twice the same chunk. '.repeat(60)) }, {}, (t) => [...t.slice().reverse(), t[0] as string]),
+    acc('duplicate-identical-chunk', { plaintext: utf8('Twice the same chunk. '.repeat(60)) }, {}, (t) => [
+      ...t.slice().reverse(),
+      t[0] as string,
+    ]),
     // §4.1: the author in the mention list is dropped (by actor URI).
     acc('author-in-mention-list', {}, { recipients: [ref(alice), ref(bob)] }),
     // §4.10 step 8 boundary: created_at = now + 600 is still accepted.
     acc('created-at-600-s-ahead', { now: NOW + 600 }),
     // §4.6: whitespace around the encoded text (line breaks, U+3000) is stripped.
-    acc('whitespace-around-ciphertext', {}, {}, (t) => t.map((x) => `\n${x.replace(STATUS_PREFIX_TEXT, `${STATUS_PREFIX_TEXT}\n\u3000`)} \n`)),
+    acc('whitespace-around-ciphertext', {}, {}, (t) =>
+      t.map((x) => `\n${x.replace(STATUS_PREFIX_TEXT, `${STATUS_PREFIX_TEXT}\n\u3000`)} \n`),
+    ),
     // §1: strict UTF-8 decoding keeps a leading U+FEFF in the plaintext.
     acc('plaintext-starts-with-bom', { plaintext: utf8('\ufeffHello with a BOM.') }),
     // §4.1 matching: carol reads a message to bob and carol (her wrap is at her sorted position).
-    acc('second-recipient-reads', { recipients: [bob.key, carol.key] }, { recipients: [ref(carol), ref(bob)], me: { name: 'carol', chainAt: NOW } }),
+    acc(
+      'second-recipient-reads',
+      { recipients: [bob.key, carol.key] },
+      { recipients: [ref(carol), ref(bob)], me: { name: 'carol', chainAt: NOW } },
+    ),
     // The author reads its own message (wrap n) on a device whose chain is a week further on.
-    acc('author-reads-a-week-later', {}, { me: { name: 'alice', chainAt: NOW + 7 * 24 * 3600 }, now: NOW + 7 * 24 * 3600 }),
+    acc(
+      'author-reads-a-week-later',
+      {},
+      { me: { name: 'alice', chainAt: NOW + 7 * 24 * 3600 }, now: NOW + 7 * 24 * 3600 },
+    ),
   ];
 }

@@ -27,7 +27,13 @@ function counts(): unknown[] {
     ['hush16-characters', '\u3400\u4e00\u{20000}\u{29440}'],
     ['crlf', 'a\r\nb'],
   ];
-  return texts.map(([name, text]) => ({ name, text, server: serverCount(text), webUi: webUiCount(text), count: mastodonCount(text) }));
+  return texts.map(([name, text]) => ({
+    name,
+    text,
+    server: serverCount(text),
+    webUi: webUiCount(text),
+    count: mastodonCount(text),
+  }));
 }
 
 function capacities(): unknown[] {
@@ -38,7 +44,13 @@ function capacities(): unknown[] {
     ['long-limit-capped-at-16384', '@bob@social.example ', 10000],
     ['no-room', '@someone '.repeat(60), 500],
   ];
-  return cases.map(([name, mentionText, maxChars]) => ({ name, mentionText, maxChars, headCount: mastodonCount(mentionText + STATUS_PREFIX_TEXT), capacityBytes: chunkCapacityBytes({ mentionText, maxChars }) }));
+  return cases.map(([name, mentionText, maxChars]) => ({
+    name,
+    mentionText,
+    maxChars,
+    headCount: mastodonCount(mentionText + STATUS_PREFIX_TEXT),
+    capacityBytes: chunkCapacityBytes({ mentionText, maxChars }),
+  }));
 }
 
 function plans(): unknown[] {
@@ -59,7 +71,14 @@ function plans(): unknown[] {
   ];
   return cases.map(([name, capacity, totalWraps, plaintextLength, hasReplyTo]) => {
     const p = planChunks(capacity, totalWraps, plaintextLength, hasReplyTo);
-    return { name, capacity, totalWraps, plaintextLength, hasReplyTo, ...(p.ok ? { chunks: p.value } : { reason: p.reason }) };
+    return {
+      name,
+      capacity,
+      totalWraps,
+      plaintextLength,
+      hasReplyTo,
+      ...(p.ok ? { chunks: p.value } : { reason: p.reason }),
+    };
   });
 }
 

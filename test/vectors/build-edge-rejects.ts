@@ -1,7 +1,12 @@
 // MUST-REJECT vectors for the limits, orderings and edge cases of issue #19: every rule of docs/PROTOCOL.md
 // that the first set of vectors (build-rejects.ts) left without one. Appended after those, so the older
 // vectors keep their place and bytes.
-import { encodeBackupPlaintext, exportBackup, generateRecoveryCode, sealBackupPlaintext } from '../../src/protocol/backup';
+import {
+  encodeBackupPlaintext,
+  exportBackup,
+  generateRecoveryCode,
+  sealBackupPlaintext,
+} from '../../src/protocol/backup';
 import { encodeBundle } from '../../src/protocol/bundle';
 import { concat, fromBase64Url, lp, toBase64Url, toHex, u32, u8, utf8 } from '../../src/protocol/bytes';
 import { chunkCapacityBytes } from '../../src/protocol/encrypt';
@@ -41,7 +46,10 @@ const ED_IDENTITY_NONCANONICAL = bigToLe((1n << 255n) - 18n);
 /** Parties the receiver's mention list may hold, with made-up keys (only hashed, never used for DH). */
 function crowd(n: number): PartyRef[] {
   const rng = deterministicRng('hush-vectors/crowd');
-  return Array.from({ length: n }, (_, i) => ({ actorUri: `https://crowd.example/users/u${String(i + 1).padStart(3, '0')}`, identityPk: toHex(rng(32)) }));
+  return Array.from({ length: n }, (_, i) => ({
+    actorUri: `https://crowd.example/users/u${String(i + 1).padStart(3, '0')}`,
+    identityPk: toHex(rng(32)),
+  }));
 }
 
 export function buildEdgeRejects(): RejectVector[] {
@@ -67,7 +75,12 @@ function envelopeEdges(): RejectVector[] {
   const txt = (c: Uint8Array): string => head + encodeHush16(c);
   const toBob = { author: ref(alice), recipients: [ref(bob)], me: { name: 'bob', chainAt: NOW }, now: NOW };
   const authorReads = { me: { name: 'alice', chainAt: NOW } };
-  const env = (name: string, reason: string, inputs: string[], ctx: Partial<Omit<ReceiverCase, 'format' | 'inputs'>> = {}): RejectVector => ({ kind: 'envelope', name, reason, format: 'text', inputs, ...toBob, ...ctx });
+  const env = (
+    name: string,
+    reason: string,
+    inputs: string[],
+    ctx: Partial<Omit<ReceiverCase, 'format' | 'inputs'>> = {},
+  ): RejectVector => ({ kind: 'envelope', name, reason, format: 'text', inputs, ...toBob, ...ctx });
   const m = forgeChunks(base('m'));
   const mc = m.chunks[0] as Uint8Array;
   const mtext = txt(mc);
@@ -88,27 +101,61 @@ function envelopeEdges(): RejectVector[] {
     // §4.6 text decoding: more than 8192 characters after the prefix (all in the BMP: 8193 UTF-16 units).
     env('status-over-8192-characters', 'malformed_text', [head + String.fromCodePoint(0x3400).repeat(8193)]),
     // §4.10 step 0: more than 64 inputs, before anything else is looked at.
-    env('more-than-64-inputs', 'malformed', Array.from({ length: 65 }, () => mtext)),
+    env(
+      'more-than-64-inputs',
+      'malformed',
+      Array.from({ length: 65 }, () => mtext),
+    ),
     // §4.10 steps 1-8 run input by input: input 0 fails at step 7 before input 1 (truncated, step 4) is parsed.
     env('first-input-bad-signature-second-truncated', 'bad_signature', [badSig, malformedSecond]),
     // §4.5 structure: wrap_start + wrap_count above 51.
     env('wrap-start-plus-count-over-51', 'malformed', [txt(mc.map((x, i) => (i === 32 ? 50 : x)))]),
     // §4.1 recipient list rules on the receiver side. An invalid list: a non-author receiver is never "in" it.
     env('context-over-200-entries', 'not_a_recipient', [mtext], { recipients: [ref(bob), ...crowd(200)] }),
-    env('context-over-200-entries-author-reads', 'recipients_mismatch', [mtext], { recipients: [ref(bob), ...crowd(200)], ...authorReads }),
+    env('context-over-200-entries-author-reads', 'recipients_mismatch', [mtext], {
+      recipients: [ref(bob), ...crowd(200)],
+      ...authorReads,
+    }),
     env('recipients-empty-author-reads', 'recipients_mismatch', [mtext], { recipients: [], ...authorReads }),
     env('recipients-empty', 'not_a_recipient', [mtext], { recipients: [] }),
-    env('recipients-51-author-reads', 'recipients_mismatch', [mtext], { recipients: [ref(bob), ...crowd(50)], ...authorReads }),
-    env('recipients-duplicate-key-author-reads', 'recipients_mismatch', [mtext], { recipients: [ref(bob), { actorUri: CAROL.actorUri, identityPk: ref(bob).identityPk }], ...authorReads }),
-    env('recipients-same-uri-two-keys-author-reads', 'recipients_mismatch', [mtext], { recipients: [ref(bob), { actorUri: BOB.actorUri, identityPk: ref(carol).identityPk }], ...authorReads }),
-    env('recipient-holds-author-key-author-reads', 'recipients_mismatch', [mtext], { recipients: [ref(bob), { actorUri: CAROL.actorUri, identityPk: ref(alice).identityPk }], ...authorReads }),
-    env('recipient-actor-uri-too-long-author-reads', 'recipients_mismatch', [mtext], { recipients: [ref(bob), { actorUri: `https://long.example/${'x'.repeat(2049 - 21)}`, identityPk: ref(carol).identityPk }], ...authorReads }),
+    env('recipients-51-author-reads', 'recipients_mismatch', [mtext], {
+      recipients: [ref(bob), ...crowd(50)],
+      ...authorReads,
+    }),
+    env('recipients-duplicate-key-author-reads', 'recipients_mismatch', [mtext], {
+      recipients: [ref(bob), { actorUri: CAROL.actorUri, identityPk: ref(bob).identityPk }],
+      ...authorReads,
+    }),
+    env('recipients-same-uri-two-keys-author-reads', 'recipients_mismatch', [mtext], {
+      recipients: [ref(bob), { actorUri: BOB.actorUri, identityPk: ref(carol).identityPk }],
+      ...authorReads,
+    }),
+    env('recipient-holds-author-key-author-reads', 'recipients_mismatch', [mtext], {
+      recipients: [ref(bob), { actorUri: CAROL.actorUri, identityPk: ref(alice).identityPk }],
+      ...authorReads,
+    }),
+    env('recipient-actor-uri-too-long-author-reads', 'recipients_mismatch', [mtext], {
+      recipients: [
+        ref(bob),
+        { actorUri: `https://long.example/${'x'.repeat(2049 - 21)}`, identityPk: ref(carol).identityPk },
+      ],
+      ...authorReads,
+    }),
     // The receiver matches itself by actor URI AND key: same URI with another key is not addressed.
-    env('receiver-key-differs-from-pinned', 'not_a_recipient', [mtext], { recipients: [{ actorUri: BOB.actorUri, identityPk: ref(carol).identityPk }] }),
+    env('receiver-key-differs-from-pinned', 'not_a_recipient', [mtext], {
+      recipients: [{ actorUri: BOB.actorUri, identityPk: ref(carol).identityPk }],
+    }),
     // §4.10 step 8 boundary: created_at = now + 601.
-    env('created-at-601-s-ahead', 'future_timestamp', [txt(forgeChunks(base('future-601', { now: NOW + 601 })).chunks[0] as Uint8Array)]),
+    env('created-at-601-s-ahead', 'future_timestamp', [
+      txt(forgeChunks(base('future-601', { now: NOW + 601 })).chunks[0] as Uint8Array),
+    ]),
     // §4.10 step 13: an all-zero X25519 result (epk of small order) is wrap_failed.
-    env('epk-all-zero', 'wrap_failed', [txt(forgeChunks(base('epk-zero', { hooks: { header: (h) => ({ ...h, epk: new Uint8Array(32) }) } })).chunks[0] as Uint8Array)]),
+    env('epk-all-zero', 'wrap_failed', [
+      txt(
+        forgeChunks(base('epk-zero', { hooks: { header: (h) => ({ ...h, epk: new Uint8Array(32) }) } }))
+          .chunks[0] as Uint8Array,
+      ),
+    ]),
     // §4.10 step 15: UTF-8 is checked on the joined plaintext, not per piece.
     env('invalid-utf8-across-chunk-boundary', 'bad_utf8', split.chunks.map(txt)),
   ];
@@ -134,7 +181,13 @@ function bundleEdges(): RejectVector[] {
   const pre = currentPrekey(alice.chain);
   const field = encodeBundle(alice.identity, pre.epoch, pre.publicKey);
   const bytes = fromBase64Url(field.slice('Hush encryption key '.length)) as Uint8Array;
-  const b = (name: string, reason: string, f: string, actorUri = ALICE.actorUri): RejectVector => ({ kind: 'bundle', name, reason, field: f, actorUri });
+  const b = (name: string, reason: string, f: string, actorUri = ALICE.actorUri): RejectVector => ({
+    kind: 'bundle',
+    name,
+    reason,
+    field: f,
+    actorUri,
+  });
   const asField = (x: Uint8Array): string => `Hush encryption key ${toBase64Url(x)}`;
   const signedInput = (body: Uint8Array): Uint8Array => concat(lp(LABEL.bundleSig), lp(ALICE.actorUri), body);
 
@@ -155,7 +208,12 @@ function bundleEdges(): RejectVector[] {
   const body = bytes.slice(0, 70);
   const k = leToBig(s.crypto_hash_sha512(concat(ED_IDENTITY, alice.identity.publicKey, signedInput(body)))) % ED_L;
   const S = (k * secretScalar(alice.identity.seed)) % ED_L;
-  if (!equalBytes(s.crypto_scalarmult_ed25519_base_noclamp(bigToLe(S)), s.crypto_scalarmult_ed25519_noclamp(bigToLe(k), alice.identity.publicKey))) {
+  if (
+    !equalBytes(
+      s.crypto_scalarmult_ed25519_base_noclamp(bigToLe(S)),
+      s.crypto_scalarmult_ed25519_noclamp(bigToLe(k), alice.identity.publicKey),
+    )
+  ) {
     throw new Error('edge vectors: [S]B must equal [k]A');
   }
   const smallR = concat(body, ED_IDENTITY, bigToLe(S));
@@ -189,22 +247,51 @@ function revocationEdges(): RejectVector[] {
   const alice = live(ALICE);
   const mallory = live(MALLORY);
   const pre = currentPrekey(alice.chain);
-  const r = (name: string, reason: string, field: string, actorUri = ALICE.actorUri): RejectVector => ({ kind: 'revocation', name, reason, field, actorUri });
+  const r = (name: string, reason: string, field: string, actorUri = ALICE.actorUri): RejectVector => ({
+    kind: 'revocation',
+    name,
+    reason,
+    field,
+    actorUri,
+  });
   const revBody = (reason: number): Uint8Array => concat(u8(1), u8(2), alice.identity.publicKey, u32(NOW), u8(reason));
   const good = signedField('Hush key revoked', LABEL.revocationSig, alice.identity, ALICE.actorUri, revBody(1));
   return [
-    r('revocation-reason-3', 'malformed', signedField('Hush key revoked', LABEL.revocationSig, alice.identity, ALICE.actorUri, revBody(3))),
+    r(
+      'revocation-reason-3',
+      'malformed',
+      signedField('Hush key revoked', LABEL.revocationSig, alice.identity, ALICE.actorUri, revBody(3)),
+    ),
     r('revocation-on-another-account', 'bad_signature', good, mallory.spec.actorUri),
-    r('revocation-signed-by-other-key', 'bad_signature', (() => {
-      const body = revBody(1);
-      const sig = sodium().crypto_sign_detached(concat(lp(LABEL.revocationSig), lp(ALICE.actorUri), body), mallory.identity.secretKey);
-      return `Hush key revoked ${toBase64Url(concat(body, sig))}`;
-    })()),
-    r('revocation-bundle-label', 'bad_signature', signedField('Hush key revoked', LABEL.bundleSig, alice.identity, ALICE.actorUri, revBody(1))),
+    r(
+      'revocation-signed-by-other-key',
+      'bad_signature',
+      (() => {
+        const body = revBody(1);
+        const sig = sodium().crypto_sign_detached(
+          concat(lp(LABEL.revocationSig), lp(ALICE.actorUri), body),
+          mallory.identity.secretKey,
+        );
+        return `Hush key revoked ${toBase64Url(concat(body, sig))}`;
+      })(),
+    ),
+    r(
+      'revocation-bundle-label',
+      'bad_signature',
+      signedField('Hush key revoked', LABEL.bundleSig, alice.identity, ALICE.actorUri, revBody(1)),
+    ),
     r('revocation-parser-given-bundle', 'not_hush', encodeBundle(alice.identity, pre.epoch, pre.publicKey)),
-    r('revocation-102-bytes', 'malformed', `Hush key revoked ${toBase64Url((fromBase64Url(good.slice(17)) as Uint8Array).slice(0, 102))}`),
+    r(
+      'revocation-102-bytes',
+      'malformed',
+      `Hush key revoked ${toBase64Url((fromBase64Url(good.slice(17)) as Uint8Array).slice(0, 102))}`,
+    ),
     r('revocation-actor-uri-empty', 'malformed', good, ''),
-    r('revocation-version-2', 'unsupported_version', `Hush key revoked ${toBase64Url(concat(u8(2), (fromBase64Url(good.slice(17)) as Uint8Array).slice(1)))}`),
+    r(
+      'revocation-version-2',
+      'unsupported_version',
+      `Hush key revoked ${toBase64Url(concat(u8(2), (fromBase64Url(good.slice(17)) as Uint8Array).slice(1)))}`,
+    ),
   ];
 }
 
@@ -212,15 +299,27 @@ function backupEdges(): RejectVector[] {
   const bob = live(BOB);
   const code = generateRecoveryCode(deterministicRng('hush-vectors/reject-backup-code'));
   const kdf = { opslimit: 1, memlimit: 8192 };
-  const file = exportBackup({ identity: bob.identity, chain: bob.chain }, code, kdf, deterministicRng('hush-vectors/reject-backup'));
-  const k = (name: string, reason: string, f: Uint8Array): RejectVector => ({ kind: 'backup', name, reason, file: toHex(f), recoveryCode: code });
+  const file = exportBackup(
+    { identity: bob.identity, chain: bob.chain },
+    code,
+    kdf,
+    deterministicRng('hush-vectors/reject-backup'),
+  );
+  const k = (name: string, reason: string, f: Uint8Array): RejectVector => ({
+    kind: 'backup',
+    name,
+    reason,
+    file: toHex(f),
+    recoveryCode: code,
+  });
   const edit = (f: (b: Uint8Array) => void): Uint8Array => {
     const b = file.slice();
     f(b);
     return b;
   };
   const plain = encodeBackupPlaintext({ identity: bob.identity, chain: bob.chain });
-  const seal = (name: string, p: Uint8Array): Uint8Array => sealBackupPlaintext(p, code, kdf, deterministicRng(`hush-vectors/reject-backup-edge/${name}`));
+  const seal = (name: string, p: Uint8Array): Uint8Array =>
+    sealBackupPlaintext(p, code, kdf, deterministicRng(`hush-vectors/reject-backup-edge/${name}`));
   const c = (name: string, p: Uint8Array): RejectVector => k(name, 'malformed', seal(name, p));
   const uriLen = utf8(BOB.actorUri).length;
   // Period 59 s with an otherwise consistent chain (origin, epoch and current secret unchanged).
@@ -233,9 +332,21 @@ function backupEdges(): RejectVector[] {
   return [
     k('backup-shorter-than-minimum', 'malformed', file.slice(0, 65)),
     k('backup-shorter-than-header', 'malformed', file.slice(0, 40)),
-    k('backup-type-byte-1', 'malformed', edit((b) => (b[1] = 1))),
-    k('backup-opslimit-0', 'unsupported_params', edit((b) => (b[5] = 0))),
-    k('backup-memlimit-8191', 'unsupported_params', edit((b) => b.set(u32(8191), 6))),
+    k(
+      'backup-type-byte-1',
+      'malformed',
+      edit((b) => (b[1] = 1)),
+    ),
+    k(
+      'backup-opslimit-0',
+      'unsupported_params',
+      edit((b) => (b[5] = 0)),
+    ),
+    k(
+      'backup-memlimit-8191',
+      'unsupported_params',
+      edit((b) => b.set(u32(8191), 6)),
+    ),
     c('backup-period-59', p59),
     c('backup-no-retained-prekeys', noRetained),
     c('backup-plaintext-trailing-byte', concat(plain, u8(0))),
@@ -250,10 +361,25 @@ function encryptEdges(): RejectVector[] {
   const alice = live(ALICE);
   const bob = live(BOB);
   const carol = live(CAROL);
-  const key = (p: LiveParty): EncryptRecipientRef => ({ actorUri: p.spec.actorUri, identityPk: toHex(p.identity.publicKey), prekeyPk: toHex(p.key.prekeyPk), epoch: p.key.epoch });
-  const fake = crowd(51).map((p, i) => ({ ...p, prekeyPk: toHex(deterministicRng(`hush-vectors/crowd-prekey/${i}`)(32)), epoch: 0 }));
-  const mentions = (rs: readonly EncryptRecipientRef[]): string => `${rs.map((r) => `@${r.actorUri.split('/').pop() ?? ''}@${new URL(r.actorUri).host}`).join(' ')} `;
-  const e = (name: string, reason: string, recipients: readonly EncryptRecipientRef[], over: { plaintext?: string; replyTo?: string | null; maxChars?: number; now?: number; mentionText?: string } = {}): RejectVector => ({
+  const key = (p: LiveParty): EncryptRecipientRef => ({
+    actorUri: p.spec.actorUri,
+    identityPk: toHex(p.identity.publicKey),
+    prekeyPk: toHex(p.key.prekeyPk),
+    epoch: p.key.epoch,
+  });
+  const fake = crowd(51).map((p, i) => ({
+    ...p,
+    prekeyPk: toHex(deterministicRng(`hush-vectors/crowd-prekey/${i}`)(32)),
+    epoch: 0,
+  }));
+  const mentions = (rs: readonly EncryptRecipientRef[]): string =>
+    `${rs.map((r) => `@${r.actorUri.split('/').pop() ?? ''}@${new URL(r.actorUri).host}`).join(' ')} `;
+  const e = (
+    name: string,
+    reason: string,
+    recipients: readonly EncryptRecipientRef[],
+    over: { plaintext?: string; replyTo?: string | null; maxChars?: number; now?: number; mentionText?: string } = {},
+  ): RejectVector => ({
     kind: 'encrypt',
     name,
     reason,
@@ -270,10 +396,15 @@ function encryptEdges(): RejectVector[] {
   return [
     e('encrypt-no-recipients', 'bad_recipients', []),
     e('encrypt-51-recipients', 'bad_recipients', fake, { mentionText: '' }),
-    e('encrypt-duplicate-identity-key', 'bad_recipients', [key(bob), { ...key(carol), identityPk: key(bob).identityPk }]),
+    e('encrypt-duplicate-identity-key', 'bad_recipients', [
+      key(bob),
+      { ...key(carol), identityPk: key(bob).identityPk },
+    ]),
     e('encrypt-same-actor-two-keys', 'bad_recipients', [key(bob), { ...key(carol), actorUri: BOB.actorUri }]),
     e('encrypt-sender-among-recipients', 'bad_recipients', [key(bob), key(alice)]),
-    e('encrypt-recipient-actor-uri-empty', 'bad_recipients', [{ ...key(bob), actorUri: '' }], { mentionText: '@bob@social.example ' }),
+    e('encrypt-recipient-actor-uri-empty', 'bad_recipients', [{ ...key(bob), actorUri: '' }], {
+      mentionText: '@bob@social.example ',
+    }),
     e('encrypt-prekey-all-zero', 'bad_prekey', [{ ...key(bob), prekeyPk: toHex(new Uint8Array(32)) }]),
     e('encrypt-prekey-wrong-length', 'bad_prekey', [{ ...key(bob), prekeyPk: toHex(new Uint8Array(31).fill(9)) }]),
     e('encrypt-more-than-16-chunks', 'too_long', [key(bob)], { plaintext: 'x'.repeat(16 * 900) }),

@@ -5,16 +5,51 @@ import { concat, fromHex, lp, toHex, u8 } from '../../src/protocol/bytes';
 import { parseChunk } from '../../src/protocol/envelope';
 import { kdf } from '../../src/protocol/kdf';
 import { LABEL } from '../../src/protocol/labels';
-import { bodyKeyNonce, canonicalRecipients, commitmentOf, contextHash, sealWrap } from '../../src/protocol/message-crypto';
+import {
+  bodyKeyNonce,
+  canonicalRecipients,
+  commitmentOf,
+  contextHash,
+  sealWrap,
+} from '../../src/protocol/message-crypto';
 import { fingerprint, identityFromSeed, keyId } from '../../src/protocol/identity';
-import { advanceChain, createChain, currentPrekey, epochAt, nextChainSecret, prekeyFromChainSecret, pruneChain, rekeyChain, DEFAULT_GRACE_SECONDS } from '../../src/protocol/prekey-chain';
+import {
+  advanceChain,
+  createChain,
+  currentPrekey,
+  epochAt,
+  nextChainSecret,
+  prekeyFromChainSecret,
+  pruneChain,
+  rekeyChain,
+  DEFAULT_GRACE_SECONDS,
+} from '../../src/protocol/prekey-chain';
 import { deterministicRng, sodium } from '../../src/protocol/sodium';
-import { ALICE, BOB, CAROL, MALLORY, NOW, WEEK, chainAt, live, prekeyAtEpoch, recordingRng, type PartySpec } from './fixtures';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  MALLORY,
+  NOW,
+  WEEK,
+  chainAt,
+  live,
+  prekeyAtEpoch,
+  recordingRng,
+  type PartySpec,
+} from './fixtures';
 
 function identities(): unknown[] {
   return [ALICE, BOB, CAROL].map((p) => {
     const id = identityFromSeed(p.actorUri, fromHex(p.identitySeed));
-    return { name: p.name, actorUri: p.actorUri, seed: p.identitySeed, identityPk: toHex(id.publicKey), keyId: toHex(keyId(id.publicKey)), fingerprint: fingerprint(id.publicKey) };
+    return {
+      name: p.name,
+      actorUri: p.actorUri,
+      seed: p.identitySeed,
+      identityPk: toHex(id.publicKey),
+      keyId: toHex(keyId(id.publicKey)),
+      fingerprint: fingerprint(id.publicKey),
+    };
   });
 }
 
@@ -55,15 +90,33 @@ function states(): unknown[] {
   const cases: StateCase[] = [
     { name: 'bob-now', origin: BOB.chainOrigin, period: BOB.chainPeriod, c0: BOB.chainC0, at: NOW },
     // Eight weeks on: epochs that ended more than 30 days ago are pruned.
-    { name: 'bob-8-weeks-later', origin: BOB.chainOrigin, period: BOB.chainPeriod, c0: BOB.chainC0, at: NOW + 8 * WEEK },
+    {
+      name: 'bob-8-weeks-later',
+      origin: BOB.chainOrigin,
+      period: BOB.chainPeriod,
+      c0: BOB.chainC0,
+      at: NOW + 8 * WEEK,
+    },
     // Before the origin: epoch 0.
-    { name: 'bob-before-origin', origin: BOB.chainOrigin, period: BOB.chainPeriod, c0: BOB.chainC0, at: BOB.chainOrigin - 100 },
+    {
+      name: 'bob-before-origin',
+      origin: BOB.chainOrigin,
+      period: BOB.chainPeriod,
+      c0: BOB.chainC0,
+      at: BOB.chainOrigin - 100,
+    },
     // A 60-second period: the 30-day grace would keep 43200 epochs, the cap keeps the newest 255.
     { name: 'period-60-after-1000-epochs', origin: NOW, period: 60, c0: toHex(short), at: NOW + 1000 * 60 + 30 },
   ];
   return cases.map((s) => {
     const c0 = fromHex(s.c0);
-    const st = pruneChain(advanceChain(createChain(s.origin, s.period, () => c0.slice()), s.at), s.at);
+    const st = pruneChain(
+      advanceChain(
+        createChain(s.origin, s.period, () => c0.slice()),
+        s.at,
+      ),
+      s.at,
+    );
     return {
       name: s.name,
       origin: s.origin,
@@ -84,7 +137,18 @@ function rekeys(): unknown[] {
   const re = (name: string, now: number): unknown => {
     const { rng, tape } = recordingRng(`hush-vectors/rekey/${name}`);
     const st = rekeyChain(bobNow, now, rng);
-    return { name, from: { party: 'bob', at: NOW }, now, randomness: tape, origin: st.origin, period: st.period, epoch: st.epoch, retainedEpochs: st.retained.map((r) => r.epoch), chainSecret: toHex(st.chainSecret), prekeyPk: toHex(currentPrekey(st).publicKey) };
+    return {
+      name,
+      from: { party: 'bob', at: NOW },
+      now,
+      randomness: tape,
+      origin: st.origin,
+      period: st.period,
+      epoch: st.epoch,
+      retainedEpochs: st.retained.map((r) => r.epoch),
+      chainSecret: toHex(st.chainSecret),
+      prekeyPk: toHex(currentPrekey(st).publicKey),
+    };
   };
   const { rng, tape } = recordingRng('hush-vectors/create-at-epoch');
   const created = createChain(NOW, WEEK, rng, { firstEpoch: 5 });
@@ -92,12 +156,29 @@ function rekeys(): unknown[] {
     re('rekey-same-epoch', NOW),
     // The old state was last advanced three weeks ago: the new chain starts after epoch(now).
     re('rekey-stale-state', NOW + 3 * WEEK),
-    { name: 'create-at-first-epoch-5', now: NOW, period: WEEK, firstEpoch: 5, randomness: tape, origin: created.origin, epoch: created.epoch, retainedEpochs: created.retained.map((r) => r.epoch), chainSecret: toHex(created.chainSecret), prekeyPk: toHex(currentPrekey(created).publicKey) },
+    {
+      name: 'create-at-first-epoch-5',
+      now: NOW,
+      period: WEEK,
+      firstEpoch: 5,
+      randomness: tape,
+      origin: created.origin,
+      epoch: created.epoch,
+      retainedEpochs: created.retained.map((r) => r.epoch),
+      chainSecret: toHex(created.chainSecret),
+      prekeyPk: toHex(currentPrekey(created).publicKey),
+    },
   ];
 }
 
 export function buildKeys(): unknown {
-  return { identities: identities(), chainSteps: chainSteps(BOB), epochs: epochs(), states: states(), rekeys: rekeys() };
+  return {
+    identities: identities(),
+    chainSteps: chainSteps(BOB),
+    epochs: epochs(),
+    states: states(),
+    rekeys: rekeys(),
+  };
 }
 
 export function buildBundleUpdates(): unknown[] {
@@ -120,13 +201,23 @@ export function buildBundleUpdates(): unknown[] {
     c('same-bundle', ALICE.actorUri, at(cur.epoch), at(cur.epoch)),
     c('newer-epoch', ALICE.actorUri, at(cur.epoch - 1), at(cur.epoch)),
     c('epoch-rollback', ALICE.actorUri, at(cur.epoch), at(cur.epoch - 1)),
-    c('equivocation', ALICE.actorUri, at(cur.epoch), encodeBundle(alice.identity, cur.epoch, prekeyAtEpoch(MALLORY, cur.epoch).publicKey)),
+    c(
+      'equivocation',
+      ALICE.actorUri,
+      at(cur.epoch),
+      encodeBundle(alice.identity, cur.epoch, prekeyAtEpoch(MALLORY, cur.epoch).publicKey),
+    ),
     c('identity-changed', ALICE.actorUri, at(cur.epoch), otherAt(cur.epoch + 1)),
     // Precedence: a different identity key is reported as such whatever its epoch.
     c('identity-changed-with-older-epoch', ALICE.actorUri, at(cur.epoch), otherAt(cur.epoch - 2)),
     c('identity-changed-with-same-epoch', ALICE.actorUri, at(cur.epoch), otherAt(cur.epoch)),
     // An explicit re-key (§2.5) continues the epoch counter: an ordinary newer bundle.
-    c('explicit-rekey', BOB.actorUri, encodeBundle(bob.identity, bob.chain.epoch, currentPrekey(bob.chain).publicKey), encodeBundle(bob.identity, bobRekeyed.epoch, currentPrekey(bobRekeyed).publicKey)),
+    c(
+      'explicit-rekey',
+      BOB.actorUri,
+      encodeBundle(bob.identity, bob.chain.epoch, currentPrekey(bob.chain).publicKey),
+      encodeBundle(bob.identity, bobRekeyed.epoch, currentPrekey(bobRekeyed).publicKey),
+    ),
   ];
 }
 
@@ -138,7 +229,10 @@ export function buildEnvelopeSteps(v: EnvelopeVectorLike): unknown {
   const s = sodium();
   const sender = live(spec(v.sender));
   const recipients = v.recipients.map((n) => live(spec(n)));
-  const sorted = canonicalRecipients(sender.party, recipients.map((r) => r.party));
+  const sorted = canonicalRecipients(
+    sender.party,
+    recipients.map((r) => r.party),
+  );
   if (sorted === undefined) throw new Error('steps: recipients');
   const [mk, messageId, esk] = v.randomness.map(fromHex) as [Uint8Array, Uint8Array, Uint8Array];
   const epk = s.crypto_scalarmult_base(esk);
@@ -157,14 +251,28 @@ export function buildEnvelopeSteps(v: EnvelopeVectorLike): unknown {
     const k = kdf(ss, LABEL.kek, concat(epk, t.prekeyPk, messageId), 56);
     const sealed = sealWrap(mk, esk, epk, t.prekeyPk, messageId);
     if (sealed === undefined) throw new Error('steps: wrap');
-    return { for: t.for, prekeyPk: toHex(t.prekeyPk), epoch: t.epoch, sharedSecret: toHex(ss), kekKey: toHex(k.slice(0, 32)), kekNonce: toHex(k.slice(32)), wrap: toHex(concat(u8(t.epoch & 0xff), sealed)) };
+    return {
+      for: t.for,
+      prekeyPk: toHex(t.prekeyPk),
+      epoch: t.epoch,
+      sharedSecret: toHex(ss),
+      kekKey: toHex(k.slice(0, 32)),
+      kekNonce: toHex(k.slice(32)),
+      wrap: toHex(concat(u8(t.epoch & 0xff), sealed)),
+    };
   });
   const chunks = v.chunks.map((hex, index) => {
     const raw = fromHex(hex);
     const parsed = parseChunk(raw);
     if (!parsed.ok) throw new Error('steps: chunk');
     const bk = bodyKeyNonce(mk, messageId, index);
-    const body = s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, parsed.value.body, parsed.value.headerBytes, bk.nonce, bk.key);
+    const body = s.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      parsed.value.body,
+      parsed.value.headerBytes,
+      bk.nonce,
+      bk.key,
+    );
     let end = body.length - 1;
     while (body[end] === 0) end--;
     return {
@@ -181,7 +289,14 @@ export function buildEnvelopeSteps(v: EnvelopeVectorLike): unknown {
   return {
     vector: v.name,
     keyId: toHex(keyId(sender.identity.publicKey)),
-    contextInput: toHex(concat(sender.identity.publicKey, lp(sender.spec.actorUri), u8(sorted.length), ...sorted.flatMap((p) => [p.identityPk, lp(p.actorUri)]))),
+    contextInput: toHex(
+      concat(
+        sender.identity.publicKey,
+        lp(sender.spec.actorUri),
+        u8(sorted.length),
+        ...sorted.flatMap((p) => [p.identityPk, lp(p.actorUri)]),
+      ),
+    ),
     context: toHex(context),
     recipientOrder: sorted.map((p) => p.actorUri),
     mk: toHex(mk),

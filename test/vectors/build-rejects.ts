@@ -1,5 +1,10 @@
 // MUST-REJECT vectors: each names the exact failure reason a conforming receiver returns.
-import { encodeBackupPlaintext, exportBackup, generateRecoveryCode, sealBackupPlaintext } from '../../src/protocol/backup';
+import {
+  encodeBackupPlaintext,
+  exportBackup,
+  generateRecoveryCode,
+  sealBackupPlaintext,
+} from '../../src/protocol/backup';
 import { encodeBundle, encodeRevocation, type RevocationReason } from '../../src/protocol/bundle';
 import { concat, toHex, utf8 } from '../../src/protocol/bytes';
 import { chunkCapacityBytes } from '../../src/protocol/encrypt';
@@ -8,7 +13,20 @@ import { contextHash } from '../../src/protocol/message-crypto';
 import { currentPrekey, prekeyFromChainSecret, type PrekeyChainState } from '../../src/protocol/prekey-chain';
 import { deterministicRng } from '../../src/protocol/sodium';
 import { encodeHush16, STATUS_PREFIX_TEXT } from '../../src/protocol/text-encoding';
-import { ALICE, BOB, CAROL, DAVE, MALLORY, NOW, WEEK, live, mentionOf, prekeyAtEpoch, type LiveParty, type PartySpec } from './fixtures';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  DAVE,
+  MALLORY,
+  NOW,
+  WEEK,
+  live,
+  mentionOf,
+  prekeyAtEpoch,
+  type LiveParty,
+  type PartySpec,
+} from './fixtures';
 import { forgeChunks, patchAndResign, type ForgeSpec } from './forge';
 
 export interface PartyRef {
@@ -49,9 +67,27 @@ export interface EncryptRecipientRef extends PartyRef {
 
 export type RejectVector =
   | ({ readonly kind: 'envelope'; readonly name: string; readonly reason: string } & ReceiverCase)
-  | { readonly kind: 'bundle'; readonly name: string; readonly reason: string; readonly field: string; readonly actorUri: string }
-  | { readonly kind: 'revocation'; readonly name: string; readonly reason: string; readonly field: string; readonly actorUri: string }
-  | { readonly kind: 'backup'; readonly name: string; readonly reason: string; readonly file: string; readonly recoveryCode: string }
+  | {
+      readonly kind: 'bundle';
+      readonly name: string;
+      readonly reason: string;
+      readonly field: string;
+      readonly actorUri: string;
+    }
+  | {
+      readonly kind: 'revocation';
+      readonly name: string;
+      readonly reason: string;
+      readonly field: string;
+      readonly actorUri: string;
+    }
+  | {
+      readonly kind: 'backup';
+      readonly name: string;
+      readonly reason: string;
+      readonly file: string;
+      readonly recoveryCode: string;
+    }
   | {
       /** Sender side: encryptMessage refuses. The sender is a party of parties.json. */
       readonly kind: 'encrypt';
@@ -72,7 +108,13 @@ export const ref = (p: LiveParty): PartyRef => ({ actorUri: p.spec.actorUri, ide
 
 /** A revocation record signed by `p`, as the receiver's key store would hold it. */
 export function revocationOf(p: LiveParty, revokedAt: number, reason: RevocationReason): RevocationRef {
-  return { actorUri: p.spec.actorUri, field: encodeRevocation(p.identity, revokedAt, reason), identityPk: toHex(p.identity.publicKey), reason, revokedAt };
+  return {
+    actorUri: p.spec.actorUri,
+    field: encodeRevocation(p.identity, revokedAt, reason),
+    identityPk: toHex(p.identity.publicKey),
+    reason,
+    revokedAt,
+  };
 }
 
 export function buildRejects(): RejectVector[] {
@@ -107,7 +149,12 @@ export function buildRejects(): RejectVector[] {
     return b;
   };
   const toBob = { author: ref(alice), recipients: [ref(bob)], me: { name: 'bob', chainAt: NOW }, now: NOW };
-  const env = (name: string, reason: string, inputs: string[], ctx: Partial<Omit<ReceiverCase, 'format' | 'inputs'>> = {}): RejectVector => ({ kind: 'envelope', name, reason, format: 'text', inputs, ...toBob, ...ctx });
+  const env = (
+    name: string,
+    reason: string,
+    inputs: string[],
+    ctx: Partial<Omit<ReceiverCase, 'format' | 'inputs'>> = {},
+  ): RejectVector => ({ kind: 'envelope', name, reason, format: 'text', inputs, ...toBob, ...ctx });
   const m1text = txt(m1c);
   const mid = Math.floor(Array.from(m1text).length / 2);
   const insertAt = (t: string, s: string): string => {
@@ -135,55 +182,141 @@ export function buildRejects(): RejectVector[] {
     env('chunk-count-17', 'malformed', [txt(patch(m1c, (b) => ((b[2] = 0), (b[3] = 17))))]),
     env('wrap-count-52', 'malformed', [txt(patch(m1c, (b) => (b[33] = 52)))]),
     env('truncated', 'malformed', [txt(m1c.slice(0, 150))]),
-    { ...toBob, kind: 'envelope', name: 'oversized-chunk', reason: 'malformed', format: 'hex', inputs: [toHex(concat(m1c, new Uint8Array(16384 - m1c.length + 1)))] },
+    {
+      ...toBob,
+      kind: 'envelope',
+      name: 'oversized-chunk',
+      reason: 'malformed',
+      format: 'hex',
+      inputs: [toHex(concat(m1c, new Uint8Array(16384 - m1c.length + 1)))],
+    },
     env('status-reposted-by-other-author', 'sender_mismatch', [m1text], { author: ref(mallory) }),
     env('sender-key-id-edited', 'sender_mismatch', [txt(patch(m1c, (b) => (b[24] = (b[24] ?? 0) ^ 1)))]),
     env('receiver-not-addressed', 'not_a_recipient', [m1text], { me: { name: 'dave', chainAt: NOW } }),
     env('mention-dropped-by-server', 'recipients_mismatch', [txt(m3.chunks[0] as Uint8Array)]),
     env('mention-added-by-server', 'recipients_mismatch', [m1text], { recipients: [ref(bob), ref(dave)] }),
-    env('co-recipient-key-swapped', 'recipients_mismatch', [txt(m3.chunks[0] as Uint8Array)], { recipients: [ref(bob), { actorUri: CAROL.actorUri, identityPk: toHex(mallory.identity.publicKey) }] }),
-    env('author-actor-uri-changed', 'recipients_mismatch', [m1text], { author: { actorUri: 'https://evil.example/users/alice', identityPk: toHex(alice.identity.publicKey) } }),
+    env('co-recipient-key-swapped', 'recipients_mismatch', [txt(m3.chunks[0] as Uint8Array)], {
+      recipients: [ref(bob), { actorUri: CAROL.actorUri, identityPk: toHex(mallory.identity.publicKey) }],
+    }),
+    env('author-actor-uri-changed', 'recipients_mismatch', [m1text], {
+      author: { actorUri: 'https://evil.example/users/alice', identityPk: toHex(alice.identity.publicKey) },
+    }),
     env('context-check-edited', 'recipients_mismatch', [txt(patch(m1c, (b) => (b[28] = (b[28] ?? 0) ^ 0x80)))]),
     env('body-byte-flipped', 'bad_signature', [txt(patch(m1c, (b) => (b[300] = (b[300] ?? 0) ^ 1)))]),
-    env('signature-byte-flipped', 'bad_signature', [txt(patch(m1c, (b) => (b[b.length - 1] = (b[b.length - 1] ?? 0) ^ 1)))]),
+    env('signature-byte-flipped', 'bad_signature', [
+      txt(patch(m1c, (b) => (b[b.length - 1] = (b[b.length - 1] ?? 0) ^ 1))),
+    ]),
     env('created-at-edited', 'bad_signature', [txt(patch(m1c, (b) => (b[23] = (b[23] ?? 0) ^ 1)))]),
     env('message-id-edited', 'bad_signature', [txt(patch(m1c, (b) => (b[5] = (b[5] ?? 0) ^ 1)))]),
     env('wrap-byte-flipped', 'bad_signature', [txt(patch(m1c, (b) => (b[120] = (b[120] ?? 0) ^ 1)))]),
     env('forged-by-other-key', 'bad_signature', [
-      txt(forgeChunks(base({ sender: mallory.identity, senderPrekey: currentPrekey(mallory.chain), hooks: { header: (h) => ({ ...h, senderKeyId: keyId(alice.identity.publicKey), contextCheck: aliceCtx.slice(0, 4) }) } })).chunks[0] as Uint8Array),
+      txt(
+        forgeChunks(
+          base({
+            sender: mallory.identity,
+            senderPrekey: currentPrekey(mallory.chain),
+            hooks: {
+              header: (h) => ({
+                ...h,
+                senderKeyId: keyId(alice.identity.publicKey),
+                contextCheck: aliceCtx.slice(0, 4),
+              }),
+            },
+          }),
+        ).chunks[0] as Uint8Array,
+      ),
     ]),
     env('from-the-future', 'future_timestamp', [txt(forgeChunks(base({ now: NOW + 3600 })).chunks[0] as Uint8Array)]),
-    env('chunks-of-two-messages', 'chunk_conflict', [txt(m2.chunks[0] as Uint8Array), txt(m2b.chunks[1] as Uint8Array)]),
+    env('chunks-of-two-messages', 'chunk_conflict', [
+      txt(m2.chunks[0] as Uint8Array),
+      txt(m2b.chunks[1] as Uint8Array),
+    ]),
     env('equivocating-duplicate-chunk', 'chunk_conflict', [
       txt(m2.chunks[0] as Uint8Array),
-      txt(patchAndResign(m2.chunks[0] as Uint8Array, alice.identity, m2.context, (b) => patch(b, (x) => (x[x.length - 5] = (x[x.length - 5] ?? 0) ^ 1)))),
+      txt(
+        patchAndResign(m2.chunks[0] as Uint8Array, alice.identity, m2.context, (b) =>
+          patch(b, (x) => (x[x.length - 5] = (x[x.length - 5] ?? 0) ^ 1)),
+        ),
+      ),
       ...m2.chunks.slice(1).map(txt),
     ]),
     env('middle-chunk-missing', 'incomplete', [txt(m2.chunks[0] as Uint8Array), ...m2.chunks.slice(2).map(txt)]),
     env('only-last-chunk', 'incomplete', [txt(m2.chunks[m2.chunks.length - 1] as Uint8Array)]),
     env('no-chunks', 'incomplete', []),
-    env('wrap-layout-gap', 'chunk_conflict', [txt(forgeChunks(base({ hooks: { header: (h) => ({ ...h, wrapStart: 1 }) } })).chunks[0] as Uint8Array)]),
-    env('wrap-missing', 'chunk_conflict', [txt(forgeChunks(base({ hooks: { header: (h) => ({ ...h, wraps: h.wraps.slice(0, 1) }) } })).chunks[0] as Uint8Array)]),
-    env('prekey-past-grace-window', 'expired_prekey', [txt(forgeChunks(base({ recipients: [{ ...bob.key, prekeyPk: bobOld.publicKey, epoch: bobOld.epoch }] })).chunks[0] as Uint8Array)], {
-      me: { name: 'bob', chainAt: NOW + 8 * WEEK },
-      now: NOW + 8 * WEEK,
-    }),
-    env('prekey-epoch-never-existed', 'unknown_prekey', [txt(forgeChunks(base({ recipients: [{ ...bob.key, epoch: 200 }] })).chunks[0] as Uint8Array)]),
-    env('wrapped-to-swapped-prekey', 'wrap_failed', [txt(forgeChunks(base({ recipients: [{ ...bob.key, prekeyPk: currentPrekey(mallory.chain).publicKey }] })).chunks[0] as Uint8Array)]),
-    env('garbage-wrap-signed-by-sender', 'wrap_failed', [txt(patchAndResign(m1c, alice.identity, m1.context, (b) => patch(b, (x) => (x[34 + 64 + 10] = (x[34 + 64 + 10] ?? 0) ^ 1))))]),
-    env('commitment-to-other-key', 'bad_commitment', [txt(forgeChunks(base({ hooks: { commitment: () => mk2 } })).chunks[0] as Uint8Array)]),
-    env('body-under-other-key', 'bad_ciphertext', [txt(forgeChunks(base({ hooks: { bodyMk: mk2 } })).chunks[0] as Uint8Array)]),
-    env('body-byte-flipped-signed-by-sender', 'bad_ciphertext', [txt(patchAndResign(m1c, alice.identity, m1.context, (b) => patch(b, (x) => (x[300] = (x[300] ?? 0) ^ 1))))]),
-    env('padding-marker-missing', 'bad_padding', [txt(forgeChunks(base({ hooks: { padded: (_i, p) => new Uint8Array(p.length) } })).chunks[0] as Uint8Array)]),
-    env('padding-not-zero', 'bad_padding', [txt(forgeChunks(base({ hooks: { padded: (_i, p) => patch(p, (x) => (x[x.length - 1] = 1)) } })).chunks[0] as Uint8Array)]),
-    env('invalid-utf8', 'bad_utf8', [txt(forgeChunks(base({ plaintext: new Uint8Array([0x48, 0xff, 0xfe, 0x49]) })).chunks[0] as Uint8Array)]),
+    env('wrap-layout-gap', 'chunk_conflict', [
+      txt(forgeChunks(base({ hooks: { header: (h) => ({ ...h, wrapStart: 1 }) } })).chunks[0] as Uint8Array),
+    ]),
+    env('wrap-missing', 'chunk_conflict', [
+      txt(
+        forgeChunks(base({ hooks: { header: (h) => ({ ...h, wraps: h.wraps.slice(0, 1) }) } })).chunks[0] as Uint8Array,
+      ),
+    ]),
+    env(
+      'prekey-past-grace-window',
+      'expired_prekey',
+      [
+        txt(
+          forgeChunks(base({ recipients: [{ ...bob.key, prekeyPk: bobOld.publicKey, epoch: bobOld.epoch }] }))
+            .chunks[0] as Uint8Array,
+        ),
+      ],
+      {
+        me: { name: 'bob', chainAt: NOW + 8 * WEEK },
+        now: NOW + 8 * WEEK,
+      },
+    ),
+    env('prekey-epoch-never-existed', 'unknown_prekey', [
+      txt(forgeChunks(base({ recipients: [{ ...bob.key, epoch: 200 }] })).chunks[0] as Uint8Array),
+    ]),
+    env('wrapped-to-swapped-prekey', 'wrap_failed', [
+      txt(
+        forgeChunks(base({ recipients: [{ ...bob.key, prekeyPk: currentPrekey(mallory.chain).publicKey }] }))
+          .chunks[0] as Uint8Array,
+      ),
+    ]),
+    env('garbage-wrap-signed-by-sender', 'wrap_failed', [
+      txt(
+        patchAndResign(m1c, alice.identity, m1.context, (b) =>
+          patch(b, (x) => (x[34 + 64 + 10] = (x[34 + 64 + 10] ?? 0) ^ 1)),
+        ),
+      ),
+    ]),
+    env('commitment-to-other-key', 'bad_commitment', [
+      txt(forgeChunks(base({ hooks: { commitment: () => mk2 } })).chunks[0] as Uint8Array),
+    ]),
+    env('body-under-other-key', 'bad_ciphertext', [
+      txt(forgeChunks(base({ hooks: { bodyMk: mk2 } })).chunks[0] as Uint8Array),
+    ]),
+    env('body-byte-flipped-signed-by-sender', 'bad_ciphertext', [
+      txt(patchAndResign(m1c, alice.identity, m1.context, (b) => patch(b, (x) => (x[300] = (x[300] ?? 0) ^ 1)))),
+    ]),
+    env('padding-marker-missing', 'bad_padding', [
+      txt(forgeChunks(base({ hooks: { padded: (_i, p) => new Uint8Array(p.length) } })).chunks[0] as Uint8Array),
+    ]),
+    env('padding-not-zero', 'bad_padding', [
+      txt(
+        forgeChunks(base({ hooks: { padded: (_i, p) => patch(p, (x) => (x[x.length - 1] = 1)) } }))
+          .chunks[0] as Uint8Array,
+      ),
+    ]),
+    env('invalid-utf8', 'bad_utf8', [
+      txt(forgeChunks(base({ plaintext: new Uint8Array([0x48, 0xff, 0xfe, 0x49]) })).chunks[0] as Uint8Array),
+    ]),
     ...bundleRejects(alice, mallory),
     ...backupRejects(bob),
     // §3 revocation rule, checked right after the signature (§4.10 step 7a).
-    env('signed-by-key-revoked-as-compromised', 'revoked_key', [m1text], { revocations: [revocationOf(alice, NOW + 3600, 'compromised')] }),
-    env('created-at-equal-to-superseded-revocation', 'revoked_key', [m1text], { revocations: [revocationOf(alice, NOW, 'superseded')] }),
-    env('created-at-after-unspecified-revocation', 'revoked_key', [m1text], { revocations: [revocationOf(alice, NOW - 3600, 'unspecified')] }),
-    env('revoked-key-but-bad-signature', 'bad_signature', [txt(patch(m1c, (b) => (b[300] = (b[300] ?? 0) ^ 1)))], { revocations: [revocationOf(alice, NOW + 3600, 'compromised')] }),
+    env('signed-by-key-revoked-as-compromised', 'revoked_key', [m1text], {
+      revocations: [revocationOf(alice, NOW + 3600, 'compromised')],
+    }),
+    env('created-at-equal-to-superseded-revocation', 'revoked_key', [m1text], {
+      revocations: [revocationOf(alice, NOW, 'superseded')],
+    }),
+    env('created-at-after-unspecified-revocation', 'revoked_key', [m1text], {
+      revocations: [revocationOf(alice, NOW - 3600, 'unspecified')],
+    }),
+    env('revoked-key-but-bad-signature', 'bad_signature', [txt(patch(m1c, (b) => (b[300] = (b[300] ?? 0) ^ 1)))], {
+      revocations: [revocationOf(alice, NOW + 3600, 'compromised')],
+    }),
   ];
   return out;
 }
@@ -192,7 +325,13 @@ function bundleRejects(alice: LiveParty, mallory: LiveParty): RejectVector[] {
   const pre = currentPrekey(alice.chain);
   const field = encodeBundle(alice.identity, pre.epoch, pre.publicKey);
   const token = field.split(' ').pop() ?? '';
-  const b = (name: string, reason: string, f: string, actorUri = ALICE.actorUri): RejectVector => ({ kind: 'bundle', name, reason, field: f, actorUri });
+  const b = (name: string, reason: string, f: string, actorUri = ALICE.actorUri): RejectVector => ({
+    kind: 'bundle',
+    name,
+    reason,
+    field: f,
+    actorUri,
+  });
   const flip = (i: number): string => {
     const chars = Array.from(token);
     chars[i] = chars[i] === 'A' ? 'B' : 'A';
@@ -224,22 +363,53 @@ function flipVersion(token: string): string {
 
 function backupRejects(bob: LiveParty): RejectVector[] {
   const code = generateRecoveryCode(deterministicRng('hush-vectors/reject-backup-code'));
-  const file = exportBackup({ identity: bob.identity, chain: bob.chain }, code, { opslimit: 1, memlimit: 8192 }, deterministicRng('hush-vectors/reject-backup'));
+  const file = exportBackup(
+    { identity: bob.identity, chain: bob.chain },
+    code,
+    { opslimit: 1, memlimit: 8192 },
+    deterministicRng('hush-vectors/reject-backup'),
+  );
   const other = generateRecoveryCode(deterministicRng('hush-vectors/reject-backup-other'));
   const edit = (f: (b: Uint8Array) => void): string => {
     const b = file.slice();
     f(b);
     return toHex(b);
   };
-  const k = (name: string, reason: string, f: string, c = code): RejectVector => ({ kind: 'backup', name, reason, file: f, recoveryCode: c });
+  const k = (name: string, reason: string, f: string, c = code): RejectVector => ({
+    kind: 'backup',
+    name,
+    reason,
+    file: f,
+    recoveryCode: c,
+  });
   return [
     k('backup-wrong-code', 'wrong_code_or_corrupt', toHex(file), other),
     k('backup-code-not-a-code', 'malformed_code', toHex(file), 'correct horse battery staple'),
-    k('backup-ciphertext-flipped', 'wrong_code_or_corrupt', edit((b) => (b[60] = (b[60] ?? 0) ^ 1))),
-    k('backup-header-kdf-downgraded', 'wrong_code_or_corrupt', edit((b) => (b[5] = 2))),
-    k('backup-huge-memlimit', 'unsupported_params', edit((b) => (b[6] = 0x7f))),
-    k('backup-version-2', 'unsupported_version', edit((b) => (b[0] = 2))),
-    k('backup-opslimit-9', 'unsupported_params', edit((b) => (b[5] = 9))),
+    k(
+      'backup-ciphertext-flipped',
+      'wrong_code_or_corrupt',
+      edit((b) => (b[60] = (b[60] ?? 0) ^ 1)),
+    ),
+    k(
+      'backup-header-kdf-downgraded',
+      'wrong_code_or_corrupt',
+      edit((b) => (b[5] = 2)),
+    ),
+    k(
+      'backup-huge-memlimit',
+      'unsupported_params',
+      edit((b) => (b[6] = 0x7f)),
+    ),
+    k(
+      'backup-version-2',
+      'unsupported_version',
+      edit((b) => (b[0] = 2)),
+    ),
+    k(
+      'backup-opslimit-9',
+      'unsupported_params',
+      edit((b) => (b[5] = 9)),
+    ),
     // §6: only ASCII letters map (case, O->0, I/L->1); toUpperCase() would turn U+0131 into I and U+FB06 into "ST".
     k('backup-code-dotless-i', 'malformed_code', toHex(file), swapChar(code, '1', '\u0131')),
     k('backup-code-st-ligature', 'malformed_code', toHex(file), swapChar(code, 'S', '\ufb06')),
@@ -264,7 +434,12 @@ function inconsistentBackups(bob: LiveParty, code: string): RejectVector[] {
   if (first === undefined) throw new Error('reject vectors: bob needs an older retained prekey');
   const c = (name: string, over: Partial<PrekeyChainState>): RejectVector => {
     const plain = encodeBackupPlaintext({ identity: bob.identity, chain: { ...chain, ...over } });
-    const file = sealBackupPlaintext(plain, code, { opslimit: 1, memlimit: 8192 }, deterministicRng(`hush-vectors/reject-backup/${name}`));
+    const file = sealBackupPlaintext(
+      plain,
+      code,
+      { opslimit: 1, memlimit: 8192 },
+      deterministicRng(`hush-vectors/reject-backup/${name}`),
+    );
     return { kind: 'backup', name, reason: 'malformed', file: toHex(file), recoveryCode: code };
   };
   const huge = 0xffff0000;
@@ -275,7 +450,11 @@ function inconsistentBackups(bob: LiveParty, code: string): RejectVector[] {
     c('backup-retained-duplicate-epoch', { retained: [first, ...older, cur] }),
     c('backup-retained-epoch-after-current', { retained: [...chain.retained, { ...cur, epoch: 99999 }] }),
     c('backup-current-prekey-mismatch', { retained: [...older, { ...cur, secretKey: first.secretKey }] }),
-    c('backup-epoch-beyond-u32-time', { epoch: huge, chainSecret: hugeSecret, retained: [prekeyFromChainSecret(huge, hugeSecret)] }),
+    c('backup-epoch-beyond-u32-time', {
+      epoch: huge,
+      chainSecret: hugeSecret,
+      retained: [prekeyFromChainSecret(huge, hugeSecret)],
+    }),
   ];
 }
 

@@ -4,7 +4,8 @@ import { parseRecoveryCode } from '../../src/protocol/backup';
 import { toHex } from '../../src/protocol/bytes';
 import { encodeHush16, parseStatusText, STATUS_PREFIX_TEXT } from '../../src/protocol/text-encoding';
 
-const cps = (s: string): string[] => Array.from(s).map((c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
+const cps = (s: string): string[] =>
+  Array.from(s).map((c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
 
 export function buildHush16(): unknown {
   const byteCases: [string, number[]][] = [
@@ -36,10 +37,18 @@ export function buildHush16(): unknown {
   return {
     pairs,
     rejects: rejects.map(([name, points]) => {
-      const text = String.fromCharCode(...points.flatMap((p) => (p > 0xffff ? [0xd800 + ((p - 0x10000) >> 10), 0xdc00 + ((p - 0x10000) & 0x3ff)] : [p])));
+      const text = String.fromCharCode(
+        ...points.flatMap((p) =>
+          p > 0xffff ? [0xd800 + ((p - 0x10000) >> 10), 0xdc00 + ((p - 0x10000) & 0x3ff)] : [p],
+        ),
+      );
       const r = parseStatusText(STATUS_PREFIX_TEXT + text);
       if (r.ok || r.reason !== 'malformed_text') throw new Error(`hush16 reject ${name}`);
-      return { name, codePoints: points.map((p) => `U+${p.toString(16).toUpperCase().padStart(4, '0')}`), reason: r.reason };
+      return {
+        name,
+        codePoints: points.map((p) => `U+${p.toString(16).toUpperCase().padStart(4, '0')}`),
+        reason: r.reason,
+      };
     }),
   };
 }

@@ -43,7 +43,14 @@ export function spec(name: string): PartySpec {
   return p;
 }
 
-function envelope(name: string, sender: PartySpec, recipients: readonly PartySpec[], plaintext: string, replyTo: string | null, maxChars = 500): EnvelopeVector {
+function envelope(
+  name: string,
+  sender: PartySpec,
+  recipients: readonly PartySpec[],
+  plaintext: string,
+  replyTo: string | null,
+  maxChars = 500,
+): EnvelopeVector {
   const s = live(sender);
   const { rng, tape } = recordingRng(`hush-vectors/envelope/${name}`);
   const mentionText = `${recipients.map(mentionOf).join(' ')} `;
@@ -106,7 +113,11 @@ export function buildBundles(): unknown[] {
 }
 
 export function buildSafetyNumbers(): unknown[] {
-  const pairs: [PartySpec, PartySpec][] = [[ALICE, BOB], [BOB, CAROL], [ALICE, MALLORY]];
+  const pairs: [PartySpec, PartySpec][] = [
+    [ALICE, BOB],
+    [BOB, CAROL],
+    [ALICE, MALLORY],
+  ];
   return pairs.map(([a, b]) => {
     const sn = safetyNumber(live(a).party, live(b).party);
     return { a: a.name, b: b.name, digits: sn.digits, display: sn.display, qrPayload: toHex(sn.qrPayload) };
@@ -116,9 +127,20 @@ export function buildSafetyNumbers(): unknown[] {
 /** The §3 revocation rule as a table: does a verified revocation refuse a message claiming createdAt? */
 export function buildRevocationRule(): unknown[] {
   const reasons: readonly RevocationReason[] = ['unspecified', 'compromised', 'superseded'];
-  const times: readonly [string, number][] = [['long-before', 0], ['just-before', NOW - 1], ['at', NOW], ['after', NOW + 1]];
+  const times: readonly [string, number][] = [
+    ['long-before', 0],
+    ['just-before', NOW - 1],
+    ['at', NOW],
+    ['after', NOW + 1],
+  ];
   return reasons.flatMap((reason) =>
-    times.map(([when, createdAt]) => ({ name: `${reason}-${when}`, reason, revokedAt: NOW, createdAt, refuses: revocationRefuses({ reason, revokedAt: NOW }, createdAt) })),
+    times.map(([when, createdAt]) => ({
+      name: `${reason}-${when}`,
+      reason,
+      revokedAt: NOW,
+      createdAt,
+      refuses: revocationRefuses({ reason, revokedAt: NOW }, createdAt),
+    })),
   );
 }
 
@@ -131,7 +153,16 @@ export function buildBackups(): unknown[] {
     const { rng, tape } = recordingRng(`hush-vectors/backup/${p.name}`);
     const code = generateRecoveryCode(deterministicRng(`hush-vectors/recovery-code/${p.name}`));
     const file = exportBackup({ identity: l.identity, chain: l.chain }, code, VECTOR_KDF, rng);
-    return { name: p.name, recoveryCode: code, opslimit: VECTOR_KDF.opslimit, memlimit: VECTOR_KDF.memlimit, randomness: tape, file: toHex(file), epoch: l.chain.epoch, retainedEpochs: l.chain.retained.map((r) => r.epoch) };
+    return {
+      name: p.name,
+      recoveryCode: code,
+      opslimit: VECTOR_KDF.opslimit,
+      memlimit: VECTOR_KDF.memlimit,
+      randomness: tape,
+      file: toHex(file),
+      epoch: l.chain.epoch,
+      retainedEpochs: l.chain.retained.map((r) => r.epoch),
+    };
   });
 }
 
@@ -168,6 +199,8 @@ export function buildAll(): VectorFiles {
     'budget.json': buildBudget(),
     'hush16.json': buildHush16(),
     'recovery-codes.json': buildRecoveryCodes(),
-    'envelope-steps.json': envelopes.filter((v) => v.name === 'one-recipient' || v.name === 'two-recipients-reply').map(buildEnvelopeSteps),
+    'envelope-steps.json': envelopes
+      .filter((v) => v.name === 'one-recipient' || v.name === 'two-recipients-reply')
+      .map(buildEnvelopeSteps),
   };
 }

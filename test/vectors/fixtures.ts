@@ -1,6 +1,14 @@
 // Deterministic parties and helpers shared by the vector generator and the vector tests.
 import { fromHex, toHex } from '../../src/protocol/bytes';
-import { advanceChain, createChain, nextChainSecret, prekeyFromChainSecret, pruneChain, currentPrekey, type PrekeyChainState } from '../../src/protocol/prekey-chain';
+import {
+  advanceChain,
+  createChain,
+  nextChainSecret,
+  prekeyFromChainSecret,
+  pruneChain,
+  currentPrekey,
+  type PrekeyChainState,
+} from '../../src/protocol/prekey-chain';
 import { identityFromSeed, type Identity } from '../../src/protocol/identity';
 import { deterministicRng, init, type Rng } from '../../src/protocol/sodium';
 import type { RecipientKey } from '../../src/protocol/encrypt';
@@ -86,7 +94,9 @@ export const BOB = makeSpec('bob');
 export const CAROL = makeSpec('carol', 'other.example');
 export const DAVE = makeSpec('dave');
 export const MALLORY = makeSpec('mallory', 'evil.example');
-export const MANY: readonly PartySpec[] = Array.from({ length: 20 }, (_, i) => makeSpec(`r${String(i + 1).padStart(2, '0')}`, `i${i % 4}.example`));
+export const MANY: readonly PartySpec[] = Array.from({ length: 20 }, (_, i) =>
+  makeSpec(`r${String(i + 1).padStart(2, '0')}`, `i${i % 4}.example`),
+);
 
 /** An old prekey, for "expired" cases. */
 export function prekeyAtEpoch(spec: PartySpec, epoch: number): { publicKey: Uint8Array; epoch: number } {

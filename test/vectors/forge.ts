@@ -6,7 +6,14 @@ import { planChunks } from '../../src/protocol/chunking';
 import { serializeHeader, type ChunkHeader, type Wrap } from '../../src/protocol/envelope';
 import { keyId, type Identity } from '../../src/protocol/identity';
 import { LABEL } from '../../src/protocol/labels';
-import { bodyKeyNonce, canonicalRecipients, commitmentOf, contextHash, sealWrap, type Party } from '../../src/protocol/message-crypto';
+import {
+  bodyKeyNonce,
+  canonicalRecipients,
+  commitmentOf,
+  contextHash,
+  sealWrap,
+  type Party,
+} from '../../src/protocol/message-crypto';
 import { sodium, type Rng } from '../../src/protocol/sodium';
 
 export interface ForgeSpec {
@@ -28,21 +35,37 @@ export interface ForgeSpec {
 }
 
 export function sign(sender: Identity, context: Uint8Array, signed: Uint8Array): Uint8Array {
-  return concat(signed, sodium().crypto_sign_detached(concat(lp(LABEL.envelopeSig), context, signed), sender.secretKey));
+  return concat(
+    signed,
+    sodium().crypto_sign_detached(concat(lp(LABEL.envelopeSig), context, signed), sender.secretKey),
+  );
 }
 
 /** Replace bytes of a chunk and re-sign it as the sender would. */
-export function patchAndResign(raw: Uint8Array, sender: Identity, context: Uint8Array, patch: (b: Uint8Array) => Uint8Array): Uint8Array {
+export function patchAndResign(
+  raw: Uint8Array,
+  sender: Identity,
+  context: Uint8Array,
+  patch: (b: Uint8Array) => Uint8Array,
+): Uint8Array {
   return sign(sender, context, patch(raw.slice(0, raw.length - 64)));
 }
 
-export function forgeChunks(spec: ForgeSpec): { chunks: Uint8Array[]; context: Uint8Array; mk: Uint8Array; messageId: Uint8Array } {
+export function forgeChunks(spec: ForgeSpec): {
+  chunks: Uint8Array[];
+  context: Uint8Array;
+  mk: Uint8Array;
+  messageId: Uint8Array;
+} {
   const s = sodium();
   const senderParty = { actorUri: spec.sender.actorUri, identityPk: spec.sender.publicKey };
   const sorted = canonicalRecipients(senderParty, spec.recipients);
   if (sorted === undefined) throw new Error('forge: bad recipients');
   // canonicalRecipients returns the very objects it was given, so each still carries its prekey.
-  const targets = [...(sorted as unknown as ForgeSpec['recipients']).map((r) => ({ pk: r.prekeyPk, epoch: r.epoch })), { pk: spec.senderPrekey.publicKey, epoch: spec.senderPrekey.epoch }];
+  const targets = [
+    ...(sorted as unknown as ForgeSpec['recipients']).map((r) => ({ pk: r.prekeyPk, epoch: r.epoch })),
+    { pk: spec.senderPrekey.publicKey, epoch: spec.senderPrekey.epoch },
+  ];
   const replyTo = spec.replyTo ?? null;
   const plan = planChunks(spec.capacity, targets.length, spec.plaintext.length, replyTo !== null);
   if (!plan.ok) throw new Error(`forge: ${plan.reason}`);
@@ -50,7 +73,10 @@ export function forgeChunks(spec: ForgeSpec): { chunks: Uint8Array[]; context: U
   const messageId = spec.rng(16);
   const esk = spec.rng(32);
   const epk = s.crypto_scalarmult_base(esk);
-  const wraps: Wrap[] = targets.map((t) => ({ epochHint: t.epoch & 0xff, sealed: sealWrap(mk, esk, epk, t.pk, messageId) ?? new Uint8Array(48) }));
+  const wraps: Wrap[] = targets.map((t) => ({
+    epochHint: t.epoch & 0xff,
+    sealed: sealWrap(mk, esk, epk, t.pk, messageId) ?? new Uint8Array(48),
+  }));
   const context = contextHash(senderParty, sorted);
   const realCommitment = commitmentOf(mk, messageId);
   const commitment = spec.hooks?.commitment?.(realCommitment) ?? realCommitment;

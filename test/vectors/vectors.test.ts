@@ -18,10 +18,37 @@ const parties = load<{ now: number; parties: Record<string, PartySpec> }>('parti
 const envelopes = load<EnvelopeVector[]>('envelopes.json');
 const rejects = load<RejectVector[]>('reject.json');
 const accepts = load<AcceptVector[]>('accept.json');
-const revocationRule = load<{ name: string; reason: hush.RevocationReason; revokedAt: number; createdAt: number; refuses: boolean }[]>('revocations.json');
-const bundles = load<{ name: string; actorUri: string; epoch: number; identityPk: string; prekeyPk: string; field: string; revocation: string; revocationReason: string; revokedAt: number }[]>('bundles.json');
-const safety = load<{ a: string; b: string; digits: string; display: string; qrPayload: string }[]>('safety-numbers.json');
-const backups = load<{ name: string; recoveryCode: string; opslimit: number; memlimit: number; randomness: string[]; file: string; epoch: number; retainedEpochs: number[] }[]>('backups.json');
+const revocationRule =
+  load<{ name: string; reason: hush.RevocationReason; revokedAt: number; createdAt: number; refuses: boolean }[]>(
+    'revocations.json',
+  );
+const bundles = load<
+  {
+    name: string;
+    actorUri: string;
+    epoch: number;
+    identityPk: string;
+    prekeyPk: string;
+    field: string;
+    revocation: string;
+    revocationReason: string;
+    revokedAt: number;
+  }[]
+>('bundles.json');
+const safety =
+  load<{ a: string; b: string; digits: string; display: string; qrPayload: string }[]>('safety-numbers.json');
+const backups = load<
+  {
+    name: string;
+    recoveryCode: string;
+    opslimit: number;
+    memlimit: number;
+    randomness: string[];
+    file: string;
+    epoch: number;
+    retainedEpochs: number[];
+  }[]
+>('backups.json');
 
 const P = (name: string): PartySpec => {
   const p = parties.parties[name];
@@ -33,7 +60,10 @@ beforeAll(async () => {
   await hush.init();
 });
 
-const party = (p: { actorUri: string; identityPk: string }): hush.Party => ({ actorUri: p.actorUri, identityPk: fromHex(p.identityPk) });
+const party = (p: { actorUri: string; identityPk: string }): hush.Party => ({
+  actorUri: p.actorUri,
+  identityPk: fromHex(p.identityPk),
+});
 
 /** Run an envelope case (reject.json / accept.json) through decryptMessage with the receiver context it describes. */
 function decryptCase(v: ReceiverCase): hush.DecryptResult {
@@ -44,7 +74,11 @@ function decryptCase(v: ReceiverCase): hush.DecryptResult {
     // The key store only ever holds verified revocations: each listed record must verify for its account.
     const rev = hush.parseRevocation(r.field, r.actorUri);
     if (!rev.ok) throw new Error(`revocation for ${r.actorUri}: ${rev.reason}`);
-    expect({ id: toHex(rev.value.identityPk), reason: rev.value.reason, at: rev.value.revokedAt }).toEqual({ id: r.identityPk, reason: r.reason, at: r.revokedAt });
+    expect({ id: toHex(rev.value.identityPk), reason: rev.value.reason, at: rev.value.revokedAt }).toEqual({
+      id: r.identityPk,
+      reason: r.reason,
+      at: r.revokedAt,
+    });
     return rev.value;
   });
   return hush.decryptMessage(inputs, {
@@ -67,14 +101,27 @@ describe('bundles.json', () => {
   it.each(bundles)('$name: fits one profile field, verifies for its actor, revocation verifies', (v) => {
     expect(Array.from(v.field).length).toBeLessThanOrEqual(255);
     const r = hush.parseAndVerifyBundle(`  ${v.field}\n`, v.actorUri);
-    expect(r.ok && { epoch: r.value.epoch, id: toHex(r.value.identityPk), pre: toHex(r.value.prekeyPk) }).toEqual({ epoch: v.epoch, id: v.identityPk, pre: v.prekeyPk });
+    expect(r.ok && { epoch: r.value.epoch, id: toHex(r.value.identityPk), pre: toHex(r.value.prekeyPk) }).toEqual({
+      epoch: v.epoch,
+      id: v.identityPk,
+      pre: v.prekeyPk,
+    });
     const rev = hush.parseRevocation(v.revocation, v.actorUri);
-    expect(rev.ok && { at: rev.value.revokedAt, reason: rev.value.reason, id: toHex(rev.value.identityPk) }).toEqual({ at: v.revokedAt, reason: v.revocationReason, id: v.identityPk });
-    expect(hush.parseRevocation(v.revocation, 'https://elsewhere.example/users/x')).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(rev.ok && { at: rev.value.revokedAt, reason: rev.value.reason, id: toHex(rev.value.identityPk) }).toEqual({
+      at: v.revokedAt,
+      reason: v.revocationReason,
+      id: v.identityPk,
+    });
+    expect(hush.parseRevocation(v.revocation, 'https://elsewhere.example/users/x')).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
     // Ed25519 signing is deterministic: encoding the party's current prekey reproduces the field exactly.
     const me = live(P(v.name));
     expect(hush.encodeBundle(me.identity, v.epoch, fromHex(v.prekeyPk))).toBe(v.field);
-    expect(hush.encodeRevocation(me.identity, v.revokedAt, v.revocationReason as hush.RevocationReason)).toBe(v.revocation);
+    expect(hush.encodeRevocation(me.identity, v.revokedAt, v.revocationReason as hush.RevocationReason)).toBe(
+      v.revocation,
+    );
   });
 });
 
@@ -98,7 +145,12 @@ describe('envelopes.json', () => {
     const sender = live(P(v.sender));
     for (const reader of v.readers) {
       const me = live(P(reader));
-      const ctx = { author: sender.party, recipients: v.recipients.map((n) => live(P(n)).party), me: { ...me.party, chain: me.chain }, now: v.now };
+      const ctx = {
+        author: sender.party,
+        recipients: v.recipients.map((n) => live(P(n)).party),
+        me: { ...me.party, chain: me.chain },
+        now: v.now,
+      };
       for (const inputs of [v.statuses, [...v.statuses].reverse(), v.chunks.map(fromHex)]) {
         const r = hush.decryptMessage(inputs, ctx);
         expect(r.ok, `${reader}: ${r.ok ? '' : r.reason}`).toBe(true);
@@ -156,7 +208,12 @@ describe('backups.json', () => {
     expect(r.value.chain.epoch).toBe(v.epoch);
     expect(r.value.chain.retained.map((x) => x.epoch)).toEqual(v.retainedEpochs);
     expect(toHex(r.value.chain.chainSecret)).toBe(toHex(orig.chain.chainSecret));
-    const again = hush.exportBackup(r.value, v.recoveryCode, { opslimit: v.opslimit, memlimit: v.memlimit }, tapeRng(v.randomness));
+    const again = hush.exportBackup(
+      r.value,
+      v.recoveryCode,
+      { opslimit: v.opslimit, memlimit: v.memlimit },
+      tapeRng(v.randomness),
+    );
     expect(toHex(again)).toBe(v.file);
   });
 });
@@ -223,14 +280,41 @@ describe('revocations.json (the §3 revocation rule)', () => {
 });
 
 interface KeysFile {
-  identities: { name: string; actorUri: string; seed: string; identityPk: string; keyId: string; fingerprint: string }[];
-  chainSteps: { party: string; c0: string; steps: { epoch: number; chainSecret: string; prekeySk: string; prekeyPk: string }[] };
+  identities: {
+    name: string;
+    actorUri: string;
+    seed: string;
+    identityPk: string;
+    keyId: string;
+    fingerprint: string;
+  }[];
+  chainSteps: {
+    party: string;
+    c0: string;
+    steps: { epoch: number; chainSecret: string; prekeySk: string; prekeyPk: string }[];
+  };
   epochs: { origin: number; period: number; t: number; epoch: number }[];
-  states: { name: string; origin: number; period: number; c0: string; at: number; grace: number; epoch: number; chainSecret: string; retainedEpochs: number[]; currentPrekeyPk: string }[];
-  rekeys: ({ name: string; randomness: string[]; origin: number; epoch: number; retainedEpochs: number[]; chainSecret: string; prekeyPk: string } & (
-    | { from: { party: string; at: number }; now: number }
-    | { now: number; period: number; firstEpoch: number }
-  ))[];
+  states: {
+    name: string;
+    origin: number;
+    period: number;
+    c0: string;
+    at: number;
+    grace: number;
+    epoch: number;
+    chainSecret: string;
+    retainedEpochs: number[];
+    currentPrekeyPk: string;
+  }[];
+  rekeys: ({
+    name: string;
+    randomness: string[];
+    origin: number;
+    epoch: number;
+    retainedEpochs: number[];
+    chainSecret: string;
+    prekeyPk: string;
+  } & ({ from: { party: string; at: number }; now: number } | { now: number; period: number; firstEpoch: number }))[];
 }
 
 describe('keys.json (§2)', () => {
@@ -259,8 +343,20 @@ describe('keys.json (§2)', () => {
 
   it.each(keys.states)('$name: advanced and pruned state', (v) => {
     const c0 = fromHex(v.c0);
-    const st = hush.pruneChain(hush.advanceChain(hush.createChain(v.origin, v.period, () => c0.slice()), v.at), v.at, v.grace);
-    expect({ epoch: st.epoch, c: toHex(st.chainSecret), retained: st.retained.map((r) => r.epoch), pk: toHex(hush.currentPrekey(st).publicKey) }).toEqual({
+    const st = hush.pruneChain(
+      hush.advanceChain(
+        hush.createChain(v.origin, v.period, () => c0.slice()),
+        v.at,
+      ),
+      v.at,
+      v.grace,
+    );
+    expect({
+      epoch: st.epoch,
+      c: toHex(st.chainSecret),
+      retained: st.retained.map((r) => r.epoch),
+      pk: toHex(hush.currentPrekey(st).publicKey),
+    }).toEqual({
       epoch: v.epoch,
       c: v.chainSecret,
       retained: v.retainedEpochs,
@@ -273,7 +369,13 @@ describe('keys.json (§2)', () => {
       'from' in v
         ? hush.rekeyChain(chainAt(P(v.from.party), v.from.at), v.now, tapeRng(v.randomness))
         : hush.createChain(v.now, v.period, tapeRng(v.randomness), { firstEpoch: v.firstEpoch });
-    expect({ origin: st.origin, epoch: st.epoch, retained: st.retained.map((r) => r.epoch), c: toHex(st.chainSecret), pk: toHex(hush.currentPrekey(st).publicKey) }).toEqual({
+    expect({
+      origin: st.origin,
+      epoch: st.epoch,
+      retained: st.retained.map((r) => r.epoch),
+      c: toHex(st.chainSecret),
+      pk: toHex(hush.currentPrekey(st).publicKey),
+    }).toEqual({
       origin: v.origin,
       epoch: v.epoch,
       retained: v.retainedEpochs,
@@ -284,9 +386,14 @@ describe('keys.json (§2)', () => {
 });
 
 describe('bundle-updates.json (§3.5 checkBundleUpdate)', () => {
-  const updates = load<{ name: string; actorUri: string; pinned: string | null; candidate: string; result: string }[]>('bundle-updates.json');
+  const updates =
+    load<{ name: string; actorUri: string; pinned: string | null; candidate: string; result: string }[]>(
+      'bundle-updates.json',
+    );
   it('covers every result', () => {
-    expect(new Set(updates.map((u) => u.result))).toEqual(new Set(['ok', 'same', 'epoch_rollback', 'equivocation', 'identity_changed']));
+    expect(new Set(updates.map((u) => u.result))).toEqual(
+      new Set(['ok', 'same', 'epoch_rollback', 'equivocation', 'identity_changed']),
+    );
   });
   it.each(updates)('$name -> $result', (v) => {
     const pinned = v.pinned === null ? undefined : hush.parseAndVerifyBundle(v.pinned, v.actorUri);
@@ -300,10 +407,22 @@ describe('budget.json (§4.7 counting, capacity, §4.8 planner)', () => {
   const budget = load<{
     counts: { name: string; text: string; server: number; webUi: number; count: number }[];
     capacities: { name: string; mentionText: string; maxChars: number; headCount: number; capacityBytes: number }[];
-    plans: { name: string; capacity: number; totalWraps: number; plaintextLength: number; hasReplyTo: boolean; chunks?: unknown[]; reason?: string }[];
+    plans: {
+      name: string;
+      capacity: number;
+      totalWraps: number;
+      plaintextLength: number;
+      hasReplyTo: boolean;
+      chunks?: unknown[];
+      reason?: string;
+    }[];
   }>('budget.json');
   it.each(budget.counts)('count $name', (v) => {
-    expect([hush.serverCount(v.text), hush.webUiCount(v.text), hush.mastodonCount(v.text)]).toEqual([v.server, v.webUi, v.count]);
+    expect([hush.serverCount(v.text), hush.webUiCount(v.text), hush.mastodonCount(v.text)]).toEqual([
+      v.server,
+      v.webUi,
+      v.count,
+    ]);
   });
   it.each(budget.capacities)('capacity $name', (v) => {
     expect(hush.mastodonCount(v.mentionText + hush.STATUS_PREFIX_TEXT)).toBe(v.headCount);
@@ -311,12 +430,24 @@ describe('budget.json (§4.7 counting, capacity, §4.8 planner)', () => {
   });
   it.each(budget.plans)('plan $name', (v) => {
     const p = hush.planChunks(v.capacity, v.totalWraps, v.plaintextLength, v.hasReplyTo);
-    expect(p.ok ? { chunks: p.value } : { reason: p.reason }).toEqual(v.chunks === undefined ? { reason: v.reason } : { chunks: v.chunks });
+    expect(p.ok ? { chunks: p.value } : { reason: p.reason }).toEqual(
+      v.chunks === undefined ? { reason: v.reason } : { chunks: v.chunks },
+    );
   });
 });
 
 describe('envelope-steps.json (§4 intermediate values)', () => {
-  const steps = load<{ vector: string; keyId: string; context: string; commitment: string; epk: string; wraps: { wrap: string }[]; chunks: { index: number; headerLength: number; padded: string; pieceLength: number }[] }[]>('envelope-steps.json');
+  const steps = load<
+    {
+      vector: string;
+      keyId: string;
+      context: string;
+      commitment: string;
+      epk: string;
+      wraps: { wrap: string }[];
+      chunks: { index: number; headerLength: number; padded: string; pieceLength: number }[];
+    }[]
+  >('envelope-steps.json');
   it.each(steps)('$vector: the intermediate values are those inside the chunks', (s) => {
     const v = envelopes.find((e) => e.name === s.vector);
     if (v === undefined) throw new Error('no vector');
@@ -333,14 +464,19 @@ describe('envelope-steps.json (§4 intermediate values)', () => {
 });
 
 describe('hush16.json (§4.6 status text codec)', () => {
-  const h = load<{ pairs: { name: string; bytes: string; codePoints: string[] }[]; rejects: { name: string; codePoints: string[]; reason: string }[] }>('hush16.json');
+  const h = load<{
+    pairs: { name: string; bytes: string; codePoints: string[] }[];
+    rejects: { name: string; codePoints: string[]; reason: string }[];
+  }>('hush16.json');
   const text = (points: string[]): string => String.fromCodePoint(...points.map((p) => parseInt(p.slice(2), 16)));
   it.each(h.pairs)('$name: bytes <-> code points', (v) => {
     const r = hush.parseStatusText(`${hush.STATUS_PREFIX_TEXT}${text(v.codePoints)}`);
     expect(r.ok && toHex(r.value)).toBe(v.bytes);
   });
   it.each(h.rejects)('$name -> $reason', (v) => {
-    const r = hush.parseStatusText(`${hush.STATUS_PREFIX_TEXT}${v.codePoints.map((p) => (p === 'U+D840' ? '\ud840' : text([p]))).join('')}`);
+    const r = hush.parseStatusText(
+      `${hush.STATUS_PREFIX_TEXT}${v.codePoints.map((p) => (p === 'U+D840' ? '\ud840' : text([p]))).join('')}`,
+    );
     expect(r.ok ? 'ok' : r.reason).toBe(v.reason);
   });
 });

@@ -6,7 +6,18 @@
  * Pure TOFU state machine (tofu.ts), real protocol encoding and signatures.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createChain, currentPrekey, encodeBundle, encodeRevocation, generateIdentity, init, parseBundle, parseRevocation, type Identity, type RevocationReason } from '../../protocol/index';
+import {
+  createChain,
+  currentPrekey,
+  encodeBundle,
+  encodeRevocation,
+  generateIdentity,
+  init,
+  parseBundle,
+  parseRevocation,
+  type Identity,
+  type RevocationReason,
+} from '../../protocol/index';
 import type { KeyMaterial } from '../network/discovery';
 import { MAX_DEAD_COMPROMISED, observe } from './tofu';
 import type { Contact } from '../storage/schema';
@@ -24,7 +35,13 @@ function revocation(id: Identity, at: number, reason: RevocationReason = 'compro
   if (!r.ok) throw new Error('revocation');
   return { kind: 'revocation', revocation: r.value };
 }
-const obs = (material: KeyMaterial, at: number) => ({ actorUri: URI, acct: 'bob@b.test', material, servedBy: ['https://b.test'], at });
+const obs = (material: KeyMaterial, at: number) => ({
+  actorUri: URI,
+  acct: 'bob@b.test',
+  material,
+  servedBy: ['https://b.test'],
+  at,
+});
 
 describe('review (server): dead keys', () => {
   it('F-dead-evict: 32 self-signed revocations of throwaway keys do not bring a key revoked as compromised back as a key change', () => {
@@ -39,7 +56,8 @@ describe('review (server): dead keys', () => {
     expect(c.pendingChange).not.toBeNull();
     c = observe(c, obs(revocation(k, 250), 300)).contact as Contact;
     expect(observe(c, obs(bundle(k, 2), 310)).event).toBe('dead_key');
-    for (let i = 0; i < 32; i++) c = observe(c, obs(revocation(generateIdentity(URI), 400 + i), 400 + i)).contact as Contact;
+    for (let i = 0; i < 32; i++)
+      c = observe(c, obs(revocation(generateIdentity(URI), 400 + i), 400 + i)).contact as Contact;
     const again = observe(c, obs(bundle(k, 3), 1000));
     // Secure: K stays dead (never offered to the user as a key change to accept).
     expect(again.event).toBe('dead_key');
@@ -48,7 +66,8 @@ describe('review (server): dead keys', () => {
 
   it('revocations of keys the contact was never seen with are not recorded (they cost nothing to mint)', () => {
     let c = observe(null, obs(bundle(generateIdentity(URI), 1), 100)).contact as Contact;
-    for (let i = 0; i < 40; i++) c = observe(c, obs(revocation(generateIdentity(URI), 200 + i), 200 + i)).contact as Contact;
+    for (let i = 0; i < 40; i++)
+      c = observe(c, obs(revocation(generateIdentity(URI), 200 + i), 200 + i)).contact as Contact;
     expect(c.deadKeys).toEqual([]);
     // The pinned key is still reported withdrawn: the profile no longer shows it.
     expect(c.withdrawn).toMatchObject({ kind: 'dead_key' });

@@ -30,13 +30,19 @@ export interface FakeWorld {
   readonly requests: string[];
   instance(domain: string): FakeInstance;
   /** A fresh identity with a bundle field for the actor at `domain`/users/`user`. */
-  person(domain: string, user: string, epoch?: number): { identity: Identity; uri: string; account: FakeAccount; field: string };
+  person(
+    domain: string,
+    user: string,
+    epoch?: number,
+  ): { identity: Identity; uri: string; account: FakeAccount; field: string };
   fetch(url: string, init: RequestInit): Promise<Response>;
 }
 
-export const hushField = (identity: Identity, epoch = 1, seed = 0): string => encodeBundle(identity, epoch, currentPrekey(createChain(1_800_000_000 + seed)).publicKey);
+export const hushField = (identity: Identity, epoch = 1, seed = 0): string =>
+  encodeBundle(identity, epoch, currentPrekey(createChain(1_800_000_000 + seed)).publicKey);
 
-const json = (body: unknown, status = 200): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (body: unknown, status = 200): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 function toJson(a: FakeAccount, id: number): AccountJson {
   return { id: String(id), username: a.username, acct: a.acct, url: a.url, uri: a.uri, fields: a.fields };
@@ -61,7 +67,13 @@ export function fakeWorld(): FakeWorld {
       const uri = `https://${domain}/users/${user}`;
       const identity = generateIdentity(uri);
       const field = hushField(identity, epoch);
-      const account: FakeAccount = { username: user, acct: user, uri, url: `https://${domain}/@${user}`, fields: [{ name: 'Hush', value: field }] };
+      const account: FakeAccount = {
+        username: user,
+        acct: user,
+        uri,
+        url: `https://${domain}/@${user}`,
+        fields: [{ name: 'Hush', value: field }],
+      };
       instance(domain).accounts.set(`${user}@${domain}`, account);
       return { identity, uri, account, field };
     },
@@ -75,19 +87,33 @@ export function fakeWorld(): FakeWorld {
         const want = (u.searchParams.get('acct') ?? '').toLowerCase();
         const full = want.includes('@') ? want : `${want}@${u.host}`;
         const a = inst.accounts.get(full);
-        return Promise.resolve(a === undefined ? json({ error: 'Record not found' }, 404) : json(toJson(a, ids.indexOf(full) + 1)));
+        return Promise.resolve(
+          a === undefined ? json({ error: 'Record not found' }, 404) : json(toJson(a, ids.indexOf(full) + 1)),
+        );
       }
       if (u.pathname === '/api/v2/search') {
         const q = (u.searchParams.get('q') ?? '').replace(/^@/, '').toLowerCase();
         const a = inst.accounts.get(q);
-        return Promise.resolve(json({ accounts: a === undefined ? [] : [toJson(a, ids.indexOf(q) + 1)], statuses: [], hashtags: [] }));
+        return Promise.resolve(
+          json({ accounts: a === undefined ? [] : [toJson(a, ids.indexOf(q) + 1)], statuses: [], hashtags: [] }),
+        );
       }
       if (u.pathname === '/.well-known/webfinger') {
         const resource = (u.searchParams.get('resource') ?? '').replace(/^acct:/, '').toLowerCase();
         const own = inst.accounts.get(resource);
-        const self = inst.webfinger.get(resource) ?? (own !== undefined && !own.acct.includes('@') ? own.uri : undefined);
+        const self =
+          inst.webfinger.get(resource) ?? (own !== undefined && !own.acct.includes('@') ? own.uri : undefined);
         if (self === undefined) return Promise.resolve(new Response('', { status: 404 }));
-        return Promise.resolve(json({ subject: `acct:${resource}`, aliases: [self], links: [{ rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: self }, { rel: 'self', type: 'application/activity+json', href: self }] }));
+        return Promise.resolve(
+          json({
+            subject: `acct:${resource}`,
+            aliases: [self],
+            links: [
+              { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: self },
+              { rel: 'self', type: 'application/activity+json', href: self },
+            ],
+          }),
+        );
       }
       return Promise.resolve(json({ error: 'not found' }, 404));
     },

@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createChain, currentPrekey, encodeBundle, generateIdentity, init, parseBundle, type Identity } from '../../protocol/index';
+import {
+  createChain,
+  currentPrekey,
+  encodeBundle,
+  generateIdentity,
+  init,
+  parseBundle,
+  type Identity,
+} from '../../protocol/index';
 import type { KeyMaterial } from '../network/discovery';
 import { MemoryArea } from '../storage/kv';
 import type { Contact } from '../storage/schema';
@@ -21,9 +29,21 @@ function bundle(id: Identity, epoch = 1): KeyMaterial {
 function underReview(newMaterial?: KeyMaterial) {
   const mine = generateIdentity(OLD);
   const theirs = generateIdentity(NEW);
-  const pinned = observe(null, { actorUri: OLD, acct: 'carol@a.test', material: bundle(mine), servedBy: ['https://home.test', 'https://a.test'], at: 100 }).contact as Contact;
+  const pinned = observe(null, {
+    actorUri: OLD,
+    acct: 'carol@a.test',
+    material: bundle(mine),
+    servedBy: ['https://home.test', 'https://a.test'],
+    at: 100,
+  }).contact as Contact;
   const verified = markVerified(pinned, pinned.pinned.fingerprint, 150) as Contact;
-  const c = proposeIdentityChange(verified, { actorUri: NEW, acct: 'carol@a.test', material: newMaterial ?? bundle(theirs), servedBy: ['https://home.test', 'https://c.test'], at: 200 });
+  const c = proposeIdentityChange(verified, {
+    actorUri: NEW,
+    acct: 'carol@a.test',
+    material: newMaterial ?? bundle(theirs),
+    servedBy: ['https://home.test', 'https://c.test'],
+    at: 200,
+  });
   return { c, theirs };
 }
 
@@ -31,14 +51,27 @@ describe('identity change review (issue #21)', () => {
   it('shows both sides and who served each', () => {
     const { c } = underReview();
     expect(identityChangeView(c)).toEqual({
-      before: { acct: 'carol@a.test', actorUri: OLD, fingerprint: c.pinned.fingerprint, servedBy: ['https://home.test', 'https://a.test'] },
-      after: { acct: 'carol@a.test', actorUri: NEW, fingerprint: c.identityChange?.fingerprint, servedBy: ['https://home.test', 'https://c.test'] },
+      before: {
+        acct: 'carol@a.test',
+        actorUri: OLD,
+        fingerprint: c.pinned.fingerprint,
+        servedBy: ['https://home.test', 'https://a.test'],
+      },
+      after: {
+        acct: 'carol@a.test',
+        actorUri: NEW,
+        fingerprint: c.identityChange?.fingerprint,
+        servedBy: ['https://home.test', 'https://c.test'],
+      },
       changedAt: 200,
       keptBlocked: false,
       decisionFingerprint: c.identityChange?.fingerprint,
     });
     const noKey = underReview({ kind: 'none' }).c;
-    expect(identityChangeView(noKey)).toMatchObject({ after: { fingerprint: null }, decisionFingerprint: noKey.pinned.fingerprint });
+    expect(identityChangeView(noKey)).toMatchObject({
+      after: { fingerprint: null },
+      decisionFingerprint: noKey.pinned.fingerprint,
+    });
   });
 
   it('a decision names the change it was shown; accepting re-binds the one contact in the store', async () => {
@@ -49,16 +82,29 @@ describe('identity change review (issue #21)', () => {
     const store = new KeyStore(new MemoryArea());
     await store.putContact(c);
     // Another contact already pinned at the new actor (under another handle) is replaced, not duplicated.
-    const other = observe(null, { actorUri: NEW, acct: 'mallory@c.test', material: bundle(generateIdentity(NEW)), servedBy: [], at: 50 }).contact as Contact;
+    const other = observe(null, {
+      actorUri: NEW,
+      acct: 'mallory@c.test',
+      material: bundle(generateIdentity(NEW)),
+      servedBy: [],
+      at: 50,
+    }).contact as Contact;
     await store.putContact(other);
     const d = decideIdentityChange(c, true, c.identityChange?.fingerprint ?? '', 300);
     if (d.result !== 'accepted' || d.contact === null) throw new Error('not accepted');
     await store.rebindContact(d.previousActorUri, d.contact);
     const all = await store.contacts();
     expect(all).toHaveLength(1);
-    expect(all[0]).toMatchObject({ actorUri: NEW, acct: 'carol@a.test', pinned: { trust: 'unverified' }, identityChange: null });
+    expect(all[0]).toMatchObject({
+      actorUri: NEW,
+      acct: 'carol@a.test',
+      pinned: { trust: 'unverified' },
+      identityChange: null,
+    });
     // The store never holds two contacts with one handle.
-    await expect(store.putContact({ ...other, actorUri: 'https://d.test/users/x', acct: 'Carol@a.test' })).rejects.toThrow(/already holds/);
+    await expect(
+      store.putContact({ ...other, actorUri: 'https://d.test/users/x', acct: 'Carol@a.test' }),
+    ).rejects.toThrow(/already holds/);
   });
 
   it('accepting a new side without a key drops the contact', async () => {

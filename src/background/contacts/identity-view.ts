@@ -41,7 +41,11 @@ export function identityChangeView(c: Contact): IdentityChangeView | null {
 }
 
 export type IdentityDecision =
-  | { readonly result: 'accepted'; readonly previousActorUri: string; /** null: the contact is dropped (the new side has no key). */ readonly contact: Contact | null }
+  | {
+      readonly result: 'accepted';
+      readonly previousActorUri: string;
+      /** null: the contact is dropped (the new side has no key). */ readonly contact: Contact | null;
+    }
   | { readonly result: 'kept_blocked'; readonly contact: Contact }
   | { readonly result: 'mismatch' };
 
@@ -49,7 +53,12 @@ export type IdentityDecision =
  * The user's decision on the identity change shown with `shownFingerprint`. Store an accepted one
  * with KeyStore.rebindContact(previousActorUri, contact) (or removeContact when contact is null).
  */
-export function decideIdentityChange(c: Contact, accept: boolean, shownFingerprint: string, at: number): IdentityDecision {
+export function decideIdentityChange(
+  c: Contact,
+  accept: boolean,
+  shownFingerprint: string,
+  at: number,
+): IdentityDecision {
   if (c.identityChange === null || identityDecisionFingerprint(c) !== shownFingerprint) return { result: 'mismatch' };
   if (!accept) return { result: 'kept_blocked', contact: keepOldIdentity(c) };
   return { result: 'accepted', previousActorUri: c.actorUri, contact: acceptIdentityChange(c, at) };

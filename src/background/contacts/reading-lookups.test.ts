@@ -8,7 +8,16 @@
  * instances (fake-world.ts).
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createChain, currentPrekey, encodeBundle, encryptMessage, generateIdentity, init, type Identity, type PrekeyChainState } from '../../protocol/index';
+import {
+  createChain,
+  currentPrekey,
+  encodeBundle,
+  encryptMessage,
+  generateIdentity,
+  init,
+  type Identity,
+  type PrekeyChainState,
+} from '../../protocol/index';
 import { decrypt } from '../keys/services-impl';
 import { makeHarness, type Harness } from '../keys/flow-harness';
 import { chainInfo, toPlain } from '../keys/material';
@@ -34,15 +43,25 @@ beforeEach(async () => {
   myIdentity = generateIdentity(`${HOME}/users/alice`);
   myChain = createChain(h.clock.now);
   me = {
-    v: 2, origin: HOME, accountId: '1', acct: 'alice@home.test', actorUri: myIdentity.actorUri, identityPk: b64(myIdentity.publicKey),
-    createdAt: h.clock.now, status: 'active', revokedAt: null, secrets: toPlain({ identity: myIdentity, chain: myChain }), chainInfo: chainInfo(myChain),
-    published: { epoch: myChain.epoch, at: h.clock.now, kind: 'bundle' }, publish: { wantEpoch: null, attempts: 0, lastError: null, lastAttemptAt: null },
+    v: 2,
+    origin: HOME,
+    accountId: '1',
+    acct: 'alice@home.test',
+    actorUri: myIdentity.actorUri,
+    identityPk: b64(myIdentity.publicKey),
+    createdAt: h.clock.now,
+    status: 'active',
+    revokedAt: null,
+    secrets: toPlain({ identity: myIdentity, chain: myChain }),
+    chainInfo: chainInfo(myChain),
+    published: { epoch: myChain.epoch, at: h.clock.now, kind: 'bundle' },
+    publish: { wantEpoch: null, attempts: 0, lastError: null, lastAttemptAt: null },
   };
   await h.rt.store.putAccount(me);
 });
 
-describe('review (server): claim 6, no request to the sender\'s instance when reading a pinned contact', () => {
-  it('F-probe: a mention the sender\'s instance adds to a pinned contact\'s status makes the reader contact that instance', async () => {
+describe("review (server): claim 6, no request to the sender's instance when reading a pinned contact", () => {
+  it("F-probe: a mention the sender's instance adds to a pinned contact's status makes the reader contact that instance", async () => {
     // carol@a.test is pinned. a.test (A1, carol's instance) creates an account probe@a.test and adds
     // "@probe@a.test" to the mention list of carol's genuine status. The user's home instance
     // (honest) knows probe through federation.
@@ -50,7 +69,13 @@ describe('review (server): claim 6, no request to the sender\'s instance when re
     const carol = generateIdentity(carolUri);
     const carolChain = createChain(h.clock.now);
     const pre = currentPrekey(carolChain);
-    const carolAccount = { username: 'carol', acct: 'carol', uri: carolUri, url: 'https://a.test/@carol', fields: [{ name: 'Hush', value: encodeBundle(carol, pre.epoch, pre.publicKey) }] };
+    const carolAccount = {
+      username: 'carol',
+      acct: 'carol',
+      uri: carolUri,
+      url: 'https://a.test/@carol',
+      fields: [{ name: 'Hush', value: encodeBundle(carol, pre.epoch, pre.publicKey) }],
+    };
     world.instance('a.test').accounts.set('carol@a.test', carolAccount);
     world.instance('home.test').accounts.set('carol@a.test', cachedCopy(carolAccount, 'a.test'));
     expect((await resolveContact(h.rt, me, 'carol@a.test')).ok).toBe(true);
@@ -59,20 +84,31 @@ describe('review (server): claim 6, no request to the sender\'s instance when re
 
     const mine = currentPrekey(myChain);
     const r = encryptMessage({
-      sender: { identity: carol, chain: carolChain }, recipients: [{ actorUri: me.actorUri, identityPk: myIdentity.publicKey, prekeyPk: mine.publicKey, epoch: mine.epoch }],
-      plaintext: 'meet at 6', now: h.clock.now, statusBudget: { maxChars: 500, mentionText: '@alice@home.test ' },
+      sender: { identity: carol, chain: carolChain },
+      recipients: [
+        { actorUri: me.actorUri, identityPk: myIdentity.publicKey, prekeyPk: mine.publicKey, epoch: mine.epoch },
+      ],
+      plaintext: 'meet at 6',
+      now: h.clock.now,
+      statusBudget: { maxChars: 500, mentionText: '@alice@home.test ' },
     });
     if (!r.ok) throw new Error(r.reason);
     const chunks = r.value.statuses.map((text, i) => ({ statusId: String(i), text }));
 
     // Baseline: as delivered, the pinned contact's message reads with no request at all.
     world.requests.length = 0;
-    expect(await decrypt(h.rt, h.ref, { author: { acct: 'carol@a.test', actorUri: null }, mentions: ['alice'], chunks })).toMatchObject({ ok: true, plaintext: 'meet at 6' });
+    expect(
+      await decrypt(h.rt, h.ref, { author: { acct: 'carol@a.test', actorUri: null }, mentions: ['alice'], chunks }),
+    ).toMatchObject({ ok: true, plaintext: 'meet at 6' });
     expect(world.requests).toEqual([]);
 
     // The attack: one extra mention. (The message then fails its context check, but only AFTER the lookups.)
     world.requests.length = 0;
-    await decrypt(h.rt, h.ref, { author: { acct: 'carol@a.test', actorUri: null }, mentions: ['alice', 'probe@a.test'], chunks });
+    await decrypt(h.rt, h.ref, {
+      author: { acct: 'carol@a.test', actorUri: null },
+      mentions: ['alice', 'probe@a.test'],
+      chunks,
+    });
     const toSenders = world.requests.filter((u) => new URL(u).host === 'a.test');
     // Secure: nothing reaches carol's instance (it would learn the reader's IP address and when she reads).
     expect(toSenders).toEqual([]);
@@ -91,8 +127,17 @@ describe('review (server): what a mention list can make Hush store', () => {
     }
     const author = world.person('evil.test', 'mallory');
     world.instance('home.test').accounts.set('mallory@evil.test', cachedCopy(author.account, 'evil.test'));
-    const chunks = [{ statusId: '9', text: '@alice [Hush encrypted message] 一丁丂七丄丅丆万丈三上下丌不与丏丐丑丒专且丕世丗丘丙业丛东丝丞丟' }];
-    await decrypt(h.rt, h.ref, { author: { acct: 'mallory@evil.test', actorUri: null }, mentions: ['alice', ...planted], chunks });
+    const chunks = [
+      {
+        statusId: '9',
+        text: '@alice [Hush encrypted message] 一丁丂七丄丅丆万丈三上下丌不与丏丐丑丒专且丕世丗丘丙业丛东丝丞丟',
+      },
+    ];
+    await decrypt(h.rt, h.ref, {
+      author: { acct: 'mallory@evil.test', actorUri: null },
+      mentions: ['alice', ...planted],
+      chunks,
+    });
     const pinned = (await h.rt.store.contacts()).map((c) => c.acct);
     // Secure: nothing verified, nothing pinned.
     expect(pinned.filter((a) => planted.includes(a))).toEqual([]);
@@ -100,18 +145,32 @@ describe('review (server): what a mention list can make Hush store', () => {
 });
 
 describe('review (server): claim 4, a lookup the home instance cannot answer is no verdict', () => {
-  function freshSender(): { chunks: { statusId: string; text: string }[]; account: ReturnType<FakeWorld['person']>['account'] } {
+  function freshSender(): {
+    chunks: { statusId: string; text: string }[];
+    account: ReturnType<FakeWorld['person']>['account'];
+  } {
     // dave@d.test has just enabled Hush: his own instance serves his key; he sends the user a message.
     const daveUri = 'https://d.test/users/dave';
     const dave = generateIdentity(daveUri);
     const chain = createChain(h.clock.now);
     const pre = currentPrekey(chain);
-    const account = { username: 'dave', acct: 'dave', uri: daveUri, url: 'https://d.test/@dave', fields: [{ name: 'Hush', value: encodeBundle(dave, pre.epoch, pre.publicKey) }] };
+    const account = {
+      username: 'dave',
+      acct: 'dave',
+      uri: daveUri,
+      url: 'https://d.test/@dave',
+      fields: [{ name: 'Hush', value: encodeBundle(dave, pre.epoch, pre.publicKey) }],
+    };
     world.instance('d.test').accounts.set('dave@d.test', account);
     const mine = currentPrekey(myChain);
     const r = encryptMessage({
-      sender: { identity: dave, chain }, recipients: [{ actorUri: me.actorUri, identityPk: myIdentity.publicKey, prekeyPk: mine.publicKey, epoch: mine.epoch }],
-      plaintext: 'hello', now: h.clock.now, statusBudget: { maxChars: 500, mentionText: '@alice@home.test ' },
+      sender: { identity: dave, chain },
+      recipients: [
+        { actorUri: me.actorUri, identityPk: myIdentity.publicKey, prekeyPk: mine.publicKey, epoch: mine.epoch },
+      ],
+      plaintext: 'hello',
+      now: h.clock.now,
+      statusBudget: { maxChars: 500, mentionText: '@alice@home.test ' },
     });
     if (!r.ok) throw new Error(r.reason);
     return { chunks: r.value.statuses.map((text, i) => ({ statusId: String(i), text })), account };
@@ -121,7 +180,11 @@ describe('review (server): claim 4, a lookup the home instance cannot answer is 
     const { chunks, account } = freshSender();
     // The home instance cached dave's profile before he enabled Hush; resolve does not refresh it yet.
     world.instance('home.test').accounts.set('dave@d.test', { ...cachedCopy(account, 'd.test'), fields: [] });
-    const out = await decrypt(h.rt, h.ref, { author: { acct: 'dave@d.test', actorUri: null }, mentions: ['alice'], chunks });
+    const out = await decrypt(h.rt, h.ref, {
+      author: { acct: 'dave@d.test', actorUri: null },
+      mentions: ['alice'],
+      chunks,
+    });
     expect(out.ok).toBe(false);
     // Secure: neutral ("can't check the sender right now"), never "the author has not set up Hush,
     // so this cannot be a Hush message from them" (viewReason_unknown_sender) about a genuine message.
@@ -131,14 +194,18 @@ describe('review (server): claim 4, a lookup the home instance cannot answer is 
   it('F-home-404: the home instance answers 404 for a sender who just posted to the user: no "has not set up Hush" verdict', async () => {
     const { chunks } = freshSender();
     // A2 (the user's own instance) hides the account from lookup and search.
-    const out = await decrypt(h.rt, h.ref, { author: { acct: 'dave@d.test', actorUri: null }, mentions: ['alice'], chunks });
+    const out = await decrypt(h.rt, h.ref, {
+      author: { acct: 'dave@d.test', actorUri: null },
+      mentions: ['alice'],
+      chunks,
+    });
     expect(out.ok).toBe(false);
     if (!out.ok) expect(out.reason).not.toBe('unknown_sender');
   });
 });
 
 describe('review (server): claim 6, bounded network use', () => {
-  it('F-fanout: one status whose mention list names 60 handles on 60 domains (more than the protocol\'s 50 recipients) makes no request beyond a small bound', async () => {
+  it("F-fanout: one status whose mention list names 60 handles on 60 domains (more than the protocol's 50 recipients) makes no request beyond a small bound", async () => {
     const mentions: string[] = [];
     for (let i = 0; i < 60; i++) {
       const domain = `h${i}.test`;
@@ -149,8 +216,17 @@ describe('review (server): claim 6, bounded network use', () => {
     const author = world.person('evil.test', 'mallory');
     world.instance('home.test').accounts.set('mallory@evil.test', cachedCopy(author.account, 'evil.test'));
     world.requests.length = 0;
-    const chunks = [{ statusId: '9', text: '@alice [Hush encrypted message] 一丁丂七丄丅丆万丈三上下丌不与丏丐丑丒专且丕世丗丘丙业丛东丝丞丟' }];
-    await decrypt(h.rt, h.ref, { author: { acct: 'mallory@evil.test', actorUri: null }, mentions: ['alice', ...mentions], chunks });
+    const chunks = [
+      {
+        statusId: '9',
+        text: '@alice [Hush encrypted message] 一丁丂七丄丅丆万丈三上下丌不与丏丐丑丒专且丕世丗丘丙业丛东丝丞丟',
+      },
+    ];
+    await decrypt(h.rt, h.ref, {
+      author: { acct: 'mallory@evil.test', actorUri: null },
+      mentions: ['alice', ...mentions],
+      chunks,
+    });
     const hosts = new Set(world.requests.map((u) => new URL(u).host));
     // Secure: a status no genuine sender can produce (over 50 recipients; here not even a valid
     // envelope) does not make the browser contact dozens of hosts the server picked.
@@ -164,7 +240,9 @@ describe('discover, verify, then pin: unknown parties of a message', () => {
     const dave = world.person('d.test', 'dave');
     world.instance('home.test').accounts.set('dave@d.test', cachedCopy(dave.account, 'd.test'));
     const mine = currentPrekey(myChain);
-    const recipients = [{ actorUri: me.actorUri, identityPk: myIdentity.publicKey, prekeyPk: mine.publicKey, epoch: mine.epoch }];
+    const recipients = [
+      { actorUri: me.actorUri, identityPk: myIdentity.publicKey, prekeyPk: mine.publicKey, epoch: mine.epoch },
+    ];
     const mentions = ['alice'];
     for (let i = 0; i < n; i++) {
       const p = world.person(`g${i}.test`, 'u');
@@ -174,7 +252,13 @@ describe('discover, verify, then pin: unknown parties of a message', () => {
       mentions.push(`u@g${i}.test`);
     }
     const chain = createChain(h.clock.now);
-    const r = encryptMessage({ sender: { identity: dave.identity, chain }, recipients, plaintext: 'to the group', now: h.clock.now, statusBudget: { maxChars: 5000, mentionText: `${mentions.map((m) => `@${m}`).join(' ')} ` } });
+    const r = encryptMessage({
+      sender: { identity: dave.identity, chain },
+      recipients,
+      plaintext: 'to the group',
+      now: h.clock.now,
+      statusBudget: { maxChars: 5000, mentionText: `${mentions.map((m) => `@${m}`).join(' ')} ` },
+    });
     if (!r.ok) throw new Error(r.reason);
     return { chunks: r.value.statuses.map((text, i) => ({ statusId: String(i), text })), mentions };
   }
@@ -188,7 +272,11 @@ describe('discover, verify, then pin: unknown parties of a message', () => {
       inFlight++;
       most = Math.max(most, inFlight);
       await new Promise((r) => setTimeout(r, 2));
-      try { return await plain(u, i); } finally { inFlight--; }
+      try {
+        return await plain(u, i);
+      } finally {
+        inFlight--;
+      }
     };
     const out = await decrypt(h.rt, h.ref, { author: { acct: 'dave@d.test', actorUri: null }, mentions, chunks });
     expect(out).toMatchObject({ ok: true, plaintext: 'to the group' });
@@ -202,7 +290,11 @@ describe('discover, verify, then pin: unknown parties of a message', () => {
     const { chunks, mentions } = group(2);
     const planted = world.person('evil.test', 'u');
     world.instance('home.test').accounts.set('u@evil.test', cachedCopy(planted.account, 'evil.test'));
-    const out = await decrypt(h.rt, h.ref, { author: { acct: 'dave@d.test', actorUri: null }, mentions: [...mentions.slice(0, 2), 'u@evil.test'], chunks });
+    const out = await decrypt(h.rt, h.ref, {
+      author: { acct: 'dave@d.test', actorUri: null },
+      mentions: [...mentions.slice(0, 2), 'u@evil.test'],
+      chunks,
+    });
     expect(out).toMatchObject({ ok: false, reason: 'recipients_mismatch' });
     expect(await h.rt.store.contacts()).toEqual([]);
   });
@@ -210,7 +302,11 @@ describe('discover, verify, then pin: unknown parties of a message', () => {
   it('more mentions than the envelope has recipients: refused before any lookup', async () => {
     const { chunks, mentions } = group(1);
     world.requests.length = 0;
-    const out = await decrypt(h.rt, h.ref, { author: { acct: 'dave@d.test', actorUri: null }, mentions: [...mentions, 'x@x.test'], chunks });
+    const out = await decrypt(h.rt, h.ref, {
+      author: { acct: 'dave@d.test', actorUri: null },
+      mentions: [...mentions, 'x@x.test'],
+      chunks,
+    });
     expect(out).toMatchObject({ ok: false, reason: 'recipients_mismatch' });
     expect(world.requests).toEqual([]);
   });

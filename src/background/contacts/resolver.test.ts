@@ -30,9 +30,19 @@ async function setup(): Promise<void> {
   const identity = generateIdentity(`${HOME}/users/alice`);
   const chain = createChain(h.clock.now);
   me = {
-    v: 2, origin: HOME, accountId: '1', acct: 'alice@home.test', actorUri: identity.actorUri, identityPk: b64(identity.publicKey),
-    createdAt: h.clock.now, status: 'active', revokedAt: null, secrets: toPlain({ identity, chain }), chainInfo: chainInfo(chain),
-    published: { epoch: chain.epoch, at: h.clock.now, kind: 'bundle' }, publish: { wantEpoch: null, attempts: 0, lastError: null, lastAttemptAt: null },
+    v: 2,
+    origin: HOME,
+    accountId: '1',
+    acct: 'alice@home.test',
+    actorUri: identity.actorUri,
+    identityPk: b64(identity.publicKey),
+    createdAt: h.clock.now,
+    status: 'active',
+    revokedAt: null,
+    secrets: toPlain({ identity, chain }),
+    chainInfo: chainInfo(chain),
+    published: { epoch: chain.epoch, at: h.clock.now, kind: 'bundle' },
+    publish: { wantEpoch: null, attempts: 0, lastError: null, lastAttemptAt: null },
   };
   await h.rt.store.putAccount(me);
 }
@@ -56,7 +66,7 @@ const carols = async () => (await h.rt.store.contacts()).filter((c) => c.acct.to
 
 beforeEach(setup);
 
-describe('issue #21 invariant 1: a handle\'s identity never changes silently', () => {
+describe("issue #21 invariant 1: a handle's identity never changes silently", () => {
   it('home re-points a verified contact at an ordinary account on another, honest instance: blocked, never a second carol', async () => {
     const { carol, contact } = await verifiedCarol();
     const mallory = world.person('c.test', 'mallory');
@@ -69,7 +79,12 @@ describe('issue #21 invariant 1: a handle\'s identity never changes silently', (
     expect((await contactByAcct(h.rt, 'carol@a.test'))?.pinned).toEqual(contact.pinned);
     const check = await checkRecipients(h.rt, h.ref, ['carol@a.test']);
     expect(check.recipients[0]?.kind).not.toBe('ready');
-    const sent = await encrypt(h.rt, h.ref, { recipients: ['carol@a.test'], plaintext: 'for carol only', replyTo: null, maxChars: 500 });
+    const sent = await encrypt(h.rt, h.ref, {
+      recipients: ['carol@a.test'],
+      plaintext: 'for carol only',
+      replyTo: null,
+      maxChars: 500,
+    });
     expect(sent.ok).toBe(false);
     expect(carol.uri).toBe('https://a.test/users/carol');
   });
@@ -84,7 +99,10 @@ describe('issue #21 invariant 1: a handle\'s identity never changes silently', (
     world.instance('home.test').accounts.set('carol@a.test', { ...evil.account, acct: 'carol@a.test' });
     later();
     const r = await resolveContact(h.rt, me, 'carol@a.test');
-    expect(r).toMatchObject({ ok: false, problem: { kind: 'disagreement', acct: 'carol@a.test', homeInstance: HOME, originInstance: 'https://a.test' } });
+    expect(r).toMatchObject({
+      ok: false,
+      problem: { kind: 'disagreement', acct: 'carol@a.test', homeInstance: HOME, originInstance: 'https://a.test' },
+    });
     expect(await carols()).toHaveLength(1);
     expect((await contactByAcct(h.rt, 'carol@a.test'))?.pinned).toEqual(contact.pinned);
   });
@@ -115,7 +133,13 @@ describe('issue #21 invariant 1: a handle\'s identity never changes silently', (
     const { carol, contact } = await verifiedCarol();
     // a.test now says carol@a.test is another actor with another key.
     const moved = generateIdentity('https://a.test/users/carol2');
-    const account = { username: 'carol', acct: 'carol', uri: moved.actorUri, url: 'https://a.test/@carol', fields: [{ name: 'Hush', value: hushField(moved) }] };
+    const account = {
+      username: 'carol',
+      acct: 'carol',
+      uri: moved.actorUri,
+      url: 'https://a.test/@carol',
+      fields: [{ name: 'Hush', value: hushField(moved) }],
+    };
     world.instance('a.test').accounts.set('carol@a.test', account);
     world.instance('home.test').accounts.set('carol@a.test', cachedCopy(account, 'a.test'));
     later();
@@ -125,9 +149,23 @@ describe('issue #21 invariant 1: a handle\'s identity never changes silently', (
     expect(stored).toHaveLength(1);
     const c = stored[0] as Contact;
     // The old side is the contact as pinned; the new side is what discovery confirmed, with who served it.
-    expect(c).toMatchObject({ actorUri: carol.uri, acct: 'carol@a.test', pinned: contact.pinned, servedBy: [HOME, 'https://a.test'] });
-    expect(c.identityChange).toMatchObject({ acct: 'carol@a.test', actorUri: moved.actorUri, identityPk: b64(moved.publicKey), servedBy: [HOME, 'https://a.test'], keptBlocked: false });
-    expect((await checkRecipients(h.rt, h.ref, ['carol@a.test'])).recipients[0]).toEqual({ kind: 'identity_changed', acct: 'carol@a.test' });
+    expect(c).toMatchObject({
+      actorUri: carol.uri,
+      acct: 'carol@a.test',
+      pinned: contact.pinned,
+      servedBy: [HOME, 'https://a.test'],
+    });
+    expect(c.identityChange).toMatchObject({
+      acct: 'carol@a.test',
+      actorUri: moved.actorUri,
+      identityPk: b64(moved.publicKey),
+      servedBy: [HOME, 'https://a.test'],
+      keptBlocked: false,
+    });
+    expect((await checkRecipients(h.rt, h.ref, ['carol@a.test'])).recipients[0]).toEqual({
+      kind: 'identity_changed',
+      acct: 'carol@a.test',
+    });
     // Accepting re-binds the handle to the new actor, unverified; nothing else holds the handle.
     const next = acceptIdentityChange(c, h.clock.now);
     expect(next).not.toBeNull();
@@ -159,10 +197,17 @@ describe('issue #21 invariant 1: a handle\'s identity never changes silently', (
     expect(r).toMatchObject({ ok: false, problem: { kind: 'identity_changed', acct: 'carolyn@a.test' } });
     const all = await h.rt.store.contacts();
     expect(all).toHaveLength(1);
-    expect(all[0]).toMatchObject({ acct: 'carol@a.test', pinned: { trust: 'verified' }, identityChange: { acct: 'carolyn@a.test', actorUri: carol.uri } });
+    expect(all[0]).toMatchObject({
+      acct: 'carol@a.test',
+      pinned: { trust: 'verified' },
+      identityChange: { acct: 'carolyn@a.test', actorUri: carol.uri },
+    });
     // carol@a.test itself is blocked while the binding is under review.
     later();
-    expect((await checkRecipients(h.rt, h.ref, ['carol@a.test'])).recipients[0]).toEqual({ kind: 'identity_changed', acct: 'carol@a.test' });
+    expect((await checkRecipients(h.rt, h.ref, ['carol@a.test'])).recipients[0]).toEqual({
+      kind: 'identity_changed',
+      acct: 'carol@a.test',
+    });
   });
 });
 
@@ -191,9 +236,15 @@ describe('issue #21 invariant 2: a revoked key is dead', () => {
     const r = await resolveContact(h.rt, me, 'carol@a.test');
     expect(r.contact?.pendingChange).toBeNull();
     expect(r.contact?.pinned.identityPk).toBe(b64(next.publicKey));
-    expect(r.contact?.history[0]).toMatchObject({ identityPk: b64(carol.identity.publicKey), revoked: { reason: 'compromised' } });
+    expect(r.contact?.history[0]).toMatchObject({
+      identityPk: b64(carol.identity.publicKey),
+      revoked: { reason: 'compromised' },
+    });
     // Loud, not a key change: the pinned (new) key stays in use, flagged as withdrawn.
-    expect((await checkRecipients(h.rt, h.ref, ['carol@a.test'])).recipients[0]).toMatchObject({ kind: 'ready', warning: 'key_withdrawn' });
+    expect((await checkRecipients(h.rt, h.ref, ['carol@a.test'])).recipients[0]).toMatchObject({
+      kind: 'ready',
+      warning: 'key_withdrawn',
+    });
     const rev = parseRevocation(encodeRevocation(carol.identity, 1, 'compromised'), carol.uri);
     expect(rev.ok).toBe(true);
   });
@@ -213,13 +264,26 @@ describe('issue #21 invariant 5: a downgrade is loud', () => {
       setFields(fields);
       later();
       const check = await checkRecipients(h.rt, h.ref, ['carol@a.test']);
-      expect(check.recipients[0]).toMatchObject({ kind: 'ready', acct: 'carol@a.test', trust: 'verified', warning: 'key_withdrawn' });
-      const sent = await encrypt(h.rt, h.ref, { recipients: ['carol@a.test'], plaintext: 'still encrypted', replyTo: null, maxChars: 500 });
+      expect(check.recipients[0]).toMatchObject({
+        kind: 'ready',
+        acct: 'carol@a.test',
+        trust: 'verified',
+        warning: 'key_withdrawn',
+      });
+      const sent = await encrypt(h.rt, h.ref, {
+        recipients: ['carol@a.test'],
+        plaintext: 'still encrypted',
+        replyTo: null,
+        maxChars: 500,
+      });
       expect(sent.ok).toBe(true);
     }
     setFields([{ name: 'Hush', value: carol.field }]);
     later();
-    expect((await checkRecipients(h.rt, h.ref, ['carol@a.test'])).recipients[0]).toMatchObject({ kind: 'ready', warning: null });
+    expect((await checkRecipients(h.rt, h.ref, ['carol@a.test'])).recipients[0]).toMatchObject({
+      kind: 'ready',
+      warning: null,
+    });
   });
 });
 

@@ -15,7 +15,9 @@ import { contactStatus, observe, proposeIdentityChange, type Observation, type O
 
 export const CACHE_SECONDS = 15 * 60;
 
-export type Resolved = { readonly ok: true; readonly contact: Contact } | { readonly ok: false; readonly problem: RecipientProblem; readonly contact: Contact | null };
+export type Resolved =
+  | { readonly ok: true; readonly contact: Contact }
+  | { readonly ok: false; readonly problem: RecipientProblem; readonly contact: Contact | null };
 
 export function problemFor(c: Contact, acct: string): RecipientProblem | null {
   switch (contactStatus(c)) {
@@ -28,7 +30,12 @@ export function problemFor(c: Contact, acct: string): RecipientProblem | null {
     case 'no_key':
       return { kind: 'no_key', acct };
     case 'disagreement':
-      return { kind: 'disagreement', acct, homeInstance: c.warning?.homeInstance ?? '', originInstance: c.warning?.originInstance ?? '' };
+      return {
+        kind: 'disagreement',
+        acct,
+        homeInstance: c.warning?.homeInstance ?? '',
+        originInstance: c.warning?.originInstance ?? '',
+      };
     case 'ready':
       return null;
   }
@@ -46,7 +53,12 @@ async function reviewNaming(rt: KeyRuntime, acct: string): Promise<Contact | nul
   return (await rt.store.contacts()).find((c) => c.identityChange?.acct.toLowerCase() === want) ?? null;
 }
 
-export async function resolveContact(rt: KeyRuntime, me: AccountRecord, acct: string, opts: { refresh?: boolean } = {}): Promise<Resolved> {
+export async function resolveContact(
+  rt: KeyRuntime,
+  me: AccountRecord,
+  acct: string,
+  opts: { refresh?: boolean } = {},
+): Promise<Resolved> {
   const now = await rt.now();
   const cached = await contactByAcct(rt, acct);
   if (cached !== null && !opts.refresh && now - cached.checkedAt < CACHE_SECONDS) {
@@ -55,29 +67,50 @@ export async function resolveContact(rt: KeyRuntime, me: AccountRecord, acct: st
   }
   if (cached === null && !opts.refresh) {
     const reviewing = await reviewNaming(rt, acct);
-    if (reviewing !== null && now - reviewing.checkedAt < CACHE_SECONDS) return { ok: false, problem: { kind: 'identity_changed', acct }, contact: reviewing };
+    if (reviewing !== null && now - reviewing.checkedAt < CACHE_SECONDS)
+      return { ok: false, problem: { kind: 'identity_changed', acct }, contact: reviewing };
   }
   const ref = { origin: me.origin, accountId: me.accountId };
   const pinnedIdentityPk = cached === null ? null : (unb64(cached.pinned.identityPk) ?? null);
   const found = await discover({
-    api: rt.api, homeOrigin: me.origin, homeDomain: domainOf(me.acct), acct, token: () => rt.deps.token(ref, 'resolve'),
-    pinnedIdentityPk, pinnedActorUri: cached?.actorUri ?? null,
+    api: rt.api,
+    homeOrigin: me.origin,
+    homeDomain: domainOf(me.acct),
+    acct,
+    token: () => rt.deps.token(ref, 'resolve'),
+    pinnedIdentityPk,
+    pinnedActorUri: cached?.actorUri ?? null,
   });
   if (!found.ok) {
     if (found.kind === 'disagreement') {
-      const warning = { kind: 'disagreement' as const, homeInstance: found.homeInstance, originInstance: found.originInstance, at: now };
+      const warning = {
+        kind: 'disagreement' as const,
+        homeInstance: found.homeInstance,
+        originInstance: found.originInstance,
+        at: now,
+      };
       const updated = await rt.store.exclusive(async () => {
         const current = await contactByAcct(rt, acct);
         const next = current === null ? null : { ...current, warning, checkedAt: now };
         if (next !== null) await rt.store.putContact(next);
         return next;
       });
-      return { ok: false, problem: { kind: 'disagreement', acct, homeInstance: found.homeInstance, originInstance: found.originInstance }, contact: updated };
+      return {
+        ok: false,
+        problem: { kind: 'disagreement', acct, homeInstance: found.homeInstance, originInstance: found.originInstance },
+        contact: updated,
+      };
     }
     if (found.kind === 'not_found') return { ok: false, problem: { kind: 'not_found', acct }, contact: cached };
     return { ok: false, problem: { kind: 'network', acct, message: found.message }, contact: cached };
   }
-  return commitObservation(rt, acct, { actorUri: found.actorUri, acct, material: found.material, servedBy: found.servedBy, at: now });
+  return commitObservation(rt, acct, {
+    actorUri: found.actorUri,
+    acct,
+    material: found.material,
+    servedBy: found.servedBy,
+    at: now,
+  });
 }
 
 /**
@@ -85,16 +118,26 @@ export async function resolveContact(rt: KeyRuntime, me: AccountRecord, acct: st
  * reader discovers a message's unknown parties, verifies the message, and only then pins them
  * (commitObservation). A status the server forged or padded with mentions pins nobody (issue #21).
  */
-export type Unpinned = { readonly ok: true; readonly obs: Observation } | { readonly ok: false; readonly kind: 'network' | 'not_found' | 'disagreement'; readonly message: string };
+export type Unpinned =
+  | { readonly ok: true; readonly obs: Observation }
+  | { readonly ok: false; readonly kind: 'network' | 'not_found' | 'disagreement'; readonly message: string };
 
 export async function discoverUnpinned(rt: KeyRuntime, me: AccountRecord, acct: string): Promise<Unpinned> {
   const ref = { origin: me.origin, accountId: me.accountId };
   const found = await discover({
-    api: rt.api, homeOrigin: me.origin, homeDomain: domainOf(me.acct), acct, token: () => rt.deps.token(ref, 'resolve'),
-    pinnedIdentityPk: null, pinnedActorUri: null,
+    api: rt.api,
+    homeOrigin: me.origin,
+    homeDomain: domainOf(me.acct),
+    acct,
+    token: () => rt.deps.token(ref, 'resolve'),
+    pinnedIdentityPk: null,
+    pinnedActorUri: null,
   });
   if (!found.ok) return { ok: false, kind: found.kind, message: found.message };
-  return { ok: true, obs: { actorUri: found.actorUri, acct, material: found.material, servedBy: found.servedBy, at: await rt.now() } };
+  return {
+    ok: true,
+    obs: { actorUri: found.actorUri, acct, material: found.material, servedBy: found.servedBy, at: await rt.now() },
+  };
 }
 
 /**
@@ -102,29 +145,41 @@ export async function discoverUnpinned(rt: KeyRuntime, me: AccountRecord, acct: 
  * pinned, a known contact updated, another binding becomes a blocked identity change.
  */
 export async function commitObservation(rt: KeyRuntime, acct: string, obs: Observation): Promise<Resolved> {
-  const outcome = await rt.store.exclusive(async (): Promise<{ event: ObservationEvent | 'identity_changed'; contact: Contact | null }> => {
-    const current = await contactByAcct(rt, acct);
-    const atUri = await rt.store.contact(obs.actorUri);
-    // One handle, one actor URI, one key (issue #21). The handle now names another actor, or the
-    // actor now shows another handle: a blocked identity change on the contact we know, for the
-    // user to review. Never a fresh first contact, never a second contact with this handle.
-    const known = current !== null && current.actorUri !== obs.actorUri ? current
-      : current === null && atUri !== null && atUri.acct.toLowerCase() !== acct.toLowerCase() ? atUri
-      : null;
-    if (known !== null) {
-      const changed = { ...proposeIdentityChange(known, obs), warning: null };
-      await rt.store.putContact(changed);
-      return { event: 'identity_changed', contact: changed };
-    }
-    const o = observe(current ?? atUri, obs);
-    const contact = o.contact === null ? null : { ...o.contact, warning: null };
-    if (contact !== null) await rt.store.putContact(contact);
-    return { event: o.event, contact };
-  });
+  const outcome = await rt.store.exclusive(
+    async (): Promise<{ event: ObservationEvent | 'identity_changed'; contact: Contact | null }> => {
+      const current = await contactByAcct(rt, acct);
+      const atUri = await rt.store.contact(obs.actorUri);
+      // One handle, one actor URI, one key (issue #21). The handle now names another actor, or the
+      // actor now shows another handle: a blocked identity change on the contact we know, for the
+      // user to review. Never a fresh first contact, never a second contact with this handle.
+      const known =
+        current !== null && current.actorUri !== obs.actorUri
+          ? current
+          : current === null && atUri !== null && atUri.acct.toLowerCase() !== acct.toLowerCase()
+            ? atUri
+            : null;
+      if (known !== null) {
+        const changed = { ...proposeIdentityChange(known, obs), warning: null };
+        await rt.store.putContact(changed);
+        return { event: 'identity_changed', contact: changed };
+      }
+      const o = observe(current ?? atUri, obs);
+      const contact = o.contact === null ? null : { ...o.contact, warning: null };
+      if (contact !== null) await rt.store.putContact(contact);
+      return { event: o.event, contact };
+    },
+  );
   const c = outcome.contact;
-  if (outcome.event === 'identity_changed') return { ok: false, problem: { kind: 'identity_changed', acct }, contact: c };
-  if (outcome.event === 'rollback' || outcome.event === 'equivocation') return { ok: false, problem: { kind: 'rollback', acct }, contact: c };
-  if (c === null) return { ok: false, problem: outcome.event === 'revoked' ? { kind: 'revoked', acct } : { kind: 'no_key', acct }, contact: null };
+  if (outcome.event === 'identity_changed')
+    return { ok: false, problem: { kind: 'identity_changed', acct }, contact: c };
+  if (outcome.event === 'rollback' || outcome.event === 'equivocation')
+    return { ok: false, problem: { kind: 'rollback', acct }, contact: c };
+  if (c === null)
+    return {
+      ok: false,
+      problem: outcome.event === 'revoked' ? { kind: 'revoked', acct } : { kind: 'no_key', acct },
+      contact: null,
+    };
   // A pinned contact is never "no key": a withdrawn key stays in use, flagged (contact.withdrawn).
   const p = problemFor(c, acct);
   return p === null ? { ok: true, contact: c } : { ok: false, problem: p, contact: c };
@@ -134,7 +189,11 @@ export async function commitObservation(rt: KeyRuntime, acct: string, obs: Obser
  * Runs `fn` over `items` with at most `limit` calls in flight, results in input order. Mention
  * resolution uses it: several recipients at once, never an unbounded burst of lookups.
  */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

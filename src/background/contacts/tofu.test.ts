@@ -1,9 +1,28 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createChain, currentPrekey, encodeBundle, encodeRevocation, generateIdentity, init, parseBundle, parseRevocation, type Identity } from '../../protocol/index';
+import {
+  createChain,
+  currentPrekey,
+  encodeBundle,
+  encodeRevocation,
+  generateIdentity,
+  init,
+  parseBundle,
+  parseRevocation,
+  type Identity,
+} from '../../protocol/index';
 import type { KeyMaterial } from '../network/discovery';
 import {
-  acceptChange, acceptIdentityChange, contactState, contactStatus, contactTrust, identityDecisionFingerprint, keepBlocked,
-  keepOldIdentity, markVerified, observe, proposeIdentityChange,
+  acceptChange,
+  acceptIdentityChange,
+  contactState,
+  contactStatus,
+  contactTrust,
+  identityDecisionFingerprint,
+  keepBlocked,
+  keepOldIdentity,
+  markVerified,
+  observe,
+  proposeIdentityChange,
 } from './tofu';
 import type { Contact } from '../storage/schema';
 
@@ -16,7 +35,13 @@ function bundle(id: Identity, epoch: number, seed = 0): KeyMaterial {
   if (!p.ok) throw new Error('bundle');
   return { kind: 'bundle', bundle: p.value };
 }
-const obs = (material: KeyMaterial, at = 100) => ({ actorUri: URI, acct: 'bob@b.test', material, servedBy: ['https://a.test', 'https://b.test'], at });
+const obs = (material: KeyMaterial, at = 100) => ({
+  actorUri: URI,
+  acct: 'bob@b.test',
+  material,
+  servedBy: ['https://a.test', 'https://b.test'],
+  at,
+});
 
 function pinned(id: Identity, epoch = 2): Contact {
   const r = observe(null, obs(bundle(id, epoch)));
@@ -110,7 +135,10 @@ describe('TOFU contact state machine', () => {
     const offered = observe(revoked, obs(bundle(next, 0), 700));
     expect(offered.event).toBe('key_changed');
     const accepted = acceptChange(offered.contact as Contact, 800);
-    expect(accepted.history[0]).toMatchObject({ identityPk: revoked.pinned.identityPk, revoked: { revokedAt: 500, reason: 'compromised' } });
+    expect(accepted.history[0]).toMatchObject({
+      identityPk: revoked.pinned.identityPk,
+      revoked: { revokedAt: 500, reason: 'compromised' },
+    });
     // A fresh bundle of the revoked key: not a key change; the pinned key stays, flagged withdrawn.
     const again = observe(accepted, obs(bundle(old, 9, 4), 900));
     expect(again.event).toBe('dead_key');
@@ -126,7 +154,10 @@ describe('TOFU contact state machine', () => {
     expect(cleared.pendingChange).toBeNull();
     expect(observe(cleared, obs(bundle(third, 1), 1003)).event).toBe('dead_key');
     // Even handed a dead key as "pending", accepting never pins it.
-    const forced = { ...cleared, pendingChange: { ...(pending.pendingChange as NonNullable<Contact['pendingChange']>) } };
+    const forced = {
+      ...cleared,
+      pendingChange: { ...(pending.pendingChange as NonNullable<Contact['pendingChange']>) },
+    };
     expect(acceptChange(forced, 1004).pinned.identityPk).toBe(cleared.pinned.identityPk);
   });
 
@@ -134,22 +165,47 @@ describe('TOFU contact state machine', () => {
     const id = generateIdentity(URI);
     const c = markVerified(pinned(id), pinned(id).pinned.fingerprint, 50) as Contact;
     const other = generateIdentity('https://c.test/users/bob');
-    const o = { actorUri: 'https://c.test/users/bob', acct: 'bob@b.test', material: bundle(other, 3), servedBy: ['https://a.test', 'https://c.test'], at: 300 };
+    const o = {
+      actorUri: 'https://c.test/users/bob',
+      acct: 'bob@b.test',
+      material: bundle(other, 3),
+      servedBy: ['https://a.test', 'https://c.test'],
+      at: 300,
+    };
     const changed = proposeIdentityChange(c, o);
     expect(contactStatus(changed)).toBe('identity_changed');
     expect(contactTrust(changed)).toBe('changed');
     expect(changed.pinned).toEqual(c.pinned);
-    expect(changed.identityChange).toMatchObject({ acct: 'bob@b.test', actorUri: o.actorUri, epoch: 3, servedBy: o.servedBy, seenAt: 300, keptBlocked: false });
+    expect(changed.identityChange).toMatchObject({
+      acct: 'bob@b.test',
+      actorUri: o.actorUri,
+      epoch: 3,
+      servedBy: o.servedBy,
+      seenAt: 300,
+      keptBlocked: false,
+    });
     expect(identityDecisionFingerprint(changed)).toBe(changed.identityChange?.fingerprint);
     expect(markVerified(changed, changed.pinned.fingerprint, 301)).toBeNull();
     const kept = keepOldIdentity(changed);
     expect(kept.identityChange?.keptBlocked).toBe(true);
-    expect(proposeIdentityChange(kept, { ...o, at: 400 }).identityChange).toMatchObject({ seenAt: 300, keptBlocked: true });
+    expect(proposeIdentityChange(kept, { ...o, at: 400 }).identityChange).toMatchObject({
+      seenAt: 300,
+      keptBlocked: true,
+    });
     const accepted = acceptIdentityChange(changed, 500) as Contact;
-    expect(accepted).toMatchObject({ actorUri: o.actorUri, acct: 'bob@b.test', identityChange: null, pinned: { trust: 'unverified' }, maxEpoch: 3 });
+    expect(accepted).toMatchObject({
+      actorUri: o.actorUri,
+      acct: 'bob@b.test',
+      identityChange: null,
+      pinned: { trust: 'unverified' },
+      maxEpoch: 3,
+    });
     expect(contactStatus(accepted)).toBe('ready');
     // A handle change of the same actor and key keeps the trust.
-    const renamed = acceptIdentityChange(proposeIdentityChange(c, { ...obs(bundle(id, 2)), acct: 'robert@b.test' }), 600) as Contact;
+    const renamed = acceptIdentityChange(
+      proposeIdentityChange(c, { ...obs(bundle(id, 2)), acct: 'robert@b.test' }),
+      600,
+    ) as Contact;
     expect(renamed).toMatchObject({ acct: 'robert@b.test', actorUri: URI, pinned: { trust: 'verified' } });
     // A new side without a key cannot be pinned: accepting drops the contact.
     expect(acceptIdentityChange(proposeIdentityChange(c, { ...o, material: { kind: 'none' } }), 700)).toBeNull();

@@ -25,7 +25,17 @@ export interface Observation {
  * 'withdrawn': the profile of a pinned contact no longer carries the pinned key (stripped, broken,
  * or a revocation of another key). 'dead_key': a key seen revoked was served again (never offered).
  */
-export type ObservationEvent = 'pinned' | 'same' | 'updated' | 'key_changed' | 'rollback' | 'equivocation' | 'revoked' | 'no_key' | 'withdrawn' | 'dead_key';
+export type ObservationEvent =
+  | 'pinned'
+  | 'same'
+  | 'updated'
+  | 'key_changed'
+  | 'rollback'
+  | 'equivocation'
+  | 'revoked'
+  | 'no_key'
+  | 'withdrawn'
+  | 'dead_key';
 
 export interface ObservationOutcome {
   /** The contact to store (null: nothing to store). */
@@ -43,7 +53,13 @@ const MAX_DEAD = 32;
  */
 export const MAX_DEAD_COMPROMISED = 128;
 
-const pinnedKey = (pk: Uint8Array, at: number): PinnedKey => ({ identityPk: b64(pk), fingerprint: fingerprint(pk), firstSeen: at, trust: 'unverified', verifiedAt: null });
+const pinnedKey = (pk: Uint8Array, at: number): PinnedKey => ({
+  identityPk: b64(pk),
+  fingerprint: fingerprint(pk),
+  firstSeen: at,
+  trust: 'unverified',
+  verifiedAt: null,
+});
 
 function isPinned(contact: Contact, pk: Uint8Array): boolean {
   return contact.pinned.identityPk === b64(pk);
@@ -51,18 +67,26 @@ function isPinned(contact: Contact, pk: Uint8Array): boolean {
 
 /** A key of this contact seen revoked: never pinned, offered or accepted again (issue #21). */
 export function isDeadKey(contact: Contact, identityPk: string): boolean {
-  return contact.deadKeys.some((d) => d.identityPk === identityPk)
-    || (contact.revoked !== null && contact.pinned.identityPk === identityPk)
-    || contact.history.some((h) => h.revoked !== null && h.identityPk === identityPk);
+  return (
+    contact.deadKeys.some((d) => d.identityPk === identityPk) ||
+    (contact.revoked !== null && contact.pinned.identityPk === identityPk) ||
+    contact.history.some((h) => h.revoked !== null && h.identityPk === identityPk)
+  );
 }
 
 /** A key this contact was ever seen with: pinned, pending, in its history, a pending identity change, or already dead. */
 function seenKey(contact: Contact, id: string): boolean {
-  return contact.pinned.identityPk === id || contact.pendingChange?.identityPk === id || contact.identityChange?.identityPk === id
-    || contact.history.some((h) => h.identityPk === id) || contact.deadKeys.some((d) => d.identityPk === id);
+  return (
+    contact.pinned.identityPk === id ||
+    contact.pendingChange?.identityPk === id ||
+    contact.identityChange?.identityPk === id ||
+    contact.history.some((h) => h.identityPk === id) ||
+    contact.deadKeys.some((d) => d.identityPk === id)
+  );
 }
 
-const compromisedCount = (contact: Contact): number => contact.deadKeys.filter((d) => d.reason === 'compromised').length;
+const compromisedCount = (contact: Contact): number =>
+  contact.deadKeys.filter((d) => d.reason === 'compromised').length;
 
 /**
  * Records a signed revocation of `pk`: in the dead keys, and on the history entry of that key. A
@@ -76,20 +100,28 @@ function markDead(contact: Contact, pk: Uint8Array, revocation: KeyRevocation): 
   if (!seenKey(contact, id)) return contact;
   const prior = contact.deadKeys.find((d) => d.identityPk === id);
   const entry = { identityPk: id, fingerprint: fingerprint(pk), ...revocation };
-  const listed = prior === undefined ? [...contact.deadKeys, entry]
-    // A later revocation of the same key as compromised upgrades the entry (never the reverse).
-    : prior.reason !== 'compromised' && revocation.reason === 'compromised' ? contact.deadKeys.map((d) => (d === prior ? entry : d))
-    : contact.deadKeys;
+  const listed =
+    prior === undefined
+      ? [...contact.deadKeys, entry]
+      : // A later revocation of the same key as compromised upgrades the entry (never the reverse).
+        prior.reason !== 'compromised' && revocation.reason === 'compromised'
+        ? contact.deadKeys.map((d) => (d === prior ? entry : d))
+        : contact.deadKeys;
   const others = listed.filter((d) => d.reason !== 'compromised');
   const evicted = new Set(others.slice(0, Math.max(0, others.length - MAX_DEAD)));
   const deadKeys = listed.filter((d) => !evicted.has(d));
-  const history = contact.history.map((h) => (h.identityPk === id && h.revoked === null ? { ...h, revoked: revocation } : h));
+  const history = contact.history.map((h) =>
+    h.identityPk === id && h.revoked === null ? { ...h, revoked: revocation } : h,
+  );
   return { ...contact, deadKeys, history };
 }
 
 function withdraw(contact: Contact, kind: Withdrawn['kind'], detail: string, obs: Observation): Contact {
   const prev = contact.withdrawn;
-  return { ...contact, withdrawn: { kind, detail, at: prev?.kind === kind ? prev.at : obs.at, servedBy: obs.servedBy } };
+  return {
+    ...contact,
+    withdrawn: { kind, detail, at: prev?.kind === kind ? prev.at : obs.at, servedBy: obs.servedBy },
+  };
 }
 
 /**
@@ -103,7 +135,10 @@ export function observe(contact: Contact | null, obs: Observation): ObservationO
     if (touched === null) return { contact: null, event: 'no_key' };
     if (touched.revoked !== null) return { contact: touched, event: 'revoked' };
     // A downgrade: the pinned key stays in use, and the compose UI says so (never "no key").
-    return { contact: withdraw(touched, m.kind, m.kind === 'invalid' ? m.reason : 'no key in the profile', obs), event: 'withdrawn' };
+    return {
+      contact: withdraw(touched, m.kind, m.kind === 'invalid' ? m.reason : 'no key in the profile', obs),
+      event: 'withdrawn',
+    };
   }
   if (m.kind === 'revocation') {
     const pk = m.revocation.identityPk;
@@ -117,15 +152,29 @@ export function observe(contact: Contact | null, obs: Observation): ObservationO
     const cleared = dead.pendingChange?.identityPk === b64(pk) ? { ...dead, pendingChange: null } : dead;
     if (cleared.revoked !== null) return { contact: cleared, event: 'revoked' };
     // The profile shows the revocation of another key, not the pinned one: the pinned key is withdrawn.
-    return { contact: withdraw(cleared, 'dead_key', `the profile shows a revocation of ${fingerprint(pk)}`, obs), event: 'withdrawn' };
+    return {
+      contact: withdraw(cleared, 'dead_key', `the profile shows a revocation of ${fingerprint(pk)}`, obs),
+      event: 'withdrawn',
+    };
   }
   const b = m.bundle;
   const bundle = { epoch: b.epoch, prekeyPk: b64(b.prekeyPk), fetchedAt: obs.at };
   if (touched === null) {
     const fresh: Contact = {
-      actorUri: obs.actorUri, acct: obs.acct, pinned: pinnedKey(b.identityPk, obs.at), bundle, maxEpoch: b.epoch,
-      history: [], pendingChange: null, revoked: null, warning: null, checkedAt: obs.at,
-      servedBy: obs.servedBy, deadKeys: [], identityChange: null, withdrawn: null,
+      actorUri: obs.actorUri,
+      acct: obs.acct,
+      pinned: pinnedKey(b.identityPk, obs.at),
+      bundle,
+      maxEpoch: b.epoch,
+      history: [],
+      pendingChange: null,
+      revoked: null,
+      warning: null,
+      checkedAt: obs.at,
+      servedBy: obs.servedBy,
+      deadKeys: [],
+      identityChange: null,
+      withdrawn: null,
     };
     return { contact: fresh, event: 'pinned' };
   }
@@ -135,27 +184,45 @@ export function observe(contact: Contact | null, obs: Observation): ObservationO
     if (b.epoch < touched.maxEpoch) return { contact: touched, event: 'rollback' };
     const confirmed = { ...touched, servedBy: obs.servedBy, withdrawn: null };
     if (b.epoch === touched.maxEpoch && touched.bundle !== null) {
-      return touched.bundle.prekeyPk === bundle.prekeyPk ? { contact: { ...confirmed, bundle }, event: 'same' } : { contact: touched, event: 'equivocation' };
+      return touched.bundle.prekeyPk === bundle.prekeyPk
+        ? { contact: { ...confirmed, bundle }, event: 'same' }
+        : { contact: touched, event: 'equivocation' };
     }
     return { contact: { ...confirmed, bundle, maxEpoch: b.epoch }, event: 'updated' };
   }
   // A key seen revoked is dead: never offered as a key change (accepting would re-pin it).
   if (isDeadKey(touched, b64(b.identityPk))) {
     if (touched.revoked !== null) return { contact: touched, event: 'revoked' };
-    return { contact: withdraw(touched, 'dead_key', `a revoked key (${fingerprint(b.identityPk)}) was served`, obs), event: 'dead_key' };
+    return {
+      contact: withdraw(touched, 'dead_key', `a revoked key (${fingerprint(b.identityPk)}) was served`, obs),
+      event: 'dead_key',
+    };
   }
   // A contact whose instance has already served MAX_DEAD_COMPROMISED keys later revoked as
   // compromised is under attack: no further key change is offered (the pinned key stays in use).
   if (compromisedCount(touched) >= MAX_DEAD_COMPROMISED && touched.pendingChange?.identityPk !== b64(b.identityPk)) {
-    return { contact: withdraw(touched, 'dead_key', `too many revoked keys were served; ${fingerprint(b.identityPk)} is not offered`, obs), event: 'dead_key' };
+    return {
+      contact: withdraw(
+        touched,
+        'dead_key',
+        `too many revoked keys were served; ${fingerprint(b.identityPk)} is not offered`,
+        obs,
+      ),
+      event: 'dead_key',
+    };
   }
   // A different identity key: a key change, kept aside until the user decides.
   const prev = touched.pendingChange;
   const samePending = prev?.identityPk === b64(b.identityPk);
   if (samePending && b.epoch < prev.epoch) return { contact: touched, event: 'rollback' };
   const pendingChange = {
-    identityPk: b64(b.identityPk), fingerprint: fingerprint(b.identityPk), epoch: b.epoch, prekeyPk: bundle.prekeyPk,
-    seenAt: samePending ? prev.seenAt : obs.at, servedBy: obs.servedBy, keptBlocked: samePending ? prev.keptBlocked : false,
+    identityPk: b64(b.identityPk),
+    fingerprint: fingerprint(b.identityPk),
+    epoch: b.epoch,
+    prekeyPk: bundle.prekeyPk,
+    seenAt: samePending ? prev.seenAt : obs.at,
+    servedBy: obs.servedBy,
+    keptBlocked: samePending ? prev.keptBlocked : false,
   };
   return { contact: { ...touched, pendingChange }, event: 'key_changed' };
 }
@@ -184,7 +251,9 @@ export function acceptChange(contact: Contact, at: number): Contact {
 
 /** The user looked at the change and keeps the contact blocked (decision can be revisited). */
 export function keepBlocked(contact: Contact): Contact {
-  return contact.pendingChange === null ? contact : { ...contact, pendingChange: { ...contact.pendingChange, keptBlocked: true } };
+  return contact.pendingChange === null
+    ? contact
+    : { ...contact, pendingChange: { ...contact.pendingChange, keptBlocked: true } };
 }
 
 /**
@@ -197,7 +266,11 @@ export function proposeIdentityChange(contact: Contact, obs: Observation): Conta
   const key = m.kind === 'bundle' && !isDeadKey(contact, b64(m.bundle.identityPk)) ? m.bundle : null;
   const prev = contact.identityChange;
   const identityPk = key === null ? null : b64(key.identityPk);
-  const same = prev !== null && prev.actorUri === obs.actorUri && prev.acct.toLowerCase() === obs.acct.toLowerCase() && prev.identityPk === identityPk;
+  const same =
+    prev !== null &&
+    prev.actorUri === obs.actorUri &&
+    prev.acct.toLowerCase() === obs.acct.toLowerCase() &&
+    prev.identityPk === identityPk;
   const identityChange: IdentityChange = {
     acct: obs.acct,
     actorUri: obs.actorUri,
@@ -221,8 +294,18 @@ export function proposeIdentityChange(contact: Contact, obs: Observation): Conta
 export function acceptIdentityChange(contact: Contact, at: number): Contact | null {
   const ic = contact.identityChange;
   if (ic === null) return contact;
-  if (ic.identityPk === null || ic.prekeyPk === null || ic.epoch === null || isDeadKey(contact, ic.identityPk)) return null;
-  const base = { ...contact, acct: ic.acct, actorUri: ic.actorUri, identityChange: null, servedBy: ic.servedBy, warning: null, withdrawn: null, checkedAt: at };
+  if (ic.identityPk === null || ic.prekeyPk === null || ic.epoch === null || isDeadKey(contact, ic.identityPk))
+    return null;
+  const base = {
+    ...contact,
+    acct: ic.acct,
+    actorUri: ic.actorUri,
+    identityChange: null,
+    servedBy: ic.servedBy,
+    warning: null,
+    withdrawn: null,
+    checkedAt: at,
+  };
   if (ic.actorUri === contact.actorUri && ic.identityPk === contact.pinned.identityPk) return base;
   const pk = unb64(ic.identityPk) ?? new Uint8Array(0);
   return {
@@ -238,7 +321,9 @@ export function acceptIdentityChange(contact: Contact, at: number): Contact | nu
 
 /** The user keeps the old identity: the contact stays blocked (decision can be revisited). */
 export function keepOldIdentity(contact: Contact): Contact {
-  return contact.identityChange === null ? contact : { ...contact, identityChange: { ...contact.identityChange, keptBlocked: true } };
+  return contact.identityChange === null
+    ? contact
+    : { ...contact, identityChange: { ...contact.identityChange, keptBlocked: true } };
 }
 
 /**
@@ -247,12 +332,17 @@ export function keepOldIdentity(contact: Contact): Contact {
  */
 export function identityDecisionFingerprint(contact: Contact): string | null {
   const ic = contact.identityChange;
-  return ic === null ? null : ic.fingerprint ?? contact.pinned.fingerprint;
+  return ic === null ? null : (ic.fingerprint ?? contact.pinned.fingerprint);
 }
 
 /** Marks the pinned key verified, only if the user compared the key that is pinned NOW. */
 export function markVerified(contact: Contact, fingerprintShown: string, at: number): Contact | null {
-  if (contact.pinned.fingerprint !== fingerprintShown || contact.pendingChange !== null || contact.identityChange !== null) return null;
+  if (
+    contact.pinned.fingerprint !== fingerprintShown ||
+    contact.pendingChange !== null ||
+    contact.identityChange !== null
+  )
+    return null;
   return { ...contact, pinned: { ...contact.pinned, trust: 'verified', verifiedAt: at } };
 }
 
@@ -276,4 +366,5 @@ export function contactState(c: Contact): ContactState {
   return 'ready';
 }
 
-export const contactTrust = (c: Contact): 'unverified' | 'verified' | 'changed' => (c.pendingChange !== null || c.identityChange !== null ? 'changed' : c.pinned.trust);
+export const contactTrust = (c: Contact): 'unverified' | 'verified' | 'changed' =>
+  c.pendingChange !== null || c.identityChange !== null ? 'changed' : c.pinned.trust;

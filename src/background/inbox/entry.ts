@@ -10,8 +10,12 @@ import { t } from '../../messaging/i18n';
 export const INBOX_MENU_ID = 'hush-open-inbox';
 export const INBOX_COMMAND = 'open-inbox';
 
-interface SidePanelApi { open(o: { windowId: number }): Promise<void> }
-interface SidebarApi { open(): Promise<void> }
+interface SidePanelApi {
+  open(o: { windowId: number }): Promise<void>;
+}
+interface SidebarApi {
+  open(): Promise<void>;
+}
 
 /** Opens the inbox where the browser can show it; a tab when it cannot. */
 export async function openInbox(windowId: number | undefined): Promise<'panel' | 'sidebar' | 'tab'> {
@@ -37,9 +41,12 @@ export async function openInbox(windowId: number | undefined): Promise<'panel' |
 function createMenu(): void {
   const menus = browser.contextMenus as typeof browser.contextMenus | undefined;
   if (menus === undefined) return;
-  void menus.removeAll().then(() => {
-    menus.create({ id: INBOX_MENU_ID, title: t('inboxOpen'), contexts: ['action'] });
-  }).catch(() => undefined);
+  void menus
+    .removeAll()
+    .then(() => {
+      menus.create({ id: INBOX_MENU_ID, title: t('inboxOpen'), contexts: ['action'] });
+    })
+    .catch(() => undefined);
 }
 
 type Opened = Promise<'panel' | 'sidebar' | 'tab'> | null;
@@ -57,11 +64,18 @@ function onCommand(command: string, tab: { windowId?: number } | undefined): Ope
 export function installInboxEntryPoints(): void {
   browser.runtime.onInstalled.addListener(createMenu);
   browser.runtime.onStartup.addListener(createMenu);
-  (browser.contextMenus as typeof browser.contextMenus | undefined)?.onClicked.addListener((info, tab) => void onMenuClicked(info, tab));
-  (browser.commands as typeof browser.commands | undefined)?.onCommand.addListener((command, tab) => void onCommand(command, tab));
+  (browser.contextMenus as typeof browser.contextMenus | undefined)?.onClicked.addListener(
+    (info, tab) => void onMenuClicked(info, tab),
+  );
+  (browser.commands as typeof browser.commands | undefined)?.onCommand.addListener(
+    (command, tab) => void onCommand(command, tab),
+  );
   // Test builds: browser tests invoke the two listeners as the browser would (they cannot click
   // the toolbar menu or press a browser shortcut).
   if (typeof __HUSH_TEST_BUILD__ !== 'undefined' && __HUSH_TEST_BUILD__) {
-    (globalThis as { __hushTestInboxEntry?: unknown }).__hushTestInboxEntry = { menu: onMenuClicked, command: onCommand };
+    (globalThis as { __hushTestInboxEntry?: unknown }).__hushTestInboxEntry = {
+      menu: onMenuClicked,
+      command: onCommand,
+    };
   }
 }

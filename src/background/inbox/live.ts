@@ -33,7 +33,10 @@ export function isInboxPort(port: Runtime.Port, extensionId: string, extensionOr
 
 export class LiveHub {
   private readonly ports = new Set<Runtime.Port>();
-  private readonly sockets = new Map<string, { ws: WebSocket | null; retry: ReturnType<typeof setTimeout> | null; attempts: number }>();
+  private readonly sockets = new Map<
+    string,
+    { ws: WebSocket | null; retry: ReturnType<typeof setTimeout> | null; attempts: number }
+  >();
 
   constructor(private readonly deps: LiveDeps) {}
 

@@ -7,11 +7,23 @@ const REDIRECT = 'https://abcdef.chromiumapp.org/';
 describe('inbox OAuth client', () => {
   it('accepts only the redirect it made, with the state it made (a forged or foreign redirect is refused)', () => {
     expect(parseRedirect(`${REDIRECT}?code=abc&state=s1`, REDIRECT, 's1')).toEqual({ ok: true, code: 'abc' });
-    expect(parseRedirect(`${REDIRECT}?code=abc&state=other`, REDIRECT, 's1')).toEqual({ ok: false, reason: 'state_mismatch' });
+    expect(parseRedirect(`${REDIRECT}?code=abc&state=other`, REDIRECT, 's1')).toEqual({
+      ok: false,
+      reason: 'state_mismatch',
+    });
     expect(parseRedirect(`${REDIRECT}?code=abc`, REDIRECT, 's1')).toEqual({ ok: false, reason: 'state_mismatch' });
-    expect(parseRedirect('https://evil.example/?code=abc&state=s1', REDIRECT, 's1')).toEqual({ ok: false, reason: 'bad_redirect' });
-    expect(parseRedirect(`${REDIRECT}other?code=abc&state=s1`, REDIRECT, 's1')).toEqual({ ok: false, reason: 'bad_redirect' });
-    expect(parseRedirect(`${REDIRECT}?error=access_denied&state=s1`, REDIRECT, 's1')).toEqual({ ok: false, reason: 'denied' });
+    expect(parseRedirect('https://evil.example/?code=abc&state=s1', REDIRECT, 's1')).toEqual({
+      ok: false,
+      reason: 'bad_redirect',
+    });
+    expect(parseRedirect(`${REDIRECT}other?code=abc&state=s1`, REDIRECT, 's1')).toEqual({
+      ok: false,
+      reason: 'bad_redirect',
+    });
+    expect(parseRedirect(`${REDIRECT}?error=access_denied&state=s1`, REDIRECT, 's1')).toEqual({
+      ok: false,
+      reason: 'denied',
+    });
     expect(parseRedirect(`${REDIRECT}?state=s1`, REDIRECT, 's1')).toEqual({ ok: false, reason: 'bad_redirect' });
   });
 
@@ -23,8 +35,18 @@ describe('inbox OAuth client', () => {
   });
 
   it('asks for the smallest scopes, S256 and the state; the verifier never appears in the URL', async () => {
-    const url = new URL(authorizeUrl('https://m.example', { clientId: 'c', redirectUri: REDIRECT, state: 'st', challenge: await challengeS256('verifier'), scopes: INBOX_SCOPES }));
-    expect(url.searchParams.get('scope')).toBe('read:statuses read:accounts read:search write:statuses write:conversations');
+    const url = new URL(
+      authorizeUrl('https://m.example', {
+        clientId: 'c',
+        redirectUri: REDIRECT,
+        state: 'st',
+        challenge: await challengeS256('verifier'),
+        scopes: INBOX_SCOPES,
+      }),
+    );
+    expect(url.searchParams.get('scope')).toBe(
+      'read:statuses read:accounts read:search write:statuses write:conversations',
+    );
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('state')).toBe('st');
     expect(url.href).not.toContain('verifier');

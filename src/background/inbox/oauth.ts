@@ -7,7 +7,13 @@ import { b64 } from '../../messaging/encoding';
 
 /** The smallest set covering what the inbox does: read conversations and statuses, search accounts
  * (v1 account search and a resolving v2 search), post, mark read. No write:accounts, no follow. */
-export const INBOX_SCOPES = ['read:statuses', 'read:accounts', 'read:search', 'write:statuses', 'write:conversations'] as const;
+export const INBOX_SCOPES = [
+  'read:statuses',
+  'read:accounts',
+  'read:search',
+  'write:statuses',
+  'write:conversations',
+] as const;
 
 /** "mastodon.social", "https://mastodon.social/", "http://127.0.0.1:3001" -> an origin, or null. */
 export function instanceOrigin(input: string, allowHttpLoopback: boolean): string | null {
@@ -20,7 +26,11 @@ export function instanceOrigin(input: string, allowHttpLoopback: boolean): strin
     return null;
   }
   if (url.username !== '' || url.password !== '') return null;
-  if (url.protocol === 'http:' && !(allowHttpLoopback && (url.hostname === '127.0.0.1' || url.hostname === 'localhost'))) return null;
+  if (
+    url.protocol === 'http:' &&
+    !(allowHttpLoopback && (url.hostname === '127.0.0.1' || url.hostname === 'localhost'))
+  )
+    return null;
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '') return null;
   return url.origin;
@@ -35,10 +45,18 @@ export async function challengeS256(verifier: string): Promise<string> {
   return b64(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
 }
 
-export function authorizeUrl(origin: string, p: { clientId: string; redirectUri: string; state: string; challenge: string; scopes: readonly string[] }): string {
+export function authorizeUrl(
+  origin: string,
+  p: { clientId: string; redirectUri: string; state: string; challenge: string; scopes: readonly string[] },
+): string {
   const q = new URLSearchParams({
-    client_id: p.clientId, redirect_uri: p.redirectUri, response_type: 'code', scope: p.scopes.join(' '),
-    state: p.state, code_challenge: p.challenge, code_challenge_method: 'S256',
+    client_id: p.clientId,
+    redirect_uri: p.redirectUri,
+    response_type: 'code',
+    scope: p.scopes.join(' '),
+    state: p.state,
+    code_challenge: p.challenge,
+    code_challenge_method: 'S256',
   });
   return `${origin}/oauth/authorize?${q.toString()}`;
 }

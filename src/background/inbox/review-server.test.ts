@@ -37,18 +37,46 @@ function memory(): StorageArea & { size: () => number } {
 /** KeyServices whose decrypt accepts every text as alice's message (the signature is not attacked here). */
 const BOB = { actorUri: 'https://b.test/users/bob', fingerprint: 'bobfp' };
 function services(): KeyServices {
-  const ok: DecryptOutcome = { ok: true, plaintext: 'pay 100 to carol', sender: ALICE, recipients: [SELF], messageId: 'ab', replyTo: null, createdAt: 1_800_000_000 };
-  const fromBob: DecryptOutcome = { ok: true, plaintext: 'what is the plan?', sender: BOB, recipients: [SELF], messageId: 'cd', replyTo: null, createdAt: 1_799_999_000 };
+  const ok: DecryptOutcome = {
+    ok: true,
+    plaintext: 'pay 100 to carol',
+    sender: ALICE,
+    recipients: [SELF],
+    messageId: 'ab',
+    replyTo: null,
+    createdAt: 1_800_000_000,
+  };
+  const fromBob: DecryptOutcome = {
+    ok: true,
+    plaintext: 'what is the plan?',
+    sender: BOB,
+    recipients: [SELF],
+    messageId: 'cd',
+    replyTo: null,
+    createdAt: 1_799_999_000,
+  };
   return {
     checkRecipients: () => Promise.resolve({ account: 'ready' as const, recipients: [] }),
     encrypt: () => Promise.reject(new Error('unused')),
     decrypt: (_a, req) => Promise.resolve(req.author.acct.startsWith('bob') ? fromBob : ok),
-    senderTrust: (_a, s) => Promise.resolve(s.actorUri === SELF.actorUri ? { kind: 'self' as const, acct: 'me@a.test', fingerprint: s.fingerprint } : { kind: 'verified' as const, acct: 'alice@alice.example', fingerprint: s.fingerprint }),
-    handlesOf: (_a, u) => Promise.resolve(u.map((x) => (x === SELF.actorUri ? 'me@a.test' : x === BOB.actorUri ? 'bob@b.test' : 'alice@alice.example'))),
+    senderTrust: (_a, s) =>
+      Promise.resolve(
+        s.actorUri === SELF.actorUri
+          ? { kind: 'self' as const, acct: 'me@a.test', fingerprint: s.fingerprint }
+          : { kind: 'verified' as const, acct: 'alice@alice.example', fingerprint: s.fingerprint },
+      ),
+    handlesOf: (_a, u) =>
+      Promise.resolve(
+        u.map((x) => (x === SELF.actorUri ? 'me@a.test' : x === BOB.actorUri ? 'bob@b.test' : 'alice@alice.example')),
+      ),
     sealLocal: (_a, d) => Promise.resolve(d),
     openLocal: (_a, d) => Promise.resolve(d),
     searchAccounts: () => Promise.resolve([]),
-    contactList: () => Promise.resolve([{ acct: 'bob@b.test', trust: 'verified' as const, usable: true }, { acct: 'alice@alice.example', trust: 'verified' as const, usable: true }]),
+    contactList: () =>
+      Promise.resolve([
+        { acct: 'bob@b.test', trust: 'verified' as const, usable: true },
+        { acct: 'alice@alice.example', trust: 'verified' as const, usable: true },
+      ]),
   };
 }
 
@@ -59,7 +87,13 @@ beforeAll(async () => {
   await init();
   const alice = live(A);
   const bob = live(BOB);
-  const r = encryptMessage({ sender: { identity: alice.identity, chain: alice.chain }, recipients: [bob.key], plaintext: 'x', now: NOW, statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` } });
+  const r = encryptMessage({
+    sender: { identity: alice.identity, chain: alice.chain },
+    recipients: [bob.key],
+    plaintext: 'x',
+    now: NOW,
+    statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` },
+  });
   if (!r.ok) throw new Error(r.reason);
   text = r.value.statuses[0] ?? '';
 });
@@ -68,12 +102,32 @@ type InboxApiFake = MastodonApi;
 
 // ---------------------------------------------------------------- inbox
 
-const inboxSender: SenderContext = { kind: 'extension-page', tabId: 1, origin: 'chrome-extension://x', path: '/inbox.html' };
+const inboxSender: SenderContext = {
+  kind: 'extension-page',
+  tabId: 1,
+  origin: 'chrome-extension://x',
+  path: '/inbox.html',
+};
 
-function status(id: string, accountId: string, acct: string, content: string, over: Partial<InboxStatus> = {}): InboxStatus {
+function status(
+  id: string,
+  accountId: string,
+  acct: string,
+  content: string,
+  over: Partial<InboxStatus> = {},
+): InboxStatus {
   return {
-    id, visibility: 'direct', in_reply_to_id: null, content: `<p>${content}</p>`, spoiler_text: '', mentions: [{ id: '1', acct: 'me', url: null }],
-    media_attachments: [], poll: null, account: { id: accountId, acct }, created_at: '2027-01-15T08:00:00.000Z', ...over,
+    id,
+    visibility: 'direct',
+    in_reply_to_id: null,
+    content: `<p>${content}</p>`,
+    spoiler_text: '',
+    mentions: [{ id: '1', acct: 'me', url: null }],
+    media_attachments: [],
+    poll: null,
+    account: { id: accountId, acct },
+    created_at: '2027-01-15T08:00:00.000Z',
+    ...over,
   };
 }
 
@@ -89,10 +143,15 @@ function inboxWith(svc: Partial<KeyServices>, api: Partial<InboxApiFake>) {
     reader: new Reader({ services: all, area: memory(), now: () => Promise.resolve(1_800_000_100) }),
     statusApi: {} as never,
     api: api as InboxApiFake,
-    store: { token: () => Promise.resolve({ token: 'tok' }), connection: () => Promise.resolve(null), connections: () => Promise.resolve([]) } as unknown as InboxStore,
+    store: {
+      token: () => Promise.resolve({ token: 'tok' }),
+      connection: () => Promise.resolve(null),
+      connections: () => Promise.resolve([]),
+    } as unknown as InboxStore,
     session: area,
     local: memory(),
-    keyAccounts: () => Promise.resolve([{ origin: account.origin, accountId: account.accountId, acct: 'me@a.test', active: true }]),
+    keyAccounts: () =>
+      Promise.resolve([{ origin: account.origin, accountId: account.accountId, acct: 'me@a.test', active: true }]),
     lockState: () => Promise.resolve({ locked: false, hasPassphrase: false }),
     phrase: () => Promise.resolve(null),
     pageToken: () => Promise.resolve(null),
@@ -105,7 +164,7 @@ function inboxWith(svc: Partial<KeyServices>, api: Partial<InboxApiFake>) {
 }
 
 describe('review (server): the inbox', () => {
-  it('F-inbox-mine: a verified message from alice that the server labels with the user\'s account id is not shown as the user\'s own', async () => {
+  it("F-inbox-mine: a verified message from alice that the server labels with the user's account id is not shown as the user's own", async () => {
     // The instance returns alice's genuine message with `account.id` = the user's id (acct stays alice's,
     // so it decrypts and verifies as alice). The inbox page labels a group "You" when `mine` is true.
     const s = status('500', account.accountId, 'alice@alice.example', text);
@@ -113,7 +172,10 @@ describe('review (server): the inbox', () => {
       status: () => Promise.resolve({ ok: true as const, value: s }),
       context: () => Promise.resolve({ ok: true as const, value: { ancestors: [], descendants: [] } }),
     });
-    const out = await h['inbox/thread']({ account, conversationId: '9', lastStatusId: '500', before: null }, inboxSender);
+    const out = await h['inbox/thread'](
+      { account, conversationId: '9', lastStatusId: '500', before: null },
+      inboxSender,
+    );
     if (!('messages' in out)) throw new Error(`no thread: ${JSON.stringify(out)}`);
     const m = out.messages[0];
     expect(m?.hush?.state).toBe('message');
@@ -127,7 +189,14 @@ describe('review (server): the inbox', () => {
     // whose last status is alice's genuine message. The list shows "@bob (verified)" + the plaintext.
     const s = status('600', '77', 'alice@alice.example', text);
     const h = inbox({
-      conversations: () => Promise.resolve({ ok: true as const, value: { items: [{ id: '9', unread: true, accounts: [{ id: '5', acct: 'bob@b.test' }], last_status: s }], next: null } }),
+      conversations: () =>
+        Promise.resolve({
+          ok: true as const,
+          value: {
+            items: [{ id: '9', unread: true, accounts: [{ id: '5', acct: 'bob@b.test' }], last_status: s }],
+            next: null,
+          },
+        }),
     });
     const out = await h['inbox/conversations']({ account, cursor: null }, inboxSender);
     if (!('items' in out)) throw new Error(`no list: ${JSON.stringify(out)}`);
@@ -142,7 +211,7 @@ describe('review (server): the inbox', () => {
     expect(item?.preview).toMatchObject({ sender: { acct: 'alice@alice.example' }, senderListed: true });
   });
 
-  it('F-inbox-reply: a reply typed in the chat the inbox lists with bob is not encrypted to alice behind the user\'s back', async () => {
+  it("F-inbox-reply: a reply typed in the chat the inbox lists with bob is not encrypted to alice behind the user's back", async () => {
     // The instance lists conversation 9 with [bob] and puts alice's genuine message (sent to the user
     // elsewhere) as the newest status of its thread (/context is the server's). The chat composer
     // answers the newest Hush message and shows no recipient list: the reply goes to alice.
@@ -153,21 +222,35 @@ describe('review (server): the inbox', () => {
     cps[cps.length - 3] = String.fromCodePoint(0x4e02);
     const fromAlice = status('701', '77', 'alice@alice.example', cps.join(''), { in_reply_to_id: '700' });
     const h = inbox({
-      conversations: () => Promise.resolve({ ok: true as const, value: { items: [{ id: '9', unread: true, accounts: [{ id: '5', acct: 'bob@b.test' }], last_status: fromBob }], next: null } }),
+      conversations: () =>
+        Promise.resolve({
+          ok: true as const,
+          value: {
+            items: [{ id: '9', unread: true, accounts: [{ id: '5', acct: 'bob@b.test' }], last_status: fromBob }],
+            next: null,
+          },
+        }),
       status: () => Promise.resolve({ ok: true as const, value: fromBob }),
       context: () => Promise.resolve({ ok: true as const, value: { ancestors: [], descendants: [fromAlice] } }),
-      instance: () => Promise.resolve({ ok: true as const, value: { domain: 'a.test', maxChars: 500, streaming: null } }),
+      instance: () =>
+        Promise.resolve({ ok: true as const, value: { domain: 'a.test', maxChars: 500, streaming: null } }),
     });
     const list = await h['inbox/conversations']({ account, cursor: null }, inboxSender);
     if (!('items' in list)) throw new Error('no list');
     const conv = list.items[0];
     const shownWith = conv?.participants.map((p) => p.acct) ?? [];
     expect(shownWith).toEqual(['bob@b.test']);
-    const thread = await h['inbox/thread']({ account, conversationId: '9', lastStatusId: conv?.lastStatusId ?? '', before: null }, inboxSender);
+    const thread = await h['inbox/thread'](
+      { account, conversationId: '9', lastStatusId: conv?.lastStatusId ?? '', before: null },
+      inboxSender,
+    );
     if (!('messages' in thread)) throw new Error('no thread');
     // What app.tsx's Chat does: the composer answers the newest readable Hush message.
     const newest = [...thread.messages].reverse().find((m) => m.hush?.state === 'message');
-    const set = await h['inbox/draft-set']({ account, key: 'c9', text: 'the plan is X', recipients: [], replyToStatusId: newest?.statusIds[0] ?? null }, inboxSender);
+    const set = await h['inbox/draft-set'](
+      { account, key: 'c9', text: 'the plan is X', recipients: [], replyToStatusId: newest?.statusIds[0] ?? null },
+      inboxSender,
+    );
     if (!('status' in set)) throw new Error('no draft');
     const to = set.status.recipients.map((r) => r.acct);
     expect(to.length).toBeGreaterThan(0);
@@ -175,41 +258,96 @@ describe('review (server): the inbox', () => {
     for (const r of to) expect(shownWith).toContain(r);
     // The difference is named (alice signed it, bob was not among its recipients) and Send refuses
     // until the user confirms it; the confirmed reply still goes to bob only.
-    expect(set.reply).toMatchObject({ notListed: ['alice@alice.example'], notSigned: ['bob@b.test'], sender: 'alice@alice.example', confirmed: false });
+    expect(set.reply).toMatchObject({
+      notListed: ['alice@alice.example'],
+      notSigned: ['bob@b.test'],
+      sender: 'alice@alice.example',
+      confirmed: false,
+    });
     const refused = await h['inbox/send']({ account, key: 'c9' }, inboxSender);
     expect(refused).toMatchObject({ phase: 'failed', problem: { kind: 'unconfirmed_recipients' } });
-    const ok = await h['inbox/draft-set']({ account, key: 'c9', text: 'the plan is X', recipients: [], replyToStatusId: newest?.statusIds[0] ?? null, confirm: true }, inboxSender);
+    const ok = await h['inbox/draft-set'](
+      {
+        account,
+        key: 'c9',
+        text: 'the plan is X',
+        recipients: [],
+        replyToStatusId: newest?.statusIds[0] ?? null,
+        confirm: true,
+      },
+      inboxSender,
+    );
     if (!('status' in ok)) throw new Error('no draft');
     expect(ok.reply?.confirmed).toBe(true);
     expect(ok.status.recipients.map((r) => r.acct)).toEqual(['bob@b.test']);
   });
 
-  it('F-inbox-search: the inbox\'s new-conversation search lists the pinned contact before the instance\'s look-alike (invariant 8)', async () => {
+  it("F-inbox-search: the inbox's new-conversation search lists the pinned contact before the instance's look-alike (invariant 8)", async () => {
     // bob@b.test is a pinned, verified contact (services().contactList). The user types "bob";
     // the instance ranks its look-alike first. The overlay's completion puts pinned contacts first
     // and marks look-alikes; the inbox shows the instance's order, each with "ready".
-    const h = inbox({ searchAccounts: () => Promise.resolve({ ok: true as const, value: [{ id: '66', username: 'bob', acct: 'bob@b-test.example', uri: 'https://b-test.example/users/bob', fields: [] }, { id: '5', username: 'bob', acct: 'bob@b.test', uri: 'https://b.test/users/bob', fields: [] }] }) });
+    const h = inbox({
+      searchAccounts: () =>
+        Promise.resolve({
+          ok: true as const,
+          value: [
+            {
+              id: '66',
+              username: 'bob',
+              acct: 'bob@b-test.example',
+              uri: 'https://b-test.example/users/bob',
+              fields: [],
+            },
+            { id: '5', username: 'bob', acct: 'bob@b.test', uri: 'https://b.test/users/bob', fields: [] },
+          ],
+        }),
+    });
     const out = await h['inbox/search']({ account, query: 'bob' }, inboxSender);
     if (!('accounts' in out)) throw new Error('no search');
     expect(out.accounts.map((a) => a.acct)).toContain('bob@b-test.example');
     expect(out.accounts[0]?.acct).toBe('bob@b.test');
-    expect(out.accounts.find((a) => a.acct === 'bob@b-test.example')).toMatchObject({ contact: false, lookalikeOf: 'bob@b.test', ready: false, state: 'unchecked' });
+    expect(out.accounts.find((a) => a.acct === 'bob@b-test.example')).toMatchObject({
+      contact: false,
+      lookalikeOf: 'bob@b.test',
+      ready: false,
+      state: 'unchecked',
+    });
   });
 
   it('F-inbox-search (pinning): an account that merely appears in a search is not looked up or pinned', async () => {
     // Every result used to go through discovery (checkRecipients pins a first key): the instance
     // could make the user pin its accounts by returning them for any query.
     let checked = 0;
-    const h = inboxWith({ checkRecipients: (_a, accts) => { if (accts.length > 0) checked++; return Promise.resolve({ account: 'ready' as const, recipients: [] }); } }, {
-      searchAccounts: () => Promise.resolve({ ok: true as const, value: [{ id: '66', username: 'mallory', acct: 'mallory@evil.test', uri: 'https://evil.test/users/mallory', fields: [] }] }),
-    });
+    const h = inboxWith(
+      {
+        checkRecipients: (_a, accts) => {
+          if (accts.length > 0) checked++;
+          return Promise.resolve({ account: 'ready' as const, recipients: [] });
+        },
+      },
+      {
+        searchAccounts: () =>
+          Promise.resolve({
+            ok: true as const,
+            value: [
+              {
+                id: '66',
+                username: 'mallory',
+                acct: 'mallory@evil.test',
+                uri: 'https://evil.test/users/mallory',
+                fields: [],
+              },
+            ],
+          }),
+      },
+    );
     const out = await h['inbox/search']({ account, query: 'mallory' }, inboxSender);
     if (!('accounts' in out)) throw new Error('no search');
     expect(out.accounts.map((a) => a.acct)).toEqual(['mallory@evil.test']);
     expect(checked).toBe(0);
   });
 
-  it('F-inbox-preview-replay: an old message re-delivered as a new conversation\'s last status is flagged in the conversation list', async () => {
+  it("F-inbox-preview-replay: an old message re-delivered as a new conversation's last status is flagged in the conversation list", async () => {
     // The user read alice's message as status 600 (stored). The instance re-delivers the same
     // ciphertext as status 900, dated now, as the last status of a conversation. The list preview
     // keeps only state and text (flags are dropped) and dates the entry with the server's date.
@@ -217,7 +355,16 @@ describe('review (server): the inbox', () => {
     const s2 = status('900', '77', 'alice@alice.example', text, { created_at: '2027-06-01T08:00:00.000Z' });
     let listed = s1;
     const h = inbox({
-      conversations: () => Promise.resolve({ ok: true as const, value: { items: [{ id: '9', unread: true, accounts: [{ id: '77', acct: 'alice@alice.example' }], last_status: listed }], next: null } }),
+      conversations: () =>
+        Promise.resolve({
+          ok: true as const,
+          value: {
+            items: [
+              { id: '9', unread: true, accounts: [{ id: '77', acct: 'alice@alice.example' }], last_status: listed },
+            ],
+            next: null,
+          },
+        }),
     });
     await h['inbox/conversations']({ account, cursor: null }, inboxSender);
     listed = s2;
@@ -236,23 +383,70 @@ describe('review (server): the inbox, no false alarms and unsigned extras', () =
     const cps = Array.from(text);
     cps[cps.length - 3] = String.fromCodePoint(0x4e01);
     const fromMe = status('801', '1', 'me', cps.join(''), { in_reply_to_id: '800' });
-    const h = inboxWith({
-      decrypt: (_a, req) => Promise.resolve(req.author.acct.startsWith('me')
-        ? { ok: true as const, plaintext: 'mine', sender: SELF, recipients: [ALICE], messageId: 'ef', replyTo: 'ab', createdAt: 1_800_000_050 }
-        : { ok: true as const, plaintext: 'pay 100 to carol', sender: ALICE, recipients: [SELF], messageId: 'ab', replyTo: null, createdAt: 1_800_000_000 }),
-    }, {
-      conversations: () => Promise.resolve({ ok: true as const, value: { items: [{ id: '9', unread: false, accounts: [{ id: '77', acct: 'alice@alice.example' }], last_status: fromAlice }], next: null } }),
-      status: () => Promise.resolve({ ok: true as const, value: fromMe }),
-      context: () => Promise.resolve({ ok: true as const, value: { ancestors: [fromAlice], descendants: [] } }),
-      instance: () => Promise.resolve({ ok: true as const, value: { domain: 'a.test', maxChars: 500, streaming: null } }),
-    });
+    const h = inboxWith(
+      {
+        decrypt: (_a, req) =>
+          Promise.resolve(
+            req.author.acct.startsWith('me')
+              ? {
+                  ok: true as const,
+                  plaintext: 'mine',
+                  sender: SELF,
+                  recipients: [ALICE],
+                  messageId: 'ef',
+                  replyTo: 'ab',
+                  createdAt: 1_800_000_050,
+                }
+              : {
+                  ok: true as const,
+                  plaintext: 'pay 100 to carol',
+                  sender: ALICE,
+                  recipients: [SELF],
+                  messageId: 'ab',
+                  replyTo: null,
+                  createdAt: 1_800_000_000,
+                },
+          ),
+      },
+      {
+        conversations: () =>
+          Promise.resolve({
+            ok: true as const,
+            value: {
+              items: [
+                {
+                  id: '9',
+                  unread: false,
+                  accounts: [{ id: '77', acct: 'alice@alice.example' }],
+                  last_status: fromAlice,
+                },
+              ],
+              next: null,
+            },
+          }),
+        status: () => Promise.resolve({ ok: true as const, value: fromMe }),
+        context: () => Promise.resolve({ ok: true as const, value: { ancestors: [fromAlice], descendants: [] } }),
+        instance: () =>
+          Promise.resolve({ ok: true as const, value: { domain: 'a.test', maxChars: 500, streaming: null } }),
+      },
+    );
     const list = await h['inbox/conversations']({ account, cursor: null }, inboxSender);
     if (!('items' in list)) throw new Error('no list');
-    expect(list.items[0]?.preview).toMatchObject({ sender: { acct: 'alice@alice.example' }, senderListed: true, flags: [] });
-    const thread = await h['inbox/thread']({ account, conversationId: '9', lastStatusId: '801', before: null }, inboxSender);
+    expect(list.items[0]?.preview).toMatchObject({
+      sender: { acct: 'alice@alice.example' },
+      senderListed: true,
+      flags: [],
+    });
+    const thread = await h['inbox/thread'](
+      { account, conversationId: '9', lastStatusId: '801', before: null },
+      inboxSender,
+    );
     if (!('messages' in thread)) throw new Error('no thread');
     expect(thread.messages.map((m) => m.mine)).toEqual([false, true]);
-    const set = await h['inbox/draft-set']({ account, key: 'c9', text: 'ok', recipients: [], replyToStatusId: '800' }, inboxSender);
+    const set = await h['inbox/draft-set'](
+      { account, key: 'c9', text: 'ok', recipients: [], replyToStatusId: '800' },
+      inboxSender,
+    );
     if (!('status' in set)) throw new Error('no draft');
     expect(set.reply).toBeNull();
     expect(set.status.recipients.map((r) => r.acct)).toEqual(['alice@alice.example']);
@@ -264,8 +458,18 @@ describe('review (server): the inbox, no false alarms and unsigned extras', () =
       status: () => Promise.resolve({ ok: true as const, value: s }),
       context: () => Promise.resolve({ ok: true as const, value: { ancestors: [], descendants: [] } }),
     });
-    const out = await h['inbox/thread']({ account, conversationId: '9', lastStatusId: '900', before: null }, inboxSender);
+    const out = await h['inbox/thread'](
+      { account, conversationId: '9', lastStatusId: '900', before: null },
+      inboxSender,
+    );
     if (!('messages' in out)) throw new Error('no thread');
-    expect(out.messages[0]?.hush?.flags).toContainEqual({ kind: 'unsigned_extras', cw: false, media: false, card: false, poll: true, quote: true });
+    expect(out.messages[0]?.hush?.flags).toContainEqual({
+      kind: 'unsigned_extras',
+      cw: false,
+      media: false,
+      card: false,
+      poll: true,
+      quote: true,
+    });
   });
 });

@@ -7,7 +7,17 @@
  * kept until then). Only extension pages at the paths below may ask; tokens, PKCE verifiers and
  * client secrets never leave the background.
  */
-import type { ConversationItem, InboxAccount, InboxDraft, InboxProblem, InboxResponses, ParticipantState, ReplyCheck, ThreadMessage, inboxRequests } from '../../messaging/inbox-messages';
+import type {
+  ConversationItem,
+  InboxAccount,
+  InboxDraft,
+  InboxProblem,
+  InboxResponses,
+  ParticipantState,
+  ReplyCheck,
+  ThreadMessage,
+  inboxRequests,
+} from '../../messaging/inbox-messages';
 import type { ComposeStatus, SendProgress, ViewContent } from '../../messaging/overlay-messages';
 import { fail } from '../../messaging/result';
 import { STATUS_PREFIX } from '../../protocol/index';
@@ -40,7 +50,9 @@ export interface InboxDeps {
   /** storage.local: which conversations held a Hush message (ids only). */
   readonly local: Area;
   /** Accounts with Hush keys in this browser. */
-  readonly keyAccounts: () => Promise<readonly { readonly origin: string; readonly accountId: string; readonly acct: string; readonly active: boolean }[]>;
+  readonly keyAccounts: () => Promise<
+    readonly { readonly origin: string; readonly accountId: string; readonly acct: string; readonly active: boolean }[]
+  >;
   readonly lockState: () => Promise<{ readonly locked: boolean; readonly hasPassphrase: boolean }>;
   readonly phrase: () => Promise<{ readonly text: string; readonly pattern: string } | null>;
   /** The page's token from an open tab of the account (the fallback before OAuth). */
@@ -52,7 +64,8 @@ export interface InboxDeps {
 }
 
 const lower = (s: string): string => s.toLowerCase();
-const byId = (a: string, b: string): number => (a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0);
+const byId = (a: string, b: string): number =>
+  a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
 const PAGE_SIZE = 30;
 /** The listing gap (issue #18): pages read per listing, Hush conversations that end it, plain threads looked through. */
 const LIST_PAGES = 5;
@@ -81,7 +94,12 @@ interface StoredDraft {
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isDraft = (x: unknown): x is StoredDraft =>
-  isObj(x) && isObj(x.account) && typeof x.self === 'string' && typeof x.text === 'string' && Array.isArray(x.recipients) && typeof x.maxChars === 'number';
+  isObj(x) &&
+  isObj(x.account) &&
+  typeof x.self === 'string' &&
+  typeof x.text === 'string' &&
+  Array.isArray(x.recipients) &&
+  typeof x.maxChars === 'number';
 
 export function problemOf(f: ApiFailure): InboxProblem {
   if (f.kind === 'status') {
@@ -101,7 +119,9 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
   const forbidden = () => fail('forbidden_sender', 'not a Hush inbox page');
 
   async function selfOf(account: AccountRef): Promise<string | null> {
-    const rec = (await deps.keyAccounts()).find((a) => a.origin === account.origin && a.accountId === account.accountId);
+    const rec = (await deps.keyAccounts()).find(
+      (a) => a.origin === account.origin && a.accountId === account.accountId,
+    );
     if (rec !== undefined) return lower(rec.acct);
     const c = await deps.store.connection(account);
     return c === null ? null : lower(c.acct);
@@ -139,8 +159,11 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     const full = (acct: string): string => lower(acct.includes('@') ? acct : `${acct}@${home}`);
     const t = Date.parse(s.created_at);
     return {
-      statusId: s.id, text: htmlToText(s.content) ?? '', author: { acct: full(s.account.acct), actorUri: null },
-      mentions: s.mentions.map((m) => full(m.acct)), serverTime: Number.isFinite(t) ? Math.floor(t / 1000) : null,
+      statusId: s.id,
+      text: htmlToText(s.content) ?? '',
+      author: { acct: full(s.account.acct), actorUri: null },
+      mentions: s.mentions.map((m) => full(m.acct)),
+      serverTime: Number.isFinite(t) ? Math.floor(t / 1000) : null,
       extras: { cw: (s.spoiler_text ?? '') !== '', media: s.media_attachments.length > 0, card: s.card != null },
     };
   }
@@ -155,7 +178,10 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     const quote = s.quote != null;
     if (v.state !== 'message' || (!poll && !quote)) return v;
     const had = v.flags.find((f) => f.kind === 'unsigned_extras');
-    const base = had?.kind === 'unsigned_extras' ? had : { kind: 'unsigned_extras' as const, cw: false, media: false, card: false };
+    const base =
+      had?.kind === 'unsigned_extras'
+        ? had
+        : { kind: 'unsigned_extras' as const, cw: false, media: false, card: false };
     return { ...v, flags: [...v.flags.filter((f) => f.kind !== 'unsigned_extras'), { ...base, poll, quote }] };
   }
 
@@ -191,15 +217,41 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     const got = (await deps.session.get([draftKey(a, key)]))[draftKey(a, key)];
     return isDraft(got) ? got : null;
   }
-  const putDraft = (a: AccountRef, key: string, d: StoredDraft): Promise<void> => deps.session.set({ [draftKey(a, key)]: d });
+  const putDraft = (a: AccountRef, key: string, d: StoredDraft): Promise<void> =>
+    deps.session.set({ [draftKey(a, key)]: d });
 
   const statusOf = (d: StoredDraft): Promise<ComposeStatus> =>
-    draftStatus(deps.services, d.account, d.recipients.map((acct) => ({ acct, source: d.replyToStatusId === null ? 'typed' as const : 'reply' as const })), d.text, d.maxChars, d.replyMessageId !== null);
+    draftStatus(
+      deps.services,
+      d.account,
+      d.recipients.map((acct) => ({
+        acct,
+        source: d.replyToStatusId === null ? ('typed' as const) : ('reply' as const),
+      })),
+      d.text,
+      d.maxChars,
+      d.replyMessageId !== null,
+    );
 
-  const draftView = (d: StoredDraft | null): InboxDraft => ({ text: d?.text ?? '', recipients: d?.recipients ?? [], replyToStatusId: d?.replyToStatusId ?? null, progress: d?.progress ?? null });
+  const draftView = (d: StoredDraft | null): InboxDraft => ({
+    text: d?.text ?? '',
+    recipients: d?.recipients ?? [],
+    replyToStatusId: d?.replyToStatusId ?? null,
+    progress: d?.progress ?? null,
+  });
 
   async function emptyDraft(account: AccountRef): Promise<StoredDraft> {
-    return { account, self: (await selfOf(account)) ?? '', text: '', recipients: [], replyToStatusId: null, replyMessageId: null, maxChars: await maxCharsOf(account.origin), job: null, progress: null };
+    return {
+      account,
+      self: (await selfOf(account)) ?? '',
+      text: '',
+      recipients: [],
+      replyToStatusId: null,
+      replyMessageId: null,
+      maxChars: await maxCharsOf(account.origin),
+      job: null,
+      progress: null,
+    };
   }
 
   const plainKey = (a: AccountRef): string => `hush-inbox:plain-convs:${a.origin}|${a.accountId}`;
@@ -215,21 +267,47 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
    * it can pair any status with any people); otherwise the instance's list, every one marked
    * 'unconfirmed', never with a contact's verification state it has not earned.
    */
-  async function participantsOf(account: AccountRef, self: string, statusId: string | null, claimed: readonly string[], contacts: Contacts): Promise<ConversationItem['participants']> {
+  async function participantsOf(
+    account: AccountRef,
+    self: string,
+    statusId: string | null,
+    claimed: readonly string[],
+    contacts: Contacts,
+  ): Promise<ConversationItem['participants']> {
     if (statusId !== null) {
       const m = await deps.reader.messageOf(account, statusId);
       if (m !== null && m !== 'locked') {
-        const handles = await deps.services.handlesOf(account, [m.sender.actorUri, ...m.recipients.map((r) => r.actorUri)]);
-        const signed = [...new Set(handles.filter((h): h is string => h !== null).map(lower))].filter((h) => h !== self);
+        const handles = await deps.services.handlesOf(account, [
+          m.sender.actorUri,
+          ...m.recipients.map((r) => r.actorUri),
+        ]);
+        const signed = [...new Set(handles.filter((h): h is string => h !== null).map(lower))].filter(
+          (h) => h !== self,
+        );
         if (handles[0] !== null) return participantStates(contacts, signed.slice(0, MAX_PARTICIPANTS));
       }
     }
-    return [...new Set(claimed)].filter((a) => a !== self).slice(0, MAX_PARTICIPANTS).map((acct) => ({ acct, state: 'unconfirmed' as const }));
+    return [...new Set(claimed)]
+      .filter((a) => a !== self)
+      .slice(0, MAX_PARTICIPANTS)
+      .map((acct) => ({ acct, state: 'unconfirmed' as const }));
   }
 
   /** One page of /api/v1/conversations as list items: Hush conversations only, each last status once. */
-  async function listPage(account: AccountRef, token: string, self: string, home: string, page: readonly ConversationJson[], shown: Set<string>, budget: { probes: number }): Promise<ConversationItem[]> {
-    const [known, plain, contacts] = await Promise.all([hushConversations(account), probedPlain(account), contactMap(account)]);
+  async function listPage(
+    account: AccountRef,
+    token: string,
+    self: string,
+    home: string,
+    page: readonly ConversationJson[],
+    shown: Set<string>,
+    budget: { probes: number },
+  ): Promise<ConversationItem[]> {
+    const [known, plain, contacts] = await Promise.all([
+      hushConversations(account),
+      probedPlain(account),
+      contactMap(account),
+    ]);
     const full = (acct: string): string => lower(acct.includes('@') ? acct : `${acct}@${home}`);
     // One entry per last status: an instance listing one status under two conversations shows it once.
     const withLast = page.filter((c): c is ConversationJson & { last_status: InboxStatus } => {
@@ -241,14 +319,24 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     const hush = seen.map((s) => s.text.includes(STATUS_PREFIX));
     // A conversation whose newest status is plain may hold older Hush messages: its thread is
     // looked through once per last status (bounded per listing), newest first.
-    const probe = withLast.map((c, i) => !hush[i] && !known.has(c.id) && c.last_status.visibility === 'direct' && !plain.has(`${c.id}:${c.last_status.id}`));
+    const probe = withLast.map(
+      (c, i) =>
+        !hush[i] &&
+        !known.has(c.id) &&
+        c.last_status.visibility === 'direct' &&
+        !plain.has(`${c.id}:${c.last_status.id}`),
+    );
     const toProbe = withLast.filter((_, i) => probe[i]).slice(0, Math.max(0, budget.probes));
     budget.probes -= toProbe.length;
-    const found = await Promise.all(toProbe.map(async (c) => {
-      const ctx = await deps.api.context(account.origin, token, c.last_status.id);
-      if (!ctx.ok) return null; // No verdict: asked again next time.
-      return [...ctx.value.ancestors, ...ctx.value.descendants].some((x) => x.visibility === 'direct' && (htmlToText(x.content) ?? '').includes(STATUS_PREFIX));
-    }));
+    const found = await Promise.all(
+      toProbe.map(async (c) => {
+        const ctx = await deps.api.context(account.origin, token, c.last_status.id);
+        if (!ctx.ok) return null; // No verdict: asked again next time.
+        return [...ctx.value.ancestors, ...ctx.value.descendants].some(
+          (x) => x.visibility === 'direct' && (htmlToText(x.content) ?? '').includes(STATUS_PREFIX),
+        );
+      }),
+    );
     const newPlain: string[] = [];
     for (const [i, c] of toProbe.entries()) {
       if (found[i] === true) {
@@ -261,27 +349,47 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     await Promise.all(seen.map((s, i) => (hush[i] ? deps.reader.open(account, s) : Promise.resolve(null))));
     // The rows side by side (each view and its participants are storage reads and maybe a
     // decryption), and the new Hush conversation ids written once.
-    const listed = await Promise.all(withLast.map(async (c, i): Promise<ConversationItem | null> => {
-      const s = seen[i] as SeenStatus;
-      if (!hush[i] && !known.has(c.id)) return null;
-      const claimed = c.accounts.map((a) => full(a.acct));
-      let preview: ConversationItem['preview'];
-      let participants: ConversationItem['participants'];
-      if (hush[i]) {
-        // A one-line preview: no reply context (the list shows none). The signed sender is named
-        // (findings 3, 4): one not among the participants shown (nor the user) is flagged, and the
-        // reader's flags and the signed time travel with the preview.
-        const v = withExtras(await deps.reader.view(account, s.statusId, { brief: true }), c.last_status);
-        participants = await participantsOf(account, self, v.state === 'message' ? s.statusId : null, claimed, contacts);
-        const signed = v.sender === null ? null : { acct: v.sender.acct, trust: v.sender.trust };
-        const senderListed = signed === null || signed.trust === 'self' || (signed.acct !== null && participants.some((p) => p.acct === lower(signed.acct ?? '')));
-        preview = { kind: 'hush', state: v.state, text: v.plaintext === null ? null : snippet(v.plaintext), reason: v.reason, sender: signed, senderListed, flags: v.flags, createdAt: v.createdAt };
-      } else {
-        preview = { kind: 'plain', text: snippet(s.text) };
-        participants = await participantsOf(account, self, null, claimed, contacts);
-      }
-      return { id: c.id, unread: c.unread, participants, lastStatusId: s.statusId, at: s.serverTime ?? 0, preview };
-    }));
+    const listed = await Promise.all(
+      withLast.map(async (c, i): Promise<ConversationItem | null> => {
+        const s = seen[i] as SeenStatus;
+        if (!hush[i] && !known.has(c.id)) return null;
+        const claimed = c.accounts.map((a) => full(a.acct));
+        let preview: ConversationItem['preview'];
+        let participants: ConversationItem['participants'];
+        if (hush[i]) {
+          // A one-line preview: no reply context (the list shows none). The signed sender is named
+          // (findings 3, 4): one not among the participants shown (nor the user) is flagged, and the
+          // reader's flags and the signed time travel with the preview.
+          const v = withExtras(await deps.reader.view(account, s.statusId, { brief: true }), c.last_status);
+          participants = await participantsOf(
+            account,
+            self,
+            v.state === 'message' ? s.statusId : null,
+            claimed,
+            contacts,
+          );
+          const signed = v.sender === null ? null : { acct: v.sender.acct, trust: v.sender.trust };
+          const senderListed =
+            signed === null ||
+            signed.trust === 'self' ||
+            (signed.acct !== null && participants.some((p) => p.acct === lower(signed.acct ?? '')));
+          preview = {
+            kind: 'hush',
+            state: v.state,
+            text: v.plaintext === null ? null : snippet(v.plaintext),
+            reason: v.reason,
+            sender: signed,
+            senderListed,
+            flags: v.flags,
+            createdAt: v.createdAt,
+          };
+        } else {
+          preview = { kind: 'plain', text: snippet(s.text) };
+          participants = await participantsOf(account, self, null, claimed, contacts);
+        }
+        return { id: c.id, unread: c.unread, participants, lastStatusId: s.statusId, at: s.serverTime ?? 0, preview };
+      }),
+    );
     const fresh = withLast.filter((c, i) => hush[i] && !known.has(c.id)).map((c) => c.id);
     if (fresh.length > 0) await rememberHush(account, ...fresh);
     return listed.filter((x): x is ConversationItem => x !== null);
@@ -290,20 +398,35 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
   return {
     'inbox/state': async (_p, sender) => {
       if (!allowed(sender)) return forbidden();
-      const [keyed, conns, lock, phrase] = await Promise.all([deps.keyAccounts(), deps.store.connections(), deps.lockState(), deps.phrase()]);
+      const [keyed, conns, lock, phrase] = await Promise.all([
+        deps.keyAccounts(),
+        deps.store.connections(),
+        deps.lockState(),
+        deps.phrase(),
+      ]);
       const out: InboxAccount[] = [];
       const seen = new Set<string>();
       for (const a of keyed) {
         const ref = { origin: a.origin, accountId: a.accountId };
         seen.add(`${a.origin}|${a.accountId}`);
         const oauth = conns.some((c) => c.origin === a.origin && c.accountId === a.accountId);
-        out.push({ ...ref, acct: a.acct, enabled: a.active, connection: oauth ? 'oauth' : (await deps.hasTab(ref)) ? 'tab' : 'none' });
+        out.push({
+          ...ref,
+          acct: a.acct,
+          enabled: a.active,
+          connection: oauth ? 'oauth' : (await deps.hasTab(ref)) ? 'tab' : 'none',
+        });
       }
-      for (const c of conns) if (!seen.has(`${c.origin}|${c.accountId}`)) out.push({ origin: c.origin, accountId: c.accountId, acct: c.acct, enabled: false, connection: 'oauth' });
+      for (const c of conns)
+        if (!seen.has(`${c.origin}|${c.accountId}`))
+          out.push({ origin: c.origin, accountId: c.accountId, acct: c.acct, enabled: false, connection: 'oauth' });
       return { locked: lock.locked, hasPassphrase: lock.hasPassphrase, phrase, accounts: out };
     },
 
-    'inbox/connect': async ({ instance }, sender): Promise<InboxResponses['inbox/connect'] | ReturnType<typeof forbidden>> => {
+    'inbox/connect': async (
+      { instance },
+      sender,
+    ): Promise<InboxResponses['inbox/connect'] | ReturnType<typeof forbidden>> => {
       if (!allowed(sender)) return forbidden();
       const origin = instanceOrigin(instance, deps.allowHttpLoopback);
       if (origin === null) return { result: 'bad_instance' };
@@ -315,12 +438,24 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       if (app === null) {
         const reg = await deps.api.registerApp(origin, redirectUri, INBOX_SCOPES);
         if (!reg.ok) return { result: 'network', message: reg.kind === 'status' ? `HTTP ${reg.status}` : reg.message };
-        app = { origin, redirectUri, clientId: reg.value.clientId, clientSecret: reg.value.clientSecret, scopes: [...INBOX_SCOPES] };
+        app = {
+          origin,
+          redirectUri,
+          clientId: reg.value.clientId,
+          clientSecret: reg.value.clientSecret,
+          scopes: [...INBOX_SCOPES],
+        };
         await deps.store.putApp(app);
       }
       const verifier = randomToken();
       const state = randomToken();
-      const url = authorizeUrl(origin, { clientId: app.clientId, redirectUri, state, challenge: await challengeS256(verifier), scopes: INBOX_SCOPES });
+      const url = authorizeUrl(origin, {
+        clientId: app.clientId,
+        redirectUri,
+        state,
+        challenge: await challengeS256(verifier),
+        scopes: INBOX_SCOPES,
+      });
       let final: string;
       try {
         final = await deps.identity.launch(url);
@@ -328,19 +463,38 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
         return { result: 'cancelled' };
       }
       const back = parseRedirect(final, redirectUri, state);
-      if (!back.ok) return { result: back.reason === 'denied' ? 'denied' : back.reason === 'state_mismatch' ? 'state_mismatch' : 'cancelled' };
-      const tok = await deps.api.exchange(origin, { clientId: app.clientId, clientSecret: app.clientSecret, redirectUri, code: back.code, verifier, scopes: INBOX_SCOPES });
+      if (!back.ok)
+        return {
+          result:
+            back.reason === 'denied' ? 'denied' : back.reason === 'state_mismatch' ? 'state_mismatch' : 'cancelled',
+        };
+      const tok = await deps.api.exchange(origin, {
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+        redirectUri,
+        code: back.code,
+        verifier,
+        scopes: INBOX_SCOPES,
+      });
       if (!tok.ok) return { result: 'network', message: tok.kind === 'status' ? `HTTP ${tok.status}` : tok.message };
       const me = await deps.api.verifyCredentials(origin, tok.value.token);
-      const revoke = () => deps.api.revoke(origin, { clientId: app.clientId, clientSecret: app.clientSecret, token: tok.value.token });
+      const revoke = () =>
+        deps.api.revoke(origin, { clientId: app.clientId, clientSecret: app.clientSecret, token: tok.value.token });
       if (!me.ok) {
         await revoke();
         return { result: 'network', message: me.kind === 'status' ? `HTTP ${me.status}` : me.message };
       }
       const account = { origin, accountId: me.value.id };
       const known = (await deps.keyAccounts()).find((a) => a.origin === origin && a.accountId === me.value.id);
-      const acct = known?.acct ?? (me.value.acct.includes('@') ? me.value.acct : `${me.value.acct}@${new URL(origin).hostname}`);
-      const stored = await deps.store.connect(account, lower(acct), tok.value.token, tok.value.scopes, await deps.now());
+      const acct =
+        known?.acct ?? (me.value.acct.includes('@') ? me.value.acct : `${me.value.acct}@${new URL(origin).hostname}`);
+      const stored = await deps.store.connect(
+        account,
+        lower(acct),
+        tok.value.token,
+        tok.value.scopes,
+        await deps.now(),
+      );
       if (stored !== 'ok') {
         // Nothing to seal it with (Hush is not enabled for this account here): do not keep a token.
         await revoke();
@@ -354,7 +508,12 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       const own = await deps.store.token(account);
       const app = (await deps.store.apps()).find((a) => a.origin === account.origin);
       let revoked = false;
-      if (typeof own === 'object' && app !== undefined) revoked = await deps.api.revoke(account.origin, { clientId: app.clientId, clientSecret: app.clientSecret, token: own.token });
+      if (typeof own === 'object' && app !== undefined)
+        revoked = await deps.api.revoke(account.origin, {
+          clientId: app.clientId,
+          clientSecret: app.clientSecret,
+          token: own.token,
+        });
       await deps.store.forget(account);
       return { revoked };
     },
@@ -386,14 +545,17 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
           next = at; // What was found is shown; "More" asks for this page again.
           break;
         }
-        items.push(...await listPage(account, tok.token, self, home, r.value.items, shown, budget));
+        items.push(...(await listPage(account, tok.token, self, home, r.value.items, shown, budget)));
         next = r.value.next !== null && !used.has(r.value.next) ? r.value.next : null;
         if (next === null || items.length >= LIST_TARGET) break;
         used.add(next);
         at = next;
       }
       // What a reply in each chat goes to (finding 1): the participants as the list shows them.
-      if (items.length > 0) await deps.session.set(Object.fromEntries(items.map((i) => [listedKey(account, i.id), i.participants.map((p) => p.acct)])));
+      if (items.length > 0)
+        await deps.session.set(
+          Object.fromEntries(items.map((i) => [listedKey(account, i.id), i.participants.map((p) => p.acct)])),
+        );
       return { result: 'ok' as const, items, next, apiMs };
     },
 
@@ -402,33 +564,55 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       const [notReady, tok] = await Promise.all([ready(account), tokenFor(account)]);
       if (notReady !== null) return notReady;
       if (!('token' in tok)) return tok;
-      const [last, ctx, selfAcct] = await Promise.all([deps.api.status(account.origin, tok.token, lastStatusId), deps.api.context(account.origin, tok.token, lastStatusId), selfOf(account)]);
+      const [last, ctx, selfAcct] = await Promise.all([
+        deps.api.status(account.origin, tok.token, lastStatusId),
+        deps.api.context(account.origin, tok.token, lastStatusId),
+        selfOf(account),
+      ]);
       if (!last.ok) return problemOf(last);
       if (!ctx.ok) return problemOf(ctx);
       const self = selfAcct ?? '';
       const home = self.slice(self.lastIndexOf('@') + 1);
       // Only direct statuses belong to a private conversation; one entry per id, oldest first.
       const all = new Map<string, InboxStatus>();
-      for (const s of [...ctx.value.ancestors, last.value, ...ctx.value.descendants]) if (s.visibility === 'direct') all.set(s.id, s);
+      for (const s of [...ctx.value.ancestors, last.value, ...ctx.value.descendants])
+        if (s.visibility === 'direct') all.set(s.id, s);
       const ordered = [...all.values()].sort((a, b) => byId(a.id, b.id));
       const seen = ordered.map((s) => seenOf(s, home));
       const isHush = seen.map((s) => s.text.includes(STATUS_PREFIX));
       // The context is the instance's own answer about each status (reply link and text): the
       // reply-link check reads it from there instead of asking for every status again.
       for (const s of [...ctx.value.ancestors, last.value, ...ctx.value.descendants]) {
-        await deps.reader.knowServerStatus(account, s.id, { inReplyToId: s.in_reply_to_id ?? null, text: hushTextOf(s.content) });
+        await deps.reader.knowServerStatus(account, s.id, {
+          inReplyToId: s.in_reply_to_id ?? null,
+          text: hushTextOf(s.content),
+        });
       }
       // Every status is registered (in order: first seen first), so parts join their message; only
       // the page asked for is then verified and decrypted, not the whole history.
       for (const [i, s] of seen.entries()) if (isHush[i]) await deps.reader.open(account, s);
-      type Entry = { statusIds: string[]; author: string; mine: boolean; serverTime: number | null; plain: string | null; status: InboxStatus };
+      type Entry = {
+        statusIds: string[];
+        author: string;
+        mine: boolean;
+        serverTime: number | null;
+        plain: string | null;
+        status: InboxStatus;
+      };
       const entries: Entry[] = [];
       const firstOf = new Map<string, Entry>();
       for (const [i, s] of seen.entries()) {
         const st = ordered[i] as InboxStatus;
         if (!isHush[i]) {
           // A plain DM is the server's word anyway (shown as not encrypted): its account id says whose.
-          entries.push({ statusIds: [s.statusId], author: s.author.acct, mine: st.account.id === account.accountId, serverTime: s.serverTime, plain: s.text, status: st });
+          entries.push({
+            statusIds: [s.statusId],
+            author: s.author.acct,
+            mine: st.account.id === account.accountId,
+            serverTime: s.serverTime,
+            plain: s.text,
+            status: st,
+          });
           continue;
         }
         const part = deps.reader.partOf(account, s.statusId);
@@ -439,7 +623,14 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
             continue;
           }
         }
-        const e: Entry = { statusIds: [s.statusId], author: s.author.acct, mine: false, serverTime: s.serverTime, plain: null, status: st };
+        const e: Entry = {
+          statusIds: [s.statusId],
+          author: s.author.acct,
+          mine: false,
+          serverTime: s.serverTime,
+          plain: null,
+          status: st,
+        };
         if (part !== null) firstOf.set(part.group, e);
         entries.push(e);
       }
@@ -450,21 +641,31 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       const start = Math.max(0, stop - PAGE_SIZE);
       // Verified and decrypted all at once first (with the message before the page, which most
       // replies answer), so each view below finds the message its reply context names.
-      const firstId = (e: Entry | undefined): string | null => (e !== undefined && e.plain === null ? (e.statusIds[0] ?? null) : null);
-      await Promise.all(entries.slice(Math.max(0, start - 1), stop).map((e) => {
-        const id = firstId(e);
-        return id === null ? Promise.resolve(null) : deps.reader.messageOf(account, id);
-      }));
-      const messages: ThreadMessage[] = await Promise.all(entries.slice(start, stop).map(async (e) => {
-        const base = { statusIds: e.statusIds, author: e.author, serverTime: e.serverTime };
-        if (e.plain !== null) return { ...base, mine: e.mine, hush: null, plain: e.plain };
-        const view = withExtras(await deps.reader.view(account, e.statusIds[0] as string), e.status);
-        // "You" for a Hush message only when the signed sender is the user (finding 2): the
-        // instance's account id on the status is only its claim.
-        return { ...base, mine: view.state === 'message' && view.sender?.trust === 'self', hush: view, plain: null };
-      }));
+      const firstId = (e: Entry | undefined): string | null =>
+        e !== undefined && e.plain === null ? (e.statusIds[0] ?? null) : null;
+      await Promise.all(
+        entries.slice(Math.max(0, start - 1), stop).map((e) => {
+          const id = firstId(e);
+          return id === null ? Promise.resolve(null) : deps.reader.messageOf(account, id);
+        }),
+      );
+      const messages: ThreadMessage[] = await Promise.all(
+        entries.slice(start, stop).map(async (e) => {
+          const base = { statusIds: e.statusIds, author: e.author, serverTime: e.serverTime };
+          if (e.plain !== null) return { ...base, mine: e.mine, hush: null, plain: e.plain };
+          const view = withExtras(await deps.reader.view(account, e.statusIds[0] as string), e.status);
+          // "You" for a Hush message only when the signed sender is the user (finding 2): the
+          // instance's account id on the status is only its claim.
+          return { ...base, mine: view.state === 'message' && view.sender?.trust === 'self', hush: view, plain: null };
+        }),
+      );
       const participants = [...new Set(seen.flatMap((s) => [s.author.acct, ...s.mentions]))].filter((a) => a !== self);
-      return { result: 'ok' as const, messages, older: start > 0 ? (entries[start]?.statusIds[0] ?? null) : null, participants };
+      return {
+        result: 'ok' as const,
+        messages,
+        older: start > 0 ? (entries[start]?.statusIds[0] ?? null) : null,
+        participants,
+      };
     },
 
     'inbox/mark-read': async ({ account, conversationId }, sender) => {
@@ -485,15 +686,27 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       if (!r.ok) return problemOf(r);
       const self = (await selfOf(account)) ?? '';
       const home = self.slice(self.lastIndexOf('@') + 1);
-      const accts = [...new Set(r.value.map((a) => lower(a.acct.includes('@') ? a.acct : `${a.acct}@${home}`)))].filter((a) => a !== self && /^[\w.-]+@[\w.:-]+$/.test(a)).slice(0, 5);
+      const accts = [...new Set(r.value.map((a) => lower(a.acct.includes('@') ? a.acct : `${a.acct}@${home}`)))]
+        .filter((a) => a !== self && /^[\w.-]+@[\w.:-]+$/.test(a))
+        .slice(0, 5);
       // The overlay's completion ranking (finding 5): pinned contacts first, look-alikes marked. No
       // lookup here: a result that is not a contact is checked (and its key pinned) only once the
       // user adds it, as when typing it in the editor.
       const contacts = await deps.services.contactList(account);
-      const ranked = rankCompletions(contacts.filter((c) => lower(c.acct) !== self), q, accts.map((acct) => ({ acct, hasKey: false })));
+      const ranked = rankCompletions(
+        contacts.filter((c) => lower(c.acct) !== self),
+        q,
+        accts.map((acct) => ({ acct, hasKey: false })),
+      );
       return {
         result: 'ok' as const,
-        accounts: ranked.map((c) => ({ acct: lower(c.acct), ready: c.contact && c.hasKey, state: c.contact ? (c.hasKey ? 'ready' as const : 'not_ready' as const) : 'unchecked' as const, contact: c.contact, lookalikeOf: c.lookalikeOf })),
+        accounts: ranked.map((c) => ({
+          acct: lower(c.acct),
+          ready: c.contact && c.hasKey,
+          state: c.contact ? (c.hasKey ? ('ready' as const) : ('not_ready' as const)) : ('unchecked' as const),
+          contact: c.contact,
+          lookalikeOf: c.lookalikeOf,
+        })),
       };
     },
 
@@ -507,8 +720,12 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       if (!allowed(sender)) return forbidden();
       const before = (await getDraft(account, key)) ?? (await emptyDraft(account));
       // While parts of a message are out, its text and recipients are fixed.
-      if ((before.job !== null && before.job.postedIds.length > 0) || sending.has(draftKey(account, key))) return { status: await statusOf(before), reply: before.reply ?? null };
-      const clean = (list: readonly string[]): string[] => [...new Set(list.map((r) => lower(r.replace(/^@/, ''))))].filter((r) => /^[\w.-]+@[\w.:-]+$/.test(r) && r !== before.self);
+      if ((before.job !== null && before.job.postedIds.length > 0) || sending.has(draftKey(account, key)))
+        return { status: await statusOf(before), reply: before.reply ?? null };
+      const clean = (list: readonly string[]): string[] =>
+        [...new Set(list.map((r) => lower(r.replace(/^@/, ''))))].filter(
+          (r) => /^[\w.-]+@[\w.:-]+$/.test(r) && r !== before.self,
+        );
       let next: StoredDraft;
       if (replyToStatusId !== null) {
         // A reply in a chat goes to the conversation's participants as the list showed them to the
@@ -521,7 +738,10 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
         let messageId: string | null = null;
         let reply: ReplyCheck | null = null;
         if (m !== null && m !== 'locked') {
-          const handles = await deps.services.handlesOf(account, [m.sender.actorUri, ...m.recipients.map((r) => r.actorUri)]);
+          const handles = await deps.services.handlesOf(account, [
+            m.sender.actorUri,
+            ...m.recipients.map((r) => r.actorUri),
+          ]);
           const signed = clean(handles.filter((h): h is string => h !== null));
           if (to.length === 0) to = signed;
           const notListed = signed.filter((h) => !to.includes(h));
@@ -529,18 +749,37 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
           if (notListed.length === 0 && notSigned.length === 0) messageId = m.messageId;
           else {
             const sender = (await deps.services.handlesOf(account, [m.sender.actorUri]))[0] ?? null;
-            const same = before.reply != null && before.replyToStatusId === replyToStatusId && before.reply.notListed.join(' ') === notListed.join(' ') && before.reply.notSigned.join(' ') === notSigned.join(' ');
+            const same =
+              before.reply != null &&
+              before.replyToStatusId === replyToStatusId &&
+              before.reply.notListed.join(' ') === notListed.join(' ') &&
+              before.reply.notSigned.join(' ') === notSigned.join(' ');
             // Confirmed: the reply goes to the listed participants, linked to nothing (neither the
             // signed reply link nor in_reply_to): they may never have had the answered message,
             // and threading under it would file the reply in the injected message's conversation.
-            reply = { notListed, notSigned, sender: sender === null ? null : lower(sender), confirmed: confirm === true || (same && (before.reply?.confirmed)) };
+            reply = {
+              notListed,
+              notSigned,
+              sender: sender === null ? null : lower(sender),
+              confirmed: confirm === true || (same && before.reply?.confirmed),
+            };
           }
         }
         next = { ...before, text, recipients: to, replyToStatusId, replyMessageId: messageId, reply };
       } else {
-        next = { ...before, text, recipients: clean(recipients), replyToStatusId: null, replyMessageId: null, reply: null };
+        next = {
+          ...before,
+          text,
+          recipients: clean(recipients),
+          replyToStatusId: null,
+          replyMessageId: null,
+          reply: null,
+        };
       }
-      const changed = next.text !== before.text || next.recipients.join(' ') !== before.recipients.join(' ') || next.replyToStatusId !== before.replyToStatusId;
+      const changed =
+        next.text !== before.text ||
+        next.recipients.join(' ') !== before.recipients.join(' ') ||
+        next.replyToStatusId !== before.replyToStatusId;
       if (changed) next = { ...next, job: null, progress: null };
       await putDraft(account, key, next);
       return { status: await statusOf(next), reply: next.reply ?? null };
@@ -553,21 +792,45 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       if (d === null) return { phase: 'failed' as const, done: 0, total: 0, problem: { kind: 'empty' as const } };
       if (sending.has(id)) return d.progress ?? { phase: 'sending' as const, done: 0, total: 0 };
       // Never encrypted to a reply list that differs from the answered message's parties unless the user confirmed it.
-      if (d.job === null && d.reply != null && !d.reply.confirmed) return { phase: 'failed' as const, done: 0, total: 0, problem: { kind: 'unconfirmed_recipients' as const } };
+      if (d.job === null && d.reply != null && !d.reply.confirmed)
+        return { phase: 'failed' as const, done: 0, total: 0, problem: { kind: 'unconfirmed_recipients' as const } };
       sending.add(id);
       try {
         const latest = async (): Promise<StoredDraft> => (await getDraft(account, key)) ?? d;
-        const r = await sendDraft({
-          services: deps.services, reader: deps.reader, statusApi: deps.statusApi, now: deps.now,
-          token: async (a) => {
-            const t = await tokenFor(a);
-            return 'token' in t ? t.token : null;
+        const r = await sendDraft(
+          {
+            services: deps.services,
+            reader: deps.reader,
+            statusApi: deps.statusApi,
+            now: deps.now,
+            token: async (a) => {
+              const t = await tokenFor(a);
+              return 'token' in t ? t.token : null;
+            },
           },
-        }, { account, self: d.self, text: d.text, recipients: d.recipients, reply: d.replyToStatusId === null || d.reply != null ? null : { statusId: d.replyToStatusId, messageId: d.replyMessageId }, maxChars: d.maxChars, job: d.job }, {
-          status: () => statusOf(d),
-          keep: async (job, progress) => putDraft(account, key, { ...(await latest()), job, progress }),
-          progress: async (job) => putDraft(account, key, { ...(await latest()), job, progress: { phase: 'sending', done: job.postedIds.length, total: job.statuses.length } }),
-        });
+          {
+            account,
+            self: d.self,
+            text: d.text,
+            recipients: d.recipients,
+            reply:
+              d.replyToStatusId === null || d.reply != null
+                ? null
+                : { statusId: d.replyToStatusId, messageId: d.replyMessageId },
+            maxChars: d.maxChars,
+            job: d.job,
+          },
+          {
+            status: () => statusOf(d),
+            keep: async (job, progress) => putDraft(account, key, { ...(await latest()), job, progress }),
+            progress: async (job) =>
+              putDraft(account, key, {
+                ...(await latest()),
+                job,
+                progress: { phase: 'sending', done: job.postedIds.length, total: job.statuses.length },
+              }),
+          },
+        );
         if (r.sent) await putDraft(account, key, { ...(await latest()), text: '', job: null, progress: r.progress });
         return r.progress;
       } finally {
@@ -580,7 +843,12 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       const tok = await tokenFor(account);
       if (!('token' in tok)) return tok;
       const to = recipients.map((r) => lower(r.replace(/^@/, ''))).filter((r) => /^[\w.-]+@[\w.:-]+$/.test(r));
-      const r = await deps.statusApi.post(account.origin, tok.token, { status: invitationText(to), inReplyToId: null, allowedMentions: null, idempotencyKey: `hush-invite-${randomToken()}` });
+      const r = await deps.statusApi.post(account.origin, tok.token, {
+        status: invitationText(to),
+        inReplyToId: null,
+        allowedMentions: null,
+        idempotencyKey: `hush-invite-${randomToken()}`,
+      });
       return r.ok ? { result: 'ok' as const } : problemOf(r);
     },
   };

@@ -40,7 +40,10 @@ export class InboxStore {
   /** One writer at a time (read-modify-write of the lists). */
   private chain: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly area: Area, private readonly services: KeyServices) {}
+  constructor(
+    private readonly area: Area,
+    private readonly services: KeyServices,
+  ) {}
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn, fn);
@@ -72,16 +75,33 @@ export class InboxStore {
   }
 
   async connection(account: AccountRef): Promise<ConnectionRecord | null> {
-    return (await this.connections()).find((c) => c.origin === account.origin && c.accountId === account.accountId) ?? null;
+    return (
+      (await this.connections()).find((c) => c.origin === account.origin && c.accountId === account.accountId) ?? null
+    );
   }
 
   /** Seals and stores the token; 'locked' / 'not_enabled' when the account's local key is not available. */
-  async connect(account: AccountRef, acct: string, token: string, scopes: readonly string[], now: number): Promise<'ok' | 'locked' | 'not_enabled'> {
+  async connect(
+    account: AccountRef,
+    acct: string,
+    token: string,
+    scopes: readonly string[],
+    now: number,
+  ): Promise<'ok' | 'locked' | 'not_enabled'> {
     const sealed = await this.services.sealLocal(account, new TextEncoder().encode(token));
     if (!(sealed instanceof Uint8Array)) return sealed === 'locked' ? 'locked' : 'not_enabled';
-    const record: ConnectionRecord = { origin: account.origin, accountId: account.accountId, acct, sealedToken: b64std(sealed), scopes: [...scopes], connectedAt: now };
+    const record: ConnectionRecord = {
+      origin: account.origin,
+      accountId: account.accountId,
+      acct,
+      sealedToken: b64std(sealed),
+      scopes: [...scopes],
+      connectedAt: now,
+    };
     await this.exclusive(async () => {
-      const list = (await this.connections()).filter((c) => !(c.origin === account.origin && c.accountId === account.accountId));
+      const list = (await this.connections()).filter(
+        (c) => !(c.origin === account.origin && c.accountId === account.accountId),
+      );
       await this.area.set({ [CONNECTIONS]: [...list, record] });
     });
     return 'ok';
@@ -101,7 +121,9 @@ export class InboxStore {
 
   forget(account: AccountRef): Promise<void> {
     return this.exclusive(async () => {
-      const list = (await this.connections()).filter((c) => !(c.origin === account.origin && c.accountId === account.accountId));
+      const list = (await this.connections()).filter(
+        (c) => !(c.origin === account.origin && c.accountId === account.accountId),
+      );
       await this.area.set({ [CONNECTIONS]: list });
     });
   }

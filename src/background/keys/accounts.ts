@@ -5,7 +5,13 @@
  * maintenance alarm and reported once they keep failing.
  */
 import {
-  createChain, currentPrekey, encodeBundle, encodeRevocation, fingerprint, generateIdentity, type RevocationReason,
+  createChain,
+  currentPrekey,
+  encodeBundle,
+  encodeRevocation,
+  fingerprint,
+  generateIdentity,
+  type RevocationReason,
 } from '../../protocol/index';
 import type { AccountRef } from '../services';
 import { record } from '../diagnostics';
@@ -38,7 +44,11 @@ export interface AccountStatusView {
 export type EnableOutcome =
   | { readonly result: 'enabled'; readonly status: AccountStatusView }
   | { readonly result: 'fields_full'; readonly fields: readonly { readonly index: number; readonly name: string }[] }
-  | { readonly result: 'error'; readonly reason: 'no_tab' | 'account_mismatch' | 'network' | 'locked' | 'bad_choice' | 'publish_failed'; readonly message: string };
+  | {
+      readonly result: 'error';
+      readonly reason: 'no_tab' | 'account_mismatch' | 'network' | 'locked' | 'bad_choice' | 'publish_failed';
+      readonly message: string;
+    };
 
 export async function accountStatus(rt: KeyRuntime, ref: AccountRef): Promise<AccountStatusView> {
   const r = await rt.account(ref);
@@ -61,29 +71,53 @@ export async function accountStatus(rt: KeyRuntime, ref: AccountRef): Promise<Ac
   };
 }
 
-type PublishAttempt = { ok: true } | { ok: false; reason: 'no_tab' | 'account_mismatch' | 'network' | 'fields_full' | 'bad_choice'; message: string; fields?: { index: number; name: string }[] };
+type PublishAttempt =
+  | { ok: true }
+  | {
+      ok: false;
+      reason: 'no_tab' | 'account_mismatch' | 'network' | 'fields_full' | 'bad_choice';
+      message: string;
+      fields?: { index: number; name: string }[];
+    };
 
 /** Writes `value` into the user's Hush field, keeping every other field exactly. */
-async function publishValue(rt: KeyRuntime, ref: AccountRef, value: string, replaceIndex: number | null, creds?: CredentialJson, token?: string): Promise<PublishAttempt> {
+async function publishValue(
+  rt: KeyRuntime,
+  ref: AccountRef,
+  value: string,
+  replaceIndex: number | null,
+  creds?: CredentialJson,
+  token?: string,
+): Promise<PublishAttempt> {
   const tok = token ?? (await rt.deps.token(ref, 'publish'));
-  if (tok === null) return { ok: false, reason: 'no_tab', message: 'open a tab of this account on its instance so Hush can publish' };
+  if (tok === null)
+    return { ok: false, reason: 'no_tab', message: 'open a tab of this account on its instance so Hush can publish' };
   let me = creds;
   if (me === undefined) {
     const got = await rt.api.verifyCredentials(ref.origin, tok);
     if (!got.ok) return { ok: false, reason: 'network', message: got.message };
     me = got.value;
   }
-  if (me.id !== ref.accountId) return { ok: false, reason: 'account_mismatch', message: 'the tab is signed in to another account' };
+  if (me.id !== ref.accountId)
+    return { ok: false, reason: 'account_mismatch', message: 'the tab is signed in to another account' };
   const plan = planFields(me.source.fields, value, replaceIndex);
-  if (plan.kind === 'full') return { ok: false, reason: 'fields_full', message: 'all profile fields are taken', fields: [...plan.fields] };
+  if (plan.kind === 'full')
+    return { ok: false, reason: 'fields_full', message: 'all profile fields are taken', fields: [...plan.fields] };
   if (plan.kind === 'bad_choice') return { ok: false, reason: 'bad_choice', message: 'no such field' };
   const saved = await rt.api.updateFields(ref.origin, tok, plan.fields);
   if (!saved.ok) return { ok: false, reason: 'network', message: saved.message };
-  if (!fieldsMatch(plan.fields, saved.value.source.fields)) return { ok: false, reason: 'network', message: 'the instance did not store the fields as sent' };
+  if (!fieldsMatch(plan.fields, saved.value.source.fields))
+    return { ok: false, reason: 'network', message: 'the instance did not store the fields as sent' };
   return { ok: true };
 }
 
-async function recordAttempt(rt: KeyRuntime, ref: AccountRef, epoch: number, kind: 'bundle' | 'revocation', attempt: PublishAttempt): Promise<AccountRecord | null> {
+async function recordAttempt(
+  rt: KeyRuntime,
+  ref: AccountRef,
+  epoch: number,
+  kind: 'bundle' | 'revocation',
+  attempt: PublishAttempt,
+): Promise<AccountRecord | null> {
   const now = await rt.now();
   return rt.store.exclusive(async () => {
     const r = await rt.account(ref);
@@ -92,13 +126,27 @@ async function recordAttempt(rt: KeyRuntime, ref: AccountRef, epoch: number, kin
       ? {
           ...r,
           published: { epoch, at: now, kind },
-          publish: { wantEpoch: r.chainInfo.epoch === epoch || kind === 'revocation' ? null : r.chainInfo.epoch, attempts: 0, lastError: null, lastAttemptAt: now },
+          publish: {
+            wantEpoch: r.chainInfo.epoch === epoch || kind === 'revocation' ? null : r.chainInfo.epoch,
+            attempts: 0,
+            lastError: null,
+            lastAttemptAt: now,
+          },
           ...(kind === 'revocation' ? { status: 'revoked' as const, revokedAt: now } : {}),
         }
       : // No open tab of the account is a wait, not a failure: it does not count towards "failing".
-        { ...r, publish: { ...r.publish, attempts: r.publish.attempts + (attempt.reason === 'no_tab' ? 0 : 1), lastError: attempt.message, lastAttemptAt: now } };
+        {
+          ...r,
+          publish: {
+            ...r.publish,
+            attempts: r.publish.attempts + (attempt.reason === 'no_tab' ? 0 : 1),
+            lastError: attempt.message,
+            lastAttemptAt: now,
+          },
+        };
     await rt.store.putAccount(next);
-    if (!attempt.ok && next.publish.attempts === FAILING_AFTER) record('warn', `publishing the key of ${r.acct} keeps failing: ${attempt.message}`);
+    if (!attempt.ok && next.publish.attempts === FAILING_AFTER)
+      record('warn', `publishing the key of ${r.acct} keeps failing: ${attempt.message}`);
     return next;
   });
 }
@@ -111,10 +159,12 @@ export async function enable(rt: KeyRuntime, ref: AccountRef, replaceIndex: numb
   }
   if (await rt.isLocked()) return { result: 'error', reason: 'locked', message: 'unlock Hush first' };
   const token = await rt.deps.token(ref, 'publish');
-  if (token === null) return { result: 'error', reason: 'no_tab', message: 'open a tab of this account on its instance' };
+  if (token === null)
+    return { result: 'error', reason: 'no_tab', message: 'open a tab of this account on its instance' };
   const creds = await rt.api.verifyCredentials(ref.origin, token);
   if (!creds.ok) return { result: 'error', reason: 'network', message: creds.message };
-  if (creds.value.id !== ref.accountId) return { result: 'error', reason: 'account_mismatch', message: 'the tab is signed in to another account' };
+  if (creds.value.id !== ref.accountId)
+    return { result: 'error', reason: 'account_mismatch', message: 'the tab is signed in to another account' };
   // Ask before generating anything when every field is taken.
   const probe = planFields(creds.value.source.fields, '', replaceIndex);
   if (probe.kind === 'full') return { result: 'fields_full', fields: probe.fields };
@@ -123,13 +173,25 @@ export async function enable(rt: KeyRuntime, ref: AccountRef, replaceIndex: numb
   if (!domain.ok) return { result: 'error', reason: 'network', message: domain.message };
   const now = await rt.now();
   const settings = await rt.store.settings();
-  const material: KeyMaterial = { identity: generateIdentity(creds.value.uri), chain: createChain(now, settings.rotationPeriodSeconds) };
+  const material: KeyMaterial = {
+    identity: generateIdentity(creds.value.uri),
+    chain: createChain(now, settings.rotationPeriodSeconds),
+  };
   const secrets = await rt.secretsFor(ref, material);
   if (secrets === 'locked') return { result: 'error', reason: 'locked', message: 'unlock Hush first' };
   const record: AccountRecord = {
-    v: 2, origin: ref.origin, accountId: ref.accountId, acct: `${creds.value.username}@${domain.value}`, actorUri: creds.value.uri,
-    identityPk: b64(material.identity.publicKey), createdAt: now, status: 'active', revokedAt: null, secrets,
-    chainInfo: chainInfo(material.chain), published: null,
+    v: 2,
+    origin: ref.origin,
+    accountId: ref.accountId,
+    acct: `${creds.value.username}@${domain.value}`,
+    actorUri: creds.value.uri,
+    identityPk: b64(material.identity.publicKey),
+    createdAt: now,
+    status: 'active',
+    revokedAt: null,
+    secrets,
+    chainInfo: chainInfo(material.chain),
+    published: null,
     publish: { wantEpoch: material.chain.epoch, attempts: 0, lastError: null, lastAttemptAt: null },
   };
   // Stored first: if publishing fails, the same keys are published by the next retry.
@@ -142,7 +204,10 @@ export async function enable(rt: KeyRuntime, ref: AccountRef, replaceIndex: numb
 }
 
 /** Rotation + publish retry for one account (the alarm runs it for all). Needs unlocked secrets. */
-export async function maintainAccount(rt: KeyRuntime, ref: AccountRef): Promise<'ok' | 'locked' | 'not_enabled' | 'publish_failed'> {
+export async function maintainAccount(
+  rt: KeyRuntime,
+  ref: AccountRef,
+): Promise<'ok' | 'locked' | 'not_enabled' | 'publish_failed'> {
   const now = await rt.now();
   const { graceSeconds } = await rt.store.settings();
   const updated = await rt.store.exclusive(async () => {
@@ -174,14 +239,22 @@ export async function maintainAll(rt: KeyRuntime): Promise<void> {
   }
 }
 
-export type RevokeOutcome = { readonly result: 'revoked'; readonly status: AccountStatusView } | { readonly result: 'error'; readonly reason: string; readonly message: string };
+export type RevokeOutcome =
+  | { readonly result: 'revoked'; readonly status: AccountStatusView }
+  | { readonly result: 'error'; readonly reason: string; readonly message: string };
 
 /** Publishes a revocation signed by the key (replacing the bundle); the key is then never used again. */
 export async function revoke(rt: KeyRuntime, ref: AccountRef, reason: RevocationReason): Promise<RevokeOutcome> {
   const r = await rt.account(ref);
-  if (r?.status !== 'active') return { result: 'error', reason: 'not_enabled', message: 'no active key for this account' };
+  if (r?.status !== 'active')
+    return { result: 'error', reason: 'not_enabled', message: 'no active key for this account' };
   const m = await rt.material(r);
-  if (!m.ok) return { result: 'error', reason: m.reason, message: m.reason === 'locked' ? 'unlock Hush first' : 'stored keys are damaged' };
+  if (!m.ok)
+    return {
+      result: 'error',
+      reason: m.reason,
+      message: m.reason === 'locked' ? 'unlock Hush first' : 'stored keys are damaged',
+    };
   const now = await rt.now();
   const attempt = await publishValue(rt, ref, encodeRevocation(m.material.identity, now, reason), null);
   if (!attempt.ok) return { result: 'error', reason: attempt.reason, message: attempt.message };

@@ -4,7 +4,13 @@
  * a wrong code, a damaged file, a backup of another account, or an existing different key changes
  * nothing. The restored chain gives the same identity and the same future prekeys.
  */
-import { exportBackup, generateRecoveryCode, importBackup, BACKUP_MEMLIMIT, BACKUP_OPSLIMIT } from '../../protocol/index';
+import {
+  exportBackup,
+  generateRecoveryCode,
+  importBackup,
+  BACKUP_MEMLIMIT,
+  BACKUP_OPSLIMIT,
+} from '../../protocol/index';
 import type { KeysBackupExport, KeysBackupImport } from '../../messaging/keys-messages';
 import type { AccountRef } from '../services';
 import { b64, unb64 } from '../../messaging/encoding';
@@ -25,7 +31,15 @@ export async function exportAccountBackup(rt: KeyRuntime, ref: AccountRef): Prom
   return { result: 'ok', fileName: `hush-backup-${user}.hush`, contents: b64(file), recoveryCode: code };
 }
 
-export async function importAccountBackup(rt: KeyRuntime, ref: AccountRef, contents: string, code: string, replaceExisting: boolean, actorUriOfTab: string | null, acct: string | null): Promise<KeysBackupImport> {
+export async function importAccountBackup(
+  rt: KeyRuntime,
+  ref: AccountRef,
+  contents: string,
+  code: string,
+  replaceExisting: boolean,
+  actorUriOfTab: string | null,
+  acct: string | null,
+): Promise<KeysBackupImport> {
   const file = unb64(contents.trim());
   if (file === undefined) return { result: 'wrong_code_or_corrupt', message: 'this is not a Hush backup file' };
   const got = importBackup(file, code);
@@ -37,23 +51,44 @@ export async function importAccountBackup(rt: KeyRuntime, ref: AccountRef, conte
       unsupported_version: 'this backup was made by a newer Hush',
       unsupported_params: 'this backup uses unsupported settings',
     } as const;
-    const result = got.reason === 'malformed_code' ? 'malformed_code' : got.reason === 'wrong_code_or_corrupt' || got.reason === 'malformed' ? 'wrong_code_or_corrupt' : 'unsupported';
+    const result =
+      got.reason === 'malformed_code'
+        ? 'malformed_code'
+        : got.reason === 'wrong_code_or_corrupt' || got.reason === 'malformed'
+          ? 'wrong_code_or_corrupt'
+          : 'unsupported';
     return { result, message: messages[got.reason] };
   }
   const { identity, chain } = got.value;
-  if (actorUriOfTab === null || acct === null) return { result: 'no_account', message: 'open a tab signed in to the account to restore' };
-  if (identity.actorUri !== actorUriOfTab) return { result: 'wrong_account', message: `this backup belongs to ${identity.actorUri}` };
+  if (actorUriOfTab === null || acct === null)
+    return { result: 'no_account', message: 'open a tab signed in to the account to restore' };
+  if (identity.actorUri !== actorUriOfTab)
+    return { result: 'wrong_account', message: `this backup belongs to ${identity.actorUri}` };
   const outcome = await rt.store.exclusive(async (): Promise<KeysBackupImport | null> => {
     const existing = await rt.account(ref);
-    if (existing !== null && existing.identityPk !== b64(identity.publicKey) && existing.status === 'active' && !replaceExisting) {
+    if (
+      existing !== null &&
+      existing.identityPk !== b64(identity.publicKey) &&
+      existing.status === 'active' &&
+      !replaceExisting
+    ) {
       return { result: 'exists', message: 'this browser already has a different key for the account' };
     }
     const secrets = await rt.secretsFor(ref, { identity, chain });
     if (secrets === 'locked') return { result: 'locked', message: 'unlock Hush first' };
     const now = await rt.now();
     const record: AccountRecord = {
-      v: 2, origin: ref.origin, accountId: ref.accountId, acct, actorUri: identity.actorUri, identityPk: b64(identity.publicKey),
-      createdAt: now, status: 'active', revokedAt: null, secrets, chainInfo: chainInfo(chain),
+      v: 2,
+      origin: ref.origin,
+      accountId: ref.accountId,
+      acct,
+      actorUri: identity.actorUri,
+      identityPk: b64(identity.publicKey),
+      createdAt: now,
+      status: 'active',
+      revokedAt: null,
+      secrets,
+      chainInfo: chainInfo(chain),
       // The other device published this chain; we only publish when our rotation moves past it.
       published: { epoch: chain.epoch, at: now, kind: 'bundle' },
       publish: { wantEpoch: null, attempts: 0, lastError: null, lastAttemptAt: null },

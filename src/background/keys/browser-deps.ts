@@ -12,7 +12,6 @@ import { getTabState } from '../tab-state';
 import type { KeyValueArea } from '../storage/kv';
 import { KeyRuntime, type TokenPurpose } from './runtime';
 
-
 /** Test builds only: seconds added to the real clock (tests move time forward for rotation). */
 export const TEST_CLOCK_KEY = 'hush-test:clock-offset';
 /** Test builds only: { domain: origin } for WebFinger, since the test federation's domains (a.test) have no host. */
@@ -49,14 +48,14 @@ async function now(): Promise<number> {
   return Math.floor(Date.now() / 1000) + offset;
 }
 
-
 async function tabsOf(account: AccountRef): Promise<{ tabId: number; state: TabState }[]> {
   const tabs = await browser.tabs.query({});
   const out: { tabId: number; state: TabState }[] = [];
   for (const t of tabs) {
     if (t.id === undefined) continue;
     const state = await getTabState(t.id);
-    if (state?.origin === account.origin && state.page.account?.id === account.accountId) out.push({ tabId: t.id, state });
+    if (state?.origin === account.origin && state.page.account?.id === account.accountId)
+      out.push({ tabId: t.id, state });
   }
   return out;
 }
@@ -76,10 +75,15 @@ export async function tabAccount(account: AccountRef): Promise<{ acct: string; a
 export async function pageToken(account: AccountRef, purpose: TokenPurpose): Promise<string | null> {
   for (const { tabId } of await tabsOf(account)) {
     try {
-      const reply: unknown = await browser.tabs.sendMessage(tabId, { type: ACCOUNT_TOKEN_REQUEST, purpose }, { frameId: 0 });
+      const reply: unknown = await browser.tabs.sendMessage(
+        tabId,
+        { type: ACCOUNT_TOKEN_REQUEST, purpose },
+        { frameId: 0 },
+      );
       if (typeof reply !== 'object' || reply === null) continue;
       const r = reply as { accountId?: unknown; token?: unknown };
-      if (r.accountId === account.accountId && typeof r.token === 'string' && /^[\w.~+/=-]{8,512}$/.test(r.token)) return r.token;
+      if (r.accountId === account.accountId && typeof r.token === 'string' && /^[\w.~+/=-]{8,512}$/.test(r.token))
+        return r.token;
     } catch {
       // That tab's content script is gone (navigated, closed): try the next one.
     }

@@ -11,7 +11,12 @@ export const MAX_FIELDS = 4;
 const HUSH_VALUE = /^\s*Hush (?:encryption key|key revoked)\s/;
 
 export type FieldPlan =
-  | { readonly kind: 'ok'; readonly fields: readonly RawField[]; readonly replaced: RawField | null; readonly index: number }
+  | {
+      readonly kind: 'ok';
+      readonly fields: readonly RawField[];
+      readonly replaced: RawField | null;
+      readonly index: number;
+    }
   | { readonly kind: 'full'; readonly fields: readonly { readonly index: number; readonly name: string }[] }
   | { readonly kind: 'bad_choice' };
 
@@ -24,7 +29,12 @@ export function hushFieldIndex(fields: readonly RawField[]): number {
 /**
  * @param replaceIndex the field the user chose to give up when all are taken (null: not chosen).
  */
-export function planFields(current: readonly RawField[], value: string, replaceIndex: number | null, max = MAX_FIELDS): FieldPlan {
+export function planFields(
+  current: readonly RawField[],
+  value: string,
+  replaceIndex: number | null,
+  max = MAX_FIELDS,
+): FieldPlan {
   const ours: RawField = { name: PROFILE_FIELD_NAME, value };
   const existing = hushFieldIndex(current);
   if (existing >= 0) {
@@ -34,10 +44,17 @@ export function planFields(current: readonly RawField[], value: string, replaceI
   if (replaceIndex === null) return { kind: 'full', fields: current.map((f, index) => ({ index, name: f.name })) };
   const gone = current[replaceIndex];
   if (gone === undefined) return { kind: 'bad_choice' };
-  return { kind: 'ok', fields: current.map((f, i) => (i === replaceIndex ? ours : f)), replaced: gone, index: replaceIndex };
+  return {
+    kind: 'ok',
+    fields: current.map((f, i) => (i === replaceIndex ? ours : f)),
+    replaced: gone,
+    index: replaceIndex,
+  };
 }
 
 /** True when the server kept every field we sent exactly (it silently truncates long values). */
 export function fieldsMatch(sent: readonly RawField[], stored: readonly RawField[]): boolean {
-  return sent.length === stored.length && sent.every((f, i) => stored[i]?.name === f.name && stored[i]?.value === f.value);
+  return (
+    sent.length === stored.length && sent.every((f, i) => stored[i]?.name === f.name && stored[i]?.value === f.value)
+  );
 }

@@ -20,7 +20,16 @@ export interface Harness {
   tokenAvailable: boolean;
 }
 
-export function makeHarness(ref: AccountRef, token: string, opts: { clock?: TestClock; local?: MemoryArea; fetch?: KeyDeps['fetch']; webfingerOrigin?: KeyDeps['webfingerOrigin'] } = {}): Harness {
+export function makeHarness(
+  ref: AccountRef,
+  token: string,
+  opts: {
+    clock?: TestClock;
+    local?: MemoryArea;
+    fetch?: KeyDeps['fetch'];
+    webfingerOrigin?: KeyDeps['webfingerOrigin'];
+  } = {},
+): Harness {
   const local = opts.local ?? new MemoryArea();
   const session = new MemoryArea();
   const clock = opts.clock ?? { now: 1_800_000_000 };
@@ -36,7 +45,10 @@ export function makeHarness(ref: AccountRef, token: string, opts: { clock?: Test
       fetch: opts.fetch ?? ((url, init) => fetch(url, init)),
       ...(opts.webfingerOrigin === undefined ? {} : { webfingerOrigin: opts.webfingerOrigin }),
       now: () => Promise.resolve(clock.now),
-      token: (account) => Promise.resolve(h.tokenAvailable && account.origin === ref.origin && account.accountId === ref.accountId ? token : null),
+      token: (account) =>
+        Promise.resolve(
+          h.tokenAvailable && account.origin === ref.origin && account.accountId === ref.accountId ? token : null,
+        ),
       // Minimum Argon2id cost: these tests check behaviour, not KDF strength.
       vaultCost: { opslimit: 1, memlimit: 8192 },
       backupCost: { opslimit: 1, memlimit: 8192 },

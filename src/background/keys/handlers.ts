@@ -69,7 +69,12 @@ export const keysHandlers: HandlersFor<keyof typeof keysRequests> = {
     const rt = await ready();
     const q = query.trim().toLowerCase().replace(/^@/, '');
     const all = await rt.store.contacts();
-    const hits = all.filter((c) => q === '' || c.acct.toLowerCase().includes(q) || c.pinned.fingerprint.replace(/ /g, '').includes(q.replace(/ /g, '')));
+    const hits = all.filter(
+      (c) =>
+        q === '' ||
+        c.acct.toLowerCase().includes(q) ||
+        c.pinned.fingerprint.replace(/ /g, '').includes(q.replace(/ /g, '')),
+    );
     return { contacts: hits.sort((a, b) => a.acct.localeCompare(b.acct)).map(contactSummary) };
   },
   'keys/contact': async ({ account, acct, refresh }) => {
@@ -86,7 +91,8 @@ export const keysHandlers: HandlersFor<keyof typeof keysRequests> = {
       const { contact } = await contactFor(rt, account, acct, false);
       if (contact === null) return { result: 'not_found' as const, message: `no key is known for ${acct}` };
       const verified = markVerified(contact, fingerprint, now);
-      if (verified === null) return { result: 'mismatch' as const, message: 'the key changed since it was shown: compare again' };
+      if (verified === null)
+        return { result: 'mismatch' as const, message: 'the key changed since it was shown: compare again' };
       await rt.store.putContact(verified);
       return { result: 'verified' as const, contact: contactSummary(verified) };
     });
@@ -96,12 +102,20 @@ export const keysHandlers: HandlersFor<keyof typeof keysRequests> = {
     const now = await rt.now();
     return rt.store.exclusive(async () => {
       const { me, contact } = await contactFor(rt, account, acct, false);
-      if (me === null || contact === null) return { result: 'not_found' as const, message: `no key is known for ${acct}` };
+      if (me === null || contact === null)
+        return { result: 'not_found' as const, message: `no key is known for ${acct}` };
       const payload = unb64(scanned.trim());
       const mine = contactDetail(me, contact);
       const expected = mine.result === 'ok' ? unb64(mine.qrPayload) : undefined;
-      const verified = payload !== undefined && expected !== undefined && compareSafetyPayload(expected, payload) ? markVerified(contact, contact.pinned.fingerprint, now) : null;
-      if (verified === null) return { result: 'mismatch' as const, message: 'the scanned code does not match: the key may have been substituted' };
+      const verified =
+        payload !== undefined && expected !== undefined && compareSafetyPayload(expected, payload)
+          ? markVerified(contact, contact.pinned.fingerprint, now)
+          : null;
+      if (verified === null)
+        return {
+          result: 'mismatch' as const,
+          message: 'the scanned code does not match: the key may have been substituted',
+        };
       await rt.store.putContact(verified);
       return { result: 'verified' as const, contact: contactSummary(verified) };
     });
@@ -115,13 +129,15 @@ export const keysHandlers: HandlersFor<keyof typeof keysRequests> = {
       if (contact.identityChange !== null) {
         // An identity change (issue #21) is decided first: the fingerprint names the change shown.
         const d = decideIdentityChange(contact, accept, newFingerprint, now);
-        if (d.result === 'mismatch') return { result: 'mismatch' as const, message: 'the account changed since it was shown: look again' };
+        if (d.result === 'mismatch')
+          return { result: 'mismatch' as const, message: 'the account changed since it was shown: look again' };
         if (d.result === 'kept_blocked') await rt.store.putContact(d.contact);
         else if (d.contact === null) await rt.store.removeContact(d.previousActorUri);
         else await rt.store.rebindContact(d.previousActorUri, d.contact);
         return { result: d.result, contact: contactSummary(d.contact ?? contact) };
       }
-      if (contact.pendingChange?.fingerprint !== newFingerprint) return { result: 'mismatch' as const, message: 'the key changed since it was shown: look again' };
+      if (contact.pendingChange?.fingerprint !== newFingerprint)
+        return { result: 'mismatch' as const, message: 'the key changed since it was shown: look again' };
       const next = accept ? acceptChange(contact, now) : keepBlocked(contact);
       await rt.store.putContact(next);
       return { result: accept ? ('accepted' as const) : ('kept_blocked' as const), contact: contactSummary(next) };
@@ -131,11 +147,21 @@ export const keysHandlers: HandlersFor<keyof typeof keysRequests> = {
   'keys/backup-import': async ({ account, contents, recoveryCode, replaceExisting }) => {
     const rt = await ready();
     const tab = await tabAccount(account);
-    return importAccountBackup(rt, account, contents, recoveryCode, replaceExisting, tab?.actorUri ?? null, tab?.acct ?? null);
+    return importAccountBackup(
+      rt,
+      account,
+      contents,
+      recoveryCode,
+      replaceExisting,
+      tab?.actorUri ?? null,
+      tab?.acct ?? null,
+    );
   },
   // Strength is judged where the passphrase is typed (popup/options, src/popup/strength.ts): the
   // zxcvbn dictionaries would triple every worker start. Only extension pages may send this.
-  'keys/passphrase-set': async ({ passphrase, current }) => ({ result: await (await ready()).setPassphrase(passphrase, current) }),
+  'keys/passphrase-set': async ({ passphrase, current }) => ({
+    result: await (await ready()).setPassphrase(passphrase, current),
+  }),
   'keys/unlock': async ({ passphrase }) => {
     const rt = await ready();
     const result = await rt.unlock(passphrase);
@@ -183,7 +209,13 @@ function installKeysBackground(): void {
     run().catch((e: unknown) => record('error', `alarm ${alarm.name}: ${e instanceof Error ? e.message : String(e)}`));
   });
   // Create once; an existing alarm keeps its schedule across worker restarts.
-  void browser.alarms.get(MAINTENANCE_ALARM).then((a) => (a === undefined ? browser.alarms.create(MAINTENANCE_ALARM, { delayInMinutes: 1, periodInMinutes: 60 }) : undefined));
+  void browser.alarms
+    .get(MAINTENANCE_ALARM)
+    .then((a) =>
+      a === undefined
+        ? browser.alarms.create(MAINTENANCE_ALARM, { delayInMinutes: 1, periodInMinutes: 60 })
+        : undefined,
+    );
 }
 
 installKeysBackground();

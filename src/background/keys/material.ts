@@ -17,7 +17,10 @@ export interface KeyMaterial {
 export function toPlain(m: KeyMaterial): PlainSecrets {
   const c = m.chain;
   const chain: ChainRecord = {
-    origin: c.origin, period: c.period, epoch: c.epoch, chainSecret: b64(c.chainSecret),
+    origin: c.origin,
+    period: c.period,
+    epoch: c.epoch,
+    chainSecret: b64(c.chainSecret),
     retained: c.retained.map((r) => ({ epoch: r.epoch, secretKey: b64(r.secretKey) })),
   };
   return { kind: 'plain', identitySeed: b64(m.identity.seed), chain };
@@ -36,21 +39,34 @@ export function fromPlain(actorUri: string, p: PlainSecrets): KeyMaterial | null
   }
   try {
     const identity = identityFromSeed(actorUri, seed);
-    return { identity, chain: { origin: p.chain.origin, period: p.chain.period, epoch: p.chain.epoch, chainSecret, retained } };
+    return {
+      identity,
+      chain: { origin: p.chain.origin, period: p.chain.period, epoch: p.chain.epoch, chainSecret, retained },
+    };
   } catch {
     return null;
   }
 }
 
 export function chainInfo(c: PrekeyChainState): { origin: number; period: number; epoch: number; oldestEpoch: number } {
-  return { origin: c.origin, period: c.period, epoch: c.epoch, oldestEpoch: c.retained.reduce((m, r) => Math.min(m, r.epoch), c.epoch) };
+  return {
+    origin: c.origin,
+    period: c.period,
+    epoch: c.epoch,
+    oldestEpoch: c.retained.reduce((m, r) => Math.min(m, r.epoch), c.epoch),
+  };
 }
 
 /**
  * Advance to the epoch of `now`, then delete prekey secrets past the grace window, except those of
  * epochs at or after `publishedEpoch` (senders may still use the published prekey).
  */
-export function rotate(chain: PrekeyChainState, now: number, graceSeconds: number, publishedEpoch: number | null): PrekeyChainState {
+export function rotate(
+  chain: PrekeyChainState,
+  now: number,
+  graceSeconds: number,
+  publishedEpoch: number | null,
+): PrekeyChainState {
   const advanced = advanceChain(chain, now);
   const pruned = pruneChain(advanced, now, graceSeconds);
   if (publishedEpoch === null || pruned === advanced) return pruned;
@@ -61,4 +77,6 @@ export function rotate(chain: PrekeyChainState, now: number, graceSeconds: numbe
 
 /** True when two chain states hold the same epochs (nothing to store). */
 export const sameChain = (a: PrekeyChainState, b: PrekeyChainState): boolean =>
-  a.epoch === b.epoch && a.retained.length === b.retained.length && a.retained.every((r, i) => r.epoch === b.retained[i]?.epoch);
+  a.epoch === b.epoch &&
+  a.retained.length === b.retained.length &&
+  a.retained.every((r, i) => r.epoch === b.retained[i]?.epoch);

@@ -49,7 +49,10 @@ export class KeyRuntime {
 
   constructor(readonly deps: KeyDeps) {
     this.store = new KeyStore(deps.local);
-    this.api = new MastodonApi(deps.fetch, deps.webfingerOrigin === undefined ? {} : { webfingerOrigin: deps.webfingerOrigin });
+    this.api = new MastodonApi(
+      deps.fetch,
+      deps.webfingerOrigin === undefined ? {} : { webfingerOrigin: deps.webfingerOrigin },
+    );
   }
 
   /**
@@ -133,7 +136,8 @@ export class KeyRuntime {
       const resealed: AccountRecord[] = [];
       for (const acc of await this.store.accounts()) {
         const k = accountKey(acc.origin, acc.accountId);
-        const plain = acc.secrets.kind === 'plain' ? acc.secrets : oldKey === null ? null : unseal(oldKey, k, acc.secrets);
+        const plain =
+          acc.secrets.kind === 'plain' ? acc.secrets : oldKey === null ? null : unseal(oldKey, k, acc.secrets);
         if (plain === null) return 'corrupt';
         resealed.push({ ...acc, secrets: seal(key, k, plain) });
       }
@@ -179,7 +183,10 @@ export class KeyRuntime {
   }
 
   /** Secrets at rest for new material: sealed when a passphrase is set (requires unlocked). */
-  async secretsFor(record: Pick<AccountRecord, 'origin' | 'accountId'>, m: KeyMaterial): Promise<AccountRecord['secrets'] | 'locked'> {
+  async secretsFor(
+    record: Pick<AccountRecord, 'origin' | 'accountId'>,
+    m: KeyMaterial,
+  ): Promise<AccountRecord['secrets'] | 'locked'> {
     const plain = toPlain(m);
     if (!(await this.hasPassphrase())) return plain;
     const key = await this.vaultKey();

@@ -8,14 +8,39 @@
  */
 import sodium from 'libsodium-wrappers-sumo';
 import {
-  decryptMessage, encryptMessage, fingerprint, inspectMessage, keyId, MAX_RECIPIENTS, type DecryptResult, type Party, type RecipientKey,
+  decryptMessage,
+  encryptMessage,
+  fingerprint,
+  inspectMessage,
+  keyId,
+  MAX_RECIPIENTS,
+  type DecryptResult,
+  type Party,
+  type RecipientKey,
 } from '../../protocol/index';
 import type {
-  AccountProblem, AccountRef, DecryptFailure, DecryptOutcome, DecryptRequest, EncryptOutcome, EncryptRequest,
-  RecipientProblem, RecipientReady, RecipientsCheck, SenderTrust, KeyServices,
+  AccountProblem,
+  AccountRef,
+  DecryptFailure,
+  DecryptOutcome,
+  DecryptRequest,
+  EncryptOutcome,
+  EncryptRequest,
+  RecipientProblem,
+  RecipientReady,
+  RecipientsCheck,
+  SenderTrust,
+  KeyServices,
 } from '../services';
 import { domainOf, fullHandle } from '../../messaging/handle';
-import { commitObservation, contactByAcct, discoverUnpinned, mapBounded, RESOLVE_CONCURRENCY, resolveContact } from '../contacts/resolver';
+import {
+  commitObservation,
+  contactByAcct,
+  discoverUnpinned,
+  mapBounded,
+  RESOLVE_CONCURRENCY,
+  resolveContact,
+} from '../contacts/resolver';
 import type { Observation } from '../contacts/tofu';
 import type { KeyMaterial } from './material';
 import type { KeyRuntime } from './runtime';
@@ -37,9 +62,15 @@ async function me(rt: KeyRuntime, account: AccountRef): Promise<Me> {
 
 const pk = (b64text: string): Uint8Array => unb64(b64text) ?? new Uint8Array(32);
 
-async function check(rt: KeyRuntime, record: AccountRecord, accts: readonly string[]): Promise<(RecipientReady | RecipientProblem)[]> {
+async function check(
+  rt: KeyRuntime,
+  record: AccountRecord,
+  accts: readonly string[],
+): Promise<(RecipientReady | RecipientProblem)[]> {
   const home = domainOf(record.acct);
-  const wanted = [...new Set(accts.map((a) => fullHandle(a, home) ?? `!${a}`))].filter((a) => a.toLowerCase() !== record.acct.toLowerCase());
+  const wanted = [...new Set(accts.map((a) => fullHandle(a, home) ?? `!${a}`))].filter(
+    (a) => a.toLowerCase() !== record.acct.toLowerCase(),
+  );
   // Several recipients at once, never more than RESOLVE_CONCURRENCY lookups in flight (issue #21).
   return mapBounded(wanted, RESOLVE_CONCURRENCY, async (acct): Promise<RecipientReady | RecipientProblem> => {
     if (acct.startsWith('!')) return { kind: 'not_found', acct: acct.slice(1) };
@@ -49,11 +80,23 @@ async function check(rt: KeyRuntime, record: AccountRecord, accts: readonly stri
     const wasVerified = c.pinned.trust !== 'verified' && c.history.some((h) => h.trust === 'verified');
     // The profile no longer carries the pinned key: still encrypted to it, and said loudly.
     const warning = c.withdrawn === null ? null : ('key_withdrawn' as const);
-    return { kind: 'ready', acct, actorUri: c.actorUri, trust: c.pinned.trust, fingerprint: c.pinned.fingerprint, wasVerified, warning };
+    return {
+      kind: 'ready',
+      acct,
+      actorUri: c.actorUri,
+      trust: c.pinned.trust,
+      fingerprint: c.pinned.fingerprint,
+      wasVerified,
+      warning,
+    };
   });
 }
 
-export async function checkRecipients(rt: KeyRuntime, account: AccountRef, accts: readonly string[]): Promise<RecipientsCheck> {
+export async function checkRecipients(
+  rt: KeyRuntime,
+  account: AccountRef,
+  accts: readonly string[],
+): Promise<RecipientsCheck> {
   await rt.init();
   const record = await rt.account(account);
   const m = await me(rt, account);
@@ -66,22 +109,44 @@ export async function encrypt(rt: KeyRuntime, account: AccountRef, req: EncryptR
   if (!m.ok) return { ok: false, account: m.problem, recipients: [], message: `your account is ${m.problem}` };
   const results = await check(rt, m.record, req.recipients);
   const problems = results.filter((r): r is RecipientProblem => r.kind !== 'ready');
-  if (problems.length > 0) return { ok: false, account: null, recipients: problems, message: 'some recipients cannot receive encrypted messages' };
+  if (problems.length > 0)
+    return {
+      ok: false,
+      account: null,
+      recipients: problems,
+      message: 'some recipients cannot receive encrypted messages',
+    };
   const ready = results as RecipientReady[];
   if (ready.length === 0) return { ok: false, account: null, recipients: [], message: 'no recipients' };
   const keys: RecipientKey[] = [];
   for (const r of ready) {
     const c = await rt.store.contact(r.actorUri);
-    if (c?.bundle == null) return { ok: false, account: null, recipients: [{ kind: 'no_key', acct: r.acct }], message: 'recipient key vanished' };
-    keys.push({ actorUri: c.actorUri, identityPk: pk(c.pinned.identityPk), prekeyPk: pk(c.bundle.prekeyPk), epoch: c.bundle.epoch });
+    if (c?.bundle == null)
+      return {
+        ok: false,
+        account: null,
+        recipients: [{ kind: 'no_key', acct: r.acct }],
+        message: 'recipient key vanished',
+      };
+    keys.push({
+      actorUri: c.actorUri,
+      identityPk: pk(c.pinned.identityPk),
+      prekeyPk: pk(c.bundle.prekeyPk),
+      epoch: c.bundle.epoch,
+    });
   }
   const home = domainOf(m.record.acct);
   const mentionText = `${ready.map((r) => (domainOf(r.acct) === home ? `@${r.acct.slice(0, r.acct.lastIndexOf('@'))}` : `@${r.acct}`)).join(' ')} `;
   const replyTo = req.replyTo === null ? null : unhex(req.replyTo);
-  if (replyTo === undefined || (replyTo !== null && replyTo.length !== 16)) return { ok: false, account: null, recipients: [], message: 'bad replyTo id' };
+  if (replyTo === undefined || (replyTo !== null && replyTo.length !== 16))
+    return { ok: false, account: null, recipients: [], message: 'bad replyTo id' };
   const now = await rt.now();
   const out = encryptMessage({
-    sender: m.material, recipients: keys, plaintext: req.plaintext, replyTo, now,
+    sender: m.material,
+    recipients: keys,
+    plaintext: req.plaintext,
+    replyTo,
+    now,
     statusBudget: { maxChars: req.maxChars, mentionText },
   });
   if (!out.ok) return { ok: false, account: null, recipients: [], message: `cannot encrypt: ${out.reason}` };
@@ -113,35 +178,66 @@ type PartyLookup =
   | { ok: true; party: Party; contact: Contact | null; candidate: Observation | null }
   | { ok: false; reason: 'unreachable' | 'unknown' | 'key_changed' | 'identity_changed'; message: string };
 
-async function partyOf(rt: KeyRuntime, record: AccountRecord, self: Party, acct: string, actorUri: string | null, role: 'author' | 'recipient'): Promise<PartyLookup> {
+async function partyOf(
+  rt: KeyRuntime,
+  record: AccountRecord,
+  self: Party,
+  acct: string,
+  actorUri: string | null,
+  role: 'author' | 'recipient',
+): Promise<PartyLookup> {
   if (acct.toLowerCase() === record.acct.toLowerCase()) {
-    return actorUri === null || actorUri === self.actorUri ? { ok: true, party: self, contact: null, candidate: null } : { ok: false, reason: 'identity_changed', message: `${acct} is under review` };
+    return actorUri === null || actorUri === self.actorUri
+      ? { ok: true, party: self, contact: null, candidate: null }
+      : { ok: false, reason: 'identity_changed', message: `${acct} is under review` };
   }
   const pinned = await contactByAcct(rt, acct);
   if (pinned !== null) {
     // A pinned contact is read from the store only: no request to the sender's instance.
-    if (actorUri !== null && actorUri !== pinned.actorUri) return { ok: false, reason: 'identity_changed', message: `${acct} is under review` };
-    return { ok: true, party: { actorUri: pinned.actorUri, identityPk: pk(pinned.pinned.identityPk) }, contact: pinned, candidate: null };
+    if (actorUri !== null && actorUri !== pinned.actorUri)
+      return { ok: false, reason: 'identity_changed', message: `${acct} is under review` };
+    return {
+      ok: true,
+      party: { actorUri: pinned.actorUri, identityPk: pk(pinned.pinned.identityPk) },
+      contact: pinned,
+      candidate: null,
+    };
   }
   const found = await discoverUnpinned(rt, record, acct);
   if (!found.ok) {
     // Not a verdict about the message: the home instance may hold an old copy of the profile or
     // hide the account, or an instance did not answer (issue #21, claim 4).
-    const why = found.kind === 'disagreement' ? `the instances disagree about ${acct}'s key (${found.message})`
-      : found.kind === 'not_found' ? `${acct} could not be looked up (${found.message})` : found.message;
+    const why =
+      found.kind === 'disagreement'
+        ? `the instances disagree about ${acct}'s key (${found.message})`
+        : found.kind === 'not_found'
+          ? `${acct} could not be looked up (${found.message})`
+          : found.message;
     return { ok: false, reason: 'unreachable', message: `cannot confirm ${acct}'s key right now: ${why}` };
   }
   const obs = found.obs;
-  if (actorUri !== null && actorUri !== obs.actorUri) return { ok: false, reason: 'identity_changed', message: `${acct} is under review` };
+  if (actorUri !== null && actorUri !== obs.actorUri)
+    return { ok: false, reason: 'identity_changed', message: `${acct} is under review` };
   const atUri = await rt.store.contact(obs.actorUri);
   if (atUri !== null) {
     // The actor is a contact pinned under another handle: its pinned key. The status author's
     // binding is put up for review (issue #21.1); a mention changes nothing stored.
     const c = role === 'author' ? ((await commitObservation(rt, acct, obs)).contact ?? atUri) : atUri;
-    return { ok: true, party: { actorUri: c.actorUri, identityPk: pk(c.pinned.identityPk) }, contact: c, candidate: null };
+    return {
+      ok: true,
+      party: { actorUri: c.actorUri, identityPk: pk(c.pinned.identityPk) },
+      contact: c,
+      candidate: null,
+    };
   }
-  if (obs.material.kind !== 'bundle') return { ok: false, reason: 'unknown', message: `${acct} has no usable Hush key` };
-  return { ok: true, party: { actorUri: obs.actorUri, identityPk: obs.material.bundle.identityPk }, contact: null, candidate: obs };
+  if (obs.material.kind !== 'bundle')
+    return { ok: false, reason: 'unknown', message: `${acct} has no usable Hush key` };
+  return {
+    ok: true,
+    party: { actorUri: obs.actorUri, identityPk: obs.material.bundle.identityPk },
+    contact: null,
+    candidate: obs,
+  };
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -151,7 +247,11 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
   const record = await rt.account(account);
   if (record === null) return fail('not_enabled', 'Hush is not enabled for this account');
   const m = await rt.material(record);
-  if (!m.ok) return fail(m.reason === 'locked' ? 'locked' : 'not_enabled', m.reason === 'locked' ? 'locked: unlock to read' : 'stored keys are damaged');
+  if (!m.ok)
+    return fail(
+      m.reason === 'locked' ? 'locked' : 'not_enabled',
+      m.reason === 'locked' ? 'locked: unlock to read' : 'stored keys are damaged',
+    );
   await rt.touch();
   const home = domainOf(record.acct);
   const self: Party = { actorUri: record.actorUri, identityPk: m.material.identity.publicKey };
@@ -173,19 +273,29 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
     else if (key !== authorAcct.toLowerCase() && !others.some((o) => o.toLowerCase() === key)) others.push(acct);
   }
   if (!isAuthor && !mentionsMe) return fail('not_a_recipient', 'the status does not mention you');
-  if (others.length > MAX_RECIPIENTS) return fail('recipients_mismatch', `${others.length} mentions: a message has at most ${MAX_RECIPIENTS} recipients`);
+  if (others.length > MAX_RECIPIENTS)
+    return fail('recipients_mismatch', `${others.length} mentions: a message has at most ${MAX_RECIPIENTS} recipients`);
   const mentioned = others.length + (isAuthor ? 0 : 1);
   if (claimed.value.recipientCount !== null && mentioned > claimed.value.recipientCount) {
-    return fail('recipients_mismatch', `${mentioned} recipients mentioned, the message has ${claimed.value.recipientCount}`);
+    return fail(
+      'recipients_mismatch',
+      `${mentioned} recipients mentioned, the message has ${claimed.value.recipientCount}`,
+    );
   }
   const author = await partyOf(rt, record, self, authorAcct, req.author.actorUri, 'author');
   if (!author.ok) return fail(author.reason === 'unknown' ? 'unknown_sender' : author.reason, author.message);
   // The keys the author may have signed with; a claimed key id none of them has fails here, before
   // any co-recipient is looked up.
-  const candidates = (author.candidate !== null ? [author.party.identityPk] : author.contact === null ? [self.identityPk] : authorKeys(author.contact))
-    .filter((k) => sameBytes(keyId(k), claimed.value.senderKeyId));
+  const candidates = (
+    author.candidate !== null
+      ? [author.party.identityPk]
+      : author.contact === null
+        ? [self.identityPk]
+        : authorKeys(author.contact)
+  ).filter((k) => sameBytes(keyId(k), claimed.value.senderKeyId));
   if (candidates.length === 0) {
-    if (author.contact?.pendingChange != null) return fail('key_changed', 'the sender\'s key changed: review it in the Hush popup');
+    if (author.contact?.pendingChange != null)
+      return fail('key_changed', "the sender's key changed: review it in the Hush popup");
     return fail('sender_mismatch', 'signed by a key the author is not known to have');
   }
   // Co-recipients: pinned ones from the store; unknown ones discovered a few at a time, not pinned.
@@ -193,7 +303,11 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
   const parties = await mapBounded(others, RESOLVE_CONCURRENCY, async (acct): Promise<PartyLookup | null> => {
     if (stop !== null) return null;
     const p = await partyOf(rt, record, self, acct, null, 'recipient');
-    if (!p.ok) stop ??= fail(p.reason === 'unreachable' ? 'unreachable' : 'unknown_recipient', p.reason === 'unreachable' ? p.message : `no key is known for ${acct}`);
+    if (!p.ok)
+      stop ??= fail(
+        p.reason === 'unreachable' ? 'unreachable' : 'unknown_recipient',
+        p.reason === 'unreachable' ? p.message : `no key is known for ${acct}`,
+      );
     return p;
   });
   if (stop !== null) return stop;
@@ -204,12 +318,18 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
   let used: Uint8Array | undefined;
   for (const key of candidates) {
     used = key;
-    result = decryptMessage(texts, { author: { actorUri: author.party.actorUri, identityPk: key }, recipients, me: { ...self, chain: m.material.chain }, now });
+    result = decryptMessage(texts, {
+      author: { actorUri: author.party.actorUri, identityPk: key },
+      recipients,
+      me: { ...self, chain: m.material.chain },
+      now,
+    });
     if (result.ok || result.reason !== 'sender_mismatch') break;
   }
   if (result === null || used === undefined) return fail('unknown_sender', 'no key');
   if (!result.ok) {
-    if (result.reason === 'sender_mismatch' && author.contact?.pendingChange != null) return fail('key_changed', 'the sender\'s key changed: review it in the Hush popup');
+    if (result.reason === 'sender_mismatch' && author.contact?.pendingChange != null)
+      return fail('key_changed', "the sender's key changed: review it in the Hush popup");
     return fail(result.reason, result.detail ?? result.reason);
   }
   // Verified: the sender signed these parties' keys. Only now are the newly discovered ones pinned.
@@ -229,10 +349,20 @@ export async function decrypt(rt: KeyRuntime, account: AccountRef, req: DecryptR
 }
 
 /** Trust of an authenticated sender from the contacts store, now (see KeyServices.senderTrust). */
-export async function senderTrust(rt: KeyRuntime, account: AccountRef, sender: { actorUri: string; fingerprint: string }, createdAt: number): Promise<SenderTrust> {
+export async function senderTrust(
+  rt: KeyRuntime,
+  account: AccountRef,
+  sender: { actorUri: string; fingerprint: string },
+  createdAt: number,
+): Promise<SenderTrust> {
   await rt.init();
   const record = await rt.account(account);
-  if (record !== null && sender.actorUri === record.actorUri && sender.fingerprint === fingerprint(pk(record.identityPk))) return { kind: 'self', acct: record.acct, fingerprint: sender.fingerprint };
+  if (
+    record !== null &&
+    sender.actorUri === record.actorUri &&
+    sender.fingerprint === fingerprint(pk(record.identityPk))
+  )
+    return { kind: 'self', acct: record.acct, fingerprint: sender.fingerprint };
   const c = await rt.store.contact(sender.actorUri);
   if (c === null) return { kind: 'unknown', acct: null, fingerprint: sender.fingerprint };
   const at = { acct: c.acct, fingerprint: sender.fingerprint };
@@ -243,10 +373,12 @@ export async function senderTrust(rt: KeyRuntime, account: AccountRef, sender: {
     ...c.history.filter((h) => h.fingerprint === sender.fingerprint && h.revoked !== null).map((h) => h.revoked),
     ...(c.pinned.fingerprint === sender.fingerprint && c.revoked !== null ? [c.revoked] : []),
   ];
-  if (revocations.some((r) => r !== null && (r.reason === 'compromised' || createdAt >= r.revokedAt))) return { kind: 'revoked', ...at };
+  if (revocations.some((r) => r !== null && (r.reason === 'compromised' || createdAt >= r.revokedAt)))
+    return { kind: 'revoked', ...at };
   if (c.identityChange !== null) return { kind: 'identity_review', ...at };
   if (c.pinned.fingerprint === sender.fingerprint) {
-    if (c.pendingChange !== null && c.pendingChange.identityPk === c.pinned.identityPk) return { kind: 'identity_review', ...at };
+    if (c.pendingChange !== null && c.pendingChange.identityPk === c.pinned.identityPk)
+      return { kind: 'identity_review', ...at };
     return { kind: c.pinned.trust, ...at };
   }
   if (c.history.some((h) => h.fingerprint === sender.fingerprint)) return { kind: 'key_changed', ...at };
@@ -254,11 +386,17 @@ export async function senderTrust(rt: KeyRuntime, account: AccountRef, sender: {
 }
 
 /** Pinned handles for actor URIs (see KeyServices.handlesOf). */
-export async function handlesOf(rt: KeyRuntime, account: AccountRef, actorUris: readonly string[]): Promise<(string | null)[]> {
+export async function handlesOf(
+  rt: KeyRuntime,
+  account: AccountRef,
+  actorUris: readonly string[],
+): Promise<(string | null)[]> {
   await rt.init();
   const record = await rt.account(account);
   const contacts = await rt.store.contacts();
-  return actorUris.map((u) => (record !== null && u === record.actorUri ? record.acct : contacts.find((c) => c.actorUri === u)?.acct ?? null));
+  return actorUris.map((u) =>
+    record !== null && u === record.actorUri ? record.acct : (contacts.find((c) => c.actorUri === u)?.acct ?? null),
+  );
 }
 
 export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -269,12 +407,22 @@ function localKey(m: KeyMaterial): Uint8Array {
   return sodium.crypto_generichash(32, sodium.from_string(LOCAL_LABEL), m.identity.seed);
 }
 
-export async function sealLocal(rt: KeyRuntime, account: AccountRef, data: Uint8Array): Promise<Uint8Array | AccountProblem> {
+export async function sealLocal(
+  rt: KeyRuntime,
+  account: AccountRef,
+  data: Uint8Array,
+): Promise<Uint8Array | AccountProblem> {
   const m = await me(rt, account);
   if (!m.ok) return m.problem;
   const key = localKey(m.material);
   const nonce = sodium.randombytes_buf(24);
-  const ct = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(data, sodium.from_string(m.record.actorUri), null, nonce, key);
+  const ct = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+    data,
+    sodium.from_string(m.record.actorUri),
+    null,
+    nonce,
+    key,
+  );
   sodium.memzero(key);
   const out = new Uint8Array(24 + ct.length);
   out.set(nonce);
@@ -282,13 +430,23 @@ export async function sealLocal(rt: KeyRuntime, account: AccountRef, data: Uint8
   return out;
 }
 
-export async function openLocal(rt: KeyRuntime, account: AccountRef, sealed: Uint8Array): Promise<Uint8Array | AccountProblem | 'corrupt'> {
+export async function openLocal(
+  rt: KeyRuntime,
+  account: AccountRef,
+  sealed: Uint8Array,
+): Promise<Uint8Array | AccountProblem | 'corrupt'> {
   const m = await me(rt, account);
   if (!m.ok) return m.problem;
   if (!(sealed instanceof Uint8Array) || sealed.length < 24 + 16) return 'corrupt';
   const key = localKey(m.material);
   try {
-    return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, sealed.subarray(24), sodium.from_string(m.record.actorUri), sealed.subarray(0, 24), key);
+    return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      sealed.subarray(24),
+      sodium.from_string(m.record.actorUri),
+      sealed.subarray(0, 24),
+      key,
+    );
   } catch {
     return 'corrupt';
   } finally {
@@ -297,7 +455,11 @@ export async function openLocal(rt: KeyRuntime, account: AccountRef, sealed: Uin
 }
 
 /** Mention completion from the user's instance (see KeyServices.searchAccounts). */
-export async function searchAccounts(rt: KeyRuntime, account: AccountRef, query: string): Promise<{ acct: string; hasKey: boolean }[]> {
+export async function searchAccounts(
+  rt: KeyRuntime,
+  account: AccountRef,
+  query: string,
+): Promise<{ acct: string; hasKey: boolean }[]> {
   await rt.init();
   const record = await rt.account(account);
   if (record === null) return [];
@@ -313,13 +475,19 @@ export async function searchAccounts(rt: KeyRuntime, account: AccountRef, query:
     const full = fullHandle(a.acct, home);
     if (full === null) continue;
     const c = contacts.find((x) => x.acct.toLowerCase() === full.toLowerCase());
-    out.push({ acct: full, hasKey: c !== undefined && c.bundle !== null && c.revoked === null && c.pendingChange === null });
+    out.push({
+      acct: full,
+      hasKey: c !== undefined && c.bundle !== null && c.revoked === null && c.pendingChange === null,
+    });
   }
   return out;
 }
 
 /** Pinned contacts for completion (see KeyServices.contactList). */
-export async function contactList(rt: KeyRuntime, account: AccountRef): Promise<{ acct: string; trust: 'unverified' | 'verified' | 'changed'; usable: boolean }[]> {
+export async function contactList(
+  rt: KeyRuntime,
+  account: AccountRef,
+): Promise<{ acct: string; trust: 'unverified' | 'verified' | 'changed'; usable: boolean }[]> {
   await rt.init();
   if ((await rt.account(account)) === null) return [];
   return (await rt.store.contacts()).map((c) => ({
@@ -336,12 +504,19 @@ export async function contactList(rt: KeyRuntime, account: AccountRef): Promise<
  */
 export function createKeyServices(rt: () => KeyRuntime): KeyServices {
   return {
-    checkRecipients: (a, accts) => checkRecipients(rt(), a, accts).catch(() => ({ account: 'not_enabled' as const, recipients: [] })),
+    checkRecipients: (a, accts) =>
+      checkRecipients(rt(), a, accts).catch(() => ({ account: 'not_enabled' as const, recipients: [] })),
     encrypt: (a, r) =>
-      encrypt(rt(), a, r).catch((e: unknown) => ({ ok: false as const, account: null, recipients: [], message: `internal: ${errText(e)}` })),
+      encrypt(rt(), a, r).catch((e: unknown) => ({
+        ok: false as const,
+        account: null,
+        recipients: [],
+        message: `internal: ${errText(e)}`,
+      })),
     // Never throws on hostile input: anything unexpected becomes a typed failure.
     decrypt: (a, r) => decrypt(rt(), a, r).catch((e: unknown) => fail('internal', errText(e))),
-    senderTrust: (a, s, t) => senderTrust(rt(), a, s, t).catch(() => ({ kind: 'unknown' as const, acct: null, fingerprint: s.fingerprint })),
+    senderTrust: (a, s, t) =>
+      senderTrust(rt(), a, s, t).catch(() => ({ kind: 'unknown' as const, acct: null, fingerprint: s.fingerprint })),
     handlesOf: (a, u) => handlesOf(rt(), a, u).catch(() => u.map(() => null)),
     sealLocal: (a, d) => sealLocal(rt(), a, d).catch(() => 'not_enabled' as const),
     openLocal: (a, s) => openLocal(rt(), a, s).catch(() => 'not_enabled' as const),

@@ -51,14 +51,22 @@ export function installMessageRecorder(): void {
   ev.addListener = (listener: Listener) => {
     add((message, sender) => {
       const r = listener(message, sender);
-      const from = sender.tab === undefined ? String(sender.url) : `tab ${String(sender.tab.id)} frame ${String(sender.frameId)} ${String(sender.url)}`;
+      const from =
+        sender.tab === undefined
+          ? String(sender.url)
+          : `tab ${String(sender.tab.id)} frame ${String(sender.frameId)} ${String(sender.url)}`;
       if (r === undefined) {
         log.push({ dir: 'in', from, message: text(message), reply: 'undefined' });
         return r;
       }
       return r.then(async (reply) => {
         const lost = await takeClaimFault(message);
-        log.push({ dir: 'in', from, message: text(message), reply: text(reply) + (lost ? ' (test fault: reply lost)' : '') });
+        log.push({
+          dir: 'in',
+          from,
+          message: text(message),
+          reply: text(reply) + (lost ? ' (test fault: reply lost)' : ''),
+        });
         return lost ? { ok: false, error: { code: 'unavailable', message: 'test fault: the reply was lost' } } : reply;
       });
     });

@@ -17,9 +17,18 @@ async function setup() {
   const identity = generateIdentity('https://a.test/users/alice');
   const chain = createChain(h.clock.now);
   const rec: AccountRecord = {
-    v: 2, ...ref, acct: 'alice@a.test', actorUri: identity.actorUri, identityPk: b64(identity.publicKey), createdAt: h.clock.now,
-    status: 'active', revokedAt: null, secrets: toPlain({ identity, chain }), chainInfo: chainInfo(chain),
-    published: { epoch: 0, at: h.clock.now, kind: 'bundle' }, publish: { wantEpoch: null, attempts: 0, lastError: null, lastAttemptAt: null },
+    v: 2,
+    ...ref,
+    acct: 'alice@a.test',
+    actorUri: identity.actorUri,
+    identityPk: b64(identity.publicKey),
+    createdAt: h.clock.now,
+    status: 'active',
+    revokedAt: null,
+    secrets: toPlain({ identity, chain }),
+    chainInfo: chainInfo(chain),
+    published: { epoch: 0, at: h.clock.now, kind: 'bundle' },
+    publish: { wantEpoch: null, attempts: 0, lastError: null, lastAttemptAt: null },
   };
   await h.rt.store.putAccount(rec);
   return { h, seed: b64(identity.seed), chainSecret: b64(chain.chainSecret) };
@@ -41,8 +50,12 @@ describe('passphrase vault and locking', () => {
     await h.rt.lock();
     expect([...h.session.data.keys()].some((k) => k.includes('vault-key'))).toBe(false);
     expect(await h.rt.material(rec as AccountRecord)).toEqual({ ok: false, reason: 'locked' });
-    expect(await encrypt(h.rt, ref, { recipients: ['bob@b.test'], plaintext: 'x', replyTo: null, maxChars: 500 })).toMatchObject({ ok: false, account: 'locked' });
-    expect(await decrypt(h.rt, ref, { author: { acct: 'bob@b.test', actorUri: null }, mentions: [], chunks: [] })).toMatchObject({ ok: false, reason: 'locked' });
+    expect(
+      await encrypt(h.rt, ref, { recipients: ['bob@b.test'], plaintext: 'x', replyTo: null, maxChars: 500 }),
+    ).toMatchObject({ ok: false, account: 'locked' });
+    expect(
+      await decrypt(h.rt, ref, { author: { acct: 'bob@b.test', actorUri: null }, mentions: [], chunks: [] }),
+    ).toMatchObject({ ok: false, reason: 'locked' });
     expect(await openLocal(h.rt, ref, sealed)).toBe('locked');
 
     expect(await h.rt.unlock('wrong passphrase entirely')).toBe('wrong_passphrase');
@@ -88,6 +101,10 @@ describe('passphrase vault and locking', () => {
     const h = makeHarness(ref, 'token-123456');
     await h.local.set({ 'hush:schema': 99 });
     await expect(h.rt.init()).rejects.toThrow(/newer_schema/);
-    expect(await encrypt(h.rt, ref, { recipients: ['bob@b.test'], plaintext: 'x', replyTo: null, maxChars: 500 }).catch(() => 'refused')).toBe('refused');
+    expect(
+      await encrypt(h.rt, ref, { recipients: ['bob@b.test'], plaintext: 'x', replyTo: null, maxChars: 500 }).catch(
+        () => 'refused',
+      ),
+    ).toBe('refused');
   });
 });

@@ -19,7 +19,14 @@ export const VAULT_COST: KdfCost = { opslimit: 3, memlimit: 64 * 1024 * 1024 };
 const CHECK = 'hush vault check v1';
 
 function derive(passphrase: string, salt: Uint8Array, cost: KdfCost): Uint8Array {
-  return sodium.crypto_pwhash(32, sodium.from_string(passphrase.normalize('NFC')), salt, cost.opslimit, cost.memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
+  return sodium.crypto_pwhash(
+    32,
+    sodium.from_string(passphrase.normalize('NFC')),
+    salt,
+    cost.opslimit,
+    cost.memlimit,
+    sodium.crypto_pwhash_ALG_ARGON2ID13,
+  );
 }
 
 export function createVault(passphrase: string, cost: KdfCost = VAULT_COST): { record: VaultRecord; key: Uint8Array } {
@@ -27,7 +34,16 @@ export function createVault(passphrase: string, cost: KdfCost = VAULT_COST): { r
   const key = derive(passphrase, salt, cost);
   const nonce = sodium.randombytes_buf(24);
   const check = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(sodium.from_string(CHECK), null, null, nonce, key);
-  return { record: { salt: b64(salt), opslimit: cost.opslimit, memlimit: cost.memlimit, checkNonce: b64(nonce), check: b64(check) }, key };
+  return {
+    record: {
+      salt: b64(salt),
+      opslimit: cost.opslimit,
+      memlimit: cost.memlimit,
+      checkNonce: b64(nonce),
+      check: b64(check),
+    },
+    key,
+  };
 }
 
 /** The vault key, or null for a wrong passphrase (or a damaged vault record). */
@@ -37,7 +53,8 @@ export function openVault(record: VaultRecord, passphrase: string): Uint8Array |
   const check = unb64(record.check);
   if (salt?.length !== sodium.crypto_pwhash_SALTBYTES || nonce === undefined || check === undefined) return null;
   // Our own record, but bound the cost anyway: storage could have been tampered with on disk.
-  if (record.opslimit < 1 || record.opslimit > 16 || record.memlimit < 8192 || record.memlimit > 256 * 1024 * 1024) return null;
+  if (record.opslimit < 1 || record.opslimit > 16 || record.memlimit < 8192 || record.memlimit > 256 * 1024 * 1024)
+    return null;
   const key = derive(passphrase, salt, record);
   try {
     sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, check, null, nonce, key);
@@ -61,7 +78,13 @@ export function unseal(key: Uint8Array, storageKey: string, sealed: SealedSecret
   const ct = unb64(sealed.ct);
   if (nonce === undefined || ct === undefined) return null;
   try {
-    const plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ct, sodium.from_string(storageKey), nonce, key);
+    const plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      ct,
+      sodium.from_string(storageKey),
+      nonce,
+      key,
+    );
     const parsed = JSON.parse(sodium.to_string(plain)) as PlainSecrets;
     sodium.memzero(plain);
     return parsed.kind === 'plain' ? parsed : null;

@@ -13,7 +13,10 @@ export function contactSummary(c: Contact): KeysContactSummary {
     trust: contactTrust(c),
     fingerprint: c.pinned.fingerprint,
     state: contactState(c),
-    warning: c.warning === null ? null : { homeInstance: c.warning.homeInstance, originInstance: c.warning.originInstance, at: c.warning.at },
+    warning:
+      c.warning === null
+        ? null
+        : { homeInstance: c.warning.homeInstance, originInstance: c.warning.originInstance, at: c.warning.at },
     revoked: c.revoked === null ? null : { revokedAt: c.revoked.revokedAt, reason: c.revoked.reason },
   };
 }
@@ -21,7 +24,10 @@ export function contactSummary(c: Contact): KeysContactSummary {
 const pk = (text: string): Uint8Array => unb64(text) ?? new Uint8Array(32);
 
 export function contactDetail(me: AccountRecord, c: Contact): KeysContactDetail {
-  const sn = safetyNumber({ actorUri: me.actorUri, identityPk: pk(me.identityPk) }, { actorUri: c.actorUri, identityPk: pk(c.pinned.identityPk) });
+  const sn = safetyNumber(
+    { actorUri: me.actorUri, identityPk: pk(me.identityPk) },
+    { actorUri: c.actorUri, identityPk: pk(c.pinned.identityPk) },
+  );
   const p = c.pendingChange;
   return {
     result: 'ok',
@@ -29,7 +35,16 @@ export function contactDetail(me: AccountRecord, c: Contact): KeysContactDetail 
     safetyDigits: sn.digits,
     safetyDisplay: sn.display,
     qrPayload: b64(sn.qrPayload),
-    keyChange: p === null ? null : { oldFingerprint: c.pinned.fingerprint, newFingerprint: p.fingerprint, changedAt: p.seenAt, servedBy: p.servedBy, keptBlocked: p.keptBlocked },
+    keyChange:
+      p === null
+        ? null
+        : {
+            oldFingerprint: c.pinned.fingerprint,
+            newFingerprint: p.fingerprint,
+            changedAt: p.seenAt,
+            servedBy: p.servedBy,
+            keptBlocked: p.keptBlocked,
+          },
     identityChange: identityChangeView(c),
     previousKeys: c.history.map((h) => ({ fingerprint: h.fingerprint, replacedAt: h.replacedAt })),
   };

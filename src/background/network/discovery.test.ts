@@ -1,15 +1,37 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createChain, currentPrekey, encodeBundle, encodeRevocation, generateIdentity, init, parseBundle } from '../../protocol/index';
+import {
+  createChain,
+  currentPrekey,
+  encodeBundle,
+  encodeRevocation,
+  generateIdentity,
+  init,
+  parseBundle,
+} from '../../protocol/index';
 import { compareMaterial, discover, materialOf, type KeyMaterial } from './discovery';
 import { MastodonApi } from './mastodon';
 
 const URI = 'https://b.test/users/bob';
 beforeAll(init);
 
-const account = (uri: string, fields: { name: string; value: string }[], url = 'https://b.test/@bob') => ({ id: '7', username: 'bob', acct: 'bob@b.test', url, uri, fields });
+const account = (uri: string, fields: { name: string; value: string }[], url = 'https://b.test/@bob') => ({
+  id: '7',
+  username: 'bob',
+  acct: 'bob@b.test',
+  url,
+  uri,
+  fields,
+});
 /** WebFinger as b.test answers it for bob (his actor URI), for fakes that route by host. */
 const webfinger = (url: string): Response | null =>
-  new URL(url).pathname === '/.well-known/webfinger' ? new Response(JSON.stringify({ subject: 'acct:bob@b.test', links: [{ rel: 'self', type: 'application/activity+json', href: URI }] })) : null;
+  new URL(url).pathname === '/.well-known/webfinger'
+    ? new Response(
+        JSON.stringify({
+          subject: 'acct:bob@b.test',
+          links: [{ rel: 'self', type: 'application/activity+json', href: URI }],
+        }),
+      )
+    : null;
 const material = (text: string): KeyMaterial => {
   const b = parseBundle(text);
   if (!b.ok) throw new Error('bundle');
@@ -21,9 +43,19 @@ describe('discovery: field extraction and comparison', () => {
     const id = generateIdentity(URI);
     const text = encodeBundle(id, 3, currentPrekey(createChain(1_800_000_000)).publicKey);
     const html = `<span>${text.replace(' ', '&#32;')}</span>`;
-    expect(materialOf(account(URI, [{ name: 'Web', value: 'x' }, { name: 'Hush', value: html }]))).toMatchObject({ kind: 'bundle', bundle: { epoch: 3 } });
+    expect(
+      materialOf(
+        account(URI, [
+          { name: 'Web', value: 'x' },
+          { name: 'Hush', value: html },
+        ]),
+      ),
+    ).toMatchObject({ kind: 'bundle', bundle: { epoch: 3 } });
     // Same field under another actor URI: the signature does not verify.
-    expect(materialOf(account('https://evil.test/users/bob', [{ name: 'Hush', value: text }]))).toEqual({ kind: 'invalid', reason: 'bad_signature' });
+    expect(materialOf(account('https://evil.test/users/bob', [{ name: 'Hush', value: text }]))).toEqual({
+      kind: 'invalid',
+      reason: 'bad_signature',
+    });
     expect(materialOf(account(URI, [{ name: 'Web', value: 'x' }]))).toEqual({ kind: 'none' });
   });
 
@@ -68,16 +100,21 @@ describe('discovery: field extraction and comparison', () => {
     const fresh = account(URI, [{ name: 'Hush', value: encodeBundle(next, 1, pre) }]);
     const forged = account(URI, [{ name: 'Hush', value: encodeBundle(attacker, 1, pre) }]);
     const homeCalls: string[] = [];
-    const run = (home: unknown, origin: unknown, pin: Uint8Array | null) => discover({
-      api: new MastodonApi((url) => {
-        const u = new URL(url);
-        const wf = webfinger(url);
-        if (wf !== null) return Promise.resolve(wf);
-        if (u.host === 'a.test') homeCalls.push(u.pathname);
-        return Promise.resolve(new Response(JSON.stringify(u.host === 'a.test' ? home : origin), { status: 200 }));
-      }),
-      homeOrigin: 'https://a.test', homeDomain: 'a.test', acct: 'bob@b.test', token: () => Promise.resolve('token-123456'), pinnedIdentityPk: pin,
-    });
+    const run = (home: unknown, origin: unknown, pin: Uint8Array | null) =>
+      discover({
+        api: new MastodonApi((url) => {
+          const u = new URL(url);
+          const wf = webfinger(url);
+          if (wf !== null) return Promise.resolve(wf);
+          if (u.host === 'a.test') homeCalls.push(u.pathname);
+          return Promise.resolve(new Response(JSON.stringify(u.host === 'a.test' ? home : origin), { status: 200 }));
+        }),
+        homeOrigin: 'https://a.test',
+        homeDomain: 'a.test',
+        acct: 'bob@b.test',
+        token: () => Promise.resolve('token-123456'),
+        pinnedIdentityPk: pin,
+      });
     const r = await run(old, fresh, pinned.publicKey);
     expect(r).toMatchObject({ ok: true, servedBy: ['https://b.test'], material: { kind: 'bundle' } });
     if (r.ok && r.material.kind === 'bundle') expect([...r.material.bundle.identityPk]).toEqual([...next.publicKey]);
@@ -101,17 +138,46 @@ describe('discovery: field extraction and comparison', () => {
       return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
     };
     const run = (home: unknown, origin: unknown) =>
-      discover({ api: new MastodonApi(serve(home, origin)), homeOrigin: 'https://a.test', homeDomain: 'a.test', acct: 'bob@b.test', token: () => Promise.resolve('token-123456') });
+      discover({
+        api: new MastodonApi(serve(home, origin)),
+        homeOrigin: 'https://a.test',
+        homeDomain: 'a.test',
+        acct: 'bob@b.test',
+        token: () => Promise.resolve('token-123456'),
+      });
     const good = account(URI, [{ name: 'Hush', value: encodeBundle(real, 1, pre) }]);
     const swapped = account(URI, [{ name: 'Hush', value: encodeBundle(fake, 1, pre) }]);
-    expect(await run(good, good)).toMatchObject({ ok: true, actorUri: URI, servedBy: ['https://a.test', 'https://b.test'] });
-    expect(await run(swapped, good)).toEqual({ ok: false, kind: 'disagreement', message: expect.any(String), homeInstance: 'https://a.test', originInstance: 'https://b.test' });
+    expect(await run(good, good)).toMatchObject({
+      ok: true,
+      actorUri: URI,
+      servedBy: ['https://a.test', 'https://b.test'],
+    });
+    expect(await run(swapped, good)).toEqual({
+      ok: false,
+      kind: 'disagreement',
+      message: expect.any(String),
+      homeInstance: 'https://a.test',
+      originInstance: 'https://b.test',
+    });
     const otherUri = { ...good, uri: 'https://b.test/users/someone-else' };
     expect(await run(good, otherUri)).toMatchObject({ ok: false, kind: 'disagreement' });
     // The home instance pretends bob lives on it through the display url: the origin comes from the
     // actor URI, so b.test is still asked and the swapped key is still caught.
-    expect(await run({ ...swapped, url: 'https://a.test/@bob' }, good)).toMatchObject({ ok: false, kind: 'disagreement' });
-    const down = discover({ api: new MastodonApi((url) => (new URL(url).host === 'a.test' ? Promise.resolve(new Response(JSON.stringify(good))) : Promise.reject(new Error('offline')))), homeOrigin: 'https://a.test', homeDomain: 'a.test', acct: 'bob@b.test', token: () => Promise.resolve(null) });
+    expect(await run({ ...swapped, url: 'https://a.test/@bob' }, good)).toMatchObject({
+      ok: false,
+      kind: 'disagreement',
+    });
+    const down = discover({
+      api: new MastodonApi((url) =>
+        new URL(url).host === 'a.test'
+          ? Promise.resolve(new Response(JSON.stringify(good)))
+          : Promise.reject(new Error('offline')),
+      ),
+      homeOrigin: 'https://a.test',
+      homeDomain: 'a.test',
+      acct: 'bob@b.test',
+      token: () => Promise.resolve(null),
+    });
     expect(await down).toMatchObject({ ok: false, kind: 'network' });
     // The origin answering for the handle with another account (a remote copy, another user) disagrees.
     expect(await run(good, { ...good, acct: 'bob@c.test' })).toMatchObject({ ok: false, kind: 'disagreement' });
@@ -120,35 +186,59 @@ describe('discovery: field extraction and comparison', () => {
     expect(await run({ ...good, acct: 'mallory@b.test' }, good)).toMatchObject({ ok: false });
   });
 
-  it('WebFinger at the handle\'s domain must name the actor the home instance gave (issue #21); the display url is never the origin', async () => {
+  it("WebFinger at the handle's domain must name the actor the home instance gave (issue #21); the display url is never the origin", async () => {
     const real = generateIdentity(URI);
     const pre = currentPrekey(createChain(1_800_000_000)).publicKey;
     const good = account(URI, [{ name: 'Hush', value: encodeBundle(real, 1, pre) }]);
     const evilUri = 'https://evil.test/users/bob';
     const evil = generateIdentity(evilUri);
-    const forged = { ...account(evilUri, [{ name: 'Hush', value: encodeBundle(evil, 1, pre) }], 'https://b.test/@bob') };
+    const forged = {
+      ...account(evilUri, [{ name: 'Hush', value: encodeBundle(evil, 1, pre) }], 'https://b.test/@bob'),
+    };
     const asked: string[] = [];
-    const jrd = (href: string, subject = 'acct:bob@b.test') => new Response(JSON.stringify({ subject, links: [{ rel: 'self', type: 'application/activity+json', href }] }));
-    const run = (home: unknown, wf: () => Response, pinnedActorUri: string | null = null) => discover({
-      api: new MastodonApi((url) => {
-        const u = new URL(url);
-        asked.push(`${u.host}${u.pathname}`);
-        if (u.pathname === '/.well-known/webfinger') return Promise.resolve(u.host === 'b.test' ? wf() : new Response('', { status: 404 }));
-        // evil.test vouches for whatever it is asked.
-        return Promise.resolve(new Response(JSON.stringify(u.host === 'a.test' ? home : u.host === 'evil.test' ? { ...forged, acct: 'bob' } : good)));
-      }),
-      homeOrigin: 'https://a.test', homeDomain: 'a.test', acct: 'bob@b.test', token: () => Promise.resolve(null), pinnedActorUri,
+    const jrd = (href: string, subject = 'acct:bob@b.test') =>
+      new Response(JSON.stringify({ subject, links: [{ rel: 'self', type: 'application/activity+json', href }] }));
+    const run = (home: unknown, wf: () => Response, pinnedActorUri: string | null = null) =>
+      discover({
+        api: new MastodonApi((url) => {
+          const u = new URL(url);
+          asked.push(`${u.host}${u.pathname}`);
+          if (u.pathname === '/.well-known/webfinger')
+            return Promise.resolve(u.host === 'b.test' ? wf() : new Response('', { status: 404 }));
+          // evil.test vouches for whatever it is asked.
+          return Promise.resolve(
+            new Response(
+              JSON.stringify(u.host === 'a.test' ? home : u.host === 'evil.test' ? { ...forged, acct: 'bob' } : good),
+            ),
+          );
+        }),
+        homeOrigin: 'https://a.test',
+        homeDomain: 'a.test',
+        acct: 'bob@b.test',
+        token: () => Promise.resolve(null),
+        pinnedActorUri,
+      });
+    expect(await run(forged, () => jrd(URI))).toEqual({
+      ok: false,
+      kind: 'disagreement',
+      message: expect.any(String),
+      homeInstance: 'https://a.test',
+      originInstance: 'https://b.test',
     });
-    expect(await run(forged, () => jrd(URI))).toEqual({ ok: false, kind: 'disagreement', message: expect.any(String), homeInstance: 'https://a.test', originInstance: 'https://b.test' });
     expect(asked.some((p) => p.startsWith('evil.test'))).toBe(false);
     expect(await run(good, () => jrd(URI))).toMatchObject({ ok: true, actorUri: URI });
     // WebFinger about another subject, naming no actor, or unreachable: not confirmed.
     expect(await run(good, () => jrd(URI, 'acct:mallory@b.test'))).toMatchObject({ ok: false, kind: 'network' });
-    expect(await run(good, () => new Response(JSON.stringify({ subject: 'acct:bob@b.test', links: [] })))).toMatchObject({ ok: false, kind: 'network' });
+    expect(
+      await run(good, () => new Response(JSON.stringify({ subject: 'acct:bob@b.test', links: [] }))),
+    ).toMatchObject({ ok: false, kind: 'network' });
     expect(await run(good, () => new Response('', { status: 404 }))).toMatchObject({ ok: false, kind: 'not_found' });
     // The actor URI already pinned for this handle is not asked again (no request to b.test's WebFinger).
     asked.length = 0;
-    expect(await run(good, () => jrd('https://elsewhere.test/users/x'), URI)).toMatchObject({ ok: true, actorUri: URI });
+    expect(await run(good, () => jrd('https://elsewhere.test/users/x'), URI)).toMatchObject({
+      ok: true,
+      actorUri: URI,
+    });
     expect(asked.some((p) => p.endsWith('/.well-known/webfinger'))).toBe(false);
   });
 
@@ -156,17 +246,37 @@ describe('discovery: field extraction and comparison', () => {
     const asked: string[] = [];
     const f = (url: string) => {
       asked.push(url);
-      return Promise.resolve(new Response(JSON.stringify({ subject: 'acct:bob@b.test', links: [{ rel: 'self', href: URI }] })));
+      return Promise.resolve(
+        new Response(JSON.stringify({ subject: 'acct:bob@b.test', links: [{ rel: 'self', href: URI }] })),
+      );
     };
     expect(await new MastodonApi(f).webfinger('bob@b.test')).toEqual({ ok: true, value: URI });
-    expect(await new MastodonApi(f, { webfingerOrigin: (d) => Promise.resolve(d === 'b.test' ? 'http://127.0.0.1:9' : `https://${d}`) }).webfinger('bob@B.test')).toEqual({ ok: true, value: URI });
-    expect(asked).toEqual(['https://b.test/.well-known/webfinger?resource=acct%3Abob%40b.test', 'http://127.0.0.1:9/.well-known/webfinger?resource=acct%3Abob%40B.test']);
+    expect(
+      await new MastodonApi(f, {
+        webfingerOrigin: (d) => Promise.resolve(d === 'b.test' ? 'http://127.0.0.1:9' : `https://${d}`),
+      }).webfinger('bob@B.test'),
+    ).toEqual({ ok: true, value: URI });
+    expect(asked).toEqual([
+      'https://b.test/.well-known/webfinger?resource=acct%3Abob%40b.test',
+      'http://127.0.0.1:9/.well-known/webfinger?resource=acct%3Abob%40B.test',
+    ]);
   });
 
   it('hostile responses are typed failures, never exceptions', async () => {
-    for (const body of ['not json', JSON.stringify({ id: 5 }), JSON.stringify([1, 2]), JSON.stringify({ ...account(URI, []), fields: 'x' })]) {
+    for (const body of [
+      'not json',
+      JSON.stringify({ id: 5 }),
+      JSON.stringify([1, 2]),
+      JSON.stringify({ ...account(URI, []), fields: 'x' }),
+    ]) {
       const api = new MastodonApi(() => Promise.resolve(new Response(body, { status: 200 })));
-      const r = await discover({ api, homeOrigin: 'https://a.test', homeDomain: 'a.test', acct: 'bob@b.test', token: () => Promise.resolve(null) });
+      const r = await discover({
+        api,
+        homeOrigin: 'https://a.test',
+        homeDomain: 'a.test',
+        acct: 'bob@b.test',
+        token: () => Promise.resolve(null),
+      });
       expect(r.ok).toBe(false);
     }
   });

@@ -10,8 +10,11 @@
  */
 import { sameHandle } from '../../messaging/handle';
 import {
-  parseAndVerifyBundle, parseRevocation, PROFILE_FIELD_NAME,
-  type Bundle, type Revocation,
+  parseAndVerifyBundle,
+  parseRevocation,
+  PROFILE_FIELD_NAME,
+  type Bundle,
+  type Revocation,
 } from '../../protocol/index';
 import { htmlToText } from './html-text';
 import type { AccountJson, ApiResult, MastodonApi } from './mastodon';
@@ -33,7 +36,13 @@ export interface Discovered {
 
 export type DiscoveryFailure =
   | { readonly ok: false; readonly kind: 'not_found' | 'network'; readonly message: string }
-  | { readonly ok: false; readonly kind: 'disagreement'; readonly message: string; readonly homeInstance: string; readonly originInstance: string };
+  | {
+      readonly ok: false;
+      readonly kind: 'disagreement';
+      readonly message: string;
+      readonly homeInstance: string;
+      readonly originInstance: string;
+    };
 
 export type DiscoveryResult = Discovered | DiscoveryFailure;
 
@@ -41,7 +50,10 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.leng
 
 /** The key material in an account's profile fields, verified for the account's actor URI. */
 export function materialOf(account: AccountJson): KeyMaterial {
-  const texts = account.fields.map((f) => ({ name: htmlToText(f.name)?.trim() ?? '', text: htmlToText(f.value) ?? '' }));
+  const texts = account.fields.map((f) => ({
+    name: htmlToText(f.name)?.trim() ?? '',
+    text: htmlToText(f.value) ?? '',
+  }));
   const candidates = [...texts.filter((f) => f.name.toLowerCase() === PROFILE_FIELD_NAME.toLowerCase()), ...texts];
   let invalid: string | null = null;
   for (const { text } of candidates) {
@@ -55,26 +67,33 @@ export function materialOf(account: AccountJson): KeyMaterial {
   return invalid === null ? { kind: 'none' } : { kind: 'invalid', reason: invalid };
 }
 
-export type Comparison = { readonly agree: true; readonly material: KeyMaterial; readonly from: 'both' | 'home' | 'origin' } | { readonly agree: false };
+export type Comparison =
+  | { readonly agree: true; readonly material: KeyMaterial; readonly from: 'both' | 'home' | 'origin' }
+  | { readonly agree: false };
 
 /** Compares what two instances serve for the same actor; `from` says who served the chosen material. */
 export function compareMaterial(home: KeyMaterial, origin: KeyMaterial): Comparison {
   // A revocation is signed by the identity key itself: whoever serves it, it is authentic.
-  if (origin.kind === 'revocation') return { agree: true, material: origin, from: home.kind === 'revocation' ? 'both' : 'origin' };
+  if (origin.kind === 'revocation')
+    return { agree: true, material: origin, from: home.kind === 'revocation' ? 'both' : 'origin' };
   if (home.kind === 'revocation') {
     // The home copy still shows the revocation of an older key while the account's own instance
     // already serves its successor: the successor (a key change the user must accept) is current.
     // Only ever the ORIGIN's bundle: a home instance's bundle never overrides a revocation.
-    if (origin.kind === 'bundle' && !sameBytes(home.revocation.identityPk, origin.bundle.identityPk)) return { agree: true, material: origin, from: 'origin' };
+    if (origin.kind === 'bundle' && !sameBytes(home.revocation.identityPk, origin.bundle.identityPk))
+      return { agree: true, material: origin, from: 'origin' };
     return { agree: true, material: home, from: 'home' };
   }
   if (home.kind === 'bundle' && origin.kind === 'bundle') {
     const h = home.bundle;
     const o = origin.bundle;
     if (!sameBytes(h.identityPk, o.identityPk)) return { agree: false };
-    if (h.epoch === o.epoch) return sameBytes(h.prekeyPk, o.prekeyPk) ? { agree: true, material: origin, from: 'both' } : { agree: false };
+    if (h.epoch === o.epoch)
+      return sameBytes(h.prekeyPk, o.prekeyPk) ? { agree: true, material: origin, from: 'both' } : { agree: false };
     // Same identity, different epochs: one cache is behind. The newer signed epoch is the current one.
-    return h.epoch > o.epoch ? { agree: true, material: home, from: 'home' } : { agree: true, material: origin, from: 'origin' };
+    return h.epoch > o.epoch
+      ? { agree: true, material: home, from: 'home' }
+      : { agree: true, material: origin, from: 'origin' };
   }
   if (home.kind === origin.kind) return { agree: true, material: origin, from: 'both' };
   return { agree: false };
@@ -119,7 +138,8 @@ async function fromHome(input: DiscoveryInput, refresh: boolean): Promise<ApiRes
     if (known.ok || known.kind !== 'not_found') return known;
   }
   const token = await input.token();
-  if (token === null) return { ok: false, kind: 'network', message: 'open a tab of your instance so Hush can look this account up' };
+  if (token === null)
+    return { ok: false, kind: 'network', message: 'open a tab of your instance so Hush can look this account up' };
   return input.api.resolve(input.homeOrigin, input.acct, token);
 }
 
@@ -155,30 +175,53 @@ export async function discover(input: DiscoveryInput): Promise<DiscoveryResult> 
   const handle = input.acct;
   const domain = handle.slice(handle.lastIndexOf('@') + 1).toLowerCase();
   if (!namesHandle(home.value.acct, handle, input.homeDomain)) {
-    return { ok: false, kind: 'network', message: `${input.homeOrigin} answered ${home.value.acct} when asked for ${handle}` };
+    return {
+      ok: false,
+      kind: 'network',
+      message: `${input.homeOrigin} answered ${home.value.acct} when asked for ${handle}`,
+    };
   }
   const remote = domain !== input.homeDomain.toLowerCase();
   if (!remote) {
     // The home instance is the account's own instance: it is the only authority there is.
-    return { ok: true, actorUri: home.value.uri, acct: handle, material: materialOf(home.value), servedBy: [input.homeOrigin] };
+    return {
+      ok: true,
+      actorUri: home.value.uri,
+      acct: handle,
+      material: materialOf(home.value),
+      servedBy: [input.homeOrigin],
+    };
   }
   const claimed = home.value.uri;
   const webfingerHost = await input.api.webfingerHost(domain);
   const disagreeWith = (other: string): DiscoveryFailure => ({
-    ok: false, kind: 'disagreement', message: `${input.homeOrigin} and ${other} disagree about ${handle}`, homeInstance: input.homeOrigin, originInstance: other,
+    ok: false,
+    kind: 'disagreement',
+    message: `${input.homeOrigin} and ${other} disagree about ${handle}`,
+    homeInstance: input.homeOrigin,
+    originInstance: other,
   });
   if (claimed !== (input.pinnedActorUri ?? null)) {
     const wf = await input.api.webfinger(handle);
-    if (!wf.ok) return wf.kind === 'not_found' ? { ok: false, kind: 'not_found', message: `${webfingerHost} does not know ${handle}` } : { ok: false, kind: 'network', message: `could not confirm ${handle} with ${webfingerHost}: ${wf.message}` };
+    if (!wf.ok)
+      return wf.kind === 'not_found'
+        ? { ok: false, kind: 'not_found', message: `${webfingerHost} does not know ${handle}` }
+        : { ok: false, kind: 'network', message: `could not confirm ${handle} with ${webfingerHost}: ${wf.message}` };
     // The handle's own domain names another actor than the home instance: the home instance lies.
     if (wf.value !== claimed) return disagreeWith(webfingerHost);
   }
   const originInstance = originOfUri(claimed);
   if (originInstance === null) return { ok: false, kind: 'network', message: 'the account has no usable actor URI' };
   // A remote account "hosted" on the home instance would skip the second path: refuse it.
-  if (originInstance === input.homeOrigin) return { ok: false, kind: 'network', message: `${input.homeOrigin} claims a remote account lives on it` };
+  if (originInstance === input.homeOrigin)
+    return { ok: false, kind: 'network', message: `${input.homeOrigin} claims a remote account lives on it` };
   const direct = await input.api.lookup(originInstance, handle);
-  if (!direct.ok) return { ok: false, kind: 'network', message: `could not confirm the key with ${originInstance}: ${direct.message}` };
+  if (!direct.ok)
+    return {
+      ok: false,
+      kind: 'network',
+      message: `could not confirm the key with ${originInstance}: ${direct.message}`,
+    };
   const disagreement = disagreeWith(originInstance);
   // The origin must answer with its own account for this handle, at the actor URI confirmed above.
   if (!namesHandle(direct.value.acct, handle, domain)) return disagreement;
@@ -187,7 +230,11 @@ export async function discover(input: DiscoveryInput): Promise<DiscoveryResult> 
   const sameAccount = (a: AccountJson) => a.uri === claimed && namesHandle(a.acct, handle, input.homeDomain);
   let cmp = compareMaterial(materialOf(home.value), originMaterial);
   const pinned = input.pinnedIdentityPk ?? null;
-  if (!cmp.agree && originMaterial.kind !== 'none' && (materialOf(home.value).kind === 'none' || staleHomeCopy(materialOf(home.value), originMaterial, pinned))) {
+  if (
+    !cmp.agree &&
+    originMaterial.kind !== 'none' &&
+    (materialOf(home.value).kind === 'none' || staleHomeCopy(materialOf(home.value), originMaterial, pinned))
+  ) {
     // The home copy is probably older than the key (profile updates federate with a delay, and
     // only to instances with followers): ask it to re-resolve once. A home copy with a key we
     // never pinned is not "healed" this way: that is what a substituting home instance serves.
@@ -205,5 +252,16 @@ export async function discover(input: DiscoveryInput): Promise<DiscoveryResult> 
     return { ok: true, actorUri: claimed, acct: handle, material: originMaterial, servedBy: [originInstance] };
   }
   if (!cmp.agree) return disagreement;
-  return { ok: true, actorUri: claimed, acct: handle, material: cmp.material, servedBy: cmp.from === 'both' ? [input.homeOrigin, originInstance] : cmp.from === 'home' ? [input.homeOrigin] : [originInstance] };
+  return {
+    ok: true,
+    actorUri: claimed,
+    acct: handle,
+    material: cmp.material,
+    servedBy:
+      cmp.from === 'both'
+        ? [input.homeOrigin, originInstance]
+        : cmp.from === 'home'
+          ? [input.homeOrigin]
+          : [originInstance],
+  };
 }

@@ -11,11 +11,18 @@
 export type HttpFailure =
   | { readonly ok: false; readonly kind: 'network'; readonly message: string }
   /** `retryAt`: a 429's X-RateLimit-Reset (epoch ms), when the server sent one. */
-  | { readonly ok: false; readonly kind: 'status'; readonly status: number; readonly message: string; readonly retryAt?: number }
+  | {
+      readonly ok: false;
+      readonly kind: 'status';
+      readonly status: number;
+      readonly message: string;
+      readonly retryAt?: number;
+    }
   | { readonly ok: false; readonly kind: 'bad_json'; readonly message: string };
 
 /** `link`: the Link header (pagination), when present. */
-export type HttpResult = { readonly ok: true; readonly status: number; readonly json: unknown; readonly link?: string } | HttpFailure;
+export type HttpResult =
+  { readonly ok: true; readonly status: number; readonly json: unknown; readonly link?: string } | HttpFailure;
 
 export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -98,9 +105,11 @@ export async function requestJson(fetchFn: Fetch, url: string, opts: HttpOptions
   } catch {
     return { ok: false, kind: 'network', message: 'bad URL' };
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { ok: false, kind: 'network', message: 'not an http(s) URL' };
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    return { ok: false, kind: 'network', message: 'not an http(s) URL' };
   const headers: Record<string, string> = {};
-  for (const [k, val] of Object.entries(opts.headers ?? {})) if (!RESERVED.has(k.toLowerCase())) headers[k.toLowerCase()] = val;
+  for (const [k, val] of Object.entries(opts.headers ?? {}))
+    if (!RESERVED.has(k.toLowerCase())) headers[k.toLowerCase()] = val;
   headers.accept = opts.accept ?? 'application/json';
   if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -108,7 +117,10 @@ export async function requestJson(fetchFn: Fetch, url: string, opts: HttpOptions
   // One deadline for the whole exchange: a server that sends headers and then trickles (or hangs)
   // is cut off like one that never answers.
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new DOMException('timed out', 'TimeoutError')), opts.timeoutMs ?? 10_000);
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException('timed out', 'TimeoutError')),
+    opts.timeoutMs ?? 10_000,
+  );
   try {
     let res: Response;
     try {
@@ -122,13 +134,23 @@ export async function requestJson(fetchFn: Fetch, url: string, opts: HttpOptions
         ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
       });
     } catch (e) {
-      return { ok: false, kind: 'network', message: deadline.signal.aborted ? 'timed out' : e instanceof Error ? e.message : 'fetch failed' };
+      return {
+        ok: false,
+        kind: 'network',
+        message: deadline.signal.aborted ? 'timed out' : e instanceof Error ? e.message : 'fetch failed',
+      };
     }
     if (!res.ok) {
       // The body of an error is never needed: not read at all.
       void res.body?.cancel().catch(() => undefined);
       const reset = res.status === 429 ? Date.parse(res.headers.get('x-ratelimit-reset') ?? '') : Number.NaN;
-      return { ok: false, kind: 'status', status: res.status, message: `HTTP ${res.status}`, ...(Number.isFinite(reset) ? { retryAt: reset } : {}) };
+      return {
+        ok: false,
+        kind: 'status',
+        status: res.status,
+        message: `HTTP ${res.status}`,
+        ...(Number.isFinite(reset) ? { retryAt: reset } : {}),
+      };
     }
     const body = await readCapped(res, max, deadline.signal);
     if (!body.ok) {
@@ -143,7 +165,12 @@ export async function requestJson(fetchFn: Fetch, url: string, opts: HttpOptions
     }
     try {
       const link = res.headers.get('link');
-      return { ok: true, status: res.status, json: JSON.parse(text) as unknown, ...(link === null ? {} : { link: link.slice(0, 4096) }) };
+      return {
+        ok: true,
+        status: res.status,
+        json: JSON.parse(text) as unknown,
+        ...(link === null ? {} : { link: link.slice(0, 4096) }),
+      };
     } catch {
       return { ok: false, kind: 'bad_json', message: 'not JSON' };
     }

@@ -42,22 +42,30 @@ const CredentialSchema = v.object({
   source: v.object({ fields: v.pipe(v.array(FieldSchema), v.maxLength(64)) }),
 });
 export type CredentialJson = v.InferOutput<typeof CredentialSchema>;
-export interface RawField { readonly name: string; readonly value: string }
+export interface RawField {
+  readonly name: string;
+  readonly value: string;
+}
 
 /** `not_found`: an account lookup (lookup, resolve, WebFinger) answered 404 or named nobody. */
-export type ApiFailure = HttpFailure | { readonly ok: false; readonly kind: 'bad_shape' | 'not_found'; readonly message: string };
+export type ApiFailure =
+  HttpFailure | { readonly ok: false; readonly kind: 'bad_shape' | 'not_found'; readonly message: string };
 export type ApiResult<T> = { readonly ok: true; readonly value: T } | ApiFailure;
 
 /** An HTTP result checked against `schema`: the one place a Mastodon answer becomes a typed value. */
 export function shaped<T>(r: HttpResult, schema: v.GenericSchema<unknown, T>): ApiResult<T> {
   if (!r.ok) return r;
   const p = v.safeParse(schema, r.json);
-  return p.success ? { ok: true, value: p.output } : { ok: false, kind: 'bad_shape', message: 'unexpected response shape' };
+  return p.success
+    ? { ok: true, value: p.output }
+    : { ok: false, kind: 'bad_shape', message: 'unexpected response shape' };
 }
 
 /** For account lookups only: a 404 means "no such account", which discovery tells from an outage. */
 function accountShaped<T>(r: HttpResult, schema: v.GenericSchema<unknown, T>): ApiResult<T> {
-  return !r.ok && r.kind === 'status' && r.status === 404 ? { ok: false, kind: 'not_found', message: 'no such account' } : shaped(r, schema);
+  return !r.ok && r.kind === 'status' && r.status === 404
+    ? { ok: false, kind: 'not_found', message: 'no such account' }
+    : shaped(r, schema);
 }
 
 /**
@@ -89,17 +97,30 @@ export const errorText = (f: ApiFailure): string => (f.kind === 'status' ? `HTTP
 
 const JrdSchema = v.object({
   subject: v.optional(Str(600)),
-  links: v.optional(v.pipe(v.array(v.object({ rel: Str(300), type: v.optional(Str(300)), href: v.optional(Str(2048)) })), v.maxLength(64)), []),
+  links: v.optional(
+    v.pipe(
+      v.array(v.object({ rel: Str(300), type: v.optional(Str(300)), href: v.optional(Str(2048)) })),
+      v.maxLength(64),
+    ),
+    [],
+  ),
 });
 
 const AppSchema = v.object({ client_id: Str(200), client_secret: Str(200) });
-const TokenSchema = v.object({ access_token: v.pipe(v.string(), v.regex(/^[\w.~+/=-]{8,512}$/)), scope: v.optional(Str(1000), '') });
+const TokenSchema = v.object({
+  access_token: v.pipe(v.string(), v.regex(/^[\w.~+/=-]{8,512}$/)),
+  scope: v.optional(Str(1000), ''),
+});
 const InstanceSchema = v.object({
   domain: v.pipe(v.string(), v.minLength(1), v.maxLength(253)),
-  configuration: v.optional(v.object({
-    urls: v.optional(v.object({ streaming: v.nullish(Str(300)) })),
-    statuses: v.optional(v.object({ max_characters: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(100_000))) })),
-  })),
+  configuration: v.optional(
+    v.object({
+      urls: v.optional(v.object({ streaming: v.nullish(Str(300)) })),
+      statuses: v.optional(
+        v.object({ max_characters: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(100_000))) }),
+      ),
+    }),
+  ),
 });
 const InboxStatusSchema = v.object({
   ...StatusJsonSchema.entries,
@@ -156,7 +177,10 @@ export class MastodonApi {
   private readonly timeoutMs: number;
   private readonly webfingerOrigin: (domain: string) => string | Promise<string>;
 
-  constructor(private readonly fetchFn: Fetch, opts: number | MastodonApiOptions = {}) {
+  constructor(
+    private readonly fetchFn: Fetch,
+    opts: number | MastodonApiOptions = {},
+  ) {
     const o = typeof opts === 'number' ? { timeoutMs: opts } : opts;
     this.timeoutMs = o.timeoutMs ?? 8_000;
     this.webfingerOrigin = o.webfingerOrigin ?? ((domain) => `https://${domain}`);
@@ -170,15 +194,27 @@ export class MastodonApi {
   async webfinger(acct: string): Promise<ApiResult<string>> {
     const domain = acct.slice(acct.lastIndexOf('@') + 1).toLowerCase();
     const url = `${await this.webfingerHost(domain)}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${acct}`)}`;
-    const r = await requestJson(this.fetchFn, url, { timeoutMs: this.timeoutMs, accept: 'application/jrd+json, application/json', followRedirects: true, maxBytes: 64 * 1024 });
+    const r = await requestJson(this.fetchFn, url, {
+      timeoutMs: this.timeoutMs,
+      accept: 'application/jrd+json, application/json',
+      followRedirects: true,
+      maxBytes: 64 * 1024,
+    });
     const p = accountShaped(r, JrdSchema);
     if (!p.ok) return p;
     if (p.value.subject !== undefined && p.value.subject.replace(/^acct:/i, '').toLowerCase() !== acct.toLowerCase()) {
       return { ok: false, kind: 'bad_shape', message: `WebFinger answered for ${p.value.subject}, not ${acct}` };
     }
-    const selfLinks = p.value.links.filter((l) => l.rel === 'self' && l.href !== undefined && (l.type === undefined || AP_TYPES.includes(l.type)));
+    const selfLinks = p.value.links.filter(
+      (l) => l.rel === 'self' && l.href !== undefined && (l.type === undefined || AP_TYPES.includes(l.type)),
+    );
     const hrefs = [...new Set(selfLinks.map((l) => l.href as string))];
-    if (hrefs.length !== 1) return { ok: false, kind: 'bad_shape', message: hrefs.length === 0 ? 'WebFinger names no actor' : 'WebFinger names several actors' };
+    if (hrefs.length !== 1)
+      return {
+        ok: false,
+        kind: 'bad_shape',
+        message: hrefs.length === 0 ? 'WebFinger names no actor' : 'WebFinger names several actors',
+      };
     return { ok: true, value: hrefs[0] as string };
   }
 
@@ -189,14 +225,19 @@ export class MastodonApi {
 
   /** GET /api/v1/accounts/lookup?acct= : accounts the instance already knows (no token needed). */
   async lookup(origin: string, acct: string): Promise<ApiResult<AccountJson>> {
-    const r = await requestJson(this.fetchFn, `${origin}/api/v1/accounts/lookup?acct=${encodeURIComponent(acct)}`, { timeoutMs: this.timeoutMs });
+    const r = await requestJson(this.fetchFn, `${origin}/api/v1/accounts/lookup?acct=${encodeURIComponent(acct)}`, {
+      timeoutMs: this.timeoutMs,
+    });
     return accountShaped(r, AccountJsonSchema);
   }
 
   /** GET /api/v2/search?resolve=true : makes the home instance fetch (or refresh) a remote account. */
   async resolve(origin: string, acct: string, token: string): Promise<ApiResult<AccountJson>> {
     const q = encodeURIComponent(`@${acct}`);
-    const r = await requestJson(this.fetchFn, `${origin}/api/v2/search?q=${q}&resolve=true&type=accounts&limit=5`, { token, timeoutMs: this.timeoutMs });
+    const r = await requestJson(this.fetchFn, `${origin}/api/v2/search?q=${q}&resolve=true&type=accounts&limit=5`, {
+      token,
+      timeoutMs: this.timeoutMs,
+    });
     const p = accountShaped(r, v.object({ accounts: v.pipe(v.array(AccountJsonSchema), v.maxLength(40)) }));
     if (!p.ok) return p;
     const want = acct.toLowerCase();
@@ -208,21 +249,37 @@ export class MastodonApi {
    * GET /api/v1/accounts/search: accounts the instance knows, for mention completion and the inbox's
    * recipient search; `resolve` (a full handle) makes the instance look it up remotely.
    */
-  async searchAccounts(origin: string, query: string, token: string, resolve = false): Promise<ApiResult<readonly AccountJson[]>> {
+  async searchAccounts(
+    origin: string,
+    query: string,
+    token: string,
+    resolve = false,
+  ): Promise<ApiResult<readonly AccountJson[]>> {
     const q = new URLSearchParams({ q: query, resolve: String(resolve), limit: '5' });
-    const r = await requestJson(this.fetchFn, `${origin}/api/v1/accounts/search?${q.toString()}`, { token, timeoutMs: this.timeoutMs });
+    const r = await requestJson(this.fetchFn, `${origin}/api/v1/accounts/search?${q.toString()}`, {
+      token,
+      timeoutMs: this.timeoutMs,
+    });
     return shaped(r, v.pipe(v.array(AccountJsonSchema), v.maxLength(40)));
   }
 
   async verifyCredentials(origin: string, token: string): Promise<ApiResult<CredentialJson>> {
-    const r = await requestJson(this.fetchFn, `${origin}/api/v1/accounts/verify_credentials`, { token, timeoutMs: this.timeoutMs });
+    const r = await requestJson(this.fetchFn, `${origin}/api/v1/accounts/verify_credentials`, {
+      token,
+      timeoutMs: this.timeoutMs,
+    });
     return shaped(r, CredentialSchema);
   }
 
   /** PATCH update_credentials with the COMPLETE field list (Mastodon replaces the whole list). */
   async updateFields(origin: string, token: string, fields: readonly RawField[]): Promise<ApiResult<CredentialJson>> {
     const body = { fields_attributes: fields.map((f) => ({ name: f.name, value: f.value })) };
-    const r = await requestJson(this.fetchFn, `${origin}/api/v1/accounts/update_credentials`, { method: 'PATCH', token, body, timeoutMs: this.timeoutMs });
+    const r = await requestJson(this.fetchFn, `${origin}/api/v1/accounts/update_credentials`, {
+      method: 'PATCH',
+      token,
+      body,
+      timeoutMs: this.timeoutMs,
+    });
     return shaped(r, CredentialSchema);
   }
 
@@ -231,7 +288,10 @@ export class MastodonApi {
    * (checked by streamingBaseOf: the inbox sends its token there).
    */
   async instance(origin: string): Promise<ApiResult<{ domain: string; maxChars: number; streaming: string | null }>> {
-    const p = shaped(await requestJson(this.fetchFn, `${origin}/api/v2/instance`, { timeoutMs: this.timeoutMs }), InstanceSchema);
+    const p = shaped(
+      await requestJson(this.fetchFn, `${origin}/api/v2/instance`, { timeoutMs: this.timeoutMs }),
+      InstanceSchema,
+    );
     if (!p.ok) return p;
     const c = p.value.configuration;
     const streaming = c?.urls?.streaming ?? null;
@@ -252,53 +312,119 @@ export class MastodonApi {
   }
 
   /** POST /api/v1/apps: the inbox's own OAuth client on this instance. */
-  async registerApp(origin: string, redirectUri: string, scopes: readonly string[]): Promise<ApiResult<{ clientId: string; clientSecret: string }>> {
+  async registerApp(
+    origin: string,
+    redirectUri: string,
+    scopes: readonly string[],
+  ): Promise<ApiResult<{ clientId: string; clientSecret: string }>> {
     const r = await requestJson(this.fetchFn, `${origin}/api/v1/apps`, {
-      method: 'POST', timeoutMs: this.timeoutMs,
-      body: { client_name: 'Hush', redirect_uris: redirectUri, scopes: scopes.join(' '), website: 'https://hush-e2ee.org' },
+      method: 'POST',
+      timeoutMs: this.timeoutMs,
+      body: {
+        client_name: 'Hush',
+        redirect_uris: redirectUri,
+        scopes: scopes.join(' '),
+        website: 'https://hush-e2ee.org',
+      },
     });
     const p = shaped(r, AppSchema);
     return p.ok ? { ok: true, value: { clientId: p.value.client_id, clientSecret: p.value.client_secret } } : p;
   }
 
   /** POST /oauth/token: the authorization code (with its PKCE verifier) for a token. */
-  async exchange(origin: string, p: { clientId: string; clientSecret: string; redirectUri: string; code: string; verifier: string; scopes: readonly string[] }): Promise<ApiResult<{ token: string; scopes: string[] }>> {
+  async exchange(
+    origin: string,
+    p: {
+      clientId: string;
+      clientSecret: string;
+      redirectUri: string;
+      code: string;
+      verifier: string;
+      scopes: readonly string[];
+    },
+  ): Promise<ApiResult<{ token: string; scopes: string[] }>> {
     const r = await requestJson(this.fetchFn, `${origin}/oauth/token`, {
-      method: 'POST', timeoutMs: this.timeoutMs,
-      body: { grant_type: 'authorization_code', code: p.code, redirect_uri: p.redirectUri, client_id: p.clientId, client_secret: p.clientSecret, code_verifier: p.verifier, scope: p.scopes.join(' ') },
+      method: 'POST',
+      timeoutMs: this.timeoutMs,
+      body: {
+        grant_type: 'authorization_code',
+        code: p.code,
+        redirect_uri: p.redirectUri,
+        client_id: p.clientId,
+        client_secret: p.clientSecret,
+        code_verifier: p.verifier,
+        scope: p.scopes.join(' '),
+      },
     });
     const t = shaped(r, TokenSchema);
-    return t.ok ? { ok: true, value: { token: t.value.access_token, scopes: t.value.scope.split(/\s+/).filter(Boolean) } } : t;
+    return t.ok
+      ? { ok: true, value: { token: t.value.access_token, scopes: t.value.scope.split(/\s+/).filter(Boolean) } }
+      : t;
   }
 
   /** POST /oauth/revoke; true when the instance accepted it. */
   async revoke(origin: string, p: { clientId: string; clientSecret: string; token: string }): Promise<boolean> {
     const r = await requestJson(this.fetchFn, `${origin}/oauth/revoke`, {
-      method: 'POST', timeoutMs: this.timeoutMs, body: { client_id: p.clientId, client_secret: p.clientSecret, token: p.token },
+      method: 'POST',
+      timeoutMs: this.timeoutMs,
+      body: { client_id: p.clientId, client_secret: p.clientSecret, token: p.token },
     });
     return r.ok;
   }
 
   /** GET /api/v1/conversations, one page from `cursor` (a max_id), and the next page's cursor. */
-  async conversations(origin: string, token: string, cursor: string | null, limit = 40): Promise<ApiResult<{ items: ConversationJson[]; next: string | null }>> {
+  async conversations(
+    origin: string,
+    token: string,
+    cursor: string | null,
+    limit = 40,
+  ): Promise<ApiResult<{ items: ConversationJson[]; next: string | null }>> {
     const q = new URLSearchParams({ limit: String(limit) });
     if (cursor !== null) q.set('max_id', cursor);
-    const r = await requestJson(this.fetchFn, `${origin}/api/v1/conversations?${q.toString()}`, { token, timeoutMs: this.timeoutMs, maxBytes: LIST_BYTES });
+    const r = await requestJson(this.fetchFn, `${origin}/api/v1/conversations?${q.toString()}`, {
+      token,
+      timeoutMs: this.timeoutMs,
+      maxBytes: LIST_BYTES,
+    });
     const p = shaped(r, v.pipe(v.array(ConversationSchema), v.maxLength(80)));
     if (!p.ok) return p;
     return { ok: true, value: { items: p.value, next: r.ok && p.value.length > 0 ? nextCursor(r.link) : null } };
   }
 
   async status(origin: string, token: string, id: string): Promise<ApiResult<InboxStatus>> {
-    return shaped(await requestJson(this.fetchFn, `${origin}/api/v1/statuses/${encodeURIComponent(id)}`, { token, timeoutMs: this.timeoutMs }), InboxStatusSchema);
+    return shaped(
+      await requestJson(this.fetchFn, `${origin}/api/v1/statuses/${encodeURIComponent(id)}`, {
+        token,
+        timeoutMs: this.timeoutMs,
+      }),
+      InboxStatusSchema,
+    );
   }
 
   /** GET /api/v1/statuses/:id/context: the whole thread around a status. */
-  async context(origin: string, token: string, id: string): Promise<ApiResult<{ ancestors: InboxStatus[]; descendants: InboxStatus[] }>> {
-    return shaped(await requestJson(this.fetchFn, `${origin}/api/v1/statuses/${encodeURIComponent(id)}/context`, { token, timeoutMs: this.timeoutMs, maxBytes: THREAD_BYTES }), ContextSchema);
+  async context(
+    origin: string,
+    token: string,
+    id: string,
+  ): Promise<ApiResult<{ ancestors: InboxStatus[]; descendants: InboxStatus[] }>> {
+    return shaped(
+      await requestJson(this.fetchFn, `${origin}/api/v1/statuses/${encodeURIComponent(id)}/context`, {
+        token,
+        timeoutMs: this.timeoutMs,
+        maxBytes: THREAD_BYTES,
+      }),
+      ContextSchema,
+    );
   }
 
   async markRead(origin: string, token: string, conversationId: string): Promise<ApiResult<unknown>> {
-    return shaped(await requestJson(this.fetchFn, `${origin}/api/v1/conversations/${encodeURIComponent(conversationId)}/read`, { method: 'POST', token, timeoutMs: this.timeoutMs }), v.unknown());
+    return shaped(
+      await requestJson(this.fetchFn, `${origin}/api/v1/conversations/${encodeURIComponent(conversationId)}/read`, {
+        method: 'POST',
+        token,
+        timeoutMs: this.timeoutMs,
+      }),
+      v.unknown(),
+    );
   }
 }

@@ -9,7 +9,10 @@ describe('rankCompletions (one ranking for the editor and the inbox; review find
 
   it('pinned contacts first (verified first) whatever order the instance answers in; look-alikes marked', () => {
     // Attack: the instance ranks its look-alike bob@b-test.example above the pinned bob@b.test.
-    const out = rankCompletions(contacts, 'bob', [{ acct: 'bob@b-test.example', hasKey: false }, { acct: 'bob@b.test', hasKey: false }]);
+    const out = rankCompletions(contacts, 'bob', [
+      { acct: 'bob@b-test.example', hasKey: false },
+      { acct: 'bob@b.test', hasKey: false },
+    ]);
     expect(out.map((c) => c.acct)).toEqual(['bobby@c.test', 'bob@b.test', 'bob@b-test.example']);
     expect(out[1]).toMatchObject({ contact: true, hasKey: true, lookalikeOf: null });
     expect(out[2]).toMatchObject({ contact: false, hasKey: false, lookalikeOf: 'bob@b.test' });

@@ -28,11 +28,14 @@ const lower = (s: string): string => s.toLowerCase();
 const user = (a: string): string => lower(a).split('@')[0] ?? '';
 
 export function rankCompletions(
-  contacts: readonly CompletionContact[], query: string, found: readonly { readonly acct: string; readonly hasKey: boolean }[],
+  contacts: readonly CompletionContact[],
+  query: string,
+  found: readonly { readonly acct: string; readonly hasKey: boolean }[],
   limits: { readonly contacts: number; readonly total: number } = { contacts: 5, total: 8 },
 ): Completion[] {
   const q = lower(query.replace(/^@/, ''));
-  const twinOf = (acct: string): string | null => contacts.find((o) => user(o.acct) === user(acct) && lower(o.acct) !== lower(acct))?.acct ?? null;
+  const twinOf = (acct: string): string | null =>
+    contacts.find((o) => user(o.acct) === user(acct) && lower(o.acct) !== lower(acct))?.acct ?? null;
   const out: Completion[] = contacts
     .filter((c) => lower(c.acct).startsWith(q) || (q.length >= 2 && user(c.acct).startsWith(user(q))))
     .sort((a, b) => Number(b.trust === 'verified') - Number(a.trust === 'verified'))

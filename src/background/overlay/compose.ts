@@ -49,15 +49,30 @@ export interface EditorSession {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isEditor = (v: unknown): v is EditorSession =>
-  isObj(v) && typeof v.tabId === 'number' && isObj(v.account) && typeof v.self === 'string' && typeof v.text === 'string' &&
-  Array.isArray(v.recipients) && Array.isArray(v.suggested) && typeof v.maxChars === 'number' && isObj(v.style) && typeof v.seed === 'string';
+  isObj(v) &&
+  typeof v.tabId === 'number' &&
+  isObj(v.account) &&
+  typeof v.self === 'string' &&
+  typeof v.text === 'string' &&
+  Array.isArray(v.recipients) &&
+  Array.isArray(v.suggested) &&
+  typeof v.maxChars === 'number' &&
+  isObj(v.style) &&
+  typeof v.seed === 'string';
 
 const SNIPPET = 120;
 const lower = (a: string): string => a.toLowerCase();
 
 export type ComposeHandlers = HandlersFor<
-  | 'overlay/compose-check' | 'overlay/editor-open' | 'overlay/editor-detach' | 'overlay/editor-join' | 'overlay/editor-draft'
-  | 'overlay/editor-send' | 'overlay/editor-discard' | 'overlay/editor-invite' | 'overlay/mention-search'
+  | 'overlay/compose-check'
+  | 'overlay/editor-open'
+  | 'overlay/editor-detach'
+  | 'overlay/editor-join'
+  | 'overlay/editor-draft'
+  | 'overlay/editor-send'
+  | 'overlay/editor-discard'
+  | 'overlay/editor-invite'
+  | 'overlay/mention-search'
 >;
 
 export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
@@ -74,15 +89,28 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
   const noSession = () => fail('no_session', 'no such editor session for this frame');
 
   /** The reply's recipients from the signed envelope (never from the page). */
-  async function replyOf(account: AccountRef, self: string, statusId: string | null): Promise<{ reply: ReplyInfo | null; recipients: string[] }> {
+  async function replyOf(
+    account: AccountRef,
+    self: string,
+    statusId: string | null,
+  ): Promise<{ reply: ReplyInfo | null; recipients: string[] }> {
     if (statusId === null) return { reply: null, recipients: [] };
     const m = await ctx.reader.messageOf(account, statusId);
-    if (m === null || m === 'locked') return { reply: { statusId, messageId: null, sender: null, snippet: null, createdAt: null }, recipients: [] };
+    if (m === null || m === 'locked')
+      return { reply: { statusId, messageId: null, sender: null, snippet: null, createdAt: null }, recipients: [] };
     const handles = await ctx.services.handlesOf(account, [m.sender.actorUri, ...m.recipients.map((r) => r.actorUri)]);
-    const recipients = [...new Set(handles.filter((h): h is string => h !== null).map(lower))].filter((h) => h !== lower(self));
+    const recipients = [...new Set(handles.filter((h): h is string => h !== null).map(lower))].filter(
+      (h) => h !== lower(self),
+    );
     const chars = Array.from(m.plaintext);
     return {
-      reply: { statusId, messageId: m.messageId, sender: handles[0] ?? null, snippet: chars.slice(0, SNIPPET).join('') + (chars.length > SNIPPET ? '…' : ''), createdAt: m.createdAt },
+      reply: {
+        statusId,
+        messageId: m.messageId,
+        sender: handles[0] ?? null,
+        snippet: chars.slice(0, SNIPPET).join('') + (chars.length > SNIPPET ? '…' : ''),
+        createdAt: m.createdAt,
+      },
       recipients,
     };
   }
@@ -99,7 +127,10 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       style: e.style,
       phrase: await ctx.phrase(),
       seed: e.seed === '' ? null : e.seed,
-      replyTo: e.reply === null || e.reply.messageId === null ? null : { sender: e.reply.sender, snippet: e.reply.snippet, createdAt: e.reply.createdAt },
+      replyTo:
+        e.reply === null || e.reply.messageId === null
+          ? null
+          : { sender: e.reply.sender, snippet: e.reply.snippet, createdAt: e.reply.createdAt },
       status: await status(e),
       sending: e.progress,
     };
@@ -107,16 +138,31 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
 
   async function send(session: string, e: EditorSession): Promise<SendProgress> {
     const latestOr = async (): Promise<EditorSession> => (await editors.get(session)) ?? e;
-    const r = await sendDraft(ctx, {
-      account: e.account, self: e.self, text: e.text, recipients: e.recipients.map((x) => x.acct),
-      reply: e.reply === null ? null : { statusId: e.reply.statusId, messageId: e.reply.messageId }, maxChars: e.maxChars, job: e.job,
-    }, {
-      status: () => status(e),
-      keep: async (job, progress) => { await keep(session, job, progress); },
-      progress: async (job) => {
-        await editors.put(session, { ...(await latestOr()), job, progress: { phase: 'sending', done: job.postedIds.length, total: job.statuses.length } });
+    const r = await sendDraft(
+      ctx,
+      {
+        account: e.account,
+        self: e.self,
+        text: e.text,
+        recipients: e.recipients.map((x) => x.acct),
+        reply: e.reply === null ? null : { statusId: e.reply.statusId, messageId: e.reply.messageId },
+        maxChars: e.maxChars,
+        job: e.job,
       },
-    });
+      {
+        status: () => status(e),
+        keep: async (job, progress) => {
+          await keep(session, job, progress);
+        },
+        progress: async (job) => {
+          await editors.put(session, {
+            ...(await latestOr()),
+            job,
+            progress: { phase: 'sending', done: job.postedIds.length, total: job.statuses.length },
+          });
+        },
+      },
+    );
     if (!r.sent) return r.progress;
     await editors.put(session, { ...(await latestOr()), text: '', job: null, progress: r.progress });
     await ctx.push(e.tabId, { kind: 'editor-done', session, sent: true });
@@ -133,7 +179,8 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
     'overlay/compose-check': async (p, sender) => {
       const account = await ctx.accountOf(sender);
       const self = await ctx.selfOf(sender);
-      if (account === null || self === null || sender.tabId === null) return fail('forbidden_sender', 'no signed-in account in this tab');
+      if (account === null || self === null || sender.tabId === null)
+        return fail('forbidden_sender', 'no signed-in account in this tab');
       // Only public facts reach the page: is the answered status a Hush status (its text says so),
       // and the user's preference. Whether it decrypted, or whom Hush knows, stays here.
       const replyEncrypted = p.replyToStatusId !== null && ctx.reader.partOf(account, p.replyToStatusId) !== null;
@@ -143,19 +190,41 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
     'overlay/editor-open': async (p, sender) => {
       const account = await ctx.accountOf(sender);
       const self = await ctx.selfOf(sender);
-      if (account === null || self === null || sender.tabId === null) return fail('forbidden_sender', 'no signed-in account in this tab');
+      if (account === null || self === null || sender.tabId === null)
+        return fail('forbidden_sender', 'no signed-in account in this tab');
       const home = domainOf(self);
       const { reply, recipients } = await replyOf(account, self, p.replyToStatusId);
       const fromReply = new Set(recipients);
       // Mastodon's box: only suggestions (never recipients), and its text as a starting draft.
-      const suggested = [...new Set(p.seedMentions.map((m) => fullHandle(m, home)).filter((m): m is string => m !== null).map(lower))]
-        .filter((m) => !fromReply.has(m) && m !== lower(self)).slice(0, 20);
+      const suggested = [
+        ...new Set(
+          p.seedMentions
+            .map((m) => fullHandle(m, home))
+            .filter((m): m is string => m !== null)
+            .map(lower),
+        ),
+      ]
+        .filter((m) => !fromReply.has(m) && m !== lower(self))
+        .slice(0, 20);
       // The box's text is offered in the editor, never made the draft: the page wrote it.
-      const seed = p.seedText.replace(/^\s*(?:@[A-Za-z0-9_.@-]+\s+)*/, '').trim().slice(0, 5000);
+      const seed = p.seedText
+        .replace(/^\s*(?:@[A-Za-z0-9_.@-]+\s+)*/, '')
+        .trim()
+        .slice(0, 5000);
       const { session, offer } = await ctx.frames.open('editor', sender.tabId);
       await editors.put(session, {
-        tabId: sender.tabId, account, self, text: '', seed, reply, recipients: recipients.map((acct) => ({ acct, source: 'reply' as const })), suggested,
-        maxChars: p.maxChars, style: p.style, job: null, progress: null,
+        tabId: sender.tabId,
+        account,
+        self,
+        text: '',
+        seed,
+        reply,
+        recipients: recipients.map((acct) => ({ acct, source: 'reply' as const })),
+        suggested,
+        maxChars: p.maxChars,
+        style: p.style,
+        job: null,
+        progress: null,
       });
       return { session, offer };
     },
@@ -165,7 +234,13 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       return { detached: true as const };
     },
     'overlay/editor-join': async ({ offer }, sender) => {
-      if (sender.kind !== 'frame' || sender.path !== '/frames/editor.html' || sender.tabId === null || typeof sender.frameId !== 'number') return fail('forbidden_sender', 'not a Hush editor frame');
+      if (
+        sender.kind !== 'frame' ||
+        sender.path !== '/frames/editor.html' ||
+        sender.tabId === null ||
+        typeof sender.frameId !== 'number'
+      )
+        return fail('forbidden_sender', 'not a Hush editor frame');
       const session = await ctx.frames.claim(offer, sender.tabId, 'editor', sender.frameId);
       if (session === null) return fail('no_session', 'no such offer for this frame');
       const e = await editors.get(session);
@@ -186,8 +261,12 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       // While parts of a message are out its text and recipients are fixed; before that, an edit
       // after a failed send starts over (the old encryption is dropped, never sent instead).
       const fixed = e.job !== null && e.job.postedIds.length > 0;
-      const changed = text !== e.text || next.length !== e.recipients.length || next.some((r, i) => lower(r.acct) !== lower(e.recipients[i]?.acct ?? ''));
-      const updated: EditorSession = fixed || sending.has(session) ? e : !changed ? e : { ...e, text, recipients: next, job: null, progress: null };
+      const changed =
+        text !== e.text ||
+        next.length !== e.recipients.length ||
+        next.some((r, i) => lower(r.acct) !== lower(e.recipients[i]?.acct ?? ''));
+      const updated: EditorSession =
+        fixed || sending.has(session) ? e : !changed ? e : { ...e, text, recipients: next, job: null, progress: null };
       await editors.put(session, updated);
       return status(updated);
     },
@@ -219,7 +298,10 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
     'overlay/editor-invite': async ({ session }, sender) => {
       const e = await editorFor(session, sender);
       if (e === null) return noSession();
-      const check = await ctx.services.checkRecipients(e.account, e.recipients.map((r) => r.acct));
+      const check = await ctx.services.checkRecipients(
+        e.account,
+        e.recipients.map((r) => r.acct),
+      );
       const noKey = check.recipients.filter((r) => r.kind === 'no_key').map((r) => r.acct);
       if (noKey.length === 0) return { placed: false };
       await editors.delete(session);

@@ -50,7 +50,14 @@ export interface OverlayContext {
    * text the entry shows. `shownAt`: the date the entry shows (Unix seconds); a cached answer of
    * another date, or with another text, is stale (a new last status arrived) and is asked again.
    */
-  readonly conversations: { lastStatus(account: AccountRef, conversationId: string, text: string, shownAt: number | null): Promise<LastStatus | null> };
+  readonly conversations: {
+    lastStatus(
+      account: AccountRef,
+      conversationId: string,
+      text: string,
+      shownAt: number | null,
+    ): Promise<LastStatus | null>;
+  };
   readonly statusApi: StatusApi;
   /** The user's token, asked fresh from a tab of the account (never stored). */
   readonly token: (account: AccountRef) => Promise<string | null>;

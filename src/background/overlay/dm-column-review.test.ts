@@ -21,7 +21,9 @@ const world = vi.hoisted(() => {
       m,
       get: (keys?: string | string[] | null) => {
         const list = keys === undefined || keys === null ? [...m.keys()] : typeof keys === 'string' ? [keys] : keys;
-        return Promise.resolve(Object.fromEntries(list.filter((k) => m.has(k)).map((k) => [k, structuredClone(m.get(k))])));
+        return Promise.resolve(
+          Object.fromEntries(list.filter((k) => m.has(k)).map((k) => [k, structuredClone(m.get(k))])),
+        );
       },
       set: (items: Record<string, unknown>) => {
         for (const [k, v] of Object.entries(items)) m.set(k, structuredClone(v));
@@ -33,7 +35,11 @@ const world = vi.hoisted(() => {
       },
     };
   };
-  return { local: area(), session: area(), pushes: [] as { tabId: number; message: unknown; frameId: number | undefined }[] };
+  return {
+    local: area(),
+    session: area(),
+    pushes: [] as { tabId: number; message: unknown; frameId: number | undefined }[],
+  };
 });
 
 vi.mock('webextension-polyfill', () => ({
@@ -51,16 +57,33 @@ vi.mock('webextension-polyfill', () => ({
 
 const { createOverlayHandlers } = await import('./handlers');
 
-const STYLE: FrameStyle = { color: '#000000', background: '#ffffff', link: '#0000ee', fontFamily: 'sans-serif', fontSizePx: 15, lineHeightPx: 22, dark: false };
+const STYLE: FrameStyle = {
+  color: '#000000',
+  background: '#ffffff',
+  link: '#0000ee',
+  fontFamily: 'sans-serif',
+  fontSizePx: 15,
+  lineHeightPx: 22,
+  dark: false,
+};
 const TAB = 7;
 const content: SenderContext = { kind: 'content', tabId: TAB, origin: 'https://b.test', path: '/home', frameId: 0 };
-const viewFrame = (frameId: number, tabId = TAB): SenderContext => ({ kind: 'frame', tabId, origin: 'chrome-extension://hush', path: '/frames/view.html', frameId });
+const viewFrame = (frameId: number, tabId = TAB): SenderContext => ({
+  kind: 'frame',
+  tabId,
+  origin: 'chrome-extension://hush',
+  path: '/frames/view.html',
+  frameId,
+});
 const account = { origin: 'https://b.test', accountId: '1' };
 
 /** Frame sessions as frame-sessions.ts keeps them: one-time offers, bound to a tab and then a frame. */
 function memoryFrames(): FrameSessions {
   let n = 0;
-  const sessions = new Map<string, { kind: 'view' | 'editor'; tabId: number; frameId: number | null; offer: string | null }>();
+  const sessions = new Map<
+    string,
+    { kind: 'view' | 'editor'; tabId: number; frameId: number | null; offer: string | null }
+  >();
   return {
     open: (kind, tabId) => {
       n++;
@@ -89,7 +112,8 @@ function memoryFrames(): FrameSessions {
       const s = sessions.get(session);
       return Promise.resolve(s !== undefined && s.tabId === tabId && s.frameId !== null && s.frameId === frameId);
     },
-    ofTab: (session, tabId, kind) => Promise.resolve(sessions.get(session)?.tabId === tabId && sessions.get(session)?.kind === kind),
+    ofTab: (session, tabId, kind) =>
+      Promise.resolve(sessions.get(session)?.tabId === tabId && sessions.get(session)?.kind === kind),
     close: (session) => {
       sessions.delete(session);
       return Promise.resolve();
@@ -103,7 +127,6 @@ function must<T extends object>(x: T | Reply<never>): T {
   return x;
 }
 
-
 const X = { actorUri: 'https://a.test/users/alice', fingerprint: 'abcd' };
 let first = '';
 let second = '';
@@ -114,9 +137,18 @@ function services(): KeyServices {
     encrypt: () => Promise.reject(new Error('unused')),
     decrypt: (_a, req): Promise<DecryptOutcome> => {
       const t = req.chunks[0]?.text ?? '';
-      return Promise.resolve({ ok: true, plaintext: t === first ? 'first message' : 'second message', sender: X, recipients: [], messageId: t === first ? '01' : '02', replyTo: null, createdAt: 1_800_000_000 });
+      return Promise.resolve({
+        ok: true,
+        plaintext: t === first ? 'first message' : 'second message',
+        sender: X,
+        recipients: [],
+        messageId: t === first ? '01' : '02',
+        replyTo: null,
+        createdAt: 1_800_000_000,
+      });
     },
-    senderTrust: (_a, s) => Promise.resolve({ kind: 'verified' as const, acct: 'alice@a.test', fingerprint: s.fingerprint }),
+    senderTrust: (_a, s) =>
+      Promise.resolve({ kind: 'verified' as const, acct: 'alice@a.test', fingerprint: s.fingerprint }),
     handlesOf: (_a, u) => Promise.resolve(u.map(() => 'alice@a.test')),
     sealLocal: (_a, d) => Promise.resolve(d),
     openLocal: (_a, d) => Promise.resolve(d),
@@ -130,7 +162,13 @@ beforeAll(async () => {
   const { ALICE, BOB, live, mentionOf, NOW } = await import('../../../test/vectors/fixtures');
   await init();
   const make = (p: string): string => {
-    const r = encryptMessage({ sender: { identity: live(ALICE).identity, chain: live(ALICE).chain }, recipients: [live(BOB).key], plaintext: p, now: NOW, statusBudget: { mentionText: `${mentionOf(BOB)} ` } });
+    const r = encryptMessage({
+      sender: { identity: live(ALICE).identity, chain: live(ALICE).chain },
+      recipients: [live(BOB).key],
+      plaintext: p,
+      now: NOW,
+      statusBudget: { mentionText: `${mentionOf(BOB)} ` },
+    });
     if (!r.ok) throw new Error(r.reason);
     return r.value.statuses[0] ?? '';
   };
@@ -144,22 +182,41 @@ beforeEach(() => {
 });
 
 const entry = (text: string) => ({
-  statusId: 'c9', context: 'conversation' as const, author: 'alice@a.test', participants: ['alice@a.test'], mentions: ['bob@b.test'], text, serverTime: null,
-  extras: { cw: false, media: false, card: false }, style: STYLE,
+  statusId: 'c9',
+  context: 'conversation' as const,
+  author: 'alice@a.test',
+  participants: ['alice@a.test'],
+  mentions: ['bob@b.test'],
+  text,
+  serverTime: null,
+  extras: { cw: false, media: false, card: false },
+  style: STYLE,
 });
 
 describe('review (server): the DM column', () => {
   it('F-dm-cache: a second genuine message arriving in a conversation within 10 s is not flagged "replaced" in the DM column', async () => {
     // The instance (honest here) answers /conversations with the conversation's current last status.
     let last = { id: '100', text: '' };
-    const status = (id: string): StatusJson => ({ id, visibility: 'direct', in_reply_to_id: null, content: '', spoiler_text: '', mentions: [{ id: '1', acct: 'bob', url: null }], media_attachments: [], poll: null, account: { id: '5', acct: 'alice@a.test' } });
+    const status = (id: string): StatusJson => ({
+      id,
+      visibility: 'direct',
+      in_reply_to_id: null,
+      content: '',
+      spoiler_text: '',
+      mentions: [{ id: '1', acct: 'bob', url: null }],
+      media_attachments: [],
+      poll: null,
+      account: { id: '5', acct: 'alice@a.test' },
+    });
     const statusApi = {
       conversations: () => Promise.resolve({ ok: true as const, value: [{ id: '9', last: status(last.id) }] }),
       get: () => Promise.resolve({ ok: false as const, kind: 'network' as const, message: 'unused' }),
     } as unknown as StatusApi;
     const frames = memoryFrames();
     const h = createOverlayHandlers({
-      services: services(), frames, statusApi,
+      services: services(),
+      frames,
+      statusApi,
       accountOf: (s) => Promise.resolve(s.tabId === TAB ? account : null),
       selfOf: (s) => Promise.resolve(s.tabId === TAB ? 'bob@b.test' : null),
       token: () => Promise.resolve('tok'),

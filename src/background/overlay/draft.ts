@@ -21,7 +21,12 @@ const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
  * The plaintext budget: the statuses the draft needs and the bytes left in the last one. Wraps
  * are one per recipient plus one for the sender's own copy.
  */
-export function draftBudget(recipients: readonly string[], plaintext: string, maxChars: number, hasReplyTo: boolean): Budget {
+export function draftBudget(
+  recipients: readonly string[],
+  plaintext: string,
+  maxChars: number,
+  hasReplyTo: boolean,
+): Budget {
   const capacity = chunkCapacityBytes({ maxChars, mentionText: mentionPrefix(recipients) }) & ~1;
   const wraps = Math.max(1, recipients.length) + 1;
   const len = utf8Length(plaintext);

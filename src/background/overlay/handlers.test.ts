@@ -19,7 +19,9 @@ const world = vi.hoisted(() => {
       m,
       get: (keys?: string | string[] | null) => {
         const list = keys === undefined || keys === null ? [...m.keys()] : typeof keys === 'string' ? [keys] : keys;
-        return Promise.resolve(Object.fromEntries(list.filter((k) => m.has(k)).map((k) => [k, structuredClone(m.get(k))])));
+        return Promise.resolve(
+          Object.fromEntries(list.filter((k) => m.has(k)).map((k) => [k, structuredClone(m.get(k))])),
+        );
       },
       set: (items: Record<string, unknown>) => {
         for (const [k, v] of Object.entries(items)) m.set(k, structuredClone(v));
@@ -31,7 +33,11 @@ const world = vi.hoisted(() => {
       },
     };
   };
-  return { local: area(), session: area(), pushes: [] as { tabId: number; message: unknown; frameId: number | undefined }[] };
+  return {
+    local: area(),
+    session: area(),
+    pushes: [] as { tabId: number; message: unknown; frameId: number | undefined }[],
+  };
 });
 
 vi.mock('webextension-polyfill', () => ({
@@ -49,17 +55,40 @@ vi.mock('webextension-polyfill', () => ({
 
 const { createOverlayHandlers } = await import('./handlers');
 
-const STYLE: FrameStyle = { color: '#000000', background: '#ffffff', link: '#0000ee', fontFamily: 'sans-serif', fontSizePx: 15, lineHeightPx: 22, dark: false };
+const STYLE: FrameStyle = {
+  color: '#000000',
+  background: '#ffffff',
+  link: '#0000ee',
+  fontFamily: 'sans-serif',
+  fontSizePx: 15,
+  lineHeightPx: 22,
+  dark: false,
+};
 const TAB = 7;
 const content: SenderContext = { kind: 'content', tabId: TAB, origin: 'https://b.test', path: '/home', frameId: 0 };
-const viewFrame = (frameId: number, tabId = TAB): SenderContext => ({ kind: 'frame', tabId, origin: 'chrome-extension://hush', path: '/frames/view.html', frameId });
-const editorFrame = (frameId: number): SenderContext => ({ kind: 'frame', tabId: TAB, origin: 'chrome-extension://hush', path: '/frames/editor.html', frameId });
+const viewFrame = (frameId: number, tabId = TAB): SenderContext => ({
+  kind: 'frame',
+  tabId,
+  origin: 'chrome-extension://hush',
+  path: '/frames/view.html',
+  frameId,
+});
+const editorFrame = (frameId: number): SenderContext => ({
+  kind: 'frame',
+  tabId: TAB,
+  origin: 'chrome-extension://hush',
+  path: '/frames/editor.html',
+  frameId,
+});
 const account = { origin: 'https://b.test', accountId: '1' };
 
 /** Frame sessions as frame-sessions.ts keeps them: one-time offers, bound to a tab and then a frame. */
 function memoryFrames(): FrameSessions {
   let n = 0;
-  const sessions = new Map<string, { kind: 'view' | 'editor'; tabId: number; frameId: number | null; offer: string | null }>();
+  const sessions = new Map<
+    string,
+    { kind: 'view' | 'editor'; tabId: number; frameId: number | null; offer: string | null }
+  >();
   return {
     open: (kind, tabId) => {
       n++;
@@ -88,7 +117,8 @@ function memoryFrames(): FrameSessions {
       const s = sessions.get(session);
       return Promise.resolve(s !== undefined && s.tabId === tabId && s.frameId !== null && s.frameId === frameId);
     },
-    ofTab: (session, tabId, kind) => Promise.resolve(sessions.get(session)?.tabId === tabId && sessions.get(session)?.kind === kind),
+    ofTab: (session, tabId, kind) =>
+      Promise.resolve(sessions.get(session)?.tabId === tabId && sessions.get(session)?.kind === kind),
     close: (session) => {
       sessions.delete(session);
       return Promise.resolve();
@@ -107,9 +137,18 @@ function services(): KeyServices & { decrypted: string[] } {
     encrypt: () => Promise.reject(new Error('not in these tests')),
     decrypt: (_a, req): Promise<DecryptOutcome> => {
       decrypted.push(req.chunks.map((c) => c.text).join(''));
-      return Promise.resolve({ ok: true, plaintext: 'the secret', sender: SENDER, recipients: [], messageId: '00', replyTo: null, createdAt: 1_800_000_000 });
+      return Promise.resolve({
+        ok: true,
+        plaintext: 'the secret',
+        sender: SENDER,
+        recipients: [],
+        messageId: '00',
+        replyTo: null,
+        createdAt: 1_800_000_000,
+      });
     },
-    senderTrust: (_a, s) => Promise.resolve({ kind: 'verified' as const, acct: 'alice@a.test', fingerprint: s.fingerprint }),
+    senderTrust: (_a, s) =>
+      Promise.resolve({ kind: 'verified' as const, acct: 'alice@a.test', fingerprint: s.fingerprint }),
     handlesOf: (_a, u) => Promise.resolve(u.map(() => 'alice@a.test')),
     sealLocal: (_a, d) => Promise.resolve(d),
     openLocal: (_a, d) => Promise.resolve(d),
@@ -132,8 +171,15 @@ function handlers(over: { services?: KeyServices } = {}) {
 }
 
 const item = (statusId: string, text: string) => ({
-  statusId, context: 'status' as const, author: 'alice@a.test', participants: [], mentions: ['bob@b.test'], text, serverTime: null,
-  extras: { cw: false, media: false, card: false }, style: STYLE,
+  statusId,
+  context: 'status' as const,
+  author: 'alice@a.test',
+  participants: [],
+  mentions: ['bob@b.test'],
+  text,
+  serverTime: null,
+  extras: { cw: false, media: false, card: false },
+  style: STYLE,
 });
 
 /** A handler's value; a failure reply (the only replies with `ok`) fails the test with its code. */
@@ -146,7 +192,13 @@ beforeAll(async () => {
   const { init, encryptMessage } = await import('../../protocol/index');
   const { ALICE, BOB, live, mentionOf, NOW } = await import('../../../test/vectors/fixtures');
   await init();
-  const r = encryptMessage({ sender: { identity: live(ALICE).identity, chain: live(ALICE).chain }, recipients: [live(BOB).key], plaintext: 'x', now: NOW, statusBudget: { mentionText: `${mentionOf(BOB)} ` } });
+  const r = encryptMessage({
+    sender: { identity: live(ALICE).identity, chain: live(ALICE).chain },
+    recipients: [live(BOB).key],
+    plaintext: 'x',
+    now: NOW,
+    statusBudget: { mentionText: `${mentionOf(BOB)} ` },
+  });
   if (!r.ok) throw new Error(r.reason);
   hushText = r.value.statuses[0] ?? '';
 });
@@ -160,7 +212,9 @@ beforeEach(() => {
 describe('overlay handlers', () => {
   it('a content script gets a session, an offer and a size class for a Hush status, never the plaintext; other text is refused', async () => {
     const { h } = handlers();
-    const out = must(await h['overlay/views-open']({ items: [item('111', hushText), item('112', 'plain words')] }, content));
+    const out = must(
+      await h['overlay/views-open']({ items: [item('111', hushText), item('112', 'plain words')] }, content),
+    );
     const [view, plain] = out.views;
     expect(view).toMatchObject({ session: expect.any(String), offer: expect.any(String), role: 'message', part: null });
     expect([0, 1, 2, 3]).toContain((view as { size: number }).size);
@@ -173,14 +227,30 @@ describe('overlay handlers', () => {
     const out = must(await h['overlay/views-open']({ items: [item('111', hushText)] }, content));
     const { offer, session } = out.views[0] as { offer: string; session: string };
     // Another tab's frame, or an editor frame, cannot use it.
-    expect(await h['overlay/view-join']({ offer }, viewFrame(3, TAB + 1))).toMatchObject({ ok: false, error: { code: 'no_session' } });
-    expect(await h['overlay/view-join']({ offer }, editorFrame(3))).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(await h['overlay/view-join']({ offer }, viewFrame(3, TAB + 1))).toMatchObject({
+      ok: false,
+      error: { code: 'no_session' },
+    });
+    expect(await h['overlay/view-join']({ offer }, editorFrame(3))).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden_sender' },
+    });
     const joined = must(await h['overlay/view-join']({ offer }, viewFrame(3)));
-    expect(joined).toMatchObject({ session, view: { state: 'message', plaintext: 'the secret', sender: { trust: 'verified' } }, style: STYLE });
+    expect(joined).toMatchObject({
+      session,
+      view: { state: 'message', plaintext: 'the secret', sender: { trust: 'verified' } },
+      style: STYLE,
+    });
     // Used up: a second frame (the page reloading or framing it again) gets nothing.
-    expect(await h['overlay/view-join']({ offer }, viewFrame(4))).toMatchObject({ ok: false, error: { code: 'no_session' } });
+    expect(await h['overlay/view-join']({ offer }, viewFrame(4))).toMatchObject({
+      ok: false,
+      error: { code: 'no_session' },
+    });
     // Only the bound frame may ask again.
-    expect(await h['overlay/view-get']({ session }, viewFrame(4))).toMatchObject({ ok: false, error: { code: 'no_session' } });
+    expect(await h['overlay/view-get']({ session }, viewFrame(4))).toMatchObject({
+      ok: false,
+      error: { code: 'no_session' },
+    });
     expect(await h['overlay/view-get']({ session }, viewFrame(3))).toMatchObject({ view: { plaintext: 'the secret' } });
   });
 
@@ -190,7 +260,9 @@ describe('overlay handlers', () => {
     const { offer, session } = out.views[0] as { offer: string; session: string };
     await h['overlay/view-join']({ offer }, viewFrame(3));
     expect(await h['overlay/view-activate']({ session }, viewFrame(3))).toEqual({ done: true });
-    expect(world.pushes).toEqual([{ tabId: TAB, frameId: 0, message: { type: 'hush/overlay-push', kind: 'view-activate', session } }]);
+    expect(world.pushes).toEqual([
+      { tabId: TAB, frameId: 0, message: { type: 'hush/overlay-push', kind: 'view-activate', session } },
+    ]);
   });
 
   it('re-offers go only to the tab that owns the session', async () => {
@@ -200,13 +272,30 @@ describe('overlay handlers', () => {
     const again = await h['frame/reoffer']({ session }, content);
     expect(again).toMatchObject({ offer: expect.any(String) });
     expect((again as { offer: string }).offer).not.toBe(offer);
-    expect(await h['frame/reoffer']({ session }, { ...content, tabId: TAB + 1 })).toMatchObject({ ok: false, error: { code: 'no_session' } });
-    expect(await h['frame/reoffer']({ session }, { ...content, tabId: null })).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(await h['frame/reoffer']({ session }, { ...content, tabId: TAB + 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'no_session' },
+    });
+    expect(await h['frame/reoffer']({ session }, { ...content, tabId: null })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden_sender' },
+    });
   });
 
   it("Mastodon's compose box seeds suggestions only: the editor opens with no recipient the page named", async () => {
     const { h } = handlers();
-    const opened = must(await h['overlay/editor-open']({ replyToStatusId: null, seedMentions: ['@carol@a.test'], seedText: '@carol@a.test hello', maxChars: 500, style: STYLE }, content));
+    const opened = must(
+      await h['overlay/editor-open'](
+        {
+          replyToStatusId: null,
+          seedMentions: ['@carol@a.test'],
+          seedText: '@carol@a.test hello',
+          maxChars: 500,
+          style: STYLE,
+        },
+        content,
+      ),
+    );
     const joined = must(await h['overlay/editor-join']({ offer: opened.offer }, editorFrame(5)));
     expect(joined.state.status.recipients).toEqual([]);
     expect(joined.state.status.suggested).toContain('carol@a.test');
@@ -216,8 +305,16 @@ describe('overlay handlers', () => {
   it('a tab without a signed-in account opens nothing', async () => {
     const { h } = handlers();
     const other = { ...content, tabId: TAB + 1 };
-    expect(await h['overlay/views-open']({ items: [item('111', hushText)] }, other)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
-    expect(await h['overlay/editor-open']({ replyToStatusId: null, seedMentions: [], seedText: '', maxChars: 500, style: STYLE }, other)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(await h['overlay/views-open']({ items: [item('111', hushText)] }, other)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden_sender' },
+    });
+    expect(
+      await h['overlay/editor-open'](
+        { replyToStatusId: null, seedMentions: [], seedText: '', maxChars: 500, style: STYLE },
+        other,
+      ),
+    ).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
   });
 
   it('a batch of DM-column entries asks the instance for the conversations once, not once per entry', async () => {
@@ -229,7 +326,15 @@ describe('overlay handlers', () => {
         await new Promise((r) => setTimeout(r, 5));
         return {
           ok: true as const,
-          value: Array.from({ length: 8 }, (_, i) => ({ id: String(i), last: { id: `9${i}`, content: `<p>${hushText}</p>`, account: { acct: 'alice@a.test' }, mentions: [{ acct: 'bob@b.test' }] } })),
+          value: Array.from({ length: 8 }, (_, i) => ({
+            id: String(i),
+            last: {
+              id: `9${i}`,
+              content: `<p>${hushText}</p>`,
+              account: { acct: 'alice@a.test' },
+              mentions: [{ acct: 'bob@b.test' }],
+            },
+          })),
         };
       },
     } as unknown as StatusApi;
@@ -245,7 +350,10 @@ describe('overlay handlers', () => {
       now: () => Promise.resolve(1_800_000_100),
       statusApi,
     });
-    const entries = Array.from({ length: 8 }, (_, i) => ({ ...item(`c${i}`, hushText), context: 'conversation' as const }));
+    const entries = Array.from({ length: 8 }, (_, i) => ({
+      ...item(`c${i}`, hushText),
+      context: 'conversation' as const,
+    }));
     const out = must(await h['overlay/views-open']({ items: entries }, content));
     expect(out.views.every((v) => 'session' in v)).toBe(true);
     expect({ tokens, pages }).toEqual({ tokens: 1, pages: 1 });
@@ -261,12 +369,30 @@ describe('overlay handlers', () => {
     const statusApi = {
       conversations: () => {
         pages++;
-        return Promise.resolve({ ok: true as const, value: [{ id: '1', last: { ...last, content: `<p>${hushText}</p>`, account: { acct: 'alice@a.test' }, mentions: [{ acct: 'bob@b.test' }] } }] });
+        return Promise.resolve({
+          ok: true as const,
+          value: [
+            {
+              id: '1',
+              last: {
+                ...last,
+                content: `<p>${hushText}</p>`,
+                account: { acct: 'alice@a.test' },
+                mentions: [{ acct: 'bob@b.test' }],
+              },
+            },
+          ],
+        });
       },
     } as unknown as StatusApi;
     const h = createOverlayHandlers({
-      services: services(), frames: memoryFrames(), accountOf: () => Promise.resolve(account), selfOf: () => Promise.resolve('bob@b.test'),
-      token: () => Promise.resolve('token-123456'), now: () => Promise.resolve(1_800_000_100), statusApi,
+      services: services(),
+      frames: memoryFrames(),
+      accountOf: () => Promise.resolve(account),
+      selfOf: () => Promise.resolve('bob@b.test'),
+      token: () => Promise.resolve('token-123456'),
+      now: () => Promise.resolve(1_800_000_100),
+      statusApi,
     });
     const entryAt = (serverTime: number) => ({ ...item('c1', hushText), context: 'conversation' as const, serverTime });
     const shownStatus = (out: { views: readonly object[] }): unknown => {

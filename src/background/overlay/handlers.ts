@@ -8,7 +8,14 @@ import { fullHandle } from '../../messaging/handle';
 import browser from 'webextension-polyfill';
 import { OVERLAY_PUSH, type overlayRequests } from '../../messaging/overlay-messages';
 import { fail } from '../../messaging/result';
-import { claimOffer, closeFrameSession, frameOwnsSession, openFrameSession, reoffer, sessionOfTab } from '../frame-sessions';
+import {
+  claimOffer,
+  closeFrameSession,
+  frameOwnsSession,
+  openFrameSession,
+  reoffer,
+  sessionOfTab,
+} from '../frame-sessions';
 import { StatusApi } from '../publishing/status-api';
 import type { HandlersFor } from '../router';
 import type { SenderContext } from '../senders';
@@ -41,7 +48,10 @@ export interface OverlayDeps {
 }
 
 /** The instance's own answer about a status (background, user's token, never the page): reply link and Hush text. */
-export function serverStatusVia(statusApi: StatusApi, token: (account: AccountRef) => Promise<string | null>): (account: AccountRef, id: string) => Promise<ServerStatusAnswer> {
+export function serverStatusVia(
+  statusApi: StatusApi,
+  token: (account: AccountRef) => Promise<string | null>,
+): (account: AccountRef, id: string) => Promise<ServerStatusAnswer> {
   return async (account, id) => {
     const t = await token(account);
     if (t === null) return 'unavailable';
@@ -106,8 +116,11 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
           if (conv.last === null) continue;
           const at = Date.parse(conv.last.created_at ?? '');
           map.set(conv.id, {
-            statusId: conv.last.id, authorAcct: conv.last.account.acct, mentions: conv.last.mentions.map((m) => m.acct),
-            createdAt: Number.isFinite(at) ? Math.floor(at / 1000) : null, hushText: hushTextOf(conv.last.content),
+            statusId: conv.last.id,
+            authorAcct: conv.last.account.acct,
+            mentions: conv.last.mentions.map((m) => m.acct),
+            createdAt: Number.isFinite(at) ? Math.floor(at / 1000) : null,
+            hushText: hushTextOf(conv.last.content),
           });
         }
         const page = { at: Date.now(), map };
@@ -118,13 +131,19 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     }
     return p;
   };
-  const lastStatus = async (account: AccountRef, id: string, text: string, shownAt: number | null): Promise<LastStatus | null> => {
+  const lastStatus = async (
+    account: AccountRef,
+    id: string,
+    text: string,
+    shownAt: number | null,
+  ): Promise<LastStatus | null> => {
     const k = `${account.origin}|${account.accountId}`;
     const want = await textHash(text);
     // Only a last status carrying the entry's own text names it: a cached page may predate a newer
     // message (a second message within seconds), and pairing that text with the older status id
     // would show a genuine message as "replaced" (server review F-dm-cache).
-    const carries = async (l: LastStatus | undefined): Promise<boolean> => l !== undefined && l.hushText !== '' && (await textHash(l.hushText)) === want;
+    const carries = async (l: LastStatus | undefined): Promise<boolean> =>
+      l !== undefined && l.hushText !== '' && (await textHash(l.hushText)) === want;
     const c = convCache.get(k);
     const hit = c?.map.get(id);
     // A cached answer is used only while it names the status the entry shows (same text, same
@@ -135,7 +154,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     if (c !== undefined && sameDate && Date.now() - c.at <= 10_000 && (await carries(hit))) return hit ?? null;
     const fresh = (await fetchConversations(account, k)) ?? c;
     const l = fresh?.map.get(id);
-    return (await carries(l)) ? l ?? null : null;
+    return (await carries(l)) ? (l ?? null) : null;
   };
 
   const ctx: OverlayContext = {
@@ -145,10 +164,12 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     sessionArea: area,
     accountOf: deps.accountOf ?? tabAccount,
     selfOf: deps.selfOf ?? tabSelf,
-    push: deps.push ?? (async (tabId, body) => {
-      // The tab may have navigated away; a lost push only leaves a form to reset by hand.
-      await browser.tabs.sendMessage(tabId, { type: OVERLAY_PUSH, ...body }, { frameId: 0 }).catch(() => undefined);
-    }),
+    push:
+      deps.push ??
+      (async (tabId, body) => {
+        // The tab may have navigated away; a lost push only leaves a form to reset by hand.
+        await browser.tabs.sendMessage(tabId, { type: OVERLAY_PUSH, ...body }, { frameId: 0 }).catch(() => undefined);
+      }),
     phrase: async () => {
       const p = await settings.getPhrase();
       return p === null ? null : { text: p.text, pattern: p.pattern };

@@ -19,7 +19,14 @@
  */
 import { b64std, unb64std } from '../../messaging/encoding';
 import type { DecryptedMessage } from '../services';
-import { IndexEntrySchema, parseList, parseStored, ReplayRecordSchema, SealedMessageSchema, StatusRecordSchema } from '../storage/keys';
+import {
+  IndexEntrySchema,
+  parseList,
+  parseStored,
+  ReplayRecordSchema,
+  SealedMessageSchema,
+  StatusRecordSchema,
+} from '../storage/keys';
 
 export interface StorageArea {
   get(keys: string[]): Promise<Record<string, unknown>>;
@@ -154,7 +161,11 @@ export class MessageStore {
     if (first === undefined) return false;
     for (const [index, id] of m.statusIds.entries()) {
       const prior = await this.status(id);
-      if (prior !== null && (prior.message !== first || prior.hash !== (m.hashes[index] ?? '') || prior.index !== index)) return false;
+      if (
+        prior !== null &&
+        (prior.message !== first || prior.hash !== (m.hashes[index] ?? '') || prior.index !== index)
+      )
+        return false;
     }
     const items: Record<string, unknown> = {};
     const sealed = await this.sealer.seal(new TextEncoder().encode(JSON.stringify(m)));
@@ -164,7 +175,11 @@ export class MessageStore {
       this.statuses.set(id, rec);
       items[this.stKey(id)] = rec;
     });
-    if ((await this.replay(senderTag, m.messageId)) === null) items[this.midKey(senderTag, m.messageId)] = { statusIds: m.statusIds, at: m.firstShownAt } satisfies ReplayRecord;
+    if ((await this.replay(senderTag, m.messageId)) === null)
+      items[this.midKey(senderTag, m.messageId)] = {
+        statusIds: m.statusIds,
+        at: m.firstShownAt,
+      } satisfies ReplayRecord;
     await this.area.set(items);
     await this.remember(first, m.firstShownAt, senderTag, m.messageId, m.statusIds);
     return true;
@@ -195,7 +210,13 @@ export class MessageStore {
    * received messages from) flooding the store evicts its own messages, not a contact's older
    * ones (server review F-evict).
    */
-  private async remember(first: string, at: number, senderTag: string, messageId: string, statusIds: readonly string[]): Promise<void> {
+  private async remember(
+    first: string,
+    at: number,
+    senderTag: string,
+    messageId: string,
+    statusIds: readonly string[],
+  ): Promise<void> {
     const idx = await this.loadIndex();
     if (!idx.some((e) => e.first === first)) idx.push({ first, at, senderTag, messageId, statusIds: [...statusIds] });
     if (idx.length > MAX_MESSAGES) await this.drop(evictionOrder(idx, idx.length - MAX_MESSAGES));
@@ -232,7 +253,11 @@ export class MessageStore {
 }
 
 /** Drops the first overlay's unbounded records once (they held badges computed at the time). */
-export async function dropLegacyRecords(area: { get(keys: string[] | null): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void>; remove(keys: string[]): Promise<void> }): Promise<number> {
+export async function dropLegacyRecords(area: {
+  get(keys: string[] | null): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+}): Promise<number> {
   const v = (await area.get([STORE_VERSION_KEY]))[STORE_VERSION_KEY];
   if (v === STORE_VERSION) return 0;
   const all = await area.get(null);
@@ -241,4 +266,3 @@ export async function dropLegacyRecords(area: { get(keys: string[] | null): Prom
   await area.set({ [STORE_VERSION_KEY]: STORE_VERSION });
   return doomed.length;
 }
-

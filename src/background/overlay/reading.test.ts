@@ -1,17 +1,38 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DecryptOutcome, KeyServices, SenderTrustKind } from '../services';
 import type { StorageArea } from './message-store';
-import { hushTextOf, MAX_STATUSES, Reader, SERVER_STATUS_TTL, type SeenStatus, type ServerStatus, type ServerStatusAnswer } from './reading';
+import {
+  hushTextOf,
+  MAX_STATUSES,
+  Reader,
+  SERVER_STATUS_TTL,
+  type SeenStatus,
+  type ServerStatus,
+  type ServerStatusAnswer,
+} from './reading';
 
 const SENDER = { actorUri: 'https://alice.example/users/alice', fingerprint: 'abcd' };
 const ok = (over: Partial<Extract<DecryptOutcome, { ok: true }>> = {}): DecryptOutcome => ({
-  ok: true, plaintext: 'hello', sender: SENDER, recipients: [], messageId: '00', replyTo: null, createdAt: 1_800_000_000, ...over,
+  ok: true,
+  plaintext: 'hello',
+  sender: SENDER,
+  recipients: [],
+  messageId: '00',
+  replyTo: null,
+  createdAt: 1_800_000_000,
+  ...over,
 });
 const account = { origin: 'https://a.test', accountId: '1' };
 const author = { acct: 'alice@alice.example', actorUri: null };
 const NO_EXTRAS = { cw: false, media: false, card: false };
 const seen = (statusId: string, text: string, over: Partial<SeenStatus> = {}): SeenStatus => ({
-  statusId, text, author, mentions: ['bob'], serverTime: null, extras: NO_EXTRAS, ...over,
+  statusId,
+  text,
+  author,
+  mentions: ['bob'],
+  serverTime: null,
+  extras: NO_EXTRAS,
+  ...over,
 });
 
 function memory(): StorageArea {
@@ -43,7 +64,8 @@ function fake(): Fake {
   let calls = 0;
   let locked = false;
   const services: KeyServices = {
-    checkRecipients: () => Promise.resolve({ account: locked ? 'locked' as const : 'ready' as const, recipients: [] }),
+    checkRecipients: () =>
+      Promise.resolve({ account: locked ? ('locked' as const) : ('ready' as const), recipients: [] }),
     encrypt: () => Promise.reject(new Error('unused')),
     decrypt: (_a, req) => {
       calls++;
@@ -51,15 +73,22 @@ function fake(): Fake {
     },
     senderTrust: (_a, s) => Promise.resolve({ kind: trust, acct: 'alice@alice.example', fingerprint: s.fingerprint }),
     handlesOf: (_a, u) => Promise.resolve(u.map(() => 'alice@alice.example')),
-    sealLocal: (_a, d) => Promise.resolve(locked ? 'locked' as const : d),
-    openLocal: (_a, d) => Promise.resolve(locked ? 'locked' as const : d),
+    sealLocal: (_a, d) => Promise.resolve(locked ? ('locked' as const) : d),
+    openLocal: (_a, d) => Promise.resolve(locked ? ('locked' as const) : d),
     searchAccounts: () => Promise.resolve([]),
     contactList: () => Promise.resolve([]),
   };
-  return { services, decrypts: () => calls, setTrust: (k) => (trust = k), setOutcome: (f) => (outcome = f), setLocked: (l) => (locked = l) };
+  return {
+    services,
+    decrypts: () => calls,
+    setTrust: (k) => (trust = k),
+    setOutcome: (f) => (outcome = f),
+    setLocked: (l) => (locked = l),
+  };
 }
 
-const reader = (f: Fake, area = memory()) => new Reader({ services: f.services, area, now: () => Promise.resolve(1_800_000_100) });
+const reader = (f: Fake, area = memory()) =>
+  new Reader({ services: f.services, area, now: () => Promise.resolve(1_800_000_100) });
 
 /** A fake of the user's instance API for the reply-link check: what it answers per status id. */
 function instance() {
@@ -67,15 +96,19 @@ function instance() {
   const asked: string[] = [];
   let clock = 1_800_000_100;
   return {
-    answers, asked,
+    answers,
+    asked,
     tick: (s: number) => (clock += s),
-    reader: (f: Fake, area = memory()) => new Reader({
-      services: f.services, area, now: () => Promise.resolve(clock),
-      serverStatus: (_a, id) => {
-        asked.push(id);
-        return Promise.resolve(answers.get(id) ?? 'gone');
-      },
-    }),
+    reader: (f: Fake, area = memory()) =>
+      new Reader({
+        services: f.services,
+        area,
+        now: () => Promise.resolve(clock),
+        serverStatus: (_a, id) => {
+          asked.push(id);
+          return Promise.resolve(answers.get(id) ?? 'gone');
+        },
+      }),
   };
 }
 
@@ -95,7 +128,13 @@ beforeAll(async () => {
   const alice = live(ALICE);
   const bob = live(BOB);
   const make = (plaintext: string): string => {
-    const r = encryptMessage({ sender: { identity: alice.identity, chain: alice.chain }, recipients: [bob.key], plaintext, now: NOW, statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` } });
+    const r = encryptMessage({
+      sender: { identity: alice.identity, chain: alice.chain },
+      recipients: [bob.key],
+      plaintext,
+      now: NOW,
+      statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` },
+    });
     if (!r.ok) throw new Error(r.reason);
     return r.value.statuses[0] ?? '';
   };
@@ -105,7 +144,14 @@ beforeAll(async () => {
   if (!info.ok) throw new Error('parent does not parse');
   parentId = Array.from(info.value.messageId, (b) => b.toString(16).padStart(2, '0')).join('');
   const reply = (plaintext: string): string[] => {
-    const r = encryptMessage({ sender: { identity: alice.identity, chain: alice.chain }, recipients: [bob.key], plaintext, replyTo: info.value.messageId, now: NOW, statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` } });
+    const r = encryptMessage({
+      sender: { identity: alice.identity, chain: alice.chain },
+      recipients: [bob.key],
+      plaintext,
+      replyTo: info.value.messageId,
+      now: NOW,
+      statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` },
+    });
     if (!r.ok) throw new Error(r.reason);
     return [...r.value.statuses];
   };
@@ -135,7 +181,8 @@ describe('Reader', () => {
     const r = reader(f);
     for (let i = 0; i < 3; i++) await r.open(account, seen('111', text));
     const views = await Promise.all([r.view(account, '111'), r.view(account, '111'), r.view(account, '111')]);
-    for (const v of views) expect(v).toMatchObject({ state: 'message', plaintext: 'hello', flags: [], sender: { trust: 'verified' } });
+    for (const v of views)
+      expect(v).toMatchObject({ state: 'message', plaintext: 'hello', flags: [], sender: { trust: 'verified' } });
     expect(f.decrypts()).toBe(1);
   });
 
@@ -166,7 +213,11 @@ describe('Reader', () => {
     await r.open(account, seen('forged', forged));
     await r.open(account, seen('real', text));
     expect(await r.view(account, 'real')).toMatchObject({ state: 'message', plaintext: 'hello', flags: [] });
-    expect(await r.view(account, 'forged')).toMatchObject({ state: 'failed', plaintext: null, reason: 'bad_signature' });
+    expect(await r.view(account, 'forged')).toMatchObject({
+      state: 'failed',
+      plaintext: null,
+      reason: 'bad_signature',
+    });
   });
 
   it('copies with the same message id seen first cannot crowd out the genuine status (review F5)', async () => {
@@ -224,9 +275,19 @@ describe('Reader', () => {
   it('the user\'s own message comes back with its mentions rewritten by the server: no "replaced" flag', async () => {
     const area = memory();
     const r = reader(fake(), area);
-    await r.rememberPosted(account, {
-      plaintext: 'hello', sender: SENDER, recipients: [], messageId: '00', replyTo: null, createdAt: 1_800_000_000, statusIds: ['111'],
-    }, [text]);
+    await r.rememberPosted(
+      account,
+      {
+        plaintext: 'hello',
+        sender: SENDER,
+        recipients: [],
+        messageId: '00',
+        replyTo: null,
+        createdAt: 1_800_000_000,
+        statusIds: ['111'],
+      },
+      [text],
+    );
     // As posted: "@bob@social.example [Hush…"; as the timeline shows it: "@bob [Hush…".
     const shown = text.replace(/^@[^\s]+ /, '@bob ');
     expect(shown).not.toBe(text);
@@ -263,19 +324,24 @@ describe('Reader', () => {
     const f = fake();
     f.setOutcome((t) => (t === text ? ok() : ok({ plaintext: 'a withheld message', messageId: '11' })));
     const r = reader(f);
-    await r.open(account, seen('111', text, { serverTime: 1_800_000_000 + 30 * 24 * 3600, extras: { cw: true, media: false, card: true } }));
+    await r.open(
+      account,
+      seen('111', text, { serverTime: 1_800_000_000 + 30 * 24 * 3600, extras: { cw: true, media: false, card: true } }),
+    );
     const v = await r.view(account, '111');
     expect(v.createdAt).toBe(1_800_000_000);
-    expect(v.flags).toEqual(expect.arrayContaining([
-      { kind: 'time_gap', serverTime: 1_800_000_000 + 30 * 24 * 3600 },
-      { kind: 'unsigned_extras', cw: true, media: false, card: true },
-    ]));
+    expect(v.flags).toEqual(
+      expect.arrayContaining([
+        { kind: 'time_gap', serverTime: 1_800_000_000 + 30 * 24 * 3600 },
+        { kind: 'unsigned_extras', cw: true, media: false, card: true },
+      ]),
+    );
     // A minute apart and nothing around it: no flag.
     await r.open(account, seen('222', other, { serverTime: 1_800_000_000 + 60 }));
     expect((await r.view(account, '222')).flags).toEqual([]);
   });
 
-  it('the reader\'s memory is bounded: the least recently registered statuses go, and come back when registered again', async () => {
+  it("the reader's memory is bounded: the least recently registered statuses go, and come back when registered again", async () => {
     const f = fake();
     const r = reader(f);
     for (let i = 0; i < MAX_STATUSES + 100; i++) await r.open(account, seen(`s${i}`, text));
@@ -300,8 +366,13 @@ describe('Reader', () => {
     expect(f2.decrypts()).toBe(0);
   });
 
-  describe('the signed reply link against the instance\'s (#21 invariant 3)', () => {
-    const answerOutcome = (t: string): DecryptOutcome => (t === answer || longAnswer.includes(t) ? ok({ plaintext: 'yes', messageId: 'aa', replyTo: parentId }) : t === text ? ok({ messageId: parentId }) : ok());
+  describe("the signed reply link against the instance's (#21 invariant 3)", () => {
+    const answerOutcome = (t: string): DecryptOutcome =>
+      t === answer || longAnswer.includes(t)
+        ? ok({ plaintext: 'yes', messageId: 'aa', replyTo: parentId })
+        : t === text
+          ? ok({ messageId: parentId })
+          : ok();
     const plain = (inReplyToId: string | null, txt = ''): ServerStatus => ({ inReplyToId, text: txt });
 
     it('a genuine answer whose instance links it to the signed parent carries no flag, and shows the signed context', async () => {
@@ -375,28 +446,38 @@ describe('Reader', () => {
       }
     });
 
-    it('the user\'s own answer, remembered when posted, carries no flag', async () => {
+    it("the user's own answer, remembered when posted, carries no flag", async () => {
       const f = fake();
       const api = instance();
       const r = api.reader(f);
       api.answers.set('p1', plain(null, text));
       api.answers.set('mine', plain('p1', answer));
-      await r.rememberPosted(account, {
-        plaintext: 'yes', sender: SENDER, recipients: [], messageId: 'aa', replyTo: parentId, createdAt: 1_800_000_000, statusIds: ['mine'],
-      }, [answer]);
+      await r.rememberPosted(
+        account,
+        {
+          plaintext: 'yes',
+          sender: SENDER,
+          recipients: [],
+          messageId: 'aa',
+          replyTo: parentId,
+          createdAt: 1_800_000_000,
+          statusIds: ['mine'],
+        },
+        [answer],
+      );
       await r.open(account, seen('mine', answer.replace(/^@[^\s]+ /, '@bob ')));
       expect(await r.view(account, 'mine')).toMatchObject({ state: 'message', flags: [] });
       expect(f.decrypts()).toBe(0);
     });
 
-    it('reads the Hush text out of the instance\'s HTML content exactly', () => {
+    it("reads the Hush text out of the instance's HTML content exactly", () => {
       const at = text.indexOf('[Hush');
       const html = `<p><span class="h-card"><a href="https://b.test/@bob" class="u-url mention">@<span>bob</span></a></span> ${text.slice(at)}</p>`;
       expect(hushTextOf(html)).toBe(text.slice(at));
       expect(hushTextOf('<p>Shall we meet?</p>')).toBe('');
     });
 
-    it('what the instance already answered (a thread\'s context) is used without asking again, and still flags a re-parented answer', async () => {
+    it("what the instance already answered (a thread's context) is used without asking again, and still flags a re-parented answer", async () => {
       const f = fake();
       f.setOutcome(answerOutcome);
       const api = instance();
@@ -418,7 +499,7 @@ describe('Reader', () => {
       expect(api.asked).toEqual(['a1', 'p1']);
     });
 
-    it('a brief view (the inbox list\'s one-line preview) shows the text and state without the reply check or context', async () => {
+    it("a brief view (the inbox list's one-line preview) shows the text and state without the reply check or context", async () => {
       const f = fake();
       f.setOutcome(answerOutcome);
       const api = instance();
@@ -426,7 +507,12 @@ describe('Reader', () => {
       api.answers.set('a1', plain('q2', answer));
       api.answers.set('q2', plain(null, 'a plain post'));
       await r.open(account, seen('a1', answer));
-      expect(await r.view(account, 'a1', { brief: true })).toMatchObject({ state: 'message', plaintext: 'yes', replyTo: null, flags: [] });
+      expect(await r.view(account, 'a1', { brief: true })).toMatchObject({
+        state: 'message',
+        plaintext: 'yes',
+        replyTo: null,
+        flags: [],
+      });
       expect(api.asked).toEqual([]);
       // The full view (the chat) still checks and flags.
       expect((await r.view(account, 'a1')).flags).toEqual([{ kind: 'parent_mismatch', shown: 'plain' }]);

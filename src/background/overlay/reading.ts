@@ -32,7 +32,13 @@ export interface SeenStatus {
 }
 
 export type OpenResult =
-  | { readonly kind: 'part'; readonly group: string; readonly index: number; readonly total: number; readonly completes: boolean }
+  | {
+      readonly kind: 'part';
+      readonly group: string;
+      readonly index: number;
+      readonly total: number;
+      readonly completes: boolean;
+    }
   /** It says it is a Hush status but cannot be parsed: shown as a failed view, never as the page's text. */
   | { readonly kind: 'malformed' }
   | { readonly kind: 'not_hush' };
@@ -128,7 +134,10 @@ export const SERVER_STATUS_TTL = 120;
 export class Reader {
   private readonly groups = new Map<string, Group>();
   /** account|status id -> the latest text seen for it, its group and part. */
-  private readonly statuses = new Map<string, SeenStatus & { readonly hash: string; readonly group: string; readonly index: number }>();
+  private readonly statuses = new Map<
+    string,
+    SeenStatus & { readonly hash: string; readonly group: string; readonly index: number }
+  >();
   private readonly stores = new Map<string, MessageStore>();
   /** account|status id -> text hash of statuses that claim to be Hush but do not parse. */
   private readonly malformed = new Map<string, string>();
@@ -180,7 +189,16 @@ export class Reader {
     this.trim();
     let g = this.groups.get(group);
     if (g === undefined) {
-      g = { account, author: seen.author, messageId, total, parts: new Map(), verified: null, failure: null, settling: null };
+      g = {
+        account,
+        author: seen.author,
+        messageId,
+        total,
+        parts: new Map(),
+        verified: null,
+        failure: null,
+        settling: null,
+      };
       this.groups.set(group, g);
     }
     if (total !== g.total) return { kind: 'part', group, index, total, completes: false };
@@ -195,7 +213,8 @@ export class Reader {
         const out = list.findIndex((c) => !keep.has(c.statusId));
         if (out >= 0) list.splice(out, 1);
       }
-      if (list.length < MAX_CANDIDATES) list.push({ statusId: seen.statusId, text: seen.text, hash, mentions: seen.mentions });
+      if (list.length < MAX_CANDIDATES)
+        list.push({ statusId: seen.statusId, text: seen.text, hash, mentions: seen.mentions });
       g.parts.set(index, list);
     }
     const completes = before < g.total && g.parts.size === g.total;
@@ -212,7 +231,10 @@ export class Reader {
     if (bad !== undefined) {
       // Shown before with a text that parsed: the server changed it (Hush never edits).
       const before = await this.store(account).status(statusId);
-      return { ...failed('malformed_text'), flags: before !== null && before.hash !== bad ? [{ kind: 'replaced' }] : [] };
+      return {
+        ...failed('malformed_text'),
+        flags: before !== null && before.hash !== bad ? [{ kind: 'replaced' }] : [],
+      };
     }
     const seen = this.statuses.get(`${accountKey(account)}|${statusId}`);
     if (seen === undefined) return failed('unknown');
@@ -220,7 +242,8 @@ export class Reader {
     if (g === undefined) return failed('unknown');
     // Locked: nothing already read is shown, and what this reader held in memory is let go.
     if ((await this.deps.services.checkRecipients(account, [])).account === 'locked') {
-      for (const other of this.groups.values()) if (accountKey(other.account) === accountKey(account)) other.verified = null;
+      for (const other of this.groups.values())
+        if (accountKey(other.account) === accountKey(account)) other.verified = null;
       return locked();
     }
     const outcome = await this.settle(g);
@@ -240,7 +263,8 @@ export class Reader {
     }
     const mine = claimed === statusId;
     // The status no longer carries the verified text: its own edit is REPLACED, another post's is FOREIGN.
-    if (m.hashes[seen.index] !== seen.hash) return { ...failed('not_part_of_message'), flags: [{ kind: mine ? 'replaced' : 'foreign_part' }] };
+    if (m.hashes[seen.index] !== seen.hash)
+      return { ...failed('not_part_of_message'), flags: [{ kind: mine ? 'replaced' : 'foreign_part' }] };
     // The same part under another status id, or a message the replay memory knows elsewhere.
     // (A DM-column entry the API could not name, `c<id>`, has no status id to compare: no verdict.)
     if (!statusId.startsWith('c') && (!mine || v.replayOf !== null)) {
@@ -251,8 +275,10 @@ export class Reader {
     }
     const before = await store.status(statusId);
     if (before !== null && before.hash !== seen.hash) flags.push({ kind: 'replaced' });
-    if (seen.serverTime !== null && Math.abs(seen.serverTime - m.createdAt) > TIME_GAP_SECONDS) flags.push({ kind: 'time_gap', serverTime: seen.serverTime });
-    if (seen.extras.cw || seen.extras.media || seen.extras.card) flags.push({ kind: 'unsigned_extras', ...seen.extras });
+    if (seen.serverTime !== null && Math.abs(seen.serverTime - m.createdAt) > TIME_GAP_SECONDS)
+      flags.push({ kind: 'time_gap', serverTime: seen.serverTime });
+    if (seen.extras.cw || seen.extras.media || seen.extras.card)
+      flags.push({ kind: 'unsigned_extras', ...seen.extras });
     const parent = opts.brief === true ? null : await this.parentCheck(account, statusId, seen.index, m);
     if (parent !== null) flags.push(parent);
     const trust = await this.deps.services.senderTrust(account, m.sender, m.createdAt);
@@ -269,7 +295,10 @@ export class Reader {
   }
 
   /** The chunk index and count of a registered status (null when unknown or not Hush). */
-  partOf(account: AccountRef, statusId: string): { readonly index: number; readonly total: number; readonly group: string } | null {
+  partOf(
+    account: AccountRef,
+    statusId: string,
+  ): { readonly index: number; readonly total: number; readonly group: string } | null {
     const s = this.statuses.get(`${accountKey(account)}|${statusId}`);
     const g = s === undefined ? undefined : this.groups.get(s.group);
     return s === undefined || g === undefined ? null : { index: s.index, total: g.total, group: s.group };
@@ -279,7 +308,8 @@ export class Reader {
   async statusWithText(account: AccountRef, text: string): Promise<SeenStatus | null> {
     const hash = await textHash(text);
     const prefix = `${accountKey(account)}|`;
-    for (const [k, s] of this.statuses) if (k.startsWith(prefix) && s.hash === hash && !s.statusId.startsWith('c')) return s;
+    for (const [k, s] of this.statuses)
+      if (k.startsWith(prefix) && s.hash === hash && !s.statusId.startsWith('c')) return s;
     return null;
   }
 
@@ -306,7 +336,11 @@ export class Reader {
   }
 
   /** Our own statuses, just posted and read back: remembered as verified (the sender knows the plaintext). */
-  async rememberPosted(account: AccountRef, m: Omit<StoredMessage, 'hashes' | 'firstShownAt'>, texts: readonly string[]): Promise<boolean> {
+  async rememberPosted(
+    account: AccountRef,
+    m: Omit<StoredMessage, 'hashes' | 'firstShownAt'>,
+    texts: readonly string[],
+  ): Promise<boolean> {
     const hashes = await Promise.all(texts.map(textHash));
     const stored: StoredMessage = { ...m, hashes, firstShownAt: await this.deps.now() };
     // An id the instance names for our post that already carries another message keeps its record.
@@ -323,7 +357,8 @@ export class Reader {
    */
   private async pageInvented(account: AccountRef, original: string, statusId: string, hash: string): Promise<boolean> {
     if (this.deps.serverStatus === undefined || original === '' || original.startsWith('c')) return false;
-    const carries = async (a: ServerStatusAnswer): Promise<boolean | null> => (typeof a === 'string' ? (a === 'gone' ? false : null) : a.text !== '' && (await textHash(a.text)) === hash);
+    const carries = async (a: ServerStatusAnswer): Promise<boolean | null> =>
+      typeof a === 'string' ? (a === 'gone' ? false : null) : a.text !== '' && (await textHash(a.text)) === hash;
     if ((await carries(await this.serverStatusOf(account, original))) !== false) return false;
     return (await carries(await this.serverStatusOf(account, statusId))) === true;
   }
@@ -333,7 +368,10 @@ export class Reader {
     const statusIds = (v.replayOf?.original ?? v.message.statusIds).map((id, i) => (i === index ? statusId : id));
     const message: StoredMessage = { ...v.message, statusIds };
     g.verified = { message, replayOf: null };
-    if (!statusIds.some((id) => id.startsWith('c'))) await this.store(g.account).rebind(message, await senderTag(message.sender.actorUri)).catch(() => false);
+    if (!statusIds.some((id) => id.startsWith('c')))
+      await this.store(g.account)
+        .rebind(message, await senderTag(message.sender.actorUri))
+        .catch(() => false);
   }
 
   /** Names the status that carries part `index` of a message first read from an unnamed DM-column entry. */
@@ -342,7 +380,10 @@ export class Reader {
     const message: StoredMessage = { ...v.message, statusIds };
     g.verified = { ...v, message };
     // Stored once every part is named (a `c` id is no status id); never over another status's record.
-    if (v.replayOf === null && !statusIds.some((id) => id.startsWith('c'))) await this.store(g.account).put(message, await senderTag(message.sender.actorUri)).catch(() => false);
+    if (v.replayOf === null && !statusIds.some((id) => id.startsWith('c')))
+      await this.store(g.account)
+        .put(message, await senderTag(message.sender.actorUri))
+        .catch(() => false);
   }
 
   /**
@@ -367,7 +408,8 @@ export class Reader {
   private async settle(g: Group): Promise<ViewContent | null> {
     while (g.settling !== null) await g.settling;
     if (g.verified !== null) return null;
-    if (g.parts.size < g.total) return { ...failed('incomplete'), state: 'incomplete', parts: { have: g.parts.size, total: g.total } };
+    if (g.parts.size < g.total)
+      return { ...failed('incomplete'), state: 'incomplete', parts: { have: g.parts.size, total: g.total } };
     const signature = [...g.parts.values()].map((l) => l.map((c) => c.hash).join(',')).join('|');
     if (g.failure?.signature === signature) return null;
     let pending: ViewContent | null = null;
@@ -413,14 +455,22 @@ export class Reader {
         const statusIds = unnamedEntry && known !== null ? known.statusIds : seenIds;
         const replayed = known !== null && known.statusIds[0] !== statusIds[0];
         const message: StoredMessage = {
-          plaintext: out.plaintext, sender: out.sender, recipients: out.recipients, messageId: out.messageId, replyTo: out.replyTo,
-          createdAt: out.createdAt, statusIds, hashes: combo.map((c) => c.hash), firstShownAt: replayed ? known.at : now,
+          plaintext: out.plaintext,
+          sender: out.sender,
+          recipients: out.recipients,
+          messageId: out.messageId,
+          replyTo: out.replyTo,
+          createdAt: out.createdAt,
+          statusIds,
+          hashes: combo.map((c) => c.hash),
+          firstShownAt: replayed ? known.at : now,
         };
         g.verified = { message, replayOf: replayed ? { firstSeenAt: known.at, original: known.statusIds } : null };
         // A replay is never stored over the original; a replaced status keeps its first record.
         const prior = await store.status(first.statusId);
         // A DM-column entry the API could not name (`c<id>`) is no status id: nothing is stored under it.
-        if (!replayed && !unnamedEntry && (prior === null || prior.hash === first.hash)) await store.put(message, tag).catch(() => undefined);
+        if (!replayed && !unnamedEntry && (prior === null || prior.hash === first.hash))
+          await store.put(message, tag).catch(() => undefined);
         return null;
       }
       // Temporary states heal by themselves: never remembered.
@@ -434,7 +484,10 @@ export class Reader {
 
   /** A stored message belongs to this group's current candidates (same status ids and texts). */
   private matches(g: Group, m: StoredMessage): boolean {
-    return m.statusIds.length === g.total && m.statusIds.every((id, i) => (g.parts.get(i) ?? []).some((c) => c.statusId === id && c.hash === m.hashes[i]));
+    return (
+      m.statusIds.length === g.total &&
+      m.statusIds.every((id, i) => (g.parts.get(i) ?? []).some((c) => c.statusId === id && c.hash === m.hashes[i]))
+    );
   }
 
   /**
@@ -449,15 +502,24 @@ export class Reader {
    * part and are shown with the first), no reply link (federation drops a parent the receiving
    * instance cannot fetch), a parent the instance says is gone (deleted), no token or no answer.
    */
-  private async parentCheck(account: AccountRef, statusId: string, index: number, m: StoredMessage): Promise<ViewFlag | null> {
-    if (m.replyTo === null || index !== 0 || statusId.startsWith('c') || this.deps.serverStatus === undefined) return null;
+  private async parentCheck(
+    account: AccountRef,
+    statusId: string,
+    index: number,
+    m: StoredMessage,
+  ): Promise<ViewFlag | null> {
+    if (m.replyTo === null || index !== 0 || statusId.startsWith('c') || this.deps.serverStatus === undefined)
+      return null;
     const own = await this.serverStatusOf(account, statusId);
     if (typeof own === 'string' || own.inReplyToId === null) return null;
     const parent = await this.serverStatusOf(account, own.inReplyToId);
     if (typeof parent === 'string') return null;
     const info = inspectChunk(parent.text);
     if (info.ok && hex(info.value.messageId) === m.replyTo) return null;
-    return { kind: 'parent_mismatch', shown: info.ok ? 'other_message' : parent.text.includes(STATUS_PREFIX) ? 'unreadable' : 'plain' };
+    return {
+      kind: 'parent_mismatch',
+      shown: info.ok ? 'other_message' : parent.text.includes(STATUS_PREFIX) ? 'unreadable' : 'plain',
+    };
   }
 
   /**
@@ -468,7 +530,10 @@ export class Reader {
   async knowServerStatus(account: AccountRef, statusId: string, answer: ServerStatus): Promise<void> {
     if (this.deps.serverStatus === undefined) return;
     if (this.server.size > 2000) this.server.clear();
-    this.server.set(`${accountKey(account)}|${statusId}`, { at: await this.deps.now(), answer: Promise.resolve(answer) });
+    this.server.set(`${accountKey(account)}|${statusId}`, {
+      at: await this.deps.now(),
+      answer: Promise.resolve(answer),
+    });
   }
 
   private async serverStatusOf(account: AccountRef, statusId: string): Promise<ServerStatusAnswer> {
@@ -500,7 +565,12 @@ export class Reader {
     const found = new Map<string, StoredMessage | null>();
     for (const g of this.groups.values()) {
       const v = g.verified?.message;
-      if (v !== undefined && v.messageId === m.replyTo && accountKey(g.account) === accountKey(account) && parties.some((p) => p.actorUri === v.sender.actorUri)) {
+      if (
+        v !== undefined &&
+        v.messageId === m.replyTo &&
+        accountKey(g.account) === accountKey(account) &&
+        parties.some((p) => p.actorUri === v.sender.actorUri)
+      ) {
         if (!found.has(v.sender.actorUri)) found.set(v.sender.actorUri, v);
       }
     }
@@ -520,13 +590,24 @@ export class Reader {
 
   private async describe(account: AccountRef, parent: StoredMessage): Promise<NonNullable<ViewContent['replyTo']>> {
     const [handle] = await this.deps.services.handlesOf(account, [parent.sender.actorUri]);
-    const snippet = Array.from(parent.plaintext).slice(0, SNIPPET).join('') + (Array.from(parent.plaintext).length > SNIPPET ? '…' : '');
+    const snippet =
+      Array.from(parent.plaintext).slice(0, SNIPPET).join('') +
+      (Array.from(parent.plaintext).length > SNIPPET ? '…' : '');
     return { known: true, sender: handle ?? null, snippet, createdAt: parent.createdAt };
   }
 }
 
 function failed(reason: ViewFailureReason): ViewContent {
-  return { state: 'failed', plaintext: null, sender: null, createdAt: null, replyTo: null, flags: [], reason, parts: null };
+  return {
+    state: 'failed',
+    plaintext: null,
+    sender: null,
+    createdAt: null,
+    replyTo: null,
+    flags: [],
+    reason,
+    parts: null,
+  };
 }
 const locked = (): ViewContent => ({ ...failed('locked'), state: 'locked' });
 
@@ -546,7 +627,11 @@ function* combinations(g: Group, max: number): Generator<Candidate[]> {
   for (const l of lists) {
     const next: number[][] = [];
     for (const c of combos) for (let k = 0; k < l.length; k++) next.push([...c, k]);
-    combos.splice(0, combos.length, ...next.sort((a, b) => a.reduce((x, y) => x + y, 0) - b.reduce((x, y) => x + y, 0)).slice(0, max * 4));
+    combos.splice(
+      0,
+      combos.length,
+      ...next.sort((a, b) => a.reduce((x, y) => x + y, 0) - b.reduce((x, y) => x + y, 0)).slice(0, max * 4),
+    );
   }
   let tries = 0;
   for (const c of combos) {

@@ -5,7 +5,13 @@
  * ciphertext alone (public already: the page learns nothing from the size). What a view shows
  * (plaintext, sender and trust, signed time, flags) goes only to the frame bound to the session.
  */
-import type { FrameStyle, OverlayResponses, SizeClass, ViewContent, ViewOpenRequest } from '../../messaging/overlay-messages';
+import type {
+  FrameStyle,
+  OverlayResponses,
+  SizeClass,
+  ViewContent,
+  ViewOpenRequest,
+} from '../../messaging/overlay-messages';
 import { fail } from '../../messaging/result';
 import { inspectChunk } from '../../protocol/index';
 import type { HandlersFor } from '../router';
@@ -24,10 +30,23 @@ export interface ViewSession {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isSeen = (v: unknown): v is SeenStatus =>
-  isObj(v) && typeof v.statusId === 'string' && typeof v.text === 'string' && isObj(v.author) && typeof v.author.acct === 'string' &&
-  Array.isArray(v.mentions) && v.mentions.every((m) => typeof m === 'string') && (v.serverTime === null || typeof v.serverTime === 'number') && isObj(v.extras);
+  isObj(v) &&
+  typeof v.statusId === 'string' &&
+  typeof v.text === 'string' &&
+  isObj(v.author) &&
+  typeof v.author.acct === 'string' &&
+  Array.isArray(v.mentions) &&
+  v.mentions.every((m) => typeof m === 'string') &&
+  (v.serverTime === null || typeof v.serverTime === 'number') &&
+  isObj(v.extras);
 const isView = (v: unknown): v is ViewSession =>
-  isObj(v) && typeof v.tabId === 'number' && isObj(v.account) && typeof v.account.origin === 'string' && typeof v.account.accountId === 'string' && isSeen(v.seen) && isObj(v.style);
+  isObj(v) &&
+  typeof v.tabId === 'number' &&
+  isObj(v.account) &&
+  typeof v.account.origin === 'string' &&
+  typeof v.account.accountId === 'string' &&
+  isSeen(v.seen) &&
+  isObj(v.style);
 
 /**
  * The size class of a view from its ciphertext only: the encoded length minus the envelope's
@@ -56,7 +75,9 @@ export const MAX_VIEW_BYTES_PER_TAB = 1_000_000;
 /** An estimate of a view record's stored size (UTF-8 of the ciphertext, at most 3 bytes per code unit). */
 const viewBytes = (v: ViewSession): number => 600 + 3 * (v.seen.text.length + v.seen.mentions.join(' ').length);
 
-export type ViewHandlers = HandlersFor<'overlay/views-open' | 'overlay/view-join' | 'overlay/view-get' | 'overlay/view-activate'>;
+export type ViewHandlers = HandlersFor<
+  'overlay/views-open' | 'overlay/view-join' | 'overlay/view-get' | 'overlay/view-activate'
+>;
 
 export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
   const views = new SessionTable<ViewSession>('view:', isView, ctx.sessionArea);
@@ -70,7 +91,9 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
       return;
     }
     if (info.value.chunkCount > 1) {
-      for (const [, w] of await views.all()) if (w.tabId === v.tabId && w.account.accountId === v.account.accountId) await ctx.reader.open(w.account, w.seen);
+      for (const [, w] of await views.all())
+        if (w.tabId === v.tabId && w.account.accountId === v.account.accountId)
+          await ctx.reader.open(w.account, w.seen);
     } else await ctx.reader.open(v.account, v.seen);
   };
 
@@ -80,7 +103,12 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
   };
 
   const viewFor = async (session: string, sender: SenderContext): Promise<ViewSession | null> => {
-    if (sender.kind !== 'frame' || sender.tabId === null || !(await ctx.frames.owns(session, sender.tabId, sender.frameId))) return null;
+    if (
+      sender.kind !== 'frame' ||
+      sender.tabId === null ||
+      !(await ctx.frames.owns(session, sender.tabId, sender.frameId))
+    )
+      return null;
     const v = await views.get(session);
     return v?.tabId === sender.tabId ? v : null;
   };
@@ -88,19 +116,33 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
   /** A DM-column entry names a conversation, not a status: the API says which status it shows. */
   const resolveEntry = async (account: AccountRef, item: ViewOpenRequest): Promise<SeenStatus> => {
     const base: SeenStatus = {
-      statusId: item.statusId, text: item.text, author: { acct: item.author ?? '', actorUri: null }, mentions: item.mentions,
-      serverTime: item.serverTime, extras: item.extras,
+      statusId: item.statusId,
+      text: item.text,
+      author: { acct: item.author ?? '', actorUri: null },
+      mentions: item.mentions,
+      serverTime: item.serverTime,
+      extras: item.extras,
     };
     if (item.context !== 'conversation' || !item.statusId.startsWith('c')) return base;
     const last = await ctx.conversations.lastStatus(account, item.statusId.slice(1), item.text, item.serverTime);
-    if (last !== null) return { ...base, statusId: last.statusId, author: { acct: last.authorAcct, actorUri: null }, mentions: last.mentions.length > 0 ? last.mentions : item.mentions };
+    if (last !== null)
+      return {
+        ...base,
+        statusId: last.statusId,
+        author: { acct: last.authorAcct, actorUri: null },
+        mentions: last.mentions.length > 0 ? last.mentions : item.mentions,
+      };
     // Offline or an unknown entry: the same text seen elsewhere on the page is that status.
     const same = await ctx.reader.statusWithText(account, item.text);
     if (same !== null) return { ...base, statusId: same.statusId, author: same.author, mentions: same.mentions };
     // Unnamed: one entry shows a conversation's newest message, so each text is its own pseudo-status
     // (`c<conversation>~<text hash>`): a newer message in the entry is not the old one "replaced".
     const author = item.participants[0] ?? item.author ?? '';
-    return { ...base, statusId: `${item.statusId}~${(await textHash(item.text)).slice(0, 16)}`, author: { acct: author, actorUri: null } };
+    return {
+      ...base,
+      statusId: `${item.statusId}~${(await textHash(item.text)).slice(0, 16)}`,
+      author: { acct: author, actorUri: null },
+    };
   };
 
   /** Keeps one tab's views within MAX_VIEWS_PER_TAB and MAX_VIEW_BYTES_PER_TAB, oldest out. */
@@ -120,25 +162,30 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
   return {
     'overlay/views-open': async ({ items }, sender) => {
       const account = await ctx.accountOf(sender);
-      if (account === null || sender.tabId === null) return fail('forbidden_sender', 'no signed-in account in this tab');
+      if (account === null || sender.tabId === null)
+        return fail('forbidden_sender', 'no signed-in account in this tab');
       const tabId = sender.tabId;
       const changedGroups = new Set<string>();
       // All items at once: their offers go to storage in one write, not one write per status.
-      const out: OverlayResponses['overlay/views-open']['views'][number][] = await Promise.all(items.map(async (item) => {
-        const seen = await resolveEntry(account, item);
-        const part = await ctx.reader.open(account, seen);
-        if (part.kind === 'not_hush') return { error: 'not_hush' };
-        const { session, offer } = await ctx.frames.open('view', tabId);
-        await views.put(session, { tabId, account, seen, style: item.style });
-        if (part.kind === 'malformed') return { session, offer, role: 'message' as const, part: null, size: 0 as const };
-        if (part.completes) changedGroups.add(part.group);
-        return {
-          session, offer,
-          role: part.index === 0 ? 'message' as const : 'continuation' as const,
-          part: part.total > 1 ? { index: part.index, total: part.total } : null,
-          size: part.index === 0 ? sizeClassOfCiphertext(seen.text, seen.mentions.length) : 0 as const,
-        };
-      }));
+      const out: OverlayResponses['overlay/views-open']['views'][number][] = await Promise.all(
+        items.map(async (item) => {
+          const seen = await resolveEntry(account, item);
+          const part = await ctx.reader.open(account, seen);
+          if (part.kind === 'not_hush') return { error: 'not_hush' };
+          const { session, offer } = await ctx.frames.open('view', tabId);
+          await views.put(session, { tabId, account, seen, style: item.style });
+          if (part.kind === 'malformed')
+            return { session, offer, role: 'message' as const, part: null, size: 0 as const };
+          if (part.completes) changedGroups.add(part.group);
+          return {
+            session,
+            offer,
+            role: part.index === 0 ? ('message' as const) : ('continuation' as const),
+            part: part.total > 1 ? { index: part.index, total: part.total } : null,
+            size: part.index === 0 ? sizeClassOfCiphertext(seen.text, seen.mentions.length) : (0 as const),
+          };
+        }),
+      );
       await trimTab(tabId);
       // A later part completed a message: the views of its first part ask again.
       if (changedGroups.size > 0) {
@@ -152,7 +199,13 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
       return { views: out };
     },
     'overlay/view-join': async ({ offer }, sender) => {
-      if (sender.kind !== 'frame' || sender.path !== '/frames/view.html' || sender.tabId === null || typeof sender.frameId !== 'number') return fail('forbidden_sender', 'not a Hush view frame');
+      if (
+        sender.kind !== 'frame' ||
+        sender.path !== '/frames/view.html' ||
+        sender.tabId === null ||
+        typeof sender.frameId !== 'number'
+      )
+        return fail('forbidden_sender', 'not a Hush view frame');
       const session = await ctx.frames.claim(offer, sender.tabId, 'view', sender.frameId);
       if (session === null) return fail('no_session', 'no such offer for this frame');
       const v = await views.get(session);

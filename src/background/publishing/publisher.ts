@@ -59,7 +59,11 @@ const sameHandles = (a: readonly string[], b: readonly string[], home: string): 
 };
 
 /** What the server stored differs from what was sent: the first difference, named. */
-export function mismatch(s: StatusJson, sent: { text: string | null; inReplyToId: string | null; recipients: readonly string[] }, home: string): string | null {
+export function mismatch(
+  s: StatusJson,
+  sent: { text: string | null; inReplyToId: string | null; recipients: readonly string[] },
+  home: string,
+): string | null {
   if (s.visibility !== 'direct') return `visibility ${s.visibility}`;
   if ((s.in_reply_to_id ?? null) !== sent.inReplyToId) return 'reply target';
   const want = new Set(sent.recipients.map((r) => full(r, home)));
@@ -83,23 +87,40 @@ export async function publish(
   const ids: string[] = [];
   let allowed: string[] | null = ids;
   for (const r of job.recipients) {
-    const local = r.acct.toLowerCase().endsWith(`@${job.home.toLowerCase()}`) ? r.acct.slice(0, r.acct.lastIndexOf('@')) : r.acct;
+    const local = r.acct.toLowerCase().endsWith(`@${job.home.toLowerCase()}`)
+      ? r.acct.slice(0, r.acct.lastIndexOf('@'))
+      : r.acct;
     const found = await api.accountId(job.origin, token, local);
     if (!found.ok) {
       // Not fatal: the read-back below still checks every mention.
       allowed = null;
       continue;
     }
-    if (found.value.uri !== r.actorUri) return problem({ kind: 'altered', what: `your instance names another account @${r.acct}`, deleted: false });
+    if (found.value.uri !== r.actorUri)
+      return problem({ kind: 'altered', what: `your instance names another account @${r.acct}`, deleted: false });
     ids.push(found.value.id);
   }
   let current = job;
   for (let i = current.postedIds.length; i < current.statuses.length; i++) {
     const text = current.statuses[i] ?? '';
     const inReplyToId = i === 0 ? current.inReplyToId : (current.postedIds[i - 1] ?? null);
-    const posted = await api.post(current.origin, token, { status: text, inReplyToId, allowedMentions: allowed, idempotencyKey: `hush-${current.messageId}-${i}` });
+    const posted = await api.post(current.origin, token, {
+      status: text,
+      inReplyToId,
+      allowedMentions: allowed,
+      idempotencyKey: `hush-${current.messageId}-${i}`,
+    });
     if (!posted.ok) {
-      if (posted.kind === 'status') return problem({ kind: 'refused', status: posted.status, message: errorText(posted), ...(posted.retryAt !== undefined ? { retryAt: posted.retryAt } : {}) }, current);
+      if (posted.kind === 'status')
+        return problem(
+          {
+            kind: 'refused',
+            status: posted.status,
+            message: errorText(posted),
+            ...(posted.retryAt !== undefined ? { retryAt: posted.retryAt } : {}),
+          },
+          current,
+        );
       return problem({ kind: 'network', message: errorText(posted) }, current);
     }
     const s = posted.value;
@@ -114,17 +135,20 @@ export async function publish(
       // The answer to the post may describe what was asked rather than what was stored: read it back.
       const fresh = await api.get(current.origin, token, s.id);
       if (!fresh.ok) {
-        if (fresh.kind === 'status' && fresh.status === 404) return problem({ kind: 'altered', what: 'not stored', deleted: false }, current);
+        if (fresh.kind === 'status' && fresh.status === 404)
+          return problem({ kind: 'altered', what: 'not stored', deleted: false }, current);
         return problem({ kind: 'network', message: errorText(fresh) }, current);
       }
-      wrong = fresh.value.id === s.id ? mismatch(fresh.value, { text, inReplyToId, recipients }, current.home) : 'status id';
+      wrong =
+        fresh.value.id === s.id ? mismatch(fresh.value, { text, inReplyToId, recipients }, current.home) : 'status id';
     }
     if (wrong === null) {
       // The stored source is what recipients get: it must carry exactly this ciphertext. A post the
       // server answered but does not have (a fake success) has no source: nothing was sent.
       const src = await api.source(current.origin, token, s.id);
       if (!src.ok) {
-        if (src.kind === 'status' && src.status === 404) return problem({ kind: 'altered', what: 'not stored', deleted: false }, current);
+        if (src.kind === 'status' && src.status === 404)
+          return problem({ kind: 'altered', what: 'not stored', deleted: false }, current);
         // Unchecked is not confirmed: a retry posts with the same key (the same status) and checks again.
         return problem({ kind: 'network', message: errorText(src) }, current);
       }

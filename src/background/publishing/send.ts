@@ -67,7 +67,8 @@ export async function sendDraft(deps: SendDeps, d: SendDraft, hooks: SendHooks):
   // would otherwise sit far from the date the instance gives the post, and the recipient would
   // see a genuine message flagged (server review F-retry-gap). Once a part is out, the rest must
   // belong to the same message, so a late remainder keeps its time (the first part's view shows it).
-  if (job !== null && job.postedIds.length === 0 && (await deps.now()) - job.createdAt > REENCRYPT_AFTER_SECONDS) job = null;
+  if (job !== null && job.postedIds.length === 0 && (await deps.now()) - job.createdAt > REENCRYPT_AFTER_SECONDS)
+    job = null;
   if (job === null) {
     const st = await hooks.status();
     if (st.account !== 'ready') return stop(failed({ kind: 'account', account: st.account }));
@@ -75,25 +76,52 @@ export async function sendDraft(deps: SendDeps, d: SendDraft, hooks: SendHooks):
     if (st.recipients.length === 0) return stop(failed({ kind: 'no_recipients' }));
     if (st.recipients.some((r) => r.state !== 'ready')) {
       const noKey = st.recipients.filter((r) => r.state === 'no_key').map((r) => r.acct);
-      return stop(failed({ kind: 'recipients', recipients: st.recipients, invitation: noKey.length > 0 ? invitationText(noKey) : null }));
+      return stop(
+        failed({
+          kind: 'recipients',
+          recipients: st.recipients,
+          invitation: noKey.length > 0 ? invitationText(noKey) : null,
+        }),
+      );
     }
     if (st.parts === 0) return stop(failed({ kind: 'too_long' }));
-    const out = await deps.services.encrypt(d.account, { recipients: d.recipients, plaintext: d.text.trim(), replyTo: d.reply?.messageId ?? null, maxChars: d.maxChars });
+    const out = await deps.services.encrypt(d.account, {
+      recipients: d.recipients,
+      plaintext: d.text.trim(),
+      replyTo: d.reply?.messageId ?? null,
+      maxChars: d.maxChars,
+    });
     if (!out.ok) {
       if (out.account !== null) return stop(failed({ kind: 'account', account: out.account }));
       if (out.recipients.length > 0) {
-        return stop(failed({ kind: 'recipients', recipients: out.recipients.map((r) => recipientView(r.acct, 'typed', r)), invitation: null }));
+        return stop(
+          failed({
+            kind: 'recipients',
+            recipients: out.recipients.map((r) => recipientView(r.acct, 'typed', r)),
+            invitation: null,
+          }),
+        );
       }
       return stop(failed({ kind: 'internal', message: out.message }));
     }
     // Fail closed if the resolved recipients are not exactly the ones shown.
     const shown = new Set(d.recipients.map(lower));
-    if (out.recipients.length !== shown.size || out.recipients.some((r) => !shown.has(lower(r.acct)))) return stop(failed({ kind: 'internal', message: 'recipients changed while encrypting' }));
+    if (out.recipients.length !== shown.size || out.recipients.some((r) => !shown.has(lower(r.acct))))
+      return stop(failed({ kind: 'internal', message: 'recipients changed while encrypting' }));
     job = {
-      origin: d.account.origin, accountId: d.account.accountId, home: domain(d.self), messageId: out.messageId, statuses: out.statuses,
+      origin: d.account.origin,
+      accountId: d.account.accountId,
+      home: domain(d.self),
+      messageId: out.messageId,
+      statuses: out.statuses,
       recipients: out.recipients.map((r) => ({ acct: r.acct, actorUri: r.actorUri })),
-      inReplyToId: d.reply?.statusId ?? null, postedIds: [],
-      plaintext: d.text.trim(), sender: out.sender, fingerprints: out.recipients.map((r) => r.fingerprint), createdAt: out.createdAt, replyTo: d.reply?.messageId ?? null,
+      inReplyToId: d.reply?.statusId ?? null,
+      postedIds: [],
+      plaintext: d.text.trim(),
+      sender: out.sender,
+      fingerprints: out.recipients.map((r) => r.fingerprint),
+      createdAt: out.createdAt,
+      replyTo: d.reply?.messageId ?? null,
     };
     await hooks.keep(job, { phase: 'sending', done: 0, total: job.statuses.length });
   }
@@ -104,33 +132,68 @@ export async function sendDraft(deps: SendDeps, d: SendDraft, hooks: SendHooks):
     return stop(p);
   }
   const fixed = job;
-  const result = await publish(deps.statusApi, token, job, (progress) => hooks.progress({ ...fixed, postedIds: progress.postedIds }));
+  const result = await publish(deps.statusApi, token, job, (progress) =>
+    hooks.progress({ ...fixed, postedIds: progress.postedIds }),
+  );
   if (!result.ok) {
     const progress = failed(result.problem, result.job.postedIds.length, fixed.statuses.length);
     // Altered by the server: this encryption is spent (its key would 404 for an hour); drop it.
-    await hooks.keep(result.problem.kind === 'altered' ? null : { ...fixed, postedIds: result.job.postedIds }, progress);
+    await hooks.keep(
+      result.problem.kind === 'altered' ? null : { ...fixed, postedIds: result.job.postedIds },
+      progress,
+    );
     return stop(progress);
   }
   // Confirmed: remember our own message (so replies to it thread), then the caller drops the draft.
-  await deps.reader.rememberPosted(d.account, {
-    plaintext: fixed.plaintext, sender: fixed.sender,
-    recipients: fixed.recipients.map((r, i) => ({ actorUri: r.actorUri, fingerprint: fixed.fingerprints[i] ?? '' })),
-    messageId: fixed.messageId, replyTo: fixed.replyTo, createdAt: fixed.createdAt, statusIds: result.ids,
-  }, fixed.statuses).catch(() => undefined);
-  return { progress: { phase: 'sent', total: fixed.statuses.length, recipients: fixed.recipients.map((r) => r.acct), at: await deps.now() }, sent: true };
+  await deps.reader
+    .rememberPosted(
+      d.account,
+      {
+        plaintext: fixed.plaintext,
+        sender: fixed.sender,
+        recipients: fixed.recipients.map((r, i) => ({
+          actorUri: r.actorUri,
+          fingerprint: fixed.fingerprints[i] ?? '',
+        })),
+        messageId: fixed.messageId,
+        replyTo: fixed.replyTo,
+        createdAt: fixed.createdAt,
+        statusIds: result.ids,
+      },
+      fixed.statuses,
+    )
+    .catch(() => undefined);
+  return {
+    progress: {
+      phase: 'sent',
+      total: fixed.statuses.length,
+      recipients: fixed.recipients.map((r) => r.acct),
+      at: await deps.now(),
+    },
+    sent: true,
+  };
 }
 
 /** A recipient's state as the composer shows it. */
-export function recipientView(acct: string, source: RecipientView['source'], r: RecipientReady | RecipientProblem | undefined): RecipientView {
+export function recipientView(
+  acct: string,
+  source: RecipientView['source'],
+  r: RecipientReady | RecipientProblem | undefined,
+): RecipientView {
   if (r === undefined) return { acct, state: 'not_found', trust: null, wasVerified: false, warning: null, source };
-  if (r.kind === 'ready') return { acct: r.acct, state: 'ready', trust: r.trust, wasVerified: r.wasVerified, warning: r.warning, source };
+  if (r.kind === 'ready')
+    return { acct: r.acct, state: 'ready', trust: r.trust, wasVerified: r.wasVerified, warning: r.warning, source };
   return { acct: r.acct, state: r.kind, trust: null, wasVerified: false, warning: null, source };
 }
 
 /** The draft's status: account readiness, each recipient's state, and the budget (no suggestions). */
 export async function draftStatus(
-  services: KeyServices, account: AccountRef, recipients: readonly { readonly acct: string; readonly source: RecipientView['source'] }[],
-  text: string, maxChars: number, hasReplyTo: boolean,
+  services: KeyServices,
+  account: AccountRef,
+  recipients: readonly { readonly acct: string; readonly source: RecipientView['source'] }[],
+  text: string,
+  maxChars: number,
+  hasReplyTo: boolean,
 ): Promise<ComposeStatus> {
   const accts = recipients.map((r) => r.acct);
   const check = await services.checkRecipients(account, accts);

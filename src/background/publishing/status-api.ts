@@ -23,7 +23,10 @@ export interface NewStatus {
 }
 
 export class StatusApi {
-  constructor(private readonly fetchFn: Fetch, private readonly timeoutMs = 15_000) {}
+  constructor(
+    private readonly fetchFn: Fetch,
+    private readonly timeoutMs = 15_000,
+  ) {}
 
   async post(origin: string, token: string, s: NewStatus): Promise<ApiResult<StatusJson>> {
     const body: Record<string, unknown> = {
@@ -37,38 +40,65 @@ export class StatusApi {
     };
     if (s.allowedMentions !== null) body.allowed_mentions = s.allowedMentions;
     const r = await requestJson(this.fetchFn, `${origin}/api/v1/statuses`, {
-      method: 'POST', token, body, timeoutMs: this.timeoutMs, headers: { 'idempotency-key': s.idempotencyKey },
+      method: 'POST',
+      token,
+      body,
+      timeoutMs: this.timeoutMs,
+      headers: { 'idempotency-key': s.idempotencyKey },
     });
     return shaped(r, StatusJsonSchema);
   }
 
   async get(origin: string, token: string, id: string): Promise<ApiResult<StatusJson>> {
-    const r = await requestJson(this.fetchFn, `${origin}/api/v1/statuses/${encodeURIComponent(id)}`, { token, timeoutMs: this.timeoutMs });
+    const r = await requestJson(this.fetchFn, `${origin}/api/v1/statuses/${encodeURIComponent(id)}`, {
+      token,
+      timeoutMs: this.timeoutMs,
+    });
     return shaped(r, StatusJsonSchema);
   }
 
   /** The stored source text (exact, mentions normalised by the server), for the read-back check. */
   async source(origin: string, token: string, id: string): Promise<ApiResult<{ text: string; spoilerText: string }>> {
-    const r = await requestJson(this.fetchFn, `${origin}/api/v1/statuses/${encodeURIComponent(id)}/source`, { token, timeoutMs: this.timeoutMs });
+    const r = await requestJson(this.fetchFn, `${origin}/api/v1/statuses/${encodeURIComponent(id)}/source`, {
+      token,
+      timeoutMs: this.timeoutMs,
+    });
     const p = shaped(r, SourceSchema);
     return p.ok ? { ok: true, value: { text: p.value.text, spoilerText: p.value.spoiler_text } } : p;
   }
 
   async delete(origin: string, token: string, id: string): Promise<boolean> {
-    const r = await requestJson(this.fetchFn, `${origin}/api/v1/statuses/${encodeURIComponent(id)}`, { method: 'DELETE', token, timeoutMs: this.timeoutMs });
+    const r = await requestJson(this.fetchFn, `${origin}/api/v1/statuses/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+      token,
+      timeoutMs: this.timeoutMs,
+    });
     return r.ok;
   }
 
   /** The first page of the user's conversations (the DM column), for the status each entry shows. */
-  async conversations(origin: string, token: string): Promise<ApiResult<readonly { id: string; last: StatusJson | null }[]>> {
-    const r = await requestJson(this.fetchFn, `${origin}/api/v1/conversations?limit=40`, { token, timeoutMs: this.timeoutMs });
+  async conversations(
+    origin: string,
+    token: string,
+  ): Promise<ApiResult<readonly { id: string; last: StatusJson | null }[]>> {
+    const r = await requestJson(this.fetchFn, `${origin}/api/v1/conversations?limit=40`, {
+      token,
+      timeoutMs: this.timeoutMs,
+    });
     const p = shaped(r, v.pipe(v.array(ConversationSchema), v.maxLength(80)));
     return p.ok ? { ok: true, value: p.value.map((c) => ({ id: c.id, last: c.last_status ?? null })) } : p;
   }
 
   /** The home instance's id and actor URI for a handle (for allowed_mentions). */
-  async accountId(origin: string, token: string, acct: string): Promise<ApiResult<{ id: string; acct: string; uri: string }>> {
-    const r = await requestJson(this.fetchFn, `${origin}/api/v1/accounts/lookup?acct=${encodeURIComponent(acct)}`, { token, timeoutMs: this.timeoutMs });
+  async accountId(
+    origin: string,
+    token: string,
+    acct: string,
+  ): Promise<ApiResult<{ id: string; acct: string; uri: string }>> {
+    const r = await requestJson(this.fetchFn, `${origin}/api/v1/accounts/lookup?acct=${encodeURIComponent(acct)}`, {
+      token,
+      timeoutMs: this.timeoutMs,
+    });
     return shaped(r, LookupSchema);
   }
 }

@@ -1,6 +1,13 @@
 import * as v from 'valibot';
 import type { SecurityPhrase, UiPrefs } from '../../messaging/settings-messages';
-import { DEFAULT_PREFS, KeySettingsSchema, parseStored, SecurityPhraseSchema, SettingsRecordSchema, UiPrefsSchema } from '../storage/keys';
+import {
+  DEFAULT_PREFS,
+  KeySettingsSchema,
+  parseStored,
+  SecurityPhraseSchema,
+  SettingsRecordSchema,
+  UiPrefsSchema,
+} from '../storage/keys';
 import { Mutex } from '../storage/kv';
 import { DEFAULT_SETTINGS, SETTINGS_KEY, type Settings } from '../storage/schema';
 
@@ -62,7 +69,11 @@ function fromParts(keys: unknown, phrase: unknown, prefs: unknown): AllSettings 
 async function read(area: SettingsArea): Promise<{ all: AllSettings; legacy: boolean }> {
   const got = await area.get([SETTINGS_KEY, LEGACY_PHRASE_KEY, LEGACY_PREFS_KEY]);
   const rec = parseStored(SettingsRecordSchema, got[SETTINGS_KEY]);
-  if (rec !== null) return { all: fromParts(rec.keys, rec.phrase, rec.prefs), legacy: got[LEGACY_PHRASE_KEY] !== undefined || got[LEGACY_PREFS_KEY] !== undefined };
+  if (rec !== null)
+    return {
+      all: fromParts(rec.keys, rec.phrase, rec.prefs),
+      legacy: got[LEGACY_PHRASE_KEY] !== undefined || got[LEGACY_PREFS_KEY] !== undefined,
+    };
   // Version 1 (or nothing yet).
   const legacy = [SETTINGS_KEY, LEGACY_PHRASE_KEY, LEGACY_PREFS_KEY].some((k) => got[k] !== undefined);
   return { all: fromParts(got[SETTINGS_KEY], got[LEGACY_PHRASE_KEY], got[LEGACY_PREFS_KEY]), legacy };

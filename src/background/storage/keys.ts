@@ -15,7 +15,19 @@
 import * as v from 'valibot';
 import { DEFAULT_PREFS, SecurityPhraseSchema, UiPrefsSchema } from '../../messaging/settings-messages';
 import type {
-  AccountRecord, ChainRecord, Contact, ContactsRecord, DeadKey, HistoryKey, IdentityChange, KeyRevocation, PendingChange, PinnedKey, Settings, VaultRecord, Withdrawn,
+  AccountRecord,
+  ChainRecord,
+  Contact,
+  ContactsRecord,
+  DeadKey,
+  HistoryKey,
+  IdentityChange,
+  KeyRevocation,
+  PendingChange,
+  PinnedKey,
+  Settings,
+  VaultRecord,
+  Withdrawn,
 } from './schema';
 
 const Str = v.string();
@@ -23,13 +35,20 @@ const Num = v.pipe(v.number(), v.finite());
 const Strs = v.array(v.string());
 
 const ChainSchema: v.GenericSchema<unknown, ChainRecord> = v.object({
-  origin: Num, period: Num, epoch: Num, chainSecret: Str,
+  origin: Num,
+  period: Num,
+  epoch: Num,
+  chainSecret: Str,
   retained: v.array(v.object({ epoch: Num, secretKey: Str })),
 });
 
 export const AccountRecordSchema: v.GenericSchema<unknown, AccountRecord> = v.object({
   v: v.literal(2),
-  origin: Str, accountId: Str, acct: Str, actorUri: Str, identityPk: Str,
+  origin: Str,
+  accountId: Str,
+  acct: Str,
+  actorUri: Str,
+  identityPk: Str,
   createdAt: Num,
   status: v.picklist(['active', 'revoked']),
   revokedAt: v.nullable(Num),
@@ -39,23 +58,60 @@ export const AccountRecordSchema: v.GenericSchema<unknown, AccountRecord> = v.ob
   ]),
   chainInfo: v.object({ origin: Num, period: Num, epoch: Num, oldestEpoch: Num }),
   published: v.nullable(v.object({ epoch: Num, at: Num, kind: v.picklist(['bundle', 'revocation']) })),
-  publish: v.object({ wantEpoch: v.nullable(Num), attempts: Num, lastError: v.nullable(Str), lastAttemptAt: v.nullable(Num) }),
+  publish: v.object({
+    wantEpoch: v.nullable(Num),
+    attempts: Num,
+    lastError: v.nullable(Str),
+    lastAttemptAt: v.nullable(Num),
+  }),
 });
 
-const PinnedKeyEntries = { identityPk: Str, fingerprint: Str, firstSeen: Num, trust: v.picklist(['unverified', 'verified']), verifiedAt: v.nullable(Num) };
+const PinnedKeyEntries = {
+  identityPk: Str,
+  fingerprint: Str,
+  firstSeen: Num,
+  trust: v.picklist(['unverified', 'verified']),
+  verifiedAt: v.nullable(Num),
+};
 const PinnedKeySchema: v.GenericSchema<unknown, PinnedKey> = v.object(PinnedKeyEntries);
 const RevocationEntries = { revokedAt: Num, reason: Str, seenAt: Num };
 const RevocationSchema: v.GenericSchema<unknown, KeyRevocation> = v.object(RevocationEntries);
-const HistoryKeySchema: v.GenericSchema<unknown, HistoryKey> = v.object({ ...PinnedKeyEntries, replacedAt: Num, revoked: v.nullable(RevocationSchema) });
-const DeadKeySchema: v.GenericSchema<unknown, DeadKey> = v.object({ ...RevocationEntries, identityPk: Str, fingerprint: Str });
+const HistoryKeySchema: v.GenericSchema<unknown, HistoryKey> = v.object({
+  ...PinnedKeyEntries,
+  replacedAt: Num,
+  revoked: v.nullable(RevocationSchema),
+});
+const DeadKeySchema: v.GenericSchema<unknown, DeadKey> = v.object({
+  ...RevocationEntries,
+  identityPk: Str,
+  fingerprint: Str,
+});
 const PendingChangeSchema: v.GenericSchema<unknown, PendingChange> = v.object({
-  identityPk: Str, fingerprint: Str, epoch: Num, prekeyPk: Str, seenAt: Num, servedBy: Strs, keptBlocked: v.boolean(),
+  identityPk: Str,
+  fingerprint: Str,
+  epoch: Num,
+  prekeyPk: Str,
+  seenAt: Num,
+  servedBy: Strs,
+  keptBlocked: v.boolean(),
 });
 const IdentityChangeSchema: v.GenericSchema<unknown, IdentityChange> = v.object({
-  acct: Str, actorUri: Str, identityPk: v.nullable(Str), fingerprint: v.nullable(Str), epoch: v.nullable(Num), prekeyPk: v.nullable(Str),
-  servedBy: Strs, seenAt: Num, keptBlocked: v.boolean(),
+  acct: Str,
+  actorUri: Str,
+  identityPk: v.nullable(Str),
+  fingerprint: v.nullable(Str),
+  epoch: v.nullable(Num),
+  prekeyPk: v.nullable(Str),
+  servedBy: Strs,
+  seenAt: Num,
+  keptBlocked: v.boolean(),
 });
-const WithdrawnSchema: v.GenericSchema<unknown, Withdrawn> = v.object({ kind: v.picklist(['none', 'invalid', 'dead_key']), detail: Str, at: Num, servedBy: Strs });
+const WithdrawnSchema: v.GenericSchema<unknown, Withdrawn> = v.object({
+  kind: v.picklist(['none', 'invalid', 'dead_key']),
+  detail: Str,
+  at: Num,
+  servedBy: Strs,
+});
 
 export const ContactSchema: v.GenericSchema<unknown, Contact> = v.object({
   actorUri: Str,
@@ -80,11 +136,21 @@ export type RawContactsRecord = v.InferOutput<typeof ContactsRecordSchema>;
 // ContactsRecord is what is written: the parsed contacts under version 3.
 export type { ContactsRecord };
 
-export const VaultRecordSchema: v.GenericSchema<unknown, VaultRecord> = v.object({ salt: Str, opslimit: Num, memlimit: Num, checkNonce: Str, check: Str });
+export const VaultRecordSchema: v.GenericSchema<unknown, VaultRecord> = v.object({
+  salt: Str,
+  opslimit: Num,
+  memlimit: Num,
+  checkNonce: Str,
+  check: Str,
+});
 
 const Seconds = (min: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(250 * 365 * 86400));
 /** Rotation, grace and auto-lock (the popup's limits are in keys-messages.ts; this only refuses nonsense). */
-export const KeySettingsSchema = v.object({ rotationPeriodSeconds: Seconds(1), graceSeconds: Seconds(0), autoLockSeconds: Seconds(0) });
+export const KeySettingsSchema = v.object({
+  rotationPeriodSeconds: Seconds(1),
+  graceSeconds: Seconds(0),
+  autoLockSeconds: Seconds(0),
+});
 /** Compile-time check that the schema yields the stored type. */
 export const KeySettingsTyped: v.GenericSchema<unknown, Settings> = KeySettingsSchema;
 
@@ -92,7 +158,12 @@ export const KeySettingsTyped: v.GenericSchema<unknown, Settings> = KeySettingsS
  * All settings, one record (`hush:settings`, version 2). Each part is parsed on its own: a damaged
  * part falls back to its default and the others are kept.
  */
-export const SettingsRecordSchema = v.object({ v: v.literal(2), keys: v.unknown(), phrase: v.unknown(), prefs: v.unknown() });
+export const SettingsRecordSchema = v.object({
+  v: v.literal(2),
+  keys: v.unknown(),
+  phrase: v.unknown(),
+  prefs: v.unknown(),
+});
 export { SecurityPhraseSchema, UiPrefsSchema, DEFAULT_PREFS };
 
 const B64Std = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
@@ -101,22 +172,47 @@ const StatusIds = v.pipe(Strs, v.maxLength(16));
 /** What a `hush-msg:` record holds once opened (it is stored sealed, as base64). */
 export const SealedMessageSchema = v.pipe(
   v.object({
-    plaintext: Str, sender: Party, recipients: v.pipe(v.array(Party), v.maxLength(64)), messageId: Str, replyTo: v.nullable(Str), createdAt: Num,
-    statusIds: StatusIds, hashes: StatusIds, firstShownAt: Num,
+    plaintext: Str,
+    sender: Party,
+    recipients: v.pipe(v.array(Party), v.maxLength(64)),
+    messageId: Str,
+    replyTo: v.nullable(Str),
+    createdAt: Num,
+    statusIds: StatusIds,
+    hashes: StatusIds,
+    firstShownAt: Num,
   }),
   v.check((m) => m.hashes.length === m.statusIds.length),
 );
 export const StatusRecordSchema = v.object({ message: Str, hash: Str, index: Num });
 export const ReplayRecordSchema = v.object({ statusIds: StatusIds, at: Num });
 export const IndexEntrySchema = v.object({ first: Str, at: Num, senderTag: Str, messageId: Str, statusIds: StatusIds });
-export const InboxAppSchema = v.object({ origin: Str, clientId: Str, clientSecret: Str, redirectUri: Str, scopes: Strs });
-export const InboxConnectionSchema = v.object({ origin: Str, accountId: Str, acct: Str, sealedToken: Str, scopes: Strs, connectedAt: Num });
+export const InboxAppSchema = v.object({
+  origin: Str,
+  clientId: Str,
+  clientSecret: Str,
+  redirectUri: Str,
+  scopes: Strs,
+});
+export const InboxConnectionSchema = v.object({
+  origin: Str,
+  accountId: Str,
+  acct: Str,
+  sealedToken: Str,
+  scopes: Strs,
+  connectedAt: Num,
+});
 /** A list whose damaged entries are dropped one by one (the rest is kept). */
 export function parseList<T>(schema: v.GenericSchema<unknown, T>, value: unknown): T[] {
   return Array.isArray(value) ? value.map((x) => parseStored(schema, x)).filter((x): x is T => x !== null) : [];
 }
 const FrameKindSchema = v.picklist(['view', 'editor']);
-export const FrameSessionSchema = v.object({ kind: FrameKindSchema, tabId: Num, createdAt: Num, frameId: v.optional(Num) });
+export const FrameSessionSchema = v.object({
+  kind: FrameKindSchema,
+  tabId: Num,
+  createdAt: Num,
+  frameId: v.optional(Num),
+});
 export const OfferSchema = v.object({ session: Str, kind: FrameKindSchema, tabId: Num, expires: Num });
 
 export type AreaName = 'local' | 'session';
@@ -135,41 +231,167 @@ export interface StorageEntry {
   readonly owner: string;
 }
 
-const entry = (area: AreaName, key: string, schema: v.GenericSchema, bound: string, pruned: string, owner: string): StorageEntry =>
-  ({ area, key, prefix: key.endsWith(':'), schema, bound, pruned, owner });
+const entry = (
+  area: AreaName,
+  key: string,
+  schema: v.GenericSchema,
+  bound: string,
+  pruned: string,
+  owner: string,
+): StorageEntry => ({ area, key, prefix: key.endsWith(':'), schema, bound, pruned, owner });
 
 /** Every key Hush writes. Order: local (key store, settings, reader, inbox), then session. */
 export const STORAGE_KEYS = {
   schema: entry('local', 'hush:schema', v.number(), 'one number', 'never', 'storage/migrations.ts'),
   account: entry('local', 'hush:account:', AccountRecordSchema, 'one per own account', 'never', 'storage/store.ts'),
-  contacts: entry('local', 'hush:contacts', ContactsRecordSchema, 'one record; each contact holds at most 32 dead keys', 'never', 'storage/store.ts'),
+  contacts: entry(
+    'local',
+    'hush:contacts',
+    ContactsRecordSchema,
+    'one record; each contact holds at most 32 dead keys',
+    'never',
+    'storage/store.ts',
+  ),
   vault: entry('local', 'hush:vault', VaultRecordSchema, 'one', 'never', 'storage/store.ts'),
   settings: entry('local', 'hush:settings', SettingsRecordSchema, 'one', 'never', 'settings/store.ts'),
-  message: entry('local', 'hush-msg:', B64Std, 'MAX_MESSAGES (2000) per account', 'oldest first, beyond 2000', 'overlay/message-store.ts'),
-  status: entry('local', 'hush-st:', StatusRecordSchema, 'one per status of a remembered message', 'with its message', 'overlay/message-store.ts'),
-  replay: entry('local', 'hush-mid:', ReplayRecordSchema, 'one per remembered message', 'with its message', 'overlay/message-store.ts'),
-  messageIndex: entry('local', 'hush-idx:', v.array(IndexEntrySchema), 'one per account, at most 2000 entries', 'oldest first, beyond 2000', 'overlay/message-store.ts'),
-  messageStoreVersion: entry('local', 'hush-overlay-store', v.number(), 'one number', 'never', 'overlay/message-store.ts'),
-  inboxApps: entry('local', 'hush-inbox:apps', v.array(InboxAppSchema), 'one app per instance connected', 'never (a few instances)', 'inbox/store.ts'),
-  inboxConnections: entry('local', 'hush-inbox:connections', v.array(InboxConnectionSchema), 'one per connected account', 'on disconnect', 'inbox/store.ts'),
-  inboxHushConversations: entry('local', 'hush-inbox:hush-convs:', v.pipe(Strs, v.maxLength(2000)), '2000 conversation ids per account', 'oldest first, beyond 2000', 'inbox/service.ts'),
-  inboxPlainConversations: entry('local', 'hush-inbox:plain-convs:', v.pipe(Strs, v.maxLength(2000)), '2000 "conversation id:last status id" per account (threads looked through, no Hush status)', 'oldest first, beyond 2000', 'inbox/service.ts'),
-  offersFirefox: entry('local', 'hush:offers', v.record(v.string(), OfferSchema), 'live offers only (each expires in 60 s), at most 2000', 'expired offers at each write', 'frame-sessions.ts'),
-  testOnly: entry('local', 'hush-test:', v.unknown(), 'clock offset, WebFinger origins and join faults, test builds only', 'never', 'keys/browser-deps.ts, keys/test-recorder.ts'),
+  message: entry(
+    'local',
+    'hush-msg:',
+    B64Std,
+    'MAX_MESSAGES (2000) per account',
+    'oldest first, beyond 2000',
+    'overlay/message-store.ts',
+  ),
+  status: entry(
+    'local',
+    'hush-st:',
+    StatusRecordSchema,
+    'one per status of a remembered message',
+    'with its message',
+    'overlay/message-store.ts',
+  ),
+  replay: entry(
+    'local',
+    'hush-mid:',
+    ReplayRecordSchema,
+    'one per remembered message',
+    'with its message',
+    'overlay/message-store.ts',
+  ),
+  messageIndex: entry(
+    'local',
+    'hush-idx:',
+    v.array(IndexEntrySchema),
+    'one per account, at most 2000 entries',
+    'oldest first, beyond 2000',
+    'overlay/message-store.ts',
+  ),
+  messageStoreVersion: entry(
+    'local',
+    'hush-overlay-store',
+    v.number(),
+    'one number',
+    'never',
+    'overlay/message-store.ts',
+  ),
+  inboxApps: entry(
+    'local',
+    'hush-inbox:apps',
+    v.array(InboxAppSchema),
+    'one app per instance connected',
+    'never (a few instances)',
+    'inbox/store.ts',
+  ),
+  inboxConnections: entry(
+    'local',
+    'hush-inbox:connections',
+    v.array(InboxConnectionSchema),
+    'one per connected account',
+    'on disconnect',
+    'inbox/store.ts',
+  ),
+  inboxHushConversations: entry(
+    'local',
+    'hush-inbox:hush-convs:',
+    v.pipe(Strs, v.maxLength(2000)),
+    '2000 conversation ids per account',
+    'oldest first, beyond 2000',
+    'inbox/service.ts',
+  ),
+  inboxPlainConversations: entry(
+    'local',
+    'hush-inbox:plain-convs:',
+    v.pipe(Strs, v.maxLength(2000)),
+    '2000 "conversation id:last status id" per account (threads looked through, no Hush status)',
+    'oldest first, beyond 2000',
+    'inbox/service.ts',
+  ),
+  offersFirefox: entry(
+    'local',
+    'hush:offers',
+    v.record(v.string(), OfferSchema),
+    'live offers only (each expires in 60 s), at most 2000',
+    'expired offers at each write',
+    'frame-sessions.ts',
+  ),
+  testOnly: entry(
+    'local',
+    'hush-test:',
+    v.unknown(),
+    'clock offset, WebFinger origins and join faults, test builds only',
+    'never',
+    'keys/browser-deps.ts, keys/test-recorder.ts',
+  ),
   tab: entry('session', 'tab:', v.unknown(), 'one per open tab', 'when the tab closes', 'tab-state.ts'),
-  frame: entry('session', 'frame:', FrameSessionSchema, 'one per open frame', 'when its tab closes', 'frame-sessions.ts'),
-  editor: entry('session', 'editor:', v.object({ tabId: Num }), 'one per open editor', 'when its tab closes', 'overlay/compose.ts'),
-  view: entry('session', 'view:', v.object({ tabId: Num }), 'one per shown message', 'when its tab closes', 'overlay/views.ts'),
-  offers: entry('session', 'hush:offers', v.record(v.string(), OfferSchema), 'live offers only, at most 2000', 'expired offers at each write', 'frame-sessions.ts'),
+  frame: entry(
+    'session',
+    'frame:',
+    FrameSessionSchema,
+    'one per open frame',
+    'when its tab closes',
+    'frame-sessions.ts',
+  ),
+  editor: entry(
+    'session',
+    'editor:',
+    v.object({ tabId: Num }),
+    'one per open editor',
+    'when its tab closes',
+    'overlay/compose.ts',
+  ),
+  view: entry(
+    'session',
+    'view:',
+    v.object({ tabId: Num }),
+    'one per shown message',
+    'when its tab closes',
+    'overlay/views.ts',
+  ),
+  offers: entry(
+    'session',
+    'hush:offers',
+    v.record(v.string(), OfferSchema),
+    'live offers only, at most 2000',
+    'expired offers at each write',
+    'frame-sessions.ts',
+  ),
   stale: entry('session', 'hush:stale', v.unknown(), 'one', 'overwritten', 'overlay/handlers.ts'),
   vaultKey: entry('session', 'hush:vault-key', Str, 'one', 'at lock', 'keys/runtime.ts'),
   lastActivity: entry('session', 'hush:last-activity', Num, 'one', 'overwritten', 'keys/runtime.ts'),
-  inboxDraft: entry('session', 'inbox-draft:', v.object({ text: Str }), 'one per conversation written to, memory only', 'when sent; with the browser session', 'inbox/service.ts'),
+  inboxDraft: entry(
+    'session',
+    'inbox-draft:',
+    v.object({ text: Str }),
+    'one per conversation written to, memory only',
+    'when sent; with the browser session',
+    'inbox/service.ts',
+  ),
 } as const satisfies Record<string, StorageEntry>;
 
 /** The entry a stored key belongs to, or null (a key nothing here names: not Hush's, or a leftover). */
 export function entryOf(area: AreaName, key: string): StorageEntry | null {
-  for (const e of Object.values(STORAGE_KEYS)) if (e.area === area && (e.prefix ? key.startsWith(e.key) : key === e.key)) return e;
+  for (const e of Object.values(STORAGE_KEYS))
+    if (e.area === area && (e.prefix ? key.startsWith(e.key) : key === e.key)) return e;
   return null;
 }
 

@@ -17,14 +17,35 @@ function v1Fixture() {
   const bobPk = generateIdentity('https://b.test/users/bob').publicKey;
   const area = new MemoryArea();
   const account = {
-    origin: 'https://a.test', accountId: '1', acct: 'alice@a.test', actorUri: identity.actorUri, identityPk: b64(identity.publicKey),
-    createdAt: 1_800_000_000, identitySeed: plain.identitySeed, chain: plain.chain, publishedEpoch: 0,
+    origin: 'https://a.test',
+    accountId: '1',
+    acct: 'alice@a.test',
+    actorUri: identity.actorUri,
+    identityPk: b64(identity.publicKey),
+    createdAt: 1_800_000_000,
+    identitySeed: plain.identitySeed,
+    chain: plain.chain,
+    publishedEpoch: 0,
   };
   const contacts = {
-    'https://b.test/users/bob': { acct: 'bob@b.test', identityPk: b64(bobPk), epoch: 3, prekeyPk: b64(new Uint8Array(32).fill(9)), verified: true, firstSeen: 1_800_000_100 },
+    'https://b.test/users/bob': {
+      acct: 'bob@b.test',
+      identityPk: b64(bobPk),
+      epoch: 3,
+      prekeyPk: b64(new Uint8Array(32).fill(9)),
+      verified: true,
+      firstSeen: 1_800_000_100,
+    },
     'https://c.test/users/broken': { acct: 'x@c.test', identityPk: 'not base64!', epoch: 0 },
   };
-  return { area, account, contacts, plain, bobPk, init: () => area.set({ [accountKey('https://a.test', '1')]: account, [CONTACTS_KEY]: contacts }) };
+  return {
+    area,
+    account,
+    contacts,
+    plain,
+    bobPk,
+    init: () => area.set({ [accountKey('https://a.test', '1')]: account, [CONTACTS_KEY]: contacts }),
+  };
 }
 
 describe('storage migrations', () => {
@@ -41,12 +62,25 @@ describe('storage migrations', () => {
     const store = new KeyStore(f.area);
     const acc = (await store.account('https://a.test', '1')) as AccountRecord;
     expect(acc.secrets).toEqual(f.plain);
-    expect(acc).toMatchObject({ v: 2, status: 'active', acct: 'alice@a.test', published: { epoch: 0 }, publish: { wantEpoch: null } });
+    expect(acc).toMatchObject({
+      v: 2,
+      status: 'active',
+      acct: 'alice@a.test',
+      published: { epoch: 0 },
+      publish: { wantEpoch: null },
+    });
     const contacts = (await f.area.get([CONTACTS_KEY]))[CONTACTS_KEY] as ContactsRecord;
     expect(contacts.contacts).toHaveLength(1); // the unreadable entry is dropped (re-fetched and re-pinned later)
     expect(contacts.contacts[0]).toMatchObject({
-      acct: 'bob@b.test', pinned: { identityPk: b64(f.bobPk), trust: 'verified' }, maxEpoch: 3, history: [], pendingChange: null,
-      servedBy: [], deadKeys: [], identityChange: null, withdrawn: null,
+      acct: 'bob@b.test',
+      pinned: { identityPk: b64(f.bobPk), trust: 'verified' },
+      maxEpoch: 3,
+      history: [],
+      pendingChange: null,
+      servedBy: [],
+      deadKeys: [],
+      identityChange: null,
+      withdrawn: null,
     });
     expect(await new KeyStore(f.area).contacts()).toHaveLength(1);
     // Running again is a no-op.
@@ -69,7 +103,15 @@ describe('storage migrations', () => {
     const f = v1Fixture();
     await f.init();
     const before = new Map(f.area.data);
-    const out = await migrate(f.area, { 1: () => { throw new TypeError('boom'); } }, 2);
+    const out = await migrate(
+      f.area,
+      {
+        1: () => {
+          throw new TypeError('boom');
+        },
+      },
+      2,
+    );
     expect(out).toMatchObject({ ok: false, reason: 'migration_bug', detail: 'from 1: boom' });
     expect(f.area.data).toEqual(before);
   });
@@ -101,19 +143,44 @@ describe('storage migrations', () => {
     const attackerPk = generateIdentity('https://c.test/users/mallory').publicKey;
     const revokedOld = { ...(genuine.pinned as object), identityPk: b64(attackerPk), firstSeen: 1 };
     // The substitution left a second "bob@b.test" (pinned later), and bob had an accepted key change.
-    const second = { ...genuine, actorUri: 'https://c.test/users/mallory', acct: 'Bob@b.test', pinned: { ...(genuine.pinned as object), identityPk: b64(attackerPk), fingerprint: fingerprint(attackerPk), firstSeen: 1_900_000_000, trust: 'unverified', verifiedAt: null } };
-    const first = { ...genuine, history: [{ ...revokedOld, replacedAt: 5 }], revoked: { revokedAt: 7, reason: 'compromised', seenAt: 8 } };
+    const second = {
+      ...genuine,
+      actorUri: 'https://c.test/users/mallory',
+      acct: 'Bob@b.test',
+      pinned: {
+        ...(genuine.pinned as object),
+        identityPk: b64(attackerPk),
+        fingerprint: fingerprint(attackerPk),
+        firstSeen: 1_900_000_000,
+        trust: 'unverified',
+        verifiedAt: null,
+      },
+    };
+    const first = {
+      ...genuine,
+      history: [{ ...revokedOld, replacedAt: 5 }],
+      revoked: { revokedAt: 7, reason: 'compromised', seenAt: 8 },
+    };
     await f.area.set({ [CONTACTS_KEY]: { v: 2, contacts: [second, first] } });
     const accountBefore = (await f.area.get([accountKey('https://a.test', '1')]))[accountKey('https://a.test', '1')];
     expect(await migrate(f.area)).toEqual({ ok: true, from: 2, to: 3 });
-    expect((await f.area.get([accountKey('https://a.test', '1')]))[accountKey('https://a.test', '1')]).toEqual(accountBefore);
+    expect((await f.area.get([accountKey('https://a.test', '1')]))[accountKey('https://a.test', '1')]).toEqual(
+      accountBefore,
+    );
     const contacts = await new KeyStore(f.area).contacts();
     expect(contacts).toHaveLength(1);
     expect(contacts[0]).toMatchObject({
-      actorUri: 'https://b.test/users/bob', acct: 'bob@b.test', pinned: { identityPk: b64(f.bobPk), trust: 'verified' },
+      actorUri: 'https://b.test/users/bob',
+      acct: 'bob@b.test',
+      pinned: { identityPk: b64(f.bobPk), trust: 'verified' },
       history: [{ identityPk: b64(attackerPk), replacedAt: 5, revoked: null }],
       deadKeys: [{ identityPk: b64(f.bobPk), reason: 'compromised', revokedAt: 7 }],
-      identityChange: { actorUri: 'https://c.test/users/mallory', acct: 'Bob@b.test', identityPk: b64(attackerPk), keptBlocked: false },
+      identityChange: {
+        actorUri: 'https://c.test/users/mallory',
+        acct: 'Bob@b.test',
+        identityPk: b64(attackerPk),
+        keptBlocked: false,
+      },
       checkedAt: 0,
     });
   });

@@ -14,8 +14,17 @@ import { fingerprint } from '../../protocol/index';
 import { unb64 } from '../../messaging/encoding';
 import type { KeyValueArea } from './kv';
 import {
-  ACCOUNT_PREFIX, CONTACTS_KEY, SCHEMA_KEY, SCHEMA_VERSION,
-  type AccountRecord, type ChainRecord, type Contact, type ContactsRecord, type DeadKey, type IdentityChange, type PinnedKey,
+  ACCOUNT_PREFIX,
+  CONTACTS_KEY,
+  SCHEMA_KEY,
+  SCHEMA_VERSION,
+  type AccountRecord,
+  type ChainRecord,
+  type Contact,
+  type ContactsRecord,
+  type DeadKey,
+  type IdentityChange,
+  type PinnedKey,
 } from './schema';
 
 /** A contact as schema v2 stored it. */
@@ -35,7 +44,11 @@ function v1Chain(x: unknown): ChainRecord | null {
   if (!isObj(x) || !Array.isArray(x.retained) || typeof x.chainSecret !== 'string') return null;
   if (![x.origin, x.period, x.epoch].every((n) => typeof n === 'number' && Number.isFinite(n))) return null;
   const retained = (x.retained as unknown[]).filter(isObj);
-  if (retained.length !== x.retained.length || !retained.every((r) => typeof r.epoch === 'number' && typeof r.secretKey === 'string')) return null;
+  if (
+    retained.length !== x.retained.length ||
+    !retained.every((r) => typeof r.epoch === 'number' && typeof r.secretKey === 'string')
+  )
+    return null;
   return x as unknown as ChainRecord;
 }
 
@@ -66,7 +79,12 @@ function v1ToV2(all: Entries): { set: Entries; remove: string[] } {
         oldestEpoch: chain.retained.reduce((m, r) => Math.min(m, r.epoch), chain.epoch),
       },
       published: published === null ? null : { epoch: published, at: num(value.createdAt), kind: 'bundle' },
-      publish: { wantEpoch: published === chain.epoch ? null : chain.epoch, attempts: 0, lastError: null, lastAttemptAt: null },
+      publish: {
+        wantEpoch: published === chain.epoch ? null : chain.epoch,
+        attempts: 0,
+        lastError: null,
+        lastAttemptAt: null,
+      },
     };
     set[key] = record;
   }
@@ -81,7 +99,13 @@ function v1ToV2(all: Entries): { set: Entries; remove: string[] } {
       contacts.push({
         actorUri,
         acct: str(c.acct),
-        pinned: { identityPk: str(c.identityPk), fingerprint: fingerprint(pk), firstSeen: seen, trust: c.verified === true ? 'verified' : 'unverified', verifiedAt: c.verified === true ? seen : null },
+        pinned: {
+          identityPk: str(c.identityPk),
+          fingerprint: fingerprint(pk),
+          firstSeen: seen,
+          trust: c.verified === true ? 'verified' : 'unverified',
+          verifiedAt: c.verified === true ? seen : null,
+        },
         bundle: typeof c.prekeyPk === 'string' ? { epoch: num(c.epoch), prekeyPk: c.prekeyPk, fetchedAt: seen } : null,
         maxEpoch: num(c.epoch),
         history: [],
@@ -99,16 +123,32 @@ function v1ToV2(all: Entries): { set: Entries; remove: string[] } {
 /** A stored v2 contact with the shape it must have; null for an unreadable one (fetched and pinned again later). */
 function v2Contact(c: Record<string, unknown>): V2Contact | null {
   const pinned = c.pinned;
-  if (typeof c.acct !== 'string' || typeof c.actorUri !== 'string' || !isObj(pinned) || unb64(pinned.identityPk)?.length !== 32) return null;
+  if (
+    typeof c.acct !== 'string' ||
+    typeof c.actorUri !== 'string' ||
+    !isObj(pinned) ||
+    unb64(pinned.identityPk)?.length !== 32
+  )
+    return null;
   const p = pinned as unknown as V2Contact['pinned'];
   return {
     actorUri: c.actorUri,
     acct: c.acct,
-    pinned: { identityPk: p.identityPk, fingerprint: str(p.fingerprint), firstSeen: num(p.firstSeen), trust: p.trust === 'verified' ? 'verified' : 'unverified', verifiedAt: typeof p.verifiedAt === 'number' ? p.verifiedAt : null },
+    pinned: {
+      identityPk: p.identityPk,
+      fingerprint: str(p.fingerprint),
+      firstSeen: num(p.firstSeen),
+      trust: p.trust === 'verified' ? 'verified' : 'unverified',
+      verifiedAt: typeof p.verifiedAt === 'number' ? p.verifiedAt : null,
+    },
     bundle: isObj(c.bundle) ? (c.bundle as unknown as NonNullable<V2Contact['bundle']>) : null,
     maxEpoch: num(c.maxEpoch),
-    history: Array.isArray(c.history) ? (c.history as unknown[]).filter(isObj).map((h) => h as unknown as V2Contact['history'][number]) : [],
-    pendingChange: isObj(c.pendingChange) ? (c.pendingChange as unknown as NonNullable<V2Contact['pendingChange']>) : null,
+    history: Array.isArray(c.history)
+      ? (c.history as unknown[]).filter(isObj).map((h) => h as unknown as V2Contact['history'][number])
+      : [],
+    pendingChange: isObj(c.pendingChange)
+      ? (c.pendingChange as unknown as NonNullable<V2Contact['pendingChange']>)
+      : null,
     revoked: isObj(c.revoked) ? (c.revoked as unknown as NonNullable<V2Contact['revoked']>) : null,
     warning: isObj(c.warning) ? (c.warning as unknown as NonNullable<V2Contact['warning']>) : null,
     checkedAt: num(c.checkedAt),
@@ -118,8 +158,15 @@ function v2Contact(c: Record<string, unknown>): V2Contact | null {
 /** The pinned side of `c` as the identity change another contact with the same handle would be. */
 function asIdentityChange(c: V2Contact): IdentityChange {
   return {
-    acct: c.acct, actorUri: c.actorUri, identityPk: c.pinned.identityPk, fingerprint: c.pinned.fingerprint,
-    epoch: c.bundle?.epoch ?? null, prekeyPk: c.bundle?.prekeyPk ?? null, servedBy: [], seenAt: c.pinned.firstSeen, keptBlocked: false,
+    acct: c.acct,
+    actorUri: c.actorUri,
+    identityPk: c.pinned.identityPk,
+    fingerprint: c.pinned.fingerprint,
+    epoch: c.bundle?.epoch ?? null,
+    prekeyPk: c.bundle?.prekeyPk ?? null,
+    servedBy: [],
+    seenAt: c.pinned.firstSeen,
+    keptBlocked: false,
   };
 }
 
@@ -131,7 +178,13 @@ function asIdentityChange(c: V2Contact): IdentityChange {
  */
 function v2ToV3(all: Entries): { set: Entries; remove: string[] } {
   const old = all[CONTACTS_KEY];
-  const list: V2Contact[] = isObj(old) && Array.isArray(old.contacts) ? (old.contacts as unknown[]).filter(isObj).map(v2Contact).filter((c) => c !== null) : [];
+  const list: V2Contact[] =
+    isObj(old) && Array.isArray(old.contacts)
+      ? (old.contacts as unknown[])
+          .filter(isObj)
+          .map(v2Contact)
+          .filter((c) => c !== null)
+      : [];
   const byAcct = new Map<string, V2Contact[]>();
   for (const c of list) {
     const k = c.acct.toLowerCase();
@@ -140,10 +193,17 @@ function v2ToV3(all: Entries): { set: Entries; remove: string[] } {
   const contacts: Contact[] = [];
   for (const group of byAcct.values()) {
     // The original is the one pinned first (a verified one wins a tie).
-    const sorted = [...group].sort((x, y) => x.pinned.firstSeen - y.pinned.firstSeen || (x.pinned.trust === 'verified' ? -1 : 0) - (y.pinned.trust === 'verified' ? -1 : 0));
+    const sorted = [...group].sort(
+      (x, y) =>
+        x.pinned.firstSeen - y.pinned.firstSeen ||
+        (x.pinned.trust === 'verified' ? -1 : 0) - (y.pinned.trust === 'verified' ? -1 : 0),
+    );
     const [first, second] = sorted;
     if (first === undefined) continue;
-    const dead: DeadKey[] = first.revoked === null ? [] : [{ identityPk: first.pinned.identityPk, fingerprint: first.pinned.fingerprint, ...first.revoked }];
+    const dead: DeadKey[] =
+      first.revoked === null
+        ? []
+        : [{ identityPk: first.pinned.identityPk, fingerprint: first.pinned.fingerprint, ...first.revoked }];
     contacts.push({
       ...first,
       history: first.history.map((h) => ({ ...h, revoked: null })),
@@ -172,13 +232,18 @@ export type MigrationOutcome =
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Brings storage to SCHEMA_VERSION. Empty storage is stamped with the current version. */
-export async function migrate(area: KeyValueArea, migrations: Record<number, Migration> = MIGRATIONS, target = SCHEMA_VERSION): Promise<MigrationOutcome> {
+export async function migrate(
+  area: KeyValueArea,
+  migrations: Record<number, Migration> = MIGRATIONS,
+  target = SCHEMA_VERSION,
+): Promise<MigrationOutcome> {
   const all = await area.getAll();
   const stamped = all[SCHEMA_KEY];
   const hasData = Object.keys(all).some((k) => k.startsWith('hush:') && k !== SCHEMA_KEY);
   let version = typeof stamped === 'number' ? stamped : hasData ? 1 : target;
   const from = version;
-  if (version > target) return { ok: false, reason: 'newer_schema', detail: `storage has schema ${version}, this Hush knows ${target}` };
+  if (version > target)
+    return { ok: false, reason: 'newer_schema', detail: `storage has schema ${version}, this Hush knows ${target}` };
   let current = all;
   try {
     if (typeof stamped !== 'number' && !hasData) await area.set({ [SCHEMA_KEY]: target });

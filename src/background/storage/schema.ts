@@ -57,7 +57,12 @@ export interface AccountRecord {
   readonly revokedAt: number | null;
   readonly secrets: PlainSecrets | SealedSecrets;
   /** Public chain parameters, readable while locked (rotation scheduling, status). */
-  readonly chainInfo: { readonly origin: number; readonly period: number; readonly epoch: number; readonly oldestEpoch: number };
+  readonly chainInfo: {
+    readonly origin: number;
+    readonly period: number;
+    readonly epoch: number;
+    readonly oldestEpoch: number;
+  };
   readonly published: { readonly epoch: number; readonly at: number; readonly kind: 'bundle' | 'revocation' } | null;
   readonly publish: PublishState;
 }
@@ -144,7 +149,12 @@ export interface Contact {
   readonly history: readonly HistoryKey[];
   readonly pendingChange: PendingChange | null;
   readonly revoked: KeyRevocation | null;
-  readonly warning: { readonly kind: 'disagreement'; readonly homeInstance: string; readonly originInstance: string; readonly at: number } | null;
+  readonly warning: {
+    readonly kind: 'disagreement';
+    readonly homeInstance: string;
+    readonly originInstance: string;
+    readonly at: number;
+  } | null;
   readonly checkedAt: number;
   /** Instances (origins) that served the pinned binding when it was last confirmed ([] when not recorded). */
   readonly servedBy: readonly string[];
@@ -169,7 +179,11 @@ export interface Settings {
   readonly autoLockSeconds: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { rotationPeriodSeconds: 7 * 86400, graceSeconds: 30 * 86400, autoLockSeconds: 15 * 60 };
+export const DEFAULT_SETTINGS: Settings = {
+  rotationPeriodSeconds: 7 * 86400,
+  graceSeconds: 30 * 86400,
+  autoLockSeconds: 15 * 60,
+};
 
 export interface VaultRecord {
   readonly salt: string;

@@ -4,15 +4,35 @@ import type { AccountRecord, Contact } from './schema';
 import { KeyStore } from './store';
 
 const account: AccountRecord = {
-  v: 2, origin: 'https://a.test', accountId: '1', acct: 'alice@a.test', actorUri: 'https://a.test/users/alice', identityPk: 'A'.repeat(43),
-  createdAt: 1, status: 'active', revokedAt: null, secrets: { kind: 'sealed', nonce: 'n', ct: 'c' },
-  chainInfo: { origin: 1, period: 604800, epoch: 3, oldestEpoch: 1 }, published: null,
+  v: 2,
+  origin: 'https://a.test',
+  accountId: '1',
+  acct: 'alice@a.test',
+  actorUri: 'https://a.test/users/alice',
+  identityPk: 'A'.repeat(43),
+  createdAt: 1,
+  status: 'active',
+  revokedAt: null,
+  secrets: { kind: 'sealed', nonce: 'n', ct: 'c' },
+  chainInfo: { origin: 1, period: 604800, epoch: 3, oldestEpoch: 1 },
+  published: null,
   publish: { wantEpoch: 3, attempts: 0, lastError: null, lastAttemptAt: null },
 };
 const contact = (i: number): Contact => ({
-  actorUri: `https://b.test/users/u${i}`, acct: `u${i}@b.test`,
+  actorUri: `https://b.test/users/u${i}`,
+  acct: `u${i}@b.test`,
   pinned: { identityPk: 'B'.repeat(43), fingerprint: 'f', firstSeen: 1, trust: 'unverified', verifiedAt: null },
-  bundle: null, maxEpoch: 1, history: [], pendingChange: null, revoked: null, warning: null, checkedAt: 1, servedBy: [], deadKeys: [], identityChange: null, withdrawn: null,
+  bundle: null,
+  maxEpoch: 1,
+  history: [],
+  pendingChange: null,
+  revoked: null,
+  warning: null,
+  checkedAt: 1,
+  servedBy: [],
+  deadKeys: [],
+  identityChange: null,
+  withdrawn: null,
 });
 
 describe('the key store parses every record on read (storage is outside input)', () => {

@@ -8,7 +8,17 @@ import { createSettingsStore } from '../settings/store';
 import { AccountRecordSchema, ContactSchema, ContactsRecordSchema, parseStored, VaultRecordSchema } from './keys';
 import type { KeyValueArea } from './kv';
 import { Mutex } from './kv';
-import { ACCOUNT_PREFIX, CONTACTS_KEY, VAULT_KEY, accountKey, type AccountRecord, type Contact, type ContactsRecord, type Settings, type VaultRecord } from './schema';
+import {
+  ACCOUNT_PREFIX,
+  CONTACTS_KEY,
+  VAULT_KEY,
+  accountKey,
+  type AccountRecord,
+  type Contact,
+  type ContactsRecord,
+  type Settings,
+  type VaultRecord,
+} from './schema';
 
 export class KeyStore {
   private readonly mutex = new Mutex();
@@ -51,7 +61,9 @@ export class KeyStore {
    */
   async contacts(): Promise<readonly Contact[]> {
     const r = parseStored(ContactsRecordSchema, (await this.area.get([CONTACTS_KEY]))[CONTACTS_KEY]);
-    return r === null ? [] : r.contacts.map((c) => parseStored(ContactSchema, c)).filter((c): c is Contact => c !== null);
+    return r === null
+      ? []
+      : r.contacts.map((c) => parseStored(ContactSchema, c)).filter((c): c is Contact => c !== null);
   }
 
   async contact(actorUri: string): Promise<Contact | null> {
@@ -65,7 +77,8 @@ export class KeyStore {
   async putContact(contact: Contact): Promise<void> {
     const all = await this.contacts();
     const acct = contact.acct.toLowerCase();
-    if (all.some((c) => c.actorUri !== contact.actorUri && c.acct.toLowerCase() === acct)) throw new Error(`another contact already holds ${contact.acct}`);
+    if (all.some((c) => c.actorUri !== contact.actorUri && c.acct.toLowerCase() === acct))
+      throw new Error(`another contact already holds ${contact.acct}`);
     const list = all.filter((c) => c.actorUri !== contact.actorUri);
     await this.area.set({ [CONTACTS_KEY]: { v: 3, contacts: [...list, contact] } satisfies ContactsRecord });
   }
@@ -77,7 +90,9 @@ export class KeyStore {
    */
   async rebindContact(previousActorUri: string, contact: Contact): Promise<void> {
     const acct = contact.acct.toLowerCase();
-    const list = (await this.contacts()).filter((c) => c.actorUri !== previousActorUri && c.actorUri !== contact.actorUri && c.acct.toLowerCase() !== acct);
+    const list = (await this.contacts()).filter(
+      (c) => c.actorUri !== previousActorUri && c.actorUri !== contact.actorUri && c.acct.toLowerCase() !== acct,
+    );
     await this.area.set({ [CONTACTS_KEY]: { v: 3, contacts: [...list, contact] } satisfies ContactsRecord });
   }
 

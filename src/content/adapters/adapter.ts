@@ -89,15 +89,28 @@ export function idFromStatusHref(href: string | null): string | null {
 
 /** Reads one content element's status; null when its container is not one we know. */
 export function readStatus(content: HTMLElement, pageHost: string): FoundStatus | null {
-  const mentions = [...content.querySelectorAll(selectors.mention)].map((a) => mentionAcct(a, pageHost)).filter((a): a is string => a !== null);
+  const mentions = [...content.querySelectorAll(selectors.mention)]
+    .map((a) => mentionAcct(a, pageHost))
+    .filter((a): a is string => a !== null);
   const text = content.textContent ?? '';
   const status = content.closest<HTMLElement>(selectors.status);
   if (status !== null) {
     const id = status.getAttribute('data-id') ?? '';
     // `c…` names DM-column entries only (a page labelling a status so would dodge replay checks).
     if (!ID.test(id) || id.startsWith('c')) return null;
-    const author = status.querySelector(selectors.authorLink)?.getAttribute('href') ?? status.querySelector(selectors.statusTimeLink)?.getAttribute('href') ?? null;
-    return { statusId: id, context: 'status', content, container: status, authorAcct: acctFromHref(author, pageHost), mentions, text };
+    const author =
+      status.querySelector(selectors.authorLink)?.getAttribute('href') ??
+      status.querySelector(selectors.statusTimeLink)?.getAttribute('href') ??
+      null;
+    return {
+      statusId: id,
+      context: 'status',
+      content,
+      container: status,
+      authorAcct: acctFromHref(author, pageHost),
+      mentions,
+      text,
+    };
   }
   const detailed = content.closest<HTMLElement>(selectors.detailedStatus);
   if (detailed !== null) {
@@ -106,14 +119,30 @@ export function readStatus(content: HTMLElement, pageHost: string): FoundStatus 
     if (id === null) return null;
     // The detailed view's action bar is a sibling of .detailed-status (§3.6).
     const container = detailed.parentElement ?? detailed;
-    return { statusId: id, context: 'detailed', content, container, authorAcct: acctFromHref(author, pageHost), mentions, text };
+    return {
+      statusId: id,
+      context: 'detailed',
+      content,
+      container,
+      authorAcct: acctFromHref(author, pageHost),
+      mentions,
+      text,
+    };
   }
   const conv = content.closest<HTMLElement>(selectors.conversation);
   const article = conv?.closest('article[data-id]');
   const convId = article?.getAttribute('data-id') ?? '';
   if (conv == null || !ID.test(convId)) return null;
   // The DM column shows the last status but not its author; the names link lists participants.
-  return { statusId: `c${convId}`.slice(0, 64), context: 'conversation', content, container: conv, authorAcct: null, mentions, text };
+  return {
+    statusId: `c${convId}`.slice(0, 64),
+    context: 'conversation',
+    content,
+    container: conv,
+    authorAcct: null,
+    mentions,
+    text,
+  };
 }
 
 /** Shared implementation; generations override what differs. */
@@ -124,7 +153,8 @@ export function baseAdapter(generation: UiGeneration, pageHost: string): Mastodo
       const out: ComposeParts[] = [];
       for (const form of root.querySelectorAll<HTMLFormElement>(selectors.composeForm)) {
         const textarea = form.querySelector<HTMLTextAreaElement>(selectors.composeTextarea);
-        const wrapper = textarea?.closest<HTMLElement>(selectors.composeTextareaWrapper) ?? textarea?.parentElement ?? null;
+        const wrapper =
+          textarea?.closest<HTMLElement>(selectors.composeTextareaWrapper) ?? textarea?.parentElement ?? null;
         if (!textarea || !wrapper) continue;
         out.push({
           form,
@@ -139,7 +169,10 @@ export function baseAdapter(generation: UiGeneration, pageHost: string): Mastodo
     },
     isDirect(form) {
       const button = form.querySelector(selectors.visibilityButton);
-      return button?.querySelector(selectors.visibilityDirectIcon) != null || form.querySelector(selectors.visibilityDirectIcon42) !== null;
+      return (
+        button?.querySelector(selectors.visibilityDirectIcon) != null ||
+        form.querySelector(selectors.visibilityDirectIcon42) !== null
+      );
     },
     lockBarAnchor(parts) {
       return parts.wrapper;

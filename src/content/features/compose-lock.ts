@@ -13,7 +13,7 @@
 import { mentionsIn, parseHandle } from '../../messaging/handle';
 import { send } from '../../messaging/client';
 import type { ComposeParts, MastodonAdapter } from '../adapters/adapter';
-import {secureFrame, setControlledValue, styleOf } from '../dom';
+import { secureFrame, setControlledValue, styleOf } from '../dom';
 import { t } from '../../messaging/i18n';
 import { selectors } from '../mastodon/selectors';
 
@@ -38,7 +38,10 @@ export class ComposeController {
   private readonly cwNote: HTMLElement;
   private readonly host: HTMLElement;
 
-  constructor(private parts: ComposeParts, private readonly deps: ComposeDeps) {
+  constructor(
+    private parts: ComposeParts,
+    private readonly deps: ComposeDeps,
+  ) {
     this.bar = document.createElement('div');
     this.bar.className = 'hush-lock-bar';
     this.open = document.createElement('button');
@@ -102,7 +105,8 @@ export class ComposeController {
     const check = await send('overlay/compose-check', { replyToStatusId: replyTo });
     if (!check.ok) return this.say(t('composeUnavailable'));
     const c = check.value;
-    if (c.account !== 'ready') return this.say(t(c.account === 'locked' ? 'composeAccountLocked' : 'composeAccountNotEnabled'));
+    if (c.account !== 'ready')
+      return this.say(t(c.account === 'locked' ? 'composeAccountLocked' : 'composeAccountNotEnabled'));
     // From public facts only (the page can read this attribute): the recipients' states are shown
     // inside the editor, never decided here.
     const decided = c.replyEncrypted ? 'reply' : c.encryptByDefault ? 'ready' : 'pref-off';
@@ -127,10 +131,16 @@ export class ComposeController {
       if (textarea.value !== '') setControlledValue(textarea, '');
       this.session = opened.value.session;
       this.on = true;
-      this.frame = secureFrame('frames/editor.html', opened.value.session, opened.value.offer, t('editorFrameTitle'), async (s) => {
-        const r = await send('frame/reoffer', { session: s });
-        return r.ok ? r.value.offer : null;
-      });
+      this.frame = secureFrame(
+        'frames/editor.html',
+        opened.value.session,
+        opened.value.offer,
+        t('editorFrameTitle'),
+        async (s) => {
+          const r = await send('frame/reoffer', { session: s });
+          return r.ok ? r.value.offer : null;
+        },
+      );
       this.host.replaceChildren(this.frame);
       this.say('');
       this.render();
@@ -158,7 +168,8 @@ export class ComposeController {
     this.parts.form.querySelector<HTMLButtonElement>(selectors.composeReplyCancel)?.click();
     // As Mastodon: back only from a /publish the app navigated to (it set history.state); one
     // loaded directly stays where it is.
-    if (location.pathname.startsWith('/publish') && history.state !== null && history.state !== undefined) history.back();
+    if (location.pathname.startsWith('/publish') && history.state !== null && history.state !== undefined)
+      history.back();
   }
 
   /** The user chose to send the ready-made, unencrypted invitation instead: into Mastodon's box. */

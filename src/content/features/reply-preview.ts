@@ -5,7 +5,7 @@
  * React's nodes stay) and a short placeholder shown after it. Only the page's own ciphertext is
  * involved: the placeholder says what it is, never what it says (no plaintext reaches the page).
  */
-import { } from '../dom';
+import {} from '../dom';
 import { t } from '../../messaging/i18n';
 import { selectors } from '../mastodon/selectors';
 

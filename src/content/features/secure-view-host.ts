@@ -12,7 +12,7 @@
 import { send } from '../../messaging/client';
 import type { FrameStyle, SizeClass, ViewOpenRequest } from '../../messaging/overlay-messages';
 import { acctFromHref, type FoundStatus, type MastodonAdapter } from '../adapters/adapter';
-import {secureFrame, sleep, styleOf } from '../dom';
+import { secureFrame, sleep, styleOf } from '../dom';
 import { t } from '../../messaging/i18n';
 import { selectors } from '../mastodon/selectors';
 import { Limiter } from '../limiter';
@@ -73,8 +73,17 @@ export class SecureViews {
       const next = found.content.nextElementSibling;
       // A DM-column entry shows its conversation's last status: a new one with the same text (an old
       // message the server re-delivers) has another date, and must be shown and checked anew.
-      const version = textVersion(found.context === 'conversation' ? `${found.text}\u0000${found.container.querySelector(selectors.statusTime)?.getAttribute('datetime') ?? ''}` : found.text);
-      if (next instanceof HTMLElement && next.classList.contains(HOST_CLASS) && next.dataset.hushFor === found.statusId && next.dataset.hushText === version) {
+      const version = textVersion(
+        found.context === 'conversation'
+          ? `${found.text}\u0000${found.container.querySelector(selectors.statusTime)?.getAttribute('datetime') ?? ''}`
+          : found.text,
+      );
+      if (
+        next instanceof HTMLElement &&
+        next.classList.contains(HOST_CLASS) &&
+        next.dataset.hushFor === found.statusId &&
+        next.dataset.hushText === version
+      ) {
         found.content.classList.add(HIDDEN_CLASS); // React may have rewritten the class list
         this.enqueue(next, found);
         current.add(next);
@@ -85,7 +94,8 @@ export class SecureViews {
       current.add(this.show(found, version));
     }
     // A status edited into plain text is no Hush status any more: its old view must go with it.
-    const scope = root instanceof Element || root instanceof Document || root instanceof DocumentFragment ? root : document;
+    const scope =
+      root instanceof Element || root instanceof Document || root instanceof DocumentFragment ? root : document;
     for (const host of scope.querySelectorAll<HTMLElement>(`.${HOST_CLASS}`)) {
       if (current.has(host)) continue;
       const content = host.previousElementSibling;
@@ -214,9 +224,13 @@ function requestOf(found: FoundStatus, style: FrameStyle): ViewOpenRequest {
   const c = found.container;
   const time = c.querySelector(selectors.statusTime)?.getAttribute('datetime') ?? null;
   const ms = time === null ? NaN : Date.parse(time);
-  const participants = found.context === 'conversation'
-    ? [...c.querySelectorAll(selectors.conversationNames)].map((a) => acctFromHref(a.getAttribute('href'), location.host)).filter((a): a is string => a !== null).slice(0, 16)
-    : [];
+  const participants =
+    found.context === 'conversation'
+      ? [...c.querySelectorAll(selectors.conversationNames)]
+          .map((a) => acctFromHref(a.getAttribute('href'), location.host))
+          .filter((a): a is string => a !== null)
+          .slice(0, 16)
+      : [];
   return {
     statusId: found.statusId,
     context: found.context === 'conversation' ? 'conversation' : 'status',
@@ -257,7 +271,9 @@ const CIPHERTEXT_RUN = '\\s*[\\u3400-\\u4DBF\\u4E00-\\u9FFF\\u{20000}-\\u{2953F}
  * frame itself is announced with its title). Not secret: only what the page already has changes.
  */
 function relabel(container: HTMLElement, marker: string): void {
-  const labelled = container.matches('[aria-label]') ? container : container.closest('[aria-label].status__wrapper, [aria-label].detailed-status__wrapper');
+  const labelled = container.matches('[aria-label]')
+    ? container
+    : container.closest('[aria-label].status__wrapper, [aria-label].detailed-status__wrapper');
   const label = labelled?.getAttribute('aria-label');
   if (!labelled || label?.includes(marker) !== true) return;
   const escaped = marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -16,11 +16,19 @@ export function installSubmitGuard(controllerOf: (form: HTMLFormElement) => Comp
     if (e.isTrusted) c.focusEditor();
   };
   window.addEventListener('submit', intercept, true);
-  window.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) intercept(e);
-  }, true);
+  window.addEventListener(
+    'keydown',
+    (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) intercept(e);
+    },
+    true,
+  );
   // The Post button too: Mastodon submits from its click handler (4.5+), not only from the form.
-  window.addEventListener('click', (e) => {
-    if (e.target instanceof Element && e.target.closest('button[type="submit"]') !== null) intercept(e);
-  }, true);
+  window.addEventListener(
+    'click',
+    (e) => {
+      if (e.target instanceof Element && e.target.closest('button[type="submit"]') !== null) intercept(e);
+    },
+    true,
+  );
 }

@@ -16,25 +16,43 @@ describe('detectMastodon', () => {
     const r = detectMastodon({ holderProps: props, initialState: state() });
     expect(r).toEqual({
       ok: true,
-      page: { domain: 'a.test', version: '4.8.0', generation: '4.5', account: { id: '7', acct: 'alice', url: 'https://a.test/@alice', uri: 'https://a.test/users/alice' } },
+      page: {
+        domain: 'a.test',
+        version: '4.8.0',
+        generation: '4.5',
+        account: { id: '7', acct: 'alice', url: 'https://a.test/@alice', uri: 'https://a.test/users/alice' },
+      },
     });
   });
 
   it('reports a signed-out page with no account', () => {
-    const r = detectMastodon({ holderProps: props, initialState: state({ meta: { domain: 'a.test', version: '4.4.2' } }) });
+    const r = detectMastodon({
+      holderProps: props,
+      initialState: state({ meta: { domain: 'a.test', version: '4.4.2' } }),
+    });
     expect(r.ok && r.page.account).toBeNull();
     expect(r.ok && r.page.generation).toBe('4.3');
   });
 
   it('requires both markers (admin and embed pages have initial-state but no mount node)', () => {
-    expect(detectMastodon({ holderProps: null, initialState: state() })).toEqual({ ok: false, reason: 'no_app_holder' });
-    expect(detectMastodon({ holderProps: props, initialState: null })).toEqual({ ok: false, reason: 'no_initial_state' });
+    expect(detectMastodon({ holderProps: null, initialState: state() })).toEqual({
+      ok: false,
+      reason: 'no_app_holder',
+    });
+    expect(detectMastodon({ holderProps: props, initialState: null })).toEqual({
+      ok: false,
+      reason: 'no_initial_state',
+    });
   });
 
   it.each([
     ['not JSON', props, '{'],
     ['JSON array', props, '[]'],
-    ['missing languages', props, JSON.stringify({ meta: { domain: 'a', version: '4.8.0' }, compose: {}, accounts: {} })],
+    [
+      'missing languages',
+      props,
+      JSON.stringify({ meta: { domain: 'a', version: '4.8.0' }, compose: {}, accounts: {} }),
+    ],
     ['version not a string', props, state({ meta: { domain: 'a.test', version: 48 } })],
     ['props without locale', '{}', state()],
     ['props not JSON', 'x', state()],
@@ -51,6 +69,12 @@ describe('detectMastodon', () => {
 
 describe('generationOf', () => {
   it.each([
-    ['4.3.0', '4.3'], ['4.4.0-rc.1', '4.3'], ['4.4.9+glitch', '4.3'], ['4.5.0', '4.5'], ['4.8.0-alpha.1', '4.5'], ['5.0.0', '4.5'], ['weird', '4.5'],
+    ['4.3.0', '4.3'],
+    ['4.4.0-rc.1', '4.3'],
+    ['4.4.9+glitch', '4.3'],
+    ['4.5.0', '4.5'],
+    ['4.8.0-alpha.1', '4.5'],
+    ['5.0.0', '4.5'],
+    ['weird', '4.5'],
   ])('%s -> %s', (v, g) => expect(generationOf(v)).toBe(g));
 });

@@ -1,10 +1,12 @@
 import type { AccountInfo, PageInfo, UiGeneration } from '../../messaging/messages';
 import { selectors } from './selectors';
 
-export type DetectResult = { ok: true; page: PageInfo } | { ok: false; reason: 'no_app_holder' | 'no_initial_state' | 'bad_initial_state' };
+export type DetectResult =
+  { ok: true; page: PageInfo } | { ok: false; reason: 'no_app_holder' | 'no_initial_state' | 'bad_initial_state' };
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const str = (x: unknown, max = 2048): string | null => (typeof x === 'string' && x.length > 0 && x.length <= max ? x : null);
+const str = (x: unknown, max = 2048): string | null =>
+  typeof x === 'string' && x.length > 0 && x.length <= max ? x : null;
 
 /**
  * The UI generation from meta.version: 4.5+ moved the visibility control to a modal, 4.3-4.4
@@ -61,7 +63,13 @@ export function detectMastodon({ holderProps, initialState }: PageMarkers): Dete
   } catch {
     return { ok: false, reason: 'bad_initial_state' };
   }
-  if (!isRecord(state) || !isRecord(state.meta) || !isRecord(state.compose) || !isRecord(state.accounts) || !Array.isArray(state.languages)) {
+  if (
+    !isRecord(state) ||
+    !isRecord(state.meta) ||
+    !isRecord(state.compose) ||
+    !isRecord(state.accounts) ||
+    !Array.isArray(state.languages)
+  ) {
     return { ok: false, reason: 'bad_initial_state' };
   }
   const version = str(state.meta.version, 64);

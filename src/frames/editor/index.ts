@@ -11,7 +11,13 @@
  */
 import { t } from '../../messaging/i18n';
 import { send } from '../../messaging/client';
-import type { ComposeStatus, EditorState, RecipientView, SendProblem, SendProgress } from '../../messaging/overlay-messages';
+import type {
+  ComposeStatus,
+  EditorState,
+  RecipientView,
+  SendProblem,
+  SendProgress,
+} from '../../messaging/overlay-messages';
 import { frameRoot, joinSession } from '../common';
 import { drawCue, phraseChip, watchVisibility } from '../cue';
 import { applyStyle } from '../style';
@@ -35,19 +41,38 @@ function recipientWarning(r: RecipientView): '' | 'no_longer_verified' | 'key_wi
 
 function problemText(p: SendProblem): string {
   switch (p.kind) {
-    case 'account': return t(p.account === 'locked' ? 'composeAccountLocked' : 'composeAccountNotEnabled');
-    case 'recipients': return t('sendRecipients', p.recipients.filter((r) => r.state !== 'ready').map((r) => `@${r.acct}`).join(', '));
-    case 'empty': return t('sendEmpty');
-    case 'no_recipients': return t('editorNoRecipients');
-    case 'unconfirmed_suggestions': return t('editorNoRecipients');
-    case 'unconfirmed_recipients': return t('editorNoRecipients');
-    case 'too_long': return t('sendTooLong');
-    case 'covered': return t('sendCovered');
-    case 'no_token': return t('sendNoToken');
-    case 'refused': return t('sendRefused', String(p.status));
-    case 'network': return t('sendNetwork');
-    case 'altered': return t(p.deleted ? 'sendAlteredDeleted' : 'sendAltered', p.what);
-    case 'internal': return t('composeUnavailable');
+    case 'account':
+      return t(p.account === 'locked' ? 'composeAccountLocked' : 'composeAccountNotEnabled');
+    case 'recipients':
+      return t(
+        'sendRecipients',
+        p.recipients
+          .filter((r) => r.state !== 'ready')
+          .map((r) => `@${r.acct}`)
+          .join(', '),
+      );
+    case 'empty':
+      return t('sendEmpty');
+    case 'no_recipients':
+      return t('editorNoRecipients');
+    case 'unconfirmed_suggestions':
+      return t('editorNoRecipients');
+    case 'unconfirmed_recipients':
+      return t('editorNoRecipients');
+    case 'too_long':
+      return t('sendTooLong');
+    case 'covered':
+      return t('sendCovered');
+    case 'no_token':
+      return t('sendNoToken');
+    case 'refused':
+      return t('sendRefused', String(p.status));
+    case 'network':
+      return t('sendNetwork');
+    case 'altered':
+      return t(p.deleted ? 'sendAlteredDeleted' : 'sendAltered', p.what);
+    case 'internal':
+      return t('composeUnavailable');
   }
 }
 
@@ -72,7 +97,11 @@ class Editor {
   private syncSeq = 0;
   private completeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly root: HTMLElement, private readonly session: string, state: EditorState) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly session: string,
+    state: EditorState,
+  ) {
     this.status = state.status;
     this.recipients = state.status.recipients.map((r) => r.acct);
     applyStyle(state.style);
@@ -92,7 +121,13 @@ class Editor {
     if (state.seed !== null) parts.push(this.seedBlock(state.seed));
     if (state.replyTo !== null) {
       const when = state.replyTo.createdAt === null ? '' : ` (${formatTime(state.replyTo.createdAt)})`;
-      parts.push(el('div', 'hush-reply-context', t('editorReplyingTo', [state.replyTo.sender ?? '?', `${state.replyTo.snippet ?? ''}${when}`])));
+      parts.push(
+        el(
+          'div',
+          'hush-reply-context',
+          t('editorReplyingTo', [state.replyTo.sender ?? '?', `${state.replyTo.snippet ?? ''}${when}`]),
+        ),
+      );
     }
     this.area.value = state.text;
     // Hush's own placeholder: text the page chose never appears inside the secure editor.
@@ -149,7 +184,9 @@ class Editor {
     // it: a page that steals one keystroke and gives the focus back cannot make it a mere flash.
     let lastKey = 0;
     let stolenWhileTyping = false;
-    this.area.addEventListener('keydown', () => { lastKey = Date.now(); });
+    this.area.addEventListener('keydown', () => {
+      lastKey = Date.now();
+    });
     window.addEventListener('blur', () => {
       stolenWhileTyping ||= Date.now() - lastKey < 2000;
       this.focusNote.textContent = t(stolenWhileTyping ? 'editorFocusStolen' : 'editorFocusLost');
@@ -167,7 +204,9 @@ class Editor {
     });
     // Not `strict`: Chromium reports a frame clipped by a scrolling column as not visible, and a
     // false "covered" would block sending in ordinary layouts (the watermark stays the defence there).
-    this.isVisible = watchVisibility(document.documentElement, (visible) => document.documentElement.classList.toggle('hush-covered', !visible));
+    this.isVisible = watchVisibility(document.documentElement, (visible) =>
+      document.documentElement.classList.toggle('hush-covered', !visible),
+    );
   }
 
   /** Mastodon's box as it was: shown whole, inserted only by an explicit click (the page wrote it). */
@@ -203,10 +242,14 @@ class Editor {
     yes.type = 'button';
     const no = el('button', 'hush-confirm__no', t('editorCancel'));
     no.type = 'button';
-    guarded(yes, () => {
-      this.problem.replaceChildren();
-      this.addRecipient(acct);
-    }, true);
+    guarded(
+      yes,
+      () => {
+        this.problem.replaceChildren();
+        this.addRecipient(acct);
+      },
+      true,
+    );
     no.addEventListener('click', () => this.problem.replaceChildren());
     ask.append(yes, no);
     this.problem.replaceChildren(ask);
@@ -215,7 +258,10 @@ class Editor {
 
   private addRecipient(raw: string): void {
     if (!this.isVisible()) return;
-    const acct = raw.trim().replace(/^@/, '').replace(/[,\s]+$/, '');
+    const acct = raw
+      .trim()
+      .replace(/^@/, '')
+      .replace(/[,\s]+$/, '');
     this.add.value = '';
     this.completions.hidden = true;
     if (acct === '' || this.recipients.some((r) => r.toLowerCase() === acct.toLowerCase())) return;
@@ -239,7 +285,11 @@ class Editor {
     // Only the answer to the latest draft counts: an earlier answer arriving late must not bring
     // back an older recipient list (a handle added in between would silently vanish).
     const mine = ++this.syncSeq;
-    const r = await send('overlay/editor-draft', { session: this.session, text: this.area.value, recipients: this.recipients });
+    const r = await send('overlay/editor-draft', {
+      session: this.session,
+      text: this.area.value,
+      recipients: this.recipients,
+    });
     if (mine !== this.syncSeq) return r.ok;
     if (!r.ok) {
       this.say(t('composeUnavailable'));
@@ -253,34 +303,44 @@ class Editor {
 
   private renderStatus(): void {
     const s = this.status;
-    this.chips.replaceChildren(...s.recipients.map((r) => {
-      const li = el('li', 'hush-chip');
-      li.dataset.state = r.state;
-      li.dataset.trust = r.trust ?? 'none';
-      li.dataset.source = r.source;
-      if (r.warning !== null || r.wasVerified || r.state !== 'ready') li.classList.add('hush-chip--warn');
-      const warn = recipientWarning(r);
-      if (warn !== '') li.dataset.warning = warn;
-      const name = el('span', 'hush-chip__acct', `@${r.acct}`);
-      const state = el('span', 'hush-chip__state', recipientLabel(r));
-      const remove = el('button', 'hush-chip__remove', '×');
-      remove.type = 'button';
-      remove.setAttribute('aria-label', t('editorRemoveRecipient', r.acct));
-      guarded(remove, () => this.removeRecipient(r.acct));
-      li.append(name, state, remove);
-      return li;
-    }));
+    this.chips.replaceChildren(
+      ...s.recipients.map((r) => {
+        const li = el('li', 'hush-chip');
+        li.dataset.state = r.state;
+        li.dataset.trust = r.trust ?? 'none';
+        li.dataset.source = r.source;
+        if (r.warning !== null || r.wasVerified || r.state !== 'ready') li.classList.add('hush-chip--warn');
+        const warn = recipientWarning(r);
+        if (warn !== '') li.dataset.warning = warn;
+        const name = el('span', 'hush-chip__acct', `@${r.acct}`);
+        const state = el('span', 'hush-chip__state', recipientLabel(r));
+        const remove = el('button', 'hush-chip__remove', '×');
+        remove.type = 'button';
+        remove.setAttribute('aria-label', t('editorRemoveRecipient', r.acct));
+        guarded(remove, () => this.removeRecipient(r.acct));
+        li.append(name, state, remove);
+        return li;
+      }),
+    );
     // A verified contact that is no longer verified (its key changed and was accepted), or whose key
     // was withdrawn, is said in the editor itself, next to the recipients (issue #21, invariants 1 and 5).
-    const warned = (kind: string) => s.recipients.filter((r) => recipientWarning(r) === kind).map((r) => `@${r.acct}`).join(', ');
-    const lines = ([['no_longer_verified', 'editorWarnNoLongerVerified'], ['key_withdrawn', 'editorWarnKeyWithdrawn']] as const)
-      .flatMap(([kind, key]) => {
-        const who = warned(kind);
-        if (who === '') return [];
-        const p = el('p', 'hush-trust-warning__text', t(key, who));
-        p.dataset.warning = kind;
-        return [p];
-      });
+    const warned = (kind: string) =>
+      s.recipients
+        .filter((r) => recipientWarning(r) === kind)
+        .map((r) => `@${r.acct}`)
+        .join(', ');
+    const lines = (
+      [
+        ['no_longer_verified', 'editorWarnNoLongerVerified'],
+        ['key_withdrawn', 'editorWarnKeyWithdrawn'],
+      ] as const
+    ).flatMap(([kind, key]) => {
+      const who = warned(kind);
+      if (who === '') return [];
+      const p = el('p', 'hush-trust-warning__text', t(key, who));
+      p.dataset.warning = kind;
+      return [p];
+    });
     this.trustWarning.replaceChildren(...lines);
     this.suggestions.replaceChildren();
     if (s.suggested.length > 0) {
@@ -292,16 +352,30 @@ class Editor {
         this.suggestions.append(b);
       }
     }
-    this.budget.textContent = s.parts > 1 ? t('composeBudgetParts', [String(s.remaining), String(s.parts)]) : t('composeBudget', String(s.remaining));
-    const ready = s.account === 'ready' && !s.empty && s.parts > 0 && s.recipients.length > 0 && s.recipients.every((r) => r.state === 'ready');
+    this.budget.textContent =
+      s.parts > 1
+        ? t('composeBudgetParts', [String(s.remaining), String(s.parts)])
+        : t('composeBudget', String(s.remaining));
+    const ready =
+      s.account === 'ready' &&
+      !s.empty &&
+      s.parts > 0 &&
+      s.recipients.length > 0 &&
+      s.recipients.every((r) => r.state === 'ready');
     this.sendButton.disabled = this.sending || !ready;
     // The recipients again on the button itself: a page cropping the top cannot hide who gets it.
     // A recipient Hush warns about is named with its state there too: Send is where the decision is made.
     const named = (r: RecipientView) => {
       const warn = recipientWarning(r);
-      return warn === '' ? `@${r.acct}` : t('editorSendToState', [`@${r.acct}`, t(warn === 'key_withdrawn' ? 'recipientShortKeyWithdrawn' : 'recipientShortNoLongerVerified')]);
+      return warn === ''
+        ? `@${r.acct}`
+        : t('editorSendToState', [
+            `@${r.acct}`,
+            t(warn === 'key_withdrawn' ? 'recipientShortKeyWithdrawn' : 'recipientShortNoLongerVerified'),
+          ]);
     };
-    this.sendButton.textContent = s.recipients.length === 0 ? t('editorSend') : t('editorSendTo', s.recipients.map(named).join(', '));
+    this.sendButton.textContent =
+      s.recipients.length === 0 ? t('editorSend') : t('editorSendTo', s.recipients.map(named).join(', '));
     this.root.dataset.ready = String(ready);
   }
 
@@ -316,7 +390,10 @@ class Editor {
     this.sendButton.disabled = true;
     this.say(t('composePosting'));
     this.root.dataset.phase = 'sending';
-    const r = await send('overlay/editor-send', { session: this.session, visible: this.isVisible() && document.hasFocus() });
+    const r = await send('overlay/editor-send', {
+      session: this.session,
+      visible: this.isVisible() && document.hasFocus(),
+    });
     this.sending = false;
     if (!r.ok) {
       this.say(t('composeUnavailable'));
@@ -340,7 +417,8 @@ class Editor {
       return;
     }
     this.problem.replaceChildren(el('p', 'hush-problem__text', problemText(p.problem)));
-    if (p.done > 0) this.problem.append(el('p', 'hush-problem__text', t('composePartial', [String(p.done), String(p.total)])));
+    if (p.done > 0)
+      this.problem.append(el('p', 'hush-problem__text', t('composePartial', [String(p.done), String(p.total)])));
     if (p.problem.kind === 'recipients' && p.problem.invitation !== null) {
       const invite = el('button', 'hush-invite', t('editorSendInvitation'));
       invite.type = 'button';
@@ -359,9 +437,15 @@ class Editor {
     yes.type = 'button';
     const no = el('button', 'hush-confirm__no', t('editorKeepEncrypting'));
     no.type = 'button';
-    guarded(yes, () => this.isVisible() && void send('overlay/editor-discard', { session: this.session }).then((r) => {
-      if (!r.ok) this.say(t('editorCannotDiscard'));
-    }), true);
+    guarded(
+      yes,
+      () =>
+        this.isVisible() &&
+        void send('overlay/editor-discard', { session: this.session }).then((r) => {
+          if (!r.ok) this.say(t('editorCannotDiscard'));
+        }),
+      true,
+    );
     no.addEventListener('click', () => this.problem.replaceChildren());
     ask.append(yes, no);
     this.problem.replaceChildren(ask);
@@ -380,19 +464,24 @@ class Editor {
       this.completions.hidden = true;
       return;
     }
-    this.completions.replaceChildren(...r.value.accounts.map((a) => {
-      const li = el('li', 'hush-completion');
-      const b = el('button', 'hush-completion__pick');
-      b.type = 'button';
-      b.dataset.contact = String(a.contact);
-      b.append(el('span', 'hush-completion__acct', `@${a.acct}`));
-      if (a.contact) b.append(el('span', 'hush-completion__tag', t('completionContact')));
-      else if (a.lookalikeOf !== null) b.append(el('span', 'hush-completion__tag hush-completion__tag--warn', t('completionLookalike', a.lookalikeOf)));
-      if (a.hasKey) b.append(el('span', 'hush-completion__tag', '🔒'));
-      guarded(b, () => this.addRecipient(a.acct));
-      li.append(b);
-      return li;
-    }));
+    this.completions.replaceChildren(
+      ...r.value.accounts.map((a) => {
+        const li = el('li', 'hush-completion');
+        const b = el('button', 'hush-completion__pick');
+        b.type = 'button';
+        b.dataset.contact = String(a.contact);
+        b.append(el('span', 'hush-completion__acct', `@${a.acct}`));
+        if (a.contact) b.append(el('span', 'hush-completion__tag', t('completionContact')));
+        else if (a.lookalikeOf !== null)
+          b.append(
+            el('span', 'hush-completion__tag hush-completion__tag--warn', t('completionLookalike', a.lookalikeOf)),
+          );
+        if (a.hasKey) b.append(el('span', 'hush-completion__tag', '🔒'));
+        guarded(b, () => this.addRecipient(a.acct));
+        li.append(b);
+        return li;
+      }),
+    );
     this.completions.hidden = false;
   }
 

@@ -76,7 +76,9 @@ function render(root: HTMLElement, session: string, v: ViewContent, phrase: Phra
   if (v.replyTo !== null) {
     const ctx = document.createElement('div');
     ctx.className = 'hush-reply-context';
-    ctx.textContent = v.replyTo.known ? t('viewInReplyTo', [v.replyTo.sender ?? '?', v.replyTo.snippet ?? '']) : t('viewInReplyToUnknown');
+    ctx.textContent = v.replyTo.known
+      ? t('viewInReplyTo', [v.replyTo.sender ?? '?', v.replyTo.snippet ?? ''])
+      : t('viewInReplyToUnknown');
     parts.push(ctx);
   }
   if (v.state === 'message' && v.plaintext !== null) {
@@ -156,7 +158,14 @@ function start(root: HTMLElement, session: string, first: ViewContent, style: Fr
   });
   // States that heal by themselves (unlock, network back) are asked again now and then.
   setInterval(() => {
-    const wait = current.state === 'locked' ? 5_000 : current.state === 'unreachable' ? 30_000 : current.state === 'incomplete' ? 15_000 : 0;
+    const wait =
+      current.state === 'locked'
+        ? 5_000
+        : current.state === 'unreachable'
+          ? 30_000
+          : current.state === 'incomplete'
+            ? 15_000
+            : 0;
     if (wait > 0 && Date.now() - last >= wait) void refresh();
   }, 2_500);
   watchVisibility(document.documentElement, (visible) => {

@@ -3,13 +3,26 @@ import type { Failed } from '../keys-api';
 import { errorText, reasonText, t } from '../i18n';
 
 export function Loading() {
-  return <p class="muted" role="status" aria-busy="true">{t('popupLoading')}</p>;
+  return (
+    <p class="muted" role="status" aria-busy="true">
+      {t('popupLoading')}
+    </p>
+  );
 }
 
 /** A failed outcome as a localised sentence: a refusal by the background, or a transport error. */
 export function Failure({ reply }: { reply: Failed }) {
-  if (reply.reason !== undefined) return <p class="error" role="alert" data-testid="refused" data-reason={reply.reason}>{reasonText(reply.reason)}</p>;
-  return <p class="error" role="alert" data-testid="error" data-code={reply.error.code}>{errorText(reply.error)}</p>;
+  if (reply.reason !== undefined)
+    return (
+      <p class="error" role="alert" data-testid="refused" data-reason={reply.reason}>
+        {reasonText(reply.reason)}
+      </p>
+    );
+  return (
+    <p class="error" role="alert" data-testid="error" data-code={reply.error.code}>
+      {errorText(reply.error)}
+    </p>
+  );
 }
 
 export function Section({ title, children, testid }: { title: string; children: ComponentChildren; testid?: string }) {
@@ -24,13 +37,23 @@ export function Section({ title, children, testid }: { title: string; children: 
 
 export function TrustBadge({ trust }: { trust: 'unverified' | 'verified' | 'changed' }) {
   const key = trust === 'verified' ? 'trustVerified' : trust === 'changed' ? 'trustChanged' : 'trustUnverified';
-  return <span class={`trust trust-${trust}`} data-trust={trust}>{t(key)}</span>;
+  return (
+    <span class={`trust trust-${trust}`} data-trust={trust}>
+      {t(key)}
+    </span>
+  );
 }
 
 /** Fingerprints in groups of 4 characters, monospace, so two can be compared by eye. */
 export function Fingerprint({ value, label }: { value: string; label: string }) {
-  const grouped = value.replace(/\s+/g, '').match(/.{1,4}/g)?.join(' ') ?? value;
+  const grouped =
+    value
+      .replace(/\s+/g, '')
+      .match(/.{1,4}/g)
+      ?.join(' ') ?? value;
   return (
-    <p class="fingerprint-row"><span class="muted">{label}</span> <code class="fingerprint">{grouped}</code></p>
+    <p class="fingerprint-row">
+      <span class="muted">{label}</span> <code class="fingerprint">{grouped}</code>
+    </p>
   );
 }

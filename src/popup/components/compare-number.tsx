@@ -15,11 +15,26 @@ export function CompareNumber({ digits }: { digits: string }) {
   return (
     <div class="stack">
       <label for="compare-number">{t('compareLabel')}</label>
-      <input id="compare-number" type="text" inputMode="numeric" autocomplete="off" spellcheck={false} value={pasted}
-        aria-describedby="compare-verdict" onInput={(e) => setPasted(e.currentTarget.value)} />
-      <p id="compare-verdict" aria-live="polite" data-testid="compare-verdict" data-verdict={verdict ?? ''}
-        class={verdict === 'match' ? 'ok' : verdict === 'mismatch' ? 'error' : 'muted'}>
-        {verdict === null ? '' : t(verdict === 'match' ? 'compareMatch' : verdict === 'mismatch' ? 'compareMismatch' : 'compareShort')}
+      <input
+        id="compare-number"
+        type="text"
+        inputMode="numeric"
+        autocomplete="off"
+        spellcheck={false}
+        value={pasted}
+        aria-describedby="compare-verdict"
+        onInput={(e) => setPasted(e.currentTarget.value)}
+      />
+      <p
+        id="compare-verdict"
+        aria-live="polite"
+        data-testid="compare-verdict"
+        data-verdict={verdict ?? ''}
+        class={verdict === 'match' ? 'ok' : verdict === 'mismatch' ? 'error' : 'muted'}
+      >
+        {verdict === null
+          ? ''
+          : t(verdict === 'match' ? 'compareMatch' : verdict === 'mismatch' ? 'compareMismatch' : 'compareShort')}
       </p>
     </div>
   );

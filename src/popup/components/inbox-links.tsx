@@ -4,8 +4,12 @@ import { send } from '../../messaging/client';
 import type { InboxAccount } from '../../messaging/inbox-messages';
 import { t } from '../i18n';
 
-interface SidePanelApi { open(o: { windowId: number }): Promise<void> }
-interface SidebarApi { open(): Promise<void> }
+interface SidePanelApi {
+  open(o: { windowId: number }): Promise<void>;
+}
+interface SidebarApi {
+  open(): Promise<void>;
+}
 
 /** Opens the inbox in Chrome's side panel / Firefox's sidebar (this click is the user gesture both need), else a tab. */
 export async function openInbox(): Promise<void> {
@@ -36,9 +40,10 @@ export async function openInbox(): Promise<void> {
 export function InboxLinks() {
   const [accounts, setAccounts] = useState<readonly InboxAccount[]>([]);
   const [done, setDone] = useState<string | null>(null);
-  const load = () => void send('inbox/state', {}).then((r) => {
-    if (r.ok) setAccounts(r.value.accounts.filter((a) => a.connection === 'oauth'));
-  });
+  const load = () =>
+    void send('inbox/state', {}).then((r) => {
+      if (r.ok) setAccounts(r.value.accounts.filter((a) => a.connection === 'oauth'));
+    });
   useEffect(load, []);
   const revoke = async (a: InboxAccount) => {
     const r = await send('inbox/disconnect', { account: { origin: a.origin, accountId: a.accountId } });
@@ -47,7 +52,11 @@ export function InboxLinks() {
   };
   return (
     <section class="stack" data-testid="inbox-links">
-      <div class="row"><button type="button" onClick={() => void openInbox()} data-testid="open-inbox">{t('popupInboxOpen')}</button></div>
+      <div class="row">
+        <button type="button" onClick={() => void openInbox()} data-testid="open-inbox">
+          {t('popupInboxOpen')}
+        </button>
+      </div>
       {accounts.length > 0 && (
         <>
           <h3>{t('popupInboxConnections')}</h3>
@@ -55,13 +64,19 @@ export function InboxLinks() {
             {accounts.map((a) => (
               <li key={`${a.origin}|${a.accountId}`}>
                 <span>@{a.acct}</span>
-                <button type="button" class="danger" onClick={() => void revoke(a)} data-testid="inbox-revoke">{t('popupInboxRevoke')}</button>
+                <button type="button" class="danger" onClick={() => void revoke(a)} data-testid="inbox-revoke">
+                  {t('popupInboxRevoke')}
+                </button>
               </li>
             ))}
           </ul>
         </>
       )}
-      {done !== null && <p class="ok" role="status">{t('popupInboxRevoked', done)}</p>}
+      {done !== null && (
+        <p class="ok" role="status">
+          {t('popupInboxRevoked', done)}
+        </p>
+      )}
     </section>
   );
 }

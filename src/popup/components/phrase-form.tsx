@@ -1,5 +1,10 @@
 import { useState } from 'preact/hooks';
-import { SECURITY_PATTERNS, SECURITY_PHRASE_MAX, type SecurityPattern, type SecurityPhrase } from '../../messaging/settings-messages';
+import {
+  SECURITY_PATTERNS,
+  SECURITY_PHRASE_MAX,
+  type SecurityPattern,
+  type SecurityPhrase,
+} from '../../messaging/settings-messages';
 import { send } from '../../messaging/client';
 import { errorText, t } from '../i18n';
 import { SecurityBadge } from './security-badge';
@@ -14,7 +19,13 @@ const PATTERN_KEYS: Record<SecurityPattern, string> = {
 };
 
 /** Picks (or changes) the anti-spoofing phrase and pattern; the background stores and validates it. */
-export function PhraseForm({ current, onSaved }: { current: SecurityPhrase | null; onSaved: (p: SecurityPhrase) => void }) {
+export function PhraseForm({
+  current,
+  onSaved,
+}: {
+  current: SecurityPhrase | null;
+  onSaved: (p: SecurityPhrase) => void;
+}) {
   const [text, setText] = useState(current?.text ?? '');
   const [pattern, setPattern] = useState<SecurityPattern>(current?.pattern ?? 'waves-teal');
   const [error, setError] = useState<string | null>(null);
@@ -36,9 +47,19 @@ export function PhraseForm({ current, onSaved }: { current: SecurityPhrase | nul
     <form class="stack" onSubmit={(e) => void save(e)} data-testid="phrase-form">
       <p>{t('phraseExplain')}</p>
       <label for="phrase-text">{t('phraseLabel')}</label>
-      <input id="phrase-text" type="text" maxLength={SECURITY_PHRASE_MAX} autocomplete="off" spellcheck={false} value={text}
-        aria-describedby="phrase-hint" onInput={(e) => setText(e.currentTarget.value)} />
-      <p id="phrase-hint" class="muted">{t('phraseHint', String(SECURITY_PHRASE_MAX))}</p>
+      <input
+        id="phrase-text"
+        type="text"
+        maxLength={SECURITY_PHRASE_MAX}
+        autocomplete="off"
+        spellcheck={false}
+        value={text}
+        aria-describedby="phrase-hint"
+        onInput={(e) => setText(e.currentTarget.value)}
+      />
+      <p id="phrase-hint" class="muted">
+        {t('phraseHint', String(SECURITY_PHRASE_MAX))}
+      </p>
       <fieldset class="patterns">
         <legend>{t('phrasePatternLegend')}</legend>
         {SECURITY_PATTERNS.map((p) => (
@@ -55,9 +76,19 @@ export function PhraseForm({ current, onSaved }: { current: SecurityPhrase | nul
           <SecurityBadge phrase={{ text: trimmed, pattern }} />
         </div>
       )}
-      <button class="primary" type="submit">{t('phraseSave')}</button>
-      {error !== null && <p class="error" role="alert">{error}</p>}
-      {saved && <p class="ok" role="status" data-testid="phrase-saved">{t('phraseSaved')}</p>}
+      <button class="primary" type="submit">
+        {t('phraseSave')}
+      </button>
+      {error !== null && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {saved && (
+        <p class="ok" role="status" data-testid="phrase-saved">
+          {t('phraseSaved')}
+        </p>
+      )}
     </form>
   );
 }

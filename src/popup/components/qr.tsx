@@ -19,11 +19,24 @@ export function QrCode({ payload, label, size = 168 }: { payload: Uint8Array | s
   const { n, path } = useMemo(() => {
     const m = qrModules(payload);
     let d = '';
-    m.forEach((row, r) => row.forEach((dark, c) => { if (dark) d += `M${c + 4} ${r + 4}h1v1h-1z`; }));
+    m.forEach((row, r) =>
+      row.forEach((dark, c) => {
+        if (dark) d += `M${c + 4} ${r + 4}h1v1h-1z`;
+      }),
+    );
     return { n: m.length + 8, path: d };
   }, [payload]);
   return (
-    <svg class="qr" role="img" aria-label={label} width={size} height={size} viewBox={`0 0 ${n} ${n}`} shape-rendering="crispEdges" data-testid="qr">
+    <svg
+      class="qr"
+      role="img"
+      aria-label={label}
+      width={size}
+      height={size}
+      viewBox={`0 0 ${n} ${n}`}
+      shape-rendering="crispEdges"
+      data-testid="qr"
+    >
       {/* Always dark on white with a quiet zone, whatever the theme: scanners need the contrast. */}
       <rect width={n} height={n} fill="#fff" />
       <path d={path} fill="#000" />

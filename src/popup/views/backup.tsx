@@ -40,29 +40,58 @@ export function Backup({ account, onRestored }: { account: AccountRef; onRestore
   return (
     <Section title={t('backupTitle')} testid="backup">
       <p>{t('backupExplain')}</p>
-      <button type="button" data-testid="export-backup" onClick={() => void exportNow()}>{t('backupExport')}</button>
+      <button type="button" data-testid="export-backup" onClick={() => void exportNow()}>
+        {t('backupExport')}
+      </button>
       {code !== null && (
         <div class="recovery" role="status" data-testid="recovery-code">
-          <p><strong>{t('backupCodeOnce')}</strong></p>
+          <p>
+            <strong>{t('backupCodeOnce')}</strong>
+          </p>
           <code class="recovery-code">{code}</code>
-          <button type="button" onClick={() => setCode(null)}>{t('backupCodeWritten')}</button>
+          <button type="button" onClick={() => setCode(null)}>
+            {t('backupCodeWritten')}
+          </button>
         </div>
       )}
       <form class="stack" onSubmit={(e) => void restore(e)} data-testid="restore-form">
         <h3>{t('restoreTitle')}</h3>
         <label for="restore-file">{t('restoreFile')}</label>
-        <input id="restore-file" type="file" accept=".hush,application/octet-stream" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+        <input
+          id="restore-file"
+          type="file"
+          accept=".hush,application/octet-stream"
+          onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+        />
         <label for="restore-code">{t('restoreCode')}</label>
-        <input id="restore-code" type="text" autocomplete="off" spellcheck={false} value={restoreCode} onInput={(e) => setRestoreCode(e.currentTarget.value)} />
+        <input
+          id="restore-code"
+          type="text"
+          autocomplete="off"
+          spellcheck={false}
+          value={restoreCode}
+          onInput={(e) => setRestoreCode(e.currentTarget.value)}
+        />
         {failed?.reason === 'exists' && (
           <label class="check-row">
-            <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.currentTarget.checked)} data-testid="replace-existing" />
+            <input
+              type="checkbox"
+              checked={replace}
+              onChange={(e) => setReplace(e.currentTarget.checked)}
+              data-testid="replace-existing"
+            />
             {t('restoreReplace')}
           </label>
         )}
-        <button type="submit" data-testid="restore" disabled={!file || restoreCode.trim() === ''}>{t('restoreAction')}</button>
+        <button type="submit" data-testid="restore" disabled={!file || restoreCode.trim() === ''}>
+          {t('restoreAction')}
+        </button>
       </form>
-      {restored && <p class="ok" role="status">{t('restoreDone')}</p>}
+      {restored && (
+        <p class="ok" role="status">
+          {t('restoreDone')}
+        </p>
+      )}
       {failed && <Failure reply={failed} />}
     </Section>
   );

@@ -38,21 +38,44 @@ export function Contact({ account, acct, navigate }: { account: AccountRef; acct
       <h2>{t('verifyTitle', `@${acct}`)}</h2>
       {/* Asks the instances for the contact's current key now (a change shows up as "Key changed").
           Above the details so it does not move when they load. */}
-      <button type="button" data-testid="refresh-contact" disabled={checking} aria-busy={checking} onClick={() => load(true)}>{t('contactRefresh')}</button>
-      {detail === null ? <Loading /> : !detail.ok ? <Failure reply={detail} /> : (
+      <button
+        type="button"
+        data-testid="refresh-contact"
+        disabled={checking}
+        aria-busy={checking}
+        onClick={() => load(true)}
+      >
+        {t('contactRefresh')}
+      </button>
+      {detail === null ? (
+        <Loading />
+      ) : !detail.ok ? (
+        <Failure reply={detail} />
+      ) : (
         <>
-          <p>{t('verifyState')} <TrustBadge trust={detail.value.contact.trust} /> <ContactProblem contact={detail.value.contact} /></p>
+          <p>
+            {t('verifyState')} <TrustBadge trust={detail.value.contact.trust} />{' '}
+            <ContactProblem contact={detail.value.contact} />
+          </p>
           {detail.value.contact.trust === 'changed' && (
-            <button type="button" class="primary" onClick={() => navigate({ view: 'key-change', acct })}>{t('keyChangeReview')}</button>
+            <button type="button" class="primary" onClick={() => navigate({ view: 'key-change', acct })}>
+              {t('keyChangeReview')}
+            </button>
           )}
           <SafetyNumber digits={detail.value.safetyDigits} />
           <QrCode payload={detail.value.qrPayload} label={t('verifyQrLabel', `@${acct}`)} />
           <CompareNumber digits={detail.value.safetyDigits} />
           <Fingerprint value={detail.value.contact.fingerprint} label={t('fingerprintTheirs')} />
           {detail.value.contact.trust === 'unverified' && (
-            <button type="button" class="primary" data-testid="mark-verified" onClick={() => void mark(detail.value)}>{t('verifyMark')}</button>
+            <button type="button" class="primary" data-testid="mark-verified" onClick={() => void mark(detail.value)}>
+              {t('verifyMark')}
+            </button>
           )}
-          {detail.value.contact.trust === 'verified' && <p class="ok" role="status" data-testid="verified-note">{t('verifyDone')}</p>}
+          {detail.value.contact.trust === 'verified' && (
+            <p class="ok" role="status" data-testid="verified-note">
+              {t('verifyDone')}
+            </p>
+          )}
           {markFailed && <Failure reply={markFailed} />}
         </>
       )}

@@ -26,13 +26,27 @@ function GrantAccess({ origin }: { origin: string }) {
   return (
     <Section title={t('homeNotEnabledTitle')} testid="not-granted">
       <p>{t('popupNotGranted', origin)}</p>
-      <button class="primary" type="button" onClick={() => void enable()}>{t('popupEnableOn', new URL(origin).host)}</button>
-      {refused && <p class="error" role="alert">{t('popupGrantRefused')}</p>}
+      <button class="primary" type="button" onClick={() => void enable()}>
+        {t('popupEnableOn', new URL(origin).host)}
+      </button>
+      {refused && (
+        <p class="error" role="alert">
+          {t('popupGrantRefused')}
+        </p>
+      )}
     </Section>
   );
 }
 
-function EnableAccount({ account, status, onDone }: { account: AccountRef; status: AccountStatus; onDone: (s: AccountStatus) => void }) {
+function EnableAccount({
+  account,
+  status,
+  onDone,
+}: {
+  account: AccountRef;
+  status: AccountStatus;
+  onDone: (s: AccountStatus) => void;
+}) {
   const [fields, setFields] = useState<readonly { index: number; name: string }[] | null>(null);
   const [field, setField] = useState<number | null>(null);
   const [failed, setFailed] = useState<Failed | null>(null);
@@ -64,18 +78,30 @@ function EnableAccount({ account, status, onDone }: { account: AccountRef; statu
           ))}
         </fieldset>
       )}
-      <button class="primary" type="button" disabled={busy} onClick={() => void enable()} data-testid="enable-account">{t('homeEnableAction')}</button>
+      <button class="primary" type="button" disabled={busy} onClick={() => void enable()} data-testid="enable-account">
+        {t('homeEnableAction')}
+      </button>
       {failed && <Failure reply={failed} />}
     </div>
   );
 }
 
-function PublishProblem({ account, status, onDone }: { account: AccountRef; status: AccountStatus; onDone: (s: AccountStatus) => void }) {
+function PublishProblem({
+  account,
+  status,
+  onDone,
+}: {
+  account: AccountRef;
+  status: AccountStatus;
+  onDone: (s: AccountStatus) => void;
+}) {
   if (!status.publish?.failing) return null;
   return (
     <div class="notice stack" role="status" data-testid="publish-failing">
       <p>{t('homePublishFailing')}</p>
-      <button type="button" onClick={() => void keysApi.sync(account).then((r) => r.ok && onDone(r.value))}>{t('homePublishRetry')}</button>
+      <button type="button" onClick={() => void keysApi.sync(account).then((r) => r.ok && onDone(r.value))}>
+        {t('homePublishRetry')}
+      </button>
     </div>
   );
 }
@@ -83,13 +109,21 @@ function PublishProblem({ account, status, onDone }: { account: AccountRef; stat
 /** Contacts whose key changed block sending until reviewed: the next action, shown on the first screen. */
 function KeyChangeNotice({ account, navigate }: { account: AccountRef; navigate: Navigate }) {
   const [changed, setChanged] = useState<readonly string[]>([]);
-  useEffect(() => void keysApi.contacts(account, '').then((r) => r.ok && setChanged(r.value.filter((c) => c.trust === 'changed').map((c) => c.acct))), [account.origin, account.accountId]);
+  useEffect(
+    () =>
+      void keysApi
+        .contacts(account, '')
+        .then((r) => r.ok && setChanged(r.value.filter((c) => c.trust === 'changed').map((c) => c.acct))),
+    [account.origin, account.accountId],
+  );
   if (changed.length === 0) return null;
   return (
     <div class="notice stack" role="status" data-testid="key-change-notice">
       <p>{t('homeKeyChanged', String(changed.length))}</p>
       {changed.slice(0, 3).map((acct) => (
-        <button key={acct} type="button" onClick={() => navigate({ view: 'key-change', acct })}>{t('homeReviewKeyChange', `@${acct}`)}</button>
+        <button key={acct} type="button" onClick={() => navigate({ view: 'key-change', acct })}>
+          {t('homeReviewKeyChange', `@${acct}`)}
+        </button>
       ))}
     </div>
   );
@@ -104,10 +138,18 @@ function AccountCard({ ctx, account, navigate }: { ctx: Context; account: Accoun
   return (
     <Section title={t('homeAccountTitle')} testid="account-card">
       <p data-testid="account">{t('popupSignedInAs', `@${acct}`)}</p>
-      <p class="muted" data-testid="detected">{t('popupDetected', ctx.state?.page.version ?? '', ctx.state?.page.domain ?? '')}</p>
-      {status === null ? <Loading /> : !status.ok ? <Failure reply={status} /> : (
+      <p class="muted" data-testid="detected">
+        {t('popupDetected', ctx.state?.page.version ?? '', ctx.state?.page.domain ?? '')}
+      </p>
+      {status === null ? (
+        <Loading />
+      ) : !status.ok ? (
+        <Failure reply={status} />
+      ) : (
         <>
-          <p data-testid="hush-state" data-state={status.value.state}><strong>{t(`state_${status.value.state}`)}</strong></p>
+          <p data-testid="hush-state" data-state={status.value.state}>
+            <strong>{t(`state_${status.value.state}`)}</strong>
+          </p>
           {(status.value.state === 'not_enabled' || status.value.state === 'revoked') && (
             <EnableAccount account={account} status={status.value} onDone={done} />
           )}
@@ -117,8 +159,12 @@ function AccountCard({ ctx, account, navigate }: { ctx: Context; account: Accoun
               <PublishProblem account={account} status={status.value} onDone={done} />
               <KeyChangeNotice account={account} navigate={navigate} />
               <div class="row">
-                <button type="button" class="primary" onClick={() => navigate({ view: 'contacts' })}>{t('homeVerifyContacts')}</button>
-                <button type="button" onClick={() => navigate({ view: 'my-keys' })}>{t('navMyKeys')}</button>
+                <button type="button" class="primary" onClick={() => navigate({ view: 'contacts' })}>
+                  {t('homeVerifyContacts')}
+                </button>
+                <button type="button" onClick={() => navigate({ view: 'my-keys' })}>
+                  {t('navMyKeys')}
+                </button>
               </div>
             </>
           )}
@@ -132,20 +178,25 @@ export function Home({ ctx, navigate }: { ctx: Context; navigate: Navigate }) {
   const { state, tab, granted, account } = ctx;
   return (
     <div class="stack" data-testid="view-home">
-      {state && account ? <AccountCard ctx={ctx} account={account} navigate={navigate} />
-        : state ? (
-          <Section title={t('homeAccountTitle')} testid="tab-state">
-            <p data-testid="detected">{t('popupDetected', state.page.version, state.page.domain)}</p>
-            <p data-testid="account">{t('popupSignedOut')}</p>
-          </Section>
-        )
-        : tab?.origin && !granted ? <GrantAccess origin={tab.origin} />
-        : <p data-testid="not-mastodon">{t('popupNotMastodon')}</p>}
+      {state && account ? (
+        <AccountCard ctx={ctx} account={account} navigate={navigate} />
+      ) : state ? (
+        <Section title={t('homeAccountTitle')} testid="tab-state">
+          <p data-testid="detected">{t('popupDetected', state.page.version, state.page.domain)}</p>
+          <p data-testid="account">{t('popupSignedOut')}</p>
+        </Section>
+      ) : tab?.origin && !granted ? (
+        <GrantAccess origin={tab.origin} />
+      ) : (
+        <p data-testid="not-mastodon">{t('popupNotMastodon')}</p>
+      )}
       {/* After the account: the tab's next action comes first, the phrase is the next setup step. */}
       {ctx.phrase === null && (
         <Section title={t('phraseSetupTitle')} testid="phrase-setup-prompt">
           <p>{t('phraseSetupPrompt')}</p>
-          <button type="button" onClick={() => navigate({ view: 'phrase' })}>{t('phraseSetupAction')}</button>
+          <button type="button" onClick={() => navigate({ view: 'phrase' })}>
+            {t('phraseSetupAction')}
+          </button>
         </Section>
       )}
     </div>

@@ -32,17 +32,32 @@ export function Instances() {
   return (
     <Section title={t('instancesTitle')} testid="options-instances">
       <p class="muted">{t('instancesExplain')}</p>
-      {origins === null ? <Loading /> : origins.length === 0 ? <p data-testid="instances-empty">{t('instancesNone')}</p> : (
+      {origins === null ? (
+        <Loading />
+      ) : origins.length === 0 ? (
+        <p data-testid="instances-empty">{t('instancesNone')}</p>
+      ) : (
         <ul class="instance-list">
           {origins.map((o) => (
             <li key={o} data-testid="instance">
               <span>{new URL(o).host}</span>
-              <button type="button" class="danger" onClick={() => void revoke(o)} aria-label={t('instancesRevokeOn', new URL(o).host)}>{t('instancesRevoke')}</button>
+              <button
+                type="button"
+                class="danger"
+                onClick={() => void revoke(o)}
+                aria-label={t('instancesRevokeOn', new URL(o).host)}
+              >
+                {t('instancesRevoke')}
+              </button>
             </li>
           ))}
         </ul>
       )}
-      {error !== null && <p class="error" role="alert">{error}</p>}
+      {error !== null && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </Section>
   );
 }

@@ -30,9 +30,16 @@ export function KeyChange({ account, acct, navigate }: { account: AccountRef; ac
     };
     return (
       <div class="stack" data-testid="view-key-change">
-        <IdentityChangeReview acct={acct} change={identity} outcome={identityOutcome} onDecide={(accept) => void decide(accept)} />
+        <IdentityChangeReview
+          acct={acct}
+          change={identity}
+          outcome={identityOutcome}
+          onDecide={(accept) => void decide(accept)}
+        />
         {identityOutcome === 'accepted' && identity.after.fingerprint !== null && (
-          <button type="button" onClick={() => navigate({ view: 'contact', acct: identity.after.acct })}>{t('keyChangeVerifyNow')}</button>
+          <button type="button" onClick={() => navigate({ view: 'contact', acct: identity.after.acct })}>
+            {t('keyChangeVerifyNow')}
+          </button>
         )}
         {failed && <Failure reply={failed} />}
       </div>
@@ -42,28 +49,57 @@ export function KeyChange({ account, acct, navigate }: { account: AccountRef; ac
   return (
     <div class="stack" data-testid="view-key-change">
       <h2>{t('keyChangeTitle', `@${acct}`)}</h2>
-      {detail === null ? <Loading /> : !detail.ok ? <Failure reply={detail} /> : change === null ? (
+      {detail === null ? (
+        <Loading />
+      ) : !detail.ok ? (
+        <Failure reply={detail} />
+      ) : change === null ? (
         <p data-testid="no-key-change">{t('keyChangeNone')}</p>
       ) : (
         <>
           <p>{t('keyChangeExplain', `@${acct}`)}</p>
           <dl class="facts">
-            <dt>{t('keyChangeWhen')}</dt><dd data-testid="changed-at">{formatDate(change.changedAt)}</dd>
-            <dt>{t('keyChangeServedBy')}</dt><dd data-testid="served-by">{change.servedBy.map((o) => hostOf(o)).join(', ')}</dd>
+            <dt>{t('keyChangeWhen')}</dt>
+            <dd data-testid="changed-at">{formatDate(change.changedAt)}</dd>
+            <dt>{t('keyChangeServedBy')}</dt>
+            <dd data-testid="served-by">{change.servedBy.map((o) => hostOf(o)).join(', ')}</dd>
           </dl>
           <Fingerprint value={change.oldFingerprint} label={t('keyChangeOld')} />
           <Fingerprint value={change.newFingerprint} label={t('keyChangeNew')} />
-          {change.keptBlocked && outcome === null && <p class="notice" data-testid="still-blocked">{t('keyChangeStillBlocked')}</p>}
+          {change.keptBlocked && outcome === null && (
+            <p class="notice" data-testid="still-blocked">
+              {t('keyChangeStillBlocked')}
+            </p>
+          )}
           <p class="muted">{t('keyChangeAdvice')}</p>
           {outcome === null ? (
             <div class="row">
-              <button type="button" class="primary" data-testid="accept-change" onClick={() => void resolve(true, change.newFingerprint)}>{t('keyChangeAccept')}</button>
-              <button type="button" data-testid="keep-blocked" onClick={() => void resolve(false, change.newFingerprint)}>{t('keyChangeKeepBlocked')}</button>
+              <button
+                type="button"
+                class="primary"
+                data-testid="accept-change"
+                onClick={() => void resolve(true, change.newFingerprint)}
+              >
+                {t('keyChangeAccept')}
+              </button>
+              <button
+                type="button"
+                data-testid="keep-blocked"
+                onClick={() => void resolve(false, change.newFingerprint)}
+              >
+                {t('keyChangeKeepBlocked')}
+              </button>
             </div>
           ) : (
-            <p class="ok" role="status" data-testid="key-change-outcome" data-outcome={outcome}>{t(outcome === 'accepted' ? 'keyChangeAccepted' : 'keyChangeBlocked')}</p>
+            <p class="ok" role="status" data-testid="key-change-outcome" data-outcome={outcome}>
+              {t(outcome === 'accepted' ? 'keyChangeAccepted' : 'keyChangeBlocked')}
+            </p>
           )}
-          {outcome === 'accepted' && <button type="button" onClick={() => navigate({ view: 'contact', acct })}>{t('keyChangeVerifyNow')}</button>}
+          {outcome === 'accepted' && (
+            <button type="button" onClick={() => navigate({ view: 'contact', acct })}>
+              {t('keyChangeVerifyNow')}
+            </button>
+          )}
           {failed && <Failure reply={failed} />}
         </>
       )}

@@ -30,18 +30,42 @@ export function KeySettingsForm() {
 
   return (
     <Section title={t('keySetTitle')} testid="options-keys">
-      {settings === null ? <Loading /> : !settings.ok ? <Failure reply={settings} /> : (
+      {settings === null ? (
+        <Loading />
+      ) : !settings.ok ? (
+        <Failure reply={settings} />
+      ) : (
         <form class="stack" onSubmit={(e) => void save(e)}>
           {FIELDS.map((f) => (
             <div key={f.key} class="field">
               <label for={`ks-${f.key}`}>{t(f.label)}</label>
-              <input id={`ks-${f.key}`} type="number" inputMode="numeric" min={f.min} max={f.max} step={1} aria-describedby={`ks-${f.key}-hint`}
-                value={draft[f.key] ?? String(settings.value[f.key])} onInput={(e) => setDraft({ ...draft, [f.key]: e.currentTarget.value })} />
-              <p id={`ks-${f.key}-hint`} class="muted">{t(f.hint)}</p>
+              <input
+                id={`ks-${f.key}`}
+                type="number"
+                inputMode="numeric"
+                min={f.min}
+                max={f.max}
+                step={1}
+                aria-describedby={`ks-${f.key}-hint`}
+                value={draft[f.key] ?? String(settings.value[f.key])}
+                onInput={(e) => setDraft({ ...draft, [f.key]: e.currentTarget.value })}
+              />
+              <p id={`ks-${f.key}-hint`} class="muted">
+                {t(f.hint)}
+              </p>
             </div>
           ))}
-          <button type="submit" class="primary">{t('save')}</button>
-          {saved && (saved.ok ? <p class="ok" role="status">{t('saved')}</p> : <Failure reply={saved} />)}
+          <button type="submit" class="primary">
+            {t('save')}
+          </button>
+          {saved &&
+            (saved.ok ? (
+              <p class="ok" role="status">
+                {t('saved')}
+              </p>
+            ) : (
+              <Failure reply={saved} />
+            ))}
         </form>
       )}
     </Section>

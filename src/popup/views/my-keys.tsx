@@ -23,7 +23,9 @@ function Revoke({ account, onRevoked }: { account: AccountRef; onRevoked: () => 
     <Section title={t('revokeTitle')} testid="revoke">
       <p>{t('revokeExplain')}</p>
       {!confirming ? (
-        <button type="button" class="danger" onClick={() => setConfirming(true)}>{t('revokeAction')}</button>
+        <button type="button" class="danger" onClick={() => setConfirming(true)}>
+          {t('revokeAction')}
+        </button>
       ) : (
         <div class="stack" role="group" aria-label={t('revokeConfirmLabel')}>
           <label class="check-row">
@@ -31,12 +33,20 @@ function Revoke({ account, onRevoked }: { account: AccountRef; onRevoked: () => 
             {t('revokeCompromised')}
           </label>
           <div class="row">
-            <button type="button" class="danger" data-testid="revoke-confirm" onClick={() => void revoke()}>{t('revokeConfirm')}</button>
-            <button type="button" onClick={() => setConfirming(false)}>{t('cancel')}</button>
+            <button type="button" class="danger" data-testid="revoke-confirm" onClick={() => void revoke()}>
+              {t('revokeConfirm')}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              {t('cancel')}
+            </button>
           </div>
         </div>
       )}
-      {done && <p class="ok" role="status">{t('revokeDone')}</p>}
+      {done && (
+        <p class="ok" role="status">
+          {t('revokeDone')}
+        </p>
+      )}
       {failed && <Failure reply={failed} />}
     </Section>
   );
@@ -50,8 +60,14 @@ export function MyKeys({ account }: { account: AccountRef }) {
   return (
     <div class="stack" data-testid="view-my-keys">
       <h2>{t('navMyKeys')}</h2>
-      {keys === null ? <Loading /> : !keys.ok ? <Failure reply={keys} /> : keys.value.locked ? (
-        <Section title={t('lockedTitle')} testid="locked"><UnlockForm onUnlocked={reload} /></Section>
+      {keys === null ? (
+        <Loading />
+      ) : !keys.ok ? (
+        <Failure reply={keys} />
+      ) : keys.value.locked ? (
+        <Section title={t('lockedTitle')} testid="locked">
+          <UnlockForm onUnlocked={reload} />
+        </Section>
       ) : (
         <>
           <Section title={t('myKeyTitle')} testid="my-fingerprint">

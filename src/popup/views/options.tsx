@@ -16,9 +16,18 @@ function PhraseSection() {
   useEffect(() => void send('settings/security-phrase/get', {}).then(setPhrase), []);
   return (
     <Section title={t('phraseSetupTitle')} testid="options-phrase">
-      {phrase === null ? <Loading /> : !phrase.ok ? <Failure reply={phrase} /> : (
+      {phrase === null ? (
+        <Loading />
+      ) : !phrase.ok ? (
+        <Failure reply={phrase} />
+      ) : (
         <>
-          {phrase.value.phrase && <><p class="muted">{t('phraseCurrent')}</p><SecurityBadge phrase={phrase.value.phrase} /></>}
+          {phrase.value.phrase && (
+            <>
+              <p class="muted">{t('phraseCurrent')}</p>
+              <SecurityBadge phrase={phrase.value.phrase} />
+            </>
+          )}
           <PhraseForm current={phrase.value.phrase} onSaved={(p) => setPhrase({ ok: true, value: { phrase: p } })} />
         </>
       )}
@@ -29,7 +38,11 @@ function PhraseSection() {
 function PrefsSection() {
   const [prefs, setPrefs] = useState<UiPrefs | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => void send('settings/prefs/get', {}).then((r) => (r.ok ? setPrefs(r.value.prefs) : setError(errorText(r.error)))), []);
+  useEffect(
+    () =>
+      void send('settings/prefs/get', {}).then((r) => (r.ok ? setPrefs(r.value.prefs) : setError(errorText(r.error)))),
+    [],
+  );
   const change = async (defaultEncryption: boolean) => {
     const r = await send('settings/prefs/set', { defaultEncryption });
     if (r.ok) setPrefs(r.value.prefs);
@@ -37,15 +50,30 @@ function PrefsSection() {
   };
   return (
     <Section title={t('prefsTitle')} testid="options-prefs">
-      {prefs === null && error === null ? <Loading /> : prefs && (
-        <label class="check-row">
-          <input type="checkbox" data-testid="default-encryption" checked={prefs.defaultEncryption} aria-describedby="default-enc-hint"
-            onChange={(e) => void change(e.currentTarget.checked)} />
-          {t('prefsDefaultEncryption')}
-        </label>
+      {prefs === null && error === null ? (
+        <Loading />
+      ) : (
+        prefs && (
+          <label class="check-row">
+            <input
+              type="checkbox"
+              data-testid="default-encryption"
+              checked={prefs.defaultEncryption}
+              aria-describedby="default-enc-hint"
+              onChange={(e) => void change(e.currentTarget.checked)}
+            />
+            {t('prefsDefaultEncryption')}
+          </label>
+        )
       )}
-      <p id="default-enc-hint" class="muted">{t('prefsDefaultEncryptionHint')}</p>
-      {error !== null && <p class="error" role="alert">{error}</p>}
+      <p id="default-enc-hint" class="muted">
+        {t('prefsDefaultEncryptionHint')}
+      </p>
+      {error !== null && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </Section>
   );
 }
@@ -64,11 +92,19 @@ function DiagnosticsSection() {
   return (
     <Section title={t('diagTitle')} testid="options-diagnostics">
       <p>{t('diagExplain')}</p>
-      <button type="button" data-testid="export-diagnostics" onClick={() => void exportNow()}>{t('diagExport')}</button>
+      <button type="button" data-testid="export-diagnostics" onClick={() => void exportNow()}>
+        {t('diagExport')}
+      </button>
       {preview !== null && (
-        <pre class="diag-preview" data-testid="diagnostics-preview" tabIndex={0} aria-label={t('diagPreview')}>{preview}</pre>
+        <pre class="diag-preview" data-testid="diagnostics-preview" tabIndex={0} aria-label={t('diagPreview')}>
+          {preview}
+        </pre>
       )}
-      {error !== null && <p class="error" role="alert">{error}</p>}
+      {error !== null && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </Section>
   );
 }
@@ -77,7 +113,10 @@ export function Options() {
   return (
     <>
       <header>
-        <h1><img src="icons/hush-32.png" alt="" />{t('optionsTitle')}</h1>
+        <h1>
+          <img src="icons/hush-32.png" alt="" />
+          {t('optionsTitle')}
+        </h1>
       </header>
       <main class="options-main" data-testid="view-options">
         <PhraseSection />

@@ -17,7 +17,9 @@ export function Passphrase({ keys, onChange }: { keys: MyKeys; onChange: () => v
     let live = true;
     if (pass === '') setStrength(null);
     else void keysApi.strength(pass).then((r) => live && setStrength(r.ok ? r.value : null));
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, [pass]);
 
   const set = async (e: Event) => {
@@ -40,25 +42,67 @@ export function Passphrase({ keys, onChange }: { keys: MyKeys; onChange: () => v
   return (
     <Section title={t('passTitle')} testid="passphrase">
       <p>{t(keys.hasPassphrase ? 'passExplainSet' : 'passExplainUnset')}</p>
-      {keys.hasPassphrase && <button type="button" data-testid="lock-now" onClick={() => void lock()}>{t('passLockNow')}</button>}
+      {keys.hasPassphrase && (
+        <button type="button" data-testid="lock-now" onClick={() => void lock()}>
+          {t('passLockNow')}
+        </button>
+      )}
       <form class="stack" onSubmit={(e) => void set(e)}>
         {keys.hasPassphrase && (
           <>
             <label for="current-pass">{t('passCurrent')}</label>
-            <input id="current-pass" type="password" autocomplete="current-password" value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />
+            <input
+              id="current-pass"
+              type="password"
+              autocomplete="current-password"
+              value={current}
+              onInput={(e) => setCurrent(e.currentTarget.value)}
+            />
           </>
         )}
         <label for="new-pass">{t(keys.hasPassphrase ? 'passChange' : 'passNew')}</label>
-        <input id="new-pass" type="password" autocomplete="new-password" value={pass} aria-describedby="pass-strength" onInput={(e) => setPass(e.currentTarget.value)} />
-        <p id="pass-strength" class="muted" aria-live="polite" data-testid="pass-strength">{strength ? t(STRENGTH_KEYS[strength.score]) : ''}</p>
+        <input
+          id="new-pass"
+          type="password"
+          autocomplete="new-password"
+          value={pass}
+          aria-describedby="pass-strength"
+          onInput={(e) => setPass(e.currentTarget.value)}
+        />
+        <p id="pass-strength" class="muted" aria-live="polite" data-testid="pass-strength">
+          {strength ? t(STRENGTH_KEYS[strength.score]) : ''}
+        </p>
         {strength && <meter min={0} max={4} value={strength.score} aria-label={t('passStrength')} />}
         <label for="confirm-pass">{t('passConfirm')}</label>
-        <input id="confirm-pass" type="password" autocomplete="new-password" value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} aria-invalid={mismatch} />
-        {mismatch && <p class="error" role="alert">{t('passMismatch')}</p>}
-        <button type="submit" class="primary" data-testid="save-passphrase"
-          disabled={pass === '' || confirm !== pass || strength?.acceptable !== true || (keys.hasPassphrase && current === '')}>{t('passSave')}</button>
+        <input
+          id="confirm-pass"
+          type="password"
+          autocomplete="new-password"
+          value={confirm}
+          onInput={(e) => setConfirm(e.currentTarget.value)}
+          aria-invalid={mismatch}
+        />
+        {mismatch && (
+          <p class="error" role="alert">
+            {t('passMismatch')}
+          </p>
+        )}
+        <button
+          type="submit"
+          class="primary"
+          data-testid="save-passphrase"
+          disabled={
+            pass === '' || confirm !== pass || strength?.acceptable !== true || (keys.hasPassphrase && current === '')
+          }
+        >
+          {t('passSave')}
+        </button>
       </form>
-      {saved && <p class="ok" role="status">{t('passSaved')}</p>}
+      {saved && (
+        <p class="ok" role="status">
+          {t('passSaved')}
+        </p>
+      )}
       {failed && <Failure reply={failed} />}
     </Section>
   );

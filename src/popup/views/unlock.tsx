@@ -17,8 +17,16 @@ export function UnlockForm({ onUnlocked }: { onUnlocked: () => void }) {
   return (
     <form class="stack" onSubmit={(e) => void submit(e)} data-testid="unlock-form">
       <label for="unlock-pass">{t('unlockLabel')}</label>
-      <input id="unlock-pass" type="password" autocomplete="current-password" value={pass} onInput={(e) => setPass(e.currentTarget.value)} />
-      <button class="primary" type="submit">{t('unlockAction')}</button>
+      <input
+        id="unlock-pass"
+        type="password"
+        autocomplete="current-password"
+        value={pass}
+        onInput={(e) => setPass(e.currentTarget.value)}
+      />
+      <button class="primary" type="submit">
+        {t('unlockAction')}
+      </button>
       {failed && <Failure reply={failed} />}
     </form>
   );

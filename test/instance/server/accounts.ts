@@ -4,7 +4,11 @@ import type { Ctx } from './context.ts';
 import { nowIso } from './context.ts';
 import { formatText } from './text.ts';
 
-export interface Field { name: string; value: string; verified_at: string | null }
+export interface Field {
+  name: string;
+  value: string;
+  verified_at: string | null;
+}
 
 export interface Account {
   id: string;
@@ -31,11 +35,13 @@ function parseFields(json: string): Field[] {
     return v.flatMap((f: unknown): Field[] => {
       if (typeof f !== 'object' || f === null) return [];
       const o = f as Record<string, unknown>;
-      return [{
-        name: typeof o.name === 'string' ? o.name : '',
-        value: typeof o.value === 'string' ? o.value : '',
-        verified_at: typeof o.verified_at === 'string' ? o.verified_at : null,
-      }];
+      return [
+        {
+          name: typeof o.name === 'string' ? o.name : '',
+          value: typeof o.value === 'string' ? o.value : '',
+          verified_at: typeof o.verified_at === 'string' ? o.verified_at : null,
+        },
+      ];
     });
   } catch {
     return [];
@@ -44,10 +50,17 @@ function parseFields(json: string): Field[] {
 
 export function rowToAccount(row: Row): Account {
   return {
-    id: str(row, 'id'), username: str(row, 'username'), domain: strOrNull(row, 'domain'),
-    uri: str(row, 'uri'), url: str(row, 'url'), displayName: str(row, 'display_name'), note: str(row, 'note'),
-    fields: parseFields(str(row, 'fields')), token: strOrNull(row, 'token'),
-    createdAt: str(row, 'created_at'), fetchedAt: strOrNull(row, 'fetched_at'),
+    id: str(row, 'id'),
+    username: str(row, 'username'),
+    domain: strOrNull(row, 'domain'),
+    uri: str(row, 'uri'),
+    url: str(row, 'url'),
+    displayName: str(row, 'display_name'),
+    note: str(row, 'note'),
+    fields: parseFields(str(row, 'fields')),
+    token: strOrNull(row, 'token'),
+    createdAt: str(row, 'created_at'),
+    fetchedAt: strOrNull(row, 'fetched_at'),
   };
 }
 
@@ -61,7 +74,10 @@ export function accountByToken(ctx: Ctx, token: string): Account | undefined {
   const row = ctx.db.get('SELECT * FROM accounts WHERE token = ? AND domain IS NULL', [token]);
   if (row) return rowToAccount(row);
   // An OAuth access token (oauth.ts), unless revoked.
-  const t = ctx.db.get('SELECT resource_owner_id FROM oauth_access_tokens WHERE token = ? AND revoked_at IS NULL AND resource_owner_id IS NOT NULL', [token]);
+  const t = ctx.db.get(
+    'SELECT resource_owner_id FROM oauth_access_tokens WHERE token = ? AND revoked_at IS NULL AND resource_owner_id IS NOT NULL',
+    [token],
+  );
   return t ? accountById(ctx, str(t, 'resource_owner_id')) : undefined;
 }
 
@@ -96,12 +112,18 @@ export function isLocal(a: Account): boolean {
 // Ruby's String#strip (ASCII whitespace and NUL only), then the first `limit` code points:
 // Account::Field truncates silently on every read, never on write.
 export function truncateField(s: string, limit: number): string {
-  return Array.from(s.replace(/^[\0\t\n\v\f\r ]+|[\0\t\n\v\f\r ]+$/g, '')).slice(0, limit).join('');
+  return Array.from(s.replace(/^[\0\t\n\v\f\r ]+|[\0\t\n\v\f\r ]+$/g, ''))
+    .slice(0, limit)
+    .join('');
 }
 
 export function fieldsForRead(a: Account): Field[] {
   const limit = isLocal(a) ? FIELD_LIMIT_LOCAL : FIELD_LIMIT_REMOTE;
-  return a.fields.map((f) => ({ name: truncateField(f.name, limit), value: truncateField(f.value, limit), verified_at: f.verified_at }));
+  return a.fields.map((f) => ({
+    name: truncateField(f.name, limit),
+    value: truncateField(f.value, limit),
+    verified_at: f.verified_at,
+  }));
 }
 
 function htmlOptions(ctx: Ctx): Parameters<typeof formatText>[1] {
@@ -125,7 +147,10 @@ function avatarUrl(ctx: Ctx): string {
 }
 
 function statusStats(ctx: Ctx, id: string): { count: number; last: string | null } {
-  const row = ctx.db.get('SELECT count(*) AS n, max(created_at) AS last FROM statuses WHERE account_id = ? AND deleted_at IS NULL', [id]);
+  const row = ctx.db.get(
+    'SELECT count(*) AS n, max(created_at) AS last FROM statuses WHERE account_id = ? AND deleted_at IS NULL',
+    [id],
+  );
   const n = row?.n;
   return { count: typeof n === 'number' ? n : Number(n ?? 0), last: row ? strOrNull(row, 'last') : null };
 }
@@ -178,14 +203,20 @@ export function serializeAccount(ctx: Ctx, a: Account): Record<string, unknown> 
 /** What the adversary's rewriteAccount makes this instance say about `a` (identity keys only). */
 export function claimedIdentity(ctx: Ctx, a: Account): { username: string; acct: string; url: string; uri: string } {
   const p = ctx.adversary.accountRewrites.get(a.id);
-  return { username: p?.username ?? a.username, acct: p?.acct ?? acctOf(a), url: p?.url ?? a.url, uri: p?.uri ?? a.uri };
+  return {
+    username: p?.username ?? a.username,
+    acct: p?.acct ?? acctOf(a),
+    url: p?.url ?? a.url,
+    uri: p?.uri ?? a.uri,
+  };
 }
 
 function applyAccountPatch(ctx: Ctx, a: Account, out: Record<string, unknown>): Record<string, unknown> {
   const p = ctx.adversary.accountRewrites.get(a.id);
   if (!p) return out;
   const patched: Record<string, unknown> = { ...out, ...claimedIdentity(ctx, a) };
-  if (p.fields !== undefined) patched.fields = p.fields.map((f) => ({ name: f.name, value: f.value, verified_at: f.verified_at ?? null }));
+  if (p.fields !== undefined)
+    patched.fields = p.fields.map((f) => ({ name: f.name, value: f.value, verified_at: f.verified_at ?? null }));
   return patched;
 }
 
@@ -223,8 +254,18 @@ export function createLocalAccount(ctx: Ctx, username: string, token: string): A
   const id = ctx.ids.next();
   ctx.db.run(
     'INSERT INTO accounts (id, username, domain, uri, url, display_name, note, fields, token, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)',
-    [id, username, null, `${ctx.origin}/users/${username}`, `${ctx.origin}/@${username}`,
-      username.charAt(0).toUpperCase() + username.slice(1), '', '[]', token, nowIso()],
+    [
+      id,
+      username,
+      null,
+      `${ctx.origin}/users/${username}`,
+      `${ctx.origin}/@${username}`,
+      username.charAt(0).toUpperCase() + username.slice(1),
+      '',
+      '[]',
+      token,
+      nowIso(),
+    ],
   );
   const a = accountById(ctx, id);
   if (!a) throw new Error('account insert failed');
@@ -235,6 +276,10 @@ export function createLocalAccount(ctx: Ctx, username: string, token: string): A
 export function refreshLocalUris(ctx: Ctx): void {
   for (const row of ctx.db.all('SELECT id, username FROM accounts WHERE domain IS NULL')) {
     const u = str(row, 'username');
-    ctx.db.run('UPDATE accounts SET uri = ?, url = ? WHERE id = ?', [`${ctx.origin}/users/${u}`, `${ctx.origin}/@${u}`, str(row, 'id')]);
+    ctx.db.run('UPDATE accounts SET uri = ?, url = ? WHERE id = ?', [
+      `${ctx.origin}/users/${u}`,
+      `${ctx.origin}/@${u}`,
+      str(row, 'id'),
+    ]);
   }
 }

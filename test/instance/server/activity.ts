@@ -1,6 +1,9 @@
 // The simplified ActivityPub-like payloads instances exchange, and their validation: anything
 // from the network is parsed into a typed value or rejected with a typed error, never thrown.
-export interface MentionRef { uri: string; acct: string }
+export interface MentionRef {
+  uri: string;
+  acct: string;
+}
 
 export interface NoteObject {
   type: 'Note';
@@ -21,8 +24,7 @@ export interface NoteObject {
 }
 
 export type Activity =
-  | { type: 'Create' | 'Update'; actor: string; object: NoteObject }
-  | { type: 'Delete'; actor: string; object: string };
+  { type: 'Create' | 'Update'; actor: string; object: NoteObject } | { type: 'Delete'; actor: string; object: string };
 
 export type ParseError = { ok: false; error: string };
 export type Parsed<T> = { ok: true; value: T } | ParseError;
@@ -44,14 +46,30 @@ function sOrNull(o: Record<string, unknown>, k: string): string | null | undefin
 
 function parseNote(v: unknown): Parsed<NoteObject> {
   if (!isObj(v) || v.type !== 'Note') return { ok: false, error: 'object is not a Note' };
-  const id = s(v, 'id'), url = s(v, 'url'), attributedTo = s(v, 'attributedTo'), published = s(v, 'published');
-  const content = s(v, 'content', MAX_TEXT), spoilerText = s(v, 'spoilerText', MAX_TEXT);
-  const updated = sOrNull(v, 'updated'), language = sOrNull(v, 'language');
-  const inReplyTo = sOrNull(v, 'inReplyTo'), conversation = sOrNull(v, 'conversation');
+  const id = s(v, 'id'),
+    url = s(v, 'url'),
+    attributedTo = s(v, 'attributedTo'),
+    published = s(v, 'published');
+  const content = s(v, 'content', MAX_TEXT),
+    spoilerText = s(v, 'spoilerText', MAX_TEXT);
+  const updated = sOrNull(v, 'updated'),
+    language = sOrNull(v, 'language');
+  const inReplyTo = sOrNull(v, 'inReplyTo'),
+    conversation = sOrNull(v, 'conversation');
   const visibility = v.visibility;
-  if (id === undefined || url === undefined || attributedTo === undefined || published === undefined ||
-    content === undefined || spoilerText === undefined || updated === undefined || language === undefined ||
-    inReplyTo === undefined || conversation === undefined) return { ok: false, error: 'Note has missing or malformed fields' };
+  if (
+    id === undefined ||
+    url === undefined ||
+    attributedTo === undefined ||
+    published === undefined ||
+    content === undefined ||
+    spoilerText === undefined ||
+    updated === undefined ||
+    language === undefined ||
+    inReplyTo === undefined ||
+    conversation === undefined
+  )
+    return { ok: false, error: 'Note has missing or malformed fields' };
   if (visibility !== 'public' && visibility !== 'unlisted' && visibility !== 'private' && visibility !== 'direct') {
     return { ok: false, error: 'bad visibility' };
   }
@@ -68,8 +86,23 @@ function parseNote(v: unknown): Parsed<NoteObject> {
   const tags = v.tags.filter((t): t is string => typeof t === 'string' && t.length <= 256);
   return {
     ok: true,
-    value: { type: 'Note', id, url, attributedTo, published, updated, content, spoilerText, sensitive: v.sensitive === true,
-      visibility, language, inReplyTo, conversation, mentions, tags },
+    value: {
+      type: 'Note',
+      id,
+      url,
+      attributedTo,
+      published,
+      updated,
+      content,
+      spoilerText,
+      sensitive: v.sensitive === true,
+      visibility,
+      language,
+      inReplyTo,
+      conversation,
+      mentions,
+      tags,
+    },
   };
 }
 
@@ -79,7 +112,9 @@ export function parseActivity(v: unknown): Parsed<Activity> {
   if (actor === undefined) return { ok: false, error: 'missing actor' };
   if (v.type === 'Delete') {
     const object = s(v, 'object');
-    return object === undefined ? { ok: false, error: 'Delete needs an object uri' } : { ok: true, value: { type: 'Delete', actor, object } };
+    return object === undefined
+      ? { ok: false, error: 'Delete needs an object uri' }
+      : { ok: true, value: { type: 'Delete', actor, object } };
   }
   if (v.type === 'Create' || v.type === 'Update') {
     const note = parseNote(v.object);

@@ -22,7 +22,13 @@ export type PostBehaviour =
    * nobody mentioned receives it). The answer shows what was stored, unless `answer: 'requested'`
    * (then it shows the requested visibility and mentions, hiding the rewrite).
    */
-  | { mode: 'rewrite'; visibility?: Visibility; mentionAccountId?: string; dropMentions?: boolean; answer: 'stored' | 'requested' };
+  | {
+      mode: 'rewrite';
+      visibility?: Visibility;
+      mentionAccountId?: string;
+      dropMentions?: boolean;
+      answer: 'stored' | 'requested';
+    };
 
 type Visibility = 'public' | 'unlisted' | 'private' | 'direct';
 
@@ -108,5 +114,6 @@ export function networkRuleFor(state: AdversaryState, path: string): NetworkRule
 
 export function logRequest(state: AdversaryState, e: RequestLogEntry): void {
   state.requestLog.push(e);
-  if (state.requestLog.length > REQUEST_LOG_LIMIT) state.requestLog.splice(0, state.requestLog.length - REQUEST_LOG_LIMIT);
+  if (state.requestLog.length > REQUEST_LOG_LIMIT)
+    state.requestLog.splice(0, state.requestLog.length - REQUEST_LOG_LIMIT);
 }

@@ -40,7 +40,8 @@ function fieldEdit(ctx: Ctx, b: Body, remote: boolean): Reply {
   const value = s(b, 'value');
   const parsed = acct === undefined ? undefined : parseAcct(acct);
   if (!parsed || name === undefined || value === undefined) return bad('need acct/username, name, value');
-  if (remote === (parsed.domain === null || parsed.domain === ctx.domain)) return bad(remote ? 'not a remote account' : 'not a local account');
+  if (remote === (parsed.domain === null || parsed.domain === ctx.domain))
+    return bad(remote ? 'not a remote account' : 'not a local account');
   const a = accountByAcct(ctx, parsed.username, parsed.domain);
   if (!a) return { status: 404, json: { error: 'unknown account (resolve it first)' } };
   ctx.db.run('UPDATE accounts SET fields = ? WHERE id = ?', [JSON.stringify(setField(a.fields, name, value)), a.id]);
@@ -51,7 +52,15 @@ async function forge(ctx: Ctx, b: Body): Promise<Reply> {
   const username = s(b, 'username');
   const author = username === undefined ? undefined : accountByAcct(ctx, username, null);
   if (!author) return bad('need a local username');
-  const params = readStatusParams({ status: b.text, visibility: b.visibility ?? 'direct', spoiler_text: b.spoilerText, in_reply_to_id: b.inReplyToId }, { visibility: 'direct' });
+  const params = readStatusParams(
+    {
+      status: b.text,
+      visibility: b.visibility ?? 'direct',
+      spoiler_text: b.spoilerText,
+      in_reply_to_id: b.inReplyToId,
+    },
+    { visibility: 'direct' },
+  );
   if (!params.ok) return { status: params.status, json: params.body };
   // No length check, no idempotency: the server itself is lying about its user.
   const r = await postStatus(ctx, author, params.value, null, { bypassValidation: true });
@@ -68,8 +77,12 @@ function replay(ctx: Ctx, b: Body): Reply {
       `INSERT INTO statuses (id, account_id, uri, url, text, content, spoiler_text, sensitive, visibility, language,
         in_reply_to_id, in_reply_to_account_id, conversation_id, local, created_at) SELECT ?, account_id, uri || '#replay-' || ?, url, text, content,
         spoiler_text, sensitive, visibility, language, in_reply_to_id, in_reply_to_account_id, conversation_id, local, ? FROM statuses WHERE id = ?`,
-      [id, id, new Date().toISOString(), original.id]);
-    ctx.db.run('INSERT INTO mentions (status_id, account_id) SELECT ?, account_id FROM mentions WHERE status_id = ?', [id, original.id]);
+      [id, id, new Date().toISOString(), original.id],
+    );
+    ctx.db.run('INSERT INTO mentions (status_id, account_id) SELECT ?, account_id FROM mentions WHERE status_id = ?', [
+      id,
+      original.id,
+    ]);
     ctx.db.run('INSERT INTO tags (status_id, name) SELECT ?, name FROM tags WHERE status_id = ?', [id, original.id]);
   });
   const copy = statusById(ctx, id);
@@ -115,7 +128,12 @@ function readPatch(v: unknown): AccountPatch | null | undefined {
     for (const f of o.fields as unknown[]) {
       if (typeof f !== 'object' || f === null) return undefined;
       const { name, value, verified_at: verifiedAt } = f as Body;
-      if (typeof name !== 'string' || typeof value !== 'string' || (verifiedAt !== undefined && verifiedAt !== null && typeof verifiedAt !== 'string')) return undefined;
+      if (
+        typeof name !== 'string' ||
+        typeof value !== 'string' ||
+        (verifiedAt !== undefined && verifiedAt !== null && typeof verifiedAt !== 'string')
+      )
+        return undefined;
       fields.push({ name, value, verified_at: verifiedAt ?? null });
     }
     out.fields = fields;
@@ -127,7 +145,8 @@ async function rewriteAccount(ctx: Ctx, b: Body): Promise<Reply> {
   const a = await knownAccount(ctx, s(b, 'acct'));
   if (!a) return { status: 404, json: { error: 'unknown account' } };
   const patch = readPatch(b.patch);
-  if (patch === undefined) return bad('patch must be null or {uri?, url?, acct?, username?, fields?: [{name, value, verified_at?}]}');
+  if (patch === undefined)
+    return bad('patch must be null or {uri?, url?, acct?, username?, fields?: [{name, value, verified_at?}]}');
   if (patch === null) ctx.adversary.accountRewrites.delete(a.id);
   else ctx.adversary.accountRewrites.set(a.id, patch);
   return ok({ id: a.id });
@@ -142,14 +161,18 @@ function patchStatus(ctx: Ctx, b: Body): Reply {
   if (!st) return { status: 404, json: { error: 'unknown statusId' } };
   const sets: string[] = [];
   const vals: (string | number | null)[] = [];
-  const set = (col: string, v: string | number | null): void => { sets.push(`${col} = ?`); vals.push(v); };
+  const set = (col: string, v: string | number | null): void => {
+    sets.push(`${col} = ?`);
+    vals.push(v);
+  };
   if (b.createdAt !== undefined) {
     const t = typeof b.createdAt === 'string' ? Date.parse(b.createdAt) : NaN;
     if (Number.isNaN(t)) return bad('createdAt must be a date string');
     set('created_at', new Date(t).toISOString());
   }
   if (b.inReplyToId !== undefined) {
-    if (b.inReplyToId !== null && typeof b.inReplyToId !== 'string') return bad('inReplyToId must be a status id or null');
+    if (b.inReplyToId !== null && typeof b.inReplyToId !== 'string')
+      return bad('inReplyToId must be a status id or null');
     const parent = b.inReplyToId === null ? undefined : statusById(ctx, b.inReplyToId);
     set('in_reply_to_id', b.inReplyToId);
     set('in_reply_to_account_id', parent?.accountId ?? null);
@@ -160,7 +183,8 @@ function patchStatus(ctx: Ctx, b: Body): Reply {
   }
   if (b.mediaAttachments !== undefined) {
     const n = b.mediaAttachments;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 20) return bad('mediaAttachments must be an integer 0-20');
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 20)
+      return bad('mediaAttachments must be an integer 0-20');
     set('media_count', n);
   }
   if (b.card !== undefined) {
@@ -172,7 +196,8 @@ function patchStatus(ctx: Ctx, b: Body): Reply {
     // from it as for a local status.
     if (typeof b.text !== 'string') return bad('text must be a string');
     set('text', st.local ? b.text : `<p>${escapeHtml(b.text)}</p>`);
-    if (b.content === undefined) set('content', st.local ? renderContent(ctx, b.text, new Map()) : `<p>${escapeHtml(b.text)}</p>`);
+    if (b.content === undefined)
+      set('content', st.local ? renderContent(ctx, b.text, new Map()) : `<p>${escapeHtml(b.text)}</p>`);
   }
   if (b.content !== undefined) {
     if (typeof b.content !== 'string') return bad('content must be a string (HTML, served as is)');
@@ -205,7 +230,8 @@ async function postBehaviour(ctx: Ctx, b: Body): Promise<Reply> {
   }
   if (mode !== 'rewrite') return bad('mode must be normal, fake-success or rewrite');
   const visibility = s(b, 'visibility');
-  if (visibility !== undefined && !(VISIBILITIES as readonly string[]).includes(visibility)) return bad(`visibility must be one of ${VISIBILITIES.join(', ')}`);
+  if (visibility !== undefined && !(VISIBILITIES as readonly string[]).includes(visibility))
+    return bad(`visibility must be one of ${VISIBILITIES.join(', ')}`);
   if (b.dropMentions !== undefined && typeof b.dropMentions !== 'boolean') return bad('dropMentions must be a boolean');
   const answer = s(b, 'answer') ?? 'stored';
   if (answer !== 'stored' && answer !== 'requested') return bad("answer must be 'stored' or 'requested'");
@@ -215,10 +241,14 @@ async function postBehaviour(ctx: Ctx, b: Body): Promise<Reply> {
     if (!target) return bad('addMention: an account this instance knows or can resolve');
     mentionAccountId = target.id;
   }
-  if (visibility === undefined && mentionAccountId === undefined && b.dropMentions !== true) return bad('rewrite needs visibility, addMention and/or dropMentions: true');
+  if (visibility === undefined && mentionAccountId === undefined && b.dropMentions !== true)
+    return bad('rewrite needs visibility, addMention and/or dropMentions: true');
   ctx.adversary.post = {
-    mode, answer, ...(visibility === undefined ? {} : { visibility: visibility as Visibility }),
-    ...(mentionAccountId === undefined ? {} : { mentionAccountId }), ...(b.dropMentions === true ? { dropMentions: true } : {}),
+    mode,
+    answer,
+    ...(visibility === undefined ? {} : { visibility: visibility as Visibility }),
+    ...(mentionAccountId === undefined ? {} : { mentionAccountId }),
+    ...(b.dropMentions === true ? { dropMentions: true } : {}),
   };
   return ok();
 }
@@ -228,17 +258,32 @@ function readBehaviour(v: unknown): NetworkBehaviour | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const o = v as Body;
   if (typeof o.delayMs === 'number' && o.delayMs >= 0 && o.delayMs <= 600_000) return { delayMs: o.delayMs };
-  if (o.rateLimited === true && typeof o.resetInSeconds === 'number' && o.resetInSeconds >= 0 && o.resetInSeconds <= 86_400) return { rateLimited: true, resetInSeconds: o.resetInSeconds };
+  if (
+    o.rateLimited === true &&
+    typeof o.resetInSeconds === 'number' &&
+    o.resetInSeconds >= 0 &&
+    o.resetInSeconds <= 86_400
+  )
+    return { rateLimited: true, resetInSeconds: o.resetInSeconds };
   if (typeof o.hugeBytes === 'number' && Number.isInteger(o.hugeBytes) && o.hugeBytes >= 0 && o.hugeBytes <= 2 ** 31) {
     if (o.contentLength !== undefined && typeof o.contentLength !== 'boolean') return undefined;
     return { hugeBytes: o.hugeBytes, contentLength: o.contentLength !== false };
   }
-  if (typeof o.truncateAt === 'number' && Number.isInteger(o.truncateAt) && o.truncateAt >= 0) return { truncateAt: o.truncateAt };
+  if (typeof o.truncateAt === 'number' && Number.isInteger(o.truncateAt) && o.truncateAt >= 0)
+    return { truncateAt: o.truncateAt };
   if (typeof o.respond === 'object' && o.respond !== null) {
     const r = o.respond as Body;
     const headers = r.headers ?? {};
-    if (typeof r.status !== 'number' || !Number.isInteger(r.status) || r.status < 200 || r.status > 599 || !('body' in r)) return undefined;
-    if (typeof headers !== 'object' || headers === null || Object.values(headers).some((h) => typeof h !== 'string')) return undefined;
+    if (
+      typeof r.status !== 'number' ||
+      !Number.isInteger(r.status) ||
+      r.status < 200 ||
+      r.status > 599 ||
+      !('body' in r)
+    )
+      return undefined;
+    if (typeof headers !== 'object' || headers === null || Object.values(headers).some((h) => typeof h !== 'string'))
+      return undefined;
     return { respond: { status: r.status, body: r.body, headers: headers as Record<string, string> } };
   }
   return undefined;
@@ -248,7 +293,10 @@ function networkBehaviour(ctx: Ctx, b: Body): Reply {
   const pathPrefix = s(b, 'pathPrefix');
   const behaviour = readBehaviour(b.behaviour);
   if (pathPrefix === undefined || !pathPrefix.startsWith('/')) return bad('pathPrefix must start with /');
-  if (behaviour === undefined) return bad("behaviour: 'normal' | 'down' | 'hang' | 'reset' | {delayMs} | {rateLimited: true, resetInSeconds} | {hugeBytes, contentLength?} | {truncateAt} | {respond: {status, body, headers?}}");
+  if (behaviour === undefined)
+    return bad(
+      "behaviour: 'normal' | 'down' | 'hang' | 'reset' | {delayMs} | {rateLimited: true, resetInSeconds} | {hugeBytes, contentLength?} | {truncateAt} | {respond: {status, body, headers?}}",
+    );
   const rules = ctx.adversary.network.filter((r) => r.pathPrefix !== pathPrefix);
   if (behaviour !== 'normal') rules.push({ pathPrefix, behaviour, since: Date.now() } satisfies NetworkRule);
   ctx.adversary.network = rules;
@@ -257,15 +305,25 @@ function networkBehaviour(ctx: Ctx, b: Body): Reply {
 
 function adversaryState(ctx: Ctx): Record<string, unknown> {
   const post = ctx.adversary.post;
-  const mention = post.mode === 'rewrite' && post.mentionAccountId !== undefined ? accountById(ctx, post.mentionAccountId) : undefined;
+  const mention =
+    post.mode === 'rewrite' && post.mentionAccountId !== undefined
+      ? accountById(ctx, post.mentionAccountId)
+      : undefined;
   return {
     accountRewrites: [...ctx.adversary.accountRewrites].map(([id, patch]) => {
       const a = accountById(ctx, id);
       return { acct: a ? acctOf(a) : id, patch };
     }),
-    postBehaviour: post.mode === 'rewrite'
-      ? { mode: post.mode, answer: post.answer, visibility: post.visibility ?? null, addMention: mention ? acctOf(mention) : null, dropMentions: post.dropMentions === true }
-      : { mode: post.mode },
+    postBehaviour:
+      post.mode === 'rewrite'
+        ? {
+            mode: post.mode,
+            answer: post.answer,
+            visibility: post.visibility ?? null,
+            addMention: mention ? acctOf(mention) : null,
+            dropMentions: post.dropMentions === true,
+          }
+        : { mode: post.mode },
     network: ctx.adversary.network.map(({ pathPrefix, behaviour }) => ({ pathPrefix, behaviour })),
   };
 }
@@ -274,32 +332,54 @@ async function handle(ctx: Ctx, path: string, b: Body, method: string): Promise<
   const o = ctx.outbox;
   switch (`${method} ${path}`) {
     case 'GET /admin/state':
-      return ok({ domain: ctx.domain, maxCharacters: ctx.settings.maxCharacters, uiVersion: ctx.settings.uiVersion,
-        deliveryMode: o.mode, held: o.heldDeliveries(), log: o.log, hostileScript: ctx.settings.hostileScript, streams: ctx.hub.count(),
-        ...adversaryState(ctx) });
-    case 'POST /admin/remote-field': return fieldEdit(ctx, b, true);
-    case 'POST /admin/local-field': return fieldEdit(ctx, b, false);
-    case 'POST /admin/forge-status': return forge(ctx, b);
-    case 'POST /admin/replay-status': return replay(ctx, b);
-    case 'POST /admin/edit-status': return silentEdit(ctx, b);
-    case 'POST /admin/swap-status-text': return swapStatusText(ctx, b);
-    case 'POST /admin/patch-status': return patchStatus(ctx, b);
-    case 'POST /admin/rewrite-account': return rewriteAccount(ctx, b);
-    case 'POST /admin/post-behaviour': return postBehaviour(ctx, b);
-    case 'POST /admin/network': return networkBehaviour(ctx, b);
-    case 'GET /admin/requests': return ok(ctx.adversary.requestLog);
+      return ok({
+        domain: ctx.domain,
+        maxCharacters: ctx.settings.maxCharacters,
+        uiVersion: ctx.settings.uiVersion,
+        deliveryMode: o.mode,
+        held: o.heldDeliveries(),
+        log: o.log,
+        hostileScript: ctx.settings.hostileScript,
+        streams: ctx.hub.count(),
+        ...adversaryState(ctx),
+      });
+    case 'POST /admin/remote-field':
+      return fieldEdit(ctx, b, true);
+    case 'POST /admin/local-field':
+      return fieldEdit(ctx, b, false);
+    case 'POST /admin/forge-status':
+      return forge(ctx, b);
+    case 'POST /admin/replay-status':
+      return replay(ctx, b);
+    case 'POST /admin/edit-status':
+      return silentEdit(ctx, b);
+    case 'POST /admin/swap-status-text':
+      return swapStatusText(ctx, b);
+    case 'POST /admin/patch-status':
+      return patchStatus(ctx, b);
+    case 'POST /admin/rewrite-account':
+      return rewriteAccount(ctx, b);
+    case 'POST /admin/post-behaviour':
+      return postBehaviour(ctx, b);
+    case 'POST /admin/network':
+      return networkBehaviour(ctx, b);
+    case 'GET /admin/requests':
+      return ok(ctx.adversary.requestLog);
     case 'POST /admin/requests/clear':
       ctx.adversary.requestLog.length = 0;
       return ok();
-    case 'GET /admin/deliveries': return ok(o.heldDeliveries());
+    case 'GET /admin/deliveries':
+      return ok(o.heldDeliveries());
     case 'POST /admin/deliveries/mode': {
       const mode = s(b, 'mode');
       if (mode !== 'pass' && mode !== 'hold' && mode !== 'drop') return bad('mode must be pass, hold or drop');
       o.mode = mode;
       return ok();
     }
-    case 'POST /admin/deliveries/release': return ok({ count: o.release(ids(b)) });
-    case 'POST /admin/deliveries/drop': return ok({ count: o.drop(ids(b)) });
+    case 'POST /admin/deliveries/release':
+      return ok({ count: o.release(ids(b)) });
+    case 'POST /admin/deliveries/drop':
+      return ok({ count: o.drop(ids(b)) });
     case 'POST /admin/deliveries/reorder': {
       const list = ids(b);
       if (!list) return bad('need ids');
@@ -327,17 +407,22 @@ async function handle(ctx: Ctx, path: string, b: Body, method: string): Promise<
     case 'POST /admin/advanced-layout': {
       const a = accountByAcct(ctx, s(b, 'username') ?? '', null);
       if (!a || typeof b.enabled !== 'boolean') return bad('need a local username and enabled: boolean');
-      ctx.db.run('INSERT INTO user_settings (account_id, advanced_layout) VALUES (?, ?) ON CONFLICT(account_id) DO UPDATE SET advanced_layout = excluded.advanced_layout',
-        [a.id, b.enabled ? 1 : 0]);
+      ctx.db.run(
+        'INSERT INTO user_settings (account_id, advanced_layout) VALUES (?, ?) ON CONFLICT(account_id) DO UPDATE SET advanced_layout = excluded.advanced_layout',
+        [a.id, b.enabled ? 1 : 0],
+      );
       return ok();
     }
     case 'POST /admin/appearance': {
       const a = accountByAcct(ctx, s(b, 'username') ?? '', null);
       const scheme = s(b, 'colorScheme') ?? 'auto';
       const contrast = s(b, 'contrast') ?? 'auto';
-      if (!a || !['auto', 'light', 'dark'].includes(scheme) || !['auto', 'high'].includes(contrast)) return bad('need a local username, colorScheme auto|light|dark, contrast auto|high');
-      ctx.db.run('INSERT INTO user_settings (account_id, color_scheme, contrast) VALUES (?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET color_scheme = excluded.color_scheme, contrast = excluded.contrast',
-        [a.id, scheme, contrast]);
+      if (!a || !['auto', 'light', 'dark'].includes(scheme) || !['auto', 'high'].includes(contrast))
+        return bad('need a local username, colorScheme auto|light|dark, contrast auto|high');
+      ctx.db.run(
+        'INSERT INTO user_settings (account_id, color_scheme, contrast) VALUES (?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET color_scheme = excluded.color_scheme, contrast = excluded.contrast',
+        [a.id, scheme, contrast],
+      );
       return ok();
     }
     case 'POST /admin/ui-version': {
@@ -365,8 +450,14 @@ export function createAdminServer(ctx: Ctx): Server {
     const url = new URL(req.url ?? '/', 'http://admin');
     void (async (): Promise<Reply> => {
       const raw = req.method === 'POST' ? await readBody(req) : '';
-      const body = raw === undefined ? undefined : parseParams(req.headers['content-type'] ?? 'application/json', raw, new URLSearchParams());
+      const body =
+        raw === undefined
+          ? undefined
+          : parseParams(req.headers['content-type'] ?? 'application/json', raw, new URLSearchParams());
       return body ? handle(ctx, url.pathname, body, req.method ?? 'GET') : bad('bad body');
-    })().then((r) => send(res, r), (e: unknown) => send(res, { status: 500, json: { error: e instanceof Error ? e.message : 'error' } }));
+    })().then(
+      (r) => send(res, r),
+      (e: unknown) => send(res, { status: 500, json: { error: e instanceof Error ? e.message : 'error' } }),
+    );
   });
 }

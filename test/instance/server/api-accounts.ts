@@ -1,8 +1,16 @@
 // Account endpoints: credentials, profile fields, lookup, search (with federation resolve), relationships.
 import type { Ctx } from './context.ts';
 import {
-  accountByAcct, accountById, isLocal, MAX_FIELDS, parseAcct, rowToAccount, serializeAccount,
-  serializeCredentialAccount, type Account, type Field,
+  accountByAcct,
+  accountById,
+  isLocal,
+  MAX_FIELDS,
+  parseAcct,
+  rowToAccount,
+  serializeAccount,
+  serializeCredentialAccount,
+  type Account,
+  type Field,
 } from './accounts.ts';
 import { canSee, rowToStatus, serializeStatus, statusByUri } from './statuses.ts';
 import { resolveAccount } from './resolve.ts';
@@ -22,8 +30,13 @@ function isBlank(v: unknown): boolean {
 
 /** Account#fields_attributes=: whole list replaced, blank pairs dropped; hash or array accepted. */
 export function readFieldsAttributes(raw: unknown, previous: Field[]): Result<Field[]> {
-  const list: unknown[] = Array.isArray(raw) ? raw : typeof raw === 'object' && raw !== null
-    ? Object.keys(raw).sort((a, b) => Number(a) - Number(b)).map((k) => (raw as Record<string, unknown>)[k]) : [];
+  const list: unknown[] = Array.isArray(raw)
+    ? raw
+    : typeof raw === 'object' && raw !== null
+      ? Object.keys(raw)
+          .sort((a, b) => Number(a) - Number(b))
+          .map((k) => (raw as Record<string, unknown>)[k])
+      : [];
   const out: Field[] = [];
   for (const item of list) {
     if (typeof item !== 'object' || item === null) continue;
@@ -32,10 +45,11 @@ export function readFieldsAttributes(raw: unknown, previous: Field[]): Result<Fi
     const n = typeof name === 'string' ? name : '';
     const v = typeof value === 'string' ? value : '';
     // EmptyProfileFieldNamesValidator (4.4+): a value needs a name.
-    if (isBlank(n)) return apiError(422, 'Validation failed: Fields name can\'t be blank');
+    if (isBlank(n)) return apiError(422, "Validation failed: Fields name can't be blank");
     out.push({ name: n, value: v, verified_at: previous.find((p) => p.value === v)?.verified_at ?? null });
   }
-  if (out.length > MAX_FIELDS) return apiError(422, `Validation failed: Fields is too long (maximum is ${MAX_FIELDS} characters)`);
+  if (out.length > MAX_FIELDS)
+    return apiError(422, `Validation failed: Fields is too long (maximum is ${MAX_FIELDS} characters)`);
   return { ok: true, value: out };
 }
 
@@ -48,18 +62,23 @@ function updateCredentials(ctx: Ctx, req: Req): Reply {
     // DISPLAY_NAME_LENGTH_LIMIT: 30 until 4.5, 40 from 4.6.
     const [major, minor] = versionParts(ctx.settings.uiVersion);
     const max = major > 4 || (major === 4 && minor >= 6) ? 40 : 30;
-    if (Array.from(b.display_name).length > max) return json({ error: `Validation failed: Display name is too long (maximum is ${max} characters)` }, 422);
-    sets.push('display_name = ?'); vals.push(b.display_name);
+    if (Array.from(b.display_name).length > max)
+      return json({ error: `Validation failed: Display name is too long (maximum is ${max} characters)` }, 422);
+    sets.push('display_name = ?');
+    vals.push(b.display_name);
   }
   if (typeof b.note === 'string') {
     // NoteLengthValidator counts like statuses: URLs as 23, @user@domain as @user, graphemes.
-    if (countableLength(b.note) > 500) return json({ error: 'Validation failed: Note is too long (maximum is 500 characters)' }, 422);
-    sets.push('note = ?'); vals.push(b.note);
+    if (countableLength(b.note) > 500)
+      return json({ error: 'Validation failed: Note is too long (maximum is 500 characters)' }, 422);
+    sets.push('note = ?');
+    vals.push(b.note);
   }
   if (b.fields_attributes !== undefined) {
     const fields = readFieldsAttributes(b.fields_attributes, a.fields);
     if (!fields.ok) return fail(fields);
-    sets.push('fields = ?'); vals.push(JSON.stringify(fields.value));
+    sets.push('fields = ?');
+    vals.push(JSON.stringify(fields.value));
   }
   if (sets.length > 0) ctx.db.run(`UPDATE accounts SET ${sets.join(', ')} WHERE id = ?`, [...vals, a.id]);
   const updated = accountById(ctx, a.id);
@@ -78,7 +97,10 @@ export async function searchAccounts(ctx: Ctx, q: string, resolve: boolean, limi
   const found = new Map<string, Account>();
   const urlMatch = /^(https?:\/\/[^/]+)\/(?:@|users\/)([A-Za-z0-9_]+)\/?$/.exec(query);
   const fromUrl = urlMatch ? [...ctx.peers].find(([, o]) => o === urlMatch[1]) : undefined;
-  const exact = fromUrl && urlMatch?.[2] ? { username: urlMatch[2], domain: fromUrl[0] === ctx.domain ? null : fromUrl[0] } : parseAcct(query);
+  const exact =
+    fromUrl && urlMatch?.[2]
+      ? { username: urlMatch[2], domain: fromUrl[0] === ctx.domain ? null : fromUrl[0] }
+      : parseAcct(query);
   if (exact && (exact.domain !== null || !query.includes('@'))) {
     if (resolve && exact.domain !== null) {
       const r = await resolveAccount(ctx, exact.username, exact.domain, true);
@@ -93,9 +115,15 @@ export async function searchAccounts(ctx: Ctx, q: string, resolve: boolean, limi
     const like = `${userPart.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
     const rows = ctx.db.all(
       "SELECT * FROM accounts WHERE (lower(username) LIKE ? ESCAPE '\\' OR lower(display_name) LIKE ? ESCAPE '\\') ORDER BY domain IS NOT NULL, username LIMIT 40",
-      [like, like]);
+      [like, like],
+    );
     for (const a of rows.map(rowToAccount)) {
-      if (domainPart !== undefined && domainPart !== '' && !(a.domain ?? ctx.domain).startsWith(domainPart.toLowerCase())) continue;
+      if (
+        domainPart !== undefined &&
+        domainPart !== '' &&
+        !(a.domain ?? ctx.domain).startsWith(domainPart.toLowerCase())
+      )
+        continue;
       found.set(a.id, a);
     }
   }
@@ -117,14 +145,20 @@ async function v2Search(ctx: Ctx, req: Req): Promise<Reply> {
   const q = req.query.get('q') ?? '';
   const type = req.query.get('type');
   const resolve = req.query.get('resolve') === 'true';
-  if (resolve && !req.account) return json({ error: 'Search queries that resolve remote resources are not supported without authentication' }, 401);
+  if (resolve && !req.account)
+    return json(
+      { error: 'Search queries that resolve remote resources are not supported without authentication' },
+      401,
+    );
   const limit = limitOf(req, 20, 40);
   const accounts = type === null || type === 'accounts' ? await searchAccounts(ctx, q, resolve, limit) : [];
   const status = type === null || type === 'statuses' ? statusByUri(ctx, q.trim()) : undefined;
   const statuses = status && canSee(ctx, status, req.account) ? [serializeStatus(ctx, status, req.account)] : [];
   const tag = /^#?([\p{L}\p{N}_]+)$/u.exec(q.trim())?.[1];
-  const hashtags = (type === null || type === 'hashtags') && tag !== undefined
-    ? [{ name: tag, url: `${ctx.origin}/tags/${encodeURIComponent(tag)}`, history: [], following: false }] : [];
+  const hashtags =
+    (type === null || type === 'hashtags') && tag !== undefined
+      ? [{ name: tag, url: `${ctx.origin}/tags/${encodeURIComponent(tag)}`, history: [], following: false }]
+      : [];
   return json({ accounts: accounts.map((a) => serializeAccount(ctx, a)), statuses, hashtags });
 }
 
@@ -132,14 +166,32 @@ function relationships(ctx: Ctx, req: Req): Reply {
   const ids = [...req.query.getAll('id[]'), ...req.query.getAll('id')];
   const self = me(req);
   // Every seeded account follows every other one (README): the stand-in has no follow graph.
-  return json(ids.flatMap((id) => {
-    const a = accountById(ctx, id);
-    if (!a) return [];
-    const other = a.id !== self.id;
-    return [{ id: a.id, following: other, showing_reblogs: other, notifying: false, languages: null, followed_by: other,
-      blocking: false, blocked_by: false, muting: false, muting_notifications: false, requested: false, requested_by: false,
-      domain_blocking: false, endorsed: false, note: '' }];
-  }));
+  return json(
+    ids.flatMap((id) => {
+      const a = accountById(ctx, id);
+      if (!a) return [];
+      const other = a.id !== self.id;
+      return [
+        {
+          id: a.id,
+          following: other,
+          showing_reblogs: other,
+          notifying: false,
+          languages: null,
+          followed_by: other,
+          blocking: false,
+          blocked_by: false,
+          muting: false,
+          muting_notifications: false,
+          requested: false,
+          requested_by: false,
+          domain_blocking: false,
+          endorsed: false,
+          note: '',
+        },
+      ];
+    }),
+  );
 }
 
 function accountStatuses(ctx: Ctx, req: Req): Reply {
@@ -151,13 +203,29 @@ function accountStatuses(ctx: Ctx, req: Req): Reply {
     `SELECT * FROM statuses WHERE account_id = ? AND deleted_at IS NULL
      AND (? IS NULL OR CAST(id AS INTEGER) < CAST(? AS INTEGER)) AND (? IS NULL OR CAST(id AS INTEGER) > CAST(? AS INTEGER))
      ORDER BY CAST(id AS INTEGER) DESC LIMIT 200`,
-    [a.id, p.maxId, p.maxId, p.sinceId ?? p.minId, p.sinceId ?? p.minId]);
+    [a.id, p.maxId, p.maxId, p.sinceId ?? p.minId, p.sinceId ?? p.minId],
+  );
   const excludeReplies = req.query.get('exclude_replies') === 'true';
   const excludeDirect = req.query.get('exclude_direct') === 'true';
-  const list = rows.map(rowToStatus)
-    .filter((s) => canSee(ctx, s, req.account) && !(excludeReplies && s.inReplyToId !== null) && !(excludeDirect && s.visibility === 'direct'))
+  const list = rows
+    .map(rowToStatus)
+    .filter(
+      (s) =>
+        canSee(ctx, s, req.account) &&
+        !(excludeReplies && s.inReplyToId !== null) &&
+        !(excludeDirect && s.visibility === 'direct'),
+    )
     .slice(0, p.limit);
-  return json(list.map((s) => serializeStatus(ctx, s, req.account)), 200, linkHeader(ctx, req.path, req.query, list.map((s) => s.id)));
+  return json(
+    list.map((s) => serializeStatus(ctx, s, req.account)),
+    200,
+    linkHeader(
+      ctx,
+      req.path,
+      req.query,
+      list.map((s) => s.id),
+    ),
+  );
 }
 
 export function accountRoutes(r: Router): void {
@@ -166,19 +234,31 @@ export function accountRoutes(r: Router): void {
   r.add('GET', '/api/v1/accounts/lookup', lookup, 'optional');
   r.add('GET', '/api/v1/accounts/search', accountsSearch);
   r.add('GET', '/api/v1/accounts/relationships', relationships);
-  r.add('GET', '/api/v1/accounts/familiar_followers', (_ctx, req) => json(req.query.getAll('id[]').map((id) => ({ id, accounts: [] }))));
+  r.add('GET', '/api/v1/accounts/familiar_followers', (_ctx, req) =>
+    json(req.query.getAll('id[]').map((id) => ({ id, accounts: [] }))),
+  );
   r.add('GET', '/api/v2/search', v2Search, 'optional');
-  r.add('GET', '/api/v1/accounts/:id', (ctx, req) => {
-    const a = accountById(ctx, req.params.id ?? '');
-    return a ? json(serializeAccount(ctx, a)) : notFound();
-  }, 'optional');
+  r.add(
+    'GET',
+    '/api/v1/accounts/:id',
+    (ctx, req) => {
+      const a = accountById(ctx, req.params.id ?? '');
+      return a ? json(serializeAccount(ctx, a)) : notFound();
+    },
+    'optional',
+  );
   r.add('GET', '/api/v1/accounts/:id/statuses', accountStatuses, 'optional');
   for (const list of ['followers', 'following']) {
-    r.add('GET', `/api/v1/accounts/:id/${list}`, (ctx, req) => {
-      const a = accountById(ctx, req.params.id ?? '');
-      if (!a) return notFound();
-      const others = ctx.db.all('SELECT * FROM accounts WHERE domain IS NULL AND id != ?', [a.id]).map(rowToAccount);
-      return json(isLocal(a) ? others.map((o) => serializeAccount(ctx, o)) : []);
-    }, 'optional');
+    r.add(
+      'GET',
+      `/api/v1/accounts/:id/${list}`,
+      (ctx, req) => {
+        const a = accountById(ctx, req.params.id ?? '');
+        if (!a) return notFound();
+        const others = ctx.db.all('SELECT * FROM accounts WHERE domain IS NULL AND id != ?', [a.id]).map(rowToAccount);
+        return json(isLocal(a) ? others.map((o) => serializeAccount(ctx, o)) : []);
+      },
+      'optional',
+    );
   }
 }

@@ -27,7 +27,8 @@ async function create(ctx: Ctx, req: Req): Promise<Reply> {
   const locks = idempotencyLocks.get(ctx) ?? new Set<string>();
   idempotencyLocks.set(ctx, locks);
   const lock = `${author.id}:${key}`;
-  if (locks.has(lock)) return json({ error: 'There was a temporary problem serving your request, please try again' }, 503);
+  if (locks.has(lock))
+    return json({ error: 'There was a temporary problem serving your request, please try again' }, 503);
   locks.add(lock);
   try {
     return await createLocked(ctx, req, author, key);
@@ -46,20 +47,28 @@ async function createLocked(ctx: Ctx, req: Req, author: Account, key: string | n
   if (behaviour.mode === 'fake-success') {
     // A lying server: a plausible answer, nothing stored or delivered.
     const s = unsavedStatus(ctx, plan.value);
-    return json(serializeStatus(ctx, s, author, { unsaved: { mentions: plan.value.mentions.accounts, tags: plan.value.tags } }));
+    return json(
+      serializeStatus(ctx, s, author, { unsaved: { mentions: plan.value.mentions.accounts, tags: plan.value.tags } }),
+    );
   }
   let toStore = plan.value;
   if (behaviour.mode === 'rewrite') {
     const extra = behaviour.mentionAccountId === undefined ? undefined : accountById(ctx, behaviour.mentionAccountId);
     let accounts = behaviour.dropMentions ? [] : toStore.mentions.accounts;
     if (extra && !accounts.some((a) => a.id === extra.id)) accounts = [...accounts, extra];
-    toStore = { ...toStore, params: { ...toStore.params, visibility: behaviour.visibility ?? toStore.params.visibility }, mentions: { ...toStore.mentions, accounts } };
+    toStore = {
+      ...toStore,
+      params: { ...toStore.params, visibility: behaviour.visibility ?? toStore.params.visibility },
+      mentions: { ...toStore.mentions, accounts },
+    };
   }
   const r = storeStatus(ctx, toStore, key);
   if (!r.ok) return fail(r);
   if (behaviour.mode === 'rewrite' && behaviour.answer === 'requested') {
     // The lie covers its tracks: the answer says what the client asked for.
-    const shown = serializeStatus(ctx, r.value, author, { unsaved: { mentions: plan.value.mentions.accounts, tags: plan.value.tags } });
+    const shown = serializeStatus(ctx, r.value, author, {
+      unsaved: { mentions: plan.value.mentions.accounts, tags: plan.value.tags },
+    });
     // A direct status has no `pinned` key (not pinnable).
     if (plan.value.params.visibility === 'direct') delete shown.pinned;
     return json({ ...shown, visibility: plan.value.params.visibility });
@@ -90,37 +99,63 @@ function context(ctx: Ctx, req: Req): Reply {
 /** Keyset pagination over a snowflake column, newest first; min_id pages upward from the cursor. */
 function page(rows: Row[], col: string, p: ReturnType<typeof pageParams>): Row[] {
   const id = (r: Row): bigint => BigInt(str(r, col) || '0');
-  let list = rows.filter((r) => (p.maxId === null || id(r) < BigInt(p.maxId)) && (p.sinceId === null || id(r) > BigInt(p.sinceId)));
+  let list = rows.filter(
+    (r) => (p.maxId === null || id(r) < BigInt(p.maxId)) && (p.sinceId === null || id(r) > BigInt(p.sinceId)),
+  );
   list.sort((a, b) => (id(a) < id(b) ? 1 : id(a) > id(b) ? -1 : 0));
   if (p.minId !== null) {
     const min = BigInt(p.minId);
-    list = list.filter((r) => id(r) > min).reverse().slice(0, p.limit).reverse();
+    list = list
+      .filter((r) => id(r) > min)
+      .reverse()
+      .slice(0, p.limit)
+      .reverse();
   }
   return list.slice(0, p.limit);
 }
 
 function homeTimeline(ctx: Ctx, req: Req): Reply {
   const a = me(req);
-  const rows = ctx.db.all('SELECT s.* FROM home_feed h JOIN statuses s ON s.id = h.status_id WHERE h.account_id = ? AND s.deleted_at IS NULL', [a.id]);
+  const rows = ctx.db.all(
+    'SELECT s.* FROM home_feed h JOIN statuses s ON s.id = h.status_id WHERE h.account_id = ? AND s.deleted_at IS NULL',
+    [a.id],
+  );
   const list = page(rows, 'id', pageParams(req.query)).map(rowToStatus);
-  return json(list.map((s) => serializeStatus(ctx, s, a)), 200, linkHeader(ctx, req.path, req.query, list.map((s) => s.id)));
+  return json(
+    list.map((s) => serializeStatus(ctx, s, a)),
+    200,
+    linkHeader(
+      ctx,
+      req.path,
+      req.query,
+      list.map((s) => s.id),
+    ),
+  );
 }
 
 function conversations(ctx: Ctx, req: Req): Reply {
   const a = me(req);
-  const rows = ctx.db.all('SELECT * FROM account_conversations WHERE account_id = ? AND last_status_id IS NOT NULL', [a.id]);
+  const rows = ctx.db.all('SELECT * FROM account_conversations WHERE account_id = ? AND last_status_id IS NOT NULL', [
+    a.id,
+  ]);
   const params = pageParams(req.query);
   const list = page(rows, 'last_status_id', params);
   // Paginated by last_status_id, as ConversationsController does; `next` only while a page is full
   // (records_continue?), so a client following it stops at the end.
   const ids = list.map((r) => str(r, 'last_status_id'));
-  return json(list.map((r) => serializeConversation(ctx, r, a)), 200,
-    linkHeader(ctx, req.path, req.query, ids, list.length === params.limit ? {} : { next: null }));
+  return json(
+    list.map((r) => serializeConversation(ctx, r, a)),
+    200,
+    linkHeader(ctx, req.path, req.query, ids, list.length === params.limit ? {} : { next: null }),
+  );
 }
 
 function conversationAction(ctx: Ctx, req: Req, action: 'read' | 'unread' | 'delete'): Reply {
   const a = me(req);
-  const row = ctx.db.get('SELECT * FROM account_conversations WHERE id = ? AND account_id = ?', [req.params.id ?? '', a.id]);
+  const row = ctx.db.get('SELECT * FROM account_conversations WHERE id = ? AND account_id = ?', [
+    req.params.id ?? '',
+    a.id,
+  ]);
   if (!row) return notFound();
   if (action === 'delete') {
     ctx.db.run('DELETE FROM account_conversations WHERE id = ?', [str(row, 'id')]);
@@ -136,16 +171,30 @@ function notificationRows(ctx: Ctx, req: Req): Row[] {
   const types = [...req.query.getAll('types[]'), ...req.query.getAll('types')];
   const exclude = [...req.query.getAll('exclude_types[]'), ...req.query.getAll('exclude_types')];
   const from = req.query.get('account_id');
-  return ctx.db.all('SELECT * FROM notifications WHERE account_id = ?', [a.id])
-    .filter((r) => (types.length === 0 || types.includes(str(r, 'type'))) && !exclude.includes(str(r, 'type')) &&
-      (from === null || str(r, 'from_account_id') === from));
+  return ctx.db
+    .all('SELECT * FROM notifications WHERE account_id = ?', [a.id])
+    .filter(
+      (r) =>
+        (types.length === 0 || types.includes(str(r, 'type'))) &&
+        !exclude.includes(str(r, 'type')) &&
+        (from === null || str(r, 'from_account_id') === from),
+    );
 }
 
 function notificationsV1(ctx: Ctx, req: Req): Reply {
   const a = me(req);
   const list = page(notificationRows(ctx, req), 'id', pageParams(req.query, 40, 80));
   const out = list.flatMap((r) => serializeNotification(ctx, r, a) ?? []);
-  return json(out, 200, linkHeader(ctx, req.path, req.query, list.map((r) => str(r, 'id'))));
+  return json(
+    out,
+    200,
+    linkHeader(
+      ctx,
+      req.path,
+      req.query,
+      list.map((r) => str(r, 'id')),
+    ),
+  );
 }
 
 /** Grouped notifications (4.3+). Mentions are never grouped: group_key "ungrouped-<id>". */
@@ -162,14 +211,30 @@ function notificationsV2(ctx: Ctx, req: Req): Reply {
     accounts.set(from.id, serializeAccount(ctx, from));
     if (s) statuses.set(s.id, serializeStatus(ctx, s, a));
     const id = str(r, 'id');
-    return [{
-      group_key: `ungrouped-${id}`, notifications_count: 1, type: str(r, 'type'), most_recent_notification_id: id,
-      page_min_id: id, page_max_id: id, latest_page_notification_at: str(r, 'created_at'), sample_account_ids: [from.id],
-      ...(s ? { status_id: s.id } : {}),
-    }];
+    return [
+      {
+        group_key: `ungrouped-${id}`,
+        notifications_count: 1,
+        type: str(r, 'type'),
+        most_recent_notification_id: id,
+        page_min_id: id,
+        page_max_id: id,
+        latest_page_notification_at: str(r, 'created_at'),
+        sample_account_ids: [from.id],
+        ...(s ? { status_id: s.id } : {}),
+      },
+    ];
   });
-  return json({ accounts: [...accounts.values()], statuses: [...statuses.values()], notification_groups: groups }, 200,
-    linkHeader(ctx, req.path, req.query, list.map((r) => str(r, 'id'))));
+  return json(
+    { accounts: [...accounts.values()], statuses: [...statuses.values()], notification_groups: groups },
+    200,
+    linkHeader(
+      ctx,
+      req.path,
+      req.query,
+      list.map((r) => str(r, 'id')),
+    ),
+  );
 }
 
 function markersGet(ctx: Ctx, req: Req): Reply {
@@ -190,9 +255,11 @@ function markersPost(ctx: Ctx, req: Req): Reply {
     const v = req.body[t];
     const id = typeof v === 'object' && v !== null ? (v as Record<string, unknown>).last_read_id : undefined;
     if (typeof id !== 'string' && typeof id !== 'number') continue;
-    ctx.db.run(`INSERT INTO markers (account_id, timeline, last_read_id, version, updated_at) VALUES (?,?,?,1,?)
+    ctx.db.run(
+      `INSERT INTO markers (account_id, timeline, last_read_id, version, updated_at) VALUES (?,?,?,1,?)
       ON CONFLICT(account_id, timeline) DO UPDATE SET last_read_id = excluded.last_read_id, version = version + 1, updated_at = excluded.updated_at`,
-    [a.id, t, String(id), nowIso()]);
+      [a.id, t, String(id), nowIso()],
+    );
   }
   return markersGet(ctx, { ...req, query: new URLSearchParams() });
 }
@@ -200,8 +267,11 @@ function markersPost(ctx: Ctx, req: Req): Reply {
 function stream(ctx: Ctx, req: Req, name: 'user' | 'direct'): Reply {
   const a = me(req);
   req.res.writeHead(200, {
-    'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive',
-    'access-control-allow-origin': '*', 'x-accel-buffering': 'no',
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'access-control-allow-origin': '*',
+    'x-accel-buffering': 'no',
   });
   const untrack = ctx.hub.trackToken(bearer(req.raw, req.query), () => req.res.end());
   req.res.on('close', untrack);
@@ -223,14 +293,30 @@ export function statusRoutes(r: Router): void {
     return res.ok ? json(res.value) : fail(res);
   });
   // Edit history is not kept: the current version is the only entry (README).
-  r.add('GET', '/api/v1/statuses/:id/history', (ctx, req) => {
-    const s = statusById(ctx, req.params.id ?? '');
-    if (!s || !canSee(ctx, s, req.account)) return notFound();
-    const json0 = serializeStatus(ctx, s, req.account);
-    return json([{ content: s.content, spoiler_text: s.spoilerText, sensitive: s.sensitive, created_at: s.editedAt ?? s.createdAt,
-      account: json0.account, poll: null, media_attachments: [], emojis: [] }]);
-  }, 'optional');
-  for (const action of ['favourited_by', 'reblogged_by']) r.add('GET', `/api/v1/statuses/:id/${action}`, () => json([]), 'optional');
+  r.add(
+    'GET',
+    '/api/v1/statuses/:id/history',
+    (ctx, req) => {
+      const s = statusById(ctx, req.params.id ?? '');
+      if (!s || !canSee(ctx, s, req.account)) return notFound();
+      const json0 = serializeStatus(ctx, s, req.account);
+      return json([
+        {
+          content: s.content,
+          spoiler_text: s.spoilerText,
+          sensitive: s.sensitive,
+          created_at: s.editedAt ?? s.createdAt,
+          account: json0.account,
+          poll: null,
+          media_attachments: [],
+          emojis: [],
+        },
+      ]);
+    },
+    'optional',
+  );
+  for (const action of ['favourited_by', 'reblogged_by'])
+    r.add('GET', `/api/v1/statuses/:id/${action}`, () => json([]), 'optional');
   r.add('GET', '/api/v1/timelines/home', homeTimeline);
   r.add('GET', '/api/v1/conversations', conversations);
   r.add('POST', '/api/v1/conversations/:id/read', (ctx, req) => conversationAction(ctx, req, 'read'));
@@ -241,7 +327,10 @@ export function statusRoutes(r: Router): void {
   r.add('GET', '/api/v1/notifications/unread_count', (ctx, req) => json({ count: notificationRows(ctx, req).length }));
   r.add('GET', '/api/v2/notifications/unread_count', (ctx, req) => json({ count: notificationRows(ctx, req).length }));
   r.add('GET', '/api/v1/notifications/:id', (ctx, req) => {
-    const row = ctx.db.get('SELECT * FROM notifications WHERE id = ? AND account_id = ?', [req.params.id ?? '', me(req).id]);
+    const row = ctx.db.get('SELECT * FROM notifications WHERE id = ? AND account_id = ?', [
+      req.params.id ?? '',
+      me(req).id,
+    ]);
     const n = row ? serializeNotification(ctx, row, me(req)) : undefined;
     return n ? json(n) : notFound();
   });

@@ -5,7 +5,10 @@ import type { StreamHub } from './streaming.ts';
 import type { Outbox } from './outbox.ts';
 import type { AdversaryState } from './adversary-state.ts';
 
-export interface HostileScript { code: string; position: 'before' | 'after' | 'both' }
+export interface HostileScript {
+  code: string;
+  position: 'before' | 'after' | 'both';
+}
 
 export interface Ctx {
   /** Account domain (LOCAL_DOMAIN), e.g. a.test. */

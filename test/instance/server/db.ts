@@ -137,7 +137,10 @@ export class Db {
   /** Columns added after a data dir may have been created (`npm run instance` reuses it). */
   private migrate(): void {
     const have = new Set((this.raw.all('PRAGMA table_info(statuses)') as Row[]).map((r) => String(r.name)));
-    for (const [col, def] of [['media_count', 'INTEGER NOT NULL DEFAULT 0'], ['card', 'INTEGER NOT NULL DEFAULT 0']] as const) {
+    for (const [col, def] of [
+      ['media_count', 'INTEGER NOT NULL DEFAULT 0'],
+      ['card', 'INTEGER NOT NULL DEFAULT 0'],
+    ] as const) {
       if (!have.has(col)) this.raw.exec(`ALTER TABLE statuses ADD COLUMN ${col} ${def}`);
     }
     const settings = new Set((this.raw.all('PRAGMA table_info(user_settings)') as Row[]).map((r) => String(r.name)));

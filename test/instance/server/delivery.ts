@@ -7,7 +7,9 @@ import { accountById, isLocal, serializeAccount, type Account } from './accounts
 import { mentionedAccounts, serializeStatus, statusById, type Status } from './statuses.ts';
 
 function localAccounts(ctx: Ctx): Account[] {
-  return ctx.db.all('SELECT id FROM accounts WHERE domain IS NULL ORDER BY id').flatMap((r) => accountById(ctx, str(r, 'id')) ?? []);
+  return ctx.db
+    .all('SELECT id FROM accounts WHERE domain IS NULL ORDER BY id')
+    .flatMap((r) => accountById(ctx, str(r, 'id')) ?? []);
 }
 
 function pushHome(ctx: Ctx, account: Account, s: Status): void {
@@ -32,8 +34,10 @@ export function serializeNotification(ctx: Ctx, row: Row, viewer: Account): Reco
 
 function notifyMention(ctx: Ctx, account: Account, s: Status): void {
   const id = ctx.ids.next();
-  ctx.db.run('INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at) VALUES (?,?,?,?,?,?)',
-    [id, account.id, s.accountId, 'mention', s.id, nowIso()]);
+  ctx.db.run(
+    'INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at) VALUES (?,?,?,?,?,?)',
+    [id, account.id, s.accountId, 'mention', s.id, nowIso()],
+  );
   const row = ctx.db.get('SELECT * FROM notifications WHERE id = ?', [id]);
   const json = row ? serializeNotification(ctx, row, account) : undefined;
   if (json) ctx.hub.emit(account.id, 'user', 'notification', JSON.stringify(json));
@@ -76,19 +80,27 @@ function addToConversation(ctx: Ctx, account: Account, s: Status, participants: 
   if (s.conversationId === null) return;
   const others = [...new Set(participants.map((p) => p.id).filter((id) => id !== account.id))].sort();
   const key = JSON.stringify(others);
-  const existing = ctx.db.get('SELECT * FROM account_conversations WHERE account_id = ? AND conversation_id = ? AND participant_ids = ?',
-    [account.id, s.conversationId, key]);
+  const existing = ctx.db.get(
+    'SELECT * FROM account_conversations WHERE account_id = ? AND conversation_id = ? AND participant_ids = ?',
+    [account.id, s.conversationId, key],
+  );
   const unread = account.id === s.accountId ? 0 : 1;
   let rowId: string;
   if (existing) {
     rowId = str(existing, 'id');
     const ids = [...new Set([...parseIds(str(existing, 'status_ids')), s.id])];
-    ctx.db.run('UPDATE account_conversations SET status_ids = ?, last_status_id = ?, unread = ? WHERE id = ?',
-      [JSON.stringify(ids), maxId(ids), unread, rowId]);
+    ctx.db.run('UPDATE account_conversations SET status_ids = ?, last_status_id = ?, unread = ? WHERE id = ?', [
+      JSON.stringify(ids),
+      maxId(ids),
+      unread,
+      rowId,
+    ]);
   } else {
     rowId = ctx.ids.next();
-    ctx.db.run('INSERT INTO account_conversations (id, account_id, conversation_id, participant_ids, status_ids, last_status_id, unread) VALUES (?,?,?,?,?,?,?)',
-      [rowId, account.id, s.conversationId, key, JSON.stringify([s.id]), s.id, unread]);
+    ctx.db.run(
+      'INSERT INTO account_conversations (id, account_id, conversation_id, participant_ids, status_ids, last_status_id, unread) VALUES (?,?,?,?,?,?,?)',
+      [rowId, account.id, s.conversationId, key, JSON.stringify([s.id]), s.id, unread],
+    );
   }
   emitConversation(ctx, rowId, account);
 }
@@ -123,7 +135,9 @@ export function fanOut(ctx: Ctx, s: Status, opts: FanOutOptions = {}): void {
 }
 
 function holders(ctx: Ctx, statusId: string): Account[] {
-  return ctx.db.all('SELECT account_id FROM home_feed WHERE status_id = ?', [statusId]).flatMap((r) => accountById(ctx, str(r, 'account_id')) ?? []);
+  return ctx.db
+    .all('SELECT account_id FROM home_feed WHERE status_id = ?', [statusId])
+    .flatMap((r) => accountById(ctx, str(r, 'account_id')) ?? []);
 }
 
 /** After an edit: `status.update` to every local account that has the status in its home feed. */
@@ -147,9 +161,12 @@ export function fanOutDelete(ctx: Ctx, statusId: string): void {
       ctx.db.run('DELETE FROM account_conversations WHERE id = ?', [rowId]);
       continue;
     }
-    ctx.db.run('UPDATE account_conversations SET status_ids = ?, last_status_id = ? WHERE id = ?', [JSON.stringify(rest), maxId(rest), rowId]);
+    ctx.db.run('UPDATE account_conversations SET status_ids = ?, last_status_id = ? WHERE id = ?', [
+      JSON.stringify(rest),
+      maxId(rest),
+      rowId,
+    ]);
     const owner = accountById(ctx, str(row, 'account_id'));
     if (owner) emitConversation(ctx, rowId, owner);
   }
 }
-

@@ -17,7 +17,10 @@ import { AdversaryClient } from './adversary-client.ts';
 import { WEB_DIST } from './web.ts';
 import { newAdversaryState } from './adversary-state.ts';
 
-export interface InstanceSpec { domain: string; users: string[] }
+export interface InstanceSpec {
+  domain: string;
+  users: string[];
+}
 
 export interface StartOptions {
   dataDir: string;
@@ -35,7 +38,11 @@ export interface StartOptions {
   buildWeb?: boolean;
 }
 
-export interface UserInfo { id: string; token: string; acct: string }
+export interface UserInfo {
+  id: string;
+  token: string;
+  acct: string;
+}
 
 export interface Instance {
   domain: string;
@@ -51,7 +58,10 @@ export interface Instance {
   ctx: Ctx;
 }
 
-export interface Federation { instances: Record<string, Instance>; stop(): Promise<void> }
+export interface Federation {
+  instances: Record<string, Instance>;
+  stop(): Promise<void>;
+}
 
 export const DEFAULT_INSTANCES: InstanceSpec[] = [
   { domain: 'a.test', users: ['alice', 'carol'] },
@@ -81,8 +91,14 @@ async function deliver(ctx: Ctx, d: Delivery): Promise<DeliveryResult> {
   const body = JSON.stringify(d.activity);
   try {
     const res = await fetch(`${origin}/inbox`, {
-      method: 'POST', body, signal: AbortSignal.timeout(10_000),
-      headers: { 'content-type': 'application/activity+json', 'x-hush-federation-domain': ctx.domain, 'x-hush-federation-signature': signDelivery(ctx.secret, ctx.domain, body) },
+      method: 'POST',
+      body,
+      signal: AbortSignal.timeout(10_000),
+      headers: {
+        'content-type': 'application/activity+json',
+        'x-hush-federation-domain': ctx.domain,
+        'x-hush-federation-signature': signDelivery(ctx.secret, ctx.domain, body),
+      },
     });
     await res.text();
     return res.ok ? { ok: true, status: res.status } : { ok: false, error: `HTTP ${res.status}` };
@@ -110,9 +126,21 @@ export async function startFederation(opts: StartOptions): Promise<Federation> {
     for (const [i, spec] of specs.entries()) {
       const dbPath = join(opts.dataDir, `${spec.domain}.db`);
       const ctx: Ctx = {
-        domain: spec.domain, origin: '', db: new Db(dbPath), ids: new SnowflakeIds(), hub: new StreamHub(),
-        settings: { maxCharacters: opts.maxCharacters ?? 500, defaultMaxCharacters: opts.maxCharacters ?? 500, uiVersion: opts.uiVersion ?? '4.8.0', hostileScript: null },
-        peers, secret, outbox: new Outbox(() => Promise.resolve({ ok: false, error: 'not started' })), sessions: new Map(),
+        domain: spec.domain,
+        origin: '',
+        db: new Db(dbPath),
+        ids: new SnowflakeIds(),
+        hub: new StreamHub(),
+        settings: {
+          maxCharacters: opts.maxCharacters ?? 500,
+          defaultMaxCharacters: opts.maxCharacters ?? 500,
+          uiVersion: opts.uiVersion ?? '4.8.0',
+          hostileScript: null,
+        },
+        peers,
+        secret,
+        outbox: new Outbox(() => Promise.resolve({ ok: false, error: 'not started' })),
+        sessions: new Map(),
         adversary: newAdversaryState(),
       };
       ctx.outbox = new Outbox((d) => deliver(ctx, d));
@@ -136,12 +164,19 @@ export async function startFederation(opts: StartOptions): Promise<Federation> {
     refreshLocalUris(ctx);
     const users: Record<string, UserInfo> = {};
     for (const username of spec.users) {
-      const a = accountByAcct(ctx, username, null) ?? createLocalAccount(ctx, username, randomBytes(32).toString('base64url'));
+      const a =
+        accountByAcct(ctx, username, null) ?? createLocalAccount(ctx, username, randomBytes(32).toString('base64url'));
       users[username] = { id: a.id, token: a.token ?? '', acct: `${username}@${spec.domain}` };
     }
     instances[spec.domain] = {
-      domain: spec.domain, origin: ctx.origin, adminOrigin, dbPath: ctx.db.path, users,
-      setUiVersion: (v) => { ctx.settings.uiVersion = v; },
+      domain: spec.domain,
+      origin: ctx.origin,
+      adminOrigin,
+      dbPath: ctx.db.path,
+      users,
+      setUiVersion: (v) => {
+        ctx.settings.uiVersion = v;
+      },
       adversary: new AdversaryClient(adminOrigin),
       deliveriesSettled: () => ctx.outbox.idle(),
       ctx,
@@ -154,10 +189,15 @@ export async function startFederation(opts: StartOptions): Promise<Federation> {
         ctx.hub.close();
         if (federationOrigins.get(ctx.domain) === ctx.origin) federationOrigins.delete(ctx.domain);
       }
-      await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
-        s.closeAllConnections();
-        s.close(() => resolve());
-      })));
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.closeAllConnections();
+              s.close(() => resolve());
+            }),
+        ),
+      );
       for (const { ctx } of built) ctx.db.close();
     },
   };

@@ -30,9 +30,19 @@ export interface Reply {
 export type Handler = (ctx: Ctx, req: Req) => Reply | Promise<Reply>;
 export type Auth = 'none' | 'optional' | 'required';
 
-export interface Route { method: string; pattern: string; parts: string[]; handler: Handler; auth: Auth }
+export interface Route {
+  method: string;
+  pattern: string;
+  parts: string[];
+  handler: Handler;
+  auth: Auth;
+}
 
-export const json = (value: unknown, status = 200, headers?: Record<string, string>): Reply => ({ status, json: value, ...(headers ? { headers } : {}) });
+export const json = (value: unknown, status = 200, headers?: Record<string, string>): Reply => ({
+  status,
+  json: value,
+  ...(headers ? { headers } : {}),
+});
 export const fail = (e: ApiError): Reply => ({ status: e.status, json: e.body });
 export const notFound = (): Reply => json({ error: 'Record not found' }, 404);
 
@@ -129,7 +139,11 @@ function parseMultipart(body: string, boundary: string): Record<string, unknown>
 }
 
 /** JSON, form-urlencoded or multipart text fields into one params object (as Rails does). */
-export function parseParams(contentType: string, raw: string, query: URLSearchParams): Record<string, unknown> | undefined {
+export function parseParams(
+  contentType: string,
+  raw: string,
+  query: URLSearchParams,
+): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of query) setNested(out, k, v);
   if (raw === '') return out;
@@ -157,13 +171,22 @@ export function authenticate(ctx: Ctx, req: IncomingMessage, query: URLSearchPar
 }
 
 /** RFC 8288 Link header with Mastodon's max_id (next, older) and min_id (prev, newer) cursors. */
-export function linkHeader(ctx: Ctx, path: string, query: URLSearchParams, ids: string[], cursor?: { next?: string | null; prev?: string }): Record<string, string> {
+export function linkHeader(
+  ctx: Ctx,
+  path: string,
+  query: URLSearchParams,
+  ids: string[],
+  cursor?: { next?: string | null; prev?: string },
+): Record<string, string> {
   if (ids.length === 0) return {};
-  const next = cursor?.next === null ? null : cursor?.next ?? ids[ids.length - 1];
+  const next = cursor?.next === null ? null : (cursor?.next ?? ids[ids.length - 1]);
   const prev = cursor?.prev ?? ids[0];
   const make = (key: 'max_id' | 'min_id', id: string | undefined): string => {
     const q = new URLSearchParams(query);
-    q.delete('max_id'); q.delete('min_id'); q.delete('since_id'); q.delete('access_token');
+    q.delete('max_id');
+    q.delete('min_id');
+    q.delete('since_id');
+    q.delete('access_token');
     q.set(key, id ?? '');
     return `<${ctx.origin}${path}?${q.toString()}>`;
   };
@@ -171,13 +194,22 @@ export function linkHeader(ctx: Ctx, path: string, query: URLSearchParams, ids: 
   return { link: next === null ? prevLink : `${make('max_id', next)}; rel="next", ${prevLink}` };
 }
 
-export function pageParams(query: URLSearchParams, defaultLimit = 20, maxLimit = 40): { limit: number; maxId: string | null; sinceId: string | null; minId: string | null } {
+export function pageParams(
+  query: URLSearchParams,
+  defaultLimit = 20,
+  maxLimit = 40,
+): { limit: number; maxId: string | null; sinceId: string | null; minId: string | null } {
   const n = Number.parseInt(query.get('limit') ?? '', 10);
   const id = (k: string): string | null => {
     const v = query.get(k);
     return v !== null && /^[0-9]{1,20}$/.test(v) ? v : null;
   };
-  return { limit: Number.isFinite(n) && n > 0 ? Math.min(n, maxLimit) : defaultLimit, maxId: id('max_id'), sinceId: id('since_id'), minId: id('min_id') };
+  return {
+    limit: Number.isFinite(n) && n > 0 ? Math.min(n, maxLimit) : defaultLimit,
+    maxId: id('max_id'),
+    sinceId: id('since_id'),
+    minId: id('min_id'),
+  };
 }
 
 export type { Account };

@@ -55,10 +55,26 @@ async function create(ctx: Ctx, author: Account, note: NoteObject): Promise<Inbo
     ctx.db.run(
       `INSERT INTO statuses (id, account_id, uri, url, text, content, spoiler_text, sensitive, visibility, language,
         in_reply_to_id, in_reply_to_account_id, conversation_id, local, created_at, edited_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?)`,
-      [id, author.id, note.id, note.url, note.content, sanitizeHtml(note.content), note.spoilerText, note.sensitive ? 1 : 0, note.visibility,
-        note.language, parent?.id ?? null, parent?.accountId ?? null, conversationId, note.published, note.updated],
+      [
+        id,
+        author.id,
+        note.id,
+        note.url,
+        note.content,
+        sanitizeHtml(note.content),
+        note.spoilerText,
+        note.sensitive ? 1 : 0,
+        note.visibility,
+        note.language,
+        parent?.id ?? null,
+        parent?.accountId ?? null,
+        conversationId,
+        note.published,
+        note.updated,
+      ],
     );
-    for (const a of mentions) ctx.db.run('INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)', [id, a.id]);
+    for (const a of mentions)
+      ctx.db.run('INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)', [id, a.id]);
     for (const t of note.tags) ctx.db.run('INSERT OR IGNORE INTO tags (status_id, name) VALUES (?, ?)', [id, t]);
   });
   const s = statusByUri(ctx, note.id);
@@ -71,8 +87,14 @@ function update(ctx: Ctx, author: Account, note: NoteObject): InboxResult {
   // Mastodon ignores an Update of a status it never received (and still answers 202).
   if (!s || s.deletedAt !== null) return { ok: true, status: 202 };
   if (s.accountId !== author.id) return { ok: false, status: 403, error: 'not the author' };
-  ctx.db.run('UPDATE statuses SET text = ?, content = ?, spoiler_text = ?, sensitive = ?, edited_at = ? WHERE id = ?',
-    [note.content, sanitizeHtml(note.content), note.spoilerText, note.sensitive ? 1 : 0, note.updated ?? nowIso(), s.id]);
+  ctx.db.run('UPDATE statuses SET text = ?, content = ?, spoiler_text = ?, sensitive = ?, edited_at = ? WHERE id = ?', [
+    note.content,
+    sanitizeHtml(note.content),
+    note.spoilerText,
+    note.sensitive ? 1 : 0,
+    note.updated ?? nowIso(),
+    s.id,
+  ]);
   const updated = statusByUri(ctx, note.id);
   if (updated) fanOutUpdate(ctx, updated);
   return { ok: true, status: 202 };
@@ -100,11 +122,15 @@ export async function receive(ctx: Ctx, fromDomain: string, signature: string, b
   const parsed = parseActivity(json);
   if (!parsed.ok) return { ok: false, status: 422, error: parsed.error };
   const activity = parsed.value;
-  if (!activity.actor.startsWith(`${origin}/`)) return { ok: false, status: 401, error: 'actor is not on the sender origin' };
+  if (!activity.actor.startsWith(`${origin}/`))
+    return { ok: false, status: 401, error: 'actor is not on the sender origin' };
   const objectUri = typeof activity.object === 'string' ? activity.object : activity.object.id;
-  if (!objectUri.startsWith(`${origin}/`)) return { ok: false, status: 401, error: 'object is not on the sender origin' };
+  if (!objectUri.startsWith(`${origin}/`))
+    return { ok: false, status: 401, error: 'object is not on the sender origin' };
   const actor = await resolveActorUri(ctx, activity.actor);
   if (!actor.ok) return { ok: false, status: 422, error: `cannot resolve actor: ${actor.error}` };
   if (activity.type === 'Delete') return remove(ctx, actor.account, activity.object);
-  return activity.type === 'Create' ? create(ctx, actor.account, activity.object) : update(ctx, actor.account, activity.object);
+  return activity.type === 'Create'
+    ? create(ctx, actor.account, activity.object)
+    : update(ctx, actor.account, activity.object);
 }

@@ -23,7 +23,8 @@ const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'POST, PUT, DELETE, GET, PATCH, OPTIONS',
   'access-control-allow-headers': 'Authorization, Content-Type, Idempotency-Key, X-CSRF-Token',
-  'access-control-expose-headers': 'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Idempotency-Key',
+  'access-control-expose-headers':
+    'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Idempotency-Key',
 };
 
 /**
@@ -31,7 +32,12 @@ const CORS = {
  * with `cut` only the body's first `cut` bytes are sent under the full Content-Length, then the
  * connection is closed (a truncated answer).
  */
-export function send(res: ServerResponse, r: Reply, pad?: { bytes: number; contentLength: boolean }, cut?: number): void {
+export function send(
+  res: ServerResponse,
+  r: Reply,
+  pad?: { bytes: number; contentLength: boolean },
+  cut?: number,
+): void {
   if (r.streaming) return;
   const headers: Record<string, string> = { ...r.headers };
   let body: string | Buffer = '';
@@ -71,7 +77,18 @@ async function api(ctx: Ctx, req: IncomingMessage, res: ServerResponse, url: URL
   if (raw === undefined) return { status: 413, json: { error: 'Request entity too large' }, headers: CORS };
   const body = parseParams(req.headers['content-type'] ?? '', raw, url.searchParams);
   if (!body) return { status: 400, json: { error: 'Error occurred while parsing request parameters.' }, headers: CORS };
-  const r: Req = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody: raw, params: found.params, account, raw: req, res };
+  const r: Req = {
+    method,
+    path: url.pathname,
+    query: url.searchParams,
+    headers: req.headers,
+    body,
+    rawBody: raw,
+    params: found.params,
+    account,
+    raw: req,
+    res,
+  };
   const reply = await found.route.handler(ctx, r);
   return { ...reply, headers: { ...CORS, ...reply.headers } };
 }
@@ -96,7 +113,15 @@ async function dispatch(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Pr
       const raw = await readBody(req, 100_000);
       if (raw === undefined) return { status: 413, json: { error: 'Request entity too large' } };
       body = parseParams(req.headers['content-type'] ?? '', raw, new URLSearchParams());
-      if (!body) return { status: 400, json: { error: 'invalid_request', error_description: 'The request is missing a required parameter, includes an unsupported parameter value, or is otherwise malformed.' } };
+      if (!body)
+        return {
+          status: 400,
+          json: {
+            error: 'invalid_request',
+            error_description:
+              'The request is missing a required parameter, includes an unsupported parameter value, or is otherwise malformed.',
+          },
+        };
     }
     const r = oauthDispatch(ctx, req, url, method, body);
     if (r) return r;
@@ -109,14 +134,21 @@ async function dispatch(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Pr
     const r = await receive(ctx, typeof from === 'string' ? from : '', typeof sig === 'string' ? sig : '', raw);
     return r.ok ? { status: r.status, json: {} } : { status: r.status, json: { error: r.error } };
   }
-  const cors = isPublicGetCorsPath(path) ? publicGetCors(req.headers.origin, method, headerOf(req, 'access-control-request-headers')) : {};
+  const cors = isPublicGetCorsPath(path)
+    ? publicGetCors(req.headers.origin, method, headerOf(req, 'access-control-request-headers'))
+    : {};
   if (method === 'OPTIONS' && isPublicGetCorsPath(path)) return { status: 200, body: '', headers: cors };
   if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: 'Method not allowed' };
   if (path === '/.well-known/webfinger') return withHeaders(webfinger(ctx, url), cors);
   const actorMatch = /^\/users\/([A-Za-z0-9_]+)$/.exec(path);
   if (actorMatch?.[1]) {
     const accept = req.headers.accept ?? '';
-    return withHeaders(/activity\+json|ld\+json/.test(accept) ? actor(ctx, actorMatch[1]) : { status: 302, headers: { location: `/@${actorMatch[1]}` } }, cors);
+    return withHeaders(
+      /activity\+json|ld\+json/.test(accept)
+        ? actor(ctx, actorMatch[1])
+        : { status: 302, headers: { location: `/@${actorMatch[1]}` } },
+      cors,
+    );
   }
   if (path.startsWith('/packs/')) return staticPack(ctx, path);
   if (/^\/(avatars|headers)\/original\/missing\.png$/.test(path)) return image();
@@ -151,17 +183,22 @@ export function createInstanceServer(ctx: Ctx): Server {
     const url = new URL(req.url ?? '/', ctx.origin);
     recordRequest(ctx, req, url, false);
     const rule = ruleFor(ctx, url.pathname);
-    faultBefore(rule, req, res).then((handled) => (handled ? undefined : dispatch(ctx, req, res))).then((r) => {
-      if (r === undefined) return;
-      ctx.db.flush(); // Whatever the client learns from this reply is already on disk.
-      send(res, r, paddingOf(rule), truncationOf(rule));
-    }, (e: unknown) => {
-      ctx.db.flush();
-      // A bug must not take the instance down; answer 500 as Rails would.
-      console.error(`[${ctx.domain}] ${req.method ?? ''} ${req.url ?? ''}:`, e);
-      if (!res.headersSent) send(res, { status: 500, json: { error: 'Internal server error' } });
-      else res.end();
-    });
+    faultBefore(rule, req, res)
+      .then((handled) => (handled ? undefined : dispatch(ctx, req, res)))
+      .then(
+        (r) => {
+          if (r === undefined) return;
+          ctx.db.flush(); // Whatever the client learns from this reply is already on disk.
+          send(res, r, paddingOf(rule), truncationOf(rule));
+        },
+        (e: unknown) => {
+          ctx.db.flush();
+          // A bug must not take the instance down; answer 500 as Rails would.
+          console.error(`[${ctx.domain}] ${req.method ?? ''} ${req.url ?? ''}:`, e);
+          if (!res.headersSent) send(res, { status: 500, json: { error: 'Internal server error' } });
+          else res.end();
+        },
+      );
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(ctx, req, socket, head));
   return server;

@@ -21,8 +21,14 @@ export function recordRequest(ctx: Ctx, req: IncomingMessage, url: URL, websocke
   const token = requestToken(req, url.searchParams);
   const account = token === '' ? undefined : accountByToken(ctx, token);
   logRequest(ctx.adversary, {
-    method: req.method ?? 'GET', path: url.pathname, query: url.search.replace(/^\?/, ''), time: Date.now(),
-    hasToken: token !== '', account: account?.username ?? null, websocket, origin: header(req, 'origin') ?? null,
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.search.replace(/^\?/, ''),
+    time: Date.now(),
+    hasToken: token !== '',
+    account: account?.username ?? null,
+    websocket,
+    origin: header(req, 'origin') ?? null,
   });
 }
 
@@ -36,7 +42,11 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * Before dispatch: 'down' answers 503, 'hang' never answers, 'reset' drops the connection (each
  * returns true: the request is handled); a delay waits, then dispatch goes on (false).
  */
-export async function faultBefore(rule: NetworkRule | undefined, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export async function faultBefore(
+  rule: NetworkRule | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
   const b = rule?.behaviour;
   if (b === undefined) return false;
   if (b === 'down') {
@@ -61,9 +71,13 @@ export async function faultBefore(rule: NetworkRule | undefined, req: IncomingMe
     // Mastodon's throttled response (config/initializers/rack_attack.rb): the limit, 0 remaining, the
     // end of the period as ISO 8601 with microseconds (`iso8601(6)`), and no Retry-After header.
     res.writeHead(429, {
-      'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*',
-      'access-control-expose-headers': 'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Idempotency-Key',
-      'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': new Date(end).toISOString().replace(/Z$/, '000Z'),
+      'content-type': 'application/json; charset=utf-8',
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers':
+        'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Idempotency-Key',
+      'x-ratelimit-limit': '300',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': new Date(end).toISOString().replace(/Z$/, '000Z'),
     });
     res.end(JSON.stringify({ error: 'Too many requests' }));
     return true;
@@ -71,8 +85,10 @@ export async function faultBefore(rule: NetworkRule | undefined, req: IncomingMe
   if ('respond' in b) {
     req.resume();
     res.writeHead(b.respond.status, {
-      'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*',
-      'access-control-expose-headers': 'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Idempotency-Key',
+      'content-type': 'application/json; charset=utf-8',
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers':
+        'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Idempotency-Key',
       ...b.respond.headers,
     });
     res.end(JSON.stringify(b.respond.body));
@@ -91,14 +107,22 @@ export function truncationOf(rule: NetworkRule | undefined): number | undefined 
 /** The size of padding a rule puts before the real body, or 0. */
 export function paddingOf(rule: NetworkRule | undefined): { bytes: number; contentLength: boolean } | undefined {
   const b = rule?.behaviour;
-  return typeof b === 'object' && 'hugeBytes' in b ? { bytes: b.hugeBytes, contentLength: b.contentLength !== false } : undefined;
+  return typeof b === 'object' && 'hugeBytes' in b
+    ? { bytes: b.hugeBytes, contentLength: b.contentLength !== false }
+    : undefined;
 }
 
 /**
  * Writes `bytes` spaces then `body`: JSON allows leading whitespace, so the answer stays the real
  * one to a parser that reads it all. Streamed in 64 KiB chunks, honouring backpressure.
  */
-export async function sendPadded(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer, pad: { bytes: number; contentLength: boolean }): Promise<void> {
+export async function sendPadded(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer,
+  pad: { bytes: number; contentLength: boolean },
+): Promise<void> {
   const buf = typeof body === 'string' ? Buffer.from(body) : body;
   const h: Record<string, string> = { ...headers };
   if (pad.contentLength) h['content-length'] = String(pad.bytes + buf.length);
@@ -110,7 +134,11 @@ export async function sendPadded(res: ServerResponse, status: number, headers: R
     left -= n;
     if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
       await new Promise<void>((resolve) => {
-        const done = (): void => { res.off('drain', done); res.off('close', done); resolve(); };
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
         res.on('drain', done);
         res.on('close', done);
       });

@@ -15,18 +15,58 @@ import { SESSION_COOKIE } from './web.ts';
 
 /** Every scope Mastodon knows (default `read`, the rest optional). `enforce_configured_scopes`. */
 export const KNOWN_SCOPES = new Set([
-  'profile', 'read', 'write', 'follow', 'push',
-  ...['accounts', 'blocks', 'bookmarks', 'collections', 'favourites', 'filters', 'follows', 'lists', 'mutes', 'notifications', 'search', 'statuses'].map((s) => `read:${s}`),
-  ...['accounts', 'blocks', 'bookmarks', 'collections', 'conversations', 'favourites', 'filters', 'follows', 'lists', 'media', 'mutes', 'notifications', 'reports', 'statuses'].map((s) => `write:${s}`),
-  'admin:read', 'admin:write',
-  ...['accounts', 'reports', 'domain_allows', 'domain_blocks', 'ip_blocks', 'email_domain_blocks', 'canonical_email_blocks'].flatMap((s) => [`admin:read:${s}`, `admin:write:${s}`]),
+  'profile',
+  'read',
+  'write',
+  'follow',
+  'push',
+  ...[
+    'accounts',
+    'blocks',
+    'bookmarks',
+    'collections',
+    'favourites',
+    'filters',
+    'follows',
+    'lists',
+    'mutes',
+    'notifications',
+    'search',
+    'statuses',
+  ].map((s) => `read:${s}`),
+  ...[
+    'accounts',
+    'blocks',
+    'bookmarks',
+    'collections',
+    'conversations',
+    'favourites',
+    'filters',
+    'follows',
+    'lists',
+    'media',
+    'mutes',
+    'notifications',
+    'reports',
+    'statuses',
+  ].map((s) => `write:${s}`),
+  'admin:read',
+  'admin:write',
+  ...[
+    'accounts',
+    'reports',
+    'domain_allows',
+    'domain_blocks',
+    'ip_blocks',
+    'email_domain_blocks',
+    'canonical_email_blocks',
+  ].flatMap((s) => [`admin:read:${s}`, `admin:write:${s}`]),
 ]);
 
 /** The web app's own token (meta.access_token) has Mastodon's web scopes. */
 export const WEB_SCOPES = ['read', 'write', 'follow', 'push'];
 
 const GRANT_TTL_MS = 10 * 60 * 1000; // Doorkeeper's authorization_code_expires_in default.
-
 
 export type TokenLookup =
   | { kind: 'valid'; account: Account | undefined; scopes: string[]; applicationId: string | null }
@@ -46,7 +86,12 @@ export function lookupToken(ctx: Ctx, token: string): TokenLookup {
   if (!row) return { kind: 'unknown' };
   if (row.revoked_at !== null) return { kind: 'revoked' };
   const owner = strOrNull(row, 'resource_owner_id');
-  return { kind: 'valid', account: owner === null ? undefined : accountById(ctx, owner), scopes: parseScopes(str(row, 'scopes')), applicationId: str(row, 'application_id') };
+  return {
+    kind: 'valid',
+    account: owner === null ? undefined : accountById(ctx, owner),
+    scopes: parseScopes(str(row, 'scopes')),
+    applicationId: str(row, 'application_id'),
+  };
 }
 
 /**
@@ -91,7 +136,13 @@ export const OUTSIDE_SCOPES = 'This action is outside the authorized scopes';
  * The API's authentication and scope decision for one route (method + pattern as registered).
  * Answers the refusal to send, or undefined to go on.
  */
-export function checkApiAccess(method: string, pattern: string, auth: 'none' | 'optional' | 'required', presented: string, found: TokenLookup): Reply | undefined {
+export function checkApiAccess(
+  method: string,
+  pattern: string,
+  auth: 'none' | 'optional' | 'required',
+  presented: string,
+  found: TokenLookup,
+): Reply | undefined {
   if (auth === 'none') return undefined;
   const rule = ROUTE_SCOPES[`${method} ${pattern}`];
   const checked = auth === 'required' || presented !== '';
@@ -105,26 +156,46 @@ export function checkApiAccess(method: string, pattern: string, auth: 'none' | '
 
 /** The streaming server's checkScopes: `read`, or `read:statuses` (`read:notifications` for user:notification). */
 export function streamAllowed(scopes: string[], channel: string): boolean {
-  return scopes.includes('read') || scopes.includes(channel === 'user:notification' ? 'read:notifications' : 'read:statuses');
+  return (
+    scopes.includes('read') || scopes.includes(channel === 'user:notification' ? 'read:notifications' : 'read:statuses')
+  );
 }
 
 // --- Applications -------------------------------------------------------------------------
 
-interface App { id: string; name: string; uid: string; secret: string; redirectUris: string[]; scopes: string[]; website: string | null }
+interface App {
+  id: string;
+  name: string;
+  uid: string;
+  secret: string;
+  redirectUris: string[];
+  scopes: string[];
+  website: string | null;
+}
 
 function appByUid(ctx: Ctx, uid: string): App | undefined {
   const r = ctx.db.get('SELECT * FROM oauth_applications WHERE uid = ?', [uid]);
   if (!r) return undefined;
   return {
-    id: str(r, 'id'), name: str(r, 'name'), uid: str(r, 'uid'), secret: str(r, 'secret'),
-    redirectUris: str(r, 'redirect_uri').split('\n').filter(Boolean), scopes: parseScopes(str(r, 'scopes')), website: strOrNull(r, 'website'),
+    id: str(r, 'id'),
+    name: str(r, 'name'),
+    uid: str(r, 'uid'),
+    secret: str(r, 'secret'),
+    redirectUris: str(r, 'redirect_uri').split('\n').filter(Boolean),
+    scopes: parseScopes(str(r, 'scopes')),
+    website: strOrNull(r, 'website'),
   };
 }
 
 function appJson(ctx: Ctx, app: App, withCredentials: boolean): Record<string, unknown> {
   return {
-    id: app.id, name: app.name, website: app.website, scopes: app.scopes, redirect_uris: app.redirectUris,
-    vapid_key: 'BHush-test-instance-no-web-push', redirect_uri: app.redirectUris.join('\n'),
+    id: app.id,
+    name: app.name,
+    website: app.website,
+    scopes: app.scopes,
+    redirect_uris: app.redirectUris,
+    vapid_key: 'BHush-test-instance-no-web-push',
+    redirect_uri: app.redirectUris.join('\n'),
     ...(withCredentials ? { client_id: app.uid, client_secret: app.secret, client_secret_expires_at: 0 } : {}),
   };
 }
@@ -144,8 +215,15 @@ function validRedirectUri(u: string): boolean {
 function createApp(ctx: Ctx, body: Record<string, unknown>): Reply {
   const name = typeof body.client_name === 'string' ? body.client_name.trim() : '';
   const raw = body.redirect_uris;
-  const uris = (Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string') : typeof raw === 'string' ? raw.split(/[\n ]+/) : [])
-    .map((x) => x.trim()).filter(Boolean);
+  const uris = (
+    Array.isArray(raw)
+      ? raw.filter((x): x is string => typeof x === 'string')
+      : typeof raw === 'string'
+        ? raw.split(/[\n ]+/)
+        : []
+  )
+    .map((x) => x.trim())
+    .filter(Boolean);
   const scopes = parseScopes(typeof body.scopes === 'string' ? body.scopes : 'read');
   const errors: string[] = [];
   if (name === '') errors.push("Name can't be blank");
@@ -155,11 +233,18 @@ function createApp(ctx: Ctx, body: Record<string, unknown>): Reply {
   if (scopes.length === 0 || !scopes.every((s) => KNOWN_SCOPES.has(s))) errors.push('Scopes must be a valid scope');
   if (errors.length > 0) return json({ error: `Validation failed: ${errors.join(', ')}` }, 422);
   const app: App = {
-    id: ctx.ids.next(), name, uid: randomBytes(32).toString('base64url'), secret: randomBytes(32).toString('base64url'),
-    redirectUris: uris, scopes, website: typeof body.website === 'string' && body.website.trim() !== '' ? body.website.trim() : null,
+    id: ctx.ids.next(),
+    name,
+    uid: randomBytes(32).toString('base64url'),
+    secret: randomBytes(32).toString('base64url'),
+    redirectUris: uris,
+    scopes,
+    website: typeof body.website === 'string' && body.website.trim() !== '' ? body.website.trim() : null,
   };
-  ctx.db.run('INSERT INTO oauth_applications (id, name, uid, secret, redirect_uri, scopes, website, created_at) VALUES (?,?,?,?,?,?,?,?)',
-    [app.id, app.name, app.uid, app.secret, app.redirectUris.join('\n'), app.scopes.join(' '), app.website, nowIso()]);
+  ctx.db.run(
+    'INSERT INTO oauth_applications (id, name, uid, secret, redirect_uri, scopes, website, created_at) VALUES (?,?,?,?,?,?,?,?)',
+    [app.id, app.name, app.uid, app.secret, app.redirectUris.join('\n'), app.scopes.join(' '), app.website, nowIso()],
+  );
   return json(appJson(ctx, app, true));
 }
 
@@ -195,26 +280,41 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeA
 
 function page(status: number, title: string, body: string, headers: Record<string, string> = {}): Reply {
   return {
-    status, contentType: 'text/html; charset=utf-8',
+    status,
+    contentType: 'text/html; charset=utf-8',
     body: `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><meta name="viewport" content="width=device-width"></head><body><main class="form-container">${body}</main></body></html>`,
     headers: {
       // Mastodon's authorize page: no framing, and form-action unrestricted (the redirect may be any scheme).
       'content-security-policy': "default-src 'none'; style-src 'none'; frame-ancestors 'none'; base-uri 'none'",
-      'x-frame-options': 'DENY', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin', ...headers,
+      'x-frame-options': 'DENY',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'same-origin',
+      ...headers,
     },
   };
 }
 
 // --- Authorization endpoint -----------------------------------------------------------------
 
-interface PreAuth { app: App; redirectUri: string; scopes: string[]; state: string | null; challenge: string | null; challengeMethod: string | null }
+interface PreAuth {
+  app: App;
+  redirectUri: string;
+  scopes: string[];
+  state: string | null;
+  challenge: string | null;
+  challengeMethod: string | null;
+}
 
 type PreAuthResult = { ok: true; pre: PreAuth } | { ok: false; reply: Reply };
 
 const DESCRIPTIONS: Record<string, string> = {
-  invalid_request: 'The request is missing a required parameter, includes an unsupported parameter value, or is otherwise malformed.',
-  invalid_client: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
-  invalid_grant: 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+  invalid_request:
+    'The request is missing a required parameter, includes an unsupported parameter value, or is otherwise malformed.',
+  invalid_client:
+    'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+  invalid_grant:
+    'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
   invalid_redirect_uri: 'The redirect uri included is not valid.',
   invalid_scope: 'The requested scope is invalid, unknown, or malformed.',
   unsupported_grant_type: 'The authorization grant type is not supported by the authorization server.',
@@ -225,7 +325,11 @@ const DESCRIPTIONS: Record<string, string> = {
 };
 
 function errorPage(code: string): Reply {
-  return page(400, 'An error has occurred', `<h1>An error has occurred</h1><pre>${esc(DESCRIPTIONS[code] ?? code)}</pre>`);
+  return page(
+    400,
+    'An error has occurred',
+    `<h1>An error has occurred</h1><pre>${esc(DESCRIPTIONS[code] ?? code)}</pre>`,
+  );
 }
 
 function redirectWith(redirectUri: string, params: Record<string, string | null>): Reply {
@@ -245,47 +349,80 @@ function preAuthorize(ctx: Ctx, p: Record<string, unknown>): PreAuthResult {
   const app = clientId === null ? undefined : appByUid(ctx, clientId);
   if (!app) return { ok: false, reply: errorPage('invalid_client') };
   const redirectUri = param(p, 'redirect_uri');
-  if (redirectUri === null || !app.redirectUris.includes(redirectUri)) return { ok: false, reply: errorPage('invalid_redirect_uri') };
+  if (redirectUri === null || !app.redirectUris.includes(redirectUri))
+    return { ok: false, reply: errorPage('invalid_redirect_uri') };
   const state = param(p, 'state');
-  const back = (error: string): PreAuthResult => ({ ok: false, reply: redirectUri === 'urn:ietf:wg:oauth:2.0:oob' ? errorPage(error) : redirectWith(redirectUri, { error, error_description: DESCRIPTIONS[error] ?? '', state }) });
+  const back = (error: string): PreAuthResult => ({
+    ok: false,
+    reply:
+      redirectUri === 'urn:ietf:wg:oauth:2.0:oob'
+        ? errorPage(error)
+        : redirectWith(redirectUri, { error, error_description: DESCRIPTIONS[error] ?? '', state }),
+  });
   if (param(p, 'response_type') !== 'code') return back('unsupported_response_type');
   const scopes = parseScopes(param(p, 'scope') ?? 'read');
   if (!scopes.every((s) => KNOWN_SCOPES.has(s) && app.scopes.includes(s))) return back('invalid_scope');
   const challenge = param(p, 'code_challenge');
   const method = param(p, 'code_challenge_method');
   if (challenge !== null && method !== 'S256') return back('invalid_code_challenge_method');
-  return { ok: true, pre: { app, redirectUri, scopes, state, challenge, challengeMethod: challenge === null ? null : method } };
+  return {
+    ok: true,
+    pre: { app, redirectUri, scopes, state, challenge, challengeMethod: challenge === null ? null : method },
+  };
 }
 
 /** The scope names of the consent list (doorkeeper.grouped_scopes, simplified to one line per scope). */
 const SCOPE_TITLES: Record<string, string> = {
-  read: 'Read all your account\'s data', write: 'Modify all your account\'s data', follow: 'Follow and block accounts', push: 'Receive push notifications',
-  profile: 'Read only your account\'s profile information',
-  'read:statuses': 'Read posts', 'read:accounts': 'Read accounts', 'read:search': 'Search on your behalf', 'read:notifications': 'Read notifications',
-  'write:statuses': 'Publish posts', 'write:conversations': 'Mute and delete conversations',
+  read: "Read all your account's data",
+  write: "Modify all your account's data",
+  follow: 'Follow and block accounts',
+  push: 'Receive push notifications',
+  profile: "Read only your account's profile information",
+  'read:statuses': 'Read posts',
+  'read:accounts': 'Read accounts',
+  'read:search': 'Search on your behalf',
+  'read:notifications': 'Read notifications',
+  'write:statuses': 'Publish posts',
+  'write:conversations': 'Mute and delete conversations',
 };
 
 function consentPage(ctx: Ctx, sid: string, pre: PreAuth): Reply {
-  const hidden = (name: string, v: string | null): string => (v === null ? '' : `<input type="hidden" name="${name}" value="${esc(v)}">`);
+  const hidden = (name: string, v: string | null): string =>
+    v === null ? '' : `<input type="hidden" name="${name}" value="${esc(v)}">`;
   const fields = [
-    hidden('authenticity_token', csrfFor(ctx, sid)), hidden('client_id', pre.app.uid), hidden('redirect_uri', pre.redirectUri),
-    hidden('state', pre.state), hidden('response_type', 'code'), hidden('scope', pre.scopes.join(' ')),
-    hidden('code_challenge', pre.challenge), hidden('code_challenge_method', pre.challengeMethod),
+    hidden('authenticity_token', csrfFor(ctx, sid)),
+    hidden('client_id', pre.app.uid),
+    hidden('redirect_uri', pre.redirectUri),
+    hidden('state', pre.state),
+    hidden('response_type', 'code'),
+    hidden('scope', pre.scopes.join(' ')),
+    hidden('code_challenge', pre.challenge),
+    hidden('code_challenge_method', pre.challengeMethod),
   ].join('');
-  const items = pre.scopes.map((s) => `<li class="permissions-list__item">${esc(SCOPE_TITLES[s] ?? s)} <code>${esc(s)}</code></li>`).join('');
-  return page(200, 'Authorization required', [
-    '<div class="oauth-prompt"><h3>Authorization required</h3>',
-    `<p><strong class="client-name">${esc(pre.app.name)}</strong> would like permission to access your account. It is a third-party application. <strong>If you do not trust it, then you should not authorize it.</strong></p>`,
-    '<h3>Review permissions</h3>', `<ul class="permissions-list">${items}</ul>`,
-    `<div class="actions"><form method="post" action="/oauth/authorize">${fields}<button type="submit" class="btn" id="authorize">Authorize</button></form>`,
-    `<form method="post" action="/oauth/authorize">${hidden('_method', 'delete')}${fields}<button type="submit" class="btn negative" id="deny">Deny</button></form></div></div>`,
-  ].join(''));
+  const items = pre.scopes
+    .map((s) => `<li class="permissions-list__item">${esc(SCOPE_TITLES[s] ?? s)} <code>${esc(s)}</code></li>`)
+    .join('');
+  return page(
+    200,
+    'Authorization required',
+    [
+      '<div class="oauth-prompt"><h3>Authorization required</h3>',
+      `<p><strong class="client-name">${esc(pre.app.name)}</strong> would like permission to access your account. It is a third-party application. <strong>If you do not trust it, then you should not authorize it.</strong></p>`,
+      '<h3>Review permissions</h3>',
+      `<ul class="permissions-list">${items}</ul>`,
+      `<div class="actions"><form method="post" action="/oauth/authorize">${fields}<button type="submit" class="btn" id="authorize">Authorize</button></form>`,
+      `<form method="post" action="/oauth/authorize">${hidden('_method', 'delete')}${fields}<button type="submit" class="btn negative" id="deny">Deny</button></form></div></div>`,
+    ].join(''),
+  );
 }
 
 /** Doorkeeper's matching token: same app, owner and scopes, not revoked (reuse_access_token). */
 function matchingToken(ctx: Ctx, appId: string, ownerId: string, scopes: string[]): string | undefined {
   const want = [...scopes].sort().join(' ');
-  for (const r of ctx.db.all('SELECT * FROM oauth_access_tokens WHERE application_id = ? AND resource_owner_id = ? AND revoked_at IS NULL ORDER BY created_at DESC', [appId, ownerId])) {
+  for (const r of ctx.db.all(
+    'SELECT * FROM oauth_access_tokens WHERE application_id = ? AND resource_owner_id = ? AND revoked_at IS NULL ORDER BY created_at DESC',
+    [appId, ownerId],
+  )) {
     if (parseScopes(str(r, 'scopes')).sort().join(' ') === want) return str(r, 'token');
   }
   return undefined;
@@ -293,9 +430,25 @@ function matchingToken(ctx: Ctx, appId: string, ownerId: string, scopes: string[
 
 function issueGrant(ctx: Ctx, pre: PreAuth, owner: Account): Reply {
   const code = randomBytes(32).toString('base64url');
-  ctx.db.run('INSERT INTO oauth_access_grants (token, application_id, resource_owner_id, redirect_uri, scopes, code_challenge, code_challenge_method, expires_at) VALUES (?,?,?,?,?,?,?,?)',
-    [code, pre.app.id, owner.id, pre.redirectUri, pre.scopes.join(' '), pre.challenge, pre.challengeMethod, Date.now() + GRANT_TTL_MS]);
-  if (pre.redirectUri === 'urn:ietf:wg:oauth:2.0:oob') return page(200, 'Authorization code', `<h1>Authorization code</h1><input readonly class="oauth-code" value="${esc(code)}">`);
+  ctx.db.run(
+    'INSERT INTO oauth_access_grants (token, application_id, resource_owner_id, redirect_uri, scopes, code_challenge, code_challenge_method, expires_at) VALUES (?,?,?,?,?,?,?,?)',
+    [
+      code,
+      pre.app.id,
+      owner.id,
+      pre.redirectUri,
+      pre.scopes.join(' '),
+      pre.challenge,
+      pre.challengeMethod,
+      Date.now() + GRANT_TTL_MS,
+    ],
+  );
+  if (pre.redirectUri === 'urn:ietf:wg:oauth:2.0:oob')
+    return page(
+      200,
+      'Authorization code',
+      `<h1>Authorization code</h1><input readonly class="oauth-code" value="${esc(code)}">`,
+    );
   return redirectWith(pre.redirectUri, { code, state: pre.state });
 }
 
@@ -307,12 +460,19 @@ function authorizeGet(ctx: Ctx, req: IncomingMessage, url: URL): Reply {
     // Devise: sign in first, then come back here (store_location_for).
     const back = new URL(url.pathname + url.search, ctx.origin);
     back.searchParams.delete('force_login');
-    return { status: 302, headers: { location: `/auth/sign_in?return_to=${encodeURIComponent(back.pathname + back.search)}`, 'cache-control': 'no-store' } };
+    return {
+      status: 302,
+      headers: {
+        location: `/auth/sign_in?return_to=${encodeURIComponent(back.pathname + back.search)}`,
+        'cache-control': 'no-store',
+      },
+    };
   }
   const pre = preAuthorize(ctx, p);
   if (!pre.ok) return pre.reply;
   // A confidential app that already holds a matching token is not asked again (Doorkeeper).
-  if (matchingToken(ctx, pre.pre.app.id, session.account.id, pre.pre.scopes) !== undefined) return issueGrant(ctx, pre.pre, session.account);
+  if (matchingToken(ctx, pre.pre.app.id, session.account.id, pre.pre.scopes) !== undefined)
+    return issueGrant(ctx, pre.pre, session.account);
   return consentPage(ctx, session.sid, pre.pre);
 }
 
@@ -320,11 +480,20 @@ function authorizePost(ctx: Ctx, req: IncomingMessage, body: Record<string, unkn
   const session = sessionOf(ctx, req);
   if (!session) return page(401, 'Sign in', '<p>You need to sign in before continuing.</p>');
   const token = param(body, 'authenticity_token') ?? '';
-  if (!sameString(token, csrfFor(ctx, session.sid))) return page(422, 'The change you wanted was rejected', '<h1>The change you wanted was rejected (invalid authenticity token)</h1>');
+  if (!sameString(token, csrfFor(ctx, session.sid)))
+    return page(
+      422,
+      'The change you wanted was rejected',
+      '<h1>The change you wanted was rejected (invalid authenticity token)</h1>',
+    );
   const pre = preAuthorize(ctx, body);
   if (!pre.ok) return pre.reply;
   if (param(body, '_method') === 'delete') {
-    return redirectWith(pre.pre.redirectUri, { error: 'access_denied', error_description: DESCRIPTIONS.access_denied ?? '', state: pre.pre.state });
+    return redirectWith(pre.pre.redirectUri, {
+      error: 'access_denied',
+      error_description: DESCRIPTIONS.access_denied ?? '',
+      state: pre.pre.state,
+    });
   }
   return issueGrant(ctx, pre.pre, session.account);
 }
@@ -337,9 +506,17 @@ function safeReturn(v: string | null): string {
 
 function signInGet(ctx: Ctx, url: URL): Reply {
   const back = safeReturn(url.searchParams.get('return_to'));
-  const users = ctx.db.all('SELECT username FROM accounts WHERE domain IS NULL ORDER BY username').map((r) => str(r, 'username'));
-  const buttons = users.map((u) => `<button type="submit" name="username" value="${esc(u)}">Log in as ${esc(u)}</button>`).join('');
-  return page(200, 'Log in', `<h1>Log in to ${esc(ctx.domain)}</h1><form method="post" action="/auth/sign_in"><input type="hidden" name="return_to" value="${esc(back)}">${buttons}</form>`);
+  const users = ctx.db
+    .all('SELECT username FROM accounts WHERE domain IS NULL ORDER BY username')
+    .map((r) => str(r, 'username'));
+  const buttons = users
+    .map((u) => `<button type="submit" name="username" value="${esc(u)}">Log in as ${esc(u)}</button>`)
+    .join('');
+  return page(
+    200,
+    'Log in',
+    `<h1>Log in to ${esc(ctx.domain)}</h1><form method="post" action="/auth/sign_in"><input type="hidden" name="return_to" value="${esc(back)}">${buttons}</form>`,
+  );
 }
 
 function signInPost(ctx: Ctx, body: Record<string, unknown>): Reply {
@@ -348,17 +525,31 @@ function signInPost(ctx: Ctx, body: Record<string, unknown>): Reply {
   if (!row) return page(401, 'Log in', '<p>Invalid username.</p>');
   const sid = randomBytes(24).toString('base64url');
   ctx.sessions.set(sid, str(row, 'id'));
-  return { status: 302, headers: { location: safeReturn(param(body, 'return_to')), 'set-cookie': `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax`, 'cache-control': 'no-store' } };
+  return {
+    status: 302,
+    headers: {
+      location: safeReturn(param(body, 'return_to')),
+      'set-cookie': `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax`,
+      'cache-control': 'no-store',
+    },
+  };
 }
 
 // --- Token and revocation endpoints ----------------------------------------------------------
 
 function oauthError(code: string, status = 400): Reply {
-  return json({ error: code, error_description: DESCRIPTIONS[code] ?? '' }, status, { 'cache-control': 'no-store', pragma: 'no-cache' });
+  return json({ error: code, error_description: DESCRIPTIONS[code] ?? '' }, status, {
+    'cache-control': 'no-store',
+    pragma: 'no-cache',
+  });
 }
 
 /** Client credentials from HTTP Basic or the body (Doorkeeper accepts both). */
-function clientOf(ctx: Ctx, req: IncomingMessage, body: Record<string, unknown>): { app: App | undefined; presented: boolean } {
+function clientOf(
+  ctx: Ctx,
+  req: IncomingMessage,
+  body: Record<string, unknown>,
+): { app: App | undefined; presented: boolean } {
   let id = param(body, 'client_id');
   let secret = param(body, 'client_secret');
   const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -374,7 +565,12 @@ function clientOf(ctx: Ctx, req: IncomingMessage, body: Record<string, unknown>)
 }
 
 function tokenJson(token: string, scopes: string[], createdAt: string): Record<string, unknown> {
-  return { access_token: token, token_type: 'Bearer', scope: scopes.join(' '), created_at: Math.floor(Date.parse(createdAt) / 1000) };
+  return {
+    access_token: token,
+    token_type: 'Bearer',
+    scope: scopes.join(' '),
+    created_at: Math.floor(Date.parse(createdAt) / 1000),
+  };
 }
 
 function issueToken(ctx: Ctx, app: App, ownerId: string | null, scopes: string[]): Reply {
@@ -382,12 +578,18 @@ function issueToken(ctx: Ctx, app: App, ownerId: string | null, scopes: string[]
     const reuse = matchingToken(ctx, app.id, ownerId, scopes);
     if (reuse !== undefined) {
       const r = ctx.db.get('SELECT created_at FROM oauth_access_tokens WHERE token = ?', [reuse]);
-      return json(tokenJson(reuse, scopes, r ? str(r, 'created_at') : nowIso()), 200, { 'cache-control': 'no-store', pragma: 'no-cache' });
+      return json(tokenJson(reuse, scopes, r ? str(r, 'created_at') : nowIso()), 200, {
+        'cache-control': 'no-store',
+        pragma: 'no-cache',
+      });
     }
   }
   const token = randomBytes(32).toString('base64url');
   const created = nowIso();
-  ctx.db.run('INSERT INTO oauth_access_tokens (token, application_id, resource_owner_id, scopes, created_at) VALUES (?,?,?,?,?)', [token, app.id, ownerId, scopes.join(' '), created]);
+  ctx.db.run(
+    'INSERT INTO oauth_access_tokens (token, application_id, resource_owner_id, scopes, created_at) VALUES (?,?,?,?,?)',
+    [token, app.id, ownerId, scopes.join(' '), created],
+  );
   return json(tokenJson(token, scopes, created), 200, { 'cache-control': 'no-store', pragma: 'no-cache' });
 }
 
@@ -397,8 +599,10 @@ function s256(verifier: string): string {
 
 function tokenPost(ctx: Ctx, req: IncomingMessage, body: Record<string, unknown>): Reply {
   const grantType = param(body, 'grant_type');
-  if (grantType === null) return json({ error: 'invalid_request', error_description: 'Missing required parameter: grant_type.' }, 400);
-  if (grantType !== 'authorization_code' && grantType !== 'client_credentials') return oauthError('unsupported_grant_type');
+  if (grantType === null)
+    return json({ error: 'invalid_request', error_description: 'Missing required parameter: grant_type.' }, 400);
+  if (grantType !== 'authorization_code' && grantType !== 'client_credentials')
+    return oauthError('unsupported_grant_type');
   const { app } = clientOf(ctx, req, body);
   if (!app) return oauthError('invalid_client', 401);
   if (grantType === 'client_credentials') {
@@ -407,14 +611,17 @@ function tokenPost(ctx: Ctx, req: IncomingMessage, body: Record<string, unknown>
     return issueToken(ctx, app, null, scopes);
   }
   const code = param(body, 'code');
-  if (code === null) return json({ error: 'invalid_request', error_description: 'Missing required parameter: code.' }, 400);
+  if (code === null)
+    return json({ error: 'invalid_request', error_description: 'Missing required parameter: code.' }, 400);
   const g = ctx.db.get('SELECT * FROM oauth_access_grants WHERE token = ?', [code]);
-  if (!g || g.revoked_at !== null || Number(g.expires_at) < Date.now() || str(g, 'application_id') !== app.id) return oauthError('invalid_grant');
+  if (!g || g.revoked_at !== null || Number(g.expires_at) < Date.now() || str(g, 'application_id') !== app.id)
+    return oauthError('invalid_grant');
   if (param(body, 'redirect_uri') !== str(g, 'redirect_uri')) return oauthError('invalid_grant');
   const challenge = strOrNull(g, 'code_challenge');
   const verifier = param(body, 'code_verifier');
   if (challenge !== null) {
-    if (verifier === null) return json({ error: 'invalid_request', error_description: 'Missing required parameter: code_verifier.' }, 400);
+    if (verifier === null)
+      return json({ error: 'invalid_request', error_description: 'Missing required parameter: code_verifier.' }, 400);
     if (!sameString(s256(verifier), challenge)) return oauthError('invalid_grant');
   }
   // A code is used once (revoked whether or not the rest succeeds).
@@ -427,7 +634,8 @@ function revokePost(ctx: Ctx, req: IncomingMessage, body: Record<string, unknown
   const { app, presented } = clientOf(ctx, req, body);
   if (presented && !app) return oauthError('invalid_client', 401);
   const token = param(body, 'token');
-  if (token === null) return json({ error: 'invalid_request', error_description: 'Missing required parameter: token.' }, 400);
+  if (token === null)
+    return json({ error: 'invalid_request', error_description: 'Missing required parameter: token.' }, 400);
   const row = ctx.db.get('SELECT * FROM oauth_access_tokens WHERE token = ?', [token]);
   if (!row) return json({});
   const ownApp = app !== undefined && str(row, 'application_id') === app.id;
@@ -442,19 +650,34 @@ function revokePost(ctx: Ctx, req: IncomingMessage, body: Record<string, unknown
 
 export function oauthApiRoutes(r: Router): void {
   r.add('POST', '/api/v1/apps', (ctx, req) => createApp(ctx, req.body), 'none');
-  r.add('GET', '/api/v1/apps/verify_credentials', (ctx, req) => {
-    const found = lookupToken(ctx, (/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1]) ?? '');
-    if (found.kind !== 'valid' || found.applicationId === null) return json({ error: NOT_AUTHORIZED }, 401);
-    const row = ctx.db.get('SELECT uid FROM oauth_applications WHERE id = ?', [found.applicationId]);
-    const app = row ? appByUid(ctx, str(row, 'uid')) : undefined;
-    return app ? json(appJson(ctx, app, false)) : json({ error: NOT_AUTHORIZED }, 401);
-  }, 'none');
+  r.add(
+    'GET',
+    '/api/v1/apps/verify_credentials',
+    (ctx, req) => {
+      const found = lookupToken(ctx, /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '');
+      if (found.kind !== 'valid' || found.applicationId === null) return json({ error: NOT_AUTHORIZED }, 401);
+      const row = ctx.db.get('SELECT uid FROM oauth_applications WHERE id = ?', [found.applicationId]);
+      const app = row ? appByUid(ctx, str(row, 'uid')) : undefined;
+      return app ? json(appJson(ctx, app, false)) : json({ error: NOT_AUTHORIZED }, 401);
+    },
+    'none',
+  );
 }
 
-export const OAUTH_CORS = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'POST, OPTIONS', 'access-control-allow-headers': 'Authorization, Content-Type' };
+export const OAUTH_CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers': 'Authorization, Content-Type',
+};
 
 /** Non-API OAuth paths: answers undefined when the path is not one of them. */
-export function oauthDispatch(ctx: Ctx, req: IncomingMessage, url: URL, method: string, body: Record<string, unknown> | undefined): Reply | undefined {
+export function oauthDispatch(
+  ctx: Ctx,
+  req: IncomingMessage,
+  url: URL,
+  method: string,
+  body: Record<string, unknown> | undefined,
+): Reply | undefined {
   const path = url.pathname;
   if (path === '/oauth/authorize') {
     if (method === 'GET') return authorizeGet(ctx, req, url);

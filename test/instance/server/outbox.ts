@@ -5,9 +5,21 @@ import type { Activity } from './activity.ts';
 
 export type OutboxMode = 'pass' | 'hold' | 'drop';
 
-export interface Delivery { id: string; to: string; activity: Activity; createdAt: string }
+export interface Delivery {
+  id: string;
+  to: string;
+  activity: Activity;
+  createdAt: string;
+}
 export type DeliveryResult = { ok: true; status: number } | { ok: false; error: string };
-export interface DeliveryLogEntry { id: string; to: string; type: string; object: string; outcome: 'sent' | 'failed' | 'dropped'; detail: string }
+export interface DeliveryLogEntry {
+  id: string;
+  to: string;
+  type: string;
+  object: string;
+  outcome: 'sent' | 'failed' | 'dropped';
+  detail: string;
+}
 
 export type Sender = (d: Delivery) => Promise<DeliveryResult>;
 

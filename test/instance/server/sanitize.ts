@@ -2,18 +2,54 @@
 // Sanitize::Config::MASTODON_STRICT (own implementation): a few inline/block elements, microformat
 // and mention classes, safe link protocols. Unknown tags are dropped but their text is kept;
 // script/style-like elements are dropped with their content. Never throws.
-const ELEMENTS = new Set(['p', 'br', 'span', 'a', 'del', 'pre', 'blockquote', 'code', 'b', 'strong', 'u', 'i', 'em', 'ul', 'ol', 'li']);
-const DROP_CONTENT = new Set(['script', 'style', 'iframe', 'object', 'embed', 'template', 'noscript', 'textarea', 'title', 'svg', 'math']);
+const ELEMENTS = new Set([
+  'p',
+  'br',
+  'span',
+  'a',
+  'del',
+  'pre',
+  'blockquote',
+  'code',
+  'b',
+  'strong',
+  'u',
+  'i',
+  'em',
+  'ul',
+  'ol',
+  'li',
+]);
+const DROP_CONTENT = new Set([
+  'script',
+  'style',
+  'iframe',
+  'object',
+  'embed',
+  'template',
+  'noscript',
+  'textarea',
+  'title',
+  'svg',
+  'math',
+]);
 const VOID = new Set(['br']);
 const PROTOCOLS = /^(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|xmpp|magnet|gemini):/i;
 const CLASS_OK = /^(?:(?:h|p|u|dt|e)-[a-z0-9-]+|mention|hashtag|ellipsis|invisible|quote-inline)$/;
 
 function escapeAttr(v: string): string {
-  return v.replace(/&(?![a-z]+;|#\d+;|#x[0-9a-f]+;)/gi, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return v
+    .replace(/&(?![a-z]+;|#\d+;|#x[0-9a-f]+;)/gi, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 function escapeText(v: string): string {
-  return v.replace(/&(?![a-z]+;|#\d+;|#x[0-9a-f]+;)/gi, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return v
+    .replace(/&(?![a-z]+;|#\d+;|#x[0-9a-f]+;)/gi, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 function attributes(src: string): Map<string, string> {

@@ -47,9 +47,14 @@ const ORDER: Visibility[] = ['public', 'unlisted', 'private', 'direct'];
 /** render_initial_state: ?visibility= only if more restrictive than the default; ?title ?text ?url joined. */
 function composeFromQuery(query: URLSearchParams, defaultPrivacy: Visibility): { privacy: Visibility; text: string } {
   const asked = query.get('visibility');
-  const privacy = ORDER.includes(asked as Visibility) && ORDER.indexOf(asked as Visibility) > ORDER.indexOf(defaultPrivacy)
-    ? (asked as Visibility) : defaultPrivacy;
-  const text = ['title', 'text', 'url'].map((k) => query.get(k)).filter((x): x is string => x !== null && x !== '').join(' ');
+  const privacy =
+    ORDER.includes(asked as Visibility) && ORDER.indexOf(asked as Visibility) > ORDER.indexOf(defaultPrivacy)
+      ? (asked as Visibility)
+      : defaultPrivacy;
+  const text = ['title', 'text', 'url']
+    .map((k) => query.get(k))
+    .filter((x): x is string => x !== null && x !== '')
+    .join(' ');
   return { privacy, text };
 }
 
@@ -60,16 +65,28 @@ function jsonForScript(v: unknown): string {
 
 /** The user's colour scheme and contrast (setting_color_scheme, setting_contrast; Mastodon 4.6+). */
 export function appearance(ctx: Ctx, account: Account | undefined): { scheme: string; contrast: string } {
-  const row = account === undefined ? undefined : ctx.db.get('SELECT color_scheme, contrast FROM user_settings WHERE account_id = ?', [account.id]);
+  const row =
+    account === undefined
+      ? undefined
+      : ctx.db.get('SELECT color_scheme, contrast FROM user_settings WHERE account_id = ?', [account.id]);
   return { scheme: String(row?.color_scheme ?? 'auto'), contrast: String(row?.contrast ?? 'auto') };
 }
 
 /** The user's "advanced web interface" preference (setting_advanced_layout). */
 export function advancedLayout(ctx: Ctx, account: Account): boolean {
-  return Number(ctx.db.get('SELECT advanced_layout FROM user_settings WHERE account_id = ?', [account.id])?.advanced_layout ?? 0) === 1;
+  return (
+    Number(
+      ctx.db.get('SELECT advanced_layout FROM user_settings WHERE account_id = ?', [account.id])?.advanced_layout ?? 0,
+    ) === 1
+  );
 }
 
-function initialState(ctx: Ctx, account: Account | undefined, token: string | undefined, query: URLSearchParams): Record<string, unknown> {
+function initialState(
+  ctx: Ctx,
+  account: Account | undefined,
+  token: string | undefined,
+  query: URLSearchParams,
+): Record<string, unknown> {
   const v = ctx.settings.uiVersion;
   const meta: Record<string, unknown> = {
     access_token: token ?? null,
@@ -93,26 +110,56 @@ function initialState(ctx: Ctx, account: Account | undefined, token: string | un
     trends_enabled: true,
     version: v,
     terms_of_service_enabled: false,
-    ...(atLeast(v, 4, 5) ? { local_live_feed_access: 'public', remote_live_feed_access: 'public', local_topic_feed_access: 'public', remote_topic_feed_access: 'public' } : {}),
+    ...(atLeast(v, 4, 5)
+      ? {
+          local_live_feed_access: 'public',
+          remote_live_feed_access: 'public',
+          local_topic_feed_access: 'public',
+          remote_topic_feed_access: 'public',
+        }
+      : {}),
   };
   const state: Record<string, unknown> = {
-    meta, compose: {}, accounts: {}, media_attachments: { accept_content_types: [] }, settings: {},
-    languages: [['en', 'English', 'English'], ['de', 'German', 'Deutsch'], ['fr', 'French', 'Français']],
-    push_subscription: null, role: null,
+    meta,
+    compose: {},
+    accounts: {},
+    media_attachments: { accept_content_types: [] },
+    settings: {},
+    languages: [
+      ['en', 'English', 'English'],
+      ['de', 'German', 'Deutsch'],
+      ['fr', 'French', 'Français'],
+    ],
+    push_subscription: null,
+    role: null,
     ...(atLeast(v, 4, 5) ? { features: [] } : {}),
   };
   if (account === undefined) return state;
   Object.assign(meta, {
-    me: account.id, boost_modal: false, delete_modal: true, auto_play_gif: false, display_media: 'default',
-    expand_spoilers: false, reduce_motion: false, disable_swiping: false, disable_hover_cards: false,
-    advanced_layout: advancedLayout(ctx, account), use_blurhash: true, use_pending_items: false, show_trends: true,
+    me: account.id,
+    boost_modal: false,
+    delete_modal: true,
+    auto_play_gif: false,
+    display_media: 'default',
+    expand_spoilers: false,
+    reduce_motion: false,
+    disable_swiping: false,
+    disable_hover_cards: false,
+    advanced_layout: advancedLayout(ctx, account),
+    use_blurhash: true,
+    use_pending_items: false,
+    show_trends: true,
     missing_alt_text_modal: true,
     ...(atLeast(v, 4, 5) ? { quick_boosting: false, emoji_style: 'auto' } : {}),
     ...(atLeast(v, 4, 6) ? { wrapstodon: null } : {}),
   });
   const compose = composeFromQuery(query, 'public');
   state.compose = {
-    me: account.id, default_privacy: compose.privacy, default_sensitive: false, default_language: 'en', text: compose.text,
+    me: account.id,
+    default_privacy: compose.privacy,
+    default_sensitive: false,
+    default_language: 'en',
+    text: compose.text,
     ...(atLeast(v, 4, 5) ? { default_quote_policy: 'public' } : {}),
   };
   state.accounts = { [account.id]: serializeCredentialAccount(ctx, account) };
@@ -126,7 +173,10 @@ function initialState(ctx: Ctx, account: Account | undefined, token: string | un
   return state;
 }
 
-export function renderShell(ctx: Ctx, opts: { account?: Account; path: string; query: URLSearchParams; nonce: string; csrf: string }): string {
+export function renderShell(
+  ctx: Ctx,
+  opts: { account?: Account; path: string; query: URLSearchParams; nonce: string; csrf: string },
+): string {
   const { account } = opts;
   const state = initialState(ctx, account, account?.token ?? undefined, opts.query);
   const hostile = ctx.settings.hostileScript;

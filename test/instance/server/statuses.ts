@@ -35,13 +35,25 @@ function asVisibility(v: string): Visibility {
 
 export function rowToStatus(row: Row): Status {
   return {
-    id: str(row, 'id'), accountId: str(row, 'account_id'), uri: str(row, 'uri'), url: str(row, 'url'),
-    text: str(row, 'text'), content: str(row, 'content'), spoilerText: str(row, 'spoiler_text'),
-    sensitive: num(row, 'sensitive') !== 0, visibility: asVisibility(str(row, 'visibility')),
-    language: strOrNull(row, 'language'), inReplyToId: strOrNull(row, 'in_reply_to_id'),
-    inReplyToAccountId: strOrNull(row, 'in_reply_to_account_id'), conversationId: strOrNull(row, 'conversation_id'),
-    local: num(row, 'local') !== 0, createdAt: str(row, 'created_at'), editedAt: strOrNull(row, 'edited_at'),
-    deletedAt: strOrNull(row, 'deleted_at'), mediaCount: num(row, 'media_count'), card: num(row, 'card') !== 0,
+    id: str(row, 'id'),
+    accountId: str(row, 'account_id'),
+    uri: str(row, 'uri'),
+    url: str(row, 'url'),
+    text: str(row, 'text'),
+    content: str(row, 'content'),
+    spoilerText: str(row, 'spoiler_text'),
+    sensitive: num(row, 'sensitive') !== 0,
+    visibility: asVisibility(str(row, 'visibility')),
+    language: strOrNull(row, 'language'),
+    inReplyToId: strOrNull(row, 'in_reply_to_id'),
+    inReplyToAccountId: strOrNull(row, 'in_reply_to_account_id'),
+    conversationId: strOrNull(row, 'conversation_id'),
+    local: num(row, 'local') !== 0,
+    createdAt: str(row, 'created_at'),
+    editedAt: strOrNull(row, 'edited_at'),
+    deletedAt: strOrNull(row, 'deleted_at'),
+    mediaCount: num(row, 'media_count'),
+    card: num(row, 'card') !== 0,
   };
 }
 
@@ -58,7 +70,9 @@ export function statusByUri(ctx: Ctx, uri: string): Status | undefined {
 /** In the order they were created (Mastodon sorts `ordered_mentions` by mention id). */
 export function mentionedAccounts(ctx: Ctx, statusId: string): Account[] {
   return ctx.db
-    .all('SELECT a.* FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ? ORDER BY m.rowid', [statusId])
+    .all('SELECT a.* FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = ? ORDER BY m.rowid', [
+      statusId,
+    ])
     .map(rowToAccount);
 }
 
@@ -68,7 +82,8 @@ export function canSee(ctx: Ctx, s: Status, viewer: Account | undefined): boolea
   if (s.visibility === 'public' || s.visibility === 'unlisted') return true;
   if (!viewer) return false;
   if (viewer.id === s.accountId) return true;
-  const mentioned = ctx.db.get('SELECT 1 AS x FROM mentions WHERE status_id = ? AND account_id = ?', [s.id, viewer.id]) !== undefined;
+  const mentioned =
+    ctx.db.get('SELECT 1 AS x FROM mentions WHERE status_id = ? AND account_id = ?', [s.id, viewer.id]) !== undefined;
   if (s.visibility === 'direct') return mentioned;
   return true;
 }
@@ -86,9 +101,19 @@ function mediaAttachments(ctx: Ctx, s: Status): Record<string, unknown>[] {
     const id = `${s.id}${String(i + 1).padStart(2, '0')}`;
     const file = `${ctx.origin}/system/media_attachments/files/${id}/original/image.png`;
     return {
-      id, type: 'image', url: file, preview_url: file.replace('/original/', '/small/'), remote_url: null, preview_remote_url: null,
-      text_url: null, meta: { original: { width: 1, height: 1, size: '1x1', aspect: 1 }, small: { width: 1, height: 1, size: '1x1', aspect: 1 } },
-      description: null, blurhash: null,
+      id,
+      type: 'image',
+      url: file,
+      preview_url: file.replace('/original/', '/small/'),
+      remote_url: null,
+      preview_remote_url: null,
+      text_url: null,
+      meta: {
+        original: { width: 1, height: 1, size: '1x1', aspect: 1 },
+        small: { width: 1, height: 1, size: '1x1', aspect: 1 },
+      },
+      description: null,
+      blurhash: null,
     };
   });
 }
@@ -96,19 +121,43 @@ function mediaAttachments(ctx: Ctx, s: Status): Record<string, unknown>[] {
 /** A REST::PreviewCardSerializer-shaped link card (with `authors[]`, which the web UI requires). */
 function previewCard(ctx: Ctx, viewer: Account | undefined): Record<string, unknown> {
   return {
-    url: 'https://example.com/article', title: 'An article', description: 'A link preview card.', language: 'en', type: 'link',
-    author_name: '', author_url: '', provider_name: 'example.com', provider_url: '', html: '', width: 400, height: 200,
-    image: `${ctx.origin}/system/cache/preview_cards/images/card.png`, image_description: '', embed_url: '', blurhash: null,
-    published_at: null, authors: [], ...(viewer ? { missing_attribution: false } : {}),
+    url: 'https://example.com/article',
+    title: 'An article',
+    description: 'A link preview card.',
+    language: 'en',
+    type: 'link',
+    author_name: '',
+    author_url: '',
+    provider_name: 'example.com',
+    provider_url: '',
+    html: '',
+    width: 400,
+    height: 200,
+    image: `${ctx.origin}/system/cache/preview_cards/images/card.png`,
+    image_description: '',
+    embed_url: '',
+    blurhash: null,
+    published_at: null,
+    authors: [],
+    ...(viewer ? { missing_attribution: false } : {}),
   };
 }
 
 /** REST::StatusSerializer: viewer-only keys (favourited, …, filtered) only with a viewer, as Mastodon does. */
-export function serializeStatus(ctx: Ctx, s: Status, viewer: Account | undefined, opts: SerializeOptions = {}): Record<string, unknown> {
+export function serializeStatus(
+  ctx: Ctx,
+  s: Status,
+  viewer: Account | undefined,
+  opts: SerializeOptions = {},
+): Record<string, unknown> {
   const author = accountById(ctx, s.accountId);
   const mentions = opts.unsaved?.mentions ?? mentionedAccounts(ctx, s.id);
-  const tags = opts.unsaved?.tags ?? ctx.db.all('SELECT name FROM tags WHERE status_id = ? ORDER BY name', [s.id]).map((r) => str(r, 'name'));
-  const replies = opts.unsaved ? undefined : ctx.db.get('SELECT count(*) AS n FROM statuses WHERE in_reply_to_id = ? AND deleted_at IS NULL', [s.id]);
+  const tags =
+    opts.unsaved?.tags ??
+    ctx.db.all('SELECT name FROM tags WHERE status_id = ? ORDER BY name', [s.id]).map((r) => str(r, 'name'));
+  const replies = opts.unsaved
+    ? undefined
+    : ctx.db.get('SELECT count(*) AS n FROM statuses WHERE in_reply_to_id = ? AND deleted_at IS NULL', [s.id]);
   const own = viewer !== undefined && viewer.id === s.accountId;
   return {
     id: s.id,
@@ -156,7 +205,11 @@ export function serializeStatus(ctx: Ctx, s: Status, viewer: Account | undefined
  * dropped, then the author's self-replies promoted to the top (`promote_by!`). Signed out:
  * 40 ancestors, 60 descendants, 20 levels; signed in: 4096 each, any depth.
  */
-export function statusContext(ctx: Ctx, s: Status, viewer: Account | undefined): { ancestors: Status[]; descendants: Status[] } {
+export function statusContext(
+  ctx: Ctx,
+  s: Status,
+  viewer: Account | undefined,
+): { ancestors: Status[]; descendants: Status[] } {
   const ancestorsLimit = viewer ? 4096 : 40;
   const descendantsLimit = viewer ? 4096 : 60;
   const depthLimit = viewer ? Infinity : 20;

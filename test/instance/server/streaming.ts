@@ -14,7 +14,12 @@ export interface StreamSink {
   heartbeat(): void;
 }
 
-interface Subscriber { accountId: string; stream: StreamName; sink: StreamSink; end(): void }
+interface Subscriber {
+  accountId: string;
+  stream: StreamName;
+  sink: StreamSink;
+  end(): void;
+}
 
 export class StreamHub {
   private readonly subs = new Set<Subscriber>();
@@ -38,8 +43,12 @@ export class StreamHub {
   subscribe(accountId: string, stream: StreamName, res: ServerResponse): void {
     const sink: StreamSink = {
       // SSE data lines may not contain raw newlines; JSON.stringify output never does, ids neither.
-      send: (_stream, event, payload) => { res.write(`event: ${event}\ndata: ${payload.replace(/\n/g, '\\n')}\n\n`); },
-      heartbeat: () => { res.write(':thump\n\n'); },
+      send: (_stream, event, payload) => {
+        res.write(`event: ${event}\ndata: ${payload.replace(/\n/g, '\\n')}\n\n`);
+      },
+      heartbeat: () => {
+        res.write(':thump\n\n');
+      },
     };
     const unsubscribe = this.add(accountId, stream, sink, () => res.end());
     res.on('close', unsubscribe);

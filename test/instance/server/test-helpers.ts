@@ -8,10 +8,18 @@ import type { Duplex } from 'node:stream';
 import { startFederation, type Federation, type Instance, type StartOptions } from './federation.ts';
 import { acceptKey, encodeFrame, FrameReader, OP } from './websocket.ts';
 
-export interface TestFed { fed: Federation; a: Instance; b: Instance }
+export interface TestFed {
+  fed: Federation;
+  a: Instance;
+  b: Instance;
+}
 
 export async function startTestFederation(opts: Partial<StartOptions> = {}): Promise<TestFed> {
-  const fed = await startFederation({ dataDir: mkdtempSync(join(tmpdir(), 'hush-instance-')), buildWeb: false, ...opts });
+  const fed = await startFederation({
+    dataDir: mkdtempSync(join(tmpdir(), 'hush-instance-')),
+    buildWeb: false,
+    ...opts,
+  });
   const a = fed.instances['a.test'];
   const b = fed.instances['b.test'];
   if (!a || !b) throw new Error('default instances missing');
@@ -24,9 +32,20 @@ export function user(i: Instance, name: string): { id: string; token: string; ac
   return u;
 }
 
-export interface ApiResponse { status: number; json: any; headers: Headers } // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface ApiResponse {
+  status: number;
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  headers: Headers;
+}
 
-export async function call(origin: string, token: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+export async function call(
+  origin: string,
+  token: string | null,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
   const res = await fetch(`${origin}${path}`, {
     method,
     headers: {
@@ -47,18 +66,33 @@ export async function call(origin: string, token: string | null, method: string,
 }
 
 /** Posts as `name` on instance `i`; throws unless 200. */
-export async function post(i: Instance, name: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function post(
+  i: Instance,
+  name: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<any> {
   const r = await call(i.origin, user(i, name).token, 'POST', '/api/v1/statuses', body, headers);
   if (r.status !== 200) throw new Error(`post failed ${r.status} ${JSON.stringify(r.json)}`);
   return r.json;
 }
 
-export interface SseEvent { event: string; data: string }
+export interface SseEvent {
+  event: string;
+  data: string;
+}
 
 /** Opens an SSE stream and collects events; `next(pred)` resolves with the first matching one. */
-export async function openStream(origin: string, token: string, stream: 'user' | 'direct'): Promise<{ next(pred: (e: SseEvent) => boolean): Promise<SseEvent>; close(): void }> {
+export async function openStream(
+  origin: string,
+  token: string,
+  stream: 'user' | 'direct',
+): Promise<{ next(pred: (e: SseEvent) => boolean): Promise<SseEvent>; close(): void }> {
   const ctrl = new AbortController();
-  const res = await fetch(`${origin}/api/v1/streaming/${stream}?access_token=${encodeURIComponent(token)}`, { signal: ctrl.signal });
+  const res = await fetch(`${origin}/api/v1/streaming/${stream}?access_token=${encodeURIComponent(token)}`, {
+    signal: ctrl.signal,
+  });
   if (!res.ok || !res.body) throw new Error(`stream ${stream}: HTTP ${res.status}`);
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
@@ -97,15 +131,22 @@ export async function openStream(origin: string, token: string, stream: 'user' |
     }
   })();
   return {
-    next: (pred) => new Promise((resolve) => {
-      waiters.push({ pred, resolve });
-      dispatch();
-    }),
+    next: (pred) =>
+      new Promise((resolve) => {
+        waiters.push({ pred, resolve });
+        dispatch();
+      }),
     close: () => ctrl.abort(),
   };
 }
 
-export interface WsMessage { stream?: string[]; event?: string; payload?: string; error?: string; status?: number }
+export interface WsMessage {
+  stream?: string[];
+  event?: string;
+  payload?: string;
+  error?: string;
+  status?: number;
+}
 
 export interface TestSocket {
   /** The answer to the upgrade: 101 and its headers, or the refusal. */
@@ -120,13 +161,22 @@ export interface TestSocket {
 }
 
 /** A WebSocket client as the browser's: masked frames, the token as the subprotocol (stream.js). */
-export function openWebSocket(origin: string, path: string, protocol?: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+export function openWebSocket(
+  origin: string,
+  path: string,
+  protocol?: string,
+  headers: Record<string, string> = {},
+): Promise<TestSocket> {
   const key = randomBytes(16).toString('base64');
   return new Promise((resolve, reject) => {
     const req = request(`${origin}${path}`, {
       headers: {
-        connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': key,
-        ...(protocol === undefined ? {} : { 'sec-websocket-protocol': protocol }), ...headers,
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': key,
+        ...(protocol === undefined ? {} : { 'sec-websocket-protocol': protocol }),
+        ...headers,
       },
     });
     req.on('error', reject);
@@ -147,8 +197,15 @@ export function openWebSocket(origin: string, path: string, protocol?: string, h
 
 function deadSocket(status: number, headers: TestSocket['headers']): TestSocket {
   return {
-    status, headers, send: () => { throw new Error('not open'); }, next: () => Promise.reject(new Error('not open')),
-    pending: () => [], closed: Promise.resolve(null), close: () => undefined,
+    status,
+    headers,
+    send: () => {
+      throw new Error('not open');
+    },
+    next: () => Promise.reject(new Error('not open')),
+    pending: () => [],
+    closed: Promise.resolve(null),
+    close: () => undefined,
   };
 }
 
@@ -157,7 +214,9 @@ function liveSocket(status: number, headers: TestSocket['headers'], socket: Dupl
   const waiters: { pred: (m: WsMessage) => boolean; resolve: (m: WsMessage) => void }[] = [];
   const reader = new FrameReader();
   let closeCode: (c: number | null) => void = () => undefined;
-  const closed = new Promise<number | null>((r) => { closeCode = r; });
+  const closed = new Promise<number | null>((r) => {
+    closeCode = r;
+  });
   const dispatch = (): void => {
     for (const w of [...waiters]) {
       const i = messages.findIndex(w.pred);
@@ -189,13 +248,27 @@ function liveSocket(status: number, headers: TestSocket['headers'], socket: Dupl
   socket.on('error', () => closeCode(null));
   if (head.length > 0) onData(head);
   return {
-    status, headers, closed,
-    send: (v) => { socket.write(encodeFrame(OP.text, Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)), mask())); },
-    next: (pred, timeoutMs = 5000) => new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching message in ${timeoutMs} ms; pending ${JSON.stringify(messages)}`)), timeoutMs);
-      waiters.push({ pred, resolve: (m) => { clearTimeout(timer); resolve(m); } });
-      dispatch();
-    }),
+    status,
+    headers,
+    closed,
+    send: (v) => {
+      socket.write(encodeFrame(OP.text, Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)), mask()));
+    },
+    next: (pred, timeoutMs = 5000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no matching message in ${timeoutMs} ms; pending ${JSON.stringify(messages)}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          pred,
+          resolve: (m) => {
+            clearTimeout(timer);
+            resolve(m);
+          },
+        });
+        dispatch();
+      }),
     pending: () => [...messages],
     close: () => {
       socket.write(encodeFrame(OP.close, Buffer.from([0x03, 0xe8]), mask()));

@@ -14,7 +14,8 @@ export interface Entity {
 
 // Schemes StatusLengthValidator treats as URLs (twitter-text regex extended by Mastodon).
 const URL_RE = /(?<![\p{L}\p{N}_/])(?:(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini):\/\/|xmpp:)[^\s<>"]+/giu;
-const MENTION_RE = /(?<![=/\p{L}\p{N}_])@([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@([\p{L}\p{N}_]+(?:[.-]+[\p{L}\p{N}_]+)*))?/giu;
+const MENTION_RE =
+  /(?<![=/\p{L}\p{N}_])@([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@([\p{L}\p{N}_]+(?:[.-]+[\p{L}\p{N}_]+)*))?/giu;
 const HASHTAG_RE = /(?<![=/)\p{L}\p{N}_])[#＃]([\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*)/gu;
 function count(s: string, c: string): number {
   return s.split(c).length - 1;
@@ -48,7 +49,14 @@ export function extractEntities(text: string, opts: { httpOnly?: boolean } = {})
     if (overlaps(m.index, end)) continue;
     const username = m[1] ?? '';
     const domain = m[2] ?? null;
-    out.push({ kind: 'mention', start: m.index, end, value: domain ? `${username}@${domain}` : username, username, domain });
+    out.push({
+      kind: 'mention',
+      start: m.index,
+      end,
+      value: domain ? `${username}@${domain}` : username,
+      username,
+      domain,
+    });
   }
   for (const m of text.matchAll(HASHTAG_RE)) {
     const end = m.index + m[0].length;
@@ -80,7 +88,10 @@ export function countableLength(text: string, spoilerText = ''): number {
 }
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 function linkHtml(url: string): string {
@@ -89,12 +100,18 @@ function linkHtml(url: string): string {
   const shown = Array.from(rest).slice(0, 30).join('');
   const hidden = Array.from(rest).slice(30).join('');
   const cut = hidden.length > 0 ? 'ellipsis' : '';
-  return `<a href="${escapeHtml(url)}" target="_blank" rel="nofollow noopener" translate="no">` +
+  return (
+    `<a href="${escapeHtml(url)}" target="_blank" rel="nofollow noopener" translate="no">` +
     `<span class="invisible">${escapeHtml(prefix)}</span><span class="${cut}">${escapeHtml(shown)}</span>` +
-    `<span class="invisible">${escapeHtml(hidden)}</span></a>`;
+    `<span class="invisible">${escapeHtml(hidden)}</span></a>`
+  );
 }
 
-export interface MentionTarget { url: string; username: string; acct: string }
+export interface MentionTarget {
+  url: string;
+  username: string;
+  acct: string;
+}
 
 export interface FormatOptions {
   /** Resolved mentions by lowercased "user" or "user@domain" as written; unresolved stay text. */
@@ -138,5 +155,9 @@ export function htmlToText(html: string): string {
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/p>\s*<p>/gi, '\n\n')
     .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }

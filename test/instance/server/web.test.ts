@@ -8,13 +8,14 @@ beforeAll(async () => {
 });
 afterAll(() => t.fed.stop());
 
-function initialState(html: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function initialState(html: string): any {
   const m = /<script id="initial-state" type="application\/json">(.*?)<\/script>/s.exec(html);
   return JSON.parse(m?.[1] ?? 'null');
 }
 
 describe('page shell', () => {
-  it('?as= sets a session cookie; the cookie then serves that user\'s shell on every web route', async () => {
+  it("?as= sets a session cookie; the cookie then serves that user's shell on every web route", async () => {
     const first = await fetch(`${t.a.origin}/?as=alice`, { redirect: 'manual' });
     expect(first.status).toBe(302);
     expect(first.headers.get('location')).toBe('/home');
@@ -22,13 +23,19 @@ describe('page shell', () => {
     for (const path of ['/home', '/conversations', '/notifications', '/publish', '/@bob@b.test', '/@alice/123']) {
       const res = await fetch(`${t.a.origin}${path}`, { headers: { cookie } });
       const state = initialState(await res.text());
-      expect([path, state.meta.me, state.meta.access_token]).toEqual([path, user(t.a, 'alice').id, user(t.a, 'alice').token]);
+      expect([path, state.meta.me, state.meta.access_token]).toEqual([
+        path,
+        user(t.a, 'alice').id,
+        user(t.a, 'alice').token,
+      ]);
     }
   });
 
-  it('has Mastodon\'s structure and initial state keys', async () => {
+  it("has Mastodon's structure and initial state keys", async () => {
     const html = await (await fetch(`${t.a.origin}/conversations?as=carol&visibility=direct&text=hi`)).text();
-    expect(html).toContain('<div class="app-holder notranslate" id="mastodon" data-props="{&quot;locale&quot;:&quot;en&quot;}"><noscript>');
+    expect(html).toContain(
+      '<div class="app-holder notranslate" id="mastodon" data-props="{&quot;locale&quot;:&quot;en&quot;}"><noscript>',
+    );
     expect(html).toContain('<body class="app-body layout-single-column">');
     expect(html).toContain('<meta name="initialPath" content="/conversations">');
     expect(html).toMatch(/<meta name="style-nonce" content="[^"]+">/);
@@ -36,8 +43,16 @@ describe('page shell', () => {
     expect(html).toContain('<script src="/packs/app.js" type="module" crossorigin="anonymous"></script>');
     expect(html.match(/<script(?![^>]*\bsrc=)(?![^>]*type="application\/json")[^>]*>/g)).toBeNull(); // no inline scripts
     const state = initialState(html);
-    expect(Object.keys(state)).toEqual(expect.arrayContaining(['meta', 'compose', 'accounts', 'languages', 'settings', 'media_attachments']));
-    expect(state.meta).toMatchObject({ domain: 'a.test', version: '4.8.0', locale: 'en', streaming_api_base_url: t.a.origin.replace('http:', 'ws:'), title: 'a.test' });
+    expect(Object.keys(state)).toEqual(
+      expect.arrayContaining(['meta', 'compose', 'accounts', 'languages', 'settings', 'media_attachments']),
+    );
+    expect(state.meta).toMatchObject({
+      domain: 'a.test',
+      version: '4.8.0',
+      locale: 'en',
+      streaming_api_base_url: t.a.origin.replace('http:', 'ws:'),
+      title: 'a.test',
+    });
     expect(state.compose).toMatchObject({ me: user(t.a, 'carol').id, default_privacy: 'direct', text: 'hi' });
     expect(state.accounts[user(t.a, 'carol').id].source).toBeDefined();
   });
@@ -47,14 +62,17 @@ describe('page shell', () => {
     const html = await res.text();
     const nonce = /<meta name="style-nonce" content="([^"]+)">/.exec(html)?.[1] ?? '';
     expect(res.headers.get('content-security-policy')).toBe(
-      `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'nonce-${nonce}'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self'; connect-src 'self' data: blob: ${t.a.origin.replace('http:', 'ws:')}; frame-src 'self' https:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; manifest-src 'self'; child-src 'self' blob:; worker-src 'self' blob:`);
+      `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'nonce-${nonce}'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self'; connect-src 'self' data: blob: ${t.a.origin.replace('http:', 'ws:')}; frame-src 'self' https:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; manifest-src 'self'; child-src 'self' blob:; worker-src 'self' blob:`,
+    );
     const again = await fetch(`${t.a.origin}/home?as=alice`);
     expect(again.headers.get('content-security-policy')).not.toContain(nonce);
   });
 
   it('switches meta.version at run time and escapes the state JSON', async () => {
     t.a.setUiVersion('4.4.0');
-    await call(t.a.origin, user(t.a, 'carol').token, 'PATCH', '/api/v1/accounts/update_credentials', { display_name: '</script><b>' });
+    await call(t.a.origin, user(t.a, 'carol').token, 'PATCH', '/api/v1/accounts/update_credentials', {
+      display_name: '</script><b>',
+    });
     const html = await (await fetch(`${t.a.origin}/home?as=carol`)).text();
     t.a.setUiVersion('4.8.0');
     expect(html).not.toContain('</script><b>');
@@ -99,7 +117,8 @@ describe('page shell', () => {
   });
 
   it('webfinger: 400 without a resource, 404 for unknown or non-local accounts, CORS for GET', async () => {
-    const status = async (q: string): Promise<number> => (await fetch(`${t.a.origin}/.well-known/webfinger${q}`)).status;
+    const status = async (q: string): Promise<number> =>
+      (await fetch(`${t.a.origin}/.well-known/webfinger${q}`)).status;
     expect(await status('')).toBe(400);
     expect(await status('?resource=')).toBe(400);
     expect(await status('?resource=alice')).toBe(400);
@@ -107,12 +126,27 @@ describe('page shell', () => {
     // bob is known to a.test once resolved, but WebFinger speaks only for local accounts.
     await call(t.a.origin, user(t.a, 'alice').token, 'GET', '/api/v2/search?q=bob@b.test&resolve=true&type=accounts');
     expect(await status('?resource=acct:bob@b.test')).toBe(404);
-    const notFound = await fetch(`${t.a.origin}/.well-known/webfinger?resource=acct:nobody@a.test`, { headers: { origin: 'https://elsewhere.example' } });
-    expect([notFound.status, await notFound.text(), notFound.headers.get('access-control-allow-origin')]).toEqual([404, '', '*']);
-    const pre = await fetch(`${t.a.origin}/.well-known/webfinger?resource=acct:alice@a.test`, {
-      method: 'OPTIONS', headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'accept' },
+    const notFound = await fetch(`${t.a.origin}/.well-known/webfinger?resource=acct:nobody@a.test`, {
+      headers: { origin: 'https://elsewhere.example' },
     });
-    expect([pre.status, pre.headers.get('access-control-allow-origin'), pre.headers.get('access-control-allow-methods')]).toEqual([200, '*', 'GET']);
+    expect([notFound.status, await notFound.text(), notFound.headers.get('access-control-allow-origin')]).toEqual([
+      404,
+      '',
+      '*',
+    ]);
+    const pre = await fetch(`${t.a.origin}/.well-known/webfinger?resource=acct:alice@a.test`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://elsewhere.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'accept',
+      },
+    });
+    expect([
+      pre.status,
+      pre.headers.get('access-control-allow-origin'),
+      pre.headers.get('access-control-allow-methods'),
+    ]).toEqual([200, '*', 'GET']);
   });
 });
 
@@ -122,9 +156,18 @@ describe('streaming (SSE)', () => {
     const us = await openStream(t.a.origin, carol.token, 'user');
     const ds = await openStream(t.a.origin, carol.token, 'direct');
     const s = await post(t.a, 'alice', { status: '@carol live', visibility: 'direct' });
-    expect(JSON.parse((await us.next((e) => e.event === 'update')).data)).toMatchObject({ id: s.id, visibility: 'direct' });
-    expect(JSON.parse((await us.next((e) => e.event === 'notification')).data)).toMatchObject({ type: 'mention', status: { id: s.id } });
-    expect(JSON.parse((await ds.next((e) => e.event === 'conversation')).data)).toMatchObject({ unread: true, last_status: { id: s.id } });
+    expect(JSON.parse((await us.next((e) => e.event === 'update')).data)).toMatchObject({
+      id: s.id,
+      visibility: 'direct',
+    });
+    expect(JSON.parse((await us.next((e) => e.event === 'notification')).data)).toMatchObject({
+      type: 'mention',
+      status: { id: s.id },
+    });
+    expect(JSON.parse((await ds.next((e) => e.event === 'conversation')).data)).toMatchObject({
+      unread: true,
+      last_status: { id: s.id },
+    });
     await call(t.a.origin, user(t.a, 'alice').token, 'PUT', `/api/v1/statuses/${s.id}`, { status: '@carol live!' });
     expect(JSON.parse((await us.next((e) => e.event === 'status.update')).data)).toMatchObject({ id: s.id });
     await call(t.a.origin, user(t.a, 'alice').token, 'DELETE', `/api/v1/statuses/${s.id}`);
@@ -151,7 +194,10 @@ describe('streaming (WebSocket, as stream.js uses it)', () => {
     const update = await ws.next((m) => m.event === 'update');
     expect(update.stream).toEqual(['user']);
     expect(JSON.parse(update.payload ?? '')).toMatchObject({ id: s.id, visibility: 'direct' });
-    expect(JSON.parse((await ws.next((m) => m.event === 'notification')).payload ?? '')).toMatchObject({ type: 'mention', status: { id: s.id } });
+    expect(JSON.parse((await ws.next((m) => m.event === 'notification')).payload ?? '')).toMatchObject({
+      type: 'mention',
+      status: { id: s.id },
+    });
     const conv = await ws.next((m) => m.event === 'conversation');
     expect(conv.stream).toEqual(['direct']);
     expect(JSON.parse(conv.payload ?? '')).toMatchObject({ last_status: { id: s.id } });
@@ -169,12 +215,20 @@ describe('streaming (WebSocket, as stream.js uses it)', () => {
   it('?stream= subscribes at once; access_token works too; the upgrade is in the request log', async () => {
     const alice = user(t.a, 'alice');
     await t.a.adversary.clearRequestLog();
-    const ws = await openWebSocket(t.a.origin, `/api/v1/streaming?stream=user&access_token=${encodeURIComponent(alice.token)}`);
+    const ws = await openWebSocket(
+      t.a.origin,
+      `/api/v1/streaming?stream=user&access_token=${encodeURIComponent(alice.token)}`,
+    );
     expect(ws.status).toBe(101);
     await new Promise((r) => setTimeout(r, 50));
     const s = await post(t.a, 'alice', { status: 'public hello' });
     expect(JSON.parse((await ws.next((m) => m.event === 'update')).payload ?? '')).toMatchObject({ id: s.id });
-    expect((await t.a.adversary.requestLog())[0]).toMatchObject({ path: '/api/v1/streaming', websocket: true, account: 'alice', hasToken: true });
+    expect((await t.a.adversary.requestLog())[0]).toMatchObject({
+      path: '/api/v1/streaming',
+      websocket: true,
+      account: 'alice',
+      hasToken: true,
+    });
     ws.close();
   });
 
@@ -185,7 +239,7 @@ describe('streaming (WebSocket, as stream.js uses it)', () => {
     expect([bad.status, bad.headers['x-error-message']]).toEqual([401, 'Invalid access token']);
   });
 
-  it('follows the adversary\'s network faults', async () => {
+  it("follows the adversary's network faults", async () => {
     const alice = user(t.a, 'alice');
     await t.a.adversary.setNetworkBehaviour('/api/v1/streaming', 'down');
     expect((await openWebSocket(t.a.origin, '/api/v1/streaming', alice.token)).status).toBe(503);

@@ -14,17 +14,53 @@ export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'web
 export const SESSION_COOKIE = '_hush_test_session';
 
 // 1x1 transparent PNG for avatars and headers (img-src 'self').
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 
 const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json',
-  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.wasm': 'application/wasm',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
 };
 
-const WEB_PREFIXES = ['/home', '/conversations', '/notifications', '/publish', '/statuses', '/timelines', '/deck', '/tags',
-  '/explore', '/search', '/start', '/bookmarks', '/favourites', '/lists', '/directory', '/about', '/privacy-policy',
-  '/getting-started', '/keyboard-shortcuts', '/follow_requests', '/blocks', '/mutes', '/domain_blocks', '/followed_tags',
-  '/pinned', '/public', '/accounts', '/links', '/collections'];
+const WEB_PREFIXES = [
+  '/home',
+  '/conversations',
+  '/notifications',
+  '/publish',
+  '/statuses',
+  '/timelines',
+  '/deck',
+  '/tags',
+  '/explore',
+  '/search',
+  '/start',
+  '/bookmarks',
+  '/favourites',
+  '/lists',
+  '/directory',
+  '/about',
+  '/privacy-policy',
+  '/getting-started',
+  '/keyboard-shortcuts',
+  '/follow_requests',
+  '/blocks',
+  '/mutes',
+  '/domain_blocks',
+  '/followed_tags',
+  '/pinned',
+  '/public',
+  '/accounts',
+  '/links',
+  '/collections',
+];
 
 export function isWebRoute(path: string): boolean {
   return path === '/' || path.startsWith('/@') || WEB_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
@@ -39,7 +75,12 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
 }
 
 function html(status: number, body: string, headers: Record<string, string> = {}): Reply {
-  return { status, body, contentType: 'text/html; charset=utf-8', headers: { 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin', ...headers } };
+  return {
+    status,
+    body,
+    contentType: 'text/html; charset=utf-8',
+    headers: { 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin', ...headers },
+  };
 }
 
 /** GET /?as=alice signs the browser in as alice (cookie); any web route then serves her shell. */
@@ -64,7 +105,11 @@ export function webApp(ctx: Ctx, req: IncomingMessage, url: URL): Reply {
   headers['x-frame-options'] = 'DENY';
   headers['cache-control'] = 'no-store';
   const body = renderShell(ctx, {
-    ...(account ? { account } : {}), path: url.pathname, query: url.searchParams, nonce, csrf: randomBytes(32).toString('base64'),
+    ...(account ? { account } : {}),
+    path: url.pathname,
+    query: url.searchParams,
+    nonce,
+    csrf: randomBytes(32).toString('base64'),
   });
   return html(200, body, headers);
 }
@@ -72,7 +117,9 @@ export function webApp(ctx: Ctx, req: IncomingMessage, url: URL): Reply {
 export async function staticPack(ctx: Ctx, path: string): Promise<Reply> {
   if (path === '/packs/hostile.js') {
     const h = ctx.settings.hostileScript;
-    return h ? { status: 200, body: h.code, contentType: TYPES['.js'] ?? '' } : { status: 404, body: 'Not found', contentType: 'text/plain' };
+    return h
+      ? { status: 200, body: h.code, contentType: TYPES['.js'] ?? '' }
+      : { status: 404, body: 'Not found', contentType: 'text/plain' };
   }
   let rel: string;
   try {
@@ -81,10 +128,16 @@ export async function staticPack(ctx: Ctx, path: string): Promise<Reply> {
     return { status: 404, body: 'Not found', contentType: 'text/plain' };
   }
   const file = join(WEB_DIST, rel);
-  if (rel.startsWith('..') || !file.startsWith(WEB_DIST + sep)) return { status: 404, body: 'Not found', contentType: 'text/plain' };
+  if (rel.startsWith('..') || !file.startsWith(WEB_DIST + sep))
+    return { status: 404, body: 'Not found', contentType: 'text/plain' };
   try {
     const body = await readFile(file);
-    return { status: 200, body, contentType: TYPES[extname(file)] ?? 'application/octet-stream', headers: { 'cache-control': 'no-cache' } };
+    return {
+      status: 200,
+      body,
+      contentType: TYPES[extname(file)] ?? 'application/octet-stream',
+      headers: { 'cache-control': 'no-cache' },
+    };
   } catch {
     return { status: 404, body: 'Not found (has test/instance/web/build.mjs run?)', contentType: 'text/plain' };
   }
@@ -133,7 +186,9 @@ export function webfinger(ctx: Ctx, url: URL): Reply {
   if (!a) return { status: 404, body: '', headers: errorCache };
   const id = claimedIdentity(ctx, a);
   return {
-    status: 200, contentType: 'application/jrd+json; charset=utf-8', headers: { 'cache-control': 'max-age=259200, public' },
+    status: 200,
+    contentType: 'application/jrd+json; charset=utf-8',
+    headers: { 'cache-control': 'max-age=259200, public' },
     json: {
       subject: `acct:${a.username}@${ctx.domain}`,
       aliases: [id.url, id.uri],
@@ -149,7 +204,11 @@ export function webfinger(ctx: Ctx, url: URL): Reply {
 }
 
 /** rack-cors as config/initializers/cors.rb sets it up for GET-only public paths (/.well-known/*, /@user, /users/user). */
-export function publicGetCors(origin: string | undefined, method: string, requestHeaders: string | undefined): Record<string, string> {
+export function publicGetCors(
+  origin: string | undefined,
+  method: string,
+  requestHeaders: string | undefined,
+): Record<string, string> {
   if (origin === undefined) return {};
   const h: Record<string, string> = { 'access-control-allow-origin': '*' };
   if (method === 'OPTIONS') {
@@ -170,12 +229,27 @@ export function actor(ctx: Ctx, username: string): Reply {
   if (!a) return { status: 404, json: { error: 'Record not found' } };
   const opts = { mention: () => undefined, tagUrl: (t: string) => `${ctx.origin}/tags/${t}`, singleLine: true };
   return {
-    status: 200, contentType: 'application/activity+json; charset=utf-8',
+    status: 200,
+    contentType: 'application/activity+json; charset=utf-8',
     json: {
-      '@context': ['https://www.w3.org/ns/activitystreams', { PropertyValue: 'schema:PropertyValue', value: 'schema:value' }],
-      id: a.uri, type: 'Person', preferredUsername: a.username, name: a.displayName, summary: noteHtml(ctx, a), url: a.url,
-      inbox: `${ctx.origin}/inbox`, outbox: `${a.uri}/outbox`, endpoints: { sharedInbox: `${ctx.origin}/inbox` },
-      attachment: fieldsForRead(a).map((f) => ({ type: 'PropertyValue', name: f.name, value: formatText(f.value, opts) })),
+      '@context': [
+        'https://www.w3.org/ns/activitystreams',
+        { PropertyValue: 'schema:PropertyValue', value: 'schema:value' },
+      ],
+      id: a.uri,
+      type: 'Person',
+      preferredUsername: a.username,
+      name: a.displayName,
+      summary: noteHtml(ctx, a),
+      url: a.url,
+      inbox: `${ctx.origin}/inbox`,
+      outbox: `${a.uri}/outbox`,
+      endpoints: { sharedInbox: `${ctx.origin}/inbox` },
+      attachment: fieldsForRead(a).map((f) => ({
+        type: 'PropertyValue',
+        name: f.name,
+        value: formatText(f.value, opts),
+      })),
     },
   };
 }

@@ -19,7 +19,9 @@ const MAX_MESSAGE = 1 << 20;
 export const OP = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
 
 export function acceptKey(key: string): string {
-  return createHash('sha1').update(key + GUID).digest('base64');
+  return createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
 }
 
 /** One frame; `mask` (4 bytes) for client-to-server frames. */
@@ -40,7 +42,12 @@ export function encodeFrame(opcode: number, payload: Buffer, mask?: Buffer): Buf
   return out;
 }
 
-export interface Frame { fin: boolean; opcode: number; masked: boolean; payload: Buffer }
+export interface Frame {
+  fin: boolean;
+  opcode: number;
+  masked: boolean;
+  payload: Buffer;
+}
 
 /** Reads whole frames off a byte stream; `push` returns the frames completed so far. */
 export class FrameReader {
@@ -82,7 +89,9 @@ export class FrameReader {
 /** Refuses an upgrade the way the streaming server does: a bare HTTP response, then close. */
 export function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   if (socket.destroyed) return;
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nX-Error-Message: ${message}\r\n\r\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nX-Error-Message: ${message}\r\n\r\n`,
+  );
 }
 
 export function isStreamingUpgradePath(path: string): boolean {
@@ -94,8 +103,15 @@ const CHANNELS: Record<string, { stream: StreamName; only?: StreamEvent } | null
   user: { stream: 'user' },
   'user:notification': { stream: 'user', only: 'notification' },
   direct: { stream: 'direct' },
-  public: null, 'public:media': null, 'public:local': null, 'public:local:media': null, 'public:remote': null, 'public:remote:media': null,
-  hashtag: null, 'hashtag:local': null, list: null,
+  public: null,
+  'public:media': null,
+  'public:local': null,
+  'public:local:media': null,
+  'public:remote': null,
+  'public:remote:media': null,
+  hashtag: null,
+  'hashtag:local': null,
+  list: null,
 };
 
 function token(req: IncomingMessage, query: URLSearchParams): string | undefined {
@@ -110,7 +126,11 @@ function token(req: IncomingMessage, query: URLSearchParams): string | undefined
 /** Authenticates, answers 101 and runs the session. */
 export function acceptStreamingUpgrade(ctx: Ctx, req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
   const key = req.headers['sec-websocket-key'];
-  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket' || typeof key !== 'string' || req.headers['sec-websocket-version'] !== '13') {
+  if (
+    (req.headers.upgrade ?? '').toLowerCase() !== 'websocket' ||
+    typeof key !== 'string' ||
+    req.headers['sec-websocket-version'] !== '13'
+  ) {
     refuseUpgrade(socket, 400, 'Bad WebSocket upgrade');
     return;
   }
@@ -121,15 +141,34 @@ export function acceptStreamingUpgrade(ctx: Ctx, req: IncomingMessage, socket: D
   if (!account || found.kind !== 'valid') return refuseUpgrade(socket, 401, 'Invalid access token');
   // Like the ws library's default: the first offered subprotocol is selected (the browser requires
   // one of its offers back when it sent any).
-  const offered = (typeof req.headers['sec-websocket-protocol'] === 'string' ? req.headers['sec-websocket-protocol'] : '').split(',')[0]?.trim() ?? '';
-  socket.write([
-    'HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${acceptKey(key)}`,
-    ...(offered === '' ? [] : [`Sec-WebSocket-Protocol: ${offered}`]), `X-Request-Id: ${createHash('sha1').update(key).digest('hex').slice(0, 20)}`, '', '',
-  ].join('\r\n'));
+  const offered =
+    (typeof req.headers['sec-websocket-protocol'] === 'string' ? req.headers['sec-websocket-protocol'] : '')
+      .split(',')[0]
+      ?.trim() ?? '';
+  socket.write(
+    [
+      'HTTP/1.1 101 Switching Protocols',
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Accept: ${acceptKey(key)}`,
+      ...(offered === '' ? [] : [`Sec-WebSocket-Protocol: ${offered}`]),
+      `X-Request-Id: ${createHash('sha1').update(key).digest('hex').slice(0, 20)}`,
+      '',
+      '',
+    ].join('\r\n'),
+  );
   runSession(ctx, account, found.scopes, t, socket, head, url.searchParams);
 }
 
-function runSession(ctx: Ctx, account: Account, scopes: string[], token: string, socket: Duplex, head: Buffer, query: URLSearchParams): void {
+function runSession(
+  ctx: Ctx,
+  account: Account,
+  scopes: string[],
+  token: string,
+  socket: Duplex,
+  head: Buffer,
+  query: URLSearchParams,
+): void {
   const subscriptions = new Map<string, () => void>();
   let open = true;
   const write = (opcode: number, payload: Buffer): void => {
@@ -157,7 +196,10 @@ function runSession(ctx: Ctx, account: Account, scopes: string[], token: string,
   };
   const untrackServer = ctx.hub.track(() => close(1001, 'Server shutting down'));
   const untrackToken = ctx.hub.trackToken(token, () => close(1000, 'Access token revoked'));
-  untrack = () => { untrackServer(); untrackToken(); };
+  untrack = () => {
+    untrackServer();
+    untrackToken();
+  };
   const subscribe = (channel: string): void => {
     if (!(channel in CHANNELS)) {
       sendJson({ error: 'Unknown stream type', status: 400 });
@@ -173,12 +215,17 @@ function runSession(ctx: Ctx, account: Account, scopes: string[], token: string,
       subscriptions.set(channel, () => undefined);
       return;
     }
-    const off = ctx.hub.add(account.id, c.stream, {
-      send: (_stream, event, payload) => {
-        if (c.only === undefined || c.only === event) sendJson({ stream: [channel], event, payload });
+    const off = ctx.hub.add(
+      account.id,
+      c.stream,
+      {
+        send: (_stream, event, payload) => {
+          if (c.only === undefined || c.only === event) sendJson({ stream: [channel], event, payload });
+        },
+        heartbeat: () => write(OP.ping, Buffer.alloc(0)),
       },
-      heartbeat: () => write(OP.ping, Buffer.alloc(0)),
-    }, () => undefined); // close() ends the connection through track().
+      () => undefined,
+    ); // close() ends the connection through track().
     subscriptions.set(channel, off);
   };
   const unsubscribe = (channel: string): void => {
@@ -218,7 +265,8 @@ function runSession(ctx: Ctx, account: Account, scopes: string[], token: string,
         write(OP.close, f.payload.subarray(0, 2));
         closeAll();
         socket.end();
-      } else if (f.opcode === OP.binary) return close(1003, 'The mastodon streaming server does not support binary messages');
+      } else if (f.opcode === OP.binary)
+        return close(1003, 'The mastodon streaming server does not support binary messages');
       else if (f.opcode === OP.text || f.opcode === OP.continuation) {
         if (f.opcode === OP.text) fragments = [];
         if (fragments === null) return close(1002, 'Unexpected continuation');

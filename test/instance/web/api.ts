@@ -83,8 +83,10 @@ export async function apiGet<T>(path: string, parse: (v: unknown) => T | null): 
 
 export function describeError(e: ApiError): string {
   switch (e.kind) {
-    case 'network': return `Network error: ${e.message}`;
-    case 'shape': return `Unexpected response from ${e.path}`;
+    case 'network':
+      return `Network error: ${e.message}`;
+    case 'shape':
+      return `Unexpected response from ${e.path}`;
     case 'http': {
       const b = e.body as { error?: unknown } | null;
       return typeof b?.error === 'string' ? b.error : `HTTP ${e.status}`;

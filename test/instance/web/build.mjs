@@ -24,7 +24,10 @@ export async function buildWebApp() {
   });
   await copyFile(join(here, 'app.css'), join(outdir, 'app.css'));
   // Mastodon serves Roboto as mastodon-font-sans-serif; the same font file the extension ships.
-  await copyFile(join(here, '../../../src/frames/fonts/roboto-latin-400.woff2'), join(outdir, 'roboto-latin-400.woff2'));
+  await copyFile(
+    join(here, '../../../src/frames/fonts/roboto-latin-400.woff2'),
+    join(outdir, 'roboto-latin-400.woff2'),
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

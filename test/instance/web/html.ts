@@ -4,9 +4,30 @@ import { h, type ComponentChild } from 'preact';
 import type { Mention } from './model';
 
 const ALLOWED: Record<string, readonly string[]> = {
-  p: [], br: [], span: ['class', 'translate'], a: ['href', 'class', 'rel', 'translate'],
-  del: [], s: [], pre: [], blockquote: [], code: [], b: [], strong: [], u: [], i: [], em: [],
-  ul: [], ol: ['start', 'reversed'], li: ['value'], sub: [], sup: [], h1: [], h2: [], h3: [], h4: [], h5: [],
+  p: [],
+  br: [],
+  span: ['class', 'translate'],
+  a: ['href', 'class', 'rel', 'translate'],
+  del: [],
+  s: [],
+  pre: [],
+  blockquote: [],
+  code: [],
+  b: [],
+  strong: [],
+  u: [],
+  i: [],
+  em: [],
+  ul: [],
+  ol: ['start', 'reversed'],
+  li: ['value'],
+  sub: [],
+  sup: [],
+  h1: [],
+  h2: [],
+  h3: [],
+  h4: [],
+  h5: [],
 };
 
 const SAFE_HREF = /^(https?:|mailto:|\/)/i;
@@ -15,7 +36,10 @@ function parse(html: string): Document {
   return new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html');
 }
 
-interface LinkInfo { href: string; attrs: Record<string, string> }
+interface LinkInfo {
+  href: string;
+  attrs: Record<string, string>;
+}
 
 /** What the client does to each anchor (4.5 HandledLink, 4.3-4.4 _updateStatusLinks). */
 function handleLink(a: Element, mentions: readonly Mention[]): LinkInfo | null {
@@ -28,7 +52,8 @@ function handleLink(a: Element, mentions: readonly Mention[]): LinkInfo | null {
   if (cls.includes('mention')) {
     const text = (a.textContent ?? '').replace(/^@/, '');
     const m = mentions.find((x) => x.url === href) ?? mentions.find((x) => x.acct === text || x.username === text);
-    if (m) return { href: `/@${m.acct}`, attrs: { class: 'mention', title: `@${m.acct}`, 'data-hover-card-account': m.id } };
+    if (m)
+      return { href: `/@${m.acct}`, attrs: { class: 'mention', title: `@${m.acct}`, 'data-hover-card-account': m.id } };
   }
   if (!SAFE_HREF.test(href)) return null;
   return { href, attrs: { class: 'unhandled-link', target: '_blank', rel: 'noopener', title: href } };
@@ -89,7 +114,8 @@ export function sanitizedHtml(html: string): string {
         continue;
       }
       for (const attr of Array.from(child.attributes)) {
-        if (!allowed.includes(attr.name) || (attr.name === 'href' && !SAFE_HREF.test(attr.value))) child.removeAttribute(attr.name);
+        if (!allowed.includes(attr.name) || (attr.name === 'href' && !SAFE_HREF.test(attr.value)))
+          child.removeAttribute(attr.name);
       }
     }
   };

@@ -33,8 +33,10 @@ describe('autosuggest tokens', () => {
 
 describe('generations from meta.version', () => {
   it('picks modal (4.5+) or dropdown (4.3-4.4) and the per-version labels', () => {
-    for (const v of ['4.5.0', '4.8.0-alpha.1', '5.0.0', 'nonsense']) expect(generationFor(v).visibilityControl).toBe('modal');
-    for (const v of ['4.3.0', '4.4.0', '4.4.3+glitch', '4.2.10']) expect(generationFor(v).visibilityControl).toBe('dropdown');
+    for (const v of ['4.5.0', '4.8.0-alpha.1', '5.0.0', 'nonsense'])
+      expect(generationFor(v).visibilityControl).toBe('modal');
+    for (const v of ['4.3.0', '4.4.0', '4.4.3+glitch', '4.2.10'])
+      expect(generationFor(v).visibilityControl).toBe('dropdown');
     expect(generationFor('4.3.0').visibilityShort.direct).toBe('Specific people');
     expect(generationFor('4.4.0').visibilityShort.direct).toBe('Private mention');
     expect(generationFor('4.3.0').compactSubmit).toBe(false);
@@ -65,7 +67,9 @@ describe('routes', () => {
 describe('Link header', () => {
   it('follows only same-origin rel="next"', () => {
     const o = 'http://127.0.0.1:3001';
-    expect(nextLink(`<${o}/api/v1/conversations?max_id=5>; rel="next", <${o}/api/v1/conversations?min_id=9>; rel="prev"`, o)).toBe('/api/v1/conversations?max_id=5');
+    expect(
+      nextLink(`<${o}/api/v1/conversations?max_id=5>; rel="next", <${o}/api/v1/conversations?min_id=9>; rel="prev"`, o),
+    ).toBe('/api/v1/conversations?max_id=5');
     expect(nextLink('<https://evil.example/x>; rel="next"', o)).toBeNull();
     expect(nextLink(null, o)).toBeNull();
   });
@@ -73,24 +77,36 @@ describe('Link header', () => {
 
 describe('guards on hostile JSON', () => {
   it('never throw, and keep only well-typed objects', () => {
-    fc.assert(fc.property(fc.jsonValue(), (v) => {
-      for (const parse of [parseStatus, parseAccount, parseConversation, parseNotificationV1, parseNotificationsV2]) {
-        const out = parse(v);
-        expect(out === null || typeof out === 'object').toBe(true);
-      }
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        for (const parse of [parseStatus, parseAccount, parseConversation, parseNotificationV1, parseNotificationsV2]) {
+          const out = parse(v);
+          expect(out === null || typeof out === 'object').toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
   it('rejects a status without an id or account, defaults unknown visibility', () => {
     expect(parseStatus({ account: { id: '1', username: 'a', acct: 'a' } })).toBeNull();
-    const s = parseStatus({ id: '9', visibility: 'secret', account: { id: '1', username: 'a', acct: 'a' }, mentions: [{ id: 2 }] });
+    const s = parseStatus({
+      id: '9',
+      visibility: 'secret',
+      account: { id: '1', username: 'a', acct: 'a' },
+      mentions: [{ id: 2 }],
+    });
     expect(s?.visibility).toBe('public');
     expect(s?.mentions).toEqual([]);
   });
   it('joins grouped v2 notifications with their accounts and statuses', () => {
     const account = { id: '1', username: 'a', acct: 'a@x' };
     const n = parseNotificationsV2({
-      accounts: [account], statuses: [{ id: '5', account, visibility: 'direct' }],
-      notification_groups: [{ group_key: 'ungrouped-1', type: 'mention', status_id: '5', sample_account_ids: ['1'] }, { type: 'x' }],
+      accounts: [account],
+      statuses: [{ id: '5', account, visibility: 'direct' }],
+      notification_groups: [
+        { group_key: 'ungrouped-1', type: 'mention', status_id: '5', sample_account_ids: ['1'] },
+        { type: 'x' },
+      ],
     });
     expect(n).toHaveLength(1);
     expect(n?.[0]?.status?.visibility).toBe('direct');

@@ -42,7 +42,8 @@ function boot(): void {
   // Land on the path the server says, without a reload (react-router's initial entry), then the
   // layout's redirects (/home -> /deck/getting-started in the advanced layout, /deck/x -> /x otherwise).
   const initial = state.value.initialPath;
-  if (initial !== location.pathname && matchRoute(initial).name !== 'not-found') history.replaceState(null, '', initial);
+  if (initial !== location.pathname && matchRoute(initial).name !== 'not-found')
+    history.replaceState(null, '', initial);
   const redirect = bootRedirect(location.pathname);
   if (redirect !== null) history.replaceState({ key: 'boot' }, '', redirect);
   installLinkInterception(root);

@@ -3,7 +3,11 @@
 
 export type Visibility = 'public' | 'unlisted' | 'private' | 'direct';
 
-export interface Field { name: string; value: string; verified_at: string | null }
+export interface Field {
+  name: string;
+  value: string;
+  verified_at: string | null;
+}
 
 export interface Account {
   id: string;
@@ -15,7 +19,12 @@ export interface Account {
   fields: Field[];
 }
 
-export interface Mention { id: string; username: string; acct: string; url: string }
+export interface Mention {
+  id: string;
+  username: string;
+  acct: string;
+  url: string;
+}
 
 export interface Status {
   id: string;
@@ -59,10 +68,20 @@ export interface PreviewCard {
   language: string | null;
 }
 
-export interface Conversation { id: string; unread: boolean; accounts: Account[]; last_status: Status | null }
+export interface Conversation {
+  id: string;
+  unread: boolean;
+  accounts: Account[];
+  last_status: Status | null;
+}
 
 /** One mention notification, already joined with its status (grouped v2 or v1 alike). */
-export interface MentionNotification { key: string; type: string; account: Account | null; status: Status | null }
+export interface MentionNotification {
+  key: string;
+  type: string;
+  account: Account | null;
+  status: Status | null;
+}
 
 type Obj = Record<string, unknown>;
 
@@ -90,7 +109,9 @@ export function parseAccount(v: unknown): Account | null {
     }
   }
   return {
-    id, username, acct,
+    id,
+    username,
+    acct,
     display_name: strOr(v.display_name, ''),
     url: strOr(v.url, ''),
     note: strOr(v.note, ''),
@@ -116,7 +137,12 @@ function parseMedia(v: unknown): MediaAttachment | null {
   const type = (MEDIA_TYPES as readonly unknown[]).includes(v.type) ? (v.type as MediaAttachment['type']) : 'unknown';
   const small = isObj(v.meta) && isObj(v.meta.small) ? v.meta.small : null;
   return {
-    id, type, url, preview_url: strOr(v.preview_url, url), remote_url: nullableStr(v.remote_url), description: nullableStr(v.description),
+    id,
+    type,
+    url,
+    preview_url: strOr(v.preview_url, url),
+    remote_url: nullableStr(v.remote_url),
+    description: nullableStr(v.description),
     aspect: small && typeof small.aspect === 'number' && small.aspect > 0 ? small.aspect : null,
   };
 }
@@ -128,9 +154,17 @@ function parseCard(v: unknown): PreviewCard | null {
   if (url === null || !Array.isArray(v.authors)) return null;
   const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
   return {
-    url, title: strOr(v.title, ''), description: strOr(v.description, ''), type: strOr(v.type, 'link'),
-    provider_name: strOr(v.provider_name, ''), author_name: strOr(v.author_name, ''), image: nullableStr(v.image),
-    image_description: strOr(v.image_description, ''), width: num(v.width), height: num(v.height), language: nullableStr(v.language),
+    url,
+    title: strOr(v.title, ''),
+    description: strOr(v.description, ''),
+    type: strOr(v.type, 'link'),
+    provider_name: strOr(v.provider_name, ''),
+    author_name: strOr(v.author_name, ''),
+    image: nullableStr(v.image),
+    image_description: strOr(v.image_description, ''),
+    width: num(v.width),
+    height: num(v.height),
+    language: nullableStr(v.language),
   };
 }
 
@@ -141,7 +175,9 @@ export function parseStatus(v: unknown): Status | null {
   if (id === null || account === null) return null;
   const mentions = Array.isArray(v.mentions) ? v.mentions.map(parseMention).filter((m) => m !== null) : [];
   return {
-    id, account, mentions,
+    id,
+    account,
+    mentions,
     created_at: strOr(v.created_at, ''),
     edited_at: nullableStr(v.edited_at),
     in_reply_to_id: nullableStr(v.in_reply_to_id),
@@ -151,7 +187,9 @@ export function parseStatus(v: unknown): Status | null {
     url: nullableStr(v.url),
     sensitive: v.sensitive === true,
     in_reply_to_account_id: nullableStr(v.in_reply_to_account_id),
-    media_attachments: Array.isArray(v.media_attachments) ? v.media_attachments.map(parseMedia).filter((m) => m !== null) : [],
+    media_attachments: Array.isArray(v.media_attachments)
+      ? v.media_attachments.map(parseMedia).filter((m) => m !== null)
+      : [],
     card: parseCard(v.card),
   };
 }
@@ -170,7 +208,12 @@ export function parseNotificationV1(v: unknown): MentionNotification | null {
   const id = str(v.id);
   const type = str(v.type);
   if (id === null || type === null) return null;
-  return { key: strOr(v.group_key, `ungrouped-${id}`), type, account: parseAccount(v.account), status: parseStatus(v.status) };
+  return {
+    key: strOr(v.group_key, `ungrouped-${id}`),
+    type,
+    account: parseAccount(v.account),
+    status: parseStatus(v.status),
+  };
 }
 
 /** The grouped v2 response: groups reference accounts and statuses by id. */
@@ -189,9 +232,10 @@ export function parseNotificationsV2(v: unknown): MentionNotification[] | null {
     const sample = Array.isArray(g.sample_account_ids) ? str(g.sample_account_ids[0]) : null;
     const statusId = str(g.status_id);
     out.push({
-      key, type,
-      account: sample === null ? null : accounts.get(sample) ?? null,
-      status: statusId === null ? null : statuses.get(statusId) ?? null,
+      key,
+      type,
+      account: sample === null ? null : (accounts.get(sample) ?? null),
+      status: statusId === null ? null : (statuses.get(statusId) ?? null),
     });
   }
   return out;

@@ -17,7 +17,12 @@ let multiColumn = false;
 
 /** initial_state.ts hasMultiColumnPath: the paths on which the advanced layout applies at all. */
 export function hasMultiColumnPath(initialPath: string): boolean {
-  return initialPath === '/' || initialPath === '/getting-started' || initialPath === '/home' || initialPath.startsWith('/deck');
+  return (
+    initialPath === '/' ||
+    initialPath === '/getting-started' ||
+    initialPath === '/home' ||
+    initialPath.startsWith('/deck')
+  );
 }
 
 /** Set once at boot: advanced_layout on, a multi-column initial path, and a window wider than 630 px. */
@@ -37,7 +42,8 @@ export function withoutDeck(path: string): string {
 
 export function matchRoute(path: string): Route {
   const p = withoutDeck(path.replace(/\/+$/, '') || '/');
-  if (p === '/' || p === '/home' || p === '/timelines/home') return p === '/' && multiColumn ? { name: 'getting-started' } : { name: 'home' };
+  if (p === '/' || p === '/home' || p === '/timelines/home')
+    return p === '/' && multiColumn ? { name: 'getting-started' } : { name: 'home' };
   if (p === '/getting-started') return multiColumn ? { name: 'getting-started' } : { name: 'home' };
   if (p === '/conversations' || p === '/timelines/direct') return { name: 'conversations' };
   if (p === '/notifications') return { name: 'notifications' };
@@ -89,7 +95,8 @@ export function replacePath(path: string): void {
  */
 export function goBackAfterPublish(): void {
   const p = withoutDeck(location.pathname);
-  if ((p === '/publish' || p === '/statuses/new') && history.state !== null && history.state !== undefined) history.back();
+  if ((p === '/publish' || p === '/statuses/new') && history.state !== null && history.state !== undefined)
+    history.back();
 }
 
 export function usePath(): string {

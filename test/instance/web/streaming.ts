@@ -6,8 +6,12 @@
 // with guards; bad ones are dropped.
 import { accessToken } from './api';
 import {
-  parseConversation, parseNotificationV1, parseStatus,
-  type Conversation, type MentionNotification, type Status,
+  parseConversation,
+  parseNotificationV1,
+  parseStatus,
+  type Conversation,
+  type MentionNotification,
+  type Status,
 } from './model';
 
 type Channel = 'user' | 'direct';
@@ -75,7 +79,9 @@ function received(stream: Channel, event: string, payload: string): void {
 // --- EventSource (a base URL that is not ws:/wss:) ---
 
 function connectEventSource(base: string, stream: Channel): () => void {
-  const es = new EventSource(`${base.replace(/\/$/, '')}/api/v1/streaming/${stream}?access_token=${encodeURIComponent(accessToken())}`);
+  const es = new EventSource(
+    `${base.replace(/\/$/, '')}/api/v1/streaming/${stream}?access_token=${encodeURIComponent(accessToken())}`,
+  );
   es.addEventListener('open', () => emit({ event: 'connected', stream }));
   for (const type of ['update', 'status.update', 'delete', 'notification', 'conversation']) {
     es.addEventListener(type, (m) => received(stream, type, String(m.data)));

@@ -3,10 +3,19 @@
 import { Database } from 'node-sqlite3-wasm';
 import type { ElementHandle, Page } from 'puppeteer-core';
 
-export async function api(origin: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
+export async function api(
+  origin: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const res = await fetch(`${origin}${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -14,7 +23,11 @@ export async function api(origin: string, token: string, method: string, path: s
   return text ? (JSON.parse(text) as unknown) : null;
 }
 
-export async function postStatus(origin: string, token: string, body: Record<string, unknown>): Promise<{ id: string }> {
+export async function postStatus(
+  origin: string,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<{ id: string }> {
   return (await api(origin, token, 'POST', '/api/v1/statuses', { visibility: 'public', ...body })) as { id: string };
 }
 
@@ -48,7 +61,9 @@ export async function chooseDirect(page: Page): Promise<'modal' | 'dropdown'> {
     await page.click('.visibility-modal .visibility-dropdown__button');
     // The options are portalled to body, outside the modal (as on the real UI).
     await page.click('body > .visibility-dropdown__overlay li.visibility-dropdown__option[data-index=direct]');
-    const save = await page.waitForSelector('::-p-xpath(//div[contains(@class,"visibility-modal")]//button[normalize-space()="Save"])');
+    const save = await page.waitForSelector(
+      '::-p-xpath(//div[contains(@class,"visibility-modal")]//button[normalize-space()="Save"])',
+    );
     await save?.click();
     await page.waitForSelector('.visibility-modal', { hidden: true });
   } else {
@@ -73,12 +88,17 @@ export async function waitForText(page: Page, selector: string, text: string, ti
   );
 }
 
-export interface PageWatch { errors: string[]; cspViolations: string[] }
+export interface PageWatch {
+  errors: string[];
+  cspViolations: string[];
+}
 
 /** Records uncaught page errors and CSP violations (the app must run under Mastodon's CSP). */
 export async function watchPage(page: Page): Promise<PageWatch> {
   const watch: PageWatch = { errors: [], cspViolations: [] };
-  page.on('pageerror', (e) => { watch.errors.push(e instanceof Error ? e.message : String(e)); });
+  page.on('pageerror', (e) => {
+    watch.errors.push(e instanceof Error ? e.message : String(e));
+  });
   page.on('console', (m) => {
     if (m.type() === 'error' && /content security policy/i.test(m.text())) watch.cspViolations.push(m.text());
   });

@@ -7,8 +7,12 @@ export function applyTheme(root: HTMLElement = document.documentElement): void {
   if (colorScheme === undefined) return; // before 4.6 there is no attribute (dark theme)
   const dark = window.matchMedia('(prefers-color-scheme: dark)');
   const more = window.matchMedia('(prefers-contrast: more)');
-  const scheme = (): void => { root.dataset.colorScheme = colorScheme === 'auto' ? (dark.matches ? 'dark' : 'light') : colorScheme; };
-  const high = (): void => { root.dataset.contrast = contrast === 'high' || more.matches ? 'high' : 'default'; };
+  const scheme = (): void => {
+    root.dataset.colorScheme = colorScheme === 'auto' ? (dark.matches ? 'dark' : 'light') : colorScheme;
+  };
+  const high = (): void => {
+    root.dataset.contrast = contrast === 'high' || more.matches ? 'high' : 'default';
+  };
   dark.addEventListener('change', scheme);
   more.addEventListener('change', high);
   scheme();

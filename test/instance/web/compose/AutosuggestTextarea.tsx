@@ -63,9 +63,13 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
       void apiGet(`/api/v2/search?type=hashtags&q=${encodeURIComponent(q.slice(1))}&limit=4`, (v) => v);
       return;
     }
-    void apiGet(`/api/v1/accounts/search?q=${encodeURIComponent(q)}&resolve=false&limit=4`, (v) => parseList(v, parseAccount))
+    void apiGet(`/api/v1/accounts/search?q=${encodeURIComponent(q)}&resolve=false&limit=4`, (v) =>
+      parseList(v, parseAccount),
+    )
       // The request is sent regardless, but stale results stay hidden (suggestionsHidden).
-      .then((r) => { if (currentQuery.current === q) setSuggestions(r.ok ? r.value : []); });
+      .then((r) => {
+        if (currentQuery.current === q) setSuggestions(r.ok ? r.value : []);
+      });
   };
 
   // Throttled (200 ms, leading + trailing) like fetchComposeSuggestionsAccounts: the first
@@ -87,11 +91,14 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
       return;
     }
     pendingQuery.current = q;
-    timer.current ??= setTimeout(() => {
-      timer.current = undefined;
-      if (pendingQuery.current !== null) search(pendingQuery.current);
-      pendingQuery.current = null;
-    }, Math.max(wait, 0));
+    timer.current ??= setTimeout(
+      () => {
+        timer.current = undefined;
+        if (pendingQuery.current !== null) search(pendingQuery.current);
+        pendingQuery.current = null;
+      },
+      Math.max(wait, 0),
+    );
   };
 
   const onInput = (): void => {
@@ -134,21 +141,48 @@ export function AutosuggestTextarea(props: Props): JSX.Element {
         onPaste={props.onPaste}
         onBlur={() => setTimeout(() => setSuggestions([]), 200)}
       />
-      {suggestions.length > 0 && rect && createPortal(
-        <div class="autosuggest-textarea__suggestions-wrapper" style={{ position: 'fixed', top: `${rect.bottom}px`, left: `${rect.left}px`, width: `${rect.width}px`, zIndex: '100' }}>
-          <div class="autosuggest-textarea__suggestions autosuggest-textarea__suggestions--visible" role="listbox">
-            {suggestions.map((a) => (
-              <div key={a.id} class="autosuggest-textarea__suggestions__item" role="option" tabIndex={0} onMouseDown={(e) => { e.preventDefault(); select(a); }}>
-                <div class="autosuggest-account" title={a.acct}>
-                  <div class="autosuggest-account-icon"><div class="account__avatar" /></div>
-                  <span class="display-name"><bdi><strong class="display-name__html">{a.display_name || a.username}</strong></bdi> <span class="display-name__account">@{a.acct}</span></span>
+      {suggestions.length > 0 &&
+        rect &&
+        createPortal(
+          <div
+            class="autosuggest-textarea__suggestions-wrapper"
+            style={{
+              position: 'fixed',
+              top: `${rect.bottom}px`,
+              left: `${rect.left}px`,
+              width: `${rect.width}px`,
+              zIndex: '100',
+            }}
+          >
+            <div class="autosuggest-textarea__suggestions autosuggest-textarea__suggestions--visible" role="listbox">
+              {suggestions.map((a) => (
+                <div
+                  key={a.id}
+                  class="autosuggest-textarea__suggestions__item"
+                  role="option"
+                  tabIndex={0}
+                  onMouseDown={(e) => {
+                    e.preventDefault();
+                    select(a);
+                  }}
+                >
+                  <div class="autosuggest-account" title={a.acct}>
+                    <div class="autosuggest-account-icon">
+                      <div class="account__avatar" />
+                    </div>
+                    <span class="display-name">
+                      <bdi>
+                        <strong class="display-name__html">{a.display_name || a.username}</strong>
+                      </bdi>{' '}
+                      <span class="display-name__account">@{a.acct}</span>
+                    </span>
+                  </div>
                 </div>
-              </div>
-            ))}
-          </div>
-        </div>,
-        document.body,
-      )}
+              ))}
+            </div>
+          </div>,
+          document.body,
+        )}
     </div>
   );
 }

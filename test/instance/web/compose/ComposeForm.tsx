@@ -10,7 +10,15 @@ import { useRootListener } from '../ui/rootEvents';
 import { AutosuggestTextarea } from './AutosuggestTextarea';
 import { countedLength } from './counter';
 import { ReplyIndicator, NavigationBar } from './ReplyIndicator';
-import { cancelEdit, cancelReply, changeSpoilerText, changeText, composeMounted, composeStore, toggleSpoiler } from './state';
+import {
+  cancelEdit,
+  cancelReply,
+  changeSpoilerText,
+  changeText,
+  composeMounted,
+  composeStore,
+  toggleSpoiler,
+} from './state';
 import { canSubmit, submitCompose } from './submit';
 import { VisibilityButton } from './VisibilityControl';
 
@@ -38,7 +46,9 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
   const submit = (): void => {
     const el = textarea.current;
     if (el && el.value !== composeStore.get().text) changeText(el.value);
-    void submitCompose().then((ok) => { if (ok) props.onPublished?.(); });
+    void submitCompose().then((ok) => {
+      if (ok) props.onPublished?.();
+    });
   };
   const onSubmit = (e: Event): void => {
     e.preventDefault();
@@ -61,15 +71,23 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
 
   // Delegated at #mastodon, as React does (see ui/rootEvents.ts).
   useRootListener('submit', form, onSubmit);
-  useRootListener('input', spoilerInput, () => { if (spoilerInput.current) changeSpoilerText(spoilerInput.current.value); });
+  useRootListener('input', spoilerInput, () => {
+    if (spoilerInput.current) changeSpoilerText(spoilerInput.current.value);
+  });
   useRootListener('keydown', spoilerInput, onKeyDown);
 
   const remaining = maxCharacters - countedLength(s.text, s.spoilerText, s.spoiler);
-  const counter = <span class={`character-counter${remaining < 0 ? ' character-counter--over' : ''}`}>{remaining}</span>;
+  const counter = (
+    <span class={`character-counter${remaining < 0 ? ' character-counter--over' : ''}`}>{remaining}</span>
+  );
   const label = s.editingId !== null ? 'Update' : s.inReplyTo ? 'Reply' : 'Post';
   const submitBtn = (
     <div class="compose-form__submit">
-      <button type="submit" class={`button${gen.compactSubmit ? ' button--compact' : ''}${s.submitting ? ' loading' : ''}`} disabled={!canSubmit(s, maxCharacters)}>
+      <button
+        type="submit"
+        class={`button${gen.compactSubmit ? ' button--compact' : ''}${s.submitting ? ' loading' : ''}`}
+        disabled={!canSubmit(s, maxCharacters)}
+      >
         {label}
       </button>
     </div>
@@ -78,7 +96,9 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
     <div class="compose-form__dropdowns">
       <VisibilityButton />
       <div>
-        <button type="button" class="dropdown-button" title="Change post language"><span class="dropdown-button__label">English</span></button>
+        <button type="button" class="dropdown-button" title="Change post language">
+          <span class="dropdown-button__label">English</span>
+        </button>
       </div>
     </div>
   );
@@ -113,7 +133,13 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
   );
   const buttons = (
     <div class="compose-form__buttons">
-      <button type="button" class={`icon-button${s.spoiler ? ' active' : ''}`} title={s.spoiler ? 'Remove content warning' : 'Add content warning'} aria-pressed={s.spoiler} onClick={toggleSpoiler}>
+      <button
+        type="button"
+        class={`icon-button${s.spoiler ? ' active' : ''}`}
+        title={s.spoiler ? 'Remove content warning' : 'Add content warning'}
+        aria-pressed={s.spoiler}
+        onClick={toggleSpoiler}
+      >
         <Icon id="warning" />
       </button>
       {counter}
@@ -126,13 +152,19 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
       <div class="edit-indicator__header">
         <div class="edit-indicator__display-name">Editing</div>
         <div class="edit-indicator__cancel">
-          <button type="button" class="icon-button" title="Cancel" aria-label="Cancel" onClick={cancelEdit}><Icon id="times" /></button>
+          <button type="button" class="icon-button" title="Cancel" aria-label="Cancel" onClick={cancelEdit}>
+            <Icon id="times" />
+          </button>
         </div>
       </div>
     </div>
   );
   const warning = <Warning direct={s.privacy === 'direct'} />;
-  const error = s.error !== null && <div class="compose-form__error" role="alert">{s.error}</div>;
+  const error = s.error !== null && (
+    <div class="compose-form__error" role="alert">
+      {s.error}
+    </div>
+  );
 
   if (gen.name === 'modern') {
     return (
@@ -146,7 +178,10 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
           {spoiler}
           {textareaEl}
           <div class="compose-form__footer">
-            <div class="compose-form__actions">{buttons}{submitBtn}</div>
+            <div class="compose-form__actions">
+              {buttons}
+              {submitBtn}
+            </div>
           </div>
         </div>
         {error}
@@ -166,7 +201,10 @@ export function ComposeForm(props: { onPublished?: () => void } = {}): JSX.Eleme
         </div>
         <div class="compose-form__footer">
           {dropdowns}
-          <div class="compose-form__actions">{buttons}{submitBtn}</div>
+          <div class="compose-form__actions">
+            {buttons}
+            {submitBtn}
+          </div>
         </div>
       </div>
       {error}

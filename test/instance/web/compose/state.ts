@@ -26,14 +26,30 @@ const ORDER: Visibility[] = ['public', 'unlisted', 'private', 'direct'];
 
 function fresh(text = ''): ComposeState {
   return {
-    text, spoiler: false, spoilerText: '', privacy: bootState().defaultPrivacy, inReplyTo: null, editingId: null,
-    idempotencyKey: uuid(), submitting: false, error: null, focusDate: 0,
+    text,
+    spoiler: false,
+    spoilerText: '',
+    privacy: bootState().defaultPrivacy,
+    inReplyTo: null,
+    editingId: null,
+    idempotencyKey: uuid(),
+    submitting: false,
+    error: null,
+    focusDate: 0,
   };
 }
 
 export const composeStore = createStore<ComposeState>({
-  text: '', spoiler: false, spoilerText: '', privacy: 'public', inReplyTo: null, editingId: null,
-  idempotencyKey: '', submitting: false, error: null, focusDate: 0,
+  text: '',
+  spoiler: false,
+  spoilerText: '',
+  privacy: 'public',
+  inReplyTo: null,
+  editingId: null,
+  idempotencyKey: '',
+  submitting: false,
+  error: null,
+  focusDate: 0,
 });
 
 export function initCompose(): void {
@@ -60,7 +76,9 @@ let mounted = 0;
 
 export function composeMounted(): () => void {
   mounted += 1;
-  return () => { mounted -= 1; };
+  return () => {
+    mounted -= 1;
+  };
 }
 
 /** ensureComposeIsVisible: replying, mentioning or editing with no compose form on screen opens /publish. */
@@ -71,9 +89,7 @@ function ensureComposeIsVisible(): void {
 export function replyTo(status: Status): void {
   ensureComposeIsVisible();
   const me = bootState().me;
-  const accts = [status.account, ...status.mentions]
-    .filter((a) => a.id !== me)
-    .map((a) => `@${a.acct}`);
+  const accts = [status.account, ...status.mentions].filter((a) => a.id !== me).map((a) => `@${a.acct}`);
   const text = [...new Set(accts)].map((a) => `${a} `).join('');
   change({
     inReplyTo: status,
@@ -95,7 +111,9 @@ export function mentionCompose(acct: string): void {
 function parseSource(v: unknown): { text: string; spoiler_text: string } | null {
   if (typeof v !== 'object' || v === null) return null;
   const o = v as { text?: unknown; spoiler_text?: unknown };
-  return typeof o.text === 'string' ? { text: o.text, spoiler_text: typeof o.spoiler_text === 'string' ? o.spoiler_text : '' } : null;
+  return typeof o.text === 'string'
+    ? { text: o.text, spoiler_text: typeof o.spoiler_text === 'string' ? o.spoiler_text : '' }
+    : null;
 }
 
 /** Edit: prefill from GET /api/v1/statuses/:id/source (the raw text), keep the visibility. */
@@ -107,8 +125,13 @@ export async function editStatus(status: Status): Promise<void> {
   }
   ensureComposeIsVisible();
   change({
-    editingId: status.id, inReplyTo: null, text: r.value.text, spoiler: r.value.spoiler_text.length > 0,
-    spoilerText: r.value.spoiler_text, privacy: status.visibility, focusDate: Date.now(),
+    editingId: status.id,
+    inReplyTo: null,
+    text: r.value.text,
+    spoiler: r.value.spoiler_text.length > 0,
+    spoilerText: r.value.spoiler_text,
+    privacy: status.visibility,
+    focusDate: Date.now(),
   });
 }
 

@@ -42,9 +42,13 @@ export async function submitCompose(): Promise<boolean> {
     body.quoted_status_id = null;
     body.quote_approval_policy = s.privacy === 'private' || s.privacy === 'direct' ? 'nobody' : 'public';
   }
-  const r = s.editingId === null
-    ? await apiRequest('POST', '/api/v1/statuses', { body, headers: { 'Idempotency-Key': s.idempotencyKey } })
-    : await apiRequest('PUT', `/api/v1/statuses/${encodeURIComponent(s.editingId)}`, { body, headers: { 'Idempotency-Key': s.idempotencyKey } });
+  const r =
+    s.editingId === null
+      ? await apiRequest('POST', '/api/v1/statuses', { body, headers: { 'Idempotency-Key': s.idempotencyKey } })
+      : await apiRequest('PUT', `/api/v1/statuses/${encodeURIComponent(s.editingId)}`, {
+          body,
+          headers: { 'Idempotency-Key': s.idempotencyKey },
+        });
   if (!r.ok) {
     setSubmitting(false, describeError(r.error));
     return false;

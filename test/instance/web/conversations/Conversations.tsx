@@ -33,7 +33,9 @@ function ConversationEntry(props: { conversation: Conv; onRead: (id: string) => 
   };
   return (
     <div class={`conversation focusable muted${c.unread ? ' unread' : ''}`} tabIndex={0}>
-      <div class="conversation__avatar" onClick={open} role="presentation"><div class="account__avatar-composite" /></div>
+      <div class="conversation__avatar" onClick={open} role="presentation">
+        <div class="account__avatar-composite" />
+      </div>
       <div class="conversation__content">
         <div class="conversation__content__info">
           <div class="conversation__content__relative-time">
@@ -46,7 +48,11 @@ function ConversationEntry(props: { conversation: Conv; onRead: (id: string) => 
               {others.map((a, i) => (
                 <Fragment key={a.id}>
                   {i > 0 && ', '}
-                  <a href={`/@${a.acct}`} data-hover-card-account={a.id}><bdi><strong class="display-name__html">{a.display_name || a.username}</strong></bdi></a>
+                  <a href={`/@${a.acct}`} data-hover-card-account={a.id}>
+                    <bdi>
+                      <strong class="display-name__html">{a.display_name || a.username}</strong>
+                    </bdi>
+                  </a>
                 </Fragment>
               ))}
             </span>
@@ -68,18 +74,30 @@ export function Conversations(): JSX.Element {
   const list = usePagedList('/api/v1/conversations', parseConversations, conversationId);
   const { items, setItems } = list;
   useEffect(connectDirectStream, []);
-  useEffect(() => onStreamEvent((e) => {
-    if (e.event === 'conversation') setItems((cur) => upsert(cur, e.conversation));
-    else if (e.event === 'status.update') {
-      setItems((cur) => cur.map((c) => (c.last_status?.id === e.status.id ? { ...c, last_status: e.status } : c)));
-    } else if (e.event === 'delete') {
-      setItems((cur) => cur.map((c) => (c.last_status?.id === e.id ? { ...c, last_status: null } : c)).filter((c) => c.last_status !== null));
-    }
-  }), [setItems]);
+  useEffect(
+    () =>
+      onStreamEvent((e) => {
+        if (e.event === 'conversation') setItems((cur) => upsert(cur, e.conversation));
+        else if (e.event === 'status.update') {
+          setItems((cur) => cur.map((c) => (c.last_status?.id === e.status.id ? { ...c, last_status: e.status } : c)));
+        } else if (e.event === 'delete') {
+          setItems((cur) =>
+            cur
+              .map((c) => (c.last_status?.id === e.id ? { ...c, last_status: null } : c))
+              .filter((c) => c.last_status !== null),
+          );
+        }
+      }),
+    [setItems],
+  );
   const markRead = (id: string): void => setItems((cur) => cur.map((c) => (c.id === id ? { ...c, unread: false } : c)));
   return (
     <Column title="Private mentions" icon="at">
-      {list.error !== null && <div class="error-column" role="alert">{list.error}</div>}
+      {list.error !== null && (
+        <div class="error-column" role="alert">
+          {list.error}
+        </div>
+      )}
       <ScrollableList
         virtualize={false}
         isLoading={list.loading}
@@ -87,11 +105,20 @@ export function Conversations(): JSX.Element {
         onLoadMore={list.loadMore}
         prepend={
           <div class="follow_requests-unlocked_explanation">
-            <span>Posts on Mastodon are not end-to-end encrypted. Do not share any sensitive information over Mastodon.</span>
+            <span>
+              Posts on Mastodon are not end-to-end encrypted. Do not share any sensitive information over Mastodon.
+            </span>
           </div>
         }
         emptyMessage="You don't have any private mentions yet. When you send or receive one, it will show up here."
-        items={items.map((c) => ({ id: c.id, render: () => <div tabIndex={-1}><ConversationEntry conversation={c} onRead={markRead} /></div> }))}
+        items={items.map((c) => ({
+          id: c.id,
+          render: () => (
+            <div tabIndex={-1}>
+              <ConversationEntry conversation={c} onRead={markRead} />
+            </div>
+          ),
+        }))}
       />
     </Column>
   );

@@ -20,7 +20,7 @@ function Mention(props: { n: MentionNotification; hidden: boolean }): JSX.Elemen
     <div tabIndex={-1}>
       <div class={cls.join(' ')} role="button" tabIndex={0}>
         <h2 class="notification-ungrouped__header">
-          {direct ? (s.in_reply_to_id ? 'Private reply' : 'Private mention') : (s.in_reply_to_id ? 'Reply' : 'Mention')}
+          {direct ? (s.in_reply_to_id ? 'Private reply' : 'Private mention') : s.in_reply_to_id ? 'Reply' : 'Mention'}
         </h2>
         <Status status={s} prepend={false} />
       </div>
@@ -45,22 +45,38 @@ const notificationKey = (n: MentionNotification): string => n.key;
 export function Notifications(): JSX.Element {
   const list = usePagedList(V2_PATH, parseNotificationsV2, notificationKey);
   const { items, setItems } = list;
-  useEffect(() => onStreamEvent((e) => {
-    if (e.event === 'notification') setItems((cur) => [e.notification, ...cur.filter((x) => x.key !== e.notification.key)]);
-    else if (e.event === 'status.update') {
-      setItems((cur) => cur.map((n) => (n.status?.id === e.status.id ? { ...n, status: replaceStatus([n.status], e.status)[0] ?? null } : n)));
-    } else if (e.event === 'delete') setItems((cur) => cur.filter((n) => n.status?.id !== e.id));
-  }), [setItems]);
+  useEffect(
+    () =>
+      onStreamEvent((e) => {
+        if (e.event === 'notification')
+          setItems((cur) => [e.notification, ...cur.filter((x) => x.key !== e.notification.key)]);
+        else if (e.event === 'status.update') {
+          setItems((cur) =>
+            cur.map((n) =>
+              n.status?.id === e.status.id ? { ...n, status: replaceStatus([n.status], e.status)[0] ?? null } : n,
+            ),
+          );
+        } else if (e.event === 'delete') setItems((cur) => cur.filter((n) => n.status?.id !== e.id));
+      }),
+    [setItems],
+  );
   return (
     <Column title="Notifications" icon="bell">
-      {list.error !== null && <div class="error-column" role="alert">{list.error}</div>}
+      {list.error !== null && (
+        <div class="error-column" role="alert">
+          {list.error}
+        </div>
+      )}
       <ScrollableList
         virtualize
         isLoading={list.loading}
         hasMore={list.hasMore}
         onLoadMore={list.loadMore}
         emptyMessage="You don't have any notifications yet."
-        items={items.map((n) => ({ id: n.key, render: (hidden) => (n.type === 'mention' ? <Mention n={n} hidden={hidden} /> : <Other n={n} />) }))}
+        items={items.map((n) => ({
+          id: n.key,
+          render: (hidden) => (n.type === 'mention' ? <Mention n={n} hidden={hidden} /> : <Other n={n} />),
+        }))}
       />
     </Column>
   );

@@ -15,7 +15,14 @@ function Header(props: { account: Account }): JSX.Element {
     <div class="account__header">
       <div class="account__header__bar">
         <div class="account__header__tabs__name">
-          <h1><bdi><span class="display-name__html">{a.display_name || a.username}</span></bdi> <small><span>@{a.acct}</span></small></h1>
+          <h1>
+            <bdi>
+              <span class="display-name__html">{a.display_name || a.username}</span>
+            </bdi>{' '}
+            <small>
+              <span>@{a.acct}</span>
+            </small>
+          </h1>
         </div>
         <div class="account__header__extra">
           <div class="account__header__bio">
@@ -24,8 +31,12 @@ function Header(props: { account: Account }): JSX.Element {
               <div class="account__header__fields">
                 {a.fields.map((f, i) => (
                   <dl key={i} class={f.verified_at ? 'verified' : undefined}>
-                    <dt class="translate" title={f.name}>{f.name}</dt>
-                    <dd class="translate" title={f.value}>{contentElements(f.value, [])}</dd>
+                    <dt class="translate" title={f.name}>
+                      {f.name}
+                    </dt>
+                    <dd class="translate" title={f.value}>
+                      {contentElements(f.value, [])}
+                    </dd>
                   </dl>
                 ))}
               </div>
@@ -38,7 +49,9 @@ function Header(props: { account: Account }): JSX.Element {
 }
 
 function AccountStatuses(props: { account: Account }): JSX.Element {
-  const [list] = useStatusList(`/api/v1/accounts/${encodeURIComponent(props.account.id)}/statuses`, { acceptUpdate: false });
+  const [list] = useStatusList(`/api/v1/accounts/${encodeURIComponent(props.account.id)}/statuses`, {
+    acceptUpdate: false,
+  });
   return (
     <ScrollableList
       virtualize
@@ -64,7 +77,9 @@ export function Profile(props: { acct: string }): JSX.Element {
       if (r.ok) setAccount(r.value);
       else setError(describeError(r.error));
     });
-    return () => { alive = false; };
+    return () => {
+      alive = false;
+    };
   }, [props.acct]);
   return (
     <Column title={props.acct} icon="at" label="Profile">

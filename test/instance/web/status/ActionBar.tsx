@@ -8,7 +8,10 @@ import { editStatus, mentionCompose, replyTo } from '../compose/state';
 import type { Status } from '../model';
 import { Icon } from '../ui/Icon';
 
-interface MenuItem { text: string; action: () => void }
+interface MenuItem {
+  text: string;
+  action: () => void;
+}
 
 /** components/dropdown_menu: an overlay list portalled to body, closed by outside click / Escape. */
 function DropdownMenu(props: { anchor: HTMLElement; items: MenuItem[]; onClose: () => void }): JSX.Element {
@@ -18,7 +21,9 @@ function DropdownMenu(props: { anchor: HTMLElement; items: MenuItem[]; onClose: 
     const outside = (e: MouseEvent): void => {
       if (e.target instanceof Node && !ref.current?.contains(e.target) && !anchor.contains(e.target)) onClose();
     };
-    const esc = (e: KeyboardEvent): void => { if (e.key === 'Escape') onClose(); };
+    const esc = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') onClose();
+    };
     document.addEventListener('click', outside, true);
     document.addEventListener('keydown', esc);
     return () => {
@@ -28,12 +33,28 @@ function DropdownMenu(props: { anchor: HTMLElement; items: MenuItem[]; onClose: 
   }, [onClose, anchor]);
   const r = anchor.getBoundingClientRect();
   return createPortal(
-    <div ref={ref} class="dropdown-menu" role="menu" style={{ position: 'fixed', top: `${r.bottom}px`, left: `${r.left}px`, zIndex: '100' }}>
+    <div
+      ref={ref}
+      class="dropdown-menu"
+      role="menu"
+      style={{ position: 'fixed', top: `${r.bottom}px`, left: `${r.left}px`, zIndex: '100' }}
+    >
       <div class="dropdown-menu__container">
         <ul class="dropdown-menu__container__list">
           {props.items.map((item) => (
             <li key={item.text} class="dropdown-menu__item">
-              <a href="#" role="button" tabIndex={0} onClick={(e) => { e.preventDefault(); onClose(); item.action(); }}>{item.text}</a>
+              <a
+                href="#"
+                role="button"
+                tabIndex={0}
+                onClick={(e) => {
+                  e.preventDefault();
+                  onClose();
+                  item.action();
+                }}
+              >
+                {item.text}
+              </a>
             </li>
           ))}
         </ul>
@@ -64,7 +85,14 @@ export function ActionBar(props: { status: Status; compact?: boolean; detailed?:
   const detailed = props.detailed === true;
   const btn = (icon: string, title: string, onClick?: () => void, disabled = false): JSX.Element => {
     const button = (
-      <button type="button" class={`${detailed ? '' : compact ? 'status__action-bar-button ' : 'status__action-bar__button '}icon-button`} title={title} aria-label={title} disabled={disabled} onClick={onClick}>
+      <button
+        type="button"
+        class={`${detailed ? '' : compact ? 'status__action-bar-button ' : 'status__action-bar__button '}icon-button`}
+        title={title}
+        aria-label={title}
+        disabled={disabled}
+        onClick={onClick}
+      >
         <Icon id={icon} />
       </button>
     );
@@ -76,12 +104,30 @@ export function ActionBar(props: { status: Status; compact?: boolean; detailed?:
       {btn('reply', 'Reply', () => replyTo(s))}
       {!compact && btn('retweet', noBoost ? 'This post cannot be boosted' : 'Boost', undefined, noBoost)}
       {!compact && btn('star', 'Favorite')}
-      <div class={detailed ? 'detailed-status__action-bar-dropdown' : compact ? 'status__action-bar-dropdown' : 'status__action-bar__dropdown'}>
-        <button ref={more} type="button" class="icon-button" title="More" aria-label="More" aria-expanded={menuOpen} onClick={() => setMenuOpen(!menuOpen)}>
+      <div
+        class={
+          detailed
+            ? 'detailed-status__action-bar-dropdown'
+            : compact
+              ? 'status__action-bar-dropdown'
+              : 'status__action-bar__dropdown'
+        }
+      >
+        <button
+          ref={more}
+          type="button"
+          class="icon-button"
+          title="More"
+          aria-label="More"
+          aria-expanded={menuOpen}
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
           <Icon id="ellipsis" />
         </button>
       </div>
-      {menuOpen && more.current && <DropdownMenu anchor={more.current} items={items} onClose={() => setMenuOpen(false)} />}
+      {menuOpen && more.current && (
+        <DropdownMenu anchor={more.current} items={items} onClose={() => setMenuOpen(false)} />
+      )}
     </div>
   );
 }

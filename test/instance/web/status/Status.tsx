@@ -24,7 +24,11 @@ export function VisibilityIcon(props: { visibility: StatusT['visibility'] }): JS
   const gen = generation();
   return (
     <span class="status__visibility-icon">
-      <Icon id={VISIBILITY_ICON[props.visibility]} label={gen.visibilityShort[props.visibility]} labelAttr={gen.iconLabelAttr} />
+      <Icon
+        id={VISIBILITY_ICON[props.visibility]}
+        label={gen.visibilityShort[props.visibility]}
+        labelAttr={gen.iconLabelAttr}
+      />
     </span>
   );
 }
@@ -35,9 +39,13 @@ export function DisplayName(props: { status: StatusT; className: string }): JSX.
   const a = props.status.account;
   return (
     <a href={`/@${a.acct}`} class={props.className} title={`@${a.acct}`} data-hover-card-account={a.id}>
-      <div class="status__avatar"><div class="account__avatar" /></div>
+      <div class="status__avatar">
+        <div class="account__avatar" />
+      </div>
       <span class="display-name">
-        <bdi><strong class="display-name__html">{a.display_name || a.username}</strong></bdi>{' '}
+        <bdi>
+          <strong class="display-name__html">{a.display_name || a.username}</strong>
+        </bdi>{' '}
         <span class="display-name__account">@{a.acct}</span>
       </span>
     </a>
@@ -57,7 +65,9 @@ export function ContentWarning(props: { text: string; expanded: boolean; onToggl
     return (
       <div class="content-warning">
         <p>{props.text}</p>
-        <button type="button" class="link-button" onClick={props.onToggle}>{props.expanded ? 'Hide post' : 'Show anyway'}</button>
+        <button type="button" class="link-button" onClick={props.onToggle}>
+          {props.expanded ? 'Hide post' : 'Show anyway'}
+        </button>
       </div>
     );
   }
@@ -70,7 +80,9 @@ export function ContentWarning(props: { text: string; expanded: boolean; onToggl
   };
   return (
     <div class="content-warning" onClick={forward} onMouseUp={(e) => e.stopPropagation()}>
-      <p id={descriptionId}><span>{props.text}</span></p>
+      <p id={descriptionId}>
+        <span>{props.text}</span>
+      </p>
       <button ref={button} type="button" class="link-button" onClick={props.onToggle} aria-describedby={descriptionId}>
         {props.expanded ? 'Hide post' : 'Show more'}
       </button>
@@ -79,7 +91,11 @@ export function ContentWarning(props: { text: string; expanded: boolean; onToggl
 }
 
 /** Where a status sits in a thread (features/status renderChildren: previousId, nextId, rootId). */
-export interface ThreadPosition { previousId?: string; nextInReplyToId?: string; rootId: string }
+export interface ThreadPosition {
+  previousId?: string;
+  nextInReplyToId?: string;
+  rootId: string;
+}
 
 /** Opens a status as status.jsx's handleClick does: a plain left click navigates, middle or Ctrl/Cmd opens a tab. */
 export function openStatusFrom(s: StatusT, e?: MouseEvent): void {
@@ -91,7 +107,12 @@ export function openStatusFrom(s: StatusT, e?: MouseEvent): void {
   navigate(statusPath(s));
 }
 
-export function Status(props: { status: StatusT; hidden?: boolean; prepend?: boolean; thread?: ThreadPosition }): JSX.Element {
+export function Status(props: {
+  status: StatusT;
+  hidden?: boolean;
+  prepend?: boolean;
+  thread?: ThreadPosition;
+}): JSX.Element {
   const s = props.status;
   const gen = generation();
   const expandedIds = useStore(expandedStore);
@@ -132,7 +153,9 @@ export function Status(props: { status: StatusT; hidden?: boolean; prepend?: boo
   const time = (
     <a href={statusPath(s)} class="status__relative-time">
       <VisibilityIcon visibility={s.visibility} />
-      <time dateTime={s.created_at} title={s.created_at}>{relativeTime(s.created_at)}</time>
+      <time dateTime={s.created_at} title={s.created_at}>
+        {relativeTime(s.created_at)}
+      </time>
       {s.edited_at !== null && <abbr title={`Edited ${s.edited_at}`}> *</abbr>}
     </a>
   );
@@ -141,16 +164,30 @@ export function Status(props: { status: StatusT; hidden?: boolean; prepend?: boo
     <div class={wrapperCls.join(' ')} tabIndex={0} aria-label={label}>
       {showPrepend && (
         <div class="status__prepend">
-          <div class="status__prepend__icon"><Icon id="at" /></div>
+          <div class="status__prepend__icon">
+            <Icon id="at" />
+          </div>
           <span>Private mention</span>
         </div>
       )}
       <div class={statusCls.join(' ')} data-id={s.id}>
         {(connectReply || connectUp || connectToRoot) && (
-          <div class={`status__line${connectReply ? ' status__line--full' : ''}${!reply && !connectToRoot ? ' status__line--first' : ''}`} />
+          <div
+            class={`status__line${connectReply ? ' status__line--full' : ''}${!reply && !connectToRoot ? ' status__line--first' : ''}`}
+          />
         )}
         <div class="status__info" onClick={onHeaderClick} onAuxClick={onHeaderClick}>
-          {gen.headerNameFirst ? <>{name}{time}</> : <>{time}{name}</>}
+          {gen.headerNameFirst ? (
+            <>
+              {name}
+              {time}
+            </>
+          ) : (
+            <>
+              {time}
+              {name}
+            </>
+          )}
         </div>
         {hasCw && <ContentWarning text={s.spoiler_text} expanded={expanded} onToggle={() => toggleExpanded(s.id)} />}
         {expanded && (
@@ -167,7 +204,13 @@ export function Status(props: { status: StatusT; hidden?: boolean; prepend?: boo
 
 /** A list item: keyed so that un-hiding builds brand-new nodes (never morphs the hidden ones). */
 export function statusItem(s: StatusT, hidden: boolean): JSX.Element {
-  return hidden
-    ? <div key="hidden" tabIndex={-1}><Status status={s} hidden /></div>
-    : <div key="visible" tabIndex={-1}><Status status={s} /></div>;
+  return hidden ? (
+    <div key="hidden" tabIndex={-1}>
+      <Status status={s} hidden />
+    </div>
+  ) : (
+    <div key="visible" tabIndex={-1}>
+      <Status status={s} />
+    </div>
+  );
 }

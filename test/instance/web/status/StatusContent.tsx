@@ -12,7 +12,11 @@ import { Icon } from '../ui/Icon';
 
 const MAX_HEIGHT = 706;
 
-export function StatusContent(props: { status: Status; onClick?: (e?: MouseEvent) => void; collapsible?: boolean }): JSX.Element {
+export function StatusContent(props: {
+  status: Status;
+  onClick?: (e?: MouseEvent) => void;
+  collapsible?: boolean;
+}): JSX.Element {
   const { status } = props;
   const gen = generation();
   const ref = useRef<HTMLDivElement>(null);
@@ -32,7 +36,15 @@ export function StatusContent(props: { status: Status; onClick?: (e?: MouseEvent
     const overflows = gen.collapseOnOverflow && text !== null && text.scrollWidth > text.clientWidth;
     // scrollHeight: the full height even when an earlier decision already clamped the node.
     setCollapsed((node.scrollHeight > MAX_HEIGHT || overflows) && status.spoiler_text.length === 0);
-  }, [status.content, status.mentions, props.collapsible, clickable, gen.contentRendering, gen.collapseOnOverflow, status.spoiler_text]);
+  }, [
+    status.content,
+    status.mentions,
+    props.collapsible,
+    clickable,
+    gen.contentRendering,
+    gen.collapseOnOverflow,
+    status.spoiler_text,
+  ]);
 
   const startXY = useRef<[number, number] | null>(null);
   const onMouseDown = (e: MouseEvent): void => {
@@ -43,23 +55,40 @@ export function StatusContent(props: { status: Status; onClick?: (e?: MouseEvent
     if (!start) return;
     const delta = Math.abs(e.clientX - start[0]) + Math.abs(e.clientY - start[1]);
     for (let el: Node | null = e.target instanceof Node ? e.target : null; el; el = el.parentNode) {
-      if (el instanceof Element && (el.localName === 'button' || el.localName === 'a' || el.localName === 'label')) return;
+      if (el instanceof Element && (el.localName === 'button' || el.localName === 'a' || el.localName === 'label'))
+        return;
     }
     if (delta < 5 && (e.button === 0 || e.button === 1) && e.detail >= 1) props.onClick?.(e);
     startXY.current = null;
   };
   const textClass = 'status__content__text status__content__text--visible translate';
-  const text = gen.contentRendering === 'elements'
-    ? <div class={textClass} lang="en" ref={textRef}>{contentElements(status.content, status.mentions)}</div>
-    : <div class={textClass} lang="en" ref={textRef} dangerouslySetInnerHTML={{ __html: sanitizedHtml(status.content) }} />;
+  const text =
+    gen.contentRendering === 'elements' ? (
+      <div class={textClass} lang="en" ref={textRef}>
+        {contentElements(status.content, status.mentions)}
+      </div>
+    ) : (
+      <div
+        class={textClass}
+        lang="en"
+        ref={textRef}
+        dangerouslySetInnerHTML={{ __html: sanitizedHtml(status.content) }}
+      />
+    );
   const cls = ['status__content'];
   if (props.onClick) cls.push('status__content--with-action');
   if (collapsed) cls.push('status__content--collapsed');
   return (
     <>
-      {clickable
-        ? <div class={cls.join(' ')} ref={ref} onMouseDown={onMouseDown} onMouseUp={onMouseUp}>{text}</div>
-        : <div class={cls.join(' ')} ref={ref}>{text}</div>}
+      {clickable ? (
+        <div class={cls.join(' ')} ref={ref} onMouseDown={onMouseDown} onMouseUp={onMouseUp}>
+          {text}
+        </div>
+      ) : (
+        <div class={cls.join(' ')} ref={ref}>
+          {text}
+        </div>
+      )}
       {collapsed && (
         <button type="button" class="status__content__read-more-button" onClick={(e) => props.onClick?.(e)}>
           Read more

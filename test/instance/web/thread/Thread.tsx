@@ -13,7 +13,13 @@ import { replaceStatus } from '../timeline/useStatusList';
 import { Column, LoadingOrError } from '../ui/Column';
 import { Icon } from '../ui/Icon';
 
-interface ThreadState { status: StatusT | null; ancestors: StatusT[]; descendants: StatusT[]; error: string | null; deleted: boolean }
+interface ThreadState {
+  status: StatusT | null;
+  ancestors: StatusT[];
+  descendants: StatusT[];
+  error: string | null;
+  deleted: boolean;
+}
 
 function parseContext(v: unknown): { ancestors: StatusT[]; descendants: StatusT[] } | null {
   if (typeof v !== 'object' || v === null) return null;
@@ -30,19 +36,29 @@ function DetailedStatus(props: { status: StatusT }): JSX.Element {
   const expanded = useStore(expandedStore).has(s.id);
   const a = s.account;
   return (
-    <div class={`focusable detailed-status__wrapper detailed-status__wrapper-${s.visibility}`} tabIndex={0} aria-label={s.account.acct}>
+    <div
+      class={`focusable detailed-status__wrapper detailed-status__wrapper-${s.visibility}`}
+      tabIndex={0}
+      aria-label={s.account.acct}
+    >
       <div style={{ boxSizing: 'border-box' }}>
         <div class="detailed-status">
           {s.visibility === 'direct' && (
             <div class="status__prepend">
-              <div class="status__prepend-icon-wrapper"><Icon id="at" className="status__prepend-icon" /></div>
+              <div class="status__prepend-icon-wrapper">
+                <Icon id="at" className="status__prepend-icon" />
+              </div>
               <span>Private mention</span>
             </div>
           )}
           <a href={`/@${a.acct}`} data-hover-card-account={a.id} class="detailed-status__display-name">
-            <div class="detailed-status__display-avatar"><div class="account__avatar" /></div>
+            <div class="detailed-status__display-avatar">
+              <div class="account__avatar" />
+            </div>
             <span class="display-name">
-              <bdi><strong class="display-name__html">{a.display_name || a.username}</strong></bdi>{' '}
+              <bdi>
+                <strong class="display-name__html">{a.display_name || a.username}</strong>
+              </bdi>{' '}
               <span class="display-name__account">@{a.acct}</span>
             </span>
           </a>
@@ -60,7 +76,11 @@ function DetailedStatus(props: { status: StatusT }): JSX.Element {
               </a>
               <VisibilityIcon visibility={s.visibility} />
             </div>
-            {s.edited_at !== null && <div class="detailed-status__meta__line"><span class="detailed-status__edited">Edited</span></div>}
+            {s.edited_at !== null && (
+              <div class="detailed-status__meta__line">
+                <span class="detailed-status__edited">Edited</span>
+              </div>
+            )}
           </div>
         </div>
       </div>
@@ -80,22 +100,41 @@ function threadItems(list: StatusT[], focused: StatusT, ancestors: boolean): JSX
       ...(previous ? { previousId: previous.id } : {}),
       ...(next?.in_reply_to_id ? { nextInReplyToId: next.in_reply_to_id } : {}),
     };
-    return <div key={s.id} tabIndex={-1}><Status status={s} thread={position} /></div>;
+    return (
+      <div key={s.id} tabIndex={-1}>
+        <Status status={s} thread={position} />
+      </div>
+    );
   });
 }
 
 export function Thread(props: { statusId: string }): JSX.Element {
-  const [st, setSt] = useState<ThreadState>({ status: null, ancestors: [], descendants: [], error: null, deleted: false });
+  const [st, setSt] = useState<ThreadState>({
+    status: null,
+    ancestors: [],
+    descendants: [],
+    error: null,
+    deleted: false,
+  });
   useEffect(() => {
     let alive = true;
     const id = encodeURIComponent(props.statusId);
-    void Promise.all([apiGet(`/api/v1/statuses/${id}`, parseStatus), apiGet(`/api/v1/statuses/${id}/context`, parseContext)]).then(([s, ctx]) => {
+    void Promise.all([
+      apiGet(`/api/v1/statuses/${id}`, parseStatus),
+      apiGet(`/api/v1/statuses/${id}/context`, parseContext),
+    ]).then(([s, ctx]) => {
       if (!alive) return;
       if (!s.ok) {
         setSt((cur) => ({ ...cur, error: describeError(s.error) }));
         return;
       }
-      setSt({ status: s.value, ancestors: ctx.ok ? ctx.value.ancestors : [], descendants: ctx.ok ? ctx.value.descendants : [], error: null, deleted: false });
+      setSt({
+        status: s.value,
+        ancestors: ctx.ok ? ctx.value.ancestors : [],
+        descendants: ctx.ok ? ctx.value.descendants : [],
+        error: null,
+        deleted: false,
+      });
     });
     const off = onStreamEvent((e) => {
       if (e.event === 'status.update') {
@@ -116,7 +155,9 @@ export function Thread(props: { statusId: string }): JSX.Element {
         // A new reply to something in this thread joins the descendants.
         setSt((cur) => {
           const inThread = [cur.status, ...cur.descendants].some((x) => x?.id === e.status.in_reply_to_id);
-          return inThread && !cur.descendants.some((x) => x.id === e.status.id) ? { ...cur, descendants: [...cur.descendants, e.status] } : cur;
+          return inThread && !cur.descendants.some((x) => x.id === e.status.id)
+            ? { ...cur, descendants: [...cur.descendants, e.status] }
+            : cur;
         });
       }
     });
@@ -126,14 +167,20 @@ export function Thread(props: { statusId: string }): JSX.Element {
     };
   }, [props.statusId]);
 
-  const body = st.deleted ? <div class="empty-column-indicator">This post has been deleted.</div>
-    : !st.status ? <LoadingOrError error={st.error} />
-    : (
-      <div class="scrollable item-list scrollable--flex">
-        {threadItems(st.ancestors, st.status, true)}
-        <DetailedStatus status={st.status} />
-        {threadItems(st.descendants, st.status, false)}
-      </div>
-    );
-  return <Column title="Post" icon="reply">{body}</Column>;
+  const body = st.deleted ? (
+    <div class="empty-column-indicator">This post has been deleted.</div>
+  ) : !st.status ? (
+    <LoadingOrError error={st.error} />
+  ) : (
+    <div class="scrollable item-list scrollable--flex">
+      {threadItems(st.ancestors, st.status, true)}
+      <DetailedStatus status={st.status} />
+      {threadItems(st.descendants, st.status, false)}
+    </div>
+  );
+  return (
+    <Column title="Post" icon="reply">
+      {body}
+    </Column>
+  );
 }

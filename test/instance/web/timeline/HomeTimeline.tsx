@@ -11,13 +11,29 @@ import { useStatusList } from './useStatusList';
 export function HomeTimeline(): JSX.Element {
   const [list, prepend] = useStatusList('/api/v1/timelines/home', { acceptUpdate: true });
   // Own non-direct posts are inserted locally on submit; direct ones only arrive by streaming.
-  useEffect(() => onPosted((s) => { if (s.visibility !== 'direct') prepend(s); }), [prepend]);
+  useEffect(
+    () =>
+      onPosted((s) => {
+        if (s.visibility !== 'direct') prepend(s);
+      }),
+    [prepend],
+  );
   // fillHomeTimelineGaps on every (re)connect of the user stream.
   const { refresh } = list;
-  useEffect(() => onStreamEvent((e) => { if (e.event === 'connected' && e.stream === 'user') refresh(); }), [refresh]);
+  useEffect(
+    () =>
+      onStreamEvent((e) => {
+        if (e.event === 'connected' && e.stream === 'user') refresh();
+      }),
+    [refresh],
+  );
   return (
     <Column title="Home" icon="home">
-      {list.error !== null && <div class="error-column" role="alert">{list.error}</div>}
+      {list.error !== null && (
+        <div class="error-column" role="alert">
+          {list.error}
+        </div>
+      )}
       <ScrollableList
         virtualize
         isLoading={list.loading}

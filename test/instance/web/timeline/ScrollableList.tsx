@@ -14,9 +14,12 @@ class ObserverWrapper {
   private readonly callbacks = new Map<Element, Callback>();
 
   connect(root: Element): void {
-    this.io = new IntersectionObserver((entries) => {
-      for (const e of entries) this.callbacks.get(e.target)?.(e);
-    }, { root, rootMargin: '300% 0px' });
+    this.io = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) this.callbacks.get(e.target)?.(e);
+      },
+      { root, rootMargin: '300% 0px' },
+    );
     for (const el of this.callbacks.keys()) this.io.observe(el);
   }
 
@@ -43,7 +46,12 @@ const idle = (fn: () => void): void => {
   else setTimeout(fn, 50);
 };
 
-function Article(props: { id: string; index: number; size: number; render: (hidden: boolean) => ComponentChild }): JSX.Element {
+function Article(props: {
+  id: string;
+  index: number;
+  size: number;
+  render: (hidden: boolean) => ComponentChild;
+}): JSX.Element {
   const observer = useContext(ObserverContext);
   const ref = useRef<HTMLElement>(null);
   const [hidden, setHidden] = useState(false);
@@ -61,7 +69,9 @@ function Article(props: { id: string; index: number; size: number; render: (hidd
       }
       height.current = entry.boundingClientRect.height;
       // Like Mastodon, hide in an idle task, and only if still out of range by then.
-      idle(() => { if (!intersecting.current) setHidden(true); });
+      idle(() => {
+        if (!intersecting.current) setHidden(true);
+      });
     });
     return () => observer.unobserve(el);
   }, [observer]);
@@ -74,7 +84,10 @@ function Article(props: { id: string; index: number; size: number; render: (hidd
   );
 }
 
-export interface ListItem { id: string; render: (hidden: boolean) => ComponentChild }
+export interface ListItem {
+  id: string;
+  render: (hidden: boolean) => ComponentChild;
+}
 
 export function ScrollableList(props: {
   items: ListItem[];
@@ -109,7 +122,8 @@ export function ScrollableList(props: {
   // Like ScrollableList.handleScroll: fetch the next page when 400px from the end.
   const onScroll = (): void => {
     const el = scroller.current;
-    if (el && props.hasMore && !props.isLoading && el.scrollHeight - el.scrollTop - el.clientHeight < 400) props.onLoadMore?.();
+    if (el && props.hasMore && !props.isLoading && el.scrollHeight - el.scrollTop - el.clientHeight < 400)
+      props.onLoadMore?.();
   };
   return (
     <ObserverContext.Provider value={wrapper.current}>
@@ -120,7 +134,9 @@ export function ScrollableList(props: {
             <Article key={item.id} id={item.id} index={i} size={size} render={item.render} />
           ))}
           {props.hasMore && (
-            <button type="button" class="load-more" disabled={props.isLoading} onClick={props.onLoadMore}>Load more</button>
+            <button type="button" class="load-more" disabled={props.isLoading} onClick={props.onLoadMore}>
+              Load more
+            </button>
           )}
         </div>
       </div>

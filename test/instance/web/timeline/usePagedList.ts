@@ -22,30 +22,35 @@ export function usePagedList<T>(path: string, parse: (v: unknown) => T[] | null,
   const busy = useRef(false);
   const alive = useRef(true);
 
-  const fetchPage = useCallback(async (url: string): Promise<void> => {
-    busy.current = true;
-    setLoading(true);
-    const r = await apiGet(url, parse);
-    busy.current = false;
-    if (!alive.current) return;
-    setLoading(false);
-    if (!r.ok) {
-      setError(describeError(r.error));
-      return;
-    }
-    setNext(r.value.length > 0 ? r.next : null);
-    // Merge by id: items may have streamed in while the page was loading.
-    setItemsState((cur) => {
-      const seen = new Set(cur.map(idOf));
-      const fresh = r.value.filter((x) => !seen.has(idOf(x)));
-      return [...cur, ...fresh];
-    });
-  }, [parse, idOf]);
+  const fetchPage = useCallback(
+    async (url: string): Promise<void> => {
+      busy.current = true;
+      setLoading(true);
+      const r = await apiGet(url, parse);
+      busy.current = false;
+      if (!alive.current) return;
+      setLoading(false);
+      if (!r.ok) {
+        setError(describeError(r.error));
+        return;
+      }
+      setNext(r.value.length > 0 ? r.next : null);
+      // Merge by id: items may have streamed in while the page was loading.
+      setItemsState((cur) => {
+        const seen = new Set(cur.map(idOf));
+        const fresh = r.value.filter((x) => !seen.has(idOf(x)));
+        return [...cur, ...fresh];
+      });
+    },
+    [parse, idOf],
+  );
 
   useEffect(() => {
     alive.current = true;
     void fetchPage(path);
-    return () => { alive.current = false; };
+    return () => {
+      alive.current = false;
+    };
   }, [path, fetchPage]);
 
   const loadMore = useCallback(() => {

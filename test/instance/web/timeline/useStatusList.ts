@@ -15,13 +15,20 @@ const statusId = (s: Status): string => s.id;
 export function useStatusList(path: string, opts: { acceptUpdate: boolean }): [PagedList<Status>, (s: Status) => void] {
   const list = usePagedList(path, parseStatuses, statusId);
   const { setItems } = list;
-  const prepend = useCallback((s: Status): void => {
-    setItems((cur) => (cur.some((x) => x.id === s.id) ? cur : [s, ...cur]));
-  }, [setItems]);
-  useEffect(() => onStreamEvent((e) => {
-    if (e.event === 'update' && opts.acceptUpdate) prepend(e.status);
-    else if (e.event === 'status.update') setItems((cur) => replaceStatus(cur, e.status));
-    else if (e.event === 'delete') setItems((cur) => cur.filter((x) => x.id !== e.id));
-  }), [opts.acceptUpdate, prepend, setItems]);
+  const prepend = useCallback(
+    (s: Status): void => {
+      setItems((cur) => (cur.some((x) => x.id === s.id) ? cur : [s, ...cur]));
+    },
+    [setItems],
+  );
+  useEffect(
+    () =>
+      onStreamEvent((e) => {
+        if (e.event === 'update' && opts.acceptUpdate) prepend(e.status);
+        else if (e.event === 'status.update') setItems((cur) => replaceStatus(cur, e.status));
+        else if (e.event === 'delete') setItems((cur) => cur.filter((x) => x.id !== e.id));
+      }),
+    [opts.acceptUpdate, prepend, setItems],
+  );
   return [list, prepend];
 }

@@ -36,7 +36,12 @@ function useMaxWidth(px: number): boolean {
 
 function ColumnLink(props: { href: string; icon: string; text: string; active: boolean }): JSX.Element {
   return (
-    <a class={`column-link column-link--transparent${props.active ? ' active' : ''}`} href={props.href} title={props.text} aria-current={props.active ? 'page' : undefined}>
+    <a
+      class={`column-link column-link--transparent${props.active ? ' active' : ''}`}
+      href={props.href}
+      title={props.text}
+      aria-current={props.active ? 'page' : undefined}
+    >
       <Icon id={props.icon} />
       <span>{props.text}</span>
     </a>
@@ -50,39 +55,74 @@ function NavigationPanel(props: { route: Route; multiColumn?: boolean }): JSX.El
     <div class="navigation-panel">
       <ul class="navigation-panel__menu">
         {!props.multiColumn && gen.minor >= 4 && (
-          <li><a class="column-link button navigation-panel__compose-button" href="/publish" title="New Post"><Icon id="reply" /><span>New Post</span></a></li>
+          <li>
+            <a class="column-link button navigation-panel__compose-button" href="/publish" title="New Post">
+              <Icon id="reply" />
+              <span>New Post</span>
+            </a>
+          </li>
         )}
-        <li><ColumnLink href="/home" icon="home" text="Home" active={r === 'home'} /></li>
-        <li><ColumnLink href="/notifications" icon="bell" text="Notifications" active={r === 'notifications'} /></li>
-        <li><ColumnLink href="/conversations" icon="at" text="Private mentions" active={r === 'conversations'} /></li>
+        <li>
+          <ColumnLink href="/home" icon="home" text="Home" active={r === 'home'} />
+        </li>
+        <li>
+          <ColumnLink href="/notifications" icon="bell" text="Notifications" active={r === 'notifications'} />
+        </li>
+        <li>
+          <ColumnLink href="/conversations" icon="at" text="Private mentions" active={r === 'conversations'} />
+        </li>
       </ul>
     </div>
   );
 }
 
 function PublishColumn(): JSX.Element {
-  return <Column title="New post" icon="reply"><div class="scrollable scrollable--flex"><ComposeForm onPublished={goBackAfterPublish} /></div></Column>;
+  return (
+    <Column title="New post" icon="reply">
+      <div class="scrollable scrollable--flex">
+        <ComposeForm onPublished={goBackAfterPublish} />
+      </div>
+    </Column>
+  );
 }
 
 function RouteView(props: { route: Route; multiColumn?: boolean }): JSX.Element | null {
   const route = props.route;
   switch (route.name) {
-    case 'home': return <HomeTimeline />;
-    case 'conversations': return <Conversations />;
-    case 'notifications': return <Notifications />;
-    case 'thread': return <Thread key={route.statusId} statusId={route.statusId} />;
-    case 'profile': return <Profile key={route.acct} acct={route.acct} />;
+    case 'home':
+      return <HomeTimeline />;
+    case 'conversations':
+      return <Conversations />;
+    case 'notifications':
+      return <Notifications />;
+    case 'thread':
+      return <Thread key={route.statusId} statusId={route.statusId} />;
+    case 'profile':
+      return <Profile key={route.acct} acct={route.acct} />;
     // In the advanced layout the drawer is the compose form.
-    case 'publish': return props.multiColumn ? null : <PublishColumn />;
-    case 'getting-started': return <Column title="Getting started" icon="bars"><NavigationPanel route={route} multiColumn={props.multiColumn} /></Column>;
-    case 'not-found': return <Column title="Not found" icon="warning"><div class="empty-column-indicator">This page could not be found.</div></Column>;
+    case 'publish':
+      return props.multiColumn ? null : <PublishColumn />;
+    case 'getting-started':
+      return (
+        <Column title="Getting started" icon="bars">
+          <NavigationPanel route={route} multiColumn={props.multiColumn} />
+        </Column>
+      );
+    case 'not-found':
+      return (
+        <Column title="Not found" icon="warning">
+          <div class="empty-column-indicator">This page could not be found.</div>
+        </Column>
+      );
   }
 }
 
 /** Mobile tab bar (4.4+ features/ui/components/navigation_bar.tsx); CSS shows it below 760 px. */
 function NavigationBar(props: { route: Route }): JSX.Element {
   const item = (href: string, title: string, icon: string, active: boolean): JSX.Element => (
-    <a class={`ui__navigation-bar__item${active ? ' active' : ''}`} href={href} aria-label={title}><Icon id={icon} /></a>
+    <a class={`ui__navigation-bar__item${active ? ' active' : ''}`} href={href} aria-label={title}>
+      <Icon id={icon} />
+    </a>
   );
   const r = props.route.name;
   return (
@@ -91,7 +131,9 @@ function NavigationBar(props: { route: Route }): JSX.Element {
         {item('/home', 'Home', 'home', r === 'home')}
         {item('/publish', 'New Post', 'reply', r === 'publish')}
         {item('/notifications', 'Notifications', 'bell', r === 'notifications')}
-        <button class="ui__navigation-bar__item" type="button" aria-label="Menu"><Icon id="bars" /></button>
+        <button class="ui__navigation-bar__item" type="button" aria-label="Menu">
+          <Icon id="bars" />
+        </button>
       </div>
     </div>
   );
@@ -105,9 +147,15 @@ function SingleColumn(props: { route: Route }): JSX.Element {
     <div class="ui">
       {gen.minor < 4 && (
         <div class="ui__header">
-          <a href="/home" class="ui__header__logo">Mastodon</a>
+          <a href="/home" class="ui__header__logo">
+            Mastodon
+          </a>
           <div class="ui__header__links">
-            {route.name !== 'publish' && <a href="/publish" class="button button-secondary">New post</a>}
+            {route.name !== 'publish' && (
+              <a href="/publish" class="button button-secondary">
+                New post
+              </a>
+            )}
           </div>
         </div>
       )}
@@ -115,7 +163,11 @@ function SingleColumn(props: { route: Route }): JSX.Element {
         <div class="columns-area__panels__pane columns-area__panels__pane--compositional">
           <div class="columns-area__panels__pane__inner">
             {/* Below 1175 px there is no compose panel; with /publish mounted the panel's form is left empty. */}
-            {!narrow && <div class="compose-panel">{route.name === 'publish' ? <div class="compose-form" /> : <ComposeForm />}</div>}
+            {!narrow && (
+              <div class="compose-panel">
+                {route.name === 'publish' ? <div class="compose-form" /> : <ComposeForm />}
+              </div>
+            )}
           </div>
         </div>
         <main class="columns-area__panels__main">
@@ -141,7 +193,9 @@ function MultiColumn(props: { route: Route }): JSX.Element {
       <main class="columns-area" tabIndex={0}>
         <div class="drawer">
           <nav class="drawer__header" aria-label="Quick links">
-            <a href="/getting-started" class="drawer__tab" title="Menu" aria-label="Menu"><Icon id="bars" /></a>
+            <a href="/getting-started" class="drawer__tab" title="Menu" aria-label="Menu">
+              <Icon id="bars" />
+            </a>
           </nav>
           <div class="drawer__pager" role="region" aria-label="Compose new post">
             <div class="drawer__inner">

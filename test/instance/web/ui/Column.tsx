@@ -2,7 +2,12 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { Icon } from './Icon';
 
-export function Column(props: { title: string; icon: string; label?: string; children: ComponentChildren }): JSX.Element {
+export function Column(props: {
+  title: string;
+  icon: string;
+  label?: string;
+  children: ComponentChildren;
+}): JSX.Element {
   return (
     <div class="column" role="region" aria-label={props.label ?? props.title}>
       <div class="column-header__wrapper">
@@ -19,7 +24,13 @@ export function Column(props: { title: string; icon: string; label?: string; chi
 }
 
 export function LoadingOrError(props: { error: string | null }): JSX.Element {
-  return props.error === null
-    ? <div class="loading-indicator" role="progressbar">Loading…</div>
-    : <div class="error-column" role="alert">{props.error}</div>;
+  return props.error === null ? (
+    <div class="loading-indicator" role="progressbar">
+      Loading…
+    </div>
+  ) : (
+    <div class="error-column" role="alert">
+      {props.error}
+    </div>
+  );
 }

@@ -9,7 +9,9 @@ export function ModalRoot(): JSX.Element {
   return (
     <div class="modal-root">
       <div class="modal-root__overlay" role="presentation" onClick={closeModal} />
-      <div role="dialog" class="modal-root__container">{modal}</div>
+      <div role="dialog" class="modal-root__container">
+        {modal}
+      </div>
     </div>
   );
 }

@@ -5,7 +5,11 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { RefObject } from 'preact';
 
-export function useRootListener<K extends keyof HTMLElementEventMap>(type: K, target: RefObject<Element | null>, handler: (e: HTMLElementEventMap[K]) => void): void {
+export function useRootListener<K extends keyof HTMLElementEventMap>(
+  type: K,
+  target: RefObject<Element | null>,
+  handler: (e: HTMLElementEventMap[K]) => void,
+): void {
   const latest = useRef(handler);
   latest.current = handler;
   useLayoutEffect(() => {
