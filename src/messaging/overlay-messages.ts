@@ -204,7 +204,13 @@ const CONTENT = ['content'] as const;
 const FRAME = ['frame'] as const;
 
 /** Public page facts around a status (what the user also sees, outside the encryption). */
-const ExtrasSchema = v.strictObject({ cw: v.boolean(), media: v.boolean(), card: v.boolean() });
+const ExtrasSchema = v.strictObject({
+  cw: v.boolean(),
+  media: v.boolean(),
+  card: v.boolean(),
+  poll: v.optional(v.boolean()),
+  quote: v.optional(v.boolean()),
+});
 
 const ViewOpenItem = v.strictObject({
   /** Status id; a DM-column entry's `c<conversation id>` (the background finds its last status). */

@@ -341,6 +341,20 @@ describe('Reader', () => {
     expect((await r.view(account, '222')).flags).toEqual([]);
   });
 
+  it('R3: a poll or a quoted post around the ciphertext is flagged "not encrypted, not signed" as a CW is', async () => {
+    const f = fake();
+    f.setOutcome((t) => (t === text ? ok() : ok({ plaintext: 'a withheld message', messageId: '11' })));
+    const r = reader(f);
+    await r.open(account, seen('111', text, { extras: { cw: false, media: false, card: false, poll: true } }));
+    expect((await r.view(account, '111')).flags).toEqual([
+      { kind: 'unsigned_extras', cw: false, media: false, card: false, poll: true },
+    ]);
+    await r.open(account, seen('222', other, { extras: { cw: false, media: false, card: false, quote: true } }));
+    expect((await r.view(account, '222')).flags).toEqual([
+      { kind: 'unsigned_extras', cw: false, media: false, card: false, quote: true },
+    ]);
+  });
+
   it("the reader's memory is bounded: the least recently registered statuses go, and come back when registered again", async () => {
     const f = fake();
     const r = reader(f);

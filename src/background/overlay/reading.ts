@@ -28,7 +28,13 @@ export interface SeenStatus {
   readonly mentions: readonly string[];
   /** The date the page or the API shows for the status (Unix seconds). */
   readonly serverTime: number | null;
-  readonly extras: { readonly cw: boolean; readonly media: boolean; readonly card: boolean };
+  readonly extras: {
+    readonly cw: boolean;
+    readonly media: boolean;
+    readonly card: boolean;
+    readonly poll?: boolean;
+    readonly quote?: boolean;
+  };
 }
 
 export type OpenResult =
@@ -277,8 +283,8 @@ export class Reader {
     if (before !== null && before.hash !== seen.hash) flags.push({ kind: 'replaced' });
     if (seen.serverTime !== null && Math.abs(seen.serverTime - m.createdAt) > TIME_GAP_SECONDS)
       flags.push({ kind: 'time_gap', serverTime: seen.serverTime });
-    if (seen.extras.cw || seen.extras.media || seen.extras.card)
-      flags.push({ kind: 'unsigned_extras', ...seen.extras });
+    const x = seen.extras;
+    if (x.cw || x.media || x.card || x.poll === true || x.quote === true) flags.push({ kind: 'unsigned_extras', ...x });
     const parent = opts.brief === true ? null : await this.parentCheck(account, statusId, seen.index, m);
     if (parent !== null) flags.push(parent);
     const trust = await this.deps.services.senderTrust(account, m.sender, m.createdAt);

@@ -219,7 +219,7 @@ const reofferOf = async (session: string): Promise<string | null> => {
   return r.ok ? r.value.offer : null;
 };
 
-/** Public facts around a status: its date, and whether a CW, media or a card surround the text. */
+/** Public facts around a status: its date, and whether a CW, media, a card, a poll or a quote surround the text. */
 function requestOf(found: FoundStatus, style: FrameStyle): ViewOpenRequest {
   const c = found.container;
   const time = c.querySelector(selectors.statusTime)?.getAttribute('datetime') ?? null;
@@ -243,6 +243,8 @@ function requestOf(found: FoundStatus, style: FrameStyle): ViewOpenRequest {
       cw: c.querySelector(selectors.contentWarning) !== null || c.querySelector(selectors.spoilerButton) !== null,
       media: c.querySelector(selectors.media) !== null,
       card: c.querySelector(selectors.card) !== null,
+      poll: c.querySelector(selectors.poll) !== null,
+      quote: c.matches(selectors.quote) || c.querySelector(selectors.quote) !== null,
     },
     style,
   };

@@ -72,9 +72,20 @@ export const selectors = {
   contentWrapper: '.status__content',
   /** 4.2-4.8: the status's date (relative time link, the focused status's datetime, a DM entry's time). */
   statusTime: 'time[datetime]',
-  /** 4.2-4.8: attachments (gallery, video, audio) and a link preview card: outside the encryption. */
-  media: '.media-gallery, .video-player, .audio-player, .media-gallery__item',
+  /**
+   * 4.2-4.8: attachments (gallery, video, audio; the DM column's compact list, conversation.jsx
+   * AttachmentList) and a link preview card: outside the encryption.
+   */
+  media: '.media-gallery, .video-player, .audio-player, .media-gallery__item, .attachment-list',
   card: '.status-card',
+  /** 4.2-4.8: a poll (components/poll.tsx, rendered by StatusContent: also in a DM-column entry). */
+  poll: '.poll',
+  /**
+   * 4.4-4.8: a quoted post (components/status_quoted.tsx: div.status__quote, also for "Post
+   * unavailable"; the quoting status carries .status--has-quote). Not the focused status's
+   * quotes count (.detailed-status__quotes).
+   */
+  quote: '.status__quote, .status--has-quote',
   /** §3.5: the participants line of a DM-column entry, links href="/@acct". */
   conversationNames: '.conversation__content__names a[href]',
 } as const;
