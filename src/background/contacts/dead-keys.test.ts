@@ -19,7 +19,7 @@ import {
   type RevocationReason,
 } from '../../protocol/index';
 import type { KeyMaterial } from '../network/discovery';
-import { MAX_DEAD_COMPROMISED, observe } from './tofu';
+import { MAX_DEAD_COMPROMISED, MAX_DEAD_UNSEEN, observe } from './tofu';
 import type { Contact } from '../storage/schema';
 
 const URI = 'https://b.test/users/bob';
@@ -64,11 +64,17 @@ describe('review (server): dead keys', () => {
     expect(again.contact?.pendingChange ?? null).toBeNull();
   });
 
-  it('revocations of keys the contact was never seen with are not recorded (they cost nothing to mint)', () => {
+  it(`revocations of keys the contact was never seen with are kept apart, the newest ${MAX_DEAD_UNSEEN} (they cost nothing to mint)`, () => {
     let c = observe(null, obs(bundle(generateIdentity(URI), 1), 100)).contact as Contact;
-    for (let i = 0; i < 40; i++)
-      c = observe(c, obs(revocation(generateIdentity(URI), 200 + i), 200 + i)).contact as Contact;
-    expect(c.deadKeys).toEqual([]);
+    const minted = Array.from({ length: 40 }, () => generateIdentity(URI));
+    minted.forEach((k, i) => {
+      c = observe(c, obs(revocation(k, 200 + i), 200 + i)).contact as Contact;
+    });
+    expect(c.deadKeys).toHaveLength(MAX_DEAD_UNSEEN);
+    expect(c.deadKeys.every((d) => d.unseen === true)).toBe(true);
+    // The newest are remembered: such a key served later is dead, never a key change.
+    expect(observe(c, obs(bundle(minted[39] as Identity, 1), 500)).event).toBe('dead_key');
+    expect(observe(c, obs(bundle(minted[0] as Identity, 1), 500)).event).toBe('key_changed');
     // The pinned key is still reported withdrawn: the profile no longer shows it.
     expect(c.withdrawn).toMatchObject({ kind: 'dead_key' });
   });

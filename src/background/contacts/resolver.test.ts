@@ -5,13 +5,20 @@
  * dead; a stripped key is loud, never "no key").
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createChain, encodeRevocation, generateIdentity, init, parseRevocation } from '../../protocol/index';
-import { checkRecipients, encrypt } from '../keys/services-impl';
+import {
+  createChain,
+  encodeRevocation,
+  fingerprint,
+  generateIdentity,
+  init,
+  parseRevocation,
+} from '../../protocol/index';
+import { checkRecipients, encrypt, senderTrust } from '../keys/services-impl';
 import { makeHarness, type Harness } from '../keys/flow-harness';
 import { chainInfo, toPlain } from '../keys/material';
 import { b64 } from '../../messaging/encoding';
 import type { AccountRecord, Contact } from '../storage/schema';
-import { cachedCopy, fakeWorld, hushField, type FakeWorld } from './fake-world';
+import { cachedCopy, fakeWorld, hushField, type FakeAccount, type FakeWorld } from './fake-world';
 import { contactByAcct, resolveContact } from './resolver';
 import { acceptChange, acceptIdentityChange, markVerified } from './tofu';
 
@@ -247,6 +254,84 @@ describe('issue #21 invariant 2: a revoked key is dead', () => {
     });
     const rev = parseRevocation(encodeRevocation(carol.identity, 1, 'compromised'), carol.uri);
     expect(rev.ok).toBe(true);
+  });
+});
+
+describe('issue #21 leftovers: a revocation of a key not seen yet; dead keys are per contact (R4)', () => {
+  const fp = (pk: Uint8Array) => fingerprint(pk);
+  const serveFor = (who: { account: FakeAccount }, handle: string, domain: string, value: string) => {
+    const acc = { ...who.account, fields: [{ name: 'Hush', value }] };
+    world.instance(domain).accounts.set(handle, acc);
+    world.instance('home.test').accounts.set(handle, cachedCopy(acc, domain));
+  };
+
+  it('first contact shows only a revocation: that key is never pinned later, and what it signs reads revoked', async () => {
+    const dave = world.person('a.test', 'dave');
+    // dave's key was stolen and revoked as compromised before the user ever looked dave up.
+    serveFor(dave, 'dave@a.test', 'a.test', encodeRevocation(dave.identity, h.clock.now, 'compromised'));
+    expect(await resolveContact(h.rt, me, 'dave@a.test')).toMatchObject({ ok: false, problem: { kind: 'revoked' } });
+    // Later the instance (or the thief) serves the stolen key again, as an ordinary bundle.
+    serveFor(dave, 'dave@a.test', 'a.test', hushField(dave.identity, 3, 5));
+    later();
+    const r = await resolveContact(h.rt, me, 'dave@a.test');
+    // Secure: never pinned as a first contact; refused as revoked.
+    expect(r).toMatchObject({ ok: false, problem: { kind: 'revoked' }, contact: null });
+    expect(await contactByAcct(h.rt, 'dave@a.test')).toBeNull();
+    const stolen = { actorUri: dave.uri, fingerprint: fp(dave.identity.publicKey) };
+    expect((await senderTrust(h.rt, h.ref, stolen, h.clock.now)).kind).toBe('revoked');
+    // dave sets Hush up again: the new key is pinned, and the revoked one stays dead with it.
+    const next = generateIdentity(dave.uri);
+    serveFor(dave, 'dave@a.test', 'a.test', hushField(next, 1, 6));
+    later();
+    const fresh = await resolveContact(h.rt, me, 'dave@a.test');
+    expect(fresh).toMatchObject({ ok: true, contact: { pinned: { identityPk: b64(next.publicKey) } } });
+    expect((await senderTrust(h.rt, h.ref, stolen, h.clock.now)).kind).toBe('revoked');
+    serveFor(dave, 'dave@a.test', 'a.test', hushField(dave.identity, 4, 7));
+    later();
+    const again = await resolveContact(h.rt, me, 'dave@a.test');
+    expect(again.contact?.pendingChange ?? null).toBeNull();
+    expect(again.contact?.pinned.identityPk).toBe(b64(next.publicKey));
+  });
+
+  it('a pinned contact whose profile shows the revocation of a key not seen yet: that key, served later, is no key change', async () => {
+    const { carol } = await verifiedCarol();
+    const thief = generateIdentity(carol.uri);
+    serveFor(carol, 'carol@a.test', 'a.test', encodeRevocation(thief, h.clock.now, 'compromised'));
+    later();
+    await resolveContact(h.rt, me, 'carol@a.test');
+    serveFor(carol, 'carol@a.test', 'a.test', hushField(thief, 2, 9));
+    later();
+    const r = await resolveContact(h.rt, me, 'carol@a.test');
+    // Secure: not offered to the user as a key change to accept (accepting would pin the stolen key).
+    expect(r.contact?.pendingChange ?? null).toBeNull();
+    expect(r.contact?.pinned.identityPk).toBe(b64(carol.identity.publicKey));
+    expect(r.contact?.withdrawn).toMatchObject({ kind: 'dead_key' });
+  });
+
+  it("R4: a revocation in carol's profile never kills bob's key", async () => {
+    await verifiedCarol();
+    const bob = world.person('b.test', 'bob');
+    world.instance('home.test').accounts.set('bob@b.test', cachedCopy(bob.account, 'b.test'));
+    expect(await resolveContact(h.rt, me, 'bob@b.test')).toMatchObject({ ok: true });
+    const bobKey = { actorUri: bob.uri, fingerprint: fp(bob.identity.publicKey) };
+    const before = await senderTrust(h.rt, h.ref, bobKey, h.clock.now);
+    const carol = (await contactByAcct(h.rt, 'carol@a.test')) as Contact;
+    const carolAccount = { account: world.instance('a.test').accounts.get('carol@a.test') as FakeAccount };
+    // 1. bob's genuine revocation (for bob's actor) served in carol's profile; 2. a revocation of
+    // bob's key made for carol's actor (only the key's holder can sign it, e.g. one person with two
+    // accounts on one key): each is about carol's actor only.
+    for (const value of [
+      encodeRevocation(bob.identity, h.clock.now, 'compromised'),
+      encodeRevocation({ ...bob.identity, actorUri: carol.actorUri }, h.clock.now, 'compromised'),
+    ]) {
+      serveFor(carolAccount, 'carol@a.test', 'a.test', value);
+      later();
+      await resolveContact(h.rt, me, 'carol@a.test');
+      const b = await resolveContact(h.rt, me, 'bob@b.test', { refresh: true });
+      expect(b).toMatchObject({ ok: true, contact: { pinned: { identityPk: b64(bob.identity.publicKey) } } });
+      expect(b.contact?.deadKeys).toEqual([]);
+      expect(await senderTrust(h.rt, h.ref, bobKey, h.clock.now)).toEqual(before);
+    }
   });
 });
 

@@ -9,7 +9,8 @@ import { domainOf } from '../../messaging/handle';
 import type { RecipientProblem } from '../services';
 import { discover } from '../network/discovery';
 import type { KeyRuntime } from '../keys/runtime';
-import { unb64 } from '../../messaging/encoding';
+import { b64, unb64 } from '../../messaging/encoding';
+import { fingerprint } from '../../protocol/index';
 import type { AccountRecord, Contact } from '../storage/schema';
 import { contactStatus, observe, proposeIdentityChange, type Observation, type ObservationEvent } from './tofu';
 
@@ -163,9 +164,23 @@ export async function commitObservation(rt: KeyRuntime, acct: string, obs: Obser
         await rt.store.putContact(changed);
         return { event: 'identity_changed', contact: changed };
       }
-      const o = observe(current ?? atUri, obs);
+      const existing = current ?? atUri;
+      // No contact yet: what this actor's profile showed revoked earlier stays dead (issue #21).
+      const before = existing === null ? await rt.store.unpinnedRevocations(obs.actorUri) : [];
+      const o = observe(existing, obs, before);
       const contact = o.contact === null ? null : { ...o.contact, warning: null };
       if (contact !== null) await rt.store.putContact(contact);
+      else if (obs.material.kind === 'revocation') {
+        const r = obs.material.revocation;
+        await rt.store.rememberUnpinnedRevocation({
+          actorUri: obs.actorUri,
+          identityPk: b64(r.identityPk),
+          fingerprint: fingerprint(r.identityPk),
+          revokedAt: r.revokedAt,
+          reason: r.reason,
+          seenAt: obs.at,
+        });
+      }
       return { event: o.event, contact };
     },
   );
@@ -177,7 +192,10 @@ export async function commitObservation(rt: KeyRuntime, acct: string, obs: Obser
   if (c === null)
     return {
       ok: false,
-      problem: outcome.event === 'revoked' ? { kind: 'revoked', acct } : { kind: 'no_key', acct },
+      problem:
+        outcome.event === 'revoked' || outcome.event === 'dead_key'
+          ? { kind: 'revoked', acct }
+          : { kind: 'no_key', acct },
       contact: null,
     };
   // A pinned contact is never "no key": a withdrawn key stays in use, flagged (contact.withdrawn).

@@ -11,7 +11,7 @@
 import { fingerprint } from '../../protocol/index';
 import type { KeyMaterial } from '../network/discovery';
 import { b64, unb64 } from '../../messaging/encoding';
-import type { Contact, IdentityChange, KeyRevocation, PinnedKey, Withdrawn } from '../storage/schema';
+import type { Contact, DeadKey, IdentityChange, KeyRevocation, PinnedKey, Withdrawn } from '../storage/schema';
 
 export interface Observation {
   readonly actorUri: string;
@@ -45,6 +45,12 @@ export interface ObservationOutcome {
 
 /** Revocations kept for reasons other than 'compromised' (newest kept). */
 const MAX_DEAD = 32;
+/**
+ * Revocations of keys this contact was never seen with (the profile showed the revocation first):
+ * the newest kept, apart from the others, so minted revocations of throwaway keys evict only each
+ * other (issue #21 leftover: such a revocation was not remembered at all).
+ */
+export const MAX_DEAD_UNSEEN = 32;
 /**
  * Revocations as compromised are never evicted by later ones (issue #21, claim 2). They are recorded
  * only for keys this contact was seen with, so each one costs the attacker a key change served to
@@ -81,25 +87,45 @@ function seenKey(contact: Contact, id: string): boolean {
     contact.pendingChange?.identityPk === id ||
     contact.identityChange?.identityPk === id ||
     contact.history.some((h) => h.identityPk === id) ||
-    contact.deadKeys.some((d) => d.identityPk === id)
+    contact.deadKeys.some((d) => d.identityPk === id && d.unseen !== true)
   );
 }
 
 const compromisedCount = (contact: Contact): number =>
-  contact.deadKeys.filter((d) => d.reason === 'compromised').length;
+  contact.deadKeys.filter((d) => d.reason === 'compromised' && d.unseen !== true).length;
+
+/** Keeps the newest MAX_DEAD_UNSEEN revocations of keys never seen; the others are untouched. */
+function boundUnseen(deadKeys: readonly DeadKey[]): DeadKey[] {
+  const unseen = deadKeys.filter((d) => d.unseen === true);
+  const evicted = new Set(unseen.slice(0, Math.max(0, unseen.length - MAX_DEAD_UNSEEN)));
+  return deadKeys.filter((d) => !evicted.has(d));
+}
+
+/**
+ * A revocation of a key never seen with this contact: remembered apart (bounded on its own), so
+ * that key is dead if it is served or signs a message later. A second revocation of it as
+ * compromised upgrades the entry.
+ */
+function markUnseen(contact: Contact, id: string, pk: Uint8Array, revocation: KeyRevocation): Contact {
+  const prior = contact.deadKeys.find((d) => d.identityPk === id);
+  if (prior !== undefined && (prior.reason === 'compromised' || revocation.reason !== 'compromised')) return contact;
+  const entry: DeadKey = { identityPk: id, fingerprint: fingerprint(pk), ...revocation, unseen: true };
+  return { ...contact, deadKeys: boundUnseen([...contact.deadKeys.filter((d) => d !== prior), entry]) };
+}
 
 /**
  * Records a signed revocation of `pk`: in the dead keys, and on the history entry of that key. A
  * revocation is signed only by the key it revokes, so anyone can mint any number of them for the
- * contact's actor URI: only keys this contact was seen with are recorded (others are ignored), and
- * a revocation as compromised is never evicted by later ones (issue #21: reviewer's PoC e27b5fc
- * evicted one with 32 throwaway revocations). Others keep the newest MAX_DEAD.
+ * contact's actor URI: revocations of keys this contact was never seen with are kept apart
+ * (markUnseen, newest MAX_DEAD_UNSEEN), and a revocation as compromised of a key that was seen is
+ * never evicted by later ones (issue #21: reviewer's PoC e27b5fc evicted one with 32 throwaway
+ * revocations). Other revocations of seen keys keep the newest MAX_DEAD.
  */
 function markDead(contact: Contact, pk: Uint8Array, revocation: KeyRevocation): Contact {
   const id = b64(pk);
-  if (!seenKey(contact, id)) return contact;
+  if (!seenKey(contact, id)) return markUnseen(contact, id, pk, revocation);
   const prior = contact.deadKeys.find((d) => d.identityPk === id);
-  const entry = { identityPk: id, fingerprint: fingerprint(pk), ...revocation };
+  const entry: DeadKey = { identityPk: id, fingerprint: fingerprint(pk), ...revocation };
   const listed =
     prior === undefined
       ? [...contact.deadKeys, entry]
@@ -107,7 +133,7 @@ function markDead(contact: Contact, pk: Uint8Array, revocation: KeyRevocation): 
         prior.reason !== 'compromised' && revocation.reason === 'compromised'
         ? contact.deadKeys.map((d) => (d === prior ? entry : d))
         : contact.deadKeys;
-  const others = listed.filter((d) => d.reason !== 'compromised');
+  const others = listed.filter((d) => d.reason !== 'compromised' && d.unseen !== true);
   const evicted = new Set(others.slice(0, Math.max(0, others.length - MAX_DEAD)));
   const deadKeys = listed.filter((d) => !evicted.has(d));
   const history = contact.history.map((h) =>
@@ -127,8 +153,14 @@ function withdraw(contact: Contact, kind: Withdrawn['kind'], detail: string, obs
 /**
  * One discovery result for the contact bound to `obs.actorUri` (same handle: the resolver turns
  * another handle or actor URI into an identity change first). The contact's handle never changes here.
+ * `revokedBefore`: revocations this actor showed while no contact was pinned for it (store's
+ * unpinned revocations); a first contact never pins one of those keys, and keeps the rest.
  */
-export function observe(contact: Contact | null, obs: Observation): ObservationOutcome {
+export function observe(
+  contact: Contact | null,
+  obs: Observation,
+  revokedBefore: readonly DeadKey[] = [],
+): ObservationOutcome {
   const touched = contact === null ? null : { ...contact, checkedAt: obs.at };
   const m = obs.material;
   if (m.kind === 'none' || m.kind === 'invalid') {
@@ -160,6 +192,8 @@ export function observe(contact: Contact | null, obs: Observation): ObservationO
   const b = m.bundle;
   const bundle = { epoch: b.epoch, prekeyPk: b64(b.prekeyPk), fetchedAt: obs.at };
   if (touched === null) {
+    // A key this actor's profile showed revoked before any contact was pinned is dead (issue #21).
+    if (revokedBefore.some((d) => d.identityPk === b64(b.identityPk))) return { contact: null, event: 'dead_key' };
     const fresh: Contact = {
       actorUri: obs.actorUri,
       acct: obs.acct,
@@ -172,7 +206,16 @@ export function observe(contact: Contact | null, obs: Observation): ObservationO
       warning: null,
       checkedAt: obs.at,
       servedBy: obs.servedBy,
-      deadKeys: [],
+      deadKeys: boundUnseen(
+        revokedBefore.map((d): DeadKey => ({
+          identityPk: d.identityPk,
+          fingerprint: d.fingerprint,
+          revokedAt: d.revokedAt,
+          reason: d.reason,
+          seenAt: d.seenAt,
+          unseen: true,
+        })),
+      ),
       identityChange: null,
       withdrawn: null,
     };

@@ -364,7 +364,15 @@ export async function senderTrust(
   )
     return { kind: 'self', acct: record.acct, fingerprint: sender.fingerprint };
   const c = await rt.store.contact(sender.actorUri);
-  if (c === null) return { kind: 'unknown', acct: null, fingerprint: sender.fingerprint };
+  if (c === null) {
+    // Revoked before any contact was pinned for this actor (its profile showed the revocation).
+    const dead = (await rt.store.unpinnedRevocations(sender.actorUri)).filter(
+      (d) => d.fingerprint === sender.fingerprint,
+    );
+    if (dead.some((r) => r.reason === 'compromised' || createdAt >= r.revokedAt))
+      return { kind: 'revoked', acct: null, fingerprint: sender.fingerprint };
+    return { kind: 'unknown', acct: null, fingerprint: sender.fingerprint };
+  }
   const at = { acct: c.acct, fingerprint: sender.fingerprint };
   // A key its owner revoked is dead: a revocation as compromised covers every message, whatever
   // time it claims; any other revocation covers what was signed after it (issue #21, invariant 2).

@@ -20,6 +20,7 @@ import type {
   Contact,
   ContactsRecord,
   DeadKey,
+  UnpinnedRevocation,
   HistoryKey,
   IdentityChange,
   KeyRevocation,
@@ -81,10 +82,16 @@ const HistoryKeySchema: v.GenericSchema<unknown, HistoryKey> = v.object({
   replacedAt: Num,
   revoked: v.nullable(RevocationSchema),
 });
-const DeadKeySchema: v.GenericSchema<unknown, DeadKey> = v.object({
+const DeadKeyEntries = {
   ...RevocationEntries,
   identityPk: Str,
   fingerprint: Str,
+  unseen: v.optional(v.literal(true)),
+};
+const DeadKeySchema: v.GenericSchema<unknown, DeadKey> = v.object(DeadKeyEntries);
+export const UnpinnedRevocationSchema: v.GenericSchema<unknown, UnpinnedRevocation> = v.object({
+  ...DeadKeyEntries,
+  actorUri: Str,
 });
 const PendingChangeSchema: v.GenericSchema<unknown, PendingChange> = v.object({
   identityPk: Str,
@@ -248,8 +255,16 @@ export const STORAGE_KEYS = {
     'local',
     'hush:contacts',
     ContactsRecordSchema,
-    'one record; each contact holds at most 32 dead keys',
+    'one record; each contact holds at most 128 keys revoked as compromised, 32 revoked otherwise and 32 revoked before they were seen',
     'never',
+    'storage/store.ts',
+  ),
+  revokedUnpinned: entry(
+    'local',
+    'hush:revoked-unpinned',
+    v.array(UnpinnedRevocationSchema),
+    'MAX_UNPINNED_REVOCATIONS (256) entries',
+    'oldest first, beyond 256',
     'storage/store.ts',
   ),
   vault: entry('local', 'hush:vault', VaultRecordSchema, 'one', 'never', 'storage/store.ts'),

@@ -1,7 +1,8 @@
 /**
  * What the key store keeps in browser.storage.local, schema version 3. Bytes are base64url.
  * Keys: `hush:schema` (number), `hush:account:<origin>#<id>` (one record per own account),
- * `hush:contacts` (all contacts, one record), `hush:settings`, `hush:vault` (passphrase check).
+ * `hush:contacts` (all contacts, one record), `hush:revoked-unpinned` (revocations shown by actors
+ * with no contact), `hush:settings`, `hush:vault` (passphrase check).
  * (`hush:seen:<origin>#<id>`, the old replay memory, is dropped at start: overlay/message-store.ts.)
  * Each record is written whole in one `set`, so a write is atomic.
  */
@@ -11,6 +12,8 @@ export const ACCOUNT_PREFIX = 'hush:account:';
 export const CONTACTS_KEY = 'hush:contacts';
 export const SETTINGS_KEY = 'hush:settings';
 export const VAULT_KEY = 'hush:vault';
+/** Revocations seen for actors with no contact (UnpinnedRevocation[], newest last, bounded). */
+export const REVOKED_UNPINNED_KEY = 'hush:revoked-unpinned';
 
 export const accountKey = (origin: string, accountId: string): string => `${ACCOUNT_PREFIX}${origin}#${accountId}`;
 
@@ -103,6 +106,20 @@ export type HistoryKey = PinnedKey & { readonly replacedAt: number; readonly rev
 export interface DeadKey extends KeyRevocation {
   readonly identityPk: string;
   readonly fingerprint: string;
+  /**
+   * The revocation of a key this contact was never seen with (its profile showed it before the key
+   * itself): kept apart and bounded on its own (contacts/tofu.ts), as anyone can mint such
+   * revocations for throwaway keys, so they never evict the revocation of a key that was seen.
+   */
+  readonly unseen?: true;
+}
+
+/**
+ * A revocation shown by an actor no contact is pinned for (a first contact whose profile shows only
+ * a revocation): remembered so that the revoked key is not pinned later (issue #21 leftover).
+ */
+export interface UnpinnedRevocation extends DeadKey {
+  readonly actorUri: string;
 }
 
 /**

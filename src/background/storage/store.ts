@@ -5,20 +5,33 @@
  * working with what is stored.
  */
 import { createSettingsStore } from '../settings/store';
-import { AccountRecordSchema, ContactSchema, ContactsRecordSchema, parseStored, VaultRecordSchema } from './keys';
+import {
+  AccountRecordSchema,
+  ContactSchema,
+  ContactsRecordSchema,
+  parseList,
+  parseStored,
+  UnpinnedRevocationSchema,
+  VaultRecordSchema,
+} from './keys';
 import type { KeyValueArea } from './kv';
 import { Mutex } from './kv';
 import {
   ACCOUNT_PREFIX,
   CONTACTS_KEY,
+  REVOKED_UNPINNED_KEY,
   VAULT_KEY,
   accountKey,
   type AccountRecord,
   type Contact,
   type ContactsRecord,
   type Settings,
+  type UnpinnedRevocation,
   type VaultRecord,
 } from './schema';
+
+/** How many revocations shown by actors with no contact are remembered (issue #21 leftover). */
+export const MAX_UNPINNED_REVOCATIONS = 256;
 
 export class KeyStore {
   private readonly mutex = new Mutex();
@@ -100,6 +113,29 @@ export class KeyStore {
   async removeContact(actorUri: string): Promise<void> {
     const list = (await this.contacts()).filter((c) => c.actorUri !== actorUri);
     await this.area.set({ [CONTACTS_KEY]: { v: 3, contacts: list } satisfies ContactsRecord });
+  }
+
+  /** Revocations shown by actors no contact is pinned for (damaged entries dropped one by one). */
+  async unpinnedRevocations(actorUri?: string): Promise<UnpinnedRevocation[]> {
+    const all = parseList(
+      UnpinnedRevocationSchema,
+      (await this.area.get([REVOKED_UNPINNED_KEY]))[REVOKED_UNPINNED_KEY],
+    );
+    return actorUri === undefined ? all : all.filter((r) => r.actorUri === actorUri);
+  }
+
+  /**
+   * Remembers a revocation shown by an actor with no contact (call inside `exclusive`). One entry
+   * per actor and key; a later revocation as compromised replaces another reason, never the
+   * reverse. The newest MAX_UNPINNED_REVOCATIONS are kept: anyone can mint revocations of
+   * throwaway keys, so this list is bounded, and so is what an instance can make it forget.
+   */
+  async rememberUnpinnedRevocation(r: UnpinnedRevocation): Promise<void> {
+    const all = await this.unpinnedRevocations();
+    const prior = all.find((x) => x.actorUri === r.actorUri && x.identityPk === r.identityPk);
+    if (prior !== undefined && (prior.reason === 'compromised' || r.reason !== 'compromised')) return;
+    const list = [...all.filter((x) => x !== prior), r].slice(-MAX_UNPINNED_REVOCATIONS);
+    await this.area.set({ [REVOKED_UNPINNED_KEY]: list });
   }
 
   /** The key settings, from the one settings record (settings/store.ts). */
