@@ -59,20 +59,32 @@ export function styleOf(el: Element, linkEl: Element | null = null): FrameStyle 
 /** The message a content script posts its own frame after each load (see frames/common.ts). */
 export const OFFER_MESSAGE = 'hush/offer';
 
+/** A frame inserted before its session exists; `bind` hands it its first offer once both are there. */
+export interface PendingFrame {
+  readonly frame: HTMLIFrameElement;
+  /** Gives the frame its session: the first offer goes to the document already loaded (or the next one). */
+  bind(session: string, offer: string): void;
+}
+
 /**
  * An extension-origin frame for a session. Nothing the page can read names the session: after
  * each (browser-made, trusted) load of the frame document, this content script hands the frame a
  * ONE-TIME offer with postMessage targeted at the extension origin, which the page can neither
  * read nor redirect. The first load uses the offer the background gave with the session; a later
  * load (the frame was moved in the DOM, or reloaded) gets a fresh one (`frame/reoffer`).
+ *
+ * The frame may be inserted before its session exists (`pendingFrame`), so that its document
+ * loads while the background opens the session: it shows nothing until `bind` hands it an offer,
+ * which goes to the document as soon as both the trusted load and the offer are there. The page
+ * gains nothing from the wait: an unbound frame is an empty extension document, the same as one
+ * the page framed itself, and a bound one can be moved or reloaded exactly as before.
  */
-export function secureFrame(
+export function pendingFrame(
   path: string,
-  session: string,
-  offer: string,
   title: string,
   reoffer: (session: string) => Promise<string | null>,
-): HTMLIFrameElement {
+  onHanded?: () => void,
+): PendingFrame {
   const frame = document.createElement('iframe');
   const url = browser.runtime.getURL(path);
   frame.src = url;
@@ -86,19 +98,57 @@ export function secureFrame(
   const origin = url.startsWith('chrome-extension://')
     ? `chrome-extension://${browser.runtime.id}`
     : new URL(url).origin;
-  let first: string | null = offer;
+  let session: string | null = null;
+  /** The session's first offer, until it is handed to a loaded document. */
+  let first: string | null = null;
+  /** A trusted load happened and no offer has been handed since. */
+  let loaded = false;
+  const hand = (o: string | null): void => {
+    if (o === null) return;
+    frame.contentWindow?.postMessage({ type: OFFER_MESSAGE, offer: o }, origin);
+    if (onHanded !== undefined) {
+      const done = onHanded;
+      onHanded = undefined;
+      done();
+    }
+  };
   frame.addEventListener('load', (e) => {
     // A load event the page dispatched (isTrusted false) hands out nothing.
     if (!e.isTrusted) return;
-    const hand = (o: string | null): void => {
-      if (o !== null) frame.contentWindow?.postMessage({ type: OFFER_MESSAGE, offer: o }, origin);
-    };
+    if (session === null) {
+      loaded = true; // no session yet: bind() hands the first offer to this document
+      return;
+    }
     if (first !== null) {
       hand(first);
       first = null;
     } else void reoffer(session).then(hand);
   });
-  return frame;
+  return {
+    frame,
+    bind(s: string, offer: string): void {
+      if (session !== null) return;
+      session = s;
+      // Not loaded yet (or reloading): the next trusted load hands it. A document that went away
+      // between its load and now never claims it; the next load then gets a fresh offer.
+      if (loaded) hand(offer);
+      else first = offer;
+      loaded = false;
+    },
+  };
+}
+
+/** A frame whose session exists already (the editor): `pendingFrame` bound at once. */
+export function secureFrame(
+  path: string,
+  session: string,
+  offer: string,
+  title: string,
+  reoffer: (session: string) => Promise<string | null>,
+): HTMLIFrameElement {
+  const pending = pendingFrame(path, title, reoffer);
+  pending.bind(session, offer);
+  return pending.frame;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -12,7 +12,7 @@
 import { send } from '../../messaging/client';
 import type { FrameStyle, SizeClass, ViewOpenRequest } from '../../messaging/overlay-messages';
 import { acctFromHref, type FoundStatus, type MastodonAdapter } from '../adapters/adapter';
-import { secureFrame, sleep, styleOf } from '../dom';
+import { pendingFrame, sleep, styleOf, type PendingFrame } from '../dom';
 import { t } from '../../messaging/i18n';
 import { selectors } from '../mastodon/selectors';
 import { Limiter } from '../limiter';
@@ -171,6 +171,9 @@ export class SecureViews {
         resolve();
       });
     });
+    // The frames go in now, so their documents load while the background opens the sessions
+    // (a view frame takes longer to load than the sessions to open); each gets its offer in bind.
+    const frames = live.map((p, i) => this.frameFor(p, styles[i] as FrameStyle));
     const reply = await send('overlay/views-open', { items });
     if (!reply.ok) {
       for (const p of live) this.note(p.host, t('viewUnavailable'));
@@ -179,7 +182,8 @@ export class SecureViews {
     reply.value.views.forEach((v, i) => {
       const p = live[i];
       const style = styles[i];
-      if (p === undefined || style === undefined) return;
+      const pending = frames[i];
+      if (p === undefined || style === undefined || pending === undefined) return;
       if ('error' in v) {
         // Not a Hush status after all (a look-alike text): give the page its content back.
         p.found.content.classList.remove(HIDDEN_CLASS);
@@ -191,19 +195,47 @@ export class SecureViews {
         return;
       }
       this.sessions.set(v.session, { host: p.host, found: p.found });
-      this.work.push(() => {
-        if (!p.host.isConnected) return;
-        const frame = secureFrame('frames/view.html', v.session, v.offer, t('viewFrameTitle'), reofferOf);
+      pending.whenMade((f) => {
+        if (f === null || !p.host.isConnected) return;
         const focused = p.found.context === 'detailed';
-        this.sized.set(frame, { size: v.size, style, focused });
-        frame.style.height = `${viewHeight(v.size, style, p.host.clientWidth, focused)}px`;
-        this.resizes.observe(p.host);
-        frame.style.colorScheme = style.dark ? 'dark' : 'light';
-        // Used by bench/overlay.ts: the frame document has loaded (the same for every outcome).
-        frame.addEventListener('load', () => p.host.setAttribute('data-hush-rendered', ''), { once: true });
-        p.host.replaceChildren(frame);
+        this.sized.set(f.frame, { size: v.size, style, focused });
+        f.frame.style.height = `${viewHeight(v.size, style, p.host.clientWidth, focused)}px`;
+        f.bind(v.session, v.offer);
       });
     });
+  }
+
+  /**
+   * Inserts the host's view frame in a slice of its own (a frame insertion costs the page a few
+   * ms), unbound, at the height of the smallest class until the background says the size.
+   * Resolves to null when the host left the page before its turn.
+   */
+  private frameFor(p: Pending, style: FrameStyle): { whenMade(use: (f: PendingFrame | null) => void): void } {
+    let made: PendingFrame | null | undefined;
+    const waiting: ((f: PendingFrame | null) => void)[] = [];
+    this.work.push(() => {
+      made = null;
+      if (p.host.isConnected) {
+        const f = pendingFrame('frames/view.html', t('viewFrameTitle'), reofferOf, () =>
+          // Used by bench/overlay.ts: the frame document has loaded and holds its offer (the same for every outcome).
+          p.host.setAttribute('data-hush-rendered', ''),
+        );
+        const focused = p.found.context === 'detailed';
+        this.sized.set(f.frame, { size: 0, style, focused });
+        f.frame.style.height = `${viewHeight(0, style, p.host.clientWidth, focused)}px`;
+        f.frame.style.colorScheme = style.dark ? 'dark' : 'light';
+        this.resizes.observe(p.host);
+        p.host.replaceChildren(f.frame);
+        made = f;
+      }
+      for (const use of waiting.splice(0)) use(made);
+    });
+    return {
+      whenMade: (use) => {
+        if (made === undefined) waiting.push(use);
+        else use(made);
+      },
+    };
   }
 
   private note(host: HTMLElement, text: string): void {
