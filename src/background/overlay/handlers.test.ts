@@ -409,4 +409,59 @@ describe('overlay handlers', () => {
     expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1 + 60)] }, content)))).toBe('95');
     expect(pages).toBe(2);
   });
+
+  it("an entry reported while an older request for the conversations is in flight is asked again when that answer names an older status: a replay of the user's own message is no genuine original (#21.5)", async () => {
+    const t1 = 1_800_000_000;
+    let last = { id: '90', created_at: new Date(t1 * 1000).toISOString() };
+    let pages = 0;
+    let release: () => void = () => undefined;
+    const statusApi = {
+      conversations: async () => {
+        pages++;
+        // What the instance holds when the request arrives, answered later (a loaded machine).
+        const answer = {
+          ok: true as const,
+          value: [
+            {
+              id: '1',
+              last: {
+                ...last,
+                content: `<p>${hushText}</p>`,
+                account: { acct: 'bob' },
+                mentions: [{ acct: 'alice@a.test' }],
+              },
+            },
+          ],
+        };
+        if (pages === 1) await new Promise<void>((r) => (release = r));
+        return answer;
+      },
+    } as unknown as StatusApi;
+    const h = createOverlayHandlers({
+      services: services(),
+      frames: memoryFrames(),
+      accountOf: () => Promise.resolve(account),
+      selfOf: () => Promise.resolve('bob@b.test'),
+      token: () => Promise.resolve('token-123456'),
+      now: () => Promise.resolve(1_800_000_100),
+      statusApi,
+    });
+    const entryAt = (serverTime: number) => ({ ...item('c1', hushText), context: 'conversation' as const, serverTime });
+    const shownStatus = (out: { views: readonly object[] }): unknown => {
+      const v = out.views[0];
+      const session = v !== undefined && 'session' in v ? String(v.session) : '';
+      return (world.session.m.get(`view:${session}`) as { seen?: { statusId?: string } } | undefined)?.seen?.statusId;
+    };
+    // The entry as first drawn starts a request, which the instance answers with the status then last.
+    const first = h['overlay/views-open']({ items: [entryAt(t1)] }, content);
+    await vi.waitFor(() => expect(pages).toBe(1));
+    // Meanwhile the server re-delivers the message as the newest status and the page draws it.
+    last = { id: '95', created_at: new Date((t1 + 60) * 1000).toISOString() };
+    const second = h['overlay/views-open']({ items: [entryAt(t1 + 60)] }, content);
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    expect(shownStatus(must(await first))).toBe('90');
+    expect(shownStatus(must(await second))).toBe('95');
+    expect(pages).toBe(2);
+  });
 });

@@ -99,36 +99,42 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
    * The DM column's entries: conversation id -> the status it shows (one API page, cached briefly).
    * One request per account at a time: a views-open batch asks for all its entries at once, and
    * each used to fetch the token and the page itself (8-40 requests where one answers them all).
+   * `seq` numbers the requests as they start: a later one read a later state of the instance.
    */
-  type ConvPage = { at: number; map: Map<string, LastStatus> };
+  type ConvPage = { seq: number; at: number; map: Map<string, LastStatus> };
   const convCache = new Map<string, ConvPage>();
-  const convFetches = new Map<string, Promise<ConvPage | null>>();
-  const fetchConversations = (account: AccountRef, k: string): Promise<ConvPage | null> => {
-    let p = convFetches.get(k);
-    if (p === undefined) {
-      p = (async () => {
-        const t = await token(account);
-        if (t === null) return null;
-        const r = await statusApi.conversations(account.origin, t);
-        if (!r.ok) return null;
-        const map = new Map<string, LastStatus>();
-        for (const conv of r.value) {
-          if (conv.last === null) continue;
-          const at = Date.parse(conv.last.created_at ?? '');
-          map.set(conv.id, {
-            statusId: conv.last.id,
-            authorAcct: conv.last.account.acct,
-            mentions: conv.last.mentions.map((m) => m.acct),
-            createdAt: Number.isFinite(at) ? Math.floor(at / 1000) : null,
-            hushText: hushTextOf(conv.last.content),
-          });
-        }
-        const page = { at: Date.now(), map };
-        convCache.set(k, page);
-        return page;
-      })().finally(() => convFetches.delete(k));
-      convFetches.set(k, p);
-    }
+  const convFetches = new Map<string, { seq: number; page: Promise<ConvPage | null> }>();
+  let convSeq = 0;
+  /** The page from a request numbered `since` or later: one in flight that started late enough is shared. */
+  const fetchConversations = (account: AccountRef, k: string, since = 0): Promise<ConvPage | null> => {
+    const running = convFetches.get(k);
+    if (running !== undefined && running.seq >= since) return running.page;
+    const seq = ++convSeq;
+    const p = (async () => {
+      const t = await token(account);
+      if (t === null) return null;
+      const r = await statusApi.conversations(account.origin, t);
+      if (!r.ok) return null;
+      const map = new Map<string, LastStatus>();
+      for (const conv of r.value) {
+        if (conv.last === null) continue;
+        const at = Date.parse(conv.last.created_at ?? '');
+        map.set(conv.id, {
+          statusId: conv.last.id,
+          authorAcct: conv.last.account.acct,
+          mentions: conv.last.mentions.map((m) => m.acct),
+          createdAt: Number.isFinite(at) ? Math.floor(at / 1000) : null,
+          hushText: hushTextOf(conv.last.content),
+        });
+      }
+      const page = { seq, at: Date.now(), map };
+      // An older request answering last must not put its older page over a newer one.
+      if ((convCache.get(k)?.seq ?? 0) < seq) convCache.set(k, page);
+      return page;
+    })().finally(() => {
+      if (convFetches.get(k)?.seq === seq) convFetches.delete(k);
+    });
+    convFetches.set(k, { seq, page: p });
     return p;
   };
   const lastStatus = async (
@@ -138,6 +144,9 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     shownAt: number | null,
   ): Promise<LastStatus | null> => {
     const k = `${account.origin}|${account.accountId}`;
+    // The page drew this entry before reporting it, so the instance already had what it shows: a
+    // request that starts from now on answers with it (or with something newer).
+    const since = convSeq + 1;
     const want = await textHash(text);
     // Only a last status carrying the entry's own text names it: a cached page may predate a newer
     // message (a second message within seconds), and pairing that text with the older status id
@@ -152,8 +161,20 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     // #21, invariant 5). A fresh answer must carry the entry's text, else the entry stays unnamed.
     const sameDate = hit !== undefined && (shownAt === null || hit.createdAt === null || hit.createdAt === shownAt);
     if (c !== undefined && sameDate && Date.now() - c.at <= 10_000 && (await carries(hit))) return hit ?? null;
-    const fresh = (await fetchConversations(account, k)) ?? c;
-    const l = fresh?.map.get(id);
+    let fresh = (await fetchConversations(account, k)) ?? c;
+    let l = fresh?.map.get(id);
+    // The request shared above may have been answered before the instance changed this entry: an
+    // old message re-delivered as the newest status has the same text as the status it copies, and
+    // that older answer would name the copied status, so the replay would read as the genuine
+    // original (issue #21, invariant 5; it lost the race under load). An answer from before the
+    // entry was reported that does not match it (text and date) is asked once more, from a request
+    // started after. The page's date only decides whether to ask again; the answer is the instance's.
+    const matches = async (x: LastStatus | undefined): Promise<boolean> =>
+      (await carries(x)) && (shownAt === null || x?.createdAt === null || x?.createdAt === shownAt);
+    if (fresh !== undefined && fresh.seq < since && !(await matches(l))) {
+      fresh = (await fetchConversations(account, k, since)) ?? fresh;
+      l = fresh.map.get(id);
+    }
     return (await carries(l)) ? (l ?? null) : null;
   };
 
