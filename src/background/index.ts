@@ -1,5 +1,7 @@
 /**
- * Background entry: a service worker in Chrome, a non-persistent background page in Firefox.
+ * Background entry and composition root: a service worker in Chrome, a non-persistent background
+ * page in Firefox. Here, and only here, the browser's outside world (storage areas, fetch, the
+ * clock, tabs for tokens) is given to the one key runtime and every service is built.
  * All listeners are registered synchronously at top level, because the worker is restarted
  * on demand and only top-level listeners are guaranteed to receive the waking event.
  */
@@ -8,8 +10,7 @@ import { fail } from '../messaging/result';
 import { record, recent } from './diagnostics';
 import { injectIntoOpenTabs, originsFromPatterns, reconcileContentScripts } from './instances';
 import { MastodonApi } from './network/mastodon';
-import { browserRuntime, pageToken, setResolveTokenSource, tabAccount } from './keys/browser-deps';
-import { createKeyServices } from './keys/services-impl';
+import { createKeyServices, KeyRuntime, type TokenPurpose } from './keys/services-impl';
 import { LiveHub } from './inbox/live';
 import { createInboxHandlers } from './inbox/service';
 import { InboxStore } from './inbox/store';
@@ -18,7 +19,7 @@ import { installInboxEntryPoints } from './inbox/entry';
 import { Reader } from './overlay/reading';
 import { StatusApi } from './publishing/status-api';
 import { createSettingsStore } from './settings/store';
-import { keysHandlers } from './keys/handlers';
+import { AUTOLOCK_ALARM, createKeysHandlers, installKeysBackground } from './keys/handlers';
 import { createOverlayHandlers, serverStatusVia } from './overlay/handlers';
 import { dropLegacyRecords } from './overlay/message-store';
 import { createRouter, type Handlers } from './router';
@@ -26,10 +27,128 @@ import { sweepTab } from './session-table';
 import { settingsHandlers } from './settings/handlers';
 import { sodiumStatus } from './sodium-status';
 import { clearTabState, getTabState, setTabState } from './tab-state';
+import type { KeyValueArea } from './storage/kv';
+import type { AccountRef } from './services';
+import type { TabState } from '../messaging/messages';
+import { ACCOUNT_TOKEN_REQUEST } from '../messaging/keys-messages';
+import { fullHandle } from '../messaging/handle';
 
 const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
 
-const keyServices = createKeyServices(browserRuntime);
+// ---- the key runtime's outside world ----------------------------------------------------------
+
+/** Test builds only: seconds added to the real clock (tests move time forward for rotation). */
+const TEST_CLOCK_KEY = 'hush-test:clock-offset';
+/** Test builds only: { domain: origin } for WebFinger, since the test federation's domains (a.test) have no host. */
+const TEST_WEBFINGER_KEY = 'hush-test:webfinger-origins';
+
+async function webfingerOrigin(domain: string): Promise<string> {
+  // Written out, not behind a function: esbuild folds the defined constant and drops the branch
+  // from release builds (test/release-bundle.test.ts).
+  if (typeof __HUSH_TEST_BUILD__ !== 'undefined' && __HUSH_TEST_BUILD__) {
+    const got = await browser.storage.local.get(TEST_WEBFINGER_KEY);
+    const map = got[TEST_WEBFINGER_KEY];
+    const mapped = typeof map === 'object' && map !== null ? (map as Record<string, unknown>)[domain] : undefined;
+    if (typeof mapped === 'string' && /^https?:\/\/[^/\s]+$/.test(mapped)) return mapped;
+  }
+  return `https://${domain}`;
+}
+
+function area(a: browser.Storage.StorageArea): KeyValueArea {
+  return {
+    get: (keys) => a.get([...keys]),
+    getAll: () => a.get(null),
+    set: (items) => a.set(items),
+    remove: (keys) => a.remove([...keys]),
+  };
+}
+
+async function now(): Promise<number> {
+  let offset = 0;
+  if (typeof __HUSH_TEST_BUILD__ !== 'undefined' && __HUSH_TEST_BUILD__) {
+    const got = await browser.storage.local.get(TEST_CLOCK_KEY);
+    const v = got[TEST_CLOCK_KEY];
+    if (typeof v === 'number' && Number.isFinite(v)) offset = v;
+  }
+  return Math.floor(Date.now() / 1000) + offset;
+}
+
+async function tabsOf(account: AccountRef): Promise<{ tabId: number; state: TabState }[]> {
+  const tabs = await browser.tabs.query({});
+  const out: { tabId: number; state: TabState }[] = [];
+  for (const t of tabs) {
+    if (t.id === undefined) continue;
+    const state = await getTabState(t.id);
+    if (state?.origin === account.origin && state.page.account?.id === account.accountId)
+      out.push({ tabId: t.id, state });
+  }
+  return out;
+}
+
+/** What an open tab of this account showed (handle, actor URI), or null when no tab is open. */
+async function tabAccount(account: AccountRef): Promise<{ acct: string; actorUri: string | null } | null> {
+  const first = (await tabsOf(account))[0];
+  const a = first?.state.page.account;
+  const acct = first === undefined || a == null ? null : fullHandle(a.acct, first.state.page.domain);
+  return acct === null ? null : { acct, actorUri: a?.uri ?? null };
+}
+
+/**
+ * Asks the top frame of a tab of this account for the page's token. The answer must name the same
+ * account; the token is used for the current operation and dropped (never stored).
+ */
+async function pageToken(account: AccountRef, purpose: TokenPurpose): Promise<string | null> {
+  for (const { tabId } of await tabsOf(account)) {
+    try {
+      const reply: unknown = await browser.tabs.sendMessage(
+        tabId,
+        { type: ACCOUNT_TOKEN_REQUEST, purpose },
+        { frameId: 0 },
+      );
+      if (typeof reply !== 'object' || reply === null) continue;
+      const r = reply as { accountId?: unknown; token?: unknown };
+      if (r.accountId === account.accountId && typeof r.token === 'string' && /^[\w.~+/=-]{8,512}$/.test(r.token))
+        return r.token;
+    } catch {
+      // That tab's content script is gone (navigated, closed): try the next one.
+    }
+  }
+  return null;
+}
+
+/**
+ * The key runtime's token: for resolving searches (read:search) the inbox's own OAuth token
+ * (inbox/store.ts) before asking a tab; publishing a key (write:accounts) still needs the page's.
+ */
+async function tokenFor(account: AccountRef, purpose: TokenPurpose): Promise<string | null> {
+  if (purpose === 'resolve') {
+    const own = await ownToken(account).catch(() => null);
+    if (own !== null) return own;
+  }
+  return pageToken(account, purpose);
+}
+
+/** While unlocked, check idleness every minute (alarms survive worker restarts; timers do not). */
+async function scheduleAutoLock(locked: boolean): Promise<void> {
+  if (locked) await browser.alarms.clear(AUTOLOCK_ALARM);
+  else await browser.alarms.create(AUTOLOCK_ALARM, { periodInMinutes: 1 });
+}
+
+/** The one key runtime of this background: the services, the keys handlers and the alarms share it. */
+const keyRuntime = new KeyRuntime({
+  webfingerOrigin,
+  local: area(browser.storage.local),
+  session: area(browser.storage.session),
+  fetch: (url, init) => fetch(url, init),
+  now,
+  token: tokenFor,
+  onLockChange: (locked) => void scheduleAutoLock(locked),
+});
+const runtime = (): KeyRuntime => keyRuntime;
+
+// ---- services ---------------------------------------------------------------------------------
+
+const keyServices = createKeyServices(runtime);
 const startup: { evaluatedMs: number; readyMs: number | null } = { evaluatedMs: 0, readyMs: null };
 /** One decryption cache for the overlay and the inbox. */
 const statusApi = new StatusApi((url, init) => fetch(url, init));
@@ -56,9 +175,8 @@ const ownToken = async (account: { origin: string; accountId: string }): Promise
   const t = await inboxStore.token(account);
   return typeof t === 'object' ? t.token : null;
 };
-setResolveTokenSource(ownToken);
 const keyAccounts = async () => {
-  const rt = browserRuntime();
+  const rt = keyRuntime;
   await rt.init();
   return (await rt.store.accounts()).map((a) => ({
     origin: a.origin,
@@ -103,7 +221,7 @@ const handlers: Handlers = {
   'popup/tab-state': async ({ tabId }) => ({ state: await getTabState(tabId) }),
   'diagnostics/get': () => Promise.resolve({ entries: recent() }),
   ...settingsHandlers(),
-  ...keysHandlers,
+  ...createKeysHandlers({ runtime, tabAccount }),
   ...createOverlayHandlers({
     services: keyServices,
     reader,
@@ -120,7 +238,7 @@ const handlers: Handlers = {
     local: browser.storage.local,
     keyAccounts,
     lockState: async () => {
-      const rt = browserRuntime();
+      const rt = keyRuntime;
       await rt.init();
       return { locked: await rt.isLocked(), hasPassphrase: await rt.hasPassphrase() };
     },
@@ -139,6 +257,7 @@ const handlers: Handlers = {
   }),
 };
 
+installKeysBackground({ runtime, services: keyServices });
 const route = createRouter(handlers, browser.runtime.id, extensionOrigin);
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
@@ -168,7 +287,7 @@ reconcileContentScripts()
 
 // Every start is most likely for a message to decrypt: load libsodium and check storage now, not
 // at the first request. "Ready to decrypt" is when that is done (timed for bench/startup.ts).
-browserRuntime()
+keyRuntime
   .init()
   .then(() => (startup.readyMs = performance.now()))
   .catch((e: unknown) => record('error', `startup: ${e instanceof Error ? e.message : String(e)}`));

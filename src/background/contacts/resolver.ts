@@ -8,7 +8,7 @@
 import { domainOf } from '../../messaging/handle';
 import type { RecipientProblem } from '../services';
 import { discover } from '../network/discovery';
-import type { KeyRuntime } from '../keys/runtime';
+import type { KeyRuntime } from '../keys/services-impl';
 import { b64, unb64 } from '../../messaging/encoding';
 import { fingerprint } from '../../protocol/index';
 import type { AccountRecord, Contact } from '../storage/schema';

@@ -20,7 +20,7 @@ import type { AccountRecord } from '../storage/schema';
 import type { CredentialJson } from '../network/mastodon';
 import { fieldsMatch, planFields } from './fields';
 import { chainInfo, rotate, sameChain, type KeyMaterial } from './material';
-import type { KeyRuntime } from './runtime';
+import type { KeyRuntime } from './services-impl';
 
 /** After this many failed attempts in a row the user is told publishing keeps failing. */
 export const FAILING_AFTER = 3;

@@ -17,7 +17,7 @@ import { b64, unb64 } from '../../messaging/encoding';
 import type { AccountRecord } from '../storage/schema';
 import { accountStatus, maintainAccount } from './accounts';
 import { chainInfo } from './material';
-import type { KeyRuntime } from './runtime';
+import type { KeyRuntime } from './services-impl';
 
 export async function exportAccountBackup(rt: KeyRuntime, ref: AccountRef): Promise<KeysBackupExport> {
   const r = await rt.account(ref);

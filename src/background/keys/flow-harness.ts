@@ -4,7 +4,7 @@
  */
 import type { AccountRef } from '../services';
 import { MemoryArea } from '../storage/kv';
-import { KeyRuntime, type KeyDeps } from './runtime';
+import { KeyRuntime, type KeyDeps } from './services-impl';
 
 export interface TestClock {
   now: number;

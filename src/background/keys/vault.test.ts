@@ -4,7 +4,7 @@ import { b64 } from '../../messaging/encoding';
 import type { AccountRecord } from '../storage/schema';
 import { makeHarness } from './flow-harness';
 import { chainInfo, toPlain } from './material';
-import { KeyRuntime } from './runtime';
+import { KeyRuntime } from './services-impl';
 import { decrypt, encrypt, openLocal, sealLocal } from './services-impl';
 
 beforeAll(init);

@@ -355,7 +355,7 @@ export const STORAGE_KEYS = {
     v.unknown(),
     'clock offset, WebFinger origins and join faults, test builds only',
     'never',
-    'keys/browser-deps.ts, keys/test-recorder.ts',
+    'background/index.ts, keys/test-recorder.ts',
   ),
   tab: entry('session', 'tab:', v.unknown(), 'one per open tab', 'when the tab closes', 'tab-state.ts'),
   frame: entry(
@@ -391,8 +391,8 @@ export const STORAGE_KEYS = {
     'frame-sessions.ts',
   ),
   stale: entry('session', 'hush:stale', v.unknown(), 'one', 'overwritten', 'overlay/handlers.ts'),
-  vaultKey: entry('session', 'hush:vault-key', Str, 'one', 'at lock', 'keys/runtime.ts'),
-  lastActivity: entry('session', 'hush:last-activity', Num, 'one', 'overwritten', 'keys/runtime.ts'),
+  vaultKey: entry('session', 'hush:vault-key', Str, 'one', 'at lock', 'keys/services-impl.ts'),
+  lastActivity: entry('session', 'hush:last-activity', Num, 'one', 'overwritten', 'keys/services-impl.ts'),
   inboxDraft: entry(
     'session',
     'inbox-draft:',
