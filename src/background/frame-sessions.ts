@@ -18,10 +18,11 @@
  * (No crypto: the offer is a 144-bit random string whose only use is to be claimed once.)
  */
 import { b64 } from '../messaging/encoding';
+import { FRAME_BINDING_PREFIX, type SessionKind } from '../messaging/sessions';
 import browser from 'webextension-polyfill';
 import { FrameSessionSchema, OfferSchema, parseStored } from './storage/keys';
 
-export type FrameKind = 'view' | 'editor';
+export type FrameKind = SessionKind;
 
 export interface FrameSession {
   readonly kind: FrameKind;
@@ -45,7 +46,7 @@ export interface Offer {
 }
 
 export const TOKEN_RE = /^[A-Za-z0-9_-]{24}$/;
-const key = (id: string) => `frame:${id}`;
+const key = (id: string) => `${FRAME_BINDING_PREFIX}${id}`;
 
 /** Firefox (it has runtime.getBrowserInfo): offers are listed in storage.local too, see persist(). */
 const offersInLocal = typeof (browser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo === 'function';

@@ -1,5 +1,6 @@
 import type { PayloadOf, RequestType, ResponseMap } from '../messaging/messages';
 import { fail, ok, type Reply } from '../messaging/result';
+import { sessionSenderProblem } from '../messaging/sessions';
 import { validateRequest } from '../messaging/validate';
 import { record } from './diagnostics';
 import { classifySender, type SenderContext, type SenderFields } from './senders';
@@ -17,7 +18,8 @@ const isFailure = (x: unknown): x is Reply<never> =>
 
 /**
  * Every runtime message enters here: identify the sender from browser-stamped fields,
- * validate the message against its schema and sender rules, then dispatch. Every path
+ * validate the message against its schema and sender rules (and a session message against the
+ * session table: who creates, who joins), then dispatch. Every path
  * ends in a typed reply; refusals are recorded in diagnostics.
  */
 export function createRouter(handlers: Handlers, extensionId: string, extensionOrigin: string) {
@@ -33,6 +35,12 @@ export function createRouter(handlers: Handlers, extensionId: string, extensionO
       return checked.reply;
     }
     const { request } = checked;
+    // Sessions: only their creator creates, only a frame of their kind joins (messaging/sessions.ts).
+    const refused = sessionSenderProblem(request.type, ctx);
+    if (refused !== null) {
+      record('warn', `refused a message from ${ctx.kind} ${ctx.path.slice(0, 40)}: ${refused}`);
+      return fail('forbidden_sender', refused);
+    }
     try {
       const handler = handlers[request.type] as (p: unknown, s: SenderContext) => Promise<unknown>;
       const result = await handler(request.payload, ctx);

@@ -8,6 +8,8 @@
  * (a closed tab's memory copies stay until the worker next stops; its storage is swept at once).
  * (No browser import: the area is passed in, so this is unit-tested in Node.)
  */
+import { SESSION_KINDS, SESSION_PREFIXES } from '../messaging/sessions';
+
 export interface SessionArea {
   get(keys: string | null): Promise<Record<string, unknown>>;
   set(items: Record<string, unknown>): Promise<void>;
@@ -19,9 +21,6 @@ export interface TabScoped {
   readonly tabId: number;
 }
 
-/** Key prefixes of storage.session records that belong to one tab (see sweepTab). */
-export const TAB_SCOPED_PREFIXES = ['frame:', 'editor:', 'view:'] as const;
-
 export class SessionTable<T extends TabScoped> {
   private readonly mem = new Map<string, T>();
   /** Set once storage has been read in full: from then on every record is in `mem` (all writes go through it). */
@@ -29,7 +28,7 @@ export class SessionTable<T extends TabScoped> {
 
   /** `valid` checks what comes back from storage: stored state is input like any other. */
   constructor(
-    private readonly prefix: (typeof TAB_SCOPED_PREFIXES)[number],
+    private readonly prefix: (typeof SESSION_KINDS)[keyof typeof SESSION_KINDS]['prefix'],
     private readonly valid: (v: unknown) => v is T,
     private readonly area: () => SessionArea,
   ) {}
@@ -83,7 +82,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export async function sweepTab(tabId: number, area: SessionArea): Promise<number> {
   const everything = await area.get(null);
   const doomed = Object.entries(everything)
-    .filter(([k, v]) => TAB_SCOPED_PREFIXES.some((p) => k.startsWith(p)) && isRecord(v) && v.tabId === tabId)
+    .filter(([k, v]) => SESSION_PREFIXES.some((p) => k.startsWith(p)) && isRecord(v) && v.tabId === tabId)
     .map(([k]) => k);
   if (doomed.length > 0) await area.remove(doomed);
   return doomed.length;

@@ -15,6 +15,7 @@ import { domainOf, fullHandle } from '../../messaging/handle';
 import type { HandlersFor } from '../router';
 import type { SenderContext } from '../senders';
 import type { AccountRef } from '../services';
+import { SESSION_KINDS } from '../../messaging/sessions';
 import { SessionTable } from '../session-table';
 import { draftStatus, sendDraft, type SendJob } from '../publishing/send';
 import type { OverlayContext } from './context';
@@ -76,7 +77,7 @@ export type ComposeHandlers = HandlersFor<
 >;
 
 export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
-  const editors = new SessionTable<EditorSession>('editor:', isEditor, ctx.sessionArea);
+  const editors = new SessionTable<EditorSession>(SESSION_KINDS.editor.prefix, isEditor, ctx.sessionArea);
   /** Sessions with a send under way in this worker: a second Send (double click) waits its turn. */
   const sending = new Set<string>();
 

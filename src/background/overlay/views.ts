@@ -17,6 +17,7 @@ import { inspectChunk } from '../../protocol/index';
 import type { HandlersFor } from '../router';
 import type { SenderContext } from '../senders';
 import type { AccountRef } from '../services';
+import { SESSION_KINDS } from '../../messaging/sessions';
 import { SessionTable } from '../session-table';
 import type { OverlayContext } from './context';
 import { textHash, type SeenStatus } from './reading';
@@ -80,7 +81,7 @@ export type ViewHandlers = HandlersFor<
 >;
 
 export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
-  const views = new SessionTable<ViewSession>('view:', isView, ctx.sessionArea);
+  const views = new SessionTable<ViewSession>(SESSION_KINDS.view.prefix, isView, ctx.sessionArea);
 
   /** After a worker restart the reader's memory is empty: re-register this tab's views of the message. */
   const ensureKnown = async (v: ViewSession): Promise<void> => {
