@@ -3,7 +3,7 @@ import browser from 'webextension-polyfill';
 import type { FrameStyle } from '../messaging/overlay-messages';
 
 /**
- * Writes a controlled textarea the way React notices (§2.6): the prototype setter bypasses the
+ * Writes a controlled textarea the way React notices (mastodon-ui.md §2.6): the prototype setter bypasses the
  * instance property React's value tracker installs, then an input event makes React read it.
  */
 export function setControlledValue(el: HTMLTextAreaElement, value: string): void {

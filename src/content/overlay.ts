@@ -15,7 +15,7 @@ import { SecureViews } from './features/secure-view-host';
 import { installSubmitGuard } from './features/submit-guard';
 import { coverQuotedCiphertext } from './features/reply-preview';
 
-/** The instance's max_characters: the counter shows it while the box is empty (§2.3). */
+/** The instance's max_characters: the counter shows it while the box is empty (mastodon-ui.md §2.3). */
 function maxCharsOf(form: HTMLFormElement, textarea: HTMLTextAreaElement): number | null {
   if (textarea.value !== '') return null;
   const n = Number.parseInt(form.querySelector(selectors.composeCounter)?.textContent ?? '', 10);

@@ -1,4 +1,4 @@
-// Mastodon's character counting (reference sheet §2.3 and §5.1), written from the documented rules:
+// Mastodon's character counting (docs/mastodon-ui.md §2.3 and §5.1), written from the documented rules:
 // URLs count 23, "@user@domain" counts as "@user"; the server counts extended grapheme clusters, the
 // web UI (stringz) counts code points. A status must pass both.
 

@@ -78,7 +78,7 @@ export async function verifyContact(u: HushUser, acct: string): Promise<string> 
 
 const VISIBILITY_BUTTON = 'form.compose-form .compose-form__dropdowns button.dropdown-button';
 
-/** Chooses "Private mention" in either generation's control (§2.4). */
+/** Chooses "Private mention" in either generation's control (mastodon-ui.md §2.4). */
 export async function chooseDirect(page: Page): Promise<void> {
   await page.click(VISIBILITY_BUTTON);
   const which = await Promise.race([

@@ -71,7 +71,7 @@ describe.each(browserKinds())('overlay on the 4.4 UI in %s', (kind) => {
     expect(await sendSecure(alice.page)).toBe('sent');
     await waitForPlaintext(bob.page, secret);
 
-    // SPA navigation (no reload): the DM column mounts; its entry has no status id (§3.5), so it is
+    // SPA navigation (no reload): the DM column mounts; its entry has no status id (mastodon-ui.md §3.5), so it is
     // read without a replay verdict (it was wrongly shown as "replayed" before DecryptRequest.checkReplay).
     await clickHush(bob.page, 'a.column-link[href="/conversations"]', 'firefox');
     await bob.page.waitForFunction(() => location.pathname === '/conversations');

@@ -14,6 +14,7 @@ import {
   type RevocationReason,
 } from '../../protocol/index';
 import type { AccountRef } from '../services';
+import type { KeysAccountState, KeysAccountStatus, KeysEnableReply } from '../../messaging/keys-messages';
 import { record } from '../diagnostics';
 import { b64, unb64 } from '../../messaging/encoding';
 import type { AccountRecord } from '../storage/schema';
@@ -25,30 +26,10 @@ import type { KeyRuntime } from './services-impl';
 /** After this many failed attempts in a row the user is told publishing keeps failing. */
 export const FAILING_AFTER = 3;
 
-export type AccountState = 'not_enabled' | 'enabled' | 'locked' | 'revoked';
-
-export interface AccountStatusView {
-  readonly state: AccountState;
-  readonly acct: string | null;
-  readonly fingerprint: string | null;
-  readonly hasPassphrase: boolean;
-  readonly publish: {
-    readonly publishedEpoch: number | null;
-    readonly currentEpoch: number;
-    readonly pending: boolean;
-    readonly failing: boolean;
-    readonly lastError: string | null;
-  } | null;
-}
-
-export type EnableOutcome =
-  | { readonly result: 'enabled'; readonly status: AccountStatusView }
-  | { readonly result: 'fields_full'; readonly fields: readonly { readonly index: number; readonly name: string }[] }
-  | {
-      readonly result: 'error';
-      readonly reason: 'no_tab' | 'account_mismatch' | 'network' | 'locked' | 'bad_choice' | 'publish_failed';
-      readonly message: string;
-    };
+/** What the popup is told about an account (the message types are the one definition). */
+export type AccountState = KeysAccountState;
+export type AccountStatusView = KeysAccountStatus;
+export type EnableOutcome = KeysEnableReply;
 
 export async function accountStatus(rt: KeyRuntime, ref: AccountRef): Promise<AccountStatusView> {
   const r = await rt.account(ref);

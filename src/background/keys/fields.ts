@@ -1,5 +1,5 @@
 /**
- * Where the key goes among the user's profile fields (reference §6.2): update_credentials REPLACES
+ * Where the key goes among the user's profile fields (docs/mastodon-ui.md §6.2): update_credentials REPLACES
  * the whole list, so the new list is the old raw list (`source.fields`) with exactly one field
  * added or changed; every other field is written back byte for byte. With all fields taken, the
  * user chooses which one to give up; Hush never drops one on its own.

@@ -1,5 +1,5 @@
 /**
- * The one client for Mastodon's REST API (reference §6) outside publishing: account lookup and
+ * The one client for Mastodon's REST API (docs/mastodon-ui.md §6, §8) outside publishing: account lookup and
  * resolving search on the home instance, lookup on the account's own instance and WebFinger, the
  * user's own profile fields (the key store); app registration, the OAuth token exchange and
  * revocation, the conversation list (Link-paginated), a thread's statuses, mark read and account

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { acctFromHref, idFromStatusHref } from './adapter';
 
-describe('acctFromHref (author and mention links, §3.2/§3.3)', () => {
+describe('acctFromHref (author and mention links, mastodon-ui.md §3.2/§3.3)', () => {
   it('reads web-UI relative links, local and remote', () => {
     expect(acctFromHref('/@alice', 'a.test')).toBe('alice');
     expect(acctFromHref('/@bob@b.test', 'a.test')).toBe('bob@b.test');

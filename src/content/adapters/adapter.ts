@@ -1,6 +1,6 @@
 /**
- * One interface over the Mastodon UI generations (4.3-4.4 and 4.5-4.8, §2.2 of the reference
- * sheet). Features talk only to this; selectors live in ../mastodon/selectors.ts. Everything
+ * One interface over the Mastodon UI generations (4.3-4.4 and 4.5-4.8, docs/mastodon-ui.md
+ * §2.2). Features talk only to this; selectors live in ../mastodon/selectors.ts. Everything
  * read from the page is public (handles, ids, ciphertext) and treated as untrusted shape.
  */
 import { formatHandle, parseHandle } from '../../messaging/handle';

@@ -20,7 +20,7 @@ import { selectors } from '../mastodon/selectors';
 export interface ComposeDeps {
   readonly adapter: MastodonAdapter;
   readonly maxChars: number;
-  /** The status id whose Reply button the user clicked last (the in-reply-to id is not in the DOM, §2.5). */
+  /** The status id whose Reply button the user clicked last (the in-reply-to id is not in the DOM, mastodon-ui.md §2.5). */
   readonly replyTarget: () => string | null;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Capture-phase guards: while the secure editor is open, every submit path of Mastodon's own form
- * (the form's submit, Ctrl/Cmd+Enter in its inputs, §2.6) is stopped before React's root
+ * (the form's submit, Ctrl/Cmd+Enter in its inputs, mastodon-ui.md §2.6) is stopped before React's root
  * listeners see it, whoever made the event. Nothing here publishes (the editor frame sends,
  * the background posts); a submit the user made only moves the keyboard into the editor.
  */

@@ -10,7 +10,7 @@ const str = (x: unknown, max = 2048): string | null =>
 
 /**
  * The UI generation from meta.version: 4.5+ moved the visibility control to a modal, 4.3-4.4
- * use the dropdown (§2.2, §2.4). Forks append suffixes ("4.3.1+glitch"), which we ignore.
+ * use the dropdown (mastodon-ui.md §2.2, §2.4). Forks append suffixes ("4.3.1+glitch"), which we ignore.
  * Unknown or newer versions get the newest adapter: the markup changes slowly.
  */
 export function generationOf(version: string): UiGeneration {

@@ -1,7 +1,7 @@
 /**
  * Every DOM selector Hush uses on the Mastodon web UI, in one place (as Refined GitHub does).
  * Each carries the versions it was checked against (section numbers of
- * /work/shared/reference/mastodon-web-ui.md). Hand-written snapshots of each UI generation in
+ * docs/mastodon-ui.md, which says where each fact was observed). Hand-written snapshots of each UI generation in
  * test/fixtures/mastodon/ check them (test/browser/adapter-fixtures.browser.test.ts). Text labels
  * are localised, so nothing here matches on text.
  */
@@ -61,7 +61,7 @@ export const selectors = {
   /**
    * §3.2: the action bar; its first button is Reply. A thread's focused status has its own bar,
    * div.detailed-status__action-bar, a sibling of .detailed-status (features/status/components/
-   * action_bar.jsx, 4.2-4.8; checked against Mastodon's source, the reference sheet omits it).
+   * action_bar.jsx, 4.2-4.8; docs/mastodon-ui.md §3.6).
    */
   actionBar: '.status__action-bar, .detailed-status__action-bar',
   /** §3.2: 4.3+ CW banner (content absent until expanded). */
