@@ -20,6 +20,7 @@
 import { b64 } from '../messaging/encoding';
 import { FRAME_BINDING_PREFIX, type SessionKind } from '../messaging/sessions';
 import browser from 'webextension-polyfill';
+import { evictFairly } from './storage/evict';
 import { FrameSessionSchema, OfferSchema, parseStored } from './storage/keys';
 
 export type FrameKind = SessionKind;
@@ -101,19 +102,7 @@ function persist(): Promise<void> {
  * loads at will cannot evict the offers other tabs' frames are about to claim (page review).
  */
 function evictOffers(m: Map<string, Offer>): void {
-  const per = new Map<number, number>();
-  for (const o of m.values()) per.set(o.tabId, (per.get(o.tabId) ?? 0) + 1);
-  while (m.size > MAX_OFFERS) {
-    let tab = -1;
-    let most = 0;
-    for (const [t, n] of per) if (n > most) [tab, most] = [t, n];
-    for (const [t, o] of m) {
-      if (o.tabId !== tab) continue;
-      m.delete(t);
-      per.set(tab, most - 1);
-      break;
-    }
-  }
+  for (const [t] of evictFairly([...m], ([, o]) => o.tabId, m.size - MAX_OFFERS)) m.delete(t);
 }
 
 async function read(id: string): Promise<FrameSession | null> {

@@ -18,6 +18,7 @@
  * as absent, never thrown on.
  */
 import { b64std, unb64std } from '../../messaging/encoding';
+import { evictFairly } from '../storage/evict';
 import type { DecryptedMessage } from '../services';
 import {
   IndexEntrySchema,
@@ -82,19 +83,7 @@ export interface IndexEntry {
  * the sender with the most entries (ties: the sender whose oldest entry is older).
  */
 export function evictionOrder(idx: IndexEntry[], count: number): IndexEntry[] {
-  const per = new Map<string, number>();
-  for (const e of idx) per.set(e.senderTag, (per.get(e.senderTag) ?? 0) + 1);
-  const out: IndexEntry[] = [];
-  while (out.length < count && idx.length > 0) {
-    let most = 0;
-    for (const n of per.values()) most = Math.max(most, n);
-    const at = idx.findIndex((e) => per.get(e.senderTag) === most);
-    const [e] = idx.splice(at < 0 ? 0 : at, 1);
-    if (e === undefined) break;
-    per.set(e.senderTag, (per.get(e.senderTag) ?? 1) - 1);
-    out.push(e);
-  }
-  return out;
+  return evictFairly(idx, (e) => e.senderTag, count);
 }
 
 export class MessageStore {
