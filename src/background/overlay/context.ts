@@ -28,8 +28,8 @@ export interface LastStatus {
   readonly mentions: readonly string[];
   /** Its `created_at` (Unix seconds), null when the API gave none that parses. */
   readonly createdAt: number | null;
-  /** The Hush text the status carries (from the prefix on; '' when none): an entry shows it. */
-  readonly hushText: string;
+  /** The text hash of the Hush text the status carries ('' when none: reading.ts hushHashOf), hashed once. */
+  readonly hushHash: string;
 }
 
 export interface OverlayContext {

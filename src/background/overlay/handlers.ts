@@ -25,7 +25,7 @@ import { createSettingsStore } from '../settings/store';
 import { getTabState } from '../tab-state';
 import { createComposeHandlers } from './compose';
 import type { FrameSessions, LastStatus, OverlayContext, PushBody } from './context';
-import { hushTextOf, Reader, textHash, type ServerStatusAnswer } from './reading';
+import { carriesText, hushHashOf, hushTextOf, Reader, textHash, type ServerStatusAnswer } from './reading';
 import { createViewHandlers } from './views';
 
 export type OverlayHandlers = HandlersFor<keyof typeof overlayRequests>;
@@ -124,7 +124,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
           authorAcct: conv.last.account.acct,
           mentions: conv.last.mentions.map((m) => m.acct),
           createdAt: Number.isFinite(at) ? Math.floor(at / 1000) : null,
-          hushText: hushTextOf(conv.last.content),
+          hushHash: await hushHashOf(hushTextOf(conv.last.content)),
         });
       }
       const page = { seq, at: Date.now(), map };
@@ -151,8 +151,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     // Only a last status carrying the entry's own text names it: a cached page may predate a newer
     // message (a second message within seconds), and pairing that text with the older status id
     // would show a genuine message as "replaced" (server review F-dm-cache).
-    const carries = async (l: LastStatus | undefined): Promise<boolean> =>
-      l !== undefined && l.hushText !== '' && (await textHash(l.hushText)) === want;
+    const carries = (l: LastStatus | undefined): boolean => l !== undefined && carriesText(l.hushHash, want);
     const c = convCache.get(k);
     const hit = c?.map.get(id);
     // A cached answer is used only while it names the status the entry shows (same text, same
@@ -160,7 +159,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     // re-delivers) is asked again, or the new last status would be taken for the old one (issue
     // #21, invariant 5). A fresh answer must carry the entry's text, else the entry stays unnamed.
     const sameDate = hit !== undefined && (shownAt === null || hit.createdAt === null || hit.createdAt === shownAt);
-    if (c !== undefined && sameDate && Date.now() - c.at <= 10_000 && (await carries(hit))) return hit ?? null;
+    if (c !== undefined && sameDate && Date.now() - c.at <= 10_000 && carries(hit)) return hit ?? null;
     let fresh = (await fetchConversations(account, k)) ?? c;
     let l = fresh?.map.get(id);
     // The request shared above may have been answered before the instance changed this entry: an
@@ -169,13 +168,13 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     // original (issue #21, invariant 5; it lost the race under load). An answer from before the
     // entry was reported that does not match it (text and date) is asked once more, from a request
     // started after. The page's date only decides whether to ask again; the answer is the instance's.
-    const matches = async (x: LastStatus | undefined): Promise<boolean> =>
-      (await carries(x)) && (shownAt === null || x?.createdAt === null || x?.createdAt === shownAt);
-    if (fresh !== undefined && fresh.seq < since && !(await matches(l))) {
+    const matches = (x: LastStatus | undefined): boolean =>
+      carries(x) && (shownAt === null || x?.createdAt === null || x?.createdAt === shownAt);
+    if (fresh !== undefined && fresh.seq < since && !matches(l)) {
       fresh = (await fetchConversations(account, k, since)) ?? fresh;
       l = fresh.map.get(id);
     }
-    return (await carries(l)) ? (l ?? null) : null;
+    return carries(l) ? (l ?? null) : null;
   };
 
   const ctx: OverlayContext = {

@@ -98,6 +98,10 @@ export const textHash = (text: string): Promise<string> => {
   const at = text.indexOf(STATUS_PREFIX);
   return sha256(TEXT_KEY_LABEL, (at < 0 ? text : text.slice(at)).trim());
 };
+/** The text hash of the Hush text the instance answers for a status ('' when it carries none). */
+export const hushHashOf = async (hushText: string): Promise<string> => (hushText === '' ? '' : textHash(hushText));
+/** An instance's answer (its Hush text's hash, see hushHashOf) carries the status text hashed `want`. */
+export const carriesText = (hushHash: string, want: string): boolean => hushHash !== '' && hushHash === want;
 const senderTag = (actorUri: string): Promise<string> => sha256('hush/v1/sender-tag', actorUri);
 
 export const accountKey = (a: AccountRef): string => `${a.origin}|${a.accountId}`;
@@ -364,7 +368,7 @@ export class Reader {
   private async pageInvented(account: AccountRef, original: string, statusId: string, hash: string): Promise<boolean> {
     if (this.deps.serverStatus === undefined || original === '' || original.startsWith('c')) return false;
     const carries = async (a: ServerStatusAnswer): Promise<boolean | null> =>
-      typeof a === 'string' ? (a === 'gone' ? false : null) : a.text !== '' && (await textHash(a.text)) === hash;
+      typeof a === 'string' ? (a === 'gone' ? false : null) : carriesText(await hushHashOf(a.text), hash);
     if ((await carries(await this.serverStatusOf(account, original))) !== false) return false;
     return (await carries(await this.serverStatusOf(account, statusId))) === true;
   }
