@@ -269,7 +269,7 @@ export class Reader {
     // review F-replay-c: before, every named copy counted as its own).
     if (claimed.startsWith('c') && !statusId.startsWith('c')) {
       claimed = statusId;
-      await this.bind(g, v, seen.index, statusId);
+      await this.name(g, v, seen.index, statusId, 'first-named');
     }
     const mine = claimed === statusId;
     // The status no longer carries the verified text: its own edit is REPLACED, another post's is FOREIGN.
@@ -280,7 +280,7 @@ export class Reader {
     if (!statusId.startsWith('c') && (!mine || v.replayOf !== null)) {
       const original = v.replayOf?.original ?? m.statusIds;
       if (await this.pageInvented(account, original[seen.index] ?? '', statusId, seen.hash)) {
-        await this.rebind(g, v, seen.index, statusId);
+        await this.name(g, v, seen.index, statusId, 'page-invented');
       } else flags.push({ kind: 'replayed', firstSeenAt: v.replayOf?.firstSeenAt ?? m.firstShownAt });
     }
     const before = await store.status(statusId);
@@ -373,27 +373,30 @@ export class Reader {
     return (await carries(await this.serverStatusOf(account, statusId))) === true;
   }
 
-  /** Moves a message from a page-invented status id to the real one (memory and store). */
-  private async rebind(g: Group, v: Verified, index: number, statusId: string): Promise<void> {
-    const statusIds = (v.replayOf?.original ?? v.message.statusIds).map((id, i) => (i === index ? statusId : id));
+  /**
+   * Names `statusId` as the status that carries part `index` of a verified message, in memory and
+   * in the store (a `c` id is no status id: stored once every part is named).
+   * - 'first-named': the message was first read from an unnamed DM-column entry (`c<id>`); its
+   *   replay state stays, and a replay is never stored over another status's record.
+   * - 'page-invented': the ids it was known under were the page's invention (see pageInvented):
+   *   the replay memory's ids are replaced and it is no replay any more.
+   */
+  private async name(
+    g: Group,
+    v: Verified,
+    index: number,
+    statusId: string,
+    why: 'first-named' | 'page-invented',
+  ): Promise<void> {
+    const invented = why === 'page-invented';
+    const from = invented ? (v.replayOf?.original ?? v.message.statusIds) : v.message.statusIds;
+    const statusIds = from.map((id, i) => (i === index ? statusId : id));
     const message: StoredMessage = { ...v.message, statusIds };
-    g.verified = { message, replayOf: null };
-    if (!statusIds.some((id) => id.startsWith('c')))
-      await this.store(g.account)
-        .rebind(message, await senderTag(message.sender.actorUri))
-        .catch(() => false);
-  }
-
-  /** Names the status that carries part `index` of a message first read from an unnamed DM-column entry. */
-  private async bind(g: Group, v: Verified, index: number, statusId: string): Promise<void> {
-    const statusIds = v.message.statusIds.map((id, i) => (i === index ? statusId : id));
-    const message: StoredMessage = { ...v.message, statusIds };
-    g.verified = { ...v, message };
-    // Stored once every part is named (a `c` id is no status id); never over another status's record.
-    if (v.replayOf === null && !statusIds.some((id) => id.startsWith('c')))
-      await this.store(g.account)
-        .put(message, await senderTag(message.sender.actorUri))
-        .catch(() => false);
+    g.verified = { message, replayOf: invented ? null : v.replayOf };
+    if (statusIds.some((id) => id.startsWith('c')) || (!invented && v.replayOf !== null)) return;
+    const store = this.store(g.account);
+    const tag = await senderTag(message.sender.actorUri);
+    await (invented ? store.rebind(message, tag) : store.put(message, tag)).catch(() => false);
   }
 
   /**
