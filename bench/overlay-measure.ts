@@ -99,8 +99,8 @@ async function readableNow(page: Page, variant: 'plain' | 'hush', itemSel: strin
     .catch(() => ({ visible: 0, pending: 1, hush: 0, hushRendered: 0 })); // mid-navigation
   if (state.visible === 0 || state.pending > 0) return -1;
   if (variant === 'plain') return state.visible;
-  // Every secure view in the viewport has drawn its message: its frame reported its size
-  // (data-hush-rendered, set by the content script). Reading 200 out-of-process frames through
+  // Every secure view in the viewport has its frame loaded and handed its offer (data-hush-rendered,
+  // set by the content script; the frame's join and drawing come after it and are not counted). Reading 200 out-of-process frames through
   // puppeteer instead would cost more than what is measured.
   return state.hushRendered === state.hush ? state.visible : -1;
 }
