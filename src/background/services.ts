@@ -1,4 +1,4 @@
-import type { DecryptFailureReason } from '../protocol/errors';
+import type { ViewFailureReason } from '../messaging/overlay-messages';
 
 /**
  * The contract between the key life cycle (issue #5, background/keys, contacts, storage,
@@ -113,21 +113,12 @@ export interface DecryptRequest {
 }
 
 /**
- * Why a message cannot be shown. Replay memory is NOT here: the reader (background/overlay)
- * owns it, so decrypt is a pure function of the chunks and the pinned keys.
+ * Why a message cannot be shown: the reasons of the one closed union every surface words by type
+ * (`ViewFailureReason`, whose words are `frames/view-text.ts` REASON_KEYS), less the reader's own
+ * states. Replay memory is NOT here: the reader (background/overlay) owns it, so decrypt is a
+ * pure function of the chunks and the pinned keys.
  */
-export type DecryptFailure =
-  | 'locked' // keys locked: unlock to read (never cached)
-  | 'not_enabled' // Hush not enabled for this account in this browser
-  /** The author's (or a recipient's) key could not be fetched now (network, timeout): neutral, retried, never cached, never a tampering badge. */
-  | 'unreachable'
-  | 'unknown_sender' // the author has no Hush key (fetched and absent): not from a Hush user
-  | 'unknown_recipient' // a mentioned account has no known key: the signed recipient set cannot be checked
-  | 'key_changed' // signed by a new key of the author that the user has not accepted yet
-  | 'identity_changed' // the author's handle/actor binding is under review
-  | 'revoked_key' // signed by a key its owner revoked (as compromised: whatever time it claims)
-  | 'internal'
-  | DecryptFailureReason;
+export type DecryptFailure = Exclude<ViewFailureReason, 'incomplete_chunks' | 'unknown' | 'not_part_of_message'>;
 
 /** What a verified message says (the success side of DecryptOutcome, also what the reader stores). */
 export interface DecryptedMessage {

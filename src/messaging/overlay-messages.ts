@@ -84,14 +84,17 @@ export type ViewFlag =
  */
 export type ViewFailureReason =
   | DecryptFailureReason
-  | 'locked'
-  | 'not_enabled'
+  // ---- the key services' refusals (background/services.ts DecryptFailure) ----
+  | 'locked' // keys locked: unlock to read (never cached)
+  | 'not_enabled' // Hush not enabled for this account in this browser
+  /** The author's (or a recipient's) key could not be fetched now (network, timeout): neutral, retried, never cached, never a tampering badge. */
   | 'unreachable'
-  | 'unknown_sender'
-  | 'unknown_recipient'
-  | 'key_changed'
-  | 'identity_changed'
+  | 'unknown_sender' // the author has no Hush key (fetched and absent): not from a Hush user
+  | 'unknown_recipient' // a mentioned account has no known key: the signed recipient set cannot be checked
+  | 'key_changed' // signed by a new key of the author that the user has not accepted yet
+  | 'identity_changed' // the author's handle/actor binding is under review
   | 'internal'
+  // ---- the reader's own states ----
   | 'incomplete_chunks'
   | 'unknown'
   | 'not_part_of_message';
