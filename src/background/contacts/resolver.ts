@@ -71,17 +71,8 @@ export async function resolveContact(
     if (reviewing !== null && now - reviewing.checkedAt < CACHE_SECONDS)
       return { ok: false, problem: { kind: 'identity_changed', acct }, contact: reviewing };
   }
-  const ref = { origin: me.origin, accountId: me.accountId };
   const pinnedIdentityPk = cached === null ? null : (unb64(cached.pinned.identityPk) ?? null);
-  const found = await discover({
-    api: rt.api,
-    homeOrigin: me.origin,
-    homeDomain: domainOf(me.acct),
-    acct,
-    token: () => rt.deps.token(ref, 'resolve'),
-    pinnedIdentityPk,
-    pinnedActorUri: cached?.actorUri ?? null,
-  });
+  const found = await discoverFor(rt, me, acct, pinnedIdentityPk, cached?.actorUri ?? null);
   if (!found.ok) {
     if (found.kind === 'disagreement') {
       const warning = {
@@ -114,6 +105,26 @@ export async function resolveContact(
   });
 }
 
+/** Two-path discovery of `acct` for the user's account `me` (network/discovery.ts), with the resolving token of that account. */
+function discoverFor(
+  rt: KeyRuntime,
+  me: AccountRecord,
+  acct: string,
+  pinnedIdentityPk: Uint8Array | null,
+  pinnedActorUri: string | null,
+) {
+  const ref = { origin: me.origin, accountId: me.accountId };
+  return discover({
+    api: rt.api,
+    homeOrigin: me.origin,
+    homeDomain: domainOf(me.acct),
+    acct,
+    token: () => rt.deps.token(ref, 'resolve'),
+    pinnedIdentityPk,
+    pinnedActorUri,
+  });
+}
+
 /**
  * What discovery confirms for a handle no contact is pinned under, WITHOUT storing anything: the
  * reader discovers a message's unknown parties, verifies the message, and only then pins them
@@ -124,16 +135,7 @@ export type Unpinned =
   | { readonly ok: false; readonly kind: 'network' | 'not_found' | 'disagreement'; readonly message: string };
 
 export async function discoverUnpinned(rt: KeyRuntime, me: AccountRecord, acct: string): Promise<Unpinned> {
-  const ref = { origin: me.origin, accountId: me.accountId };
-  const found = await discover({
-    api: rt.api,
-    homeOrigin: me.origin,
-    homeDomain: domainOf(me.acct),
-    acct,
-    token: () => rt.deps.token(ref, 'resolve'),
-    pinnedIdentityPk: null,
-    pinnedActorUri: null,
-  });
+  const found = await discoverFor(rt, me, acct, null, null);
   if (!found.ok) return { ok: false, kind: found.kind, message: found.message };
   return {
     ok: true,
