@@ -237,6 +237,60 @@ describe.each(browserKinds())('test instance fidelity to the Mastodon web UI in 
     ).toEqual({ href: 'https://example.com/article', image: true, host: 'example.com', title: 'An article' });
   });
 
+  it('a poll and a quoted post render as Mastodon 4.4+ renders them (components/poll.tsx, status_quoted.tsx)', async () => {
+    const quoted = await postStatus(a.origin, carol, { status: `the quoted one ${tag}` });
+    const s = await postStatus(a.origin, carol, { status: `asking ${tag}` });
+    await a.adversary.patchStatus(s.id, { poll: true, quoteId: quoted.id });
+    await open('/home');
+    const sel = `.status[data-id="${s.id}"]`;
+    // The poll inside div.status__content, after the text; the quote after it, with the quoted
+    // status nested as .status.status--is-quote[data-id]; the quoting status marked --has-quote.
+    await page.waitForSelector(`${sel}.status--has-quote .status__content > .status__content__text + .poll`);
+    expect(
+      await page.$eval(sel, (e) => ({
+        options: [...e.querySelectorAll('.poll .poll__option .poll__option__text')].map((o) => o.textContent),
+        quote: e.querySelector(':scope > .status__quote .status.status--is-quote')?.getAttribute('data-id'),
+        quotedText: e.querySelector('.status__quote .status__content__text')?.textContent,
+      })),
+    ).toEqual({ options: ['Yes', 'No'], quote: quoted.id, quotedText: `the quoted one ${tag}` });
+  });
+
+  it("a DM-column entry's date is time[datetime] = its last status's created_at, in the single-column, advanced and mobile layouts (conversation.jsx: RelativeTimestamp)", async () => {
+    const text = `dated ${tag}`;
+    const st = (await api(b.origin, bob, 'POST', '/api/v1/statuses', {
+      status: `@alice@a.test ${text}`,
+      visibility: 'direct',
+    })) as { uri: string };
+    await b.deliveriesSettled();
+    const conv = (
+      (await api(a.origin, alice, 'GET', '/api/v1/conversations')) as {
+        id: string;
+        last_status: { uri: string; created_at: string };
+      }[]
+    ).find((c) => c.last_status.uri === st.uri);
+    expect(conv).toBeDefined();
+    const entry = `article[data-id="${conv?.id ?? ''}"] .conversation`;
+    const dateIn = async (): Promise<string | null | undefined> => {
+      await waitForText(page, `${entry} .status__content__text`, text);
+      return page.$eval(entry, (e) =>
+        e
+          .querySelector('.conversation__content__info .conversation__content__relative-time time[datetime]')
+          ?.getAttribute('datetime'),
+      );
+    };
+    await open('/conversations');
+    expect(await dateIn()).toBe(conv?.last_status.created_at);
+    await open('/conversations', { width: 500, height: 800 });
+    expect(await dateIn()).toBe(conv?.last_status.created_at);
+    await a.adversary.setAdvancedLayout('alice', true);
+    try {
+      await open('/deck/conversations');
+      expect(await dateIn()).toBe(conv?.last_status.created_at);
+    } finally {
+      await a.adversary.setAdvancedLayout('alice', false);
+    }
+  });
+
   it('mobile: the bottom bar opens /publish, which goes back after posting; a /publish loaded directly stays', async () => {
     await open('/home', { width: 500, height: 800 });
     expect(await page.$('.compose-panel')).toBeNull();

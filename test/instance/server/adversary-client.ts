@@ -20,6 +20,10 @@ export interface StatusPatch {
   mediaAttachments?: number;
   /** A placeholder link preview card or none. */
   card?: boolean;
+  /** A two-option poll or none. */
+  poll?: boolean;
+  /** Quote this status (Mastodon 4.4+ quote posts), or none. */
+  quoteId?: string | null;
   /** Look like an edit to local viewers: edited_at = now and `status.update` on their streams. */
   asEdit?: boolean;
 }

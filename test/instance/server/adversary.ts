@@ -191,6 +191,14 @@ function patchStatus(ctx: Ctx, b: Body): Reply {
     if (typeof b.card !== 'boolean') return bad('card must be a boolean');
     set('card', b.card ? 1 : 0);
   }
+  if (b.poll !== undefined) {
+    if (typeof b.poll !== 'boolean') return bad('poll must be a boolean');
+    set('poll', b.poll ? 1 : 0);
+  }
+  if (b.quoteId !== undefined) {
+    if (b.quoteId !== null && typeof b.quoteId !== 'string') return bad('quoteId must be a status id or null');
+    set('quote_id', b.quoteId);
+  }
   if (b.text !== undefined) {
     // Plain text: the source (GET /source) and, unless `content` is given too, the HTML rendered
     // from it as for a local status.

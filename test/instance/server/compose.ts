@@ -316,6 +316,8 @@ export function unsavedStatus(ctx: Ctx, plan: StatusPlan): Status {
     deletedAt: null,
     mediaCount: 0,
     card: false,
+    poll: false,
+    quoteId: null,
   };
 }
 

@@ -49,7 +49,9 @@ CREATE TABLE IF NOT EXISTS statuses (
   edited_at TEXT,
   deleted_at TEXT,
   media_count INTEGER NOT NULL DEFAULT 0, -- media attachments (only an adversary patch sets them)
-  card INTEGER NOT NULL DEFAULT 0         -- 1: a preview card (only an adversary patch sets it)
+  card INTEGER NOT NULL DEFAULT 0,        -- 1: a preview card (only an adversary patch sets it)
+  poll INTEGER NOT NULL DEFAULT 0,        -- 1: a poll (only an adversary patch sets it)
+  quote_id TEXT                           -- the quoted status (4.4+; only an adversary patch sets it)
 );
 CREATE INDEX IF NOT EXISTS statuses_reply ON statuses(in_reply_to_id);
 CREATE TABLE IF NOT EXISTS mentions (
@@ -140,6 +142,8 @@ export class Db {
     for (const [col, def] of [
       ['media_count', 'INTEGER NOT NULL DEFAULT 0'],
       ['card', 'INTEGER NOT NULL DEFAULT 0'],
+      ['poll', 'INTEGER NOT NULL DEFAULT 0'],
+      ['quote_id', 'TEXT'],
     ] as const) {
       if (!have.has(col)) this.raw.exec(`ALTER TABLE statuses ADD COLUMN ${col} ${def}`);
     }

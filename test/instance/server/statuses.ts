@@ -27,6 +27,9 @@ export interface Status {
   /** Media attachments / a preview card: only an adversary patch (patchStatus) sets them. */
   mediaCount: number;
   card: boolean;
+  /** A poll / the quoted status id (Mastodon 4.4+ quotes): only an adversary patch sets them. */
+  poll: boolean;
+  quoteId: string | null;
 }
 
 function asVisibility(v: string): Visibility {
@@ -54,6 +57,8 @@ export function rowToStatus(row: Row): Status {
     deletedAt: strOrNull(row, 'deleted_at'),
     mediaCount: num(row, 'media_count'),
     card: num(row, 'card') !== 0,
+    poll: num(row, 'poll') !== 0,
+    quoteId: strOrNull(row, 'quote_id'),
   };
 }
 
@@ -93,6 +98,8 @@ export interface SerializeOptions {
   sourceRequested?: boolean;
   /** For a status that is not stored (the adversary's fake success): its mentions and tags. */
   unsaved?: { mentions: Account[]; tags: string[] };
+  /** How deep inside a quote this status is served (a quoted status's own quote is not expanded). */
+  quoteDepth?: number;
 }
 
 /** Placeholder media (REST::MediaAttachmentSerializer shape) served for an adversary-patched status. */
@@ -140,6 +147,35 @@ function previewCard(ctx: Ctx, viewer: Account | undefined): Record<string, unkn
     published_at: null,
     authors: [],
     ...(viewer ? { missing_attribution: false } : {}),
+  };
+}
+
+/** REST::PollSerializer, a two-option poll open for a day (only an adversary patch adds one). */
+function pollOf(s: Status): Record<string, unknown> {
+  return {
+    id: s.id,
+    expires_at: new Date(Date.parse(s.createdAt) + 86_400_000).toISOString(),
+    expired: false,
+    multiple: false,
+    votes_count: 0,
+    voters_count: 0,
+    options: [
+      { title: 'Yes', votes_count: 0 },
+      { title: 'No', votes_count: 0 },
+    ],
+    emojis: [],
+    voted: false,
+    own_votes: [],
+  };
+}
+
+/** REST::QuoteSerializer (4.4+): an accepted quote with the quoted status, one level deep (Mastodon nests a shallow quote). */
+function quoteOf(ctx: Ctx, s: Status, viewer: Account | undefined, depth: number): Record<string, unknown> | null {
+  if (s.quoteId === null) return null;
+  const quoted = depth > 0 ? undefined : statusById(ctx, s.quoteId);
+  return {
+    state: quoted ? 'accepted' : 'deleted',
+    quoted_status: quoted ? serializeStatus(ctx, quoted, viewer, { quoteDepth: depth + 1 }) : null,
   };
 }
 
@@ -191,9 +227,9 @@ export function serializeStatus(
     tags: tags.map((name) => ({ name, url: `${ctx.origin}/tags/${encodeURIComponent(name)}` })),
     emojis: [],
     tagged_collections: [],
-    quote: null,
+    quote: quoteOf(ctx, s, viewer, opts.quoteDepth ?? 0),
     card: s.card ? previewCard(ctx, viewer) : null,
-    poll: null,
+    poll: s.poll ? pollOf(s) : null,
     quote_approval: { automatic: [], manual: [], current_user: 'denied' },
   };
 }

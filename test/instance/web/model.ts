@@ -41,6 +41,10 @@ export interface Status {
   in_reply_to_account_id: string | null;
   media_attachments: MediaAttachment[];
   card: PreviewCard | null;
+  /** A poll's option titles (REST::PollSerializer), or null. */
+  poll: { options: string[] } | null;
+  /** A quote (4.4+ REST::QuoteSerializer): the quoted status, null when it is not available. */
+  quote: { status: Status | null } | null;
 }
 
 export interface MediaAttachment {
@@ -191,7 +195,14 @@ export function parseStatus(v: unknown): Status | null {
       ? v.media_attachments.map(parseMedia).filter((m) => m !== null)
       : [],
     card: parseCard(v.card),
+    poll: parsePoll(v.poll),
+    quote: isObj(v.quote) ? { status: parseStatus(v.quote.quoted_status) } : null,
   };
+}
+
+function parsePoll(v: unknown): { options: string[] } | null {
+  if (!isObj(v) || !Array.isArray(v.options)) return null;
+  return { options: v.options.map((o) => (isObj(o) ? strOr(o.title, '') : '')) };
 }
 
 export function parseConversation(v: unknown): Conversation | null {

@@ -107,11 +107,24 @@ export function openStatusFrom(s: StatusT, e?: MouseEvent): void {
   navigate(statusPath(s));
 }
 
+/** components/status_quoted.tsx (4.4+): the quoted post, or "Post unavailable". */
+export function QuotedStatus(props: { quote: { status: StatusT | null } }): JSX.Element {
+  const q = props.quote.status;
+  return q === null ? (
+    <div class="status__quote status__quote--error">Post unavailable</div>
+  ) : (
+    <div class="status__quote">
+      <Status status={q} prepend={false} quoted />
+    </div>
+  );
+}
+
 export function Status(props: {
   status: StatusT;
   hidden?: boolean;
   prepend?: boolean;
   thread?: ThreadPosition;
+  quoted?: boolean;
 }): JSX.Element {
   const s = props.status;
   const gen = generation();
@@ -143,6 +156,9 @@ export function Status(props: {
   if (reply) statusCls.push('status-reply');
   if (t) statusCls.push('status--in-thread');
   if (t?.previousId !== undefined && (!connectUp || connectToRoot)) statusCls.push('status--first-in-thread');
+  const quote = gen.minor >= 4 && !props.quoted ? s.quote : null;
+  if (props.quoted) statusCls.push('status--is-quote');
+  if (quote) statusCls.push('status--has-quote');
   const label = `${s.account.display_name || s.account.username}, ${hasCw ? s.spoiler_text : plainText(s.content)}, ${s.created_at}, ${s.account.acct}`;
   // header.tsx: only a click on the empty space of .status__info (or a keyboard "click") opens it.
   const onHeaderClick = (e: MouseEvent): void => {
@@ -194,9 +210,10 @@ export function Status(props: {
           <>
             <StatusContent status={s} onClick={(e) => openStatusFrom(s, e)} collapsible />
             <StatusMedia status={s} />
+            {quote && <QuotedStatus quote={quote} />}
           </>
         )}
-        <ActionBar status={s} />
+        {!props.quoted && <ActionBar status={s} />}
       </div>
     </div>
   );

@@ -75,6 +75,27 @@ export function StatusContent(props: {
         dangerouslySetInnerHTML={{ __html: sanitizedHtml(status.content) }}
       />
     );
+  // components/poll.tsx, rendered by StatusContent after the text (so also in a DM-column entry).
+  const poll = status.poll && (
+    <div class="poll">
+      <ul>
+        {status.poll.options.map((title, i) => (
+          <li key={i}>
+            <label class="poll__option selectable">
+              <input type="radio" name={`poll-${status.id}`} value={i} />
+              <span class="poll__input" />
+              <span class="poll__option__text translate">{title}</span>
+            </label>
+          </li>
+        ))}
+      </ul>
+      <div class="poll__footer">
+        <button type="button" class="button button-secondary" disabled>
+          Vote
+        </button>
+      </div>
+    </div>
+  );
   const cls = ['status__content'];
   if (props.onClick) cls.push('status__content--with-action');
   if (collapsed) cls.push('status__content--collapsed');
@@ -83,10 +104,12 @@ export function StatusContent(props: {
       {clickable ? (
         <div class={cls.join(' ')} ref={ref} onMouseDown={onMouseDown} onMouseUp={onMouseUp}>
           {text}
+          {poll}
         </div>
       ) : (
         <div class={cls.join(' ')} ref={ref}>
           {text}
+          {poll}
         </div>
       )}
       {collapsed && (

@@ -2,8 +2,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { apiGet, describeError } from '../api';
+import { generation } from '../app';
 import { parseList, parseStatus, type Status as StatusT } from '../model';
-import { ActionBar, ContentWarning, Status, VisibilityIcon, statusPath, type ThreadPosition } from '../status/Status';
+import {
+  ActionBar,
+  ContentWarning,
+  QuotedStatus,
+  Status,
+  VisibilityIcon,
+  statusPath,
+  type ThreadPosition,
+} from '../status/Status';
 import { StatusMedia } from '../status/Media';
 import { expandedStore, toggleExpanded } from '../status/expanded';
 import { StatusContent } from '../status/StatusContent';
@@ -32,6 +41,7 @@ function parseContext(v: unknown): { ancestors: StatusT[]; descendants: StatusT[
 /** features/status/components/detailed_status.tsx: the focused status sits one div deeper than its wrapper. */
 function DetailedStatus(props: { status: StatusT }): JSX.Element {
   const s = props.status;
+  const quote = generation().minor >= 4 ? s.quote : null;
   const hasCw = s.spoiler_text.length > 0;
   const expanded = useStore(expandedStore).has(s.id);
   const a = s.account;
@@ -42,7 +52,7 @@ function DetailedStatus(props: { status: StatusT }): JSX.Element {
       aria-label={s.account.acct}
     >
       <div style={{ boxSizing: 'border-box' }}>
-        <div class="detailed-status">
+        <div class={`detailed-status${quote ? ' status--has-quote' : ''}`}>
           {s.visibility === 'direct' && (
             <div class="status__prepend">
               <div class="status__prepend-icon-wrapper">
@@ -67,6 +77,7 @@ function DetailedStatus(props: { status: StatusT }): JSX.Element {
             <>
               <StatusContent status={s} />
               <StatusMedia status={s} />
+              {quote && <QuotedStatus quote={quote} />}
             </>
           )}
           <div class="detailed-status__meta">
