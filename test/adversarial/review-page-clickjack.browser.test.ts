@@ -203,6 +203,71 @@ describe.each(browserKinds())("review: the page moves the editor or the focus un
     expect(posted, `half-written draft "${kept}" was published by a page-moved focus`).toEqual([]);
   });
 
+  it('keyboard: Enter on a focused Send is a keyboard activation the page cannot make or redirect; a person who tabs to Send and presses Enter sends', async () => {
+    const kept = await halfDraft();
+    const editor = await editorFrame(w.bob.page);
+    await editor.waitForSelector('button.hush-send:not([disabled])');
+    // The user had tabbed to Send, then went on in the page (a field of the page's own). The page
+    // (a) makes keyboard events of its own at the frame, and (b) when the user presses Shift in its
+    // field (typing a capital, just before Enter), hands the keyboard focus back to the editor frame,
+    // whose focused element is still Send.
+    await editor.focus('button.hush-send');
+    await w.bob.page.evaluate(() => {
+      const i = document.createElement('textarea');
+      i.id = 'page-field';
+      Object.assign(i.style, {
+        position: 'fixed',
+        left: '700px',
+        top: '300px',
+        width: '300px',
+        height: '60px',
+        zIndex: '1000',
+      });
+      document.body.append(i);
+      i.addEventListener('keydown', (e) => {
+        if (e.key === 'Shift') document.querySelector<HTMLIFrameElement>('.hush-editor-host iframe')?.focus();
+      });
+    });
+    await w.bob.page.focus('#page-field');
+    const before = statusIds();
+    await w.bob.page.evaluate(() => {
+      const f = document.querySelector<HTMLIFrameElement>('.hush-editor-host iframe');
+      f?.focus();
+      for (const t of [f, f?.parentElement, document.activeElement, document.body])
+        for (const type of ['keydown', 'keypress', 'keyup'])
+          t?.dispatchEvent(new KeyboardEvent(type, { key: 'Enter', code: 'Enter', keyCode: 13, bubbles: true }));
+      f?.dispatchEvent(new MouseEvent('click', { bubbles: true, detail: 0 }));
+      try {
+        f?.contentWindow?.document.querySelector('button')?.click();
+      } catch {
+        // cross-origin: the page cannot reach the frame's document
+      }
+    });
+    await w.bob.page.focus('#page-field');
+    await w.bob.page.keyboard.type('see you at ');
+    await w.bob.page.keyboard.down('Shift');
+    await sleep(120);
+    await w.bob.page.keyboard.up('Shift');
+    const focus = await editor.evaluate(() => [document.hasFocus(), document.activeElement?.className ?? '']);
+    console.log(`[review] after the page's focus move the editor has ${JSON.stringify(focus)}`);
+    await w.bob.page.keyboard.press('Enter');
+    await sleep(4000);
+    await w.b.deliveriesSettled();
+    const posted = newStatuses(before);
+    console.log(`[review] keyboard focus injection on Send: posted ${posted.length} status(es)`);
+    expect(posted, `half-written draft "${kept}" was published by page-made keys or a page-moved focus`).toEqual([]);
+    // Not a trap: the person tabs to Send (from the editor's text) and presses Enter: sent at once.
+    await editor.focus('textarea.hush-editor');
+    await sleep(600);
+    await editor.focus('button.hush-send');
+    await w.bob.page.keyboard.press('Enter');
+    for (let i = 0; newStatuses(before).length === 0; i++) {
+      if (i > 100) throw new Error('a keyboard Send by the person was not sent');
+      await sleep(200);
+    }
+    expect(mentionsOf(newStatuses(before)[0] ?? '')).toEqual(['alice@a.test']);
+  });
+
   it('rapid clicks: the page moves a page-suggested handle, then its confirmation, then Send under the pointer; carol must not become a recipient', async () => {
     await freshCompose();
     // The page seeds Mastodon's box with a handle of its choosing before the editor opens.
