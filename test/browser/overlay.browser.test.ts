@@ -323,6 +323,76 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await alice.page.reload(); // leave a fresh compose form (the CW stays on otherwise)
   });
 
+  it('R3: a poll or a quoted post the server adds to an encrypted status is marked "not encrypted, not signed" in the view (thread and DM column)', async () => {
+    const secret = `poll and quote ${kind} ${Date.now().toString(36)}`;
+    await alice.page.bringToFront();
+    await alice.page.reload();
+    await chooseDirect(alice.page);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await typeSecure(alice.page, `@bob@b.test ${secret}`);
+    expect(await sendSecure(alice.page)).toBe('sent');
+    await bob.page.bringToFront();
+    const before = await waitForPlaintext(bob.page, secret);
+    expect(before.flags).toEqual([]);
+    const extrasText = async (statusId: string): Promise<string> => {
+      for (let i = 0; ; i++) {
+        const handle = await bob.page.$(`.hush-view[data-hush-for="${statusId}"] iframe`);
+        const frame = handle === null ? null : await handle.contentFrame();
+        const got =
+          frame === null
+            ? null
+            : await frame.$eval('li[data-flag="unsigned_extras"]', (e) => e.textContent ?? '').catch(() => null);
+        if (got !== null) return got;
+        if (i > 120) throw new Error(`no unsigned-extras note on ${statusId}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    // bob's instance adds a poll to alice's encrypted status (shown in Home and in the DM column).
+    await b.adversary.patchStatus(before.statusId, { poll: true, asEdit: true });
+    await bob.page.reload();
+    await bob.page.waitForSelector(`.status[data-id="${before.statusId}"] .poll`, { timeout: 30_000 });
+    expect(await extrasText(before.statusId)).toContain('a poll');
+    await bob.page.goto(`${b.origin}/conversations`);
+    await bob.page.waitForSelector('.conversation .poll', { timeout: 30_000 });
+    const entry = await bob.page.$eval('.conversation .hush-view', (h) => (h as HTMLElement).dataset.hushFor ?? '');
+    expect(await extrasText(entry)).toContain('a poll');
+    // Then it quotes a public post of bob's own under it instead (Mastodon 4.4+ quote posts).
+    const token = b.users.bob?.token ?? '';
+    const quoted = (await api(b.origin, token, 'POST', '/api/v1/statuses', {
+      status: `a public post ${kind}`,
+      visibility: 'public',
+    })) as { id: string };
+    await b.adversary.patchStatus(before.statusId, { poll: false, quoteId: quoted.id, asEdit: true });
+    await bob.page.goto(`${b.origin}/home`);
+    await bob.page.waitForSelector(`.status[data-id="${before.statusId}"] .status__quote`, { timeout: 30_000 });
+    const quoteNote = await extrasText(before.statusId);
+    expect(quoteNote).toContain('a quoted post');
+    expect(quoteNote).not.toContain('a poll');
+    await b.adversary.patchStatus(before.statusId, { quoteId: null, asEdit: true });
+  });
+
+  it('no phrase, no cue: without a security phrase the view says "no security phrase" (dashed), never a key symbol that looks like a secure cue', async () => {
+    const secret = `no phrase ${kind} ${Date.now().toString(36)}`;
+    await alice.page.bringToFront();
+    await alice.page.reload();
+    await chooseDirect(alice.page);
+    await alice.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]');
+    await typeSecure(alice.page, `@bob@b.test ${secret}`);
+    expect(await sendSecure(alice.page)).toBe('sent');
+    await bob.page.bringToFront();
+    const shown = await waitForPlaintext(bob.page, secret);
+    const handle = await bob.page.waitForSelector(`.hush-view[data-hush-for="${shown.statusId}"] iframe`);
+    const frame = await handle?.contentFrame();
+    const chip = await frame?.waitForSelector('.hush-phrase', { timeout: 30_000 });
+    expect(
+      await chip?.evaluate((e) => ({
+        text: e.textContent,
+        none: e.classList.contains('hush-phrase--none'),
+        border: getComputedStyle(e).borderTopStyle,
+      })),
+    ).toEqual({ text: 'no security phrase', none: true, border: 'dashed' });
+  });
+
   it('edits and deletions: a silent server edit is re-verified (never the cached text), an author edit into plain text drops the view, a deletion leaves no frame', async () => {
     const post = async (secret: string) => {
       await alice.page.bringToFront();

@@ -341,6 +341,20 @@ describe('Reader', () => {
     expect((await r.view(account, '222')).flags).toEqual([]);
   });
 
+  it("R5: an edit that keeps the ciphertext (only edited_at changes) is no 'replaced', before or after a restart", async () => {
+    const f = fake();
+    const r = reader(f);
+    const at = 1_800_000_000 + 60;
+    await r.open(account, seen('111', text, { serverTime: at }));
+    expect((await r.view(account, '111')).flags).toEqual([]);
+    // The server reports an edit (status.update, the page marks it edited) with the same text and date.
+    await r.open(account, seen('111', text, { serverTime: at }));
+    expect((await r.view(account, '111')).flags).toEqual([]);
+    const again = reader(f);
+    await again.open(account, seen('111', text, { serverTime: at }));
+    expect((await again.view(account, '111')).flags).toEqual([]);
+  });
+
   it('R3: a poll or a quoted post around the ciphertext is flagged "not encrypted, not signed" as a CW is', async () => {
     const f = fake();
     f.setOutcome((t) => (t === text ? ok() : ok({ plaintext: 'a withheld message', messageId: '11' })));
