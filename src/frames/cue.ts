@@ -37,11 +37,15 @@ export function drawCue(root: HTMLElement, phrase: Phrase | null): void {
   root.dataset.cue = phrase === null ? 'placeholder' : 'phrase';
 }
 
-/** A chip with the phrase, for the header line (where the eye starts). */
+/**
+ * A chip with the phrase, for the header line (where the eye starts). Without a phrase there is
+ * no cue a page could not copy (the extension's build is public), so the chip must not look like
+ * one: it says "no security phrase", dashed, instead of a key symbol in a badge.
+ */
 export function phraseChip(phrase: Phrase | null): HTMLElement {
   const mark = document.createElement('span');
-  mark.className = 'hush-phrase';
-  mark.textContent = phrase?.text ?? '🔑';
+  mark.className = phrase === null ? 'hush-phrase hush-phrase--none' : 'hush-phrase';
+  mark.textContent = phrase?.text ?? t('viewPhraseNone');
   mark.dataset.pattern = phrase?.pattern ?? 'none';
   mark.title = phrase === null ? t('viewPhrasePlaceholder') : t('viewPhraseHint');
   return mark;
