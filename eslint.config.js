@@ -10,6 +10,11 @@ const TS = ['**/*.ts', '**/*.tsx'];
 export const SODIUM_FREE = ['text-encoding', 'mastodon-count', 'labels', 'errors', 'base32'];
 const SODIUM_FREE_PROTOCOL = ['**/protocol/*', ...SODIUM_FREE.map((m) => `!**/protocol/${m}`)];
 
+/** DOM calls that take a selector, and the one form of argument the content script may give them. */
+const SELECTOR_CALLS = '/^(querySelector|querySelectorAll|closest|matches)$/';
+const SELECTOR_ARG =
+  "[arguments.0.type='MemberExpression'][arguments.0.object.name=/^(selectors|hushSelectors)$/][arguments.0.computed=false]";
+
 /** One layer's import rule: never libsodium, Node or the folders listed. */
 function layer(files, folders, protocol) {
   return {
@@ -89,6 +94,24 @@ export default tseslint.config(
   // Layers (docs/ARCHITECTURE.md): who may import whom. Each folder gets ONE no-restricted-imports
   // entry (a later entry would replace an earlier one for the same files). test/lint-layers.test.ts
   // tries every forbidden import below and checks it is rejected.
+  {
+    // Selectors in one place (docs/ARCHITECTURE.md, Overlay): in the content script a DOM query
+    // takes a member of `selectors` (content/mastodon/selectors.ts, Mastodon's markup) or of
+    // `hushSelectors` (content/hush-nodes.ts, Hush's own nodes), never a string written in place.
+    // test/lint-layers.test.ts tries the forms this rejects.
+    files: ['src/content/**/*.ts'],
+    ignores: ['src/content/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `CallExpression[callee.property.name=${SELECTOR_CALLS}]:not(${SELECTOR_ARG})`,
+          message:
+            'DOM selectors live in content/mastodon/selectors.ts (Mastodon) or content/hush-nodes.ts (Hush): pass `selectors.x` or `hushSelectors.x`.',
+        },
+      ],
+    },
+  },
   layer(['src/content/**/*.ts'], ['**/background/**', '**/popup/**', '**/frames/**'], SODIUM_FREE_PROTOCOL),
   layer(
     ['src/frames/**/*.ts', 'src/frames/**/*.tsx'],

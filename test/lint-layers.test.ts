@@ -91,3 +91,56 @@ describe('layer boundaries (eslint.config.js)', () => {
     expect(seen.size).toBeGreaterThanOrEqual(SODIUM_FREE.length);
   });
 });
+
+describe('selectors in one place (eslint.config.js, no-restricted-syntax in src/content)', () => {
+  let selectorLint: ESLint;
+  beforeAll(() => {
+    selectorLint = new ESLint({
+      cwd: root,
+      overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+      ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-syntax',
+    });
+  });
+
+  const rejected = async (path: string, source: string): Promise<number> => {
+    const [result] = await selectorLint.lintText(source, { filePath: join(root, path) });
+    const fatal = result?.messages.find((m) => m.fatal === true);
+    if (fatal !== undefined) throw new Error(fatal.message);
+    return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').length;
+  };
+  const head =
+    "import { selectors } from '../mastodon/selectors';\nimport { hushSelectors } from '../hush-nodes';\ndeclare const el: Element;\n";
+
+  it.each([
+    ["el.querySelector('.status__content__text');", 'a string'],
+    ["el.querySelectorAll('article[data-id]');", 'a string, querySelectorAll'],
+    ["el.closest('form');", 'a string, closest'],
+    ["el.matches('[aria-label]');", 'a string, matches'],
+    ['el.closest(`.${selectors.status} button`);', 'a template built around a selector'],
+    ["const s = '.status';\nel.querySelector(s);", 'a local variable'],
+    ["const mine = { status: '.status' };\nel.querySelector(mine.status);", 'a look-alike object'],
+    ["el.querySelector(selectors['status']);", 'a computed member'],
+  ])('src/content rejects %s (%s)', async (code) => {
+    expect(await rejected('src/content/features/probe.ts', head + code)).toBe(1);
+  });
+
+  it('accepts the named selectors of both modules', async () => {
+    const code =
+      'el.querySelector(selectors.status);\nel.closest(selectors.actionBar);\nel.querySelectorAll(hushSelectors.viewHost);\n';
+    expect(await rejected('src/content/features/probe.ts', head + code)).toBe(0);
+  });
+
+  it('leaves the extension pages, which query their own DOM, and tests alone', async () => {
+    expect(await rejected('src/frames/view/probe.ts', "declare const el: Element;\nel.closest('a, button');")).toBe(0);
+    expect(await rejected('src/content/probe.test.ts', "declare const el: Element;\nel.closest('a');")).toBe(0);
+  });
+
+  it('the content script itself passes it (every query names its selector)', async () => {
+    const results = await selectorLint.lintFiles(['src/content/**/*.ts']);
+    const hits = results.flatMap((r) =>
+      r.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => `${r.filePath}:${m.line}`),
+    );
+    expect(hits).toEqual([]);
+    expect(results.length).toBeGreaterThan(10);
+  });
+});

@@ -1,6 +1,8 @@
 /** DOM helpers shared by features: React-safe value writes, the look of an element, frames. */
 import browser from 'webextension-polyfill';
 import type { FrameStyle } from '../messaging/overlay-messages';
+import { hushClass } from './hush-nodes';
+import { selectors } from './mastodon/selectors';
 
 /**
  * Writes a controlled textarea the way React notices (mastodon-ui.md §2.6): the prototype setter bypasses the
@@ -48,7 +50,7 @@ export function styleOf(el: Element, linkEl: Element | null = null): FrameStyle 
     // Mastodon underlines a mention's inner span, not the link, in its high-contrast theme.
     linkUnderline:
       linkEl !== null &&
-      [linkEl, linkEl.querySelector('span')].some(
+      [linkEl, linkEl.querySelector(selectors.mentionInner)].some(
         (e) => e !== null && getComputedStyle(e).textDecorationLine.includes('underline'),
       ),
     lineHeightNormal: cs.lineHeight === 'normal',
@@ -89,7 +91,7 @@ export function pendingFrame(
   const url = browser.runtime.getURL(path);
   frame.src = url;
   frame.title = title;
-  frame.className = 'hush-frame';
+  frame.className = hushClass.frame;
   frame.setAttribute('allowtransparency', 'true');
   // Frames never need the page's privileges; no allow= features are granted.
   frame.referrerPolicy = 'no-referrer';

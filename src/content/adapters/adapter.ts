@@ -130,7 +130,7 @@ export function readStatus(content: HTMLElement, pageHost: string): FoundStatus 
     };
   }
   const conv = content.closest<HTMLElement>(selectors.conversation);
-  const article = conv?.closest('article[data-id]');
+  const article = conv?.closest(selectors.listItem);
   const convId = article?.getAttribute('data-id') ?? '';
   if (conv == null || !ID.test(convId)) return null;
   // The DM column shows the last status but not its author; the names link lists participants.
@@ -187,12 +187,12 @@ export function baseAdapter(generation: UiGeneration, pageHost: string): Mastodo
       return out;
     },
     replyButton(container) {
-      return container.querySelector<HTMLButtonElement>(`:is(${selectors.actionBar}) button`);
+      return container.querySelector<HTMLButtonElement>(selectors.replyButton);
     },
     replyTarget(target) {
-      const button = target.closest('button');
+      const button = target.closest(selectors.actionBarButton);
       const bar = button?.closest(selectors.actionBar);
-      if (!button || !bar || bar.querySelector('button') !== button) return null;
+      if (!button || !bar || bar.querySelector(selectors.actionBarButton) !== button) return null;
       const status = bar.closest(selectors.status);
       if (status) return status.getAttribute('data-id');
       const detailed = bar.parentElement?.querySelector(selectors.detailedDatetime) ?? null;

@@ -16,6 +16,7 @@ import type { ComposeParts, MastodonAdapter } from '../adapters/adapter';
 import { secureFrame, setControlledValue, styleOf } from '../dom';
 import { t } from '../../messaging/i18n';
 import { selectors } from '../mastodon/selectors';
+import { hushClass } from '../hush-nodes';
 
 export interface ComposeDeps {
   readonly adapter: MastodonAdapter;
@@ -24,7 +25,7 @@ export interface ComposeDeps {
   readonly replyTarget: () => string | null;
 }
 
-const LOCKED = 'hush-locked';
+const LOCKED = hushClass.locked;
 
 export class ComposeController {
   private on = false;
@@ -43,7 +44,7 @@ export class ComposeController {
     private readonly deps: ComposeDeps,
   ) {
     this.bar = document.createElement('div');
-    this.bar.className = 'hush-lock-bar';
+    this.bar.className = hushClass.lockBar;
     this.open = document.createElement('button');
     this.open.type = 'button';
     this.open.className = 'hush-lock-toggle';
@@ -63,7 +64,7 @@ export class ComposeController {
     this.cwNote.hidden = true;
     this.bar.append(this.open, this.note, this.cwNote);
     this.host = document.createElement('div');
-    this.host.className = 'hush-editor-host';
+    this.host.className = hushClass.editorHost;
     this.render();
   }
 

@@ -8,9 +8,10 @@
 import {} from '../dom';
 import { t } from '../../messaging/i18n';
 import { selectors } from '../mastodon/selectors';
+import { hushClass } from '../hush-nodes';
 
-const HIDDEN_CLASS = 'hush-ciphertext';
-const PLACEHOLDER_CLASS = 'hush-quoted-placeholder';
+const HIDDEN_CLASS = hushClass.ciphertext;
+const PLACEHOLDER_CLASS = hushClass.quotedPlaceholder;
 
 export function coverQuotedCiphertext(root: ParentNode, marker: string): void {
   for (const content of root.querySelectorAll<HTMLElement>(selectors.composeQuotedContent)) {

@@ -15,12 +15,13 @@ import { acctFromHref, type FoundStatus, type MastodonAdapter } from '../adapter
 import { pendingFrame, sleep, styleOf, type PendingFrame } from '../dom';
 import { t } from '../../messaging/i18n';
 import { selectors } from '../mastodon/selectors';
+import { hushClass, hushSelectors } from '../hush-nodes';
 import { Limiter } from '../limiter';
 import { SlicedQueue } from '../sliced-queue';
 import { viewHeight } from '../view-size';
 
-const HOST_CLASS = 'hush-view';
-const HIDDEN_CLASS = 'hush-ciphertext';
+const HOST_CLASS = hushClass.viewHost;
+const HIDDEN_CLASS = hushClass.ciphertext;
 /** Statuses per views-open request, and requests in flight at once. */
 const BATCH = 32;
 const FIRST_BATCH = 8;
@@ -51,7 +52,7 @@ export class SecureViews {
   private readonly resizes = new ResizeObserver((entries) => {
     for (const e of entries) {
       const host = e.target as HTMLElement;
-      const frame = host.querySelector<HTMLIFrameElement>(':scope > iframe.hush-frame');
+      const frame = host.querySelector<HTMLIFrameElement>(hushSelectors.viewFrame);
       const facts = frame === null ? undefined : this.sized.get(frame);
       // A host that left the page (its size became 0) is let go.
       if (!host.isConnected || frame === null || facts === undefined) {
@@ -96,7 +97,7 @@ export class SecureViews {
     // A status edited into plain text is no Hush status any more: its old view must go with it.
     const scope =
       root instanceof Element || root instanceof Document || root instanceof DocumentFragment ? root : document;
-    for (const host of scope.querySelectorAll<HTMLElement>(`.${HOST_CLASS}`)) {
+    for (const host of scope.querySelectorAll<HTMLElement>(hushSelectors.viewHost)) {
       if (current.has(host)) continue;
       const content = host.previousElementSibling;
       if (content instanceof HTMLElement && (content.textContent ?? '').includes(this.opts.marker)) continue;
@@ -164,7 +165,7 @@ export class SecureViews {
     await new Promise<void>((resolve) => {
       this.work.push(() => {
         for (const p of live) {
-          const style = styleOf(p.found.content, p.found.content.querySelector('a'));
+          const style = styleOf(p.found.content, p.found.content.querySelector(selectors.contentLink));
           styles.push(style);
           items.push(requestOf(p.found, style));
         }
@@ -305,9 +306,7 @@ const CIPHERTEXT_RUN = '\\s*[\\u3400-\\u4DBF\\u4E00-\\u9FFF\\u{20000}-\\u{2953F}
  * frame itself is announced with its title). Not secret: only what the page already has changes.
  */
 function relabel(container: HTMLElement, marker: string): void {
-  const labelled = container.matches('[aria-label]')
-    ? container
-    : container.closest('[aria-label].status__wrapper, [aria-label].detailed-status__wrapper');
+  const labelled = container.hasAttribute('aria-label') ? container : container.closest(selectors.labelledWrapper);
   const label = labelled?.getAttribute('aria-label');
   if (!labelled || label?.includes(marker) !== true) return;
   const escaped = marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -5,10 +5,11 @@
  * the background posts); a submit the user made only moves the keyboard into the editor.
  */
 import type { ComposeController } from './compose-lock';
+import { selectors } from '../mastodon/selectors';
 
 export function installSubmitGuard(controllerOf: (form: HTMLFormElement) => ComposeController | undefined): void {
   const intercept = (e: Event): void => {
-    const form = e.target instanceof Element ? e.target.closest('form') : null;
+    const form = e.target instanceof Element ? e.target.closest<HTMLFormElement>(selectors.composeForm) : null;
     const c = form ? controllerOf(form) : undefined;
     if (c?.locked !== true) return;
     e.preventDefault();
@@ -27,7 +28,7 @@ export function installSubmitGuard(controllerOf: (form: HTMLFormElement) => Comp
   window.addEventListener(
     'click',
     (e) => {
-      if (e.target instanceof Element && e.target.closest('button[type="submit"]') !== null) intercept(e);
+      if (e.target instanceof Element && e.target.closest(selectors.composeSubmit) !== null) intercept(e);
     },
     true,
   );

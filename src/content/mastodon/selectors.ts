@@ -1,10 +1,16 @@
 /**
  * Every DOM selector Hush uses on the Mastodon web UI, in one place (as Refined GitHub does).
+ * Lint (eslint.config.js, `no-restricted-syntax`) rejects a selector written anywhere else in
+ * src/content: querySelector/querySelectorAll/closest/matches take a member of `selectors` (this
+ * file) or of `hushSelectors` (content/hush-nodes.ts: Hush's own nodes), never a string.
  * Each carries the versions it was checked against (section numbers of
  * docs/mastodon-ui.md, which says where each fact was observed). Hand-written snapshots of each UI generation in
  * test/fixtures/mastodon/ check them (test/browser/adapter-fixtures.browser.test.ts). Text labels
  * are localised, so nothing here matches on text.
  */
+/** §3.2/§3.6: a status's action bar, and a thread's focused status's own bar. */
+const ACTION_BAR = '.status__action-bar, .detailed-status__action-bar';
+
 export const selectors = {
   /** §1.4: the React mount node, 4.2-4.8. */
   appHolder: '#mastodon.app-holder[data-props]',
@@ -63,7 +69,7 @@ export const selectors = {
    * div.detailed-status__action-bar, a sibling of .detailed-status (features/status/components/
    * action_bar.jsx, 4.2-4.8; docs/mastodon-ui.md §3.6).
    */
-  actionBar: '.status__action-bar, .detailed-status__action-bar',
+  actionBar: ACTION_BAR,
   /** §3.2: 4.3+ CW banner (content absent until expanded). */
   contentWarning: '.content-warning',
   /** 4.2: the CW's show-more button (the spoiler text precedes the content). */
@@ -88,4 +94,16 @@ export const selectors = {
   quote: '.status__quote, .status--has-quote',
   /** §3.5: the participants line of a DM-column entry, links href="/@acct". */
   conversationNames: '.conversation__content__names a[href]',
+  /** §3.1/§3.5: a virtualised list's item; in the DM column its data-id is the conversation id. */
+  listItem: 'article[data-id]',
+  /** §3.2/§3.6: the wrapper whose aria-label holds the status text for screen readers. */
+  labelledWrapper: '[aria-label].status__wrapper, [aria-label].detailed-status__wrapper',
+  /** §3.3: a link inside the content (its colour is the view's link colour). */
+  contentLink: 'a',
+  /** §3.3: the span inside a mention (4.5+ high-contrast theme underlines it, not the link). */
+  mentionInner: 'span',
+  /** §3.2/§3.6: any button of an action bar (the first one is Reply). */
+  actionBarButton: 'button',
+  /** §3.2/§3.6: the Reply button of a status container: the first button of its action bar. */
+  replyButton: `:is(${ACTION_BAR}) button`,
 } as const;

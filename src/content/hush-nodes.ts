@@ -1,0 +1,27 @@
+/**
+ * Hush's own nodes in the Mastodon page: the class names the content script gives the elements it
+ * adds (or sets on Mastodon's), and the selectors that find them again. Mastodon's markup lives
+ * in mastodon/selectors.ts; content.css styles these classes.
+ */
+export const hushClass = {
+  /** The host of a secure view, inserted after a status's content element. */
+  viewHost: 'hush-view',
+  /** Set on a content element (Mastodon's) whose ciphertext a view or placeholder replaces. */
+  ciphertext: 'hush-ciphertext',
+  /** An extension-origin frame (view or editor). */
+  frame: 'hush-frame',
+  /** Set on a compose form (Mastodon's) while the secure editor is open. */
+  locked: 'hush-locked',
+  /** The bar with the "Encrypt" control above the compose box. */
+  lockBar: 'hush-lock-bar',
+  /** The host of the secure editor, inside the textarea's wrapper. */
+  editorHost: 'hush-editor-host',
+  /** The placeholder shown instead of a quoted ciphertext above the compose box. */
+  quotedPlaceholder: 'hush-quoted-placeholder',
+} as const;
+
+export const hushSelectors = {
+  viewHost: `.${hushClass.viewHost}`,
+  /** The view frame of a host (its direct child). */
+  viewFrame: `:scope > iframe.${hushClass.frame}`,
+} as const;
