@@ -109,7 +109,7 @@ describe('selectors in one place (eslint.config.js, no-restricted-syntax in src/
     return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').length;
   };
   const head =
-    "import { selectors } from '../mastodon/selectors';\nimport { hushSelectors } from '../hush-nodes';\ndeclare const el: Element;\n";
+    "import { generations, selectors } from '../mastodon/selectors';\nimport { hushSelectors } from '../hush-nodes';\ndeclare const el: Element;\ndeclare const g: '4.3' | '4.5';\n";
 
   it.each([
     ["el.querySelector('.status__content__text');", 'a string'],
@@ -120,13 +120,14 @@ describe('selectors in one place (eslint.config.js, no-restricted-syntax in src/
     ["const s = '.status';\nel.querySelector(s);", 'a local variable'],
     ["const mine = { status: '.status' };\nel.querySelector(mine.status);", 'a look-alike object'],
     ["el.querySelector(selectors['status']);", 'a computed member'],
+    ["el.querySelector(generations[g]['replyCancel']);", 'a computed member of a generation'],
   ])('src/content rejects %s (%s)', async (code) => {
     expect(await rejected('src/content/features/probe.ts', head + code)).toBe(1);
   });
 
-  it('accepts the named selectors of both modules', async () => {
+  it('accepts the named selectors of both modules and of the generation table', async () => {
     const code =
-      'el.querySelector(selectors.status);\nel.closest(selectors.actionBar);\nel.querySelectorAll(hushSelectors.viewHost);\n';
+      'el.querySelector(selectors.status);\nel.closest(selectors.actionBar);\nel.querySelectorAll(hushSelectors.viewHost);\nel.querySelector(generations[g].replyCancel);\n';
     expect(await rejected('src/content/features/probe.ts', head + code)).toBe(0);
   });
 

@@ -8,7 +8,7 @@ import browser, { type Runtime } from 'webextension-polyfill';
 import type { PageInfo } from '../messaging/messages';
 import { OVERLAY_PUSH, OverlayPushSchema } from '../messaging/overlay-messages';
 import { STATUS_PREFIX } from '../protocol/text-encoding';
-import { adapterFor } from './adapters/index';
+import { adapterFor } from './adapters/adapter';
 import { selectors } from './mastodon/selectors';
 import { ComposeController } from './features/compose-lock';
 import { SecureViews } from './features/secure-view-host';

@@ -24,6 +24,7 @@ interface Probe {
     textarea: string;
     wrapper: string;
     anchor: string;
+    cancel: string | null;
   }[];
   statuses: { statusId: string; context: string; author: string | null; mentions: string[]; reply: string | null }[];
   replyTargets: { expected: string | null; got: string | null }[];
@@ -103,6 +104,7 @@ describe.each(browserKinds())('content adapters on Mastodon fixtures in %s', (ki
         textarea: '@bob@b.test ',
         wrapper: 'autosuggest-textarea',
         anchor: 'autosuggest-textarea',
+        cancel: 'Cancel',
       },
       // The language button carries an at-sign icon here: only the FIRST dropdown button counts.
       {
@@ -114,6 +116,7 @@ describe.each(browserKinds())('content adapters on Mastodon fixtures in %s', (ki
         textarea: 'hello',
         wrapper: 'autosuggest-textarea',
         anchor: 'autosuggest-textarea',
+        cancel: null,
       },
     ]);
   });
@@ -132,6 +135,7 @@ describe.each(browserKinds())('content adapters on Mastodon fixtures in %s', (ki
         textarea: '@bob@b.test ',
         wrapper: 'autosuggest-textarea compose-form__input',
         anchor: 'autosuggest-textarea compose-form__input',
+        cancel: 'Cancel',
       },
       {
         id: 'edit-form',
@@ -142,6 +146,7 @@ describe.each(browserKinds())('content adapters on Mastodon fixtures in %s', (ki
         textarea: 'hello',
         wrapper: 'autosuggest-textarea compose-form__input',
         anchor: 'autosuggest-textarea compose-form__input',
+        cancel: null,
       },
     ]);
   });

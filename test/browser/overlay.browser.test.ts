@@ -218,6 +218,11 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await bob.page.waitForSelector('.hush-lock-bar[data-hush-lock="on"]', { timeout: 30_000 });
     await typeSecure(bob.page, `@alice@a.test ${reply}`);
     expect(await sendSecure(bob.page, 30_000)).toBe('sent');
+    // Mastodon's form is reset as after its own post: the reply is cancelled (its Cancel is in
+    // .navigation-bar since 4.3, the generation row of content/mastodon/selectors.ts).
+    await bob.page.waitForFunction(() => document.querySelector('form.compose-form .reply-indicator') === null, {
+      timeout: 10_000,
+    });
     const seen = await waitForPlaintext(alice.page, reply);
     expect(seen.badge).toBe('verified');
     // A genuine reply (#21 invariant 3): the signed context names the message answered, no flag on either side.

@@ -5,7 +5,7 @@
  */
 import { formatHandle, parseHandle } from '../../messaging/handle';
 import type { UiGeneration } from '../../messaging/messages';
-import { selectors } from '../mastodon/selectors';
+import { generations, selectors } from '../mastodon/selectors';
 
 export interface ComposeParts {
   readonly form: HTMLFormElement;
@@ -38,6 +38,8 @@ export interface MastodonAdapter {
   composeForms(root: ParentNode): ComposeParts[];
   /** True when the form's visibility is "direct" (private mention). */
   isDirect(form: HTMLFormElement): boolean;
+  /** The button that cancels the form's reply, while it is replying. */
+  replyCancel(parts: ComposeParts): HTMLButtonElement | null;
   /** Where the lock bar goes: before this node, inside its parent. */
   lockBarAnchor(parts: ComposeParts): Element;
   /** Content elements whose text contains `marker`, with what we know of their status. */
@@ -145,8 +147,13 @@ export function readStatus(content: HTMLElement, pageHost: string): FoundStatus 
   };
 }
 
-/** Shared implementation; generations override what differs. */
-export function baseAdapter(generation: UiGeneration, pageHost: string): MastodonAdapter {
+/**
+ * The one adapter. The two UI generations differ only in where the visibility control and the
+ * reply's Cancel are and how the "direct" icon is drawn (§2.2, §2.4, §2.5): data, read from the
+ * generation's row of `generations` in mastodon/selectors.ts. Everything else (statuses, action
+ * bars, compose parts, where the lock bar goes) is the same markup in 4.2-4.8.
+ */
+export function adapterFor(generation: UiGeneration, pageHost: string): MastodonAdapter {
   return {
     generation,
     composeForms(root) {
@@ -168,11 +175,12 @@ export function baseAdapter(generation: UiGeneration, pageHost: string): Mastodo
       return out;
     },
     isDirect(form) {
-      const button = form.querySelector(selectors.visibilityButton);
-      return (
-        button?.querySelector(selectors.visibilityDirectIcon) != null ||
-        form.querySelector(selectors.visibilityDirectIcon42) !== null
-      );
+      const button = form.querySelector(generations[generation].visibilityButton);
+      return button?.querySelector(generations[generation].visibilityDirectIcon) != null;
+    },
+    replyCancel(parts) {
+      if (!parts.replying) return null;
+      return parts.form.querySelector<HTMLButtonElement>(generations[generation].replyCancel);
     },
     lockBarAnchor(parts) {
       return parts.wrapper;

@@ -166,7 +166,7 @@ export class ComposeController {
     this.wasDirect = false;
     // Reset Mastodon's form as after its own post: empty box, no reply; /publish goes back.
     setControlledValue(this.parts.textarea, '');
-    this.parts.form.querySelector<HTMLButtonElement>(selectors.composeReplyCancel)?.click();
+    this.deps.adapter.replyCancel(this.parts)?.click();
     // As Mastodon: back only from a /publish the app navigated to (it set history.state); one
     // loaded directly stays where it is.
     if (location.pathname.startsWith('/publish') && history.state !== null && history.state !== undefined)

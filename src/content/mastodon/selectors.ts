@@ -1,13 +1,15 @@
 /**
  * Every DOM selector Hush uses on the Mastodon web UI, in one place (as Refined GitHub does).
  * Lint (eslint.config.js, `no-restricted-syntax`) rejects a selector written anywhere else in
- * src/content: querySelector/querySelectorAll/closest/matches take a member of `selectors` (this
- * file) or of `hushSelectors` (content/hush-nodes.ts: Hush's own nodes), never a string.
+ * src/content: querySelector/querySelectorAll/closest/matches take a member of `selectors` or
+ * `generations[g]` (this file) or of `hushSelectors` (content/hush-nodes.ts: Hush's own nodes),
+ * never a string.
  * Each carries the versions it was checked against (section numbers of
  * docs/mastodon-ui.md, which says where each fact was observed). Hand-written snapshots of each UI generation in
  * test/fixtures/mastodon/ check them (test/browser/adapter-fixtures.browser.test.ts). Text labels
  * are localised, so nothing here matches on text.
  */
+import type { UiGeneration } from '../../messaging/messages';
 /** §3.2/§3.6: a status's action bar, and a thread's focused status's own bar. */
 const ACTION_BAR = '.status__action-bar, .detailed-status__action-bar';
 
@@ -36,16 +38,8 @@ export const selectors = {
   composeQuotedContent: '.reply-indicator__content, .edit-indicator__content',
   /** 4.2-4.8: the content-warning input (present while the CW is on). */
   composeCwInput: 'input#cw-spoiler-input',
-  /** 4.2-4.8: the reply indicator's cancel (an IconButton with this class). */
-  composeReplyCancel: 'button.reply-indicator__cancel, .reply-indicator__cancel button',
   /** 4.3-4.8: present iff editing an existing status. */
   composeEditIndicator: '.edit-indicator',
-  /** 4.3-4.8: the visibility button is the FIRST .dropdown-button in .compose-form__dropdowns (§2.4). */
-  visibilityButton: '.compose-form__dropdowns .dropdown-button',
-  /** 4.3-4.8: the icon of the current visibility: svg.icon-at for direct. */
-  visibilityDirectIcon: 'svg.icon-at',
-  /** 4.2: the dropdown's value icon, i.fa-at for direct. */
-  visibilityDirectIcon42: '.privacy-dropdown__value-icon .fa-at',
 
   // --- Statuses (§3.2-3.7, §9) ---
   /** 4.2-4.8: any Status component; data-id = the displayed status (boost: the original). */
@@ -107,3 +101,38 @@ export const selectors = {
   /** §3.2/§3.6: the Reply button of a status container: the first button of its action bar. */
   replyButton: `:is(${ACTION_BAR}) button`,
 } as const;
+
+/**
+ * What differs between the two UI generations (mastodon/detect.ts `generationOf`: '4.3' = 4.2-4.4,
+ * '4.5' = 4.5-4.8), as data: the one adapter (adapters/adapter.ts) reads the row of the page's
+ * generation. Everything else in `selectors` holds for every version.
+ */
+export interface GenerationSelectors {
+  /** The control showing the form's current visibility (§2.4): the first match in the form. */
+  readonly visibilityButton: string;
+  /** Inside it, the icon that means "direct" (private mention). */
+  readonly visibilityDirectIcon: string;
+  /** The button that cancels the reply (§2.5); looked for only while replying. */
+  readonly replyCancel: string;
+}
+
+export const generations: Readonly<Record<UiGeneration, GenerationSelectors>> = {
+  '4.3': {
+    /** 4.3-4.4: the first .dropdown-button in the footer's .compose-form__dropdowns (the language
+     * button follows it, also a .dropdown-button); 4.2: the privacy dropdown's value icon button. */
+    visibilityButton: '.compose-form__dropdowns .dropdown-button, .privacy-dropdown__value-icon',
+    /** 4.3-4.4: svg.icon-at; 4.2: Font Awesome i.fa-at. */
+    visibilityDirectIcon: 'svg.icon-at, i.fa-at',
+    /** 4.3-4.4: the IconButton of div.navigation-bar inside the form (features/compose/components/
+     * navigation_bar.tsx; its account part has no button); 4.2: .reply-indicator__cancel's button. */
+    replyCancel: '.navigation-bar button.icon-button, .reply-indicator__cancel button',
+  },
+  '4.5': {
+    /** 4.5-4.8: the first .dropdown-button of .compose-form__dropdowns, now at the top of the form
+     * (features/compose/components/visibility_button.tsx; it opens a modal instead of a list). */
+    visibilityButton: '.compose-form__dropdowns .dropdown-button',
+    visibilityDirectIcon: 'svg.icon-at',
+    /** 4.5-4.8: as 4.3-4.4 (navigation_bar.tsx unchanged). */
+    replyCancel: '.navigation-bar button.icon-button',
+  },
+};
