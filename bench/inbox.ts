@@ -94,11 +94,12 @@ async function connect(browser: Browser, inbox: Page, instance: string): Promise
 const PROBE = `(() => {
   if (window.__bench) return window.__bench.readyAt;
   const b = window.__bench = { readyAt: performance.now(), long: [], gaps: [], framesOn: false, marks: {} };
-  try {
+  // Firefox accepts observe({ type: 'longtask' }) without error and never reports one: supported
+  // entry types decide whether long tasks are measurable.
+  b.longtask = (PerformanceObserver.supportedEntryTypes || []).includes('longtask');
+  if (b.longtask)
     new PerformanceObserver((l) => { for (const e of l.getEntries()) b.long.push({ start: e.startTime, duration: e.duration }); })
       .observe({ type: 'longtask', buffered: true });
-    b.longtask = true;
-  } catch { b.longtask = false; }
   let last = 0;
   const frame = (t) => {
     if (b.framesOn && last > 0 && t - last > ${LONG_TASK_MS}) b.gaps.push(t - last);
@@ -241,15 +242,20 @@ async function showRow(page: Page, conversationId: string): Promise<void> {
   await until(
     'chat row',
     async () => {
+      // "More" once per page: clicked again once the last click's rows are there, or after 5 s
+      // (polling clicked it every 20 ms, a flood of requests for the same page on a slow machine).
       const found = await page.evaluate(`(() => {
       if (document.querySelector('[data-testid="conversation"][data-id=${JSON.stringify(conversationId)}]')) return true;
+      const rows = document.querySelectorAll('[data-testid="conversation"]').length;
+      const last = window.__benchMore;
+      if (last && last.rows === rows && performance.now() - last.at < 5000) return false;
       const more = [...document.querySelectorAll('.conv-tools button')].find((b) => b.getAttribute('data-testid') !== 'new-conversation');
-      if (more) more.click();
+      if (more) { window.__benchMore = { rows, at: performance.now() }; more.click(); }
       return false;
     })()`);
       return found === true;
     },
-    60_000,
+    180_000,
   );
 }
 
@@ -383,11 +389,12 @@ async function benchBrowser(
     if (!bobUser) throw new Error('bob missing');
     const bob = await openAs(browser, b.origin, bobUser, 'bob');
     await enableHush(bob);
+    // bob's Mastodon tab goes before the seeding: its timeline would show all 220 new DMs, each in
+    // a secure frame (Firefox's content process grew to 2.6 GB and BiDi's browsingContext.create
+    // then timed out). The inbox needs no tab; the contacts are looked up through the extension.
+    await bob.page.close();
     const t0 = Date.now();
     const seeded = await seedInbox(fed.instances, { inst: b, username: 'bob' });
-    // bob has compared safety numbers with two of his correspondents; the others are unverified.
-    await verifyContact(bob, 'alice@a.test');
-    await verifyContact(bob, 'dave@b.test');
     console.log(
       `${kind}: seeded ${CONVERSATIONS} Hush conversations (+${PLAIN_CONVERSATIONS} plain) and a ${CHAT_MESSAGES}-message chat (${seeded.chatStatuses} statuses) for bob in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
@@ -399,8 +406,11 @@ async function benchBrowser(
         (x) => x.acct === 'bob@b.test' && x.connection === 'oauth',
       ),
     );
+    // bob has compared safety numbers with two of his correspondents; the others are unverified
+    // (looked up with the inbox's token now that no tab is open).
+    await verifyContact(bob, 'alice@a.test');
+    await verifyContact(bob, 'dave@b.test');
     // No Mastodon tab: the inbox works alone.
-    await bob.page.close();
     await bob.ext.close();
     await inbox.bringToFront();
     const url = `${browser.extensionOrigin ?? ''}/inbox.html`;
