@@ -19,11 +19,12 @@ import type {
   inboxRequests,
 } from '../../messaging/inbox-messages';
 import type { ComposeStatus, SendProgress, ViewContent } from '../../messaging/overlay-messages';
+import { b64std, unb64std } from '../../messaging/encoding';
 import { fail } from '../../messaging/result';
 import { STATUS_PREFIX } from '../../protocol/index';
 import { htmlToText } from '../network/html-text';
 import type { ApiFailure, ConversationJson, InboxStatus, MastodonApi } from '../network/mastodon';
-import { hushTextOf, type Reader, type SeenStatus } from '../overlay/reading';
+import { accountKey, hushTextOf, SERVER_STATUS_TTL, type Reader, type SeenStatus } from '../overlay/reading';
 import { invitationText } from '../overlay/draft';
 import { rankCompletions } from '../overlay/completion';
 import type { StatusApi } from '../publishing/status-api';
@@ -71,7 +72,31 @@ const PAGE_SIZE = 30;
 const LIST_PAGES = 5;
 const LIST_TARGET = 20;
 const LIST_PROBES = 20;
+/**
+ * A last status that is a later part of a chunk thread: its earlier parts are read (each part
+ * answers the one before) so the preview shows the message, for this many conversations per
+ * listing and this many parts each; beyond that the preview says "incomplete" as before.
+ */
+const LIST_ASSEMBLE = 8;
+const ASSEMBLE_PARTS = 8;
 const MAX_PARTICIPANTS = 20;
+/** Inbox drafts kept (storage.session), the least recently written evicted first. */
+export const MAX_DRAFTS = 50;
+const DRAFT_INDEX = 'inbox-drafts';
+/** Threads kept in memory (server data, no plaintext) for older pages and the next opening. */
+const THREADS_KEPT = 8;
+/**
+ * How long a thread just read is reused (older pages, the next opening) instead of asking for the
+ * context again: as long as the reader trusts the instance's answer about a status for the
+ * reply-link check (the context is that answer), no longer.
+ */
+const THREAD_REUSE_MS = SERVER_STATUS_TTL * 1000;
+
+interface ThreadStatuses {
+  readonly last: InboxStatus;
+  readonly ancestors: readonly InboxStatus[];
+  readonly descendants: readonly InboxStatus[];
+}
 const SNIPPET = 140;
 const snippet = (s: string): string => {
   const chars = Array.from(s.replace(/\s+/g, ' ').trim());
@@ -114,6 +139,8 @@ export function problemOf(f: ApiFailure): InboxProblem {
 export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
   const sending = new Set<string>();
   const maxChars = new Map<string, number>();
+  /** account|conversation|last status id -> the instance's last answer (status + context), newest last. */
+  const threads = new Map<string, { readonly thread: ThreadStatuses; readonly at: number }>();
 
   const allowed = (sender: SenderContext): boolean => sender.kind === 'extension-page' && INBOX_PAGES.has(sender.path);
   const forbidden = () => fail('forbidden_sender', 'not a Hush inbox page');
@@ -217,8 +244,31 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     const got = (await deps.session.get([draftKey(a, key)]))[draftKey(a, key)];
     return isDraft(got) ? got : null;
   }
-  const putDraft = (a: AccountRef, key: string, d: StoredDraft): Promise<void> =>
-    deps.session.set({ [draftKey(a, key)]: d });
+  /**
+   * Drafts are bounded (storage.session has a quota and a draft per conversation ever opened would
+   * grow without end): the index keeps draft keys in the order they were last written; beyond
+   * MAX_DRAFTS the oldest go, except one whose message is partly posted (its job resumes it).
+   */
+  let draftIndex: Promise<void> = Promise.resolve();
+  const putDraft = (a: AccountRef, key: string, d: StoredDraft): Promise<void> => {
+    const k = draftKey(a, key);
+    const run = draftIndex.then(async () => {
+      const got = (await deps.session.get([DRAFT_INDEX]))[DRAFT_INDEX];
+      const index = Array.isArray(got) ? got.filter((x): x is string => typeof x === 'string' && x !== k) : [];
+      index.push(k);
+      const evict: string[] = [];
+      for (const old of index.slice(0, -1)) {
+        if (index.length - evict.length <= MAX_DRAFTS) break;
+        const draft = (await deps.session.get([old]))[old];
+        if (sending.has(old) || (isDraft(draft) && draft.job !== null && draft.job.postedIds.length > 0)) continue;
+        evict.push(old);
+      }
+      if (evict.length > 0) await deps.session.remove(evict);
+      await deps.session.set({ [k]: d, [DRAFT_INDEX]: index.filter((x) => !evict.includes(x)) });
+    });
+    draftIndex = run.catch(() => undefined);
+    return run;
+  };
 
   const statusOf = (d: StoredDraft): Promise<ComposeStatus> =>
     draftStatus(
@@ -293,6 +343,80 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       .map((acct) => ({ acct, state: 'unconfirmed' as const }));
   }
 
+  /**
+   * The last answered first page of the list, per account, SEALED with the account's local key
+   * (KeyServices.sealLocal, as the decryption cache) in storage.local: the inbox shows it at once
+   * while the instance answers. Each Hush preview keeps its signed sender's key (never sent to the
+   * page) so that its badge is looked up now, like the participants' states: no trust is cached.
+   */
+  const knownKey = (a: AccountRef): string => `hush-inbox:known-list:${a.origin}|${a.accountId}`;
+  type SignedBy = { readonly actorUri: string; readonly fingerprint: string; readonly createdAt: number };
+  interface KnownList {
+    readonly v: 1;
+    readonly items: readonly ConversationItem[];
+    readonly next: string | null;
+    /** Per item (same order): the signed sender of its Hush preview, when it verified. */
+    readonly signers: readonly (SignedBy | null)[];
+  }
+  async function saveKnown(account: AccountRef, known: KnownList): Promise<void> {
+    const sealed = await deps.services.sealLocal(account, new TextEncoder().encode(JSON.stringify(known)));
+    if (sealed instanceof Uint8Array) await deps.local.set({ [knownKey(account)]: b64std(sealed) });
+  }
+  async function loadKnown(account: AccountRef): Promise<KnownList | null> {
+    const sealed = unb64std((await deps.local.get([knownKey(account)]))[knownKey(account)]);
+    if (sealed === undefined) return null;
+    const opened = await deps.services.openLocal(account, sealed);
+    if (!(opened instanceof Uint8Array)) return null;
+    try {
+      const k = JSON.parse(new TextDecoder().decode(opened)) as Partial<KnownList>;
+      // Authenticated (sealed by this background), but from an older version maybe: shape-checked.
+      if (k.v !== 1 || !Array.isArray(k.items) || !Array.isArray(k.signers) || k.items.length !== k.signers.length)
+        return null;
+      return { v: 1, items: k.items, next: typeof k.next === 'string' ? k.next : null, signers: k.signers };
+    } catch {
+      return null;
+    }
+  }
+  /** The known list with every badge from the contacts now. */
+  async function knownNow(account: AccountRef, known: KnownList): Promise<ConversationItem[]> {
+    const contacts = await contactMap(account);
+    return Promise.all(
+      known.items.map(async (item, i) => {
+        const participants = item.participants.map((p) =>
+          p.state === 'unconfirmed' ? p : (participantStates(contacts, [p.acct])[0] ?? p),
+        );
+        const by = known.signers[i] ?? null;
+        if (item.preview.kind !== 'hush' || item.preview.sender === null || by === null)
+          return { ...item, participants };
+        const trust = await deps.services.senderTrust(account, by, by.createdAt);
+        return { ...item, participants, preview: { ...item.preview, sender: { acct: trust.acct, trust: trust.kind } } };
+      }),
+    );
+  }
+
+  /**
+   * Registers the earlier parts of the chunk thread `last` ends (walking its reply links, at most
+   * ASSEMBLE_PARTS statuses, stopping at the first part): the reader then verifies the message as a
+   * whole. Whatever the instance answers is only registered, never trusted: a part that is not
+   * genuine cannot verify. True when something was registered.
+   */
+  async function assemble(account: AccountRef, token: string, home: string, last: InboxStatus): Promise<boolean> {
+    let id = last.in_reply_to_id ?? null;
+    let added = false;
+    for (let hop = 0; hop < ASSEMBLE_PARTS && id !== null; hop++) {
+      const r = await deps.api.status(account.origin, token, id);
+      if (!r.ok || r.value.visibility !== 'direct') break;
+      const seen = seenOf(r.value, home);
+      if (!seen.text.includes(STATUS_PREFIX)) break;
+      const opened = await deps.reader.open(account, seen);
+      if (opened.kind !== 'part') break;
+      added = true;
+      if (opened.index === 0) break;
+      id = r.value.in_reply_to_id ?? null;
+    }
+    return added;
+  }
+
   /** One page of /api/v1/conversations as list items: Hush conversations only, each last status once. */
   async function listPage(
     account: AccountRef,
@@ -301,7 +425,8 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     home: string,
     page: readonly ConversationJson[],
     shown: Set<string>,
-    budget: { probes: number },
+    budget: { probes: number; assemble: number },
+    signers: Map<string, SignedBy>,
   ): Promise<ConversationItem[]> {
     const [known, plain, contacts] = await Promise.all([
       hushConversations(account),
@@ -360,7 +485,12 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
           // A one-line preview: no reply context (the list shows none). The signed sender is named
           // (findings 3, 4): one not among the participants shown (nor the user) is flagged, and the
           // reader's flags and the signed time travel with the preview.
-          const v = withExtras(await deps.reader.view(account, s.statusId, { brief: true }), c.last_status);
+          let v = withExtras(await deps.reader.view(account, s.statusId, { brief: true }), c.last_status);
+          if (v.state === 'incomplete' && budget.assemble > 0) {
+            budget.assemble--;
+            if (await assemble(account, token, home, c.last_status))
+              v = withExtras(await deps.reader.view(account, s.statusId, { brief: true }), c.last_status);
+          }
           participants = await participantsOf(
             account,
             self,
@@ -369,6 +499,10 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
             contacts,
           );
           const signed = v.sender === null ? null : { acct: v.sender.acct, trust: v.sender.trust };
+          if (v.state === 'message') {
+            const m = await deps.reader.messageOf(account, s.statusId);
+            if (m !== null && m !== 'locked') signers.set(c.id, { ...m.sender, createdAt: m.createdAt });
+          }
           const senderListed =
             signed === null ||
             signed.trust === 'self' ||
@@ -393,6 +527,115 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     const fresh = withLast.filter((c, i) => hush[i] && !known.has(c.id)).map((c) => c.id);
     if (fresh.length > 0) await rememberHush(account, ...fresh);
     return listed.filter((x): x is ConversationItem => x !== null);
+  }
+
+  /** The thread's messages: the newest PAGE_SIZE before `before`, verified and decrypted now. */
+  async function threadAnswer(
+    account: AccountRef,
+    conversationId: string,
+    thread: ThreadStatuses,
+    before: string | null,
+  ): Promise<{
+    result: 'ok';
+    messages: ThreadMessage[];
+    older: string | null;
+    participants: string[];
+  }> {
+    const self = (await selfOf(account)) ?? '';
+    const home = self.slice(self.lastIndexOf('@') + 1);
+    // Only direct statuses belong to a private conversation; one entry per id, oldest first.
+    const all = new Map<string, InboxStatus>();
+    for (const s of [...thread.ancestors, thread.last, ...thread.descendants])
+      if (s.visibility === 'direct') all.set(s.id, s);
+    const ordered = [...all.values()].sort((a, b) => byId(a.id, b.id));
+    const seen = ordered.map((s) => seenOf(s, home));
+    const isHush = seen.map((s) => s.text.includes(STATUS_PREFIX));
+    // The context is the instance's own answer about each status (reply link and text): the
+    // reply-link check reads it from there instead of asking for every status again.
+    for (const s of [...thread.ancestors, thread.last, ...thread.descendants]) {
+      await deps.reader.knowServerStatus(account, s.id, {
+        inReplyToId: s.in_reply_to_id ?? null,
+        text: hushTextOf(s.content),
+      });
+    }
+    // Every status is registered (in order: first seen first), so parts join their message; only
+    // the page asked for is then verified and decrypted, not the whole history.
+    for (const [i, s] of seen.entries()) if (isHush[i]) await deps.reader.open(account, s);
+    type Entry = {
+      statusIds: string[];
+      author: string;
+      mine: boolean;
+      serverTime: number | null;
+      plain: string | null;
+      status: InboxStatus;
+    };
+    const entries: Entry[] = [];
+    const firstOf = new Map<string, Entry>();
+    for (const [i, s] of seen.entries()) {
+      const st = ordered[i] as InboxStatus;
+      if (!isHush[i]) {
+        // A plain DM is the server's word anyway (shown as not encrypted): its account id says whose.
+        entries.push({
+          statusIds: [s.statusId],
+          author: s.author.acct,
+          mine: st.account.id === account.accountId,
+          serverTime: s.serverTime,
+          plain: s.text,
+          status: st,
+        });
+        continue;
+      }
+      const part = deps.reader.partOf(account, s.statusId);
+      if (part !== null && part.index > 0) {
+        const first = firstOf.get(part.group);
+        if (first !== undefined) {
+          first.statusIds.push(s.statusId);
+          continue;
+        }
+      }
+      const e: Entry = {
+        statusIds: [s.statusId],
+        author: s.author.acct,
+        mine: false,
+        serverTime: s.serverTime,
+        plain: null,
+        status: st,
+      };
+      if (part !== null) firstOf.set(part.group, e);
+      entries.push(e);
+    }
+    if (isHush.some(Boolean)) await rememberHush(account, conversationId);
+    // History: the newest PAGE_SIZE before `before` (a status id), and whether older ones exist.
+    const end = before === null ? entries.length : entries.findIndex((m) => m.statusIds[0] === before);
+    const stop = end < 0 ? entries.length : end;
+    const start = Math.max(0, stop - PAGE_SIZE);
+    // Verified and decrypted all at once first (with the message before the page, which most
+    // replies answer), so each view below finds the message its reply context names.
+    const firstId = (e: Entry | undefined): string | null =>
+      e !== undefined && e.plain === null ? (e.statusIds[0] ?? null) : null;
+    await Promise.all(
+      entries.slice(Math.max(0, start - 1), stop).map((e) => {
+        const id = firstId(e);
+        return id === null ? Promise.resolve(null) : deps.reader.messageOf(account, id);
+      }),
+    );
+    const messages: ThreadMessage[] = await Promise.all(
+      entries.slice(start, stop).map(async (e) => {
+        const base = { statusIds: e.statusIds, author: e.author, serverTime: e.serverTime };
+        if (e.plain !== null) return { ...base, mine: e.mine, hush: null, plain: e.plain };
+        const view = withExtras(await deps.reader.view(account, e.statusIds[0] as string), e.status);
+        // "You" for a Hush message only when the signed sender is the user (finding 2): the
+        // instance's account id on the status is only its claim.
+        return { ...base, mine: view.state === 'message' && view.sender?.trust === 'self', hush: view, plain: null };
+      }),
+    );
+    const participants = [...new Set(seen.flatMap((s) => [s.author.acct, ...s.mentions]))].filter((a) => a !== self);
+    return {
+      result: 'ok' as const,
+      messages,
+      older: start > 0 ? (entries[start]?.statusIds[0] ?? null) : null,
+      participants,
+    };
   }
 
   return {
@@ -515,11 +758,25 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
           token: own.token,
         });
       await deps.store.forget(account);
+      await deps.local.remove([knownKey(account)]);
       return { revoked };
     },
 
-    'inbox/conversations': async ({ account, cursor }, sender) => {
+    'inbox/conversations': async ({ account, cursor, known }, sender) => {
       if (!allowed(sender)) return forbidden();
+      if (known === true) {
+        const notReady = await ready(account);
+        if (notReady !== null) return notReady;
+        const k = cursor === null ? await loadKnown(account) : null;
+        if (k === null) return { result: 'ok' as const, items: [], next: null, apiMs: 0, source: 'none' as const };
+        return {
+          result: 'ok' as const,
+          items: await knownNow(account, k),
+          next: k.next,
+          apiMs: 0,
+          source: 'known' as const,
+        };
+      }
       // Independent reads side by side (each is a storage round trip), and the local ones beside the request.
       const [notReady, tok] = await Promise.all([ready(account), tokenFor(account)]);
       if (notReady !== null) return notReady;
@@ -528,7 +785,8 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       const home = self.slice(self.lastIndexOf('@') + 1);
       const items: ConversationItem[] = [];
       const shown = new Set<string>();
-      const budget = { probes: LIST_PROBES };
+      const budget = { probes: LIST_PROBES, assemble: LIST_ASSEMBLE };
+      const signers = new Map<string, SignedBy>();
       // The listing gap: Hush conversations behind pages of plain ones. Pages are read until a
       // screenful of Hush conversations is found, at most LIST_PAGES, always from the account's
       // own instance (nextCursor keeps only a max_id), and never the same cursor twice.
@@ -545,7 +803,7 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
           next = at; // What was found is shown; "More" asks for this page again.
           break;
         }
-        items.push(...(await listPage(account, tok.token, self, home, r.value.items, shown, budget)));
+        items.push(...(await listPage(account, tok.token, self, home, r.value.items, shown, budget, signers)));
         next = r.value.next !== null && !used.has(r.value.next) ? r.value.next : null;
         if (next === null || items.length >= LIST_TARGET) break;
         used.add(next);
@@ -556,116 +814,51 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
         await deps.session.set(
           Object.fromEntries(items.map((i) => [listedKey(account, i.id), i.participants.map((p) => p.acct)])),
         );
-      return { result: 'ok' as const, items, next, apiMs };
+      // The first page, sealed, for the next opening (not awaited: the answer does not wait for it).
+      if (cursor === null)
+        void saveKnown(account, { v: 1, items, next, signers: items.map((i) => signers.get(i.id) ?? null) }).catch(
+          () => undefined,
+        );
+      return { result: 'ok' as const, items, next, apiMs, source: 'instance' as const };
     },
 
-    'inbox/thread': async ({ account, conversationId, lastStatusId, before }, sender) => {
+    'inbox/thread': async ({ account, conversationId, lastStatusId, before, known }, sender) => {
       if (!allowed(sender)) return forbidden();
-      const [notReady, tok] = await Promise.all([ready(account), tokenFor(account)]);
-      if (notReady !== null) return notReady;
-      if (!('token' in tok)) return tok;
-      const [last, ctx, selfAcct] = await Promise.all([
-        deps.api.status(account.origin, tok.token, lastStatusId),
-        deps.api.context(account.origin, tok.token, lastStatusId),
-        selfOf(account),
-      ]);
-      if (!last.ok) return problemOf(last);
-      if (!ctx.ok) return problemOf(ctx);
-      const self = selfAcct ?? '';
-      const home = self.slice(self.lastIndexOf('@') + 1);
-      // Only direct statuses belong to a private conversation; one entry per id, oldest first.
-      const all = new Map<string, InboxStatus>();
-      for (const s of [...ctx.value.ancestors, last.value, ...ctx.value.descendants])
-        if (s.visibility === 'direct') all.set(s.id, s);
-      const ordered = [...all.values()].sort((a, b) => byId(a.id, b.id));
-      const seen = ordered.map((s) => seenOf(s, home));
-      const isHush = seen.map((s) => s.text.includes(STATUS_PREFIX));
-      // The context is the instance's own answer about each status (reply link and text): the
-      // reply-link check reads it from there instead of asking for every status again.
-      for (const s of [...ctx.value.ancestors, last.value, ...ctx.value.descendants]) {
-        await deps.reader.knowServerStatus(account, s.id, {
-          inReplyToId: s.in_reply_to_id ?? null,
-          text: hushTextOf(s.content),
-        });
+      const cacheKey = `${accountKey(account)}|${conversationId}|${lastStatusId}`;
+      const kept = threads.get(cacheKey);
+      const cached = kept !== undefined && Date.now() - kept.at < THREAD_REUSE_MS ? kept : undefined;
+      if (known === true) {
+        // The thread as the instance answered it moments ago (this worker's memory, server data
+        // only): shown while the instance answers again. Decryption and badges are done now.
+        const notReady = await ready(account);
+        if (notReady !== null) return notReady;
+        if (cached === undefined)
+          return { result: 'ok' as const, messages: [], older: null, participants: [], source: 'none' as const };
       }
-      // Every status is registered (in order: first seen first), so parts join their message; only
-      // the page asked for is then verified and decrypted, not the whole history.
-      for (const [i, s] of seen.entries()) if (isHush[i]) await deps.reader.open(account, s);
-      type Entry = {
-        statusIds: string[];
-        author: string;
-        mine: boolean;
-        serverTime: number | null;
-        plain: string | null;
-        status: InboxStatus;
-      };
-      const entries: Entry[] = [];
-      const firstOf = new Map<string, Entry>();
-      for (const [i, s] of seen.entries()) {
-        const st = ordered[i] as InboxStatus;
-        if (!isHush[i]) {
-          // A plain DM is the server's word anyway (shown as not encrypted): its account id says whose.
-          entries.push({
-            statusIds: [s.statusId],
-            author: s.author.acct,
-            mine: st.account.id === account.accountId,
-            serverTime: s.serverTime,
-            plain: s.text,
-            status: st,
-          });
-          continue;
-        }
-        const part = deps.reader.partOf(account, s.statusId);
-        if (part !== null && part.index > 0) {
-          const first = firstOf.get(part.group);
-          if (first !== undefined) {
-            first.statusIds.push(s.statusId);
-            continue;
-          }
-        }
-        const e: Entry = {
-          statusIds: [s.statusId],
-          author: s.author.acct,
-          mine: false,
-          serverTime: s.serverTime,
-          plain: null,
-          status: st,
-        };
-        if (part !== null) firstOf.set(part.group, e);
-        entries.push(e);
+      let thread: ThreadStatuses;
+      if (known === true && cached !== undefined) thread = cached.thread;
+      else if (before !== null && cached !== undefined) {
+        // An older page of a thread just read: the same answer, not the whole context again.
+        const notReady = await ready(account);
+        if (notReady !== null) return notReady;
+        thread = cached.thread;
+      } else {
+        const [notReady, tok] = await Promise.all([ready(account), tokenFor(account)]);
+        if (notReady !== null) return notReady;
+        if (!('token' in tok)) return tok;
+        const [last, ctx] = await Promise.all([
+          deps.api.status(account.origin, tok.token, lastStatusId),
+          deps.api.context(account.origin, tok.token, lastStatusId),
+        ]);
+        if (!last.ok) return problemOf(last);
+        if (!ctx.ok) return problemOf(ctx);
+        thread = { last: last.value, ancestors: ctx.value.ancestors, descendants: ctx.value.descendants };
+        threads.delete(cacheKey);
+        threads.set(cacheKey, { thread, at: Date.now() });
+        for (const k of [...threads.keys()].slice(0, Math.max(0, threads.size - THREADS_KEPT))) threads.delete(k);
       }
-      if (isHush.some(Boolean)) await rememberHush(account, conversationId);
-      // History: the newest PAGE_SIZE before `before` (a status id), and whether older ones exist.
-      const end = before === null ? entries.length : entries.findIndex((m) => m.statusIds[0] === before);
-      const stop = end < 0 ? entries.length : end;
-      const start = Math.max(0, stop - PAGE_SIZE);
-      // Verified and decrypted all at once first (with the message before the page, which most
-      // replies answer), so each view below finds the message its reply context names.
-      const firstId = (e: Entry | undefined): string | null =>
-        e !== undefined && e.plain === null ? (e.statusIds[0] ?? null) : null;
-      await Promise.all(
-        entries.slice(Math.max(0, start - 1), stop).map((e) => {
-          const id = firstId(e);
-          return id === null ? Promise.resolve(null) : deps.reader.messageOf(account, id);
-        }),
-      );
-      const messages: ThreadMessage[] = await Promise.all(
-        entries.slice(start, stop).map(async (e) => {
-          const base = { statusIds: e.statusIds, author: e.author, serverTime: e.serverTime };
-          if (e.plain !== null) return { ...base, mine: e.mine, hush: null, plain: e.plain };
-          const view = withExtras(await deps.reader.view(account, e.statusIds[0] as string), e.status);
-          // "You" for a Hush message only when the signed sender is the user (finding 2): the
-          // instance's account id on the status is only its claim.
-          return { ...base, mine: view.state === 'message' && view.sender?.trust === 'self', hush: view, plain: null };
-        }),
-      );
-      const participants = [...new Set(seen.flatMap((s) => [s.author.acct, ...s.mentions]))].filter((a) => a !== self);
-      return {
-        result: 'ok' as const,
-        messages,
-        older: start > 0 ? (entries[start]?.statusIds[0] ?? null) : null,
-        participants,
-      };
+      const answer = await threadAnswer(account, conversationId, thread, before);
+      return { ...answer, source: known === true ? ('known' as const) : ('instance' as const) };
     },
 
     'inbox/mark-read': async ({ account, conversationId }, sender) => {
