@@ -4,7 +4,7 @@
  * holds the tokens and keys, decrypts, and publishes); this page renders text as text (never
  * HTML) and sends typed requests. Views: accounts/connect, conversation list, chat, new conversation.
  */
-import type { ComponentChildren } from 'preact';
+import { Component, type ComponentChildren } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type {
   ConversationItem,
@@ -222,34 +222,47 @@ function Participants({ list }: { list: ConversationItem['participants'] }) {
 /** Which account the inbox showed last (an origin and an account id: nothing secret), to ask for its list at once. */
 const LAST_ACCOUNT = 'hush-inbox:last-account';
 type ListAnswer = Awaited<ReturnType<typeof call<'inbox/conversations'>>>;
-let prefetched: { readonly key: string; readonly at: number; readonly answer: Promise<ListAnswer> } | null = null;
+let prefetched: {
+  readonly key: string;
+  readonly at: number;
+  readonly answer: Promise<ListAnswer>;
+  readonly known: Promise<ListAnswer>;
+} | null = null;
 
-/** Asks for the last shown account's list beside `inbox/state`, instead of after it (one round trip less before the first screen). */
-function prefetchList(): void {
+function lastAccount(): Ref | null {
   try {
     const ref = JSON.parse(localStorage.getItem(LAST_ACCOUNT) ?? 'null') as unknown;
-    if (typeof ref !== 'object' || ref === null) return;
+    if (typeof ref !== 'object' || ref === null) return null;
     const { origin, accountId } = ref as Record<string, unknown>;
-    if (typeof origin !== 'string' || typeof accountId !== 'string') return;
-    const account = { origin, accountId };
-    performance.mark('hush-inbox:list-asked');
-    prefetched = {
-      key: keyOf(account),
-      at: Date.now(),
-      answer: call('inbox/conversations', { account, cursor: null }),
-    };
+    return typeof origin === 'string' && typeof accountId === 'string' ? { origin, accountId } : null;
   } catch {
     // No storage or a damaged entry: the list is asked for after the state, as without it.
+    return null;
   }
 }
 
-/** The prefetched first page for `account`, if it is fresh and answered; used once. */
-async function takePrefetched(account: Ref): Promise<ListAnswer | null> {
+/**
+ * Asks for the last shown account's list beside `inbox/state`, instead of after it (one round trip
+ * less), and for the list as it was last answered (sealed in the background), shown until then.
+ */
+function prefetchList(): void {
+  const account = lastAccount();
+  if (account === null) return;
+  performance.mark('hush-inbox:list-asked');
+  prefetched = {
+    key: keyOf(account),
+    at: Date.now(),
+    known: call('inbox/conversations', { account, cursor: null, known: true }),
+    answer: call('inbox/conversations', { account, cursor: null }),
+  };
+}
+
+/** The prefetched first page (and the known one) for `account`, if fresh; used once. */
+function takePrefetched(account: Ref): { answer: Promise<ListAnswer>; known: Promise<ListAnswer> } | null {
   const p = prefetched;
   prefetched = null;
   if (p === null || p.key !== keyOf(account) || Date.now() - p.at > 10_000) return null;
-  const r = await p.answer;
-  return r.ok && r.value.result === 'ok' ? r : null;
+  return p;
 }
 
 function ConversationList({
@@ -266,6 +279,8 @@ function ConversationList({
   const [items, setItems] = useState<ConversationItem[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [problem, setProblem] = useState<InboxProblem | null>(null);
+  /** The list shown is the last known one (the instance has not answered yet). */
+  const [stale, setStale] = useState(false);
   const [filter, setFilter] = useState('');
   const listRef = useRef<HTMLUListElement>(null);
 
@@ -275,13 +290,26 @@ function ConversationList({
   const load = useCallback(
     async (cursor: string | null) => {
       if (cursor === null) performance.mark('hush-inbox:list-asked');
-      const r =
-        (cursor === null ? await takePrefetched(account) : null) ??
-        (await call('inbox/conversations', { account, cursor }));
+      const first = cursor === null ? takePrefetched(account) : null;
+      let fresh = false;
+      if (cursor === null) {
+        // The last known list, shown until the instance answers (never over a newer answer).
+        void (first?.known ?? call('inbox/conversations', { account, cursor: null, known: true })).then((k) => {
+          if (fresh || !k.ok || k.value.result !== 'ok' || k.value.source !== 'known') return;
+          const page = k.value;
+          setItems((old) => (old === null ? [...page.items] : old));
+          setNext((old) => old ?? page.next);
+          setStale(true);
+          performance.mark('hush-inbox:known');
+        });
+      }
+      const r = await (first?.answer ?? call('inbox/conversations', { account, cursor }));
+      fresh = true;
       if (!r.ok) return setProblem({ result: 'network', message: r.error.message });
       if (r.value.result !== 'ok') return setProblem(r.value);
       const page = r.value;
       setProblem(null);
+      setStale(false);
       setItems((old) => (cursor === null ? [...page.items] : [...(old ?? []), ...page.items]));
       setNext(page.next);
       // The bench reads this: the first screen is on the page now.
@@ -357,6 +385,11 @@ function ConversationList({
           {t('inboxNew')}
         </button>
       </div>
+      {stale && problem === null && (
+        <p class="muted known-list" role="status" data-testid="list-updating">
+          {t('inboxUpdating')}
+        </p>
+      )}
       {problem !== null && <Problem p={problem} account={account} onRetry={() => void load(null)} />}
       {items.length === 0 ? (
         <Empty title={t('inboxEmptyTitle')} testid="inbox-empty">
@@ -403,7 +436,7 @@ function ConversationList({
           ))}
         </ul>
       )}
-      {next !== null && (
+      {next !== null && !stale && (
         <div class="conv-tools">
           <button type="button" onClick={() => void load(next)}>
             {t('inboxMore')}
@@ -504,6 +537,20 @@ function Message({ m }: { m: ThreadMessage }) {
       </div>
     </div>
   );
+}
+
+/**
+ * A message drawn once: adding an older page (30 messages above up to 170 shown) or a fresh answer
+ * re-renders only the messages that changed (the page keeps the objects it already has), not the
+ * whole history in one task.
+ */
+class ShownMessage extends Component<{ m: ThreadMessage }> {
+  override shouldComponentUpdate(next: { m: ThreadMessage }): boolean {
+    return next.m !== this.props.m;
+  }
+  override render() {
+    return <Message m={this.props.m} />;
+  }
 }
 
 /** Consecutive messages of one sender form a group, like a messenger. */
@@ -755,17 +802,34 @@ function Chat({
     keep.current = null;
   }, [messages]);
 
+  /** What is shown came from the thread as the background last read it (the instance has not answered yet). */
+  const known = useRef(false);
   const load = useCallback(
     async (before: string | null, last: string) => {
-      const r = await call('inbox/thread', { account, conversationId: conv.id, lastStatusId: last, before });
+      const ask = { account, conversationId: conv.id, lastStatusId: last, before };
+      let fresh = false;
+      if (before === null)
+        // The thread as the background read it moments ago, shown until the instance answers.
+        void call('inbox/thread', { ...ask, known: true }).then((k) => {
+          if (fresh || !k.ok || k.value.result !== 'ok' || k.value.source !== 'known') return;
+          const page = k.value;
+          known.current = true;
+          keep.current = { fromEnd: 0 };
+          setMessages((old) => old ?? [...page.messages]);
+          setOlder((old) => old ?? page.older);
+        });
+      const r = await call('inbox/thread', ask);
+      fresh = true;
       if (!r.ok) return setProblem({ result: 'network', message: r.error.message });
       if (r.value.result !== 'ok') return setProblem(r.value);
       const page = r.value;
       setProblem(null);
       const log = logRef.current;
-      keep.current = {
-        fromEnd: before === null || log === null ? 0 : log.scrollHeight - log.clientHeight - log.scrollTop,
-      };
+      const fromEnd = log === null ? 0 : log.scrollHeight - log.clientHeight - log.scrollTop;
+      // Older ones added above keep the view; the fresh answer over a known one keeps it too.
+      keep.current = { fromEnd: before !== null || known.current ? fromEnd : 0 };
+      known.current = false;
+      // Always the fresh answer, also over the same ids: its badges and flags are the ones that count.
       setMessages((old) => (before === null ? [...page.messages] : [...page.messages, ...(old ?? [])]));
       setOlder(page.older);
     },
@@ -824,7 +888,7 @@ function Chat({
             <div class={`group${g.mine ? ' mine' : ''}`} key={g.items[0]?.statusIds[0]}>
               <div class="sender">{g.mine ? t('trustSelf') : `@${g.who}`}</div>
               {g.items.map((m) => (
-                <Message key={m.statusIds[0]} m={m} />
+                <ShownMessage key={m.statusIds[0]} m={m} />
               ))}
             </div>
           ))}
@@ -965,6 +1029,7 @@ export function App() {
   const [screen, setScreen] = useState<Screen>({ kind: 'list' });
   const [version, setVersion] = useState(0);
   const live = useRef<ReturnType<typeof connectLive> | null>(null);
+  const early = useMemo(lastAccount, []);
 
   const refresh = useCallback(async () => {
     const r = await call('inbox/state', {});
@@ -1016,6 +1081,17 @@ export function App() {
       <p class="error" role="alert" style="padding: 12px">
         {error}
       </p>
+    );
+  else if (state === null && early !== null)
+    // The last shown account's list while the state loads: the background answers it only while
+    // unlocked and ready; the state then decides (locked, another account, ...).
+    body = (
+      <ConversationList
+        account={early}
+        version={version}
+        onOpen={(c) => setScreen({ kind: 'chat', conv: c })}
+        onNew={() => setScreen({ kind: 'new' })}
+      />
     );
   else if (state === null)
     body = (

@@ -27,10 +27,25 @@ export const inboxRequests = {
   },
   /** Revoke the account's OAuth token (POST /oauth/revoke) and forget it. */
   'inbox/disconnect': { payload: v.strictObject({ account: Account }), from: PAGE },
-  'inbox/conversations': { payload: v.strictObject({ account: Account, cursor: v.nullable(Id) }), from: PAGE },
+  /**
+   * A page of the conversation list. `known`: instead of asking the instance, the first page as it
+   * was last answered (sealed with the account's local key in storage.local), its badges taken from
+   * the contacts now: the inbox shows it while the instance answers.
+   */
+  'inbox/conversations': {
+    payload: v.strictObject({ account: Account, cursor: v.nullable(Id), known: v.optional(v.boolean()) }),
+    from: PAGE,
+  },
   /** The conversation's messages: the thread around its last status, newest `limit` before `before` (a status id). */
   'inbox/thread': {
-    payload: v.strictObject({ account: Account, conversationId: Id, lastStatusId: Id, before: v.nullable(Id) }),
+    /** `known`: from the thread as the instance last answered it (kept in the background's memory), or source 'none'. */
+    payload: v.strictObject({
+      account: Account,
+      conversationId: Id,
+      lastStatusId: Id,
+      before: v.nullable(Id),
+      known: v.optional(v.boolean()),
+    }),
     from: PAGE,
   },
   'inbox/mark-read': { payload: v.strictObject({ account: Account, conversationId: Id }), from: PAGE },
@@ -177,6 +192,8 @@ export interface InboxResponses {
         readonly items: readonly ConversationItem[];
         readonly next: string | null;
         readonly apiMs: number;
+        /** 'instance': read now; 'known': the last answer (asked with `known`); 'none': no last answer. */
+        readonly source: 'instance' | 'known' | 'none';
       }
     | InboxProblem;
   'inbox/thread':
@@ -185,6 +202,7 @@ export interface InboxResponses {
         readonly messages: readonly ThreadMessage[];
         readonly older: string | null;
         readonly participants: readonly string[];
+        readonly source: 'instance' | 'known' | 'none';
       }
     | InboxProblem;
   'inbox/mark-read': { readonly result: 'ok' } | InboxProblem;
