@@ -414,7 +414,11 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
         queryDb(b.dbPath, 'SELECT revoked_at FROM oauth_access_tokens').every((x) => x.revoked_at !== null),
       ),
     );
-    expect((await inboxState(bob)).accounts.find((x) => x.acct === 'bob@b.test')?.connection).toBe('none');
+    // The instance records the revocation before the background forgets the connection: waited for.
+    await until(
+      'bob disconnected',
+      async () => (await inboxState(bob)).accounts.find((x) => x.acct === 'bob@b.test')?.connection === 'none',
+    );
     expect(allStatusText(a, b)).not.toContain(kept);
   });
 });
