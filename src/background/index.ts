@@ -8,7 +8,7 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { fail } from '../messaging/result';
 import { record, recent } from './diagnostics';
-import { injectIntoOpenTabs, originsFromPatterns, reconcileContentScripts } from './instances';
+import { injectIntoOpenTabs, originsFromPatterns, reconcileContentScripts, stopInOpenTabs } from './instances';
 import { MastodonApi } from './network/mastodon';
 import { createKeyServices, KeyRuntime, type TokenPurpose } from './keys/services-impl';
 import { LiveHub } from './inbox/live';
@@ -272,7 +272,10 @@ browser.tabs.onRemoved.addListener(
 browser.permissions.onAdded.addListener((perms) => {
   void reconcileContentScripts().then(() => injectIntoOpenTabs(originsFromPatterns(perms.origins ?? [])));
 });
-browser.permissions.onRemoved.addListener(() => void reconcileContentScripts());
+browser.permissions.onRemoved.addListener((perms) => {
+  void reconcileContentScripts();
+  void stopInOpenTabs(originsFromPatterns(perms.origins ?? []));
+});
 
 // Every start (install, update, browser start, worker wake-up) re-checks registrations. A page
 // that loaded while a registration was missing (first start, or a browser that dropped it) got

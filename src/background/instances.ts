@@ -1,5 +1,7 @@
 import browser from 'webextension-polyfill';
+import { OVERLAY_PUSH } from '../messaging/overlay-messages';
 import { record } from './diagnostics';
+import { tabsOn } from './tab-state';
 
 /**
  * Hush runs only on instances the user granted (optional host permissions, requested from
@@ -81,4 +83,17 @@ export async function injectIntoOpenTabs(origins: readonly string[]): Promise<vo
       record('warn', `could not start Hush in an open tab: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
+}
+
+/**
+ * Access to these origins was revoked: their registrations go (reconcile), and the content script
+ * already running in their open tabs takes back everything it added (content/root.ts). No host
+ * permission is needed to message a tab's content script; the tabs are the ones it reported from.
+ */
+export async function stopInOpenTabs(origins: readonly string[]): Promise<void> {
+  if (origins.length === 0) return;
+  for (const tabId of await tabsOn(origins))
+    await browser.tabs
+      .sendMessage(tabId, { type: OVERLAY_PUSH, kind: 'content-stop' }, { frameId: 0 })
+      .catch(() => undefined);
 }

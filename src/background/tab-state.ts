@@ -18,3 +18,27 @@ export async function getTabState(tabId: number): Promise<TabState | null> {
 export async function clearTabState(tabId: number): Promise<void> {
   await browser.storage.session.remove(key(tabId));
 }
+
+/** The tabs whose content script reported a page on one of `origins` (any port: permissions have none). */
+export async function tabsOn(origins: readonly string[]): Promise<number[]> {
+  const wanted = new Set(origins.map(withoutPort).filter((o): o is string => o !== null));
+  const all = await browser.storage.session.get(null);
+  const out: number[] = [];
+  for (const [k, value] of Object.entries(all)) {
+    const m = /^tab:(\d+)$/.exec(k);
+    const origin = (value as Partial<TabState> | undefined)?.origin;
+    if (m?.[1] === undefined || typeof origin !== 'string') continue;
+    const o = withoutPort(origin);
+    if (o !== null && wanted.has(o)) out.push(Number(m[1]));
+  }
+  return out;
+}
+
+function withoutPort(origin: string): string | null {
+  try {
+    const u = new URL(origin);
+    return `${u.protocol}//${u.hostname}`;
+  } catch {
+    return null;
+  }
+}

@@ -6,6 +6,7 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { ACCOUNT_TOKEN_REQUEST, type AccountTokenReply } from '../messaging/keys-messages';
 import { selectors } from './mastodon/selectors';
+import type { Teardown } from './teardown';
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
@@ -45,8 +46,8 @@ export function isFromBackground(sender: Runtime.MessageSender, extensionId: str
   }
 }
 
-export function installAccountSession(): void {
-  browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+export function installAccountSession(teardown: Teardown): void {
+  teardown.onMessage((message: unknown, sender: Runtime.MessageSender) => {
     if (!isRecord(message) || message.type !== ACCOUNT_TOKEN_REQUEST) return undefined;
     if (!isFromBackground(sender, browser.runtime.id)) return undefined;
     const text = document.querySelector(selectors.initialState)?.textContent ?? null;

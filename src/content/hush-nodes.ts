@@ -24,4 +24,10 @@ export const hushSelectors = {
   viewHost: `.${hushClass.viewHost}`,
   /** The view frame of a host (its direct child). */
   viewFrame: `:scope > iframe.${hushClass.frame}`,
+  /** Every node the content script adds to the page (a new run sweeps what an old one left, root.ts). */
+  added: [hushClass.viewHost, hushClass.lockBar, hushClass.editorHost, hushClass.quotedPlaceholder]
+    .map((c) => `.${c}`)
+    .join(', '),
+  /** Mastodon's nodes the content script marks with a class of its own. */
+  marked: [hushClass.ciphertext, hushClass.locked].map((c) => `.${c}`).join(', '),
 } as const;

@@ -9,18 +9,37 @@
 export class SlicedQueue {
   private readonly jobs: (() => void)[] = [];
   private scheduled = false;
+  private disposed = false;
+  private readonly yieldThen: (run: () => void) => void;
+  private readonly channel: MessageChannel | null = null;
 
   constructor(
     private readonly budgetMs = 8,
     private readonly now: () => number = () => performance.now(),
-    private readonly yieldThen: (run: () => void) => void = messageChannelYield(),
-  ) {}
+    yieldThen?: (run: () => void) => void,
+  ) {
+    if (yieldThen !== undefined) this.yieldThen = yieldThen;
+    else {
+      const channel = new MessageChannel();
+      this.channel = channel;
+      this.yieldThen = messageChannelYield(channel);
+    }
+  }
+
+  /** Drops the queued jobs and closes the channel: nothing queued runs any more. */
+  dispose(): void {
+    this.disposed = true;
+    this.jobs.length = 0;
+    this.channel?.port1.close();
+    this.channel?.port2.close();
+  }
 
   get size(): number {
     return this.jobs.length;
   }
 
   push(job: () => void): void {
+    if (this.disposed) return;
     this.jobs.push(job);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -53,8 +72,7 @@ export class SlicedQueue {
   }
 }
 
-function messageChannelYield(): (run: () => void) => void {
-  const channel = new MessageChannel();
+function messageChannelYield(channel: MessageChannel): (run: () => void) => void {
   const waiting: (() => void)[] = [];
   channel.port1.onmessage = () => {
     waiting.shift()?.();

@@ -352,6 +352,8 @@ export const OverlayPushSchema = v.variant('kind', [
   }),
   /** The user clicked a view's text: open its status as a click on it would. */
   v.strictObject({ type: v.literal(OVERLAY_PUSH), kind: v.literal('view-activate'), session: Session }),
+  /** The user revoked Hush's access to this instance: the content script takes back all it added. */
+  v.strictObject({ type: v.literal(OVERLAY_PUSH), kind: v.literal('content-stop') }),
 ]);
 export type OverlayPush = v.InferOutput<typeof OverlayPushSchema>;
 

@@ -30,6 +30,7 @@ const LOCKED = hushClass.locked;
 export class ComposeController {
   private on = false;
   private opening = false;
+  private disposed = false;
   private wasDirect = false;
   private session: string | null = null;
   private frame: HTMLIFrameElement | null = null;
@@ -82,6 +83,7 @@ export class ComposeController {
 
   /** Called on every DOM change batch: follows visibility and keeps our nodes in place. */
   update(parts: ComposeParts): void {
+    if (this.disposed) return;
     this.parts = parts;
     const direct = this.deps.adapter.isDirect(parts.form);
     if (direct && !this.wasDirect && !this.on) void this.decideDefault();
@@ -104,6 +106,7 @@ export class ComposeController {
   private async decideDefault(): Promise<void> {
     const replyTo = this.parts.replying ? this.deps.replyTarget() : null;
     const check = await send('overlay/compose-check', { replyToStatusId: replyTo });
+    if (this.disposed) return;
     if (!check.ok) return this.say(t('composeUnavailable'));
     const c = check.value;
     if (c.account !== 'ready')
@@ -127,6 +130,7 @@ export class ComposeController {
         maxChars: this.deps.maxChars,
         style: styleOf(textarea),
       });
+      if (this.disposed) return;
       if (!opened.ok) return this.say(t('composeUnavailable'));
       // What was typed so far is offered in the editor (never inserted by itself); the page keeps nothing.
       if (textarea.value !== '') setControlledValue(textarea, '');
@@ -149,6 +153,21 @@ export class ComposeController {
     } finally {
       this.opening = false;
     }
+  }
+
+  /**
+   * Takes back what this controller added (the bar, the editor host and its frame, the form's
+   * class); nothing it does later touches the page (content/root.ts teardown).
+   */
+  dispose(): void {
+    this.disposed = true;
+    this.on = false;
+    this.session = null;
+    this.frame = null;
+    this.host.replaceChildren();
+    this.host.remove();
+    this.bar.remove();
+    this.parts.form.classList.remove(LOCKED);
   }
 
   /** Puts the keyboard into the editor (the page's own submit paths end here while it is open). */

@@ -5,7 +5,6 @@
  * React's nodes stay) and a short placeholder shown after it. Only the page's own ciphertext is
  * involved: the placeholder says what it is, never what it says (no plaintext reaches the page).
  */
-import {} from '../dom';
 import { t } from '../../messaging/i18n';
 import { selectors } from '../mastodon/selectors';
 import { hushClass } from '../hush-nodes';
@@ -13,24 +12,43 @@ import { hushClass } from '../hush-nodes';
 const HIDDEN_CLASS = hushClass.ciphertext;
 const PLACEHOLDER_CLASS = hushClass.quotedPlaceholder;
 
-export function coverQuotedCiphertext(root: ParentNode, marker: string): void {
-  for (const content of root.querySelectorAll<HTMLElement>(selectors.composeQuotedContent)) {
-    const next = content.nextElementSibling;
-    const placeholder = next instanceof HTMLElement && next.classList.contains(PLACEHOLDER_CLASS) ? next : null;
-    if (!(content.textContent ?? '').includes(marker)) {
-      // Another status now (React reuses the node): its own text comes back.
-      if (placeholder !== null) {
-        placeholder.remove();
-        content.classList.remove(HIDDEN_CLASS);
+/** Covers quoted ciphertext above compose boxes; `dispose` gives the page back what it covered. */
+export class QuotedCover {
+  /** The placeholders this instance added, with the content each covers (pruned as they leave). */
+  private readonly added = new Map<HTMLElement, HTMLElement>();
+
+  constructor(private readonly marker: string) {}
+
+  scan(root: ParentNode): void {
+    for (const [p, content] of this.added)
+      if (!p.isConnected || p.previousElementSibling !== content) this.added.delete(p);
+    for (const content of root.querySelectorAll<HTMLElement>(selectors.composeQuotedContent)) {
+      const next = content.nextElementSibling;
+      const placeholder = next instanceof HTMLElement && next.classList.contains(PLACEHOLDER_CLASS) ? next : null;
+      if (!(content.textContent ?? '').includes(this.marker)) {
+        // Another status now (React reuses the node): its own text comes back.
+        if (placeholder !== null) {
+          placeholder.remove();
+          content.classList.remove(HIDDEN_CLASS);
+        }
+        continue;
       }
-      continue;
+      content.classList.add(HIDDEN_CLASS); // again: React may have rewritten the class list
+      if (placeholder === null) {
+        const p = document.createElement('p');
+        p.className = PLACEHOLDER_CLASS;
+        p.textContent = `🔒 ${t('viewFrameTitle')}`;
+        content.after(p);
+        this.added.set(p, content);
+      }
     }
-    content.classList.add(HIDDEN_CLASS); // again: React may have rewritten the class list
-    if (placeholder === null) {
-      const p = document.createElement('p');
-      p.className = PLACEHOLDER_CLASS;
-      p.textContent = `🔒 ${t('viewFrameTitle')}`;
-      content.after(p);
+  }
+
+  dispose(): void {
+    for (const [p, content] of this.added) {
+      p.remove();
+      content.classList.remove(HIDDEN_CLASS);
     }
+    this.added.clear();
   }
 }

@@ -44,6 +44,9 @@ export class SecureViews {
   private readonly started = new WeakSet<HTMLElement>();
   private queue: Pending[] = [];
   private flushing = false;
+  private disposed = false;
+  /** The hosts this instance inserted, with the content element each hides (for `dispose`). */
+  private readonly hosts = new Map<HTMLElement, HTMLElement>();
   /** Style reads and frame mounts run in slices, so 200 statuses never make one long task. */
   private readonly work = new SlicedQueue();
   private readonly limiter = new Limiter(IN_FLIGHT);
@@ -68,6 +71,7 @@ export class SecureViews {
 
   /** Handles every Hush status under `root` not handled yet, and drops views whose status changed. */
   scan(root: ParentNode): void {
+    if (this.disposed) return;
     const current = new Set<Element>();
     for (const found of this.opts.adapter.statuses(root, this.opts.marker)) {
       relabel(found.container, this.opts.marker);
@@ -86,6 +90,7 @@ export class SecureViews {
         next.dataset.hushText === version
       ) {
         found.content.classList.add(HIDDEN_CLASS); // React may have rewritten the class list
+        if (this.hosts.has(next)) this.hosts.set(next, found.content);
         this.enqueue(next, found);
         current.add(next);
         continue;
@@ -107,6 +112,25 @@ export class SecureViews {
     // Views whose host left the page (a virtualised list drops its nodes as it scrolls): keeping
     // them would keep Mastodon's detached status nodes alive for the life of the tab.
     for (const [session, v] of this.sessions) if (!v.host.isConnected) this.sessions.delete(session);
+    for (const host of this.hosts.keys()) if (!host.isConnected) this.hosts.delete(host);
+  }
+
+  /**
+   * Takes back everything this instance added (content/root.ts teardown): its hosts and frames,
+   * the class hiding each ciphertext, the resize observer and the queued work. Replies that
+   * arrive later find no host to fill.
+   */
+  dispose(): void {
+    this.disposed = true;
+    this.resizes.disconnect();
+    this.work.dispose();
+    this.queue = [];
+    for (const [host, content] of this.hosts) {
+      host.remove();
+      content.classList.remove(HIDDEN_CLASS);
+    }
+    this.hosts.clear();
+    this.sessions.clear();
   }
 
   /**
@@ -126,6 +150,7 @@ export class SecureViews {
     host.dataset.hushText = version;
     found.content.after(host);
     found.content.classList.add(HIDDEN_CLASS);
+    this.hosts.set(host, found.content);
     this.enqueue(host, found);
     return host;
   }
@@ -143,6 +168,7 @@ export class SecureViews {
 
   private flush(): void {
     this.flushing = false;
+    if (this.disposed) return;
     // DOM order is screen order: the visible statuses go first.
     const batch = this.queue.filter((p) => p.host.isConnected);
     // Gone before its turn (a virtualised list): if the node comes back, the next scan starts it.
@@ -176,6 +202,7 @@ export class SecureViews {
     // (a view frame takes longer to load than the sessions to open); each gets its offer in bind.
     const frames = live.map((p, i) => this.frameFor(p, styles[i] as FrameStyle));
     const reply = await send('overlay/views-open', { items });
+    if (this.disposed) return;
     if (!reply.ok) {
       for (const p of live) this.note(p.host, t('viewUnavailable'));
       return;

@@ -6,8 +6,12 @@
  */
 import type { ComposeController } from './compose-lock';
 import { selectors } from '../mastodon/selectors';
+import type { Teardown } from '../teardown';
 
-export function installSubmitGuard(controllerOf: (form: HTMLFormElement) => ComposeController | undefined): void {
+export function installSubmitGuard(
+  controllerOf: (form: HTMLFormElement) => ComposeController | undefined,
+  teardown: Teardown,
+): void {
   const intercept = (e: Event): void => {
     const form = e.target instanceof Element ? e.target.closest<HTMLFormElement>(selectors.composeForm) : null;
     const c = form ? controllerOf(form) : undefined;
@@ -16,16 +20,19 @@ export function installSubmitGuard(controllerOf: (form: HTMLFormElement) => Comp
     e.stopImmediatePropagation();
     if (e.isTrusted) c.focusEditor();
   };
-  window.addEventListener('submit', intercept, true);
-  window.addEventListener(
+  teardown.listen(window, 'submit', intercept, true);
+  teardown.listen(
+    window,
     'keydown',
     (e) => {
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) intercept(e);
+      const k = e as KeyboardEvent;
+      if (k.key === 'Enter' && (k.ctrlKey || k.metaKey)) intercept(e);
     },
     true,
   );
   // The Post button too: Mastodon submits from its click handler (4.5+), not only from the form.
-  window.addEventListener(
+  teardown.listen(
+    window,
     'click',
     (e) => {
       if (e.target instanceof Element && e.target.closest(selectors.composeSubmit) !== null) intercept(e);
