@@ -227,6 +227,8 @@ const ViewOpenItem = v.strictObject({
   text: v.pipe(v.string(), v.maxLength(10_000)),
   /** The date the page shows for the status (Unix seconds), if any. */
   serverTime: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 33))),
+  /** The same to the millisecond (Mastodon's `datetime` has them); optional for an older content script. */
+  serverTimeMs: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 43)))),
   extras: ExtrasSchema,
   style: FrameStyleSchema,
 });

@@ -28,6 +28,8 @@ export interface LastStatus {
   readonly mentions: readonly string[];
   /** Its `created_at` (Unix seconds), null when the API gave none that parses. */
   readonly createdAt: number | null;
+  /** The same to the millisecond (the API's precision), null when it gave none that parses. */
+  readonly createdAtMs: number | null;
   /** The text hash of the Hush text the status carries ('' when none: reading.ts hushHashOf), hashed once. */
   readonly hushHash: string;
 }
@@ -48,7 +50,8 @@ export interface OverlayContext {
   /**
    * The status a DM-column entry shows: the conversation's last status, only when it carries the
    * text the entry shows. `shownAt`: the date the entry shows (Unix seconds); a cached answer of
-   * another date, or with another text, is stale (a new last status arrived) and is asked again.
+   * another date, or with another text, is stale (compared to the millisecond when the page's date has
+   * milliseconds, `shownAtMs`: a replay posted within the same second as its original differs only there) (a new last status arrived) and is asked again.
    */
   readonly conversations: {
     lastStatus(
@@ -56,6 +59,7 @@ export interface OverlayContext {
       conversationId: string,
       text: string,
       shownAt: number | null,
+      shownAtMs?: number | null,
     ): Promise<LastStatus | null>;
   };
   readonly statusApi: StatusApi;

@@ -410,6 +410,58 @@ describe('overlay handlers', () => {
     expect(pages).toBe(2);
   });
 
+  it('a replay posted within the same second as its original is told apart by the milliseconds the entry shows (#21.5)', async () => {
+    const t1 = 1_800_000_000_015;
+    let last = { id: '90', created_at: new Date(t1).toISOString() };
+    let pages = 0;
+    const statusApi = {
+      conversations: () => {
+        pages++;
+        return Promise.resolve({
+          ok: true as const,
+          value: [
+            {
+              id: '1',
+              last: {
+                ...last,
+                content: `<p>${hushText}</p>`,
+                account: { acct: 'bob' },
+                mentions: [{ acct: 'alice@a.test' }],
+              },
+            },
+          ],
+        });
+      },
+    } as unknown as StatusApi;
+    const h = createOverlayHandlers({
+      services: services(),
+      frames: memoryFrames(),
+      accountOf: () => Promise.resolve(account),
+      selfOf: () => Promise.resolve('bob@b.test'),
+      token: () => Promise.resolve('token-123456'),
+      now: () => Promise.resolve(1_800_000_100),
+      statusApi,
+    });
+    const entryAt = (ms: number) => ({
+      ...item('c1', hushText),
+      context: 'conversation' as const,
+      serverTime: Math.floor(ms / 1000),
+      serverTimeMs: ms,
+    });
+    const shownStatus = (out: { views: readonly object[] }): unknown => {
+      const v = out.views[0];
+      const session = v !== undefined && 'session' in v ? String(v.session) : '';
+      return (world.session.m.get(`view:${session}`) as { seen?: { statusId?: string } } | undefined)?.seen?.statusId;
+    };
+    expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1)] }, content)))).toBe('90');
+    expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1)] }, content)))).toBe('90');
+    expect(pages).toBe(1);
+    // The replay lands 3 ms later, within the same second: the cached answer must not name it.
+    last = { id: '95', created_at: new Date(t1 + 3).toISOString() };
+    expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1 + 3)] }, content)))).toBe('95');
+    expect(pages).toBe(2);
+  });
+
   it("an entry reported while an older request for the conversations is in flight is asked again when that answer names an older status: a replay of the user's own message is no genuine original (#21.5)", async () => {
     const t1 = 1_800_000_000;
     let last = { id: '90', created_at: new Date(t1 * 1000).toISOString() };

@@ -124,6 +124,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
           authorAcct: conv.last.account.acct,
           mentions: conv.last.mentions.map((m) => m.acct),
           createdAt: Number.isFinite(at) ? Math.floor(at / 1000) : null,
+          createdAtMs: Number.isFinite(at) ? at : null,
           hushHash: await hushHashOf(hushTextOf(conv.last.content)),
         });
       }
@@ -142,6 +143,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     id: string,
     text: string,
     shownAt: number | null,
+    shownAtMs: number | null = null,
   ): Promise<LastStatus | null> => {
     const k = `${account.origin}|${account.accountId}`;
     // The page drew this entry before reporting it, so the instance already had what it shows: a
@@ -158,8 +160,14 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     // date): a conversation whose last status changed (a new message, or an old one the server
     // re-delivers) is asked again, or the new last status would be taken for the old one (issue
     // #21, invariant 5). A fresh answer must carry the entry's text, else the entry stays unnamed.
-    const sameDate = hit !== undefined && (shownAt === null || hit.createdAt === null || hit.createdAt === shownAt);
-    if (c !== undefined && sameDate && Date.now() - c.at <= 10_000 && carries(hit)) return hit ?? null;
+    // To the millisecond where both sides have it: a replay of a message posted within the same
+    // second differs from its original only there (it won that race in Firefox, #21.5).
+    const sameDate = (x: LastStatus | undefined): boolean =>
+      x !== undefined &&
+      (shownAtMs !== null && x.createdAtMs !== null
+        ? x.createdAtMs === shownAtMs
+        : shownAt === null || x.createdAt === null || x.createdAt === shownAt);
+    if (c !== undefined && sameDate(hit) && Date.now() - c.at <= 10_000 && carries(hit)) return hit ?? null;
     let fresh = (await fetchConversations(account, k)) ?? c;
     let l = fresh?.map.get(id);
     // The request shared above may have been answered before the instance changed this entry: an
@@ -168,8 +176,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     // original (issue #21, invariant 5; it lost the race under load). An answer from before the
     // entry was reported that does not match it (text and date) is asked once more, from a request
     // started after. The page's date only decides whether to ask again; the answer is the instance's.
-    const matches = (x: LastStatus | undefined): boolean =>
-      carries(x) && (shownAt === null || x?.createdAt === null || x?.createdAt === shownAt);
+    const matches = (x: LastStatus | undefined): boolean => carries(x) && sameDate(x);
     if (fresh !== undefined && fresh.seq < since && !matches(l)) {
       fresh = (await fetchConversations(account, k, since)) ?? fresh;
       l = fresh.map.get(id);

@@ -125,7 +125,13 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
       extras: item.extras,
     };
     if (item.context !== 'conversation' || !item.statusId.startsWith('c')) return base;
-    const last = await ctx.conversations.lastStatus(account, item.statusId.slice(1), item.text, item.serverTime);
+    const last = await ctx.conversations.lastStatus(
+      account,
+      item.statusId.slice(1),
+      item.text,
+      item.serverTime,
+      item.serverTimeMs ?? null,
+    );
     if (last !== null)
       return {
         ...base,

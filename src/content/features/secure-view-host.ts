@@ -299,6 +299,7 @@ function requestOf(found: FoundStatus, style: FrameStyle): ViewOpenRequest {
     mentions: found.mentions.slice(0, 64),
     text: found.text.slice(0, 10_000),
     serverTime: Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : null,
+    serverTimeMs: Number.isFinite(ms) && ms > 0 ? Math.floor(ms) : null,
     extras: {
       cw: c.querySelector(selectors.contentWarning) !== null || c.querySelector(selectors.spoilerButton) !== null,
       media: c.querySelector(selectors.media) !== null,
