@@ -288,6 +288,34 @@ describe('inbox: the last known list and thread', () => {
     });
   });
 
+  it('a disconnect while a listing runs leaves no sealed list behind, and forgets the threads kept in memory', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const last = status('500', single);
+    const thread = Array.from({ length: 3 }, (_, i) =>
+      status(String(1000 + i), `plain ${i}`, { in_reply_to_id: i === 0 ? null : String(999 + i) }),
+    );
+    const { h, local } = harness({
+      conversations: async () => {
+        await held;
+        return listOf(conv('9', last))();
+      },
+      status: () => Promise.resolve({ ok: true as const, value: thread[2] as InboxStatus }),
+      context: () => Promise.resolve({ ok: true as const, value: { ancestors: thread.slice(0, 2), descendants: [] } }),
+    });
+    const ask = { account, conversationId: '9', lastStatusId: '1002', before: null };
+    await h['inbox/thread'](ask, page);
+    expect(await h['inbox/thread']({ ...ask, known: true }, page)).toMatchObject({ source: 'known' });
+    const listing = h['inbox/conversations']({ account, cursor: null }, page);
+    await new Promise((r) => setTimeout(r, 5));
+    await h['inbox/disconnect']({ account }, page);
+    release();
+    await listing;
+    await new Promise((r) => setTimeout(r, 10)); // where the sealed copy used to be written
+    expect(JSON.stringify([...local.dump().entries()])).not.toContain('hush-inbox:known-list:');
+    expect(await h['inbox/thread']({ ...ask, known: true }, page)).toMatchObject({ source: 'none', messages: [] });
+  });
+
   it('a thread read moments ago answers `known` and older pages without asking the instance again', async () => {
     const statuses = Array.from({ length: 40 }, (_, i) =>
       status(String(1000 + i), `plain ${i}`, { in_reply_to_id: i === 0 ? null : String(999 + i) }),

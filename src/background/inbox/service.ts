@@ -141,6 +141,8 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
   const maxChars = new Map<string, number>();
   /** account|conversation|last status id -> the instance's last answer (status + context), newest last. */
   const threads = new Map<string, { readonly thread: ThreadStatuses; readonly at: number }>();
+  /** Per account, how many times it was disconnected: a listing that started before must not save its list after. */
+  const disconnects = new Map<string, number>();
 
   const allowed = (sender: SenderContext): boolean => sender.kind === 'extension-page' && INBOX_PAGES.has(sender.path);
   const forbidden = () => fail('forbidden_sender', 'not a Hush inbox page');
@@ -358,9 +360,11 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     /** Per item (same order): the signed sender of its Hush preview, when it verified. */
     readonly signers: readonly (SignedBy | null)[];
   }
-  async function saveKnown(account: AccountRef, known: KnownList): Promise<void> {
+  async function saveKnown(account: AccountRef, known: KnownList, generation: number): Promise<void> {
     const sealed = await deps.services.sealLocal(account, new TextEncoder().encode(JSON.stringify(known)));
-    if (sealed instanceof Uint8Array) await deps.local.set({ [knownKey(account)]: b64std(sealed) });
+    // Checked right before the write (no await between): a disconnect meanwhile keeps it unsaved.
+    if (sealed instanceof Uint8Array && (disconnects.get(accountKey(account)) ?? 0) === generation)
+      await deps.local.set({ [knownKey(account)]: b64std(sealed) });
   }
   async function loadKnown(account: AccountRef): Promise<KnownList | null> {
     const sealed = unb64std((await deps.local.get([knownKey(account)]))[knownKey(account)]);
@@ -748,6 +752,11 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
 
     'inbox/disconnect': async ({ account }, sender) => {
       if (!allowed(sender)) return forbidden();
+      // First, before any await: a listing still running must not write its list back, and the
+      // threads kept in memory for this account go.
+      const ak = accountKey(account);
+      disconnects.set(ak, (disconnects.get(ak) ?? 0) + 1);
+      for (const k of [...threads.keys()]) if (k.startsWith(`${ak}|`)) threads.delete(k);
       const own = await deps.store.token(account);
       const app = (await deps.store.apps()).find((a) => a.origin === account.origin);
       let revoked = false;
@@ -764,6 +773,7 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
 
     'inbox/conversations': async ({ account, cursor, known }, sender) => {
       if (!allowed(sender)) return forbidden();
+      const generation = disconnects.get(accountKey(account)) ?? 0;
       if (known === true) {
         const notReady = await ready(account);
         if (notReady !== null) return notReady;
@@ -816,9 +826,11 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
         );
       // The first page, sealed, for the next opening (not awaited: the answer does not wait for it).
       if (cursor === null)
-        void saveKnown(account, { v: 1, items, next, signers: items.map((i) => signers.get(i.id) ?? null) }).catch(
-          () => undefined,
-        );
+        void saveKnown(
+          account,
+          { v: 1, items, next, signers: items.map((i) => signers.get(i.id) ?? null) },
+          generation,
+        ).catch(() => undefined);
       return { result: 'ok' as const, items, next, apiMs, source: 'instance' as const };
     },
 
