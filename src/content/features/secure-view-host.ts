@@ -204,6 +204,9 @@ export class SecureViews {
     const reply = await send('overlay/views-open', { items });
     if (this.disposed) return;
     if (!reply.ok) {
+      // The frames still queued must not go in over the notes (a frame that never gets a session
+      // would end as "could not connect" on a genuine message).
+      for (const f of frames) f.cancel();
       for (const p of live) this.note(p.host, t('viewUnavailable'));
       return;
     }
@@ -213,12 +216,14 @@ export class SecureViews {
       const pending = frames[i];
       if (p === undefined || style === undefined || pending === undefined) return;
       if ('error' in v) {
+        pending.cancel();
         // Not a Hush status after all (a look-alike text): give the page its content back.
         p.found.content.classList.remove(HIDDEN_CLASS);
         p.host.remove();
         return;
       }
       if (v.role === 'continuation' && v.part !== null) {
+        pending.cancel();
         this.note(p.host, t('viewContinuation', [String(v.part.index + 1), String(v.part.total)]));
         return;
       }
@@ -238,12 +243,16 @@ export class SecureViews {
    * ms), unbound, at the height of the smallest class until the background says the size.
    * Resolves to null when the host left the page before its turn.
    */
-  private frameFor(p: Pending, style: FrameStyle): { whenMade(use: (f: PendingFrame | null) => void): void } {
+  private frameFor(
+    p: Pending,
+    style: FrameStyle,
+  ): { whenMade(use: (f: PendingFrame | null) => void): void; cancel(): void } {
     let made: PendingFrame | null | undefined;
+    let cancelled = false;
     const waiting: ((f: PendingFrame | null) => void)[] = [];
     this.work.push(() => {
       made = null;
-      if (p.host.isConnected) {
+      if (p.host.isConnected && !cancelled) {
         const f = pendingFrame('frames/view.html', t('viewFrameTitle'), reofferOf, () =>
           // Used by bench/overlay.ts: the frame document has loaded and holds its offer (the same for every outcome).
           p.host.setAttribute('data-hush-rendered', ''),
@@ -262,6 +271,10 @@ export class SecureViews {
       whenMade: (use) => {
         if (made === undefined) waiting.push(use);
         else use(made);
+      },
+      /** No session will come (a note, a continuation, not Hush): a frame not yet inserted never is. */
+      cancel: () => {
+        cancelled = true;
       },
     };
   }
