@@ -18,6 +18,8 @@ export const hushClass = {
   editorHost: 'hush-editor-host',
   /** The placeholder shown instead of a quoted ciphertext above the compose box. */
   quotedPlaceholder: 'hush-quoted-placeholder',
+  /** The notice on a compose form an orphaned script keeps closed (submit-guard.ts holdClosed). */
+  orphanNotice: 'hush-orphan-notice',
 } as const;
 
 export const hushSelectors = {
@@ -25,7 +27,13 @@ export const hushSelectors = {
   /** The view frame of a host (its direct child). */
   viewFrame: `:scope > iframe.${hushClass.frame}`,
   /** Every node the content script adds to the page (a new run sweeps what an old one left, root.ts). */
-  added: [hushClass.viewHost, hushClass.lockBar, hushClass.editorHost, hushClass.quotedPlaceholder]
+  added: [
+    hushClass.viewHost,
+    hushClass.lockBar,
+    hushClass.editorHost,
+    hushClass.quotedPlaceholder,
+    hushClass.orphanNotice,
+  ]
     .map((c) => `.${c}`)
     .join(', '),
   /** Mastodon's nodes the content script marks with a class of its own. */

@@ -13,7 +13,8 @@ import { adapterFor } from './adapters/adapter';
 import { selectors } from './mastodon/selectors';
 import { ComposeController } from './features/compose-lock';
 import { SecureViews } from './features/secure-view-host';
-import { installSubmitGuard } from './features/submit-guard';
+import { holdClosed, installSubmitGuard } from './features/submit-guard';
+import { t } from '../messaging/i18n';
 import { QuotedCover } from './features/reply-preview';
 import type { Teardown } from './teardown';
 
@@ -43,6 +44,8 @@ export function startOverlay(page: PageInfo, teardown: Teardown, isOrphaned: () 
   });
   let replyTarget: string | null = null;
   let maxChars = 500;
+  // Read now: an orphaned script has no extension i18n left to ask.
+  const orphanNotice = t('composeOrphaned');
 
   // The in-reply-to id lives only in Redux (§2.5): remember which status's Reply the USER clicked
   // (a click the page dispatched is not the user's choice).
@@ -58,7 +61,9 @@ export function startOverlay(page: PageInfo, teardown: Teardown, isOrphaned: () 
 
   const scan = (): void => {
     if (isOrphaned()) {
+      const writing = [...controllers].filter(([, c]) => c.locked).map(([form]) => form);
       teardown.run();
+      holdClosed(writing, orphanNotice);
       return;
     }
     views.scan(root);

@@ -122,7 +122,27 @@ describe.each(browserKinds())('content script teardown in %s', (kind) => {
   it('a script whose extension context is gone (an update in Chromium) stops itself at the next page change', async () => {
     await fresh();
     await call('start');
-    expect(await call('orphan')).toEqual(NOTHING);
+    // The form the user was writing in stays closed (fail closed, review F4): its notice and the
+    // three guards that keep Mastodon's own box from posting are all that is left.
+    expect(await call('orphan')).toEqual({ ...NOTHING, listeners: 3 });
+    const notice = await page.$eval('form.compose-form .hush-orphan-notice', (e) => e.textContent);
+    expect(notice).toBe('composeOrphaned'); // the stand-in browser's i18n answers the key
+    const submitted = await page.evaluate(() => {
+      const form = document.querySelector<HTMLFormElement>('form.compose-form');
+      const e = new Event('submit', { bubbles: true, cancelable: true });
+      form?.dispatchEvent(e);
+      return !e.defaultPrevented;
+    });
+    expect(submitted).toBe(false);
+    // A new Hush script sweeps the notice: the form is Mastodon's (or the new script's) again.
+    await page.evaluate(() => document.querySelector('.hush-orphan-notice')?.remove());
+    const after = await page.evaluate(() => {
+      const form = document.querySelector<HTMLFormElement>('form.compose-form');
+      const e = new Event('submit', { bubbles: true, cancelable: true });
+      form?.dispatchEvent(e);
+      return !e.defaultPrevented;
+    });
+    expect(after).toBe(true);
   });
 
   it("the background's content-stop push (access revoked) takes everything back", async () => {

@@ -7,6 +7,7 @@
 import type { ComposeController } from './compose-lock';
 import { selectors } from '../mastodon/selectors';
 import type { Teardown } from '../teardown';
+import { hushClass } from '../hush-nodes';
 
 export function installSubmitGuard(
   controllerOf: (form: HTMLFormElement) => ComposeController | undefined,
@@ -33,6 +34,47 @@ export function installSubmitGuard(
   // The Post button too: Mastodon submits from its click handler (4.5+), not only from the form.
   teardown.listen(
     window,
+    'click',
+    (e) => {
+      if (e.target instanceof Element && e.target.closest(selectors.composeSubmit) !== null) intercept(e);
+    },
+    true,
+  );
+}
+
+/**
+ * An orphaned script (its extension updated or turned off in Chromium) gives the page back, but a
+ * form the user was writing in encrypted stays closed: Mastodon's own box must not post what the
+ * user meant to encrypt (fail closed, attack review F4). A notice says why. Once the notice is
+ * gone (a new Hush script sweeps it, or the page reloads) the form is Mastodon's again. Outside
+ * the Teardown on purpose: nothing is left running to undo it.
+ */
+export function holdClosed(forms: readonly HTMLFormElement[], text: string): void {
+  if (forms.length === 0) return;
+  const notices = new Map<HTMLFormElement, HTMLElement>();
+  for (const form of forms) {
+    const notice = document.createElement('p');
+    notice.className = hushClass.orphanNotice;
+    notice.setAttribute('role', 'alert');
+    notice.textContent = text;
+    form.prepend(notice);
+    notices.set(form, notice);
+  }
+  const intercept = (e: Event): void => {
+    const form = e.target instanceof Element ? e.target.closest<HTMLFormElement>(selectors.composeForm) : null;
+    if (form === null || notices.get(form)?.isConnected !== true) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+  };
+  window.addEventListener('submit', intercept, true);
+  window.addEventListener(
+    'keydown',
+    (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) intercept(e);
+    },
+    true,
+  );
+  window.addEventListener(
     'click',
     (e) => {
       if (e.target instanceof Element && e.target.closest(selectors.composeSubmit) !== null) intercept(e);
