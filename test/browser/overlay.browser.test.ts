@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HTTPRequest } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
 import { api, queryDb } from '../instance/web/test-support';
 import { sendFromExtensionPage } from './extension-helpers';
@@ -74,6 +74,11 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await enableHush(bob);
     await verifyContact(alice, 'bob@b.test');
     await verifyContact(bob, 'alice@a.test');
+  });
+  // Every test starts with bob on Home: one that failed midway (in the DM column, say) must not
+  // leave its retry or the next test reading another column.
+  beforeEach(async () => {
+    if (bob !== undefined && new URL(bob.page.url()).pathname !== '/home') await bob.page.goto(`${b.origin}/home`);
   });
   afterAll(async () => {
     await Promise.all([aliceBrowser?.close(), bobBrowser?.close()]);
@@ -359,7 +364,9 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     expect(await extrasText(before.statusId)).toContain('a poll');
     await bob.page.goto(`${b.origin}/conversations`);
     await bob.page.waitForSelector('.conversation .poll', { timeout: 30_000 });
-    const entry = await bob.page.$eval('.conversation .hush-view', (h) => (h as HTMLElement).dataset.hushFor ?? '');
+    // The view is put in after the entry draws: wait for it, do not read it the moment the poll shows.
+    const host = await bob.page.waitForSelector('.conversation .hush-view[data-hush-for]', { timeout: 30_000 });
+    const entry = (await host?.evaluate((h) => (h as HTMLElement).dataset.hushFor ?? '')) ?? '';
     expect(await extrasText(entry)).toContain('a poll');
     // Then it quotes a public post of bob's own under it instead (Mastodon 4.4+ quote posts).
     const token = b.users.bob?.token ?? '';
