@@ -80,15 +80,19 @@ const VISIBILITY_BUTTON = 'form.compose-form .compose-form__dropdowns button.dro
 
 /** Chooses "Private mention" in either generation's control (mastodon-ui.md §2.4). */
 export async function chooseDirect(page: Page): Promise<void> {
-  await page.click(VISIBILITY_BUTTON);
+  await (await page.waitForSelector(VISIBILITY_BUTTON))?.click(); // drawn after load, right after a reload
   const which = await Promise.race([
     page.waitForSelector('.visibility-modal').then(() => 'modal' as const),
     page.waitForSelector('li.privacy-dropdown__option[data-index=direct]').then(() => 'dropdown' as const),
   ]);
   if (which === 'modal') {
-    await page.click('.visibility-modal .visibility-dropdown__button');
-    // The options are portalled to body, outside the modal (as on the real UI).
-    await page.click('body > .visibility-dropdown__overlay li.visibility-dropdown__option[data-index=direct]');
+    await (await page.waitForSelector('.visibility-modal .visibility-dropdown__button'))?.click();
+    // The options are portalled to body, outside the modal (as on the real UI), and drawn a moment
+    // after the click: wait for them (under load a bare click found none).
+    const option = await page.waitForSelector(
+      'body > .visibility-dropdown__overlay li.visibility-dropdown__option[data-index=direct]',
+    );
+    await option?.click();
     const save = await page.waitForSelector(
       '::-p-xpath(//div[contains(@class,"visibility-modal")]//button[normalize-space()="Save"])',
     );
