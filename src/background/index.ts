@@ -23,7 +23,7 @@ import { AUTOLOCK_ALARM, createKeysHandlers, installKeysBackground } from './key
 import { createOverlayHandlers, serverStatusVia } from './overlay/handlers';
 import { dropLegacyRecords } from './overlay/message-store';
 import { createRouter, type Handlers } from './router';
-import { sweepTab } from './session-table';
+import { browserSessionStore } from './sessions';
 import { settingsHandlers } from './settings/handlers';
 import { sodiumStatus } from './sodium-status';
 import { clearTabState, getTabState, setTabState } from './tab-state';
@@ -149,6 +149,8 @@ const runtime = (): KeyRuntime => keyRuntime;
 // ---- services ---------------------------------------------------------------------------------
 
 const keyServices = createKeyServices(runtime);
+/** The one store of editor and view sessions (records, offers, who may create and join: messaging/sessions.ts). */
+const sessions = browserSessionStore();
 const startup: { evaluatedMs: number; readyMs: number | null } = { evaluatedMs: 0, readyMs: null };
 /** One decryption cache for the overlay and the inbox. */
 const statusApi = new StatusApi((url, init) => fetch(url, init));
@@ -224,6 +226,7 @@ const handlers: Handlers = {
   ...createKeysHandlers({ runtime, tabAccount }),
   ...createOverlayHandlers({
     services: keyServices,
+    sessions,
     reader,
     statusApi,
     token: (account) => pageToken(account, 'publish'),
@@ -264,10 +267,8 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 browser.runtime.onConnect.addListener((port) => live.attach(port));
 installInboxEntryPoints();
 
-// A closed tab's frame sessions, drafts and view records go with it (storage.session has a quota).
-browser.tabs.onRemoved.addListener(
-  (tabId) => void clearTabState(tabId).then(() => sweepTab(tabId, browser.storage.session)),
-);
+// A closed tab's sessions (editor drafts, views, their offers) go with it (storage.session has a quota).
+browser.tabs.onRemoved.addListener((tabId) => void clearTabState(tabId).then(() => sessions.sweepTab(tabId)));
 
 browser.permissions.onAdded.addListener((perms) => {
   void reconcileContentScripts().then(() => injectIntoOpenTabs(originsFromPatterns(perms.origins ?? [])));

@@ -10,10 +10,11 @@
  */
 import * as v from 'valibot';
 import type { RequestSpec } from './messages';
+import { withSessionSenders } from './sessions';
 import type { DecryptFailureReason } from '../protocol/errors';
 
 const Session = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
-/** A one-time frame offer (background/frame-sessions.ts). */
+/** A one-time frame offer (background/sessions.ts). */
 const Offer = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{24}$/));
 const Acct = v.pipe(v.string(), v.minLength(1), v.maxLength(400));
 const StatusId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
@@ -204,7 +205,6 @@ export type SendProblem =
   | { readonly kind: 'internal'; readonly message: string };
 
 const CONTENT = ['content'] as const;
-const FRAME = ['frame'] as const;
 
 /** Public page facts around a status (what the user also sees, outside the encryption). */
 const ExtrasSchema = v.strictObject({
@@ -238,57 +238,59 @@ export const overlayRequests = {
   /** Content: should a direct-mode form start encrypted (account ready, a reply to a Hush message, the pref)? */
   'overlay/compose-check': { payload: v.strictObject({ replyToStatusId: v.nullable(StatusId) }), from: CONTENT },
   /**
-   * Content: open a secure editor for a compose form. Mastodon's box is only a SEED: its mentions
-   * become suggestions the user confirms inside the editor; a reply's recipients come from the
-   * signed message it answers. `resume`: reuse this tab's unsent draft for the same reply.
+   * Session messages: who may send each (creator or joiner, and which surface) is the session
+   * table's to say (messaging/sessions.ts), not this table's.
    */
-  'overlay/editor-open': {
-    payload: v.strictObject({
-      replyToStatusId: v.nullable(StatusId),
-      seedMentions: v.pipe(v.array(Acct), v.maxLength(50)),
-      seedText: v.pipe(v.string(), v.maxLength(5000)),
-      maxChars: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(100_000)),
-      style: FrameStyleSchema,
-    }),
-    from: CONTENT,
-  },
-  /** Content: its frame loaded again (moved in the DOM): a fresh one-time offer for it. */
-  'frame/reoffer': { payload: v.strictObject({ session: Session }), from: CONTENT },
-  /** Content: the compose form went away unsent; the draft stays for a later editor of this tab. */
-  'overlay/editor-detach': { payload: v.strictObject({ session: Session }), from: CONTENT },
-  /** Editor frame: claims its offer; answers the editor's state. */
-  'overlay/editor-join': { payload: v.strictObject({ offer: Offer }), from: FRAME },
-  /** Editor frame: the draft and the recipients the user accepted changed. */
-  'overlay/editor-draft': {
-    payload: v.strictObject({
-      session: Session,
-      text: v.pipe(v.string(), v.maxLength(20_000)),
-      recipients: v.pipe(v.array(Acct), v.maxLength(50)),
-    }),
-    from: FRAME,
-  },
-  /** Editor frame: the user sent (a click or Ctrl/Cmd+Enter inside the frame). */
-  'overlay/editor-send': { payload: v.strictObject({ session: Session, visible: v.boolean() }), from: FRAME },
-  /** Editor frame: the user turned encryption off (discards the secure draft). */
-  'overlay/editor-discard': { payload: v.strictObject({ session: Session }), from: FRAME },
-  /** Editor frame: the user chose to send the ready-made, unencrypted invitation instead. */
-  'overlay/editor-invite': { payload: v.strictObject({ session: Session }), from: FRAME },
-  /** Editor frame: mention completions for a partial handle. */
-  'overlay/mention-search': {
-    payload: v.strictObject({ session: Session, query: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
-    from: FRAME,
-  },
-  /** Content: Hush statuses are on screen: one view session each (decrypting or reusing the cache). */
-  'overlay/views-open': {
-    payload: v.strictObject({ items: v.pipe(v.array(ViewOpenItem), v.minLength(1), v.maxLength(32)) }),
-    from: CONTENT,
-  },
-  /** View frame: claims its offer; answers what to show. Sent again after each load. */
-  'overlay/view-join': { payload: v.strictObject({ offer: Offer }), from: FRAME },
-  /** View frame: asks again what to show (verification, key change, unlock happened since). */
-  'overlay/view-get': { payload: v.strictObject({ session: Session }), from: FRAME },
-  /** View frame: the user clicked the message text: do what a click on the status does (open it). */
-  'overlay/view-activate': { payload: v.strictObject({ session: Session }), from: FRAME },
+  ...withSessionSenders({
+    /**
+     * Content: open a secure editor for a compose form. Mastodon's box is only a SEED: its mentions
+     * become suggestions the user confirms inside the editor; a reply's recipients come from the
+     * signed message it answers. `resume`: reuse this tab's unsent draft for the same reply.
+     */
+    'overlay/editor-open': {
+      payload: v.strictObject({
+        replyToStatusId: v.nullable(StatusId),
+        seedMentions: v.pipe(v.array(Acct), v.maxLength(50)),
+        seedText: v.pipe(v.string(), v.maxLength(5000)),
+        maxChars: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(100_000)),
+        style: FrameStyleSchema,
+      }),
+    },
+    /** Content: its frame loaded again (moved in the DOM): a fresh one-time offer for it. */
+    'frame/reoffer': { payload: v.strictObject({ session: Session }) },
+    /** Content: the compose form went away unsent; the draft stays for a later editor of this tab. */
+    'overlay/editor-detach': { payload: v.strictObject({ session: Session }) },
+    /** Editor frame: claims its offer; answers the editor's state. */
+    'overlay/editor-join': { payload: v.strictObject({ offer: Offer }) },
+    /** Editor frame: the draft and the recipients the user accepted changed. */
+    'overlay/editor-draft': {
+      payload: v.strictObject({
+        session: Session,
+        text: v.pipe(v.string(), v.maxLength(20_000)),
+        recipients: v.pipe(v.array(Acct), v.maxLength(50)),
+      }),
+    },
+    /** Editor frame: the user sent (a click or Ctrl/Cmd+Enter inside the frame). */
+    'overlay/editor-send': { payload: v.strictObject({ session: Session, visible: v.boolean() }) },
+    /** Editor frame: the user turned encryption off (discards the secure draft). */
+    'overlay/editor-discard': { payload: v.strictObject({ session: Session }) },
+    /** Editor frame: the user chose to send the ready-made, unencrypted invitation instead. */
+    'overlay/editor-invite': { payload: v.strictObject({ session: Session }) },
+    /** Editor frame: mention completions for a partial handle. */
+    'overlay/mention-search': {
+      payload: v.strictObject({ session: Session, query: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
+    },
+    /** Content: Hush statuses are on screen: one view session each (decrypting or reusing the cache). */
+    'overlay/views-open': {
+      payload: v.strictObject({ items: v.pipe(v.array(ViewOpenItem), v.minLength(1), v.maxLength(32)) }),
+    },
+    /** View frame: claims its offer; answers what to show. Sent again after each load. */
+    'overlay/view-join': { payload: v.strictObject({ offer: Offer }) },
+    /** View frame: asks again what to show (verification, key change, unlock happened since). */
+    'overlay/view-get': { payload: v.strictObject({ session: Session }) },
+    /** View frame: the user clicked the message text: do what a click on the status does (open it). */
+    'overlay/view-activate': { payload: v.strictObject({ session: Session }) },
+  }),
 } as const satisfies Record<string, RequestSpec>;
 
 export interface ViewOpened {
@@ -334,6 +336,12 @@ export interface OverlayResponses {
   'overlay/view-get': { readonly view: ViewContent };
   'overlay/view-activate': { readonly done: true };
 }
+
+/**
+ * The one postMessage in Hush: a content script hands its own frame a one-time offer after each
+ * trusted load, targeted at the extension origin (content/dom.ts sends, frames/common.ts checks).
+ */
+export const OFFER_MESSAGE = 'hush/offer';
 
 /** Background -> content script pushes (tabs.sendMessage, top frame only). Validated by the receiver. */
 export const OVERLAY_PUSH = 'hush/overlay-push';

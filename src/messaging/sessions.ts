@@ -1,43 +1,71 @@
 /**
- * Who may create a session and who may only join one: the one table of overlay sessions (the
- * rule Mailvelope keeps for its controllers). A session of each kind is CREATED by one surface
- * (the content script of a tab, which inserts the frame) and JOINED by another (the secure frame of
- * that kind, at its one path), which claims the one-time offer the creator handed it. After that
- * each side may send only the messages of its own role. The request tables
- * (overlay-messages.ts) take their allowed senders from here, and the background's router checks
- * every session message against this table (kind of sender and, for a frame, its path) before a
- * handler runs, so a surface that may only join can never create, nor a creator join.
+ * Who may create a session and who may only join one: the one table of overlay sessions (the rule
+ * Mailvelope keeps for its controllers: a main port creates a controller, a secondary port may
+ * only attach to one that exists). Two tables, read together:
  *
- * Storage: a session's id names its state record under `prefix` (storage.session, written by
- * the background's overlay: editor draft and publish progress, or the view's status), and its
- * frame binding under `frame:` (frame-sessions.ts: tab, kind, bound frameId). Both are tab-scoped
- * and swept when the tab closes.
+ * - SURFACES: each part of Hush that sends runtime messages, and how the background recognises it
+ *   from browser-stamped sender fields only (the sender kind of background/senders.ts and, for
+ *   extension documents, the URL path).
+ * - SESSION_KINDS: per kind of session, the one surface that CREATES it (and the request that
+ *   does), the one surface that may only JOIN it (claiming the one-time offer the creator handed
+ *   it), and the requests each side may send about the session afterwards. A surface named in
+ *   neither column of a kind (the popup, the options page, the inbox, any other frame) may
+ *   neither create nor join it.
+ *
+ *            | editor session          | view session
+ *  ----------+-------------------------+-------------------------
+ *  content   | creates (editor-open)   | creates (views-open)
+ *  editor    | joins (editor-join)     | -
+ *  view      | -                       | joins (view-join)
+ *  popup, options, inbox: -
+ *
+ * The request tables (overlay-messages.ts) take the allowed senders of every session message from
+ * here (`withSessionSenders`), the background's router checks every session message against this
+ * table before a handler runs, and the one session store (background/sessions.ts) checks it again
+ * on every create, join and use. A session id names exactly one record, `session:<id>` in
+ * storage.session (its kind, tab, bound frame and state), swept when its tab closes.
  */
 import type { SenderKind } from './messages';
 
+/** Every surface and how it is recognised: a sender kind and, for extension documents, the one path it is served from. */
+export const SURFACES = {
+  /** The content script in the top frame of a granted Mastodon tab. */
+  content: { kind: 'content', path: null },
+  'editor-frame': { kind: 'frame', path: '/frames/editor.html' },
+  'view-frame': { kind: 'frame', path: '/frames/view.html' },
+  popup: { kind: 'extension-page', path: '/popup.html' },
+  options: { kind: 'extension-page', path: '/options.html' },
+  inbox: { kind: 'extension-page', path: '/inbox.html' },
+} as const satisfies Record<string, { kind: SenderKind; path: string | null }>;
+
+export type Surface = keyof typeof SURFACES;
+
+/** The surface a sender is (from its browser-stamped kind and path), or null: no surface Hush knows. */
+export function surfaceOf(sender: { readonly kind: SenderKind; readonly path: string }): Surface | null {
+  for (const [name, s] of Object.entries(SURFACES) as [Surface, (typeof SURFACES)[Surface]][])
+    if (s.kind === sender.kind && (s.path === null || s.path === sender.path)) return name;
+  return null;
+}
+
 export interface SessionKindSpec {
-  /** The surface that creates sessions of this kind, and the request that creates them. */
-  readonly creator: SenderKind;
+  /** The one surface that creates sessions of this kind, and the request that creates them. */
+  readonly createdBy: Surface;
   readonly create: string;
-  /** Other requests only the creator may send about its sessions. */
+  /** Other requests only the creator may send about its sessions (same tab). */
   readonly creatorUses: readonly string[];
-  /** The surface that joins (claims an offer for) a session, the one extension path it must send from, and the join request. */
-  readonly joiner: SenderKind;
-  readonly joinerPath: string;
+  /** The one surface that may only join a session of this kind (claims an offer), and the join request. */
+  readonly joinedBy: Surface;
   readonly join: string;
-  /** Requests only the bound joiner may send about its session. */
+  /** Requests only the joined frame may send about its session (the frame bound at the join). */
   readonly joinerUses: readonly string[];
-  /** storage.session prefix of the session's state record (the frame binding is `frame:`). */
-  readonly prefix: string;
 }
 
 export const SESSION_KINDS = {
   editor: {
-    creator: 'content',
+    createdBy: 'content',
     create: 'overlay/editor-open',
     creatorUses: ['frame/reoffer', 'overlay/editor-detach'],
-    joiner: 'frame',
-    joinerPath: '/frames/editor.html',
+    joinedBy: 'editor-frame',
     join: 'overlay/editor-join',
     joinerUses: [
       'overlay/editor-draft',
@@ -46,37 +74,38 @@ export const SESSION_KINDS = {
       'overlay/editor-invite',
       'overlay/mention-search',
     ],
-    prefix: 'editor:',
   },
   view: {
-    creator: 'content',
+    createdBy: 'content',
     create: 'overlay/views-open',
     creatorUses: ['frame/reoffer'],
-    joiner: 'frame',
-    joinerPath: '/frames/view.html',
+    joinedBy: 'view-frame',
     join: 'overlay/view-join',
     joinerUses: ['overlay/view-get', 'overlay/view-activate'],
-    prefix: 'view:',
   },
 } as const satisfies Record<string, SessionKindSpec>;
 
 export type SessionKind = keyof typeof SESSION_KINDS;
+export const SESSION_KIND_NAMES = Object.keys(SESSION_KINDS) as SessionKind[];
 
-/** storage.session prefix of every session's frame binding (frame-sessions.ts). */
-export const FRAME_BINDING_PREFIX = 'frame:';
+/** storage.session prefix of every session's one record (background/sessions.ts), swept when its tab closes. */
+export const SESSION_PREFIX = 'session:';
 
-/** Every storage.session prefix of a tab's session records, swept when the tab closes. */
-export const SESSION_PREFIXES = [
-  FRAME_BINDING_PREFIX,
-  ...Object.values(SESSION_KINDS).map((k: SessionKindSpec) => k.prefix),
-] as const;
+/** May this surface create sessions of this kind? */
+export const mayCreate = (surface: Surface | null, kind: SessionKind): boolean =>
+  surface !== null && SESSION_KINDS[kind].createdBy === surface;
+
+/** May this surface join (and then use, once bound) sessions of this kind? */
+export const mayJoin = (surface: Surface | null, kind: SessionKind): boolean =>
+  surface !== null && SESSION_KINDS[kind].joinedBy === surface;
 
 type Role = 'creator' | 'joiner';
 
 /** The roles that may send `type` (empty: not a session message). */
 export function sessionRoles(type: string): { readonly kind: SessionKind; readonly role: Role }[] {
   const out: { kind: SessionKind; role: Role }[] = [];
-  for (const [kind, spec] of Object.entries(SESSION_KINDS) as [SessionKind, SessionKindSpec][]) {
+  for (const kind of SESSION_KIND_NAMES) {
+    const spec: SessionKindSpec = SESSION_KINDS[kind];
     if (type === spec.create || spec.creatorUses.includes(type)) out.push({ kind, role: 'creator' });
     if (type === spec.join || spec.joinerUses.includes(type)) out.push({ kind, role: 'joiner' });
   }
@@ -90,23 +119,34 @@ export function sessionRoles(type: string): { readonly kind: SessionKind; readon
 export function sessionSenderProblem(type: string, sender: { kind: SenderKind; path: string }): string | null {
   const roles = sessionRoles(type);
   if (roles.length === 0) return null;
-  const allowed = roles.some(({ kind, role }) => {
-    const spec: SessionKindSpec = SESSION_KINDS[kind];
-    return role === 'creator'
-      ? sender.kind === spec.creator
-      : sender.kind === spec.joiner && sender.path === spec.joinerPath;
-  });
+  const surface = surfaceOf(sender);
+  const allowed = roles.some(({ kind, role }) => (role === 'creator' ? mayCreate : mayJoin)(surface, kind));
   if (allowed) return null;
   const who = roles.map(({ kind, role }) => `the ${role} of ${kind} sessions`).join(' or ');
   return `"${type}" may be sent only by ${who}`;
 }
 
-/** The sender kinds the request table allows for a session message: from this table, never typed twice. */
-export function sessionSenders(type: string): readonly SenderKind[] {
-  const kinds = new Set<SenderKind>();
-  for (const { kind, role } of sessionRoles(type)) {
-    const spec: SessionKindSpec = SESSION_KINDS[kind];
-    kinds.add(role === 'creator' ? spec.creator : spec.joiner);
+/**
+ * A request table's session messages with their allowed sender kinds filled in from this table,
+ * so that who may send them is written once. A session message missing from the table would be
+ * allowed to nobody: that is a programming error, thrown when the tables load.
+ */
+export function withSessionSenders<T extends Record<string, { readonly payload: unknown }>>(
+  requests: T,
+): { readonly [K in keyof T]: T[K] & { readonly from: readonly SenderKind[] } } {
+  const out: Record<string, unknown> = {};
+  for (const [type, spec] of Object.entries(requests)) {
+    const roles = sessionRoles(type);
+    if (roles.length === 0) throw new Error(`"${type}" is not in the session table (messaging/sessions.ts)`);
+    const from = [
+      ...new Set(
+        roles.map(
+          ({ kind, role }) =>
+            SURFACES[role === 'creator' ? SESSION_KINDS[kind].createdBy : SESSION_KINDS[kind].joinedBy].kind,
+        ),
+      ),
+    ];
+    out[type] = { ...spec, from };
   }
-  return [...kinds];
+  return out as { readonly [K in keyof T]: T[K] & { readonly from: readonly SenderKind[] } };
 }

@@ -41,19 +41,42 @@ vi.mock('webextension-polyfill', () => ({
   default: { runtime: {}, storage: { local: world.local, session: world.session } },
 }));
 
-const { openFrameSession, reoffer, claimOffer } = await import('../../src/background/frame-sessions');
+const { SessionStore } = await import('../../src/background/sessions');
+
+const content = (tabId: number) => ({
+  kind: 'content' as const,
+  tabId,
+  origin: 'https://b.test',
+  path: '/',
+  frameId: 0,
+});
+const viewFrame = (tabId: number, frameId: number) => ({
+  kind: 'frame' as const,
+  tabId,
+  origin: 'chrome-extension://hush',
+  path: '/frames/view.html',
+  frameId,
+});
+const isAny = (v: unknown): v is unknown => v !== undefined;
 
 describe('review: offers are a browser-wide pool one page can drain', () => {
   it("2,100 re-offers for the hostile tab's frame do not evict the offer another tab's view is about to claim", async () => {
     const OTHER_TAB = 3;
     const HOSTILE_TAB = 9;
-    const other = await openFrameSession('view', OTHER_TAB);
-    const hostile = await openFrameSession('view', HOSTILE_TAB);
+    const store = new SessionStore(
+      () => world.session,
+      () => world.local,
+    );
+    const views = store.of('view', isAny);
+    const other = await views.create(content(OTHER_TAB), {});
+    const hostile = await views.create(content(HOSTILE_TAB), {});
+    if (typeof other !== 'object' || typeof hostile !== 'object') throw new Error('a content script may create views');
     // The hostile page reloads its Hush frame to pages of its own origin, 2,100 times within a minute.
-    for (let i = 0; i < 2_100; i++) expect(await reoffer(hostile.session, HOSTILE_TAB)).not.toBeNull();
+    for (let i = 0; i < 2_100; i++) expect(await store.reoffer(hostile.session, content(HOSTILE_TAB))).not.toBeNull();
     // The other tab's view frame finishes loading and claims its offer.
-    const claimed = await claimOffer(other.offer, OTHER_TAB, 'view', 4);
-    console.log(`[review] other tab's claim after the flood: ${claimed === null ? 'REFUSED (offer evicted)' : 'ok'}`);
-    expect(claimed).toBe(other.session);
+    const claimed = await views.join(other.offer, viewFrame(OTHER_TAB, 4));
+    const refused = claimed === null || typeof claimed !== 'object';
+    console.log(`[review] other tab's claim after the flood: ${refused ? 'REFUSED (offer evicted)' : 'ok'}`);
+    expect(refused ? null : claimed.session).toBe(other.session);
   });
 });

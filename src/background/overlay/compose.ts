@@ -15,8 +15,7 @@ import { domainOf, fullHandle } from '../../messaging/handle';
 import type { HandlersFor } from '../router';
 import type { SenderContext } from '../senders';
 import type { AccountRef } from '../services';
-import { SESSION_KINDS } from '../../messaging/sessions';
-import { SessionTable } from '../session-table';
+import { FORBIDDEN } from '../sessions';
 import { draftStatus, sendDraft, type SendJob } from '../publishing/send';
 import type { OverlayContext } from './context';
 import { invitationText } from './draft';
@@ -31,8 +30,8 @@ export interface ReplyInfo {
   readonly createdAt: number | null;
 }
 
+/** An editor session's state (its tab and bound frame are the session record's: sessions.ts). */
 export interface EditorSession {
-  readonly tabId: number;
   readonly account: AccountRef;
   readonly self: string;
   readonly text: string;
@@ -51,7 +50,6 @@ export interface EditorSession {
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isEditor = (v: unknown): v is EditorSession =>
   isObj(v) &&
-  typeof v.tabId === 'number' &&
   isObj(v.account) &&
   typeof v.self === 'string' &&
   typeof v.text === 'string' &&
@@ -77,17 +75,16 @@ export type ComposeHandlers = HandlersFor<
 >;
 
 export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
-  const editors = new SessionTable<EditorSession>(SESSION_KINDS.editor.prefix, isEditor, ctx.sessionArea);
+  const editors = ctx.sessions.of('editor', isEditor);
   /** Sessions with a send under way in this worker: a second Send (double click) waits its turn. */
   const sending = new Set<string>();
 
-  const editorFor = async (session: string, sender: SenderContext): Promise<EditorSession | null> => {
-    if (sender.kind !== 'frame' || sender.path !== '/frames/editor.html' || sender.tabId === null) return null;
-    if (!(await ctx.frames.owns(session, sender.tabId, sender.frameId))) return null;
-    const e = await editors.get(session);
-    return e?.tabId === sender.tabId ? e : null;
-  };
+  /** The session's state when the sender is the editor frame bound to it (messaging/sessions.ts). */
+  const editorFor = async (session: string, sender: SenderContext): Promise<EditorSession | null> =>
+    (await editors.asJoiner(session, sender))?.state ?? null;
   const noSession = () => fail('no_session', 'no such editor session for this frame');
+  /** The sender's tab, once editorFor has found the sender bound to a session of that tab. */
+  const tabOf = (sender: SenderContext): number => sender.tabId ?? -1;
 
   /** The reply's recipients from the signed envelope (never from the page). */
   async function replyOf(
@@ -137,8 +134,8 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
     };
   }
 
-  async function send(session: string, e: EditorSession): Promise<SendProgress> {
-    const latestOr = async (): Promise<EditorSession> => (await editors.get(session)) ?? e;
+  async function send(session: string, tabId: number, e: EditorSession): Promise<SendProgress> {
+    const latestOr = async (): Promise<EditorSession> => (await editors.get(session))?.state ?? e;
     const r = await sendDraft(
       ctx,
       {
@@ -166,13 +163,13 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
     );
     if (!r.sent) return r.progress;
     await editors.put(session, { ...(await latestOr()), text: '', job: null, progress: r.progress });
-    await ctx.push(e.tabId, { kind: 'editor-done', session, sent: true });
+    await ctx.push(tabId, { kind: 'editor-done', session, sent: true });
     return r.progress;
   }
 
   async function keep(session: string, job: EditorSession['job'], progress: SendProgress): Promise<SendProgress> {
-    const latest = await editors.get(session);
-    if (latest !== null) await editors.put(session, { ...latest, job, progress });
+    const latest = (await editors.get(session))?.state;
+    if (latest !== undefined) await editors.put(session, { ...latest, job, progress });
     return progress;
   }
 
@@ -212,9 +209,7 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
         .replace(/^\s*(?:@[A-Za-z0-9_.@-]+\s+)*/, '')
         .trim()
         .slice(0, 5000);
-      const { session, offer } = await ctx.frames.open('editor', sender.tabId);
-      await editors.put(session, {
-        tabId: sender.tabId,
+      const opened = await editors.create(sender, {
         account,
         self,
         text: '',
@@ -227,26 +222,18 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
         job: null,
         progress: null,
       });
-      return { session, offer };
+      return opened === FORBIDDEN ? fail('forbidden_sender', 'only a content script may open an editor') : opened;
     },
     'overlay/editor-detach': async ({ session }, sender) => {
       // The form went away unsent: the session (and its draft) stays until the tab closes.
-      if (sender.tabId === null || !(await ctx.frames.ofTab(session, sender.tabId, 'editor'))) return noSession();
+      if ((await editors.asCreator(session, sender)) === null) return noSession();
       return { detached: true as const };
     },
     'overlay/editor-join': async ({ offer }, sender) => {
-      if (
-        sender.kind !== 'frame' ||
-        sender.path !== '/frames/editor.html' ||
-        sender.tabId === null ||
-        typeof sender.frameId !== 'number'
-      )
-        return fail('forbidden_sender', 'not a Hush editor frame');
-      const session = await ctx.frames.claim(offer, sender.tabId, 'editor', sender.frameId);
-      if (session === null) return fail('no_session', 'no such offer for this frame');
-      const e = await editors.get(session);
-      if (e?.tabId !== sender.tabId) return noSession();
-      return { session, state: await editorState(e) };
+      const joined = await editors.join(offer, sender);
+      if (joined === FORBIDDEN) return fail('forbidden_sender', 'not a Hush editor frame');
+      if (joined === null) return fail('no_session', 'no such offer for this frame');
+      return { session: joined.session, state: await editorState(joined.state) };
     },
     'overlay/editor-draft': async ({ session, text, recipients }, sender) => {
       const e = await editorFor(session, sender);
@@ -279,7 +266,9 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       if (sending.has(session)) return e.progress ?? { phase: 'sending' as const, done: 0, total: 0 };
       sending.add(session);
       try {
-        return await send(session, (await editors.get(session)) ?? e);
+        const held = await editors.get(session);
+        if (held === null) return noSession();
+        return await send(session, held.tabId, held.state);
       } finally {
         sending.delete(session);
       }
@@ -291,9 +280,8 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
         // Part of the message is out: discarding would leave it incomplete. Finish it first.
         return fail('bad_request', 'a message is being published');
       }
-      await editors.delete(session);
-      await ctx.frames.close(session);
-      await ctx.push(e.tabId, { kind: 'editor-done', session, sent: false });
+      await editors.close(session);
+      await ctx.push(tabOf(sender), { kind: 'editor-done', session, sent: false });
       return { discarded: true as const };
     },
     'overlay/editor-invite': async ({ session }, sender) => {
@@ -305,8 +293,8 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
       );
       const noKey = check.recipients.filter((r) => r.kind === 'no_key').map((r) => r.acct);
       if (noKey.length === 0) return { placed: false };
-      await editors.delete(session);
-      await ctx.push(e.tabId, { kind: 'editor-invite', session, text: invitationText(noKey) });
+      await editors.close(session);
+      await ctx.push(tabOf(sender), { kind: 'editor-invite', session, text: invitationText(noKey) });
       return { placed: true };
     },
     'overlay/mention-search': async ({ session, query }, sender) => {

@@ -1,9 +1,8 @@
-/** What the overlay's handlers share: services, the reader, frame sessions and the outside world. */
-import type { FrameKind } from '../frame-sessions';
+/** What the overlay's handlers share: services, the reader, the session store and the outside world. */
 import type { StatusApi } from '../publishing/status-api';
 import type { SenderContext } from '../senders';
 import type { AccountRef, KeyServices } from '../services';
-import type { SessionArea } from '../session-table';
+import type { SessionArea, SessionStore } from '../sessions';
 import type { Reader } from './reading';
 
 /** A push to a tab's content script, without its type tag (added by the sender). */
@@ -11,16 +10,6 @@ export type PushBody =
   | { readonly kind: 'editor-done'; readonly session: string; readonly sent: boolean }
   | { readonly kind: 'editor-invite'; readonly session: string; readonly text: string }
   | { readonly kind: 'view-activate'; readonly session: string };
-
-export interface FrameSessions {
-  open(kind: FrameKind, tabId: number): Promise<{ session: string; offer: string }>;
-  reoffer(session: string, tabId: number): Promise<string | null>;
-  claim(offer: string, tabId: number, kind: FrameKind, frameId: number): Promise<string | null>;
-  owns(session: string, tabId: number, frameId: number | null | undefined): Promise<boolean>;
-  /** The session exists and was made for this tab (content scripts). */
-  ofTab(session: string, tabId: number, kind: FrameKind): Promise<boolean>;
-  close(session: string): Promise<void>;
-}
 
 export interface LastStatus {
   readonly statusId: string;
@@ -37,7 +26,8 @@ export interface LastStatus {
 export interface OverlayContext {
   readonly services: KeyServices;
   readonly reader: Reader;
-  readonly frames: FrameSessions;
+  /** The one store of editor and view sessions (records, offers, who may create and join). */
+  readonly sessions: SessionStore;
   readonly sessionArea: () => SessionArea;
   readonly accountOf: (sender: SenderContext) => Promise<AccountRef | null>;
   /** The signed-in account's full handle in the sender's tab. */

@@ -10,7 +10,6 @@ import type { FrameStyle } from '../../messaging/overlay-messages';
 import type { Reply } from '../../messaging/result';
 import type { SenderContext } from '../senders';
 import type { DecryptOutcome, KeyServices } from '../services';
-import type { FrameSessions } from './context';
 import type { StatusApi, StatusJson } from '../publishing/status-api';
 
 /** In-memory storage areas and the pushes sent to tabs: the outside world of the handlers. */
@@ -76,50 +75,6 @@ const viewFrame = (frameId: number, tabId = TAB): SenderContext => ({
   frameId,
 });
 const account = { origin: 'https://b.test', accountId: '1' };
-
-/** Frame sessions as frame-sessions.ts keeps them: one-time offers, bound to a tab and then a frame. */
-function memoryFrames(): FrameSessions {
-  let n = 0;
-  const sessions = new Map<
-    string,
-    { kind: 'view' | 'editor'; tabId: number; frameId: number | null; offer: string | null }
-  >();
-  return {
-    open: (kind, tabId) => {
-      n++;
-      const s = { session: `s${n}`, offer: `o${n}` };
-      sessions.set(s.session, { kind, tabId, frameId: null, offer: s.offer });
-      return Promise.resolve(s);
-    },
-    reoffer: (session, tabId) => {
-      const s = sessions.get(session);
-      if (s?.tabId !== tabId) return Promise.resolve(null);
-      n++;
-      s.offer = `o${n}`;
-      return Promise.resolve(s.offer);
-    },
-    claim: (offer, tabId, kind, frameId) => {
-      for (const [id, s] of sessions) {
-        if (s.offer === offer && s.tabId === tabId && s.kind === kind) {
-          s.offer = null;
-          s.frameId = frameId;
-          return Promise.resolve(id);
-        }
-      }
-      return Promise.resolve(null);
-    },
-    owns: (session, tabId, frameId) => {
-      const s = sessions.get(session);
-      return Promise.resolve(s !== undefined && s.tabId === tabId && s.frameId !== null && s.frameId === frameId);
-    },
-    ofTab: (session, tabId, kind) =>
-      Promise.resolve(sessions.get(session)?.tabId === tabId && sessions.get(session)?.kind === kind),
-    close: (session) => {
-      sessions.delete(session);
-      return Promise.resolve();
-    },
-  };
-}
 
 /** A handler's value; a failure reply (the only replies with `ok`) fails the test with its code. */
 function must<T extends object>(x: T | Reply<never>): T {
@@ -212,10 +167,8 @@ describe('review (server): the DM column', () => {
       conversations: () => Promise.resolve({ ok: true as const, value: [{ id: '9', last: status(last.id) }] }),
       get: () => Promise.resolve({ ok: false as const, kind: 'network' as const, message: 'unused' }),
     } as unknown as StatusApi;
-    const frames = memoryFrames();
     const h = createOverlayHandlers({
       services: services(),
-      frames,
       statusApi,
       accountOf: (s) => Promise.resolve(s.tabId === TAB ? account : null),
       selfOf: (s) => Promise.resolve(s.tabId === TAB ? 'bob@b.test' : null),

@@ -8,7 +8,6 @@ import type { FrameStyle } from '../../messaging/overlay-messages';
 import type { Reply } from '../../messaging/result';
 import type { SenderContext } from '../senders';
 import type { DecryptOutcome, KeyServices } from '../services';
-import type { FrameSessions } from './context';
 import type { StatusApi } from '../publishing/status-api';
 
 /** In-memory storage areas and the pushes sent to tabs: the outside world of the handlers. */
@@ -82,50 +81,6 @@ const editorFrame = (frameId: number): SenderContext => ({
 });
 const account = { origin: 'https://b.test', accountId: '1' };
 
-/** Frame sessions as frame-sessions.ts keeps them: one-time offers, bound to a tab and then a frame. */
-function memoryFrames(): FrameSessions {
-  let n = 0;
-  const sessions = new Map<
-    string,
-    { kind: 'view' | 'editor'; tabId: number; frameId: number | null; offer: string | null }
-  >();
-  return {
-    open: (kind, tabId) => {
-      n++;
-      const s = { session: `s${n}`, offer: `o${n}` };
-      sessions.set(s.session, { kind, tabId, frameId: null, offer: s.offer });
-      return Promise.resolve(s);
-    },
-    reoffer: (session, tabId) => {
-      const s = sessions.get(session);
-      if (s?.tabId !== tabId) return Promise.resolve(null);
-      n++;
-      s.offer = `o${n}`;
-      return Promise.resolve(s.offer);
-    },
-    claim: (offer, tabId, kind, frameId) => {
-      for (const [id, s] of sessions) {
-        if (s.offer === offer && s.tabId === tabId && s.kind === kind) {
-          s.offer = null;
-          s.frameId = frameId;
-          return Promise.resolve(id);
-        }
-      }
-      return Promise.resolve(null);
-    },
-    owns: (session, tabId, frameId) => {
-      const s = sessions.get(session);
-      return Promise.resolve(s !== undefined && s.tabId === tabId && s.frameId !== null && s.frameId === frameId);
-    },
-    ofTab: (session, tabId, kind) =>
-      Promise.resolve(sessions.get(session)?.tabId === tabId && sessions.get(session)?.kind === kind),
-    close: (session) => {
-      sessions.delete(session);
-      return Promise.resolve();
-    },
-  };
-}
-
 const SENDER = { actorUri: 'https://a.test/users/alice', fingerprint: 'abcd' };
 let hushText = '';
 
@@ -158,16 +113,14 @@ function services(): KeyServices & { decrypted: string[] } {
 }
 
 function handlers(over: { services?: KeyServices } = {}) {
-  const frames = memoryFrames();
   const h = createOverlayHandlers({
     services: over.services ?? services(),
-    frames,
     accountOf: (s) => Promise.resolve(s.tabId === TAB ? account : null),
     selfOf: (s) => Promise.resolve(s.tabId === TAB ? 'bob@b.test' : null),
     token: () => Promise.resolve(null),
     now: () => Promise.resolve(1_800_000_100),
   });
-  return { h, frames };
+  return { h };
 }
 
 const item = (statusId: string, text: string) => ({
@@ -225,16 +178,22 @@ describe('overlay handlers', () => {
   it('the view frame that claims the offer reads the message; the offer works once, and only for its tab and kind', async () => {
     const { h } = handlers();
     const out = must(await h['overlay/views-open']({ items: [item('111', hushText)] }, content));
-    const { offer, session } = out.views[0] as { offer: string; session: string };
-    // Another tab's frame, or an editor frame, cannot use it.
-    expect(await h['overlay/view-join']({ offer }, viewFrame(3, TAB + 1))).toMatchObject({
-      ok: false,
-      error: { code: 'no_session' },
-    });
-    expect(await h['overlay/view-join']({ offer }, editorFrame(3))).toMatchObject({
+    const { offer: first, session } = out.views[0] as { offer: string; session: string };
+    // An editor frame may not join a view at all; another tab's frame cannot use the offer, and
+    // presenting it used it up (one-time, whoever presents it): the content script re-offers.
+    expect(await h['overlay/view-join']({ offer: first }, editorFrame(3))).toMatchObject({
       ok: false,
       error: { code: 'forbidden_sender' },
     });
+    expect(await h['overlay/view-join']({ offer: first }, viewFrame(3, TAB + 1))).toMatchObject({
+      ok: false,
+      error: { code: 'no_session' },
+    });
+    expect(await h['overlay/view-join']({ offer: first }, viewFrame(3))).toMatchObject({
+      ok: false,
+      error: { code: 'no_session' },
+    });
+    const { offer } = must(await h['frame/reoffer']({ session }, content));
     const joined = must(await h['overlay/view-join']({ offer }, viewFrame(3)));
     expect(joined).toMatchObject({
       session,
@@ -340,7 +299,6 @@ describe('overlay handlers', () => {
     } as unknown as StatusApi;
     const h = createOverlayHandlers({
       services: services(),
-      frames: memoryFrames(),
       accountOf: () => Promise.resolve(account),
       selfOf: () => Promise.resolve('bob@b.test'),
       token: () => {
@@ -387,7 +345,6 @@ describe('overlay handlers', () => {
     } as unknown as StatusApi;
     const h = createOverlayHandlers({
       services: services(),
-      frames: memoryFrames(),
       accountOf: () => Promise.resolve(account),
       selfOf: () => Promise.resolve('bob@b.test'),
       token: () => Promise.resolve('token-123456'),
@@ -398,7 +355,8 @@ describe('overlay handlers', () => {
     const shownStatus = (out: { views: readonly object[] }): unknown => {
       const v = out.views[0];
       const session = v !== undefined && 'session' in v ? String(v.session) : '';
-      return (world.session.m.get(`view:${session}`) as { seen?: { statusId?: string } } | undefined)?.seen?.statusId;
+      return (world.session.m.get(`session:${session}`) as { state?: { seen?: { statusId?: string } } } | undefined)
+        ?.state?.seen?.statusId;
     };
     expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1)] }, content)))).toBe('90');
     // The same entry again, same date: the cached answer serves it.
@@ -435,7 +393,6 @@ describe('overlay handlers', () => {
     } as unknown as StatusApi;
     const h = createOverlayHandlers({
       services: services(),
-      frames: memoryFrames(),
       accountOf: () => Promise.resolve(account),
       selfOf: () => Promise.resolve('bob@b.test'),
       token: () => Promise.resolve('token-123456'),
@@ -451,7 +408,8 @@ describe('overlay handlers', () => {
     const shownStatus = (out: { views: readonly object[] }): unknown => {
       const v = out.views[0];
       const session = v !== undefined && 'session' in v ? String(v.session) : '';
-      return (world.session.m.get(`view:${session}`) as { seen?: { statusId?: string } } | undefined)?.seen?.statusId;
+      return (world.session.m.get(`session:${session}`) as { state?: { seen?: { statusId?: string } } } | undefined)
+        ?.state?.seen?.statusId;
     };
     expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1)] }, content)))).toBe('90');
     expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1)] }, content)))).toBe('90');
@@ -491,7 +449,6 @@ describe('overlay handlers', () => {
     } as unknown as StatusApi;
     const h = createOverlayHandlers({
       services: services(),
-      frames: memoryFrames(),
       accountOf: () => Promise.resolve(account),
       selfOf: () => Promise.resolve('bob@b.test'),
       token: () => Promise.resolve('token-123456'),
@@ -502,7 +459,8 @@ describe('overlay handlers', () => {
     const shownStatus = (out: { views: readonly object[] }): unknown => {
       const v = out.views[0];
       const session = v !== undefined && 'session' in v ? String(v.session) : '';
-      return (world.session.m.get(`view:${session}`) as { seen?: { statusId?: string } } | undefined)?.seen?.statusId;
+      return (world.session.m.get(`session:${session}`) as { state?: { seen?: { statusId?: string } } } | undefined)
+        ?.state?.seen?.statusId;
     };
     // The entry as first drawn starts a request, which the instance answers with the status then last.
     const first = h['overlay/views-open']({ items: [entryAt(t1)] }, content);

@@ -2,29 +2,21 @@
  * The overlay's background handlers: secure views (views.ts), the secure editor and publishing
  * (compose.ts), and frame re-offers. Content scripts get only public values back (status ids,
  * frame offers, a size class computed from the ciphertext); plaintext, recipients, trust and the
- * security phrase go only to the frame bound to a session (frame-sessions.ts).
+ * security phrase go only to the frame bound to a session (sessions.ts).
  */
 import { fullHandle } from '../../messaging/handle';
 import browser from 'webextension-polyfill';
 import { OVERLAY_PUSH, type overlayRequests } from '../../messaging/overlay-messages';
 import { fail } from '../../messaging/result';
-import {
-  claimOffer,
-  closeFrameSession,
-  frameOwnsSession,
-  openFrameSession,
-  reoffer,
-  sessionOfTab,
-} from '../frame-sessions';
 import { StatusApi } from '../publishing/status-api';
 import type { HandlersFor } from '../router';
 import type { SenderContext } from '../senders';
 import type { AccountRef, KeyServices } from '../services';
-import type { SessionArea } from '../session-table';
+import { browserSessionStore, FORBIDDEN, SessionStore, type SessionArea } from '../sessions';
 import { createSettingsStore } from '../settings/store';
 import { getTabState } from '../tab-state';
 import { createComposeHandlers } from './compose';
-import type { FrameSessions, LastStatus, OverlayContext, PushBody } from './context';
+import type { LastStatus, OverlayContext, PushBody } from './context';
 import { carriesText, hushHashOf, hushTextOf, Reader, textHash, type ServerStatusAnswer } from './reading';
 import { createViewHandlers } from './views';
 
@@ -38,7 +30,8 @@ export interface OverlayDeps {
   readonly push?: (tabId: number, body: PushBody) => Promise<void>;
   readonly accountOf?: (sender: SenderContext) => Promise<AccountRef | null>;
   readonly selfOf?: (sender: SenderContext) => Promise<string | null>;
-  readonly frames?: FrameSessions;
+  /** The session store (the background's one); tests may give only the area it keeps records in. */
+  readonly sessions?: SessionStore;
   readonly sessionArea?: () => SessionArea;
   readonly statusApi?: StatusApi;
   readonly token?: (account: AccountRef) => Promise<string | null>;
@@ -75,15 +68,6 @@ async function tabSelf(sender: SenderContext): Promise<string | null> {
   if (acct === undefined || state === null) return null;
   return fullHandle(acct, state.page.domain)?.toLowerCase() ?? null;
 }
-
-export const browserFrames: FrameSessions = {
-  open: (kind, tabId) => openFrameSession(kind, tabId),
-  reoffer,
-  claim: claimOffer,
-  owns: frameOwnsSession,
-  ofTab: async (s, tabId, kind) => (await sessionOfTab(s, tabId, kind)) !== null,
-  close: closeFrameSession,
-};
 
 /** The overlay's handler map over a KeyServices instance. */
 export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
@@ -187,7 +171,7 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
   const ctx: OverlayContext = {
     services: deps.services,
     reader,
-    frames: deps.frames ?? browserFrames,
+    sessions: deps.sessions ?? (deps.sessionArea === undefined ? browserSessionStore() : new SessionStore(area)),
     sessionArea: area,
     accountOf: deps.accountOf ?? tabAccount,
     selfOf: deps.selfOf ?? tabSelf,
@@ -215,8 +199,8 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     ...createViewHandlers(ctx),
     ...createComposeHandlers(ctx),
     'frame/reoffer': async ({ session }, sender) => {
-      if (sender.tabId === null) return fail('forbidden_sender', 'no tab');
-      const offer = await ctx.frames.reoffer(session, sender.tabId);
+      const offer = await ctx.sessions.reoffer(session, sender);
+      if (offer === FORBIDDEN) return fail('forbidden_sender', 'only the content script of its tab asks for offers');
       return offer === null ? fail('no_session', 'no such frame session for this tab') : { offer };
     },
   };

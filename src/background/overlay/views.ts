@@ -17,13 +17,12 @@ import { inspectChunk } from '../../protocol/index';
 import type { HandlersFor } from '../router';
 import type { SenderContext } from '../senders';
 import type { AccountRef } from '../services';
-import { SESSION_KINDS } from '../../messaging/sessions';
-import { SessionTable } from '../session-table';
+import { FORBIDDEN, type Held } from '../sessions';
 import type { OverlayContext } from './context';
 import { textHash, type SeenStatus } from './reading';
 
+/** A view session's state (its tab and bound frame are the session record's: sessions.ts). */
 export interface ViewSession {
-  readonly tabId: number;
   readonly account: AccountRef;
   readonly seen: SeenStatus;
   readonly style: FrameStyle;
@@ -42,7 +41,6 @@ const isSeen = (v: unknown): v is SeenStatus =>
   isObj(v.extras);
 const isView = (v: unknown): v is ViewSession =>
   isObj(v) &&
-  typeof v.tabId === 'number' &&
   isObj(v.account) &&
   typeof v.account.origin === 'string' &&
   typeof v.account.accountId === 'string' &&
@@ -81,10 +79,10 @@ export type ViewHandlers = HandlersFor<
 >;
 
 export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
-  const views = new SessionTable<ViewSession>(SESSION_KINDS.view.prefix, isView, ctx.sessionArea);
+  const views = ctx.sessions.of('view', isView);
 
   /** After a worker restart the reader's memory is empty: re-register this tab's views of the message. */
-  const ensureKnown = async (v: ViewSession): Promise<void> => {
+  const ensureKnown = async ({ tabId, state: v }: Held<ViewSession>): Promise<void> => {
     if (ctx.reader.partOf(v.account, v.seen.statusId) !== null) return;
     const info = inspectChunk(v.seen.text);
     if (!info.ok) {
@@ -92,27 +90,19 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
       return;
     }
     if (info.value.chunkCount > 1) {
-      for (const [, w] of await views.all())
-        if (w.tabId === v.tabId && w.account.accountId === v.account.accountId)
-          await ctx.reader.open(w.account, w.seen);
+      for (const [, { tabId: t, state: w }] of await views.all())
+        if (t === tabId && w.account.accountId === v.account.accountId) await ctx.reader.open(w.account, w.seen);
     } else await ctx.reader.open(v.account, v.seen);
   };
 
-  const contentOf = async (v: ViewSession): Promise<ViewContent> => {
-    await ensureKnown(v);
-    return ctx.reader.view(v.account, v.seen.statusId);
+  const contentOf = async (h: Held<ViewSession>): Promise<ViewContent> => {
+    await ensureKnown(h);
+    return ctx.reader.view(h.state.account, h.state.seen.statusId);
   };
 
-  const viewFor = async (session: string, sender: SenderContext): Promise<ViewSession | null> => {
-    if (
-      sender.kind !== 'frame' ||
-      sender.tabId === null ||
-      !(await ctx.frames.owns(session, sender.tabId, sender.frameId))
-    )
-      return null;
-    const v = await views.get(session);
-    return v?.tabId === sender.tabId ? v : null;
-  };
+  /** The session when the sender is the view frame bound to it (messaging/sessions.ts). */
+  const viewFor = (session: string, sender: SenderContext): Promise<Held<ViewSession> | null> =>
+    views.asJoiner(session, sender);
 
   /** A DM-column entry names a conversation, not a status: the API says which status it shows. */
   const resolveEntry = async (account: AccountRef, item: ViewOpenRequest): Promise<SeenStatus> => {
@@ -156,11 +146,10 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
   const trimTab = async (tabId: number): Promise<void> => {
     const mine = (await views.all()).filter(([, v]) => v.tabId === tabId);
     let count = mine.length;
-    let bytes = mine.reduce((n, [, v]) => n + viewBytes(v), 0);
-    for (const [session, v] of mine) {
+    let bytes = mine.reduce((n, [, v]) => n + viewBytes(v.state), 0);
+    for (const [session, { state: v }] of mine) {
       if (count <= MAX_VIEWS_PER_TAB && bytes <= MAX_VIEW_BYTES_PER_TAB) break;
-      await views.delete(session);
-      await ctx.frames.close(session);
+      await views.close(session);
       count--;
       bytes -= viewBytes(v);
     }
@@ -179,8 +168,9 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
           const seen = await resolveEntry(account, item);
           const part = await ctx.reader.open(account, seen);
           if (part.kind === 'not_hush') return { error: 'not_hush' };
-          const { session, offer } = await ctx.frames.open('view', tabId);
-          await views.put(session, { tabId, account, seen, style: item.style });
+          const opened = await views.create(sender, { account, seen, style: item.style });
+          if (opened === FORBIDDEN) return { error: 'refused' };
+          const { session, offer } = opened;
           if (part.kind === 'malformed')
             return { session, offer, role: 'message' as const, part: null, size: 0 as const };
           if (part.completes) changedGroups.add(part.group);
@@ -197,7 +187,7 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
       // A later part completed a message: the views of its first part ask again.
       if (changedGroups.size > 0) {
         const stale: string[] = [];
-        for (const [s, w] of await views.all()) {
+        for (const [s, { state: w }] of await views.all()) {
           const p = ctx.reader.partOf(w.account, w.seen.statusId);
           if (p !== null && p.index === 0 && changedGroups.has(p.group)) stale.push(s);
         }
@@ -206,18 +196,15 @@ export function createViewHandlers(ctx: OverlayContext): ViewHandlers {
       return { views: out };
     },
     'overlay/view-join': async ({ offer }, sender) => {
-      if (
-        sender.kind !== 'frame' ||
-        sender.path !== '/frames/view.html' ||
-        sender.tabId === null ||
-        typeof sender.frameId !== 'number'
-      )
-        return fail('forbidden_sender', 'not a Hush view frame');
-      const session = await ctx.frames.claim(offer, sender.tabId, 'view', sender.frameId);
-      if (session === null) return fail('no_session', 'no such offer for this frame');
-      const v = await views.get(session);
-      if (v?.tabId !== sender.tabId) return fail('no_session', 'no such view for this tab');
-      return { session, view: await contentOf(v), style: v.style, phrase: await ctx.phrase() };
+      const joined = await views.join(offer, sender);
+      if (joined === FORBIDDEN) return fail('forbidden_sender', 'not a Hush view frame');
+      if (joined === null) return fail('no_session', 'no such offer for this frame');
+      return {
+        session: joined.session,
+        view: await contentOf(joined),
+        style: joined.state.style,
+        phrase: await ctx.phrase(),
+      };
     },
     'overlay/view-get': async ({ session }, sender) => {
       const v = await viewFor(session, sender);

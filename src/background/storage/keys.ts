@@ -213,14 +213,16 @@ export const InboxConnectionSchema = v.object({
 export function parseList<T>(schema: v.GenericSchema<unknown, T>, value: unknown): T[] {
   return Array.isArray(value) ? value.map((x) => parseStored(schema, x)).filter((x): x is T => x !== null) : [];
 }
-const FrameKindSchema = v.picklist(['view', 'editor']);
-export const FrameSessionSchema = v.object({
-  kind: FrameKindSchema,
+const SessionKindSchema = v.picklist(['view', 'editor']);
+/** A session's one record (background/sessions.ts); its state is checked by its kind's handlers. */
+export const SessionRecordSchema = v.object({
+  kind: SessionKindSchema,
   tabId: Num,
   createdAt: Num,
   frameId: v.optional(Num),
+  state: v.unknown(),
 });
-export const OfferSchema = v.object({ session: Str, kind: FrameKindSchema, tabId: Num, expires: Num });
+export const OfferSchema = v.object({ session: Str, kind: SessionKindSchema, tabId: Num, expires: Num });
 
 export type AreaName = 'local' | 'session';
 
@@ -347,7 +349,7 @@ export const STORAGE_KEYS = {
     v.record(v.string(), OfferSchema),
     'live offers only (each expires in 60 s), at most 2000',
     'expired offers at each write',
-    'frame-sessions.ts',
+    'sessions.ts',
   ),
   testOnly: entry(
     'local',
@@ -358,29 +360,13 @@ export const STORAGE_KEYS = {
     'background/index.ts, keys/test-recorder.ts',
   ),
   tab: entry('session', 'tab:', v.unknown(), 'one per open tab', 'when the tab closes', 'tab-state.ts'),
-  frame: entry(
+  session: entry(
     'session',
-    'frame:',
-    FrameSessionSchema,
-    'one per open frame',
+    'session:',
+    SessionRecordSchema,
+    'one per open editor or shown message (its kind, tab, bound frame and state: draft or status)',
     'when its tab closes',
-    'frame-sessions.ts',
-  ),
-  editor: entry(
-    'session',
-    'editor:',
-    v.object({ tabId: Num }),
-    'one per open editor',
-    'when its tab closes',
-    'overlay/compose.ts',
-  ),
-  view: entry(
-    'session',
-    'view:',
-    v.object({ tabId: Num }),
-    'one per shown message',
-    'when its tab closes',
-    'overlay/views.ts',
+    'sessions.ts',
   ),
   offers: entry(
     'session',
@@ -388,7 +374,7 @@ export const STORAGE_KEYS = {
     v.record(v.string(), OfferSchema),
     'live offers only, at most 2000',
     'expired offers at each write',
-    'frame-sessions.ts',
+    'sessions.ts',
   ),
   stale: entry('session', 'hush:stale', v.unknown(), 'one', 'overwritten', 'overlay/handlers.ts'),
   vaultKey: entry('session', 'hush:vault-key', Str, 'one', 'at lock', 'keys/services-impl.ts'),
