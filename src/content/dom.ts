@@ -1,6 +1,6 @@
 /** DOM helpers shared by features: React-safe value writes, the look of an element, frames. */
 import browser from 'webextension-polyfill';
-import type { FrameStyle } from '../messaging/overlay-messages';
+import { OFFER_MESSAGE, type FrameStyle } from '../messaging/overlay-messages';
 import { hushClass } from './hush-nodes';
 import { selectors } from './mastodon/selectors';
 
@@ -57,9 +57,6 @@ export function styleOf(el: Element, linkEl: Element | null = null): FrameStyle 
     paddingPx: Math.min(40, Math.max(0, parseFloat(cs.paddingTop) || 0)),
   };
 }
-
-/** The message a content script posts its own frame after each load (see frames/common.ts). */
-export const OFFER_MESSAGE = 'hush/offer';
 
 /** A frame inserted before its session exists; `bind` hands it its first offer once both are there. */
 export interface PendingFrame {

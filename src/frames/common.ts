@@ -1,11 +1,10 @@
 import { t } from '../messaging/i18n';
 import browser from 'webextension-polyfill';
+import { OFFER_MESSAGE } from '../messaging/overlay-messages';
 import type { Reply } from '../messaging/result';
 
-/** The message a content script posts its own frame after each load (see content/dom.ts secureFrame). */
-export const OFFER_MESSAGE = 'hush/offer';
 const TOKEN_RE = /^[A-Za-z0-9_-]{24}$/;
-/** storage.session key of the live offers (background/frame-sessions.ts). */
+/** storage.session key of the live offers (background/sessions.ts). */
 const OFFERS_KEY = 'hush:offers';
 /** After this long without a genuine offer, say so and offer a retry (but keep listening: a slow worker may still answer). */
 const SESSION_WAIT_MS = 10_000;
