@@ -13,33 +13,46 @@ export function installSubmitGuard(
   controllerOf: (form: HTMLFormElement) => ComposeController | undefined,
   teardown: Teardown,
 ): void {
+  guardSubmits(
+    (form) => controllerOf(form)?.locked === true,
+    (type, fn) => {
+      teardown.listen(window, type, fn, true);
+    },
+    (form, e) => {
+      if (e.isTrusted) controllerOf(form)?.focusEditor();
+    },
+  );
+}
+
+/** Adds one capture-phase listener of `type` on the window (with or without a Teardown). */
+type Listen = (type: 'submit' | 'keydown' | 'click', fn: (e: Event) => void) => void;
+
+/**
+ * The one set of guards: every submit path of a compose form `isClosed` says is closed (the form's
+ * submit, Ctrl/Cmd+Enter in its inputs, its Post button) is stopped before Mastodon sees it, and
+ * `stopped` is told.
+ */
+function guardSubmits(
+  isClosed: (form: HTMLFormElement) => boolean,
+  listen: Listen,
+  stopped?: (form: HTMLFormElement, e: Event) => void,
+): void {
   const intercept = (e: Event): void => {
     const form = e.target instanceof Element ? e.target.closest<HTMLFormElement>(selectors.composeForm) : null;
-    const c = form ? controllerOf(form) : undefined;
-    if (c?.locked !== true) return;
+    if (form === null || !isClosed(form)) return;
     e.preventDefault();
     e.stopImmediatePropagation();
-    if (e.isTrusted) c.focusEditor();
+    stopped?.(form, e);
   };
-  teardown.listen(window, 'submit', intercept, true);
-  teardown.listen(
-    window,
-    'keydown',
-    (e) => {
-      const k = e as KeyboardEvent;
-      if (k.key === 'Enter' && (k.ctrlKey || k.metaKey)) intercept(e);
-    },
-    true,
-  );
+  listen('submit', intercept);
+  listen('keydown', (e) => {
+    const k = e as KeyboardEvent;
+    if (k.key === 'Enter' && (k.ctrlKey || k.metaKey)) intercept(e);
+  });
   // The Post button too: Mastodon submits from its click handler (4.5+), not only from the form.
-  teardown.listen(
-    window,
-    'click',
-    (e) => {
-      if (e.target instanceof Element && e.target.closest(selectors.composeSubmit) !== null) intercept(e);
-    },
-    true,
-  );
+  listen('click', (e) => {
+    if (e.target instanceof Element && e.target.closest(selectors.composeSubmit) !== null) intercept(e);
+  });
 }
 
 /**
@@ -60,25 +73,10 @@ export function holdClosed(forms: readonly HTMLFormElement[], text: string): voi
     form.prepend(notice);
     notices.set(form, notice);
   }
-  const intercept = (e: Event): void => {
-    const form = e.target instanceof Element ? e.target.closest<HTMLFormElement>(selectors.composeForm) : null;
-    if (form === null || notices.get(form)?.isConnected !== true) return;
-    e.preventDefault();
-    e.stopImmediatePropagation();
-  };
-  window.addEventListener('submit', intercept, true);
-  window.addEventListener(
-    'keydown',
-    (e) => {
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) intercept(e);
+  guardSubmits(
+    (form) => notices.get(form)?.isConnected === true,
+    (type, fn) => {
+      window.addEventListener(type, fn, true);
     },
-    true,
-  );
-  window.addEventListener(
-    'click',
-    (e) => {
-      if (e.target instanceof Element && e.target.closest(selectors.composeSubmit) !== null) intercept(e);
-    },
-    true,
   );
 }
