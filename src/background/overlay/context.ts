@@ -15,9 +15,7 @@ export interface LastStatus {
   readonly statusId: string;
   readonly authorAcct: string;
   readonly mentions: readonly string[];
-  /** Its `created_at` (Unix seconds), null when the API gave none that parses. */
-  readonly createdAt: number | null;
-  /** The same to the millisecond (the API's precision), null when it gave none that parses. */
+  /** Its `created_at` to the millisecond (the API's precision), null when the API gave none that parses. */
   readonly createdAtMs: number | null;
   /** The text hash of the Hush text the status carries ('' when none: reading.ts hushHashOf), hashed once. */
   readonly hushHash: string;

@@ -107,7 +107,6 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
           statusId: conv.last.id,
           authorAcct: conv.last.account.acct,
           mentions: conv.last.mentions.map((m) => m.acct),
-          createdAt: Number.isFinite(at) ? Math.floor(at / 1000) : null,
           createdAtMs: Number.isFinite(at) ? at : null,
           hushHash: await hushHashOf(hushTextOf(conv.last.content)),
         });
@@ -148,9 +147,10 @@ export function createOverlayHandlers(deps: OverlayDeps): OverlayHandlers {
     // second differs from its original only there (it won that race in Firefox, #21.5).
     const sameDate = (x: LastStatus | undefined): boolean =>
       x !== undefined &&
-      (shownAtMs !== null && x.createdAtMs !== null
-        ? x.createdAtMs === shownAtMs
-        : shownAt === null || x.createdAt === null || x.createdAt === shownAt);
+      (x.createdAtMs === null ||
+        (shownAtMs !== null
+          ? x.createdAtMs === shownAtMs
+          : shownAt === null || Math.floor(x.createdAtMs / 1000) === shownAt));
     if (c !== undefined && sameDate(hit) && Date.now() - c.at <= 10_000 && carries(hit)) return hit ?? null;
     let fresh = (await fetchConversations(account, k)) ?? c;
     let l = fresh?.map.get(id);
