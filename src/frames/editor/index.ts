@@ -236,20 +236,24 @@ class Editor {
    */
   private confirmSuggestion(acct: string): void {
     if (!this.isVisible()) return;
+    this.confirm(t('editorConfirmSuggestion', acct), t('editorConfirmAdd'), t('editorCancel'), () => {
+      this.problem.replaceChildren();
+      this.addRecipient(acct);
+    });
+  }
+
+  /**
+   * A question in the problem line: "yes" counts only as a click on a control that appeared and
+   * stood still under the pointer (input-guard.ts, fresh); "no" takes the focus and clears it.
+   */
+  private confirm(question: string, yesText: string, noText: string, onYes: () => void): void {
     const ask = el('div', 'hush-confirm');
-    ask.append(el('p', 'hush-problem__text', t('editorConfirmSuggestion', acct)));
-    const yes = el('button', 'hush-confirm__yes', t('editorConfirmAdd'));
+    ask.append(el('p', 'hush-problem__text', question));
+    const yes = el('button', 'hush-confirm__yes', yesText);
     yes.type = 'button';
-    const no = el('button', 'hush-confirm__no', t('editorCancel'));
+    const no = el('button', 'hush-confirm__no', noText);
     no.type = 'button';
-    guarded(
-      yes,
-      () => {
-        this.problem.replaceChildren();
-        this.addRecipient(acct);
-      },
-      true,
-    );
+    guarded(yes, onYes, true);
     no.addEventListener('click', () => this.problem.replaceChildren());
     ask.append(yes, no);
     this.problem.replaceChildren(ask);
@@ -431,25 +435,16 @@ class Editor {
 
   private confirmOff(): void {
     if (!this.isVisible()) return;
-    const ask = el('div', 'hush-confirm');
-    ask.append(el('p', 'hush-problem__text', t('composeConfirmOff')));
-    const yes = el('button', 'hush-confirm__yes', t('editorTurnOffConfirm'));
-    yes.type = 'button';
-    const no = el('button', 'hush-confirm__no', t('editorKeepEncrypting'));
-    no.type = 'button';
-    guarded(
-      yes,
+    this.confirm(
+      t('composeConfirmOff'),
+      t('editorTurnOffConfirm'),
+      t('editorKeepEncrypting'),
       () =>
         this.isVisible() &&
         void send('overlay/editor-discard', { session: this.session }).then((r) => {
           if (!r.ok) this.say(t('editorCannotDiscard'));
         }),
-      true,
     );
-    no.addEventListener('click', () => this.problem.replaceChildren());
-    ask.append(yes, no);
-    this.problem.replaceChildren(ask);
-    no.focus();
   }
 
   /** Completions for the handle being added: pinned contacts first, look-alikes marked. */
