@@ -278,17 +278,26 @@ export function acceptChange(contact: Contact, at: number): Contact {
   const p = contact.pendingChange;
   if (p === null) return contact;
   if (isDeadKey(contact, p.identityPk)) return { ...contact, pendingChange: null };
-  const pk = unb64(p.identityPk) ?? new Uint8Array(0);
+  return { ...contact, ...repinned(contact, p, at), servedBy: p.servedBy, withdrawn: null };
+}
+
+/**
+ * The pinned key replaced by a new one the user accepted (first seen at `next.seenAt`), unverified;
+ * the old one goes to history with its revocation, if any (the last 16 kept).
+ */
+function repinned(
+  contact: Contact,
+  next: { readonly identityPk: string; readonly epoch: number; readonly prekeyPk: string; readonly seenAt: number },
+  at: number,
+): Pick<Contact, 'pinned' | 'history' | 'bundle' | 'maxEpoch' | 'pendingChange' | 'revoked'> {
+  const pk = unb64(next.identityPk) ?? new Uint8Array(0);
   return {
-    ...contact,
-    pinned: { ...pinnedKey(pk, at), firstSeen: p.seenAt },
+    pinned: { ...pinnedKey(pk, at), firstSeen: next.seenAt },
     history: [...contact.history, { ...contact.pinned, replacedAt: at, revoked: contact.revoked }].slice(-16),
-    bundle: { epoch: p.epoch, prekeyPk: p.prekeyPk, fetchedAt: p.seenAt },
-    maxEpoch: p.epoch,
+    bundle: { epoch: next.epoch, prekeyPk: next.prekeyPk, fetchedAt: next.seenAt },
+    maxEpoch: next.epoch,
     pendingChange: null,
     revoked: null,
-    servedBy: p.servedBy,
-    withdrawn: null,
   };
 }
 
@@ -350,16 +359,8 @@ export function acceptIdentityChange(contact: Contact, at: number): Contact | nu
     checkedAt: at,
   };
   if (ic.actorUri === contact.actorUri && ic.identityPk === contact.pinned.identityPk) return base;
-  const pk = unb64(ic.identityPk) ?? new Uint8Array(0);
-  return {
-    ...base,
-    pinned: { ...pinnedKey(pk, at), firstSeen: ic.seenAt },
-    history: [...contact.history, { ...contact.pinned, replacedAt: at, revoked: contact.revoked }].slice(-16),
-    bundle: { epoch: ic.epoch, prekeyPk: ic.prekeyPk, fetchedAt: ic.seenAt },
-    maxEpoch: ic.epoch,
-    pendingChange: null,
-    revoked: null,
-  };
+  const next = { identityPk: ic.identityPk, epoch: ic.epoch, prekeyPk: ic.prekeyPk, seenAt: ic.seenAt };
+  return { ...base, ...repinned(contact, next, at) };
 }
 
 /** The user keeps the old identity: the contact stays blocked (decision can be revisited). */
