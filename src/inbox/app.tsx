@@ -20,6 +20,8 @@ import type {
 import type { ComposeStatus, SendProgress, TrustKind, ViewContent } from '../messaging/overlay-messages';
 import type { SecurityPhrase } from '../messaging/settings-messages';
 import { SecurityBadge } from '../popup/components/security-badge';
+import { Field } from '../popup/components/common';
+import { UnlockForm } from '../popup/components/unlock-form';
 import { errorText, t } from '../popup/i18n';
 import { formatTime } from '../frames/format';
 import { flagText, recipientLabel, stateText, TRUST_KEYS } from '../frames/view-text';
@@ -134,41 +136,6 @@ function Empty({ title, children, testid }: { title: string; children?: Componen
   );
 }
 
-function Unlock({ onDone }: { onDone: () => void }) {
-  const [pass, setPass] = useState('');
-  const [err, setErr] = useState<string | null>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const r = await call('keys/unlock', { passphrase: pass });
-    if (!r.ok) setErr(errorText(r.error));
-    else if (r.value.result !== 'ok') setErr(t('reason_wrong_passphrase'));
-    else {
-      setPass('');
-      onDone();
-    }
-  };
-  return (
-    <form class="stack" onSubmit={(e) => void submit(e)} data-testid="inbox-unlock">
-      <label for="inbox-pass">{t('unlockLabel')}</label>
-      <input
-        id="inbox-pass"
-        type="password"
-        autocomplete="current-password"
-        value={pass}
-        onInput={(e) => setPass(e.currentTarget.value)}
-      />
-      {err !== null && (
-        <p class="error" role="alert">
-          {err}
-        </p>
-      )}
-      <button class="primary" type="submit">
-        {t('unlockAction')}
-      </button>
-    </form>
-  );
-}
-
 function Connect({ suggested, onDone }: { suggested: string; onDone: () => void }) {
   const [instance, setInstance] = useState(suggested);
   const [busy, setBusy] = useState(false);
@@ -185,13 +152,13 @@ function Connect({ suggested, onDone }: { suggested: string; onDone: () => void 
   };
   return (
     <form class="stack" onSubmit={(e) => void submit(e)} data-testid="inbox-connect">
-      <label for="inbox-instance">{t('inboxConnectLabel')}</label>
-      <input
+      <Field
         id="inbox-instance"
+        label={t('inboxConnectLabel')}
         type="text"
         value={instance}
         placeholder="mastodon.social"
-        onInput={(e) => setInstance(e.currentTarget.value)}
+        onValue={setInstance}
       />
       <p class="muted">{t('inboxConnectHelp')}</p>
       {msg !== null && (
@@ -1103,8 +1070,8 @@ export function App() {
     body = (
       <Empty title={t('inboxLockedTitle')} testid="inbox-locked">
         <p>{t('inboxLockedText')}</p>
-        <Unlock
-          onDone={() => {
+        <UnlockForm
+          onUnlocked={() => {
             void refresh();
             setVersion((v) => v + 1);
           }}

@@ -350,8 +350,8 @@ describe.each(browserKinds())('inbox in %s', (kind) => {
     await aliceInbox.bringToFront();
     await reload(aliceInbox);
     await until('locked view', () => aliceInbox.$('[data-testid="inbox-locked"]'));
-    await aliceInbox.type('#inbox-pass', 'correct horse battery staple inbox');
-    await aliceInbox.click('[data-testid="inbox-unlock"] button.primary');
+    await aliceInbox.type('#unlock-pass', 'correct horse battery staple inbox');
+    await aliceInbox.click('[data-testid="unlock-form"] button.primary');
     await until('list after unlock', () => aliceInbox.$('[data-testid="conversation"]'));
 
     // Instance down while sending: the draft stays, the error says so, Retry sends it.

@@ -57,3 +57,36 @@ export function Fingerprint({ value, label }: { value: string; label: string }) 
     </p>
   );
 }
+
+/**
+ * A text or password input with its label, bound by `id` (the label names the input for screen
+ * readers and a click on it focuses the input); `onValue` gets the text as typed.
+ */
+export function Field({ id, label, type, onValue, ...input }: FieldProps) {
+  const onInput = (e: { currentTarget: HTMLInputElement }) => onValue(e.currentTarget.value);
+  return (
+    <>
+      <label for={id}>{label}</label>
+      {/* one branch per type: preact types an input's attributes by its type */}
+      {type === 'password' ? (
+        <input id={id} type="password" {...input} onInput={onInput} />
+      ) : (
+        <input id={id} type="text" {...input} onInput={onInput} />
+      )}
+    </>
+  );
+}
+
+interface FieldProps {
+  readonly id: string;
+  readonly label: string;
+  readonly type: 'text' | 'password';
+  readonly value: string;
+  readonly onValue: (value: string) => void;
+  readonly autocomplete?: string;
+  readonly placeholder?: string;
+  readonly maxLength?: number;
+  readonly spellcheck?: boolean;
+  readonly 'aria-describedby'?: string;
+  readonly 'aria-invalid'?: boolean;
+}

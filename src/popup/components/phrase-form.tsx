@@ -8,6 +8,7 @@ import {
 import { send } from '../../messaging/client';
 import { errorText, t } from '../i18n';
 import { SecurityBadge } from './security-badge';
+import { Field } from './common';
 
 const PATTERN_KEYS: Record<SecurityPattern, string> = {
   'waves-teal': 'patternWavesTeal',
@@ -46,16 +47,16 @@ export function PhraseForm({
   return (
     <form class="stack" onSubmit={(e) => void save(e)} data-testid="phrase-form">
       <p>{t('phraseExplain')}</p>
-      <label for="phrase-text">{t('phraseLabel')}</label>
-      <input
+      <Field
         id="phrase-text"
+        label={t('phraseLabel')}
         type="text"
         maxLength={SECURITY_PHRASE_MAX}
         autocomplete="off"
         spellcheck={false}
         value={text}
         aria-describedby="phrase-hint"
-        onInput={(e) => setText(e.currentTarget.value)}
+        onValue={setText}
       />
       <p id="phrase-hint" class="muted">
         {t('phraseHint', String(SECURITY_PHRASE_MAX))}

@@ -7,7 +7,7 @@ import { keysApi, type AccountRef, type AccountStatus, type Failed, type Outcome
 import type { Navigate } from '../route';
 import type { Context } from '../context';
 import { permissionPattern } from '../tab';
-import { UnlockForm } from './unlock';
+import { UnlockForm } from '../components/unlock-form';
 
 const acctOf = (ctx: Context) => {
   const a = ctx.state?.page.account;

@@ -5,7 +5,7 @@ import { t } from '../i18n';
 import { keysApi, type AccountRef, type Failed, type MyKeys as MyKeysInfo, type Outcome } from '../keys-api';
 import { Backup } from './backup';
 import { Passphrase } from './passphrase';
-import { UnlockForm } from './unlock';
+import { UnlockForm } from '../components/unlock-form';
 
 function Revoke({ account, onRevoked }: { account: AccountRef; onRevoked: () => void }) {
   const [confirming, setConfirming] = useState(false);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { Failure, Section } from '../components/common';
+import { Failure, Field, Section } from '../components/common';
 import { t } from '../i18n';
 import { keysApi, type Failed, type MyKeys, type Strength } from '../keys-api';
 
@@ -49,37 +49,35 @@ export function Passphrase({ keys, onChange }: { keys: MyKeys; onChange: () => v
       )}
       <form class="stack" onSubmit={(e) => void set(e)}>
         {keys.hasPassphrase && (
-          <>
-            <label for="current-pass">{t('passCurrent')}</label>
-            <input
-              id="current-pass"
-              type="password"
-              autocomplete="current-password"
-              value={current}
-              onInput={(e) => setCurrent(e.currentTarget.value)}
-            />
-          </>
+          <Field
+            id="current-pass"
+            label={t('passCurrent')}
+            type="password"
+            autocomplete="current-password"
+            value={current}
+            onValue={setCurrent}
+          />
         )}
-        <label for="new-pass">{t(keys.hasPassphrase ? 'passChange' : 'passNew')}</label>
-        <input
+        <Field
           id="new-pass"
+          label={t(keys.hasPassphrase ? 'passChange' : 'passNew')}
           type="password"
           autocomplete="new-password"
           value={pass}
           aria-describedby="pass-strength"
-          onInput={(e) => setPass(e.currentTarget.value)}
+          onValue={setPass}
         />
         <p id="pass-strength" class="muted" aria-live="polite" data-testid="pass-strength">
           {strength ? t(STRENGTH_KEYS[strength.score]) : ''}
         </p>
         {strength && <meter min={0} max={4} value={strength.score} aria-label={t('passStrength')} />}
-        <label for="confirm-pass">{t('passConfirm')}</label>
-        <input
+        <Field
           id="confirm-pass"
+          label={t('passConfirm')}
           type="password"
           autocomplete="new-password"
           value={confirm}
-          onInput={(e) => setConfirm(e.currentTarget.value)}
+          onValue={setConfirm}
           aria-invalid={mismatch}
         />
         {mismatch && (

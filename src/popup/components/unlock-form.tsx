@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
-import { Failure } from '../components/common';
+import { Failure, Field } from './common';
 import { t } from '../i18n';
 import { keysApi, type Failed } from '../keys-api';
 
+/** Unlocks Hush with the passphrase (`keys/unlock`): the popup's locked views and the inbox's locked screen. */
 export function UnlockForm({ onUnlocked }: { onUnlocked: () => void }) {
   const [pass, setPass] = useState('');
   const [failed, setFailed] = useState<Failed | null>(null);
@@ -16,13 +17,13 @@ export function UnlockForm({ onUnlocked }: { onUnlocked: () => void }) {
   };
   return (
     <form class="stack" onSubmit={(e) => void submit(e)} data-testid="unlock-form">
-      <label for="unlock-pass">{t('unlockLabel')}</label>
-      <input
+      <Field
         id="unlock-pass"
+        label={t('unlockLabel')}
         type="password"
         autocomplete="current-password"
         value={pass}
-        onInput={(e) => setPass(e.currentTarget.value)}
+        onValue={setPass}
       />
       <button class="primary" type="submit">
         {t('unlockAction')}
