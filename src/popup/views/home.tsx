@@ -38,15 +38,14 @@ function GrantAccess({ origin }: { origin: string }) {
   );
 }
 
-function EnableAccount({
-  account,
-  status,
-  onDone,
-}: {
+/** What a part of the account card acting on the account's key status gets: the status, and where a new one goes. */
+interface StatusActionProps {
   account: AccountRef;
   status: AccountStatus;
   onDone: (s: AccountStatus) => void;
-}) {
+}
+
+function EnableAccount({ account, status, onDone }: StatusActionProps) {
   const [fields, setFields] = useState<readonly { index: number; name: string }[] | null>(null);
   const [field, setField] = useState<number | null>(null);
   const [failed, setFailed] = useState<Failed | null>(null);
@@ -86,15 +85,7 @@ function EnableAccount({
   );
 }
 
-function PublishProblem({
-  account,
-  status,
-  onDone,
-}: {
-  account: AccountRef;
-  status: AccountStatus;
-  onDone: (s: AccountStatus) => void;
-}) {
+function PublishProblem({ account, status, onDone }: StatusActionProps) {
   if (!status.publish?.failing) return null;
   return (
     <div class="notice stack" role="status" data-testid="publish-failing">
