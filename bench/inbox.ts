@@ -27,10 +27,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
+import { TargetType, type Browser, type Page, type Target } from 'puppeteer-core';
 import { build } from '../build.mjs';
 import { startFederation, type Instance } from '../test/instance/server/federation';
-import { launchBrowser, type BrowserKind } from '../test/browser/launch';
+import { launchBrowser, type BrowserKind, type LaunchedBrowser } from '../test/browser/launch';
 import { ask, enableHush, openAs, verifyContact } from '../test/browser/overlay-support';
 import { median } from './overlay-measure';
 import { CHAT_MESSAGES, CONVERSATIONS, INSTANCES, PLAIN_CONVERSATIONS, seedInbox } from './inbox-seed';
@@ -38,6 +38,13 @@ import { CHAT_MESSAGES, CONVERSATIONS, INSTANCES, PLAIN_CONVERSATIONS, seedInbox
 const args = process.argv.slice(2);
 const runsArg = args.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Math.max(1, Number(args[runsArg + 1]) || 5) : 5;
+/**
+ * `--first`: every run is a first visit. Before each, the inbox page removes the message store's
+ * records (`hush-msg:`, `hush-st:`, `hush-mid:`, `hush-idx:`: nothing read before) and reloads the
+ * extension (the background's memory, its kept threads and its reader, gone); the sealed known
+ * list and the connection stay, as for a user who has the inbox but never read these messages.
+ */
+const FIRST = args.includes('--first');
 const KINDS: BrowserKind[] = args.includes('--chromium')
   ? ['chromium']
   : args.includes('--firefox')
@@ -132,7 +139,9 @@ const PROBE = `(() => {
       if (log === null || log.querySelector('[aria-busy="true"]') !== null) return null;
       if (log.scrollHeight > log.clientHeight + 2 && log.scrollTop + log.clientHeight < log.scrollHeight - 2) return null;
       const rect = log.getBoundingClientRect();
-      const msgs = [...log.querySelectorAll('[data-testid="message"]')].filter((m) => inView(m, rect));
+      // A group off screen skips its layout (content-visibility) at a placeholder height: its
+      // messages' boxes can overflow into view. Only messages of a group in view count.
+      const msgs = [...log.querySelectorAll('[data-testid="message"]')].filter((m) => inView(m, rect) && inView(m.closest('.group') || m, rect));
       if (msgs.length === 0) return null;
       let decrypted = 0;
       for (const m of msgs) {
@@ -227,16 +236,21 @@ async function openInbox(
 async function openChat(
   page: Page,
   conversationId: string,
-): Promise<{ ms: number; rows: number; decrypted: number; late: boolean }> {
+): Promise<{ ms: number; rows: number; decrypted: number; late: boolean; phases: Record<string, number> }> {
   await page.evaluate(`(() => {
     const row = document.querySelector('[data-testid="conversation"][data-id=${JSON.stringify(conversationId)}]');
     if (row === null) throw new Error('chat row not in the list');
+    performance.clearMarks();
     const t0 = performance.now();
     window.__bench.watch('chat', t0);
     row.click();
   })()`);
   const m = await markOf(page, 'chat');
-  return { ms: (m.at ?? 0) - m.since, rows: m.rows, decrypted: m.decrypted, late: m.late };
+  // The chat's phases (the page's marks, ms from the click): asked, each answer, drawn.
+  const phases = (await page.evaluate(
+    `Object.fromEntries(performance.getEntriesByType('mark').filter((e) => e.name.startsWith('hush-chat:')).reverse().map((e) => [e.name.slice(10), e.startTime - ${m.since}]))`,
+  )) as Record<string, number>;
+  return { ms: (m.at ?? 0) - m.since, rows: m.rows, decrypted: m.decrypted, late: m.late, phases };
 }
 
 /** The list's row for a conversation may be on a later page of the list: "More" until it is there. */
@@ -360,6 +374,40 @@ async function scrollChat(page: Page): Promise<ScrollSample> {
   return { ...out, steps, retries };
 }
 
+/**
+ * `--first`: the message store's records removed and the background's memory gone (Chromium: its
+ * service worker stopped, as when it idles; Firefox: the extension reloaded, which keeps
+ * `storage.local`); a new inbox tab at the side panel's size is returned.
+ */
+async function forget(browser: LaunchedBrowser, page: Page): Promise<Page> {
+  await page.evaluate(`(async () => {
+    const ext = globalThis.browser || chrome;
+    const all = await ext.storage.local.get(null);
+    const gone = Object.keys(all).filter((k) => /^hush-(msg|st|mid|idx):/.test(k));
+    await ext.storage.local.remove(gone);
+  })()`);
+  if (browser.kind === 'firefox') {
+    await page.evaluate(`setTimeout(() => browser.runtime.reload(), 50)`);
+    await new Promise((r) => setTimeout(r, 1500));
+    await page.close().catch(() => undefined);
+  } else {
+    await page.close();
+    const isOurs = (t: Target) =>
+      t.type() === TargetType.SERVICE_WORKER && t.url().startsWith(browser.extensionOrigin ?? '-');
+    const worker = await browser.browser.targets().find(isOurs)?.worker();
+    if (worker) await worker.close();
+    await until('worker gone', () => Promise.resolve(!browser.browser.targets().some(isOurs)), 10_000);
+  }
+  const next = await until(
+    'inbox reopened',
+    async () => browser.openExtensionPage('inbox.html').catch(() => null),
+    60_000,
+  );
+  await next.setViewport(VIEWPORT);
+  await next.bringToFront();
+  return next;
+}
+
 interface RunSample {
   listApiMs: number;
   listMs: number;
@@ -373,6 +421,7 @@ interface RunSample {
   chatRows: number;
   chatDecrypted: number;
   chatLate: boolean;
+  chatPhases: Record<string, number>;
   scroll: ScrollSample;
 }
 
@@ -444,7 +493,10 @@ async function benchBrowser(
     );
 
     const runs: RunSample[] = [];
+    let page = inbox;
     for (let r = 0; r < RUNS; r++) {
+      if (FIRST) page = await forget(browser, page);
+      const inbox = page;
       const listApiMs = await apiAlone(inbox, b.origin, token, listPaths);
       const list = await openInbox(inbox, url, `r${r}`);
       await showRow(inbox, seeded.chatConversationId);
@@ -464,8 +516,16 @@ async function benchBrowser(
         chatRows: chat.rows,
         chatDecrypted: chat.decrypted,
         chatLate: chat.late,
+        chatPhases: chat.phases,
         scroll,
       });
+      console.log(
+        `${kind} run ${r + 1}/${RUNS}${FIRST ? ' (first visit)' : ''}: chat phases (ms from the click) ${Object.entries(
+          chat.phases,
+        )
+          .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+          .join(', ')}`,
+      );
       console.log(
         `${kind} run ${r + 1}/${RUNS}: list ${list.ms.toFixed(0)} ms (API ${listApiMs.toFixed(0)} ms), chat ${chat.ms.toFixed(0)} ms (API ${chatApiMs.toFixed(0)} ms), scroll: ${scroll.measurable ? `${scroll.longTasks} long tasks (longest ${scroll.longestTaskMs.toFixed(0)} ms)` : 'long tasks not measurable'}, ${scroll.lateFrames} late frames, ${scroll.messages} messages${scroll.retries > 0 ? `, ${scroll.retries} older-page request(s) failed and retried` : ''}`,
       );

@@ -743,6 +743,11 @@ function Composer({
   );
 }
 
+/** Messages asked for first when a chat opens: about one screen at the side panel's size (the newest). */
+const FIRST_SCREEN = 12;
+/** Messages per later batch (the rest of the first page, then each "Older"): small, so adding one stays a short task. */
+const BATCH = 18;
+
 function Chat({
   account,
   conv,
@@ -765,21 +770,53 @@ function Chat({
   useLayoutEffect(() => {
     const log = logRef.current;
     if (log === null || keep.current === null || messages === null) return;
-    log.scrollTop = log.scrollHeight - log.clientHeight - keep.current.fromEnd;
+    const { fromEnd } = keep.current;
+    log.scrollTop = log.scrollHeight - log.clientHeight - fromEnd;
     keep.current = null;
+    performance.mark('hush-chat:drawn');
+    // Groups drawn for the first time take their real height in a later frame (content-visibility
+    // sizes them by a placeholder until then): the same distance from the end again each frame
+    // until nothing moves (at most 10 frames), unless the user scrolled meanwhile.
+    let set = log.scrollTop;
+    let frames = 0;
+    const settle = () => {
+      if (log.scrollTop !== set || ++frames > 10) return;
+      log.scrollTop = log.scrollHeight - log.clientHeight - fromEnd;
+      if (log.scrollTop === set && frames > 1) return;
+      set = log.scrollTop;
+      requestAnimationFrame(settle);
+    };
+    requestAnimationFrame(settle);
   }, [messages]);
 
   /** What is shown came from the thread as the background last read it (the instance has not answered yet). */
   const known = useRef(false);
+  /** Each opening (and each fresh first screen) starts a generation: answers of an earlier one are dropped. */
+  const generation = useRef(0);
+  /** Messages (or a problem) are drawn. */
+  const drawn = useRef(false);
+  drawn.current = messages !== null || problem !== null;
   const load = useCallback(
     async (before: string | null, last: string) => {
-      const ask = { account, conversationId: conv.id, lastStatusId: last, before };
+      // The first screen first (the newest FIRST_SCREEN messages, verified and decrypted by the
+      // background before anything else), then the rest in batches, each added above.
+      const ask = {
+        account,
+        conversationId: conv.id,
+        lastStatusId: last,
+        before,
+        limit: before === null ? FIRST_SCREEN : BATCH,
+      };
+      const gen = before === null ? ++generation.current : generation.current;
       let fresh = false;
+      performance.mark(before === null ? 'hush-chat:asked' : 'hush-chat:older-asked');
       if (before === null)
         // The thread as the background read it moments ago, shown until the instance answers.
         void call('inbox/thread', { ...ask, known: true }).then((k) => {
-          if (fresh || !k.ok || k.value.result !== 'ok' || k.value.source !== 'known') return;
+          if (fresh || gen !== generation.current || !k.ok || k.value.result !== 'ok' || k.value.source !== 'known')
+            return;
           const page = k.value;
+          performance.mark('hush-chat:known');
           known.current = true;
           keep.current = { fromEnd: 0 };
           setMessages((old) => old ?? [...page.messages]);
@@ -787,6 +824,10 @@ function Chat({
         });
       const r = await call('inbox/thread', ask);
       fresh = true;
+      // An earlier opening's first screen is still drawn while nothing is (a live change reloads
+      // the chat as it opens: the first answer need not wait for the second); never its batches.
+      if (gen !== generation.current && (before !== null || drawn.current)) return;
+      performance.mark(before === null ? 'hush-chat:answer' : 'hush-chat:older-answer');
       if (!r.ok) return setProblem({ result: 'network', message: r.error.message });
       if (r.value.result !== 'ok') return setProblem(r.value);
       const page = r.value;
@@ -796,13 +837,26 @@ function Chat({
       // Older ones added above keep the view; the fresh answer over a known one keeps it too.
       keep.current = { fromEnd: before !== null || known.current ? fromEnd : 0 };
       known.current = false;
-      // Always the fresh answer, also over the same ids: its badges and flags are the ones that count.
-      setMessages((old) => (before === null ? [...page.messages] : [...page.messages, ...(old ?? [])]));
-      setOlder(page.older);
+      // Always the fresh answer, also over the same ids: its badges and flags are the ones that
+      // count. An older batch goes above, without the ones already shown ("Older" clicked while
+      // the rest of the first page was on its way asks for the same batch).
+      setMessages((old) => {
+        if (before === null || old === null) return [...page.messages];
+        const shown = new Set(old.map((m) => m.statusIds[0]));
+        return [...page.messages.filter((m) => !shown.has(m.statusIds[0])), ...old];
+      });
+      setOlder((o) => (before === null || o === before ? page.older : o));
+      // The rest of the first page, once the first screen is drawn (the background decrypts it
+      // while the page draws).
+      if (before === null && page.older !== null) {
+        const next = page.older;
+        requestAnimationFrame(() => {
+          if (gen === generation.current) void load(next, last);
+        });
+      }
     },
     [account.origin, account.accountId, conv.id],
   );
-
   useEffect(() => {
     void load(null, lastId);
     if (conv.unread) void call('inbox/mark-read', { account, conversationId: conv.id });
@@ -852,7 +906,8 @@ function Chat({
         )}
         {messages !== null &&
           groups(messages).map((g) => (
-            <div class={`group${g.mine ? ' mine' : ''}`} key={g.items[0]?.statusIds[0]}>
+            // Keyed by its newest message: a batch added above that joins a group keeps it drawn.
+            <div class={`group${g.mine ? ' mine' : ''}`} key={g.items[g.items.length - 1]?.statusIds[0]}>
               <div class="sender">{g.mine ? t('trustSelf') : `@${g.who}`}</div>
               {g.items.map((m) => (
                 <ShownMessage key={m.statusIds[0]} m={m} />

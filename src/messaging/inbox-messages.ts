@@ -17,6 +17,8 @@ const Acct = v.pipe(v.string(), v.minLength(1), v.maxLength(400));
 /** A draft's key: a conversation id, or "new" for the new-conversation composer. */
 const DraftKey = v.pipe(v.string(), v.regex(/^(new|c[0-9A-Za-z_-]{1,64})$/));
 const PAGE = ['extension-page'] as const;
+/** A thread's messages per answer, at most (`inbox/thread` `limit`). */
+export const THREAD_PAGE = 30;
 
 export const inboxRequests = {
   'inbox/state': { payload: v.strictObject({}), from: PAGE },
@@ -45,6 +47,8 @@ export const inboxRequests = {
       lastStatusId: Id,
       before: v.nullable(Id),
       known: v.optional(v.boolean()),
+      /** How many messages (default and at most THREAD_PAGE): the chat asks for one screen first. */
+      limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(THREAD_PAGE))),
     }),
     from: PAGE,
   },

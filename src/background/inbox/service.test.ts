@@ -343,4 +343,32 @@ describe('inbox: the last known list and thread', () => {
     expect(older.messages).toHaveLength(10);
     expect(contexts).toBe(1);
   });
+
+  it('answers a thread in batches: the newest `limit` first, then each batch before it, in order, none twice', async () => {
+    const statuses = Array.from({ length: 40 }, (_, i) =>
+      status(String(1000 + i), `plain ${i}`, { in_reply_to_id: i === 0 ? null : String(999 + i) }),
+    );
+    const last = statuses[39] as InboxStatus;
+    const { h } = harness({
+      status: () => Promise.resolve({ ok: true as const, value: last }),
+      context: () =>
+        Promise.resolve({ ok: true as const, value: { ancestors: statuses.slice(0, 39), descendants: [] } }),
+    });
+    const ask = { account, conversationId: '9', lastStatusId: last.id, before: null };
+    const texts = (a: Awaited<ReturnType<(typeof h)['inbox/thread']>>): string[] => {
+      if (!('messages' in a)) throw new Error(JSON.stringify(a));
+      return a.messages.map((m) => m.plain ?? '');
+    };
+    const firstScreen = await h['inbox/thread']({ ...ask, limit: 12 }, page);
+    expect(texts(firstScreen)).toEqual(Array.from({ length: 12 }, (_, k) => `plain ${28 + k}`));
+    if (!('older' in firstScreen) || firstScreen.older === null) throw new Error('no older');
+    const rest = await h['inbox/thread']({ ...ask, before: firstScreen.older, limit: 18 }, page);
+    expect(texts(rest)).toEqual(Array.from({ length: 18 }, (_, k) => `plain ${10 + k}`));
+    if (!('older' in rest) || rest.older === null) throw new Error('no older');
+    const oldest = await h['inbox/thread']({ ...ask, before: rest.older, limit: 18 }, page);
+    expect(texts(oldest)).toEqual(Array.from({ length: 10 }, (_, k) => `plain ${k}`));
+    expect('older' in oldest && oldest.older).toBeNull();
+    // Without a limit: a page of 30, as before.
+    expect(texts(await h['inbox/thread'](ask, page))).toHaveLength(30);
+  });
 });

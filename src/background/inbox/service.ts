@@ -18,6 +18,7 @@ import type {
   ThreadMessage,
   inboxRequests,
 } from '../../messaging/inbox-messages';
+import { THREAD_PAGE } from '../../messaging/inbox-messages';
 import type { ComposeStatus, SendProgress, ViewContent } from '../../messaging/overlay-messages';
 import { b64std, unb64std } from '../../messaging/encoding';
 import { fail } from '../../messaging/result';
@@ -67,7 +68,6 @@ export interface InboxDeps {
 const lower = (s: string): string => s.toLowerCase();
 const byId = (a: string, b: string): number =>
   a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
-const PAGE_SIZE = 30;
 /** The listing gap (issue #18): pages read per listing, Hush conversations that end it, plain threads looked through. */
 const LIST_PAGES = 5;
 const LIST_TARGET = 20;
@@ -141,6 +141,8 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
   const maxChars = new Map<string, number>();
   /** account|conversation|last status id -> the instance's last answer (status + context), newest last. */
   const threads = new Map<string, { readonly thread: ThreadStatuses; readonly at: number }>();
+  /** Thread answers whose statuses the reader was told about (the reply-link check's source). */
+  const told = new WeakSet<ThreadStatuses>();
   /** Per account, how many times it was disconnected: a listing that started before must not save its list after. */
   const disconnects = new Map<string, number>();
 
@@ -533,12 +535,17 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     return listed.filter((x): x is ConversationItem => x !== null);
   }
 
-  /** The thread's messages: the newest PAGE_SIZE before `before`, verified and decrypted now. */
+  /**
+   * The thread's messages: the newest `limit` (at most THREAD_PAGE) before `before`, verified and
+   * decrypted now; none of the others is decrypted for this answer (the chat asks for its first
+   * screen, then for the rest in batches).
+   */
   async function threadAnswer(
     account: AccountRef,
     conversationId: string,
     thread: ThreadStatuses,
     before: string | null,
+    limit: number,
   ): Promise<{
     result: 'ok';
     messages: ThreadMessage[];
@@ -555,12 +562,16 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     const seen = ordered.map((s) => seenOf(s, home));
     const isHush = seen.map((s) => s.text.includes(STATUS_PREFIX));
     // The context is the instance's own answer about each status (reply link and text): the
-    // reply-link check reads it from there instead of asking for every status again.
-    for (const s of [...thread.ancestors, thread.last, ...thread.descendants]) {
-      await deps.reader.knowServerStatus(account, s.id, {
-        inReplyToId: s.in_reply_to_id ?? null,
-        text: hushTextOf(s.content),
-      });
+    // reply-link check reads it from there instead of asking for every status again. Once per
+    // answer: a later page of the same answer does not make it count as newer than it is.
+    if (!told.has(thread)) {
+      told.add(thread);
+      for (const s of [...thread.ancestors, thread.last, ...thread.descendants]) {
+        await deps.reader.knowServerStatus(account, s.id, {
+          inReplyToId: s.in_reply_to_id ?? null,
+          text: hushTextOf(s.content),
+        });
+      }
     }
     // Every status is registered (in order: first seen first), so parts join their message; only
     // the page asked for is then verified and decrypted, not the whole history.
@@ -609,10 +620,10 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       entries.push(e);
     }
     if (isHush.some(Boolean)) await rememberHush(account, conversationId);
-    // History: the newest PAGE_SIZE before `before` (a status id), and whether older ones exist.
+    // History: the newest `limit` before `before` (a status id), and whether older ones exist.
     const end = before === null ? entries.length : entries.findIndex((m) => m.statusIds[0] === before);
     const stop = end < 0 ? entries.length : end;
-    const start = Math.max(0, stop - PAGE_SIZE);
+    const start = Math.max(0, stop - Math.min(limit, THREAD_PAGE));
     // Verified and decrypted all at once first (with the message before the page, which most
     // replies answer), so each view below finds the message its reply context names.
     const firstId = (e: Entry | undefined): string | null =>
@@ -834,7 +845,7 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       return { result: 'ok' as const, items, next, apiMs, source: 'instance' as const };
     },
 
-    'inbox/thread': async ({ account, conversationId, lastStatusId, before, known }, sender) => {
+    'inbox/thread': async ({ account, conversationId, lastStatusId, before, known, limit }, sender) => {
       if (!allowed(sender)) return forbidden();
       const cacheKey = `${accountKey(account)}|${conversationId}|${lastStatusId}`;
       const kept = threads.get(cacheKey);
@@ -869,7 +880,7 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
         threads.set(cacheKey, { thread, at: Date.now() });
         for (const k of [...threads.keys()].slice(0, Math.max(0, threads.size - THREADS_KEPT))) threads.delete(k);
       }
-      const answer = await threadAnswer(account, conversationId, thread, before);
+      const answer = await threadAnswer(account, conversationId, thread, before, limit ?? THREAD_PAGE);
       return { ...answer, source: known === true ? ('known' as const) : ('instance' as const) };
     },
 
