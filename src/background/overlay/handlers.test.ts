@@ -4,113 +4,28 @@
  * bound to its frame id, and Mastodon's compose box is never a recipient list.
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FrameStyle } from '../../messaging/overlay-messages';
-import type { Reply } from '../../messaging/result';
-import type { SenderContext } from '../senders';
-import type { DecryptOutcome, KeyServices } from '../services';
+import type { KeyServices } from '../services';
 import type { StatusApi } from '../publishing/status-api';
+import {
+  account,
+  aliceServices,
+  aliceToBob,
+  content,
+  editorFrame,
+  must,
+  STYLE,
+  TAB,
+  viewFrame,
+  world,
+} from './handler-fixture';
 
-/** In-memory storage areas and the pushes sent to tabs: the outside world of the handlers. */
-const world = vi.hoisted(() => {
-  const area = () => {
-    const m = new Map<string, unknown>();
-    return {
-      m,
-      get: (keys?: string | string[] | null) => {
-        const list = keys === undefined || keys === null ? [...m.keys()] : typeof keys === 'string' ? [keys] : keys;
-        return Promise.resolve(
-          Object.fromEntries(list.filter((k) => m.has(k)).map((k) => [k, structuredClone(m.get(k))])),
-        );
-      },
-      set: (items: Record<string, unknown>) => {
-        for (const [k, v] of Object.entries(items)) m.set(k, structuredClone(v));
-        return Promise.resolve();
-      },
-      remove: (keys: string | string[]) => {
-        for (const k of typeof keys === 'string' ? [keys] : keys) m.delete(k);
-        return Promise.resolve();
-      },
-    };
-  };
-  return {
-    local: area(),
-    session: area(),
-    pushes: [] as { tabId: number; message: unknown; frameId: number | undefined }[],
-  };
-});
-
-vi.mock('webextension-polyfill', () => ({
-  default: {
-    runtime: {},
-    storage: { local: world.local, session: world.session },
-    tabs: {
-      sendMessage: (tabId: number, message: unknown, options?: { frameId?: number }) => {
-        world.pushes.push({ tabId, message, frameId: options?.frameId });
-        return Promise.resolve();
-      },
-    },
-  },
-}));
+vi.mock('webextension-polyfill', async () => (await import('./handler-fixture')).polyfill);
 
 const { createOverlayHandlers } = await import('./handlers');
 
-const STYLE: FrameStyle = {
-  color: '#000000',
-  background: '#ffffff',
-  link: '#0000ee',
-  fontFamily: 'sans-serif',
-  fontSizePx: 15,
-  lineHeightPx: 22,
-  dark: false,
-};
-const TAB = 7;
-const content: SenderContext = { kind: 'content', tabId: TAB, origin: 'https://b.test', path: '/home', frameId: 0 };
-const viewFrame = (frameId: number, tabId = TAB): SenderContext => ({
-  kind: 'frame',
-  tabId,
-  origin: 'chrome-extension://hush',
-  path: '/frames/view.html',
-  frameId,
-});
-const editorFrame = (frameId: number): SenderContext => ({
-  kind: 'frame',
-  tabId: TAB,
-  origin: 'chrome-extension://hush',
-  path: '/frames/editor.html',
-  frameId,
-});
-const account = { origin: 'https://b.test', accountId: '1' };
-
-const SENDER = { actorUri: 'https://a.test/users/alice', fingerprint: 'abcd' };
 let hushText = '';
 
-function services(): KeyServices & { decrypted: string[] } {
-  const decrypted: string[] = [];
-  return {
-    decrypted,
-    checkRecipients: () => Promise.resolve({ account: 'ready' as const, recipients: [] }),
-    encrypt: () => Promise.reject(new Error('not in these tests')),
-    decrypt: (_a, req): Promise<DecryptOutcome> => {
-      decrypted.push(req.chunks.map((c) => c.text).join(''));
-      return Promise.resolve({
-        ok: true,
-        plaintext: 'the secret',
-        sender: SENDER,
-        recipients: [],
-        messageId: '00',
-        replyTo: null,
-        createdAt: 1_800_000_000,
-      });
-    },
-    senderTrust: (_a, s) =>
-      Promise.resolve({ kind: 'verified' as const, acct: 'alice@a.test', fingerprint: s.fingerprint }),
-    handlesOf: (_a, u) => Promise.resolve(u.map(() => 'alice@a.test')),
-    sealLocal: (_a, d) => Promise.resolve(d),
-    openLocal: (_a, d) => Promise.resolve(d),
-    searchAccounts: () => Promise.resolve([]),
-    contactList: () => Promise.resolve([]),
-  };
-}
+const services = (): KeyServices => aliceServices(() => ({ plaintext: 'the secret', messageId: '00' }));
 
 function handlers(over: { services?: KeyServices } = {}) {
   const h = createOverlayHandlers({
@@ -135,31 +50,54 @@ const item = (statusId: string, text: string) => ({
   style: STYLE,
 });
 
-/** A handler's value; a failure reply (the only replies with `ok`) fails the test with its code. */
-function must<T extends object>(x: T | Reply<never>): T {
-  if ('ok' in x) throw new Error(`refused: ${JSON.stringify(x)}`);
-  return x;
+/**
+ * Handlers whose instance answers /conversations with conversation 1, its last status being
+ * `inst.last` when the request arrives (by `author`, mentioning `mention`); requests are counted in
+ * `inst.pages`, and `hold(page)` keeps an answer back.
+ */
+function conversationHandlers(
+  inst: { last: { id: string; created_at: string }; pages: number },
+  author: string,
+  mention: string,
+  hold: (page: number) => Promise<void> = () => Promise.resolve(),
+) {
+  const statusApi = {
+    conversations: async () => {
+      inst.pages++;
+      const last = {
+        ...inst.last,
+        content: `<p>${hushText}</p>`,
+        account: { acct: author },
+        mentions: [{ acct: mention }],
+      };
+      await hold(inst.pages);
+      return { ok: true as const, value: [{ id: '1', last }] };
+    },
+  } as unknown as StatusApi;
+  return createOverlayHandlers({
+    services: services(),
+    accountOf: () => Promise.resolve(account),
+    selfOf: () => Promise.resolve('bob@b.test'),
+    token: () => Promise.resolve('token-123456'),
+    now: () => Promise.resolve(1_800_000_100),
+    statusApi,
+  });
 }
 
+/** The status id the first view of a views-open reply was opened for (its stored session). */
+const shownStatus = (out: { views: readonly object[] }): unknown => {
+  const v = out.views[0];
+  const session = v !== undefined && 'session' in v ? String(v.session) : '';
+  return (world.session.m.get(`session:${session}`) as { state?: { seen?: { statusId?: string } } } | undefined)?.state
+    ?.seen?.statusId;
+};
+
 beforeAll(async () => {
-  const { init, encryptMessage } = await import('../../protocol/index');
-  const { ALICE, BOB, live, mentionOf, NOW } = await import('../../../test/vectors/fixtures');
-  await init();
-  const r = encryptMessage({
-    sender: { identity: live(ALICE).identity, chain: live(ALICE).chain },
-    recipients: [live(BOB).key],
-    plaintext: 'x',
-    now: NOW,
-    statusBudget: { mentionText: `${mentionOf(BOB)} ` },
-  });
-  if (!r.ok) throw new Error(r.reason);
-  hushText = r.value.statuses[0] ?? '';
+  [hushText = ''] = await aliceToBob('x');
 });
 
 beforeEach(() => {
-  world.local.m.clear();
-  world.session.m.clear();
-  world.pushes.length = 0;
+  world.clear();
 });
 
 describe('overlay handlers', () => {
@@ -322,156 +260,57 @@ describe('overlay handlers', () => {
 
   it('an entry showing a newer last status than the cached one is asked again: a re-delivered old message is not taken for the status it copies (#21.5)', async () => {
     const t1 = 1_800_000_000;
-    let last = { id: '90', created_at: new Date(t1 * 1000).toISOString() };
-    let pages = 0;
-    const statusApi = {
-      conversations: () => {
-        pages++;
-        return Promise.resolve({
-          ok: true as const,
-          value: [
-            {
-              id: '1',
-              last: {
-                ...last,
-                content: `<p>${hushText}</p>`,
-                account: { acct: 'alice@a.test' },
-                mentions: [{ acct: 'bob@b.test' }],
-              },
-            },
-          ],
-        });
-      },
-    } as unknown as StatusApi;
-    const h = createOverlayHandlers({
-      services: services(),
-      accountOf: () => Promise.resolve(account),
-      selfOf: () => Promise.resolve('bob@b.test'),
-      token: () => Promise.resolve('token-123456'),
-      now: () => Promise.resolve(1_800_000_100),
-      statusApi,
-    });
+    const inst = { last: { id: '90', created_at: new Date(t1 * 1000).toISOString() }, pages: 0 };
+    const h = conversationHandlers(inst, 'alice@a.test', 'bob@b.test');
     const entryAt = (serverTime: number) => ({ ...item('c1', hushText), context: 'conversation' as const, serverTime });
-    const shownStatus = (out: { views: readonly object[] }): unknown => {
-      const v = out.views[0];
-      const session = v !== undefined && 'session' in v ? String(v.session) : '';
-      return (world.session.m.get(`session:${session}`) as { state?: { seen?: { statusId?: string } } } | undefined)
-        ?.state?.seen?.statusId;
-    };
     expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1)] }, content)))).toBe('90');
     // The same entry again, same date: the cached answer serves it.
     expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1)] }, content)))).toBe('90');
-    expect(pages).toBe(1);
+    expect(inst.pages).toBe(1);
     // The server re-delivers the old message as the conversation's newest status: same text, a later date.
-    last = { id: '95', created_at: new Date((t1 + 60) * 1000).toISOString() };
+    inst.last = { id: '95', created_at: new Date((t1 + 60) * 1000).toISOString() };
     expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1 + 60)] }, content)))).toBe('95');
-    expect(pages).toBe(2);
+    expect(inst.pages).toBe(2);
   });
 
   it('a replay posted within the same second as its original is told apart by the milliseconds the entry shows (#21.5)', async () => {
     const t1 = 1_800_000_000_015;
-    let last = { id: '90', created_at: new Date(t1).toISOString() };
-    let pages = 0;
-    const statusApi = {
-      conversations: () => {
-        pages++;
-        return Promise.resolve({
-          ok: true as const,
-          value: [
-            {
-              id: '1',
-              last: {
-                ...last,
-                content: `<p>${hushText}</p>`,
-                account: { acct: 'bob' },
-                mentions: [{ acct: 'alice@a.test' }],
-              },
-            },
-          ],
-        });
-      },
-    } as unknown as StatusApi;
-    const h = createOverlayHandlers({
-      services: services(),
-      accountOf: () => Promise.resolve(account),
-      selfOf: () => Promise.resolve('bob@b.test'),
-      token: () => Promise.resolve('token-123456'),
-      now: () => Promise.resolve(1_800_000_100),
-      statusApi,
-    });
+    const inst = { last: { id: '90', created_at: new Date(t1).toISOString() }, pages: 0 };
+    const h = conversationHandlers(inst, 'bob', 'alice@a.test');
     const entryAt = (ms: number) => ({
       ...item('c1', hushText),
       context: 'conversation' as const,
       serverTime: Math.floor(ms / 1000),
       serverTimeMs: ms,
     });
-    const shownStatus = (out: { views: readonly object[] }): unknown => {
-      const v = out.views[0];
-      const session = v !== undefined && 'session' in v ? String(v.session) : '';
-      return (world.session.m.get(`session:${session}`) as { state?: { seen?: { statusId?: string } } } | undefined)
-        ?.state?.seen?.statusId;
-    };
     expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1)] }, content)))).toBe('90');
     expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1)] }, content)))).toBe('90');
-    expect(pages).toBe(1);
+    expect(inst.pages).toBe(1);
     // The replay lands 3 ms later, within the same second: the cached answer must not name it.
-    last = { id: '95', created_at: new Date(t1 + 3).toISOString() };
+    inst.last = { id: '95', created_at: new Date(t1 + 3).toISOString() };
     expect(shownStatus(must(await h['overlay/views-open']({ items: [entryAt(t1 + 3)] }, content)))).toBe('95');
-    expect(pages).toBe(2);
+    expect(inst.pages).toBe(2);
   });
 
   it("an entry reported while an older request for the conversations is in flight is asked again when that answer names an older status: a replay of the user's own message is no genuine original (#21.5)", async () => {
     const t1 = 1_800_000_000;
-    let last = { id: '90', created_at: new Date(t1 * 1000).toISOString() };
-    let pages = 0;
+    const inst = { last: { id: '90', created_at: new Date(t1 * 1000).toISOString() }, pages: 0 };
     let release: () => void = () => undefined;
-    const statusApi = {
-      conversations: async () => {
-        pages++;
-        // What the instance holds when the request arrives, answered later (a loaded machine).
-        const answer = {
-          ok: true as const,
-          value: [
-            {
-              id: '1',
-              last: {
-                ...last,
-                content: `<p>${hushText}</p>`,
-                account: { acct: 'bob' },
-                mentions: [{ acct: 'alice@a.test' }],
-              },
-            },
-          ],
-        };
-        if (pages === 1) await new Promise<void>((r) => (release = r));
-        return answer;
-      },
-    } as unknown as StatusApi;
-    const h = createOverlayHandlers({
-      services: services(),
-      accountOf: () => Promise.resolve(account),
-      selfOf: () => Promise.resolve('bob@b.test'),
-      token: () => Promise.resolve('token-123456'),
-      now: () => Promise.resolve(1_800_000_100),
-      statusApi,
-    });
+    // The first request is answered with what the instance held when it arrived, later (a loaded machine).
+    const h = conversationHandlers(inst, 'bob', 'alice@a.test', (page) =>
+      page === 1 ? new Promise<void>((r) => (release = r)) : Promise.resolve(),
+    );
     const entryAt = (serverTime: number) => ({ ...item('c1', hushText), context: 'conversation' as const, serverTime });
-    const shownStatus = (out: { views: readonly object[] }): unknown => {
-      const v = out.views[0];
-      const session = v !== undefined && 'session' in v ? String(v.session) : '';
-      return (world.session.m.get(`session:${session}`) as { state?: { seen?: { statusId?: string } } } | undefined)
-        ?.state?.seen?.statusId;
-    };
     // The entry as first drawn starts a request, which the instance answers with the status then last.
     const first = h['overlay/views-open']({ items: [entryAt(t1)] }, content);
-    await vi.waitFor(() => expect(pages).toBe(1));
+    await vi.waitFor(() => expect(inst.pages).toBe(1));
     // Meanwhile the server re-delivers the message as the newest status and the page draws it.
-    last = { id: '95', created_at: new Date((t1 + 60) * 1000).toISOString() };
+    inst.last = { id: '95', created_at: new Date((t1 + 60) * 1000).toISOString() };
     const second = h['overlay/views-open']({ items: [entryAt(t1 + 60)] }, content);
     await new Promise((r) => setTimeout(r, 20));
     release();
     expect(shownStatus(must(await first))).toBe('90');
     expect(shownStatus(must(await second))).toBe('95');
-    expect(pages).toBe(2);
+    expect(inst.pages).toBe(2);
   });
 });
