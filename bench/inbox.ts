@@ -1,4 +1,4 @@
-// Inbox benchmark (not a test): `npm run bench:inbox [-- --runs 5] [-- --chromium|--firefox]`.
+// Inbox benchmark (not a test): `npm run bench:inbox [-- --runs 5] [-- --chromium|--firefox] [-- --first]`.
 //
 // Issue #18's performance targets, in Chromium and Firefox (one after the other, each with its own
 // federation): bob's inbox holds 200 conversations with Hush messages (bench/inbox-seed.ts: a mix
