@@ -39,6 +39,7 @@ const NOTHING = {
   editors: 0,
   placeholders: 0,
   marked: 0,
+  relabelled: 0,
 };
 
 describe.each(browserKinds())('content script teardown in %s', (kind) => {
@@ -84,7 +85,13 @@ describe.each(browserKinds())('content script teardown in %s', (kind) => {
 
   it('started, it holds listeners, observers, views and an editor; stopped, none of them, and the page changes nothing', async () => {
     await fresh();
+    const labels = (): Promise<string[]> =>
+      page.$$eval('[aria-label]', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const before = await labels();
     const running = await call('start');
+    // Mastodon reads each status's text out from its wrapper's label: the ciphertext there is
+    // replaced by the view's name while Hush runs, and given back at the stop.
+    expect(running.relabelled).toBeGreaterThan(0);
     // Six Hush statuses in the snapshot; the direct reply form gets the lock bar and an editor.
     expect(running.hosts).toBe(6);
     expect(running.frames).toBe(6);
@@ -96,6 +103,7 @@ describe.each(browserKinds())('content script teardown in %s', (kind) => {
     expect(running.resizeObserved).toBe(6);
     expect(running.runtimeListeners).toBe(3); // token requests, stop, overlay pushes
     expect(await call('stop')).toEqual(NOTHING);
+    expect(await labels()).toEqual(before);
     // A new Hush status after the stop: nobody is watching any more.
     expect(await call('addStatus')).toEqual(NOTHING);
   });

@@ -47,6 +47,8 @@ export class SecureViews {
   private disposed = false;
   /** The hosts this instance inserted, with the content element each hides (for `dispose`). */
   private readonly hosts = new Map<HTMLElement, HTMLElement>();
+  /** Mastodon's wrappers whose screen-reader label this instance rewrote: the label it found and the one it set (for `dispose`). */
+  private readonly relabelled = new Map<HTMLElement, { readonly original: string; readonly ours: string }>();
   /** Style reads and frame mounts run in slices, so 200 statuses never make one long task. */
   private readonly work = new SlicedQueue();
   private readonly limiter = new Limiter(IN_FLIGHT);
@@ -74,7 +76,7 @@ export class SecureViews {
     if (this.disposed) return;
     const current = new Set<Element>();
     for (const found of this.opts.adapter.statuses(root, this.opts.marker)) {
-      relabel(found.container, this.opts.marker);
+      this.relabel(found.container);
       const next = found.content.nextElementSibling;
       // A DM-column entry shows its conversation's last status: a new one with the same text (an old
       // message the server re-delivers) has another date, and must be shown and checked anew.
@@ -113,11 +115,30 @@ export class SecureViews {
     // them would keep Mastodon's detached status nodes alive for the life of the tab.
     for (const [session, v] of this.sessions) if (!v.host.isConnected) this.sessions.delete(session);
     for (const host of this.hosts.keys()) if (!host.isConnected) this.hosts.delete(host);
+    for (const el of this.relabelled.keys()) if (!el.isConnected) this.relabelled.delete(el);
+  }
+
+  /**
+   * Mastodon puts the status text into the wrapper's aria-label for screen readers: hundreds of
+   * CJK characters read out one by one. Each ciphertext is replaced by the view's name there (the
+   * frame itself is announced with its title). Not secret: only what the page already has changes.
+   * The label found is kept, so that `dispose` gives it back.
+   */
+  private relabel(container: HTMLElement): void {
+    const marker = this.opts.marker;
+    const labelled = container.hasAttribute('aria-label') ? container : container.closest(selectors.labelledWrapper);
+    const label = labelled?.getAttribute('aria-label');
+    if (!(labelled instanceof HTMLElement) || label === undefined || label === null || !label.includes(marker)) return;
+    const escaped = marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const ours = label.replace(new RegExp(escaped + CIPHERTEXT_RUN, 'gu'), t('viewFrameTitle'));
+    labelled.setAttribute('aria-label', ours);
+    this.relabelled.set(labelled, { original: label, ours });
   }
 
   /**
    * Takes back everything this instance added (content/root.ts teardown): its hosts and frames,
-   * the class hiding each ciphertext, the resize observer and the queued work. Replies that
+   * the class hiding each ciphertext, the screen-reader labels it rewrote, the resize observer and
+   * the queued work. Replies that
    * arrive later find no host to fill.
    */
   dispose(): void {
@@ -130,6 +151,10 @@ export class SecureViews {
       content.classList.remove(HIDDEN_CLASS);
     }
     this.hosts.clear();
+    // A label Mastodon has rewritten since (another status on a reused node) is Mastodon's: left alone.
+    for (const [el, { original, ours }] of this.relabelled)
+      if (el.getAttribute('aria-label') === ours) el.setAttribute('aria-label', original);
+    this.relabelled.clear();
     this.sessions.clear();
   }
 
@@ -340,19 +365,6 @@ function openStatus(found: FoundStatus): void {
 
 /** The ciphertext's code points (protocol text encoding: CJK Ext A, URO, Ext B and the tail byte block). */
 const CIPHERTEXT_RUN = '\\s*[\\u3400-\\u4DBF\\u4E00-\\u9FFF\\u{20000}-\\u{2953F}]*';
-
-/**
- * Mastodon puts the status text into the wrapper's aria-label for screen readers: hundreds of
- * CJK characters read out one by one. Each ciphertext is replaced by the view's name there (the
- * frame itself is announced with its title). Not secret: only what the page already has changes.
- */
-function relabel(container: HTMLElement, marker: string): void {
-  const labelled = container.hasAttribute('aria-label') ? container : container.closest(selectors.labelledWrapper);
-  const label = labelled?.getAttribute('aria-label');
-  if (!labelled || label?.includes(marker) !== true) return;
-  const escaped = marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  labelled.setAttribute('aria-label', label.replace(new RegExp(escaped + CIPHERTEXT_RUN, 'gu'), t('viewFrameTitle')));
-}
 
 /**
  * A cheap fingerprint of the status text (FNV-1a), only to notice an edit: the background keys
