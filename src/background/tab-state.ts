@@ -1,5 +1,6 @@
 import browser from 'webextension-polyfill';
 import type { PageInfo, TabState } from '../messaging/messages';
+import { parseStored, TabStateSchema } from './storage/keys';
 
 // storage.session survives service-worker restarts but not browser restarts: tab ids don't either.
 const key = (tabId: number) => `tab:${tabId}`;
@@ -12,7 +13,7 @@ export async function setTabState(tabId: number, origin: string, page: PageInfo,
 
 export async function getTabState(tabId: number): Promise<TabState | null> {
   const got = await browser.storage.session.get(key(tabId));
-  return (got[key(tabId)] as TabState | undefined) ?? null;
+  return parseStored(TabStateSchema, got[key(tabId)]);
 }
 
 export async function clearTabState(tabId: number): Promise<void> {
@@ -26,9 +27,9 @@ export async function tabsOn(origins: readonly string[]): Promise<number[]> {
   const out: number[] = [];
   for (const [k, value] of Object.entries(all)) {
     const m = /^tab:(\d+)$/.exec(k);
-    const origin = (value as Partial<TabState> | undefined)?.origin;
-    if (m?.[1] === undefined || typeof origin !== 'string') continue;
-    const o = withoutPort(origin);
+    const state = m?.[1] === undefined ? null : parseStored(TabStateSchema, value);
+    if (m?.[1] === undefined || state === null) continue;
+    const o = withoutPort(state.origin);
     if (o !== null && wanted.has(o)) out.push(Number(m[1]));
   }
   return out;

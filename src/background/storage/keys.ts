@@ -13,6 +13,7 @@
  * settings. Everything that grows with use (messages read, conversations, offers) has a bound.
  */
 import * as v from 'valibot';
+import { PageDetectedSchema } from '../../messaging/messages';
 import { DEFAULT_PREFS, SecurityPhraseSchema, UiPrefsSchema } from '../../messaging/settings-messages';
 import type {
   AccountRecord,
@@ -213,6 +214,8 @@ export const InboxConnectionSchema = v.object({
 export function parseList<T>(schema: v.GenericSchema<unknown, T>, value: unknown): T[] {
   return Array.isArray(value) ? value.map((x) => parseStored(schema, x)).filter((x): x is T => x !== null) : [];
 }
+/** What the background knows about a tab (tab-state.ts): the origin from the sender, the page it reported. */
+export const TabStateSchema = v.object({ origin: Str, page: PageDetectedSchema, detectedAt: Num });
 const SessionKindSchema = v.picklist(['view', 'editor']);
 /** A session's one record (background/sessions.ts); its state is checked by its kind's handlers. */
 export const SessionRecordSchema = v.object({
@@ -359,7 +362,7 @@ export const STORAGE_KEYS = {
     'never',
     'background/index.ts, keys/test-recorder.ts',
   ),
-  tab: entry('session', 'tab:', v.unknown(), 'one per open tab', 'when the tab closes', 'tab-state.ts'),
+  tab: entry('session', 'tab:', TabStateSchema, 'one per open tab', 'when the tab closes', 'tab-state.ts'),
   session: entry(
     'session',
     'session:',
