@@ -9,6 +9,10 @@
  *
  * Secure behaviour asserted: what one tab can make the background keep in storage.session is
  * bounded far below the shared quota. Failed before the fix (19.5 MB); views.ts now caps each tab.
+ * The same through editors (2026-12-08 review, F1): a direct-mode compose form opens an editor
+ * with no gesture (encryption is on by default), so a page drawing hundreds of forms made as many
+ * editor sessions, each holding the form's text as a seed. Failed before the fix (11.2 MB, every
+ * later frame in every tab refused); compose.ts now keeps a tab's untouched editors to a few.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { FrameStyle } from '../../src/messaging/overlay-messages';
@@ -112,5 +116,33 @@ describe('review: one hostile page and the shared storage.session', () => {
       `[review] ${n} page-made statuses: ${(bytes / 1e6).toFixed(1)} MB kept in storage.session (Chromium's quota for ALL tabs: 10.5 MB)`,
     );
     expect(bytes).toBeLessThan(2_000_000);
+  });
+
+  it('compose forms drawn by the page cannot make the background keep an editor session for each', async () => {
+    world.session.m.clear();
+    const h = createOverlayHandlers({
+      services,
+      accountOf: (s) => Promise.resolve(s.tabId === TAB ? account : null),
+      selfOf: (s) => Promise.resolve(s.tabId === TAB ? 'bob@b.test' : null),
+      token: () => Promise.resolve(null),
+      now: () => Promise.resolve(1_800_000_100),
+    });
+    // What the page draws: direct-mode forms with 5,000 characters and 20 long mentions each.
+    const seedMentions = Array.from({ length: 20 }, (_, i) => `${'m'.repeat(30)}${i}@${'x'.repeat(200)}.test`);
+    const opened: string[] = [];
+    for (let i = 0; i < 800; i++) {
+      const r = await h['overlay/editor-open'](
+        { replyToStatusId: null, seedMentions, seedText: '\u4e00'.repeat(5_000), maxChars: 500, style: STYLE },
+        content,
+      );
+      if ('session' in r) opened.push(r.session);
+    }
+    expect(opened).toHaveLength(800); // every form still gets its editor: nothing refused
+    const bytes = sessionBytes();
+    const kept = [...world.session.m.keys()].filter((k) => k.startsWith('session:')).length;
+    console.log(`[review] 800 page-made compose forms: ${kept} editor sessions, ${(bytes / 1e6).toFixed(2)} MB kept`);
+    expect(bytes).toBeLessThan(500_000);
+    // The newest form's editor is among those kept.
+    expect(world.session.m.has(`session:${opened.at(-1) ?? ''}`)).toBe(true);
   });
 });

@@ -74,8 +74,24 @@ export type ComposeHandlers = HandlersFor<
   | 'overlay/mention-search'
 >;
 
+/**
+ * Untouched editor sessions (no text typed, no send) one tab keeps. A direct-mode form opens an
+ * editor with no gesture, so the page can draw forms at will; each session holds the form's text
+ * as a seed in storage.session, which every tab and the vault key share. A session the user wrote
+ * in or sent from is never dropped this way: only the user makes those.
+ */
+export const MAX_IDLE_EDITORS_PER_TAB = 8;
+
 export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
   const editors = ctx.sessions.of('editor', isEditor);
+  /** Closes the tab's oldest untouched editors beyond MAX_IDLE_EDITORS_PER_TAB (`keep` is the one just opened). */
+  const trimIdle = async (tabId: number, keep: string): Promise<void> => {
+    const idle = (await editors.all()).filter(
+      ([id, e]) => e.tabId === tabId && id !== keep && e.state.text === '' && e.state.job === null,
+    );
+    for (const [id] of idle.slice(0, Math.max(0, idle.length - (MAX_IDLE_EDITORS_PER_TAB - 1))))
+      await editors.close(id);
+  };
   /** Sessions with a send under way in this worker: a second Send (double click) waits its turn. */
   const sending = new Set<string>();
 
@@ -222,7 +238,9 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
         job: null,
         progress: null,
       });
-      return opened === FORBIDDEN ? fail('forbidden_sender', 'only a content script may open an editor') : opened;
+      if (opened === FORBIDDEN) return fail('forbidden_sender', 'only a content script may open an editor');
+      await trimIdle(sender.tabId, opened.session);
+      return opened;
     },
     'overlay/editor-detach': async ({ session }, sender) => {
       // The form went away unsent: the session (and its draft) stays until the tab closes.

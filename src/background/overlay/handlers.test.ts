@@ -22,6 +22,7 @@ import {
 vi.mock('webextension-polyfill', async () => (await import('./handler-fixture')).polyfill);
 
 const { createOverlayHandlers } = await import('./handlers');
+const { MAX_IDLE_EDITORS_PER_TAB } = await import('./compose');
 
 let hushText = '';
 
@@ -197,6 +198,29 @@ describe('overlay handlers', () => {
     expect(joined.state.status.recipients).toEqual([]);
     expect(joined.state.status.suggested).toContain('carol@a.test');
     expect(joined.state.text).toBe('');
+  });
+
+  it('forms the page draws close only untouched editors: the one the user wrote in keeps its draft', async () => {
+    const { h } = handlers();
+    const open = () =>
+      h['overlay/editor-open'](
+        { replyToStatusId: null, seedMentions: [], seedText: 'seed', maxChars: 500, style: STYLE },
+        content,
+      );
+    const mine = must(await open());
+    must(await h['overlay/editor-join']({ offer: mine.offer }, editorFrame(5)));
+    must(
+      await h['overlay/editor-draft'](
+        { session: mine.session, text: 'half a sentence', recipients: [] },
+        editorFrame(5),
+      ),
+    );
+    const idle = must(await open());
+    for (let i = 0; i < 3 * MAX_IDLE_EDITORS_PER_TAB; i++) must(await open());
+    // The untouched one is closed; the user's draft is still there for its frame when it loads again.
+    expect(await h['frame/reoffer']({ session: idle.session }, content)).toMatchObject({ ok: false });
+    const { offer } = must(await h['frame/reoffer']({ session: mine.session }, content));
+    expect(must(await h['overlay/editor-join']({ offer }, editorFrame(5))).state.text).toBe('half a sentence');
   });
 
   it('a tab without a signed-in account opens nothing', async () => {
