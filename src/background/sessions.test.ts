@@ -159,6 +159,37 @@ describe('SessionStore', () => {
     expect(await editors.get(made.session)).toBeNull();
   });
 
+  it('an offer presented as the wrong kind (an editor offer joined from a view document) binds nothing and is spent', async () => {
+    // The page can point the editor's iframe at view.html; the content script then offers the
+    // editor session to that document, and the view frame may join views: only the kind stops it.
+    const store = new SessionStore(() => memoryArea());
+    const editors = store.of('editor', isDraft);
+    const made = await editors.create(as('content'), { text: 'draft' });
+    if (made === FORBIDDEN) throw new Error('content may create');
+    await editors.join(made.offer, as('editor-frame', { frameId: 4 }));
+    const again = await store.reoffer(made.session, as('content'));
+    if (again === null || again === FORBIDDEN) throw new Error('the content script of the tab may re-offer');
+    expect(await store.of('view', isDraft).join(again, as('view-frame', { frameId: 8 }))).toBeNull();
+    expect(await editors.join(again, as('editor-frame', { frameId: 4 }))).toBeNull(); // spent
+    // The editor frame keeps its binding; the view document got none.
+    expect(await editors.asJoiner(made.session, as('editor-frame', { frameId: 4 }))).not.toBeNull();
+    expect(await store.of('view', isDraft).asJoiner(made.session, as('view-frame', { frameId: 8 }))).toBeNull();
+  });
+
+  it('after a worker restart, a listing that overlaps a close does not bring the closed session back', async () => {
+    const area = memoryArea();
+    const before = new SessionStore(() => area);
+    const made = await before.of('view', isDraft).create(as('content'), { text: 'x' });
+    if (made === FORBIDDEN) throw new Error('content may create');
+    await before.of('view', isDraft).join(made.offer, as('view-frame', { frameId: 9 }));
+    const after = new SessionStore(() => area).of('view', isDraft); // a new worker: empty memory
+    const listing = after.all(); // reads storage before the close below
+    await after.close(made.session);
+    await listing;
+    expect(await after.asJoiner(made.session, as('view-frame', { frameId: 9 }))).toBeNull();
+    expect(await after.get(made.session)).toBeNull();
+  });
+
   it('a session (state and binding) written before a worker restart is there after it', async () => {
     const area = memoryArea();
     const before = new SessionStore(() => area);

@@ -108,12 +108,20 @@ export interface KindSessions<S> {
   close(session: string): Promise<void>;
 }
 
+/** How many closed ids a worker remembers (see SessionStore.closed); an id is 24 characters. */
+const MAX_CLOSED_MARKS = 20_000;
+
 export class SessionStore {
   private readonly mem = new Map<string, SessionRecord>();
   /** Set once storage has been read in full: from then on every record is in `mem` (all writes go through it). */
   private loaded = false;
   private offers: Promise<Map<string, Offer>> | null = null;
   private flush: Promise<void> | null = null;
+  /**
+   * Sessions closed by this worker: a storage read that started before the close (after a worker
+   * restart, a listing and a close can overlap) must not bring one back, binding and all.
+   */
+  private readonly closed = new Set<string>();
 
   /**
    * `area`: where records and offers live (storage.session). `offersMirror`: where offers are
@@ -181,7 +189,7 @@ export class SessionStore {
   }
 
   async close(session: string): Promise<void> {
-    this.mem.delete(session);
+    this.forget(session);
     const m = await this.memory();
     let dropped = false;
     for (const [t, o] of m) if (o.session === session) dropped = m.delete(t);
@@ -197,13 +205,21 @@ export class SessionStore {
       if (k.startsWith(SESSION_PREFIX) && parseStored(SessionRecordSchema, v)?.tabId === tabId)
         doomed.add(k.slice(SESSION_PREFIX.length));
     for (const [id, r] of this.mem) if (r.tabId === tabId) doomed.add(id);
-    for (const id of doomed) this.mem.delete(id);
+    for (const id of doomed) this.forget(id);
     const m = await this.memory();
     let dropped = false;
     for (const [t, o] of m) if (o.tabId === tabId) dropped = m.delete(t);
     if (dropped) void this.persist();
     if (doomed.size > 0) await this.area().remove([...doomed].map(key));
     return doomed.size;
+  }
+
+  private forget(id: string): void {
+    this.mem.delete(id);
+    this.closed.add(id);
+    // Ids are random and never reused: the oldest marks can go once there are many.
+    if (this.closed.size > MAX_CLOSED_MARKS)
+      for (const old of [...this.closed].slice(0, MAX_CLOSED_MARKS / 2)) this.closed.delete(old);
   }
 
   private async read(id: string): Promise<SessionRecord | null> {
@@ -214,7 +230,7 @@ export class SessionStore {
     // A write made while storage was read wins over what was read.
     const now = this.mem.get(id);
     if (now !== undefined) return now;
-    if (got === null) return null;
+    if (got === null || this.closed.has(id)) return null;
     this.mem.set(id, got);
     return got;
   }
@@ -235,7 +251,7 @@ export class SessionStore {
     const everything = await this.area().get(null);
     for (const [k, v] of Object.entries(everything)) {
       const id = k.slice(SESSION_PREFIX.length);
-      if (!k.startsWith(SESSION_PREFIX) || this.mem.has(id)) continue;
+      if (!k.startsWith(SESSION_PREFIX) || this.mem.has(id) || this.closed.has(id)) continue;
       const r = parseStored(SessionRecordSchema, v);
       if (r !== null) this.mem.set(id, r);
     }

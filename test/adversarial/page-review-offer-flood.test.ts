@@ -41,7 +41,7 @@ vi.mock('webextension-polyfill', () => ({
   default: { runtime: {}, storage: { local: world.local, session: world.session } },
 }));
 
-const { SessionStore } = await import('../../src/background/sessions');
+const { OFFERS_KEY, SessionStore } = await import('../../src/background/sessions');
 
 const content = (tabId: number) => ({
   kind: 'content' as const,
@@ -78,5 +78,30 @@ describe('review: offers are a browser-wide pool one page can drain', () => {
     const refused = claimed === null || typeof claimed !== 'object';
     console.log(`[review] other tab's claim after the flood: ${refused ? 'REFUSED (offer evicted)' : 'ok'}`);
     expect(refused ? null : claimed.session).toBe(other.session);
+  });
+
+  it("2,100 live offers of distinct sessions in the hostile tab do not evict the other tab's offer", async () => {
+    // One live offer per session: re-offers alone never pass MAX_OFFERS (2026-12-08 review, F3).
+    // Distinct sessions do (a page drawing statuses or forms at will), so eviction itself must be fair.
+    world.session.m.clear();
+    world.local.m.clear();
+    const OTHER_TAB = 3;
+    const HOSTILE_TAB = 9;
+    const store = new SessionStore(
+      () => world.session,
+      () => world.local,
+    );
+    const views = store.of('view', isAny);
+    const other = await views.create(content(OTHER_TAB), {});
+    if (typeof other !== 'object') throw new Error('a content script may create views');
+    for (let batch = 0; batch < 21; batch++) {
+      // 100 at once, as a page drawing 100 statuses gets them (one offers write per batch).
+      const made = await Promise.all(Array.from({ length: 100 }, () => views.create(content(HOSTILE_TAB), {})));
+      expect(made.every((m) => typeof m === 'object')).toBe(true);
+    }
+    const listed = Object.keys(world.session.m.get(OFFERS_KEY) ?? {}).length;
+    expect(listed).toBeLessThanOrEqual(2_000); // eviction ran
+    const claimed = await views.join(other.offer, viewFrame(OTHER_TAB, 4));
+    expect(claimed !== null && typeof claimed === 'object' ? claimed.session : null).toBe(other.session);
   });
 });
