@@ -16,6 +16,7 @@ export const TRUST_KEYS: Record<TrustKind, string> = {
   unknown: 'trustUnknown',
 };
 export const WARN_TRUST = new Set<TrustKind>(['key_changed', 'revoked', 'identity_review', 'unknown']);
+export { textHidden } from '../messaging/overlay-messages';
 
 export function flagText(f: ViewFlag): string {
   switch (f.kind) {

@@ -24,7 +24,7 @@ import { Field } from '../popup/components/common';
 import { UnlockForm } from '../popup/components/unlock-form';
 import { errorText, t } from '../popup/i18n';
 import { formatTime } from '../frames/format';
-import { flagText, recipientLabel, stateText, TRUST_KEYS } from '../frames/view-text';
+import { flagText, recipientLabel, stateText, textHidden, TRUST_KEYS, WARN_TRUST } from '../frames/view-text';
 import { call, connectLive } from './api';
 
 type Ref = { readonly origin: string; readonly accountId: string };
@@ -390,7 +390,13 @@ function ConversationList({
                 <span
                   class="preview"
                   data-preview={
-                    c.preview.kind === 'plain' ? 'plain' : c.preview.text !== null ? 'message' : c.preview.state
+                    c.preview.kind === 'plain'
+                      ? 'plain'
+                      : textHidden(c.preview.sender)
+                        ? 'hidden'
+                        : c.preview.text !== null
+                          ? 'message'
+                          : c.preview.state
                   }
                 >
                   {c.preview.kind === 'plain'
@@ -416,7 +422,8 @@ function ConversationList({
 
 /** The preview names its signed sender ("You" for the user), as the chat does (finding 3). */
 function hushPreviewText(p: HushPreview): string {
-  const body = p.text ?? previewState(p.state, p.reason);
+  // A revoked key's message: the warning instead of its text (the background sends none either).
+  const body = textHidden(p.sender) ? t(TRUST_KEYS.revoked) : (p.text ?? previewState(p.state, p.reason));
   if (p.sender === null) return body;
   const who = p.sender.trust === 'self' ? t('trustSelf') : `@${p.sender.acct ?? '?'}`;
   return t('inboxPreviewFrom', [who, body]);
@@ -424,7 +431,11 @@ function hushPreviewText(p: HushPreview): string {
 
 /** What the list must say about the last message (findings 3, 4): a sender not listed, the reader's flags. */
 function PreviewFlags({ p }: { p: HushPreview }) {
+  const trust = p.sender?.trust;
   const lines = [
+    // The chat's badge warnings (an earlier key, an identity under review, not a contact), as the
+    // view frame words them; a revoked key's is the preview's text itself.
+    ...(trust !== undefined && WARN_TRUST.has(trust) && !textHidden(p.sender) ? [t(TRUST_KEYS[trust])] : []),
     ...(p.senderListed ? [] : [t('inboxSenderNotListed', p.sender?.acct ?? '?')]),
     ...p.flags.map((f) => flagText(f)),
   ];
@@ -481,7 +492,7 @@ function Message({ m }: { m: ThreadMessage }) {
     );
   }
   return (
-    <div class="msg" data-testid="message" data-kind="hush">
+    <div class="msg" data-testid="message" data-kind="hush" data-trust={v.sender?.trust ?? 'none'}>
       {v.replyTo !== null && (
         <div class="reply">
           {v.replyTo.known
@@ -489,7 +500,7 @@ function Message({ m }: { m: ThreadMessage }) {
             : t('viewInReplyToUnknown')}
         </div>
       )}
-      <div class="text">{v.plaintext}</div>
+      <MessageText v={v} />
       {v.flags.length > 0 && (
         <ul class="flags">
           {v.flags.map((f, i) => (
@@ -502,6 +513,22 @@ function Message({ m }: { m: ThreadMessage }) {
         {v.createdAt !== null && <span>{t('viewSignedAt', formatTime(v.createdAt))}</span>}
         {m.statusIds.length > 1 && <span>{t('inboxParts', String(m.statusIds.length))}</span>}
       </div>
+    </div>
+  );
+}
+
+/**
+ * The text of a verified message; a revoked key's (not authentic) only after the user chooses to
+ * see it, with the view frame's words (`textHidden`, `viewRevealRevoked`).
+ */
+function MessageText({ v }: { v: ViewContent }) {
+  const [shown, setShown] = useState(false);
+  if (!textHidden(v.sender) || shown) return <div class="text">{v.plaintext}</div>;
+  return (
+    <div class="text hidden-text" data-testid="hidden-text">
+      <button type="button" class="reveal" onClick={() => setShown(true)} data-testid="reveal">
+        {t('viewRevealRevoked')}
+      </button>
     </div>
   );
 }

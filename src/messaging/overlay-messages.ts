@@ -54,6 +54,18 @@ export type SizeClass = 0 | 1 | 2 | 3;
 /** Trust of an authenticated sender as the user's contacts say now (background/services.ts SenderTrustKind). */
 export type TrustKind = 'self' | 'verified' | 'unverified' | 'key_changed' | 'revoked' | 'identity_review' | 'unknown';
 
+/**
+ * Whether a message's text stays behind an explicit choice ("Show the text anyway"): signed with a
+ * key its owner revoked (or that is marked compromised), so not authentic. Every surface that shows
+ * a message (the view frame, the inbox's chat) asks this, and none shows such text on its own; the
+ * inbox's list preview never carries it (the background drops it). The other
+ * warnings (an earlier key, an identity under review, a sender not among the contacts) are shown
+ * beside a readable text, as the signature is valid and the sender is who the badge names.
+ */
+export function textHidden(sender: { readonly trust: TrustKind } | null): boolean {
+  return sender?.trust === 'revoked';
+}
+
 /** Something the view must say about what surrounds the signed message (each names what was observed). */
 export type ViewFlag =
   /** The same signed message was first shown under another post: a server re-delivered it. */

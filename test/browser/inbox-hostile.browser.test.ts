@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type Federation, type Instance } from '../instance/server/federation';
 import { api, encryptTo, nodeParty, postThread, publishedKey, type NodeParty } from '../adversarial/node-party';
 import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
-import { enableHush, openAs, verifyContact, type HushUser } from './overlay-support';
+import { ask, enableHush, openAs, verifyContact, type HushUser } from './overlay-support';
+import { encodeRevocation, PROFILE_FIELD_NAME } from '../../src/protocol/index';
 import { listItems, reload, textOf, until } from './inbox-support';
 
 interface ConvJson {
@@ -269,6 +270,63 @@ describe.each(browserKinds())('inbox against a lying instance in %s', (kind) => 
     );
     expect(await textOf(inbox, '[data-testid="message"][data-kind="plain"]')).toMatch(
       /Not encrypted[\s\S]*plain answer in the thread/,
+    );
+  });
+
+  // Last: carol's key stays revoked for the rest of this browser's run.
+  it('a message signed with a key revoked as compromised: the list shows the warning, never the text; the chat shows it only on "Show the text anyway"', async () => {
+    const account = { origin: alice.origin, accountId: alice.accountId };
+    // alice knows carol (pinned now, if no earlier case did; revoked already on a retry).
+    const met = await ask<{ contact?: { state: string } }>(alice, 'keys/contact', {
+      account,
+      acct: 'carol@a.test',
+      refresh: true,
+    });
+    expect(['ready', 'revoked'], JSON.stringify(met)).toContain(met.contact?.state);
+    const now = Math.floor(Date.now() / 1000);
+    await a.adversary.setLocalField('carol', PROFILE_FIELD_NAME, encodeRevocation(carol.identity, now, 'compromised'));
+    const revoked = await ask<{ contact?: { state: string } }>(alice, 'keys/contact', {
+      account,
+      acct: 'carol@a.test',
+      refresh: true,
+    });
+    expect(revoked.contact?.state, JSON.stringify(revoked)).toBe('revoked');
+    // The thief posts as carol with the stolen key, dated before the revocation.
+    const thief = `from the thief ${kind} ${Date.now().toString(36)}`;
+    // carol is on alice's instance: the id she posts under is the one alice's instance lists.
+    const [posted = ''] = await postThread(
+      carol,
+      encryptTo(carol, [{ acct: 'alice@a.test', key: aliceKey }], thief, { nowSec: now - 60 }),
+    );
+    const conv = await convOf(posted);
+    await openList();
+    const row = `[data-testid="conversation"][data-id="${conv.id}"]`;
+    // The row once it shows this message (its text, or the warning in its place).
+    const preview = await until('the new last message in the list', async () => {
+      const t = await textOf(inbox, row);
+      return t.includes(thief) || /REVOKED/.test(t) ? t : null;
+    });
+    expect(preview).not.toContain(thief);
+    expect(preview).toContain('signed with a REVOKED key: not authentic');
+    expect(await inbox.$eval(`${row} .preview`, (e) => e.getAttribute('data-preview'))).toBe('hidden');
+    // The chat: the verdict and the view frame's control, the text only after the choice.
+    await inbox.click(row);
+    const chat = await until('the message in the chat', async () => {
+      const t = await textOf(inbox, '[data-testid="chat-log"]');
+      return t.includes(thief) || t.includes('Show the text anyway') ? t : null;
+    });
+    expect(chat).not.toContain(thief);
+    expect(chat).toContain('signed with a REVOKED key: not authentic');
+    // Any earlier message carol signed with that key (if the instance threads it here): hidden too.
+    expect(chat).not.toContain(secrets.carol);
+    const reveals = await inbox.$$('[data-testid="message"][data-trust="revoked"] [data-testid="reveal"]');
+    expect(reveals.length).toBeGreaterThan(0);
+    for (const b of reveals) {
+      expect(await b.evaluate((e) => (e as HTMLElement).innerText)).toBe('Show the text anyway (not authentic)');
+      await b.click();
+    }
+    await until('the text after the choice', async () =>
+      (await textOf(inbox, '[data-testid="chat-log"]')).includes(thief),
     );
   });
 });

@@ -473,3 +473,85 @@ describe('review (server): the inbox, no false alarms and unsigned extras', () =
     });
   });
 });
+
+describe('the inbox: a message signed with a revoked key (as the view frame: no text without a choice)', () => {
+  const listing = (s: InboxStatus) => () =>
+    Promise.resolve({
+      ok: true as const,
+      value: {
+        items: [{ id: '9', unread: true, accounts: [{ id: '77', acct: 'alice@alice.example' }], last_status: s }],
+        next: null,
+      },
+    });
+  const settle = () => new Promise((r) => setTimeout(r, 20));
+
+  it('revoked: the list preview carries no text, fresh or from the sealed known list; the chat names the verdict', async () => {
+    // alice's key was revoked (as compromised): what it signed is not authentic.
+    let trust: 'verified' | 'revoked' = 'verified';
+    const s = status('600', '77', 'alice@alice.example', text);
+    const h = inboxWith(
+      {
+        senderTrust: (_a, x) =>
+          Promise.resolve({ kind: trust, acct: 'alice@alice.example', fingerprint: x.fingerprint }),
+      },
+      {
+        conversations: listing(s),
+        status: () => Promise.resolve({ ok: true as const, value: s }),
+        context: () => Promise.resolve({ ok: true as const, value: { ancestors: [], descendants: [] } }),
+      },
+    );
+    // Read while alice's key was good: the sealed known list keeps the preview's text.
+    const before = await h['inbox/conversations']({ account, cursor: null }, inboxSender);
+    if (!('items' in before)) throw new Error('no list');
+    expect(before.items[0]?.preview).toMatchObject({ text: 'pay 100 to carol', sender: { trust: 'verified' } });
+    await settle();
+    trust = 'revoked';
+    // The known list (shown at once on the next opening) looks the trust up now: no text.
+    const known = await h['inbox/conversations']({ account, cursor: null, known: true }, inboxSender);
+    if (!('items' in known) || known.source !== 'known') throw new Error(`no known list: ${JSON.stringify(known)}`);
+    expect(known.items[0]?.preview).toMatchObject({ kind: 'hush', state: 'message', text: null });
+    expect(known.items[0]?.preview).toMatchObject({ sender: { acct: 'alice@alice.example', trust: 'revoked' } });
+    // The fresh list neither.
+    const fresh = await h['inbox/conversations']({ account, cursor: null }, inboxSender);
+    if (!('items' in fresh)) throw new Error('no list');
+    expect(fresh.items[0]?.preview).toMatchObject({ kind: 'hush', state: 'message', text: null });
+    expect(fresh.items[0]?.preview).toMatchObject({ sender: { trust: 'revoked' } });
+    expect(JSON.stringify(fresh.items)).not.toContain('pay 100');
+    // Nor the known list sealed from that answer.
+    await settle();
+    const again = await h['inbox/conversations']({ account, cursor: null, known: true }, inboxSender);
+    if (!('items' in again)) throw new Error('no list');
+    expect(JSON.stringify(again.items)).not.toContain('pay 100');
+    // The chat gets the message with its verdict; the page keeps the text behind the reveal
+    // (textHidden, as the view frame), checked in test/browser/inbox-hostile.browser.test.ts.
+    const thread = await h['inbox/thread'](
+      { account, conversationId: '9', lastStatusId: '600', before: null },
+      inboxSender,
+    );
+    if (!('messages' in thread)) throw new Error('no thread');
+    expect(thread.messages[0]?.hush).toMatchObject({ state: 'message', sender: { trust: 'revoked' } });
+  });
+
+  it('no false alarm: the other verdicts keep the text (the view frame shows it beside a warning too)', async () => {
+    for (const kind of ['key_changed', 'identity_review', 'unverified'] as const) {
+      const s = status('600', '77', 'alice@alice.example', text);
+      const h = inboxWith(
+        { senderTrust: (_a, x) => Promise.resolve({ kind, acct: 'alice@alice.example', fingerprint: x.fingerprint }) },
+        { conversations: listing(s) },
+      );
+      const out = await h['inbox/conversations']({ account, cursor: null }, inboxSender);
+      if (!('items' in out)) throw new Error('no list');
+      expect(out.items[0]?.preview, kind).toMatchObject({ text: 'pay 100 to carol', sender: { trust: kind } });
+    }
+  });
+});
+
+describe('the one rule for hidden text (textHidden), shared by the view frame, the inbox and its list', () => {
+  it('hides a revoked key’s text only', async () => {
+    const { textHidden } = await import('../../messaging/overlay-messages');
+    expect(textHidden({ trust: 'revoked' })).toBe(true);
+    for (const trust of ['self', 'verified', 'unverified', 'key_changed', 'identity_review', 'unknown'] as const)
+      expect(textHidden({ trust }), trust).toBe(false);
+    expect(textHidden(null)).toBe(false);
+  });
+});

@@ -19,7 +19,7 @@ import type {
   inboxRequests,
 } from '../../messaging/inbox-messages';
 import { THREAD_PAGE } from '../../messaging/inbox-messages';
-import type { ComposeStatus, SendProgress, ViewContent } from '../../messaging/overlay-messages';
+import { textHidden, type ComposeStatus, type SendProgress, type ViewContent } from '../../messaging/overlay-messages';
 import { b64std, unb64std } from '../../messaging/encoding';
 import { fail } from '../../messaging/result';
 import { STATUS_PREFIX } from '../../protocol/index';
@@ -395,7 +395,10 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
         if (item.preview.kind !== 'hush' || item.preview.sender === null || by === null)
           return { ...item, participants };
         const trust = await deps.services.senderTrust(account, by, by.createdAt);
-        return { ...item, participants, preview: { ...item.preview, sender: { acct: trust.acct, trust: trust.kind } } };
+        const sender = { acct: trust.acct, trust: trust.kind };
+        // A key revoked since the list was sealed: its text leaves the preview too (as in listPage).
+        const text = textHidden(sender) ? null : item.preview.text;
+        return { ...item, participants, preview: { ...item.preview, sender, text } };
       }),
     );
   }
@@ -516,7 +519,9 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
           preview = {
             kind: 'hush',
             state: v.state,
-            text: v.plaintext === null ? null : snippet(v.plaintext),
+            // Signed with a revoked key: not authentic, so its text is never in the list (the
+            // chat shows it only on an explicit choice, as the view frame does).
+            text: v.plaintext === null || textHidden(signed) ? null : snippet(v.plaintext),
             reason: v.reason,
             sender: signed,
             senderListed,

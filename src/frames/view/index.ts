@@ -14,7 +14,7 @@ import { frameRoot, joinSession } from '../common';
 import { drawCue, phraseChip, watchVisibility, type Phrase } from '../cue';
 import { formatTime } from '../format';
 import { guarded, watchPointer } from '../input-guard';
-import { flagText, stateText, TRUST_KEYS, WARN_TRUST } from '../view-text';
+import { flagText, stateText, textHidden, TRUST_KEYS, WARN_TRUST } from '../view-text';
 import { applyStyle } from '../style';
 
 const STALE_KEY = 'hush:stale';
@@ -85,8 +85,7 @@ function render(root: HTMLElement, session: string, v: ViewContent, phrase: Phra
     const body = document.createElement('div');
     body.className = 'hush-plaintext';
     body.dataset.testid = 'plaintext';
-    const revoked = v.sender?.trust === 'revoked';
-    if (revoked) {
+    if (textHidden(v.sender)) {
       // Not authentic: the text stays behind an explicit, in-frame choice.
       const reveal = document.createElement('button');
       reveal.type = 'button';
