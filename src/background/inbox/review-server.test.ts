@@ -555,3 +555,83 @@ describe('the one rule for hidden text (textHidden), shared by the view frame, t
     expect(textHidden(null)).toBe(false);
   });
 });
+
+describe('F5: the sealed known list names each preview’s own signer, with its trust now', () => {
+  const settle = () => new Promise((r) => setTimeout(r, 20));
+  type Conv = { id: string; unread: boolean; accounts: { id: string; acct: string }[]; last_status: InboxStatus };
+
+  it('a listing naming one conversation id twice: the known list never puts one signer (and its trust) on the other’s message', async () => {
+    // The instance lists conversation 9 twice: bob's message (bob's key revoked: not authentic),
+    // then alice's (verified). Both rows are shown, each under its signed sender. The sealed list
+    // kept one signer per conversation id: both rows got alice's, so bob's text read as
+    // "@alice (verified)" on the next opening.
+    const fromBob = status('700', '5', 'bob@b.test', text.replace(/^@\S+ /, '@me '));
+    const fromAlice = status('600', '77', 'alice@alice.example', text);
+    const items: Conv[] = [
+      { id: '9', unread: true, accounts: [{ id: '5', acct: 'bob@b.test' }], last_status: fromBob },
+      { id: '9', unread: true, accounts: [{ id: '77', acct: 'alice@alice.example' }], last_status: fromAlice },
+    ];
+    const h = inboxWith(
+      {
+        senderTrust: (_a, s) =>
+          Promise.resolve(
+            s.actorUri === BOB.actorUri
+              ? { kind: 'revoked' as const, acct: 'bob@b.test', fingerprint: s.fingerprint }
+              : { kind: 'verified' as const, acct: 'alice@alice.example', fingerprint: s.fingerprint },
+          ),
+      },
+      { conversations: () => Promise.resolve({ ok: true as const, value: { items, next: null } }) },
+    );
+    const fresh = await h['inbox/conversations']({ account, cursor: null }, inboxSender);
+    if (!('items' in fresh)) throw new Error('no list');
+    const senders = (l: readonly { lastStatusId: string; preview: unknown }[]) =>
+      l.map((i) => [i.lastStatusId, (i.preview as { sender: unknown }).sender]);
+    expect(senders(fresh.items)).toEqual([
+      ['700', { acct: 'bob@b.test', trust: 'revoked' }],
+      ['600', { acct: 'alice@alice.example', trust: 'verified' }],
+    ]);
+    await settle();
+    const known = await h['inbox/conversations']({ account, cursor: null, known: true }, inboxSender);
+    if (!('items' in known) || known.source !== 'known') throw new Error('no known list');
+    // Secure: the known list says what the fresh list (and the chat) says, row by row.
+    expect(senders(known.items)).toEqual(senders(fresh.items));
+  });
+
+  it('a replayed message as the last status: the known list looks its trust up now too (a revocation since shows)', async () => {
+    // alice's message was read as status 600; the instance re-delivers it as 900, the last status
+    // of a conversation (flagged replayed). Its key is revoked after the list was sealed.
+    let trust: 'verified' | 'revoked' = 'verified';
+    const s1 = status('600', '77', 'alice@alice.example', text);
+    const s2 = status('900', '77', 'alice@alice.example', text);
+    let listed = s1;
+    const h = inboxWith(
+      {
+        senderTrust: (_a, x) =>
+          Promise.resolve({ kind: trust, acct: 'alice@alice.example', fingerprint: x.fingerprint }),
+      },
+      {
+        conversations: () =>
+          Promise.resolve({
+            ok: true as const,
+            value: {
+              items: [
+                { id: '9', unread: true, accounts: [{ id: '77', acct: 'alice@alice.example' }], last_status: listed },
+              ],
+              next: null,
+            },
+          }),
+      },
+    );
+    await h['inbox/conversations']({ account, cursor: null }, inboxSender);
+    listed = s2;
+    const replay = await h['inbox/conversations']({ account, cursor: null }, inboxSender);
+    if (!('items' in replay)) throw new Error('no list');
+    expect(JSON.stringify(replay.items[0]?.preview)).toMatch(/replayed/);
+    await settle();
+    trust = 'revoked';
+    const known = await h['inbox/conversations']({ account, cursor: null, known: true }, inboxSender);
+    if (!('items' in known) || known.source !== 'known') throw new Error('no known list');
+    // Secure: never the trust cached when the list was sealed ("verified"), and no text.
+    expect(known.items[0]?.preview).toMatchObject({ sender: { trust: 'revoked' }, text: null });
+  });
+});

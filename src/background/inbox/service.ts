@@ -392,13 +392,24 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
           p.state === 'unconfirmed' ? p : (participantStates(contacts, [p.acct])[0] ?? p),
         );
         const by = known.signers[i] ?? null;
-        if (item.preview.kind !== 'hush' || item.preview.sender === null || by === null)
-          return { ...item, participants };
+        if (item.preview.kind !== 'hush' || item.preview.sender === null) return { ...item, participants };
+        // No signer kept (an older record): its trust cannot be looked up now, and the one sealed
+        // then is never shown; neither is its text, until the instance's answer replaces the row.
+        if (by === null)
+          return {
+            ...item,
+            participants,
+            preview: { ...item.preview, state: 'unreachable', text: null, sender: null },
+          };
         const trust = await deps.services.senderTrust(account, by, by.createdAt);
         const sender = { acct: trust.acct, trust: trust.kind };
-        // A key revoked since the list was sealed: its text leaves the preview too (as in listPage).
+        // As listPage: a key revoked since the list was sealed takes the text out of the preview,
+        // and a signer whose handle changed since is checked against the participants again.
         const text = textHidden(sender) ? null : item.preview.text;
-        return { ...item, participants, preview: { ...item.preview, sender, text } };
+        const senderListed =
+          sender.trust === 'self' ||
+          (sender.acct !== null && participants.some((p) => p.acct === lower(sender.acct ?? '')));
+        return { ...item, participants, preview: { ...item.preview, sender, text, senderListed } };
       }),
     );
   }
@@ -494,12 +505,13 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
           // A one-line preview: no reply context (the list shows none). The signed sender is named
           // (findings 3, 4): one not among the participants shown (nor the user) is flagged, and the
           // reader's flags and the signed time travel with the preview.
-          let v = withExtras(await deps.reader.view(account, s.statusId, { brief: true }), c.last_status);
-          if (v.state === 'incomplete' && budget.assemble > 0) {
+          let read = await deps.reader.viewAndSigner(account, s.statusId, { brief: true });
+          if (read.view.state === 'incomplete' && budget.assemble > 0) {
             budget.assemble--;
             if (await assemble(account, token, home, c.last_status))
-              v = withExtras(await deps.reader.view(account, s.statusId, { brief: true }), c.last_status);
+              read = await deps.reader.viewAndSigner(account, s.statusId, { brief: true });
           }
+          const v = withExtras(read.view, c.last_status);
           participants = await participantsOf(
             account,
             self,
@@ -508,10 +520,9 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
             contacts,
           );
           const signed = v.sender === null ? null : { acct: v.sender.acct, trust: v.sender.trust };
-          if (v.state === 'message') {
-            const m = await deps.reader.messageOf(account, s.statusId);
-            if (m !== null && m !== 'locked') signers.set(c.id, { ...m.sender, createdAt: m.createdAt });
-          }
+          // The signer whose trust this preview names, per last status (unique in a listing; a
+          // conversation id may be listed twice by a lying instance), for the sealed known list.
+          if (read.signer !== null) signers.set(s.statusId, read.signer);
           const senderListed =
             signed === null ||
             signed.trust === 'self' ||
@@ -844,7 +855,7 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
       if (cursor === null)
         void saveKnown(
           account,
-          { v: 1, items, next, signers: items.map((i) => signers.get(i.id) ?? null) },
+          { v: 1, items, next, signers: items.map((i) => signers.get(i.lastStatusId) ?? null) },
           generation,
         ).catch(() => undefined);
       return { result: 'ok' as const, items, next, apiMs, source: 'instance' as const };

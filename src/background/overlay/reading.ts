@@ -304,6 +304,32 @@ export class Reader {
     };
   }
 
+  /**
+   * The view of one status and the signer whose trust it names (the inbox's sealed known list looks
+   * that trust up again when it is shown): the verified message of the status's group, the one
+   * the view showed. A replayed copy shares it although it is not among that message's own status
+   * ids (where `messageOf` answers null). Null unless the view is a message by that very key.
+   */
+  async viewAndSigner(
+    account: AccountRef,
+    statusId: string,
+    opts: { readonly brief?: boolean } = {},
+  ): Promise<{
+    readonly view: ViewContent;
+    readonly signer: {
+      readonly actorUri: string;
+      readonly fingerprint: string;
+      readonly createdAt: number;
+    } | null;
+  }> {
+    const view = await this.view(account, statusId, opts);
+    const s = this.statuses.get(`${accountKey(account)}|${statusId}`);
+    const m = s === undefined ? undefined : this.groups.get(s.group)?.verified?.message;
+    if (view.state !== 'message' || m === undefined || m.sender.fingerprint !== view.sender?.fingerprint)
+      return { view, signer: null };
+    return { view, signer: { actorUri: m.sender.actorUri, fingerprint: m.sender.fingerprint, createdAt: m.createdAt } };
+  }
+
   /** The chunk index and count of a registered status (null when unknown or not Hush). */
   partOf(
     account: AccountRef,
