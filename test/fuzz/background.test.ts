@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fullHandle } from '../../src/messaging/handle';
 import { sizeClassOfCiphertext } from '../../src/background/overlay/views';
 import { planFields, fieldsMatch, MAX_FIELDS } from '../../src/background/keys/fields';
@@ -22,6 +22,10 @@ import { ALICE, live, MALLORY } from '../vectors/fixtures';
 import { MessageStore } from '../../src/background/overlay/message-store';
 import { counted, countedAsync, FUZZ_RUNS, fuzzStats } from './config';
 import { recordSummary } from '../adversarial/summary-store';
+
+// overlay/views.ts reaches background/sessions.ts, whose default areas are the browser's: none is
+// used here (the parsers are fuzzed alone), but the polyfill refuses to load outside an extension.
+vi.mock('webextension-polyfill', () => ({ default: { runtime: {}, storage: {} } }));
 
 const runs = { numRuns: FUZZ_RUNS };
 // Async properties touch storage stand-ins and fake fetches: a tenth of the budget keeps `npm test` quick.
