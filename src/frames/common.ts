@@ -2,12 +2,11 @@ import { t } from '../messaging/i18n';
 import browser from 'webextension-polyfill';
 import { OFFER_MESSAGE } from '../messaging/overlay-messages';
 import type { Reply } from '../messaging/result';
+import { nextStageIn, OPENING_AFTER_MS, waitStage } from './join-wait';
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{24}$/;
 /** storage.session key of the live offers (background/sessions.ts). */
 const OFFERS_KEY = 'hush:offers';
-/** After this long without a genuine offer, say so and offer a retry (but keep listening: a slow worker may still answer). */
-const SESSION_WAIT_MS = 10_000;
 /** Unknown offers make the frame re-read the list at most this often: a flood costs nothing more. */
 const REREAD_MS = 250;
 
@@ -60,8 +59,9 @@ function rejoin(count: number): void {
  * A claim that fails never leaves a silent blank frame: a transport failure (background
  * restarting) is retried with the same offer (single use is the background's: a used offer is
  * refused); a refused offer (used up, expired, or its reply lost) makes the frame reload once for
- * a fresh offer; after that, and when no genuine offer came in SESSION_WAIT_MS, the frame says
- * so and offers "Try again" (a reload), while still listening.
+ * a fresh offer; after that the frame says so and offers "Try again" (a reload). Without any
+ * genuine offer it waits calmly (join-wait.ts: blank, then "still opening" after 10 s, "could not
+ * connect" only after 60 s and never while a claim is out), while still listening.
  */
 export function joinSession<T>(
   root: HTMLElement,
@@ -84,6 +84,18 @@ export function joinSession<T>(
       if (settled.size < 10_000) settled.add(offer);
     };
 
+    /** Says, calmly, that Hush is still opening the frame (a slow background is not a failure). */
+    let opening = false;
+    const stillOpening = (): void => {
+      if (joined || saidSo || opening) return;
+      opening = true;
+      root.className = 'hush-opening';
+      root.dataset.state = 'opening';
+      const text = document.createElement('p');
+      text.className = 'hush-opening__text';
+      text.textContent = t('frameOpening');
+      root.replaceChildren(text);
+    };
     /** Says the frame could not be connected, with a way out (never a blank frame). */
     let saidSo = false;
     const giveUp = (): void => {
@@ -102,7 +114,19 @@ export function joinSession<T>(
       retry.addEventListener('click', () => rejoin(AUTO_REJOINS));
       root.replaceChildren(text, retry);
     };
-    const timer = setTimeout(giveUp, SESSION_WAIT_MS);
+    const waitStarted = Date.now();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const waitTick = (): void => {
+      timer = null;
+      if (joined || saidSo) return;
+      const elapsed = Date.now() - waitStarted;
+      const stage = waitStage(elapsed, claiming);
+      if (stage === 'failed') return giveUp();
+      if (stage === 'opening') stillOpening();
+      const next = nextStageIn(elapsed, claiming);
+      if (next !== null) timer = setTimeout(waitTick, next);
+    };
+    timer = setTimeout(waitTick, OPENING_AFTER_MS);
 
     const claimOnce = async (offer: string): Promise<Reply<T>> => {
       let reply = await claim(offer);
@@ -131,7 +155,7 @@ export function joinSession<T>(
         return;
       }
       joined = true;
-      clearTimeout(timer);
+      if (timer !== null) clearTimeout(timer);
       window.removeEventListener('message', onMessage);
       if (rejoins() > 0) history.replaceState(null, '');
       root.className = '';
