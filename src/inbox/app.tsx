@@ -495,12 +495,15 @@ function Message({ m }: { m: ThreadMessage }) {
     <div class="msg" data-testid="message" data-kind="hush" data-trust={v.sender?.trust ?? 'none'}>
       {v.replyTo !== null && (
         <div class="reply">
-          {v.replyTo.known
-            ? t('viewInReplyTo', v.replyTo.sender ?? '?', v.replyTo.snippet ?? '')
-            : t('viewInReplyToUnknown')}
+          {!v.replyTo.known
+            ? t('viewInReplyToUnknown')
+            : v.replyTo.snippet === null
+              ? t('viewInReplyToHidden', v.replyTo.sender ?? '?')
+              : t('viewInReplyTo', v.replyTo.sender ?? '?', v.replyTo.snippet)}
         </div>
       )}
-      <MessageText v={v} />
+      {/* Keyed by the text: a choice to see one message never carries over to another drawn in its place. */}
+      <MessageText key={v.plaintext ?? ''} v={v} />
       {v.flags.length > 0 && (
         <ul class="flags">
           {v.flags.map((f, i) => (
@@ -902,7 +905,10 @@ function Chat({
 
   const newest = messages?.[messages.length - 1];
   const replyTo = newest?.statusIds[newest.statusIds.length - 1] ?? lastId;
-  const firstHush = [...(messages ?? [])].reverse().find((m) => m.hush?.state === 'message');
+  // The message a reply is linked to (signed): never one signed with a revoked key (not authentic).
+  const firstHush = [...(messages ?? [])]
+    .reverse()
+    .find((m) => m.hush?.state === 'message' && !textHidden(m.hush.sender));
   return (
     <section
       class="chat"

@@ -9,7 +9,13 @@
  * when the user adds them there. Sending is a request from the editor frame bound to the session
  * (a click or Ctrl/Cmd+Enter inside it), and the background publishes (publishing/publisher.ts).
  */
-import type { ComposeStatus, EditorState, SendProgress, FrameStyle } from '../../messaging/overlay-messages';
+import {
+  textHidden,
+  type ComposeStatus,
+  type EditorState,
+  type SendProgress,
+  type FrameStyle,
+} from '../../messaging/overlay-messages';
 import { fail } from '../../messaging/result';
 import { domainOf, fullHandle } from '../../messaging/handle';
 import type { HandlersFor } from '../router';
@@ -84,10 +90,15 @@ export const MAX_IDLE_EDITORS_PER_TAB = 8;
 
 export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
   const editors = ctx.sessions.of('editor', isEditor);
-  /** Closes the tab's oldest untouched editors beyond MAX_IDLE_EDITORS_PER_TAB (`keep` is the one just opened). */
+  /** Closes the tab's oldest untouched editors (no text, no send, no recipient the user chose) beyond MAX_IDLE_EDITORS_PER_TAB (`keep` is the one just opened). */
   const trimIdle = async (tabId: number, keep: string): Promise<void> => {
     const idle = (await editors.all()).filter(
-      ([id, e]) => e.tabId === tabId && id !== keep && e.state.text === '' && e.state.job === null,
+      ([id, e]) =>
+        e.tabId === tabId &&
+        id !== keep &&
+        e.state.text === '' &&
+        e.state.job === null &&
+        e.state.recipients.every((r) => r.source === 'reply'),
     );
     for (const [id] of idle.slice(0, Math.max(0, idle.length - (MAX_IDLE_EDITORS_PER_TAB - 1))))
       await editors.close(id);
@@ -113,16 +124,19 @@ export function createComposeHandlers(ctx: OverlayContext): ComposeHandlers {
     if (m === null || m === 'locked')
       return { reply: { statusId, messageId: null, sender: null, snippet: null, createdAt: null }, recipients: [] };
     const handles = await ctx.services.handlesOf(account, [m.sender.actorUri, ...m.recipients.map((r) => r.actorUri)]);
-    const recipients = [...new Set(handles.filter((h): h is string => h !== null).map(lower))].filter(
-      (h) => h !== lower(self),
-    );
+    // Signed with a revoked key: not authentic. Its text is not quoted (the view hides it until the
+    // user chooses, textHidden) and its envelope names no recipients: the user picks them.
+    const revoked = textHidden({ trust: (await ctx.services.senderTrust(account, m.sender, m.createdAt)).kind });
+    const recipients = revoked
+      ? []
+      : [...new Set(handles.filter((h): h is string => h !== null).map(lower))].filter((h) => h !== lower(self));
     const chars = Array.from(m.plaintext);
     return {
       reply: {
         statusId,
         messageId: m.messageId,
         sender: handles[0] ?? null,
-        snippet: chars.slice(0, SNIPPET).join('') + (chars.length > SNIPPET ? '…' : ''),
+        snippet: revoked ? null : chars.slice(0, SNIPPET).join('') + (chars.length > SNIPPET ? '…' : ''),
         createdAt: m.createdAt,
       },
       recipients,

@@ -200,6 +200,41 @@ describe('overlay handlers', () => {
     expect(joined.state.text).toBe('');
   });
 
+  it('replying to a message signed with a revoked key: the editor quotes none of its text and takes no recipients from it', async () => {
+    let trust: 'verified' | 'revoked' = 'verified';
+    const base = aliceServices(() => ({ plaintext: 'pay 100 to carol', messageId: '00' }));
+    const { h } = handlers({
+      services: {
+        ...base,
+        decrypt: async (a, req) => {
+          const out = await base.decrypt(a, req);
+          return out.ok ? { ...out, recipients: [{ actorUri: 'https://c.test/users/carol', fingerprint: 'ef' }] } : out;
+        },
+        senderTrust: (_a, s) => Promise.resolve({ kind: trust, acct: 'alice@a.test', fingerprint: s.fingerprint }),
+      },
+    });
+    const out = must(await h['overlay/views-open']({ items: [item('111', hushText)] }, content));
+    const { offer } = out.views[0] as { offer: string };
+    must(await h['overlay/view-join']({ offer }, viewFrame(3)));
+    const reply = async () => {
+      const opened = must(
+        await h['overlay/editor-open'](
+          { replyToStatusId: '111', seedMentions: [], seedText: '', maxChars: 500, style: STYLE },
+          content,
+        ),
+      );
+      return must(await h['overlay/editor-join']({ offer: opened.offer }, editorFrame(5))).state;
+    };
+    const genuine = await reply();
+    expect(genuine.replyTo).toMatchObject({ sender: 'alice@a.test', snippet: 'pay 100 to carol' });
+    expect(genuine.status.recipients.length).toBeGreaterThan(0);
+    trust = 'revoked'; // the key is revoked as compromised: the message is not authentic
+    const revoked = await reply();
+    expect(revoked.replyTo).toMatchObject({ sender: 'alice@a.test', snippet: null });
+    expect(revoked.status.recipients).toEqual([]);
+    expect(JSON.stringify(revoked)).not.toContain('pay 100');
+  });
+
   it('forms the page draws close only untouched editors: the one the user wrote in keeps its draft', async () => {
     const { h } = handlers();
     const open = () =>

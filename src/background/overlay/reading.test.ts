@@ -418,6 +418,25 @@ describe('Reader', () => {
       expect(api.asked).toEqual(['a1', 'p1']);
     });
 
+    it("an answer to a message signed with a revoked key does not quote the revoked message's text", async () => {
+      const f = fake();
+      f.setOutcome(answerOutcome);
+      const api = instance();
+      const r = api.reader(f);
+      api.answers.set('p1', plain(null, text));
+      api.answers.set('a1', plain('p1', answer));
+      await r.open(account, seen('p1', text));
+      await r.view(account, 'p1');
+      f.setTrust('revoked'); // the parent's key is revoked as compromised after it was read
+      await r.open(account, seen('a1', answer));
+      const v = await r.view(account, 'a1');
+      expect(v).toMatchObject({
+        state: 'message',
+        replyTo: { known: true, sender: 'alice@alice.example', snippet: null },
+      });
+      expect(JSON.stringify(v.replyTo)).not.toContain('hello');
+    });
+
     it('the instance re-parenting the answer under a plain post, another question or an unreadable post is flagged, naming which', async () => {
       const f = fake();
       f.setOutcome(answerOutcome);

@@ -17,7 +17,7 @@
  */
 import { hex } from '../../messaging/encoding';
 import { inspectChunk, STATUS_PREFIX } from '../../protocol/index';
-import type { ViewContent, ViewFailureReason, ViewFlag } from '../../messaging/overlay-messages';
+import { textHidden, type ViewContent, type ViewFailureReason, type ViewFlag } from '../../messaging/overlay-messages';
 import type { AccountRef, DecryptFailure, KeyServices } from '../services';
 import { MessageStore, type StorageArea, type StoredMessage } from './message-store';
 
@@ -629,9 +629,13 @@ export class Reader {
 
   private async describe(account: AccountRef, parent: StoredMessage): Promise<NonNullable<ViewContent['replyTo']>> {
     const [handle] = await this.deps.services.handlesOf(account, [parent.sender.actorUri]);
-    const snippet =
-      Array.from(parent.plaintext).slice(0, SNIPPET).join('') +
-      (Array.from(parent.plaintext).length > SNIPPET ? '…' : '');
+    // A message signed with a revoked key shows its text only on the user's choice, in its own
+    // view (textHidden): never as the snippet of an answer to it. Trust is asked now, as for a view.
+    const trust = await this.deps.services.senderTrust(account, parent.sender, parent.createdAt);
+    const snippet = textHidden({ trust: trust.kind })
+      ? null
+      : Array.from(parent.plaintext).slice(0, SNIPPET).join('') +
+        (Array.from(parent.plaintext).length > SNIPPET ? '…' : '');
     return { known: true, sender: handle ?? null, snippet, createdAt: parent.createdAt };
   }
 }

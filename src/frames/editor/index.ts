@@ -125,7 +125,10 @@ class Editor {
         el(
           'div',
           'hush-reply-context',
-          t('editorReplyingTo', [state.replyTo.sender ?? '?', `${state.replyTo.snippet ?? ''}${when}`]),
+          // A known sender without a snippet: signed with a revoked key, its text not quoted.
+          state.replyTo.sender !== null && state.replyTo.snippet === null
+            ? t('editorReplyingToHidden', [state.replyTo.sender, when])
+            : t('editorReplyingTo', [state.replyTo.sender ?? '?', `${state.replyTo.snippet ?? ''}${when}`]),
         ),
       );
     }

@@ -76,9 +76,12 @@ function render(root: HTMLElement, session: string, v: ViewContent, phrase: Phra
   if (v.replyTo !== null) {
     const ctx = document.createElement('div');
     ctx.className = 'hush-reply-context';
-    ctx.textContent = v.replyTo.known
-      ? t('viewInReplyTo', [v.replyTo.sender ?? '?', v.replyTo.snippet ?? ''])
-      : t('viewInReplyToUnknown');
+    // A known parent without a snippet was signed with a revoked key: its text is not quoted.
+    ctx.textContent = !v.replyTo.known
+      ? t('viewInReplyToUnknown')
+      : v.replyTo.snippet === null
+        ? t('viewInReplyToHidden', [v.replyTo.sender ?? '?'])
+        : t('viewInReplyTo', [v.replyTo.sender ?? '?', v.replyTo.snippet]);
     parts.push(ctx);
   }
   if (v.state === 'message' && v.plaintext !== null) {
