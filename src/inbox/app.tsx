@@ -5,6 +5,7 @@
  * HTML) and sends typed requests. Views: accounts/connect, conversation list, chat, new conversation.
  */
 import { Component, type ComponentChildren } from 'preact';
+import browser from 'webextension-polyfill';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type {
   ConversationItem,
@@ -26,6 +27,12 @@ import { errorText, t } from '../popup/i18n';
 import { formatTime } from '../frames/format';
 import { flagText, recipientLabel, stateText, textHidden, TRUST_KEYS, WARN_TRUST } from '../frames/view-text';
 import { call, connectLive } from './api';
+
+/** storage.local key of the contacts (background/storage/schema.ts), watched as the view frame does. */
+const CONTACTS_KEY = 'hush:contacts';
+/** The contacts record without the times they were last checked: what a badge can depend on. */
+const trustPart = (v: unknown): string =>
+  JSON.stringify(v ?? null, (k, x: unknown) => (k === 'checkedAt' ? undefined : x));
 
 type Ref = { readonly origin: string; readonly accountId: string };
 type Screen = { kind: 'list' } | { kind: 'chat'; conv: ConversationItem } | { kind: 'new' };
@@ -1107,7 +1114,19 @@ export function App() {
         setVersion((x) => x + 1);
       }, 400);
     });
-    return () => live.current?.close();
+    // Trust is the contacts' state now, as in the view frame: a verification, key change or
+    // revocation redraws the list and the open chat at once, not when the instance's stream (which
+    // it can withhold) next says something. A mere re-check (its time only) changes nothing shown.
+    const onContacts = (changes: Record<string, browser.Storage.StorageChange>, area: string): void => {
+      const c = changes[CONTACTS_KEY];
+      if (area === 'local' && c !== undefined && trustPart(c.oldValue) !== trustPart(c.newValue))
+        setVersion((x) => x + 1);
+    };
+    browser.storage.onChanged.addListener(onContacts);
+    return () => {
+      live.current?.close();
+      browser.storage.onChanged.removeListener(onContacts);
+    };
   }, [refresh]);
 
   const accounts = state?.accounts ?? [];

@@ -274,6 +274,44 @@ describe.each(browserKinds())('inbox against a lying instance in %s', (kind) => 
   });
 
   // Last: carol's key stays revoked for the rest of this browser's run.
+  it("a revocation learned while the chat is open hides the text at once, with no word from the instance's stream", async () => {
+    const account = { origin: alice.origin, accountId: alice.accountId };
+    const met = await ask<{ contact?: { state: string } }>(alice, 'keys/contact', {
+      account,
+      acct: 'carol@a.test',
+      refresh: true,
+    });
+    expect(met.contact?.state, JSON.stringify(met)).toBe('ready');
+    const text = `before the revocation ${kind} ${Date.now().toString(36)}`;
+    const [posted = ''] = await postThread(carol, encryptTo(carol, [{ acct: 'alice@a.test', key: aliceKey }], text));
+    const conv = await convOf(posted);
+    await openList();
+    const row = `[data-testid="conversation"][data-id="${conv.id}"]`;
+    await until('the message in the list', async () => (await textOf(inbox, row)).includes(text));
+    await inbox.click(row);
+    await until('the message in the chat', async () =>
+      (await textOf(inbox, '[data-testid="chat-log"]')).includes(text),
+    );
+    // carol's key is revoked as compromised, and alice's Hush learns it elsewhere (a lookup, as the
+    // popup or a view in a tab makes); the instance streams nothing about it.
+    await a.adversary.setLocalField(
+      'carol',
+      PROFILE_FIELD_NAME,
+      encodeRevocation(carol.identity, Math.floor(Date.now() / 1000), 'compromised'),
+    );
+    const revoked = await ask<{ contact?: { state: string } }>(alice, 'keys/contact', {
+      account,
+      acct: 'carol@a.test',
+      refresh: true,
+    });
+    expect(revoked.contact?.state, JSON.stringify(revoked)).toBe('revoked');
+    const chat = await until('the chat redrawn with the verdict', async () => {
+      const t = await textOf(inbox, '[data-testid="chat-log"]');
+      return /REVOKED/.test(t) ? t : null;
+    });
+    expect(chat).not.toContain(text);
+  });
+
   it('a message signed with a key revoked as compromised: the list shows the warning, never the text; the chat shows it only on "Show the text anyway"', async () => {
     const account = { origin: alice.origin, accountId: alice.accountId };
     // alice knows carol (pinned now, if no earlier case did; revoked already on a retry).
