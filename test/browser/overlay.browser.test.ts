@@ -14,6 +14,7 @@ import { api, queryDb } from '../instance/web/test-support';
 import { sendFromExtensionPage } from './extension-helpers';
 import { browserKinds, launchBrowser, type LaunchedBrowser, testExtensionDir } from './launch';
 import {
+  answered,
   ask,
   chooseDirect,
   clickHush,
@@ -519,10 +520,21 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     await bob.page.bringToFront();
     await bob.page.goto(`${b.origin}/home`);
     const target = await waitForPlaintext(bob.page, `END-PM-${kind}`, 60_000);
-    const host = await bob.page.waitForSelector(`.hush-view[data-hush-for="${target.statusId}"] iframe`);
-    const frame = await host?.contentFrame();
-    if (!frame) throw new Error('no view frame');
-    await frame.click('.hush-plaintext');
+    // Each try looks the frame up again, bounded: in Chromium under load a frame handle can go stale
+    // or a call into the out-of-process frame go unanswered (CI: one 30 s timeout here on a first try).
+    for (let i = 0; ; i++) {
+      try {
+        const host = await bob.page.waitForSelector(`.hush-view[data-hush-for="${target.statusId}"] iframe`, {
+          timeout: 10_000,
+        });
+        const frame = host === null ? null : await answered(host.contentFrame(), 'the view frame');
+        if (!frame) throw new Error('no view frame');
+        await answered(frame.click('.hush-plaintext'), 'the click in the view');
+        break;
+      } catch (e) {
+        if (i >= 2) throw e;
+      }
+    }
     await bob.page.waitForFunction(
       (id: string) => location.pathname.endsWith(`/${id}`),
       { timeout: 15_000 },
