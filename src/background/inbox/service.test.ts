@@ -370,5 +370,9 @@ describe('inbox: the last known list and thread', () => {
     expect('older' in oldest && oldest.older).toBeNull();
     // Without a limit: a page of 30, as before.
     expect(texts(await h['inbox/thread'](ask, page))).toHaveLength(30);
+    // A cursor that is no longer in the thread: nothing older, never the newest page again.
+    const gone = await h['inbox/thread']({ ...ask, before: '999', limit: 18 }, page);
+    expect(texts(gone)).toEqual([]);
+    expect('older' in gone && gone.older).toBeNull();
   });
 });

@@ -638,7 +638,9 @@ export function createInboxHandlers(deps: InboxDeps): InboxHandlers {
     if (isHush.some(Boolean)) await rememberHush(account, conversationId);
     // History: the newest `limit` before `before` (a status id), and whether older ones exist.
     const end = before === null ? entries.length : entries.findIndex((m) => m.statusIds[0] === before);
-    const stop = end < 0 ? entries.length : end;
+    // A cursor no longer in the thread (deleted, or dropped by the instance) gives nothing older:
+    // never the newest page, which the chat would draw above the oldest (attack review F4).
+    const stop = end >= 0 ? end : before === null ? entries.length : 0;
     const start = Math.max(0, stop - Math.min(limit, THREAD_PAGE));
     // Verified and decrypted all at once first (with the message before the page, which most
     // replies answer), so each view below finds the message its reply context names.
