@@ -32,6 +32,27 @@ interface Server {
   fail?: 'network' | 422;
 }
 
+/** The status the fake server returns for a stored post: a DM mentioning the handles its text names, then `extra`. */
+function statusJson(s: NewStatus, id: string, extra: Partial<StatusJson> | undefined): StatusJson {
+  const mentions = [...s.status.matchAll(/@([\w.]+@[\w.]+)/g)].map((m, i) => ({
+    id: String(i),
+    acct: m[1] ?? '',
+    url: null,
+  }));
+  return {
+    id,
+    visibility: 'direct',
+    in_reply_to_id: s.inReplyToId,
+    content: `<p>${s.status}</p>`,
+    spoiler_text: '',
+    mentions,
+    media_attachments: [],
+    poll: null,
+    account: { id: '1', acct: 'bob' },
+    ...(extra ?? {}),
+  };
+}
+
 function fakeApi(server: Server): StatusApi {
   let n = 0;
   const stored = new Map<string, NewStatus>();
@@ -42,50 +63,12 @@ function fakeApi(server: Server): StatusApi {
       server.posts.push(s);
       const id = String(100 + n++);
       stored.set(id, s);
-      const mentions = [...s.status.matchAll(/@([\w.]+@[\w.]+)/g)].map((m, i) => ({
-        id: String(i),
-        acct: m[1] ?? '',
-        url: null,
-      }));
-      return Promise.resolve({
-        ok: true,
-        value: {
-          id,
-          visibility: 'direct',
-          in_reply_to_id: s.inReplyToId,
-          content: `<p>${s.status}</p>`,
-          spoiler_text: '',
-          mentions,
-          media_attachments: [],
-          poll: null,
-          account: { id: '1', acct: 'bob' },
-          ...(server.answer?.(s, id) ?? {}),
-        },
-      });
+      return Promise.resolve({ ok: true, value: statusJson(s, id, server.answer?.(s, id)) });
     },
     get: (_o: string, _t: string, id: string): Promise<ApiResult<StatusJson>> => {
       const s = stored.get(id);
       if (s === undefined) return Promise.resolve({ ok: false, kind: 'status', status: 404, message: 'HTTP 404' });
-      const mentions = [...s.status.matchAll(/@([\w.]+@[\w.]+)/g)].map((m, i) => ({
-        id: String(i),
-        acct: m[1] ?? '',
-        url: null,
-      }));
-      return Promise.resolve({
-        ok: true,
-        value: {
-          id,
-          visibility: 'direct',
-          in_reply_to_id: s.inReplyToId,
-          content: `<p>${s.status}</p>`,
-          spoiler_text: '',
-          mentions,
-          media_attachments: [],
-          poll: null,
-          account: { id: '1', acct: 'bob' },
-          ...(server.stored?.(s, id) ?? server.answer?.(s, id) ?? {}),
-        },
-      });
+      return Promise.resolve({ ok: true, value: statusJson(s, id, server.stored?.(s, id) ?? server.answer?.(s, id)) });
     },
     source: (_o: string, _t: string, id: string) => {
       const s = stored.get(id);

@@ -153,25 +153,24 @@ describe('diagnostics export', () => {
   });
 
   it('builds a report with counts, not names, and scrubbed entries', () => {
-    const report = buildDiagnosticsReport({
+    // The fields the report carries over unchanged, written once for the input and the expectation.
+    const carried = {
       extensionVersion: '0.1.0',
       userAgent: 'UA',
       sodium: { ready: true, version: '1.0.22' },
       grantedInstances: 2,
       securityPhraseSet: true,
       prefs: { defaultEncryption: true },
+    };
+    const report = buildDiagnosticsReport({
+      ...carried,
       entries: [{ at: 0, level: 'warn', message: 'could not register Hush on https://a.test' }],
       now: Date.UTC(2026, 0, 2),
     });
     expect(report).toEqual({
       format: 'hush-diagnostics/1',
       createdAt: '2026-01-02T00:00:00.000Z',
-      extensionVersion: '0.1.0',
-      userAgent: 'UA',
-      sodium: { ready: true, version: '1.0.22' },
-      grantedInstances: 2,
-      securityPhraseSet: true,
-      prefs: { defaultEncryption: true },
+      ...carried,
       entries: [{ at: '1970-01-01T00:00:00.000Z', level: 'warn', message: 'could not register Hush on <url>' }],
     });
     expect(JSON.stringify(report)).not.toContain('a.test');
