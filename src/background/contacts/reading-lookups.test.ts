@@ -20,8 +20,7 @@ import {
 } from '../../protocol/index';
 import { decrypt } from '../keys/services-impl';
 import { makeHarness, type Harness } from '../keys/flow-harness';
-import { chainInfo, toPlain } from '../keys/material';
-import { b64 } from '../../messaging/encoding';
+import { activeAccount } from '../keys/flow-fixtures';
 import type { AccountRecord } from '../storage/schema';
 import { cachedCopy, fakeWorld, type FakeWorld } from './fake-world';
 import { resolveContact } from './resolver';
@@ -42,21 +41,7 @@ beforeEach(async () => {
   await h.rt.init();
   myIdentity = generateIdentity(`${HOME}/users/alice`);
   myChain = createChain(h.clock.now);
-  me = {
-    v: 2,
-    origin: HOME,
-    accountId: '1',
-    acct: 'alice@home.test',
-    actorUri: myIdentity.actorUri,
-    identityPk: b64(myIdentity.publicKey),
-    createdAt: h.clock.now,
-    status: 'active',
-    revokedAt: null,
-    secrets: toPlain({ identity: myIdentity, chain: myChain }),
-    chainInfo: chainInfo(myChain),
-    published: { epoch: myChain.epoch, at: h.clock.now, kind: 'bundle' },
-    publish: { wantEpoch: null, attempts: 0, lastError: null, lastAttemptAt: null },
-  };
+  me = activeAccount({ origin: HOME, accountId: '1' }, 'alice@home.test', myIdentity, myChain, h.clock.now);
   await h.rt.store.putAccount(me);
 });
 

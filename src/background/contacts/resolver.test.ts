@@ -15,7 +15,7 @@ import {
 } from '../../protocol/index';
 import { checkRecipients, encrypt, senderTrust } from '../keys/services-impl';
 import { makeHarness, type Harness } from '../keys/flow-harness';
-import { chainInfo, toPlain } from '../keys/material';
+import { activeAccount } from '../keys/flow-fixtures';
 import { b64 } from '../../messaging/encoding';
 import type { AccountRecord, Contact } from '../storage/schema';
 import { cachedCopy, fakeWorld, hushField, type FakeAccount, type FakeWorld } from './fake-world';
@@ -36,21 +36,7 @@ async function setup(): Promise<void> {
   await h.rt.init();
   const identity = generateIdentity(`${HOME}/users/alice`);
   const chain = createChain(h.clock.now);
-  me = {
-    v: 2,
-    origin: HOME,
-    accountId: '1',
-    acct: 'alice@home.test',
-    actorUri: identity.actorUri,
-    identityPk: b64(identity.publicKey),
-    createdAt: h.clock.now,
-    status: 'active',
-    revokedAt: null,
-    secrets: toPlain({ identity, chain }),
-    chainInfo: chainInfo(chain),
-    published: { epoch: chain.epoch, at: h.clock.now, kind: 'bundle' },
-    publish: { wantEpoch: null, attempts: 0, lastError: null, lastAttemptAt: null },
-  };
+  me = activeAccount({ origin: HOME, accountId: '1' }, 'alice@home.test', identity, chain, h.clock.now);
   await h.rt.store.putAccount(me);
 }
 

@@ -3,7 +3,7 @@ import { createChain, generateIdentity, init } from '../../protocol/index';
 import { b64 } from '../../messaging/encoding';
 import type { AccountRecord } from '../storage/schema';
 import { makeHarness } from './flow-harness';
-import { chainInfo, toPlain } from './material';
+import { activeAccount } from './flow-fixtures';
 import { KeyRuntime } from './services-impl';
 import { decrypt, encrypt, openLocal, sealLocal } from './services-impl';
 
@@ -16,20 +16,7 @@ async function setup() {
   await h.rt.init();
   const identity = generateIdentity('https://a.test/users/alice');
   const chain = createChain(h.clock.now);
-  const rec: AccountRecord = {
-    v: 2,
-    ...ref,
-    acct: 'alice@a.test',
-    actorUri: identity.actorUri,
-    identityPk: b64(identity.publicKey),
-    createdAt: h.clock.now,
-    status: 'active',
-    revokedAt: null,
-    secrets: toPlain({ identity, chain }),
-    chainInfo: chainInfo(chain),
-    published: { epoch: 0, at: h.clock.now, kind: 'bundle' },
-    publish: { wantEpoch: null, attempts: 0, lastError: null, lastAttemptAt: null },
-  };
+  const rec = activeAccount(ref, 'alice@a.test', identity, chain, h.clock.now);
   await h.rt.store.putAccount(rec);
   return { h, seed: b64(identity.seed), chainSecret: b64(chain.chainSecret) };
 }
