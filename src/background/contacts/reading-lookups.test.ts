@@ -45,40 +45,51 @@ beforeEach(async () => {
   await h.rt.store.putAccount(me);
 });
 
+/** `user`@`domain` with Hush set up: a fresh identity and prekey chain, its key served by its own instance. */
+function hushUser(domain: string, user: string) {
+  const uri = `https://${domain}/users/${user}`;
+  const identity = generateIdentity(uri);
+  const chain = createChain(h.clock.now);
+  const pre = currentPrekey(chain);
+  const account = {
+    username: user,
+    acct: user,
+    uri,
+    url: `https://${domain}/@${user}`,
+    fields: [{ name: 'Hush', value: encodeBundle(identity, pre.epoch, pre.publicKey) }],
+  };
+  world.instance(domain).accounts.set(`${user}@${domain}`, account);
+  return { identity, chain, account };
+}
+
+/** The statuses carrying `plaintext` from `sender` to the user alone. */
+function toMe(sender: { identity: Identity; chain: PrekeyChainState }, plaintext: string) {
+  const mine = currentPrekey(myChain);
+  const r = encryptMessage({
+    sender,
+    recipients: [
+      { actorUri: me.actorUri, identityPk: myIdentity.publicKey, prekeyPk: mine.publicKey, epoch: mine.epoch },
+    ],
+    plaintext,
+    now: h.clock.now,
+    statusBudget: { maxChars: 500, mentionText: '@alice@home.test ' },
+  });
+  if (!r.ok) throw new Error(r.reason);
+  return r.value.statuses.map((text, i) => ({ statusId: String(i), text }));
+}
+
 describe("review (server): claim 6, no request to the sender's instance when reading a pinned contact", () => {
   it("F-probe: a mention the sender's instance adds to a pinned contact's status makes the reader contact that instance", async () => {
     // carol@a.test is pinned. a.test (A1, carol's instance) creates an account probe@a.test and adds
     // "@probe@a.test" to the mention list of carol's genuine status. The user's home instance
     // (honest) knows probe through federation.
-    const carolUri = 'https://a.test/users/carol';
-    const carol = generateIdentity(carolUri);
-    const carolChain = createChain(h.clock.now);
-    const pre = currentPrekey(carolChain);
-    const carolAccount = {
-      username: 'carol',
-      acct: 'carol',
-      uri: carolUri,
-      url: 'https://a.test/@carol',
-      fields: [{ name: 'Hush', value: encodeBundle(carol, pre.epoch, pre.publicKey) }],
-    };
-    world.instance('a.test').accounts.set('carol@a.test', carolAccount);
-    world.instance('home.test').accounts.set('carol@a.test', cachedCopy(carolAccount, 'a.test'));
+    const carol = hushUser('a.test', 'carol');
+    world.instance('home.test').accounts.set('carol@a.test', cachedCopy(carol.account, 'a.test'));
     expect((await resolveContact(h.rt, me, 'carol@a.test')).ok).toBe(true);
     const probe = world.person('a.test', 'probe');
     world.instance('home.test').accounts.set('probe@a.test', cachedCopy(probe.account, 'a.test'));
 
-    const mine = currentPrekey(myChain);
-    const r = encryptMessage({
-      sender: { identity: carol, chain: carolChain },
-      recipients: [
-        { actorUri: me.actorUri, identityPk: myIdentity.publicKey, prekeyPk: mine.publicKey, epoch: mine.epoch },
-      ],
-      plaintext: 'meet at 6',
-      now: h.clock.now,
-      statusBudget: { maxChars: 500, mentionText: '@alice@home.test ' },
-    });
-    if (!r.ok) throw new Error(r.reason);
-    const chunks = r.value.statuses.map((text, i) => ({ statusId: String(i), text }));
+    const chunks = toMe(carol, 'meet at 6');
 
     // Baseline: as delivered, the pinned contact's message reads with no request at all.
     world.requests.length = 0;
@@ -135,30 +146,8 @@ describe('review (server): claim 4, a lookup the home instance cannot answer is 
     account: ReturnType<FakeWorld['person']>['account'];
   } {
     // dave@d.test has just enabled Hush: his own instance serves his key; he sends the user a message.
-    const daveUri = 'https://d.test/users/dave';
-    const dave = generateIdentity(daveUri);
-    const chain = createChain(h.clock.now);
-    const pre = currentPrekey(chain);
-    const account = {
-      username: 'dave',
-      acct: 'dave',
-      uri: daveUri,
-      url: 'https://d.test/@dave',
-      fields: [{ name: 'Hush', value: encodeBundle(dave, pre.epoch, pre.publicKey) }],
-    };
-    world.instance('d.test').accounts.set('dave@d.test', account);
-    const mine = currentPrekey(myChain);
-    const r = encryptMessage({
-      sender: { identity: dave, chain },
-      recipients: [
-        { actorUri: me.actorUri, identityPk: myIdentity.publicKey, prekeyPk: mine.publicKey, epoch: mine.epoch },
-      ],
-      plaintext: 'hello',
-      now: h.clock.now,
-      statusBudget: { maxChars: 500, mentionText: '@alice@home.test ' },
-    });
-    if (!r.ok) throw new Error(r.reason);
-    return { chunks: r.value.statuses.map((text, i) => ({ statusId: String(i), text })), account };
+    const dave = hushUser('d.test', 'dave');
+    return { chunks: toMe(dave, 'hello'), account: dave.account };
   }
 
   it('F-stale-home: the home instance\'s copy of a new sender predates his key (Mastodon refetches remote profiles about daily): no "has not set up Hush" verdict', async () => {
