@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DecryptOutcome, KeyServices } from '../services';
-import type { StorageArea } from '../overlay/message-store';
+import { aliceToBob, memoryArea } from '../overlay/reader-fixture';
 import { Reader } from '../overlay/reading';
 import { createInboxHandlers, type InboxDeps } from './service';
 import type { InboxStatus, MastodonApi } from '../network/mastodon';
@@ -17,22 +17,6 @@ import type { SenderContext } from '../senders';
 const ALICE = { actorUri: 'https://alice.example/users/alice', fingerprint: 'alicefp' };
 const SELF = { actorUri: 'https://a.test/users/me', fingerprint: 'mefp' };
 const account = { origin: 'https://a.test', accountId: '1' };
-
-function memory(): StorageArea & { size: () => number } {
-  const m = new Map<string, unknown>();
-  return {
-    size: () => m.size,
-    get: (keys) => Promise.resolve(Object.fromEntries(keys.filter((k) => m.has(k)).map((k) => [k, m.get(k)]))),
-    set: (items) => {
-      for (const [k, v] of Object.entries(items)) m.set(k, v);
-      return Promise.resolve();
-    },
-    remove: (keys) => {
-      for (const k of keys) m.delete(k);
-      return Promise.resolve();
-    },
-  };
-}
 
 /** KeyServices whose decrypt accepts every text as alice's message (the signature is not attacked here). */
 const BOB = { actorUri: 'https://b.test/users/bob', fingerprint: 'bobfp' };
@@ -82,20 +66,7 @@ function services(): KeyServices {
 
 let text = '';
 beforeAll(async () => {
-  const { init, encryptMessage } = await import('../../protocol/index');
-  const { ALICE: A, BOB, live, mentionOf, NOW } = await import('../../../test/vectors/fixtures');
-  await init();
-  const alice = live(A);
-  const bob = live(BOB);
-  const r = encryptMessage({
-    sender: { identity: alice.identity, chain: alice.chain },
-    recipients: [bob.key],
-    plaintext: 'x',
-    now: NOW,
-    statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` },
-  });
-  if (!r.ok) throw new Error(r.reason);
-  text = r.value.statuses[0] ?? '';
+  text = (await aliceToBob('x'))[0] ?? '';
 });
 
 type InboxApiFake = MastodonApi;
@@ -136,11 +107,11 @@ function inbox(api: Partial<InboxApiFake>) {
 }
 
 function inboxWith(svc: Partial<KeyServices>, api: Partial<InboxApiFake>) {
-  const area = memory();
+  const area = memoryArea();
   const all = { ...services(), ...svc };
   const deps: InboxDeps = {
     services: all,
-    reader: new Reader({ services: all, area: memory(), now: () => Promise.resolve(1_800_000_100) }),
+    reader: new Reader({ services: all, area: memoryArea(), now: () => Promise.resolve(1_800_000_100) }),
     statusApi: {} as never,
     api: api as InboxApiFake,
     store: {
@@ -149,7 +120,7 @@ function inboxWith(svc: Partial<KeyServices>, api: Partial<InboxApiFake>) {
       connections: () => Promise.resolve([]),
     } as unknown as InboxStore,
     session: area,
-    local: memory(),
+    local: memoryArea(),
     keyAccounts: () =>
       Promise.resolve([{ origin: account.origin, accountId: account.accountId, acct: 'me@a.test', active: true }]),
     lockState: () => Promise.resolve({ locked: false, hasPassphrase: false }),

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DecryptOutcome, KeyServices, SenderTrustKind } from '../services';
-import type { StorageArea } from '../overlay/message-store';
+import { aliceToBob, memoryArea } from '../overlay/reader-fixture';
 import { Reader } from '../overlay/reading';
 import { createInboxHandlers, MAX_DRAFTS, type InboxDeps } from './service';
 import type { ConversationJson, InboxStatus, MastodonApi } from '../network/mastodon';
@@ -18,22 +18,6 @@ const SELF = { actorUri: 'https://a.test/users/me', fingerprint: 'mefp' };
 const account = { origin: 'https://a.test', accountId: '1' };
 const PLAINTEXT = 'the long message, in several parts';
 const page: SenderContext = { kind: 'extension-page', tabId: 1, origin: 'chrome-extension://x', path: '/inbox.html' };
-
-function memory(): StorageArea & { dump: () => Map<string, unknown> } {
-  const m = new Map<string, unknown>();
-  return {
-    dump: () => m,
-    get: (keys) => Promise.resolve(Object.fromEntries(keys.filter((k) => m.has(k)).map((k) => [k, m.get(k)]))),
-    set: (items) => {
-      for (const [k, v] of Object.entries(items)) m.set(k, structuredClone(v));
-      return Promise.resolve();
-    },
-    remove: (keys) => {
-      for (const k of keys) m.delete(k);
-      return Promise.resolve();
-    },
-  };
-}
 
 /** What the fake key services say now: changed by a test to show that badges are looked up again. */
 const now = { trust: 'verified' as SenderTrustKind, locked: false };
@@ -76,29 +60,8 @@ function services(): KeyServices {
 let parts: string[] = [];
 let single = '';
 beforeAll(async () => {
-  const { init, encryptMessage } = await import('../../protocol/index');
-  const { ALICE: A, BOB, live, mentionOf, NOW } = await import('../../../test/vectors/fixtures');
-  await init();
-  const alice = live(A);
-  const bob = live(BOB);
-  const r = encryptMessage({
-    sender: { identity: alice.identity, chain: alice.chain },
-    recipients: [bob.key],
-    plaintext: 'x'.repeat(900),
-    now: NOW,
-    statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` },
-  });
-  if (!r.ok) throw new Error(r.reason);
-  parts = [...r.value.statuses];
-  const one = encryptMessage({
-    sender: { identity: alice.identity, chain: alice.chain },
-    recipients: [bob.key],
-    plaintext: 'x',
-    now: NOW,
-    statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` },
-  });
-  if (!one.ok) throw new Error(one.reason);
-  single = one.value.statuses[0] ?? '';
+  parts = await aliceToBob('x'.repeat(900));
+  single = (await aliceToBob('x'))[0] ?? '';
 });
 
 function status(id: string, content: string, over: Partial<InboxStatus> = {}): InboxStatus {
@@ -120,12 +83,12 @@ function status(id: string, content: string, over: Partial<InboxStatus> = {}): I
 function harness(api: Partial<MastodonApi>) {
   now.trust = 'verified';
   now.locked = false;
-  const session = memory();
-  const local = memory();
+  const session = memoryArea({ clone: true });
+  const local = memoryArea({ clone: true });
   const all = services();
   const deps: InboxDeps = {
     services: all,
-    reader: new Reader({ services: all, area: memory(), now: () => Promise.resolve(1_800_000_100) }),
+    reader: new Reader({ services: all, area: memoryArea({ clone: true }), now: () => Promise.resolve(1_800_000_100) }),
     statusApi: {} as never,
     api: {
       instance: () =>

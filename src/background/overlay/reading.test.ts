@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DecryptOutcome, KeyServices, SenderTrustKind } from '../services';
-import type { StorageArea } from './message-store';
+import { aliceToBob, memoryArea } from './reader-fixture';
 import {
   hushTextOf,
   MAX_STATUSES,
@@ -34,21 +34,6 @@ const seen = (statusId: string, text: string, over: Partial<SeenStatus> = {}): S
   extras: NO_EXTRAS,
   ...over,
 });
-
-function memory(): StorageArea {
-  const m = new Map<string, unknown>();
-  return {
-    get: (keys) => Promise.resolve(Object.fromEntries(keys.filter((k) => m.has(k)).map((k) => [k, m.get(k)]))),
-    set: (items) => {
-      for (const [k, v] of Object.entries(items)) m.set(k, v);
-      return Promise.resolve();
-    },
-    remove: (keys) => {
-      for (const k of keys) m.delete(k);
-      return Promise.resolve();
-    },
-  };
-}
 
 interface Fake {
   services: KeyServices;
@@ -87,7 +72,7 @@ function fake(): Fake {
   };
 }
 
-const reader = (f: Fake, area = memory()) =>
+const reader = (f: Fake, area = memoryArea()) =>
   new Reader({ services: f.services, area, now: () => Promise.resolve(1_800_000_100) });
 
 /** A fake of the user's instance API for the reply-link check: what it answers per status id. */
@@ -99,7 +84,7 @@ function instance() {
     answers,
     asked,
     tick: (s: number) => (clock += s),
-    reader: (f: Fake, area = memory()) =>
+    reader: (f: Fake, area = memoryArea()) =>
       new Reader({
         services: f.services,
         area,
@@ -122,43 +107,16 @@ let answer = '';
 let longAnswer: string[] = [];
 let unrelated = '';
 beforeAll(async () => {
-  const { init, encryptMessage } = await import('../../protocol/index');
-  const { ALICE, BOB, live, mentionOf, NOW } = await import('../../../test/vectors/fixtures');
-  await init();
-  const alice = live(ALICE);
-  const bob = live(BOB);
-  const make = (plaintext: string): string => {
-    const r = encryptMessage({
-      sender: { identity: alice.identity, chain: alice.chain },
-      recipients: [bob.key],
-      plaintext,
-      now: NOW,
-      statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` },
-    });
-    if (!r.ok) throw new Error(r.reason);
-    return r.value.statuses[0] ?? '';
-  };
-  text = make('hi');
+  const make = async (plaintext: string): Promise<string> => (await aliceToBob(plaintext))[0] ?? '';
+  text = await make('hi');
   const { inspectChunk } = await import('../../protocol/index');
   const info = inspectChunk(text);
   if (!info.ok) throw new Error('parent does not parse');
   parentId = Array.from(info.value.messageId, (b) => b.toString(16).padStart(2, '0')).join('');
-  const reply = (plaintext: string): string[] => {
-    const r = encryptMessage({
-      sender: { identity: alice.identity, chain: alice.chain },
-      recipients: [bob.key],
-      plaintext,
-      replyTo: info.value.messageId,
-      now: NOW,
-      statusBudget: { maxChars: 500, mentionText: `${mentionOf(BOB)} ` },
-    });
-    if (!r.ok) throw new Error(r.reason);
-    return [...r.value.statuses];
-  };
-  answer = reply('yes')[0] ?? '';
-  longAnswer = reply('a long answer '.repeat(60));
-  unrelated = make('another question');
-  other = make('a withheld message');
+  answer = (await aliceToBob('yes', info.value.messageId))[0] ?? '';
+  longAnswer = await aliceToBob('a long answer '.repeat(60), info.value.messageId);
+  unrelated = await make('another question');
+  other = await make('a withheld message');
   const cps = Array.from(text);
   const at = cps.length - 8;
   cps[at] = cps[at] === '\u4e00' ? '\u4e01' : '\u4e00';
@@ -197,7 +155,7 @@ describe('Reader', () => {
   });
 
   it('the replay memory outlives the worker: a later reader flags a re-delivery too', async () => {
-    const area = memory();
+    const area = memoryArea();
     const first = reader(fake(), area);
     await first.open(account, seen('111', text));
     await first.view(account, '111');
@@ -273,7 +231,7 @@ describe('Reader', () => {
   });
 
   it('the user\'s own message comes back with its mentions rewritten by the server: no "replaced" flag', async () => {
-    const area = memory();
+    const area = memoryArea();
     const r = reader(fake(), area);
     await r.rememberPosted(
       account,
@@ -310,7 +268,7 @@ describe('Reader', () => {
   it('a status whose ciphertext is swapped for another genuine message is flagged replaced (#21 invariant 3)', async () => {
     const f = fake();
     f.setOutcome((t) => (t === text ? ok() : ok({ plaintext: 'a withheld message', messageId: '11' })));
-    const area = memory();
+    const area = memoryArea();
     const r = reader(f, area);
     await r.open(account, seen('111', text));
     expect((await r.view(account, '111')).flags).toEqual([]);
@@ -381,7 +339,7 @@ describe('Reader', () => {
   });
 
   it('a message read once is read from the sealed store later: no new decryption after a restart', async () => {
-    const area = memory();
+    const area = memoryArea();
     const f1 = fake();
     const r1 = reader(f1, area);
     await r1.open(account, seen('111', text));
