@@ -398,16 +398,31 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     expect(await sendSecure(alice.page)).toBe('sent');
     await bob.page.bringToFront();
     const shown = await waitForPlaintext(bob.page, secret);
-    const handle = await bob.page.waitForSelector(`.hush-view[data-hush-for="${shown.statusId}"] iframe`);
-    const frame = await handle?.contentFrame();
-    const chip = await frame?.waitForSelector('.hush-phrase', { timeout: 30_000 });
-    expect(
-      await chip?.evaluate((e) => ({
-        text: e.textContent,
-        none: e.classList.contains('hush-phrase--none'),
-        border: getComputedStyle(e).borderTopStyle,
-      })),
-    ).toEqual({ text: 'no security phrase', none: true, border: 'dashed' });
+    // Read with the frame looked up again on each try, each call bounded: a frame handle taken
+    // before the view reloaded to rejoin never answers (CI, Chromium: a 30 s wait on a first try).
+    const chip = async (): Promise<{ text: string | null; none: boolean; border: string }> => {
+      for (let i = 0; ; i++) {
+        const handle = await bob.page.$(`.hush-view[data-hush-for="${shown.statusId}"] iframe`);
+        const frame =
+          handle === null ? null : await answered(handle.contentFrame(), 'the view frame', 5_000).catch(() => null);
+        const got =
+          frame === null
+            ? null
+            : await answered(
+                frame.$eval('.hush-phrase', (e) => ({
+                  text: e.textContent,
+                  none: e.classList.contains('hush-phrase--none'),
+                  border: getComputedStyle(e).borderTopStyle,
+                })),
+                'the phrase chip',
+                5_000,
+              ).catch(() => null);
+        if (got !== null) return got;
+        if (i > 120) throw new Error('no phrase chip in the view');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    expect(await chip()).toEqual({ text: 'no security phrase', none: true, border: 'dashed' });
   });
 
   it('edits and deletions: a silent server edit is re-verified (never the cached text), an author edit into plain text drops the view, a deletion leaves no frame', async () => {
