@@ -12,6 +12,7 @@ import { Reader } from '../overlay/reading';
 import { createInboxHandlers, type InboxDeps } from './service';
 import type { InboxStatus, MastodonApi } from '../network/mastodon';
 import type { InboxStore } from './store';
+import { inboxStatus, oneConversationWithAlice } from './inbox-fixture';
 import type { SenderContext } from '../senders';
 
 const ALICE = { actorUri: 'https://alice.example/users/alice', fingerprint: 'alicefp' };
@@ -80,27 +81,7 @@ const inboxSender: SenderContext = {
   path: '/inbox.html',
 };
 
-function status(
-  id: string,
-  accountId: string,
-  acct: string,
-  content: string,
-  over: Partial<InboxStatus> = {},
-): InboxStatus {
-  return {
-    id,
-    visibility: 'direct',
-    in_reply_to_id: null,
-    content: `<p>${content}</p>`,
-    spoiler_text: '',
-    mentions: [{ id: '1', acct: 'me', url: null }],
-    media_attachments: [],
-    poll: null,
-    account: { id: accountId, acct },
-    created_at: '2027-01-15T08:00:00.000Z',
-    ...over,
-  };
-}
+const status = inboxStatus;
 
 function inbox(api: Partial<InboxApiFake>) {
   return inboxWith({}, api);
@@ -326,16 +307,7 @@ describe('review (server): the inbox', () => {
     const s2 = status('900', '77', 'alice@alice.example', text, { created_at: '2027-06-01T08:00:00.000Z' });
     let listed = s1;
     const h = inbox({
-      conversations: () =>
-        Promise.resolve({
-          ok: true as const,
-          value: {
-            items: [
-              { id: '9', unread: true, accounts: [{ id: '77', acct: 'alice@alice.example' }], last_status: listed },
-            ],
-            next: null,
-          },
-        }),
+      conversations: oneConversationWithAlice(() => listed),
     });
     await h['inbox/conversations']({ account, cursor: null }, inboxSender);
     listed = s2;
@@ -581,16 +553,7 @@ describe('F5: the sealed known list names each preview’s own signer, with its 
           Promise.resolve({ kind: trust, acct: 'alice@alice.example', fingerprint: x.fingerprint }),
       },
       {
-        conversations: () =>
-          Promise.resolve({
-            ok: true as const,
-            value: {
-              items: [
-                { id: '9', unread: true, accounts: [{ id: '77', acct: 'alice@alice.example' }], last_status: listed },
-              ],
-              next: null,
-            },
-          }),
+        conversations: oneConversationWithAlice(() => listed),
       },
     );
     await h['inbox/conversations']({ account, cursor: null }, inboxSender);

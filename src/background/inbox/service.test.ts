@@ -11,6 +11,7 @@ import { Reader } from '../overlay/reading';
 import { createInboxHandlers, MAX_DRAFTS, type InboxDeps } from './service';
 import type { ConversationJson, InboxStatus, MastodonApi } from '../network/mastodon';
 import type { InboxStore } from './store';
+import { inboxStatus } from './inbox-fixture';
 import type { SenderContext } from '../senders';
 
 const ALICE = { actorUri: 'https://alice.example/users/alice', fingerprint: 'alicefp' };
@@ -64,21 +65,9 @@ beforeAll(async () => {
   single = (await aliceToBob('x'))[0] ?? '';
 });
 
-function status(id: string, content: string, over: Partial<InboxStatus> = {}): InboxStatus {
-  return {
-    id,
-    visibility: 'direct',
-    in_reply_to_id: null,
-    content: `<p>${content}</p>`,
-    spoiler_text: '',
-    mentions: [{ id: '1', acct: 'me', url: null }],
-    media_attachments: [],
-    poll: null,
-    account: { id: '77', acct: 'alice@alice.example' },
-    created_at: '2027-01-15T08:00:00.000Z',
-    ...over,
-  };
-}
+/** A direct status from alice (account 77) to the user. */
+const status = (id: string, content: string, over: Partial<InboxStatus> = {}): InboxStatus =>
+  inboxStatus(id, '77', 'alice@alice.example', content, over);
 
 function harness(api: Partial<MastodonApi>) {
   now.trust = 'verified';
