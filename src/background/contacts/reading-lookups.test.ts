@@ -78,6 +78,27 @@ function toMe(sender: { identity: Identity; chain: PrekeyChainState }, plaintext
   return r.value.statuses.map((text, i) => ({ statusId: String(i), text }));
 }
 
+/** mallory@evil.test, known to the home instance through federation. */
+function malloryKnown(): void {
+  const author = world.person('evil.test', 'mallory');
+  world.instance('home.test').accounts.set('mallory@evil.test', cachedCopy(author.account, 'evil.test'));
+}
+
+/** The user reads mallory's status 9, which looks like Hush but verifies as nothing, mentioning the user and `others`. */
+async function readFromMallory(others: string[]): Promise<void> {
+  const chunks = [
+    {
+      statusId: '9',
+      text: '@alice [Hush encrypted message] 一丁丂七丄丅丆万丈三上下丌不与丏丐丑丒专且丕世丗丘丙业丛东丝丞丟',
+    },
+  ];
+  await decrypt(h.rt, h.ref, {
+    author: { acct: 'mallory@evil.test', actorUri: null },
+    mentions: ['alice', ...others],
+    chunks,
+  });
+}
+
 describe("review (server): claim 6, no request to the sender's instance when reading a pinned contact", () => {
   it("F-probe: a mention the sender's instance adds to a pinned contact's status makes the reader contact that instance", async () => {
     // carol@a.test is pinned. a.test (A1, carol's instance) creates an account probe@a.test and adds
@@ -121,19 +142,8 @@ describe('review (server): what a mention list can make Hush store', () => {
       const p = world.person('evil.test', user);
       world.instance('home.test').accounts.set(acct, cachedCopy(p.account, 'evil.test'));
     }
-    const author = world.person('evil.test', 'mallory');
-    world.instance('home.test').accounts.set('mallory@evil.test', cachedCopy(author.account, 'evil.test'));
-    const chunks = [
-      {
-        statusId: '9',
-        text: '@alice [Hush encrypted message] 一丁丂七丄丅丆万丈三上下丌不与丏丐丑丒专且丕世丗丘丙业丛东丝丞丟',
-      },
-    ];
-    await decrypt(h.rt, h.ref, {
-      author: { acct: 'mallory@evil.test', actorUri: null },
-      mentions: ['alice', ...planted],
-      chunks,
-    });
+    malloryKnown();
+    await readFromMallory(planted);
     const pinned = (await h.rt.store.contacts()).map((c) => c.acct);
     // Secure: nothing verified, nothing pinned.
     expect(pinned.filter((a) => planted.includes(a))).toEqual([]);
@@ -187,20 +197,9 @@ describe('review (server): claim 6, bounded network use', () => {
       world.instance('home.test').accounts.set(`u@${domain}`, cachedCopy(p.account, domain));
       mentions.push(`u@${domain}`);
     }
-    const author = world.person('evil.test', 'mallory');
-    world.instance('home.test').accounts.set('mallory@evil.test', cachedCopy(author.account, 'evil.test'));
+    malloryKnown();
     world.requests.length = 0;
-    const chunks = [
-      {
-        statusId: '9',
-        text: '@alice [Hush encrypted message] 一丁丂七丄丅丆万丈三上下丌不与丏丐丑丒专且丕世丗丘丙业丛东丝丞丟',
-      },
-    ];
-    await decrypt(h.rt, h.ref, {
-      author: { acct: 'mallory@evil.test', actorUri: null },
-      mentions: ['alice', ...mentions],
-      chunks,
-    });
+    await readFromMallory(mentions);
     const hosts = new Set(world.requests.map((u) => new URL(u).host));
     // Secure: a status no genuine sender can produce (over 50 recipients; here not even a valid
     // envelope) does not make the browser contact dozens of hosts the server picked.

@@ -362,14 +362,19 @@ describe('Reader', () => {
           ? ok({ messageId: parentId })
           : ok();
     const plain = (inReplyToId: string | null, txt = ''): ServerStatus => ({ inReplyToId, text: txt });
-
-    it('a genuine answer whose instance links it to the signed parent carries no flag, and shows the signed context', async () => {
+    /** A reader over an instance that links answer a1 to its parent p1, decrypting as answerOutcome says. */
+    const answerToP1 = () => {
       const f = fake();
       f.setOutcome(answerOutcome);
       const api = instance();
       const r = api.reader(f);
       api.answers.set('p1', plain(null, text));
       api.answers.set('a1', plain('p1', answer));
+      return { f, api, r };
+    };
+
+    it('a genuine answer whose instance links it to the signed parent carries no flag, and shows the signed context', async () => {
+      const { api, r } = answerToP1();
       await r.open(account, seen('p1', text));
       expect((await r.view(account, 'p1')).flags).toEqual([]);
       await r.open(account, seen('a1', answer));
@@ -379,12 +384,7 @@ describe('Reader', () => {
     });
 
     it("an answer to a message signed with a revoked key does not quote the revoked message's text", async () => {
-      const f = fake();
-      f.setOutcome(answerOutcome);
-      const api = instance();
-      const r = api.reader(f);
-      api.answers.set('p1', plain(null, text));
-      api.answers.set('a1', plain('p1', answer));
+      const { f, r } = answerToP1();
       await r.open(account, seen('p1', text));
       await r.view(account, 'p1');
       f.setTrust('revoked'); // the parent's key is revoked as compromised after it was read
