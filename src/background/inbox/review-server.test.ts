@@ -83,6 +83,14 @@ const inboxSender: SenderContext = {
 
 const status = inboxStatus;
 
+/** The API's answers for a thread of the one status `s`: the status, no ancestors, no descendants. */
+function aloneInThread(s: InboxStatus): Partial<InboxApiFake> {
+  return {
+    status: () => Promise.resolve({ ok: true as const, value: s }),
+    context: () => Promise.resolve({ ok: true as const, value: { ancestors: [], descendants: [] } }),
+  };
+}
+
 function inbox(api: Partial<InboxApiFake>) {
   return inboxWith({}, api);
 }
@@ -120,10 +128,7 @@ describe('review (server): the inbox', () => {
     // The instance returns alice's genuine message with `account.id` = the user's id (acct stays alice's,
     // so it decrypts and verifies as alice). The inbox page labels a group "You" when `mine` is true.
     const s = status('500', account.accountId, 'alice@alice.example', text);
-    const h = inbox({
-      status: () => Promise.resolve({ ok: true as const, value: s }),
-      context: () => Promise.resolve({ ok: true as const, value: { ancestors: [], descendants: [] } }),
-    });
+    const h = inbox(aloneInThread(s));
     const out = await h['inbox/thread'](
       { account, conversationId: '9', lastStatusId: '500', before: null },
       inboxSender,
@@ -397,10 +402,7 @@ describe('review (server): the inbox, no false alarms and unsigned extras', () =
 
   it('R3: a poll or a quoted post on an encrypted status is marked not encrypted, not signed in the chat', async () => {
     const s = status('900', '77', 'alice@alice.example', text, { poll: { id: 'p1' }, quote: { state: 'accepted' } });
-    const h = inbox({
-      status: () => Promise.resolve({ ok: true as const, value: s }),
-      context: () => Promise.resolve({ ok: true as const, value: { ancestors: [], descendants: [] } }),
-    });
+    const h = inbox(aloneInThread(s));
     const out = await h['inbox/thread'](
       { account, conversationId: '9', lastStatusId: '900', before: null },
       inboxSender,
@@ -418,14 +420,7 @@ describe('review (server): the inbox, no false alarms and unsigned extras', () =
 });
 
 describe('the inbox: a message signed with a revoked key (as the view frame: no text without a choice)', () => {
-  const listing = (s: InboxStatus) => () =>
-    Promise.resolve({
-      ok: true as const,
-      value: {
-        items: [{ id: '9', unread: true, accounts: [{ id: '77', acct: 'alice@alice.example' }], last_status: s }],
-        next: null,
-      },
-    });
+  const listing = (s: InboxStatus) => oneConversationWithAlice(() => s);
   const settle = () => new Promise((r) => setTimeout(r, 20));
 
   it('revoked: the list preview carries no text, fresh or from the sealed known list; the chat names the verdict', async () => {
@@ -439,8 +434,7 @@ describe('the inbox: a message signed with a revoked key (as the view frame: no 
       },
       {
         conversations: listing(s),
-        status: () => Promise.resolve({ ok: true as const, value: s }),
-        context: () => Promise.resolve({ ok: true as const, value: { ancestors: [], descendants: [] } }),
+        ...aloneInThread(s),
       },
     );
     // Read while alice's key was good: the sealed known list keeps the preview's text.
