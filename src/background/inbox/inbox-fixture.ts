@@ -1,5 +1,6 @@
 /** Test helper (used by *.test.ts only): what the inbox tests' fake instance API answers. */
 import type { InboxStatus } from '../network/mastodon';
+import type { InboxDeps } from './service';
 
 /** A direct status `id` by account `accountId` (`acct`) mentioning the user, with `content` as its text. */
 export function inboxStatus(
@@ -34,4 +35,24 @@ export function oneConversationWithAlice(last: () => InboxStatus) {
         next: null,
       },
     });
+}
+
+/**
+ * The inbox's outside world the tests do not vary: `account` as the one active key account
+ * (me@a.test), no phrase, no page token, no open tab, no sign-in, the clock at 1_800_000_100.
+ */
+export function fixedDeps(account: {
+  origin: string;
+  accountId: string;
+}): Pick<InboxDeps, 'keyAccounts' | 'phrase' | 'pageToken' | 'hasTab' | 'identity' | 'allowHttpLoopback' | 'now'> {
+  return {
+    keyAccounts: () =>
+      Promise.resolve([{ origin: account.origin, accountId: account.accountId, acct: 'me@a.test', active: true }]),
+    phrase: () => Promise.resolve(null),
+    pageToken: () => Promise.resolve(null),
+    hasTab: () => Promise.resolve(false),
+    identity: { redirectUrl: () => '', launch: () => Promise.reject(new Error('unused')) },
+    allowHttpLoopback: false,
+    now: () => Promise.resolve(1_800_000_100),
+  };
 }

@@ -12,7 +12,7 @@ import { Reader } from '../overlay/reading';
 import { createInboxHandlers, type InboxDeps } from './service';
 import type { InboxStatus, MastodonApi } from '../network/mastodon';
 import type { InboxStore } from './store';
-import { inboxStatus, oneConversationWithAlice } from './inbox-fixture';
+import { fixedDeps, inboxStatus, oneConversationWithAlice } from './inbox-fixture';
 import type { SenderContext } from '../senders';
 
 const ALICE = { actorUri: 'https://alice.example/users/alice', fingerprint: 'alicefp' };
@@ -110,15 +110,8 @@ function inboxWith(svc: Partial<KeyServices>, api: Partial<InboxApiFake>) {
     } as unknown as InboxStore,
     session: area,
     local: memoryArea(),
-    keyAccounts: () =>
-      Promise.resolve([{ origin: account.origin, accountId: account.accountId, acct: 'me@a.test', active: true }]),
+    ...fixedDeps(account),
     lockState: () => Promise.resolve({ locked: false, hasPassphrase: false }),
-    phrase: () => Promise.resolve(null),
-    pageToken: () => Promise.resolve(null),
-    hasTab: () => Promise.resolve(false),
-    identity: { redirectUrl: () => '', launch: () => Promise.reject(new Error('unused')) },
-    allowHttpLoopback: false,
-    now: () => Promise.resolve(1_800_000_100),
   };
   return createInboxHandlers(deps);
 }

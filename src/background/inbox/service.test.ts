@@ -11,7 +11,7 @@ import { Reader } from '../overlay/reading';
 import { createInboxHandlers, MAX_DRAFTS, type InboxDeps } from './service';
 import type { ConversationJson, InboxStatus, MastodonApi } from '../network/mastodon';
 import type { InboxStore } from './store';
-import { inboxStatus } from './inbox-fixture';
+import { fixedDeps, inboxStatus } from './inbox-fixture';
 import type { SenderContext } from '../senders';
 
 const ALICE = { actorUri: 'https://alice.example/users/alice', fingerprint: 'alicefp' };
@@ -93,15 +93,8 @@ function harness(api: Partial<MastodonApi>) {
     } as unknown as InboxStore,
     session,
     local,
-    keyAccounts: () =>
-      Promise.resolve([{ origin: account.origin, accountId: account.accountId, acct: 'me@a.test', active: true }]),
+    ...fixedDeps(account),
     lockState: () => Promise.resolve({ locked: now.locked, hasPassphrase: true }),
-    phrase: () => Promise.resolve(null),
-    pageToken: () => Promise.resolve(null),
-    hasTab: () => Promise.resolve(false),
-    identity: { redirectUrl: () => '', launch: () => Promise.reject(new Error('unused')) },
-    allowHttpLoopback: false,
-    now: () => Promise.resolve(1_800_000_100),
   };
   return { h: createInboxHandlers(deps), session, local };
 }
