@@ -12,14 +12,18 @@ import {
 } from './reading';
 
 const SENDER = { actorUri: 'https://alice.example/users/alice', fingerprint: 'abcd' };
-const ok = (over: Partial<Extract<DecryptOutcome, { ok: true }>> = {}): DecryptOutcome => ({
-  ok: true,
+/** The message the fake key services read by default: 'hello' from SENDER. */
+const HELLO = {
   plaintext: 'hello',
   sender: SENDER,
   recipients: [],
   messageId: '00',
   replyTo: null,
   createdAt: 1_800_000_000,
+};
+const ok = (over: Partial<Extract<DecryptOutcome, { ok: true }>> = {}): DecryptOutcome => ({
+  ok: true,
+  ...HELLO,
   ...over,
 });
 const account = { origin: 'https://a.test', accountId: '1' };
@@ -238,19 +242,7 @@ describe('Reader', () => {
   it('the user\'s own message comes back with its mentions rewritten by the server: no "replaced" flag', async () => {
     const area = memoryArea();
     const r = reader(fake(), area);
-    await r.rememberPosted(
-      account,
-      {
-        plaintext: 'hello',
-        sender: SENDER,
-        recipients: [],
-        messageId: '00',
-        replyTo: null,
-        createdAt: 1_800_000_000,
-        statusIds: ['111'],
-      },
-      [text],
-    );
+    await r.rememberPosted(account, { ...HELLO, statusIds: ['111'] }, [text]);
     // As posted: "@bob@social.example [Hush…"; as the timeline shows it: "@bob [Hush…".
     const shown = text.replace(/^@[^\s]+ /, '@bob ');
     expect(shown).not.toBe(text);
@@ -461,15 +453,7 @@ describe('Reader', () => {
       api.answers.set('mine', plain('p1', answer));
       await r.rememberPosted(
         account,
-        {
-          plaintext: 'yes',
-          sender: SENDER,
-          recipients: [],
-          messageId: 'aa',
-          replyTo: parentId,
-          createdAt: 1_800_000_000,
-          statusIds: ['mine'],
-        },
+        { ...HELLO, plaintext: 'yes', messageId: 'aa', replyTo: parentId, statusIds: ['mine'] },
         [answer],
       );
       await r.open(account, seen('mine', answer.replace(/^@[^\s]+ /, '@bob ')));
