@@ -86,13 +86,21 @@ export async function chooseDirect(page: Page): Promise<void> {
     page.waitForSelector('li.privacy-dropdown__option[data-index=direct]').then(() => 'dropdown' as const),
   ]);
   if (which === 'modal') {
-    await (await page.waitForSelector('.visibility-modal .visibility-dropdown__button'))?.click();
     // The options are portalled to body, outside the modal (as on the real UI), and drawn a moment
-    // after the click: wait for them (under load a bare click found none).
-    const option = await page.waitForSelector(
-      'body > .visibility-dropdown__overlay li.visibility-dropdown__option[data-index=direct]',
-    );
-    await option?.click();
+    // after the click: wait for them (under load a bare click found none), and click the button
+    // again if they never come (CI: a click made before the modal listened opened nothing).
+    const optionSelector = 'body > .visibility-dropdown__overlay li.visibility-dropdown__option[data-index=direct]';
+    for (let i = 0; ; i++) {
+      await (await page.waitForSelector('.visibility-modal .visibility-dropdown__button'))?.click();
+      const option = await page.waitForSelector(optionSelector, { timeout: 8_000 }).catch((e: unknown) => {
+        if (i >= 2) throw e;
+        return null;
+      });
+      if (option !== null) {
+        await option.click();
+        break;
+      }
+    }
     const save = await page.waitForSelector(
       '::-p-xpath(//div[contains(@class,"visibility-modal")]//button[normalize-space()="Save"])',
     );

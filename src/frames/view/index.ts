@@ -137,9 +137,14 @@ function start(root: HTMLElement, session: string, first: ViewContent, style: Fr
     void send('overlay/view-activate', { session });
   });
   let asking = false;
+  /** A change came while a request was out: its answer may predate the change, so ask once more. */
+  let again = false;
   let last = Date.now();
   const refresh = async (): Promise<void> => {
-    if (asking) return;
+    if (asking) {
+      again = true;
+      return;
+    }
     asking = true;
     last = Date.now();
     const r = await send('overlay/view-get', { session });
@@ -148,6 +153,10 @@ function start(root: HTMLElement, session: string, first: ViewContent, style: Fr
       current = r.value.view;
       render(root, session, current, phrase);
       checkOverflow();
+    }
+    if (again) {
+      again = false;
+      void refresh();
     }
   };
   // Trust is the contacts' state NOW: a verification, key change or revocation shows at once.
@@ -158,6 +167,8 @@ function start(root: HTMLElement, session: string, first: ViewContent, style: Fr
       if (Array.isArray(stale) && stale.includes(session)) void refresh();
     }
   });
+  // A change while the frame was joining: the first view may predate it.
+  if (changedWhileJoining) void refresh();
   // States that heal by themselves (unlock, network back) are asked again now and then.
   setInterval(() => {
     const wait =
@@ -174,6 +185,15 @@ function start(root: HTMLElement, session: string, first: ViewContent, style: Fr
     document.documentElement.classList.toggle('hush-covered', !visible);
   });
 }
+
+/**
+ * Set when the contacts change before start() listens (the join's answer was computed before the
+ * change, say): CI saw one of three views of a message keep "verified" after a key change.
+ */
+let changedWhileJoining = false;
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && CONTACTS_KEY in changes) changedWhileJoining = true;
+});
 
 document.addEventListener('DOMContentLoaded', () => {
   watchPointer();
