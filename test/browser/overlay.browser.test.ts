@@ -398,8 +398,8 @@ describe.each(browserKinds())('overlay in %s', (kind) => {
     expect(await sendSecure(alice.page)).toBe('sent');
     await bob.page.bringToFront();
     const shown = await waitForPlaintext(bob.page, secret);
-    // Read with the frame looked up again on each try, each call bounded: a frame handle taken
-    // before the view reloaded to rejoin never answers (CI, Chromium: a 30 s wait on a first try).
+    // Read with the frame looked up again on each try, each call bounded: in Chromium under load a
+    // frame handle can go stale or a call into the frame go unanswered (as elsewhere in this file).
     const chip = async (): Promise<{ text: string | null; none: boolean; border: string }> => {
       for (let i = 0; ; i++) {
         const handle = await bob.page.$(`.hush-view[data-hush-for="${shown.statusId}"] iframe`);
